@@ -1,0 +1,202 @@
+"""The manuscript body as pandoc AST: parse once, check, select an audience.
+
+Checks here look at the tree, not the text: images need alt text and an
+existing file; every resource the body references (images, raw HTML
+``src``/``href``/``data``, CSS ``url()``, attachments) must be a relative path
+inside the manuscript's own folder; audience blocks must name an audience the
+manuscript lists.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .errors import Problems, did_you_mean
+from .model import Manuscript
+from .pandoc import PandocFailure, markdown_to_ast
+from .tree import Node, attr_of, stringify, transform, walk
+
+RESOURCE_ATTRS = {"src", "href", "data", "poster", "srcset", "background", "xlink:href",
+                  "action", "formaction", "manifest", "longdesc", "codebase", "archive"}
+HYPERLINK_TAGS = {"a", "area"}
+CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I)
+
+
+def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | None:
+    """The body's AST; a pandoc failure becomes a located problem."""
+    try:
+        return markdown_to_ast(manuscript.body)
+    except PandocFailure as exc:
+        line = None
+        m = re.search(r"line (\d+)", str(exc))
+        if m:
+            line = manuscript.body_line + int(m.group(1)) - 1
+        problems.add(manuscript.path, line, f"the Markdown body cannot be read: {exc}",
+                     code="markdown")
+        return None
+
+
+def source_line(manuscript: Manuscript, needle: str) -> int | None:
+    """The first body line containing ``needle``."""
+    if not needle:
+        return None
+    for offset, line in enumerate(manuscript.body.split("\n")):
+        if needle in line:
+            return manuscript.body_line + offset
+    return None
+
+
+class _RawScanner(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k.lower(): v or "" for k, v in attrs}
+        rel = values.get("rel", "").lower()
+        for key, value in values.items():
+            if key == "style":
+                for url in _css_urls(value):
+                    self.found.append((tag, "style", url))
+            elif key in RESOURCE_ATTRS:
+                if tag in HYPERLINK_TAGS and key == "href" and "attachment" not in rel:
+                    continue
+                for part in value.split(",") if key == "srcset" else [value]:
+                    self.found.append((tag, key, part.strip().split(" ")[0]))
+        self._in_style = tag == "style"
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            for url in _css_urls(data):
+                self.found.append(("style", "url", url))
+
+
+def _css_urls(css: str) -> list[str]:
+    return [m.group(2) if m.group(2) is not None else m.group(4) for m in CSS_URL.finditer(css)]
+
+
+def resource_problem(target: str, folder: Path) -> str | None:
+    """Why ``target`` may not be embedded from a manuscript in ``folder``, or None."""
+    if not target or target.startswith("#"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme in ("http", "https", "ftp", "ftps"):
+        return "remote resources are not allowed (the build never uses the network)"
+    if parts.scheme == "data":
+        return None
+    if parts.scheme:
+        return f"'{parts.scheme}:' resources are not allowed; use a path relative to the manuscript"
+    path = unquote(parts.path)
+    if path.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:[\\/]", path):
+        return "absolute paths are not allowed; use a path relative to the manuscript"
+    resolved = (folder / path).resolve()
+    if not resolved.is_relative_to(folder.resolve()):
+        return "the path leaves the manuscript's folder"
+    return None
+
+
+def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problems) -> None:
+    """Check images, resources and audience blocks of the parsed body."""
+    folder = manuscript.path.parent
+    for node in walk(ast["blocks"]):
+        t = node["t"]
+        attr = attr_of(node)
+        if attr is not None:
+            for key, value in attr[2]:
+                if key == "audience":
+                    continue
+                urls = _css_urls(value) if key == "style" else (
+                    [value] if key in RESOURCE_ATTRS else [])
+                for url in urls:
+                    _report_resource(manuscript, url, f"attribute '{key}'", folder, problems)
+            if t == "Link" and any(k == "rel" and "attachment" in v for k, v in attr[2]):
+                _report_resource(manuscript, node["c"][2][0], "attachment", folder, problems)
+        if t == "Div":
+            audiences = [v for k, v in attr[2] if k == "audience"]
+            for value in audiences:
+                for audience in value.replace(",", " ").split():
+                    if audience not in manuscript.audiences:
+                        problems.add(
+                            manuscript.path, source_line(manuscript, f'audience="{value}"')
+                            or source_line(manuscript, value),
+                            f"audience block for '{audience}', which the front matter does not "
+                            f"list (audiences: {', '.join(manuscript.audiences)})"
+                            + did_you_mean(audience, manuscript.audiences),
+                            code="bad-audience")
+        elif t == "Image":
+            target = node["c"][2][0]
+            line = source_line(manuscript, target)
+            if not stringify(node["c"][1]).strip():
+                problems.add(manuscript.path, line, f"image '{target}' has no alt text: write "
+                             f"![what the image shows]({target})", code="no-alt")
+            if _report_resource(manuscript, target, "image", folder, problems):
+                continue
+            if not urlsplit(target).scheme and not (folder / unquote(target)).is_file():
+                problems.add(manuscript.path, line, f"image '{target}' not found",
+                             code="missing-image")
+        elif t in ("RawInline", "RawBlock"):
+            fmt, text = node["c"]
+            if fmt.lower() not in ("html", "html5", "html4"):
+                continue
+            scanner = _RawScanner()
+            try:
+                scanner.feed(text)
+                scanner.close()
+            except Exception:  # noqa: BLE001 - html.parser is lenient; be safe anyway
+                problems.add(manuscript.path, source_line(manuscript, text.strip()[:40]),
+                             "raw HTML that cannot be read", code="raw-html")
+                continue
+            for tag, key, url in scanner.found:
+                _report_resource(manuscript, url, f"<{tag} {key}>", folder, problems,
+                                 needle=text.strip()[:40])
+                if tag == "img" and key == "src" and not resource_problem(url, folder) \
+                        and not urlsplit(url).scheme and not (folder / unquote(url)).is_file():
+                    problems.add(manuscript.path, source_line(manuscript, url),
+                                 f"image '{url}' not found", code="missing-image")
+            if re.search(r"<img\b(?![^>]*\balt\s*=\s*['\"]?[^'\"\s>])", text, re.I):
+                problems.add(manuscript.path, source_line(manuscript, text.strip()[:40]),
+                             "raw <img> has no alt text", code="no-alt")
+
+
+def _report_resource(manuscript: Manuscript, target: str, what: str, folder: Path,
+                     problems: Problems, needle: str | None = None) -> bool:
+    why = resource_problem(target, folder)
+    if why is None:
+        return False
+    line = source_line(manuscript, target) or source_line(manuscript, needle or "")
+    problems.add(manuscript.path, line, f"{what} '{target}' refused: {why}", code="resource")
+    return True
+
+
+def select_audience(ast: Mapping[str, Any], audience: str) -> dict[str, Any]:
+    """The AST of one edition: audience blocks of other audiences removed."""
+
+    def keep(node: Node) -> Any:
+        if node["t"] not in ("Div", "Span"):
+            return None
+        attr = node["c"][0]
+        wanted = [v for k, v in attr[2] if k == "audience"]
+        if not wanted:
+            return None
+        names = wanted[0].replace(",", " ").split()
+        if audience not in names:
+            return []
+        rest = [[k, v] for k, v in attr[2] if k != "audience"]
+        inner = transform(node["c"][1], keep)
+        return {"t": node["t"], "c": [[attr[0], attr[1] + ["audience-" + audience], rest], inner]}
+
+    new_ast = dict(ast)
+    new_ast["blocks"] = transform(list(ast["blocks"]), keep)
+    return new_ast

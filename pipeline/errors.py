@@ -1,0 +1,114 @@
+"""One exception tree for everything a user can get wrong.
+
+Every expected problem is a :class:`Problem` with a location; a
+:class:`PipelineError` carries one or more of them.  Anything that is not a
+``PipelineError`` is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A located problem: ``path:line: message``."""
+
+    path: str
+    line: int | None
+    message: str
+    severity: str = ERROR
+    code: str = "invalid"
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        label = "" if self.severity == ERROR else f"{self.severity}: "
+        return f"{where}: {label}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def as_error(self) -> Problem:
+        """The same problem promoted to an error (``--strict``)."""
+        return Problem(self.path, self.line, self.message, ERROR, self.code)
+
+
+class PipelineError(Exception):
+    """An expected failure; printed without a traceback."""
+
+    def __init__(self, problems: Problem | Iterable[Problem]):
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def at(
+        cls, path: str | Path, line: int | None, message: str, code: str = "invalid"
+    ) -> PipelineError:
+        return cls(Problem(display_path(path), line, message, ERROR, code))
+
+
+def display_path(path: str | Path) -> str:
+    """A path as users see it: relative to the working folder when inside it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
+    """`` (did you mean 'x'?)`` for the closest choices, or an empty string."""
+    matches = difflib.get_close_matches(word, sorted(set(choices)), n=n, cutoff=0.6)
+    if not matches:
+        return ""
+    quoted = ", ".join(f"'{m}'" for m in matches)
+    return f" (did you mean {quoted}?)"
+
+
+class Problems:
+    """Collects problems so that every one is reported, not only the first."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(
+        self,
+        path: str | Path,
+        line: int | None,
+        message: str,
+        *,
+        severity: str = ERROR,
+        code: str = "invalid",
+    ) -> None:
+        problem = Problem(display_path(path), line, message, severity, code)
+        if problem not in self.items:
+            self.items.append(problem)
+
+    def warn(self, path: str | Path, line: int | None, message: str, code: str = "warning") -> None:
+        self.add(path, line, message, severity=WARNING, code=code)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            if problem not in self.items:
+                self.items.append(problem)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if not p.is_error]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise PipelineError(self.items)

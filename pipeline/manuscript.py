@@ -1,0 +1,379 @@
+"""Read a manuscript: split the YAML front matter from the body and validate it.
+
+Every problem in the front matter is collected and reported at its own line,
+so an editor fixes them all in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problems, did_you_mean, display_path, PipelineError
+from .model import AUDIENCES, DEFAULT_STYLE, STATUSES, Change, Manuscript, Person
+
+try:  # the C loader is several times faster on large front matter
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+REQUIRED = ("title", "version", "status", "last_updated")
+KNOWN = (
+    "title", "version", "status", "last_updated", "next_review", "slug", "authors",
+    "reviewers", "audiences", "lang", "bibliography", "csl", "disclaimer",
+    "canonical_url", "max_grade", "changes", "subtitle", "summary", "keywords",
+)
+SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$"
+)
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+MAX_FRONT_MATTER = 256 * 1024
+
+
+def read_text(path: Path) -> str:
+    """A source file as text; undecodable bytes are a located error."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PipelineError.at(path, None, "file not found", "missing-file") from None
+    except IsADirectoryError:
+        raise PipelineError.at(path, None, "is a folder, not a file", "missing-file") from None
+    except OSError as exc:
+        raise PipelineError.at(path, None, f"cannot read: {exc.strerror}", "unreadable") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PipelineError.at(
+            path, line,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8",
+            "encoding",
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise PipelineError.at(path, line, "contains a NUL byte: not a text file", "encoding")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
+    """(yaml text, body, line number of the body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise PipelineError.at(
+            path, 1,
+            "no YAML front matter: the file must start with a line '---', then "
+            "title, version, status and last_updated, then a closing '---'",
+            "front-matter",
+        )
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            front = "\n".join(lines[1:i])
+            if len(front) > MAX_FRONT_MATTER:
+                raise PipelineError.at(path, 2, "front matter larger than 256 KiB", "front-matter")
+            return front, "\n".join(lines[i + 1:]), i + 2
+    raise PipelineError.at(
+        path, 1, "front matter is not closed: add a line '---' after its last field",
+        "front-matter",
+    )
+
+
+def _construct(node: yaml.Node, loader: Any) -> Any:
+    return loader.construct_object(node, deep=True)
+
+
+def parse_front_matter(path: Path, front: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """The front matter as a dict, and the file line of each top-level key."""
+    loader = _Loader(front)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        if not isinstance(node, yaml.MappingNode):
+            raise PipelineError.at(
+                path, node.start_mark.line + 2,
+                "front matter must be a mapping of 'field: value' lines", "front-matter",
+            )
+        data: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        problems = Problems()
+        for key_node, value_node in node.value:
+            key = _construct(key_node, loader)
+            line = key_node.start_mark.line + 2
+            if not isinstance(key, str):
+                problems.add(path, line, f"field name must be text, found {key!r}", code="front-matter")
+                continue
+            if key in data:
+                problems.add(path, line, f"field '{key}' is given twice (first at line {lines[key]})",
+                             code="front-matter")
+                continue
+            data[key] = _construct(value_node, loader)
+            lines[key] = line
+        problems.raise_if_errors()
+        return data, lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 2
+        what = exc.problem or "invalid YAML"
+        raise PipelineError.at(path, line, f"front matter is not valid YAML: {what}",
+                               "front-matter") from None
+    except yaml.YAMLError as exc:
+        raise PipelineError.at(path, 2, f"front matter is not valid YAML: {exc}",
+                               "front-matter") from None
+    finally:
+        loader.dispose()
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _people(value: Any, field_name: str, path: Path, line: int | None,
+            problems: Problems, with_date: bool = False) -> tuple[Person, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, dict | str):
+        value = [value]
+    if not isinstance(value, list):
+        problems.add(path, line, f"'{field_name}' must be a list of {{name: ..., role: ...}}, "
+                     f"found {type(value).__name__}")
+        return ()
+    people = []
+    for i, item in enumerate(value, 1):
+        if isinstance(item, str) and item.strip():
+            people.append(Person(item.strip()))
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) \
+                or not item["name"].strip():
+            problems.add(path, line, f"'{field_name}' entry {i} needs a 'name'")
+            continue
+        unknown = sorted(set(item) - {"name", "role", "date", "affiliation"})
+        for key in unknown:
+            problems.warn(path, line, f"unknown key '{key}' in '{field_name}' entry {i}"
+                          + did_you_mean(key, ["name", "role", "date", "affiliation"]))
+        date = None
+        if item.get("date") is not None:
+            date = _date(item["date"])
+            if date is None:
+                problems.add(path, line, f"'{field_name}' entry {i}: date must be an ISO date "
+                             f"(YYYY-MM-DD), found '{item['date']}'")
+        role = item.get("role") or ""
+        people.append(Person(item["name"].strip(), str(role).strip(), date))
+    return tuple(people)
+
+
+def resolve_bibliography(path: Path, name: str, bibliography_dir: Path) -> Path:
+    """A bibliography named in front matter: beside the manuscript, else in bibliography/."""
+    candidate = Path(name).expanduser()
+    if candidate.is_absolute():
+        return candidate
+    beside = path.parent / candidate
+    if beside.exists():
+        return beside
+    shared = bibliography_dir / candidate
+    if shared.exists():
+        return shared
+    return beside
+
+
+def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, list]:
+    """Read and validate one manuscript.
+
+    Returns the manuscript and its warnings; raises :class:`PipelineError` with
+    every error found in the front matter.
+    """
+    text = read_text(path)
+    front, body, body_line = split_front_matter(path, text)
+    data, lines = parse_front_matter(path, front)
+    problems = Problems()
+    where = lines.get
+
+    for key in data:
+        if key not in KNOWN:
+            problems.warn(path, where(key), f"unknown field '{key}'" + did_you_mean(key, KNOWN),
+                          code="unknown-field")
+    for key in REQUIRED:
+        if data.get(key) in (None, ""):
+            hint = ""
+            close = did_you_mean(key, [k for k in data if k not in KNOWN])
+            if close:
+                hint = close.replace("did you mean", "found")
+            problems.add(path, where(key) or 1, f"required field '{key}' is missing{hint}",
+                         code="missing-field")
+
+    title = data.get("title")
+    if title is not None and not isinstance(title, str):
+        problems.add(path, where("title"), f"'title' must be text, found {title!r}")
+    version = data.get("version")
+    if version is not None:
+        if not isinstance(version, str) or not SEMVER.match(version):
+            problems.add(path, where("version"),
+                         f"'version' must be a semantic version such as 1.2.0, found '{version}'",
+                         code="bad-version")
+    status = data.get("status")
+    if status is not None and status not in STATUSES:
+        problems.add(path, where("status"),
+                     f"'status' must be one of {', '.join(STATUSES)}; found '{status}'"
+                     + did_you_mean(str(status), STATUSES), code="bad-status")
+    dates: dict[str, dt.date | None] = {}
+    for key in ("last_updated", "next_review"):
+        value = data.get(key)
+        if value is None:
+            dates[key] = None
+            continue
+        dates[key] = _date(value)
+        if dates[key] is None:
+            problems.add(path, where(key),
+                         f"'{key}' must be an ISO date (YYYY-MM-DD), found '{value}'",
+                         code="bad-date")
+
+    slug = data.get("slug", path.stem)
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        problems.add(path, where("slug") or 1,
+                     f"slug must be lower-case letters, digits, '.', '_' or '-', found '{slug}'"
+                     + ("" if "slug" in data else "; set 'slug:' in the front matter"))
+
+    audiences = data.get("audiences", ["clinician"])
+    if isinstance(audiences, str):
+        audiences = [audiences]
+    if not isinstance(audiences, list) or not audiences:
+        problems.add(path, where("audiences"), "'audiences' must be a non-empty list such as "
+                     "[clinician, patient]")
+        audiences = ["clinician"]
+    for audience in audiences:
+        if audience not in AUDIENCES:
+            problems.add(path, where("audiences"),
+                         f"unknown audience '{audience}'; expected one of "
+                         f"{', '.join(AUDIENCES)}" + did_you_mean(str(audience), AUDIENCES),
+                         code="bad-audience")
+    if len(set(map(str, audiences))) != len(audiences):
+        problems.add(path, where("audiences"), "an audience is listed twice")
+
+    lang = data.get("lang", "en-US")
+    if not isinstance(lang, str) or not LANG.match(lang):
+        problems.add(path, where("lang"), f"'lang' must be a BCP 47 tag such as en-US or es, "
+                     f"found '{lang}'", code="bad-lang")
+
+    bib_names = data.get("bibliography", [])
+    if isinstance(bib_names, str):
+        bib_names = [bib_names]
+    bibliography: list[Path] = []
+    if not isinstance(bib_names, list) or not all(isinstance(b, str) for b in bib_names):
+        problems.add(path, where("bibliography"), "'bibliography' must be a list of .bib files")
+    else:
+        for name in bib_names:
+            resolved = resolve_bibliography(path, name, bibliography_dir)
+            if not resolved.is_file():
+                problems.add(path, where("bibliography"),
+                             f"bibliography file '{name}' not found (looked in "
+                             f"{display_path(path.parent)}/ and {display_path(bibliography_dir)}/)",
+                             code="missing-bibliography")
+            bibliography.append(resolved)
+
+    csl = data.get("csl", DEFAULT_STYLE)
+    if not isinstance(csl, str) or not csl.strip():
+        problems.add(path, where("csl"), "'csl' must be a style name or a path to a .csl file")
+        csl = DEFAULT_STYLE
+
+    for key in ("disclaimer", "canonical_url"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.add(path, where(key), f"'{key}' must be text, found {value!r}")
+    url = data.get("canonical_url")
+    if isinstance(url, str) and not re.match(r"^https?://[^\s]+$", url):
+        problems.add(path, where("canonical_url"),
+                     f"'canonical_url' must be an http(s) address, found '{url}'")
+
+    max_grade = data.get("max_grade", 8)
+    if isinstance(max_grade, bool) or not isinstance(max_grade, int | float) or max_grade <= 0:
+        problems.add(path, where("max_grade"), f"'max_grade' must be a positive number, "
+                     f"found '{max_grade}'")
+        max_grade = 8
+
+    authors = _people(data.get("authors"), "authors", path, where("authors"), problems)
+    reviewers = _people(data.get("reviewers"), "reviewers", path, where("reviewers"), problems,
+                        with_date=True)
+    if status == "approved" and not reviewers:
+        problems.add(path, where("status"),
+                     "status is 'approved' but no reviewers are listed; add "
+                     "'reviewers: [{name: ..., role: ..., date: ...}]'", code="no-reviewers")
+
+    changes = _changes(data.get("changes"), path, where("changes"), version, problems)
+
+    problems.raise_if_errors()
+    manuscript = Manuscript(
+        path=path,
+        body=body,
+        body_line=body_line,
+        title=title.strip(),
+        version=version,
+        status=status,
+        last_updated=dates["last_updated"],
+        next_review=dates["next_review"],
+        slug=slug,
+        lang=lang,
+        audiences=tuple(audiences),
+        authors=authors,
+        reviewers=reviewers,
+        bibliography=tuple(bibliography),
+        csl=csl.strip(),
+        disclaimer=data.get("disclaimer"),
+        canonical_url=url,
+        max_grade=float(max_grade),
+        changes=changes,
+        field_lines=dict(lines),
+    )
+    return manuscript, problems.warnings
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("-")[0].split("+")[0].split("."))
+
+
+def _changes(value: Any, path: Path, line: int | None, version: Any,
+             problems: Problems) -> tuple[Change, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.add(path, line, "'changes' must be a list of {version, date, summary}")
+        return ()
+    changes: list[Change] = []
+    for i, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            problems.add(path, line, f"'changes' entry {i} must be {{version, date, summary}}")
+            continue
+        v, d, s = item.get("version"), _date(item.get("date")), item.get("summary")
+        if not isinstance(v, str) or not SEMVER.match(v):
+            problems.add(path, line, f"'changes' entry {i}: version must be semantic, found '{v}'")
+            continue
+        if d is None:
+            problems.add(path, line, f"'changes' entry {i}: date must be an ISO date "
+                         f"(YYYY-MM-DD), found '{item.get('date')}'")
+            continue
+        if not isinstance(s, str) or not s.strip():
+            problems.add(path, line, f"'changes' entry {i}: summary is missing")
+            continue
+        if changes and _version_key(v) <= _version_key(changes[-1].version):
+            problems.add(path, line, f"'changes' entry {i}: version {v} is not newer than "
+                         f"{changes[-1].version} before it")
+        changes.append(Change(v, d, s.strip()))
+    if changes and isinstance(version, str) and SEMVER.match(version) \
+            and _version_key(changes[-1].version) > _version_key(version):
+        problems.add(path, line, f"'changes' lists version {changes[-1].version}, newer than "
+                     f"the manuscript's version {version}")
+    return tuple(changes)

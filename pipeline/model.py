@@ -1,0 +1,143 @@
+"""The small frozen records that flow between the stages.
+
+manuscript -> cited document -> rendered bytes -> artifact -> manifest.
+This module imports nothing from the rest of the package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+STATUSES = ("draft", "submitted", "under-review", "approved", "retired")
+AUDIENCES = ("clinician", "patient")
+DEFAULT_STYLE = "american-medical-association"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str = ""
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row of the revision history."""
+
+    version: str
+    date: dt.date
+    summary: str
+
+
+@dataclass(frozen=True)
+class Manuscript:
+    """A validated manuscript: front matter plus the Markdown body."""
+
+    path: Path
+    body: str
+    body_line: int
+    title: str
+    version: str
+    status: str
+    last_updated: dt.date
+    slug: str
+    lang: str = "en-US"
+    audiences: tuple[str, ...] = ("clinician",)
+    authors: tuple[Person, ...] = ()
+    reviewers: tuple[Person, ...] = ()
+    bibliography: tuple[Path, ...] = ()
+    csl: str = DEFAULT_STYLE
+    next_review: dt.date | None = None
+    disclaimer: str | None = None
+    canonical_url: str | None = None
+    max_grade: float = 8.0
+    changes: tuple[Change, ...] = ()
+    field_lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def approved(self) -> bool:
+        return self.status == "approved"
+
+    def line_of(self, key: str) -> int | None:
+        return self.field_lines.get(key)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What identifies a build of a handout: printed on every page."""
+
+    version: str
+    status: str
+    last_updated: dt.date
+    build_date: dt.date
+    commit: str  # full hash, or "" when unknown
+    dirty: bool = False
+
+    @property
+    def short_commit(self) -> str:
+        if not self.commit:
+            return "unknown"
+        return self.commit[:10] + ("+modified" if self.dirty else "")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of the reference list, already formatted as HTML."""
+
+    key: str
+    label: str  # "1." for numeric styles, "" otherwise
+    html: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class CitedDocument:
+    """One edition (manuscript x audience) with citations resolved.
+
+    ``ast`` is pandoc's JSON AST; stages that change it return a new one.
+    """
+
+    manuscript: Manuscript
+    audience: str
+    ast: Mapping[str, Any]
+    references: tuple[Reference, ...]
+    disclaimer_title: str
+    disclaimer_blocks: tuple[Any, ...]
+    stamp: Stamp
+    words: Mapping[str, str]
+    style_name: str = DEFAULT_STYLE
+
+    @property
+    def lang(self) -> str:
+        return self.manuscript.lang
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Options that change the bytes of an output."""
+
+    paper: str = "a4"
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A produced file, as listed in the manifest."""
+
+    path: str
+    format: str
+    manuscript: str
+    source: str
+    title: str
+    version: str
+    status: str
+    audience: str
+    lang: str
+    sha256: str
+    bytes: int
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)

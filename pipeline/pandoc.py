@@ -1,0 +1,64 @@
+"""Run the pandoc binary that ships with pypandoc-binary.
+
+A different ``pandoc`` on PATH is never used: its version would change the
+output.  Calls go straight to the binary (no shell, no temporary files).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+READER = "markdown-raw_tex-raw_attribute"
+
+
+class PandocFailure(RuntimeError):
+    """pandoc exited non-zero; the message holds what it printed."""
+
+
+@functools.cache
+def pandoc_path() -> Path:
+    import pypandoc
+
+    binary = Path(pypandoc.__file__).parent / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+    if not binary.is_file():  # pragma: no cover - a broken install
+        raise RuntimeError(f"pypandoc-binary's pandoc is missing at {binary}")
+    return binary
+
+
+def run_pandoc(args: list[str], stdin: bytes | str = b"", env: dict[str, str] | None = None,
+               cwd: Path | None = None) -> bytes:
+    """Run pandoc with ``args``; return its standard output."""
+    if isinstance(stdin, str):
+        stdin = stdin.encode("utf-8")
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PANDOC")}
+    full_env.update(env or {})
+    proc = subprocess.run(
+        [str(pandoc_path()), *args], input=stdin, capture_output=True, env=full_env,
+        cwd=cwd, check=False,
+    )
+    if proc.returncode != 0:
+        raise PandocFailure(proc.stderr.decode("utf-8", "replace").strip())
+    return proc.stdout
+
+
+def markdown_to_ast(text: str) -> dict[str, Any]:
+    """Parse pandoc Markdown into pandoc's JSON AST (the single parse of a body)."""
+    out = run_pandoc(["--from", READER, "--to", "json"], text)
+    return json.loads(out)
+
+
+def ast_to(ast: dict[str, Any], fmt: str, extra: list[str] | None = None) -> str:
+    """Write an AST with one of pandoc's writers (html5, plain, ...)."""
+    out = run_pandoc(["--from", "json", "--to", fmt, "--wrap=none", *(extra or [])],
+                     json.dumps(ast))
+    return out.decode("utf-8")
+
+
+@functools.cache
+def pandoc_version() -> str:
+    return run_pandoc(["--version"]).decode().split("\n", 1)[0].split()[-1]

@@ -1,0 +1,139 @@
+"""From a manuscript to its cited documents: the validation half of a build.
+
+Everything ``check`` reports happens here; nothing here imports WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from . import i18n
+from .bibtex import BibEntry, load_bibliographies, to_csl
+from .body import check_body, parse_body, select_audience
+from .citations import citation_keys, format_citations, references_block
+from .csl import load_style
+from .errors import PipelineError, Problems
+from .model import CitedDocument, Manuscript, Stamp
+from .pandoc import markdown_to_ast
+from .manuscript import read_text
+from .tree import stringify
+
+DEFAULT_DISCLAIMER = {"clinician": "professional", "patient": "patient"}
+
+
+def disclaimer_path(manuscript: Manuscript, audience: str, styles: Path) -> Path:
+    name = manuscript.disclaimer or DEFAULT_DISCLAIMER[audience]
+    folder = styles / "disclaimers"
+    for candidate in (f"{name}.{manuscript.lang}.md", f"{name}.{i18n.language_of(manuscript.lang)}.md"):
+        if (folder / candidate).is_file():
+            return folder / candidate
+    available = sorted({p.name.split(".")[0] for p in folder.glob("*.md")})
+    line = manuscript.line_of("disclaimer") or manuscript.line_of("lang")
+    raise PipelineError.at(
+        manuscript.path, line,
+        f"no disclaimer '{name}' in language '{manuscript.lang}' (looked for "
+        f"styles/disclaimers/{name}.{i18n.language_of(manuscript.lang)}.md); available: "
+        f"{', '.join(available)}",
+        "no-disclaimer",
+    )
+
+
+def load_disclaimer(path: Path, lang: str) -> tuple[str, list[Any]]:
+    """(heading, body blocks) of a disclaimer file, whose first block is its heading."""
+    ast = markdown_to_ast(read_text(path))
+    blocks = ast["blocks"]
+    if not blocks or blocks[0]["t"] != "Header":
+        raise PipelineError.at(path, 1, "a disclaimer starts with its heading: '# ... Disclaimer'",
+                               "no-disclaimer")
+    title = stringify(blocks[0]["c"][2]).strip()
+    if i18n.language_of(lang) == "en" and "disclaimer" not in title.lower():
+        raise PipelineError.at(path, 1, f"the heading of an English disclaimer must contain the "
+                               f"word 'Disclaimer', found '{title}'", "no-disclaimer")
+    if not stringify(blocks[1:]).strip():
+        raise PipelineError.at(path, 1, "the disclaimer has a heading but no text", "no-disclaimer")
+    return title, blocks[1:]
+
+
+def image_paths(ast: Mapping[str, Any], manuscript: Manuscript) -> list[Path]:
+    from .tree import walk
+
+    out = []
+    for node in walk(ast["blocks"]):
+        if node["t"] == "Image":
+            target = node["c"][2][0]
+            if "://" not in target and not target.startswith("data:"):
+                out.append(manuscript.path.parent / target)
+    return out
+
+
+def prepare(
+    manuscript: Manuscript,
+    stamp: Stamp,
+    styles: Path,
+    audiences: tuple[str, ...] | None = None,
+) -> tuple[list[CitedDocument], Problems]:
+    """Parse, check and cite ``manuscript`` for each of its audiences.
+
+    Problems are collected, not raised; the documents list is empty when any
+    error was found.
+    """
+    problems = Problems()
+    try:
+        i18n.check_language(manuscript.lang, manuscript.path, manuscript.line_of("lang"), styles)
+        words = i18n.messages(manuscript.lang, styles)
+    except PipelineError as exc:
+        problems.extend(exc.problems)
+        words = {}
+    ast = parse_body(manuscript, problems)
+    if ast is None:
+        return [], problems
+    check_body(manuscript, ast, problems)
+
+    entries: dict[str, BibEntry] = load_bibliographies(manuscript.bibliography, problems)
+    cited = citation_keys(ast)
+    style = None
+    try:
+        style = load_style(manuscript.csl, manuscript.path, manuscript.line_of("csl"))
+    except PipelineError as exc:
+        problems.extend(exc.problems)
+    items = to_csl([entries[k] for k in cited if k in entries], problems)
+
+    disclaimers: dict[str, tuple[str, list[Any]]] = {}
+    for audience in audiences or manuscript.audiences:
+        try:
+            path = disclaimer_path(manuscript, audience, styles)
+            disclaimers[audience] = load_disclaimer(path, manuscript.lang)
+        except PipelineError as exc:
+            problems.extend(exc.problems)
+
+    if style is None or problems.errors or not words:
+        if style is not None and words:  # still report every missing citation
+            format_citations(manuscript, ast, entries, items, style,
+                             i18n.csl_locale(manuscript.lang), words, problems)
+        return [], problems
+
+    documents = []
+    for audience in audiences or manuscript.audiences:
+        edition = select_audience(ast, audience)
+        cited_ast, references = format_citations(
+            manuscript, edition, entries, items, style, i18n.csl_locale(manuscript.lang),
+            words, problems)
+        cited_ast["blocks"] = cited_ast["blocks"] + references_block(references,
+                                                                     words["references"])
+        title, blocks = disclaimers[audience]
+        documents.append(CitedDocument(
+            manuscript=manuscript,
+            audience=audience,
+            ast=cited_ast,
+            references=references,
+            disclaimer_title=title,
+            disclaimer_blocks=tuple(blocks),
+            stamp=stamp,
+            words=words,
+            style_name=style.name,
+        ))
+    if problems.errors:
+        return [], problems
+    return documents, problems

@@ -1,0 +1,133 @@
+"""Version stamps: which source commit and build date a handout carries.
+
+The source commit is the last commit that changed any input of the handout
+(manuscript, its bibliographies, images, styles), so an unrelated commit
+leaves a handout's bytes alone.  One ``git log`` serves every manuscript of
+a repository.  The build date is ``SOURCE_DATE_EPOCH`` when set, else the
+source commit's date, else the manuscript's ``last_updated``: builds are
+reproducible by default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Manuscript, Stamp
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    time: int
+
+
+def source_date_epoch() -> int | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        return int(value)
+    return None
+
+
+def _git(args: list[str], cwd: Path) -> str | None:
+    try:
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              check=False, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
+    except (OSError, ValueError):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+class GitHistory:
+    """Last commit and uncommitted state of files, per repository, from one log."""
+
+    def __init__(self) -> None:
+        self._roots: dict[Path, Path | None] = {}
+        self._last: dict[Path, dict[str, Commit]] = {}
+        self._dirty: dict[Path, set[str]] = {}
+        self._tracked: dict[Path, set[str]] = {}
+
+    def root_of(self, folder: Path) -> Path | None:
+        folder = folder.resolve()
+        if folder not in self._roots:
+            out = _git(["rev-parse", "--show-toplevel"], folder)
+            self._roots[folder] = Path(out.strip()).resolve() if out else None
+        return self._roots[folder]
+
+    def _load(self, root: Path) -> None:
+        if root in self._last:
+            return
+        last: dict[str, Commit] = {}
+        out = _git(["log", "--format=%x01%H %ct", "--name-only", "--no-renames", "-z"], root) or ""
+        commit: Commit | None = None
+        for chunk in out.split("\x00"):
+            for piece in chunk.split("\n"):
+                piece = piece.strip()
+                if not piece:
+                    continue
+                if piece.startswith("\x01"):
+                    sha, _, when = piece[1:].partition(" ")
+                    commit = Commit(sha, int(when or 0))
+                elif commit is not None and piece not in last:
+                    last[piece] = commit
+        self._last[root] = last
+        status = _git(["status", "--porcelain", "-z", "--untracked-files=all"], root) or ""
+        dirty: set[str] = set()
+        for entry in status.split("\x00"):
+            if len(entry) > 3:
+                dirty.add(entry[3:])
+        self._dirty[root] = dirty
+        tracked = _git(["ls-files", "-z"], root) or ""
+        self._tracked[root] = set(filter(None, tracked.split("\x00")))
+
+    def last_change(self, paths: Iterable[Path], anchor: Path) -> tuple[Commit | None, bool, bool]:
+        """(newest commit touching ``paths``, any uncommitted, anchor tracked)."""
+        root = self.root_of(anchor.parent)
+        if root is None:
+            return None, False, False
+        self._load(root)
+        last, dirty, tracked = self._last[root], self._dirty[root], self._tracked[root]
+        best: Commit | None = None
+        modified = False
+        for path in paths:
+            try:
+                rel = path.resolve().relative_to(root).as_posix()
+            except ValueError:
+                continue
+            prefix = rel.rstrip("/") + "/"
+            if path.is_dir():
+                hits = [c for name, c in last.items() if name.startswith(prefix)]
+                modified = modified or any(d.startswith(prefix) for d in dirty)
+            else:
+                hits = [last[rel]] if rel in last else []
+                modified = modified or rel in dirty
+            for commit in hits:
+                if best is None or commit.time > best.time:
+                    best = commit
+        anchor_rel = anchor.resolve().relative_to(root).as_posix()
+        return best, modified, anchor_rel in tracked
+
+
+def make_stamp(manuscript: Manuscript, inputs: Iterable[Path], history: GitHistory) -> Stamp:
+    """The stamp of ``manuscript`` built from ``inputs`` (its files and styles)."""
+    commit, dirty, tracked = history.last_change(list(inputs), manuscript.path)
+    epoch = source_date_epoch()
+    if epoch is not None:
+        build = dt.datetime.fromtimestamp(epoch, dt.UTC).date()
+    elif commit is not None:
+        build = dt.datetime.fromtimestamp(commit.time, dt.UTC).date()
+    else:
+        build = manuscript.last_updated
+    sha = commit.sha if (commit is not None and tracked) else ""
+    return Stamp(
+        version=manuscript.version,
+        status=manuscript.status,
+        last_updated=manuscript.last_updated,
+        build_date=build,
+        commit=sha,
+        dirty=bool(sha) and dirty,
+    )
