@@ -1,0 +1,203 @@
+"""EPUB 3 through pandoc's EPUB writer, from the same AST as the PDF.
+
+The edition's AST gets its front matter (title block, review banner) and
+back matter (disclaimer, colophon with the version stamp) as AST blocks;
+pandoc writes the book with the project's CSS and fonts embedded; the
+package document then receives the accessibility and version metadata, and
+the archive is rewritten with fixed timestamps so builds are reproducible.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import io
+import json
+import re
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ..errors import PipelineError
+from ..html import handout_context
+from ..model import CitedDocument, RenderOptions
+from ..pandoc import run_pandoc
+from ..tree import Node, str_inlines
+from . import OutputFormat
+
+OPF_NS = "http://www.idpf.org/2007/opf"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+NAMESPACE = uuid.UUID("6f1c2a9e-3c55-4d3c-9b61-0b7d4c1e2a10")
+
+
+def identifier(doc: CitedDocument) -> str:
+    """Stable per manuscript, version and audience."""
+    name = f"{doc.manuscript.slug}/{doc.stamp.version}/{doc.audience}/{doc.manuscript.lang}"
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, name)}"
+
+
+def _para(text: str, cls: str | None = None) -> Node:
+    para = {"t": "Para", "c": str_inlines(text)}
+    if cls:
+        return {"t": "Div", "c": [["", [cls], []], [para]]}
+    return para
+
+
+def _facts(pairs: list[tuple[str, str]]) -> Node:
+    return {"t": "Div", "c": [["", ["facts"], []], [{"t": "DefinitionList", "c": [
+        [str_inlines(k), [[{"t": "Plain", "c": str_inlines(v)}]]] for k, v in pairs if v]}]]}
+
+
+def book_ast(doc: CitedDocument) -> dict[str, Any]:
+    """The whole book: front matter, body, references, disclaimer, colophon."""
+    ctx = handout_context(doc)
+    words = doc.words
+    front: list[Node] = [
+        {"t": "Div", "c": [["title-block", ["title-block"], []], [
+            _para(ctx["edition"], "edition"),
+            _facts([(words["status"], ctx["status_label"]), (words["version"], doc.stamp.version),
+                    (words["last_updated"], ctx["last_updated"]),
+                    (words["next_review"], ctx["next_review"]),
+                    (words["authors"], "; ".join(ctx["authors"])),
+                    (words["reviewers"], "; ".join(ctx["reviewers"]))]),
+        ]]},
+    ]
+    if not doc.manuscript.approved:
+        front.append({"t": "Div", "c": [["review-banner", ["banner"], [["role", "note"]]], [
+            {"t": "Para", "c": [{"t": "Strong", "c": str_inlines(words["banner_title"])}]},
+            _para(ctx["banner_text"])]]})
+    back: list[Node] = [
+        {"t": "Header", "c": [1, ["disclaimer", ["unnumbered"], []],
+                              str_inlines(doc.disclaimer_title)]},
+        {"t": "Div", "c": [["", ["disclaimer"], [["role", "note"]]],
+                           list(doc.disclaimer_blocks)]},
+        {"t": "Header", "c": [1, ["colophon", ["unnumbered"], []], str_inlines(words["colophon"])]},
+        _facts([(words["version"], f"{doc.stamp.version} ({ctx['status_label']})"),
+                (words["last_updated"], ctx["last_updated"]),
+                (words["built"], doc.stamp.build_date.isoformat()),
+                (words["source"], ctx["commit_label"]),
+                (words["online_version"], ctx["canonical_url"])]),
+    ]
+    if ctx["history"]:
+        back.append({"t": "Para", "c": [{"t": "Strong",
+                                         "c": str_inlines(words["revision_history"])}]})
+        back.append({"t": "BulletList", "c": [
+            [{"t": "Plain", "c": str_inlines(f"{c.version} ({c.date.isoformat()}): {c.summary}")}]
+            for c in ctx["history"]]})
+    blocks = list(doc.ast["blocks"])
+    return {**doc.ast, "meta": {}, "blocks": front + blocks + back}
+
+
+def _metadata(doc: CitedDocument) -> dict[str, Any]:
+    ctx = handout_context(doc)
+    meta: dict[str, Any] = {
+        "title": doc.manuscript.title,
+        "lang": doc.manuscript.lang,
+        "identifier": [{"scheme": "UUID", "text": identifier(doc)}],
+        "date": doc.stamp.last_updated.isoformat(),
+        "description": ctx["subject"],
+        "subject": ctx["keywords"],
+        "publisher": "handout-pipeline",
+        "rights": "",
+    }
+    if doc.manuscript.authors:
+        meta["creator"] = [{"role": "author", "text": p.name} for p in doc.manuscript.authors]
+    return meta
+
+
+class EpubFormat(OutputFormat):
+    name = "epub"
+    suffix = ".epub"
+    media_type = "application/epub+zip"
+
+    def render(self, doc: CitedDocument, options: RenderOptions, styles: Path) -> bytes:
+        if not doc.disclaimer_blocks:
+            raise PipelineError.at(doc.manuscript.path, None, "no disclaimer text: refusing to "
+                                   "produce an output without one", "no-disclaimer")
+        book = book_ast(doc)
+        meta_file = json.dumps(_metadata(doc))
+        epoch = calendar.timegm(doc.stamp.build_date.timetuple())
+        fonts = sorted((styles / "fonts").glob("*.ttf"))
+        folder = doc.manuscript.path.parent.resolve()
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            meta_path = Path(tmp) / "meta.json"
+            meta_path.write_text(meta_file, encoding="utf-8")
+            args = ["--from", "json", "--to", "epub3", "--output", "-",
+                    "--metadata-file", str(meta_path), "--css", str(styles / "css" / "epub.css"),
+                    "--toc", "--toc-depth=2", "--split-level=1", "--epub-title-page=false",
+                    "--resource-path", str(folder), "--wrap=none"]
+            for font in fonts:
+                args += ["--epub-embed-font", str(font)]
+            data = run_pandoc(args, json.dumps(book), env={"SOURCE_DATE_EPOCH": str(epoch)},
+                              cwd=folder)
+        return finish_epub(data, doc, epoch)
+
+
+A11Y = [
+    ("schema:accessMode", "textual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityHazard", "none"),
+]
+
+
+def finish_epub(data: bytes, doc: CitedDocument, epoch: int) -> bytes:
+    """Add accessibility and version metadata; rewrite the zip deterministically."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    opf_name = next(n for n in names if n.endswith(".opf"))
+    files = {name: source.read(name) for name in names}
+    files[opf_name] = _patch_opf(files[opf_name], doc)
+    out = io.BytesIO()
+    stamp = dt.datetime.fromtimestamp(epoch, dt.UTC)
+    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+    with zipfile.ZipFile(out, "w") as target:
+        info = zipfile.ZipInfo("mimetype", date_time)
+        info.compress_type = zipfile.ZIP_STORED
+        target.writestr(info, files.pop("mimetype"))
+        for name in sorted(files, key=lambda n: (not n.startswith("META-INF/"), n)):
+            info = zipfile.ZipInfo(name, date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, files[name])
+    return out.getvalue()
+
+
+def _patch_opf(opf: bytes, doc: CitedDocument) -> bytes:
+    root = etree.fromstring(opf)
+    metadata = root.find(f"{{{OPF_NS}}}metadata")
+    ctx = handout_context(doc)
+    summary = (f"{ctx['edition']} of a medical handout. Text with headings, lists and tables in "
+               "reading order; images have text alternatives; no hazards.")
+    pairs = A11Y + [
+        ("schema:accessibilitySummary", summary),
+        ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
+        ("handout:version", doc.stamp.version),
+        ("handout:status", doc.stamp.status),
+        ("handout:audience", doc.audience),
+        ("handout:last-updated", doc.stamp.last_updated.isoformat()),
+        ("handout:build-date", doc.stamp.build_date.isoformat()),
+        ("handout:source-commit", doc.stamp.commit or "unknown"),
+    ]
+    for prop, value in pairs:
+        meta = etree.SubElement(metadata, f"{{{OPF_NS}}}meta", property=prop)
+        meta.text = value
+    prefix = root.get("prefix", "")
+    extra = "handout: https://handout-pipeline.invalid/vocab#"
+    if "schema:" not in prefix:
+        extra += " schema: http://schema.org/"
+    root.set("prefix", (prefix + " " + extra).strip())
+    for rights in metadata.findall(f"{{{DC_NS}}}rights"):
+        if not (rights.text or "").strip():
+            metadata.remove(rights)
+    text = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    return re.sub(rb"\n\s*\n", b"\n", text)

@@ -1,0 +1,121 @@
+"""PDF through WeasyPrint: tagged PDF/A-3a with embedded sources.
+
+PDF/A-3a is archival, requires tags (structure tree, language, alt text) and
+allows attachments, so each handout carries the manuscript and the BibTeX
+entries it cites.  Resource fetching is limited to the manuscript's folder,
+the project's styles and ``data:`` URLs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..errors import PipelineError, display_path
+from ..html import render_print_html
+from ..model import CitedDocument, RenderOptions
+from . import OutputFormat
+
+PDF_VARIANT = "pdf/a-3a"
+
+
+class SandboxError(ValueError):
+    """A resource outside the allowed folders was requested."""
+
+
+@functools.cache
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher
+
+    class SandboxFetcher(URLFetcher):
+        """Fetches ``file:`` URLs under the allowed roots and ``data:`` URLs only."""
+
+        def __init__(self, roots: list[Path]):
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+            self.roots = [r.resolve() for r in roots]
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
+            parts = urlsplit(url)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if not any(path.is_relative_to(root) for root in self.roots):
+                    self.refused.append(url)
+                    raise SandboxError(f"refused: {url}")
+            elif parts.scheme != "data":
+                self.refused.append(url)
+                raise SandboxError(f"refused: {url}")
+            return super().fetch(url, headers)
+
+    return SandboxFetcher
+
+
+@functools.cache
+def _stylesheets(styles: Path) -> tuple:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    fetcher = _fetcher_class()([styles])
+    sheets = tuple(CSS(filename=str(styles / "css" / name), font_config=font_config,
+                       url_fetcher=fetcher) for name in ("fonts.css", "print.css"))
+    return font_config, sheets
+
+
+def _quiet_weasyprint() -> None:
+    # Refused resources are reported by the pipeline itself, with their location.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+class PdfFormat(OutputFormat):
+    name = "pdf"
+    suffix = ".pdf"
+    media_type = "application/pdf"
+
+    def render(self, doc: CitedDocument, options: RenderOptions, styles: Path) -> bytes:
+        from weasyprint import HTML, Attachment
+
+        _quiet_weasyprint()
+        html = render_print_html(doc, options, styles / "templates")
+        folder = doc.manuscript.path.parent.resolve()
+        fetcher = _fetcher_class()([folder, styles])
+        font_config, sheets = _stylesheets(styles)
+        when = dt.datetime.combine(doc.stamp.build_date, dt.time(), dt.UTC)
+        attachments = [
+            Attachment(string=doc.manuscript.path.read_bytes(), name=doc.manuscript.path.name,
+                       description="Source manuscript", created=when, modified=when,
+                       relationship="Source", url_fetcher=fetcher),
+        ]
+        bib = cited_bibtex(doc)
+        if bib:
+            attachments.append(Attachment(string=bib.encode("utf-8"), name=f"{doc.manuscript.slug}.bib",
+                                          description="Cited references (BibTeX)", created=when,
+                                          modified=when, relationship="Source",
+                                          url_fetcher=fetcher))
+        document = HTML(string=html, base_url=folder.as_uri() + "/", url_fetcher=fetcher).render(
+            stylesheets=list(sheets), font_config=font_config, pdf_variant=PDF_VARIANT,
+            custom_metadata=True, attachments=attachments,
+            pdf_identifier=f"{doc.manuscript.slug}-{doc.audience}-{doc.stamp.version}".encode())
+        if fetcher.refused:
+            raise PipelineError.at(doc.manuscript.path, None, "refused resources: "
+                                   + ", ".join(sorted(set(fetcher.refused))), "resource")
+        return document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True,
+                                  attachments=attachments,
+                                  pdf_identifier=f"{doc.manuscript.slug}-{doc.audience}".encode())
+
+
+def cited_bibtex(doc: CitedDocument) -> str:
+    """The BibTeX source of the entries ``doc`` cites, in reference-list order."""
+    from ..bibtex import load_bibliographies
+    from ..errors import Problems
+
+    entries = load_bibliographies(doc.manuscript.bibliography, Problems())
+    keys = [ref.key for ref in doc.references if ref.key in entries]
+    strings = sorted({entries[k].strings for k in keys if entries[k].strings})
+    return "\n\n".join(strings + [entries[k].raw for k in keys]) + ("\n" if keys else "")
+
+
+__all__ = ["PdfFormat", "display_path"]

@@ -1,0 +1,167 @@
+"""The print HTML of an edition: the AST through pandoc's HTML writer, wrapped
+in the Jinja2 print template (StrictUndefined: a typo in a template is an
+error, never empty text).  Manuscript text only ever enters the template as
+data, never as template source.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import __version__, i18n
+from .errors import PipelineError
+from .model import CitedDocument, RenderOptions
+from .pandoc import ast_to
+from .tree import Node, transform
+
+
+def css_string(value: str) -> str:
+    """Text safe inside a double-quoted CSS string."""
+    return "".join(ch if ch not in '\\"\n\r\f' and ord(ch) >= 0x20 else f"\\{ord(ch):x} "
+                   for ch in str(value))
+
+
+@functools.cache
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+def render_template(templates: Path, name: str, context: dict[str, Any]) -> str:
+    """Render ``name``; template mistakes become ``template:line`` errors."""
+    try:
+        return environment(templates).get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise PipelineError.at(exc.filename or templates / name, exc.lineno,
+                               f"template error: {exc.message}", "template") from None
+    except jinja2.TemplateNotFound as exc:
+        raise PipelineError.at(templates / str(exc.name), None, "template not found",
+                               "template") from None
+    except jinja2.UndefinedError as exc:
+        path, line = _template_frame(templates)
+        raise PipelineError.at(path or templates / name, line,
+                               f"template error: {exc.message}", "template") from None
+
+
+def _template_frame(templates: Path) -> tuple[str | None, int | None]:
+    for frame in reversed(traceback.extract_tb(sys.exc_info()[2])):
+        if frame.filename.startswith(str(templates)):
+            return frame.filename, frame.lineno
+    return None, None
+
+
+def person_line(person: Any) -> str:
+    return person.name + (f", {person.role}" if person.role else "")
+
+
+def handout_context(doc: CitedDocument) -> dict[str, Any]:
+    """What the templates of every format know about an edition."""
+    m, words, stamp = doc.manuscript, doc.words, doc.stamp
+    status_label = words.get(f"status_{stamp.status}", stamp.status)
+    edition = words[f"audience_{doc.audience}"]
+    last_updated = i18n.format_date(stamp.last_updated, m.lang)
+    commit = stamp.short_commit if stamp.commit else words["commit_unknown"]
+    footer = (f"{words['version']} {stamp.version} · {status_label} · "
+              f"{words['last_updated']} {last_updated} · {words['built']} "
+              f"{stamp.build_date.isoformat()} · {words['source']} {commit}")
+    return {
+        "lang": m.lang,
+        "title": m.title,
+        "slug": m.slug,
+        "audience": doc.audience,
+        "edition": edition,
+        "approved": m.approved,
+        "stamp": stamp,
+        "status_label": status_label,
+        "last_updated": last_updated,
+        "next_review": i18n.format_date(m.next_review, m.lang) if m.next_review else "",
+        "authors": [person_line(p) for p in m.authors],
+        "reviewers": [person_line(p) + (f" ({p.date.isoformat()})" if p.date else "")
+                      for p in m.reviewers],
+        "authors_line": "; ".join(p.name for p in m.authors),
+        "subject": f"{edition}: {m.title}",
+        "keywords": ", ".join([doc.audience, stamp.status, f"version {stamp.version}", m.slug]),
+        "banner_text": words["banner_text"].format(status=status_label),
+        "footer_stamp": footer,
+        "commit_label": (stamp.commit + (" (+ uncommitted changes)" if stamp.dirty else ""))
+        if stamp.commit else words["commit_unknown"],
+        "canonical_url": versioned_url(m.canonical_url, stamp.version),
+        "history": m.changes if doc.audience == "clinician" else (),
+        "words": words,
+        "pipeline_version": __version__,
+        "disclaimer_title": doc.disclaimer_title,
+        "custom_metadata": [
+            ("handout-version", stamp.version), ("handout-status", stamp.status),
+            ("handout-audience", doc.audience), ("handout-lang", m.lang),
+            ("handout-last-updated", stamp.last_updated.isoformat()),
+            ("handout-build-date", stamp.build_date.isoformat()),
+            ("handout-source-commit", stamp.commit or "unknown"),
+            ("handout-slug", m.slug),
+        ],
+    }
+
+
+def versioned_url(url: str | None, version: str) -> str:
+    """The online address with the version in it, so a reader lands on the same text."""
+    if not url:
+        return ""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}version={version}"
+
+
+def _print_footnotes(node: Node) -> Any:
+    """Notes as inline spans that CSS floats into the page's footnote area."""
+    if node["t"] != "Note":
+        return None
+    inlines: list[Node] = []
+    for block in node["c"]:
+        if inlines:
+            inlines.append({"t": "Space"})
+        content = block["c"] if block["t"] in ("Para", "Plain") else []
+        inlines.extend(transform(content, _print_footnotes))
+    return {"t": "Span", "c": [["", ["footnote"], []], inlines]}
+
+
+def body_html(doc: CitedDocument, footnotes_inline: bool = True) -> str:
+    ast = dict(doc.ast)
+    if footnotes_inline:
+        ast["blocks"] = transform(list(ast["blocks"]), _print_footnotes)
+    return ast_to(ast, "html5", ["--section-divs"])
+
+
+def disclaimer_html(doc: CitedDocument) -> str:
+    return ast_to({**doc.ast, "blocks": list(doc.disclaimer_blocks)}, "html5")
+
+
+def qr_data_uri(url: str) -> str:
+    if not url:
+        return ""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(border=0)
+
+
+def render_print_html(doc: CitedDocument, options: RenderOptions, templates: Path) -> str:
+    context = handout_context(doc)
+    context.update(
+        body=body_html(doc),
+        disclaimer=disclaimer_html(doc),
+        paper=options.paper.upper() if options.paper in ("a4", "a5") else options.paper,
+        qr_svg=qr_data_uri(context["canonical_url"]),
+    )
+    if not context["disclaimer"].strip():
+        raise PipelineError.at(doc.manuscript.path, None, "no disclaimer text: refusing to "
+                               "produce an output without one", "no-disclaimer")
+    return render_template(templates, "print.html.j2", context)
