@@ -1,0 +1,387 @@
+"""Build and check: discover manuscripts, plan outputs, render, write, report.
+
+The parent process alone writes the output folder, the cache and the
+manifest; rendering happens in warm worker processes (or in-process with
+``jobs=1``).  Outputs whose inputs have not changed are taken from a
+content-addressed cache without importing WeasyPrint or running pandoc.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import re
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import cache as cache_mod
+from .errors import Problem, Problems, PipelineError, display_path
+from .manuscript import load_manuscript
+from .model import Artifact, Manuscript, RenderOptions, Stamp
+from .output import read_manifest, sha256_of, sweep_temporaries, write_atomic, write_manifest
+from .progress import Progress
+from .stamp import GitHistory, make_stamp
+
+ROOT = Path(__file__).resolve().parent.parent
+STYLES = ROOT / "styles"
+FORMATS = ("pdf", "epub")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build; the defaults follow the contract."""
+
+    out: Path = Path("dist")
+    jobs: int | None = None
+    paper: str = "a4"
+    strict: bool = False
+    formats: tuple[str, ...] = FORMATS
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    styles: Path = STYLES
+    bibliography_dir: Path | None = None
+
+
+@dataclass
+class BuildReport:
+    """What a build or check did."""
+
+    artifacts: list[Artifact] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    built: int = 0
+    reused: int = 0
+    failed: list[str] = field(default_factory=list)
+    manuscripts: int = 0
+    seconds: float = 0.0
+    internal_errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not any(p.is_error for p in self.problems) \
+            and not self.internal_errors
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called (exit status 2)."""
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Manuscript files named by ``paths`` (files, or folders searched for *.md)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.md")
+                                if not any(part.startswith(".") for part in p.parts)
+                                and p.name.lower() != "readme.md"))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    unique: dict[Path, Path] = {}
+    for p in found:
+        unique.setdefault(p.resolve(), p)
+    return list(unique.values())
+
+
+def _bibliography_dir(options: BuildOptions) -> Path:
+    if options.bibliography_dir is not None:
+        return options.bibliography_dir
+    local = Path.cwd() / "bibliography"
+    return local if local.is_dir() else ROOT / "bibliography"
+
+
+def load_all(paths: list[Path], options: BuildOptions,
+             problems: Problems) -> tuple[list[Manuscript], list[str]]:
+    """Manuscripts whose front matter is valid, and the sources that failed."""
+    manuscripts: list[Manuscript] = []
+    failed: list[str] = []
+    bib_dir = _bibliography_dir(options)
+    for path in paths:
+        try:
+            manuscript, warnings = load_manuscript(path, bib_dir)
+        except PipelineError as exc:
+            problems.extend(exc.problems)
+            failed.append(display_path(path))
+            continue
+        problems.extend(warnings)
+        manuscripts.append(manuscript)
+    by_slug: dict[str, Manuscript] = {}
+    keep = []
+    for m in manuscripts:
+        first = by_slug.get(m.slug)
+        if first is not None:
+            problems.add(m.path, m.line_of("slug") or 1, f"slug '{m.slug}' is already used by "
+                         f"{display_path(first.path)}; outputs would overwrite each other",
+                         code="duplicate-slug")
+            failed.append(display_path(m.path))
+            continue
+        by_slug[m.slug] = m
+        keep.append(m)
+    return keep, failed
+
+
+IMAGE_REF = re.compile(r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)""")
+
+
+def referenced_files(manuscript: Manuscript) -> list[Path]:
+    """Local files the body refers to (images), found without parsing it."""
+    out = []
+    for m in IMAGE_REF.finditer(manuscript.body):
+        target = m.group(1) or m.group(2)
+        if target and "://" not in target and not target.startswith(("data:", "/")):
+            out.append(manuscript.path.parent / target)
+    return out
+
+
+def inputs_of(manuscript: Manuscript, styles: Path) -> list[Path]:
+    paths = [manuscript.path, *manuscript.bibliography, styles, *referenced_files(manuscript)]
+    csl = Path(manuscript.csl)
+    if manuscript.csl.endswith(".csl"):
+        paths.append(csl if csl.is_absolute() else manuscript.path.parent / csl)
+    return paths
+
+
+def output_name(manuscript: Manuscript, audience: str, fmt: str) -> str:
+    from .formats import FORMATS as REGISTRY
+
+    return f"{manuscript.slug}.{audience}{REGISTRY[fmt].suffix}"
+
+
+# ---------------------------------------------------------------- workers
+
+def _warm_worker() -> None:
+    """Import the heavy libraries once per worker."""
+    import weasyprint  # noqa: F401
+
+    from .formats import pdf  # noqa: F401
+
+
+def render_edition(manuscript: Manuscript, stamp: Stamp, styles: Path,
+                   wanted: tuple[tuple[str, str], ...], options: RenderOptions
+                   ) -> tuple[list[Problem], list[tuple[str, str, bytes]]]:
+    """Prepare ``manuscript`` and render the (audience, format) pairs wanted."""
+    from .formats import get_format
+    from .prepare import prepare
+
+    audiences = tuple(dict.fromkeys(a for a, _ in wanted))
+    documents, problems = prepare(manuscript, stamp, styles, audiences)
+    outputs: list[tuple[str, str, bytes]] = []
+    for doc in documents:
+        for audience, fmt in wanted:
+            if audience != doc.audience:
+                continue
+            try:
+                outputs.append((audience, fmt, get_format(fmt).render(doc, options, styles)))
+            except PipelineError as exc:
+                problems.extend(exc.problems)
+    return problems.items, outputs
+
+
+def _make_pool(jobs: int) -> cf.Executor:
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return cf.ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker,
+                                  mp_context=multiprocessing.get_context(method))
+
+
+class _InlineExecutor(cf.Executor):
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
+        future: cf.Future = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller like a pool would
+            future.set_exception(exc)
+        return future
+
+
+# ---------------------------------------------------------------- build
+
+def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = None,
+          progress: Progress | None = None) -> BuildReport:
+    """Build every manuscript under ``paths`` into ``options.out``."""
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    report = BuildReport()
+    problems = Problems()
+    sources = discover(list(paths or [Path("manuscripts")]))
+    for fmt in options.formats:
+        from .formats import FORMATS as REGISTRY
+
+        if fmt not in REGISTRY:
+            raise UsageError(f"unknown format '{fmt}'; known: {', '.join(REGISTRY)}")
+    manuscripts, failed = load_all(sources, options, problems)
+    report.manuscripts = len(sources)
+    report.failed.extend(failed)
+    if options.strict:
+        _strict_failures(problems, manuscripts, report)
+        manuscripts = [m for m in manuscripts if display_path(m.path) not in report.failed]
+    out = options.out
+    out.mkdir(parents=True, exist_ok=True)
+    sweep_temporaries(out)
+    history = GitHistory()
+    render_options = RenderOptions(paper=options.paper)
+    store = cache_mod.Cache(options.cache_dir or cache_mod.default_dir(), options.styles) \
+        if options.use_cache else None
+
+    plan: list[tuple[Manuscript, Stamp, dict[tuple[str, str], str], dict]] = []
+    total = 0
+    for m in manuscripts:
+        stamp = make_stamp(m, inputs_of(m, options.styles), history)
+        keys = {}
+        for audience in m.audiences:
+            for fmt in options.formats:
+                keys[(audience, fmt)] = store.key(m, stamp, audience, fmt, render_options) \
+                    if store else ""
+        plan.append((m, stamp, keys, {}))
+        total += len(keys)
+    progress = progress or Progress(total=0, stream=None)
+    progress.start(total)
+
+    pending: dict[cf.Future, tuple[Manuscript, Stamp, dict]] = {}
+    results: dict[str, dict[tuple[str, str], bytes]] = {}
+    jobs = options.jobs or os.cpu_count() or 1
+    executor: cf.Executor | None = None
+    try:
+        for m, stamp, keys, _ in plan:
+            cached = {pair: store.get(key) for pair, key in keys.items()} if store else {}
+            wanted = tuple(pair for pair in keys if cached.get(pair) is None)
+            results[m.slug] = {pair: data for pair, data in cached.items() if data is not None}
+            for pair in results[m.slug]:
+                report.reused += 1
+                progress.advance(f"{m.slug}.{pair[0]}.{pair[1]}", "cached")
+            if not wanted:
+                continue
+            if executor is None:
+                need_pool = jobs > 1 and sum(1 for p in plan) > 1
+                executor = _make_pool(jobs) if need_pool else _InlineExecutor()
+            future = executor.submit(render_edition, m, stamp, options.styles, wanted,
+                                     render_options)
+            pending[future] = (m, stamp, keys)
+        for future in cf.as_completed(pending):
+            m, stamp, keys = pending[future]
+            try:
+                found, outputs = future.result()
+            except Exception as exc:  # noqa: BLE001 - a bug: keep the traceback, go on
+                report.internal_errors.append(
+                    f"{display_path(m.path)}: internal error while building:\n"
+                    + "".join(traceback.format_exception(exc)))
+                report.failed.append(display_path(m.path))
+                progress.advance(m.slug, "failed")
+                continue
+            problems.extend(found)
+            errors = [p for p in found if p.is_error or (options.strict)]
+            if errors:
+                report.failed.append(display_path(m.path))
+                progress.advance(m.slug, "failed")
+                continue
+            for audience, fmt, data in outputs:
+                results[m.slug][(audience, fmt)] = data
+                if store:
+                    store.put(keys[(audience, fmt)], data)
+                report.built += 1
+                progress.advance(f"{m.slug}.{audience}.{fmt}", "built")
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    _write_outputs(out, plan, results, report, problems, options)
+    report.problems = problems.items
+    report.seconds = time.perf_counter() - started
+    progress.finish(report)
+    return report
+
+
+def _strict_failures(problems: Problems, manuscripts: list[Manuscript],
+                     report: BuildReport) -> None:
+    warned = {p.path for p in problems.warnings}
+    for m in manuscripts:
+        if display_path(m.path) in warned:
+            report.failed.append(display_path(m.path))
+    promoted = [p.as_error() for p in problems.items]
+    problems.items = promoted
+
+
+def _write_outputs(out: Path, plan: list, results: dict, report: BuildReport,
+                   problems: Problems, options: BuildOptions) -> None:
+    previous = read_manifest(out)
+    previous_by_source: dict[str, list[dict]] = {}
+    for entry in previous.get("artifacts", []):
+        previous_by_source.setdefault(entry.get("source", ""), []).append(entry)
+    artifacts: list[Artifact] = []
+    kept_sources: set[str] = set()
+    for m, stamp, keys, _ in plan:
+        source = display_path(m.path)
+        produced = results.get(m.slug, {})
+        if source in report.failed or len(produced) != len(keys):
+            if source not in report.failed:
+                report.failed.append(source)
+            kept = previous_by_source.get(source, [])
+            if kept:
+                problems.warn(m.path, None, f"build failed; the previous files are kept: "
+                              + ", ".join(e["path"] for e in kept), code="kept-previous")
+            kept_sources.add(source)
+            continue
+        for (audience, fmt), data in produced.items():
+            name = output_name(m, audience, fmt)
+            target = out / name
+            if not (target.is_file() and target.stat().st_size == len(data)
+                    and target.read_bytes() == data):
+                write_atomic(target, data)
+            artifacts.append(Artifact(
+                path=name, format=fmt, manuscript=m.slug, source=source, title=m.title,
+                version=m.version, status=m.status, audience=audience, lang=m.lang,
+                sha256=sha256_of(data), bytes=len(data)))
+    # Files of manuscripts that failed stay, with their previous manifest entries.
+    current = {a.path for a in artifacts}
+    carried = []
+    for source in sorted(kept_sources):
+        for entry in previous_by_source.get(source, []):
+            if (out / entry["path"]).is_file() and entry["path"] not in current:
+                carried.append(entry)
+                current.add(entry["path"])
+    # Outputs this build no longer produces for a manuscript it built are stale.
+    built_sources = {a.source for a in artifacts}
+    for entry in previous.get("artifacts", []):
+        if entry.get("source") in built_sources and entry.get("path") not in current:
+            stale = out / entry["path"]
+            if stale.is_file() and stale.resolve().is_relative_to(out.resolve()):
+                stale.unlink()
+    report.artifacts = sorted(artifacts, key=lambda a: a.path)
+    manifest = {
+        "artifacts": [a.to_json() for a in report.artifacts] + carried,
+        "errors": [{"source": p.path, "line": p.line, "message": p.message}
+                   for p in problems.items if p.is_error],
+    }
+    manifest["artifacts"].sort(key=lambda e: e["path"])
+    write_manifest(out, manifest)
+
+
+def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = None
+          ) -> BuildReport:
+    """Every validation of a build, without rendering."""
+    from .prepare import prepare
+
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    report = BuildReport()
+    problems = Problems()
+    sources = discover(list(paths or [Path("manuscripts")]))
+    report.manuscripts = len(sources)
+    manuscripts, failed = load_all(sources, options, problems)
+    report.failed.extend(failed)
+    history = GitHistory()
+    for m in manuscripts:
+        stamp = make_stamp(m, inputs_of(m, options.styles), history)
+        _docs, found = prepare(m, stamp, options.styles)
+        problems.extend(found.items)
+        if found.errors:
+            report.failed.append(display_path(m.path))
+    if options.strict:
+        _strict_failures(problems, manuscripts, report)
+    report.problems = problems.items
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,86 @@
+"""Command-line interface: ``python -m pipeline build|check``.
+
+Only parses arguments and calls the library; exit status 0 on success, 1
+when any manuscript failed, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .build import BuildOptions, BuildReport, UsageError, build, check
+from .errors import PipelineError
+from .progress import Progress
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline",
+                                     description="Build medical handouts (PDF and EPUB).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="manuscript files or folders (default: manuscripts/)")
+        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    b = sub.add_parser("build", help="build PDFs, EPUBs and manifest.json")
+    common(b)
+    b.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default dist/)")
+    b.add_argument("--jobs", "-j", type=int, default=None,
+                   help="worker processes (default: number of CPUs; 1 = in-process)")
+    b.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size")
+    b.add_argument("--format", action="append", dest="formats", metavar="FORMAT",
+                   help="only this format (pdf, epub); repeatable")
+    b.add_argument("--no-cache", action="store_true", help="render everything again")
+    c = sub.add_parser("check", help="validate manuscripts without rendering")
+    common(c)
+    return parser
+
+
+def _print_report(report: BuildReport, stderr: TextIO) -> None:
+    for problem in report.problems:
+        print(problem, file=stderr)
+    for text in report.internal_errors:
+        print(text, file=stderr)
+
+
+def main(argv: list[str] | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        if args.command == "check":
+            report = check(args.paths or None, BuildOptions(strict=args.strict))
+            _print_report(report, stderr)
+            errors = sum(1 for p in report.problems if p.is_error)
+            print(f"checked {report.manuscripts} manuscript(s) in {report.seconds:.2f}s: "
+                  f"{errors} error(s), {len(report.problems) - errors} warning(s)", file=stdout)
+            return 0 if report.ok else 1
+        if args.jobs is not None and args.jobs < 1:
+            raise UsageError("--jobs must be at least 1")
+        options = BuildOptions(out=args.out, jobs=args.jobs, paper=args.paper,
+                               strict=args.strict,
+                               formats=tuple(args.formats) if args.formats else ("pdf", "epub"),
+                               use_cache=not args.no_cache)
+        report = build(args.paths or None, options, Progress(stream=stderr))
+        _print_report(report, stderr)
+        return 0 if report.ok else 1
+    except UsageError as exc:
+        print(f"error: {exc}", file=stderr)
+        return 2
+    except PipelineError as exc:
+        print(exc, file=stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=stderr)
+        return 130
