@@ -72,10 +72,54 @@ LOCATOR_TERMS = {
 LOCATOR = re.compile(r"^\s*,?\s*(?:([§¶]{1,2}|[A-Za-z]+)\.?\s*)?(\d[\w\-–,\s]*?)\s*$")
 
 
-@dataclass(frozen=True)
-class CiteUse:
-    key: str
-    line: int | None
+def _macro_variables(element: Any) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for el in element.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for variable in (el.get("variable") or "").split():
+            found.append((el.tag, variable))
+        if el is not element and el.get("macro"):
+            found.extend(_macro_variables(el.get_macro(el.get("macro"))))
+    return found
+
+
+def _repress_substituted(self: Any, child: Any, context: Any) -> None:
+    """CSL: a variable used as a substitute is suppressed in the rest of the entry.
+
+    citeproc-py only does this for a plain variable, not for a macro (AMA's
+    title substitute), which prints the title twice for entries without author.
+    """
+    layout = context.get_layout()
+    pairs = _macro_variables(child.get_macro(child.get("macro"))) if child.get("macro") \
+        else [(child.tag, v) for v in (child.get("variable") or "").split()]
+    for tag, variable in pairs:
+        layout.repressed.setdefault(tag, []).append(variable)
+
+
+def _patch_citeproc() -> None:
+    from citeproc import model
+
+    model.Substitute.add_to_repressed_list = _repress_substituted
+
+
+def _tighten(value: Any) -> Any:
+    """No space before a superscript citation mark: 'pain¹', not 'pain ¹'."""
+    if isinstance(value, list):
+        out: list[Any] = []
+        for item in value:
+            item = _tighten(item)
+            if (isinstance(item, dict) and item.get("t") == "Span"
+                    and "citation" in item["c"][0][1] and item["c"][1]
+                    and item["c"][1][0].get("t") == "Superscript"
+                    and out and isinstance(out[-1], dict)
+                    and out[-1].get("t") in ("Space", "SoftBreak")):
+                out.pop()
+            out.append(item)
+        return out
+    if isinstance(value, dict):
+        return {k: _tighten(v) for k, v in value.items()}
+    return value
 
 
 def citation_keys(ast: Mapping[str, Any]) -> list[str]:
@@ -218,6 +262,7 @@ class _Processor:
         from citeproc import CitationStylesBibliography, CitationStylesStyle
         from citeproc.source.json import CiteProcJSON
 
+        _patch_citeproc()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.style = CitationStylesStyle(io.BytesIO(style.xml), locale=locale,
@@ -355,7 +400,7 @@ def format_citations(
         return {"t": "Span", "c": [["", ["citation"], [["data-cites", keys]]], inlines]}
 
     new_ast = dict(ast)
-    new_ast["blocks"] = transform(list(ast["blocks"]), cluster)
+    new_ast["blocks"] = _tighten(transform(list(ast["blocks"]), cluster))
 
     references: list[Reference] = []
     entries_out = processor.bib.bibliography() if processor.style.has_bibliography() else []
@@ -372,7 +417,8 @@ def format_citations(
     return new_ast, tuple(references)
 
 
-def references_block(references: tuple[Reference, ...], heading: str) -> list[Node]:
+def references_block(references: tuple[Reference, ...], heading: str,
+                     level: int = 2) -> list[Node]:
     """The reference list as AST: a heading and one entry per reference."""
     if not references:
         return []
@@ -388,6 +434,6 @@ def references_block(references: tuple[Reference, ...], heading: str) -> list[No
         entries.append({"t": "Div", "c": [[f"ref-{ref.key}", ["csl-entry"], []],
                                           [{"t": "Para", "c": content}]]})
     return [
-        {"t": "Header", "c": [1, ["references", ["unnumbered"], []], _words(heading)]},
+        {"t": "Header", "c": [level, ["references", ["unnumbered"], []], _words(heading)]},
         {"t": "Div", "c": [["refs", ["references", "csl-bib-body"], []], entries]},
     ]

@@ -33,8 +33,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         if fd >= 0:
             _write_all(fd, data)
             os.fsync(fd)
-            os.link(f"/proc/self/fd/{fd}", tmp, follow_symlinks=True)
-        else:
+            try:
+                os.link(f"/proc/self/fd/{fd}", tmp, follow_symlinks=True)
+            except OSError:  # some file systems cannot name an O_TMPFILE inode
+                os.close(fd)
+                fd = -1
+        if fd < 0:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             _write_all(fd, data)
             os.fsync(fd)

@@ -56,6 +56,14 @@ def load_disclaimer(path: Path, lang: str) -> tuple[str, list[Any]]:
     return title, blocks[1:]
 
 
+def section_level(ast: Mapping[str, Any]) -> int:
+    """The level of the body's top headings (where a References section belongs)."""
+    from .tree import walk
+
+    levels = [node["c"][0] for node in walk(ast["blocks"]) if node["t"] == "Header"]
+    return min(levels) if levels else 2
+
+
 def image_paths(ast: Mapping[str, Any], manuscript: Manuscript) -> list[Path]:
     from .tree import walk
 
@@ -120,8 +128,8 @@ def prepare(
         cited_ast, references = format_citations(
             manuscript, edition, entries, items, style, i18n.csl_locale(manuscript.lang),
             words, problems)
-        cited_ast["blocks"] = cited_ast["blocks"] + references_block(references,
-                                                                     words["references"])
+        cited_ast["blocks"] = cited_ast["blocks"] + references_block(
+            references, words["references"], section_level(edition))
         title, blocks = disclaimers[audience]
         documents.append(CitedDocument(
             manuscript=manuscript,
