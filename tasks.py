@@ -1,0 +1,65 @@
+"""Tasks for the handout pipeline (``invoke --list``).
+
+Each task is a thin wrapper over ``python -m pipeline`` or the test suite.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import Context, Exit, task
+
+ROOT = Path(__file__).resolve().parent
+PY = sys.executable
+
+
+def _run(c: Context, command: str) -> None:
+    result = c.run(command, warn=True, pty=sys.stdout.isatty())
+    if result is None or not result.ok:
+        raise Exit(f"failed: {command}", code=result.exited if result else 1)
+
+
+@task(help={"paths": "manuscript files or folders (default: manuscripts/)",
+            "out": "output folder (default: dist/)", "jobs": "worker processes (default: CPUs)",
+            "paper": "a4 or letter", "strict": "treat warnings as errors",
+            "no_cache": "render everything again"})
+def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=False):
+    """Build every handout (PDF + EPUB per audience) and dist/manifest.json."""
+    args = [paths] if paths else []
+    args += ["--out", out, "--paper", paper]
+    if jobs:
+        args += ["--jobs", str(jobs)]
+    if strict:
+        args.append("--strict")
+    if no_cache:
+        args.append("--no-cache")
+    _run(c, f"{PY} -m pipeline build {' '.join(args)}")
+
+
+@task(help={"paths": "manuscript files or folders (default: manuscripts/)",
+            "strict": "treat warnings as errors"})
+def check(c, paths="", strict=False):
+    """Validate manuscripts, bibliographies and styles without rendering."""
+    _run(c, f"{PY} -m pipeline check {paths} {'--strict' if strict else ''}")
+
+
+@task(help={"k": "only tests matching this expression"})
+def test(c, k=""):
+    """Run the test suite."""
+    _run(c, f"{PY} -m pytest -q {'-k ' + repr(k) if k else ''}")
+
+
+@task
+def lint(c):
+    """Check the code with ruff."""
+    _run(c, f"{PY} -m ruff check pipeline tests tasks.py benchmarks")
+
+
+@task
+def clean(c):
+    """Remove dist/ and the render cache."""
+    for folder in (ROOT / "dist", ROOT / ".cache"):
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"removed {folder.relative_to(ROOT)}/")
