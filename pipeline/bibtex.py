@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems, PipelineError, display_path
+from .errors import PipelineError, Problems, display_path
 from .manuscript import read_text
 from .pandoc import PandocFailure, run_pandoc
 
@@ -208,7 +208,7 @@ def read_bibtex(path: Path, problems: Problems) -> BibFile:
         if end < 0:
             problems.add(path, line, f"entry @{kind} is not closed: a '{{' has no matching "
                          "'}' before the next entry", code="bibtex")
-            nxt = re.compile(r"^[ \t]*@", re.M).search(text, m.end())
+            nxt = re.compile(r"^[ \t]*@", re.MULTILINE).search(text, m.end())
             pos = nxt.start() if nxt else len(text)
             continue
         pos = end
@@ -244,27 +244,27 @@ def read_bibtex(path: Path, problems: Problems) -> BibFile:
             fm = FIELD_NAME.match(body, i)
             if not fm:
                 bad_line = line + body.count("\n", 0, i) + (1 if body[i:i+1] == "\n" else 0)
-                broken = (bad_line, f"entry '{key}': expected 'field = value', found "
-                          f"'{rest.strip()[:30]}'")
+                broken = (bad_line, (f"entry '{key}': expected 'field = value', found "
+                          f"'{rest.strip()[:30]}'"))
                 break
             name = fm.group(1).lower()
             parsed = _parse_value(body, fm.end())
             if parsed is None:
-                broken = (line + body.count("\n", 0, i), f"entry '{key}': the value of "
-                          f"field '{name}' is not closed")
+                broken = (line + body.count("\n", 0, i), (f"entry '{key}': the value of "
+                          f"field '{name}' is not closed"))
                 break
             value, i = parsed
             if any(name == f for f, _ in fields):
-                broken = (line + body.count("\n", 0, fm.start()) , f"entry '{key}': field "
-                          f"'{name}' is given twice")
+                broken = (line + body.count("\n", 0, fm.start()) , (f"entry '{key}': field "
+                          f"'{name}' is given twice"))
                 break
             fields.append((name, value))
             while i < len(body) and body[i].isspace():
                 i += 1
             if i < len(body):
                 if body[i] != ",":
-                    broken = (line + body.count("\n", 0, i), f"entry '{key}': missing ',' "
-                              f"after field '{name}'")
+                    broken = (line + body.count("\n", 0, i), (f"entry '{key}': missing ',' "
+                              f"after field '{name}'"))
                     break
                 i += 1
         if broken:

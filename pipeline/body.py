@@ -24,7 +24,7 @@ from .tree import Node, attr_of, stringify, transform, walk
 RESOURCE_ATTRS = {"src", "href", "data", "poster", "srcset", "background", "xlink:href",
                   "action", "formaction", "manifest", "longdesc", "codebase", "archive"}
 HYPERLINK_TAGS = {"a", "area"}
-CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I)
+CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.IGNORECASE)
 
 
 def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | None:
@@ -165,7 +165,7 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                         and not urlsplit(url).scheme and not (folder / unquote(url)).is_file():
                     problems.add(manuscript.path, source_line(manuscript, url),
                                  f"image '{url}' not found", code="missing-image")
-            if re.search(r"<img\b(?![^>]*\balt\s*=\s*['\"]?[^'\"\s>])", text, re.I):
+            if re.search(r"<img\b(?![^>]*\balt\s*=\s*['\"]?[^'\"\s>])", text, re.IGNORECASE):
                 problems.add(manuscript.path, source_line(manuscript, text.strip()[:40]),
                              "raw <img> has no alt text", code="no-alt")
 

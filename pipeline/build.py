@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cache as cache_mod
-from .errors import Problem, Problems, PipelineError, display_path
+from .errors import PipelineError, Problem, Problems, display_path
 from .manuscript import load_manuscript
 from .model import Artifact, Manuscript, RenderOptions, Stamp
 from .output import read_manifest, sha256_of, sweep_temporaries, write_atomic, write_manifest
@@ -321,7 +321,7 @@ def _write_outputs(out: Path, plan: list, results: dict, report: BuildReport,
                 report.failed.append(source)
             kept = previous_by_source.get(source, [])
             if kept:
-                problems.warn(m.path, None, f"build failed; the previous files are kept: "
+                problems.warn(m.path, None, "build failed; the previous files are kept: "
                               + ", ".join(e["path"] for e in kept), code="kept-previous")
             kept_sources.add(source)
             continue

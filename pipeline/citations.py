@@ -14,7 +14,6 @@ import re
 import types
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .bibtex import BibEntry
@@ -46,14 +45,14 @@ MARKER_FORMATTER = types.SimpleNamespace(
 )
 
 _HTML_TAGS = [
-    (re.compile(r"<i>(.*?)</i>", re.S), "emph"),
-    (re.compile(r"<em>(.*?)</em>", re.S), "emph"),
-    (re.compile(r"<b>(.*?)</b>", re.S), "strong"),
-    (re.compile(r"<strong>(.*?)</strong>", re.S), "strong"),
-    (re.compile(r"<sup>(.*?)</sup>", re.S), "sup"),
-    (re.compile(r"<sub>(.*?)</sub>", re.S), "sub"),
-    (re.compile(r'<span style="font-variant:\s*small-caps;?">(.*?)</span>', re.S), "smallcaps"),
-    (re.compile(r'<span class="nocase">(.*?)</span>', re.S), "plain"),
+    (re.compile(r"<i>(.*?)</i>", re.DOTALL), "emph"),
+    (re.compile(r"<em>(.*?)</em>", re.DOTALL), "emph"),
+    (re.compile(r"<b>(.*?)</b>", re.DOTALL), "strong"),
+    (re.compile(r"<strong>(.*?)</strong>", re.DOTALL), "strong"),
+    (re.compile(r"<sup>(.*?)</sup>", re.DOTALL), "sup"),
+    (re.compile(r"<sub>(.*?)</sub>", re.DOTALL), "sub"),
+    (re.compile(r'<span style="font-variant:\s*small-caps;?">(.*?)</span>', re.DOTALL), "smallcaps"),
+    (re.compile(r'<span class="nocase">(.*?)</span>', re.DOTALL), "plain"),
 ]
 
 LOCATOR_TERMS = {
@@ -352,9 +351,8 @@ def format_citations(
                          "; the front matter names no 'bibliography'")),
                      code="missing-citation")
     usable = {k: items[k] for k in cited if k in items}
-    if missing or not cited:
-        if not cited:
-            return dict(ast), ()
+    if not cited:
+        return dict(ast), ()
     processor = _Processor(style, usable, locale)
     lower = {k.lower(): k for k in usable}
     for key in usable:

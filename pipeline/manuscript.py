@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problems, did_you_mean, display_path, PipelineError
+from .errors import PipelineError, Problems, did_you_mean, display_path
 from .model import AUDIENCES, DEFAULT_STYLE, STATUSES, Change, Manuscript, Person
 
 try:  # the C loader is several times faster on large front matter
@@ -220,11 +220,10 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
     if title is not None and not isinstance(title, str):
         problems.add(path, where("title"), f"'title' must be text, found {title!r}")
     version = data.get("version")
-    if version is not None:
-        if not isinstance(version, str) or not SEMVER.match(version):
-            problems.add(path, where("version"),
-                         f"'version' must be a semantic version such as 1.2.0, found '{version}'",
-                         code="bad-version")
+    if version is not None and (not isinstance(version, str) or not SEMVER.match(version)):
+        problems.add(path, where("version"),
+                     f"'version' must be a semantic version such as 1.2.0, found '{version}'",
+                     code="bad-version")
     status = data.get("status")
     if status is not None and status not in STATUSES:
         problems.add(path, where("status"),

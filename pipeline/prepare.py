@@ -15,9 +15,9 @@ from .body import check_body, parse_body, select_audience
 from .citations import citation_keys, format_citations, references_block
 from .csl import load_style
 from .errors import PipelineError, Problems
+from .manuscript import read_text
 from .model import CitedDocument, Manuscript, Stamp
 from .pandoc import markdown_to_ast
-from .manuscript import read_text
 from .tree import stringify
 
 DEFAULT_DISCLAIMER = {"clinician": "professional", "patient": "patient"}
