@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -344,8 +345,36 @@ def _fix_item(item: dict[str, Any], entry: BibEntry) -> dict[str, Any]:
             item[role] = [
                 {"literal": "et al."} if n.get("literal") == "others" else n for n in names
             ]
+    for role in ("author", "editor", "translator"):
+        for name in item.get(role) or ():
+            for part, text in list(name.items()):
+                if isinstance(text, str):
+                    name[part] = _compose(text)
     for key, value in list(item.items()):
         if isinstance(value, str):
-            item[key] = re.sub(r"\$_\{?([^$}]+)\}?\$", r"<sub>\1</sub>",
-                               re.sub(r"\$\^\{?([^$}]+)\}?\$", r"<sup>\1</sup>", value))
+            item[key] = value = _compose(value)
+        if isinstance(value, str) and "$" in value:
+            value = re.sub(r"\$_\{?([^$}]+)\}?\$", r"<sub>\1</sub>",
+                           re.sub(r"\$\^\{?([^$}]+)\}?\$", r"<sup>\1</sup>", value))
+            item[key] = MATH.sub(lambda m: _math_text(m.group(0)), value)
     return item
+
+
+DOTLESS = re.compile("([\u0131\u0237])(?=[\u0300-\u036f])")
+
+
+def _compose(text: str) -> str:
+    """``{\\'\\i}`` arrives as dotless i + accent; a reader expects one letter: í."""
+    if "\u0131" in text or "\u0237" in text:
+        text = DOTLESS.sub(lambda m: "i" if m.group(1) == "\u0131" else "j", text)
+    return unicodedata.normalize("NFC", text)
+
+
+MATH = re.compile(r"(?<!\\)\$[^$]+\$")
+
+
+def _math_text(math: str) -> str:
+    """Inline TeX math as the Unicode a reader expects: ``$\\geq 5$`` -> ``≥ 5``."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text").latex_to_text(math)

@@ -330,6 +330,20 @@ def _narrative_name(item: dict[str, Any], and_word: str, et_al: str) -> str:
     return f"{one(names[0])} {et_al}"
 
 
+def report_missing_citations(manuscript: Manuscript, cited: list[str],
+                             entries: Mapping[str, BibEntry], problems: Problems) -> None:
+    """A located problem for each cited key without a bibliography entry."""
+    for key in cited:
+        if key in entries:
+            continue
+        problems.add(manuscript.path, citation_line(manuscript, key),
+                     f"citation '@{key}' has no entry in the bibliography"
+                     + (did_you_mean(key, entries) or
+                        ("" if manuscript.bibliography else
+                         "; the front matter names no 'bibliography'")),
+                     code="missing-citation")
+
+
 def format_citations(
     manuscript: Manuscript,
     ast: Mapping[str, Any],
@@ -342,14 +356,7 @@ def format_citations(
 ) -> tuple[dict[str, Any], tuple[Reference, ...]]:
     """The AST with citations formatted, and the reference list entries."""
     cited = citation_keys(ast)
-    missing = [key for key in cited if key not in entries]
-    for key in missing:
-        problems.add(manuscript.path, citation_line(manuscript, key),
-                     f"citation '@{key}' has no entry in the bibliography"
-                     + (did_you_mean(key, entries) or
-                        ("" if manuscript.bibliography else
-                         "; the front matter names no 'bibliography'")),
-                     code="missing-citation")
+    report_missing_citations(manuscript, cited, entries, problems)
     usable = {k: items[k] for k in cited if k in items}
     if not cited:
         return dict(ast), ()
@@ -373,6 +380,8 @@ def format_citations(
             name = _narrative_name(usable[narrative[0]["citationId"]], words["and"],
                                    words["et_al"])
             inlines.extend(marks_to_inlines(name))
+            if style.numeric and style.vertical_align not in ("sup", "sub"):
+                inlines.append({"t": "Space"})  # "Smith and Lee [4]", but "Smith and Lee⁴"
         if style.numeric:
             rendered = []
             for c in sorted(cites, key=lambda c: number[c["citationId"]]):
