@@ -132,6 +132,10 @@ def _balanced(text: str, start: int, close: str) -> int:
     return -1
 
 
+def _line_at(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
 def _line_start(text: str, i: int) -> bool:
     j = i - 1
     while j >= 0 and text[j] in " \t":
@@ -207,8 +211,11 @@ def read_bibtex(path: Path, problems: Problems) -> BibFile:
         close = "}" if m.group(2) == "{" else ")"
         end = _balanced(text, m.end(), close)
         if end < 0:
-            problems.add(path, line, f"entry @{kind} is not closed: a '{{' has no matching "
-                         "'}' before the next entry", code="bibtex")
+            opener = m.group(2)
+            named = KEY.match(text, m.end())
+            what = f"entry '{named.group(1)}'" if named else f"entry @{kind}"
+            problems.add(path, line, f"{what} is not closed: its '{opener}' has no matching "
+                         f"'{close}' before the next entry", code="bibtex")
             nxt = re.compile(r"^[ \t]*@", re.MULTILINE).search(text, m.end())
             pos = nxt.start() if nxt else len(text)
             continue
@@ -238,25 +245,29 @@ def read_bibtex(path: Path, problems: Problems) -> BibFile:
         fields: list[tuple[str, str]] = []
         broken = None
         i = km_end if km_end is not None else len(body)
+        base = m.end()  # body offsets to file lines: _line_at(text, base + offset)
         while i < len(body):
             rest = body[i:]
             if not rest.strip():
                 break
             fm = FIELD_NAME.match(body, i)
             if not fm:
-                bad_line = line + body.count("\n", 0, i) + (1 if body[i:i+1] == "\n" else 0)
+                bad_line = _line_at(text, base + len(body) - len(rest.lstrip()))
                 broken = (bad_line, (f"entry '{key}': expected 'field = value', found "
                           f"'{rest.strip()[:30]}'"))
                 break
             name = fm.group(1).lower()
             parsed = _parse_value(body, fm.end())
             if parsed is None:
-                broken = (line + body.count("\n", 0, i), (f"entry '{key}': the value of "
+                broken = (_line_at(text, base + fm.start(1)), (f"entry '{key}': the value of "
                           f"field '{name}' is not closed"))
                 break
             value, i = parsed
+            value_end = i
+            while value_end > 0 and body[value_end - 1].isspace():
+                value_end -= 1
             if any(name == f for f, _ in fields):
-                broken = (line + body.count("\n", 0, fm.start()) , (f"entry '{key}': field "
+                broken = (_line_at(text, base + fm.start(1)), (f"entry '{key}': field "
                           f"'{name}' is given twice"))
                 break
             fields.append((name, value))
@@ -264,7 +275,7 @@ def read_bibtex(path: Path, problems: Problems) -> BibFile:
                 i += 1
             if i < len(body):
                 if body[i] != ",":
-                    broken = (line + body.count("\n", 0, i), (f"entry '{key}': missing ',' "
+                    broken = (_line_at(text, base + value_end), (f"entry '{key}': missing ',' "
                               f"after field '{name}'"))
                     break
                 i += 1

@@ -41,14 +41,17 @@ def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | N
         return None
 
 
-def source_line(manuscript: Manuscript, needle: str) -> int | None:
-    """The first body line containing ``needle``."""
+def source_line(manuscript: Manuscript, needle: str, near: str = "") -> int | None:
+    """The first body line containing ``needle``, preferring one that also has ``near``."""
     if not needle:
         return None
+    first = None
     for offset, line in enumerate(manuscript.body.split("\n")):
         if needle in line:
-            return manuscript.body_line + offset
-    return None
+            if not near or near in line:
+                return manuscript.body_line + offset
+            first = manuscript.body_line + offset if first is None else first
+    return first
 
 
 class _RawScanner(html.parser.HTMLParser):
@@ -120,8 +123,9 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                 urls = _css_urls(value) if key == "style" else (
                     [value] if key in RESOURCE_ATTRS else [])
                 for url in urls:
-                    _report_resource(manuscript, url, f"attribute '{key}'", folder, problems)
-            if t == "Link" and any(k == "rel" and "attachment" in v for k, v in attr[2]):
+                    what = "url() in a style attribute" if key == "style" else f"attribute '{key}'"
+                    _report_resource(manuscript, url, what, folder, problems, near=f"{key}=")
+            if t == "Link" and any(k == "rel" and "attachment" in v.lower() for k, v in attr[2]):
                 _report_resource(manuscript, node["c"][2][0], "attachment", folder, problems)
         if t == "Div":
             audiences = [v for k, v in attr[2] if k == "audience"]
@@ -159,8 +163,11 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                              "raw HTML that cannot be read", code="raw-html")
                 continue
             for tag, key, url in scanner.found:
-                _report_resource(manuscript, url, f"<{tag} {key}>", folder, problems,
-                                 needle=text.strip()[:40])
+                what = {"style": "url() in a style attribute", "url": "url() in <style>"}.get(
+                    key, f"<{tag} {key}>")
+                _report_resource(manuscript, url, what, folder, problems,
+                                 needle=text.strip()[:40],
+                                 near="style=" if key == "style" else f"<{tag}")
                 if tag == "img" and key == "src" and not resource_problem(url, folder) \
                         and not urlsplit(url).scheme and not (folder / unquote(url)).is_file():
                     problems.add(manuscript.path, source_line(manuscript, url),
@@ -171,11 +178,11 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
 
 
 def _report_resource(manuscript: Manuscript, target: str, what: str, folder: Path,
-                     problems: Problems, needle: str | None = None) -> bool:
+                     problems: Problems, needle: str | None = None, near: str = "") -> bool:
     why = resource_problem(target, folder)
     if why is None:
         return False
-    line = source_line(manuscript, target) or source_line(manuscript, needle or "")
+    line = source_line(manuscript, target, near) or source_line(manuscript, needle or "")
     problems.add(manuscript.path, line, f"{what} '{target}' refused: {why}", code="resource")
     return True
 

@@ -335,6 +335,13 @@ def _write_outputs(out: Path, plan: list, results: dict, report: BuildReport,
                 path=name, format=fmt, manuscript=m.slug, source=source, title=m.title,
                 version=m.version, status=m.status, audience=audience, lang=m.lang,
                 sha256=sha256_of(data), bytes=len(data)))
+    planned = {display_path(m.path) for m, _stamp, _keys, _ in plan}
+    for source in report.failed:  # stopped before planning: bad front matter
+        kept = previous_by_source.get(source, [])
+        if source not in planned and kept and source not in kept_sources:
+            problems.warn(source, None, "build failed; the previous files are kept: "
+                          + ", ".join(e["path"] for e in kept), code="kept-previous")
+            kept_sources.add(source)
     # Files of manuscripts that failed stay, with their previous manifest entries.
     current = {a.path for a in artifacts}
     carried = []

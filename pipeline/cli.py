@@ -7,6 +7,8 @@ when any manuscript failed, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -49,15 +51,42 @@ def _print_report(report: BuildReport, stderr: TextIO) -> None:
         print(text, file=stderr)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that a half-written file is removed."""
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main(argv: list[str] | None = None, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
+    try:
+        return _run(args, stdout, stderr)
+    except Terminated:
+        print("terminated", file=stderr)
+        return 128 + signal.SIGTERM
+    except KeyboardInterrupt:
+        print("interrupted", file=stderr)
+        return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         if args.command == "check":
             report = check(args.paths or None, BuildOptions(strict=args.strict))
@@ -81,6 +110,3 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
     except PipelineError as exc:
         print(exc, file=stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=stderr)
-        return 130

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .csl import resolve_style
 from .errors import PipelineError, Problems, did_you_mean, display_path
 from .model import AUDIENCES, DEFAULT_STYLE, STATUSES, Change, Manuscript, Person
 
@@ -34,6 +35,7 @@ SEMVER = re.compile(
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_FRONT_MATTER = 256 * 1024
+MAX_MANUSCRIPT = 2 * 1024 * 1024  # pandoc needs seconds per MiB; a handout is far smaller
 
 
 def read_text(path: Path) -> str:
@@ -85,11 +87,38 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
 
 
 def _construct(node: yaml.Node, loader: Any) -> Any:
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError, TypeError):
+        # A scalar YAML cannot convert (2025-13-01 looks like a date but is
+        # none) stays text, so the field's own check reports it at its line.
+        loader.recursive_objects.clear()
+        return _construct_leniently(node, loader)
 
 
-def parse_front_matter(path: Path, front: str) -> tuple[dict[str, Any], dict[str, int]]:
-    """The front matter as a dict, and the file line of each top-level key."""
+def _construct_leniently(node: yaml.Node, loader: Any) -> Any:
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(child, loader) for child in node.value]
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _construct(key_node, loader)
+            try:
+                hash(key)
+            except TypeError:
+                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else repr(key)
+            mapping[key] = _construct(value_node, loader)
+        return mapping
+    return node.value
+
+
+def parse_front_matter(path: Path, front: str, problems: Problems | None = None
+                       ) -> tuple[dict[str, Any], dict[str, int]]:
+    """The front matter as a dict, and the file line of each top-level key.
+
+    YAML that does not parse raises; a bad or repeated field name is added to
+    ``problems`` (raised when none is given) and the other fields are kept.
+    """
     loader = _Loader(front)
     try:
         node = loader.get_single_node()
@@ -102,7 +131,8 @@ def parse_front_matter(path: Path, front: str) -> tuple[dict[str, Any], dict[str
             )
         data: dict[str, Any] = {}
         lines: dict[str, int] = {}
-        problems = Problems()
+        collect = problems is not None
+        problems = problems if problems is not None else Problems()
         for key_node, value_node in node.value:
             key = _construct(key_node, loader)
             line = key_node.start_mark.line + 2
@@ -115,12 +145,15 @@ def parse_front_matter(path: Path, front: str) -> tuple[dict[str, Any], dict[str
                 continue
             data[key] = _construct(value_node, loader)
             lines[key] = line
-        problems.raise_if_errors()
+        if not collect:
+            problems.raise_if_errors()
         return data, lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 2
         what = exc.problem or "invalid YAML"
+        if exc.context and exc.context_mark and exc.context_mark.line + 2 != line:
+            what += f" ({exc.context} that starts at line {exc.context_mark.line + 2})"
         raise PipelineError.at(path, line, f"front matter is not valid YAML: {what}",
                                "front-matter") from None
     except yaml.YAMLError as exc:
@@ -197,10 +230,18 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
     Returns the manuscript and its warnings; raises :class:`PipelineError` with
     every error found in the front matter.
     """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_text says why
+    if size > MAX_MANUSCRIPT:
+        raise PipelineError.at(path, None, f"manuscript is {size / 2**20:.1f} MiB, more than "
+                               f"the {MAX_MANUSCRIPT // 2**20} MiB a handout may have",
+                               "too-large")
     text = read_text(path)
     front, body, body_line = split_front_matter(path, text)
-    data, lines = parse_front_matter(path, front)
     problems = Problems()
+    data, lines = parse_front_matter(path, front, problems)
     where = lines.get
 
     for key in data:
@@ -252,7 +293,7 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         audiences = [audiences]
     if not isinstance(audiences, list) or not audiences:
         problems.add(path, where("audiences"), "'audiences' must be a non-empty list such as "
-                     "[clinician, patient]")
+                     f"[clinician, patient], found {audiences!r}")
         audiences = ["clinician"]
     for audience in audiences:
         if audience not in AUDIENCES:
@@ -314,6 +355,13 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
 
     changes = _changes(data.get("changes"), path, where("changes"), version, problems)
 
+    if problems.errors and "csl" in data:
+        # The style is otherwise checked with the body; a manuscript stopped
+        # here still hears about a wrong style in the same run.
+        try:
+            resolve_style(csl.strip(), path, where("csl"))
+        except PipelineError as exc:
+            problems.extend(exc.problems)
     problems.raise_if_errors()
     manuscript = Manuscript(
         path=path,

@@ -19,36 +19,77 @@ TMP_PREFIX = ".handout-tmp-"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so readers see the old or the new file, never part."""
+    """Replace ``path`` with ``data`` so readers see the old or the new file, never part.
+
+    The data goes to an unnamed file in the target's folder; a new target is
+    then named in one step, an existing one replaced by renaming a hidden
+    temporary name over it.  Only between that link and the rename (no data
+    is written then) can a killed build leave a temporary name, which the
+    next build sweeps.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f"{TMP_PREFIX}{secrets.token_hex(6)}"
-    flags = getattr(os, "O_TMPFILE", 0)
-    fd = -1
-    if flags:
-        try:
-            fd = os.open(path.parent, flags | os.O_WRONLY, 0o644)
-        except OSError:
-            fd = -1
+    tmp = f"{TMP_PREFIX}{secrets.token_hex(6)}"
+    dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    named = False
     try:
+        fd = _unnamed_file(dir_fd)
         if fd >= 0:
-            _write_all(fd, data)
-            os.fsync(fd)
             try:
-                os.link(f"/proc/self/fd/{fd}", tmp, follow_symlinks=True)
-            except OSError:  # some file systems cannot name an O_TMPFILE inode
+                _write_all(fd, data)
+                os.fsync(fd)
+                try:
+                    if _link(fd, path.name, dir_fd):
+                        os.fsync(dir_fd)
+                        return
+                    named = _link(fd, tmp, dir_fd)
+                except OSError:  # no usable /proc: write it again under a name
+                    named = False
+            finally:
                 os.close(fd)
-                fd = -1
-        if fd < 0:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            _write_all(fd, data)
-            os.fsync(fd)
-        os.replace(tmp, path)
+        if not named:  # no O_TMPFILE here: a hidden name from the start
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=dir_fd)
+            named = True
+            try:
+                _write_all(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        os.replace(tmp, path.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        named = False
+        os.fsync(dir_fd)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if named:
+            try:
+                os.unlink(tmp, dir_fd=dir_fd)
+            except FileNotFoundError:
+                pass
         raise
     finally:
-        if fd >= 0:
-            os.close(fd)
+        os.close(dir_fd)
+
+
+def _unnamed_file(dir_fd: int) -> int:
+    """An O_TMPFILE descriptor in the folder ``dir_fd``, or -1 where unsupported."""
+    flags = getattr(os, "O_TMPFILE", 0)
+    if not flags:
+        return -1
+    try:
+        return os.open(".", flags | os.O_WRONLY, 0o644, dir_fd=dir_fd)
+    except OSError:
+        return -1
+
+
+def _link(fd: int, name: str, dir_fd: int) -> bool:
+    """Give the unnamed file ``fd`` the name ``name``; False if that name exists.
+
+    ``dst_dir_fd`` makes Python call linkat(AT_SYMLINK_FOLLOW): plain link()
+    would try to link the /proc symlink itself and fail.
+    """
+    try:
+        os.link(f"/proc/self/fd/{fd}", name, dst_dir_fd=dir_fd, follow_symlinks=True)
+    except FileExistsError:
+        return False
+    return True
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -12,7 +12,12 @@ from typing import Any
 from . import i18n
 from .bibtex import BibEntry, load_bibliographies, to_csl
 from .body import check_body, parse_body, select_audience
-from .citations import citation_keys, format_citations, references_block
+from .citations import (
+    citation_keys,
+    format_citations,
+    references_block,
+    report_missing_citations,
+)
 from .csl import load_style
 from .errors import PipelineError, Problems
 from .manuscript import read_text
@@ -120,6 +125,8 @@ def prepare(
         if style is not None and words:  # still report every missing citation
             format_citations(manuscript, ast, entries, items, style,
                              i18n.csl_locale(manuscript.lang), words, problems)
+        else:
+            report_missing_citations(manuscript, cited, entries, problems)
         return [], problems
 
     documents = []

@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..errors import PipelineError, display_path
+from ..errors import ERROR, PipelineError, Problem, display_path
 from ..html import render_print_html
 from ..model import CitedDocument, RenderOptions
 from . import OutputFormat
@@ -100,11 +100,27 @@ class PdfFormat(OutputFormat):
             custom_metadata=True, attachments=attachments,
             pdf_identifier=f"{doc.manuscript.slug}-{doc.audience}-{doc.stamp.version}".encode())
         if fetcher.refused:
-            raise PipelineError.at(doc.manuscript.path, None, "refused resources: "
-                                   + ", ".join(sorted(set(fetcher.refused))), "resource")
+            raise PipelineError([_refused(doc, url, folder) for url in sorted(set(fetcher.refused))])
         return document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True,
                                   attachments=attachments,
                                   pdf_identifier=f"{doc.manuscript.slug}-{doc.audience}".encode())
+
+
+def _refused(doc: CitedDocument, url: str, folder: Path) -> Problem:
+    """A refused fetch, located at the body line that names the resource where one does."""
+    from ..body import source_line
+
+    parts = urlsplit(url)
+    needles = [url]
+    if parts.scheme == "file":
+        path = Path(unquote(parts.path))
+        needles += [str(path), path.name]
+        if path.is_relative_to(folder):
+            needles.insert(1, str(path.relative_to(folder)))
+    line = next((found for n in needles if (found := source_line(doc.manuscript, n))), None)
+    return Problem(display_path(doc.manuscript.path), line,
+                   f"resource '{url}' refused: only files in the manuscript's folder and the "
+                   "project's styles/ may be used", ERROR, "resource")
 
 
 def cited_bibtex(doc: CitedDocument) -> str:
