@@ -7,6 +7,7 @@ so an editor fixes them all in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -250,10 +251,9 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
                           code="unknown-field")
     for key in REQUIRED:
         if data.get(key) in (None, ""):
-            hint = ""
-            close = did_you_mean(key, [k for k in data if k not in KNOWN])
-            if close:
-                hint = close.replace("did you mean", "found")
+            unknown = [k for k in data if k not in KNOWN]
+            close = difflib.get_close_matches(key, unknown, n=1, cutoff=0.6)
+            hint = f" (is '{close[0]}' a misspelling of it?)" if close else ""
             problems.add(path, where(key) or 1, f"required field '{key}' is missing{hint}",
                          code="missing-field")
 

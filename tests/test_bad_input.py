@@ -1,0 +1,533 @@
+"""Bad input gets a clear error: ``path:line: message``, word for word.
+
+Each test writes a small manuscript into a temporary folder (the working
+folder, so paths print as users see them) and runs the validation half of a
+build, ``check``, which renders nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+from pipeline.bibtex import load_bibliographies, read_bibtex
+from pipeline.build import BuildOptions, build, check
+from pipeline.errors import Problems
+
+FRONT = {
+    "title": '"Platelet-rich plasma for back pain"',
+    "version": "1.2.0",
+    "status": "draft",
+    "last_updated": "2025-09-18",
+}
+
+
+def manuscript(folder: Path, body: str = "Body text.\n", name: str = "m.md",
+               **fields: str | None) -> Path:
+    """A manuscript whose front matter is FRONT updated with ``fields`` (None drops one)."""
+    front = dict(FRONT)
+    for key, value in fields.items():
+        if value is None:
+            front.pop(key, None)
+        else:
+            front[key] = value
+    text = "---\n" + "".join(f"{k}: {v}\n" for k, v in front.items()) + "---\n" + body
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def reported(*paths: Path, strict: bool = False, **options) -> list[str]:
+    report = check(list(paths), BuildOptions(strict=strict, bibliography_dir=Path("bibliography"),
+                                             **options))
+    assert report.internal_errors == []
+    return [str(p) for p in report.problems]
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bibliography").mkdir()
+    return tmp_path
+
+
+BIB = """@article{smith2020,
+  title = {Platelet-rich plasma for discogenic pain},
+  author = {Smith, Jane},
+  journal = {Pain Medicine},
+  year = {2020},
+}
+"""
+
+
+# ------------------------------------------------------------ front matter
+
+def test_yaml_that_does_not_parse_is_reported_at_the_line_of_the_error(work):
+    path = work / "m.md"
+    path.write_text("---\ntitle: [unclosed\nversion: 1.2.0\n---\nBody.\n", encoding="utf-8")
+    assert reported(path) == [
+        ("m.md:3: front matter is not valid YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence that starts at line 2)"),
+    ]
+
+
+def test_yaml_error_in_a_later_field(work):
+    path = manuscript(work, status="draft: again")
+    assert reported(path) == [
+        "m.md:4: front matter is not valid YAML: mapping values are not allowed in this context",
+    ]
+
+
+def test_unclosed_quote_points_at_where_it_opened(work):
+    path = manuscript(work, title='"no closing quote')
+    assert reported(path) == [
+        ("m.md:5: front matter is not valid YAML: found unexpected end of stream "
+        "(while scanning a quoted scalar that starts at line 2)"),
+    ]
+
+
+def test_no_front_matter(work):
+    path = work / "m.md"
+    path.write_text("# Just a heading\n\nText.\n", encoding="utf-8")
+    assert reported(path) == [
+        ("m.md:1: no YAML front matter: the file must start with a line '---', then title, "
+        "version, status and last_updated, then a closing '---'"),
+    ]
+
+
+def test_empty_file_has_no_front_matter(work):
+    path = work / "m.md"
+    path.write_bytes(b"")
+    assert reported(path) == [
+        ("m.md:1: no YAML front matter: the file must start with a line '---', then title, "
+        "version, status and last_updated, then a closing '---'"),
+    ]
+
+
+def test_front_matter_never_closed(work):
+    path = work / "m.md"
+    path.write_text("---\ntitle: T\nversion: 1.0.0\n\nBody.\n", encoding="utf-8")
+    assert reported(path) == [
+        "m.md:1: front matter is not closed: add a line '---' after its last field",
+    ]
+
+
+def test_front_matter_that_is_not_a_mapping(work):
+    path = work / "m.md"
+    path.write_text("---\n- title\n- version\n---\nBody.\n", encoding="utf-8")
+    assert reported(path) == [
+        "m.md:2: front matter must be a mapping of 'field: value' lines",
+    ]
+
+
+@pytest.mark.parametrize("field", ["title", "version", "status", "last_updated"])
+def test_required_field_missing(work, field):
+    assert reported(manuscript(work, **{field: None})) == [
+        f"m.md:1: required field '{field}' is missing",
+    ]
+
+
+def test_misspelled_field_is_a_warning_naming_the_close_match(work):
+    path = manuscript(work, last_updated=None, last_update="2025-09-18")
+    assert reported(path) == [
+        "m.md:5: warning: unknown field 'last_update' (did you mean 'last_updated'?)",
+        "m.md:1: required field 'last_updated' is missing (is 'last_update' a misspelling of it?)",
+    ]
+
+
+def test_unknown_field_alone_is_only_a_warning(work):
+    report = check([manuscript(work, reviwers="[]")], BuildOptions())
+    assert [str(p) for p in report.problems] == [
+        "m.md:6: warning: unknown field 'reviwers' (did you mean 'reviewers'?)",
+    ]
+    assert report.ok
+
+
+def test_version_that_is_not_semantic(work):
+    assert reported(manuscript(work, version="1.2")) == [
+        "m.md:3: 'version' must be a semantic version such as 1.2.0, found '1.2'",
+    ]
+
+
+def test_status_not_allowed_lists_the_allowed_values(work):
+    assert reported(manuscript(work, status="aproved", reviewers="[Dr. Reviewer]")) == [
+        ("m.md:4: 'status' must be one of draft, submitted, under-review, approved, retired; "
+        "found 'aproved' (did you mean 'approved'?)"),
+    ]
+
+
+@pytest.mark.parametrize("value", ["2025-13-01", "18/09/2025", "2025-02-30", "September 2025"])
+def test_dates_that_are_not_iso(work, value):
+    assert reported(manuscript(work, last_updated=value)) == [
+        f"m.md:5: 'last_updated' must be an ISO date (YYYY-MM-DD), found '{value}'",
+    ]
+
+
+def test_next_review_and_reviewer_dates_are_checked_too(work):
+    path = manuscript(work, next_review="2026-9-18",
+                      reviewers="[{name: Dr. A, role: Reviewer, date: 2025-09-31}]")
+    assert reported(path) == [
+        "m.md:6: 'next_review' must be an ISO date (YYYY-MM-DD), found '2026-9-18'",
+        "m.md:7: 'reviewers' entry 1: date must be an ISO date (YYYY-MM-DD), found '2025-09-31'",
+    ]
+
+
+def test_unknown_audience(work):
+    assert reported(manuscript(work, audiences="[clinician, patients]")) == [
+        ("m.md:6: unknown audience 'patients'; expected one of clinician, patient "
+        "(did you mean 'patient'?)"),
+    ]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("version", "[1, 2, 0]", ("'version' must be a semantic version such as 1.2.0, "
+                             "found '[1, 2, 0]'")),
+    ("audiences", "5", ("'audiences' must be a non-empty list such as [clinician, patient], "
+                       "found 5")),
+    ("lang", "english", "'lang' must be a BCP 47 tag such as en-US or es, found 'english'"),
+    ("bibliography", "{a: b}", "'bibliography' must be a list of .bib files"),
+    ("authors", "7", "'authors' must be a list of {name: ..., role: ...}, found int"),
+    ("slug", "'Bad Slug'", ("slug must be lower-case letters, digits, '.', '_' or '-', "
+                           "found 'Bad Slug'")),
+    ("canonical_url", "ftp://example.org/x",
+     "'canonical_url' must be an http(s) address, found 'ftp://example.org/x'"),
+])
+def test_field_of_the_wrong_type(work, field, value, message):
+    line = {"version": 3}.get(field, 6)
+    assert reported(manuscript(work, **{field: value})) == [f"m.md:{line}: {message}"]
+
+
+def test_title_that_is_not_text(work):
+    assert reported(manuscript(work, title="[a, b]")) == [
+        "m.md:2: 'title' must be text, found ['a', 'b']"]
+
+
+def test_field_given_twice(work):
+    path = manuscript(work, body="Body.\n")
+    text = path.read_text().replace("status: draft\n", "status: draft\nstatus: approved\n")
+    path.write_text(text)
+    assert reported(path) == ["m.md:5: field 'status' is given twice (first at line 4)"]
+
+
+def test_every_front_matter_problem_at_once(work):
+    path = manuscript(work, version="1.2", status="final", last_updated="yesterday",
+                      audiences="[nurse]", csl="vancuver")
+    assert reported(path) == [
+        "m.md:3: 'version' must be a semantic version such as 1.2.0, found '1.2'",
+        ("m.md:4: 'status' must be one of draft, submitted, under-review, approved, retired; "
+        "found 'final'"),
+        "m.md:5: 'last_updated' must be an ISO date (YYYY-MM-DD), found 'yesterday'",
+        "m.md:6: unknown audience 'nurse'; expected one of clinician, patient",
+        ("m.md:7: unknown CSL style 'vancuver' (did you mean 'sage-vancouver', "
+        "'springer-vancouver', 'elsevier-vancouver'?)"),
+    ]
+
+
+def test_approved_without_reviewers(work):
+    assert reported(manuscript(work, status="approved")) == [
+        ("m.md:4: status is 'approved' but no reviewers are listed; add "
+        "'reviewers: [{name: ..., role: ..., date: ...}]'"),
+    ]
+
+
+def test_approved_with_reviewers_is_fine(work):
+    path = manuscript(work, status="approved",
+                      reviewers="[{name: Dr. A, role: Reviewer, date: 2025-09-17}]")
+    assert reported(path) == []
+
+
+def test_manuscript_that_is_not_utf8_names_the_file(work):
+    path = work / "m.md"
+    path.write_bytes("---\ntitle: Caf\u00e9 au lait\n".encode("latin-1")
+                     + b"version: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01\n---\nx\n")
+    assert reported(path) == [
+        "m.md:2: not valid UTF-8 (byte 0xe9 at offset 14); save the file as UTF-8",
+    ]
+
+
+def test_manuscript_with_nul_bytes_is_not_text(work):
+    path = work / "m.md"
+    path.write_bytes(b"---\ntitle: T\x00\n---\n")
+    assert reported(path) == ["m.md:2: contains a NUL byte: not a text file"]
+
+
+def test_huge_manuscript_is_refused_before_reading(work):
+    path = manuscript(work, body="word " * (450 * 1024))
+    assert reported(path) == ["m.md: manuscript is 2.2 MiB, more than the 2 MiB a handout may have"]
+
+
+def test_huge_front_matter(work):
+    path = manuscript(work, summary="x" * (300 * 1024))
+    assert reported(path) == ["m.md:2: front matter larger than 256 KiB"]
+
+
+# ------------------------------------------------------------ bibliography
+
+def test_bibliography_file_that_does_not_exist(work):
+    path = manuscript(work, "See [@smith2020].\n", bibliography="[refs.bib]")
+    assert reported(path) == [
+        "m.md:6: bibliography file 'refs.bib' not found (looked in ./ and bibliography/)",
+    ]
+
+
+def test_bibliography_in_the_shared_folder_is_found(work):
+    (work / "bibliography" / "refs.bib").write_text(BIB)
+    assert reported(manuscript(work, "See [@smith2020].\n", bibliography="[refs.bib]")) == []
+
+
+BROKEN_BIB = """@article{unclosed2019,
+  title = {Never closed},
+  year = {2019},
+
+@article{good2021,
+  title = {Read after the broken entry},
+  author = {Good, Anne},
+  year = {2021},
+}
+
+@book{,
+  title = {No key},
+}
+
+@article{twice2018,
+  title = {First},
+  year = {2018},
+  title = {Second},
+}
+
+@misc{after2022,
+  title = {Also fine},
+  year = {2022},
+}
+"""
+
+
+def test_broken_entries_are_reported_where_they_start_and_later_entries_stay_usable(work):
+    (work / "refs.bib").write_text(BROKEN_BIB)
+    body = "Good [@good2021] and after [@after2022].\n\nBroken [@unclosed2019].\n"
+    path = manuscript(work, body, bibliography="[refs.bib]")
+    assert reported(path) == [
+        ("refs.bib:1: entry 'unclosed2019' is not closed: its '{' has no matching '}' before "
+        "the next entry"),
+        "refs.bib:11: entry @book has no citation key: write @book{key, ...}",
+        "refs.bib:15: entry 'twice2018': field 'title' is given twice (line 18)",
+        "m.md:10: citation '@unclosed2019' has no entry in the bibliography",
+    ]
+    problems = Problems()
+    assert [e.key for e in read_bibtex(work / "refs.bib", problems).entries] == [
+        "good2021", "after2022"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("@article{a1,\n  title = {A}\n  year = 2020\n}\n",
+     "x.bib:1: entry 'a1': missing ',' after field 'title' (line 2)"),
+    ('@article{a1,\n  title = "open}\n}\n@book{b1, title={B}}\n',
+     "x.bib:1: entry 'a1': the value of field 'title' is not closed (line 2)"),
+    ("@article{a1,\n  title = {A},\n  ??? \n}\n",
+     "x.bib:1: entry 'a1': expected 'field = value', found '???' (line 3)"),
+    ("@article(a1,\n  title = {A},\n\n@book{b1, title={B}}\n",
+     "x.bib:1: entry 'a1' is not closed: its '(' has no matching ')' before the next entry"),
+    ("@article{a1, title={A}}\n\n@article{a1, title={B}}\n",
+     "x.bib:3: key 'a1' is defined twice in this file (first at line 1)"),
+])
+def test_other_broken_entries(work, text, message):
+    (work / "x.bib").write_text(text)
+    problems = Problems()
+    read_bibtex(work / "x.bib", problems)
+    assert [str(p) for p in problems.items] == [message]
+
+
+def test_same_key_in_two_files_of_one_manuscript(work):
+    (work / "a.bib").write_text(BIB)
+    (work / "b.bib").write_text("\n" + BIB.replace("Platelet", "Another"))
+    path = manuscript(work, "See [@smith2020].\n", bibliography="[a.bib, b.bib]")
+    assert reported(path) == ["b.bib:2: key 'smith2020' is already defined at a.bib:1"]
+    problems = Problems()
+    entries = load_bibliographies((work / "a.bib", work / "b.bib"), problems)
+    assert entries["smith2020"].path == work / "a.bib"
+
+
+def test_bibtex_that_is_not_utf8_names_the_file(work):
+    (work / "refs.bib").write_bytes(BIB.replace("Jane", "Jos\u00e9").encode("latin-1"))
+    path = manuscript(work, "See [@smith2020].\n", bibliography="[refs.bib]")
+    assert reported(path) == [
+        "refs.bib:3: not valid UTF-8 (byte 0xe9 at offset 96); save the file as UTF-8",
+        "m.md:8: citation '@smith2020' has no entry in the bibliography",
+    ]
+
+
+# ------------------------------------------------------------ citations and styles
+
+def test_citation_without_entry_names_its_line_and_the_close_keys(work):
+    (work / "refs.bib").write_text(BIB)
+    body = "Known [@smith2020].\n\nA typo [@smtih2020, p. 4] and\nnarrative @smith2021 here.\n"
+    path = manuscript(work, body, bibliography="[refs.bib]")
+    assert reported(path) == [
+        ("m.md:10: citation '@smtih2020' has no entry in the bibliography "
+        "(did you mean 'smith2020'?)"),
+        ("m.md:11: citation '@smith2021' has no entry in the bibliography "
+        "(did you mean 'smith2020'?)"),
+    ]
+
+
+def test_citation_without_any_bibliography(work):
+    assert reported(manuscript(work, "Text [@smith2020].\n")) == [
+        ("m.md:7: citation '@smith2020' has no entry in the bibliography; the front matter "
+        "names no 'bibliography'"),
+    ]
+
+
+def test_unknown_style_names_the_close_styles(work):
+    assert reported(manuscript(work, csl="american-medical-asociation")) == [
+        ("m.md:6: unknown CSL style 'american-medical-asociation' (did you mean "
+        "'american-medical-association', 'american-medical-association-no-url', "
+        "'american-medical-association-no-et-al'?)"),
+    ]
+
+
+def test_unknown_style_and_missing_citation_in_one_run(work):
+    path = manuscript(work, "Text [@nobody].\n", csl="vancuver")
+    assert reported(path) == [
+        ("m.md:6: unknown CSL style 'vancuver' (did you mean 'sage-vancouver', "
+        "'springer-vancouver', 'elsevier-vancouver'?)"),
+        ("m.md:8: citation '@nobody' has no entry in the bibliography; the front matter "
+        "names no 'bibliography'"),
+    ]
+
+
+def test_style_file_that_does_not_exist(work):
+    assert reported(manuscript(work, csl="styles/mine.csl")) == [
+        "m.md:6: CSL file 'styles/mine.csl' not found (looked for styles/mine.csl)",
+    ]
+
+
+@pytest.mark.parametrize(("xml", "message"), [
+    (('<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0">\n'
+     "  <info><title>Broken</title>\n</style>\n"),
+     ("mine.csl:4: CSL file is not valid XML: Opening and ending tag mismatch: info line 3 and "
+     "style, line 4, column 9")),
+    ("<html><body>Not a style</body></html>\n",
+     ("mine.csl:1: not a CSL style: the root element is <html>, expected <style> in the CSL "
+     "namespace")),
+    (('<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0">\n'
+     "  <info><title>No citation</title></info>\n</style>\n"),
+     "mine.csl:2: not a usable CSL style: it has no <citation> with a <layout>"),
+    (('<?xml version="1.0"?>\n<!DOCTYPE style [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
+     '<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0">\n'
+     '  <citation><layout><text value="&e;"/></layout></citation>\n</style>\n'),
+     ("mine.csl:4: CSL file is not valid XML: Attribute references external entity 'e', "
+     "line 4, column 37")),
+])
+def test_style_file_that_is_not_valid(work, xml, message):
+    (work / "mine.csl").write_text(xml)
+    assert reported(manuscript(work, csl="mine.csl")) == [message]
+
+
+# ------------------------------------------------------------ body
+
+def test_image_that_does_not_exist(work):
+    assert reported(manuscript(work, "Text.\n\n![An injection](needle.png)\n")) == [
+        "m.md:9: image 'needle.png' not found",
+    ]
+
+
+def test_image_without_alt_text(work):
+    (work / "needle.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert reported(manuscript(work, "Text.\n\n![](needle.png)\n")) == [
+        "m.md:9: image 'needle.png' has no alt text: write ![what the image shows](needle.png)",
+    ]
+
+
+def test_raw_html_image_without_alt_text(work):
+    (work / "needle.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert reported(manuscript(work, 'Text.\n\n<img src="needle.png">\n')) == [
+        "m.md:9: raw <img> has no alt text",
+    ]
+
+
+def test_audience_block_for_an_audience_the_manuscript_does_not_list(work):
+    body = "Both.\n\n::: {audience=\"patient\"}\nPatients only.\n:::\n"
+    assert reported(manuscript(work, body)) == [
+        ("m.md:9: audience block for 'patient', which the front matter does not list "
+        "(audiences: clinician)"),
+    ]
+
+
+def test_audience_block_with_a_typo(work):
+    body = "Both.\n\n::: {audience=\"patinet\"}\nPatients only.\n:::\n"
+    path = manuscript(work, body, audiences="[clinician, patient]")
+    assert reported(path) == [
+        ("m.md:10: audience block for 'patinet', which the front matter does not list "
+        "(audiences: clinician, patient) (did you mean 'patient'?)"),
+    ]
+
+
+def test_every_problem_of_a_run_across_files(work):
+    (work / "refs.bib").write_text(BIB + "@book{nokey,\n  title = {Unclosed},\n")
+    first = manuscript(work, "See [@smith2020] and [@smyth2020].\n\n![](gone.png)\n",
+                       name="first.md", bibliography="[refs.bib]")
+    second = manuscript(work, name="second.md", version="2", status="approved")
+    assert reported(first, second) == [
+        "second.md:3: 'version' must be a semantic version such as 1.2.0, found '2'",
+        ("second.md:4: status is 'approved' but no reviewers are listed; add "
+        "'reviewers: [{name: ..., role: ..., date: ...}]'"),
+        "first.md:10: image 'gone.png' has no alt text: write ![what the image shows](gone.png)",
+        "first.md:10: image 'gone.png' not found",
+        ("refs.bib:7: entry 'nokey' is not closed: its '{' has no matching '}' before the next "
+        "entry"),
+        ("first.md:8: citation '@smyth2020' has no entry in the bibliography "
+        "(did you mean 'smith2020'?)"),
+    ]
+
+
+# ------------------------------------------------------------ templates
+
+@pytest.fixture
+def styles_copy(work: Path) -> Path:
+    target = work / "styles"
+    shutil.copytree(ROOT / "styles", target)
+    return target
+
+
+def _insert_template_line(styles: Path, text: str, at: int = 3) -> None:
+    template = styles / "templates" / "print.html.j2"
+    lines = template.read_text().split("\n")
+    lines.insert(at - 1, text)
+    template.write_text("\n".join(lines))
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("<title>{{ title }</title>", "template error: unexpected '}'"),
+    ("{% for x in %}{% endfor %}", "template error: Expected an expression, got 'end of statement block'"),
+    ("{{ title | no_such_filter }}", "template error: No filter named 'no_such_filter'."),
+    ("<meta name=\"x\" content=\"{{ no_such_value }}\">",
+     "template error: 'no_such_value' is undefined"),
+])
+def test_template_error_names_the_template_and_its_line(work, styles_copy, line, message):
+    _insert_template_line(styles_copy, line)
+    path = manuscript(work)
+    report = build([path], BuildOptions(out=work / "dist", styles=styles_copy, formats=("pdf",),
+                                        use_cache=False, jobs=1))
+    assert report.internal_errors == []
+    assert [str(p) for p in report.problems] == [
+        f"styles/templates/print.html.j2:3: {message}"]
+    assert sorted(p.name for p in (work / "dist").iterdir()) == ["manifest.json"]
+
+
+# ------------------------------------------------------------ from the command line
+
+BAD = ROOT / "tests" / "fixtures" / "bad"
+
+
+def test_command_line_reports_every_fixture_without_a_traceback():
+    result = subprocess.run([sys.executable, "-m", "pipeline", "check", "tests/fixtures/bad"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == (BAD / "expected.txt").read_text().splitlines()
+    assert result.stdout.startswith("checked 5 manuscript(s) in ")

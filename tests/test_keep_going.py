@@ -1,0 +1,220 @@
+"""Keep going: one bad manuscript never stops the others, and the exit status says so.
+
+The command line is driven through ``cli.main(argv, stdout, stderr)``; the
+outputs are opened as a reader would open them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, pdf_pages
+
+from pipeline import cli
+
+GOOD = """---
+title: "{title}"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-18
+---
+{body}
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(list(argv), out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def problem_lines(stderr: str) -> list[str]:
+    """The ``path:line: message`` lines of a run, without progress output."""
+    return [line for line in stderr.splitlines()
+            if line.startswith(("good", "bad", "m.md", "broken", "a.md", "b.md"))]
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    return tmp_path
+
+
+def test_mixed_folder_builds_every_good_manuscript_and_reports_every_bad_one(work):
+    docs = work / "docs"
+    docs.mkdir()
+    write(docs, "good-one.md", GOOD.format(title="First good handout", body="First body."))
+    write(docs, "good-two.md", GOOD.format(title="Second good handout", body="Second body."))
+    write(docs, "bad-front.md", GOOD.format(title="x", body="x").replace("1.0.0", "one"))
+    write(docs, "bad-body.md", GOOD.format(title="Bad body", body="Cites [@nobody].\n\n![](x.png)"))
+    status, _out, err = run("build", "docs", "--out", "dist", "--format", "pdf", "--jobs", "1")
+    assert status == 1
+    assert "Traceback" not in err
+    assert [line for line in err.splitlines() if line.startswith("docs/")] == [
+        "docs/bad-front.md:3: 'version' must be a semantic version such as 1.2.0, found 'one'",
+        "docs/bad-body.md:9: image 'x.png' has no alt text: write ![what the image shows](x.png)",
+        "docs/bad-body.md:9: image 'x.png' not found",
+        ("docs/bad-body.md:7: citation '@nobody' has no entry in the bibliography; the front "
+        "matter names no 'bibliography'"),
+    ]
+    dist = work / "dist"
+    assert sorted(p.name for p in dist.iterdir()) == [
+        "good-one.clinician.pdf", "good-two.clinician.pdf", "manifest.json"]
+    assert "First body." in pdf_pages(dist / "good-one.clinician.pdf")[0]
+    assert "Second body." in pdf_pages(dist / "good-two.clinician.pdf")[0]
+    manifest = json.loads((dist / "manifest.json").read_text())
+    assert [a["path"] for a in manifest["artifacts"]] == [
+        "good-one.clinician.pdf", "good-two.clinician.pdf"]
+    for artifact in manifest["artifacts"]:
+        data = (dist / artifact["path"]).read_bytes()
+        assert artifact["sha256"] == hashlib.sha256(data).hexdigest()
+    assert manifest["errors"] == [
+        {"source": "docs/bad-front.md", "line": 3,
+         "message": "'version' must be a semantic version such as 1.2.0, found 'one'"},
+        {"source": "docs/bad-body.md", "line": 9,
+         "message": "image 'x.png' has no alt text: write ![what the image shows](x.png)"},
+        {"source": "docs/bad-body.md", "line": 9, "message": "image 'x.png' not found"},
+        {"source": "docs/bad-body.md", "line": 7,
+         "message": "citation '@nobody' has no entry in the bibliography; the front matter "
+                    "names no 'bibliography'"},
+    ]
+
+
+def test_unexpected_failure_keeps_its_traceback_and_the_others_build(work, monkeypatch):
+    from pipeline.formats import pdf
+
+    original = pdf.PdfFormat.render
+
+    def render(self, doc, options, styles):
+        if doc.manuscript.slug == "boom":
+            raise RuntimeError("a bug in rendering")
+        return original(self, doc, options, styles)
+
+    monkeypatch.setattr(pdf.PdfFormat, "render", render)
+    write(work, "boom.md", GOOD.format(title="Boom", body="Text."))
+    write(work, "fine.md", GOOD.format(title="Fine", body="Text."))
+    status, _out, err = run("build", "boom.md", "fine.md", "--out", "dist", "--format", "pdf",
+                            "--jobs", "1", "--no-cache")
+    assert status == 1
+    assert "boom.md: internal error while building:\nTraceback (most recent call last):" in err
+    assert "RuntimeError: a bug in rendering" in err
+    assert sorted(p.name for p in (work / "dist").iterdir()) == ["fine.clinician.pdf",
+                                                                  "manifest.json"]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["build", "--bogus"], "python -m pipeline: error: unrecognized arguments: --bogus"),
+    (["check", "missing-folder"], "error: missing-folder: no such file or folder"),
+    (["build", "m.md", "--format", "docx"], "error: unknown format 'docx'; known: epub, pdf"),
+    (["build", "m.md", "--jobs", "0"], "error: --jobs must be at least 1"),
+    (["publish"], ("python -m pipeline: error: argument command: invalid choice: 'publish' "
+                  "(choose from 'build', 'check')")),
+])
+def test_usage_errors_exit_with_status_2(work, argv, message):
+    write(work, "m.md", GOOD.format(title="T", body="x"))
+    status, _out, err = run(*argv)
+    assert status == 2
+    assert err.splitlines()[-1] == message
+    assert not (work / "dist").exists()
+
+
+def test_check_exit_status(work):
+    write(work, "m.md", GOOD.format(title="T", body="Fine."))
+    status, out, err = run("check", "m.md")
+    assert (status, err) == (0, "")
+    assert out.startswith("checked 1 manuscript(s) in ") and out.endswith(
+        ": 0 error(s), 0 warning(s)\n")
+    write(work, "m.md", GOOD.format(title="T", body="Fine.").replace("draft", "drafty"))
+    status, out, err = run("check", "m.md")
+    assert status == 1
+    assert err == ("m.md:4: 'status' must be one of draft, submitted, under-review, approved, "
+                   "retired; found 'drafty' (did you mean 'draft'?)\n")
+    assert out.startswith("checked 1 manuscript(s) in ") and out.endswith(
+        ": 1 error(s), 0 warning(s)\n")
+
+
+def test_strict_turns_warnings_into_errors(work):
+    text = GOOD.format(title="T", body="Fine.").replace("status: draft",
+                                                         "status: draft\nreveiwers: []")
+    write(work, "m.md", text)
+    status, _out, err = run("check", "m.md")
+    assert (status, err) == (0, ("m.md:5: warning: unknown field 'reveiwers' "
+                                "(did you mean 'reviewers'?)\n"))
+    status, _out, err = run("check", "m.md", "--strict")
+    assert (status, err) == (1, "m.md:5: unknown field 'reveiwers' (did you mean 'reviewers'?)\n")
+    status, _out, err = run("build", "m.md", "--strict", "--out", "dist", "--format", "pdf")
+    assert status == 1
+    assert "m.md:5: unknown field 'reveiwers' (did you mean 'reviewers'?)" in err.splitlines()
+    assert json.loads((work / "dist" / "manifest.json").read_text()) == {
+        "artifacts": [],
+        "errors": [{"source": "m.md", "line": 5,
+                    "message": "unknown field 'reveiwers' (did you mean 'reviewers'?)"}],
+    }
+
+
+def test_failed_rebuild_keeps_the_previous_files_and_says_so(work):
+    a = write(work, "a.md", GOOD.format(title="Handout A", body="Alpha text."))
+    b = write(work, "b.md", GOOD.format(title="Handout B", body="Beta text."))
+    status, _out, err = run("build", "a.md", "b.md", "--out", "dist", "--format", "pdf",
+                            "--jobs", "1", "--no-cache")
+    assert status == 0, err
+    dist = work / "dist"
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in dist.iterdir()}
+    manifest_before = json.loads((dist / "manifest.json").read_text())
+
+    # a: the front matter breaks; b: the body cites a key nobody defines.
+    a.write_text(a.read_text().replace("version: 1.0.0", "version: 1.1"))
+    b.write_text(b.read_text().replace("Beta text.", "Beta text [@missing]."))
+    status, _out, err = run("build", "a.md", "b.md", "--out", "dist", "--format", "pdf",
+                            "--jobs", "1", "--no-cache")
+    assert status == 1
+    assert problem_lines(err) == [
+        "a.md:3: 'version' must be a semantic version such as 1.2.0, found '1.1'",
+        ("b.md:7: citation '@missing' has no entry in the bibliography; the front matter names "
+        "no 'bibliography'"),
+        "b.md: warning: build failed; the previous files are kept: b.clinician.pdf",
+        "a.md: warning: build failed; the previous files are kept: a.clinician.pdf",
+    ]
+    for name in ("a.clinician.pdf", "b.clinician.pdf"):
+        path = dist / name
+        assert (path.read_bytes(), path.stat().st_mtime_ns) == before[name]
+    manifest = json.loads((dist / "manifest.json").read_text())
+    assert manifest["artifacts"] == manifest_before["artifacts"]
+    assert [(e["source"], e["line"]) for e in manifest["errors"]] == [("a.md", 3), ("b.md", 7)]
+
+
+def test_check_does_not_import_weasyprint():
+    script = textwrap.dedent("""
+        import io, sys
+        from pipeline import cli
+        status = cli.main(["check", "manuscripts"], io.StringIO(), io.StringIO())
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("weasyprint", "pydyf"))
+        print(status, heavy)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.stdout.strip() == "0 []", result.stderr
+
+
+def test_invoke_check_wraps_the_same_command():
+    invoke = Path(sys.executable).with_name("invoke")
+    result = subprocess.run([str(invoke), "check", "--paths", "tests/fixtures/bad/latin1.md"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1
+    assert "tests/fixtures/bad/latin1.md:2: not valid UTF-8 (byte 0xe9 at offset 15); save " \
+           "the file as UTF-8" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
