@@ -1,30 +1,31 @@
 """Build and check: discover manuscripts, plan outputs, render, write, report.
 
 The parent process alone writes the output folder, the cache and the
-manifest; rendering happens in warm worker processes (or in-process with
-``jobs=1``).  Outputs whose inputs have not changed are taken from a
-content-addressed cache without importing WeasyPrint or running pandoc.
+manifest; rendering happens in jobs handed to a runner (``executors``: warm
+local worker processes, in-process with ``jobs=1``, or a Dask cluster).
+Outputs whose inputs have not changed are taken from a content-addressed
+cache without importing WeasyPrint or running pandoc.  ``shard`` builds a
+deterministic slice of the manuscripts (see ``shard.py``).
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
-import os
-import re
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import cache as cache_mod
+from . import shard as shard_mod
 from .errors import PipelineError, Problem, Problems, display_path
+from .executors import open_runner
+from .jobs import RenderJob
 from .manuscript import load_manuscript
-from .model import Artifact, Manuscript, RenderOptions, Stamp
+from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
 from .output import read_manifest, sha256_of, sweep_temporaries, write_atomic, write_manifest
 from .progress import Progress
+from .readability import assess_all
 from .stamp import GitHistory, make_stamp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,8 @@ class BuildOptions:
     cache_dir: Path | None = None
     styles: Path = STYLES
     bibliography_dir: Path | None = None
+    scheduler: str | None = None  # a Dask scheduler address: render there
+    shard: tuple[int, int] | None = None  # (index, count), index from 1
 
 
 @dataclass
@@ -59,6 +62,11 @@ class BuildReport:
     manuscripts: int = 0
     seconds: float = 0.0
     internal_errors: list[str] = field(default_factory=list)
+    readings: dict[str, Readability] = field(default_factory=dict)  # patient editions, by slug
+    runner: str = ""  # where jobs ran: "in-process", "local pool", "dask"
+    render_seconds: float = 0.0  # the jobs' own time, summed over workers
+    worker_max_rss_kb: int = 0  # the largest worker's peak memory
+    shard: dict | None = None  # this build's slice, recorded in the manifest
 
     @property
     def ok(self) -> bool:
@@ -125,21 +133,9 @@ def load_all(paths: list[Path], options: BuildOptions,
     return keep, failed
 
 
-IMAGE_REF = re.compile(r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)""")
-
-
-def referenced_files(manuscript: Manuscript) -> list[Path]:
-    """Local files the body refers to (images), found without parsing it."""
-    out = []
-    for m in IMAGE_REF.finditer(manuscript.body):
-        target = m.group(1) or m.group(2)
-        if target and "://" not in target and not target.startswith(("data:", "/")):
-            out.append(manuscript.path.parent / target)
-    return out
-
-
 def inputs_of(manuscript: Manuscript, styles: Path) -> list[Path]:
-    paths = [manuscript.path, *manuscript.bibliography, styles, *referenced_files(manuscript)]
+    paths = [manuscript.path, *manuscript.bibliography, styles,
+             *cache_mod.referenced_files(manuscript)]
     csl = Path(manuscript.csl)
     if manuscript.csl.endswith(".csl"):
         paths.append(csl if csl.is_absolute() else manuscript.path.parent / csl)
@@ -150,52 +146,6 @@ def output_name(manuscript: Manuscript, audience: str, fmt: str) -> str:
     from .formats import FORMATS as REGISTRY
 
     return f"{manuscript.slug}.{audience}{REGISTRY[fmt].suffix}"
-
-
-# ---------------------------------------------------------------- workers
-
-def _warm_worker() -> None:
-    """Import the heavy libraries once per worker."""
-    import weasyprint  # noqa: F401
-
-    from .formats import pdf  # noqa: F401
-
-
-def render_edition(manuscript: Manuscript, stamp: Stamp, styles: Path,
-                   wanted: tuple[tuple[str, str], ...], options: RenderOptions
-                   ) -> tuple[list[Problem], list[tuple[str, str, bytes]]]:
-    """Prepare ``manuscript`` and render the (audience, format) pairs wanted."""
-    from .formats import get_format
-    from .prepare import prepare
-
-    audiences = tuple(dict.fromkeys(a for a, _ in wanted))
-    documents, problems = prepare(manuscript, stamp, styles, audiences)
-    outputs: list[tuple[str, str, bytes]] = []
-    for doc in documents:
-        for audience, fmt in wanted:
-            if audience != doc.audience:
-                continue
-            try:
-                outputs.append((audience, fmt, get_format(fmt).render(doc, options, styles)))
-            except PipelineError as exc:
-                problems.extend(exc.problems)
-    return problems.items, outputs
-
-
-def _make_pool(jobs: int) -> cf.Executor:
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return cf.ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker,
-                                  mp_context=multiprocessing.get_context(method))
-
-
-class _InlineExecutor(cf.Executor):
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
-        future: cf.Future = cf.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller like a pool would
-            future.set_exception(exc)
-        return future
 
 
 # ---------------------------------------------------------------- build
@@ -213,9 +163,12 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
 
         if fmt not in REGISTRY:
             raise UsageError(f"unknown format '{fmt}'; known: {', '.join(REGISTRY)}")
+    if options.shard:
+        sources, report.shard = shard_mod.select(sources, *options.shard)
     manuscripts, failed = load_all(sources, options, problems)
     report.manuscripts = len(sources)
     report.failed.extend(failed)
+    report.readings = assess_all(manuscripts, problems)
     if options.strict:
         _strict_failures(problems, manuscripts, report)
         manuscripts = [m for m in manuscripts if display_path(m.path) not in report.failed]
@@ -241,58 +194,73 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     progress = progress or Progress(total=0, stream=None)
     progress.start(total)
 
-    pending: dict[cf.Future, tuple[Manuscript, Stamp, dict]] = {}
     results: dict[str, dict[tuple[str, str], bytes]] = {}
-    jobs = options.jobs or os.cpu_count() or 1
-    executor: cf.Executor | None = None
-    try:
-        for m, stamp, keys, _ in plan:
-            cached = {pair: store.get(key) for pair, key in keys.items()} if store else {}
-            wanted = tuple(pair for pair in keys if cached.get(pair) is None)
-            results[m.slug] = {pair: data for pair, data in cached.items() if data is not None}
-            for pair in results[m.slug]:
+    work: list[RenderJob] = []
+    for m, stamp, keys, _ in plan:
+        results[m.slug] = {}
+        for pair, key in keys.items():
+            hit = store.get(key) if store else None
+            if hit is not None:
+                data, found = hit
+                problems.extend(found)
+                if options.strict and found:
+                    continue  # rendered again below, and failed like any warning under --strict
+                results[m.slug][pair] = data
                 report.reused += 1
-                progress.advance(f"{m.slug}.{pair[0]}.{pair[1]}", "cached")
-            if not wanted:
-                continue
-            if executor is None:
-                need_pool = jobs > 1 and sum(1 for p in plan) > 1
-                executor = _make_pool(jobs) if need_pool else _InlineExecutor()
-            future = executor.submit(render_edition, m, stamp, options.styles, wanted,
-                                     render_options)
-            pending[future] = (m, stamp, keys)
-        for future in cf.as_completed(pending):
-            m, stamp, keys = pending[future]
-            try:
-                found, outputs = future.result()
-            except Exception as exc:  # noqa: BLE001 - a bug: keep the traceback, go on
-                report.internal_errors.append(
-                    f"{display_path(m.path)}: internal error while building:\n"
-                    + "".join(traceback.format_exception(exc)))
-                report.failed.append(display_path(m.path))
-                progress.advance(m.slug, "failed")
-                continue
-            problems.extend(found)
-            errors = [p for p in found if p.is_error or (options.strict)]
-            if errors:
-                report.failed.append(display_path(m.path))
-                progress.advance(m.slug, "failed")
-                continue
-            for audience, fmt, data in outputs:
-                results[m.slug][(audience, fmt)] = data
-                if store:
-                    store.put(keys[(audience, fmt)], data)
-                report.built += 1
-                progress.advance(f"{m.slug}.{audience}.{fmt}", "built")
-    finally:
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+                progress.advance(output_name(m, *pair), "reused")
+        wanted = tuple(pair for pair in keys if pair not in results[m.slug])
+        if wanted:
+            work.append(RenderJob(m, stamp, options.styles, wanted, render_options))
+    if work:
+        keys_of = {m.slug: keys for m, _stamp, keys, _ in plan}
+        _render(work, keys_of, options, store, results, report, problems, progress)
 
     _write_outputs(out, plan, results, report, problems, options)
     report.problems = problems.items
     report.seconds = time.perf_counter() - started
     progress.finish(report)
     return report
+
+
+def _render(work: list[RenderJob], keys_of: dict[str, dict[tuple[str, str], str]],
+            options: BuildOptions, store: cache_mod.Cache | None,
+            results: dict[str, dict[tuple[str, str], bytes]], report: BuildReport,
+            problems: Problems, progress: Progress) -> None:
+    """Run the jobs; collect their bytes into ``results`` and the cache."""
+    runner, ordered = open_runner(work, options.jobs, options.scheduler)
+    report.runner = runner.name
+    progress.rendering(sum(len(job.wanted) for job in ordered))
+    failed: set[str] = set()
+    with runner:
+        for job in ordered:
+            runner.submit(job)
+        for job, outcome in runner.completed():
+            m = job.manuscript
+            names = [output_name(m, *pair) for pair in job.wanted]
+            if isinstance(outcome, BaseException):  # a bug: keep the traceback, go on
+                if display_path(m.path) not in failed:
+                    report.internal_errors.append(
+                        f"{display_path(m.path)}: internal error while building:\n"
+                        + "".join(traceback.format_exception(outcome)))
+                failed.add(display_path(m.path))
+                for name in names:
+                    progress.advance(name, "failed")
+                continue
+            report.render_seconds += outcome.seconds
+            report.worker_max_rss_kb = max(report.worker_max_rss_kb, outcome.max_rss_kb)
+            problems.extend(outcome.problems)
+            if any(p.is_error or options.strict for p in outcome.problems):
+                failed.add(display_path(m.path))
+                for name in names:
+                    progress.advance(name, "failed")
+                continue
+            for audience, fmt, data in outcome.outputs:
+                results[m.slug][(audience, fmt)] = data
+                if store:
+                    store.put(keys_of[m.slug][(audience, fmt)], data, outcome.problems)
+                report.built += 1
+                progress.advance(output_name(m, audience, fmt), "built")
+    report.failed.extend(sorted(failed - set(report.failed)))
 
 
 def _strict_failures(problems: Problems, manuscripts: list[Manuscript],
@@ -334,7 +302,9 @@ def _write_outputs(out: Path, plan: list, results: dict, report: BuildReport,
             artifacts.append(Artifact(
                 path=name, format=fmt, manuscript=m.slug, source=source, title=m.title,
                 version=m.version, status=m.status, audience=audience, lang=m.lang,
-                sha256=sha256_of(data), bytes=len(data)))
+                sha256=sha256_of(data), bytes=len(data),
+                reading_grade=report.readings[m.slug].grade
+                if audience == "patient" and m.slug in report.readings else None))
     planned = {display_path(m.path) for m, _stamp, _keys, _ in plan}
     for source in report.failed:  # stopped before planning: bad front matter
         kept = previous_by_source.get(source, [])
@@ -364,6 +334,8 @@ def _write_outputs(out: Path, plan: list, results: dict, report: BuildReport,
                    for p in problems.items if p.is_error],
     }
     manifest["artifacts"].sort(key=lambda e: e["path"])
+    if report.shard is not None:
+        manifest["shard"] = {**report.shard, "failed": sorted(set(report.failed))}
     write_manifest(out, manifest)
 
 
@@ -387,6 +359,7 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         problems.extend(found.items)
         if found.errors:
             report.failed.append(display_path(m.path))
+    report.readings = assess_all(manuscripts, problems)
     if options.strict:
         _strict_failures(problems, manuscripts, report)
     report.problems = problems.items

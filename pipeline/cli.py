@@ -17,6 +17,7 @@ from . import __version__
 from .build import BuildOptions, BuildReport, UsageError, build, check
 from .errors import PipelineError
 from .progress import Progress
+from .shard import merge_manifests, parse_shard
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +40,18 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--format", action="append", dest="formats", metavar="FORMAT",
                    help="only this format (pdf, epub); repeatable")
     b.add_argument("--no-cache", action="store_true", help="render everything again")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="render on a Dask cluster, e.g. tcp://127.0.0.1:8786 (needs the "
+                   "'distributed' extra); files are still written here")
+    b.add_argument("--shard", metavar="I/N",
+                   help="build only shard I of N (from 1): a stable, cost-balanced slice of "
+                   "the manuscripts; join the shards with merge-manifests")
+    mm = sub.add_parser("merge-manifests", help="join the outputs of sharded builds",
+                        description="Check that the shard folders DIR... hold every shard of "
+                        "one build once, nothing missing or twice, then copy their files "
+                        "into OUT and write OUT/manifest.json.")
+    mm.add_argument("out", type=Path, metavar="OUT", help="folder for the joined handouts")
+    mm.add_argument("dirs", type=Path, nargs="+", metavar="DIR", help="a shard's output folder")
     c = sub.add_parser("check", help="validate manuscripts without rendering")
     common(c)
     return parser
@@ -95,12 +108,19 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             print(f"checked {report.manuscripts} manuscript(s) in {report.seconds:.2f}s: "
                   f"{errors} error(s), {len(report.problems) - errors} warning(s)", file=stdout)
             return 0 if report.ok else 1
+        if args.command == "merge-manifests":
+            return _merge(args, stdout, stderr)
         if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
+        try:
+            shard = parse_shard(args.shard) if args.shard else None
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
         options = BuildOptions(out=args.out, jobs=args.jobs, paper=args.paper,
                                strict=args.strict,
                                formats=tuple(args.formats) if args.formats else ("pdf", "epub"),
-                               use_cache=not args.no_cache)
+                               use_cache=not args.no_cache, scheduler=args.scheduler,
+                               shard=shard)
         report = build(args.paths or None, options, Progress(stream=stderr))
         _print_report(report, stderr)
         return 0 if report.ok else 1
@@ -110,3 +130,16 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except PipelineError as exc:
         print(exc, file=stderr)
         return 1
+
+
+def _merge(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    result = merge_manifests(args.out, args.dirs)
+    for problem in result.problems:
+        print(problem, file=stderr)
+    if not result.ok:
+        print(f"merge failed: {len(result.problems)} problem(s); nothing written", file=stderr)
+        return 1
+    errors = len(result.manifest["errors"])
+    print(f"merged {len(args.dirs)} shard(s): {len(result.manifest['artifacts'])} file(s), "
+          f"{errors} build error(s) -> {args.out / 'manifest.json'}", file=stdout)
+    return 0

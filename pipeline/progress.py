@@ -1,47 +1,115 @@
-"""Progress of a build: a bar on a terminal, one line per output elsewhere."""
+"""Progress of a build: a bar on a terminal, one line per output elsewhere.
+
+On a terminal one line is redrawn in place (at most ten times a second):
+a bar, the outputs done out of all, counts built / reused / failed and an
+estimate of the time left, from the pace of rendering so far (outputs taken
+from the cache are instant and do not count towards the pace).  Elsewhere
+(CI logs, pipes) each output gets one line as it is done.  Both end with a
+summary: built, reused, failed and the time taken.
+"""
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
+from collections.abc import Callable
 from typing import Any, TextIO
+
+STATUSES = ("built", "reused", "failed")
+
+
+def format_duration(seconds: float) -> str:
+    """``42s``, ``3m05s``, ``1h02m``."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
 
 
 class Progress:
+    """Reports outputs as they are done; silent when ``stream`` is None."""
+
     def __init__(self, total: int = 0, stream: TextIO | None = sys.stderr,
-                 tty: bool | None = None):
+                 tty: bool | None = None, clock: Callable[[], float] = time.perf_counter,
+                 width: int | None = None):
         self.stream = stream
-        self.tty = stream is not None and (stream.isatty() if tty is None else tty)
+        self.tty = stream is not None and (_isatty(stream) if tty is None else tty)
+        self.clock = clock
+        self.width = width
         self.total = total
         self.done = 0
-        self.started = time.perf_counter()
+        self.counts = dict.fromkeys(STATUSES, 0)
+        self.started = clock()
+        self.render_total = 0
+        self.render_done = 0
+        self.render_started: float | None = None
+        self._drawn = 0.0
 
     def start(self, total: int) -> None:
+        """``total`` outputs are planned."""
         self.total = total
-        self.started = time.perf_counter()
+        self.started = self.clock()
 
-    def advance(self, name: str, what: str) -> None:
+    def rendering(self, count: int) -> None:
+        """``count`` of the outputs are to be rendered (the rest come from the cache)."""
+        self.render_total = count
+        self.render_done = 0
+        self.render_started = self.clock()
+
+    def eta(self) -> float | None:
+        """Seconds left, from the pace of rendering; None before the first output."""
+        if self.render_started is None or self.render_total == 0:
+            return 0.0 if self.done >= self.total else None
+        if self.render_done == 0:
+            return None
+        elapsed = self.clock() - self.render_started
+        return elapsed / self.render_done * (self.render_total - self.render_done)
+
+    def advance(self, name: str, status: str) -> None:
+        """One output is done: ``status`` is built, reused or failed."""
         self.done += 1
+        self.counts[status] = self.counts.get(status, 0) + 1
+        if status != "reused" and self.render_started is not None:
+            self.render_done += 1
         if self.stream is None:
             return
-        if self.tty:
-            elapsed = time.perf_counter() - self.started
-            eta = elapsed / self.done * (self.total - self.done) if self.done else 0
-            width = 28
-            filled = int(width * self.done / max(self.total, 1))
-            bar = "#" * filled + "-" * (width - filled)
-            self.stream.write(f"\r[{bar}] {self.done}/{self.total}  ETA {eta:4.0f}s  "
-                              f"{name[:40]:<40}")
-        else:
-            self.stream.write(f"[{self.done}/{self.total}] {what} {name}\n")
+        if not self.tty:
+            self.stream.write(f"[{self.done}/{self.total}] {status} {name}\n")
+            self.stream.flush()
+            return
+        now = self.clock()
+        if self.done < self.total and now - self._drawn < 0.1:
+            return
+        self._drawn = now
+        self.stream.write("\r" + self._bar_line(name) + "\x1b[K")
         self.stream.flush()
 
+    def _bar_line(self, name: str) -> str:
+        columns = self.width or shutil.get_terminal_size((100, 24)).columns
+        eta = self.eta()
+        filled = int(24 * self.done / max(self.total, 1))
+        counts = ", ".join(f"{self.counts[s]} {s}" for s in STATUSES)
+        line = (f"[{'#' * filled}{'-' * (24 - filled)}] {self.done}/{self.total} ({counts})"
+                f"  ETA {format_duration(eta) if eta is not None else '--'}  {name}")
+        return line[:max(columns - 1, 20)]
+
     def finish(self, report: Any) -> None:
+        """The summary line."""
         if self.stream is None:
             return
         if self.tty:
-            self.stream.write("\r" + " " * 100 + "\r")
+            self.stream.write("\r\x1b[K")
         self.stream.write(
             f"built {report.built}, reused {report.reused} from cache, "
             f"failed {len(report.failed)}, in {report.seconds:.1f}s\n")
         self.stream.flush()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

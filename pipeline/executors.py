@@ -1,0 +1,209 @@
+"""Where render jobs run: in-process, a pool of warm local workers, or Dask.
+
+Every runner takes :class:`~pipeline.jobs.RenderJob` objects and yields
+``(job, RenderResult | exception)`` as jobs finish; the parent alone writes
+files.  The local pool is the default and needs nothing beyond the standard
+library; Dask is imported only when a scheduler address is given.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import uuid
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Self
+
+from .jobs import RenderJob, RenderResult, run_job
+
+Outcome = tuple[RenderJob, "RenderResult | BaseException"]
+
+
+def available_cpus() -> int:
+    """CPUs this process may use (affinity and container limits aside, os.cpu_count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class Runner:
+    """Runs render jobs; results come back in completion order."""
+
+    workers: int = 1
+    name: str = "runner"
+
+    def submit(self, job: RenderJob) -> None:
+        raise NotImplementedError
+
+    def completed(self) -> Iterator[Outcome]:
+        """Every submitted job's outcome, as each finishes."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Stop the workers; jobs not yet finished are cancelled."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class InlineRunner(Runner):
+    """Runs each job in this process when its result is asked for (``--jobs 1``)."""
+
+    name = "in-process"
+
+    def __init__(self) -> None:
+        self._queue: list[RenderJob] = []
+
+    def submit(self, job: RenderJob) -> None:
+        self._queue.append(job)
+
+    def completed(self) -> Iterator[Outcome]:
+        while self._queue:
+            job = self._queue.pop(0)
+            try:
+                yield job, run_job(job)
+            except Exception as exc:  # noqa: BLE001 - handed to the caller like a pool would
+                yield job, exc
+
+
+class LocalPoolRunner(Runner):
+    """Long-lived worker processes, forked from the build with its modules loaded.
+
+    A worker imports WeasyPrint at its first PDF job and keeps it, with its
+    parsed stylesheets and font configuration, for every job after.
+
+    A worker that dies (killed, out of memory) breaks the standard library's
+    pool; the jobs it took down are then given to a fresh pool, ``retries``
+    times at most.
+    """
+
+    name = "local pool"
+
+    def __init__(self, workers: int, retries: int = 1):
+        self.workers = workers
+        self.retries = retries
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self._context = multiprocessing.get_context(method)
+        self._pool = self._new_pool()
+        self._pending: dict[cf.Future, tuple[RenderJob, int, cf.Executor]] = {}
+
+    def _new_pool(self) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context)
+
+    def _submit(self, job: RenderJob, attempt: int) -> None:
+        future = self._pool.submit(run_job, job)
+        self._pending[future] = (job, attempt, self._pool)
+
+    def submit(self, job: RenderJob) -> None:
+        self._submit(job, 0)
+
+    def completed(self) -> Iterator[Outcome]:
+        while self._pending:
+            done, _ = cf.wait(list(self._pending), return_when=cf.FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: self._pending[f][0].manuscript.slug):
+                job, attempt, pool = self._pending.pop(future)
+                try:
+                    yield job, future.result()
+                except BrokenProcessPool as exc:
+                    if attempt >= self.retries:
+                        yield job, exc
+                        continue
+                    if pool is self._pool:  # the first job to notice replaces the pool
+                        self._pool.shutdown(wait=False, cancel_futures=True)
+                        self._pool = self._new_pool()
+                    self._submit(job, attempt + 1)
+                except Exception as exc:  # noqa: BLE001 - reported against the manuscript
+                    yield job, exc
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskRunner(Runner):
+    """Jobs go to a Dask distributed cluster; rendered bytes come back.
+
+    A worker that dies mid-job is replaced by the scheduler, which runs the
+    job again elsewhere (up to ``distributed.scheduler.allowed-failures``
+    deaths); a job that raises is run again ``retries`` times.
+    """
+
+    name = "dask"
+
+    def __init__(self, address: str, retries: int = 1, timeout: float = 30):
+        try:
+            from distributed import Client, as_completed
+        except ImportError as exc:
+            from .build import UsageError
+
+            raise UsageError("--scheduler needs Dask: pip install 'handout-pipeline"
+                             "[distributed]'") from exc
+        try:
+            self.client = Client(address, set_as_default=False, timeout=timeout)
+        except (OSError, TimeoutError, ValueError) as exc:
+            from .build import UsageError
+
+            raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        self.retries = retries
+        self.address = address
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        self._as_completed = as_completed(with_results=False)
+        self._jobs: dict[str, RenderJob] = {}
+        self._futures: list[Any] = []
+
+    def submit(self, job: RenderJob) -> None:
+        key = f"render-{job.manuscript.slug}-{uuid.uuid4().hex[:12]}"
+        future = self.client.submit(run_job, job, key=key, pure=False, retries=self.retries)
+        self._jobs[future.key] = job
+        self._futures.append(future)
+        self._as_completed.add(future)
+
+    def completed(self) -> Iterator[Outcome]:
+        for future in self._as_completed:
+            job = self._jobs.pop(future.key)
+            try:
+                yield job, future.result()
+            except Exception as exc:  # noqa: BLE001 - reported against the manuscript
+                yield job, exc
+
+    def close(self) -> None:
+        pending = [f for f in self._futures if not f.done()]
+        if pending:
+            self.client.cancel(pending)
+        self.client.close()
+
+
+def split_for(jobs: list[RenderJob], workers: int) -> list[RenderJob]:
+    """Jobs ordered largest first, split per output when there are fewer jobs than workers.
+
+    One job per manuscript lets its editions share the parsing and citation
+    work; with idle workers, rendering its PDF and EPUB side by side wins.
+    Largest first keeps a long job from starting last and running alone.
+    """
+    if len(jobs) < workers:
+        jobs = [RenderJob(j.manuscript, j.stamp, j.styles, (pair,), j.options)
+                for j in jobs for pair in j.wanted]
+    return sorted(jobs, key=lambda j: (-j.cost, j.manuscript.slug, j.wanted))
+
+
+def open_runner(work: list[RenderJob], jobs: int | None = None,
+                scheduler: str | None = None) -> tuple[Runner, list[RenderJob]]:
+    """The runner for ``work`` and the jobs to submit to it, in order.
+
+    Dask when ``scheduler`` is given; else at most ``jobs`` local workers
+    (default: CPUs), never more than there are jobs, and a single job runs
+    in-process rather than paying for a pool.
+    """
+    if scheduler:
+        runner: Runner = DaskRunner(scheduler)
+        return runner, split_for(work, runner.workers)
+    cap = jobs or available_cpus()
+    ordered = split_for(work, cap)
+    workers = min(cap, len(ordered))
+    runner = LocalPoolRunner(workers) if workers > 1 else InlineRunner()
+    return runner, ordered
