@@ -117,6 +117,33 @@ class CitedDocument:
 
 
 @dataclass(frozen=True)
+class HardSentence:
+    """A sentence of an edition, and how far the grade falls without it."""
+
+    text: str
+    line: int | None
+    effect: float
+
+
+@dataclass(frozen=True)
+class Readability:
+    """The reading grade of an edition's body text."""
+
+    grade: float  # a US school grade, one decimal
+    formula: str
+    limit: float
+    sentences: int
+    words: int
+    syllables: int
+    score: float | None = None  # the reading-ease score, for formulas that have one
+    hardest: tuple[HardSentence, ...] = ()
+
+    @property
+    def over_limit(self) -> bool:
+        return self.grade > self.limit
+
+
+@dataclass(frozen=True)
 class RenderOptions:
     """Options that change the bytes of an output."""
 
@@ -138,6 +165,10 @@ class Artifact:
     lang: str
     sha256: str
     bytes: int
+    reading_grade: float | None = None  # patient editions only
 
     def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        data = dict(self.__dict__)
+        if data["reading_grade"] is None:
+            del data["reading_grade"]
+        return data
