@@ -87,7 +87,38 @@ class _RawScanner(html.parser.HTMLParser):
 
 
 def _css_urls(css: str) -> list[str]:
-    return [m.group(2) if m.group(2) is not None else m.group(4) for m in CSS_URL.finditer(css)]
+    """Every URL a piece of CSS may load, as a CSS parser sees it.
+
+    A tokenizer, not a pattern: ``u\\72l(...)`` is ``url(...)`` to WeasyPrint.
+    """
+    try:
+        import tinycss2
+    except ImportError:  # pragma: no cover - installed with WeasyPrint
+        return [m.group(2) if m.group(2) is not None else m.group(4)
+                for m in CSS_URL.finditer(css)]
+    urls: list[str] = []
+
+    def visit(tokens: list[Any]) -> None:
+        importing = False
+        for token in tokens:
+            kind = token.type
+            if kind in ("whitespace", "comment"):
+                continue
+            if kind == "url" or (kind == "string" and importing):
+                urls.append(token.value)
+            elif kind == "function":
+                strings = [t.value for t in token.arguments if t.type == "string"]
+                if token.lower_name in ("url", "src"):
+                    urls.extend(strings[:1])
+                elif token.lower_name.endswith("image-set"):
+                    urls.extend(strings)
+                visit(token.arguments)
+            elif kind.endswith("block"):
+                visit(token.content)
+            importing = kind == "at-keyword" and token.lower_value == "import"
+
+    visit(tinycss2.parse_component_value_list(css))
+    return urls
 
 
 def resource_problem(target: str, folder: Path) -> str | None:
@@ -150,6 +181,8 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
             if not urlsplit(target).scheme and not (folder / unquote(target)).is_file():
                 problems.add(manuscript.path, line, f"image '{target}' not found",
                              code="missing-image")
+            else:
+                check_svg(target, folder, problems)
         elif t in ("RawInline", "RawBlock"):
             fmt, text = node["c"]
             if fmt.lower() not in ("html", "html5", "html4"):
@@ -172,9 +205,53 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                         and not urlsplit(url).scheme and not (folder / unquote(url)).is_file():
                     problems.add(manuscript.path, source_line(manuscript, url),
                                  f"image '{url}' not found", code="missing-image")
+                elif not resource_problem(url, folder):
+                    check_svg(url, folder, problems)
             if re.search(r"<img\b(?![^>]*\balt\s*=\s*['\"]?[^'\"\s>])", text, re.IGNORECASE):
                 problems.add(manuscript.path, source_line(manuscript, text.strip()[:40]),
                              "raw <img> has no alt text", code="no-alt")
+
+
+def check_svg(target: str, folder: Path, problems: Problems) -> None:
+    """Resources an SVG image in ``folder`` loads, held to the body's rule.
+
+    WeasyPrint fetches them when it draws the image; reported here, at the
+    SVG's own line, ``check`` finds them without rendering.
+    """
+    parts = urlsplit(target)
+    path = folder / unquote(parts.path)
+    if parts.scheme or path.suffix.lower() != ".svg" or not path.is_file():
+        return
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False)
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except etree.XMLSyntaxError as exc:
+        problems.add(path, exc.lineno or None, f"SVG image is not valid XML: {exc.msg}",
+                     code="resource")
+        return
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        found = []
+        for name, value in element.attrib.items():
+            local = etree.QName(name).localname
+            if local == "style":
+                found += _css_urls(value)
+            elif local in ("href", "src"):
+                found.append(value)
+        if etree.QName(element).localname == "style" and element.text:
+            found += _css_urls(element.text)
+        for url in found:
+            why = resource_problem(url, path.parent)
+            if why == "the path leaves the manuscript's folder":
+                inside = (path.parent / unquote(urlsplit(url).path)).resolve()
+                why = None if inside.is_relative_to(folder.resolve()) else why
+            if why:
+                problems.add(path, element.sourceline, f"SVG image loads '{url}', refused: {why}",
+                             code="resource")
 
 
 def _report_resource(manuscript: Manuscript, target: str, what: str, folder: Path,

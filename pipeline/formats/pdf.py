@@ -99,11 +99,13 @@ class PdfFormat(OutputFormat):
             stylesheets=list(sheets), font_config=font_config, pdf_variant=PDF_VARIANT,
             custom_metadata=True, attachments=attachments,
             pdf_identifier=f"{doc.manuscript.slug}-{doc.audience}-{doc.stamp.version}".encode())
-        if fetcher.refused:
-            raise PipelineError([_refused(doc, url, folder) for url in sorted(set(fetcher.refused))])
-        return document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True,
+        data = document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True,
                                   attachments=attachments,
                                   pdf_identifier=f"{doc.manuscript.slug}-{doc.audience}".encode())
+        # Checked after writing: images inside an SVG are only fetched when drawn.
+        if fetcher.refused:
+            raise PipelineError([_refused(doc, url, folder) for url in sorted(set(fetcher.refused))])
+        return data
 
 
 def _refused(doc: CitedDocument, url: str, folder: Path) -> Problem:
