@@ -1,0 +1,219 @@
+"""Nothing lost: atomic output files, a manifest never half-written, kills survived.
+
+The kill tests run a real build in a subprocess and stop it with SIGINT,
+SIGTERM or SIGKILL: either in the middle of writing a file (a driver wraps
+the low-level write so the signal arrives with half the bytes written), or
+at an arbitrary moment of the build.  Afterwards the output folder holds
+only complete files: the previous ones, or new ones.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, pdf_pages
+
+from pipeline import cli, output
+from pipeline.output import TMP_PREFIX, sweep_temporaries, write_atomic
+
+MANUSCRIPT = """---
+title: "Handout {name}"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-18
+---
+{text}
+"""
+
+
+# ------------------------------------------------------------ write_atomic
+
+@pytest.fixture(params=["unnamed", "named"])
+def temp_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways of writing: an O_TMPFILE inode, and a hidden temporary name."""
+    if request.param == "named":
+        monkeypatch.setattr(output, "_unnamed_file", lambda dir_fd: -1)
+    return request.param
+
+
+def test_write_atomic_creates_and_replaces(tmp_path, temp_kind):
+    target = tmp_path / "out" / "a.pdf"
+    write_atomic(target, b"first")
+    write_atomic(target, b"second version")
+    assert target.read_bytes() == b"second version"
+    assert os.listdir(tmp_path / "out") == ["a.pdf"]
+
+
+def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, temp_kind, monkeypatch):
+    target = tmp_path / "a.pdf"
+    write_atomic(target, b"%PDF-old complete file")
+    real = output._write_all
+
+    def disk_full(fd: int, data: bytes) -> None:
+        real(fd, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output, "_write_all", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        write_atomic(target, b"%PDF-new file that never completes")
+    assert target.read_bytes() == b"%PDF-old complete file"
+    assert os.listdir(tmp_path) == ["a.pdf"]
+
+
+def test_interrupted_write_leaves_no_temporary(tmp_path, temp_kind, monkeypatch):
+    real = output._write_all
+
+    def interrupted(fd: int, data: bytes) -> None:
+        real(fd, data[:3])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "_write_all", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(tmp_path / "new.pdf", b"%PDF-never named")
+    assert os.listdir(tmp_path) == []
+
+
+def test_leftover_temporaries_are_swept(tmp_path):
+    (tmp_path / f"{TMP_PREFIX}0123456789ab").write_bytes(b"%PDF-half")
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-kept")
+    sweep_temporaries(tmp_path)
+    assert os.listdir(tmp_path) == ["a.pdf"]
+
+
+# ------------------------------------------------------------ builds killed
+
+def _cli(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    return cli.main(list(argv), io.StringIO(), err), err.getvalue()
+
+
+@pytest.fixture
+def previous_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """A good build of one handout in tmp_path/dist, then a changed manuscript."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    source = tmp_path / "a.md"
+    source.write_text(MANUSCRIPT.format(name="A", text="Old wording."))
+    status, err = _cli("build", "a.md", "--out", "dist", "--format", "pdf", "--jobs", "1",
+                       "--no-cache")
+    assert status == 0, err
+    dist = tmp_path / "dist"
+    old = {p.name: p.read_bytes() for p in dist.iterdir()}
+    source.write_text(MANUSCRIPT.format(name="A", text="New wording."))
+    return {"dist": dist, "old": old}
+
+
+def _assert_complete(dist: Path, old: dict[str, bytes], *, allow_temporary: bool = False) -> str:
+    """Only complete files: each the previous version or a whole new one.
+
+    Returns which version the PDF is: "old" or "new".
+    """
+    names = sorted(os.listdir(dist))
+    temporaries = [n for n in names if n.startswith(TMP_PREFIX)]
+    assert not temporaries or allow_temporary, names
+    assert [n for n in names if n not in temporaries] == ["a.clinician.pdf", "manifest.json"]
+    manifest_bytes = (dist / "manifest.json").read_bytes()
+    assert manifest_bytes == old["manifest.json"] or json.loads(manifest_bytes)["errors"] == []
+    manifest = json.loads(manifest_bytes)  # never half-written: it parses
+    pdf = (dist / "a.clinician.pdf").read_bytes()
+    if pdf == old["a.clinician.pdf"]:
+        version = "old"
+    else:
+        assert pdf.rstrip().endswith(b"%%EOF")
+        assert "New wording." in pdf_pages(dist / "a.clinician.pdf")[0]
+        version = "new"
+    if manifest_bytes != old["manifest.json"]:  # a new manifest describes the new file
+        assert manifest["artifacts"][0]["sha256"] == hashlib.sha256(pdf).hexdigest()
+    return version
+
+
+DRIVER = textwrap.dedent("""
+    import os, signal, sys
+    from pipeline import cli, output
+
+    signum, when, kind = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+    real = output._write_all
+
+    def write_then_die(fd, data):
+        if data.startswith(b"{") == (when == "manifest"):
+            real(fd, data[: len(data) // 2])
+            os.kill(os.getpid(), signum)
+        real(fd, data)
+
+    output._write_all = write_then_die
+    if kind == "named":
+        output._unnamed_file = lambda dir_fd: -1
+    sys.exit(cli.main(sys.argv[4:]))
+""")
+
+
+@pytest.mark.parametrize(("signum", "when", "kind"), [
+    (signal.SIGKILL, "pdf", "unnamed"),
+    (signal.SIGKILL, "manifest", "unnamed"),
+    (signal.SIGINT, "pdf", "named"),
+    (signal.SIGTERM, "manifest", "named"),
+])
+def test_build_killed_in_the_middle_of_a_write(previous_build, signum, when, kind):
+    dist, old = previous_build["dist"], previous_build["old"]
+    result = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(int(signum)), when, kind, "build", "a.md", "--out",
+         "dist", "--format", "pdf", "--jobs", "1", "--no-cache"],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    expected = {signal.SIGKILL: -signal.SIGKILL, signal.SIGINT: 130, signal.SIGTERM: 143}
+    assert result.returncode == expected[signum], result.stderr
+    assert "Traceback" not in result.stderr
+    version = _assert_complete(dist, old)
+    # The PDF is renamed into place before the manifest is written.
+    assert version == ("old" if when == "pdf" else "new")
+    assert (dist / "manifest.json").read_bytes() == old["manifest.json"]
+
+
+def test_sigkill_without_unnamed_files_leaves_only_a_hidden_temporary_the_next_build_sweeps(
+        previous_build):
+    dist, old = previous_build["dist"], previous_build["old"]
+    result = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(int(signal.SIGKILL)), "pdf", "named", "build", "a.md",
+         "--out", "dist", "--format", "pdf", "--jobs", "1", "--no-cache"],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == -signal.SIGKILL
+    assert _assert_complete(dist, old, allow_temporary=True) == "old"
+    status, err = _cli("build", "a.md", "--out", "dist", "--format", "pdf", "--jobs", "1")
+    assert status == 0, err
+    assert sorted(os.listdir(dist)) == ["a.clinician.pdf", "manifest.json"]
+    assert _assert_complete(dist, old) == "new"
+
+
+@pytest.mark.parametrize(("signum", "delay"), [
+    (signal.SIGINT, 0.4),  # starting up
+    (signal.SIGTERM, 1.2),  # checking and rendering
+    (signal.SIGKILL, 1.8),  # rendering
+])
+def test_build_killed_at_an_arbitrary_moment(previous_build, signum, delay):
+    dist, old = previous_build["dist"], previous_build["old"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", "a.md", "--out", "dist", "--format", "pdf",
+         "--jobs", "1", "--no-cache"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    time.sleep(delay)
+    process.send_signal(signum)
+    _out, err = process.communicate(timeout=120)
+    version = _assert_complete(dist, old)
+    if process.returncode == 0:  # finished before the signal arrived
+        assert version == "new"
+    else:
+        assert process.returncode in (-signum, 128 + signum, 130), err
+        assert "Traceback" not in err or "KeyboardInterrupt" in err, err
