@@ -5,6 +5,7 @@ Each task is a thin wrapper over ``python -m pipeline`` or the test suite.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -59,7 +60,11 @@ def lint(c):
 
 @task
 def clean(c):
-    """Remove dist/ and the render cache."""
-    for folder in (ROOT / "dist", ROOT / ".cache"):
+    """Remove dist/ and the render cache (.cache/, and $HANDOUT_CACHE_DIR when set)."""
+    folders = [ROOT / "dist", ROOT / ".cache"]
+    if os.environ.get("HANDOUT_CACHE_DIR"):
+        folders.append(Path(os.environ["HANDOUT_CACHE_DIR"]))
+    for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
-        print(f"removed {folder.relative_to(ROOT)}/")
+        shown = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder
+        print(f"removed {shown}/")

@@ -144,19 +144,19 @@ def merge_manifests(out: Path, folders: list[Path], copy: bool = True) -> MergeR
     written.
     """
     result = MergeResult()
-    manifests: dict[Path, dict[str, Any]] = {}
+    manifests: list[tuple[Path, dict[str, Any]]] = []
     for folder in folders:
         data = _read(folder, result)
         if data is not None:
-            manifests[folder] = data
+            manifests.append((folder, data))
     if not manifests:
         return result
-    first_folder, first = next(iter(manifests.items()))
+    first_folder, first = manifests[0]
     count = first["shard"]["count"]
     everything = first["shard"]["all_sources"]
     by_index: dict[int, Path] = {}
     owner: dict[str, tuple[Path, int]] = {}  # source -> (folder, shard index)
-    for folder, data in manifests.items():
+    for folder, data in manifests:
         shard, where = data["shard"], folder / "manifest.json"
         if shard["count"] != count or shard["all_sources"] != everything:
             result.problems.append(
@@ -181,8 +181,9 @@ def merge_manifests(out: Path, folders: list[Path], copy: bool = True) -> MergeR
     artifacts: dict[str, tuple[Path, dict[str, Any]]] = {}
     covered: set[str] = set()
     errors: list[dict[str, Any]] = []
+    by_folder = dict(manifests)
     for index, folder in sorted(by_index.items()):
-        data, where = manifests[folder], folder / "manifest.json"
+        data, where = by_folder[folder], folder / "manifest.json"
         mine = set(data["shard"]["sources"])
         covered.update(s for s in data["shard"].get("failed", []) if s in mine)
         errors.extend(data.get("errors", []))

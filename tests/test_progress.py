@@ -1,0 +1,119 @@
+"""Progress of a build: one line per output in logs, a bar on a terminal, a summary."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from types import SimpleNamespace
+
+import pytest
+from helpers import EPOCH, ROOT
+
+from pipeline import cli
+from pipeline.progress import Progress, format_duration
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def summary(built: int, reused: int, failed: int, seconds: float) -> SimpleNamespace:
+    return SimpleNamespace(built=built, reused=reused, failed=["x"] * failed, seconds=seconds)
+
+
+def test_not_a_terminal_one_line_per_output_then_a_summary():
+    stream = io.StringIO()
+    progress = Progress(stream=stream, tty=False)
+    progress.start(4)
+    progress.advance("a.clinician.pdf", "reused")
+    progress.rendering(3)
+    progress.advance("b.patient.pdf", "built")
+    progress.advance("b.patient.epub", "built")
+    progress.advance("c.clinician.pdf", "failed")
+    progress.finish(summary(2, 1, 1, 3.25))
+    assert stream.getvalue().splitlines() == [
+        "[1/4] reused a.clinician.pdf",
+        "[2/4] built b.patient.pdf",
+        "[3/4] built b.patient.epub",
+        "[4/4] failed c.clinician.pdf",
+        "built 2, reused 1 from cache, failed 1, in 3.2s",
+    ]
+    assert "\r" not in stream.getvalue() and "\x1b" not in stream.getvalue()
+
+
+def test_terminal_bar_with_counts_and_eta_from_the_rendering_pace():
+    clock, stream = Clock(), io.StringIO()
+    progress = Progress(stream=stream, tty=True, clock=clock, width=200)
+    progress.start(12)
+    for i in range(2):
+        progress.advance(f"cached-{i}.clinician.pdf", "reused")
+    progress.rendering(10)
+    assert progress.eta() is None  # no pace yet
+    clock.now += 4.0
+    progress.advance("slow.clinician.pdf", "built")
+    clock.now += 4.0
+    progress.advance("slow.clinician.epub", "built")
+    # 2 rendered in 8 s, 8 to go: 32 s, whatever the cached outputs took
+    assert progress.eta() == pytest.approx(32.0)
+    last = stream.getvalue().split("\r")[-1]
+    assert re.search(r"\[#+-+\] 4/12 \(2 built, 2 reused, 0 failed\)  ETA 32s  "
+                     r"slow\.clinician\.epub", last)
+    progress.finish(summary(2, 2, 0, 8.0))
+    assert stream.getvalue().endswith("\r\x1b[Kbuilt 2, reused 2 from cache, failed 0, in 8.0s\n")
+
+
+def test_terminal_redraws_at_most_ten_times_a_second():
+    clock, stream = Clock(), io.StringIO()
+    progress = Progress(stream=stream, tty=True, clock=clock, width=120)
+    progress.start(100)
+    progress.rendering(100)
+    for _ in range(50):
+        clock.now += 0.01
+        progress.advance("x.clinician.pdf", "built")
+    assert stream.getvalue().count("\r") <= 6
+
+
+def test_silent_without_a_stream():
+    progress = Progress(stream=None)
+    progress.start(1)
+    progress.advance("a.clinician.pdf", "built")
+    progress.finish(summary(1, 0, 0, 1.0))
+    assert progress.counts["built"] == 1
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(0, "0s"), (42.4, "42s"), (185, "3m05s"),
+                                               (3720, "1h02m")])
+def test_durations(seconds, text):
+    assert format_duration(seconds) == text
+
+
+def test_the_command_line_in_a_log_prints_each_output(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "manuscripts"
+    source.mkdir()
+    shutil.copy(ROOT / "manuscripts" / "prp-spine-pain.md", source)
+    shutil.copy(ROOT / "bibliography" / "regenerative-medicine.bib", source)
+
+    def build() -> list[str]:
+        out, err = io.StringIO(), io.StringIO()
+        status = cli.main(["build", str(source), "--out", str(tmp_path / "dist"),
+                           "--format", "epub", "--jobs", "1"], out, err)
+        assert status == 0, err.getvalue()
+        return [line for line in err.getvalue().splitlines()
+                if line.startswith(("[", "built "))]
+
+    lines = build()
+    assert lines[:2] == ["[1/2] built prp-spine-pain.clinician.epub",
+                         "[2/2] built prp-spine-pain.patient.epub"]
+    assert re.fullmatch(r"built 2, reused 0 from cache, failed 0, in \d+\.\ds", lines[-1])
+    lines = build()
+    assert lines[:2] == ["[1/2] reused prp-spine-pain.clinician.epub",
+                         "[2/2] reused prp-spine-pain.patient.epub"]
+    assert re.fullmatch(r"built 0, reused 2 from cache, failed 0, in \d+\.\ds", lines[-1])
+
