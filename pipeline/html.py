@@ -18,7 +18,7 @@ from . import __version__, i18n
 from .errors import PipelineError
 from .model import CitedDocument, RenderOptions
 from .pandoc import ast_to
-from .tree import Node, transform
+from .tree import Node, stringify, transform
 
 
 def css_string(value: str) -> str:
@@ -121,23 +121,42 @@ def versioned_url(url: str | None, version: str) -> str:
     return f"{url}{separator}version={version}"
 
 
-def _print_footnotes(node: Node) -> Any:
-    """Notes as inline spans that CSS floats into the page's footnote area."""
-    if node["t"] != "Note":
-        return None
-    inlines: list[Node] = []
-    for block in node["c"]:
-        if inlines:
-            inlines.append({"t": "Space"})
-        content = block["c"] if block["t"] in ("Para", "Plain") else []
-        inlines.extend(transform(content, _print_footnotes))
-    return {"t": "Span", "c": [["", ["footnote"], []], inlines]}
+def _bare_address(url: str) -> str:
+    for prefix in ("mailto:", "https://", "http://", "www."):
+        url = url.removeprefix(prefix)
+    return url.rstrip("/")
 
 
-def body_html(doc: CitedDocument, footnotes_inline: bool = True) -> str:
+def _for_print(node: Node) -> Any:
+    """Paper has no links to click: notes become footnotes, addresses are shown.
+
+    A note becomes an inline span that CSS floats into the page's footnote
+    area.  A link to the web whose text is not its address is followed by the
+    address, so a reader of the printed page can still find it.
+    """
+    if node["t"] == "Note":
+        inlines: list[Node] = []
+        for block in node["c"]:
+            if inlines:
+                inlines.append({"t": "Space"})
+            content = block["c"] if block["t"] in ("Para", "Plain") else []
+            inlines.extend(transform(content, _for_print))
+        return {"t": "Span", "c": [["", ["footnote"], []], inlines]}
+    if node["t"] == "Link":
+        url = node["c"][2][0]
+        if not url.startswith(("http://", "https://", "mailto:")) \
+                or _bare_address(stringify(node["c"][1]).strip()) == _bare_address(url):
+            return None
+        shown = url.removeprefix("mailto:")
+        return [node, {"t": "Space"},
+                {"t": "Span", "c": [["", ["link-url"], []], [{"t": "Str", "c": f"({shown})"}]]}]
+    return None
+
+
+def body_html(doc: CitedDocument, for_print: bool = True) -> str:
     ast = dict(doc.ast)
-    if footnotes_inline:
-        ast["blocks"] = transform(list(ast["blocks"]), _print_footnotes)
+    if for_print:
+        ast["blocks"] = transform(list(ast["blocks"]), _for_print)
     return ast_to(ast, "html5", ["--section-divs"])
 
 

@@ -2,8 +2,10 @@
 
 PDF/A-3a is archival, requires tags (structure tree, language, alt text) and
 allows attachments, so each handout carries the manuscript and the BibTeX
-entries it cites.  Resource fetching is limited to the manuscript's folder,
-the project's styles and ``data:`` URLs.
+entries it cites (see docs/output-formats.md).  WeasyPrint's objects are
+finished by :mod:`.tagged_pdf` before they are written; a character none of
+the project's fonts has stops the build.  Resource fetching is limited to the
+manuscript's folder, the project's styles and ``data:`` URLs.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import datetime as dt
 import functools
 import logging
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..errors import ERROR, PipelineError, Problem, display_path
 from ..html import render_print_html
 from ..model import CitedDocument, RenderOptions
 from . import OutputFormat
+from .tagged_pdf import FontReport, PdfFinisher
 
 PDF_VARIANT = "pdf/a-3a"
 
@@ -76,13 +80,10 @@ class PdfFormat(OutputFormat):
     media_type = "application/pdf"
 
     def render(self, doc: CitedDocument, options: RenderOptions, styles: Path) -> bytes:
-        from weasyprint import HTML, Attachment
+        from weasyprint import Attachment
 
-        _quiet_weasyprint()
-        html = render_print_html(doc, options, styles / "templates")
+        document, fetcher = layout(doc, options, styles)
         folder = doc.manuscript.path.parent.resolve()
-        fetcher = _fetcher_class()([folder, styles])
-        font_config, sheets = _stylesheets(styles)
         when = dt.datetime.combine(doc.stamp.build_date, dt.time(), dt.UTC)
         attachments = [
             Attachment(string=doc.manuscript.path.read_bytes(), name=doc.manuscript.path.name,
@@ -95,17 +96,47 @@ class PdfFormat(OutputFormat):
                                           description="Cited references (BibTeX)", created=when,
                                           modified=when, relationship="Source",
                                           url_fetcher=fetcher))
-        document = HTML(string=html, base_url=folder.as_uri() + "/", url_fetcher=fetcher).render(
-            stylesheets=list(sheets), font_config=font_config, pdf_variant=PDF_VARIANT,
-            custom_metadata=True, attachments=attachments,
-            pdf_identifier=f"{doc.manuscript.slug}-{doc.audience}-{doc.stamp.version}".encode())
-        data = document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True,
-                                  attachments=attachments,
-                                  pdf_identifier=f"{doc.manuscript.slug}-{doc.audience}".encode())
+        finisher = PdfFinisher()
+        data = document.write_pdf(
+            pdf_variant=PDF_VARIANT, custom_metadata=True, attachments=attachments,
+            finisher=finisher, pdf_identifier=pdf_identifier(doc))
         # Checked after writing: images inside an SVG are only fetched when drawn.
         if fetcher.refused:
             raise PipelineError([_refused(doc, url, folder) for url in sorted(set(fetcher.refused))])
+        if finisher.fonts.characters:
+            raise PipelineError(_font_problems(doc, finisher.fonts, styles))
         return data
+
+
+def layout(doc: CitedDocument, options: RenderOptions, styles: Path) -> tuple[Any, Any]:
+    """The laid-out pages of ``doc`` (a WeasyPrint ``Document``) and the fetcher used."""
+    from weasyprint import HTML
+
+    _quiet_weasyprint()
+    html = render_print_html(doc, options, styles / "templates")
+    folder = doc.manuscript.path.parent.resolve()
+    fetcher = _fetcher_class()([folder, styles])
+    font_config, sheets = _stylesheets(styles)
+    document = HTML(string=html, base_url=folder.as_uri() + "/", url_fetcher=fetcher).render(
+        stylesheets=list(sheets), font_config=font_config, pdf_variant=PDF_VARIANT)
+    return document, fetcher
+
+
+def pdf_identifier(doc: CitedDocument) -> bytes:
+    """The permanent part of the file identifier: the same for every build of an edition."""
+    return f"{doc.manuscript.slug}-{doc.audience}-{doc.manuscript.lang}".encode()
+
+
+def _font_problems(doc: CitedDocument, fonts: FontReport, styles: Path) -> list[Problem]:
+    """One problem per character the project's fonts lack, at its first body line."""
+    from ..body import source_line
+
+    # The message names no font of the build machine: it must read the same everywhere.
+    return [Problem(display_path(doc.manuscript.path), source_line(doc.manuscript, ch),
+                    f"character '{ch}' (U+{ord(ch):04X}) is in none of the project's fonts "
+                    f"({display_path(styles / 'fonts')}): add it to the fonts or write it "
+                    "another way", ERROR, "font")
+            for ch in fonts.characters]
 
 
 def _refused(doc: CitedDocument, url: str, folder: Path) -> Problem:

@@ -1,0 +1,167 @@
+"""Finishing WeasyPrint's PDF objects before they are written: PDF/A-3a fixes.
+
+WeasyPrint (70) writes a tagged PDF/A-3a with a few gaps this module closes,
+working on the ``pydyf`` objects through WeasyPrint's ``finisher`` hook:
+
+- text in the page margins (running title, stamp, page numbers, watermark)
+  is tagged as marked content whose structure elements are left out of the
+  structure tree; it becomes ``/Artifact`` (pagination) content instead, and
+  the remaining marked-content identifiers are renumbered;
+- each attachment is listed twice in the catalogue's ``/AF``, and the
+  embedded-files name tree is not sorted by name;
+- the media type of an attachment is guessed from the machine's MIME tables,
+  so the same file could be labelled differently on two build machines.
+
+It also reports the fonts that did not come from the project: a character
+none of the project's fonts has is drawn from a font of the build machine
+(or as a missing glyph), which would make the file depend on that machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+PROJECT_FAMILIES = ("Handout Sans", "Handout Math", "Handout Symbols")
+ATTACHMENT_TYPES = {".md": "text/markdown", ".bib": "text/x-bibtex"}
+
+
+@dataclass
+class FontReport:
+    """Characters drawn from fonts outside the project, or with no glyph at all."""
+
+    foreign: dict[str, set[str]] = field(default_factory=dict)  # font family -> characters
+    missing: set[str] = field(default_factory=set)
+
+    @property
+    def characters(self) -> list[str]:
+        found = set(self.missing).union(*self.foreign.values())
+        return sorted(ch for ch in found if ch.strip())
+
+
+class PdfFinisher:
+    """The ``finisher`` WeasyPrint calls with the document and its ``pydyf.PDF``."""
+
+    def __init__(self) -> None:
+        self.fonts = FontReport()
+
+    def __call__(self, document: Any, pdf: Any) -> None:
+        self.fonts = font_report(document.fonts.values())
+        objects = pdf.objects
+        if "StructTreeRoot" in pdf.catalog:
+            mark_margins_as_artifacts(pdf, objects)
+        tidy_attachments(pdf, objects)
+
+
+def font_report(fonts: Iterable[Any]) -> FontReport:
+    report = FontReport()
+    for font in fonts:
+        if font.family not in PROJECT_FAMILIES:
+            report.foreign.setdefault(font.family, set()).update(
+                ch for text in font.to_unicode.values() for ch in text)
+        report.missing.update(chr(codepoint) for codepoint in font.missing)
+    return report
+
+
+def _number(reference: Any) -> int | None:
+    """The object number of a ``b"12 0 R"`` reference, else None."""
+    if isinstance(reference, bytes | str):
+        parts = reference.split()
+        if len(parts) == 3 and parts[2] in (b"R", "R"):
+            return int(parts[0])
+    return None
+
+
+def _reachable_elements(pdf: Any, objects: list) -> set[int]:
+    root = objects[_number(pdf.catalog["StructTreeRoot"])]
+    seen: set[int] = set()
+    stack = [_number(k) for k in root["K"]]
+    while stack:
+        number = stack.pop()
+        if number is None or number in seen:
+            continue
+        element = objects[number]
+        if not isinstance(element, dict) or element.get("Type") != "/StructElem":
+            continue
+        seen.add(number)
+        stack.extend(_number(k) for k in element.get("K", ()))
+    return seen
+
+
+def mark_margins_as_artifacts(pdf: Any, objects: list) -> None:
+    """Marked content whose structure element is not in the tree becomes an artifact.
+
+    WeasyPrint builds structure elements for page-margin boxes but never links
+    them into the structure tree; PDF/UA wants such content as artifacts.
+    """
+    import pydyf
+
+    reachable = _reachable_elements(pdf, objects)
+    root = objects[_number(pdf.catalog["StructTreeRoot"])]
+    nums = objects[_number(root["ParentTree"])]["Nums"]
+    orphans: set[int] = set()
+    for index in range(0, len(nums), 2):
+        page_number, parents = nums[index], nums[index + 1]
+        if not isinstance(parents, list):
+            continue  # an annotation's entry
+        page = objects[_number(pdf.page_references[page_number])]
+        stream = objects[_number(page["Contents"])]
+        renumbered: dict[int, int] = {}
+        kept = pydyf.Array()
+        items = stream.stream
+        for i, item in enumerate(items):
+            if not (isinstance(item, dict) and "MCID" in item and i + 1 < len(items)
+                    and items[i + 1] == b"BDC"):
+                continue
+            mcid = item["MCID"]
+            parent = parents[mcid]
+            if _number(parent) in reachable:
+                renumbered[mcid] = len(kept)
+                item["MCID"] = len(kept)
+                kept.append(parent)
+            else:
+                orphans.add(_number(parent))
+                items[i - 1] = "/Artifact"
+                items[i] = pydyf.Dictionary({"Type": "/Pagination"})
+        nums[index + 1] = kept
+        for number in {_number(parent) for parent in kept}:
+            element = objects[number]
+            element["K"] = pydyf.Array(
+                renumbered[k] if isinstance(k, int) and not isinstance(k, bool) else k
+                for k in element["K"])
+    _drop_elements(objects, orphans)
+
+
+def _drop_elements(objects: list, numbers: set[int]) -> None:
+    """Empty the orphaned structure elements (and their descendants)."""
+    stack = list(numbers)
+    while stack:
+        number = stack.pop()
+        element = objects[number] if number is not None else None
+        if not isinstance(element, dict) or element.get("Type") != "/StructElem":
+            continue
+        stack.extend(_number(k) for k in element.get("K", ()))
+        element.clear()
+
+
+def tidy_attachments(pdf: Any, objects: list) -> None:
+    """One ``/AF`` entry per file, a sorted name tree, media types by file name."""
+    import pydyf
+
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+    names = pdf.catalog.get("Names", {})
+    if "EmbeddedFiles" not in names:
+        return
+    tree = objects[_number(names["EmbeddedFiles"])]
+    pairs = list(zip(tree["Names"][0::2], tree["Names"][1::2], strict=True))
+    pairs.sort(key=lambda pair: str(pair[0].string).encode("utf-16-be"))
+    tree["Names"] = pydyf.Array(item for pair in pairs for item in pair)
+    for name, reference in pairs:
+        filespec = objects[_number(reference)]
+        suffix = "." + str(name.string).rsplit(".", 1)[-1]
+        media_type = ATTACHMENT_TYPES.get(suffix)
+        if media_type:
+            stream = objects[_number(filespec["EF"]["F"])]
+            stream.extra["Subtype"] = "/" + media_type.replace("/", "#2f")

@@ -1,0 +1,184 @@
+"""Fonts that travel: every glyph of a handout comes from the project's fonts.
+
+The PDF embeds subsets of styles/fonts/ and nothing else, whatever fonts the
+build machine has; the EPUB carries the same font files.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from fontTools.ttLib import TTFont
+from helpers import EPOCH, ROOT, epub_opf
+from pdf_content import PROJECT_FONT, base_name, shown_strings, to_unicode
+
+from pipeline.build import BuildOptions, build
+from pipeline.errors import display_path
+from pipeline.formats.tagged_pdf import PROJECT_FAMILIES
+
+FONTS = ROOT / "styles" / "fonts"
+GREEK = "αβγδεΔΣΩμπ"
+OTHERS = "±µ°ñÑ¿¡áéíóú—–…“”"
+GLYPHS = f"""---
+title: "Dosis ≥ 5 µg/kg ± 10 %: ¿α → β?"
+version: 1.0.0
+status: approved
+last_updated: 2025-06-01
+reviewers: [{{name: Revisora Núñez, role: Farmacéutica, date: 2025-05-30}}]
+lang: es-ES
+---
+
+## Señales — ¿qué vigilar?
+
+Texto: {GREEK} → ← ↑ ↓ ↔ ⇒ ≥ ≤ ≈ ≠ {OTHERS} × ÷ ‰ ½ CO₂ 10⁻³ ✓ ✗ • ‘x’ en–dash.
+
+**Negrita: {GREEK} → ⇒ ≥ ≤ {OTHERS}**
+
+*Cursiva: {GREEK} → ⇒ ≥ ≤ {OTHERS}*
+
+***Negrita cursiva: {GREEK} → ≥ {OTHERS}***
+
+| Dosis ≥ | Intervalo — horas |
+|---------|-------------------|
+| 5 µg ± 1 | 6–8 h → 12 h |
+"""
+
+
+def _build(tmp: Path, text: str, formats: tuple[str, ...]):
+    source = tmp / "glifos.md"
+    source.write_text(text, encoding="utf-8")
+    return build([source], BuildOptions(out=tmp / "out", use_cache=False, jobs=1,
+                                        formats=formats)), tmp / "out"
+
+
+@pytest.fixture(scope="module")
+def glyphs(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("glyphs")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        report, out = _build(tmp, GLYPHS, ("pdf", "epub"))
+    finally:
+        mp.undo()
+    assert report.ok, [str(p) for p in report.problems] + report.internal_errors
+    return out
+
+
+def pdf_fonts(path: Path) -> dict[str, pikepdf.Dictionary]:
+    """Every composite font object in the file, by BaseFont (no font escapes this)."""
+    fonts = {}
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font":
+                assert obj.Subtype in ("/Type0", "/CIDFontType2"), (obj.Subtype, obj.BaseFont)
+                if obj.Subtype == "/Type0":
+                    fonts[base_name(obj)] = obj
+                    descendant = obj.DescendantFonts[0]
+                    assert base_name(descendant) == base_name(obj)
+                    descriptor = descendant.FontDescriptor
+                    assert "/FontFile2" in descriptor, f"{base_name(obj)} is not embedded"
+                    fonts[base_name(obj) + "#program"] = TTFont(
+                        io.BytesIO(descriptor.FontFile2.read_bytes()))
+                    fonts[base_name(obj) + "#unicode"] = to_unicode(obj)
+    return fonts
+
+
+def _names(fonts: dict) -> list[str]:
+    return sorted(name for name in fonts if "#" not in name)
+
+
+def test_example_pdfs_embed_only_subsets_of_the_projects_fonts(built):
+    pdfs = sorted(built.glob("*.pdf"))
+    assert pdfs
+    for path in pdfs:
+        names = _names(pdf_fonts(path))
+        assert names, path
+        foreign = [n for n in names if not PROJECT_FONT.fullmatch(n)]
+        assert foreign == [], f"{path.name} uses fonts that are not the project's: {foreign}"
+        # the six-letter tag of a subset, and the project's styles in use
+        assert {re.sub(r"^[A-Z]{6}\+", "", n) for n in names} >= {
+            "Handout-Sans", "Handout-Sans-Bold"}, path.name
+
+
+def test_every_glyph_of_a_multilingual_manuscript_comes_from_the_projects_fonts(glyphs):
+    path = glyphs / "glifos.clinician.pdf"
+    fonts = pdf_fonts(path)
+    names = _names(fonts)
+    assert [n for n in names if not PROJECT_FONT.fullmatch(n)] == []
+    drawn: dict[str, str] = {}
+    for shown in shown_strings(path):
+        program = fonts[shown.font + "#program"]
+        order = program.getGlyphOrder()
+        for code, ch in zip(shown.codes, shown.pieces, strict=True):
+            # Identity-H with an identity CID-to-GID map: the code is the glyph id
+            assert code != 0, f".notdef drawn for {ch!r} in {shown.font}"
+            assert code < len(order), f"{ch!r}: glyph {code} missing from {shown.font}"
+            assert code in fonts[shown.font + "#unicode"], f"glyph {code} has no text"
+            if ch.strip():
+                glyph = program["glyf"][order[code]]
+                assert glyph.numberOfContours != 0, f"{ch!r} drawn empty by {shown.font}"
+        key = re.sub(r"^[A-Z]{6}\+", "", shown.font)
+        drawn[key] = drawn.get(key, "") + shown.text
+    # each character comes from the style it is written in ...
+    for style, prefix in (("Handout-Sans", "Texto"), ("Handout-Sans-Bold", "Negrita"),
+                          ("Handout-Sans-Italic", "Cursiva"),
+                          ("Handout-Sans-Bold-Italic", "Negrita cursiva")):
+        for ch in GREEK + OTHERS + prefix:
+            assert ch in drawn.get(style, ""), f"{ch!r} not drawn in {style}"
+    # ... and what Noto Sans lacks comes from the project's math and symbol fonts
+    math = "".join(text for name, text in drawn.items() if name.startswith("Handout-Math"))
+    assert set("→←↑↓↔⇒≥≤≈≠") <= set(math)
+    assert set("✓✗") <= set(drawn["Handout-Symbols"])
+    assert set("₂⁻³") <= set(drawn["Handout-Sans"])
+    every = "".join(drawn.values())
+    for ch in "".join(GLYPHS.split("\n---\n", 1)[1].split()):
+        if ch not in "|-*#":  # markup
+            assert ch in every, f"{ch!r} of the manuscript is not drawn"
+
+
+def test_a_character_the_projects_fonts_lack_stops_the_pdf(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    text = GLYPHS.replace("## Señales", "Kanji 漢 here.\n\n## Señales")
+    report, out = _build(tmp_path, text, ("pdf",))
+    assert not report.ok
+    line = text.split("\n").index("Kanji 漢 here.") + 1
+    assert [str(p) for p in report.problems if p.code == "font"] == [
+        f"{display_path(tmp_path / 'glifos.md')}:{line}: character '漢' (U+6F22) is in none of "
+        f"the project's fonts ({display_path(FONTS)}): add it to the fonts or write it "
+        "another way"]
+    assert not list(out.glob("*.pdf"))
+
+
+def test_the_epub_embeds_the_projects_fonts_and_uses_them_everywhere(built, glyphs):
+    shipped = {p.name: p.read_bytes() for p in FONTS.glob("*.ttf")}
+    for path in [*sorted(built.glob("*.epub")), glyphs / "glifos.clinician.epub"]:
+        with zipfile.ZipFile(path) as z:
+            embedded = {Path(n).name: z.read(n) for n in z.namelist() if n.endswith(".ttf")}
+            css = "\n".join(z.read(n).decode() for n in z.namelist() if n.endswith(".css"))
+        assert embedded == shipped, path.name
+        manifest = {Path(i.get("href")).name: i.get("media-type")
+                    for i in epub_opf(path).iter("{http://www.idpf.org/2007/opf}item")}
+        assert all(manifest.get(name) == "font/ttf" for name in shipped), manifest
+        faces = re.findall(r"@font-face\s*{[^}]*font-family:\s*\"([^\"]+)\"[^}]*url\(([^)]+)\)",
+                           css)
+        assert {family for family, _ in faces} == set(PROJECT_FAMILIES)
+        assert {Path(url).name for _, url in faces} == set(shipped)
+        body = re.search(r"\bbody\s*{[^}]*font-family:\s*([^;]+);", css).group(1)
+        assert body.split(",")[0].strip() == '"Handout Sans"'
+
+
+def test_the_print_stylesheets_name_only_the_projects_font_files():
+    css = (ROOT / "styles" / "css" / "fonts.css").read_text()
+    faces = re.findall(r"font-family:\s*\"([^\"]+)\";\s*src:\s*url\(([^)]+)\)", css)
+    assert {family for family, _ in faces} == set(PROJECT_FAMILIES)
+    assert sorted((ROOT / "styles" / "css" / url).resolve().name for _, url in faces) == sorted(
+        p.name for p in FONTS.glob("*.ttf"))
+    assert (FONTS / "OFL.txt").is_file()
+    print_css = (ROOT / "styles" / "css" / "print.css").read_text()
+    families = re.findall(r"font-family:\s*([^;]+);", print_css)
+    assert families and all(f.split(",")[0].strip() == '"Handout Sans"' for f in families)
