@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -144,6 +145,7 @@ class DaskRunner(Runner):
             raise UsageError("--scheduler needs Dask: pip install 'handout-pipeline"
                              "[distributed]'") from exc
         try:
+            _probe(address)
             self.client = Client(address, set_as_default=False, timeout=timeout)
         except (OSError, TimeoutError, ValueError) as exc:
             from .build import UsageError
@@ -152,7 +154,7 @@ class DaskRunner(Runner):
         self.retries = retries
         self.address = address
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
-        self._as_completed = as_completed(with_results=False)
+        self._as_completed = as_completed(loop=self.client.loop, with_results=False)
         self._jobs: dict[str, RenderJob] = {}
         self._futures: list[Any] = []
 
@@ -176,6 +178,15 @@ class DaskRunner(Runner):
         if pending:
             self.client.cancel(pending)
         self.client.close()
+
+
+def _probe(address: str) -> None:
+    """Fail at once when nothing listens at a ``tcp://`` address (Dask would retry)."""
+    if not address.startswith("tcp://"):
+        return
+    host, _, port = address[len("tcp://"):].rpartition(":")
+    with socket.create_connection((host.strip("[]"), int(port)), timeout=10):
+        pass
 
 
 def split_for(jobs: list[RenderJob], workers: int) -> list[RenderJob]:

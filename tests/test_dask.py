@@ -1,0 +1,137 @@
+"""Rendering on a Dask cluster: same bytes as the local pool, and a dead worker is survived.
+
+The cluster is a ``distributed.LocalCluster`` of two worker processes on
+127.0.0.1, started once for this module.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from helpers import EPOCH, ROOT
+
+from pipeline import cli
+from pipeline.build import BuildOptions, build
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                      host="127.0.0.1", dashboard_address=None,
+                                      silence_logs=50) as local:
+            yield local
+    finally:
+        mp.undo()
+
+
+@pytest.fixture
+def epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def same_files(a: Path, b: Path) -> None:
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir())
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_outputs_are_byte_identical_to_the_local_pool(cluster, built, tmp_path, epoch):
+    report = build([ROOT / "manuscripts"], BuildOptions(
+        out=tmp_path / "dist", use_cache=False, scheduler=cluster.scheduler_address))
+    assert report.ok, [str(p) for p in report.problems] + report.internal_errors
+    assert report.runner == "dask" and report.built == len(list(built.glob("*.*"))) - 1
+    same_files(tmp_path / "dist", built)
+
+
+def test_a_worker_killed_mid_job_is_replaced_and_the_build_completes(cluster, built, tmp_path,
+                                                                      epoch):
+    result: dict = {}
+
+    def run() -> None:  # one manuscript, four outputs: four jobs for two workers
+        result["report"] = build([ROOT / "manuscripts" / "prp-spine-pain.md"], BuildOptions(
+            out=tmp_path / "dist", use_cache=False, scheduler=cluster.scheduler_address))
+
+    with distributed.Client(cluster, set_as_default=False) as client:
+        thread = threading.Thread(target=run)
+        thread.start()
+        victim = None
+        deadline = time.monotonic() + 60
+        while victim is None and time.monotonic() < deadline and thread.is_alive():
+            busy = [w for w, keys in client.processing().items()
+                    if any(str(k).startswith("render-") for k in keys)]
+            if busy:
+                victim = busy[0]
+            else:
+                time.sleep(0.02)
+        assert victim is not None, "no render job was seen running"
+        pid = client.run(os.getpid, workers=[victim])[victim]
+        os.kill(pid, signal.SIGKILL)
+        thread.join(timeout=180)
+    assert not thread.is_alive()
+    report = result["report"]
+    assert report.ok, [str(p) for p in report.problems] + report.internal_errors
+    assert report.built == 4
+    for path in (tmp_path / "dist").glob("prp-spine-pain.*"):
+        assert path.read_bytes() == (built / path.name).read_bytes(), path.name
+
+
+def test_a_failing_job_names_its_manuscript_like_a_local_build(cluster, tmp_path, epoch):
+    source = tmp_path / "manuscripts"
+    source.mkdir()
+    (source / "bad.md").write_text(
+        "---\ntitle: Bad\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01\n---\n"
+        "Cites nothing known [@no-such-key].\n", encoding="utf-8")
+    reports = {}
+    for name, scheduler in (("local", None), ("dask", cluster.scheduler_address)):
+        reports[name] = build([source], BuildOptions(out=tmp_path / name, use_cache=False,
+                                                     formats=("epub",), scheduler=scheduler))
+    assert reports["dask"].failed == reports["local"].failed == [str(source / "bad.md")]
+    assert [str(p) for p in reports["dask"].problems] == \
+        [str(p) for p in reports["local"].problems]
+    assert any("no-such-key" in str(p) for p in reports["dask"].problems)
+
+
+def test_the_command_line_takes_a_scheduler(cluster, tmp_path, epoch):
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(["build", str(ROOT / "manuscripts" / "prp-spine-pain.md"), "--format",
+                       "epub", "--out", str(tmp_path), "--no-cache",
+                       "--scheduler", cluster.scheduler_address], out, err)
+    assert status == 0, err.getvalue()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "manifest.json", "prp-spine-pain.clinician.epub", "prp-spine-pain.patient.epub"]
+
+
+def test_an_unreachable_scheduler_is_a_usage_error(tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(["build", str(ROOT / "manuscripts" / "prp-spine-pain.md"), "--out",
+                       str(tmp_path), "--no-cache", "--scheduler", "tcp://127.0.0.1:9"], out, err)
+    assert status == 2
+    assert err.getvalue().startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+
+
+def test_dask_is_imported_only_for_a_scheduler():
+    script = ("import sys; sys.modules['distributed'] = None\n"
+              "import io, pipeline.build, pipeline.cli\n"
+              "assert 'dask' not in sys.modules\n"
+              "err = io.StringIO()\n"
+              "status = pipeline.cli.main(['build', '--scheduler', 'tcp://127.0.0.1:9'], "
+              "io.StringIO(), err)\n"
+              "print(status, err.getvalue().strip())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert done.stdout.strip() == ("2 error: --scheduler needs Dask: pip install "
+                                   "'handout-pipeline[distributed]'")
