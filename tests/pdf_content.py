@@ -41,10 +41,10 @@ def to_unicode(font: pikepdf.Dictionary) -> dict[int, str]:
 @cache
 def _to_unicode(cmap: str) -> dict[int, str]:
     mapping: dict[int, str] = {}
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL):
         for code, text in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
             mapping[int(code, 16)] = bytes.fromhex(text).decode("utf-16-be")
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.DOTALL):
         for start, end, text in re.findall(
                 r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
             first = int(text, 16)
@@ -59,15 +59,27 @@ def base_name(font: pikepdf.Dictionary) -> str:
 
 def shown_strings(path: Path) -> list[Shown]:
     """Every string shown on every page, in drawing order."""
+    return _read(path)[0]
+
+
+def marked_content(path: Path) -> list[tuple[int, int]]:
+    """Every (page, MCID) of a marked-content sequence, in drawing order."""
+    return _read(path)[1]
+
+
+@cache  # the files a test session reads do not change
+def _read(path: Path) -> tuple[list[Shown], list[tuple[int, int]]]:
     out: list[Shown] = []
+    sequences: list[tuple[int, int]] = []
     with pikepdf.open(path) as pdf:
         for number, page in enumerate(pdf.pages, 1):
-            _walk(page.obj, page.Resources, number, [], out)
-    return out
+            _walk(page.obj, page.Resources, number, [], out, sequences)
+    return out, sequences
 
 
 def _walk(container: pikepdf.Object, resources: pikepdf.Dictionary, page: int,
-          marks: list[tuple[str, int | None]], out: list[Shown]) -> None:
+          marks: list[tuple[str, int | None]], out: list[Shown],
+          sequences: list[tuple[int, int]]) -> None:
     font = None
     for operands, operator in pikepdf.parse_content_stream(container):
         op = str(operator)
@@ -76,6 +88,8 @@ def _walk(container: pikepdf.Object, resources: pikepdf.Dictionary, page: int,
             mcid = int(props.MCID) if isinstance(props, pikepdf.Dictionary) \
                 and "/MCID" in props else None
             marks.append((str(operands[0]), mcid))
+            if mcid is not None:
+                sequences.append((page, mcid))
         elif op == "BMC":
             marks.append((str(operands[0]), None))
         elif op == "EMC":
@@ -90,7 +104,8 @@ def _walk(container: pikepdf.Object, resources: pikepdf.Dictionary, page: int,
         elif op == "Do":
             xobject = resources.XObject[operands[0]]
             if xobject.Subtype == "/Form":
-                _walk(xobject, xobject.get("/Resources", resources), page, marks, out)
+                _walk(xobject, xobject.get("/Resources", resources), page, marks, out,
+                      sequences)
 
 
 def _decode(data: bytes, font: pikepdf.Dictionary, page: int,

@@ -147,10 +147,10 @@ def test_a_character_the_projects_fonts_lack_stops_the_pdf(tmp_path, monkeypatch
     report, out = _build(tmp_path, text, ("pdf",))
     assert not report.ok
     line = text.split("\n").index("Kanji 漢 here.") + 1
-    assert [str(p) for p in report.problems if p.code == "font"] == [
-        f"{display_path(tmp_path / 'glifos.md')}:{line}: character '漢' (U+6F22) is in none of "
-        f"the project's fonts ({display_path(FONTS)}): add it to the fonts or write it "
-        "another way"]
+    expected = (f"{display_path(tmp_path / 'glifos.md')}:{line}: character '漢' (U+6F22) is in "
+                f"none of the project's fonts ({display_path(FONTS)}): add it to the fonts or "
+                "write it another way")
+    assert [str(p) for p in report.problems if p.code == "font"] == [expected]
     assert not list(out.glob("*.pdf"))
 
 
