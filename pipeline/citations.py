@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
+from . import i18n
 from .bibtex import BibEntry
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN, Style
 from .errors import Problems, did_you_mean
@@ -257,15 +258,16 @@ def _locator(suffix: list[Node]) -> tuple[str | None, str | None, str]:
 
 
 class _Processor:
-    def __init__(self, style: Style, items: dict[str, dict[str, Any]], locale: str):
+    def __init__(self, style: Style, items: dict[str, dict[str, Any]], locale: str,
+                 terms: dict[str, str] | None = None):
         from citeproc import CitationStylesBibliography, CitationStylesStyle
         from citeproc.source.json import CiteProcJSON
 
         _patch_citeproc()
+        xml = i18n.with_csl_terms(style.xml, locale, terms or {})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self.style = CitationStylesStyle(io.BytesIO(style.xml), locale=locale,
-                                             validate=False)
+            self.style = CitationStylesStyle(io.BytesIO(xml), locale=locale, validate=False)
         self.source = CiteProcJSON([_clean_item(i) for i in items.values()])
         self.bib = CitationStylesBibliography(self.style, self.source, MARKER_FORMATTER)
 
@@ -360,7 +362,7 @@ def format_citations(
     usable = {k: items[k] for k in cited if k in items}
     if not cited:
         return dict(ast), ()
-    processor = _Processor(style, usable, locale)
+    processor = _Processor(style, usable, locale, i18n.csl_terms(dict(words)))
     lower = {k.lower(): k for k in usable}
     for key in usable:
         processor.citation([_item(key)])
@@ -420,7 +422,7 @@ def format_citations(
             label, after = rest.split(MARK_NUMBER_CLOSE, 1)
             text = before + after
         references.append(Reference(key=key, label=label.strip(), html=text.strip(),
-                                    kind=entries[key].kind))
+                                    kind=i18n.kind_label(entries[key].kind, dict(words))))
     return new_ast, tuple(references)
 
 

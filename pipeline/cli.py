@@ -1,4 +1,4 @@
-"""Command-line interface: ``python -m pipeline build|check``.
+"""Command-line interface: ``python -m pipeline build|check|release``.
 
 Only parses arguments and calls the library; exit status 0 on success, 1
 when any manuscript failed, 2 on a usage error.
@@ -54,7 +54,48 @@ def _parser() -> argparse.ArgumentParser:
     mm.add_argument("dirs", type=Path, nargs="+", metavar="DIR", help="a shard's output folder")
     c = sub.add_parser("check", help="validate manuscripts without rendering")
     common(c)
+    r = sub.add_parser("release", help="build the approved handouts to send to clinics, "
+                       "with manifest, checksums and one zip per clinic")
+    r.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="manuscript files or folders (default: manuscripts/)")
+    r.add_argument("--out", type=Path, default=Path("dist"),
+                   help="output folder (default dist/); the release goes to OUT/release/<id>/")
+    r.add_argument("--distribution", type=Path, metavar="FILE",
+                   help="which clinic receives which handouts (see distribution.yaml)")
+    r.add_argument("--skip-refused", action="store_true",
+                   help="release the others when a manuscript is refused")
+    r.add_argument("--jobs", "-j", type=int, default=None,
+                   help="worker processes (default: number of CPUs; 1 = in-process)")
+    r.add_argument("--no-cache", action="store_true", help="render everything again")
     return parser
+
+
+def _print_readings(readings: dict, stream: TextIO) -> None:
+    from .readability import describe
+
+    for slug, reading in sorted(readings.items()):
+        print(f"reading grade of {slug}.patient: {describe(reading)}", file=stream)
+
+
+def _release(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .release import ReleaseOptions, release
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    options = ReleaseOptions(out=args.out, distribution=args.distribution,
+                             skip_refused=args.skip_refused, jobs=args.jobs,
+                             use_cache=not args.no_cache)
+    report = release(args.paths or None, options, Progress(stream=stderr))
+    for problem in report.problems:
+        print(problem, file=stderr)
+    _print_readings(report.readings, stderr)
+    if report.written or report.unchanged:
+        state = "already published, unchanged" if report.unchanged else "written"
+        print(f"release {report.release_id} {state}: {len(report.files)} file(s), "
+              f"{len(report.clinics)} clinic zip(s) in {report.folder}/", file=stdout)
+    else:
+        print("no release written", file=stderr)
+    return 0 if report.ok else 1
 
 
 def _print_report(report: BuildReport, stderr: TextIO) -> None:
@@ -105,11 +146,14 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             report = check(args.paths or None, BuildOptions(strict=args.strict))
             _print_report(report, stderr)
             errors = sum(1 for p in report.problems if p.is_error)
+            _print_readings(report.readings, stdout)
             print(f"checked {report.manuscripts} manuscript(s) in {report.seconds:.2f}s: "
                   f"{errors} error(s), {len(report.problems) - errors} warning(s)", file=stdout)
             return 0 if report.ok else 1
         if args.command == "merge-manifests":
             return _merge(args, stdout, stderr)
+        if args.command == "release":
+            return _release(args, stdout, stderr)
         if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         try:
@@ -123,6 +167,7 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                                shard=shard)
         report = build(args.paths or None, options, Progress(stream=stderr))
         _print_report(report, stderr)
+        _print_readings(report.readings, stderr)
         return 0 if report.ok else 1
     except UsageError as exc:
         print(f"error: {exc}", file=stderr)

@@ -88,17 +88,19 @@ def handout_context(doc: CitedDocument) -> dict[str, Any]:
         "last_updated": last_updated,
         "next_review": i18n.format_date(m.next_review, m.lang) if m.next_review else "",
         "authors": [person_line(p) for p in m.authors],
-        "reviewers": [person_line(p) + (f" ({p.date.isoformat()})" if p.date else "")
+        "reviewers": [person_line(p) + (f" ({i18n.format_date(p.date, m.lang)})" if p.date else "")
                       for p in m.reviewers],
         "authors_line": "; ".join(p.name for p in m.authors),
         "subject": f"{edition}: {m.title}",
-        "keywords": ", ".join([doc.audience, stamp.status, f"version {stamp.version}", m.slug]),
+        "keywords": ", ".join([edition, status_label, f"{words['version'].lower()} {stamp.version}",
+                               m.slug]),
         "banner_text": words["banner_text"].format(status=status_label),
         "footer_stamp": footer,
-        "commit_label": (stamp.commit + (" (+ uncommitted changes)" if stamp.dirty else ""))
+        "commit_label": (stamp.commit + (f" {words['uncommitted_changes']}" if stamp.dirty else ""))
         if stamp.commit else words["commit_unknown"],
         "canonical_url": versioned_url(m.canonical_url, stamp.version),
-        "history": m.changes if doc.audience == "clinician" else (),
+        "history": [{"version": c.version, "date": i18n.format_date(c.date, m.lang),
+                     "summary": c.summary} for c in m.changes] if doc.audience == "clinician" else [],
         "words": words,
         "pipeline_version": __version__,
         "disclaimer_title": doc.disclaimer_title,

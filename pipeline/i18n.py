@@ -1,7 +1,10 @@
 """Message catalogues and locale data for the fixed strings of a handout.
 
-Catalogues live in ``styles/locales/<language>.yaml``; a language without a
-catalogue is an error rather than a half-translated handout.
+Catalogues live in ``styles/locales/<language>.yaml``.  A language without a
+catalogue, or a catalogue that lacks a key the English one has, is an error
+rather than a half-translated handout.  Keys ``csl.<term>`` refine the CSL
+locale's terms for that language (citeproc-py's own locale leaves some in
+English); keys ``kind_<kind>`` name the kinds of source in reference lists.
 """
 
 from __future__ import annotations
@@ -33,15 +36,53 @@ def _catalogue(path: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
+CSL_TERM = "csl."
+OPTIONAL_PREFIXES = (CSL_TERM, "kind_")
+
+
 def messages(lang: str, styles: Path = STYLES) -> dict[str, str]:
-    """The catalogue for ``lang``; English strings fill any key it lacks."""
+    """The catalogue for ``lang``; it must have every key of the English one."""
     language = language_of(lang)
     path = styles / "locales" / f"{language}.yaml"
     if not path.is_file():
-        raise PipelineError.at(styles / "locales", None, f"no message catalogue for '{lang}'")
-    base = dict(_catalogue(styles / "locales" / "en.yaml"))
-    base.update(_catalogue(path))
-    return base
+        raise PipelineError.at(styles / "locales", None, f"no message catalogue for '{lang}'",
+                               "bad-lang")
+    words = dict(_catalogue(path))
+    reference = _catalogue(styles / "locales" / "en.yaml")
+    missing = sorted(k for k in reference if k not in words and not k.startswith(OPTIONAL_PREFIXES))
+    if missing:
+        raise PipelineError.at(path, None, f"the '{language}' catalogue lacks "
+                               f"{', '.join(repr(k) for k in missing)}: every fixed string of a "
+                               "handout must be translated", "catalogue")
+    return words
+
+
+def csl_terms(words: dict[str, str]) -> dict[str, str]:
+    """The CSL term overrides of a catalogue: {'accessed': 'consultado', ...}."""
+    return {k[len(CSL_TERM):]: v for k, v in words.items() if k.startswith(CSL_TERM)}
+
+
+def with_csl_terms(style_xml: bytes, locale: str, terms: dict[str, str]) -> bytes:
+    """A CSL style with ``terms`` as an in-style locale for ``locale``, which CSL prefers."""
+    if not terms:
+        return style_xml
+    from lxml import etree
+
+    ns = "http://purl.org/net/xbiblio/csl"
+    root = etree.fromstring(style_xml)
+    element = etree.Element(f"{{{ns}}}locale")
+    element.set("{http://www.w3.org/XML/1998/namespace}lang", locale)
+    terms_element = etree.SubElement(element, f"{{{ns}}}terms")
+    for name, text in sorted(terms.items()):
+        etree.SubElement(terms_element, f"{{{ns}}}term", name=name).text = text
+    info = root.find(f"{{{ns}}}info")
+    (info.addnext(element) if info is not None else root.insert(0, element))
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def kind_label(kind: str, words: dict[str, str]) -> str:
+    """The kind of a source ('Research', 'Guideline', ...) in the catalogue's language."""
+    return words.get("kind_" + "_".join(kind.lower().split()), kind)
 
 
 def check_language(lang: str, where: Path, line: int | None, styles: Path = STYLES) -> None:

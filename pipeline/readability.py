@@ -3,7 +3,8 @@
 Only the prose of the edition counts: paragraphs and list items, without
 headings, tables, code, footnotes, citation marks or the reference list.
 Blocks end sentences; inside a block a sentence ends at '.', '!', '?' or
-'…' before a capital (not after an abbreviation such as 'e.g.' or 'Dr.').
+'…' before a capital or a digit (not after an abbreviation such as 'e.g.'
+or 'Dr.').
 Fragments of one or two words (labels such as 'Joints and spine') are not
 sentences and are left out, as textstat leaves them out of its sentence
 count.
@@ -135,9 +136,7 @@ def split_sentences(text: str) -> list[str]:
     for m in END.finditer(text):
         before = text[start:m.start()].split()
         last = before[-1].lower().rstrip(".") if before else ""
-        if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()) \
-                or (m.group(0).startswith(".") and re.search(r"\d$", last)
-                    and text[m.end():].lstrip()[:1].isdigit()):
+        if last in ABBREVIATIONS:
             continue
         sentences.append(text[start:m.end()].strip())
         start = m.end()
@@ -320,7 +319,11 @@ def over_limit_message(reading: Readability) -> str:
 
 
 def _shorten(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    """``text`` cut at a word before ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
 
 
 def assess_all(manuscripts: Iterable[Manuscript], problems: Problems,

@@ -16,18 +16,23 @@ EDITIONS = [
     ("prp-spine-pain", "clinician", "2.0.1", "approved"),
     ("prp-spine-pain", "patient", "2.0.1", "approved"),
 ]
+SPANISH_EDITIONS = [  # opened in Spanish by test_i18n.py
+    ("prp-columna-es", "clinician", "1.0.0", "approved"),
+    ("prp-columna-es", "patient", "1.0.0", "approved"),
+]
 
 
 def test_manifest_lists_every_file_with_its_checksum(built, manifest):
     paths = sorted(a["path"] for a in manifest["artifacts"])
-    assert paths == sorted(f"{s}.{a}.{f}" for s, a, _, _ in EDITIONS for f in ("pdf", "epub"))
+    assert paths == sorted(f"{s}.{a}.{f}" for s, a, _, _ in EDITIONS + SPANISH_EDITIONS
+                           for f in ("pdf", "epub"))
     assert manifest["errors"] == []
     for artifact in manifest["artifacts"]:
         data = (built / artifact["path"]).read_bytes()
         assert artifact["sha256"] == hashlib.sha256(data).hexdigest()
         assert artifact["bytes"] == len(data)
         assert artifact["source"].endswith(f"manuscripts/{artifact['manuscript']}.md")
-        assert artifact["lang"] == "en-US"
+        assert artifact["lang"] == ("es-ES" if artifact["manuscript"].endswith("-es") else "en-US")
     assert sorted(p.name for p in built.iterdir()) == sorted(paths + ["manifest.json"])
 
 

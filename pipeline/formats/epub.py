@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -51,6 +52,25 @@ def _facts(pairs: list[tuple[str, str]]) -> Node:
         [str_inlines(k), [[{"t": "Plain", "c": str_inlines(v)}]]] for k, v in pairs if v]}]]}
 
 
+def history_table(history: list[dict[str, str]], words: dict[str, str]) -> Node:
+    """The revision history as a small table: version, date, summary."""
+
+    def cell(text: str) -> list[Any]:
+        return [["", [], []], {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": str_inlines(text)}]]
+
+    def row(texts: list[str]) -> list[Any]:
+        return [["", [], []], [cell(t) for t in texts]]
+
+    head = row([words["version"], words["date"], words["summary"]])
+    body = [row([c["version"], c["date"], c["summary"]]) for c in history]
+    return {"t": "Table", "c": [
+        ["", ["history"], []], [None, []],
+        [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in range(3)],
+        [["", [], []], [head]],
+        [[["", [], []], 0, [], body]],
+        [["", [], []], []]]}
+
+
 def book_ast(doc: CitedDocument) -> dict[str, Any]:
     """The whole book: front matter, body, references, disclaimer, colophon."""
     ctx = handout_context(doc)
@@ -84,9 +104,7 @@ def book_ast(doc: CitedDocument) -> dict[str, Any]:
     if ctx["history"]:
         back.append({"t": "Para", "c": [{"t": "Strong",
                                          "c": str_inlines(words["revision_history"])}]})
-        back.append({"t": "BulletList", "c": [
-            [{"t": "Plain", "c": str_inlines(f"{c.version} ({c.date.isoformat()}): {c.summary}")}]
-            for c in ctx["history"]]})
+        back.append(history_table(ctx["history"], words))
     blocks = list(doc.ast["blocks"])
     return {**doc.ast, "meta": {}, "blocks": front + blocks + back}
 
@@ -157,6 +175,9 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int) -> bytes:
     opf_name = next(n for n in names if n.endswith(".opf"))
     files = {name: source.read(name) for name in names}
     files[opf_name] = _patch_opf(files[opf_name], doc)
+    nav_name = next((n for n in names if n.endswith("nav.xhtml")), None)
+    if nav_name:
+        files[nav_name] = _localize_nav(files[nav_name], doc.words["contents"])
     out = io.BytesIO()
     stamp = dt.datetime.fromtimestamp(epoch, dt.UTC)
     date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
@@ -172,12 +193,17 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int) -> bytes:
     return out.getvalue()
 
 
+def _localize_nav(nav: bytes, contents: str) -> bytes:
+    """pandoc labels the (hidden) landmark of the table of contents in English only."""
+    return nav.replace(b'epub:type="toc">Table of Contents</a>',
+                       b'epub:type="toc">' + html.escape(contents).encode("utf-8") + b"</a>")
+
+
 def _patch_opf(opf: bytes, doc: CitedDocument) -> bytes:
     root = etree.fromstring(opf)
     metadata = root.find(f"{{{OPF_NS}}}metadata")
     ctx = handout_context(doc)
-    summary = (f"{ctx['edition']} of a medical handout. Text with headings, lists and tables in "
-               "reading order; images have text alternatives; no hazards.")
+    summary = doc.words["accessibility_summary"].format(edition=ctx["edition"])
     pairs = A11Y + [
         ("schema:accessibilitySummary", summary),
         ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),

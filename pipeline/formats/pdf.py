@@ -87,13 +87,13 @@ class PdfFormat(OutputFormat):
         when = dt.datetime.combine(doc.stamp.build_date, dt.time(), dt.UTC)
         attachments = [
             Attachment(string=doc.manuscript.path.read_bytes(), name=doc.manuscript.path.name,
-                       description="Source manuscript", created=when, modified=when,
+                       description=doc.words["attachment_source"], created=when, modified=when,
                        relationship="Source", url_fetcher=fetcher),
         ]
         bib = cited_bibtex(doc)
         if bib:
             attachments.append(Attachment(string=bib.encode("utf-8"), name=f"{doc.manuscript.slug}.bib",
-                                          description="Cited references (BibTeX)", created=when,
+                                          description=doc.words["attachment_bibliography"], created=when,
                                           modified=when, relationship="Source",
                                           url_fetcher=fetcher))
         finisher = PdfFinisher()
