@@ -156,16 +156,25 @@ class EpubFormat(OutputFormat):
         return finish_epub(data, doc, epoch)
 
 
+EPUB_NS = "http://www.idpf.org/2007/ops"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 A11Y = [
     ("schema:accessMode", "textual"),
     ("schema:accessModeSufficient", "textual"),
     ("schema:accessibilityFeature", "structuralNavigation"),
     ("schema:accessibilityFeature", "tableOfContents"),
     ("schema:accessibilityFeature", "readingOrder"),
-    ("schema:accessibilityFeature", "alternativeText"),
     ("schema:accessibilityFeature", "displayTransformability"),
     ("schema:accessibilityHazard", "none"),
 ]
+# Only true of books with images (every image must have its alternative text).
+A11Y_IMAGES = [
+    ("schema:accessMode", "visual"),
+    ("schema:accessibilityFeature", "alternativeText"),
+]
+A11Y_PROPERTIES = {prop for prop, _ in A11Y + A11Y_IMAGES} | {
+    "schema:accessibilitySummary", "dcterms:conformsTo", "a11y:certifiedBy"}
 
 
 def finish_epub(data: bytes, doc: CitedDocument, epoch: int) -> bytes:
@@ -178,6 +187,7 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int) -> bytes:
     nav_name = next((n for n in names if n.endswith("nav.xhtml")), None)
     if nav_name:
         files[nav_name] = _localize_nav(files[nav_name], doc.words["contents"])
+    _navigable_documents(files, opf_name, doc)
     out = io.BytesIO()
     stamp = dt.datetime.fromtimestamp(epoch, dt.UTC)
     date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
@@ -199,6 +209,72 @@ def _localize_nav(nav: bytes, contents: str) -> bytes:
                        b'epub:type="toc">' + html.escape(contents).encode("utf-8") + b"</a>")
 
 
+def _navigable_documents(files: dict[str, bytes], opf_name: str, doc: CitedDocument) -> None:
+    """Titles, a marked bibliography and landmarks, so assistive reading can navigate.
+
+    pandoc titles each chapter document with its file name and lists only the
+    table of contents among the landmarks; each document is titled with its
+    first heading, the reference list is marked as the bibliography, and the
+    landmarks gain the start of the content and the references.
+    """
+    folder = opf_name.rsplit("/", 1)[0] + "/" if "/" in opf_name else ""
+    spine = _spine(files[opf_name], folder)
+    nav_name = next((n for n in spine if n.endswith("nav.xhtml")), None) \
+        or next((n for n in files if n.endswith("nav.xhtml")), None)
+    landmarks: list[tuple[str, str, str]] = []
+    for name in spine:
+        if name == nav_name:
+            continue
+        tree = etree.parse(io.BytesIO(files[name]))
+        root = tree.getroot()
+        heading = next(root.iter(*(f"{{{XHTML_NS}}}h{n}" for n in range(1, 7))), None)
+        title = root.find(f"{{{XHTML_NS}}}head/{{{XHTML_NS}}}title")
+        if heading is not None and title is not None:
+            title.text = " ".join("".join(heading.itertext()).split())
+        href = name[len(folder):]
+        if not landmarks:
+            landmarks.append(("bodymatter", href, doc.manuscript.title))
+        for section in root.iter(f"{{{XHTML_NS}}}section"):
+            if section.get("id") == "references":
+                section.set(f"{{{EPUB_NS}}}type", "bibliography")
+                landmarks.append(("bibliography", f"{href}#references", doc.words["references"]))
+        files[name] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+    if nav_name:
+        files[nav_name] = _add_landmarks(files[nav_name], nav_name, folder, landmarks)
+
+
+def _spine(opf: bytes, folder: str) -> list[str]:
+    """The archive names of the spine's documents, in reading order."""
+    root = etree.fromstring(opf)
+    hrefs = {item.get("id"): item.get("href") for item in root.iter(f"{{{OPF_NS}}}item")}
+    return [folder + hrefs[ref.get("idref")] for ref in root.iter(f"{{{OPF_NS}}}itemref")
+            if ref.get("idref") in hrefs]
+
+
+def _add_landmarks(nav: bytes, nav_name: str, folder: str,
+                   landmarks: list[tuple[str, str, str]]) -> bytes:
+    tree = etree.parse(io.BytesIO(nav))
+    nav_folder = nav_name[len(folder):].rsplit("/", 1)[0] + "/" if "/" in nav_name[len(folder):] \
+        else ""
+    for element in tree.getroot().iter(f"{{{XHTML_NS}}}nav"):
+        if element.get(f"{{{EPUB_NS}}}type") != "landmarks":
+            continue
+        entries = element.find(f"{{{XHTML_NS}}}ol")
+        for kind, href, label in landmarks:
+            item = etree.SubElement(entries, f"{{{XHTML_NS}}}li")
+            link = etree.SubElement(item, f"{{{XHTML_NS}}}a", href=href.removeprefix(nav_folder))
+            link.set(f"{{{EPUB_NS}}}type", kind)
+            link.text = label
+            item.tail = "\n  "
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+
+
+def _localize_nav(nav: bytes, contents: str) -> bytes:
+    """pandoc labels the (hidden) landmark of the table of contents in English only."""
+    return nav.replace(b'epub:type="toc">Table of Contents</a>',
+                       b'epub:type="toc">' + html.escape(contents).encode("utf-8") + b"</a>")
+
+
 def _patch_opf(opf: bytes, doc: CitedDocument) -> bytes:
     root = etree.fromstring(opf)
     metadata = root.find(f"{{{OPF_NS}}}metadata")
@@ -206,7 +282,7 @@ def _patch_opf(opf: bytes, doc: CitedDocument) -> bytes:
     summary = doc.words["accessibility_summary"].format(edition=ctx["edition"])
     pairs = A11Y + [
         ("schema:accessibilitySummary", summary),
-        ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
+        ("dcterms:conformsTo", CONFORMS_TO),
         ("handout:version", doc.stamp.version),
         ("handout:status", doc.stamp.status),
         ("handout:audience", doc.audience),
@@ -214,9 +290,19 @@ def _patch_opf(opf: bytes, doc: CitedDocument) -> bytes:
         ("handout:build-date", doc.stamp.build_date.isoformat()),
         ("handout:source-commit", doc.stamp.commit or "unknown"),
     ]
+    images = any(item.get("media-type", "").startswith("image/")
+                 for item in root.iter(f"{{{OPF_NS}}}item"))
+    if images:
+        pairs[1:1] = A11Y_IMAGES
+    pairs.append(("a11y:certifiedBy", "handout-pipeline"))
+    for meta in metadata.findall(f"{{{OPF_NS}}}meta"):
+        if meta.get("property") in A11Y_PROPERTIES:  # pandoc's shorter set, replaced by ours
+            metadata.remove(meta)
     for prop, value in pairs:
-        meta = etree.SubElement(metadata, f"{{{OPF_NS}}}meta", property=prop)
+        meta = etree.SubElement(metadata, f"{{{OPF_NS}}}meta", nsmap={None: OPF_NS},
+                                property=prop)
         meta.text = value
+        meta.tail = "\n    "
     prefix = root.get("prefix", "")
     extra = "handout: https://handout-pipeline.invalid/vocab#"
     if "schema:" not in prefix:
