@@ -73,9 +73,11 @@ def handout_context(doc: CitedDocument) -> dict[str, Any]:
     edition = words[f"audience_{doc.audience}"]
     last_updated = i18n.format_date(stamp.last_updated, m.lang)
     commit = stamp.short_commit if stamp.commit else words["commit_unknown"]
-    footer = (f"{words['version']} {stamp.version} · {status_label} · "
-              f"{words['last_updated']} {last_updated} · {words['built']} "
-              f"{stamp.build_date.isoformat()} · {words['source']} {commit}")
+    # A long stamp wraps only between its items, never inside "label value".
+    footer = " · ".join(part.replace(" ", "\u00a0") for part in (
+        f"{words['version']} {stamp.version}", status_label,
+        f"{words['last_updated']} {last_updated}",
+        f"{words['built']} {stamp.build_date.isoformat()}", f"{words['source']} {commit}"))
     return {
         "lang": m.lang,
         "title": m.title,
