@@ -17,9 +17,15 @@ import pytest
 from helpers import EPOCH, ROOT, pdf_pages
 from pdf_content import ARTIFACT, marked_content, shown_strings
 
+from pipeline import i18n
 from pipeline.build import BuildOptions, build
 
-EXAMPLES = ["regen-pain.clinician", "prp-spine-pain.clinician", "prp-spine-pain.patient"]
+EXAMPLES = ["regen-pain.clinician", "prp-spine-pain.clinician", "prp-spine-pain.patient",
+            "prp-columna-es.clinician", "prp-columna-es.patient"]
+
+
+def lang_of(name: str) -> str:
+    return "es-ES" if name.startswith("prp-columna-es") else "en-US"
 
 
 class Element:
@@ -145,7 +151,7 @@ def test_pdf_a3a_identification_output_intent_and_syntax(built, name):
 def test_tagged_with_language_and_the_title_as_window_title(built, name):
     with pikepdf.open(built / f"{name}.pdf") as pdf:
         assert pdf.Root.MarkInfo.Marked is True
-        assert str(pdf.Root.Lang) == "en-US"
+        assert str(pdf.Root.Lang) == lang_of(name)
         assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
         title = str(pdf.docinfo.Title)
         assert title and title in " ".join(pdf_pages(built / f"{name}.pdf")[0].split())
@@ -193,19 +199,21 @@ def test_margins_are_pagination_artifacts_and_all_other_text_is_tagged(built, na
     assert len(sequences) == len(set(sequences))
     _, used = structure_tree(path)
     pages = len(pdf_pages(path))
+    words = i18n.messages(lang_of(name))
     for page in range(1, pages + 1):
         artifacts = " ".join("".join(s.text for s in shown if s.page == page
                                      and s.tag == ARTIFACT).split())
         tagged = {mcid for p, mcid in sequences if p == page}
-        assert f"Page {page} of {pages}" in artifacts
-        assert "Built 2025-10-09" in artifacts
-        assert ("DRAFT" in artifacts) is name.startswith("regen-pain")
+        page_label = f"{words['page_counter']} {page} {words['page_of']} {pages}"
+        assert page_label in artifacts
+        assert f"{words['built']} 2025-10-09" in artifacts
+        assert (words["watermark"] in artifacts) is name.startswith("regen-pain")
         # every marked sequence is reached exactly once from the structure tree
         assert tagged == {mcid for (p, mcid) in used if p == page}
         assert all(used[(page, mcid)] == 1 for mcid in tagged)
         assert tagged == set(range(len(tagged)))
         tagged_text = "".join(s.text for s in shown if s.page == page and s.tag != ARTIFACT)
-        assert f"Page {page} of" not in " ".join(tagged_text.split())
+        assert page_label not in " ".join(tagged_text.split())
     with pikepdf.open(path) as pdf:
         for number, parents in enumerate(pdf.Root.StructTreeRoot.ParentTree.Nums[1::2]):
             if isinstance(parents, pikepdf.Array) and number < pages:
@@ -228,7 +236,7 @@ def test_figures_carry_their_alternative_text_and_links_their_address(figures):
 @pytest.mark.parametrize(("name", "keys"), [
     ("regen-pain.clinician", ["spine-review-2020", "biomaterials-2022", "topic-overview-2025",
                               "pain-guidelines-2025"]),
-    ("prp-spine-pain.patient", None)])
+    ("prp-spine-pain.patient", None), ("prp-columna-es.patient", None)])
 def test_source_manuscript_and_cited_entries_are_attached(built, name, keys):
     slug = name.split(".")[0]
     source = ROOT / "manuscripts" / f"{slug}.md"
@@ -239,8 +247,9 @@ def test_source_manuscript_and_cited_entries_are_attached(built, name, keys):
         bib = files[f"{slug}.bib"].get_file().read_bytes().decode("utf-8")
         cited = re.findall(r"^@\w+\{([^,\s]+),", bib, re.MULTILINE)
         text = "\n".join(pdf_pages(built / f"{name}.pdf"))
-        listed = re.findall(r"^\s*(\d+)\.\s", text.split("\nReferences")[-1]
-                            .split("Disclaimer")[0], re.MULTILINE)
+        words = i18n.messages(lang_of(name))
+        listed = re.findall(r"^\s*(\d+)\.\s", text.split(f"\n{words['references']}")[-1]
+                            .split("\nAviso")[0].split("\nDisclaimer")[0], re.MULTILINE)
         assert len(cited) == len(set(cited)) == len(listed) > 0
         assert all(f"@{key}" in source.read_text() for key in cited)
         if keys:
