@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from ..errors import ERROR, PipelineError, Problem, display_path
 from ..html import render_print_html
 from ..model import CitedDocument, RenderOptions
-from . import OutputFormat
+from . import OutputFormat, subsetting
 from .tagged_pdf import FontReport, PdfFinisher
 
 PDF_VARIANT = "pdf/a-3a"
@@ -113,6 +113,7 @@ def layout(doc: CitedDocument, options: RenderOptions, styles: Path) -> tuple[An
     from weasyprint import HTML
 
     _quiet_weasyprint()
+    subsetting.install()
     html = render_print_html(doc, options, styles / "templates")
     folder = doc.manuscript.path.parent.resolve()
     fetcher = _fetcher_class()([folder, styles])
