@@ -46,6 +46,25 @@ def check(c, paths="", strict=False):
     _run(c, f"{PY} -m pipeline check {paths} {'--strict' if strict else ''}")
 
 
+@task(help={"paths": "manuscript files or folders (default: manuscripts/)",
+            "out": "output folder (default: dist/); the release goes to OUT/release/<id>/",
+            "distribution": "which clinic receives which handouts (default: distribution.yaml)",
+            "skip_refused": "release the others when a manuscript is refused",
+            "jobs": "worker processes (default: CPUs)"})
+def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refused=False,
+            jobs=0):
+    """Build the approved handouts to send to clinics: checksums and one zip per clinic."""
+    args = [paths] if paths else []
+    args += ["--out", out]
+    if distribution:
+        args += ["--distribution", distribution]
+    if skip_refused:
+        args.append("--skip-refused")
+    if jobs:
+        args += ["--jobs", str(jobs)]
+    _run(c, f"{PY} -m pipeline release {' '.join(args)}")
+
+
 @task(help={"k": "only tests matching this expression"})
 def test(c, k=""):
     """Run the test suite."""

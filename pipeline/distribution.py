@@ -191,7 +191,7 @@ def _clinic(key: str, node: yaml.Node, line: int, path: Path,
                          code="distribution")
             continue
         wanted = [a for a in m.audiences if a in audiences]
-        if not wanted:
+        if not wanted and audiences:  # no audiences left: each was reported above
             problems.add(path, item_line, f"clinic '{key}': manuscript '{slug}' has no "
                          f"{' or '.join(audiences)} edition (it has: {', '.join(m.audiences)})",
                          code="distribution")

@@ -1,0 +1,274 @@
+"""Releases: only approved, reviewed, in-date, readable handouts; checksums; clinic zips."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from helpers import EPOCH, ROOT
+from pypdf import PdfReader
+
+from pipeline.cli import main
+from pipeline.errors import display_path
+from pipeline.release import ReleaseOptions, deterministic_zip, release, today
+
+GOOD = """---
+title: A short handout
+version: 1.0.0
+status: approved
+last_updated: 2025-03-01
+next_review: 2026-03-01
+authors: [{name: An Author, role: Writer}]
+reviewers: [{name: A Reviewer, role: Pharmacist, date: 2025-02-27}]
+---
+
+## Section
+
+Text for everyone.
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def messages(report) -> list[str]:
+    return [str(p) for p in report.problems]
+
+
+def sha256sum_check(folder: Path) -> list[str]:
+    proc = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=folder,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return sorted(line.rsplit(": ", 1)[0] for line in proc.stdout.splitlines())
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory, built, render_cache):
+    """The example manuscripts released with distribution.yaml, as of 2025-10-09.
+
+    The A4 files come from the render cache the session's build filled.
+    """
+    out = tmp_path_factory.mktemp("release")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    options = ReleaseOptions(out=out, distribution=ROOT / "distribution.yaml",
+                             skip_refused=True, jobs=2, cache_dir=render_cache)
+    try:
+        report = release([ROOT / "manuscripts"], options)
+    finally:
+        mp.undo()
+    assert report.written, messages(report)
+    return report, options
+
+
+def test_example_release_checksums_verify(example):
+    report, _ = example
+    assert report.ok and report.release_id.startswith("2025-10-09-")
+    assert report.folder.name == report.release_id
+    assert report.folder.parent.name == "release"
+    listed = sha256sum_check(report.folder)
+    assert listed == sorted(set(report.files) - {"SHA256SUMS"})
+    assert listed == sorted([
+        "clinics/clinica-del-sur.zip", "clinics/north-valley-spine.zip",
+        "clinics/riverside-pain-clinic.zip", "letter/prp-spine-pain.clinician.pdf",
+        "letter/prp-spine-pain.patient.pdf", "manifest.json",
+        *[f"{slug}.{audience}.{fmt}" for slug in ("prp-columna-es", "prp-spine-pain")
+          for audience in ("clinician", "patient") for fmt in ("epub", "pdf")]])
+    manifest = json.loads((report.folder / "manifest.json").read_text())
+    assert manifest["release"] == report.release_id
+    grades = {a["path"]: a.get("reading_grade") for a in manifest["artifacts"]}
+    assert grades["prp-columna-es.patient.pdf"] == report.readings["prp-columna-es"].grade
+    assert grades["prp-spine-pain.clinician.pdf"] is None
+
+
+def test_only_approved_manuscripts_are_released_and_the_refused_say_why(example):
+    report, _ = example
+    assert report.refused == ["manuscripts/regen-pain.md"]
+    assert "manuscripts/regen-pain.md:4: warning: not released: status is 'under-review'; only " \
+        "approved manuscripts are released" in messages(report)
+    manifest = json.loads((report.folder / "manifest.json").read_text())
+    assert {a["manuscript"] for a in manifest["artifacts"]} == {"prp-spine-pain", "prp-columna-es"}
+    assert {a["status"] for a in manifest["artifacts"]} == {"approved"}
+
+
+CLINICS = {
+    "north-valley-spine": ("letter", ["prp-spine-pain.clinician", "prp-spine-pain.patient"]),
+    "riverside-pain-clinic": ("a4", ["prp-columna-es.patient", "prp-spine-pain.patient"]),
+    "clinica-del-sur": ("a4", ["prp-columna-es.clinician", "prp-columna-es.patient"]),
+}
+
+
+@pytest.mark.parametrize("clinic", sorted(CLINICS))
+def test_each_clinic_zip_has_its_files_manifest_and_checksums(example, clinic, tmp_path):
+    report, _ = example
+    paper, stems = CLINICS[clinic]
+    folder = f"{clinic}-{report.release_id}"
+    with zipfile.ZipFile(report.folder / "clinics" / f"{clinic}.zip") as archive:
+        infos = archive.infolist()
+        names = [i.filename for i in infos]
+        assert names == sorted(names)
+        assert {i.date_time for i in infos} == {(2025, 10, 9, 0, 0, 0)}
+        expected = sorted([f"{s}.{f}" for s in stems for f in ("epub", "pdf")]
+                          + ["SHA256SUMS", "manifest.json"])
+        assert names == [f"{folder}/{n}" for n in expected]
+        archive.extractall(tmp_path)
+    assert sha256sum_check(tmp_path / folder) == sorted(set(expected) - {"SHA256SUMS"})
+    manifest = json.loads((tmp_path / folder / "manifest.json").read_text())
+    assert manifest["clinic"] == clinic and manifest["release"] == report.release_id
+    assert manifest["paper"] == paper
+    assert sorted(a["path"] for a in manifest["artifacts"]) == sorted(set(expected) - {
+        "SHA256SUMS", "manifest.json"})
+    for stem in stems:
+        box = PdfReader(tmp_path / folder / f"{stem}.pdf").pages[0].mediabox
+        size = (round(float(box.width)), round(float(box.height)))
+        assert size == {"letter": (612, 792), "a4": (595, 842)}[paper]
+
+
+def test_zips_depend_only_on_their_files():
+    files = {"b/second.txt": b"2", "a/first.txt": b"1" * 1000}
+    one = deterministic_zip(files, dt.date(2025, 10, 9))
+    two = deterministic_zip(dict(reversed(list(files.items()))), dt.date(2025, 10, 9))
+    assert one == two
+    assert zipfile.ZipFile(io.BytesIO(one)).namelist() == ["a/first.txt", "b/second.txt"]
+
+
+# ---------------------------------------------------------------- refusals
+
+@pytest.fixture
+def epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def refused(tmp_path: Path, text: str) -> tuple[list[str], Path]:
+    path = write(tmp_path / "ms", "m.md", text)
+    report = release([path], ReleaseOptions(out=tmp_path / "out", jobs=1,
+                                            cache_dir=tmp_path / "cache"))
+    assert not report.ok and not report.written and report.refused == [display_path(path)]
+    assert not (tmp_path / "out").exists()
+    return messages(report), path
+
+
+def test_a_draft_is_refused(tmp_path, epoch):
+    found, path = refused(tmp_path, GOOD.replace("status: approved", "status: draft"))
+    assert found == [(f"{display_path(path)}:4: not released: status is 'draft'; only approved "
+                     "manuscripts are released")]
+
+
+def test_a_manuscript_reviewed_only_by_its_authors_is_refused(tmp_path, epoch):
+    found, path = refused(tmp_path, GOOD.replace("A Reviewer", "an  author"))
+    assert found == [(f"{display_path(path)}:8: not released: no reviewer other than its authors "
+                     "(reviewers: an  author)")]
+
+
+def test_an_overdue_manuscript_is_refused(tmp_path, epoch):
+    found, path = refused(tmp_path, GOOD.replace("next_review: 2026-03-01",
+                                                 "next_review: 2025-10-08"))
+    assert found == [(f"{display_path(path)}:6: not released: review overdue: next_review "
+                     "2025-10-08 is before today, 2025-10-09 (SOURCE_DATE_EPOCH)")]
+
+
+def test_today_is_the_real_date_without_source_date_epoch(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert today() == dt.date.today()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert today() == dt.date(2025, 10, 9)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    found, path = refused(tmp_path, GOOD.replace("next_review: 2026-03-01",
+                                                 "next_review: 2020-01-01"))
+    assert found == [(f"{display_path(path)}:6: not released: review overdue: next_review "
+                     f"2020-01-01 is before today, {dt.date.today().isoformat()} (the real date)")]
+
+
+def test_a_patient_edition_over_its_grade_limit_is_refused(tmp_path, epoch):
+    text = GOOD.replace("---\n\n## Section", "audiences: [clinician, patient]\nmax_grade: 6\n"
+                        "---\n\n## Section").replace(
+        "Text for everyone.", "Text for everyone.\n\nNotwithstanding considerable interindividual "
+        "variability, intra-articular administration demonstrates statistically significant "
+        "improvements.")
+    found, path = refused(tmp_path, text)
+    [message] = found
+    assert message.startswith(f"{display_path(path)}:17: not released: the patient edition "
+                              "reads at grade ")
+    assert "above its limit ('max_grade', default 8); the sentences that raise it most: line " \
+        "17: “Notwithstanding considerable interindividual variability" in message
+
+
+# ---------------------------------------------------------------- command line
+
+def test_release_command_refuses_skips_repeats_and_guards_the_published_bytes(tmp_path, epoch):
+    folder = tmp_path / "ms"
+    write(folder, "good.md", GOOD)
+    write(folder, "draft.md", GOOD.replace("status: approved", "status: draft"))
+    argv = ["release", str(folder), "--out", str(tmp_path / "out"), "--jobs", "1"]
+
+    out, err = io.StringIO(), io.StringIO()
+    assert main(argv, out, err) == 1
+    draft = display_path(folder / "draft.md")
+    assert f"{draft}:4: not released: status is 'draft'" in err.getvalue()
+    assert "no release written" in err.getvalue() and not (tmp_path / "out").exists()
+
+    out, err = io.StringIO(), io.StringIO()
+    assert main([*argv, "--skip-refused"], out, err) == 0, err.getvalue()
+    assert f"{draft}:4: warning: not released: status is 'draft'" in err.getvalue()
+    [published] = (tmp_path / "out" / "release").iterdir()
+    assert f"release {published.name} written: 4 file(s), 0 clinic zip(s)" in out.getvalue()
+    assert sha256sum_check(published) == ["good.clinician.epub", "good.clinician.pdf",
+                                          "manifest.json"]
+
+    before = {p: p.stat().st_mtime_ns for p in published.rglob("*")}
+    out, err = io.StringIO(), io.StringIO()
+    assert main([*argv, "--skip-refused"], out, err) == 0, err.getvalue()
+    assert f"release {published.name} already published, unchanged" in out.getvalue()
+    assert {p: p.stat().st_mtime_ns for p in published.rglob("*")} == before
+    assert [p.name for p in (tmp_path / "out" / "release").iterdir()] == [published.name]
+
+    tampered = published / "good.clinician.pdf"
+    tampered.write_bytes(tampered.read_bytes() + b"\n")
+    out, err = io.StringIO(), io.StringIO()
+    assert main([*argv, "--skip-refused"], out, err) == 1
+    assert f"{display_path(published)}: release {published.name} is already published with " \
+        "other content (different bytes: good.clinician.pdf); a release is never rewritten" \
+        in err.getvalue()
+    assert tampered.read_bytes().endswith(b"\n")
+
+
+def test_distribution_mistakes_are_located(tmp_path, epoch):
+    write(tmp_path / "ms", "good.md", GOOD)
+    distribution = write(tmp_path, "distribution.yaml", """clinics:
+  north:
+    manuscripts: [goood, good]
+    audiences: [patients]
+    paper: legal
+  south:
+    manuscript: [good]
+""")
+    report = release([tmp_path / "ms"], ReleaseOptions(out=tmp_path / "out", jobs=1,
+                                                       distribution=distribution))
+    where = display_path(distribution)
+    assert messages(report) == [
+        f"{where}:5: clinic 'north': paper must be one of a4, letter, found 'legal'",
+        (f"{where}:4: clinic 'north': unknown audience 'patients'; expected one of clinician, "
+        "patient (did you mean 'patient'?)"),
+        (f"{where}:3: clinic 'north': unknown manuscript 'goood'; the release has: good "
+        "(did you mean 'good'?)"),
+        f"{where}:7: clinic 'south': unknown field 'manuscript' (did you mean 'manuscripts'?)",
+        f"{where}:6: clinic 'south' must list its 'manuscripts' (slugs)",
+    ]
+    assert not report.ok and not (tmp_path / "out").exists()
+
+
+def test_invoke_release_task():
+    proc = subprocess.run([sys.executable, "-m", "invoke", "--help", "release"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "--distribution" in proc.stdout and "--skip-refused" in proc.stdout
