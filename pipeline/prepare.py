@@ -114,7 +114,7 @@ def prepare(
     items = to_csl([entries[k] for k in cited if k in entries], problems)
 
     disclaimers: dict[str, tuple[str, list[Any]]] = {}
-    for audience in audiences or manuscript.audiences:
+    for audience in (audiences or manuscript.audiences) if words else ():
         try:
             path = disclaimer_path(manuscript, audience, styles)
             disclaimers[audience] = load_disclaimer(path, manuscript.lang)
