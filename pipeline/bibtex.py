@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import PipelineError, Problems, display_path
+from .errors import PipelineError, Problem, Problems, display_path
 from .manuscript import read_text
 from .pandoc import PandocFailure, run_pandoc
 
@@ -295,12 +295,35 @@ def read_bibtex(path: Path, problems: Problems) -> BibFile:
                                for e in entries), defined)
 
 
+_READ: dict[tuple[str, bytes], tuple[BibFile, tuple[Problem, ...]]] = {}
+
+
+def read_bibtex_once(path: Path, problems: Problems) -> BibFile:
+    """``read_bibtex``, remembered while the file's bytes are the same.
+
+    A render worker reads the same shared .bib for every manuscript it is
+    given; its problems are reported again each time.
+    """
+    try:
+        key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        return read_bibtex(path, problems)
+    if key not in _READ:
+        if len(_READ) >= 64:
+            _READ.clear()
+        found = Problems()
+        _READ[key] = (read_bibtex(path, found), tuple(found.items))
+    bib, found_before = _READ[key]
+    problems.extend(found_before)
+    return bib
+
+
 def load_bibliographies(paths: tuple[Path, ...], problems: Problems) -> dict[str, BibEntry]:
     """All entries of a manuscript's .bib files by key; a key in two files is an error."""
     by_key: dict[str, BibEntry] = {}
     for path in paths:
         try:
-            bib = read_bibtex(path, problems)
+            bib = read_bibtex_once(path, problems)
         except PipelineError as exc:
             problems.extend(exc.problems)
             continue

@@ -46,16 +46,35 @@ def run_pandoc(args: list[str], stdin: bytes | str = b"", env: dict[str, str] | 
     return proc.stdout
 
 
+SMALL_INPUT = 16_384
+
+
+@functools.lru_cache(maxsize=64)
+def _run_small(args: tuple[str, ...], stdin: bytes) -> bytes:
+    return run_pandoc(list(args), stdin)
+
+
+def _convert(args: list[str], text: str) -> bytes:
+    """pandoc as the pure function of its input it is; small inputs are remembered.
+
+    A worker converts the same disclaimers for every handout it renders: one
+    pandoc run each is enough.  Large inputs (bodies) are unique: not kept.
+    """
+    data = text.encode("utf-8")
+    if len(data) <= SMALL_INPUT:
+        return _run_small(tuple(args), data)
+    return run_pandoc(args, data)
+
+
 def markdown_to_ast(text: str) -> dict[str, Any]:
     """Parse pandoc Markdown into pandoc's JSON AST (the single parse of a body)."""
-    out = run_pandoc(["--from", READER, "--to", "json"], text)
-    return json.loads(out)
+    return json.loads(_convert(["--from", READER, "--to", "json"], text))
 
 
 def ast_to(ast: dict[str, Any], fmt: str, extra: list[str] | None = None) -> str:
     """Write an AST with one of pandoc's writers (html5, plain, ...)."""
-    out = run_pandoc(["--from", "json", "--to", fmt, "--wrap=none", *(extra or [])],
-                     json.dumps(ast))
+    out = _convert(["--from", "json", "--to", fmt, "--wrap=none", *(extra or [])],
+                   json.dumps(ast))
     return out.decode("utf-8")
 
 
