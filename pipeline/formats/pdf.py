@@ -10,6 +10,7 @@ manuscript's folder, the project's styles and ``data:`` URLs.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import logging
@@ -67,6 +68,10 @@ def _stylesheets(styles: Path) -> tuple:
     sheets = tuple(CSS(filename=str(styles / "css" / name), font_config=font_config,
                        url_fetcher=fetcher) for name in ("fonts.css", "print.css"))
     return font_config, sheets
+
+
+# WeasyPrint's font configuration must be released while its libraries are still loaded.
+atexit.register(_stylesheets.cache_clear)
 
 
 def _quiet_weasyprint() -> None:
