@@ -168,7 +168,10 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     manuscripts, failed = load_all(sources, options, problems)
     report.manuscripts = len(sources)
     report.failed.extend(failed)
-    report.readings = assess_all(manuscripts, problems)
+    store = cache_mod.Cache(options.cache_dir or cache_mod.default_dir(), options.styles) \
+        if options.use_cache else None
+    report.readings = assess_all(manuscripts, problems,
+                                 assess_one=store.remember_reading if store else None)
     if options.strict:
         _strict_failures(problems, manuscripts, report)
         manuscripts = [m for m in manuscripts if display_path(m.path) not in report.failed]
@@ -177,8 +180,6 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     sweep_temporaries(out)
     history = GitHistory()
     render_options = RenderOptions(paper=options.paper)
-    store = cache_mod.Cache(options.cache_dir or cache_mod.default_dir(), options.styles) \
-        if options.use_cache else None
 
     plan: list[tuple[Manuscript, Stamp, dict[tuple[str, str], str], dict]] = []
     total = 0

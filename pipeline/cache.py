@@ -33,7 +33,7 @@ import zlib
 from pathlib import Path
 
 from .errors import PipelineError, Problem
-from .model import Manuscript, RenderOptions, Stamp
+from .model import HardSentence, Manuscript, Readability, RenderOptions, Stamp
 
 CACHE_VERSION = "2"
 CITE_TOKEN = re.compile(r"@\{?([\w][\w:.#$%&\-+?<>~/]*)")
@@ -191,6 +191,32 @@ class Cache:
             h.update(b"\0")
         return h.hexdigest()
 
+    def remember_reading(self, m: Manuscript) -> Readability | None:
+        """``readability.assess(m)``, kept in the cache by the manuscript's bytes.
+
+        Measuring needs pandoc and textstat: a build where nothing changed
+        must not pay for them again.
+        """
+        from .readability import PATIENT, assess
+
+        if PATIENT not in m.audiences:
+            return assess(m)  # nothing to measure
+        h = hashlib.sha256()
+        for part in (CACHE_VERSION, "reading", environment_digest(), m.path.name):
+            h.update(part.encode() + b"\0")
+        try:
+            h.update(m.path.read_bytes())
+        except OSError:
+            return assess(m)
+        path = self.folder / "readings" / h.hexdigest()
+        try:
+            return _reading_from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, KeyError):
+            pass
+        reading = assess(m)
+        self._store(path, json.dumps(_reading_to_json(reading)).encode())
+        return reading
+
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
 
@@ -218,16 +244,31 @@ class Cache:
         if not key:
             return
         path = self._path(key)
-        tmp = path.parent / f".tmp-{secrets.token_hex(6)}"
         header = json.dumps([[p.path, p.line, p.message, p.severity, p.code]
                              for p in problems]).encode()
         body = len(header).to_bytes(4, "big") + header + data
+        self._store(path, body + hashlib.sha256(body).digest())
+
+    @staticmethod
+    def _store(path: Path, data: bytes) -> None:
+        tmp = path.parent / f".tmp-{secrets.token_hex(6)}"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # No fsync: an entry lost in a crash is a miss, a torn one fails its checksum.
             with open(tmp, "wb") as f:
-                f.write(body)
-                f.write(hashlib.sha256(body).digest())
+                f.write(data)
             os.replace(tmp, path)
         except OSError:
             tmp.unlink(missing_ok=True)
+
+
+def _reading_to_json(reading: Readability | None) -> dict | None:
+    if reading is None:
+        return None
+    return {**reading.__dict__, "hardest": [list(h.__dict__.values()) for h in reading.hardest]}
+
+
+def _reading_from_json(data: dict | None) -> Readability | None:
+    if data is None:
+        return None
+    return Readability(**{**data, "hardest": tuple(HardSentence(*h) for h in data["hardest"])})

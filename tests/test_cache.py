@@ -146,7 +146,8 @@ def test_build_options_and_stamp_are_part_of_the_key(project, monkeypatch):
 
 def test_a_damaged_entry_is_rendered_again(project):
     run(project)
-    entries = [p for p in (project / "cache").rglob("*") if p.is_file()]
+    entries = [p for p in (project / "cache").rglob("*")
+               if p.is_file() and p.parent.name != "readings"]
     assert len(entries) == 2
     data = entries[0].read_bytes()
     entries[0].write_bytes(data[:100] + bytes([data[100] ^ 0xFF]) + data[101:])
@@ -181,11 +182,17 @@ report = build([p / "manuscripts"], BuildOptions(
     out=p / "dist", cache_dir=p / "cache", styles=p / "styles", jobs=2))
 print(json.dumps({"built": report.built, "reused": report.reused,
                   "weasyprint": sorted(m for m in sys.modules if "weasyprint" in m),
-                  "pandoc_calls": len(calls), "environment": environment_digest()}))
+                  "pandoc_calls": len(calls), "environment": environment_digest(),
+                  "grades": {k: r.grade for k, r in report.readings.items()}}))
 """
 
 
+
 def test_the_cache_survives_the_process_and_the_no_change_path_imports_no_renderer(project):
+    patient = (project / "manuscripts" / "one.md").read_text().replace(
+        "bibliography:", "audiences: [patient]\nbibliography:")
+    (project / "manuscripts" / "three.md").write_text(patient, encoding="utf-8")
+
     def build_in_a_new_process() -> dict:
         env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
         done = subprocess.run([sys.executable, "-c", NO_CHANGE_SCRIPT], cwd=project, env=env,
@@ -193,10 +200,12 @@ def test_the_cache_survives_the_process_and_the_no_change_path_imports_no_render
         return json.loads(done.stdout.strip().splitlines()[-1])
 
     cold = build_in_a_new_process()
-    assert (cold["built"], cold["reused"]) == (4, 0)
+    assert (cold["built"], cold["reused"]) == (6, 0)
+    assert cold["pandoc_calls"] > 0  # the reading grade is measured on pandoc's AST
     warm = build_in_a_new_process()
     assert warm["environment"] == cold["environment"], "the pipeline's source changed meanwhile"
-    assert (warm["built"], warm["reused"]) == (0, 4)
+    assert (warm["built"], warm["reused"]) == (0, 6)
+    assert warm["grades"] == cold["grades"] and list(warm["grades"]) == ["three"]
     assert warm["weasyprint"] == [] and warm["pandoc_calls"] == 0
 
 
