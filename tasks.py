@@ -6,6 +6,7 @@ Each task is a thin wrapper over ``python -m pipeline`` or the test suite.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -69,6 +70,15 @@ def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refu
 def test(c, k=""):
     """Run the test suite."""
     _run(c, f"{PY} -m pytest -q {'-k ' + repr(k) if k else ''}")
+
+
+@task(help={"out": "write the images here instead of tests/golden/ (to compare first)"})
+def update_golden(c, out=""):
+    """Render the first page of each example again and refresh the visual check's images."""
+    folder = Path(out).resolve() if out else ROOT / "tests" / "golden"
+    _run(c, f"HANDOUT_UPDATE_GOLDEN=1 HANDOUT_GOLDEN_DIR={shlex.quote(str(folder))} "
+            f"{PY} -m pytest -q tests/test_visual.py")
+    print(f"wrote {folder}/: look at the images before committing them")
 
 
 @task
