@@ -36,12 +36,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
-import os
-import shutil
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +48,14 @@ from .distribution import Clinic, Distribution, load_distribution
 from .errors import WARNING, PipelineError, Problem, Problems, display_path
 from .model import Manuscript, Readability, Stamp
 from .progress import Progress
+from .publish import (
+    UNCHANGED,
+    WRITTEN,
+    checksums,
+    deterministic_zip,
+    manifest_bytes,
+    publish_folder,
+)
 from .readability import assess, over_limit_message
 from .stamp import GitHistory, make_stamp, source_date_epoch
 
@@ -286,29 +290,6 @@ def _release_id(accepted: list[Manuscript], stamps: dict[str, Stamp],
     return f"{date.isoformat()}-{digest.hexdigest()[:12]}"
 
 
-def _sums(files: dict[str, bytes]) -> bytes:
-    return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
-                   for name, data in sorted(files.items())).encode()
-
-
-def _manifest(data: dict[str, Any]) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
-
-
-def deterministic_zip(files: dict[str, bytes], date: dt.date) -> bytes:
-    """A zip of ``files`` whose bytes depend only on them and ``date``."""
-    buffer = io.BytesIO()
-    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name], compresslevel=9)
-    return buffer.getvalue()
-
-
 def _publish(accepted: list[Manuscript], built: dict[tuple[str, str, str, str], bytes],
              distribution: Distribution | None, options: ReleaseOptions,
              report: ReleaseReport, problems: Problems) -> None:
@@ -345,15 +326,20 @@ def _publish(accepted: list[Manuscript], built: dict[tuple[str, str, str, str], 
                                "paper": clinic.paper, "files": [e["path"] for e in inside],
                                "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
     entries.sort(key=lambda e: e["path"])
-    files["manifest.json"] = _manifest({
+    files["manifest.json"] = manifest_bytes({
         "release": release_id, "date": date.isoformat(), "pipeline": __version__,
         "artifacts": entries, "clinics": clinic_entries})
-    files[SUMS] = _sums(files)
+    files[SUMS] = checksums(files)
     report.release_id = release_id
     report.files = sorted(files)
     report.clinics = [c["path"] for c in clinic_entries]
     report.folder = options.out / "release" / release_id
-    _write_release(report.folder, files, report, problems)
+    try:
+        state = publish_folder(report.folder, files, f"release {release_id}")
+    except PipelineError as exc:
+        problems.extend(exc.problems)
+        return
+    report.written, report.unchanged = state == WRITTEN, state == UNCHANGED
 
 
 def _clinic_zip(clinic: Clinic, by_slug: dict[str, Manuscript],
@@ -373,59 +359,8 @@ def _clinic_zip(clinic: Clinic, by_slug: dict[str, Manuscript],
             entries.append(_entry(m, edition.audience, fmt, clinic.paper, name, data,
                                   sources[m.slug], report.readings.get(m.slug)))
     entries.sort(key=lambda e: e["path"])
-    files["manifest.json"] = _manifest({
+    files["manifest.json"] = manifest_bytes({
         "release": release_id, "date": date.isoformat(), "clinic": clinic.key,
         "name": clinic.name, "paper": clinic.paper, "artifacts": entries})
-    files[SUMS] = _sums(files)
+    files[SUMS] = checksums(files)
     return deterministic_zip({f"{folder}/{n}": d for n, d in files.items()}, date), entries
-
-
-def _existing(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _write_release(folder: Path, files: dict[str, bytes], report: ReleaseReport,
-                   problems: Problems) -> None:
-    """Publish ``files`` as ``folder``, all at once; an existing folder must hold the same bytes."""
-    if folder.exists():
-        _compare(folder, files, report, problems)
-        return
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
-        for name, data in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            os.chmod(target, 0o644)
-        os.chmod(staging, 0o755)
-        try:
-            staging.rename(folder)
-        except OSError:
-            if not folder.exists():
-                raise
-            _compare(folder, files, report, problems)  # another release won the race
-            return
-        report.written = True
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _compare(folder: Path, files: dict[str, bytes], report: ReleaseReport,
-             problems: Problems) -> None:
-    existing = _existing(folder)
-    if existing == files:
-        report.unchanged = True
-        return
-    differ = sorted(n for n in files if n in existing and existing[n] != files[n])
-    new = sorted(set(files) - set(existing))
-    gone = sorted(set(existing) - set(files))
-    detail = "; ".join(part for part in (
-        "different bytes: " + ", ".join(differ) if differ else "",
-        "not in the published one: " + ", ".join(new) if new else "",
-        "only in the published one: " + ", ".join(gone) if gone else "") if part)
-    problems.add(folder, None, f"release {folder.name} is already published with other "
-                 f"content ({detail}); a release is never rewritten: change the version of the "
-                 "handouts that changed, or commit the changes, for a new release id",
-                 code="release-exists")

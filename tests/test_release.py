@@ -16,7 +16,8 @@ from pypdf import PdfReader
 
 from pipeline.cli import main
 from pipeline.errors import display_path
-from pipeline.release import ReleaseOptions, deterministic_zip, release, today
+from pipeline.publish import deterministic_zip
+from pipeline.release import ReleaseOptions, release, today
 
 GOOD = """---
 title: A short handout
