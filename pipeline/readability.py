@@ -95,7 +95,8 @@ def _inline_text(inlines: Iterable[Any]) -> str:
                 visit(x for x in c if isinstance(x, dict))
 
     visit(inlines)
-    return " ".join("".join(parts).split())
+    # A citation left out leaves its space behind: 'pain [1], and' -> 'pain, and'.
+    return re.sub(r" ([,.;:!?)\]])", r"\1", " ".join("".join(parts).split()))
 
 
 def prose_blocks(blocks: Iterable[Node]) -> list[str]:
