@@ -194,29 +194,45 @@ def test_long_tables_repeat_their_header_row(long_pdf):
     assert rows == list(range(1, 71))  # every row once, none cut in two
 
 
-def test_reference_numbers_hang_in_their_own_column():
+def _reference_text(box, entry=None, part=None, line=None, out=None):
+    """(entry, part, line, left, right) of each piece of text in the reference list."""
     from weasyprint.formatting_structure import boxes
 
-    labels, bodies = [], []
-    for page_box in laid_out(ROOT / "manuscripts" / "regen-pain.md"):
-        for box in _flow(page_box):
-            if not isinstance(box, boxes.BlockBox) or box.element is None:
-                continue
-            lines = [c for c in getattr(box, "children", []) if isinstance(c, boxes.LineBox)]
-            classes = (box.element.get("class") or "").split()
-            if "csl-left-margin" in classes:
-                labels.append(lines)
-            elif "csl-right-inline" in classes:
-                bodies.append(lines)
-    assert len(labels) == len(bodies) == 4
-    # the numbers: one line each, right-aligned in one column
-    assert all(len(lines) == 1 for lines in labels)
-    right_edges = {round(lines[0].position_x + lines[0].width, 1) for lines in labels}
-    assert len(right_edges) == 1
-    # every line of every entry starts at the same place, right of the numbers
-    starts = {round(line.position_x, 1) for lines in bodies for line in lines}
-    assert len(starts) == 1 and starts.pop() > right_edges.pop()
-    assert any(len(lines) >= 3 for lines in bodies)
+    out = [] if out is None else out
+    classes = (box.element.get("class") or "").split() if box.element is not None else []
+    if "csl-entry" in classes:
+        entry = id(box.element)
+    part = "number" if "csl-left-margin" in classes else \
+        "entry" if "csl-right-inline" in classes else part
+    line = id(box) if isinstance(box, boxes.LineBox) else line
+    if isinstance(box, boxes.TextBox) and box.text.strip() and entry is not None:
+        out.append((entry, part, line, box.position_x, box.position_x + box.width))
+    for child in getattr(box, "children", ()):
+        _reference_text(child, entry, part, line, out)
+    return out
+
+
+def test_reference_numbers_hang_in_their_own_column(built):
+    # read in order: each number just before its entry, not gathered elsewhere
+    text = "\n".join(pdf_pages(built / "regen-pain.clinician.pdf"))
+    assert re.findall(r"^(\d)\. (?:Research|Guideline)$", text, re.MULTILINE) == list("1234")
+    pieces = [piece for page_box in laid_out(ROOT / "manuscripts" / "regen-pain.md")
+              for piece in _reference_text(page_box)]
+    entries = sorted({entry for entry, *_ in pieces}, key=[p[0] for p in pieces].index)
+    assert len(entries) == 4
+    number_edges, starts = set(), set()
+    for entry in entries:
+        numbers = [p for p in pieces if p[0] == entry and p[1] == "number"]
+        text = [p for p in pieces if p[0] == entry and p[1] == "entry"]
+        assert len({line for _, _, line, _, _ in numbers}) == 1  # the number: one line
+        number_edges.add(round(max(right for *_, right in numbers), 1))
+        lines = {line for _, _, line, _, _ in text}
+        assert len(lines) >= 2
+        # every line of the entry starts at the same place, right of the number
+        starts |= {round(min(left for _, _, ln, left, _ in text if ln == line), 1)
+                   for line in lines}
+    assert len(number_edges) == 1  # numbers right-aligned in one column
+    assert len(starts) == 1 and starts.pop() > number_edges.pop()
 
 
 def test_links_are_visible_on_paper_with_their_address(long_pdf, long_pages):
