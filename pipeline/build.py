@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,9 +170,19 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     report.failed.extend(failed)
     store = cache_mod.Cache(options.cache_dir or cache_mod.default_dir(), options.styles) \
         if options.use_cache else None
-    report.readings = assess_all(manuscripts, problems,
-                                 assess_one=store.remember_reading if store else None)
+    readings_at, loaded = len(problems.items), list(manuscripts)
+
+    def measure_readings() -> None:
+        # Measured while the workers render (the parent is idle then); the
+        # problems go where they would have gone had they been found first.
+        found = Problems()
+        report.readings = assess_all(loaded, found,
+                                     assess_one=store.remember_reading if store else None)
+        problems.items[readings_at:readings_at] = [p for p in found.items
+                                                   if p not in problems.items]
+
     if options.strict:
+        measure_readings()  # its warnings decide what is built
         _strict_failures(problems, manuscripts, report)
         manuscripts = [m for m in manuscripts if display_path(m.path) not in report.failed]
     out = options.out
@@ -212,9 +222,12 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         wanted = tuple(pair for pair in keys if pair not in results[m.slug])
         if wanted:
             work.append(RenderJob(m, stamp, options.styles, wanted, render_options))
+    meanwhile = None if options.strict else measure_readings
     if work:
         keys_of = {m.slug: keys for m, _stamp, keys, _ in plan}
-        _render(work, keys_of, options, store, results, report, problems, progress)
+        _render(work, keys_of, options, store, results, report, problems, progress, meanwhile)
+    elif meanwhile:
+        meanwhile()
 
     _write_outputs(out, plan, results, report, problems, options)
     report.problems = problems.items
@@ -226,8 +239,12 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
 def _render(work: list[RenderJob], keys_of: dict[str, dict[tuple[str, str], str]],
             options: BuildOptions, store: cache_mod.Cache | None,
             results: dict[str, dict[tuple[str, str], bytes]], report: BuildReport,
-            problems: Problems, progress: Progress) -> None:
-    """Run the jobs; collect their bytes into ``results`` and the cache."""
+            problems: Problems, progress: Progress,
+            meanwhile: Callable[[], None] | None = None) -> None:
+    """Run the jobs; collect their bytes into ``results`` and the cache.
+
+    ``meanwhile`` runs in this process once every job is handed out.
+    """
     runner, ordered = open_runner(work, options.jobs, options.scheduler)
     report.runner = runner.name
     progress.rendering(sum(len(job.wanted) for job in ordered))
@@ -235,6 +252,8 @@ def _render(work: list[RenderJob], keys_of: dict[str, dict[tuple[str, str], str]
     with runner:
         for job in ordered:
             runner.submit(job)
+        if meanwhile:
+            meanwhile()
         for job, outcome in runner.completed():
             m = job.manuscript
             names = [output_name(m, *pair) for pair in job.wanted]

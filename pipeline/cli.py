@@ -46,12 +46,6 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--shard", metavar="I/N",
                    help="build only shard I of N (from 1): a stable, cost-balanced slice of "
                    "the manuscripts; join the shards with merge-manifests")
-    mm = sub.add_parser("merge-manifests", help="join the outputs of sharded builds",
-                        description="Check that the shard folders DIR... hold every shard of "
-                        "one build once, nothing missing or twice, then copy their files "
-                        "into OUT and write OUT/manifest.json.")
-    mm.add_argument("out", type=Path, metavar="OUT", help="folder for the joined handouts")
-    mm.add_argument("dirs", type=Path, nargs="+", metavar="DIR", help="a shard's output folder")
     c = sub.add_parser("check", help="validate manuscripts without rendering")
     common(c)
     r = sub.add_parser("release", help="build the approved handouts to send to clinics, "
@@ -67,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", "-j", type=int, default=None,
                    help="worker processes (default: number of CPUs; 1 = in-process)")
     r.add_argument("--no-cache", action="store_true", help="render everything again")
+    mm = sub.add_parser("merge-manifests", help="join the outputs of sharded builds",
+                        description="Check that the shard folders DIR... hold every shard of "
+                        "one build once, nothing missing or twice, then copy their files "
+                        "into OUT and write OUT/manifest.json.")
+    mm.add_argument("out", type=Path, metavar="OUT", help="folder for the joined handouts")
+    mm.add_argument("dirs", type=Path, nargs="+", metavar="DIR", help="a shard's output folder")
     return parser
 
 

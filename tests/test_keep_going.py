@@ -122,7 +122,7 @@ def test_unexpected_failure_keeps_its_traceback_and_the_others_build(work, monke
     (["build", "m.md", "--format", "docx"], "error: unknown format 'docx'; known: epub, pdf"),
     (["build", "m.md", "--jobs", "0"], "error: --jobs must be at least 1"),
     (["publish"], ("python -m pipeline: error: argument command: invalid choice: 'publish' "
-                  "(choose from 'build', 'check')")),
+                  "(choose from 'build', 'check', 'release', 'merge-manifests')")),
 ])
 def test_usage_errors_exit_with_status_2(work, argv, message):
     write(work, "m.md", GOOD.format(title="T", body="x"))

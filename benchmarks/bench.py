@@ -1,0 +1,467 @@
+"""Benchmark the pipeline against the usual alternative, on one machine, in one run.
+
+    python benchmarks/bench.py                 # 100 manuscripts, every measurement
+    python benchmarks/bench.py --n 10          # a quick run while iterating
+    python benchmarks/bench.py --big           # also one 300-page manuscript
+    invoke bench --n 10                        # the same through invoke
+
+It writes a corpus of N synthetic handouts (``corpus.py``) into a scratch
+folder and measures, each in fresh processes:
+
+- the pipeline: a cold build (empty cache), a rebuild with no change, and a
+  rebuild after one manuscript was edited;
+- the usual alternative on the same corpus: per manuscript
+  ``pandoc --citeproc --pdf-engine=weasyprint`` then ``pandoc --citeproc -o
+  x.epub``, once in sequence and once with as many parallel jobs as CPUs;
+- the floor: WeasyPrint alone turning the pipeline's final print HTML into
+  PDFs in one warm process, summed and divided by the CPUs;
+- the same cold build on a two-worker local Dask cluster (``--dask``, on by
+  default), against the local pool;
+- optionally one 300-page manuscript (``--big``), for its memory.
+
+Wall time, CPU time (the process and every child it waited for) and peak
+memory (the largest single process: a worker, or pandoc/WeasyPrint) are
+reported with the ratios the targets speak of, as a table on stdout and in
+``benchmarks/results/`` (JSON and Markdown).  The load average before and
+after is recorded too: other work on the machine slows every measurement.
+
+Every run uses a copy of ``pipeline/`` and ``styles/`` taken at the start,
+so the runs measure one version of the code even while the working tree
+changes (the render cache is keyed by the pipeline's source).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.append(str(ROOT))  # after PYTHONPATH: the runs import the snapshot (see snapshot())
+
+from corpus import edit_one, make_big, make_corpus
+
+EPOCH = "1760000000"
+TARGETS = {
+    "cold_vs_sequential": 3.0, "cold_vs_parallel": 1.5, "cold_vs_floor": 1.5,
+    "no_change_seconds": 1.0, "edit_one_seconds": 3.0, "worker_rss_mb": 400,
+    "big_rss_mb": 1536,
+}
+
+
+@dataclass
+class Measure:
+    """One timed run: wall seconds, CPU seconds (with children), peak memory of one process."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+    max_rss_mb: float = 0.0
+    failures: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def add(self, other: Measure) -> None:
+        self.cpu += other.cpu
+        self.max_rss_mb = max(self.max_rss_mb, other.max_rss_mb)
+        self.failures += other.failures
+
+
+def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None,
+        log: Path | None = None) -> Measure:
+    """Run ``cmd``; its CPU time and peak memory come from wait4 (children included)."""
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    started = time.perf_counter()
+    try:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=out)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        if log:
+            out.close()
+    return Measure(wall=time.perf_counter() - started, cpu=usage.ru_utime + usage.ru_stime,
+                   max_rss_mb=usage.ru_maxrss / 1024, failures=int(proc.returncode != 0))
+
+
+def snapshot(work: Path) -> Path:
+    """A copy of the pipeline's code and styles; every run in this benchmark uses it."""
+    code = work / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    for name in ("pipeline", "styles"):
+        shutil.copytree(ROOT / name, code / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    sys.path.insert(0, str(code))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code),
+                                                            os.environ.get("PYTHONPATH")]))
+    return code
+
+
+def environment(extra: dict | None = None) -> dict:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.update(extra or {})
+    return env
+
+
+# ---------------------------------------------------------------- the pipeline
+
+def pipeline_build(work: Path, cache: Path, out: Path, jobs: int | None,
+                   scheduler: str | None = None, paths: list[Path] | None = None) -> Measure:
+    """One build in a fresh process; the report's counts and worker memory come back."""
+    report = work / "report.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "build-once", "--out", str(out),
+           "--report", str(report), *[str(p) for p in (paths or [work / "manuscripts"])]]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    if scheduler:
+        cmd += ["--scheduler", scheduler]
+    measure = run(cmd, cwd=work, env=environment({"HANDOUT_CACHE_DIR": str(cache)}),
+                  log=work / "pipeline.log")
+    data = json.loads(report.read_text())
+    measure.extra = data
+    measure.failures += data["failed"]
+    if data["worker_max_rss_mb"]:
+        measure.max_rss_mb = data["worker_max_rss_mb"]  # the largest worker, not the parent
+    return measure
+
+
+def build_once(argv: list[str]) -> int:
+    """``bench.py build-once``: build, then write the report's numbers as JSON."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--report", type=Path, required=True)
+    parser.add_argument("--jobs", type=int)
+    parser.add_argument("--scheduler")
+    args = parser.parse_args(argv)
+    from pipeline.build import BuildOptions, build
+
+    report = build(args.paths, BuildOptions(out=args.out, jobs=args.jobs,
+                                            scheduler=args.scheduler))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = report.worker_max_rss_kb / 1024
+    if report.runner == "in-process":
+        worker = rss
+    args.report.write_text(json.dumps({
+        "built": report.built, "reused": report.reused, "failed": len(report.failed),
+        "seconds": report.seconds, "render_seconds": report.render_seconds,
+        "runner": report.runner, "parent_max_rss_mb": rss, "worker_max_rss_mb": worker,
+        "errors": [str(p) for p in report.problems if p.is_error][:5],
+    }))
+    return 0
+
+
+# ---------------------------------------------------------------- the alternative
+
+def alternative_one(manuscript: Path, bib: Path, csl: Path, out: Path) -> Measure:
+    """pandoc + WeasyPrint for the PDF, then pandoc for the EPUB, as a script would."""
+    from pipeline.pandoc import pandoc_path
+
+    pandoc = str(pandoc_path())
+    common = ["--citeproc", "--bibliography", str(bib), "--csl", str(csl)]
+    total = Measure()
+    started = time.perf_counter()
+    for target, extra in ((out / f"{manuscript.stem}.pdf", ["--pdf-engine=weasyprint"]),
+                          (out / f"{manuscript.stem}.epub", [])):
+        total.add(run([pandoc, str(manuscript), *common, *extra, "-o", str(target)],
+                      cwd=manuscript.parent, env=environment(), log=out / "alternative.log"))
+    total.wall = time.perf_counter() - started
+    return total
+
+
+def alternative(work: Path, jobs: int) -> Measure:
+    from pipeline.csl import bundled_styles
+
+    out = work / f"alternative-{jobs}"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    manuscripts = sorted((work / "manuscripts").glob("*.md"))
+    bib, csl = work / "bibliography" / "corpus.bib", bundled_styles()["american-medical-association"]
+    total = Measure()
+    started = time.perf_counter()
+    with cf.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for one in pool.map(lambda m: alternative_one(m, bib, csl, out), manuscripts):
+            total.add(one)
+    total.wall = time.perf_counter() - started
+    total.extra = {"pdfs": len(list(out.glob("*.pdf"))), "epubs": len(list(out.glob("*.epub")))}
+    return total
+
+
+# ---------------------------------------------------------------- the floor
+
+def floor(work: Path, cpus: int) -> Measure:
+    """WeasyPrint alone on the pipeline's final HTML, one warm process, divided by CPUs."""
+    report = work / "floor.json"
+    measure = run([sys.executable, str(Path(__file__).resolve()), "floor-once",
+                   str(work / "manuscripts"), "--report", str(report)],
+                  cwd=work, env=environment(), log=work / "floor.log")
+    data = json.loads(report.read_text())
+    measure.extra = data
+    measure.wall = data["weasyprint_seconds"] / cpus
+    measure.cpu = data["weasyprint_cpu_seconds"]
+    return measure
+
+
+def floor_once(argv: list[str]) -> int:
+    """``bench.py floor-once``: time WeasyPrint on each edition's final print HTML."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--report", type=Path, required=True)
+    args = parser.parse_args(argv)
+    import datetime as _dt
+
+    from weasyprint import HTML, Attachment
+
+    from pipeline.build import STYLES, BuildOptions, inputs_of, load_all
+    from pipeline.errors import Problems
+    from pipeline.formats import pdf, subsetting
+    from pipeline.jobs import RenderJob, print_html
+    from pipeline.model import RenderOptions
+    from pipeline.stamp import GitHistory, make_stamp
+
+    pdf._quiet_weasyprint()
+    subsetting.install()
+    manuscripts, _ = load_all(sorted(args.folder.glob("*.md")), BuildOptions(), Problems())
+    history = GitHistory()
+    wall = cpu = 0.0
+    pages = 0
+    warmed = False
+    for m in manuscripts:
+        job = RenderJob(m, make_stamp(m, inputs_of(m, STYLES), history), STYLES,
+                        tuple((a, "pdf") for a in m.audiences), RenderOptions())
+        for doc, html in print_html(job):
+            folder = m.path.parent.resolve()
+            fetcher = pdf._fetcher_class()([folder, STYLES])
+            font_config, sheets = pdf._stylesheets(STYLES)
+            when = _dt.datetime.combine(doc.stamp.build_date, _dt.time(), _dt.UTC)
+            attachment = Attachment(string=m.path.read_bytes(), name=m.path.name,
+                                    created=when, modified=when, relationship="Source")
+            if not warmed:  # the first document pays for imports and font loading
+                HTML(string=html, base_url=folder.as_uri() + "/", url_fetcher=fetcher).render(
+                    stylesheets=list(sheets), font_config=font_config).write_pdf()
+                warmed = True
+            t0, c0 = time.perf_counter(), time.process_time()
+            document = HTML(string=html, base_url=folder.as_uri() + "/",
+                            url_fetcher=fetcher).render(
+                stylesheets=list(sheets), font_config=font_config, pdf_variant=pdf.PDF_VARIANT)
+            document.write_pdf(pdf_variant=pdf.PDF_VARIANT, custom_metadata=True,
+                               attachments=[attachment],
+                               pdf_identifier=pdf.pdf_identifier(doc))
+            wall += time.perf_counter() - t0
+            cpu += time.process_time() - c0
+            pages += len(document.pages)
+    args.report.write_text(json.dumps({"weasyprint_seconds": wall,
+                                       "weasyprint_cpu_seconds": cpu, "pages": pages}))
+    return 0
+
+
+# ---------------------------------------------------------------- Dask
+
+def dask_build(work: Path, jobs: int) -> tuple[Measure, Measure] | None:
+    """A cold build on a local two-worker Dask cluster, and the local pool's for comparison."""
+    try:
+        import psutil
+        from distributed import LocalCluster
+    except ImportError:
+        return None
+    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=40) as cluster:
+        workers = [psutil.Process(p.process.pid) for p in cluster.workers.values()]
+
+        def cpu() -> float:
+            return sum(sum(w.cpu_times()[:4]) for w in workers)
+
+        before = cpu()
+        measure = pipeline_build(work, work / "cache-dask", work / "dist-dask", None,
+                                 scheduler=cluster.scheduler_address)
+        measure.cpu += cpu() - before
+        measure.max_rss_mb = max(w.memory_info().rss for w in workers) / 2**20
+    local = pipeline_build(work, work / "cache-local", work / "dist-local", jobs)
+    return measure, local
+
+
+# ---------------------------------------------------------------- report
+
+def ratio(a: float, b: float) -> float:
+    return round(a / b, 2) if b else float("inf")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["build-once"]:
+        return build_once(argv[1:])
+    if argv[:1] == ["floor-once"]:
+        return floor_once(argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100, help="manuscripts (default 100)")
+    parser.add_argument("--jobs", type=int, default=None, help="workers (default: CPUs)")
+    parser.add_argument("--big", action="store_true", help="also one 300-page manuscript")
+    parser.add_argument("--big-sections", type=int, default=300,
+                        help="sections of the big manuscript (about a page each)")
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=["alternative", "sequential", "floor", "dask"],
+                        help="leave a measurement out (repeatable)")
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--results", type=Path, default=HERE / "results",
+                        help="where the JSON and Markdown go")
+    args = parser.parse_args(argv)
+    cpus = len(os.sched_getaffinity(0))
+    jobs = args.jobs or cpus
+    work = args.work or Path(tempfile.mkdtemp(prefix="handout-bench-"))
+    shutil.rmtree(work / "manuscripts", ignore_errors=True)
+    code = snapshot(work)
+    make_corpus(work, args.n)
+    load_before = os.getloadavg()
+    results: dict[str, Measure] = {}
+
+    def say(text: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+    say(f"corpus of {args.n} manuscripts in {work}, code from {code}; pipeline cold build")
+    results["cold"] = pipeline_build(work, work / "cache", work / "dist", jobs)
+    say("no-change rebuild")
+    results["no_change"] = pipeline_build(work, work / "cache", work / "dist", jobs)
+    edit_one(min((work / "manuscripts").glob("*.md")))
+    say("rebuild after editing one manuscript")
+    results["edit_one"] = pipeline_build(work, work / "cache", work / "dist", jobs)
+    if "floor" not in args.skip:
+        say("floor: WeasyPrint alone on the pipeline's print HTML")
+        results["floor"] = floor(work, cpus)
+    if "alternative" not in args.skip:
+        say(f"alternative with {cpus} parallel jobs")
+        results["alternative_parallel"] = alternative(work, cpus)
+        if "sequential" not in args.skip:
+            say("alternative in sequence")
+            results["alternative_sequential"] = alternative(work, 1)
+    if "dask" not in args.skip:
+        say("Dask: two-worker local cluster, then the local pool, both cold")
+        pair = dask_build(work, jobs)
+        if pair:
+            results["dask_cold"], results["local_pool_cold"] = pair
+    if args.big:
+        say(f"one big manuscript ({args.big_sections} sections)")
+        big = work / "big"
+        shutil.rmtree(big, ignore_errors=True)
+        make_big(big, args.big_sections)
+        results["big"] = pipeline_build(big, big / "cache", big / "dist", jobs)
+        results["big"].extra["pages"] = _pdf_pages(big / "dist")
+    load_after = os.getloadavg()
+    summary = summarise(results, args.n, cpus, load_before, load_after)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    args.results.mkdir(parents=True, exist_ok=True)
+    base = args.results / f"bench-n{args.n}-{stamp}"
+    base.with_suffix(".json").write_text(json.dumps(summary, indent=2) + "\n")
+    table = markdown(summary)
+    base.with_suffix(".md").write_text(table)
+    print(table)
+    say(f"written {base}.json and .md")
+    return 0
+
+
+def _pdf_pages(folder: Path) -> int:
+    from pypdf import PdfReader
+
+    return sum(len(PdfReader(p).pages) for p in folder.glob("*.pdf"))
+
+
+def summarise(results: dict[str, Measure], n: int, cpus: int, load_before: tuple,
+              load_after: tuple) -> dict:
+    r = {k: asdict(v) for k, v in results.items()}
+    ratios: dict[str, float] = {}
+    cold = results["cold"].wall
+    if "alternative_sequential" in results:
+        ratios["cold_vs_sequential"] = ratio(results["alternative_sequential"].wall, cold)
+    if "alternative_parallel" in results:
+        ratios["cold_vs_parallel"] = ratio(results["alternative_parallel"].wall, cold)
+    if "floor" in results:
+        ratios["cold_vs_floor"] = ratio(cold, results["floor"].wall)
+    if "dask_cold" in results:
+        ratios["dask_vs_local_pool"] = ratio(results["dask_cold"].wall,
+                                             results["local_pool_cold"].wall)
+    worker_rss = max(results[k].max_rss_mb for k in ("cold", "edit_one"))
+    met = {
+        "cold_vs_sequential": ratios.get("cold_vs_sequential", 0) >= TARGETS["cold_vs_sequential"],
+        "cold_vs_parallel": ratios.get("cold_vs_parallel", 0) >= TARGETS["cold_vs_parallel"],
+        "cold_vs_floor": ratios.get("cold_vs_floor", 99) <= TARGETS["cold_vs_floor"],
+        "no_change_seconds": results["no_change"].wall < TARGETS["no_change_seconds"],
+        "edit_one_seconds": results["edit_one"].wall < TARGETS["edit_one_seconds"],
+        "worker_rss_mb": worker_rss < TARGETS["worker_rss_mb"],
+    }
+    if "big" in results:
+        met["big_rss_mb"] = results["big"].max_rss_mb < TARGETS["big_rss_mb"]
+    return {
+        "n": n, "cpus": cpus, "python": platform.python_version(),
+        "machine": platform.platform(), "when": dt.datetime.now(dt.UTC).isoformat(),
+        "load_average_before": load_before, "load_average_after": load_after,
+        "results": r, "ratios": ratios, "worker_max_rss_mb": worker_rss,
+        "targets": TARGETS, "met": met,
+    }
+
+
+def markdown(summary: dict) -> str:
+    rows = [("cold", "pipeline, cold (empty cache)"),
+            ("no_change", "pipeline, no change"),
+            ("edit_one", "pipeline, one manuscript edited"),
+            ("floor", "floor: WeasyPrint alone / CPUs"),
+            ("alternative_parallel", "pandoc+WeasyPrint, parallel"),
+            ("alternative_sequential", "pandoc+WeasyPrint, sequential"),
+            ("local_pool_cold", "pipeline, local pool, cold (for Dask)"),
+            ("dask_cold", "pipeline, 2-worker Dask cluster, cold"),
+            ("big", "pipeline, one big manuscript")]
+    before = tuple(round(x, 2) for x in summary["load_average_before"])
+    after = tuple(round(x, 2) for x in summary["load_average_after"])
+    lines = [f"Benchmark: {summary['n']} manuscripts, {summary['cpus']} CPUs, {summary['when']}",
+             f"Load average before {before}, after {after}",
+             "", "| run | wall s | CPU s | peak MB (one process) | rendered / reused |",
+             "|---|---:|---:|---:|---|"]
+    for key, label in rows:
+        m = summary["results"].get(key)
+        if not m:
+            continue
+        extra = m["extra"]
+        counts = (f"{extra['built']} / {extra['reused']}" if "built" in extra
+                  else f"{extra.get('pdfs', '')} pdf, {extra.get('epubs', '')} epub"
+                  if "pdfs" in extra else f"{extra.get('pages', '')} pages")
+        if m["failures"]:
+            counts += f" ({m['failures']} failed)"
+        lines.append(f"| {label} | {m['wall']:.2f} | {m['cpu']:.1f} | {m['max_rss_mb']:.0f} | "
+                     f"{counts} |")
+    lines += ["", "| target | value | met |", "|---|---:|---|"]
+    ratios, met, t = summary["ratios"], summary["met"], summary["targets"]
+    r = summary["results"]
+    checks = [
+        ("cold_vs_sequential", f"cold >= {t['cold_vs_sequential']}x faster than sequential",
+         ratios.get("cold_vs_sequential")),
+        ("cold_vs_parallel", f"cold >= {t['cold_vs_parallel']}x faster than parallel",
+         ratios.get("cold_vs_parallel")),
+        ("cold_vs_floor", f"cold within {t['cold_vs_floor']}x of the floor",
+         ratios.get("cold_vs_floor")),
+        ("no_change_seconds", "no-change rebuild < 1 s", round(r["no_change"]["wall"], 2)),
+        ("edit_one_seconds", "one edited manuscript < 3 s", round(r["edit_one"]["wall"], 2)),
+        ("worker_rss_mb", "worker peak < 400 MB", round(summary["worker_max_rss_mb"])),
+        ("big_rss_mb", "300-page manuscript < 1.5 GB",
+         round(r["big"]["max_rss_mb"]) if "big" in r else None),
+    ]
+    for key, label, value in checks:
+        if value is None or key not in met:
+            continue
+        lines.append(f"| {label} | {value} | {'yes' if met[key] else 'no'} |")
+    if "dask_vs_local_pool" in ratios:
+        lines.append(f"| Dask overhead (Dask wall / local pool wall) | "
+                     f"{ratios['dask_vs_local_pool']} | - |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
