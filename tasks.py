@@ -26,8 +26,11 @@ def _run(c: Context, command: str) -> None:
 @task(help={"paths": "manuscript files or folders (default: manuscripts/)",
             "out": "output folder (default: dist/)", "jobs": "worker processes (default: CPUs)",
             "paper": "a4 or letter", "strict": "treat warnings as errors",
-            "no_cache": "render everything again"})
-def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=False):
+            "no_cache": "render everything again",
+            "scheduler": "render on this Dask scheduler, e.g. tcp://127.0.0.1:8786",
+            "shard": "build only shard I/N of the manuscripts (join with merge-manifests)"})
+def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=False,
+          scheduler="", shard=""):
     """Build every handout (PDF + EPUB per audience) and dist/manifest.json."""
     args = [paths] if paths else []
     args += ["--out", out, "--paper", paper]
@@ -37,7 +40,32 @@ def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=Fa
         args.append("--strict")
     if no_cache:
         args.append("--no-cache")
+    if scheduler:
+        args += ["--scheduler", scheduler]
+    if shard:
+        args += ["--shard", shard]
     _run(c, f"{PY} -m pipeline build {' '.join(args)}")
+
+
+@task(help={"n": "manuscripts in the generated corpus (default 100; 10 for a quick look)",
+            "big": "also measure one 300-page manuscript (memory)",
+            "skip": "leave out: alternative, sequential, floor or dask (comma-separated)",
+            "jobs": "workers (default: CPUs)"})
+def bench(c, n=100, big=False, skip="", jobs=0):
+    """Time cold, no-change and one-edit builds against pandoc+WeasyPrint, the floor and Dask.
+
+    Results go to benchmarks/results/ as JSON and a Markdown table.
+    """
+    args = [f"--n {int(n)}"]
+    if big:
+        args.append("--big")
+    if jobs:
+        args.append(f"--jobs {int(jobs)}")
+    for name in filter(None, (part.strip() for part in skip.split(","))):
+        if name not in ("alternative", "sequential", "floor", "dask"):
+            raise Exit(f"--skip: unknown measurement '{name}'")
+        args.append(f"--skip {name}")
+    _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench.py'} {' '.join(args)}")
 
 
 @task(help={"paths": "manuscript files or folders (default: manuscripts/)",
