@@ -22,6 +22,8 @@ from .errors import PipelineError, Problem, Problems, display_path
 from .manuscript import read_text
 from .pandoc import PandocFailure, run_pandoc
 
+# Real entries, abstracts included, stay under a few KiB; citeproc's time grows with them.
+MAX_ENTRY = 64 * 1024
 ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
 FIELD_NAME = re.compile(r"\s*([A-Za-z][\w:.+-]*)\s*=\s*")
 KEY = re.compile(r"\s*([^\s,={}()\"#%'~\\]+)\s*,")
@@ -223,6 +225,12 @@ def read_bibtex(path: Path, problems: Problems) -> BibFile:
         raw = text[m.start():end]
         body = text[m.end():end - 1]
         if kind == "comment" or kind == "preamble":
+            continue
+        if len(raw) > MAX_ENTRY:
+            named = KEY.match(body)
+            what = f"entry '{named.group(1)}'" if named else f"entry @{kind}"
+            problems.add(path, line, f"{what} is {len(raw) // 1024} KiB, more than the "
+                         f"{MAX_ENTRY // 1024} KiB an entry may have", code="bibtex")
             continue
         if kind == "string":
             strings.append(raw)

@@ -257,8 +257,9 @@ def test_manuscript_with_nul_bytes_is_not_text(work):
 
 
 def test_huge_manuscript_is_refused_before_reading(work):
-    path = manuscript(work, body="word " * (450 * 1024))
-    assert reported(path) == ["m.md: manuscript is 2.2 MiB, more than the 2 MiB a handout may have"]
+    path = manuscript(work, body="word " * (120 * 1024))
+    assert reported(path) == [
+        "m.md: manuscript is 600 KiB, more than the 512 KiB a handout may have"]
 
 
 def test_huge_front_matter(work):
@@ -340,6 +341,16 @@ def test_other_broken_entries(work, text, message):
     problems = Problems()
     read_bibtex(work / "x.bib", problems)
     assert [str(p) for p in problems.items] == [message]
+
+
+def test_huge_entry_is_refused_and_the_others_stay_usable(work):
+    huge = "@article{huge2020,\n  abstract = {" + "word " * 14000 + "},\n}\n\n"
+    (work / "refs.bib").write_text(huge + BIB)
+    path = manuscript(work, "See [@smith2020] and [@huge2020].\n", bibliography="[refs.bib]")
+    assert reported(path) == [
+        "refs.bib:1: entry 'huge2020' is 68 KiB, more than the 64 KiB an entry may have",
+        "m.md:8: citation '@huge2020' has no entry in the bibliography",
+    ]
 
 
 def test_same_key_in_two_files_of_one_manuscript(work):
