@@ -186,7 +186,12 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         _strict_failures(problems, manuscripts, report)
         manuscripts = [m for m in manuscripts if display_path(m.path) not in report.failed]
     out = options.out
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot create the folder: {exc.strerror}") from None
     sweep_temporaries(out)
     history = GitHistory()
     render_options = RenderOptions(paper=options.paper)

@@ -121,6 +121,9 @@ def test_unexpected_failure_keeps_its_traceback_and_the_others_build(work, monke
     (["check", "missing-folder"], "error: missing-folder: no such file or folder"),
     (["build", "m.md", "--format", "docx"], "error: unknown format 'docx'; known: epub, pdf"),
     (["build", "m.md", "--jobs", "0"], "error: --jobs must be at least 1"),
+    (["build", "m.md", "--out", "m.md"], "error: --out m.md: is a file, not a folder"),
+    (["build", "m.md", "--out", "m.md/dist"],
+     "error: --out m.md/dist: cannot create the folder: Not a directory"),
     (["publish"], ("python -m pipeline: error: argument command: invalid choice: 'publish' "
                   "(choose from 'build', 'check', 'release', 'merge-manifests')")),
 ])
