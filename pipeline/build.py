@@ -306,6 +306,7 @@ def _write_outputs(out: Path, plan: list, results: dict, report: BuildReport,
         previous_by_source.setdefault(entry.get("source", ""), []).append(entry)
     artifacts: list[Artifact] = []
     kept_sources: set[str] = set()
+    unwritten: set[str] = set()  # their previous version stays, with its entry
     for m, stamp, keys, _ in plan:
         source = display_path(m.path)
         produced = results.get(m.slug, {})
@@ -321,9 +322,17 @@ def _write_outputs(out: Path, plan: list, results: dict, report: BuildReport,
         for (audience, fmt), data in produced.items():
             name = output_name(m, audience, fmt)
             target = out / name
-            if not (target.is_file() and target.stat().st_size == len(data)
-                    and target.read_bytes() == data):
-                write_atomic(target, data)
+            try:
+                if not (target.is_file() and target.stat().st_size == len(data)
+                        and target.read_bytes() == data):
+                    write_atomic(target, data)
+            except OSError as exc:
+                problems.add(target, None, f"cannot write the output: {exc.strerror or exc}",
+                             code="write")
+                unwritten.add(name)
+                if source not in report.failed:
+                    report.failed.append(source)
+                continue
             artifacts.append(Artifact(
                 path=name, format=fmt, manuscript=m.slug, source=source, title=m.title,
                 version=m.version, status=m.status, audience=audience, lang=m.lang,
@@ -345,6 +354,10 @@ def _write_outputs(out: Path, plan: list, results: dict, report: BuildReport,
             if (out / entry["path"]).is_file() and entry["path"] not in current:
                 carried.append(entry)
                 current.add(entry["path"])
+    for entry in previous.get("artifacts", []):
+        if entry.get("path") in unwritten - current and (out / entry["path"]).is_file():
+            carried.append(entry)
+            current.add(entry["path"])
     # Outputs this build no longer produces for a manuscript it built are stale.
     built_sources = {a.source for a in artifacts}
     for entry in previous.get("artifacts", []):
@@ -361,7 +374,11 @@ def _write_outputs(out: Path, plan: list, results: dict, report: BuildReport,
     manifest["artifacts"].sort(key=lambda e: e["path"])
     if report.shard is not None:
         manifest["shard"] = {**report.shard, "failed": sorted(set(report.failed))}
-    write_manifest(out, manifest)
+    try:
+        write_manifest(out, manifest)
+    except OSError as exc:
+        problems.add(out / "manifest.json", None,
+                     f"cannot write the manifest: {exc.strerror or exc}", code="write")
 
 
 def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = None

@@ -138,6 +138,25 @@ def _assert_complete(dist: Path, old: dict[str, bytes], *, allow_temporary: bool
     return version
 
 
+def test_disk_full_keeps_the_previous_file_and_says_where(previous_build, monkeypatch):
+    dist, old = previous_build["dist"], previous_build["old"]
+
+    def disk_full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("pipeline.build.write_atomic", disk_full)
+    status, err = _cli("build", "a.md", "--out", "dist", "--format", "pdf", "--jobs", "1",
+                       "--no-cache")
+    assert status == 1
+    assert "dist/a.clinician.pdf: cannot write the output: No space left on device" \
+        in err.splitlines()
+    assert (dist / "a.clinician.pdf").read_bytes() == old["a.clinician.pdf"]
+    manifest = json.loads((dist / "manifest.json").read_text())
+    assert manifest["artifacts"] == json.loads(old["manifest.json"])["artifacts"]
+    assert manifest["errors"] == [{"source": "dist/a.clinician.pdf", "line": None,
+                                   "message": "cannot write the output: No space left on device"}]
+
+
 DRIVER = textwrap.dedent("""
     import os, signal, sys
     from pipeline import cli, output
