@@ -119,11 +119,11 @@ def test_the_spanish_patient_pdf_reads_entirely_in_spanish(built):
     for number, page in enumerate(pages, 1):
         text = flat(page)
         assert f"Página {number} de {len(pages)}" in text
-        assert "Versión 1.0.0 · aprobado · Última actualización 24 de noviembre de 2026 · " \
+        assert "Versión 1.0.0 · aprobado · Última actualización 5 de octubre de 2025 · " \
             "Generado 2025-10-09 · Fuente" in text
     text = flat("\n".join(pages))
     for phrase in ("Edición para pacientes", "Estado: aprobado",
-                   "Próxima revisión: 24 de noviembre de 2027", "Revisado por:", "Referencias", "Investigación",
+                   "Próxima revisión: 5 de octubre de 2027", "Revisado por:", "Referencias", "Investigación",
                    "Guía clínica", "Publicación anticipada en línea 2020",
                    "Aviso importante: léalo, por favor", "Este documento explica un tema de salud",
                    "Acerca de este documento"):
@@ -157,7 +157,7 @@ def test_the_spanish_patient_epub_reads_entirely_in_spanish(built):
                for n, s in documents.items() if n.endswith(".xhtml")}
     text = flat("\n".join(visible.values()))
     for phrase in ("Edición para pacientes", "Versión 1.0.0",
-                   "Última actualización 24 de noviembre de 2026", "Referencias", "Investigación", "Guía clínica",
+                   "Última actualización 5 de octubre de 2025", "Referencias", "Investigación", "Guía clínica",
                    "Aviso importante: léalo, por favor", "Acerca de este documento", "Índice",
                    "Fuente"):
         assert phrase in text, phrase
