@@ -353,23 +353,45 @@ def to_csl(entries: list[BibEntry], problems: Problems) -> dict[str, dict[str, A
     items: dict[str, dict[str, Any]] = {}
     for path, group in by_file.items():
         strings = group[0].strings
-        try:
-            converted = _convert(strings, group)
-        except PandocFailure:
-            converted = []
-            for entry in group:  # find the entry pandoc cannot read
-                try:
-                    converted.extend(_convert(strings, [entry]))
-                except PandocFailure as exc:
-                    detail = exc.args[0].splitlines()[0] if exc.args[0] else "unreadable"
-                    problems.add(path, entry.line, f"entry '{entry.key}' cannot be read: "
-                                 f"{detail}", code="bibtex")
+        # Entries converted before (a worker sees the same shared .bib again and
+        # again) are not converted again; a cross-reference needs its whole group.
+        linked = any(CROSSREF.search(e.raw) for e in group)
+        known = {e.key: _CONVERTED[(strings, e.raw)] for e in group
+                 if not linked and (strings, e.raw) in _CONVERTED}
+        todo = [e for e in group if e.key not in known]
+        converted = [json.loads(text) for text in known.values()]
+        if todo:
+            try:
+                fresh = _convert(strings, todo)
+            except PandocFailure:
+                fresh = []
+                for entry in todo:  # find the entry pandoc cannot read
+                    try:
+                        fresh.extend(_convert(strings, [entry]))
+                    except PandocFailure as exc:
+                        detail = exc.args[0].splitlines()[0] if exc.args[0] else "unreadable"
+                        problems.add(path, entry.line, f"entry '{entry.key}' cannot be read: "
+                                     f"{detail}", code="bibtex")
+            todo_by_key = {e.key: e for e in todo}
+            for item in fresh:
+                entry = todo_by_key.get(item.get("id"))
+                if entry is not None and not linked:
+                    if len(_CONVERTED) >= 4096:
+                        _CONVERTED.clear()
+                    _CONVERTED[(strings, entry.raw)] = json.dumps(item)
+            converted.extend(fresh)
         by_key = {e.key: e for e in group}
+        found = {}
         for item in converted:
             entry = by_key.get(item.get("id"))
             if entry is not None:
-                items[entry.key] = _fix_item(item, entry)
+                found[entry.key] = _fix_item(item, entry)
+        items.update((e.key, found[e.key]) for e in group if e.key in found)
     return items
+
+
+CROSSREF = re.compile(r"\b(crossref|xdata|xref)\s*=", re.IGNORECASE)
+_CONVERTED: dict[tuple[str, str], str] = {}  # (@strings, entry) -> pandoc's CSL-JSON item
 
 
 def _convert(strings: str, entries: list[BibEntry]) -> list[dict[str, Any]]:
