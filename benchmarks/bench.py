@@ -440,6 +440,8 @@ def markdown(summary: dict) -> str:
         counts = (f"{extra['built']} / {extra['reused']}" if "built" in extra
                   else f"{extra.get('pdfs', '')} pdf, {extra.get('epubs', '')} epub"
                   if "pdfs" in extra else f"{extra.get('pages', '')} pages")
+        if "built" in extra and extra.get("pages"):
+            counts += f", {extra['pages']} pages"
         if m["failures"]:
             counts += f" ({m['failures']} failed)"
         lines.append(f"| {label} | {m['wall']:.2f} | {m['cpu']:.1f} | {m['max_rss_mb']:.0f} | "
