@@ -178,7 +178,7 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                              f"![what the image shows]({target})", code="no-alt")
             if _report_resource(manuscript, target, "image", folder, problems):
                 continue
-            if not urlsplit(target).scheme and not (folder / unquote(target)).is_file():
+            if not urlsplit(target).scheme and not _is_file(folder / unquote(target)):
                 problems.add(manuscript.path, line, f"image '{target}' not found",
                              code="missing-image")
             else:
@@ -202,7 +202,7 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                                  needle=text.strip()[:40],
                                  near="style=" if key == "style" else f"<{tag}")
                 if tag == "img" and key == "src" and not resource_problem(url, folder) \
-                        and not urlsplit(url).scheme and not (folder / unquote(url)).is_file():
+                        and not urlsplit(url).scheme and not _is_file(folder / unquote(url)):
                     problems.add(manuscript.path, source_line(manuscript, url),
                                  f"image '{url}' not found", code="missing-image")
                 elif not resource_problem(url, folder):
@@ -210,6 +210,14 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
             if re.search(r"<img\b(?![^>]*\balt\s*=\s*['\"]?[^'\"\s>])", text, re.IGNORECASE):
                 problems.add(manuscript.path, source_line(manuscript, text.strip()[:40]),
                              "raw <img> has no alt text", code="no-alt")
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, False too for a name the system refuses (too long, ...)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def check_svg(target: str, folder: Path, problems: Problems) -> None:
@@ -220,7 +228,7 @@ def check_svg(target: str, folder: Path, problems: Problems) -> None:
     """
     parts = urlsplit(target)
     path = folder / unquote(parts.path)
-    if parts.scheme or path.suffix.lower() != ".svg" or not path.is_file():
+    if parts.scheme or path.suffix.lower() != ".svg" or not _is_file(path):
         return
     from lxml import etree
 

@@ -65,7 +65,11 @@ def resolve_style(name: str, manuscript: Path, line: int | None) -> Path:
         path = Path(name).expanduser()
         if not path.is_absolute():
             path = manuscript.parent / path
-        if not path.is_file():
+        try:
+            found = path.is_file()
+        except (OSError, ValueError):  # a name the system refuses, such as a too long one
+            found = False
+        if not found:
             raise PipelineError.at(manuscript, line, f"CSL file '{name}' not found "
                                    f"(looked for {display_path(path)})", "unknown-style")
         return path

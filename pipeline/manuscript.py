@@ -212,17 +212,26 @@ def _people(value: Any, field_name: str, path: Path, line: int | None,
     return tuple(people)
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def resolve_bibliography(path: Path, name: str, bibliography_dir: Path) -> Path:
     """A bibliography named in front matter: beside the manuscript, else in bibliography/."""
     candidate = Path(name).expanduser()
     if candidate.is_absolute():
         return candidate
     beside = path.parent / candidate
-    if beside.exists():
-        return beside
     shared = bibliography_dir / candidate
-    if shared.exists():
-        return shared
+    for found in (beside, shared):
+        try:
+            if found.exists():
+                return found
+        except (OSError, ValueError):  # a name the system refuses, such as a too long one
+            pass
     return beside
 
 
@@ -319,7 +328,7 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
     else:
         for name in bib_names:
             resolved = resolve_bibliography(path, name, bibliography_dir)
-            if not resolved.is_file():
+            if not _is_file(resolved):
                 problems.add(path, where("bibliography"),
                              f"bibliography file '{name}' not found (looked in "
                              f"{display_path(path.parent)}/ and {display_path(bibliography_dir)}/)",

@@ -496,6 +496,26 @@ def test_every_problem_of_a_run_across_files(work):
     ]
 
 
+LONG = "n" * 300  # longer than a file name may be
+
+
+def test_names_too_long_for_the_file_system_in_front_matter(work):
+    path = manuscript(work, bibliography=f"[{LONG}.bib]", csl=f"{LONG}.csl")
+    assert reported(path) == [
+        f"m.md:6: bibliography file '{LONG}.bib' not found (looked in ./ and bibliography/)",
+        f"m.md:7: CSL file '{LONG}.csl' not found (looked for {LONG}.csl)",
+    ]
+
+
+def test_names_too_long_for_the_file_system_in_the_body(work):
+    path = manuscript(work, f"![Chart]({LONG}.png)\n\n<img src='{LONG}.svg' alt='Chart'>\n")
+    expected = [f"m.md:7: image '{LONG}.png' not found", f"m.md:9: image '{LONG}.svg' not found"]
+    assert reported(path) == expected
+    report = build([path], BuildOptions(out=work / "dist", use_cache=False, jobs=1))
+    assert report.internal_errors == []
+    assert [str(p) for p in report.problems] == expected
+
+
 # ------------------------------------------------------------ templates
 
 @pytest.fixture
