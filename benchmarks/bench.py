@@ -221,7 +221,10 @@ def floor_once(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     import datetime as _dt
 
+    started = time.perf_counter()
     from weasyprint import HTML, Attachment
+
+    import_seconds = time.perf_counter() - started
 
     from pipeline.build import STYLES, BuildOptions, inputs_of, load_all
     from pipeline.errors import Problems
@@ -236,6 +239,7 @@ def floor_once(argv: list[str]) -> int:
     history = GitHistory()
     wall = cpu = 0.0
     pages = 0
+    by_manuscript: dict[str, float] = {}
     warmed = False
     for m in manuscripts:
         job = RenderJob(m, make_stamp(m, inputs_of(m, STYLES), history), STYLES,
@@ -260,9 +264,13 @@ def floor_once(argv: list[str]) -> int:
                                pdf_identifier=pdf.pdf_identifier(doc))
             wall += time.perf_counter() - t0
             cpu += time.process_time() - c0
+            by_manuscript[m.path.name] = by_manuscript.get(m.path.name, 0.0) + \
+                time.perf_counter() - t0
             pages += len(document.pages)
     args.report.write_text(json.dumps({"weasyprint_seconds": wall,
-                                       "weasyprint_cpu_seconds": cpu, "pages": pages}))
+                                       "weasyprint_cpu_seconds": cpu, "pages": pages,
+                                       "import_seconds": import_seconds,
+                                       "by_manuscript": by_manuscript}))
     return 0
 
 
@@ -336,12 +344,17 @@ def main(argv: list[str] | None = None) -> int:
     results["cold"] = pipeline_build(work, work / "cache", work / "dist", jobs)
     say("no-change rebuild")
     results["no_change"] = pipeline_build(work, work / "cache", work / "dist", jobs)
-    edit_one(min((work / "manuscripts").glob("*.md")))
+    edited = min((work / "manuscripts").glob("*.md"))
+    edit_one(edited)
     say("rebuild after editing one manuscript")
     results["edit_one"] = pipeline_build(work, work / "cache", work / "dist", jobs)
     if "floor" not in args.skip:
         say("floor: WeasyPrint alone on the pipeline's print HTML")
         results["floor"] = floor(work, cpus)
+        data = results["floor"].extra
+        # the least an edited manuscript can cost: import WeasyPrint, render its PDF once
+        results["floor"].extra["edit_one_floor_seconds"] = \
+            data["import_seconds"] + data["by_manuscript"].get(edited.name, 0.0)
     if "alternative" not in args.skip:
         say(f"alternative with {cpus} parallel jobs")
         results["alternative_parallel"] = alternative(work, cpus)
@@ -457,7 +470,10 @@ def markdown(summary: dict) -> str:
         ("cold_vs_floor", f"cold within {t['cold_vs_floor']}x of the floor",
          ratios.get("cold_vs_floor")),
         ("no_change_seconds", "no-change rebuild < 1 s", round(r["no_change"]["wall"], 2)),
-        ("edit_one_seconds", "one edited manuscript < 3 s", round(r["edit_one"]["wall"], 2)),
+        ("edit_one_seconds", "one edited manuscript < 3 s"
+         + (f" (WeasyPrint alone, import + its PDF: "
+            f"{r['floor']['extra']['edit_one_floor_seconds']:.2f} s)" if "floor" in r else ""),
+         round(r["edit_one"]["wall"], 2)),
         ("worker_rss_mb", "worker peak < 400 MB", round(summary["worker_max_rss_mb"])),
         ("big_rss_mb", "300-page manuscript < 1.5 GB",
          round(r["big"]["max_rss_mb"]) if "big" in r else None),
