@@ -88,6 +88,27 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
     )
 
 
+def _reused_node(root: yaml.Node) -> yaml.Node | None:
+    """The first node an alias points to again, if any.
+
+    Aliases can nest a value into billions of copies ("billion laughs"); no
+    field needs them, so they are refused before anything is constructed.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return None
+
+
 def _construct(node: yaml.Node, loader: Any) -> Any:
     try:
         return loader.construct_object(node, deep=True)
@@ -130,6 +151,13 @@ def parse_front_matter(path: Path, front: str, problems: Problems | None = None
             raise PipelineError.at(
                 path, node.start_mark.line + 2,
                 "front matter must be a mapping of 'field: value' lines", "front-matter",
+            )
+        anchor = _reused_node(node)
+        if anchor is not None:
+            raise PipelineError.at(
+                path, anchor.start_mark.line + 2,
+                "front matter repeats this value through a YAML anchor and alias (&name, "
+                "*name); write each value out", "front-matter",
             )
         data: dict[str, Any] = {}
         lines: dict[str, int] = {}

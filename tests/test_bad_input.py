@@ -214,6 +214,25 @@ def test_field_given_twice(work):
     assert reported(path) == ["m.md:5: field 'status' is given twice (first at line 4)"]
 
 
+def test_yaml_aliases_are_refused(work):
+    path = manuscript(work, authors="&people [{name: Dr. A}]", reviewers="*people")
+    assert reported(path) == [
+        ("m.md:6: front matter repeats this value through a YAML anchor and alias (&name, "
+        "*name); write each value out"),
+    ]
+
+
+def test_billion_laughs_is_refused_at_once(work):
+    fields = {"a0": '&a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'}
+    for i in range(1, 9):
+        fields[f"a{i}"] = f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]"
+    path = manuscript(work, **fields, keywords="*a8")
+    problems = reported(path)
+    assert len(problems) == 1
+    assert problems[0].endswith(": front matter repeats this value through a YAML anchor and "
+                                "alias (&name, *name); write each value out")
+
+
 def test_every_front_matter_problem_at_once(work):
     path = manuscript(work, version="1.2", status="final", last_updated="yesterday",
                       audiences="[nurse]", csl="vancuver")
