@@ -135,3 +135,32 @@ def test_dask_is_imported_only_for_a_scheduler():
                           check=True, cwd=ROOT)
     assert done.stdout.strip() == ("2 error: --scheduler needs Dask: pip install "
                                    "'handout-pipeline[distributed]'")
+
+
+def test_the_local_pool_also_survives_a_killed_worker(built, tmp_path, epoch):
+    """Without Dask: a dead worker breaks the standard pool; its jobs go to a fresh one."""
+    import multiprocessing
+
+    result: dict = {}
+
+    def run() -> None:
+        result["report"] = build([ROOT / "manuscripts" / "prp-spine-pain.md"], BuildOptions(
+            out=tmp_path / "dist", use_cache=False, jobs=2))
+
+    before = set(multiprocessing.active_children())
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 60
+    victims: list = []
+    while not victims and time.monotonic() < deadline:
+        victims = [p for p in multiprocessing.active_children() if p not in before]
+        time.sleep(0.05)
+    assert victims, "no worker was seen"
+    time.sleep(0.3)  # let it take a job
+    os.kill(victims[0].pid, signal.SIGKILL)
+    thread.join(timeout=180)
+    report = result["report"]
+    assert report.ok, [str(p) for p in report.problems] + report.internal_errors
+    assert report.built == 4
+    for path in (tmp_path / "dist").glob("prp-spine-pain.*"):
+        assert path.read_bytes() == (built / path.name).read_bytes(), path.name
