@@ -190,6 +190,39 @@ def _parse_value(body: str, i: int) -> tuple[str, int] | None:
         return body[start:i].strip(), i
 
 
+def _kib(size: int) -> str:
+    return f"{size // 1024:,}"
+
+
+def _expansion(raw: str, sizes: dict[str, int]) -> tuple[int, set[str]]:
+    """The length of a field value once its ``#`` parts and @string names are
+    expanded, and the names it uses.
+
+    Each @string may double the one before; the sizes, not the text, are summed.
+    """
+    total = 0
+    names: set[str] = set()
+    depth = 0
+    quoted = False
+    start = 0
+    for i, ch in enumerate(raw + "#"):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        elif ch == "#" and depth <= 0 and not quoted:
+            part = raw[start:i].strip()
+            if part[:1] in ('{', '"'):
+                total += max(len(part) - 2, 0)
+            else:
+                names.add(part.lower())
+                total += sizes.get(part.lower(), len(part))
+            start = i + 1
+    return total, names
+
+
 def _plain(value: str) -> str:
     value = value.strip()
     if value[:1] in "{\"" and value[-1:] in "}\"":
@@ -203,6 +236,8 @@ def read_bibtex(path: Path, problems: Problems) -> BibFile:
     entries: list[BibEntry] = []
     strings: list[str] = []
     seen: dict[str, int] = {}
+    sizes: dict[str, int] = {}  # expanded length of each @string, by lower-case name
+    refused: set[str] = set()  # @strings too large to use
     pos = 0
     while True:
         m = ENTRY_START.search(text, pos)
@@ -233,6 +268,19 @@ def read_bibtex(path: Path, problems: Problems) -> BibFile:
                          f"{MAX_ENTRY // 1024} KiB an entry may have", code="bibtex")
             continue
         if kind == "string":
+            defined = FIELD_NAME.match(body)
+            parsed = _parse_value(body, defined.end()) if defined else None
+            if defined and parsed:
+                name = defined.group(1)
+                size, used = _expansion(parsed[0], sizes)
+                sizes[name.lower()] = size
+                if size > MAX_ENTRY:
+                    if not used & refused:  # the first one too large says it
+                        problems.add(path, line, f"@string '{name}' expands to "
+                                     f"{_kib(size)} KiB, more than the {MAX_ENTRY // 1024} KiB "
+                                     "an entry may have", code="bibtex")
+                    refused.add(name.lower())
+                    continue
             strings.append(raw)
             continue
         km = KEY.match(body)
@@ -287,6 +335,15 @@ def read_bibtex(path: Path, problems: Problems) -> BibFile:
                               f"after field '{name}'"))
                     break
                 i += 1
+        for name, value in fields:
+            size, used = _expansion(value, sizes)
+            if not broken and used & refused:
+                broken = (line, (f"entry '{key}': field '{name}' uses @string "
+                          f"'{min(used & refused)}', which is too large"))
+            elif not broken and size > MAX_ENTRY:
+                broken = (line, (f"entry '{key}': field '{name}' expands to {_kib(size)} KiB "
+                          f"through @string, more than the {MAX_ENTRY // 1024} KiB an entry may "
+                          "have"))
         if broken:
             problems.add(path, line, broken[1] + (f" (line {broken[0]})" if broken[0] != line
                                                    else ""), code="bibtex")

@@ -372,6 +372,19 @@ def test_huge_entry_is_refused_and_the_others_stay_usable(work):
     ]
 
 
+def test_string_expansion_bomb_is_refused_without_expanding_it(work):
+    strings = ['@string{s0 = "lol"}'] + [f"@string{{s{i} = s{i - 1} # s{i - 1}}}"
+                                          for i in range(1, 41)]
+    (work / "refs.bib").write_text("\n".join(strings) + "\n" + BIB.replace(
+        "{Pain Medicine}", "s40"))
+    path = manuscript(work, "See [@smith2020].\n", bibliography="[refs.bib]")
+    assert reported(path) == [
+        "refs.bib:16: @string 's15' expands to 96 KiB, more than the 64 KiB an entry may have",
+        "refs.bib:42: entry 'smith2020': field 'journal' uses @string 's40', which is too large",
+        "m.md:8: citation '@smith2020' has no entry in the bibliography",
+    ]
+
+
 def test_same_key_in_two_files_of_one_manuscript(work):
     (work / "a.bib").write_text(BIB)
     (work / "b.bib").write_text("\n" + BIB.replace("Platelet", "Another"))
