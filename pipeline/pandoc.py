@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 READER = "markdown-raw_tex-raw_attribute"
+# Some inputs take pandoc minutes (20,000 '[' in a row); a build never waits forever.
+TIMEOUT = 60
 
 
 class PandocFailure(RuntimeError):
@@ -37,10 +39,13 @@ def run_pandoc(args: list[str], stdin: bytes | str = b"", env: dict[str, str] | 
         stdin = stdin.encode("utf-8")
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("PANDOC")}
     full_env.update(env or {})
-    proc = subprocess.run(
-        [str(pandoc_path()), *args], input=stdin, capture_output=True, env=full_env,
-        cwd=cwd, check=False,
-    )
+    try:
+        proc = subprocess.run(
+            [str(pandoc_path()), *args], input=stdin, capture_output=True, env=full_env,
+            cwd=cwd, check=False, timeout=TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        raise PandocFailure(f"pandoc did not finish within {TIMEOUT} s") from None
     if proc.returncode != 0:
         raise PandocFailure(proc.stderr.decode("utf-8", "replace").strip())
     return proc.stdout

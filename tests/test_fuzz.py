@@ -214,6 +214,19 @@ def test_mutated_markdown(body):
 SMALL = tuple(kind for kind in MUTATIONS if kind != "huge")  # a huge body renders for minutes
 
 
+def test_input_pandoc_chokes_on_is_a_located_error_not_a_hang(monkeypatch):
+    monkeypatch.setattr("pipeline.pandoc.TIMEOUT", 1)
+    with tempfile.TemporaryDirectory() as tmp, no_hang(30):
+        folder = Path(tmp)
+        body = "Text.\n\n" + "[" * 20000 + "\n"
+        path = sources(folder, FRONT.replace("clinician, patient", "clinician").encode(),
+                       body.encode(), BIB.encode())
+        report = check([path], BuildOptions(bibliography_dir=folder))
+    assert [str(p) for p in report.problems] == [
+        (f"{display_path(path)}: the Markdown body cannot be read: pandoc did not finish "
+        "within 1 s")]
+
+
 @settings(max_examples=4, deadline=timedelta(seconds=60), report_multiple_bugs=False,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(body=mutated(BODY, SMALL), bib=mutated(BIB, SMALL))
