@@ -27,10 +27,19 @@ HYPERLINK_TAGS = {"a", "area"}
 CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.IGNORECASE)
 
 
+# pandoc's JSON nests 2-3 levels per quote, list or div; the stages and
+# WeasyPrint walk the tree recursively.
+MAX_DEPTH = 120
+
+
 def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | None:
     """The body's AST; a pandoc failure becomes a located problem."""
     try:
-        return markdown_to_ast(manuscript.body)
+        ast = markdown_to_ast(manuscript.body)
+        if _depth(ast) <= MAX_DEPTH:
+            return ast
+    except RecursionError:  # deeper than json.loads goes
+        pass
     except PandocFailure as exc:
         line = None
         m = re.search(r"line (\d+)", str(exc))
@@ -39,6 +48,23 @@ def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | N
         problems.add(manuscript.path, line, f"the Markdown body cannot be read: {exc}",
                      code="markdown")
         return None
+    problems.add(manuscript.path, None, "the Markdown body nests quotes, lists or divs too "
+                 f"deeply (about {MAX_DEPTH // 3} levels inside each other at most)",
+                 code="markdown")
+    return None
+
+
+def _depth(value: Any) -> int:
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
 
 
 def source_line(manuscript: Manuscript, needle: str, near: str = "") -> int | None:

@@ -493,6 +493,17 @@ def test_raw_html_image_without_alt_text(work):
     ]
 
 
+@pytest.mark.parametrize("body", [
+    "<div>" * 60 + "Deep." + "</div>" * 60,  # deeper than the stages walk
+    "> " * 5000 + "Deep.",  # deeper than JSON is read
+])
+def test_body_nested_too_deeply(work, body):
+    assert reported(manuscript(work, body + "\n")) == [
+        ("m.md: the Markdown body nests quotes, lists or divs too deeply (about 40 levels inside "
+        "each other at most)"),
+    ]
+
+
 def test_audience_block_for_an_audience_the_manuscript_does_not_list(work):
     body = "Both.\n\n::: {audience=\"patient\"}\nPatients only.\n:::\n"
     assert reported(manuscript(work, body)) == [
