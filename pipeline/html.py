@@ -148,9 +148,11 @@ def _for_print(node: Node) -> Any:
         return {"t": "Span", "c": [["", ["footnote"], []], inlines]}
     if node["t"] == "Link":
         url = node["c"][2][0]
+        text = stringify(node["c"][1]).strip()
         if not url.startswith(("http://", "https://", "mailto:")) \
-                or _bare_address(stringify(node["c"][1]).strip()) == _bare_address(url):
-            return None
+                or _bare_address(text) == _bare_address(url) \
+                or (text.lower().startswith("doi:") and url.endswith(text[4:].strip())):
+            return None  # a printed DOI already is the address
         shown = url.removeprefix("mailto:")
         return [node, {"t": "Space"},
                 {"t": "Span", "c": [["", ["link-url"], []], [{"t": "Str", "c": f"({shown})"}]]}]
