@@ -72,8 +72,17 @@ def _convert(args: list[str], text: str) -> bytes:
 
 
 def markdown_to_ast(text: str) -> dict[str, Any]:
-    """Parse pandoc Markdown into pandoc's JSON AST (the single parse of a body)."""
-    return json.loads(_convert(["--from", READER, "--to", "json"], text))
+    """Parse pandoc Markdown into pandoc's JSON AST (the single parse of a body).
+
+    Stages that need the same body (validation, readability) share one pandoc
+    run; each caller gets its own fresh tree.
+    """
+    return json.loads(_parsed(text))
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(text: str) -> bytes:
+    return _convert(["--from", READER, "--to", "json"], text)
 
 
 def ast_to(ast: dict[str, Any], fmt: str, extra: list[str] | None = None) -> str:

@@ -166,11 +166,18 @@ def _cmu_syllables() -> dict[str, int]:
     return counts
 
 
-def count_words(text: str) -> list[str]:
-    """The words of ``text`` as textstat lists them, lower-cased."""
-    from textstat.backend.selections import list_words
+NON_CONTRACTION_APOSTROPHE = re.compile(r"\'(?![tsd]|ve|ll|re)")
+PUNCTUATION = re.compile(r"[^\w\s\']")
 
-    return list_words(text, lowercase=True)
+
+def count_words(text: str) -> list[str]:
+    """The words of ``text`` as textstat lists them, lower-cased.
+
+    textstat's own rule (punctuation out, apostrophes of contractions kept),
+    without importing textstat, which pulls in nltk: ``check`` runs on every save.
+    """
+    text = PUNCTUATION.sub("", NON_CONTRACTION_APOSTROPHE.sub("", text))
+    return text.lower().split()
 
 
 SPANISH_VOWELS = frozenset("aeiouáéíóúü")
@@ -191,14 +198,19 @@ def spanish_syllables(word: str) -> int:
     return max(count, 1)
 
 
+@functools.cache
+def _hyphenator(language: str) -> Any:
+    import pyphen
+
+    return pyphen.Pyphen(lang=language)
+
+
 def count_syllables(words: Iterable[str], lang: str) -> int:
     """Syllables of ``words``: see the module's description for each language."""
     language = language_of(lang)
     if language == "es":
         return sum(spanish_syllables(word) for word in words)
-    from textstat.backend.utils import get_pyphen
-
-    hyphenator = get_pyphen(language)
+    hyphenator = _hyphenator(language)
     cmu = _cmu_syllables()
     total = 0
     for word in words:
