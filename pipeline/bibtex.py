@@ -471,6 +471,16 @@ def _fix_item(item: dict[str, Any], entry: BibEntry) -> dict[str, Any]:
             for part, text in list(name.items()):
                 if isinstance(text, str):
                     name[part] = _compose(text)
+            # BibTeX's "von" part ("van der Berg", "de la Cruz") belongs before the
+            # family name; each style decides whether to demote it (CSL's
+            # non-dropping particle).  pandoc reads it as a dropping particle, which
+            # medical styles would print as "Berg A van der".
+            if "dropping-particle" in name and "non-dropping-particle" not in name:
+                name["non-dropping-particle"] = name.pop("dropping-particle")
+    doi = item.get("DOI")
+    if isinstance(doi, str):  # editors paste DOIs as links: keep the bare identifier
+        item["DOI"] = re.sub(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi,
+                             flags=re.IGNORECASE)
     for key, value in list(item.items()):
         if isinstance(value, str):
             item[key] = value = _compose(value)

@@ -10,6 +10,7 @@ and vertical alignment, because citeproc-py implements none of ``collapse``.
 from __future__ import annotations
 
 import io
+import os
 import re
 import types
 import warnings
@@ -279,7 +280,16 @@ class _Processor:
         return citation
 
     def render(self, items: list[Any]) -> str:
-        return str(self.bib.cite(self.citation(items), lambda _item: None))
+        return _others(str(self.bib.cite(self.citation(items), lambda _item: None)))
+
+
+# BibTeX's "and others" arrives as a last name "et al."; styles that join the
+# last name with "&" or "and" would print "Smith, J., & et al.".
+_AND_OTHERS = re.compile(r",?\s+(?:&|and|\u0026amp;)\s+(et al\.)")
+
+
+def _others(text: str) -> str:
+    return _AND_OTHERS.sub(r", \1", text)
 
 
 def _item(key: str, cite: Node | None = None) -> Any:
@@ -291,6 +301,22 @@ def _item(key: str, cite: Node | None = None) -> Any:
     if locator:
         return CitationItem(key, locator=Locator(label, locator))
     return CitationItem(key)
+
+
+def without_author(full: str, names_only: str, style: Style) -> str:
+    """``(Smith & Lee, 2020, p. 4)`` as ``(2020, p. 4)``, for ``@key`` and ``[-@key]``.
+
+    citeproc-py has no suppress-author: the names are what the citation shares
+    with the same citation rendered from the names alone.  When they cannot be
+    told apart (no date, disambiguated names), the full citation stays.
+    """
+    opening = style.layout_prefix
+    shared = os.path.commonprefix([full, names_only])
+    cut = max(shared.rfind(", "), shared.rfind(" "))
+    if cut <= len(opening) or not full.startswith(opening):
+        return full
+    rest = full[cut:].lstrip(", ").lstrip()
+    return opening + rest if rest.rstrip(style.layout_suffix) else full
 
 
 def _collapse(numbers: list[tuple[int, str, bool]], style: Style) -> str:
@@ -405,8 +431,22 @@ def format_citations(
             if narrative:
                 inlines.append({"t": "Space"})
             items_ = [_item(c["citationId"], c) for c in cites]
-            inlines.extend(marks_to_inlines(processor.render(items_)))
+            text = processor.render(items_)
+            if len(cites) == 1 and cites[0]["citationMode"]["t"] != "NormalCitation":
+                text = without_author(text, probe(cites[0]["citationId"]), style)
+            inlines.extend(marks_to_inlines(text))
         return {"t": "Span", "c": [["", ["citation"], [["data-cites", keys]]], inlines]}
+
+    probes: list[_Processor] = []
+
+    def probe(key: str) -> str:
+        """The citation of ``key`` with its names alone (no date, no title)."""
+        if not probes:
+            names_only = {k: {f: v for f, v in item.items()
+                              if f in ("id", "type", "author", "editor")}
+                          for k, item in usable.items()}
+            probes.append(_Processor(style, names_only, locale, i18n.csl_terms(dict(words))))
+        return probes[0].render([_item(key)])
 
     new_ast = dict(ast)
     new_ast["blocks"] = _tighten(transform(list(ast["blocks"]), cluster))
@@ -415,7 +455,7 @@ def format_citations(
     entries_out = processor.bib.bibliography() if processor.style.has_bibliography() else []
     for citation_item, text in zip(processor.bib.items, entries_out, strict=False):
         key = lower[citation_item.key]
-        text = str(text)
+        text = _others(str(text))
         label = ""
         if MARK_NUMBER_OPEN in text and MARK_NUMBER_CLOSE in text:
             before, rest = text.split(MARK_NUMBER_OPEN, 1)

@@ -38,6 +38,8 @@ class Style:
     after_collapse_delimiter: str
     vertical_align: str | None
     default_locale: str | None
+    layout_prefix: str = ""  # the citation layout's own affixes ("(" and ")" in APA)
+    layout_suffix: str = ""
 
 
 def project_styles_dir() -> Path:
@@ -140,6 +142,8 @@ def _prepare(path: Path, _mtime: int, _size: int) -> Style:
         after_collapse_delimiter=after if after is not None else delimiter,
         vertical_align=vertical_align,
         default_locale=root.get("default-locale"),
+        layout_prefix=prefix or layout.get("prefix", ""),
+        layout_suffix=suffix or layout.get("suffix", ""),
     )
 
 
