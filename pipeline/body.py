@@ -167,8 +167,40 @@ def resource_problem(target: str, folder: Path) -> str | None:
     return None
 
 
+CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+DIV_OPEN = re.compile(r"^:{3,}\s*(\{[^}]*\}|[\w-]+)\s*:*\s*$")
+DIV_CLOSE = re.compile(r"^:{3,}\s*$")
+
+
+def check_fences(manuscript: Manuscript, problems: Problems) -> None:
+    """A fenced block (``::: {audience=...}``) that is never closed.
+
+    pandoc runs such a block to the end of the document: an unclosed patient
+    block would silently take every later section out of the clinician edition.
+    """
+    opened: list[int] = []
+    code: str | None = None
+    for offset, line in enumerate(manuscript.body.split("\n")):
+        fence = CODE_FENCE.match(line)
+        if code is not None:
+            if fence and fence.group(1)[0] == code[0] and len(fence.group(1)) >= len(code):
+                code = None
+            continue
+        if fence:
+            code = fence.group(1)
+        elif DIV_OPEN.match(line):
+            opened.append(manuscript.body_line + offset)
+        elif DIV_CLOSE.match(line) and opened:
+            opened.pop()
+    for line in opened:
+        problems.add(manuscript.path, line, "this ':::' block is never closed: add a line "
+                     "':::' where it ends (otherwise it runs to the end of the document)",
+                     code="unclosed-block")
+
+
 def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problems) -> None:
     """Check images, resources and audience blocks of the parsed body."""
+    check_fences(manuscript, problems)
     folder = manuscript.path.parent
     for node in walk(ast["blocks"]):
         t = node["t"]
