@@ -216,6 +216,15 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                     _report_resource(manuscript, url, what, folder, problems, near=f"{key}=")
             if t == "Link" and any(k == "rel" and "attachment" in v.lower() for k, v in attr[2]):
                 _report_resource(manuscript, node["c"][2][0], "attachment", folder, problems)
+        if t == "Cite":
+            for cite in node["c"][0]:
+                inner = [n for n in walk(cite["citationSuffix"]) if n["t"] == "Cite"]
+                if inner:
+                    key, second = cite["citationId"], inner[0]["c"][0][0]["citationId"]
+                    problems.add(manuscript.path, source_line(manuscript, f"@{second}"),
+                                 f"'@{second}' is inside the citation of '@{key}' as text: "
+                                 f"separate the keys with ';' ([@{key}; @{second}])",
+                                 code="citation-syntax")
         if t == "Div":
             audiences = [v for k, v in attr[2] if k == "audience"]
             for value in audiences:

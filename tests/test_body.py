@@ -48,3 +48,17 @@ def test_closed_blocks_pass(tmp_path):
                     encoding="utf-8")
     report = check([path], BuildOptions(styles=ROOT / "styles"))
     assert not [p for p in report.problems if p.is_error]
+
+
+def test_two_keys_without_a_semicolon_are_an_error(tmp_path):
+    (tmp_path / "refs.bib").write_text(
+        "@misc{who2021, title = {A}, year = {2021}}\n@misc{lee2023, title = {B}, year = {2023}}\n",
+        encoding="utf-8")
+    path = tmp_path / "s.md"
+    path.write_text(UNCLOSED.split("## One")[0].replace("audiences: [clinician, patient]\n",
+                                                        "bibliography: [refs.bib]\n")
+                    + "## One\n\nA claim [@who2021 @lee2023].\n", encoding="utf-8")
+    report = check([path], BuildOptions(styles=ROOT / "styles"))
+    assert [(p.line, p.message) for p in report.problems if p.is_error] == [
+        (11, ("'@lee2023' is inside the citation of '@who2021' as text: separate the keys "
+             "with ';' ([@who2021; @lee2023])"))]
