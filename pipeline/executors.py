@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import signal
 import socket
 import uuid
 from collections.abc import Iterator
@@ -49,8 +50,16 @@ class Runner:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def abort(self) -> None:
+        """Stop at once (the build was interrupted): unfinished work is dropped."""
         self.close()
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is not None and issubclass(exc_type, BaseException) \
+                and not issubclass(exc_type, Exception):
+            self.abort()  # Ctrl-C, SIGTERM: never wait for renders nobody will use
+        else:
+            self.close()
 
 
 class InlineRunner(Runner):
@@ -95,7 +104,8 @@ class LocalPoolRunner(Runner):
         self._pending: dict[cf.Future, tuple[RenderJob, int, cf.Executor]] = {}
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context)
+        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
+                                      initializer=_ignore_interrupts)
 
     def _submit(self, job: RenderJob, attempt: int) -> None:
         future = self._pool.submit(run_job, job)
@@ -124,6 +134,21 @@ class LocalPoolRunner(Runner):
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def abort(self) -> None:
+        # The standard library has no way to stop running jobs: end the workers
+        # (they hold nothing but a render in memory; the parent writes files).
+        processes = list(getattr(self._pool, "_processes", {}).values())
+        for process in processes:
+            process.kill()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=5)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them and reports once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class DaskRunner(Runner):

@@ -1,0 +1,41 @@
+"""Ctrl-C during a parallel build: a prompt, quiet exit that leaves no workers behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from helpers import ROOT
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
+                         text=True, check=False).stdout
+    return [int(p) for p in out.split()]
+
+
+def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path):
+    env = {**os.environ, "HANDOUT_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", "--jobs", "2", "--no-cache",
+         "--out", str(tmp_path / "out")],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(_children(proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)  # until the workers are rendering
+    workers = _children(proc.pid)
+    assert workers, "the pool never started"
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and err.strip().endswith("interrupted")
+    for pid in workers:
+        stat = Path(f"/proc/{pid}/stat")
+        assert not stat.exists() or stat.read_text().split()[2] == "Z"  # gone or reaped
+    leftovers = [p.name for p in (tmp_path / "out").glob("*") if p.name.startswith(".")]
+    assert leftovers == []
