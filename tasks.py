@@ -17,23 +17,31 @@ ROOT = Path(__file__).resolve().parent
 PY = sys.executable
 
 
+def _paths(paths: str) -> list[str]:
+    """``a.md,folder`` as quoted command-line arguments (names may hold spaces)."""
+    return [shlex.quote(part.strip()) for part in paths.split(",") if part.strip()]
+
+
 def _run(c: Context, command: str) -> None:
     result = c.run(command, warn=True, pty=sys.stdout.isatty())
     if result is None or not result.ok:
         raise Exit(f"failed: {command}", code=result.exited if result else 1)
 
 
-@task(help={"paths": "manuscript files or folders (default: manuscripts/)",
+@task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
             "out": "output folder (default: dist/)", "jobs": "worker processes (default: CPUs)",
             "paper": "a4 or letter", "strict": "treat warnings as errors",
             "no_cache": "render everything again",
             "scheduler": "render on this Dask scheduler, e.g. tcp://127.0.0.1:8786",
-            "shard": "build only shard I/N of the manuscripts (join with merge-manifests)"})
+            "shard": "build only shard I/N of the manuscripts (join with merge-manifests)",
+            "format": "only this format: pdf or epub"}, auto_shortflags=False)
 def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=False,
-          scheduler="", shard=""):
+          scheduler="", shard="", format=""):
     """Build every handout (PDF + EPUB per audience) and dist/manifest.json."""
-    args = [paths] if paths else []
-    args += ["--out", out, "--paper", paper]
+    args = _paths(paths)
+    args += ["--out", shlex.quote(out), "--paper", shlex.quote(paper)]
+    if format:
+        args += ["--format", shlex.quote(format)]
     if jobs:
         args += ["--jobs", str(jobs)]
     if strict:
@@ -68,14 +76,14 @@ def bench(c, n=100, big=False, skip="", jobs=0):
     _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench.py'} {' '.join(args)}")
 
 
-@task(help={"paths": "manuscript files or folders (default: manuscripts/)",
+@task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
             "strict": "treat warnings as errors"})
 def check(c, paths="", strict=False):
     """Validate manuscripts, bibliographies and styles without rendering."""
-    _run(c, f"{PY} -m pipeline check {paths} {'--strict' if strict else ''}")
+    _run(c, f"{PY} -m pipeline check {' '.join(_paths(paths))} {'--strict' if strict else ''}")
 
 
-@task(help={"paths": "manuscript files or folders (default: manuscripts/)",
+@task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
             "out": "output folder (default: dist/); the release goes to OUT/release/<id>/",
             "distribution": "which clinic receives which handouts (default: distribution.yaml)",
             "skip_refused": "release the others when a manuscript is refused",
@@ -83,10 +91,10 @@ def check(c, paths="", strict=False):
 def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refused=False,
             jobs=0):
     """Build the approved handouts to send to clinics: checksums and one zip per clinic."""
-    args = [paths] if paths else []
-    args += ["--out", out]
+    args = _paths(paths)
+    args += ["--out", shlex.quote(out)]
     if distribution:
-        args += ["--distribution", distribution]
+        args += ["--distribution", shlex.quote(distribution)]
     if skip_refused:
         args.append("--skip-refused")
     if jobs:
