@@ -86,7 +86,10 @@ def _release(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                              skip_refused=args.skip_refused, jobs=args.jobs,
                              use_cache=not args.no_cache)
     report = release(args.paths or None, options, Progress(stream=stderr))
-    for problem in report.problems:
+    # file by file, in the order of each file's lines, as an editor fixes them
+    files = list(dict.fromkeys(str(p.path) for p in report.problems))
+    for problem in sorted(report.problems,
+                          key=lambda p: (files.index(str(p.path)), p.line or 1e9)):
         print(problem, file=stderr)
     _print_readings(report.readings, stderr)
     if report.written or report.unchanged:
@@ -99,7 +102,10 @@ def _release(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _print_report(report: BuildReport, stderr: TextIO) -> None:
-    for problem in report.problems:
+    # file by file, in the order of each file's lines, as an editor fixes them
+    files = list(dict.fromkeys(str(p.path) for p in report.problems))
+    for problem in sorted(report.problems,
+                          key=lambda p: (files.index(str(p.path)), p.line or 1e9)):
         print(problem, file=stderr)
     for text in report.internal_errors:
         print(text, file=stderr)

@@ -66,10 +66,10 @@ def test_mixed_folder_builds_every_good_manuscript_and_reports_every_bad_one(wor
     assert "Traceback" not in err
     assert [line for line in err.splitlines() if line.startswith("docs/")] == [
         "docs/bad-front.md:3: 'version' must be a semantic version such as 1.2.0, found 'one'",
-        "docs/bad-body.md:9: image 'x.png' has no alt text: write ![what the image shows](x.png)",
-        "docs/bad-body.md:9: image 'x.png' not found",
         ("docs/bad-body.md:7: citation '@nobody' has no entry in the bibliography; the front "
         "matter names no 'bibliography'"),
+        "docs/bad-body.md:9: image 'x.png' has no alt text: write ![what the image shows](x.png)",
+        "docs/bad-body.md:9: image 'x.png' not found",
     ]
     dist = work / "dist"
     assert sorted(p.name for p in dist.iterdir()) == [
@@ -187,10 +187,10 @@ def test_failed_rebuild_keeps_the_previous_files_and_says_so(work):
     assert status == 1
     assert problem_lines(err) == [
         "a.md:3: 'version' must be a semantic version such as 1.2.0, found '1.1'",
+        "a.md: warning: build failed; the previous files are kept: a.clinician.pdf",
         ("b.md:7: citation '@missing' has no entry in the bibliography; the front matter names "
         "no 'bibliography'"),
         "b.md: warning: build failed; the previous files are kept: b.clinician.pdf",
-        "a.md: warning: build failed; the previous files are kept: a.clinician.pdf",
     ]
     for name in ("a.clinician.pdf", "b.clinician.pdf"):
         path = dist / name
