@@ -401,7 +401,9 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         problems.extend(found.items)
         if found.errors:
             report.failed.append(display_path(m.path))
-    report.readings = assess_all(manuscripts, problems)
+    failed = set(report.failed)
+    report.readings = assess_all([m for m in manuscripts if display_path(m.path) not in failed],
+                                 problems)
     if options.strict:
         _strict_failures(problems, manuscripts, report)
     report.problems = problems.items
