@@ -170,16 +170,31 @@ def make_corpus(folder: Path, n: int = 100, seed: int = 7, bib_size: int = 400) 
 
 
 def make_big(folder: Path, sections: int = 300, seed: int = 11) -> Path:
-    """One long manuscript (``sections`` sections, about one page each)."""
+    """One long manuscript: ``sections`` sections of about a page each.
+
+    Each section is a heading, a cited paragraph and a long evidence table, so
+    that 300 pages stay under the project's limit on a manuscript's size.
+    """
     rng = random.Random(seed)
     (folder / "manuscripts").mkdir(parents=True, exist_ok=True)
     (folder / "bibliography").mkdir(parents=True, exist_ok=True)
     keys = [f"ref{i:04d}" for i in range(400)]
     (folder / "bibliography" / "corpus.bib").write_text(
         "\n".join(bib_entry(rng, k, i) for i, k in enumerate(keys)), encoding="utf-8")
+    cited = rng.sample(keys, 40)
+    text = manuscript_text(rng, 1, cited, 1, "big-handout").replace(
+        'handout 2"', 'evidence tables"')
+    parts = [text]
+    for s in range(sections):
+        topic, _ = TOPICS[s % len(TOPICS)]
+        parts.append(f"## Evidence table {s + 1}: {topic}\n")
+        parts.append(_sentence(rng, topic, cited) + " " + _sentence(rng, topic, cited) + "\n")
+        rows = ["| Option | Level | Effect | Months |", "|---|---|---|---|"]
+        rows += [f"| {rng.choice(TREATMENTS)} | {rng.choice(['I', 'II', 'III', 'IV'])} | "
+                 f"{rng.choice(ADJECTIVES)} | {rng.randint(1, 24)} |" for _ in range(28)]
+        parts.append("\n".join(rows) + "\n")
     path = folder / "manuscripts" / "big-handout.md"
-    path.write_text(manuscript_text(rng, 1, rng.sample(keys, 40), sections, "big-handout"),
-                    encoding="utf-8")
+    path.write_text("\n".join(parts), encoding="utf-8")
     return path
 
 
