@@ -62,3 +62,22 @@ def epubcheck(paths: list[Path]) -> dict[Path, list[tuple[str, str, str]]]:
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         return dict(zip(paths, pool.map(run, paths), strict=True))
+
+
+def build_fixed(paths: list[Path], out: Path, **options: object) -> Path:
+    """Build ``paths`` into ``out`` with the fixed SOURCE_DATE_EPOCH; fail on any error."""
+    import os
+
+    from pipeline.build import BuildOptions, build
+
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        report = build(paths, BuildOptions(out=out, use_cache=False, **options))
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    assert report.ok, [str(p) for p in report.problems] + report.internal_errors
+    return out

@@ -8,10 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import EPOCH, epub_opf, epubcheck
+from helpers import build_fixed, epub_opf, epubcheck
 from lxml import etree
-
-from pipeline.build import BuildOptions, build
 
 OPF = "{http://www.idpf.org/2007/opf}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -77,14 +75,7 @@ lang: es-ES
 
 La dosis es ≥ 5 µg; la acción dura 6–8 h.
 """, encoding="utf-8")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    try:
-        report = build([tmp / "zonas.md"], BuildOptions(out=tmp / "out", use_cache=False,
-                                                        jobs=1, formats=("epub",)))
-    finally:
-        mp.undo()
-    assert report.ok, [str(p) for p in report.problems] + report.internal_errors
+    build_fixed([tmp / "zonas.md"], tmp / "out", jobs=1, formats=("epub",))
     return tmp / "out" / "zonas.clinician.epub"
 
 

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from helpers import EPOCH, ROOT, pdf_pages
+from helpers import ROOT, build_fixed, pdf_pages
 from pdf_content import ARTIFACT, marked_content, shown_strings
 
 from pipeline import i18n
-from pipeline.build import BuildOptions, build
 
 EXAMPLES = ["regen-pain.clinician", "prp-spine-pain.clinician", "prp-spine-pain.patient",
             "prp-columna-es.clinician", "prp-columna-es.patient"]
@@ -117,14 +116,7 @@ canonical_url: https://handouts.example.org/injection-sites
 
 See [the dosing guideline](https://example.org/dosing) for doses.
 """, encoding="utf-8")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    try:
-        report = build([tmp / "figures.md"], BuildOptions(out=tmp / "out", use_cache=False,
-                                                          jobs=1, formats=("pdf",)))
-    finally:
-        mp.undo()
-    assert report.ok, [str(p) for p in report.problems] + report.internal_errors
+    build_fixed([tmp / "figures.md"], tmp / "out", jobs=1, formats=("pdf",))
     return tmp / "out" / "figures.clinician.pdf"
 
 
