@@ -81,3 +81,14 @@ def build_fixed(paths: list[Path], out: Path, **options: object) -> Path:
             os.environ["SOURCE_DATE_EPOCH"] = previous
     assert report.ok, [str(p) for p in report.problems] + report.internal_errors
     return out
+
+
+def interruptible() -> None:
+    """``preexec_fn`` for builds that a test interrupts: Ctrl-C as in a terminal.
+
+    A shell starts background jobs with SIGINT ignored, and Python then never
+    raises KeyboardInterrupt; CI may run the suite that way.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, pdf_pages
+from helpers import ROOT, interruptible, pdf_pages
 
 from pipeline import cli, output
 from pipeline.output import TMP_PREFIX, sweep_temporaries, write_atomic
@@ -189,6 +189,7 @@ def test_build_killed_in_the_middle_of_a_write(previous_build, signum, when, kin
         [sys.executable, "-c", DRIVER, str(int(signum)), when, kind, "build", "a.md", "--out",
          "dist", "--format", "pdf", "--jobs", "1", "--no-cache"],
         capture_output=True, text=True, timeout=120, check=False,
+        preexec_fn=interruptible,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
     expected = {signal.SIGKILL: -signal.SIGKILL, signal.SIGINT: 130, signal.SIGTERM: 143}
     assert result.returncode == expected[signum], result.stderr
@@ -206,6 +207,7 @@ def test_sigkill_without_unnamed_files_leaves_only_a_hidden_temporary_the_next_b
         [sys.executable, "-c", DRIVER, str(int(signal.SIGKILL)), "pdf", "named", "build", "a.md",
          "--out", "dist", "--format", "pdf", "--jobs", "1", "--no-cache"],
         capture_output=True, text=True, timeout=120, check=False,
+        preexec_fn=interruptible,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == -signal.SIGKILL
     assert _assert_complete(dist, old, allow_temporary=True) == "old"
@@ -226,6 +228,7 @@ def test_build_killed_at_an_arbitrary_moment(previous_build, signum, delay):
         [sys.executable, "-m", "pipeline", "build", "a.md", "--out", "dist", "--format", "pdf",
          "--jobs", "1", "--no-cache"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        preexec_fn=interruptible,  # noqa: PLW1509 - only resets a signal disposition
         env={**os.environ, "PYTHONPATH": str(ROOT)})
     time.sleep(delay)
     process.send_signal(signum)

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import ROOT
+from helpers import ROOT, interruptible
 
 
 def _children(pid: int) -> list[int]:
@@ -23,7 +23,8 @@ def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "build", "--jobs", "2", "--no-cache",
          "--out", str(tmp_path / "out")],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=interruptible)  # noqa: PLW1509 - only resets a signal disposition
     deadline = time.monotonic() + 60
     while len(_children(proc.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)  # until the workers are rendering
