@@ -96,7 +96,10 @@ def handout_context(doc: CitedDocument) -> dict[str, Any]:
         "subject": f"{edition}: {m.title}",
         "keywords": ", ".join([edition, status_label, f"{words['version'].lower()} {stamp.version}",
                                m.slug]),
-        "banner_text": words["banner_text"].format(status=status_label),
+        # a retired handout is withdrawn, not waiting for review
+        "banner_title": words["banner_title_retired" if m.status == "retired" else "banner_title"],
+        "banner_text": words["banner_text_retired" if m.status == "retired" else "banner_text"]
+        .format(status=status_label),
         "footer_stamp": footer,
         "commit_label": (stamp.commit + (f" {words['uncommitted_changes']}" if stamp.dirty else ""))
         if stamp.commit else words["commit_unknown"],

@@ -72,3 +72,18 @@ def test_an_english_disclaimer_heading_must_say_disclaimer(tmp_path):
     assert [str(p).split(": ", 1)[1] for p in report.problems if path in str(p)] == [
         ("the heading of an English disclaimer must contain the word 'Disclaimer', "
         "found 'Please note'")]
+
+
+def test_a_retired_handout_says_it_is_withdrawn(tmp_path):
+    from helpers import build_fixed, epub_text, pdf_pages
+
+    (tmp_path / "old.md").write_text(MANUSCRIPT.replace("status: approved", "status: retired")
+                                     .replace("audiences: [clinician, patient]",
+                                              "audiences: [clinician]"), encoding="utf-8")
+    out = build_fixed([tmp_path / "old.md"], tmp_path / "out", jobs=1)
+    pages = pdf_pages(out / "old.clinician.pdf")
+    first = " ".join(pages[0].split())
+    assert "Retired: do not use" in first and "This handout has been withdrawn." in first
+    assert "pending review" not in first
+    assert all("DRAFT" in page for page in pages)  # not approved: watermarked like any other
+    assert "Retired: do not use" in epub_text(out / "old.clinician.epub")

@@ -87,7 +87,7 @@ def book_ast(doc: CitedDocument) -> dict[str, Any]:
     ]
     if not doc.manuscript.approved:
         front.append({"t": "Div", "c": [["review-banner", ["banner"], [["role", "note"]]], [
-            {"t": "Para", "c": [{"t": "Strong", "c": str_inlines(words["banner_title"])}]},
+            {"t": "Para", "c": [{"t": "Strong", "c": str_inlines(ctx["banner_title"])}]},
             _para(ctx["banner_text"])]]})
     back: list[Node] = [
         {"t": "Header", "c": [1, ["disclaimer", ["unnumbered"], []],
