@@ -146,7 +146,10 @@ class EpubFormat(OutputFormat):
             meta_path = Path(tmp) / "meta.json"
             meta_path.write_text(meta_file, encoding="utf-8")
             args = ["--from", "json", "--to", "epub3", "--output", "-",
-                    "--metadata-file", str(meta_path), "--css", str(styles / "css" / "epub.css"),
+                    "--metadata-file", str(meta_path),
+                    # the same @font-face rules as the PDF, then the reading layout
+                    "--css", str(styles / "css" / "fonts.css"),
+                    "--css", str(styles / "css" / "epub.css"),
                     "--toc", "--toc-depth=2", "--split-level=1", "--epub-title-page=false",
                     "--resource-path", str(folder), "--wrap=none"]
             for font in fonts:
