@@ -6,9 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import EPOCH, ROOT
-
-from pipeline.build import BuildOptions, build
+from helpers import ROOT, build_fixed
 
 
 @pytest.fixture(scope="session")
@@ -20,16 +18,8 @@ def render_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> Path:
     """dist/ of the example manuscripts, built with a fixed SOURCE_DATE_EPOCH."""
-    out = tmp_path_factory.mktemp("dist")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    try:
-        report = build([ROOT / "manuscripts"], BuildOptions(out=out, cache_dir=render_cache,
-                                                            jobs=2))
-    finally:
-        mp.undo()
-    assert report.ok, [str(p) for p in report.problems] + report.internal_errors
-    return out
+    return build_fixed([ROOT / "manuscripts"], tmp_path_factory.mktemp("dist"),
+                       use_cache=True, cache_dir=render_cache, jobs=2)
 
 
 @pytest.fixture(scope="session")

@@ -65,7 +65,10 @@ def epubcheck(paths: list[Path]) -> dict[Path, list[tuple[str, str, str]]]:
 
 
 def build_fixed(paths: list[Path], out: Path, **options: object) -> Path:
-    """Build ``paths`` into ``out`` with the fixed SOURCE_DATE_EPOCH; fail on any error."""
+    """Build ``paths`` into ``out`` with the fixed SOURCE_DATE_EPOCH; fail on any error.
+
+    Without the cache unless ``options`` give one (``cache_dir=...``, ``use_cache=True``).
+    """
     import os
 
     from pipeline.build import BuildOptions, build
@@ -73,7 +76,7 @@ def build_fixed(paths: list[Path], out: Path, **options: object) -> Path:
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     try:
-        report = build(paths, BuildOptions(out=out, use_cache=False, **options))
+        report = build(paths, BuildOptions(out=out, **{"use_cache": False, **options}))
     finally:
         if previous is None:
             del os.environ["SOURCE_DATE_EPOCH"]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import EPOCH, epub_documents, pdf_pages
+from helpers import build_fixed, epub_documents, pdf_pages
 from pypdf import PdfReader
 
 from pipeline.build import BuildOptions, build
@@ -42,12 +42,7 @@ Text for everyone.
 def outputs(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("qr")
     (folder / "qr.md").write_text(MANUSCRIPT, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        report = build([folder / "qr.md"], BuildOptions(out=folder / "out", jobs=1,
-                                                        use_cache=False, bibliography_dir=folder))
-    assert report.ok, [str(p) for p in report.problems]
-    return folder / "out"
+    return build_fixed([folder / "qr.md"], folder / "out", jobs=1, bibliography_dir=folder)
 
 
 def test_the_online_address_carries_the_version():

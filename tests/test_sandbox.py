@@ -69,12 +69,18 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """tmp_path/docs holds the manuscripts; tmp_path/outside what they must not reach."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
-    (tmp_path / "docs").mkdir()
-    outside = tmp_path / "outside"
+    lay_out(tmp_path)
+    return tmp_path
+
+
+def lay_out(root: Path) -> Path:
+    """root/docs for the manuscripts, root/outside with the secrets; returns outside."""
+    (root / "docs").mkdir()
+    outside = root / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_text(SECRET + "\n")
     (outside / "secret.png").write_text(SECRET + "\n")
-    return tmp_path
+    return outside
 
 
 def manuscript(folder: Path, body: str, name: str = "m.md", **fields: str) -> Path:
@@ -266,11 +272,7 @@ def harmless_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[P
     with serve() as (url, requests), pytest.MonkeyPatch.context() as mp:
         mp.chdir(work)
         mp.setenv("SOURCE_DATE_EPOCH", "1760000000")
-        (work / "docs").mkdir()
-        outside = work / "outside"
-        outside.mkdir()
-        (outside / "secret.txt").write_text(SECRET + "\n")
-        (outside / "secret.png").write_text(SECRET + "\n")
+        outside = lay_out(work)
         (outside / "refs.bib").write_text(BIB)
         from pipeline.csl import bundled_styles
 
