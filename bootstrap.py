@@ -2,7 +2,8 @@
 
 Creates ``.venv/`` when missing, installs the project with its test extras
 when ``pyproject.toml`` changed since the last install, makes sure a Java
-runtime exists for EPUBCheck (tests only), then runs the build or the tests.
+runtime exists for EPUBCheck and citeproc-js (the npm package the citation
+tests compare against) is installed (set-up and tests only), then runs the build or the tests.
 Needs only Python 3.11+.
 """
 
@@ -50,6 +51,36 @@ def ensure_java() -> None:
                     "default-jre-headless"], check=True, env=env)
 
 
+NODE_PROJECT = ROOT / "tests" / "citeproc-js"
+
+
+def ensure_citeproc_js() -> None:
+    """citeproc-js, the reference CSL processor the citation tests compare against.
+
+    Installed from the npm registry with the versions pinned in
+    ``tests/citeproc-js/package-lock.json``; Debian's Node.js when there is none.
+    """
+    lock = NODE_PROJECT / "package-lock.json"
+    stamp = NODE_PROJECT / "node_modules" / ".installed"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text().strip() == digest and shutil.which("node"):
+        return
+    if not (shutil.which("node") and shutil.which("npm")):
+        apt = shutil.which("apt-get")
+        if apt is None:
+            sys.exit("the citation tests need Node.js: install node and npm")
+        print("installing Debian's nodejs and npm for citeproc-js ...", flush=True)
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run([*sudo, apt, "-qq", "update"], check=True, env=env)
+        subprocess.run([*sudo, apt, "-qq", "install", "-y", "--no-install-recommends",
+                        "nodejs", "npm"], check=True, env=env)
+    print("installing citeproc-js into tests/citeproc-js/ ...", flush=True)
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                   cwd=NODE_PROJECT, check=True)
+    stamp.write_text(digest)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("build", "test", "setup"):
         print(__doc__.strip().splitlines()[0], file=sys.stderr)
@@ -58,10 +89,12 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     os.chdir(ROOT)
     if command == "setup":
+        ensure_citeproc_js()
         return 0
     if command == "build":
         return subprocess.call([str(PYTHON), "-m", "pipeline", "build", *rest])
     ensure_java()
+    ensure_citeproc_js()
     return subprocess.call([str(PYTHON), "-m", "pytest", *rest])
 
 

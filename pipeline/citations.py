@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from . import i18n
+from . import citeproc_patches, i18n
 from .bibtex import BibEntry
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN, Style
 from .errors import Problems, did_you_mean
@@ -71,37 +71,6 @@ LOCATOR_TERMS = {
     "eq": "equation", "equation": "equation", "no": "issue", "iss": "issue",
 }
 LOCATOR = re.compile(r"^\s*,?\s*(?:([§¶]{1,2}|[A-Za-z]+)\.?\s*)?(\d[\w\-–,\s]*?)\s*$")
-
-
-def _macro_variables(element: Any) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    for el in element.iter():
-        if not isinstance(el.tag, str):
-            continue
-        for variable in (el.get("variable") or "").split():
-            found.append((el.tag, variable))
-        if el is not element and el.get("macro"):
-            found.extend(_macro_variables(el.get_macro(el.get("macro"))))
-    return found
-
-
-def _repress_substituted(self: Any, child: Any, context: Any) -> None:
-    """CSL: a variable used as a substitute is suppressed in the rest of the entry.
-
-    citeproc-py only does this for a plain variable, not for a macro (AMA's
-    title substitute), which prints the title twice for entries without author.
-    """
-    layout = context.get_layout()
-    pairs = _macro_variables(child.get_macro(child.get("macro"))) if child.get("macro") \
-        else [(child.tag, v) for v in (child.get("variable") or "").split()]
-    for tag, variable in pairs:
-        layout.repressed.setdefault(tag, []).append(variable)
-
-
-def _patch_citeproc() -> None:
-    from citeproc import model
-
-    model.Substitute.add_to_repressed_list = _repress_substituted
 
 
 def _tighten(value: Any) -> Any:
@@ -264,7 +233,7 @@ class _Processor:
         from citeproc import CitationStylesBibliography, CitationStylesStyle
         from citeproc.source.json import CiteProcJSON
 
-        _patch_citeproc()
+        citeproc_patches.apply()
         xml = i18n.with_csl_terms(style.xml, locale, terms or {})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -392,7 +361,8 @@ def format_citations(
     lower = {k.lower(): k for k in usable}
     for key in usable:
         processor.citation([_item(key)])
-    processor.bib.sort()
+    if processor.style.has_bibliography():  # a note style may have none: nothing to sort
+        processor.bib.sort()
     number = {lower[k]: i + 1 for i, k in enumerate(processor.bib.keys)}
 
     def cluster(node: Node) -> Node | None:

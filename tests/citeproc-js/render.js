@@ -1,0 +1,71 @@
+// Format CSL-JSON with citeproc-js, the reference CSL processor.
+//
+// Reads one JSON object on stdin: {"locales": DIR, "jobs": [{"style": XML,
+// "lang": "en-US", "items": [CSL-JSON], "clusters": [[{"id", "locator",
+// "label", "prefix", "suffix", "suppress-author", "author-only"}]]}]}
+// and writes {"results": [{"citations": [HTML], "bibliography": [{"id", "html"}]}]}.
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const CSL = require("citeproc");
+
+function readStdin() {
+  return fs.readFileSync(0, "utf8");
+}
+
+function localeLoader(folder) {
+  const dialects = JSON.parse(
+    fs.readFileSync(path.join(folder, "locales.json"), "utf8"))["primary-dialects"];
+  return (lang) => {
+    let file = path.join(folder, `locales-${lang}.xml`);
+    if (!fs.existsSync(file) && dialects[lang]) {
+      file = path.join(folder, `locales-${dialects[lang]}.xml`);
+    }
+    return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : false;
+  };
+}
+
+function run(job, retrieveLocale) {
+  const items = new Map(job.items.map((item) => [String(item.id), item]));
+  const sys = {
+    retrieveLocale,
+    retrieveItem: (id) => items.get(String(id)),
+  };
+  const engine = new CSL.Engine(sys, job.style, job.lang || "en-US");
+  const citations = job.clusters.map((cluster, i) => [{
+    citationID: `c${i + 1}`,
+    citationItems: cluster,
+    properties: { noteIndex: 0 },
+  }, [], []]);
+  const formatted = new Map();
+  for (const [citation] of citations) {
+    // processCitationCluster returns every citation whose text changed.
+    const pre = [...formatted.keys()].map((id, index) => [id, 0]);
+    const [, changed] = engine.processCitationCluster(citation, pre, []);
+    for (const [index, text, id] of changed) {
+      formatted.set(id, text);
+    }
+  }
+  const out = { citations: citations.map(([c]) => formatted.get(c.citationID)), bibliography: [] };
+  if (engine.bibliography && engine.cslXml.getNodesByName(engine.cslXml.dataObj, "bibliography").length) {
+    const [params, entries] = engine.makeBibliography();
+    out.bibliography = params.entry_ids.map((ids, i) => ({ id: String(ids[0]), html: entries[i] }));
+  }
+  return out;
+}
+
+function main() {
+  const request = JSON.parse(readStdin());
+  const retrieveLocale = localeLoader(request.locales);
+  const results = request.jobs.map((job) => {
+    try {
+      return run(job, retrieveLocale);
+    } catch (error) {
+      return { error: String(error && error.stack || error) };
+    }
+  });
+  process.stdout.write(JSON.stringify({ results }));
+}
+
+main();

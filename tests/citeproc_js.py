@@ -1,0 +1,350 @@
+"""The project's citations side by side with citeproc-js, the reference CSL processor.
+
+citeproc-js (the npm package ``citeproc``, installed into ``tests/citeproc-js/``
+by ``bootstrap.py``'s test set-up) runs under Node on the same CSL-JSON the
+project makes from a bibliography, with the CSL locales that citeproc-py ships.
+The project's side is a real manuscript citing every entry, prepared by the
+citation stage exactly as a build does it.  Both outputs are brought to one
+small markup (``<i> <b> <sup> <sub> <sc> <u>``), so only differences a reader
+would see remain.
+
+    .venv/bin/python tests/citeproc_js.py [FILE.bib ...] [--style NAME ...]
+
+prints the agreement per style and every entry that differs (default: the
+fixtures in ``tests/fixtures/references/`` and the four medical styles).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+RUNNER = ROOT / "tests" / "citeproc-js" / "render.js"
+MODULES = ROOT / "tests" / "citeproc-js" / "node_modules" / "citeproc"
+FIXTURES = ROOT / "tests" / "fixtures" / "references"
+STYLES = ("american-medical-association", "elsevier-vancouver", "nlm-citation-sequence", "apa")
+STAMP_DATE = "2025-06-01"
+
+
+@dataclasses.dataclass(frozen=True)
+class Cite:
+    """One cited item of a cluster, as pandoc Markdown and as citeproc-js asks for it."""
+
+    key: str
+    locator: str = ""
+    label: str = "page"
+    prefix: str = ""
+    suffix: str = ""
+
+    def markdown(self) -> str:
+        words = {"page": "p.", "chapter": "chap.", "figure": "fig.", "section": "sec."}
+        text = (self.prefix + " " if self.prefix else "") + "@" + self.key
+        if self.locator:
+            text += f", {words[self.label]} {self.locator}"
+        if self.suffix:
+            text += ("" if self.locator else ",") + " " + self.suffix
+        return text
+
+    def citeproc(self) -> dict[str, str]:
+        item = {"id": self.key}
+        if self.locator:
+            item.update(locator=self.locator, label=self.label)
+        if self.prefix:
+            item["prefix"] = self.prefix + " "
+        if self.suffix:
+            item["suffix"] = " " + self.suffix
+        return item
+
+
+@dataclasses.dataclass
+class Comparison:
+    """Both processors' output for one style, entry by entry."""
+
+    style: str
+    order: tuple[list[str], list[str]]  # reference list keys: ours, citeproc-js
+    entries: dict[str, tuple[str, str]]  # key -> (ours, citeproc-js)
+    citations: list[tuple[str, str, str]]  # (cluster markdown, ours, citeproc-js)
+
+    def differing(self) -> dict[str, tuple[str, str]]:
+        """Entries and clusters that differ, named ``key`` or ``cite:N``, plus ``order``."""
+        out = {k: pair for k, pair in self.entries.items() if pair[0] != pair[1]}
+        for n, (_md, ours, theirs) in enumerate(self.citations, 1):
+            if ours != theirs:
+                out[f"cite:{n}"] = (ours, theirs)
+        if self.order[0] != self.order[1]:
+            out["order"] = (" ".join(self.order[0]), " ".join(self.order[1]))
+        return out
+
+    def agreement(self) -> tuple[int, int, int, int]:
+        """(entries agreeing, entries, citations agreeing, citations)."""
+        same = sum(a == b for a, b in self.entries.values())
+        cited = sum(a == b for _m, a, b in self.citations)
+        return same, len(self.entries), cited, len(self.citations)
+
+
+def node_available() -> str | None:
+    """Why citeproc-js cannot run here, or None when it can."""
+    if shutil.which("node") is None:
+        return "Node.js is not installed (python3 bootstrap.py test installs it)"
+    if not MODULES.is_dir():
+        return "citeproc-js is not installed in tests/citeproc-js (python3 bootstrap.py test)"
+    return None
+
+
+def load_items(paths: Iterable[Path]) -> dict[str, dict[str, Any]]:
+    """CSL-JSON items of the bibliographies, as the project's citation stage gets them."""
+    from pipeline.bibtex import load_bibliographies, to_csl
+    from pipeline.errors import Problems
+
+    problems = Problems()
+    entries = load_bibliographies(tuple(paths), problems)
+    items = to_csl(list(entries.values()), problems)
+    if problems.errors:
+        raise ValueError("\n".join(str(p) for p in problems.errors))
+    return items
+
+
+def default_clusters(keys: list[str], author_date: bool) -> list[list[Cite]]:
+    """Every key cited alone, then clusters with several keys, locators and affixes."""
+    clusters = [[Cite(k)] for k in keys]
+    if len(keys) >= 6:
+        clusters += [
+            [Cite(keys[0]), Cite(keys[1]), Cite(keys[2])],
+            [Cite(keys[4]), Cite(keys[3])],
+            [Cite(keys[1], locator="125")],
+            [Cite(keys[2], locator="4", label="chapter")],
+            [Cite(keys[5], locator="12-15")],
+            [Cite(keys[0], prefix="see"), Cite(keys[5], locator="3")],
+        ]
+    if author_date and len(keys) >= 8:
+        clusters.append([Cite(keys[6], suffix="for a review"), Cite(keys[7], prefix="also")])
+    return clusters
+
+
+def _manuscript(folder: Path, bibs: list[Path], style: str,
+                clusters: list[list[Cite]]) -> Path:
+    body = "\n\n".join(f"Statement {n} [{'; '.join(c.markdown() for c in cluster)}]."
+                       for n, cluster in enumerate(clusters, 1))
+    text = ("---\ntitle: Citation comparison\nversion: 1.0.0\nstatus: draft\n"
+            f"last_updated: {STAMP_DATE}\nbibliography: [{', '.join(str(b) for b in bibs)}]\n"
+            f"csl: {style}\n---\n\n{body}\n")
+    path = folder / f"{style}.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def project_output(bibs: list[Path], style: str,
+                   clusters: list[list[Cite]]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(reference list as (key, text), in-text marks) from the project's citation stage."""
+    import datetime as dt
+
+    from pipeline.citations import marks_to_inlines
+    from pipeline.manuscript import load_manuscript
+    from pipeline.model import Stamp
+    from pipeline.prepare import prepare
+    from pipeline.tree import walk
+
+    day = dt.date.fromisoformat(STAMP_DATE)
+    stamp = Stamp(version="1.0.0", status="draft", last_updated=day, build_date=day,
+                  commit="", dirty=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _manuscript(Path(tmp), bibs, style, clusters)
+        manuscript, _ = load_manuscript(path, ROOT / "bibliography")
+        documents, problems = prepare(manuscript, stamp, ROOT / "styles")
+    if not documents:
+        raise ValueError("\n".join(str(p) for p in problems.errors))
+    document = documents[0]
+    entries = [(r.key, canonical_inlines(marks_to_inlines(
+        (r.label + " " if r.label else "") + r.html))) for r in document.references]
+    marks = [canonical_inlines(n["c"][1]) for n in walk(document.ast["blocks"])
+             if n["t"] == "Span" and "citation" in n["c"][0][1]]
+    return entries, marks
+
+
+def citeproc_js_output(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """citeproc-js's citations and bibliography for each job (style, items, clusters)."""
+    import citeproc
+
+    locales = Path(citeproc.__file__).parent / "data" / "locales"
+    request = json.dumps({"locales": str(locales), "jobs": jobs})
+    proc = subprocess.run(["node", str(RUNNER)], input=request, capture_output=True,
+                          text=True, check=True)
+    results = json.loads(proc.stdout)["results"]
+    for result in results:
+        if "error" in result:
+            raise RuntimeError(result["error"])
+    return results
+
+
+def style_xml(style: str) -> str:
+    """The style's CSL as citeproc-js reads it (a dependent style's parent, as the project)."""
+    from pipeline.csl import resolve_style
+
+    path = resolve_style(style, ROOT / "x.md", None)
+    text = path.read_text(encoding="utf-8")
+    parent = re.search(r'rel="independent-parent"[^>]*href="[^"]*/([^"/]+)"', text)
+    if parent and "<citation" not in text:
+        return resolve_style(parent.group(1), ROOT / "x.md", None).read_text(encoding="utf-8")
+    return text
+
+
+def compare(bibs: list[Path], styles: Iterable[str] = STYLES) -> list[Comparison]:
+    """Both processors on every key of ``bibs``, cited in file order, for each style."""
+    items = load_items(bibs)
+    keys = list(items)
+    plan = []
+    for style in styles:
+        author_date = 'citation-format="author-date"' in style_xml(style)
+        plan.append((style, default_clusters(keys, author_date)))
+    jobs = [{"style": style_xml(style), "lang": "en-US", "items": list(items.values()),
+             "clusters": [[c.citeproc() for c in cluster] for cluster in clusters]}
+            for style, clusters in plan]
+    results = citeproc_js_output(jobs)
+    out = []
+    for (style, clusters), result in zip(plan, results, strict=True):
+        ours_list, ours_marks = project_output(bibs, style, clusters)
+        theirs_list = [(e["id"], canonical_entry(e["html"])) for e in result["bibliography"]]
+        theirs = dict(theirs_list)
+        entries = {k: (text, theirs.get(k, "")) for k, text in ours_list}
+        entries.update({k: ("", text) for k, text in theirs_list if k not in entries})
+        citations = [("; ".join(c.markdown() for c in cluster), mine, canonical_html(js))
+                     for cluster, mine, js in zip(clusters, ours_marks, result["citations"],
+                                                  strict=True)]
+        out.append(Comparison(style, ([k for k, _ in ours_list], [k for k, _ in theirs_list]),
+                              entries, citations))
+    return out
+
+
+# -- one markup for both ---------------------------------------------------------------
+
+_TAGS = {"i": "i", "em": "i", "b": "b", "strong": "b", "sup": "sup", "sub": "sub", "u": "u"}
+_STYLES = {"font-variant:small-caps": "sc", "font-style:italic": "i", "font-weight:bold": "b",
+           "text-decoration:underline": "u", "vertical-align:sup": "sup",
+           "vertical-align:sub": "sub"}
+
+
+class _Canonical(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.stack: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        name = _TAGS.get(tag)
+        if name is None and tag == "span":
+            style = (dict(attrs).get("style") or "").replace(" ", "").rstrip(";")
+            name = _STYLES.get(style)
+        self.stack.append(name)
+        if name:
+            self.out.append(f"<{name}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        name = self.stack.pop() if self.stack else None
+        if name:
+            self.out.append(f"</{name}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+
+def canonical_html(text: str) -> str:
+    """HTML as the reader sees it: entities resolved, one kind of tag per formatting."""
+    parser = _Canonical()
+    parser.feed(text)
+    parser.close()
+    return tidy("".join(parser.out))
+
+
+def canonical_entry(text: str) -> str:
+    """A citeproc-js bibliography entry: its number (left margin) then its text."""
+    text = re.sub(r'<div class="csl-left-margin">(.*?)</div>', r"\1 ", text, flags=re.DOTALL)
+    return canonical_html(text)
+
+
+def canonical_inlines(inlines: list[dict[str, Any]]) -> str:
+    """pandoc inlines in the same markup."""
+    names = {"Emph": "i", "Strong": "b", "Superscript": "sup", "Subscript": "sub",
+             "SmallCaps": "sc", "Underline": "u"}
+    out: list[str] = []
+
+    def walk(nodes: list[dict[str, Any]]) -> None:
+        for node in nodes:
+            kind = node["t"]
+            if kind == "Str":
+                out.append(node["c"])
+            elif kind in ("Space", "SoftBreak"):
+                out.append(" ")
+            elif kind in names:
+                out.append(f"<{names[kind]}>")
+                walk(node["c"])
+                out.append(f"</{names[kind]}>")
+            elif kind in ("Span", "Link"):
+                walk(node["c"][1])
+            elif kind == "Quoted":
+                left, right = ("“", "”") if node["c"][0]["t"] == "DoubleQuote" else ("‘", "’")
+                out.append(left)
+                walk(node["c"][1])
+                out.append(right)
+            elif kind == "Code":
+                out.append(node["c"][1])
+
+    walk(inlines)
+    return tidy("".join(out))
+
+
+def tidy(text: str) -> str:
+    """Markup-equivalent spellings made one: spaces, empty and split tags."""
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    text = re.sub(r"\s+", " ", text)
+    for _ in range(3):
+        text = re.sub(r"<(\w+)></\1>", "", text)
+        text = re.sub(r"<(\w+)> </\1>", " ", text)
+        text = re.sub(r"</(\w+)><\1>", "", text)
+        text = re.sub(r"<(\w+)> ", r" <\1>", text)
+        text = re.sub(r" </(\w+)>", r"</\1> ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "-"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the agreement per style and every differing entry."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("bibs", nargs="*", type=Path)
+    parser.add_argument("--style", action="append", dest="styles")
+    parser.add_argument("--quiet", action="store_true", help="only the agreement table")
+    args = parser.parse_args(argv)
+    why = node_available()
+    if why:
+        print(why, file=sys.stderr)
+        return 2
+    bibs = args.bibs or sorted(FIXTURES.glob("*.bib"))
+    for result in compare(bibs, args.styles or STYLES):
+        same, total, cited, clusters = result.agreement()
+        if not args.quiet:
+            for key, (ours, theirs) in result.differing().items():
+                print(f"--- {result.style} {key}\n  ours:        {ours}\n  citeproc-js: {theirs}")
+        print(f"{result.style}: reference list {same}/{total} ({_percent(same, total)}), "
+              f"in-text {cited}/{clusters} ({_percent(cited, clusters)})"
+              + ("" if result.order[0] == result.order[1] else ", order differs"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
