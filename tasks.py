@@ -11,10 +11,32 @@ import shutil
 import sys
 from pathlib import Path
 
-from invoke import Context, Exit, task
+from invoke import Context, Exit, Task, task
 
 ROOT = Path(__file__).resolve().parent
 PY = sys.executable
+# One flag for one thing in every task: `-p/--paths` means the same in build,
+# check, release and the others; options not listed here have a long form only.
+SHORT_FLAGS = {"paths": "p", "out": "o", "jobs": "j", "strict": "s", "format": "f",
+               "distribution": "d"}
+# Published releases live here; no task removes them.
+RELEASES = ROOT / "dist" / "release"
+
+
+class HandoutTask(Task):
+    """A task whose options take the project's fixed short flags (``SHORT_FLAGS``)."""
+
+    def arg_opts(self, name: str, default: object, taken_names: set[str]) -> dict:
+        opts = super().arg_opts(name, default, taken_names)
+        long_name = opts["names"][0]
+        short = SHORT_FLAGS.get(name)
+        opts["names"] = [long_name, short] if short else [long_name]
+        return opts
+
+
+def handout_task(*args, **kwargs):
+    """``@task`` with the project's flags, so that every task spells an option alike."""
+    return task(*args, klass=HandoutTask, **kwargs)
 
 
 def _paths(paths: str) -> list[str]:
@@ -28,13 +50,13 @@ def _run(c: Context, command: str) -> None:
         raise Exit(f"failed: {command}", code=result.exited if result else 1)
 
 
-@task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
+@handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
             "out": "output folder (default: dist/)", "jobs": "worker processes (default: CPUs)",
             "paper": "a4 or letter", "strict": "treat warnings as errors",
             "no_cache": "render everything again",
             "scheduler": "render on this Dask scheduler, e.g. tcp://127.0.0.1:8786",
             "shard": "build only shard I/N of the manuscripts (join with merge-manifests)",
-            "format": "only this format: pdf or epub"}, auto_shortflags=False)
+            "format": "only this format: pdf or epub"})
 def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=False,
           scheduler="", shard="", format=""):
     """Build every handout (PDF + EPUB per audience) and dist/manifest.json."""
@@ -55,7 +77,8 @@ def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=Fa
     _run(c, f"{PY} -m pipeline build {' '.join(args)}")
 
 
-@task(help={"n": "manuscripts in the generated corpus (default 100; 10 for a quick look)",
+@handout_task(help={"n": "manuscripts in the generated corpus (default 100; -n 10 for a quick "
+                         "look)",
             "big": "also measure one 300-page manuscript (memory)",
             "skip": "leave out: alternative, sequential, floor or dask (comma-separated)",
             "jobs": "workers (default: CPUs)"})
@@ -76,20 +99,21 @@ def bench(c, n=100, big=False, skip="", jobs=0):
     _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench.py'} {' '.join(args)}")
 
 
-@task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
+@handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
             "strict": "treat warnings as errors"})
 def check(c, paths="", strict=False):
     """Validate manuscripts, bibliographies and styles without rendering."""
     _run(c, f"{PY} -m pipeline check {' '.join(_paths(paths))} {'--strict' if strict else ''}")
 
 
-@task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
+@handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
             "out": "output folder (default: dist/); the release goes to OUT/release/<id>/",
             "distribution": "which clinic receives which handouts (default: distribution.yaml)",
             "skip_refused": "release the others when a manuscript is refused",
-            "jobs": "worker processes (default: CPUs)"})
+            "jobs": "worker processes (default: CPUs)",
+            "no_cache": "render everything again"})
 def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refused=False,
-            jobs=0):
+            jobs=0, no_cache=False):
     """Build the approved handouts to send to clinics: checksums and one zip per clinic."""
     args = _paths(paths)
     args += ["--out", shlex.quote(out)]
@@ -99,16 +123,18 @@ def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refu
         args.append("--skip-refused")
     if jobs:
         args += ["--jobs", str(jobs)]
+    if no_cache:
+        args.append("--no-cache")
     _run(c, f"{PY} -m pipeline release {' '.join(args)}")
 
 
-@task(help={"k": "only tests matching this expression"})
+@handout_task(help={"k": "only tests matching this expression"})
 def test(c, k=""):
     """Run the test suite."""
     _run(c, f"{PY} -m pytest -q {'-k ' + repr(k) if k else ''}")
 
 
-@task(help={"out": "write the images here instead of tests/golden/ (to compare first)"})
+@handout_task(help={"out": "write the images here instead of tests/golden/ (to compare first)"})
 def update_golden(c, out=""):
     """Render the first page of each example again and refresh the visual check's images."""
     folder = Path(out).resolve() if out else ROOT / "tests" / "golden"
@@ -117,19 +143,47 @@ def update_golden(c, out=""):
     print(f"wrote {folder}/: look at the images before committing them")
 
 
-@task
+@handout_task
 def lint(c):
     """Check the code with ruff."""
     _run(c, f"{PY} -m ruff check pipeline tests tasks.py benchmarks")
 
 
-@task
+@handout_task
 def clean(c):
-    """Remove dist/ and the render cache (.cache/, and $HANDOUT_CACHE_DIR when set)."""
-    folders = [ROOT / "dist", ROOT / ".cache"]
+    """Remove the builds in dist/ and the render cache; published releases are kept.
+
+    dist/release/ holds what clinics were sent: it is never removed.
+    """
+    folders = [ROOT / ".cache"]
     if os.environ.get("HANDOUT_CACHE_DIR"):
         folders.append(Path(os.environ["HANDOUT_CACHE_DIR"]))
+    dist = ROOT / "dist"
+    if dist.is_dir():
+        folders[:0] = sorted(p for p in dist.iterdir() if p != RELEASES)
     for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
-        shown = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder
-        print(f"removed {shown}/")
+        if _holds_releases(folder):
+            print(f"kept {_shown(folder)}/: it holds published releases")
+            continue
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+        elif folder.exists() or folder.is_symlink():
+            folder.unlink()
+        print(f"removed {_shown(folder)}{'/' if folder.suffix == '' else ''}")
+    if RELEASES.is_dir():
+        print(f"kept {_shown(RELEASES)}/ (published releases are never removed)")
+
+
+def _holds_releases(path: Path) -> bool:
+    """``path`` is, or contains, the published releases (HANDOUT_CACHE_DIR could point there)."""
+    try:
+        releases = RELEASES.resolve()
+        target = path.resolve()
+    except OSError:
+        return False
+    return target == releases or releases.is_relative_to(target) \
+        or target.is_relative_to(releases)
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path

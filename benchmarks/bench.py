@@ -3,7 +3,7 @@
     python benchmarks/bench.py                 # 100 manuscripts, every measurement
     python benchmarks/bench.py --n 10          # a quick run while iterating
     python benchmarks/bench.py --big           # also one 300-page manuscript
-    invoke bench --n 10                        # the same through invoke
+    invoke bench -n 10                         # the same through invoke
 
 It writes a corpus of N synthetic handouts (``corpus.py``) into a scratch
 folder and measures, each in fresh processes:

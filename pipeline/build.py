@@ -21,7 +21,7 @@ from . import shard as shard_mod
 from .errors import PipelineError, Problem, Problems, display_path
 from .executors import open_runner
 from .jobs import RenderJob
-from .manuscript import load_manuscript
+from .manuscript import load_manuscript, review_warnings
 from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
 from .output import read_manifest, sha256_of, sweep_temporaries, write_atomic, write_manifest
 from .progress import Progress
@@ -396,6 +396,7 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     report.failed.extend(failed)
     history = GitHistory()
     for m in manuscripts:
+        problems.extend(review_warnings(m))
         stamp = make_stamp(m, inputs_of(m, options.styles), history)
         _docs, found = prepare(m, stamp, options.styles)
         problems.extend(found.items)

@@ -6,6 +6,7 @@ so an editor fixes them all in one pass.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import re
@@ -15,8 +16,9 @@ from typing import Any
 import yaml
 
 from .csl import resolve_style
-from .errors import PipelineError, Problems, did_you_mean, display_path
+from .errors import PipelineError, Problem, Problems, did_you_mean, display_path
 from .model import AUDIENCES, DEFAULT_STYLE, STATUSES, Change, Manuscript, Person
+from .stamp import today, today_source
 
 try:  # the C loader is several times faster on large front matter
     from yaml import CSafeLoader as _Loader
@@ -193,6 +195,23 @@ def parse_front_matter(path: Path, front: str, problems: Problems | None = None
         loader.dispose()
 
 
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def date_problem(value: Any) -> str:
+    """Why ``value`` is not a date: an impossible day is named as such."""
+    text = str(value).strip()
+    match = ISO_DATE.match(text)
+    if not match:
+        return f"must be an ISO date (YYYY-MM-DD), found '{text}'"
+    year, month, day = (int(g) for g in match.groups())
+    if not 1 <= month <= 12:
+        return f"{text} does not exist: there is no month {month}"
+    last = calendar.monthrange(year, month)[1]
+    return (f"{text} does not exist: {calendar.month_name[month]} {year} has no day {day} "
+            f"(it has {last} days)")
+
+
 def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -233,8 +252,8 @@ def _people(value: Any, field_name: str, path: Path, line: int | None,
         if item.get("date") is not None:
             date = _date(item["date"])
             if date is None:
-                problems.add(path, line, f"'{field_name}' entry {i}: date must be an ISO date "
-                             f"(YYYY-MM-DD), found '{item['date']}'")
+                problems.add(path, line, f"'{field_name}' entry {i}: date "
+                             + date_problem(item["date"]))
         role = item.get("role") or ""
         people.append(Person(item["name"].strip(), str(role).strip(), date))
     return tuple(people)
@@ -316,9 +335,8 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
             continue
         dates[key] = _date(value)
         if dates[key] is None:
-            problems.add(path, where(key),
-                         f"'{key}' must be an ISO date (YYYY-MM-DD), found '{value}'",
-                         code="bad-date")
+            problems.add(path, where(key), f"'{key}' " + date_problem(value), code="bad-date")
+    _check_dates(path, dates, where, problems)
 
     slug = data.get("slug", path.stem)
     if not isinstance(slug, str) or not SLUG.match(slug):
@@ -426,6 +444,45 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
     return manuscript, problems.warnings
 
 
+def _check_dates(path: Path, dates: dict[str, dt.date | None], where: Any,
+                 problems: Problems) -> None:
+    """``last_updated`` not in the future; ``next_review`` not before it."""
+    updated, review = dates.get("last_updated"), dates.get("next_review")
+    now = today()
+    if updated is not None and updated > now:
+        problems.add(path, where("last_updated"),
+                     f"'last_updated' {updated.isoformat()} is after today, {now.isoformat()} "
+                     f"({today_source()})", code="bad-date")
+    if updated is not None and review is not None and review < updated:
+        problems.add(path, where("next_review"),
+                     f"'next_review' {review.isoformat()} is before 'last_updated' "
+                     f"{updated.isoformat()}", code="bad-date")
+
+
+REVIEW_WARNING_DAYS = 30
+
+
+def review_warnings(manuscript: Manuscript, on: dt.date | None = None) -> list[Problem]:
+    """A review that is overdue or due within 30 days of ``on`` (default: today)."""
+    if manuscript.next_review is None:
+        return []
+    now = on or today()
+    days = (manuscript.next_review - now).days
+    if days > REVIEW_WARNING_DAYS:
+        return []
+    found = Problems()
+    when = manuscript.next_review.isoformat()
+    if days < 0:
+        text = f"review overdue: next_review {when} is before today, {now.isoformat()}"
+    elif days == 0:
+        text = f"review due today: next_review {when}"
+    else:
+        text = (f"review due in {days} day{'s' if days != 1 else ''}: next_review {when} "
+                f"(today is {now.isoformat()})")
+    found.warn(manuscript.path, manuscript.line_of("next_review"), text, code="review-due")
+    return found.items
+
+
 def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("-")[0].split("+")[0].split("."))
 
@@ -447,8 +504,8 @@ def _changes(value: Any, path: Path, line: int | None, version: Any,
             problems.add(path, line, f"'changes' entry {i}: version must be semantic, found '{v}'")
             continue
         if d is None:
-            problems.add(path, line, f"'changes' entry {i}: date must be an ISO date "
-                         f"(YYYY-MM-DD), found '{item.get('date')}'")
+            problems.add(path, line, f"'changes' entry {i}: date "
+                         + date_problem(item.get("date")))
             continue
         if not isinstance(s, str) or not s.strip():
             problems.add(path, line, f"'changes' entry {i}: summary is missing")

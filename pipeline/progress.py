@@ -40,6 +40,7 @@ class Progress:
         self.clock = clock
         self.width = width
         self.total = total
+        self.planned = 0
         self.done = 0
         self.counts = dict.fromkeys(STATUSES, 0)
         self.started = clock()
@@ -49,9 +50,20 @@ class Progress:
         self._drawn = 0.0
 
     def start(self, total: int) -> None:
-        """``total`` outputs are planned."""
-        self.total = total
-        self.started = self.clock()
+        """``total`` more outputs are planned.
+
+        A release builds once per paper size with one ``Progress``: the
+        counter goes on from the outputs already done, so it never reads
+        ``[13/4]``.
+        """
+        if self.done == 0:
+            self.started = self.clock()
+        self.total = max(self.done + total, self.planned)
+
+    def plan(self, total: int) -> None:
+        """``total`` outputs in all, over the builds still to start (a release's paper sizes)."""
+        self.planned = self.done + total
+        self.total = max(self.total, self.planned)
 
     def rendering(self, count: int) -> None:
         """``count`` of the outputs are to be rendered (the rest come from the cache)."""

@@ -57,7 +57,7 @@ from .publish import (
     publish_folder,
 )
 from .readability import assess, over_limit_message
-from .stamp import GitHistory, make_stamp, source_date_epoch
+from .stamp import GitHistory, make_stamp, today, today_source
 
 DEFAULT_PAPER = "a4"
 SUMS = "SHA256SUMS"
@@ -97,14 +97,6 @@ class ReleaseReport:
         return (self.written or self.unchanged) and not any(p.is_error for p in self.problems)
 
 
-def today() -> dt.date:
-    """The date ``next_review`` is compared with: SOURCE_DATE_EPOCH's, else the real one."""
-    epoch = source_date_epoch()
-    if epoch is not None:
-        return dt.datetime.fromtimestamp(epoch, dt.UTC).date()
-    return dt.date.today()
-
-
 def _names(people: Any) -> set[str]:
     return {" ".join(p.name.casefold().split()) for p in people}
 
@@ -125,7 +117,7 @@ def refusals(m: Manuscript, on: dt.date, reading: Readability | None) -> list[Pr
                   f"not released: no reviewer other than its authors (reviewers: {reviewers})",
                   code="no-independent-review")
     if m.next_review is not None and m.next_review < on:
-        where = "SOURCE_DATE_EPOCH" if source_date_epoch() is not None else "the real date"
+        where = today_source()
         found.add(m.path, m.line_of("next_review"),
                   f"not released: review overdue: next_review {m.next_review.isoformat()} is "
                   f"before today, {on.isoformat()} ({where})", code="review-overdue")
@@ -225,6 +217,11 @@ def _build_editions(accepted: list[Manuscript], distribution: Distribution | Non
                 papers[clinic.paper] += [m.path for m in accepted
                                          if m.slug in slugs and m.path not in papers[clinic.paper]]
     out: dict[tuple[str, str, str, str], bytes] = {}
+    if progress is not None:
+        audiences = {m.path: len(m.audiences) for m in accepted}
+        progress.plan(sum(audiences[p] * (len(BuildOptions.formats) if paper == DEFAULT_PAPER
+                                          else 1)
+                          for paper, paths in papers.items() for p in paths))
     for paper, paths in papers.items():
         if not paths:
             continue

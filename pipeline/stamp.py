@@ -33,6 +33,19 @@ def source_date_epoch() -> int | None:
     return None
 
 
+def today() -> dt.date:
+    """What 'today' is for dates in front matter: SOURCE_DATE_EPOCH's UTC date, else the real one."""
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC).date()
+    return dt.date.today()
+
+
+def today_source() -> str:
+    """Where :func:`today` came from, as messages name it."""
+    return "SOURCE_DATE_EPOCH" if source_date_epoch() is not None else "the real date"
+
+
 def _git(args: list[str], cwd: Path) -> str | None:
     try:
         proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,

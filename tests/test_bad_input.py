@@ -161,11 +161,48 @@ def test_status_not_allowed_lists_the_allowed_values(work):
     ]
 
 
-@pytest.mark.parametrize("value", ["2025-13-01", "18/09/2025", "2025-02-30", "September 2025"])
+@pytest.mark.parametrize("value", ["18/09/2025", "September 2025", "2025-9-18"])
 def test_dates_that_are_not_iso(work, value):
     assert reported(manuscript(work, last_updated=value)) == [
         f"m.md:5: 'last_updated' must be an ISO date (YYYY-MM-DD), found '{value}'",
     ]
+
+
+@pytest.mark.parametrize(("value", "why"), [
+    ("2026-02-30", "February 2026 has no day 30 (it has 28 days)"),
+    ("2024-02-30", "February 2024 has no day 30 (it has 29 days)"),
+    ("2025-04-31", "April 2025 has no day 31 (it has 30 days)"),
+    ("2025-01-00", "January 2025 has no day 0 (it has 31 days)"),
+    ("2025-13-01", "there is no month 13"),
+])
+def test_impossible_dates_are_named_as_such(work, value, why):
+    assert reported(manuscript(work, last_updated=value)) == [
+        f"m.md:5: 'last_updated' {value} does not exist: {why}",
+    ]
+
+
+def test_last_updated_in_the_future_and_review_before_it(work, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")  # 2025-10-09
+    path = manuscript(work, last_updated="2062-11-20", next_review="2025-01-01")
+    assert reported(path) == [
+        "m.md:5: 'last_updated' 2062-11-20 is after today, 2025-10-09 (SOURCE_DATE_EPOCH)",
+        "m.md:6: 'next_review' 2025-01-01 is before 'last_updated' 2062-11-20",
+    ]
+
+
+@pytest.mark.parametrize(("review", "expected"), [
+    ("2025-11-09", []),
+    ("2025-11-08", [("m.md:6: warning: review due in 30 days: next_review 2025-11-08 "
+                    "(today is 2025-10-09)")]),
+    ("2025-10-10", [("m.md:6: warning: review due in 1 day: next_review 2025-10-10 "
+                    "(today is 2025-10-09)")]),
+    ("2025-10-09", ["m.md:6: warning: review due today: next_review 2025-10-09"]),
+    ("2025-10-01", [("m.md:6: warning: review overdue: next_review 2025-10-01 is before "
+                    "today, 2025-10-09")]),
+])
+def test_a_review_due_soon_is_a_warning_in_check(work, monkeypatch, review, expected):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")  # 2025-10-09
+    assert reported(manuscript(work, next_review=review)) == expected
 
 
 def test_next_review_and_reviewer_dates_are_checked_too(work):
@@ -173,7 +210,8 @@ def test_next_review_and_reviewer_dates_are_checked_too(work):
                       reviewers="[{name: Dr. A, role: Reviewer, date: 2025-09-31}]")
     assert reported(path) == [
         "m.md:6: 'next_review' must be an ISO date (YYYY-MM-DD), found '2026-9-18'",
-        "m.md:7: 'reviewers' entry 1: date must be an ISO date (YYYY-MM-DD), found '2025-09-31'",
+        ("m.md:7: 'reviewers' entry 1: date 2025-09-31 does not exist: September 2025 has no "
+        "day 31 (it has 30 days)"),
     ]
 
 

@@ -1,0 +1,134 @@
+"""The invoke tasks: one spelling per option, every option in the help, releases kept."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+INVOKE = Path(sys.executable).with_name("invoke")
+
+
+def invoke(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "HANDOUT_CACHE_DIR"}
+    return subprocess.run([str(INVOKE), "--search-root", str(folder), *args], cwd=folder,
+                          capture_output=True, text=True, check=False, env=env)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A folder with the project's tasks.py, so ``clean`` removes nothing of the checkout."""
+    shutil.copy(ROOT / "tasks.py", tmp_path / "tasks.py")
+    return tmp_path
+
+
+def test_clean_keeps_the_published_releases(project):
+    release = project / "dist" / "release" / "2025-10-09-0123456789ab"
+    (release / "clinics").mkdir(parents=True)
+    (release / "manifest.json").write_text("{}")
+    (release / "clinics" / "north.zip").write_bytes(b"zip")
+    (project / "dist" / "regen-pain.patient.pdf").write_bytes(b"%PDF")
+    (project / "dist" / "manifest.json").write_text("{}")
+    (project / ".cache" / "handouts").mkdir(parents=True)
+    proc = invoke(project, "clean")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "removed dist/manifest.json",
+        "removed dist/regen-pain.patient.pdf",
+        "removed .cache/",
+        "kept dist/release/ (published releases are never removed)",
+    ]
+    assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")
+                  if p.is_file() and p.name != "tasks.py") == [
+        "dist/release/2025-10-09-0123456789ab/clinics/north.zip",
+        "dist/release/2025-10-09-0123456789ab/manifest.json",
+    ]
+
+
+def test_clean_keeps_releases_even_when_the_cache_is_set_to_hold_them(project):
+    (project / "dist" / "release" / "r1").mkdir(parents=True)
+    (project / "dist" / "release" / "r1" / "SHA256SUMS").write_text("")
+    env = {**os.environ, "HANDOUT_CACHE_DIR": str(project / "dist")}
+    proc = subprocess.run([str(INVOKE), "--search-root", str(project), "clean"], cwd=project,
+                          capture_output=True, text=True, check=False, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "kept dist/: it holds published releases" in proc.stdout.splitlines()
+    assert (project / "dist" / "release" / "r1" / "SHA256SUMS").is_file()
+
+
+def options_of(help_text: str) -> dict[str, str | None]:
+    """{long flag: short flag or None} from ``invoke --help TASK``."""
+    found: dict[str, str | None] = {}
+    for line in help_text.split("Options:", 1)[1].splitlines():
+        m = re.match(r"\s+(?:(-\w)(?: \w+)?, )?(--[\w-]+)", line)
+        if m:
+            found[m.group(2)] = m.group(1)
+        elif re.match(r"\s+(-\w)\b", line):
+            short = re.match(r"\s+(-\w)\b", line).group(1)
+            found[short] = short
+    return found
+
+
+def task_parameters() -> dict[str, list[str]]:
+    """Each task of tasks.py and its parameters, as the functions declare them."""
+    import importlib.util
+    import inspect
+
+    spec = importlib.util.spec_from_file_location("handout_tasks", ROOT / "tasks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from invoke import Task
+
+    return {name.replace("_", "-"): list(inspect.signature(obj.body).parameters)[1:]
+            for name, obj in vars(module).items() if isinstance(obj, Task)}
+
+
+def test_every_option_of_every_task_is_in_its_help(project):
+    for name, parameters in task_parameters().items():
+        proc = invoke(project, "--help", name)
+        assert proc.returncode == 0, proc.stderr
+        shown = options_of(proc.stdout) if parameters else {}
+        for parameter in parameters:
+            flag = "--" + parameter.replace("_", "-") if len(parameter) > 1 else "-" + parameter
+            assert flag in shown, f"invoke --help {name}: {flag} is missing"
+
+
+def test_the_same_thing_has_the_same_flag_in_every_task(project):
+    spelled: dict[str, set[str | None]] = {}
+    for name, parameters in task_parameters().items():
+        if not parameters:
+            continue
+        shown = options_of(invoke(project, "--help", name).stdout)
+        for long_flag, short in shown.items():
+            spelled.setdefault(long_flag, set()).add(short)
+    assert spelled["--paths"] == {"-p"}
+    assert spelled["--out"] == {"-o"}
+    assert spelled["--jobs"] == {"-j"}
+    assert spelled["--strict"] == {"-s"}
+    clashes = {flag: shorts for flag, shorts in spelled.items() if len(shorts) > 1}
+    assert clashes == {}
+    owners: dict[str, str] = {}
+    for long_flag, shorts in spelled.items():
+        for short in shorts - {None}:
+            assert owners.setdefault(short, long_flag) == long_flag, (short, long_flag)
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["build", "-p", "a b.md,c.md"], "-m pipeline build 'a b.md' c.md --out dist --paper a4"),
+    (["build", "--paths", "x.md", "-j", "2", "-s"],
+     "-m pipeline build x.md --out dist --paper a4 --jobs 2 --strict"),
+    (["check", "-p", "x.md"], "-m pipeline check x.md"),
+    (["release", "-p", "x.md", "--no-cache"],
+     "-m pipeline release x.md --out dist --distribution distribution.yaml --no-cache"),
+    (["bench", "-n", "10"], "bench.py --n 10"),
+])
+def test_tasks_pass_their_flags_on(project, args, expected):
+    proc = invoke(project, "--dry", *args)
+    assert proc.returncode == 0, proc.stderr
+    assert expected in re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
