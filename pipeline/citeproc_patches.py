@@ -10,6 +10,7 @@ release rather than misbehave silently.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -120,3 +121,157 @@ def csl_102_variables() -> None:
         known.extend(v for v in extra if v not in known)
     citeproc.VARIABLES.extend(v for v in CSL_102_NAMES + CSL_102_DATES + CSL_102_NUMBERS
                               + CSL_102_VARIABLES if v not in citeproc.VARIABLES)
+
+
+# -- page ranges -------------------------------------------------------------
+
+_RANGE_SEPARATOR = re.compile(r"(\s*[,&]\s*)")
+_NUMERIC_RANGE = re.compile(r"([^\d\s\-\u2013]*)(\d+)\s*[\-\u2013]+\s*([^\d\s\-\u2013]*)(\d+)")
+_WORD_RANGE = re.compile(r"([^\d\s\-\u2013]+)\s*[\-\u2013]+\s*([^\d\s\-\u2013]+)")
+
+
+def _last_page(first: str, last: str, range_format: str) -> str:
+    """The second number of a range as ``page-range-format`` writes it (CSL appendix V)."""
+    if len(last) < len(first):  # '12-4' is 12-14, '1101-09' is 1101-1109
+        last = first[:len(first) - len(last)] + last
+    if len(last) != len(first) or range_format == "expanded":
+        return last
+    if range_format in ("chicago", "chicago-15", "chicago-16"):
+        number = int(first)
+        if number < 100 or number % 100 == 0:
+            return last
+        if (range_format != "chicago-16" and len(first) == 4
+                and sum(a != b for a, b in zip(first[1:], last[1:], strict=True)) >= 3):
+            return last
+        range_format = "minimal" if number % 100 < 10 else "minimal-two"
+    common = 0
+    while common < len(first) - 1 and first[common] == last[common]:
+        common += 1
+    if range_format == "minimal-two":
+        common = min(common, max(len(first) - 2, 0))
+    return last[common:]
+
+
+def format_page_ranges(element: Any, value: str) -> str:
+    """Page ranges in ``value`` ('1-12', 'S12-S19, 30-2') as the style asks.
+
+    Only a range whose two ends are numbers with the same prefix is
+    reformatted; '185-203.e13' is left as written, as citeproc-js does.
+    """
+    range_format = element.get_root().get("page-range-format")
+    delimiter = element.get_single_term(name="page-range-delimiter") or "\u2013"
+    delimiter = str(delimiter)
+    parts = _RANGE_SEPARATOR.split(str(value))
+    out = []
+    for i, part in enumerate(parts):
+        numeric = _NUMERIC_RANGE.fullmatch(part) if i % 2 == 0 else None
+        words = _WORD_RANGE.fullmatch(part) if i % 2 == 0 else None
+        if numeric and numeric.group(1) == numeric.group(3):
+            prefix, first, _, last = numeric.groups()
+            if range_format:
+                last = _last_page(first, last, range_format)
+                keep = range_format == "expanded"
+                out.append(f"{prefix}{first}{delimiter}{prefix if keep else ''}{last}")
+            else:
+                out.append(f"{prefix}{first}{delimiter}{prefix}{last}")
+        elif words:
+            out.append(f"{words.group(1)}{delimiter}{words.group(2)}")
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+@patch
+def page_range_format() -> None:
+    """``page-range-format`` as CSL defines it, for pages and page locators.
+
+    citeproc-py 0.11 drops digits by comparing the two numbers as strings,
+    so 'minimal' prints '1-12' as '1-2' and '1-10' as '1-0' (a page the reader
+    will not find); it reformats ranges that are not numbers ('185-203.e13'),
+    and never applies the style's format or ``page-range-delimiter`` term to a
+    page locator.
+    """
+    from citeproc import model
+
+    original_process = model.FormatNumber._process
+    original_variable = model.Text._variable
+
+    def _process(self: Any, value: Any, variable: str) -> Any:
+        if variable == "page-first":
+            match = re.match(r"\s*([^\s,&\-\u2013]+)", str(value))
+            return match.group(1) if match else str(value)
+        if variable == "page":
+            return format_page_ranges(self, str(value))
+        return original_process(self, value, variable)
+
+    def _variable(self: Any, item: Any, context: Any) -> Any:
+        if self.get("variable") == "locator" and item.locator.label == "page":
+            repressed = context.get_layout().repressed
+            if "locator" in repressed.get(self.tag, ()):
+                return None
+            return format_page_ranges(self, str(item.locator.identifier))
+        return original_variable(self, item, context)
+
+    model.FormatNumber._process = _process
+    model.Text._variable = _variable
+
+
+# -- dates -------------------------------------------------------------------
+
+
+@patch
+def localized_date_delimiter() -> None:
+    """A localized date (``form="text"``) is joined with its locale definition's delimiter.
+
+    citeproc-py joins the parts with the calling ``<date>``'s delimiter, which
+    has none, so NLM's ``<date delimiter=" " form="text">`` prints '2018Mar'
+    for '2018 Mar'.  The calling element still supplies the affixes.
+    """
+    from citeproc import model
+
+    def render_single_date(self: Any, date: Any, show_parts: Any = None,
+                           context: Any = None) -> Any:
+        parts = self.parts(date, show_parts, context) if context is not self \
+            else self.parts(date, show_parts)
+        return self.join(parts) if parts else None
+
+    model.Date.render_single_date = render_single_date
+
+
+# -- substitute (names) ------------------------------------------------------
+
+
+@patch
+def substituted_names_suppressed() -> None:
+    """A name variable used as a substitute is not printed again in the entry.
+
+    CSL: substituted variables are suppressed in the rest of the output.
+    citeproc-py only checks that for ``<text variable>``, so an edited book
+    whose editors stand in for the author prints them twice:
+    'Moore S, ed. Open Research Data. (Moore S, ed.). Ubiquity Press'.
+    """
+    from citeproc import model
+
+    original = model.Names.process
+
+    def process(self: Any, item: Any, names_context: Any = None, context: Any = None,
+                **kwargs: Any) -> Any:
+        try:
+            layout = (context if context is not None else self).get_layout()
+        except IndexError:  # a macro rendered outside a layout
+            layout = None
+        repressed = getattr(layout, "repressed", {}).get(self.tag, ())
+        roles = (self.get("variable") or "").split()
+        if repressed and roles and all(role in repressed for role in roles):
+            raise model.VariableError
+        if repressed and any(role in repressed for role in roles):
+            kept = " ".join(r for r in roles if r not in repressed)
+            original_roles = self.get("variable")
+            self.set("variable", kept)
+            try:
+                return original(self, item, names_context, context, **kwargs)
+            finally:
+                self.set("variable", original_roles)
+        return original(self, item, names_context, context, **kwargs)
+
+    model.Names.process = process
