@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,7 @@ class BibEntry:
     raw: str
     fields: tuple[tuple[str, str], ...]
     strings: str = ""  # the file's @string definitions the entry may use
+    values: tuple[tuple[str, str], ...] = ()  # the fields as written: braces, quotes, macros
 
     def field(self, name: str) -> str | None:
         for key, value in self.fields:
@@ -354,10 +355,10 @@ def read_bibtex(path: Path, problems: Problems) -> BibFile:
             continue
         seen[key] = line
         entries.append(BibEntry(key, kind, path, line,
-                                raw, tuple((f, _plain(v)) for f, v in fields)))
+                                raw, tuple((f, _plain(v)) for f, v in fields),
+                                values=tuple((f, v.strip()) for f, v in fields)))
     defined = "\n".join(strings)
-    return BibFile(path, tuple(BibEntry(e.key, e.type, e.path, e.line, e.raw, e.fields, defined)
-                               for e in entries), defined)
+    return BibFile(path, tuple(replace(e, strings=defined) for e in entries), defined)
 
 
 _READ: dict[tuple[str, bytes], tuple[BibFile, tuple[Problem, ...]]] = {}

@@ -110,6 +110,7 @@ class CitedDocument:
     stamp: Stamp
     words: Mapping[str, str]
     style_name: str = DEFAULT_STYLE
+    source_ast: Mapping[str, Any] | None = None  # the edition before citations: what it attaches
 
     @property
     def lang(self) -> str:

@@ -148,6 +148,7 @@ def prepare(
             stamp=stamp,
             words=words,
             style_name=style.name,
+            source_ast=edition,
         ))
     if problems.errors:
         return [], problems

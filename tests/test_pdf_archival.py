@@ -234,8 +234,12 @@ def test_source_manuscript_and_cited_entries_are_attached(built, name, keys):
     source = ROOT / "manuscripts" / f"{slug}.md"
     with pikepdf.open(built / f"{name}.pdf") as pdf:
         files = {n: spec for n, spec in pdf.attachments.items()}
-        assert sorted(files) == [f"{slug}.bib", f"{slug}.md"]
-        assert files[f"{slug}.md"].get_file().read_bytes() == source.read_bytes()
+        assert sorted(files) == [f"{slug}.bib", f"{name}.md"]
+        attached = files[f"{name}.md"].get_file().read_bytes().decode("utf-8")
+        audience = name.split(".")[1]
+        assert attached.startswith("---\ntitle: ")
+        assert f"\naudiences:\n- {audience}\n" in attached
+        assert f"\nbibliography:\n- {slug}.bib\n" in attached
         bib = files[f"{slug}.bib"].get_file().read_bytes().decode("utf-8")
         cited = re.findall(r"^@\w+\{([^,\s]+),", bib, re.MULTILINE)
         text = "\n".join(pdf_pages(built / f"{name}.pdf"))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..attachments import edition_source
 from ..errors import ERROR, PipelineError, Problem, display_path
 from ..html import render_print_html
 from ..model import CitedDocument, RenderOptions
@@ -91,7 +92,8 @@ class PdfFormat(OutputFormat):
         folder = doc.manuscript.path.parent.resolve()
         when = dt.datetime.combine(doc.stamp.build_date, dt.time(), dt.UTC)
         attachments = [
-            Attachment(string=doc.manuscript.path.read_bytes(), name=doc.manuscript.path.name,
+            Attachment(string=edition_source(doc).encode("utf-8"),
+                       name=f"{doc.manuscript.slug}.{doc.audience}.md",
                        description=doc.words["attachment_source"], created=when, modified=when,
                        relationship="Source", url_fetcher=fetcher),
         ]
@@ -163,14 +165,13 @@ def _refused(doc: CitedDocument, url: str, folder: Path) -> Problem:
 
 
 def cited_bibtex(doc: CitedDocument) -> str:
-    """The BibTeX source of the entries ``doc`` cites, in reference-list order."""
+    """The entries ``doc`` cites, in reference-list order, with their bibliographic fields only."""
+    from ..attachments import cited_bibtex as public_bibtex
     from ..bibtex import load_bibliographies
     from ..errors import Problems
 
     entries = load_bibliographies(doc.manuscript.bibliography, Problems())
-    keys = [ref.key for ref in doc.references if ref.key in entries]
-    strings = sorted({entries[k].strings for k in keys if entries[k].strings})
-    return "\n\n".join(strings + [entries[k].raw for k in keys]) + ("\n" if keys else "")
+    return public_bibtex(entries, [ref.key for ref in doc.references])
 
 
 __all__ = ["PdfFormat", "display_path"]
