@@ -134,6 +134,16 @@ def test(c, k=""):
     _run(c, f"{PY} -m pytest -q {'-k ' + repr(k) if k else ''}")
 
 
+@handout_task(help={"pattern": "only fixtures whose name matches this glob, e.g. 'collapse_*'",
+            "verbose": "print expected and printed text of each failing fixture"})
+def csl_suite(c, pattern="", verbose=False):
+    """Run the CSL processor test suite (../shared/csl-test-suite): passes per category."""
+    args = [shlex.quote(pattern)] if pattern else []
+    if verbose:
+        args.append("--verbose")
+    _run(c, f"{PY} tests/csl_suite.py {' '.join(args)}")
+
+
 @handout_task(help={"out": "write the images here instead of tests/golden/ (to compare first)"})
 def update_golden(c, out=""):
     """Render the first page of each example again and refresh the visual check's images."""

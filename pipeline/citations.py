@@ -9,53 +9,17 @@ and vertical alignment, because citeproc-py implements none of ``collapse``.
 
 from __future__ import annotations
 
-import io
-import os
 import re
-import types
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from . import citeproc_patches, i18n
+from . import i18n
 from .bibtex import BibEntry
+from .citeproc_engine import CLOSE, MARKS, OPEN, OPEN_CHARS, format_clusters, html_to_marks
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN, Style
 from .errors import Problems, did_you_mean
-from .model import Manuscript, Reference
+from .model import CiteItem, Cluster, Manuscript, Reference
 from .tree import Node, stringify, transform, walk
-
-# Private-use characters stand for formatting while citeproc-py works, so
-# that no text it produces can be mistaken for markup: everything is escaped
-# or turned into AST nodes afterwards.
-CLOSE = "\ue000"
-OPEN = {"emph": "\ue001", "strong": "\ue002", "sup": "\ue003", "sub": "\ue004",
-        "smallcaps": "\ue005", "underline": "\ue006", "plain": "\ue007"}
-OPEN_CHARS = {v: k for k, v in OPEN.items()}
-MARKS = CLOSE + "".join(OPEN.values()) + MARK_NUMBER_OPEN + MARK_NUMBER_CLOSE
-
-
-def _wrapper(kind: str) -> type:
-    return type(kind, (str,), {"__new__": lambda cls, text: str.__new__(
-        cls, OPEN[kind] + str(text) + CLOSE)})
-
-
-MARKER_FORMATTER = types.SimpleNamespace(
-    preformat=lambda text: str(text),
-    Italic=_wrapper("emph"), Oblique=_wrapper("emph"), Bold=_wrapper("strong"),
-    Light=_wrapper("plain"), Underline=_wrapper("underline"),
-    Superscript=_wrapper("sup"), Subscript=_wrapper("sub"), SmallCaps=_wrapper("smallcaps"),
-)
-
-_HTML_TAGS = [
-    (re.compile(r"<i>(.*?)</i>", re.DOTALL), "emph"),
-    (re.compile(r"<em>(.*?)</em>", re.DOTALL), "emph"),
-    (re.compile(r"<b>(.*?)</b>", re.DOTALL), "strong"),
-    (re.compile(r"<strong>(.*?)</strong>", re.DOTALL), "strong"),
-    (re.compile(r"<sup>(.*?)</sup>", re.DOTALL), "sup"),
-    (re.compile(r"<sub>(.*?)</sub>", re.DOTALL), "sub"),
-    (re.compile(r'<span style="font-variant:\s*small-caps;?">(.*?)</span>', re.DOTALL), "smallcaps"),
-    (re.compile(r'<span class="nocase">(.*?)</span>', re.DOTALL), "plain"),
-]
 
 LOCATOR_TERMS = {
     "p": "page", "pp": "page", "page": "page", "pages": "page",
@@ -110,29 +74,6 @@ def citation_line(manuscript: Manuscript, key: str) -> int | None:
         if pattern.search(line):
             return manuscript.body_line + offset
     return None
-
-
-def html_to_marks(value: str) -> str:
-    """pandoc's CSL-JSON markup (<i>, <sup>, ...) as formatting marks."""
-    for _ in range(3):  # nested tags
-        for pattern, kind in _HTML_TAGS:
-            value = pattern.sub(lambda m, k=kind: OPEN[k] + m.group(1) + CLOSE, value)
-    import html
-
-    return html.unescape(value)
-
-
-def _clean_item(item: dict[str, Any]) -> dict[str, Any]:
-    def fix(value: Any) -> Any:
-        if isinstance(value, str):
-            return html_to_marks(value).replace("\ue0f0", "").replace("\ue0f1", "")
-        if isinstance(value, list):
-            return [fix(v) for v in value]
-        if isinstance(value, dict):
-            return {k: fix(v) for k, v in value.items()}
-        return value
-
-    return {k: (v if k == "id" else fix(v)) for k, v in item.items()}
 
 
 URL = re.compile(r"(https?://[^\s" + MARKS + r"<>\"]+[^\s" + MARKS + r"<>\".,;:)\]])")
@@ -227,85 +168,24 @@ def _locator(suffix: list[Node]) -> tuple[str | None, str | None, str]:
     return None, None, text
 
 
-class _Processor:
-    def __init__(self, style: Style, items: dict[str, dict[str, Any]], locale: str,
-                 terms: dict[str, str] | None = None):
-        from citeproc import CitationStylesBibliography, CitationStylesStyle
-        from citeproc.source.json import CiteProcJSON
-
-        citeproc_patches.apply()
-        xml = i18n.with_csl_terms(style.xml, locale, terms or {})
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self.style = CitationStylesStyle(io.BytesIO(xml), locale=locale, validate=False)
-        self.source = CiteProcJSON([_clean_item(i) for i in items.values()])
-        self.bib = CitationStylesBibliography(self.style, self.source, MARKER_FORMATTER)
-
-    def citation(self, items: list[Any]) -> Any:
-        from citeproc import Citation
-
-        citation = Citation(items)
-        self.bib.register(citation)
-        return citation
-
-    def render(self, items: list[Any]) -> str:
-        return _others(str(self.bib.cite(self.citation(items), lambda _item: None)))
-
-
-# BibTeX's "and others" arrives as a last name "et al."; styles that join the
-# last name with "&" or "and" would print "Smith, J., & et al.".
 _AND_OTHERS = re.compile(r",?\s+(?:&|and|\u0026amp;)\s+(et al\.)")
 
 
 def _others(text: str) -> str:
+    """BibTeX's "and others" is a last name "et al.": never "Smith, J., & et al."."""
     return _AND_OTHERS.sub(r", \1", text)
 
 
-def _item(key: str, cite: Node | None = None) -> Any:
-    from citeproc import CitationItem, Locator
-
-    if cite is None:
-        return CitationItem(key)
-    label, locator, _rest = _locator(cite["citationSuffix"])
-    if locator:
-        return CitationItem(key, locator=Locator(label, locator))
-    return CitationItem(key)
+_MODES = {"AuthorInText": "suppress-author", "SuppressAuthor": "suppress-author"}
 
 
-def without_author(full: str, names_only: str, style: Style) -> str:
-    """``(Smith & Lee, 2020, p. 4)`` as ``(2020, p. 4)``, for ``@key`` and ``[-@key]``.
-
-    citeproc-py has no suppress-author: the names are what the citation shares
-    with the same citation rendered from the names alone.  When they cannot be
-    told apart (no date, disambiguated names), the full citation stays.
-    """
-    opening = style.layout_prefix
-    shared = os.path.commonprefix([full, names_only])
-    cut = max(shared.rfind(", "), shared.rfind(" "))
-    if cut <= len(opening) or not full.startswith(opening):
-        return full
-    rest = full[cut:].lstrip(", ").lstrip()
-    return opening + rest if rest.rstrip(style.layout_suffix) else full
-
-
-def _collapse(numbers: list[tuple[int, str, bool]], style: Style) -> str:
-    """'1,2' / '2–4' from (number, rendered, plain) sorted by number."""
-    parts: list[str] = []
-    i = 0
-    while i < len(numbers):
-        j = i
-        if style.collapse in ("citation-number",) and numbers[i][2]:
-            while (j + 1 < len(numbers) and numbers[j + 1][2]
-                   and numbers[j + 1][0] == numbers[j][0] + 1):
-                j += 1
-        if j - i >= 2:
-            parts.append(f"{numbers[i][1]}\u2013{numbers[j][1]}")
-            i = j + 1
-        else:
-            parts.append(numbers[i][1])
-            i += 1
-    delimiter = style.after_collapse_delimiter if len(parts) < len(numbers) else style.delimiter
-    return delimiter.join(parts)
+def cite_item(cite: Node) -> CiteItem:
+    """A pandoc citation as a CSL cite: prefix, locator (from the suffix) and mode."""
+    label, locator, rest = _locator(cite["citationSuffix"])
+    prefix = stringify(cite["citationPrefix"]).strip()
+    return CiteItem(key=cite["citationId"], locator=locator, label=label,
+                    prefix=prefix + " " if prefix else "", suffix=" " + rest if rest else "",
+                    mode=_MODES.get(cite["citationMode"]["t"], "normal"))
 
 
 def _narrative_name(item: dict[str, Any], and_word: str, et_al: str) -> str:
@@ -357,75 +237,40 @@ def format_citations(
     usable = {k: items[k] for k in cited if k in items}
     if not cited:
         return dict(ast), ()
-    processor = _Processor(style, usable, locale, i18n.csl_terms(dict(words)))
-    lower = {k.lower(): k for k in usable}
-    for key in usable:
-        processor.citation([_item(key)])
-    if processor.style.has_bibliography():  # a note style may have none: nothing to sort
-        processor.bib.sort()
-    number = {lower[k]: i + 1 for i, k in enumerate(processor.bib.keys)}
+    nodes = [n for n in walk(ast["blocks"]) if n["t"] == "Cite"
+             and any(c["citationId"] in usable for c in n["c"][0])]
+    clusters = [Cluster(tuple(cite_item(c) for c in n["c"][0] if c["citationId"] in usable))
+                for n in nodes]
+    xml = i18n.with_csl_terms(style.xml, locale, i18n.csl_terms(dict(words)))
+    formatted = format_clusters(xml, usable, clusters, locale)
+    texts = {id(node): _others(text) for node, text in zip(nodes, formatted.citations,
+                                                           strict=True)}
 
     def cluster(node: Node) -> Node | None:
         if node["t"] != "Cite":
             return None
-        cites = [c for c in node["c"][0] if c["citationId"] in usable]
-        if not cites:
+        if id(node) not in texts:
             return {"t": "Span", "c": [["", ["citation", "unresolved"], []], node["c"][1]]}
+        cites = [c for c in node["c"][0] if c["citationId"] in usable]
         keys = " ".join(c["citationId"] for c in cites)
+        text = texts[id(node)]
         inlines: list[Node] = []
         narrative = [c for c in cites if c["citationMode"]["t"] == "AuthorInText"]
         if narrative:
             name = _narrative_name(usable[narrative[0]["citationId"]], words["and"],
                                    words["et_al"])
             inlines.extend(marks_to_inlines(name))
-            if style.numeric and style.vertical_align not in ("sup", "sub"):
+            if not text.startswith((OPEN["sup"], OPEN["sub"])):
                 inlines.append({"t": "Space"})  # "Smith and Lee [4]", but "Smith and Lee⁴"
-        if style.numeric:
-            rendered = []
-            for c in sorted(cites, key=lambda c: number[c["citationId"]]):
-                item = _item(c["citationId"], c)
-                text = processor.render([item])
-                label, _loc, rest = _locator(c["citationSuffix"])
-                prefix = stringify(c["citationPrefix"]).strip()
-                plain = not (label or rest or prefix)
-                text = (prefix + " " if prefix else "") + text + (" " + rest if rest else "")
-                rendered.append((number[c["citationId"]], text, plain))
-            body = style.prefix + _collapse(rendered, style) + style.suffix
-            marks = marks_to_inlines(body)
-            if style.vertical_align == "sup":
-                marks = [{"t": "Superscript", "c": marks}]
-            elif style.vertical_align == "sub":
-                marks = [{"t": "Subscript", "c": marks}]
-            inlines.extend(marks)
-        else:
-            if narrative:
-                inlines.append({"t": "Space"})
-            items_ = [_item(c["citationId"], c) for c in cites]
-            text = processor.render(items_)
-            if len(cites) == 1 and cites[0]["citationMode"]["t"] != "NormalCitation":
-                text = without_author(text, probe(cites[0]["citationId"]), style)
-            inlines.extend(marks_to_inlines(text))
+        inlines.extend(marks_to_inlines(text))
         return {"t": "Span", "c": [["", ["citation"], [["data-cites", keys]]], inlines]}
-
-    probes: list[_Processor] = []
-
-    def probe(key: str) -> str:
-        """The citation of ``key`` with its names alone (no date, no title)."""
-        if not probes:
-            names_only = {k: {f: v for f, v in item.items()
-                              if f in ("id", "type", "author", "editor")}
-                          for k, item in usable.items()}
-            probes.append(_Processor(style, names_only, locale, i18n.csl_terms(dict(words))))
-        return probes[0].render([_item(key)])
 
     new_ast = dict(ast)
     new_ast["blocks"] = _tighten(transform(list(ast["blocks"]), cluster))
 
     references: list[Reference] = []
-    entries_out = processor.bib.bibliography() if processor.style.has_bibliography() else []
-    for citation_item, text in zip(processor.bib.items, entries_out, strict=False):
-        key = lower[citation_item.key]
-        text = _others(str(text))
+    for key, text in formatted.bibliography:
+        text = _others(text)
         label = ""
         if MARK_NUMBER_OPEN in text and MARK_NUMBER_CLOSE in text:
             before, rest = text.split(MARK_NUMBER_OPEN, 1)

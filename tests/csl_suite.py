@@ -1,0 +1,170 @@
+"""Read and run the CSL processor test suite through the project's citation engine.
+
+The fixtures live outside the repository, in ``../shared/csl-test-suite``
+(``CATEGORY_Name.txt``, sections between ``>>== NAME ==>>`` and
+``<<== NAME ==<<``).  Each is run the way the build runs citations: the
+style prepared by ``pipeline.csl``, then ``pipeline.citeproc_engine``.
+
+``python tests/csl_suite.py [PATTERN] [--verbose]`` (``invoke csl-suite``)
+prints the pass count per category.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITE = ROOT.parent / "shared" / "csl-test-suite"
+EXPECTED_FAILURES = ROOT / "tests" / "csl_suite_expected_failures.txt"
+SECTION = re.compile(r">>=+\s*([A-Z-]+)\s*=+>>\n(.*?)\n<<=+\s*\1\s*=+<<", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """One fixture of the suite."""
+
+    name: str
+    mode: str
+    result: str
+    csl: str
+    input: list[dict[str, Any]]
+    citation_items: list[list[dict[str, Any]]] | None
+    citations: list[Any] | None
+
+    @property
+    def category(self) -> str:
+        """The part of the name before the first underscore."""
+        return self.name.split("_", 1)[0]
+
+
+def fixture_paths() -> list[Path]:
+    """Every fixture file, sorted by name."""
+    return sorted(SUITE.glob("*_*.txt"))
+
+
+def read_fixture(path: Path) -> Fixture:
+    """A fixture file as a record."""
+    sections = {m.group(1): m.group(2) for m in SECTION.finditer(path.read_text("utf-8"))}
+    items = json.loads(sections["INPUT"])
+    for i, item in enumerate(items):
+        item.setdefault("id", str(i))
+        item.setdefault("type", "book")
+        item["id"] = str(item["id"])
+    return Fixture(
+        name=path.stem, mode=sections["MODE"].strip(), result=sections["RESULT"].strip("\n"),
+        csl=sections["CSL"].strip(), input=items,
+        citation_items=json.loads(sections["CITATION-ITEMS"])
+        if "CITATION-ITEMS" in sections else None,
+        citations=json.loads(sections["CITATIONS"]) if "CITATIONS" in sections else None,
+    )
+
+
+def _cite(data: dict[str, Any]) -> Any:
+    from pipeline.model import CiteItem
+
+    mode = ("suppress-author" if data.get("suppress-author")
+            else "author-only" if data.get("author-only") else "normal")
+    locator = data.get("locator")
+    return CiteItem(key=str(data["id"]), locator=str(locator) if locator not in (None, "")
+                    else None, label=data.get("label"), prefix=data.get("prefix", ""),
+                    suffix=data.get("suffix", ""), mode=mode)
+
+
+def _format(fixture: Fixture, clusters: list[Any]) -> Any:
+    from pipeline.citeproc_engine import format_clusters
+    from pipeline.csl import prepare_xml
+
+    style = prepare_xml(fixture.csl.encode("utf-8"), fixture.name)
+    items = {item["id"]: item for item in fixture.input}
+    return format_clusters(style.xml, items, clusters, style.default_locale or "en-US")
+
+
+def run_fixture(fixture: Fixture) -> str:
+    """What the project prints for the fixture, in the suite's notation."""
+    from pipeline.citeproc_engine import marks_to_html
+    from pipeline.model import Cluster
+
+    if fixture.citations:
+        calls = [(c[0], [p[0] for p in c[1]], [p[0] for p in c[2]]) for c in fixture.citations]
+        by_id = {c["citationID"]: Cluster(tuple(_cite(i) for i in c["citationItems"]),
+                                          c.get("properties", {}).get("noteIndex", 0))
+                 for c, _pre, _post in calls}
+        last, pre, post = calls[-1]
+        order = pre + [last["citationID"]] + post
+        before = [cid for cid in order if cid != last["citationID"]]
+        previous = dict(zip(before, _format(fixture, [by_id[c] for c in before]).citations,
+                            strict=True)) if before else {}
+        final = _format(fixture, [by_id[c] for c in order])
+        lines = []
+        for i, (cid, text) in enumerate(zip(order, final.citations, strict=True)):
+            mark = ".." if previous.get(cid) == text else ">>"
+            lines.append(f"{mark}[{i}] {marks_to_html(text)}")
+        if fixture.mode == "citation":
+            return "\n".join(lines)
+        clusters = [by_id[c] for c in order]
+    elif fixture.citation_items is not None:
+        clusters = [Cluster(tuple(_cite(i) for i in items)) for items in fixture.citation_items]
+    else:
+        clusters = [Cluster(tuple(_cite({"id": item["id"]}) for item in fixture.input))]
+    formatted = _format(fixture, clusters)
+    if fixture.mode == "citation":
+        return "\n".join(marks_to_html(text) for text in formatted.citations)
+    entries = "".join(f'  <div class="csl-entry">{marks_to_html(text)}</div>\n'
+                      for _key, text in formatted.bibliography)
+    return f'<div class="csl-bib-body">\n{entries}</div>'
+
+
+def outcome(fixture: Fixture) -> tuple[bool, str]:
+    """(passed, what was printed or the exception raised)."""
+    try:
+        printed = run_fixture(fixture)
+    except Exception as exc:  # noqa: BLE001 - the suite counts a crash as a failure
+        return False, f"{type(exc).__name__}: {exc}"
+    return printed == fixture.result, printed
+
+
+def expected_failures() -> dict[str, str]:
+    """The fixtures known to fail, with the reason, from the expected-failures file."""
+    found: dict[str, str] = {}
+    for line in EXPECTED_FAILURES.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, reason = line.partition(" ")
+            found[name] = reason.strip()
+    return found
+
+
+def main(argv: list[str]) -> int:
+    """Print pass counts per category and ``csl suite: P/N pass``."""
+    if not SUITE.is_dir():
+        print(f"csl suite: {SUITE} not found", file=sys.stderr)
+        return 1
+    verbose = "--verbose" in argv
+    patterns = [a for a in argv if a != "--verbose"]
+    pattern = patterns[0] if patterns else "*"
+    total: Counter[str] = Counter()
+    passed: Counter[str] = Counter()
+    for path in fixture_paths():
+        if not fnmatch.fnmatch(path.stem, pattern):
+            continue
+        fixture = read_fixture(path)
+        ok, printed = outcome(fixture)
+        total[fixture.category] += 1
+        passed[fixture.category] += ok
+        if verbose and not ok:
+            print(f"--- {fixture.name}\nEXP: {fixture.result}\nGOT: {printed}")
+    for category in sorted(total):
+        print(f"{category:<16} {passed[category]:>4} / {total[category]:>4}")
+    print(f"csl suite: {sum(passed.values())}/{sum(total.values())} pass")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main(sys.argv[1:]))
