@@ -1,91 +1,78 @@
-"""Read BibTeX into CSL-JSON items, entry by entry, with located errors.
+"""A manuscript's bibliographies: .bib (BibTeX, biblatex), CSL-JSON and CSL-YAML files.
 
-A light scanner splits each file into entries and checks their structure
-(unclosed braces, missing keys, duplicate fields), so one broken entry is
-reported at the line where it starts while the entries after it stay usable.
-The well-formed entries are then converted by pandoc's BibTeX reader, which
-knows LaTeX accents and commands, name particles, corporate authors,
-``@string`` and ``#`` concatenation.
+Entries are read one by one (``bibscan``), so a broken entry costs only
+itself: it is skipped and reported at its line, as a warning unless the
+manuscript cites it.  Keys defined twice keep the first entry, as biber does.
+``crossref`` and ``xdata`` are resolved with biblatex's inheritance rules
+across all of a manuscript's files, whether or not the parent is cited (a
+parent is listed only when cited).  ``to_csl`` turns the cited entries into
+CSL-JSON items (``bibconvert``); each entry's kind comes from
+``styles/kinds.yaml``.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 import re
-import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from .errors import PipelineError, Problem, Problems, display_path
+import yaml
+
+from .bibconvert import biblatex_type, plain_text, to_csl
+from .bibscan import Field, Finding, Scanner
+from .errors import PipelineError, Problems, display_path
 from .manuscript import read_text
-from .pandoc import PandocFailure, run_pandoc
 
-# Real entries, abstracts included, stay under a few KiB; citeproc's time grows with them.
-MAX_ENTRY = 64 * 1024
-ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
-FIELD_NAME = re.compile(r"\s*([A-Za-z][\w:.+-]*)\s*=\s*")
-KEY = re.compile(r"\s*([^\s,={}()\"#%'~\\]+)\s*,")
+__all__ = ["BibEntry", "BibFile", "kind_of", "load_bibliographies", "read_bibtex",
+           "read_bibtex_once", "to_csl"]
 
-KINDS = {
-    "article": "Research",
-    "book": "Book",
-    "inbook": "Book chapter",
-    "incollection": "Book chapter",
-    "inproceedings": "Conference paper",
-    "conference": "Conference paper",
-    "proceedings": "Conference proceedings",
-    "phdthesis": "Thesis",
-    "mastersthesis": "Thesis",
-    "thesis": "Thesis",
-    "techreport": "Report",
-    "report": "Report",
-    "manual": "Manual",
-    "online": "Web page",
-    "www": "Web page",
-    "electronic": "Web page",
-    "misc": "Other",
-    "unpublished": "Unpublished",
-    "booklet": "Booklet",
-    "dataset": "Dataset",
-    "software": "Software",
-}
-CSL_TYPES = {
-    "misc": "document",
-    "online": "webpage",
-    "www": "webpage",
-    "electronic": "webpage",
-    "unpublished": "manuscript",
-    "booklet": "pamphlet",
-}
+KINDS_FILE = Path(__file__).resolve().parent.parent / "styles" / "kinds.yaml"
+CSL_SUFFIXES = (".json", ".yaml", ".yml")
+# Fields a crossref parent never passes on (biblatex's \DefaultInheritance exclusions).
+NOT_INHERITED = frozenset({"ids", "crossref", "xref", "xdata", "entryset", "entrysubtype",
+                           "execute", "label", "options", "presort", "related",
+                           "relatedoptions", "relatedstring", "relatedtype", "shorthand",
+                           "shorthandintro", "sortkey", "category"})
+_TITLES = {"title": "title", "subtitle": "subtitle", "titleaddon": "titleaddon",
+           "shorttitle": None, "sorttitle": None, "indextitle": None, "indexsorttitle": None}
 
 
 @dataclass(frozen=True)
 class BibEntry:
-    """One well-formed BibTeX entry."""
+    """One usable entry: its fields as written (inherited ones added) and where it is."""
 
     key: str
-    type: str
+    type: str  # the biblatex type it is read as (CSL type for CSL-JSON/YAML entries)
     path: Path
     line: int
-    raw: str
-    fields: tuple[tuple[str, str], ...]
-    strings: str = ""  # the file's @string definitions the entry may use
-    values: tuple[tuple[str, str], ...] = ()  # the fields as written: braces, quotes, macros
+    raw: str  # the entry's own text in its file
+    fields: tuple[tuple[str, str], ...]  # (lower-case name, value with @strings expanded)
+    strings: str = ""  # the file's @string definitions the raw text may use, verbatim
+    field_lines: tuple[int, ...] = ()  # the source line of each field
+    written_type: str = ""  # the type as written (@book_section)
+    inherited_from: tuple[str, ...] = ()  # crossref/xdata parents whose fields were added
+    item: str = ""  # the CSL-JSON item, for entries read from CSL-JSON/YAML
+    values: tuple[tuple[str, str], ...] = ()  # its own fields as written: braces, macros, '#'
 
     def field(self, name: str) -> str | None:
+        """The value of field ``name`` (lower case), or None."""
         for key, value in self.fields:
             if key == name:
                 return value
         return None
 
+    def located_fields(self) -> tuple[Field, ...]:
+        """Every field with its source line: name -> value as written."""
+        lines = self.field_lines or (self.line,) * len(self.fields)
+        return tuple(Field(n, v, ln) for (n, v), ln in zip(self.fields, lines, strict=True))
+
     @property
     def kind(self) -> str:
-        category = self.field("category")
-        if category:
-            return re.sub(r"[{}]", "", category).strip()
-        return KINDS.get(self.type, "Other")
+        """Research, Guideline, Review, ...: ``category``, else keywords, else the type."""
+        return kind_of(self)
 
     @property
     def digest(self) -> str:
@@ -97,274 +84,113 @@ class BibFile:
     path: Path
     entries: tuple[BibEntry, ...]
     strings: str  # the file's @string definitions, verbatim
+    findings: tuple[Finding, ...] = ()
 
 
-class _Scanner:
-    def __init__(self, text: str):
-        self.text = text
-        self.pos = 0
+# ------------------------------------------------------------------ kinds
 
-    def line_at(self, pos: int) -> int:
-        return self.text.count("\n", 0, pos) + 1
+@functools.cache
+def _kinds(path: Path = KINDS_FILE) -> dict[str, dict[str, str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {section: {_normal(str(k)): str(v) for k, v in (data.get(section) or {}).items()}
+            for section in ("keywords", "types", "csl-types")}
 
 
-def _balanced(text: str, start: int, close: str) -> int:
-    """Index just past the delimiter that closes the group opened before ``start``.
+def _normal(keyword: str) -> str:
+    return " ".join(plain_text(keyword).lower().replace("\u2011", "-").split()).strip(" .")
 
-    Returns -1 when the group is never closed.
-    """
-    depth = 0
-    i = start
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
+
+def kind_of(entry: BibEntry) -> str:
+    """The kind shown beside an entry: ``category``, else its keywords, else its type."""
+    category = entry.field("category")
+    if category and plain_text(category):
+        return plain_text(category)
+    kinds = _kinds()
+    keywords = entry.field("keywords") or entry.field("keyword") or ""
+    found = {_normal(k) for k in re.split(r"[,;\n]", keywords)} if keywords else set()
+    for keyword, kind in kinds["keywords"].items():
+        if keyword in found:
+            return kind
+    table = kinds["csl-types"] if entry.item else kinds["types"]
+    return table.get(entry.type, "Other")
+
+
+# ------------------------------------------------------------------ reading
+
+def _scan_file(path: Path) -> BibFile:
+    if path.suffix.lower() in CSL_SUFFIXES:
+        from .csljson import read_csl_file
+
+        entries, findings = read_csl_file(path)
+        return BibFile(path, tuple(entries), "", tuple(findings))
+    text = read_text(path)
+    scanner = Scanner(text)
+    findings = list(scanner.findings)
+    strings = _string_text(text) if scanner.defined else ""
+    entries: list[BibEntry] = []
+    first: dict[str, int] = {}
+    for e in scanner.entries:
+        if e.key in first:
+            findings.append(Finding(first[e.key], f"key '{e.key}' is defined again at line "
+                                    f"{e.line}; this first entry is used", e.key, False,
+                                    "duplicate-key"))
+            findings.append(Finding(e.line, f"key '{e.key}' is defined twice in this file "
+                                    f"(first at line {first[e.key]}); this entry is ignored",
+                                    e.key, False, "duplicate-key"))
             continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            if depth == 0:
-                return i + 1 if close == "}" else -1
-            depth -= 1
-        elif ch == ")" and close == ")" and depth == 0:
-            return i + 1
-        elif ch == "@" and depth == 0 and close == "}" and _line_start(text, i):
-            return -1
-        i += 1
-    return -1
+        first[e.key] = e.line
+        entries.append(BibEntry(
+            key=e.key, type=biblatex_type(e.type), path=path, line=e.line, raw=e.raw,
+            fields=tuple((f.name, f.value) for f in e.fields), strings=strings,
+            field_lines=tuple(f.line for f in e.fields), written_type=e.type,
+            values=tuple((f.name, f.raw) for f in e.fields)))
+    findings.sort(key=lambda f: f.line)
+    return BibFile(path, tuple(entries), strings, tuple(findings))
 
 
-def _line_at(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + 1
+_STRING = re.compile(r"^[ \t]*@[ \t]*string[ \t]*[{(]", re.IGNORECASE | re.MULTILINE)
 
 
-def _line_start(text: str, i: int) -> bool:
-    j = i - 1
-    while j >= 0 and text[j] in " \t":
-        j -= 1
-    return j < 0 or text[j] == "\n"
-
-
-def _parse_value(body: str, i: int) -> tuple[str, int] | None:
-    """One field value (with ``#`` parts) starting at ``body[i]``; (raw, end)."""
-    start = i
-    n = len(body)
-    while True:
-        while i < n and body[i].isspace():
+def _string_text(text: str) -> str:
+    """The file's @string definitions, verbatim (for a BibTeX copy of cited entries)."""
+    out = []
+    for m in _STRING.finditer(text):
+        depth, i = 0, m.end()
+        close = "}" if text[m.end() - 1] == "{" else ")"
+        while i < len(text):
+            ch = text[i]
+            if ch == "{":
+                depth += 1
+            elif ch == "}" and depth:
+                depth -= 1
+            elif ch == close and depth == 0:
+                out.append(text[m.start():i + 1].strip())
+                break
             i += 1
-        if i >= n:
-            return None
-        ch = body[i]
-        if ch == "{":
-            depth, i = 1, i + 1
-            while i < n and depth:
-                if body[i] == "\\":
-                    i += 2
-                    continue
-                depth += {"{": 1, "}": -1}.get(body[i], 0)
-                i += 1
-            if depth:
-                return None
-        elif ch == '"':
-            i += 1
-            depth = 0
-            while i < n and not (body[i] == '"' and depth == 0):
-                if body[i] == "\\":
-                    i += 2
-                    continue
-                depth += {"{": 1, "}": -1}.get(body[i], 0)
-                i += 1
-            if i >= n:
-                return None
-            i += 1
+    return "\n".join(out)
+
+
+def _report(bib: BibFile, problems: Problems, cited: Collection[str] | None) -> None:
+    """Findings as problems: an entry that is dropped is an error only when it is cited."""
+    for f in bib.findings:
+        if f.dropped and (cited is None or f.key in cited):
+            problems.add(bib.path, f.line, f.message, code=f.code)
         else:
-            m = re.match(r"[\w.:+/-]+", body[i:])
-            if not m:
-                return None
-            i += m.end()
-        while i < n and body[i].isspace():
-            i += 1
-        if i < n and body[i] == "#":
-            i += 1
-            continue
-        return body[start:i].strip(), i
-
-
-def _kib(size: int) -> str:
-    return f"{size // 1024:,}"
-
-
-def _expansion(raw: str, sizes: dict[str, int]) -> tuple[int, set[str]]:
-    """The length of a field value once its ``#`` parts and @string names are
-    expanded, and the names it uses.
-
-    Each @string may double the one before; the sizes, not the text, are summed.
-    """
-    total = 0
-    names: set[str] = set()
-    depth = 0
-    quoted = False
-    start = 0
-    for i, ch in enumerate(raw + "#"):
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif ch == '"' and depth == 0:
-            quoted = not quoted
-        elif ch == "#" and depth <= 0 and not quoted:
-            part = raw[start:i].strip()
-            if part[:1] in ('{', '"'):
-                total += max(len(part) - 2, 0)
-            else:
-                names.add(part.lower())
-                total += sizes.get(part.lower(), len(part))
-            start = i + 1
-    return total, names
-
-
-def _plain(value: str) -> str:
-    value = value.strip()
-    if value[:1] in "{\"" and value[-1:] in "}\"":
-        value = value[1:-1]
-    return value.strip()
+            problems.warn(bib.path, f.line, f.message, code=f.code)
 
 
 def read_bibtex(path: Path, problems: Problems) -> BibFile:
-    """Split a .bib file into entries; broken entries become problems."""
-    text = read_text(path)
-    entries: list[BibEntry] = []
-    strings: list[str] = []
-    seen: dict[str, int] = {}
-    sizes: dict[str, int] = {}  # expanded length of each @string, by lower-case name
-    refused: set[str] = set()  # @strings too large to use
-    pos = 0
-    while True:
-        m = ENTRY_START.search(text, pos)
-        if not m:
-            break
-        kind = m.group(1).lower()
-        line = text.count("\n", 0, m.start()) + 1
-        close = "}" if m.group(2) == "{" else ")"
-        end = _balanced(text, m.end(), close)
-        if end < 0:
-            opener = m.group(2)
-            named = KEY.match(text, m.end())
-            what = f"entry '{named.group(1)}'" if named else f"entry @{kind}"
-            problems.add(path, line, f"{what} is not closed: its '{opener}' has no matching "
-                         f"'{close}' before the next entry", code="bibtex")
-            nxt = re.compile(r"^[ \t]*@", re.MULTILINE).search(text, m.end())
-            pos = nxt.start() if nxt else len(text)
-            continue
-        pos = end
-        raw = text[m.start():end]
-        body = text[m.end():end - 1]
-        if kind == "comment" or kind == "preamble":
-            continue
-        if len(raw) > MAX_ENTRY:
-            named = KEY.match(body)
-            what = f"entry '{named.group(1)}'" if named else f"entry @{kind}"
-            problems.add(path, line, f"{what} is {len(raw) // 1024} KiB, more than the "
-                         f"{MAX_ENTRY // 1024} KiB an entry may have", code="bibtex")
-            continue
-        if kind == "string":
-            defined = FIELD_NAME.match(body)
-            parsed = _parse_value(body, defined.end()) if defined else None
-            if defined and parsed:
-                name = defined.group(1)
-                size, used = _expansion(parsed[0], sizes)
-                sizes[name.lower()] = size
-                if size > MAX_ENTRY:
-                    if not used & refused:  # the first one too large says it
-                        problems.add(path, line, f"@string '{name}' expands to "
-                                     f"{_kib(size)} KiB, more than the {MAX_ENTRY // 1024} KiB "
-                                     "an entry may have", code="bibtex")
-                    refused.add(name.lower())
-                    continue
-            strings.append(raw)
-            continue
-        km = KEY.match(body)
-        if not km:
-            if re.match(r"\s*[\w:.+-]+\s*[})]?\s*$", body):
-                km_end, key = None, body.strip()
-            else:
-                problems.add(path, line, f"entry @{kind} has no citation key: write "
-                             f"@{kind}{{key, ...}}", code="bibtex")
-                continue
-        else:
-            key = km.group(1)
-            km_end = km.end()
-        if "=" in key or not key:
-            problems.add(path, line, f"entry @{kind} has no citation key: write "
-                         f"@{kind}{{key, ...}}", code="bibtex")
-            continue
-        fields: list[tuple[str, str]] = []
-        broken = None
-        i = km_end if km_end is not None else len(body)
-        base = m.end()  # body offsets to file lines: _line_at(text, base + offset)
-        while i < len(body):
-            rest = body[i:]
-            if not rest.strip():
-                break
-            fm = FIELD_NAME.match(body, i)
-            if not fm:
-                bad_line = _line_at(text, base + len(body) - len(rest.lstrip()))
-                broken = (bad_line, (f"entry '{key}': expected 'field = value', found "
-                          f"'{rest.strip()[:30]}'"))
-                break
-            name = fm.group(1).lower()
-            parsed = _parse_value(body, fm.end())
-            if parsed is None:
-                broken = (_line_at(text, base + fm.start(1)), (f"entry '{key}': the value of "
-                          f"field '{name}' is not closed"))
-                break
-            value, i = parsed
-            value_end = i
-            while value_end > 0 and body[value_end - 1].isspace():
-                value_end -= 1
-            if any(name == f for f, _ in fields):
-                broken = (_line_at(text, base + fm.start(1)), (f"entry '{key}': field "
-                          f"'{name}' is given twice"))
-                break
-            fields.append((name, value))
-            while i < len(body) and body[i].isspace():
-                i += 1
-            if i < len(body):
-                if body[i] != ",":
-                    broken = (_line_at(text, base + value_end), (f"entry '{key}': missing ',' "
-                              f"after field '{name}'"))
-                    break
-                i += 1
-        for name, value in fields:
-            size, used = _expansion(value, sizes)
-            if not broken and used & refused:
-                broken = (line, (f"entry '{key}': field '{name}' uses @string "
-                          f"'{min(used & refused)}', which is too large"))
-            elif not broken and size > MAX_ENTRY:
-                broken = (line, (f"entry '{key}': field '{name}' expands to {_kib(size)} KiB "
-                          f"through @string, more than the {MAX_ENTRY // 1024} KiB an entry may "
-                          "have"))
-        if broken:
-            problems.add(path, line, broken[1] + (f" (line {broken[0]})" if broken[0] != line
-                                                   else ""), code="bibtex")
-            continue
-        if key in seen:
-            problems.add(path, line, f"key '{key}' is defined twice in this file (first at "
-                         f"line {seen[key]})", code="duplicate-key")
-            continue
-        seen[key] = line
-        entries.append(BibEntry(key, kind, path, line,
-                                raw, tuple((f, _plain(v)) for f, v in fields),
-                                values=tuple((f, v.strip()) for f, v in fields)))
-    defined = "\n".join(strings)
-    return BibFile(path, tuple(replace(e, strings=defined) for e in entries), defined)
+    """Read a bibliography file; a broken entry is an error at its line, the others kept."""
+    bib = _scan_file(path)
+    _report(bib, problems, None)
+    return bib
 
 
-_READ: dict[tuple[str, bytes], tuple[BibFile, tuple[Problem, ...]]] = {}
+_READ: dict[tuple[str, bytes], BibFile] = {}
 
 
-def read_bibtex_once(path: Path, problems: Problems) -> BibFile:
+def read_bibtex_once(path: Path, problems: Problems,
+                     cited: Collection[str] | None = None) -> BibFile:
     """``read_bibtex``, remembered while the file's bytes are the same.
 
     A render worker reads the same shared .bib for every manuscript it is
@@ -373,140 +199,131 @@ def read_bibtex_once(path: Path, problems: Problems) -> BibFile:
     try:
         key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).digest())
     except OSError:
-        return read_bibtex(path, problems)
-    if key not in _READ:
-        if len(_READ) >= 64:
-            _READ.clear()
-        found = Problems()
-        _READ[key] = (read_bibtex(path, found), tuple(found.items))
-    bib, found_before = _READ[key]
-    problems.extend(found_before)
+        key = None
+    if key is None or key not in _READ:
+        bib = _scan_file(path)
+        if key is not None:
+            if len(_READ) >= 64:
+                _READ.clear()
+            _READ[key] = bib
+    else:
+        bib = _READ[key]
+    _report(bib, problems, cited)
     return bib
 
 
-def load_bibliographies(paths: tuple[Path, ...], problems: Problems) -> dict[str, BibEntry]:
-    """All entries of a manuscript's .bib files by key; a key in two files is an error."""
+def load_bibliographies(paths: tuple[Path, ...], problems: Problems,
+                        cited: Collection[str] | None = None) -> dict[str, BibEntry]:
+    """All citable entries of a manuscript's bibliographies by key, inheritance resolved.
+
+    A key in two files keeps the first (a warning).  With ``cited``, a broken
+    entry is an error only when it is cited; otherwise every broken entry is.
+    """
     by_key: dict[str, BibEntry] = {}
     for path in paths:
         try:
-            bib = read_bibtex_once(path, problems)
+            bib = read_bibtex_once(path, problems, cited)
         except PipelineError as exc:
             problems.extend(exc.problems)
             continue
         for entry in bib.entries:
             first = by_key.get(entry.key)
             if first is not None:
-                problems.add(path, entry.line, f"key '{entry.key}' is already defined at "
-                             f"{display_path(first.path)}:{first.line}", code="duplicate-key")
+                problems.warn(path, entry.line, f"key '{entry.key}' is already defined at "
+                              f"{display_path(first.path)}:{first.line}; that entry is used",
+                              code="duplicate-key")
                 continue
             by_key[entry.key] = entry
-    return by_key
+    wanted = by_key if cited is None else {k: by_key[k] for k in cited if k in by_key}
+    resolved = {}
+    for key, entry in by_key.items():
+        if entry.type == "xdata" and not entry.item:
+            continue  # biblatex's @xdata entries lend fields and are never cited
+        if key in wanted and not entry.item and _links(entry):
+            entry = _inherit(entry, by_key, problems, ())
+        resolved[key] = entry
+    return resolved
 
 
-def to_csl(entries: list[BibEntry], problems: Problems) -> dict[str, dict[str, Any]]:
-    """CSL-JSON items for ``entries`` (pandoc's BibTeX reader, one call per file)."""
-    by_file: dict[Path, list[BibEntry]] = {}
-    for entry in entries:
-        by_file.setdefault(entry.path, []).append(entry)
-    items: dict[str, dict[str, Any]] = {}
-    for path, group in by_file.items():
-        strings = group[0].strings
-        # Entries converted before (a worker sees the same shared .bib again and
-        # again) are not converted again; a cross-reference needs its whole group.
-        linked = any(CROSSREF.search(e.raw) for e in group)
-        known = {e.key: _CONVERTED[(strings, e.raw)] for e in group
-                 if not linked and (strings, e.raw) in _CONVERTED}
-        todo = [e for e in group if e.key not in known]
-        converted = [json.loads(text) for text in known.values()]
-        if todo:
-            try:
-                fresh = _convert(strings, todo)
-            except PandocFailure:
-                fresh = []
-                for entry in todo:  # find the entry pandoc cannot read
-                    try:
-                        fresh.extend(_convert(strings, [entry]))
-                    except PandocFailure as exc:
-                        detail = exc.args[0].splitlines()[0] if exc.args[0] else "unreadable"
-                        problems.add(path, entry.line, f"entry '{entry.key}' cannot be read: "
-                                     f"{detail}", code="bibtex")
-            todo_by_key = {e.key: e for e in todo}
-            for item in fresh:
-                entry = todo_by_key.get(item.get("id"))
-                if entry is not None and not linked:
-                    if len(_CONVERTED) >= 4096:
-                        _CONVERTED.clear()
-                    _CONVERTED[(strings, entry.raw)] = json.dumps(item)
-            converted.extend(fresh)
-        by_key = {e.key: e for e in group}
-        found = {}
-        for item in converted:
-            entry = by_key.get(item.get("id"))
-            if entry is not None:
-                found[entry.key] = _fix_item(item, entry)
-        items.update((e.key, found[e.key]) for e in group if e.key in found)
-    return items
+# ------------------------------------------------------------------ inheritance
+
+def _links(entry: BibEntry) -> list[tuple[str, str, int]]:
+    out = []
+    for (name, value), line in zip(entry.fields, entry.field_lines or
+                                   (entry.line,) * len(entry.fields), strict=True):
+        if name in ("crossref", "xdata"):
+            for target in re.split(r"[\s,]+", plain_text(value)):
+                if target:
+                    out.append((name, target, line))
+    return out
 
 
-CROSSREF = re.compile(r"\b(crossref|xdata|xref)\s*=", re.IGNORECASE)
-_CONVERTED: dict[tuple[str, str], str] = {}  # (@strings, entry) -> pandoc's CSL-JSON item
+def _inherit(entry: BibEntry, by_key: dict[str, BibEntry], problems: Problems,
+             chain: tuple[str, ...]) -> BibEntry:
+    """``entry`` with the fields its crossref and xdata parents pass on (biblatex's rules)."""
+    fields = list(entry.fields)
+    lines = list(entry.field_lines or (entry.line,) * len(entry.fields))
+    have = {name for name, _ in fields}
+    parents = []
+    for link, target, line in _links(entry):
+        parent = by_key.get(target)
+        if parent is None or parent.item:
+            problems.warn(entry.path, line, f"entry '{entry.key}': {link} '{target}' has no "
+                          "entry in the bibliography; nothing is inherited",
+                          code="bibtex-crossref")
+            continue
+        if target in chain or target == entry.key:
+            problems.warn(entry.path, line, f"entry '{entry.key}': {link} '{target}' refers "
+                          "back to itself; nothing more is inherited", code="bibtex-crossref")
+            continue
+        if link == "xdata" and parent.type != "xdata":
+            problems.warn(entry.path, line, f"entry '{entry.key}': xdata '{target}' is a "
+                          f"@{parent.written_type}, not an @xdata entry; its fields are used",
+                          code="bibtex-crossref")
+        if _links(parent):
+            parent = _inherit(parent, by_key, problems, chain + (entry.key,))
+        parents.append(target)
+        for (name, value), pline in zip(parent.fields, parent.field_lines or
+                                        (parent.line,) * len(parent.fields), strict=True):
+            for target_name in _inherited_names(link, parent.type, entry.type, name):
+                if target_name not in have:
+                    have.add(target_name)
+                    fields.append((target_name, value))
+                    lines.append(pline)
+    return replace(entry, fields=tuple(fields), field_lines=tuple(lines),
+                   inherited_from=tuple(parents))
 
 
-def _convert(strings: str, entries: list[BibEntry]) -> list[dict[str, Any]]:
-    source = strings + "\n" + "\n".join(e.raw for e in entries)
-    return json.loads(run_pandoc(["--from", "bibtex", "--to", "csljson"], source))
+def _inherited_names(link: str, source: str, target: str, name: str) -> list[str]:
+    """The child fields a parent's field fills (biblatex's default inheritance)."""
+    if link == "xdata":
+        return [] if name in ("ids", "crossref", "xref", "xdata") else [name]
+    if name in NOT_INHERITED:
+        return []
+    books = ("inbook", "bookinbook", "suppbook")
+    if name == "author" and ((source in ("mvbook", "book") and target in books)
+                             or (source == "mvbook" and target == "book")):
+        return ["bookauthor", "author"]
+    if source == "mvbook" and target in ("book",) + books \
+            or source in ("mvcollection", "mvreference") and target in (
+                "collection", "reference", "incollection", "inreference", "suppcollection") \
+            or source == "mvproceedings" and target in ("proceedings", "inproceedings"):
+        return _retitled(name, "main")
+    if source == "book" and target in books \
+            or source in ("collection", "reference") and target in (
+                "incollection", "inreference", "suppcollection") \
+            or source == "proceedings" and target == "inproceedings":
+        return _retitled(name, "book")
+    if source == "periodical" and target in ("article", "suppperiodical"):
+        if name in ("title", "subtitle"):
+            return ["journal" + name]
+        if name in _TITLES:
+            return []
+    return [name]
 
 
-def _fix_item(item: dict[str, Any], entry: BibEntry) -> dict[str, Any]:
-    """Repair what pandoc's CSL-JSON leaves for citeproc-py to stumble on."""
-    if not item.get("type"):
-        item["type"] = CSL_TYPES.get(entry.type, "document")
-    for role in ("author", "editor", "translator"):
-        names = item.get(role)
-        if names:
-            item[role] = [
-                {"literal": "et al."} if n.get("literal") == "others" else n for n in names
-            ]
-    for role in ("author", "editor", "translator"):
-        for name in item.get(role) or ():
-            for part, text in list(name.items()):
-                if isinstance(text, str):
-                    name[part] = _compose(text)
-            # BibTeX's "von" part ("van der Berg", "de la Cruz") belongs before the
-            # family name; each style decides whether to demote it (CSL's
-            # non-dropping particle).  pandoc reads it as a dropping particle, which
-            # medical styles would print as "Berg A van der".
-            if "dropping-particle" in name and "non-dropping-particle" not in name:
-                name["non-dropping-particle"] = name.pop("dropping-particle")
-    doi = item.get("DOI")
-    if isinstance(doi, str):  # editors paste DOIs as links: keep the bare identifier
-        item["DOI"] = re.sub(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi,
-                             flags=re.IGNORECASE)
-    for key, value in list(item.items()):
-        if isinstance(value, str):
-            item[key] = value = _compose(value)
-        if isinstance(value, str) and "$" in value:
-            value = re.sub(r"\$_\{?([^$}]+)\}?\$", r"<sub>\1</sub>",
-                           re.sub(r"\$\^\{?([^$}]+)\}?\$", r"<sup>\1</sup>", value))
-            item[key] = MATH.sub(lambda m: _math_text(m.group(0)), value)
-    return item
+def _retitled(name: str, prefix: str) -> list[str]:
+    if name in _TITLES:
+        return [prefix + name] if _TITLES[name] else []
+    return [name]
 
-
-DOTLESS = re.compile("([\u0131\u0237])(?=[\u0300-\u036f])")
-
-
-def _compose(text: str) -> str:
-    """``{\\'\\i}`` arrives as dotless i + accent; a reader expects one letter: í."""
-    if "\u0131" in text or "\u0237" in text:
-        text = DOTLESS.sub(lambda m: "i" if m.group(1) == "\u0131" else "j", text)
-    return unicodedata.normalize("NFC", text)
-
-
-MATH = re.compile(r"(?<!\\)\$[^$]+\$")
-
-
-def _math_text(math: str) -> str:
-    """Inline TeX math as the Unicode a reader expects: ``$\\geq 5$`` -> ``≥ 5``."""
-    from pylatexenc.latex2text import LatexNodes2Text
-
-    return LatexNodes2Text(math_mode="text").latex_to_text(math)

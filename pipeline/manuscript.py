@@ -38,6 +38,8 @@ SEMVER = re.compile(
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_FRONT_MATTER = 256 * 1024
+# What a bibliography file may be: BibTeX/biblatex, CSL-JSON, CSL-YAML (as pandoc reads them).
+BIBLIOGRAPHY_SUFFIXES = (".bib", ".bibtex", ".biblatex", ".json", ".yaml", ".yml")
 # pandoc reads a long list at about 100 KiB in 7 s; handouts are tens of KiB.
 MAX_MANUSCRIPT = 512 * 1024
 
@@ -370,11 +372,16 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         bib_names = [bib_names]
     bibliography: list[Path] = []
     if not isinstance(bib_names, list) or not all(isinstance(b, str) for b in bib_names):
-        problems.add(path, where("bibliography"), "'bibliography' must be a list of .bib files")
+        problems.add(path, where("bibliography"), "'bibliography' must be a list of .bib, "
+                     ".json or .yaml files")
     else:
         for name in bib_names:
             resolved = resolve_bibliography(path, name, bibliography_dir)
-            if not _is_file(resolved):
+            if resolved.suffix.lower() not in BIBLIOGRAPHY_SUFFIXES:
+                problems.add(path, where("bibliography"),
+                             f"bibliography file '{name}' must be .bib (BibTeX, biblatex), "
+                             ".json (CSL-JSON) or .yaml (CSL-YAML)", code="bad-bibliography")
+            elif not _is_file(resolved):
                 problems.add(path, where("bibliography"),
                              f"bibliography file '{name}' not found (looked in "
                              f"{display_path(path.parent)}/ and {display_path(bibliography_dir)}/)",

@@ -104,8 +104,9 @@ def prepare(
         return [], problems
     check_body(manuscript, ast, problems)
 
-    entries: dict[str, BibEntry] = load_bibliographies(manuscript.bibliography, problems)
     cited = citation_keys(ast)
+    entries: dict[str, BibEntry] = load_bibliographies(manuscript.bibliography, problems,
+                                                       cited)
     style = None
     try:
         style = load_style(manuscript.csl, manuscript.path, manuscript.line_of("csl"))

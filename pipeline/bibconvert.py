@@ -1,0 +1,371 @@
+"""BibTeX/biblatex entries as CSL-JSON items: pandoc's reader, one run per file.
+
+Entries reach pandoc rewritten in one plain form (``@type{id, field = {value}}``,
+@strings expanded, comments and inheritance resolved), so its strict parser
+never meets what only biber reads.  pandoc does what it does best: TeX to
+Unicode and formatting (``<i>``, ``<sup>``, ``<span class="nocase">``), names
+with their particles, dates, titles.  Around it:
+
+- TeX it misreads is rewritten first: ``$^{...}$`` and ``\\(^{...}\\)`` are
+  ``\\textsuperscript``, ``\\mbox{...}`` a group.
+- Every name role is read: ``editor``/``editora``/``editorb``/``editorc`` as
+  their ``editortype`` says (director, compiler, translator, ...), ``bookauthor``,
+  ``translator``; pandoc only reads a few, so each list is read as the author of
+  a helper entry.
+- Types follow pandoc's map; Mendeley's underscore types and unknown types are
+  mapped first.
+- Initials-only given names (``Axford, ME``) keep every initial: "M. E.".
+- A particle is printed before the family name (``van der Berg A``, as NLM and
+  AMA write it; the style decides demotion); with ``useprefix=true`` it is part
+  of the family name, so it also sorts under the particle, as biblatex does.
+
+If pandoc still refuses an entry, the entry at the line it names is reported
+with pandoc's reason at the file's line, and the others are converted again
+without it: never one run per entry.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import Problems
+from .pandoc import PandocFailure, run_pandoc
+
+if TYPE_CHECKING:
+    from .bibtex import BibEntry
+
+# biblatex's data model: entry types pandoc knows (others are read as @misc).
+KNOWN_TYPES = frozenset(["article", "book", "mvbook", "inbook", "bookinbook", "suppbook", "booklet", "collection", "mvcollection", "incollection", "suppcollection", "dataset", "manual", "misc", "online", "patent", "periodical", "suppperiodical", "proceedings", "mvproceedings", "inproceedings", "reference", "mvreference", "inreference", "report", "set", "software", "thesis", "unpublished", "xdata", "conference", "electronic", "mastersthesis", "phdthesis", "techreport", "www", "artwork", "audio", "bibnote", "commentary", "image", "jurisdiction", "legislation", "legal", "letter", "movie", "music", "performance", "review", "standard", "video", "data", "letters", "newsarticle"])
+# Mendeley's and EndNote's type names, and other spellings, as biblatex types.
+TYPE_ALIASES = {
+    "book_section": "incollection", "booksection": "incollection", "chapter": "inbook",
+    "web_page": "online", "webpage": "online", "website": "online", "web": "online",
+    "journal_article": "article", "journalarticle": "article",
+    "magazine_article": "article", "newspaper_article": "article",
+    "conference_paper": "inproceedings", "conference_proceedings": "proceedings",
+    "computer_program": "software", "generic": "misc", "working_paper": "report",
+    "encyclopedia_article": "inreference", "film": "video", "television_broadcast": "video",
+    "radio_broadcast": "audio", "statute": "legislation", "bill": "legislation",
+    "case": "jurisdiction", "hearing": "jurisdiction", "personal_communication": "letter",
+    "thesis_dissertation": "thesis", "dissertation": "thesis",
+}
+SUBTYPES = {"magazine_article": "magazine", "newspaper_article": "newspaper"}
+# pandoc's CSL type for each biblatex type (src/Text/Pandoc/Citeproc/BibTeX.hs); misc
+# and types pandoc leaves untyped are CSL's "document".
+CSL_TYPES = {
+    "article": "article-journal", "book": "book", "booklet": "pamphlet",
+    "bookinbook": "chapter", "collection": "book", "dataset": "dataset",
+    "electronic": "webpage", "inbook": "chapter", "incollection": "chapter",
+    "inreference": "entry-encyclopedia", "inproceedings": "paper-conference",
+    "conference": "paper-conference", "manual": "book", "mastersthesis": "thesis",
+    "mvbook": "book", "mvcollection": "book", "mvproceedings": "book", "mvreference": "book",
+    "online": "webpage", "patent": "patent", "periodical": "article-journal",
+    "phdthesis": "thesis", "proceedings": "book", "reference": "book", "report": "report",
+    "software": "book", "suppbook": "chapter", "suppcollection": "chapter",
+    "suppperiodical": "article-journal", "techreport": "report", "thesis": "thesis",
+    "unpublished": "manuscript", "www": "webpage", "artwork": "graphic", "audio": "song",
+    "commentary": "book", "image": "graphic", "jurisdiction": "legal_case",
+    "legislation": "legislation", "legal": "treaty", "letter": "personal_communication",
+    "movie": "motion_picture", "music": "song", "performance": "speech", "review": "review",
+    "standard": "legislation", "video": "motion_picture", "data": "dataset",
+    "letters": "personal_communication", "newsarticle": "article-newspaper",
+}
+# biblatex's editor roles (editortype & co.) as CSL name variables.
+ROLES = {
+    "editor": "editor", "compiler": "compiler", "director": "director",
+    "producer": "producer", "organizer": "organizer", "translator": "translator",
+    "chair": "chair", "curator": "curator", "host": "host", "illustrator": "illustrator",
+    "narrator": "narrator", "performer": "performer", "composer": "composer",
+    "interviewer": "interviewer", "founder": "contributor", "continuator": "contributor",
+    "redactor": "contributor", "reviser": "contributor", "collaborator": "contributor",
+    "series-editor": "collection-editor", "serieseditor": "collection-editor",
+    "executive-producer": "executive-producer", "guest": "guest",
+    "editorial-director": "editorial-director", "script-writer": "script-writer",
+}
+# Name lists besides the author: field -> (its role field, the CSL variable without one).
+NAME_FIELDS = {
+    "editor": ("editortype", "editor"), "editora": ("editoratype", "contributor"),
+    "editorb": ("editorbtype", "contributor"), "editorc": ("editorctype", "contributor"),
+    "translator": (None, "translator"), "bookauthor": (None, "container-author"),
+    "director": (None, "director"), "compiler": (None, "compiler"),
+}
+# CSL 1.0.2's variables: an item carries these and nothing else (the few the citation
+# engine does not know, such as license or scale, are left out rather than warned about).
+CSL_NAMES = frozenset(["author", "chair", "collection-editor", "compiler", "composer", "container-author", "contributor", "curator", "director", "editor", "editorial-director", "editor-translator", "executive-producer", "guest", "host", "illustrator", "interviewer", "narrator", "organizer", "original-author", "performer", "producer", "recipient", "reviewed-author", "script-writer", "series-creator", "translator"])
+CSL_DATES = frozenset(["accessed", "available-date", "event-date", "issued", "original-date", "submitted"])
+CSL_VARIABLES = frozenset(["abstract", "annote", "archive", "archive_collection", "archive_location", "archive-place", "authority", "call-number", "chapter-number", "citation-key", "citation-label", "collection-number", "collection-title", "container-title", "container-title-short", "dimensions", "division", "DOI", "edition", "event", "event-title", "event-place", "genre", "ISBN", "ISSN", "issue", "jurisdiction", "keyword", "language", "license", "medium", "note", "number", "number-of-pages", "number-of-volumes", "original-publisher", "original-publisher-place", "original-title", "page", "page-first", "part", "part-title", "PMCID", "PMID", "printing", "publisher", "publisher-place", "references", "reviewed-genre", "reviewed-title", "scale", "section", "source", "status", "supplement", "title", "title-short", "URL", "version", "volume", "volume-title", "volume-title-short"]
+                          ) | CSL_NAMES | CSL_DATES | {"id", "type"}
+LINKING = frozenset({"crossref", "xdata", "xref"})
+VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc",
+                      "urlraw"})
+_BRACES = re.compile(r"[{}]")
+_GROUP = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
+_SCRIPT_MATH = re.compile(r"(?:\$|\\\()\s*(?:\{\})?\s*([\^_])\s*(" + _GROUP
+                          + r"|\\?[A-Za-z0-9+\-])\s*(?:\$|\\\))")
+_MBOX = re.compile(r"\\(?:mbox|hbox|text|textnormal|textup)\s*(?=\{)")
+_POSITION = re.compile(r"\(line (\d+), column (\d+)\)")
+_INITIALS = re.compile(r"^[^\W\d_a-z]{2,4}$")
+
+
+@dataclass(eq=False)
+class _Prepared:
+    """One entry as pandoc is given it, and how to read the answer back."""
+
+    entry: BibEntry
+    ident: str
+    text: str
+    source_lines: list[int]  # the file line of each line of ``text``
+    roles: dict[str, list[str]] = field(default_factory=dict)  # helper id -> CSL variables
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+
+def biblatex_type(written: str) -> str:
+    """The biblatex type an entry of type ``written`` is read as."""
+    written = written.lower()
+    if written in KNOWN_TYPES:
+        return written
+    return TYPE_ALIASES.get(written, TYPE_ALIASES.get(written.replace("-", "_"), "misc"))
+
+
+def plain_text(value: str) -> str:
+    """A raw field value without TeX braces and extra spaces (for keys and options)."""
+    return " ".join(_BRACES.sub("", value).split())
+
+
+def prepare_tex(value: str) -> str:
+    """Rewrite the TeX pandoc's reader misreads: math super/subscripts, ``\\mbox``."""
+    if "$" in value or "\\(" in value:
+        value = _SCRIPT_MATH.sub(
+            lambda m: ("\\textsuperscript" if m.group(1) == "^" else "\\textsubscript")
+            + (m.group(2) if m.group(2).startswith("{") else "{" + m.group(2) + "}"), value)
+    if "box" in value or "\\text" in value:
+        value = _MBOX.sub("", value)
+    return value
+
+
+def _month(value: str) -> str:
+    """``mar``, ``March``, ``{3}`` -> ``3``; pandoc reads numbers and three-letter names."""
+    text = plain_text(value).rstrip(".").lower()
+    for i, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
+                              "oct", "nov", "dec"), 1):
+        if text[:3] == name:
+            return str(i)
+    return value
+
+
+def _options(entry: BibEntry) -> dict[str, str]:
+    raw = entry.field("options") or ""
+    out = {}
+    for part in plain_text(raw).split(","):
+        name, _, value = part.partition("=")
+        if name.strip():
+            out[name.strip().lower()] = value.strip().lower() or "true"
+    return out
+
+
+def _prepare(entry: BibEntry, n: int) -> _Prepared:
+    ident = f"e{n}"
+    written = entry.written_type or entry.type
+    lines = [f"@{entry.type}{{{ident},"]
+    source = [entry.line]
+    prepared = _Prepared(entry, ident, "", source)
+    helpers: list[str] = []
+    options = entry.field("options")
+    role_vars: dict[str, list[str]] = {}
+    for (name, value), line in zip(entry.fields, entry.field_lines, strict=True):
+        if name in LINKING or name.endswith("type") and name[:-4] in NAME_FIELDS:
+            continue
+        if name in NAME_FIELDS:
+            role_field, default = NAME_FIELDS[name]
+            role = plain_text(entry.field(role_field) or "").lower() if role_field else ""
+            variable = ROLES.get(role, default) if role else default
+            if role and role not in ROLES:
+                message = (f"entry '{entry.key}': {role_field} '{role}' is not a role the "
+                           f"styles know; the names of '{name}' are read as {variable}")
+                prepared.warnings.append((line, message))
+            helper = f"{ident}r{len(helpers)}"
+            helpers.append(f"@misc{{{helper},\n  author = {{{prepare_tex(value)}}},"
+                           + (f"\n  options = {{{options}}}," if options else "") + "\n}")
+            role_vars.setdefault(helper, []).append(variable)
+            continue
+        if name == "month":
+            value = _month(value)
+        elif name not in VERBATIM:
+            value = prepare_tex(value)
+        text = value.replace("\n", " ")
+        lines.append(f"  {name} = {{{text}}},")
+        source.append(line)
+    if written.lower() in SUBTYPES and not entry.field("entrysubtype"):
+        lines.append(f"  entrysubtype = {{{SUBTYPES[written.lower()]}}},")
+        source.append(entry.line)
+    lines.append("}")
+    source.append(entry.line)
+    for helper in helpers:
+        lines.append(helper)
+        source.extend([entry.line] * (helper.count("\n") + 1))
+    prepared.text = "\n".join(lines)
+    prepared.roles = role_vars
+    return prepared
+
+
+_CONVERTED: dict[str, str] = {}  # the text pandoc was given -> its items, as JSON
+
+
+def to_csl(entries: list[BibEntry], problems: Problems) -> dict[str, dict[str, Any]]:
+    """CSL-JSON items for ``entries``, by key: one pandoc run for all that are new."""
+    items: dict[str, dict[str, Any]] = {}
+    todo: list[_Prepared] = []
+    for n, entry in enumerate(entries):
+        if entry.item:
+            items[entry.key] = {k: v for k, v in json.loads(entry.item).items()
+                                if k in CSL_VARIABLES}
+            continue
+        prepared = _prepare(entry, n)
+        for line, message in prepared.warnings:
+            problems.warn(entry.path, line, message, code="bibtex-role")
+        todo.append(prepared)
+    fresh = [p for p in todo if p.text not in _CONVERTED]
+    if fresh:
+        for prepared, converted in _run(fresh, problems).items():
+            if len(_CONVERTED) >= 4096:
+                _CONVERTED.clear()
+            _CONVERTED[prepared.text] = json.dumps(converted)
+    for prepared in todo:
+        if prepared.text in _CONVERTED:
+            found = json.loads(_CONVERTED[prepared.text])
+            items[prepared.entry.key] = _finish(prepared, found)
+    return {e.key: items[e.key] for e in entries if e.key in items}
+
+
+def _run(todo: list[_Prepared], problems: Problems) -> dict[_Prepared, list[dict[str, Any]]]:
+    """pandoc's items for each prepared entry; an entry pandoc refuses is reported, left out."""
+    while todo:
+        text = "\n".join(p.text for p in todo) + "\n"
+        try:
+            out = json.loads(run_pandoc(["--from", "biblatex", "--to", "csljson"], text))
+        except PandocFailure as exc:
+            culprit, line = _culprit(todo, str(exc))
+            if culprit is None:
+                for p in todo:
+                    problems.add(p.entry.path, p.entry.line, f"entry '{p.entry.key}' cannot be "
+                                 f"read: {_reason(str(exc))}", code="bibtex")
+                return {}
+            entry = culprit.entry
+            where = f" (line {line})" if line != entry.line else ""
+            problems.add(entry.path, entry.line, f"entry '{entry.key}' cannot be read: "
+                         f"{_reason(str(exc))}{where}", code="bibtex")
+            todo = [p for p in todo if p is not culprit]
+            continue
+        by_id = {item.get("id"): item for item in out}
+        result = {}
+        for p in todo:
+            group = [by_id[p.ident]] if p.ident in by_id else []
+            group += [by_id[h] for h in p.roles if h in by_id]
+            result[p] = group
+        return result
+    return {}
+
+
+def _culprit(todo: list[_Prepared], message: str) -> tuple[_Prepared | None, int]:
+    m = _POSITION.search(message)
+    if not m:
+        return None, 0
+    wanted = int(m.group(1))
+    first = 1
+    for p in todo:
+        count = p.text.count("\n") + 1
+        if first <= wanted < first + count:
+            offset = wanted - first
+            return p, p.source_lines[min(offset, len(p.source_lines) - 1)]
+        first += count
+    return None, 0
+
+
+def _reason(message: str) -> str:
+    text = _POSITION.sub("", message)
+    text = re.sub(r"^\s*Error at\s*:?\s*", "", text)
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or \
+        "pandoc's BibTeX reader refuses it"
+
+
+def _finish(prepared: _Prepared, group: list[dict[str, Any]]) -> dict[str, Any]:
+    entry = prepared.entry
+    item = dict(group[0]) if group and group[0].get("id") == prepared.ident else {}
+    helpers = {i.get("id"): i for i in group}
+    item["id"] = entry.key
+    for helper, variables in prepared.roles.items():
+        names = helpers.get(helper, {}).get("author") or []
+        for variable in variables:
+            item[variable] = (item.get(variable) or []) + names
+    item["type"] = _csl_type(entry, item.get("type"))
+    useprefix = _options(entry).get("useprefix") == "true"
+    for key, value in list(item.items()):
+        if isinstance(value, list) and value and isinstance(value[0], dict) \
+                and "date-parts" not in value[0]:
+            item[key] = [_name(n, useprefix) for n in value]
+    return fix_item({k: v for k, v in item.items() if k in CSL_VARIABLES})
+
+
+def _csl_type(entry: BibEntry, pandoc_type: str | None) -> str:
+    if pandoc_type:
+        return pandoc_type
+    return CSL_TYPES.get(entry.type, "document")
+
+
+def _name(name: dict[str, Any], useprefix: bool) -> dict[str, Any]:
+    name = {k: compose(v) if isinstance(v, str) else v for k, v in name.items()}
+    if name.get("literal") == "others":
+        return {"literal": "et al."}
+    # The von part is printed before the family name ("van der Berg A"); each
+    # style decides whether to demote it (CSL's non-dropping particle).
+    if "dropping-particle" in name and "non-dropping-particle" not in name:
+        name["non-dropping-particle"] = name.pop("dropping-particle")
+    if useprefix and name.get("non-dropping-particle") and name.get("family"):
+        name["family"] = f"{name.pop('non-dropping-particle')} {name['family']}"
+    return initialled(name)
+
+
+def initialled(name: dict[str, Any]) -> dict[str, Any]:
+    """``ME`` as a given name is two initials: ``M. E.``, so styles initialize it to ME."""
+    given = name.get("given")
+    if isinstance(given, str) and _INITIALS.match(given):
+        name = dict(name, given=" ".join(ch + "." for ch in given))
+    return name
+
+
+def fix_item(item: dict[str, Any]) -> dict[str, Any]:
+    """What pandoc's CSL-JSON leaves for citeproc-py to stumble on: DOIs, math, dotless i."""
+    doi = item.get("DOI")
+    if isinstance(doi, str):  # editors paste DOIs as links: keep the bare identifier
+        item["DOI"] = re.sub(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi,
+                             flags=re.IGNORECASE)
+    for key, value in list(item.items()):
+        if isinstance(value, str):
+            item[key] = value = compose(value)
+        if isinstance(value, str) and "$" in value:
+            value = re.sub(r"\$_\{?([^$}]+)\}?\$", r"<sub>\1</sub>",
+                           re.sub(r"\$\^\{?([^$}]+)\}?\$", r"<sup>\1</sup>", value))
+            item[key] = _MATH.sub(lambda m: _math_text(m.group(0)), value)
+    return item
+
+
+_DOTLESS = re.compile("([\u0131\u0237])(?=[\u0300-\u036f])")
+_MATH = re.compile(r"(?<!\\)\$[^$]+\$")
+
+
+def compose(text: str) -> str:
+    """``{\\'\\i}`` arrives as dotless i + accent; a reader expects one letter: í."""
+    if "\u0131" in text or "\u0237" in text:
+        text = _DOTLESS.sub(lambda m: "i" if m.group(1) == "\u0131" else "j", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _math_text(math: str) -> str:
+    """Inline TeX math as the Unicode a reader expects: ``$\\geq 5$`` -> ``≥ 5``."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text").latex_to_text(math)

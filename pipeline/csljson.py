@@ -1,0 +1,262 @@
+"""CSL-JSON (``.json``) and CSL-YAML (``.yaml``/``.yml``) bibliographies, item by item.
+
+Zotero, Better BibTeX, pandoc and Quarto write these: a JSON array of CSL
+items, or YAML with a ``references:`` list (a bare list is read too).  Each
+item is checked on its own and reported at its line: one without an ``id`` is
+skipped, a field of the wrong shape is dropped with a warning, the rest is
+kept.  Dates may be ``{"date-parts": ...}``, ``raw``, ``literal`` or an EDTF
+string (``2020-03``, ``2019/2021``); initials-only given names keep every
+initial.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .bibconvert import CSL_DATES as DATES
+from .bibconvert import CSL_NAMES as NAMES
+from .bibconvert import fix_item, initialled
+from .bibscan import Finding
+from .manuscript import read_text
+
+_EDTF = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+try:  # the C loader is several times faster on large files
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
+    """(entries, findings) of a CSL-JSON or CSL-YAML file."""
+    text = read_text(path)
+    findings: list[Finding] = []
+    if path.suffix.lower() == ".json":
+        located = _json_items(text, findings)
+    else:
+        located = _yaml_items(text, findings)
+    from .bibtex import BibEntry
+
+    entries = []
+    seen: dict[str, int] = {}
+    for line, raw, item in located:
+        checked = _check(item, line, findings)
+        if checked is None:
+            continue
+        key = checked["id"]
+        if key in seen:
+            findings.append(Finding(line, f"item '{key}' is defined twice in this file (first "
+                                    f"at line {seen[key]}); this item is ignored", key, False,
+                                    "duplicate-key"))
+            continue
+        seen[key] = line
+        fields = tuple((k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+                       for k, v in item.items() if k != "id")
+        entries.append(BibEntry(
+            key=key, type=checked["type"], path=path, line=line, raw=raw, fields=fields,
+            field_lines=(line,) * len(fields), written_type=checked["type"],
+            item=json.dumps(checked, ensure_ascii=False, sort_keys=True)))
+    return entries, findings
+
+
+def _json_items(text: str, findings: list[Finding]) -> list[tuple[int, str, Any]]:
+    decoder = json.JSONDecoder()
+    i = _skip(text, 0)
+    if i < len(text) and text[i] == "{":  # one item, or {"items": [...]}
+        try:
+            value, _ = decoder.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            findings.append(Finding(exc.lineno, f"not valid JSON: {exc.msg}"))
+            return []
+        items = value.get("items") if isinstance(value.get("items"), list) else [value]
+        return [(_line(text, i), json.dumps(v, ensure_ascii=False), v) for v in items]
+    if i >= len(text) or text[i] != "[":
+        findings.append(Finding(_line(text, i), "a CSL-JSON bibliography is a list of items: "
+                                "it starts with '['"))
+        return []
+    out = []
+    i = _skip(text, i + 1)
+    while i < len(text) and text[i] != "]":
+        try:
+            value, end = decoder.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            findings.append(Finding(exc.lineno, f"not valid JSON: {exc.msg} (column "
+                                    f"{exc.colno}); the items after it are not read"))
+            return out
+        out.append((_line(text, i), text[i:end], value))
+        i = _skip(text, end)
+        if i < len(text) and text[i] == ",":
+            i = _skip(text, i + 1)
+        elif i < len(text) and text[i] != "]":
+            findings.append(Finding(_line(text, i), "not valid JSON: expected ',' or ']' after "
+                                    "an item; the items after it are not read"))
+            return out
+    return out
+
+
+def _skip(text: str, i: int) -> int:
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return i
+
+
+def _line(text: str, i: int) -> int:
+    return text.count("\n", 0, i) + 1
+
+
+def _yaml_items(text: str, findings: list[Finding]) -> list[tuple[int, str, Any]]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return []
+        if isinstance(node, yaml.MappingNode):
+            refs = [v for k, v in node.value if getattr(k, "value", None) == "references"]
+            if not refs:
+                findings.append(Finding(node.start_mark.line + 1, "a CSL-YAML bibliography has "
+                                        "a 'references:' list of items"))
+                return []
+            node = refs[0]
+        if not isinstance(node, yaml.SequenceNode):
+            findings.append(Finding(node.start_mark.line + 1, "'references' must be a list of "
+                                    "items ('- id: ...')"))
+            return []
+        lines = text.split("\n")
+        out = []
+        for child in node.value:
+            try:
+                value = loader.construct_object(child, deep=True)
+            except (yaml.YAMLError, ValueError, TypeError) as exc:
+                findings.append(Finding(child.start_mark.line + 1, f"item cannot be read: {exc}"))
+                continue
+            raw = "\n".join(lines[child.start_mark.line:child.end_mark.line + 1])
+            out.append((child.start_mark.line + 1, raw, _plain(value)))
+        return out
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        findings.append(Finding(mark.line + 1 if mark else 1, "not valid YAML: "
+                                f"{exc.problem or exc}; the items after it are not read"))
+        return []
+    finally:
+        loader.dispose()
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates as EDTF text, as in CSL-JSON."""
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _check(item: Any, line: int, findings: list[Finding]) -> dict[str, Any] | None:
+    if not isinstance(item, dict):
+        findings.append(Finding(line, f"an item must be an object of CSL fields, found "
+                                f"{type(item).__name__}"))
+        return None
+    key = item.get("id")
+    if isinstance(key, bool) or not isinstance(key, str | int) or not str(key).strip():
+        findings.append(Finding(line, "item has no 'id': it cannot be cited"))
+        return None
+    key = str(key).strip()
+    out: dict[str, Any] = {"id": key}
+    kind = item.get("type")
+    if not isinstance(kind, str) or not kind.strip():
+        findings.append(Finding(line, f"item '{key}' has no 'type'; read as 'document'", key,
+                                False, "csl-item"))
+        kind = "document"
+    out["type"] = kind.strip()
+    for name, value in item.items():
+        if name in ("id", "type"):
+            continue
+        if name in NAMES:
+            names = _names(value)
+            if names is None:
+                findings.append(Finding(line, f"item '{key}': '{name}' must be a list of names "
+                                        "({family, given} or {literal}); left out", key, False,
+                                        "csl-item"))
+                continue
+            out[name] = names
+        elif name in DATES:
+            date = _date(value)
+            if date is None:
+                findings.append(Finding(line, f"item '{key}': '{name}' is not a date "
+                                        "({date-parts}, raw, literal or YYYY-MM-DD); left out",
+                                        key, False, "csl-item"))
+                continue
+            out[name] = date
+        elif isinstance(value, str | int | float) and not isinstance(value, bool):
+            out[name] = value if isinstance(value, str) else str(value)
+        elif name in ("keyword", "category", "categories") and isinstance(value, list):
+            out[name] = ", ".join(str(v) for v in value)
+        else:
+            findings.append(Finding(line, f"item '{key}': '{name}' must be text; left out", key,
+                                    False, "csl-item"))
+    return fix_item(out)
+
+
+def _names(value: Any) -> list[dict[str, Any]] | None:
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        return None
+    out = []
+    for name in value:
+        if isinstance(name, str):
+            out.append({"literal": name})
+        elif isinstance(name, dict) and all(isinstance(v, str | bool | int) for v in
+                                            name.values()):
+            out.append(initialled({k: v for k, v in name.items() if v != ""}))
+        else:
+            return None
+    return out
+
+
+def _date(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"date-parts": [[value]]}
+    if isinstance(value, str):
+        return _edtf(value)
+    if not isinstance(value, dict):
+        return None
+    if "date-parts" in value:
+        parts = value["date-parts"]
+        if isinstance(parts, list) and parts and all(
+                isinstance(p, list) and p and all(_int(x) is not None for x in p)
+                for p in parts):
+            return dict(value, **{"date-parts": [[_int(x) for x in p] for p in parts]})
+        return None
+    if isinstance(value.get("raw"), str):
+        return _edtf(value["raw"])
+    if isinstance(value.get("literal"), str):
+        return {"literal": value["literal"]}
+    return None
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        return int(value)
+    return None
+
+
+def _edtf(text: str) -> dict[str, Any]:
+    parts = []
+    for half in text.strip().split("/"):
+        m = _EDTF.match(half.strip())
+        if not m:
+            return {"literal": text.strip()}
+        parts.append([int(g) for g in m.groups() if g])
+    return {"date-parts": parts}
