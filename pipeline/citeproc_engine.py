@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import citeproc_patches
+from .citeproc_disambiguate import disambiguate
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN
 from .model import CiteItem, Cluster, FormattedCitations
 
@@ -145,6 +146,7 @@ def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
     has_bibliography = style.has_bibliography()
     if has_bibliography:
         bib.sort()
+    disambiguate(bib)
     texts = tuple(str(bib.cite(c, lambda _item: None)) for c in citations)
     entries: tuple[tuple[str, str], ...] = ()
     if has_bibliography:

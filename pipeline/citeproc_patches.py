@@ -381,3 +381,116 @@ def citation_collapse_and_author_modes() -> None:
 
     model.Layout.render_citation = render_citation
     model.Names.process = names_process
+
+
+# -- disambiguation ------------------------------------------------------------
+
+
+@patch
+def disambiguation_hooks() -> None:
+    """Names, given names, ``disambiguate="true"`` and year suffixes as decided per reference.
+
+    citeproc-py has no disambiguation (its ``<if disambiguate>`` is a TODO that
+    always holds).  ``citeproc_disambiguate.disambiguate`` decides, per
+    reference, how many names a citation shows, whether given names or initials
+    join them, whether ``disambiguate="true"`` holds, and the year suffix; these
+    hooks print what it decided.  Without an explicit ``year-suffix`` variable
+    in the style, the suffix follows the first year printed, as CSL says.
+    Fixtures: disambiguate_* (most), sort_ChicagoYearSuffix*, sort_AguStyle.
+    """
+    from citeproc import model
+
+    from . import citeproc_disambiguate as dis
+
+    original_name = model.Name.process
+
+    def name_process(self: Any, item: Any, variable: str, context: Any = None,
+                     sort_options: Any = None, **kwargs: Any) -> Any:
+        reference = item.reference
+        names, given = reference.get(dis.NAMES), reference.get(dis.GIVEN)
+        if sort_options is None and (names or given) and (context if context is not None
+                                                          else self).xpath_search(
+                "./ancestor::cs:citation"):
+            options: dict[str, Any] = {}
+            if names:
+                use_first = self.get_option("et-al-use-first", context)
+                options["et-al-use-first"] = str(max(int(use_first or 0), names))
+            if given:
+                options["form"] = "long"
+                if given > 1:
+                    options["initialize-with"] = None
+            return original_name(self, item, variable, context, options, **kwargs)
+        return original_name(self, item, variable, context, sort_options, **kwargs)
+
+    original_date = model.Date.process
+
+    def date_process(self: Any, item: Any, variable: Any = None, show_parts: Any = None,
+                     context: Any = None, **kwargs: Any) -> Any:
+        reference = item.reference
+        suffix = reference.get(dis.YEAR_SUFFIX)
+        name = (variable or self.get("variable") or "").replace("-", "_")
+        if not suffix or not self.is_locale_date() and self.get("form") is not None \
+                or _explicit_year_suffix(self):
+            return original_date(self, item, variable, show_parts, context, **kwargs)
+        layout = (context if context is not None else self).get_layout()
+        date = reference.get(name)
+        if date is None or layout.repressed.get("_year_suffix_done"):
+            return original_date(self, item, variable, show_parts, context, **kwargs)
+        target = date.get("end", date) if isinstance(date, dict) else None
+        if target is None or not hasattr(target, "get"):
+            return original_date(self, item, variable, show_parts, context, **kwargs)
+        target["_year_suffix"] = suffix
+        try:
+            text = original_date(self, item, variable, show_parts, context, **kwargs)
+        finally:
+            del target["_year_suffix"]
+        if text is not None and suffix in str(text):
+            layout.repressed["_year_suffix_done"] = True
+        return text
+
+    original_part = model.Date_Part.process
+
+    def part_process(self: Any, date: Any, context: Any = None) -> Any:
+        text = original_part(self, date, context)
+        if self.get("name") == "year" and text is not None and hasattr(date, "get") \
+                and date.get("_year_suffix"):
+            text = str(text) + date["_year_suffix"]
+        return text
+
+    original_if = model.If.render
+
+    def if_render(self: Any, item: Any, context: Any = None, delimiter: str = "",
+                  **kwargs: Any) -> Any:
+        if "disambiguate" not in self.attrib:
+            return original_if(self, item, context, delimiter, **kwargs)
+        holds = bool(item.reference.get(dis.CONDITION))
+        wanted = self.get("disambiguate") == "true"
+        others = {k: v for k, v in self.attrib.items() if k not in ("disambiguate", "match")}
+        match = self.get("match", "all")
+        if not others:
+            if holds != wanted:
+                raise model.ConditionFailed
+            return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
+        attribute = self.attrib.pop("disambiguate")
+        try:
+            if match == "any" and holds == wanted:
+                return self.render_children(item, context=context, delimiter=delimiter,
+                                            **kwargs)
+            if match == "all" and holds != wanted or match == "none" and holds == wanted:
+                raise model.ConditionFailed
+            return original_if(self, item, context, delimiter, **kwargs)
+        finally:
+            self.set("disambiguate", attribute)
+
+    model.Name.process = name_process
+    model.Date.process = date_process
+    model.Date_Part.process = part_process
+    model.If.render = if_render
+
+
+def _explicit_year_suffix(element: Any) -> bool:
+    root = element.get_root()
+    found = getattr(root, "_explicit_year_suffix", None)
+    if found is None:
+        found = bool(root.xpath_search('//cs:text[@variable="year-suffix"]'))
+    return found
