@@ -99,6 +99,16 @@ CSL_NAMES = frozenset(["author", "chair", "collection-editor", "compiler", "comp
 CSL_DATES = frozenset(["accessed", "available-date", "event-date", "issued", "original-date", "submitted"])
 CSL_VARIABLES = frozenset(["abstract", "annote", "archive", "archive_collection", "archive_location", "archive-place", "authority", "call-number", "chapter-number", "citation-key", "citation-label", "collection-number", "collection-title", "container-title", "container-title-short", "dimensions", "division", "DOI", "edition", "event", "event-title", "event-place", "genre", "ISBN", "ISSN", "issue", "jurisdiction", "keyword", "language", "license", "medium", "note", "number", "number-of-pages", "number-of-volumes", "original-publisher", "original-publisher-place", "original-title", "page", "page-first", "part", "part-title", "PMCID", "PMID", "printing", "publisher", "publisher-place", "references", "reviewed-genre", "reviewed-title", "scale", "section", "source", "status", "supplement", "title", "title-short", "URL", "version", "volume", "volume-title", "volume-title-short"]
                           ) | CSL_NAMES | CSL_DATES | {"id", "type"}
+# EndNote writes its own reference-type name into ``type`` (biblatex's genre field):
+# "Journal Article" is not a genre a reader should see, so these are left out.
+ENDNOTE_TYPES = frozenset("""aggregated database;ancient text;artwork;audiovisual material;bill;
+blog;book;book section;case;catalog;chart or table;classical work;computer program;
+conference paper;conference proceedings;dataset;dictionary;edited book;electronic article;
+electronic book;electronic book section;encyclopedia;equation;figure;film or broadcast;generic;
+government document;grant;hearing;interview;journal article;legal rule or regulation;
+magazine article;manuscript;map;music;newspaper article;online database;online multimedia;
+pamphlet;patent;personal communication;podcast;press release;serial;standard;statute;thesis;
+unpublished work;web page""".replace("\n", "").split(";"))
 LINKING = frozenset({"crossref", "xdata", "xref"})
 VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc",
                       "urlraw"})
@@ -107,6 +117,7 @@ _GROUP = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
 _SCRIPT_MATH = re.compile(r"(?:\$|\\\()\s*(?:\{\})?\s*([\^_])\s*(" + _GROUP
                           + r"|\\?[A-Za-z0-9+\-])\s*(?:\$|\\\))")
 _MBOX = re.compile(r"\\(?:mbox|hbox|text|textnormal|textup)\s*(?=\{)")
+_FIELD_NAME = re.compile(r"[a-z0-9_:+-]+")
 _POSITION = re.compile(r"\(line (\d+), column (\d+)\)")
 _INITIALS = re.compile(r"^[^\W\d_a-z]{2,4}$")
 
@@ -191,6 +202,9 @@ def _prepare(entry: BibEntry, n: int) -> _Prepared:
             helpers.append(f"@misc{{{helper},\n  author = {{{prepare_tex(value)}}},"
                            + (f"\n  options = {{{options}}}," if options else "") + "\n}")
             role_vars.setdefault(helper, []).append(variable)
+            continue
+        if name == "type" and plain_text(value).lower() in ENDNOTE_TYPES \
+                or not _FIELD_NAME.fullmatch(name):  # no field pandoc reads has such a name
             continue
         if name == "month":
             value = _month(value)

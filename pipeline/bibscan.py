@@ -32,6 +32,8 @@ _KEY = re.compile(r"[^\s,{}()\"#%=]+")
 _BARE = re.compile(r"[^\s,{}()\"#%=]+")
 _NEXT_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
+_IN_BRACES = re.compile(r"\\[{}]|[{}\n]")  # an escaped brace is text, as pandoc reads it
+_IN_QUOTES = re.compile(r"\\.|[{}\"\n]", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -274,41 +276,38 @@ class Scanner:
             return "".join(parts), i, size, used
 
     def _braced_end(self, i: int) -> int:
-        text, n = self.r.text, self.r.n
+        text = self.r.text
         depth = 1
-        while i < n:
-            ch = text[i]
-            if ch == "\\" and i + 1 < n and text[i + 1] in "{}":
-                i += 2
+        for m in _IN_BRACES.finditer(text, i):
+            ch = m.group(0)
+            if ch[0] == "\\":
                 continue
             if ch == "{":
                 depth += 1
             elif ch == "}":
                 depth -= 1
                 if depth == 0:
-                    return i + 1
-            elif ch == "\n" and self.r.entry_starts_here(i):
+                    return m.end()
+            elif self.r.entry_starts_here(m.start()):
                 raise _Unclosed()
-            i += 1
         raise _Unclosed()
 
     def _quoted_end(self, i: int) -> int:
-        text, n = self.r.text, self.r.n
+        text = self.r.text
         depth = 0
-        while i < n:
-            ch = text[i]
-            if ch == "\\" and i + 1 < n:
-                i += 2
+        for m in _IN_QUOTES.finditer(text, i):
+            ch = m.group(0)
+            if ch[0] == "\\":
                 continue
             if ch == "{":
                 depth += 1
             elif ch == "}":
                 depth -= 1
-            elif ch == '"' and depth <= 0:
-                return i + 1
-            elif ch == "\n" and self.r.entry_starts_here(i):
+            elif ch == '"':
+                if depth <= 0:
+                    return m.end()
+            elif self.r.entry_starts_here(m.start()):
                 raise _Unclosed()
-            i += 1
         raise _Unclosed()
 
     # ------------------------------------------------------------ entries

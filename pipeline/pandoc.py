@@ -24,9 +24,12 @@ class PandocFailure(RuntimeError):
 
 @functools.cache
 def pandoc_path() -> Path:
-    import pypandoc
+    import importlib.util
 
-    binary = Path(pypandoc.__file__).parent / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+    # Found without importing pypandoc, which takes longer than a pandoc run.
+    spec = importlib.util.find_spec("pypandoc")
+    package = Path(spec.origin if spec and spec.origin else ".").parent
+    binary = package / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
     if not binary.is_file():  # pragma: no cover - a broken install
         raise RuntimeError(f"pypandoc-binary's pandoc is missing at {binary}")
     return binary
