@@ -99,6 +99,12 @@ def bench(c, n=100, big=False, skip="", jobs=0):
     _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench.py'} {' '.join(args)}")
 
 
+@handout_task(help={"runs": "fresh processes to time (default 5)"})
+def bench_bibliography(c, runs=5):
+    """Time reading a 500-entry .bib and converting the 50 entries a manuscript cites (< 1 s)."""
+    _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench_bibliography.py'} --runs {int(runs)}")
+
+
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
             "strict": "treat warnings as errors"})
 def check(c, paths="", strict=False):

@@ -101,13 +101,16 @@ def _normal(keyword: str) -> str:
 
 
 def kind_of(entry: BibEntry) -> str:
-    """The kind shown beside an entry: ``category``, else its keywords, else its type."""
+    """The kind shown beside an entry: ``category``, else its keywords (or genre), else its type."""
     category = entry.field("category")
     if category and plain_text(category):
         return plain_text(category)
     kinds = _kinds()
     keywords = entry.field("keywords") or entry.field("keyword") or ""
     found = {_normal(k) for k in re.split(r"[,;\n]", keywords)} if keywords else set()
+    genre = entry.field("genre" if entry.item else "type")  # Zotero's "Report Type: Guideline"
+    if genre:
+        found.add(_normal(genre))
     for keyword, kind in kinds["keywords"].items():
         if keyword in found:
             return kind
