@@ -618,15 +618,20 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 _EDGE_PUNCTUATION = "\"'“”‘’()[]{},;:.!?"
 
 
-def _title_word(word: Any) -> Any:
-    """One word in title case; a hyphenated word capitalized part by part."""
+def _title_word(word: Any, edge: bool) -> Any:
+    """One word in title case; a hyphenated word capitalized part by part.
+
+    A single letter stays as written ('vitamin d', 'e-mail', '07-x') except
+    where the title or a subtitle starts, as citeproc-js and the CSL suite do.
+    """
     parts = str(word).split("-")
     if not word.islower():
         return word
     out = []
     for i, part in enumerate(parts):
         bare = part.strip(_EDGE_PUNCTUATION)
-        if bare and part.islower() and (i == 0 or bare not in STOP_WORDS):
+        if (bare and part.islower() and (len(bare) > 1 or edge and i == 0)
+                and (i == 0 or bare not in STOP_WORDS)):
             lead = len(part) - len(part.lstrip(_EDGE_PUNCTUATION))
             part = part[:lead] + part[lead].upper() + part[lead + 1:]
         out.append(part)
@@ -669,7 +674,7 @@ def text_case_rules() -> None:
             if stop[i] and not edge and word.islower():
                 word = word.soft_lower()
             else:
-                word = _title_word(word)
+                word = _title_word(word, edge)
             out = out + (" " if i else "") + word
             after_colon = str(word)[-1:] in ":?!."
         return out
