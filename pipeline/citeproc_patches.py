@@ -432,9 +432,12 @@ def disambiguation_hooks() -> None:
         if not suffix or not self.is_locale_date() and self.get("form") is not None \
                 or _explicit_year_suffix(self):
             return original_date(self, item, variable, show_parts, context, **kwargs)
-        layout = (context if context is not None else self).get_layout()
+        try:
+            layout = (context if context is not None else self).get_layout()
+        except IndexError:  # a localized date called from a macro: no layout above it
+            layout = None
         date = reference.get(name)
-        if date is None or layout.repressed.get("_year_suffix_done"):
+        if date is None or layout is None or layout.repressed.get("_year_suffix_done"):
             return original_date(self, item, variable, show_parts, context, **kwargs)
         target = date.get("end", date) if isinstance(date, dict) else None
         if target is None or not hasattr(target, "get"):
