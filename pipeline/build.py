@@ -200,6 +200,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     total = 0
     for m in manuscripts:
         stamp = make_stamp(m, inputs_of(m, options.styles), history)
+        _warn_uncommitted(m, stamp, history, options, problems)
         keys = {}
         for audience in m.audiences:
             for fmt in options.formats:
@@ -239,6 +240,19 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     report.seconds = time.perf_counter() - started
     progress.finish(report)
     return report
+
+
+def _warn_uncommitted(m: Manuscript, stamp: Stamp, history: GitHistory,
+                      options: BuildOptions, problems: Problems) -> None:
+    """A build from files git does not hold says so: its stamp is marked, and here is why."""
+    if stamp.commit and not stamp.dirty:
+        return
+    files = [display_path(path) for path, _why in history.uncommitted(inputs_of(m, options.styles))]
+    if files:
+        label = "+modified" if stamp.commit else "not committed"
+        problems.warn(m.path, None, f"built from files not committed to git ({', '.join(files)}): "
+                      f"the stamp says '{label}'; commit them before a release",
+                      code="uncommitted")
 
 
 def _render(work: list[RenderJob], keys_of: dict[str, dict[tuple[str, str], str]],

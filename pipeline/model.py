@@ -80,7 +80,7 @@ class Stamp:
     @property
     def short_commit(self) -> str:
         if not self.commit:
-            return "unknown"
+            return "not committed"
         return self.commit[:10] + ("+modified" if self.dirty else "")
 
 

@@ -2,8 +2,9 @@
 
 ``release`` loads the manuscripts as a build does and refuses, each with its
 reason at its line, any that is not approved, has no reviewer other than its
-authors, is past its ``next_review`` date, or whose patient edition reads
-above its grade limit.  When any is refused nothing is written, unless
+authors, is past its ``next_review`` date, whose patient edition reads
+above its grade limit, or any of whose inputs (manuscript, bibliographies,
+images, styles) is not committed to git as it is.  When any is refused nothing is written, unless
 ``skip_refused`` is set.  The others are built (through the render cache)
 and published as ``OUT/release/<release id>/``:
 
@@ -128,6 +129,34 @@ def refusals(m: Manuscript, on: dt.date, reading: Readability | None) -> list[Pr
     return found.items
 
 
+def uncommitted_refusals(m: Manuscript, styles: Path, history: GitHistory) -> list[Problem]:
+    """Each input of ``m`` that git does not hold as it is, named at the line that uses it.
+
+    A release names the exact commit it came from, so it is built from
+    committed files only.
+    """
+    from .body import source_line
+
+    found = Problems()
+    bibliographies = {p.resolve() for p in m.bibliography}
+    for path, why in history.uncommitted(inputs_of(m, styles)):
+        resolved = path.resolve()
+        if resolved == m.path.resolve():
+            line = None
+        elif resolved in bibliographies:
+            line = m.line_of("bibliography")
+        elif resolved.suffix == ".csl":
+            line = m.line_of("csl")
+        elif resolved.is_relative_to(m.path.parent.resolve()):
+            line = source_line(m, resolved.relative_to(m.path.parent.resolve()).as_posix())
+        else:
+            line = None
+        found.add(m.path, line, f"not released: {display_path(path)} {why}; a release is "
+                  "built from committed files only: commit it and release again",
+                  code="uncommitted")
+    return found.items
+
+
 def release(paths: list[Path] | None = None, options: ReleaseOptions | None = None,
             progress: Progress | None = None) -> ReleaseReport:
     """Build and publish the release of the manuscripts under ``paths``."""
@@ -141,11 +170,13 @@ def release(paths: list[Path] | None = None, options: ReleaseOptions | None = No
     manuscripts, failed = load_all(sources, build_options, problems)
     refused: set[str] = set(failed)
     accepted: list[Manuscript] = []
+    history = GitHistory()
     for m in manuscripts:
         reading = assess(m)
         if reading is not None:
             report.readings[m.slug] = reading
-        reasons = refusals(m, report.today, reading)
+        reasons = refusals(m, report.today, reading) \
+            + uncommitted_refusals(m, options.styles, history)
         problems.extend(reasons)
         (refused.add(display_path(m.path)) if reasons else accepted.append(m))
 

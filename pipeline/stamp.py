@@ -63,6 +63,7 @@ class GitHistory:
         self._last: dict[Path, dict[str, Commit]] = {}
         self._dirty: dict[Path, set[str]] = {}
         self._tracked: dict[Path, set[str]] = {}
+        self._untracked: dict[Path, set[str]] = {}
 
     def root_of(self, folder: Path) -> Path | None:
         folder = folder.resolve()
@@ -90,10 +91,14 @@ class GitHistory:
         self._last[root] = last
         status = _git(["status", "--porcelain", "-z", "--untracked-files=all"], root) or ""
         dirty: set[str] = set()
+        untracked: set[str] = set()
         for entry in status.split("\x00"):
-            if len(entry) > 3:
+            if len(entry) > 3 and entry[2] == " ":
                 dirty.add(entry[3:])
+                if entry[:2] == "??":
+                    untracked.add(entry[3:])
         self._dirty[root] = dirty
+        self._untracked[root] = untracked
         tracked = _git(["ls-files", "-z"], root) or ""
         self._tracked[root] = set(filter(None, tracked.split("\x00")))
 
@@ -123,6 +128,39 @@ class GitHistory:
                     best = commit
         anchor_rel = anchor.resolve().relative_to(root).as_posix()
         return best, modified, anchor_rel in tracked
+
+
+    def uncommitted(self, paths: Iterable[Path]) -> list[tuple[Path, str]]:
+        """Each input (a file, or a file in a folder) that git does not hold as it is.
+
+        The reason reads after the file's name: 'is not committed', 'has
+        uncommitted changes' or 'is outside any git repository'.
+        """
+        found: dict[Path, str] = {}
+        for path in paths:
+            try:
+                resolved = path.resolve()
+            except OSError:
+                continue
+            root = self.root_of(resolved if resolved.is_dir() else resolved.parent)
+            if root is None:
+                found.setdefault(path, "is outside any git repository")
+                continue
+            self._load(root)
+            rel = resolved.relative_to(root).as_posix()
+            if resolved.is_dir():
+                prefix = "" if rel == "." else rel.rstrip("/") + "/"
+                for name in sorted(self._dirty[root]):
+                    if name.startswith(prefix) and not name.endswith("/"):
+                        found.setdefault(root / name, self._why(root, name))
+            elif rel in self._dirty[root] or rel not in self._tracked[root]:
+                found.setdefault(path, self._why(root, rel))
+        return list(found.items())
+
+    def _why(self, root: Path, rel: str) -> str:
+        if rel in self._untracked[root] or rel not in self._tracked[root]:
+            return "is not committed"
+        return "has uncommitted changes"
 
 
 def make_stamp(manuscript: Manuscript, inputs: Iterable[Path], history: GitHistory) -> Stamp:

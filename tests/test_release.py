@@ -42,6 +42,21 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+def commit(repo: Path) -> Path:
+    """Commit everything in ``repo`` (made a repository first): releases need committed inputs."""
+    import os
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
+           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org",
+           "GIT_AUTHOR_DATE": "2025-03-01T12:00:00Z", "GIT_COMMITTER_DATE": "2025-03-01T12:00:00Z"}
+    if not (repo / ".git").exists():
+        subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "Handouts"], cwd=repo,
+                   check=True, env=env)
+    return repo
+
+
 def messages(report) -> list[str]:
     return [str(p) for p in report.problems]
 
@@ -152,6 +167,7 @@ def epoch(monkeypatch):
 
 def refused(tmp_path: Path, text: str) -> tuple[list[str], Path]:
     path = write(tmp_path / "ms", "m.md", text)
+    commit(tmp_path)
     report = release([path], ReleaseOptions(out=tmp_path / "out", jobs=1,
                                             cache_dir=tmp_path / "cache"))
     assert not report.ok and not report.written and report.refused == [display_path(path)]
@@ -210,6 +226,7 @@ def test_release_command_refuses_skips_repeats_and_guards_the_published_bytes(tm
     folder = tmp_path / "ms"
     write(folder, "good.md", GOOD)
     write(folder, "draft.md", GOOD.replace("status: approved", "status: draft"))
+    commit(tmp_path)
     argv = ["release", str(folder), "--out", str(tmp_path / "out"), "--jobs", "1"]
 
     out, err = io.StringIO(), io.StringIO()
@@ -253,6 +270,7 @@ def test_distribution_mistakes_are_located(tmp_path, epoch):
   south:
     manuscript: [good]
 """)
+    commit(tmp_path)
     report = release([tmp_path / "ms"], ReleaseOptions(out=tmp_path / "out", jobs=1,
                                                        distribution=distribution))
     where = display_path(distribution)
@@ -273,3 +291,50 @@ def test_invoke_release_task():
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "--distribution" in proc.stdout and "--skip-refused" in proc.stdout
+
+
+# ---------------------------------------------------------------- committed inputs only
+
+CHART = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+         '<rect width="10" height="10"/></svg>\n')
+CITED = GOOD.replace("---\n\n## Section", "bibliography: [refs.bib]\n---\n\n## Section").replace(
+    "Text for everyone.", "Text for everyone [@one].\n\n![A black square](chart.svg)")
+
+
+def test_a_release_refuses_inputs_that_are_not_committed_and_names_them(tmp_path, epoch):
+    folder = tmp_path / "ms"
+    good = write(folder, "good.md", CITED)
+    bib = write(folder, "refs.bib", "@article{one, title = {A study}, journal = {J}, "
+                "year = {2020}}\n")
+    commit(tmp_path)
+    bib.write_text(bib.read_text() + "% edited after the commit\n")
+    chart = write(folder, "chart.svg", CHART)
+    loose = write(folder, "loose.md", GOOD)
+    report = release([folder], ReleaseOptions(out=tmp_path / "out", jobs=1, use_cache=False))
+    why = "a release is built from committed files only: commit it and release again"
+    assert messages(report) == [
+        (f"{display_path(good)}:9: not released: {display_path(bib)} has uncommitted changes; "
+        f"{why}"),
+        f"{display_path(good)}:15: not released: {display_path(chart)} is not committed; {why}",
+        f"{display_path(loose)}: not released: {display_path(loose)} is not committed; {why}",
+    ]
+    assert report.refused == [display_path(good), display_path(loose)]
+    assert not report.written and not (tmp_path / "out").exists()
+
+    commit(tmp_path)
+    report = release([folder], ReleaseOptions(out=tmp_path / "out", jobs=1, use_cache=False))
+    assert report.written, messages(report)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True,
+                          text=True, check=True).stdout.strip()
+    for page in PdfReader(report.folder / "good.clinician.pdf").pages:
+        assert f"Source {head[:10]}" in " ".join(page.extract_text().split())
+
+
+def test_a_release_refuses_files_outside_git(tmp_path, epoch, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    good = write(tmp_path / "ms", "good.md", GOOD)
+    report = release([good], ReleaseOptions(out=tmp_path / "out", jobs=1, use_cache=False))
+    assert messages(report) == [
+        (f"{display_path(good)}: not released: {display_path(good)} is outside any git "
+        "repository; a release is built from committed files only: commit it and release again")]
+    assert not report.written

@@ -11,6 +11,7 @@ import pytest
 from helpers import ROOT, epub_text, pdf_pages
 
 from pipeline.build import BuildOptions, build, inputs_of
+from pipeline.errors import display_path
 from pipeline.manuscript import load_manuscript
 from pipeline.stamp import GitHistory, make_stamp
 
@@ -88,15 +89,20 @@ def test_outside_git_the_commit_is_unknown_and_it_still_builds(tmp_path, monkeyp
     (tmp_path / "a.md").write_text(MANUSCRIPT.format(title="Loose file"), encoding="utf-8")
     (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
     stamp = _stamp(tmp_path / "a.md")
-    assert stamp.commit == "" and stamp.short_commit == "unknown"
+    assert stamp.commit == "" and stamp.short_commit == "not committed"
     assert stamp.build_date == dt.date(2025, 3, 1)  # last_updated, still reproducible
 
     report = build([tmp_path / "a.md"], BuildOptions(out=tmp_path / "out", use_cache=False,
                                                      jobs=1))
     assert report.ok, [str(p) for p in report.problems]
+    assert [str(p) for p in report.problems] == [
+        (f"{display_path(tmp_path / 'a.md')}: warning: built from files not committed to git "
+        f"({display_path(tmp_path / 'a.md')}, {display_path(tmp_path / 'refs.bib')}): the stamp "
+        "says 'not committed'; commit them before a release")]
     for page in pdf_pages(tmp_path / "out" / "a.clinician.pdf"):
-        assert "Source unknown" in " ".join(page.split())
-    assert "unknown" in epub_text(tmp_path / "out" / "a.clinician.epub")
+        assert "Source not committed" in " ".join(page.split())
+    assert "Source not committed" in " ".join(epub_text(tmp_path / "out" /
+                                                         "a.clinician.epub").split())
 
 
 def test_commit_is_printed_on_every_page_and_in_metadata(repo, monkeypatch):
@@ -111,3 +117,18 @@ def test_commit_is_printed_on_every_page_and_in_metadata(repo, monkeypatch):
     for page in pdf_pages(pdf):
         assert f"Source {head[:10]}" in " ".join(page.split())
     assert PdfReader(pdf).metadata["/handoutsourcecommit"] == head
+
+
+def test_a_build_of_modified_files_says_so_on_the_page_and_as_a_warning(repo, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    head = _git(repo, "rev-parse", "HEAD")
+    (repo / "refs.bib").write_text(BIB.replace("A study", "A larger study"), encoding="utf-8")
+    report = build([repo / "a.md"], BuildOptions(out=repo / "dist", use_cache=False, jobs=1,
+                                                 formats=("pdf",)))
+    assert report.ok
+    assert [str(p) for p in report.problems] == [
+        (f"{display_path(repo / 'a.md')}: warning: built from files not committed to git "
+        f"({display_path(repo / 'refs.bib')}): the stamp says '+modified'; commit them before "
+        "a release")]
+    for page in pdf_pages(repo / "dist" / "a.clinician.pdf"):
+        assert f"Source {head[:10]}+modified" in " ".join(page.split())
