@@ -24,6 +24,7 @@ from .model import Manuscript, Stamp
 class Commit:
     sha: str
     time: int
+    age: int = 0  # position in the log, newest first: orders commits made in the same second
 
 
 def source_date_epoch() -> int | None:
@@ -85,7 +86,7 @@ class GitHistory:
                     continue
                 if piece.startswith("\x01"):
                     sha, _, when = piece[1:].partition(" ")
-                    commit = Commit(sha, int(when or 0))
+                    commit = Commit(sha, int(when or 0), commit.age + 1 if commit else 0)
                 elif commit is not None and piece not in last:
                     last[piece] = commit
         self._last[root] = last
@@ -124,7 +125,7 @@ class GitHistory:
                 hits = [last[rel]] if rel in last else []
                 modified = modified or rel in dirty
             for commit in hits:
-                if best is None or commit.time > best.time:
+                if best is None or (commit.time, -commit.age) > (best.time, -best.age):
                     best = commit
         anchor_rel = anchor.resolve().relative_to(root).as_posix()
         return best, modified, anchor_rel in tracked

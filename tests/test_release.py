@@ -201,9 +201,9 @@ def test_today_is_the_real_date_without_source_date_epoch(tmp_path, monkeypatch)
     assert today() == dt.date(2025, 10, 9)
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     found, path = refused(tmp_path, GOOD.replace("next_review: 2026-03-01",
-                                                 "next_review: 2020-01-01"))
+                                                 "next_review: 2025-03-02"))
     assert found == [(f"{display_path(path)}:6: not released: review overdue: next_review "
-                     f"2020-01-01 is before today, {dt.date.today().isoformat()} (the real date)")]
+                     f"2025-03-02 is before today, {dt.date.today().isoformat()} (the real date)")]
 
 
 def test_a_patient_edition_over_its_grade_limit_is_refused(tmp_path, epoch):
@@ -315,7 +315,7 @@ def test_a_release_refuses_inputs_that_are_not_committed_and_names_them(tmp_path
     assert messages(report) == [
         (f"{display_path(good)}:9: not released: {display_path(bib)} has uncommitted changes; "
         f"{why}"),
-        f"{display_path(good)}:15: not released: {display_path(chart)} is not committed; {why}",
+        f"{display_path(good)}:16: not released: {display_path(chart)} is not committed; {why}",
         f"{display_path(loose)}: not released: {display_path(loose)} is not committed; {why}",
     ]
     assert report.refused == [display_path(good), display_path(loose)]
