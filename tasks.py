@@ -19,8 +19,6 @@ PY = sys.executable
 # check, release and the others; options not listed here have a long form only.
 SHORT_FLAGS = {"paths": "p", "out": "o", "jobs": "j", "strict": "s", "format": "f",
                "distribution": "d"}
-# Published releases live here; no task removes them.
-RELEASES = ROOT / "dist" / "release"
 
 
 class HandoutTask(Task):
@@ -169,36 +167,40 @@ def lint(c):
 def clean(c):
     """Remove the builds in dist/ and the render cache; published releases are kept.
 
-    dist/release/ holds what clinics were sent: it is never removed.
+    dist/release/ holds what clinics were sent: no task removes it.
     """
+    dist = ROOT / "dist"
+    releases = dist / "release"
     folders = [ROOT / ".cache"]
     if os.environ.get("HANDOUT_CACHE_DIR"):
         folders.append(Path(os.environ["HANDOUT_CACHE_DIR"]))
-    dist = ROOT / "dist"
-    if dist.is_dir():
-        folders[:0] = sorted(p for p in dist.iterdir() if p != RELEASES)
+    if dist.is_dir() and not releases.exists():
+        folders.insert(0, dist)
+    elif dist.is_dir():
+        folders[:0] = sorted(p for p in dist.iterdir() if p != releases)
     for folder in folders:
-        if _holds_releases(folder):
+        if _holds(folder, releases):
             print(f"kept {_shown(folder)}/: it holds published releases")
             continue
         if folder.is_dir() and not folder.is_symlink():
             shutil.rmtree(folder, ignore_errors=True)
+            print(f"removed {_shown(folder)}/")
         elif folder.exists() or folder.is_symlink():
             folder.unlink()
-        print(f"removed {_shown(folder)}{'/' if folder.suffix == '' else ''}")
-    if RELEASES.is_dir():
-        print(f"kept {_shown(RELEASES)}/ (published releases are never removed)")
+            print(f"removed {_shown(folder)}")
+    if releases.is_dir():
+        print(f"kept {_shown(releases)}/ (published releases are never removed)")
 
 
-def _holds_releases(path: Path) -> bool:
-    """``path`` is, or contains, the published releases (HANDOUT_CACHE_DIR could point there)."""
+def _holds(path: Path, releases: Path) -> bool:
+    """``path`` is, is inside, or contains the published releases."""
+    if not releases.exists():
+        return False
     try:
-        releases = RELEASES.resolve()
-        target = path.resolve()
+        kept, target = releases.resolve(), path.resolve()
     except OSError:
         return False
-    return target == releases or releases.is_relative_to(target) \
-        or target.is_relative_to(releases)
+    return kept.is_relative_to(target) or target.is_relative_to(kept)
 
 
 def _shown(path: Path) -> Path:

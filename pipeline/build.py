@@ -26,7 +26,7 @@ from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
 from .output import read_manifest, sha256_of, sweep_temporaries, write_atomic, write_manifest
 from .progress import Progress
 from .readability import assess_all
-from .stamp import GitHistory, make_stamp
+from .stamp import OUTSIDE_GIT, GitHistory, make_stamp
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = ROOT / "styles"
@@ -245,9 +245,11 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
 def _warn_uncommitted(m: Manuscript, stamp: Stamp, history: GitHistory,
                       options: BuildOptions, problems: Problems) -> None:
     """A build from files git does not hold says so: its stamp is marked, and here is why."""
-    if stamp.commit and not stamp.dirty:
+    # A folder outside git is a scratch build: its stamp says so, and that is all.
+    if (stamp.commit and not stamp.dirty) or history.root_of(m.path.parent) is None:
         return
-    files = [display_path(path) for path, _why in history.uncommitted(inputs_of(m, options.styles))]
+    files = [display_path(path) for path, why in history.uncommitted(inputs_of(m, options.styles))
+             if why != OUTSIDE_GIT]
     if files:
         label = "+modified" if stamp.commit else "not committed"
         problems.warn(m.path, None, f"built from files not committed to git ({', '.join(files)}): "

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from .model import Manuscript, Stamp
 
+OUTSIDE_GIT = "is outside any git repository"
+
 
 @dataclass(frozen=True)
 class Commit:
@@ -145,7 +147,8 @@ class GitHistory:
                 continue
             root = self.root_of(resolved if resolved.is_dir() else resolved.parent)
             if root is None:
-                found.setdefault(path, "is outside any git repository")
+                if resolved.exists():
+                    found.setdefault(path, OUTSIDE_GIT)
                 continue
             self._load(root)
             rel = resolved.relative_to(root).as_posix()
@@ -154,7 +157,7 @@ class GitHistory:
                 for name in sorted(self._dirty[root]):
                     if name.startswith(prefix) and not name.endswith("/"):
                         found.setdefault(root / name, self._why(root, name))
-            elif rel in self._dirty[root] or rel not in self._tracked[root]:
+            elif resolved.exists() and (rel in self._dirty[root] or rel not in self._tracked[root]):
                 found.setdefault(path, self._why(root, rel))
         return list(found.items())
 
