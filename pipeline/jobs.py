@@ -12,9 +12,11 @@ those files at the same paths (a shared checkout).
 from __future__ import annotations
 
 import os
+import pickle
 import resource
 import sys
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,8 +60,39 @@ def run_job(job: RenderJob) -> RenderResult:
     """Prepare the manuscript and render every pair wanted.
 
     Expected problems come back as data; anything else raises, with its
-    traceback, for the parent to report against the manuscript.
+    traceback, for the parent to report against the manuscript.  An
+    exception that would not survive the trip back to the parent (pickling)
+    comes back as a located problem instead of hiding behind a second one.
     """
+    try:
+        return _run_job(job)
+    except Exception as exc:
+        if travels(exc):
+            raise
+        return RenderResult(problems=(crash_problem(job, exc),), outputs=())
+
+
+def travels(exc: BaseException) -> bool:
+    """Whether ``exc`` comes out of pickling as itself (a worker's result must)."""
+    try:
+        again = pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001 - any failure means it cannot travel
+        return False
+    return type(again) is type(exc) and str(again) == str(exc)
+
+
+def crash_problem(job: RenderJob, exc: BaseException) -> Problem:
+    """An unexpected exception as a problem of the manuscript, its traceback kept."""
+    from .errors import display_path
+
+    what = ", ".join(f"{fmt.upper()} of the {audience} edition" for audience, fmt in job.wanted)
+    details = "".join(traceback.format_exception(exc)).rstrip()
+    return Problem(display_path(job.manuscript.path), None,
+                   f"internal error while making the {what}: {type(exc).__name__}: {exc}\n"
+                   f"{details}", code="internal")
+
+
+def _run_job(job: RenderJob) -> RenderResult:
     from .formats import get_format
     from .prepare import prepare
 

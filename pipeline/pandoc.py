@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-READER = "markdown-raw_tex-raw_attribute"
+READER = "markdown-raw_attribute"
 # Some inputs take pandoc minutes (20,000 '[' in a row); a build never waits forever.
 TIMEOUT = 60
 

@@ -23,6 +23,7 @@ from .errors import PipelineError, Problems
 from .manuscript import read_text
 from .model import CitedDocument, Manuscript, Stamp
 from .pandoc import markdown_to_ast
+from .raw import clean_raw_markup
 from .tree import stringify
 
 DEFAULT_DISCLAIMER = {"clinician": "professional", "patient": "patient"}
@@ -103,6 +104,7 @@ def prepare(
     if ast is None:
         return [], problems
     check_body(manuscript, ast, problems)
+    ast = clean_raw_markup(manuscript, ast, problems)
 
     cited = citation_keys(ast)
     entries: dict[str, BibEntry] = load_bibliographies(manuscript.bibliography, problems,

@@ -156,7 +156,12 @@ class EpubFormat(OutputFormat):
                 args += ["--epub-embed-font", str(font)]
             data = run_pandoc(args, json.dumps(book), env={"SOURCE_DATE_EPOCH": str(epoch)},
                               cwd=folder)
-        return finish_epub(data, doc, epoch)
+        try:
+            return finish_epub(data, doc, epoch)
+        except etree.XMLSyntaxError as exc:  # only the library's message can travel
+            raise PipelineError.at(doc.manuscript.path, None, "the EPUB cannot be written: "
+                                   f"pandoc's XHTML is not well-formed ({exc.msg})",
+                                   "epub") from None
 
 
 EPUB_NS = "http://www.idpf.org/2007/ops"

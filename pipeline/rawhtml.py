@@ -1,0 +1,202 @@
+"""Raw HTML in a manuscript, made safe and well-formed for both writers.
+
+pandoc passes raw HTML through one tag at a time (``<br>``, ``<sup>`` ...
+``</sup>``).  Each run of raw tags is read together with the Markdown around
+it by tinyhtml5, the HTML5 parser WeasyPrint itself uses, so the EPUB gets
+the very tree the PDF shows; the tree is then cleaned against an allowlist
+and written back as XHTML, which the EPUB needs and WeasyPrint reads as well.
+
+Markdown content between raw tags stands in the HTML as a placeholder
+character sequence; after parsing, the placeholders split the XHTML back
+into raw pieces around the untouched Markdown nodes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+HTML_NS = "{http://www.w3.org/1999/xhtml}"
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+PHRASING = {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em",
+            "i", "img", "ins", "kbd", "mark", "q", "rp", "rt", "ruby", "s", "samp", "small",
+            "span", "strong", "sub", "sup", "time", "u", "var", "wbr"}
+FLOW = {"address", "article", "aside", "blockquote", "caption", "dd", "details", "div", "dl",
+        "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hr", "li", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot",
+        "th", "thead", "tr", "ul", "colgroup", "col", "main", "nav", "hgroup"}
+ALLOWED = PHRASING | FLOW
+# Elements that hold blocks (a paragraph or list may sit inside them).
+BLOCK_HOLDERS = {"article", "aside", "blockquote", "dd", "details", "div", "figure", "footer",
+                 "header", "li", "section", "td", "th", "main", "nav"}
+# Left out with everything inside them, and why.
+REMOVED = {
+    **dict.fromkeys(("script", "noscript", "template", "iframe", "frame", "frameset",
+                     "object", "embed", "applet", "canvas", "portal"),
+                    "scripts and embedded content never go into a handout"),
+    **dict.fromkeys(("form", "input", "button", "select", "textarea", "option", "optgroup",
+                     "datalist", "output", "fieldset", "legend", "label", "meter", "progress"),
+                    "forms have no place in a printed handout"),
+    **dict.fromkeys(("style", "link", "meta", "base", "title", "head"),
+                    "it would change the whole document; use the project's styles"),
+    **dict.fromkeys(("audio", "video", "source", "track", "picture", "map", "area", "dialog"),
+                    "it cannot be printed"),
+    **dict.fromkeys(("svg", "math"),
+                    "write an image file (![text](file.svg)) or TeX math instead"),
+}
+GLOBAL_ATTRS = {"id", "class", "style", "title", "lang", "dir", "role", "translate"}
+ELEMENT_ATTRS = {
+    "a": {"href", "hreflang", "rel", "type"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
+    "col": {"span"}, "colgroup": {"span"},
+    "time": {"datetime"}, "data": {"value"},
+    "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
+    "q": {"cite"}, "blockquote": {"cite"},
+    "details": {"open"},
+    "abbr": set(), "bdo": set(),
+}
+# Presentational attributes of old HTML, kept as the CSS they meant.
+AS_CSS = {"align": "text-align", "valign": "vertical-align", "bgcolor": "background-color",
+          "color": "color"}
+SIZE_AS_CSS = {"width", "height"}
+SAFE_LINK = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
+XML_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
+
+
+@dataclass
+class Cleaning:
+    """What cleaning removed, as (element or attribute, reason) pairs."""
+
+    removed: list[tuple[str, str]] = field(default_factory=list)
+
+    def note(self, what: str, why: str) -> None:
+        if (what, why) not in self.removed:
+            self.removed.append((what, why))
+
+
+def parse_fragment(html: str, inline: bool):
+    """The HTML5 tree of ``html`` as inside a paragraph (inline) or a ``<div>``."""
+    from tinyhtml5.parser import HTMLParser
+
+    return HTMLParser().parse_fragment(html, container="p" if inline else "div")
+
+
+def local(element) -> str | None:
+    """The HTML tag name of ``element``; None for comments and foreign content."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return None
+    if tag.startswith(HTML_NS):
+        return tag[len(HTML_NS):]
+    return tag.rsplit("}", 1)[-1] if tag.startswith("{") else tag
+
+
+def clean(root, inline: bool, report: Cleaning) -> None:
+    """Apply the allowlist to the tree under ``root`` in place."""
+    for element in list(root):
+        name = local(element)
+        foreign = isinstance(element.tag, str) and element.tag.startswith("{") \
+            and not element.tag.startswith(HTML_NS)
+        if name is None:  # a comment: invisible anyway
+            unwrap_or_drop(root, element, keep_children=False)
+            continue
+        if name in REMOVED or foreign:
+            report.note(f"<{name}>", REMOVED.get(name, REMOVED["svg"]))
+            unwrap_or_drop(root, element, keep_children=False)
+            continue
+        clean(element, inline or name in PHRASING, report)
+        if name not in ALLOWED:
+            report.note(f"<{name}>", "it is not an element of HTML5 (its text is kept)")
+            unwrap_or_drop(root, element, keep_children=True)
+        elif inline and name not in PHRASING:
+            report.note(f"<{name}>", "it is a block inside a line of text; start it on a line "
+                        "of its own (its text is kept)")
+            unwrap_or_drop(root, element, keep_children=True)
+        else:
+            _clean_attributes(element, name, report)
+
+
+def _clean_attributes(element, name: str, report: Cleaning) -> None:
+    allowed = GLOBAL_ATTRS | ELEMENT_ATTRS.get(name, set())
+    css: list[str] = []
+    for key, value in list(element.attrib.items()):
+        lower = key.lower()
+        if lower.startswith("on"):
+            report.note(f"{lower}=", "event handlers are scripts")
+        elif lower in ("href", "src") and lower in allowed and not SAFE_LINK.match(value.strip()):
+            report.note(f"{lower}=", "only web, mail and relative addresses are kept")
+        elif lower in allowed or lower.startswith(("aria-", "data-")) and XML_NAME.match(lower):
+            continue
+        elif lower in AS_CSS:
+            css.append(f"{AS_CSS[lower]}: {value}")
+        elif lower in SIZE_AS_CSS and value.strip().isdigit():
+            css.append(f"{lower}: {value.strip()}px")
+        else:
+            report.note(f"{lower}=", f"not an attribute of <{name}> in HTML5")
+        del element.attrib[key]
+    if css:
+        style = element.get("style", "").strip().rstrip(";")
+        element.set("style", "; ".join(([style] if style else []) + css))
+
+
+def unwrap_or_drop(parent, element, keep_children: bool) -> None:
+    """Take ``element`` out of ``parent``; its tail text, and its content if asked, stay."""
+    index = list(parent).index(element)
+    kept = ""
+    children = []
+    if keep_children:
+        kept = element.text or ""
+        children = list(element)
+    tail = element.tail or ""
+    parent.remove(element)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    text = kept
+    if children:
+        last = children[-1]
+        last.tail = (last.tail or "") + tail
+    else:
+        text += tail
+    if not text:
+        return
+    if index == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        previous = parent[index - 1]
+        previous.tail = (previous.tail or "") + text
+
+
+def _escape(text: str, quote: bool = False) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;") if quote else text
+
+
+def to_xhtml(root) -> str:
+    """The children of ``root`` as XHTML that HTML5 parsers read back the same."""
+    out: list[str] = [_escape(root.text or "")]
+    for child in root:
+        _write(child, out)
+    return "".join(out)
+
+
+def _write(element, out: list[str]) -> None:
+    name = local(element) or "span"
+    attrs = "".join(f' {k}="{_escape(v, quote=True)}"' for k, v in sorted(element.attrib.items())
+                    if XML_NAME.match(k))
+    if name in VOID:
+        out.append(f"<{name}{attrs} />")
+    else:
+        out.append(f"<{name}{attrs}>")
+        text = element.text or ""
+        if name == "pre" and text.startswith("\n"):
+            text = "\n" + text  # an HTML parser drops one newline after <pre>
+        out.append(_escape(text))
+        for child in element:
+            _write(child, out)
+        out.append(f"</{name}>")
+    out.append(_escape(element.tail or ""))
