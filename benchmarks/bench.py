@@ -247,18 +247,20 @@ def floor_once(argv: list[str]) -> int:
         for doc, html in print_html(job):
             folder = m.path.parent.resolve()
             fetcher = pdf._fetcher_class()([folder, STYLES])
-            font_config, sheets = pdf._stylesheets(STYLES)
+            font_config, counter_style, sheets = pdf._stylesheets(STYLES)
             when = _dt.datetime.combine(doc.stamp.build_date, _dt.time(), _dt.UTC)
             attachment = Attachment(string=m.path.read_bytes(), name=m.path.name,
                                     created=when, modified=when, relationship="Source")
             if not warmed:  # the first document pays for imports and font loading
                 HTML(string=html, base_url=folder.as_uri() + "/", url_fetcher=fetcher).render(
-                    stylesheets=list(sheets), font_config=font_config).write_pdf()
+                    stylesheets=list(sheets), font_config=font_config,
+                    counter_style=counter_style).write_pdf()
                 warmed = True
             t0, c0 = time.perf_counter(), time.process_time()
             document = HTML(string=html, base_url=folder.as_uri() + "/",
                             url_fetcher=fetcher).render(
-                stylesheets=list(sheets), font_config=font_config, pdf_variant=pdf.PDF_VARIANT)
+                stylesheets=list(sheets), font_config=font_config, counter_style=counter_style,
+                pdf_variant=pdf.PDF_VARIANT)
             document.write_pdf(pdf_variant=pdf.PDF_VARIANT, custom_metadata=True,
                                attachments=[attachment],
                                pdf_identifier=pdf.pdf_identifier(doc))

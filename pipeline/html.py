@@ -7,24 +7,31 @@ data, never as template source.
 from __future__ import annotations
 
 import functools
+import re
 import sys
 import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from . import __version__, i18n
 from .errors import PipelineError
+from .footnotes import note_for_print, transform_inlines
 from .model import CitedDocument, RenderOptions
 from .pandoc import ast_to
 from .tree import Node, stringify, transform
 
 
-def css_string(value: str) -> str:
-    """Text safe inside a double-quoted CSS string."""
-    return "".join(ch if ch not in '\\"\n\r\f' and ord(ch) >= 0x20 else f"\\{ord(ch):x} "
-                   for ch in str(value))
+def css_string(value: str) -> Markup:
+    """Text safe inside a double-quoted CSS string in a ``<style>`` element.
+
+    Written with CSS escapes, never HTML ones: a ``<style>`` element's text
+    is not decoded, so ``&amp;`` would print as such in a running header.
+    """
+    return Markup("".join(ch if ch not in '\\"\n\r\f<>&' and ord(ch) >= 0x20
+                          else f"\\{ord(ch):x} " for ch in str(value)))
 
 
 @functools.cache
@@ -138,17 +145,11 @@ def _for_print(node: Node) -> Any:
     """Paper has no links to click: notes become footnotes, addresses are shown.
 
     A note becomes an inline span that CSS floats into the page's footnote
-    area.  A link to the web whose text is not its address is followed by the
+    area, its blocks kept as spans (see :mod:`.footnotes`).  A link to the web whose text is not its address is followed by the
     address, so a reader of the printed page can still find it.
     """
     if node["t"] == "Note":
-        inlines: list[Node] = []
-        for block in node["c"]:
-            if inlines:
-                inlines.append({"t": "Space"})
-            content = block["c"] if block["t"] in ("Para", "Plain") else []
-            inlines.extend(transform(content, _for_print))
-        return {"t": "Span", "c": [["", ["footnote"], []], inlines]}
+        return note_for_print(node["c"], transform_inlines(_for_print))
     if node["t"] == "Link":
         url = node["c"][2][0]
         text = stringify(node["c"][1]).strip()
@@ -164,9 +165,30 @@ def _for_print(node: Node) -> Any:
 
 def body_html(doc: CitedDocument, for_print: bool = True) -> str:
     ast = dict(doc.ast)
-    if for_print:
-        ast["blocks"] = transform(list(ast["blocks"]), _for_print)
-    return ast_to(ast, "html5", ["--section-divs"])
+    if not for_print:
+        return ast_to(ast, "html5", ["--section-divs"])
+    ast["blocks"] = transform(list(ast["blocks"]), _for_print)
+    return ORDERED_LIST.sub(_numbered_for_print, ast_to(ast, "html5", ["--section-divs"]))
+
+
+ORDERED_LIST = re.compile(r'<ol((?: [a-z-]+="[^"]*")*)>')
+LIST_TYPES = {"1": "decimal", "a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman",
+              "I": "upper-roman"}
+
+
+def _numbered_for_print(match: re.Match[str]) -> str:
+    """``<ol start type>`` as the CSS WeasyPrint follows (it reads neither attribute)."""
+    attrs = dict(re.findall(r' ([a-z-]+)="([^"]*)"', match.group(1)))
+    css = [attrs["style"].rstrip("; ")] if attrs.get("style") else []
+    if attrs.get("type") in LIST_TYPES:
+        css.append(f"list-style-type: {LIST_TYPES[attrs['type']]}")
+    start = attrs.get("start", "1")
+    if re.fullmatch(r"-?\d{1,9}", start) and int(start) != 1:
+        css.append(f"counter-reset: list-item {int(start) - 1}")
+    if not css:
+        return match.group(0)
+    attrs["style"] = "; ".join(css)
+    return "<ol" + "".join(f' {k}="{v}"' for k, v in attrs.items()) + ">"
 
 
 def disclaimer_html(doc: CitedDocument) -> str:

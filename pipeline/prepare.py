@@ -11,6 +11,7 @@ from typing import Any
 
 from . import i18n
 from .bibtex import BibEntry, load_bibliographies, to_csl
+from .blocks import mark_list_delimiters, place_references, unique_ids
 from .body import check_body, parse_body, select_audience
 from .citations import (
     citation_keys,
@@ -105,6 +106,7 @@ def prepare(
         return [], problems
     check_body(manuscript, ast, problems)
     ast = clean_raw_markup(manuscript, ast, problems)
+    ast = {**ast, "blocks": mark_list_delimiters(ast["blocks"])}
 
     cited = citation_keys(ast)
     entries: dict[str, BibEntry] = load_bibliographies(manuscript.bibliography, problems,
@@ -138,8 +140,9 @@ def prepare(
         cited_ast, references = format_citations(
             manuscript, edition, entries, items, style, i18n.csl_locale(manuscript.lang),
             words, problems)
-        cited_ast["blocks"] = cited_ast["blocks"] + references_block(
-            references, words["references"], section_level(edition))
+        cited_ast["blocks"] = unique_ids(place_references(
+            cited_ast["blocks"], references_block(references, words["references"],
+                                                  section_level(edition)), words["references"]))
         title, blocks = disclaimers[audience]
         documents.append(CitedDocument(
             manuscript=manuscript,

@@ -62,13 +62,17 @@ def _fetcher_class() -> type:
 @functools.cache
 def _stylesheets(styles: Path) -> tuple:
     from weasyprint import CSS
+    from weasyprint.css.counters import CounterStyle
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
+    # the @counter-style rules of print.css ("(a)", "1)") live in this object
+    counter_style = CounterStyle()
     fetcher = _fetcher_class()([styles])
     sheets = tuple(CSS(filename=str(styles / "css" / name), font_config=font_config,
-                       url_fetcher=fetcher) for name in ("fonts.css", "print.css"))
-    return font_config, sheets
+                       counter_style=counter_style, url_fetcher=fetcher)
+                   for name in ("fonts.css", "print.css"))
+    return font_config, counter_style, sheets
 
 
 # WeasyPrint's font configuration must be released while its libraries are still loaded.
@@ -124,9 +128,10 @@ def layout(doc: CitedDocument, options: RenderOptions, styles: Path) -> tuple[An
     html = render_print_html(doc, options, styles / "templates")
     folder = doc.manuscript.path.parent.resolve()
     fetcher = _fetcher_class()([folder, styles])
-    font_config, sheets = _stylesheets(styles)
+    font_config, counter_style, sheets = _stylesheets(styles)
     document = HTML(string=html, base_url=folder.as_uri() + "/", url_fetcher=fetcher).render(
-        stylesheets=list(sheets), font_config=font_config, pdf_variant=PDF_VARIANT)
+        stylesheets=list(sheets), font_config=font_config, counter_style=counter_style,
+        pdf_variant=PDF_VARIANT)
     return document, fetcher
 
 
