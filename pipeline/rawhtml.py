@@ -38,8 +38,9 @@ REMOVED = {
     **dict.fromkeys(("form", "input", "button", "select", "textarea", "option", "optgroup",
                      "datalist", "output", "fieldset", "legend", "label", "meter", "progress"),
                     "forms have no place in a printed handout"),
-    **dict.fromkeys(("style", "link", "meta", "base", "title", "head"),
+    **dict.fromkeys(("style", "meta", "base", "title", "head"),
                     "it would change the whole document; use the project's styles"),
+    "link": "to attach a file, write [text](file){rel=\"attachment\"}",
     **dict.fromkeys(("audio", "video", "source", "track", "picture", "map", "area", "dialog"),
                     "it cannot be printed"),
     **dict.fromkeys(("svg", "math"),
@@ -48,7 +49,7 @@ REMOVED = {
 GLOBAL_ATTRS = {"id", "class", "style", "title", "lang", "dir", "role", "translate"}
 ELEMENT_ATTRS = {
     "a": {"href", "hreflang", "rel", "type"},
-    "img": {"src", "alt", "width", "height"},
+    "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading", "decoding"},
     "ol": {"start", "reversed", "type"},
     "li": {"value"},
     "td": {"colspan", "rowspan", "headers"},
