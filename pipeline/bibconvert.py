@@ -300,9 +300,12 @@ def _culprit(todo: list[_Prepared], message: str) -> tuple[_Prepared | None, int
 
 
 def _reason(message: str) -> str:
-    text = _POSITION.sub("", message)
-    text = re.sub(r"^\s*Error at\s*:?\s*", "", text)
-    return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or \
+    """pandoc's reason without its position, nor the echoed source line and its caret."""
+    text = re.sub(r'^\s*Error at\s*(?:"[^"]*"\s*)?', "", _POSITION.sub("", message))
+    lines = [line for line in text.splitlines() if line.strip()]
+    carets = {i for i, line in enumerate(lines) if line.strip() == "^"}
+    lines = [line for i, line in enumerate(lines) if i not in carets and i + 1 not in carets]
+    return "; ".join(line.strip(" :") for line in lines if line.strip(" :")) or \
         "pandoc's BibTeX reader refuses it"
 
 

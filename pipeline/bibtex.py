@@ -276,8 +276,9 @@ def _inherit(entry: BibEntry, by_key: dict[str, BibEntry], problems: Problems,
                           code="bibtex-crossref")
             continue
         if target in chain or target == entry.key:
-            problems.warn(entry.path, line, f"entry '{entry.key}': {link} '{target}' refers "
-                          "back to itself; nothing more is inherited", code="bibtex-crossref")
+            loop = " -> ".join(chain + (entry.key, target))
+            problems.warn(entry.path, line, f"entry '{entry.key}': {link} '{target}' makes a "
+                          f"loop ({loop}); nothing more is inherited", code="bibtex-crossref")
             continue
         if link == "xdata" and parent.type != "xdata":
             problems.warn(entry.path, line, f"entry '{entry.key}': xdata '{target}' is a "

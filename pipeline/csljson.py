@@ -140,8 +140,12 @@ def _yaml_items(text: str, findings: list[Finding]) -> list[tuple[int, str, Any]
         return out
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        findings.append(Finding(mark.line + 1 if mark else 1, "not valid YAML: "
-                                f"{exc.problem or exc}; the items after it are not read"))
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or str(exc)
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            what += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+        findings.append(Finding(line, f"not valid YAML: {what}; the items after it are not "
+                                "read"))
         return []
     finally:
         loader.dispose()

@@ -163,3 +163,239 @@ def test_exporters_warnings_are_located_and_exact(built):
         "({family, given} or {literal}); left out"),
         "zotero.yaml:26: warning: item 'noType2020' has no 'type'; read as 'document'",
     ]
+
+
+# ------------------------------------------------------------ reading, entry by entry
+
+def _read(tmp_path: Path, text: str, name: str = "refs.bib", cited=None):
+    from pipeline.bibtex import load_bibliographies
+    from pipeline.errors import Problems
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    problems = Problems()
+    entries = load_bibliographies((tmp_path / name,), problems, cited)
+    return entries, [str(p).replace(f"{tmp_path}/", "") for p in problems.items]
+
+
+def _items(entries) -> dict:
+    from pipeline.bibtex import to_csl
+    from pipeline.errors import Problems
+
+    problems = Problems()
+    items = to_csl(list(entries.values()), problems)
+    assert not problems.items, [str(p) for p in problems.items]
+    return items
+
+
+SCANNED = """Free text before the first entry, with an address: editor@example.org
+% a comment line
+@Comment{jabref-meta: databaseType:biblatex;}
+@STRING{ jpr = {J Pain Res} }
+@preamble{ "\\providecommand{\\noopsort}[1]{}" }
+
+@ARTICLE{one,
+  % second edition: ask the author
+  Author  = {van der Velde, Jan},
+  TITLE   = "Lexical access: (re)consideration",
+  journal = jpr # { Suppl},
+  month   = mar,
+  year    = 2019,
+}
+
+%@ARTICLE{commented,
+%  title = {Gone},
+%}
+
+@Article(two,
+  title = "A ) in a quoted value",
+  url = {https://example.org/a%20b},
+  year = {2020}
+)
+@web_page{three, title = {A page}, url = {https://example.org}}
+"""
+
+
+def test_a_bib_is_read_as_biber_reads_it(tmp_path):
+    entries, problems = _read(tmp_path, SCANNED)
+    assert problems == []
+    assert list(entries) == ["one", "two", "three"]
+    one = entries["one"]
+    assert (one.type, one.field("author"), one.field("journal"), one.field("month")) == (
+        "article", "van der Velde, Jan", "J Pain Res Suppl", "March")
+    assert [(f.name, f.line) for f in one.located_fields()] == [
+        ("author", 9), ("title", 10), ("journal", 11), ("month", 12), ("year", 13)]
+    assert dict(one.values)["journal"] == "jpr # { Suppl}"
+    assert entries["two"].field("title") == "A ) in a quoted value"
+    assert entries["two"].field("url") == "https://example.org/a%20b"
+    assert (entries["three"].type, entries["three"].written_type) == ("online", "web_page")
+    items = _items(entries)
+    assert items["one"]["issued"] == {"date-parts": [[2019, 3]]}
+    assert items["three"]["type"] == "webpage"
+
+
+def test_broken_entries_cost_only_themselves(tmp_path):
+    text = ("@article{good1, title = {Good}, year = 2020}\n"
+            "@article{bad1,\n  title = {Never closed,\n  year = 2020,\n}\n"
+            "@article{good2, title = {Also good}, note = undefinedmacro}\n"
+            "@article{bad2, title = {x} year = 2021}\n")
+    entries, problems = _read(tmp_path, text, cited=["good1", "bad1"])
+    assert list(entries) == ["good1", "good2"]
+    assert problems == [
+        # the value runs to the '}' of line 5: it is the entry that is not closed
+        ("refs.bib:2: entry 'bad1' is not closed: its '{' has no matching '}' before the next "
+         "entry"),
+        ("refs.bib:6: warning: @string 'undefinedmacro' is not defined; its name is used as "
+        "the text"),
+        "refs.bib:7: warning: entry 'bad2': missing ',' after field 'title'",
+    ]
+
+
+def test_crossref_and_xdata_follow_biblatex_and_report_what_is_missing(tmp_path):
+    text = ("@incollection{child, title = {Chapter}, crossref = {parent}, pages = {1--9}}\n"
+            "@collection{parent, title = {The Book}, editor = {Hart, Owen}, date = {2015},\n"
+            "  publisher = {Mosby}, shorttitle = {Book}, keywords = {guideline}}\n"
+            "@article{orphan, title = {Alone}, crossref = {nowhere}}\n"
+            "@book{loop1, title = {L1}, crossref = {loop2}}\n"
+            "@book{loop2, title = {L2}, crossref = {loop1}}\n"
+            "@misc{film, title = {Film}, xdata = {studio}}\n"
+            "@xdata{studio, publisher = {Northlight}, location = {London}}\n")
+    entries, problems = _read(tmp_path, text, cited=["child", "orphan", "loop1", "film"])
+    assert problems == [
+        ("refs.bib:4: warning: entry 'orphan': crossref 'nowhere' has no entry in the "
+        "bibliography; nothing is inherited"),
+        ("refs.bib:6: warning: entry 'loop2': crossref 'loop1' makes a loop (loop1 -> loop2 "
+         "-> loop1); nothing more is inherited"),
+    ]
+    child = dict(entries["child"].fields)
+    assert child["booktitle"] == "The Book" and child["editor"] == "Hart, Owen"
+    assert "shorttitle" not in child and child["title"] == "Chapter"
+    assert [f.line for f in entries["child"].located_fields() if f.name == "publisher"] == [3]
+    assert entries["child"].kind == "Guideline"  # keywords are inherited, as biblatex does
+    assert dict(entries["film"].fields)["location"] == "London"
+    assert "studio" not in entries  # @xdata entries are never cited
+    items = _items({k: entries[k] for k in ("child", "film")})
+    assert items["child"]["container-title"] == "The book"  # pandoc: sentence case
+    assert items["film"]["publisher-place"] == "London"
+
+
+def test_names_roles_initials_and_useprefix(tmp_path):
+    text = ("@book{b, author = {Axford, ME and de Geer, Ingrid and {World Health Organization}"
+            " and others},\n  editor = {Kubrick, Stella}, editortype = {director},\n"
+            "  editora = {Petrov, Ivan}, editoratype = {compiler},\n"
+            "  editorb = {Lee, Ann}, editorbtype = {scribe}, title = {T}, year = 2020}\n"
+            "@book{p, author = {de Geer, Ingrid}, options = {useprefix=true}, title = {T}}\n")
+    entries, _problems = _read(tmp_path, text)
+    from pipeline.bibtex import to_csl
+    from pipeline.errors import Problems
+
+    problems = Problems()
+    items = to_csl(list(entries.values()), problems)
+    assert [str(p).replace(f"{tmp_path}/", "") for p in problems.items] == [
+        ("refs.bib:4: warning: entry 'b': editorbtype 'scribe' is not a role the styles know; "
+        "the names of 'editorb' are read as contributor")]
+    assert items["b"]["author"] == [
+        {"family": "Axford", "given": "M. E."},
+        {"family": "Geer", "given": "Ingrid", "non-dropping-particle": "de"},
+        {"literal": "World Health Organization"}, {"literal": "et al."}]
+    assert items["b"]["director"] == [{"family": "Kubrick", "given": "Stella"}]
+    assert items["b"]["compiler"] == [{"family": "Petrov", "given": "Ivan"}]
+    assert items["b"]["contributor"] == [{"family": "Lee", "given": "Ann"}]
+    assert "editor" not in items["b"]
+    assert items["p"]["author"] == [{"family": "de Geer", "given": "Ingrid"}]
+
+
+@pytest.mark.parametrize(("fields", "kind"), [
+    ("category = {Review}, keywords = {Practice Guideline}", "Review"),
+    ("keywords = {Humans; Practice Guideline.}", "Guideline"),
+    ("keywords = {Guideline Adherence, Humans}", "Research"),
+    ("keywords = {Randomized Controlled Trial, Meta-Analysis}", "Review"),
+    ("keywords = {{Consensus Statement}}", "Guideline"),
+])
+def test_kind_from_category_then_keywords_then_type(tmp_path, fields, kind):
+    entries, _ = _read(tmp_path, f"@article{{a, title = {{T}}, {fields}}}\n")
+    assert entries["a"].kind == kind
+
+
+def test_kinds_of_biblatex_types(tmp_path):
+    text = "".join(f"@{t}{{k{t}, title = {{T}}}}\n" for t in (
+        "collection", "mvbook", "periodical", "patent", "inreference", "legislation", "video",
+        "dataset", "software", "report", "book_section", "conference_paper"))
+    entries, _ = _read(tmp_path, text)
+    assert {k[1:]: e.kind for k, e in entries.items()} == {
+        "collection": "Book", "mvbook": "Book", "periodical": "Journal issue",
+        "patent": "Patent", "inreference": "Encyclopedia entry", "legislation": "Legislation",
+        "video": "Video", "dataset": "Dataset", "software": "Software", "report": "Report",
+        "book_section": "Book chapter", "conference_paper": "Conference paper"}
+
+
+# ------------------------------------------------------------ CSL-JSON and CSL-YAML
+
+@pytest.mark.parametrize(("name", "text", "expected", "keys"), [
+    ("refs.json", '[\n  {"id": "a", "type": "book", "title": "A"},\n  {"id": "b",, }\n]\n',
+     [("refs.json:3: not valid JSON: Expecting property name enclosed in double quotes "
+      "(column 14); the items after it are not read")], ["a"]),
+    ("refs.json", '{"id": "a", "type": "book", "title": "One item"}\n', [], ["a"]),
+    ("refs.json", '"text"\n', [("refs.json:1: a CSL-JSON bibliography is a list of items: it "
+                              "starts with '['")], []),
+    ("refs.yaml", "references:\n- id: a\n  type: book\n  title: [unclosed\n",
+     [("refs.yaml:5: not valid YAML: did not find expected ',' or ']' (while parsing a flow "
+      "sequence that starts at line 4); the items after it are not read")], []),
+    ("refs.yml", "- id: a\n  type: book\n  issued: {date-parts: [[twenty]]}\n- id: b\n",
+     [("refs.yml:1: warning: item 'a': 'issued' is not a date ({date-parts}, raw, literal or "
+      "YYYY-MM-DD); left out"),
+      "refs.yml:4: warning: item 'b' has no 'type'; read as 'document'"], ["a", "b"]),
+    ("refs.yaml", "title: not a list\n",
+     ["refs.yaml:1: a CSL-YAML bibliography has a 'references:' list of items"], []),
+])
+def test_csl_bibliographies_report_each_item_at_its_line(tmp_path, name, text, expected, keys):
+    entries, problems = _read(tmp_path, text, name)
+    assert problems == expected
+    assert list(entries) == keys
+
+
+def test_csl_yaml_items_are_cited(tmp_path):
+    text = ("references:\n- id: who2023\n  type: report\n  title: WHO guideline\n"
+            "  author: [{literal: World Health Organization}]\n  issued: 2023-12-07\n"
+            "  keyword: Guideline\n  custom-field: dropped\n")
+    entries, problems = _read(tmp_path, text, "refs.yaml")
+    assert problems == [] and entries["who2023"].kind == "Guideline"
+    item = _items(entries)["who2023"]
+    assert item["issued"] == {"date-parts": [[2023, 12, 7]]} and "custom-field" not in item
+
+
+def test_a_bibliography_of_another_format_is_named(tmp_path, monkeypatch):
+    from pipeline.errors import PipelineError
+    from pipeline.manuscript import load_manuscript
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "refs.ris").write_text("TY  - JOUR\n")
+    (tmp_path / "m.md").write_text("---\ntitle: T\nversion: 1.0.0\nstatus: draft\n"
+                                   "last_updated: 2025-01-01\nbibliography: [refs.ris]\n---\n")
+    with pytest.raises(PipelineError) as caught:
+        load_manuscript(tmp_path / "m.md", tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        ("m.md:6: bibliography file 'refs.ris' must be .bib (BibTeX, biblatex), .json "
+        "(CSL-JSON) or .yaml (CSL-YAML)")]
+
+
+def test_an_entry_pandoc_refuses_is_reported_at_its_line_in_one_more_run(tmp_path, monkeypatch):
+    from pipeline import bibconvert
+    from pipeline.errors import Problems
+
+    entries, _ = _read(tmp_path, "@article{a, title = {A}}\n@article{b,\n  title = {B}}\n"
+                       "@article{c, title = {C}}\n")
+    runs = []
+    real = bibconvert.run_pandoc
+
+    def counted(args, text):
+        runs.append(text)
+        return real(args, text)
+
+    monkeypatch.setattr(bibconvert, "run_pandoc", counted)
+    todo = [bibconvert._prepare(e, n) for n, e in enumerate(entries.values())]
+    todo[1].text = todo[1].text.replace("title = {B}", "title == {B}")  # what pandoc refuses
+    problems = Problems()
+    converted = bibconvert._run(todo, problems)
+    assert [p.entry.key for p in converted] == ["a", "c"] and len(runs) == 2
+    assert [str(p).replace(f"{tmp_path}/", "") for p in problems.items] == [
+        "refs.bib:2: entry 'b' cannot be read: unexpected '=' (line 3)"]
