@@ -151,5 +151,6 @@ def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
     entries: tuple[tuple[str, str], ...] = ()
     if has_bibliography:
         entries = tuple((original.get(item.key, item.key), str(text))
-                        for item, text in zip(bib.items, bib.bibliography(), strict=False))
+                        for item, text in zip(bib.items, bib.bibliography(), strict=True)
+                        if str(text))
     return FormattedCitations(citations=texts, bibliography=entries)

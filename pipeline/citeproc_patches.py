@@ -280,86 +280,25 @@ def substituted_names_suppressed() -> None:
 # -- citation layout: collapsing, suppress-author, author-only ----------------
 
 
-def _collapse_numbers(layout: Any, rendered: list[tuple[Any, str]]) -> list[tuple[str, bool]]:
-    """Runs of three or more consecutive citation numbers as 'first–last'."""
-    groups: list[tuple[str, bool]] = []
-    i = 0
-    while i < len(rendered):
-        j = i
-        while (j + 1 < len(rendered) and _plain_number(rendered[j + 1][0])
-               and _plain_number(rendered[j][0])
-               and rendered[j + 1][0].number == rendered[j][0].number + 1):
-            j += 1
-        if j - i >= 2:
-            groups.append((rendered[i][1] + "\u2013" + rendered[j][1], True))
-            i = j + 1
-        else:
-            groups.append((rendered[i][1], False))
-            i += 1
-    return groups
-
-
-def _plain_number(item: Any) -> bool:
-    return not (item.has_locator or item.get("prefix") or item.get("suffix"))
-
-
 @patch
 def citation_collapse_and_author_modes() -> None:
-    """CSL ``collapse="citation-number"``, and ``suppress-author``/``author-only`` cites.
+    """CSL ``collapse`` (all four kinds), and ``suppress-author``/``author-only`` cites.
 
-    citeproc-py ignores ``collapse``: ``[1,2,3]`` instead of ``[1–3]``; the
-    delimiter after a collapsed range is ``after-collapse-delimiter``.  It also
-    has no cite modes: ``suppress-author`` leaves out the first names the cite
-    prints (or their substitute), ``author-only`` prints nothing but them.
-    Fixtures: collapse_CitationNumberRangesInsert, collapse_CitationNumberRangesWithAffixes,
-    collapse_CitationNumberRangesMixed*, and the project's narrative citations.
+    citeproc-py ignores ``collapse``: ``[1,2,3]`` instead of ``[1–3]``,
+    "Smith 1900, Smith 2000" instead of "Smith 1900, 2000", "2000a, 2000b"
+    instead of "2000a, b"; nor ``cite-group-delimiter``, ``year-suffix-delimiter``
+    and ``after-collapse-delimiter``.  It also has no cite modes:
+    ``suppress-author`` leaves out the first names the cite prints (or their
+    substitute), ``author-only`` prints nothing but them.  The rendering is in
+    ``citeproc_cluster``.  Fixtures: collapse_* (most), sort_GroupedByAuthorstring,
+    name_CiteGroupDelimiter*, and the project's narrative citations.
     """
     from citeproc import model
-    from citeproc.source import VariableError
+
+    from . import citeproc_cluster
 
     def render_citation(self: Any, citation: Any, callback: Any) -> Any:
-        bibliography = citation.bibliography
-        good_cites = [cite for cite in citation.cites if not cite.is_bad()]
-        bad_cites = [cite for cite in citation.cites if cite.is_bad()]
-        good_cites.sort(key=lambda item: bibliography.keys.index(item.key))
-        if self.getparent().sort is not None:
-            good_cites = self.getparent().sort.sort(good_cites, self)
-        rendered: list[tuple[Any, str]] = []
-        for item in good_cites:
-            self.repressed = {}
-            self.names_mode = ("suppress" if item.get("suppress_author")
-                               else "only" if item.get("author_only") else None)
-            self.names_seen = None
-            try:
-                output = self.render_children(item)
-            except VariableError:
-                continue
-            finally:
-                self.names_mode = None
-            if item.get("author_only"):
-                output = self.names_seen
-            if output is not None:
-                rendered.append((item, item.get("prefix", "") + output + item.get("suffix", "")))
-                self.getparent().cites.append(item)
-        delimiter = self.get("delimiter", "")
-        if self.getparent().get_option("collapse") == "citation-number":
-            groups = _collapse_numbers(self, rendered)
-        else:
-            groups = [(text, False) for _item, text in rendered]
-        after = self.getparent().get_option("after-collapse-delimiter")
-        after = delimiter if after is None else after
-        text = ""
-        for index, (group, collapsed) in enumerate(groups):
-            if index:
-                text += after if groups[index - 1][1] else delimiter
-            text += group
-        for item in bad_cites:
-            text += (delimiter if text else "") + (callback(item) or f"{item.key}?")
-        if not text:
-            return None
-        if any(item.get("author_only") for item, _text in rendered):
-            return text
-        return self.format(self.wrap(text))
+        return citeproc_cluster.render_citation(self, citation, callback)
 
     original_names = model.Names.process
 
@@ -401,6 +340,7 @@ def disambiguation_hooks() -> None:
     from citeproc import model
 
     from . import citeproc_disambiguate as dis
+    from .citeproc_cluster import RENDERING
 
     original_name = model.Name.process
 
@@ -432,12 +372,8 @@ def disambiguation_hooks() -> None:
         if not suffix or not self.is_locale_date() and self.get("form") is not None \
                 or _explicit_year_suffix(self):
             return original_date(self, item, variable, show_parts, context, **kwargs)
-        try:
-            layout = (context if context is not None else self).get_layout()
-        except IndexError:  # a localized date called from a macro: no layout above it
-            layout = None
         date = reference.get(name)
-        if date is None or layout is None or layout.repressed.get("_year_suffix_done"):
+        if date is None or RENDERING["year_suffix_done"]:
             return original_date(self, item, variable, show_parts, context, **kwargs)
         target = date.get("end", date) if isinstance(date, dict) else None
         if target is None or not hasattr(target, "get"):
@@ -448,8 +384,17 @@ def disambiguation_hooks() -> None:
         finally:
             del target["_year_suffix"]
         if text is not None and suffix in str(text):
-            layout.repressed["_year_suffix_done"] = True
+            RENDERING["year_suffix_done"] = True
         return text
+
+    def render_bibliography(self: Any, citation_items: Any) -> list[Any]:
+        output = []
+        for item in citation_items:
+            self.repressed = {}
+            RENDERING["year_suffix_done"] = False
+            text = self.format(self.wrap(self.render_children(item)))
+            output.append("" if text is None else text)  # one per item, in order
+        return output
 
     original_part = model.Date_Part.process
 
@@ -488,6 +433,7 @@ def disambiguation_hooks() -> None:
     model.Name.process = name_process
     model.Date.process = date_process
     model.Date_Part.process = part_process
+    model.Layout.render_bibliography = render_bibliography
     model.If.render = if_render
 
 

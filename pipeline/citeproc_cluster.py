@@ -1,0 +1,192 @@
+"""A citation's cites rendered and joined as CSL's ``<citation>`` asks (for citeproc_patches).
+
+citeproc-py renders each cite and joins them with the layout's delimiter.
+CSL also collapses: numbers (``[1–3]``), cites by the same authors
+(``Smith 1900, 2000``, ``collapse="year"``), their year suffixes
+(``Smith 2000a, b`` and ``2000a–c``), with ``cite-group-delimiter``,
+``year-suffix-delimiter`` and ``after-collapse-delimiter``; and cite modes
+(``suppress-author``, ``author-only``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+EN_DASH = "\u2013"
+BY_YEAR = ("year", "year-suffix", "year-suffix-ranged")
+# What one cite or entry has printed so far (reset for each): CSL prints an
+# implicit year suffix after the first year only.
+RENDERING = {"year_suffix_done": False}
+
+
+def render_cite(layout: Any, item: Any, mode: str | None) -> str | None:
+    """One cite through the layout's children; ``mode`` 'suppress' or 'only' the first names."""
+    from citeproc.source import VariableError
+
+    layout.repressed = {}
+    RENDERING["year_suffix_done"] = False
+    layout.names_mode = mode
+    layout.names_seen = None
+    try:
+        output = layout.render_children(item)
+    except VariableError:
+        return None
+    finally:
+        layout.names_mode = None
+    if mode == "only":
+        return None if layout.names_seen is None else str(layout.names_seen)
+    return None if output is None else str(output)
+
+
+def _mode(item: Any) -> str | None:
+    """The cite's own mode: 'suppress' (suppress-author), 'only' (author-only) or None."""
+    return ("suppress" if item.get("suppress_author")
+            else "only" if item.get("author_only") else None)
+
+
+def _plain(item: Any) -> bool:
+    return not (item.has_locator or item.get("prefix") or item.get("suffix"))
+
+
+def _collapse_numbers(rendered: list[tuple[Any, str]]) -> list[tuple[str, bool]]:
+    """Runs of three or more consecutive citation numbers as 'first–last'."""
+    groups: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(rendered):
+        j = i
+        while (j + 1 < len(rendered) and _plain(rendered[j + 1][0]) and _plain(rendered[j][0])
+               and rendered[j + 1][0].number == rendered[j][0].number + 1):
+            j += 1
+        if j - i >= 2:
+            groups.append((rendered[i][1] + EN_DASH + rendered[j][1], True))
+            i = j + 1
+        else:
+            groups.append((rendered[i][1], False))
+            i += 1
+    return groups
+
+
+def _year(item: Any) -> Any:
+    issued = item.reference.get("issued")
+    try:
+        return issued.year
+    except Exception:  # noqa: BLE001 - no date, a literal date or a range
+        return None
+
+
+def _by_names(cites: list[Any], names: dict[int, str | None], regroup: bool) -> list[list[Any]]:
+    """Cites with the same names together (all of them when the citation is sorted)."""
+    groups: list[list[Any]] = []
+    for item in cites:
+        name = names[id(item)]
+        if name and groups:
+            candidates = groups if regroup else groups[-1:]
+            match = next((g for g in candidates if names[id(g[0])] == name), None)
+            if match is not None:
+                match.append(item)
+                continue
+        groups.append([item])
+    return groups
+
+
+def _suffix_runs(letters: list[str]) -> list[str]:
+    """['a', 'b', 'c', 'e'] as ['a–c', 'e']."""
+    out: list[str] = []
+    i = 0
+    while i < len(letters):
+        j = i
+        while (j + 1 < len(letters) and len(letters[j]) == len(letters[j + 1]) == 1
+               and ord(letters[j + 1]) == ord(letters[j]) + 1):
+            j += 1
+        out.append(letters[i] + EN_DASH + letters[j] if j - i >= 2 else letters[i])
+        if j - i < 2:
+            j = i
+        i = j + 1
+    return out
+
+
+def _year_group(layout: Any, group: list[Any], collapse: str, options: dict[str, str]
+                ) -> tuple[str, list[Any]]:
+    """One author's cites: the first in full, the others without names (or just a suffix)."""
+    parts: list[tuple[Any, str, bool]] = []  # (item, text, suffix only)
+    for index, item in enumerate(group):
+        previous = group[index - 1] if index else None
+        suffix = item.reference.get("year_suffix")
+        if (previous is not None and collapse != "year" and suffix and _plain(item)
+                and _plain(previous) and previous.reference.get("year_suffix")
+                and _year(previous) == _year(item) and _year(item) is not None):
+            parts.append((item, suffix, True))
+            continue
+        text = render_cite(layout, item, "suppress" if index else _mode(item))
+        if text is not None:
+            parts.append((item, item.get("prefix", "") + text + item.get("suffix", ""), False))
+    done = [item for item, _text, _only in parts]
+    out = ""
+    i = 0
+    while i < len(parts):
+        item, text, _only = parts[i]
+        j = i
+        while j + 1 < len(parts) and parts[j + 1][2]:
+            j += 1
+        if j > i:
+            letters = [item.reference.get("year_suffix") or ""] + [p[1] for p in parts[i + 1:j + 1]]
+            runs = (_suffix_runs(letters) if collapse == "year-suffix-ranged" else letters)
+            head = text[:len(text) - len(letters[0])] if text.endswith(letters[0]) else text
+            text = head + options["year-suffix-delimiter"].join(runs)
+        if i:
+            previous = parts[i - 1][0]
+            out += (options["after-collapse-delimiter"] if previous.has_locator
+                    else options["cite-group-delimiter"])
+        out += text
+        i = j + 1
+    return out, done
+
+
+def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
+    """The whole citation: cites sorted, rendered, collapsed, joined, formatted."""
+    element = layout.getparent()
+    bibliography = citation.bibliography
+    good = [cite for cite in citation.cites if not cite.is_bad()]
+    bad = [cite for cite in citation.cites if cite.is_bad()]
+    good.sort(key=lambda item: bibliography.keys.index(item.key))
+    if element.sort is not None:
+        good = element.sort.sort(good, layout)
+    delimiter = layout.get("delimiter", "")
+    collapse = element.get_option("collapse")
+    after = element.get_option("after-collapse-delimiter")
+    after = delimiter if after is None else after
+    groups: list[tuple[str, bool]] = []
+    if collapse in BY_YEAR:
+        group_delimiter = element.get("cite-group-delimiter", delimiter)
+        options = {"cite-group-delimiter": group_delimiter, "after-collapse-delimiter": after,
+                   "year-suffix-delimiter": element.get("year-suffix-delimiter",
+                                                        group_delimiter)}
+        names = {id(item): render_cite(layout, item, "only") for item in good}
+        for group in _by_names(good, names, regroup=element.sort is not None):
+            text, done = _year_group(layout, group, collapse, options)
+            element.cites.extend(done)
+            if done:
+                groups.append((text, len(done) > 1))
+    else:
+        rendered: list[tuple[Any, str]] = []
+        for item in good:
+            output = render_cite(layout, item, _mode(item))
+            if output is not None:
+                rendered.append((item, item.get("prefix", "") + output + item.get("suffix", "")))
+                element.cites.append(item)
+        if collapse == "citation-number":
+            groups = _collapse_numbers(rendered)
+        else:
+            groups = [(text, False) for _item, text in rendered]
+    text = ""
+    for index, (group, collapsed) in enumerate(groups):
+        if index:
+            text += after if groups[index - 1][1] else delimiter
+        text += group
+    for item in bad:
+        text += (delimiter if text else "") + (callback(item) or f"{item.key}?")
+    if not text:
+        return None
+    if good and all(item.get("author_only") for item in good):
+        return text
+    return layout.format(layout.wrap(text))
