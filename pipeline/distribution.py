@@ -11,6 +11,9 @@ clinics:
 
 Every mistake is reported at its own line, all at once; a manuscript or
 audience the release does not know is an error, not a silently smaller zip.
+A release of some handouts (``partial``) gives each clinic the handouts of its
+list that are in the release: the others are left out with a warning each,
+and a clinic left with none gets no zip, with a warning naming it.
 """
 
 from __future__ import annotations
@@ -77,7 +80,8 @@ def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, int]]:
 
 
 def load_distribution(path: Path, manuscripts: Mapping[str, Manuscript],
-                      refused: frozenset[str] = frozenset()) -> tuple[Distribution, Problems]:
+                      refused: frozenset[str] = frozenset(), partial: bool = False
+                      ) -> tuple[Distribution, Problems]:
     """Read ``path`` against the manuscripts of the release (by slug).
 
     ``refused`` are slugs known to the release but left out of it; the clinics
@@ -106,7 +110,7 @@ def load_distribution(path: Path, manuscripts: Mapping[str, Manuscript],
                                "what it receives", "distribution")
     clinics = []
     for key, (value, line) in _mapping(clinics_node).items():
-        clinic = _clinic(key, value, line, path, manuscripts, refused, problems)
+        clinic = _clinic(key, value, line, path, manuscripts, refused, problems, partial)
         if clinic is not None:
             clinics.append(clinic)
     problems.raise_if_errors()
@@ -115,7 +119,7 @@ def load_distribution(path: Path, manuscripts: Mapping[str, Manuscript],
 
 def _clinic(key: str, node: yaml.Node, line: int, path: Path,
             manuscripts: Mapping[str, Manuscript], refused: frozenset[str],
-            problems: Problems) -> Clinic | None:
+            problems: Problems, partial: bool = False) -> Clinic | None:
     errors_before = len(problems.errors)
     if not SLUG.match(key):
         problems.add(path, line, f"clinic '{key}': its name becomes a file name: use lower-case "
@@ -179,6 +183,10 @@ def _clinic(key: str, node: yaml.Node, line: int, path: Path,
                           "is left out of this clinic's files", code="distribution")
             continue
         m = manuscripts.get(slug)
+        if m is None and partial and SLUG.match(slug):
+            problems.warn(path, item_line, f"clinic '{key}': manuscript '{slug}' is not in this "
+                          "release and is left out of this clinic's files", code="distribution")
+            continue
         if m is None:
             problems.add(path, item_line, f"clinic '{key}': unknown manuscript '{slug}'; the "
                          f"release has: {', '.join(sorted(manuscripts)) or 'none'}"

@@ -185,7 +185,8 @@ def release(paths: list[Path] | None = None, options: ReleaseOptions | None = No
         known = {m.slug: m for m in manuscripts}
         left_out = frozenset(m.slug for m in manuscripts if display_path(m.path) in refused)
         try:
-            distribution, found = load_distribution(options.distribution, known, left_out)
+            distribution, found = load_distribution(options.distribution, known, left_out,
+                                                    partial=_partial(paths))
             problems.extend(found.items)
         except PipelineError as exc:
             problems.extend(exc.problems)
@@ -205,6 +206,11 @@ def release(paths: list[Path] | None = None, options: ReleaseOptions | None = No
         distribution = _without_failed(distribution, {m.slug for m in accepted}, problems)
     _publish(accepted, built, distribution, options, report, problems)
     return _finish(report, problems, refused, options)
+
+
+def _partial(paths: list[Path] | None) -> bool:
+    """A release of named manuscript files, not of whole folders: some handouts only."""
+    return any(not path.is_dir() for path in paths or [])
 
 
 def _without_failed(distribution: Distribution, kept: set[str],

@@ -338,3 +338,41 @@ def test_a_release_refuses_files_outside_git(tmp_path, epoch, monkeypatch):
         (f"{display_path(good)}: not released: {display_path(good)} is outside any git "
         "repository; a release is built from committed files only: commit it and release again")]
     assert not report.written
+
+
+# ---------------------------------------------------------------- releases of some handouts
+
+def test_a_release_of_some_handouts_gives_each_clinic_those_it_lists(tmp_path, epoch):
+    folder = tmp_path / "ms"
+    good = write(folder, "good.md", GOOD)
+    write(folder, "other.md", GOOD.replace("A short handout", "Another handout"))
+    distribution = write(tmp_path, "distribution.yaml", """clinics:
+  north:
+    manuscripts: [good, other]
+  south:
+    manuscripts: [other]
+""")
+    commit(tmp_path)
+    report = release([good], ReleaseOptions(out=tmp_path / "out", jobs=1, use_cache=False,
+                                            distribution=distribution))
+    where = display_path(distribution)
+    assert messages(report) == [
+        (f"{where}:3: warning: clinic 'north': manuscript 'other' is not in this release and is "
+         "left out of this clinic's files"),
+        (f"{where}:5: warning: clinic 'south': manuscript 'other' is not in this release and is "
+         "left out of this clinic's files"),
+        f"{where}:4: warning: clinic 'south' receives no file; no zip is made for it",
+    ]
+    assert report.ok and report.clinics == ["clinics/north.zip"]
+    with zipfile.ZipFile(report.folder / "clinics" / "north.zip") as archive:
+        assert sorted(n.split("/", 1)[1] for n in archive.namelist()) == [
+            "SHA256SUMS", "good.clinician.epub", "good.clinician.pdf", "manifest.json"]
+
+    whole = release([folder], ReleaseOptions(out=tmp_path / "out2", jobs=1, use_cache=False,
+                                             distribution=write(tmp_path, "typo.yaml",
+                                                                "clinics:\n  north:\n"
+                                                                "    manuscripts: [goood]\n")))
+    assert messages(whole) == [
+        (f"{display_path(tmp_path / 'typo.yaml')}:3: clinic 'north': unknown manuscript 'goood'; "
+        "the release has: good, other (did you mean 'good'?)")]
+    assert not whole.written
