@@ -34,7 +34,10 @@ LOCATOR_TERMS = {
     "bk": "book", "book": "book", "pt": "part", "part": "part", "v": "verse",
     "eq": "equation", "equation": "equation", "no": "issue", "iss": "issue",
 }
-LOCATOR = re.compile(r"^\s*,?\s*(?:([§¶]{1,2}|[A-Za-z]+)\.?\s*)?(\d[\w\-–,\s]*?)\s*$")
+# "p. 33", "pp. 33-35, 40", "chap. 4", "§ 2" at the start of a suffix; what
+# follows (", for a review") stays the suffix
+LOCATOR = re.compile(r"^\s*,?\s*(?:([§¶]{1,2}|[A-Za-z]+)\.?\s*)?"
+                     r"(\d[\w\-–]*(?:\s*[,&\-–]\s*\d[\w\-–]*)*)(?=$|[\s,;:.])(.*)$")
 
 
 def _tighten(value: Any) -> Any:
@@ -164,7 +167,7 @@ def _locator(suffix: list[Node]) -> tuple[str | None, str | None, str]:
     if m:
         label = (m.group(1) or "p").lower()
         if label in LOCATOR_TERMS:
-            return LOCATOR_TERMS[label], m.group(2).strip(), ""
+            return LOCATOR_TERMS[label], m.group(2).strip(), m.group(3).strip()
     return None, None, text
 
 
@@ -176,6 +179,13 @@ def _others(text: str) -> str:
     return _AND_OTHERS.sub(r", \1", text)
 
 
+def _suffix(text: str) -> str:
+    """A cite's suffix as CSL appends it: ', for a review' as is, 'ff.' after a space."""
+    if not text:
+        return ""
+    return text if text[0] in ",.;:" else " " + text
+
+
 _MODES = {"AuthorInText": "suppress-author", "SuppressAuthor": "suppress-author"}
 
 
@@ -184,7 +194,7 @@ def cite_item(cite: Node) -> CiteItem:
     label, locator, rest = _locator(cite["citationSuffix"])
     prefix = stringify(cite["citationPrefix"]).strip()
     return CiteItem(key=cite["citationId"], locator=locator, label=label,
-                    prefix=prefix + " " if prefix else "", suffix=" " + rest if rest else "",
+                    prefix=prefix + " " if prefix else "", suffix=_suffix(rest),
                     mode=_MODES.get(cite["citationMode"]["t"], "normal"))
 
 

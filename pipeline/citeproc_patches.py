@@ -56,36 +56,46 @@ def apply() -> None:
 # -- substitute ------------------------------------------------------------
 
 
-def _macro_variables(element: Any) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    for el in element.iter():
-        if not isinstance(el.tag, str):
-            continue
-        for variable in (el.get("variable") or "").split():
-            found.append((el.tag, variable))
-        if el is not element and el.get("macro"):
-            found.extend(_macro_variables(el.get_macro(el.get("macro"))))
-    return found
+# (tag, variable) of what each substitute being rendered printed, innermost last
+_SUBSTITUTE_RECORDS: list[list[tuple[str, str]]] = []
 
 
 @patch
-def substitute_suppresses_macro_variables() -> None:
-    """CSL: a variable used as a substitute is suppressed in the rest of the entry.
+def substitute_suppresses_rendered_variables() -> None:
+    """CSL: the variables a substitute printed are suppressed in the rest of the entry.
 
-    citeproc-py only does this for a plain variable, not for the variables of a
-    macro (AMA's title substitute), and prints the title twice for entries
-    without author.
+    citeproc-py represses only a substitute's own ``variable``: a macro or a
+    ``<choose>`` standing in for the author (AMA's title, APA's publisher for a
+    web page) was printed a second time.  The variables it printed are recorded
+    while it renders (see ``_tracked``), so those of branches not taken stay
+    printable (APA: a book's publisher after the title that replaced its author).
     """
     from citeproc import model
 
-    def add_to_repressed_list(self: Any, child: Any, context: Any) -> None:
-        layout = context.get_layout()
-        pairs = (_macro_variables(child.get_macro(child.get("macro"))) if child.get("macro")
-                 else [(child.tag, v) for v in (child.get("variable") or "").split()])
-        for tag, variable in pairs:
-            layout.repressed.setdefault(tag, []).append(variable)
+    def render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        for child in self.getchildren():
+            _SUBSTITUTE_RECORDS.append([])
+            try:
+                if isinstance(child, model.Names) and child.name is None:
+                    names = self.xpath_search("./parent::cs:names[1]")[0]
+                    text = child.render(item, names_context=names, context=context, **kwargs)
+                else:
+                    text = child.render(item, context=context, **kwargs)
+            except model.VariableError:
+                continue
+            finally:
+                printed = _SUBSTITUTE_RECORDS.pop()
+            if text:
+                try:
+                    layout = (context if context is not None else self).get_layout()
+                except IndexError:  # rendered for sorting, outside a layout
+                    return text
+                for tag, variable in printed:
+                    layout.repressed.setdefault(tag, []).append(variable)
+                return text
+        return None
 
-    model.Substitute.add_to_repressed_list = add_to_repressed_list
+    model.Substitute.render = render
 
 
 # -- variables ---------------------------------------------------------------
@@ -496,6 +506,8 @@ def _tracked(render: Callable[..., Any]) -> Callable[..., Any]:
                 else:
                     frame.attempt = True
             raise
+        if _SUBSTITUTE_RECORDS and "variable" in self.attrib and _non_empty(text):
+            _SUBSTITUTE_RECORDS[-1].extend((self.tag, v) for v in self.get("variable").split())
         if frame is not None:
             if "variable" in self.attrib:
                 if _non_empty(text) or self.get("variable") in _ALWAYS_RENDERED:

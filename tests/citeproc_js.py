@@ -56,7 +56,7 @@ class Cite:
         if self.locator:
             text += f", {words[self.label]} {self.locator}"
         if self.suffix:
-            text += ("" if self.locator else ",") + " " + self.suffix
+            text += ", " + self.suffix
         return text
 
     def citeproc(self) -> dict[str, str]:
@@ -66,7 +66,7 @@ class Cite:
         if self.prefix:
             item["prefix"] = self.prefix + " "
         if self.suffix:
-            item["suffix"] = " " + self.suffix
+            item["suffix"] = ", " + self.suffix
         return item
 
 
