@@ -386,6 +386,8 @@ def _write_outputs(out: Path, plan: list, results: dict, report: BuildReport,
         "artifacts": [a.to_json() for a in report.artifacts] + carried,
         "errors": [{"source": p.path, "line": p.line, "message": p.message}
                    for p in problems.items if p.is_error],
+        "warnings": [{"source": p.path, "line": p.line, "message": p.message}
+                     for p in problems.items if not p.is_error],
     }
     manifest["artifacts"].sort(key=lambda e: e["path"])
     if report.shard is not None:

@@ -181,12 +181,14 @@ def merge_manifests(out: Path, folders: list[Path], copy: bool = True) -> MergeR
     artifacts: dict[str, tuple[Path, dict[str, Any]]] = {}
     covered: set[str] = set()
     errors: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
     by_folder = dict(manifests)
     for index, folder in sorted(by_index.items()):
         data, where = by_folder[folder], folder / "manifest.json"
         mine = set(data["shard"]["sources"])
         covered.update(s for s in data["shard"].get("failed", []) if s in mine)
         errors.extend(data.get("errors", []))
+        warnings.extend(data.get("warnings", []))
         for entry in data.get("artifacts", []):
             path, source = entry.get("path", ""), entry.get("source", "")
             if source not in mine:
@@ -209,6 +211,7 @@ def merge_manifests(out: Path, folders: list[Path], copy: bool = True) -> MergeR
     result.manifest = {
         "artifacts": sorted((entry for _, entry in artifacts.values()), key=lambda e: e["path"]),
         "errors": errors,
+        "warnings": warnings,
     }
     if copy:
         _write(out, artifacts, result.manifest)

@@ -166,7 +166,12 @@ def test_strict_turns_warnings_into_errors(work):
         "artifacts": [],
         "errors": [{"source": "m.md", "line": 5,
                     "message": "unknown field 'reveiwers' (did you mean 'reviewers'?)"}],
+        "warnings": [],
     }
+    status, _out, err = run("build", "m.md", "--out", "dist", "--format", "pdf")
+    assert json.loads((work / "dist" / "manifest.json").read_text())["warnings"] == [
+        {"source": "m.md", "line": 5,
+         "message": "unknown field 'reveiwers' (did you mean 'reviewers'?)"}]
 
 
 def test_failed_rebuild_keeps_the_previous_files_and_says_so(work):
