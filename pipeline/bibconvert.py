@@ -116,6 +116,11 @@ _BRACES = re.compile(r"[{}]")
 _GROUP = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
 _SCRIPT_MATH = re.compile(r"(?:\$|\\\()\s*(?:\{\})?\s*([\^_])\s*(" + _GROUP
                           + r"|\\?[A-Za-z0-9+\-])\s*(?:\$|\\\))")
+# Inline math: $...$ (not \$) and \(...\); pandoc would hand its TeX through as text.
+_MATH_TEX = re.compile(r"(?<!\\)\$(?:[^$\\]|\\.)+?(?<!\\)\$|\\\((?:.+?)\\\)", re.DOTALL)
+_TEX_SPECIAL = re.compile(r"[\\{}%&#$_^~]")
+_CONTROL_SPACE = re.compile(r"(?<!\\)\\ ")
+_DASHES = re.compile(r"\\text(en|em)dash\b(?:\{\})?")
 _MBOX = re.compile(r"\\(?:mbox|hbox|text|textnormal|textup)\s*(?=\{)")
 _FIELD_NAME = re.compile(r"[a-z0-9_:+-]+")
 _POSITION = re.compile(r"\(line (\d+), column (\d+)\)")
@@ -153,9 +158,19 @@ def prepare_tex(value: str) -> str:
         value = _SCRIPT_MATH.sub(
             lambda m: ("\\textsuperscript" if m.group(1) == "^" else "\\textsubscript")
             + (m.group(2) if m.group(2).startswith("{") else "{" + m.group(2) + "}"), value)
+    if "$" in value or "\\(" in value:
+        value = _MATH_TEX.sub(lambda m: _tex_escaped(_math_text(m.group(0))), value)
     if "box" in value or "\\text" in value:
         value = _MBOX.sub("", value)
+    if "\\ " in value:  # TeX's control space is an ordinary space (pandoc: no-break)
+        value = _CONTROL_SPACE.sub("{} ", value)
+    if "\\textendash" in value or "\\textemdash" in value:
+        value = _DASHES.sub(lambda m: "--" if m.group(1) == "en" else "---", value)
     return value
+
+
+def _tex_escaped(text: str) -> str:
+    return _TEX_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
 
 
 def _month(value: str) -> str:
@@ -355,23 +370,18 @@ def initialled(name: dict[str, Any]) -> dict[str, Any]:
 
 
 def fix_item(item: dict[str, Any]) -> dict[str, Any]:
-    """What pandoc's CSL-JSON leaves for citeproc-py to stumble on: DOIs, math, dotless i."""
+    """What pandoc's CSL-JSON leaves for citeproc-py to stumble on: DOIs, dotless i."""
     doi = item.get("DOI")
     if isinstance(doi, str):  # editors paste DOIs as links: keep the bare identifier
         item["DOI"] = re.sub(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi,
                              flags=re.IGNORECASE)
     for key, value in list(item.items()):
         if isinstance(value, str):
-            item[key] = value = compose(value)
-        if isinstance(value, str) and "$" in value:
-            value = re.sub(r"\$_\{?([^$}]+)\}?\$", r"<sub>\1</sub>",
-                           re.sub(r"\$\^\{?([^$}]+)\}?\$", r"<sup>\1</sup>", value))
-            item[key] = _MATH.sub(lambda m: _math_text(m.group(0)), value)
+            item[key] = compose(value)
     return item
 
 
 _DOTLESS = re.compile("([\u0131\u0237])(?=[\u0300-\u036f])")
-_MATH = re.compile(r"(?<!\\)\$[^$]+\$")
 
 
 def compose(text: str) -> str:
