@@ -21,7 +21,7 @@ from . import shard as shard_mod
 from .errors import PipelineError, Problem, Problems, display_path
 from .executors import open_runner
 from .jobs import RenderJob
-from .manuscript import load_manuscript, review_warnings
+from .manuscript import FrontMatterError, load_manuscript, review_warnings
 from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
 from .output import read_manifest, sha256_of, sweep_temporaries, write_atomic, write_manifest
 from .progress import Progress
@@ -115,6 +115,8 @@ def load_all(paths: list[Path], options: BuildOptions,
         except PipelineError as exc:
             problems.extend(exc.problems)
             failed.append(display_path(path))
+            if isinstance(exc, FrontMatterError):
+                check_rest(exc.manuscript, options.styles, problems)
             continue
         problems.extend(warnings)
         manuscripts.append(manuscript)
@@ -131,6 +133,21 @@ def load_all(paths: list[Path], options: BuildOptions,
         by_slug[m.slug] = m
         keep.append(m)
     return keep, failed
+
+
+def check_rest(manuscript: Manuscript, styles: Path, problems: Problems) -> None:
+    """Body, citations, images, bibliography, fonts and reading grade of a manuscript
+    whose front matter failed: every problem is reported in one run."""
+    from .prepare import prepare
+
+    stamp = Stamp(manuscript.version, manuscript.status, manuscript.last_updated,
+                  manuscript.last_updated, "")
+    _docs, found = prepare(manuscript, stamp, styles)
+    # Without every bibliography file, a citation's entry may be in the missing one.
+    unread = any(p.code == "missing-bibliography" for p in problems.items
+                 if p.path == display_path(manuscript.path))
+    problems.extend(p for p in found.items if not (unread and p.code == "missing-citation"))
+    assess_all([manuscript], problems)
 
 
 def inputs_of(manuscript: Manuscript, styles: Path) -> list[Path]:
@@ -420,9 +437,8 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         problems.extend(found.items)
         if found.errors:
             report.failed.append(display_path(m.path))
-    failed = set(report.failed)
-    report.readings = assess_all([m for m in manuscripts if display_path(m.path) not in failed],
-                                 problems)
+    # graded even when another check failed: every problem in one run
+    report.readings = assess_all(manuscripts, problems)
     if options.strict:
         _strict_failures(problems, manuscripts, report)
     report.problems = problems.items

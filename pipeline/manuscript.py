@@ -44,6 +44,19 @@ BIBLIOGRAPHY_SUFFIXES = (".bib", ".bibtex", ".biblatex", ".json", ".yaml", ".yml
 MAX_MANUSCRIPT = 512 * 1024
 
 
+class FrontMatterError(PipelineError):
+    """Front-matter errors, with the manuscript as far as its valid fields go.
+
+    Invalid fields take safe stand-ins in ``manuscript`` so that the body,
+    citations, images and reading grade are still checked in the same run;
+    it is never rendered.
+    """
+
+    def __init__(self, problems: list[Problem], manuscript: Manuscript):
+        super().__init__(problems)
+        self.manuscript = manuscript
+
+
 def read_text(path: Path) -> str:
     """A source file as text; undecodable bytes are a located error."""
     try:
@@ -425,29 +438,33 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
             resolve_style(csl.strip(), path, where("csl"))
         except PipelineError as exc:
             problems.extend(exc.problems)
-    problems.raise_if_errors()
+    valid = not problems.errors
     manuscript = Manuscript(
         path=path,
         body=body,
         body_line=body_line,
-        title=title.strip(),
-        version=version,
-        status=status,
-        last_updated=dates["last_updated"],
+        title=title.strip() if isinstance(title, str) else "",
+        version=version if isinstance(version, str) and SEMVER.match(version) else "0.0.0",
+        status=status if status in STATUSES else "draft",
+        last_updated=dates["last_updated"] or today(),
         next_review=dates["next_review"],
-        slug=slug,
-        lang=lang,
-        audiences=tuple(audiences),
+        slug=slug if isinstance(slug, str) and SLUG.match(slug) else "manuscript",
+        lang=lang if isinstance(lang, str) and LANG.match(lang) else "en-US",
+        audiences=tuple(dict.fromkeys(a for a in audiences if isinstance(a, str)
+                                      and a in AUDIENCES)) or ("clinician",),
         authors=authors,
         reviewers=reviewers,
-        bibliography=tuple(bibliography),
+        bibliography=tuple(bibliography) if valid else tuple(b for b in bibliography
+                                                              if _is_file(b)),
         csl=csl.strip(),
-        disclaimer=data.get("disclaimer"),
-        canonical_url=url,
+        disclaimer=data.get("disclaimer") if isinstance(data.get("disclaimer"), str) else None,
+        canonical_url=url if isinstance(url, str) else None,
         max_grade=float(max_grade),
         changes=changes,
         field_lines=dict(lines),
     )
+    if not valid:
+        raise FrontMatterError(problems.items, manuscript)
     return manuscript, problems.warnings
 
 

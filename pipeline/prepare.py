@@ -21,6 +21,7 @@ from .citations import (
 )
 from .csl import load_style
 from .errors import PipelineError, Problems
+from .glyphs import check_glyphs
 from .manuscript import read_text
 from .model import CitedDocument, Manuscript, Stamp
 from .pandoc import markdown_to_ast
@@ -105,6 +106,7 @@ def prepare(
     if ast is None:
         return [], problems
     check_body(manuscript, ast, problems)
+    check_glyphs(manuscript, ast, styles, problems)
     ast = clean_raw_markup(manuscript, ast, problems)
     ast = {**ast, "blocks": mark_list_delimiters(ast["blocks"])}
 
