@@ -54,10 +54,10 @@ def _run(c: Context, command: str) -> None:
             "no_cache": "render everything again",
             "scheduler": "render on this Dask scheduler, e.g. tcp://127.0.0.1:8786",
             "shard": "build only shard I/N of the manuscripts (join with merge-manifests)",
-            "format": "only this format: pdf or epub"})
+            "format": "only this format: pdf, epub or html"})
 def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=False,
           scheduler="", shard="", format=""):
-    """Build every handout (PDF + EPUB per audience) and dist/manifest.json."""
+    """Build every handout (PDF, EPUB and web page per audience), index.html and manifest.json."""
     args = _paths(paths)
     args += ["--out", shlex.quote(out), "--paper", shlex.quote(paper)]
     if format:
@@ -130,6 +130,19 @@ def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refu
     if no_cache:
         args.append("--no-cache")
     _run(c, f"{PY} -m pipeline release {' '.join(args)}")
+
+
+@handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
+                    "json": "print JSON instead of a table",
+                    "due_within": "fail when a review is overdue or due within this many days"})
+def status(c, paths="", json=False, due_within=-1):
+    """Every handout's status, version, dates, reading grade and last release."""
+    args = _paths(paths)
+    if json:
+        args.append("--json")
+    if due_within >= 0:
+        args += ["--due-within", str(int(due_within))]
+    _run(c, f"{PY} -m pipeline status {' '.join(args)}")
 
 
 @handout_task(help={"k": "only tests matching this expression"})

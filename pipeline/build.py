@@ -30,7 +30,7 @@ from .stamp import OUTSIDE_GIT, GitHistory, make_stamp
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = ROOT / "styles"
-FORMATS = ("pdf", "epub")
+FORMATS = ("pdf", "epub", "html")
 
 
 @dataclass(frozen=True)
@@ -253,6 +253,11 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         meanwhile()
 
     _write_outputs(out, plan, results, report, problems, options)
+    if "html" in options.formats or (out / "index.html").is_file():
+        from .site import write_site
+
+        problems.extend(write_site(out, options.styles, [entry[0] for entry in plan],
+                                   _bibliography_dir(options)).items)
     report.problems = problems.items
     report.seconds = time.perf_counter() - started
     progress.finish(report)

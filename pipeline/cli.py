@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .build import BuildOptions, BuildReport, UsageError, build, check
+from .build import FORMATS, BuildOptions, BuildReport, UsageError, build, check
 from .errors import PipelineError
 from .progress import Progress
 from .shard import merge_manifests, parse_shard
@@ -22,7 +22,7 @@ from .shard import merge_manifests, parse_shard
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline",
-                                     description="Build medical handouts (PDF and EPUB).")
+                                     description="Build medical handouts (PDF, EPUB and HTML).")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -31,14 +31,14 @@ def _parser() -> argparse.ArgumentParser:
                        help="manuscript files or folders (default: manuscripts/)")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    b = sub.add_parser("build", help="build PDFs, EPUBs and manifest.json")
+    b = sub.add_parser("build", help="build PDFs, EPUBs, web pages and manifest.json")
     common(b)
     b.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default dist/)")
     b.add_argument("--jobs", "-j", type=int, default=None,
                    help="worker processes (default: number of CPUs; 1 = in-process)")
     b.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size")
     b.add_argument("--format", action="append", dest="formats", metavar="FORMAT",
-                   help="only this format (pdf, epub); repeatable")
+                   help="only this format (pdf, epub, html); repeatable")
     b.add_argument("--no-cache", action="store_true", help="render everything again")
     b.add_argument("--scheduler", metavar="ADDRESS",
                    help="render on a Dask cluster, e.g. tcp://127.0.0.1:8786 (needs the "
@@ -61,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", "-j", type=int, default=None,
                    help="worker processes (default: number of CPUs; 1 = in-process)")
     r.add_argument("--no-cache", action="store_true", help="render everything again")
+    s = sub.add_parser("status", help="every handout's status, version, dates, reading grade "
+                       "and last release")
+    s.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="manuscript files or folders (default: manuscripts/)")
+    s.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    s.add_argument("--due-within", type=int, metavar="DAYS",
+                   help="exit 1 when a review is overdue or due within DAYS days")
+    s.add_argument("--out", type=Path, default=Path("dist"),
+                   help="the build folder whose release/ holds the releases (default dist/)")
     mm = sub.add_parser("merge-manifests", help="join the outputs of sharded builds",
                         description="Check that the shard folders DIR... hold every shard of "
                         "one build once, nothing missing or twice, then copy their files "
@@ -156,6 +165,8 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             print(f"checked {report.manuscripts} manuscript(s) in {report.seconds:.2f}s: "
                   f"{errors} error(s), {len(report.problems) - errors} warning(s)", file=stdout)
             return 0 if report.ok else 1
+        if args.command == "status":
+            return _status(args, stdout, stderr)
         if args.command == "merge-manifests":
             return _merge(args, stdout, stderr)
         if args.command == "release":
@@ -168,7 +179,7 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             raise UsageError(str(exc)) from None
         options = BuildOptions(out=args.out, jobs=args.jobs, paper=args.paper,
                                strict=args.strict,
-                               formats=tuple(args.formats) if args.formats else ("pdf", "epub"),
+                               formats=tuple(args.formats) if args.formats else FORMATS,
                                use_cache=not args.no_cache, scheduler=args.scheduler,
                                shard=shard)
         report = build(args.paths or None, options, Progress(stream=stderr))
@@ -181,6 +192,23 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except PipelineError as exc:
         print(exc, file=stderr)
         return 1
+
+
+def _status(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    import json
+
+    from .status import collect, format_table, to_json
+
+    if args.due_within is not None and args.due_within < 0:
+        raise UsageError("--due-within must be 0 or more days")
+    report = collect(args.paths or None, out=args.out, due_within=args.due_within)
+    for problem in report.problems:
+        print(problem, file=stderr)
+    if args.json:
+        print(json.dumps(to_json(report), indent=2, ensure_ascii=False), file=stdout)
+    else:
+        stdout.write(format_table(report))
+    return 1 if report.problems or report.failed else 0
 
 
 def _merge(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -201,3 +201,22 @@ class FormattedCitations:
 
     citations: tuple[str, ...]
     bibliography: tuple[tuple[str, str], ...]  # (key, entry)
+
+
+@dataclass(frozen=True)
+class HandoutSummary:
+    """One handout at a glance: a row of the index page and of ``status``."""
+
+    slug: str
+    title: str
+    status: str
+    version: str
+    source: str
+    lang: str = "en-US"
+    last_updated: dt.date | None = None
+    next_review: dt.date | None = None
+    audiences: tuple[str, ...] = ()
+    files: tuple[tuple[str, str, str], ...] = ()  # (audience, format, path), sorted
+    reading_grade: float | None = None  # of the patient edition
+    released: str | None = None  # the version in the newest release holding it
+    problems: tuple[str, ...] = ()  # "path:line: message", when its last build failed

@@ -60,6 +60,9 @@ from .publish import (
 from .readability import assess, over_limit_message
 from .stamp import GitHistory, make_stamp, today, today_source
 
+# What clinics receive: the files that stand alone (a web page needs its assets/ folder).
+RELEASED_FORMATS = ("pdf", "epub")
+
 DEFAULT_PAPER = "a4"
 SUMS = "SHA256SUMS"
 
@@ -263,7 +266,7 @@ def _build_editions(accepted: list[Manuscript], distribution: Distribution | Non
         if not paths:
             continue
         with tempfile.TemporaryDirectory(prefix="handout-release-") as tmp:
-            formats = BuildOptions.formats if paper == DEFAULT_PAPER else ("pdf",)
+            formats = RELEASED_FORMATS if paper == DEFAULT_PAPER else ("pdf",)
             report = build(paths, BuildOptions(
                 out=Path(tmp), jobs=options.jobs, paper=paper, formats=formats,
                 use_cache=options.use_cache, cache_dir=options.cache_dir, styles=options.styles,
@@ -385,7 +388,7 @@ def _clinic_zip(clinic: Clinic, by_slug: dict[str, Manuscript],
     entries = []
     for edition in clinic.editions:
         m = by_slug[edition.slug]
-        for fmt in BuildOptions.formats:
+        for fmt in RELEASED_FORMATS:
             paper = clinic.paper if fmt == "pdf" else DEFAULT_PAPER
             data = built[(edition.slug, edition.audience, fmt, paper)]
             name = output_name(m, edition.audience, fmt)

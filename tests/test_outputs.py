@@ -25,7 +25,7 @@ SPANISH_EDITIONS = [  # opened in Spanish by test_i18n.py
 def test_manifest_lists_every_file_with_its_checksum(built, manifest):
     paths = sorted(a["path"] for a in manifest["artifacts"])
     assert paths == sorted(f"{s}.{a}.{f}" for s, a, _, _ in EDITIONS + SPANISH_EDITIONS
-                           for f in ("pdf", "epub"))
+                           for f in ("pdf", "epub", "html"))
     assert manifest["errors"] == []
     for artifact in manifest["artifacts"]:
         data = (built / artifact["path"]).read_bytes()
@@ -33,7 +33,8 @@ def test_manifest_lists_every_file_with_its_checksum(built, manifest):
         assert artifact["bytes"] == len(data)
         assert artifact["source"].endswith(f"manuscripts/{artifact['manuscript']}.md")
         assert artifact["lang"] == ("es-ES" if artifact["manuscript"].endswith("-es") else "en-US")
-    assert sorted(p.name for p in built.iterdir()) == sorted(paths + ["manifest.json"])
+    assert sorted(p.name for p in built.iterdir()) == sorted(paths + ["assets", "index.html",
+                                                                      "manifest.json"])
 
 
 @pytest.mark.parametrize(("slug", "audience", "version", "status"), EDITIONS)

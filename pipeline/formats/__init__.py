@@ -42,4 +42,4 @@ def format_names() -> list[str]:
     return list(FORMATS)
 
 
-from . import epub, pdf  # noqa: F401  (registration)
+from . import epub, pdf, web  # noqa: F401  (registration)

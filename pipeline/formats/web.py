@@ -1,0 +1,199 @@
+"""The HTML edition: one web page per edition, beside a shared ``assets/`` folder.
+
+The page reads the same cited AST as the PDF and the EPUB and knows what
+their templates know (:func:`pipeline.html.handout_context`); what differs is
+the web's: citations link to their reference entry and the entry back to
+each citation, the review-status track marks the current step, the audience
+choice links to the handout's other editions, and images are content-named
+files under ``assets/images/`` that :mod:`pipeline.site` copies there.  Every
+link is relative, so the folder works from ``file://``, an intranet or any
+URL path.  No script: the page is complete without JavaScript.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..html import disclaimer_html, handout_context, render_template
+from ..model import CitedDocument, RenderOptions
+from ..pandoc import ast_to
+from ..tree import Node, transform
+from . import OutputFormat
+
+ASSETS = "assets"
+TRACK = ("submitted", "under-review", "approved")
+NUMBER = re.compile(r"\d+")
+
+
+class HtmlFormat(OutputFormat):
+    name = "html"
+    suffix = ".html"
+    media_type = "text/html"
+
+    def render(self, doc: CitedDocument, options: RenderOptions, styles: Path) -> bytes:
+        return render_web_html(doc, styles).encode("utf-8")
+
+
+def image_name(path: Path) -> str:
+    """The content-addressed name of a local image under ``assets/images/``."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+    return f"{digest}{path.suffix.lower()}"
+
+
+def site_settings(styles: Path) -> dict[str, str]:
+    """``styles/site.yaml``: settings every web page shares (the editorial policy link)."""
+    path = styles / "site.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(k): str(v) for k, v in data.items() if v}
+
+
+def review_track(status: str, words: Mapping[str, str]) -> list[dict[str, str]]:
+    """The steps Submitted, Under review, Approved, each done, current or to come."""
+    reached = TRACK.index(status) if status in TRACK else (len(TRACK) if status == "retired"
+                                                          else -1)
+    steps = []
+    for i, step in enumerate(TRACK):
+        state = "done" if i < reached else "current" if i == reached else "todo"
+        steps.append({"label": words[f"track_{step}"], "state": state})
+    return steps
+
+
+class _Citations:
+    """Links each citation to its entry, remembering each place for the way back."""
+
+    def __init__(self, doc: CitedDocument):
+        self.numbers = {ref.key: NUMBER.search(ref.label).group()
+                        for ref in doc.references if NUMBER.search(ref.label or "")}
+        self.places: dict[str, list[str]] = {}
+
+    def _place(self, key: str) -> str:
+        places = self.places.setdefault(key, [])
+        places.append(f"cite-{key}-{len(places) + 1}")
+        return places[-1]
+
+    def _link(self, key: str, inlines: list[Node]) -> Node:
+        return {"t": "Link", "c": [[self._place(key), [], []], inlines, [f"#ref-{key}", ""]]}
+
+    def __call__(self, node: Node) -> Any:
+        if node["t"] != "Span" or "citation" not in node["c"][0][1]:
+            return None
+        attrs = dict(node["c"][0][2])
+        keys = attrs.get("data-cites", "").split()
+        if not keys:
+            return None
+        by_number = {self.numbers[k]: k for k in keys if k in self.numbers}
+        linked = False
+
+        def numbers(inner: Node) -> Any:
+            nonlocal linked
+            if inner["t"] != "Str" or not by_number:
+                return None
+            out: list[Node] = []
+            at = 0
+            for m in NUMBER.finditer(inner["c"]):
+                key = by_number.get(m.group())
+                if key is None:
+                    continue
+                if m.start() > at:
+                    out.append({"t": "Str", "c": inner["c"][at:m.start()]})
+                out.append(self._link(key, [{"t": "Str", "c": m.group()}]))
+                at, linked = m.end(), True
+            if not out:
+                return None
+            if at < len(inner["c"]):
+                out.append({"t": "Str", "c": inner["c"][at:]})
+            return out
+
+        inlines = transform(node["c"][1], numbers)
+        if not linked:  # author-date: the whole citation leads to its first entry
+            inlines = [self._link(keys[0], node["c"][1])]
+        return {"t": "Span", "c": [node["c"][0], inlines]}
+
+    def backlinks(self, node: Node, words: Mapping[str, str]) -> Any:
+        """A reference entry followed by a link back to each place it is cited."""
+        if node["t"] != "Div" or "csl-entry" not in node["c"][0][1]:
+            return None
+        key = node["c"][0][0].removeprefix("ref-")
+        places = self.places.get(key, [])
+        if not places:
+            return None
+        links: list[Node] = []
+        for n, place in enumerate(places, 1):
+            label = words["back_to_citation"].format(n=n)
+            links += [{"t": "Space"}, {"t": "Link", "c": [["", ["cite-back"], [["aria-label", label]]],
+                                                          [{"t": "Str", "c": f"↩{n}"}],
+                                                          [f"#{place}", ""]]}]
+        back = {"t": "Span", "c": [["", ["cited-at"], []], links]}
+        blocks = list(node["c"][1])
+        last = blocks[-1]
+        if last["t"] in ("Para", "Plain"):
+            blocks[-1] = {"t": last["t"], "c": [*last["c"], back]}
+        else:
+            blocks.append({"t": "Plain", "c": [back]})
+        return {"t": "Div", "c": [node["c"][0], blocks]}
+
+
+def _images(node: Node, folder: Path) -> Any:
+    if node["t"] != "Image":
+        return None
+    target = node["c"][2][0]
+    if "://" in target or target.startswith(("data:", "/", "#")):
+        return None
+    path = folder / target
+    if not path.is_file():
+        return None
+    c = list(node["c"])
+    c[2] = [f"{ASSETS}/images/{image_name(path)}", c[2][1]]
+    return {"t": "Image", "c": c}
+
+
+def web_body(doc: CitedDocument) -> str:
+    """The body as web HTML: linked citations, back links, images under assets/."""
+    citations = _Citations(doc)
+    blocks = transform(list(doc.ast["blocks"]), citations)
+    blocks = transform(blocks, lambda n: citations.backlinks(n, doc.words))
+    folder = doc.manuscript.path.parent
+    blocks = transform(blocks, lambda n: _images(n, folder))
+    return ast_to({**doc.ast, "blocks": blocks}, "html5", ["--section-divs"])
+
+
+def web_context(doc: CitedDocument, styles: Path) -> dict[str, Any]:
+    """What the web template knows about an edition, beyond the shared context."""
+    m, words = doc.manuscript, doc.words
+    context = handout_context(doc)
+    slug = m.slug
+    context.update(
+        body=web_body(doc),
+        disclaimer=disclaimer_html(doc),
+        assets=ASSETS,
+        track=review_track(m.status, words),
+        track_note=words["track_draft"] if m.status == "draft"
+        else words["track_retired"] if m.status == "retired" else "",
+        editions=[{"label": words[f"audience_choice_{a}"], "href": f"{slug}.{a}.html",
+                   "current": a == doc.audience} for a in m.audiences],
+        downloads=[{"label": words[f"format_{fmt}"], "href": f"{slug}.{doc.audience}.{fmt}"}
+                   for fmt in ("pdf", "epub")],
+        editorial_policy=site_settings(styles).get("editorial_policy", ""),
+        last_updated_iso=m.last_updated.isoformat(),
+        next_review_iso=m.next_review.isoformat() if m.next_review else "",
+    )
+    return context
+
+
+def render_web_html(doc: CitedDocument, styles: Path) -> str:
+    """The complete page of one edition."""
+    from ..errors import PipelineError
+
+    context = web_context(doc, styles)
+    if not context["disclaimer"].strip():
+        raise PipelineError.at(doc.manuscript.path, None, "no disclaimer text: refusing to "
+                               "produce an output without one", "no-disclaimer")
+    return render_template(styles / "templates", "web.html.j2", context)
