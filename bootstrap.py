@@ -2,8 +2,10 @@
 
 Creates ``.venv/`` when missing, installs the project with its test extras
 when ``pyproject.toml`` changed since the last install, makes sure a Java
-runtime exists for EPUBCheck and citeproc-js (the npm package the citation
-tests compare against) is installed (set-up and tests only), then runs the build or the tests.
+runtime exists for EPUBCheck and the W3C Nu checker, citeproc-js (the npm
+package the citation tests compare against) is installed (set-up and tests
+only), and Chromium, chromedriver and axe-core for the browser tests (tests
+only), then runs the build or the tests.
 Needs only Python 3.11+.
 """
 
@@ -36,19 +38,47 @@ def ensure_venv() -> None:
     STAMP.write_text(digest)
 
 
-def ensure_java() -> None:
-    """EPUBCheck runs on Java; install Debian's headless runtime when there is none."""
-    if shutil.which("java"):
-        return
+def _apt_install(packages: list[str], why: str) -> None:
+    """Install Debian packages (as root, else through sudo)."""
     apt = shutil.which("apt-get")
     if apt is None:
-        sys.exit("EPUBCheck needs Java: install a Java runtime (java on PATH)")
-    print("installing Debian's default-jre-headless for EPUBCheck ...", flush=True)
+        sys.exit(f"{why} needs {', '.join(packages)}: install them")
+    print(f"installing Debian's {' '.join(packages)} for {why} ...", flush=True)
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run([*sudo, apt, "-qq", "update"], check=True, env=env)
-    subprocess.run([*sudo, apt, "-qq", "install", "-y", "--no-install-recommends",
-                    "default-jre-headless"], check=True, env=env)
+    subprocess.run([*sudo, apt, "-qq", "install", "-y", "--no-install-recommends", *packages],
+                   check=True, env=env)
+
+
+def ensure_java() -> None:
+    """EPUBCheck runs on Java; install Debian's headless runtime when there is none."""
+    if not shutil.which("java"):
+        _apt_install(["default-jre-headless"], "EPUBCheck")
+
+
+def _npm_ci(folder: Path, what: str) -> None:
+    """``npm ci`` in ``folder`` when its package-lock.json changed since the last one."""
+    lock = folder / "package-lock.json"
+    stamp = folder / "node_modules" / ".installed"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text().strip() == digest and shutil.which("node"):
+        return
+    if not (shutil.which("node") and shutil.which("npm")):
+        _apt_install(["nodejs", "npm"], what)
+    print(f"installing {what} into {folder.relative_to(ROOT)}/ ...", flush=True)
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                   cwd=folder, check=True)
+    stamp.write_text(digest)
+
+
+def ensure_browser() -> None:
+    """The browser tests drive Debian's Chromium through chromedriver and inject axe-core."""
+    missing = [pkg for pkg, exe in (("chromium", "chromium"), ("chromium-driver", "chromedriver"))
+               if not shutil.which(exe)]
+    if missing:
+        _apt_install(missing, "the browser tests")
+    _npm_ci(ROOT / "tests" / "browser", "axe-core")
 
 
 NODE_PROJECT = ROOT / "tests" / "citeproc-js"
@@ -60,25 +90,7 @@ def ensure_citeproc_js() -> None:
     Installed from the npm registry with the versions pinned in
     ``tests/citeproc-js/package-lock.json``; Debian's Node.js when there is none.
     """
-    lock = NODE_PROJECT / "package-lock.json"
-    stamp = NODE_PROJECT / "node_modules" / ".installed"
-    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text().strip() == digest and shutil.which("node"):
-        return
-    if not (shutil.which("node") and shutil.which("npm")):
-        apt = shutil.which("apt-get")
-        if apt is None:
-            sys.exit("the citation tests need Node.js: install node and npm")
-        print("installing Debian's nodejs and npm for citeproc-js ...", flush=True)
-        sudo = [] if os.geteuid() == 0 else ["sudo"]
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run([*sudo, apt, "-qq", "update"], check=True, env=env)
-        subprocess.run([*sudo, apt, "-qq", "install", "-y", "--no-install-recommends",
-                        "nodejs", "npm"], check=True, env=env)
-    print("installing citeproc-js into tests/citeproc-js/ ...", flush=True)
-    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                   cwd=NODE_PROJECT, check=True)
-    stamp.write_text(digest)
+    _npm_ci(NODE_PROJECT, "citeproc-js")
 
 
 def main(argv: list[str]) -> int:
@@ -95,6 +107,7 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(PYTHON), "-m", "pipeline", "build", *rest])
     ensure_java()
     ensure_citeproc_js()
+    ensure_browser()
     return subprocess.call([str(PYTHON), "-m", "pytest", *rest])
 
 

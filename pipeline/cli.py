@@ -61,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", "-j", type=int, default=None,
                    help="worker processes (default: number of CPUs; 1 = in-process)")
     r.add_argument("--no-cache", action="store_true", help="render everything again")
+    v = sub.add_parser("preview", help="serve the handouts locally, rebuilt and reloaded as "
+                       "you edit")
+    v.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="manuscript files or folders (default: manuscripts/)")
+    v.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free one)")
+    v.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    v.add_argument("--open", action="store_true", dest="open_browser",
+                   help="open the index in a web browser")
     s = sub.add_parser("status", help="every handout's status, version, dates, reading grade "
                        "and last release")
     s.add_argument("paths", nargs="*", type=Path, metavar="PATH",
@@ -165,6 +174,13 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             print(f"checked {report.manuscripts} manuscript(s) in {report.seconds:.2f}s: "
                   f"{errors} error(s), {len(report.problems) - errors} warning(s)", file=stdout)
             return 0 if report.ok else 1
+        if args.command == "preview":
+            from .preview import serve
+
+            if not 0 <= args.port <= 65535:
+                raise UsageError("--port must be between 0 and 65535")
+            return serve(args.paths or None, port=args.port, host=args.host,
+                         open_browser=args.open_browser, stdout=stdout, stderr=stderr)
         if args.command == "status":
             return _status(args, stdout, stderr)
         if args.command == "merge-manifests":

@@ -95,3 +95,103 @@ def interruptible() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+DESK_MD = """\
+---
+title: "A handout on the editor's desk"
+version: 0.1.0
+status: submitted
+last_updated: 2025-09-01
+audiences: [clinician, patient]
+bibliography: [desk.bib]
+---
+
+## What it is
+
+The first sentence cites a trial [@trial-2021] and a guideline [@guide-2024].
+
+## What to do
+
+Ask your care team.
+"""
+
+DESK_BIB = """\
+@article{trial-2021, author = {Trial, Tess}, title = {A small trial}, journal = {J Desk},
+  year = {2021}}
+@misc{guide-2024, author = {{Guideline Group}}, title = {A guideline}, year = {2024},
+  category = {Guideline}}
+"""
+
+
+def desk_project(folder: Path) -> Path:
+    """A project folder with one small handout (manuscripts/desk.md) and its .bib."""
+    (folder / "manuscripts").mkdir(parents=True)
+    (folder / "manuscripts" / "desk.md").write_text(DESK_MD)
+    (folder / "manuscripts" / "desk.bib").write_text(DESK_BIB)
+    return folder
+
+
+class Preview:
+    """``python -m pipeline preview`` running in ``project`` until closed."""
+
+    def __init__(self, project: Path, *args: str):
+        import os
+        import subprocess
+        import sys
+
+        self.project = project
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "preview", "--port", "0", *args],
+            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(ROOT)},
+            preexec_fn=interruptible)  # noqa: PLW1509 - it only resets SIGINT
+        line = self.proc.stdout.readline()
+        assert line.startswith("serving http://"), (line, self.proc.stderr.read())
+        self.url = line.split()[1]
+        self.first_line = line
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def state(self) -> dict:
+        import json
+
+        return json.loads(self.get("/_preview/state")[1])
+
+    def wait(self, until, timeout: float = 120) -> dict:
+        """Poll the state until ``until(state)`` holds."""
+        import time
+
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            state = self.state()
+            if until(state):
+                return state
+            time.sleep(0.1)
+        raise AssertionError(f"preview never reached the state wanted: {self.state()}")
+
+    def idle(self, timeout: float = 120) -> dict:
+        return self.wait(lambda s: s["handouts"] and not any(
+            h["rendering"] for h in s["handouts"].values()), timeout)
+
+    def interrupt(self) -> tuple[int, str]:
+        import signal
+
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            code = self.proc.wait(timeout=30)
+        finally:
+            self.proc.kill()
+        return code, self.proc.stderr.read()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.interrupt()

@@ -119,13 +119,14 @@ def test_unexpected_failure_keeps_its_traceback_and_the_others_build(work, monke
 @pytest.mark.parametrize(("argv", "message"), [
     (["build", "--bogus"], "python -m pipeline: error: unrecognized arguments: --bogus"),
     (["check", "missing-folder"], "error: missing-folder: no such file or folder"),
-    (["build", "m.md", "--format", "docx"], "error: unknown format 'docx'; known: epub, pdf"),
+    (["build", "m.md", "--format", "docx"], "error: unknown format 'docx'; known: epub, pdf, html"),
     (["build", "m.md", "--jobs", "0"], "error: --jobs must be at least 1"),
     (["build", "m.md", "--out", "m.md"], "error: --out m.md: is a file, not a folder"),
     (["build", "m.md", "--out", "m.md/dist"],
      "error: --out m.md/dist: cannot create the folder: Not a directory"),
     (["publish"], ("python -m pipeline: error: argument command: invalid choice: 'publish' "
-                  "(choose from 'build', 'check', 'release', 'merge-manifests')")),
+                  "(choose from 'build', 'check', 'release', 'preview', 'status', "
+                  "'merge-manifests')")),
 ])
 def test_usage_errors_exit_with_status_2(work, argv, message):
     write(work, "m.md", GOOD.format(title="T", body="x"))

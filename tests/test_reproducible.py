@@ -56,10 +56,12 @@ def test_two_builds_in_separate_processes_give_identical_bytes(tmp_path):
         _, stderr = process.communicate(timeout=600)
         assert process.returncode == 0, stderr
 
-    files = sorted(p.name for p in first.iterdir())
-    assert files == sorted(p.name for p in second.iterdir())
+    files = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second).as_posix() for p in second.rglob("*")
+                           if p.is_file())
     assert any(name.endswith(".pdf") for name in files)
     assert any(name.endswith(".epub") for name in files)
+    assert "index.html" in files and "assets/css/web.css" in files
     for name in files:
         if name != "manifest.json":
             assert (first / name).read_bytes() == (second / name).read_bytes(), name

