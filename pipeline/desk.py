@@ -88,6 +88,7 @@ class Desk:
         self.handouts: dict[Path, Handout] = {}
         self.changed = threading.Condition()
         self.generation = 0  # of the whole desk: any handout's change
+        self.watched: dict[tuple[str, str], int] = {}  # open pages by (slug, audience)
         self._stop = threading.Event()
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self.pool = cf.ProcessPoolExecutor(max_workers=workers,
@@ -140,8 +141,13 @@ class Desk:
             handout.fingerprint = now
             history = history or GitHistory()
             work += self._reload(handout, history)
-        # every web page before any PDF: pages are what an editor looks at first
-        for handout, round_, m, job in sorted(work, key=lambda w: w[3].wanted[0][1] != "html"):
+        # the editions open in a browser first, and web pages before PDFs: the page and the
+        # PDF of the edition being read render side by side
+        def order(item: tuple[Handout, int, Manuscript, RenderJob]) -> tuple[bool, bool]:
+            audience, fmt = item[3].wanted[0]
+            return (not self.watched.get((item[2].slug, audience)), fmt != "html")
+
+        for handout, round_, m, job in sorted(work, key=order):
             future = self.pool.submit(run_job, job)
             future.add_done_callback(
                 lambda f, h=handout, r=round_, m=m, j=job: self._finished(h, r, m, j, f))
@@ -217,6 +223,14 @@ class Desk:
                     write_assets(self.out, self.styles, [h.manuscript for h in
                                                          self.handouts.values() if h.manuscript])
             self._bump(handout, page)
+
+    def watch(self, slug: str, audience: str, change: int) -> None:
+        """Count a page that opens (``change`` 1) or closes (-1) in a browser."""
+        with self.changed:
+            key = (slug, audience)
+            self.watched[key] = self.watched.get(key, 0) + change
+            if self.watched[key] <= 0:
+                del self.watched[key]
 
     # ------------------------------------------------------------ reading
     def find(self, slug: str) -> Handout | None:

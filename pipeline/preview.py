@@ -24,7 +24,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from .build import BuildOptions, UsageError
 from .desk import Desk
@@ -39,7 +39,7 @@ TYPES = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf",
          ".svg": "image/svg+xml", ".webp": "image/webp"}
 RELOAD = """<script>
 (function () {
-  var seen = null, source = new EventSource("/_preview/events?slug=%s");
+  var seen = null, source = new EventSource(%s);
   source.onmessage = function (event) {
     if (seen !== null && event.data !== seen) { location.reload(); }
     seen = event.data;
@@ -79,7 +79,8 @@ class Handler(BaseHTTPRequestHandler):
         if path in ("/", "/index.html"):
             return self._index()
         if path == "/_preview/events":
-            return self._events(parse_qs(parts.query).get("slug", [""])[0])
+            query = parse_qs(parts.query)
+            return self._events(query.get("slug", [""])[0], query.get("edition", [""])[0])
         if path == "/_preview/state":
             return self._send(HTTPStatus.OK, json.dumps(self.desk.state()).encode(),
                               "application/json")
@@ -122,7 +123,9 @@ class Handler(BaseHTTPRequestHandler):
         if handout is None:
             return self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
         problems = [str(p) for p in handout.problems if p.is_error]
-        script = RELOAD % html.escape(slug)
+        # slug and audience match PAGE: nothing in them can end the script
+        script = RELOAD % json.dumps("/_preview/events?" + urlencode({"slug": slug,
+                                                                      "edition": audience}))
         if target is None:  # nothing good yet: rendering, or failed from the start
             words = "Rendering..." if not problems else "This handout could not be built"
             body = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>'
@@ -141,11 +144,14 @@ class Handler(BaseHTTPRequestHandler):
         from .site import index_html
 
         text = index_html(self.desk.summaries(), self.desk.styles)
-        text = text.replace("</head>", RELOAD % "" + "</head>", 1)
+        text = text.replace("</head>", RELOAD % '"/_preview/events"' + "</head>", 1)
         self._send(HTTPStatus.OK, text.encode("utf-8"), TYPES[".html"])
 
-    def _events(self, slug: str) -> None:
-        """Server-sent events: the generation of ``slug`` (or of the desk), at every change."""
+    def _events(self, slug: str, audience: str) -> None:
+        """Server-sent events: the generation of ``slug`` (or of the desk), at every change.
+
+        While a page listens, its edition is rendered before the others.
+        """
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -156,6 +162,8 @@ class Handler(BaseHTTPRequestHandler):
             return str(handout.page_generation if handout else self.desk.generation)
 
         sent = None
+        if slug:
+            self.desk.watch(slug, audience, 1)
         try:
             while not self.server.stopping:  # type: ignore[attr-defined]
                 with self.desk.changed:
@@ -169,6 +177,9 @@ class Handler(BaseHTTPRequestHandler):
                 sent = now
         except (BrokenPipeError, ConnectionResetError):
             return
+        finally:
+            if slug:
+                self.desk.watch(slug, audience, -1)
 
 
 class PreviewServer(ThreadingHTTPServer):

@@ -239,3 +239,19 @@ def _write(out: Path, artifacts: dict[str, tuple[Path, dict[str, Any]]],
         if source.resolve() != target.resolve():
             write_atomic(target, source.read_bytes())
     write_manifest(out, manifest)
+    if any(entry["format"] == "html" for _folder, entry in artifacts.values()):
+        _write_site(out, {folder for folder, _entry in artifacts.values()})
+
+
+def _write_site(out: Path, folders: set[Path]) -> None:
+    """The web pages' shared assets/ (their images from the shards) and index.html."""
+    from .build import STYLES, BuildOptions, _bibliography_dir
+    from .output import write_atomic
+    from .site import write_site
+
+    for folder in sorted(folders):
+        for image in sorted((folder / "assets" / "images").glob("*")):
+            target = out / "assets" / "images" / image.name
+            if image.resolve() != target.resolve():
+                write_atomic(target, image.read_bytes())
+    write_site(out, STYLES, [], _bibliography_dir(BuildOptions()))

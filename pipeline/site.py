@@ -77,7 +77,7 @@ def index_context(handouts: Iterable[HandoutSummary]) -> dict[str, Any]:
             editions.append({"label": words[f"audience_{audience}"], "links": links})
         main = next((p for _a, f, p in h.files if f == "html"), "")
         rows.append({
-            "slug": h.slug, "title": h.title, "href": main, "status": h.status,
+            "slug": h.slug, "title": h.title, "href": main, "status": h.status, "lang": h.lang,
             "status_label": words.get(f"status_{h.status}", h.status), "version": h.version,
             "last_updated": i18n.format_date(h.last_updated, "en-US") if h.last_updated else "",
             "last_updated_iso": h.last_updated.isoformat() if h.last_updated else "",

@@ -30,7 +30,8 @@ def test_prints_one_line_and_serves_the_index_and_editions(preview):
     for name in ("desk.clinician.html", "desk.patient.html"):
         status, body = preview.get(f"/{name}")
         assert status == 200 and b"<h1>A handout on the editor" in body
-        assert b'new EventSource("/_preview/events?slug=desk")' in body
+        audience = name.split(".")[1].encode()
+        assert b'new EventSource("/_preview/events?slug=desk&edition=' + audience + b'")' in body
     status, body = preview.get("/desk.patient.pdf")
     assert status == 200 and body.startswith(b"%PDF-")
     assert preview.get("/assets/css/web.css")[0] == 200

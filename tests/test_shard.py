@@ -177,7 +177,7 @@ def test_merge_checks_files_and_foreign_manifests(tmp_path):
 
 
 def test_sharded_builds_merge_into_the_unsharded_build(tmp_path, monkeypatch):
-    """Three real shards of five manuscripts (EPUB only, to stay quick)."""
+    """Three real shards of five manuscripts (EPUB and web page only, to stay quick)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv("HANDOUT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
@@ -194,14 +194,15 @@ def test_sharded_builds_merge_into_the_unsharded_build(tmp_path, monkeypatch):
         return out.getvalue()
 
     for i in (1, 2, 3):
-        run("build", "manuscripts", "--format", "epub", "--out", f"s{i}", "--shard", f"{i}/3")
-    run("build", "manuscripts", "--format", "epub", "--out", "whole")
+        run("build", "manuscripts", "--format", "epub", "--format", "html", "--out", f"s{i}",
+            "--shard", f"{i}/3")
+    run("build", "manuscripts", "--format", "epub", "--format", "html", "--out", "whole")
     said = run("merge-manifests", "merged", "s1", "s2", "s3")
-    assert said == "merged 3 shard(s): 5 file(s), 0 build error(s) -> merged/manifest.json\n"
+    assert said == "merged 3 shard(s): 10 file(s), 0 build error(s) -> merged/manifest.json\n"
     assert (tmp_path / "merged" / "manifest.json").read_text() == \
         (tmp_path / "whole" / "manifest.json").read_text()
-    for i in range(5):
-        name = f"h{i}.clinician.epub"
+    names = [f"h{i}.clinician.{fmt}" for i in range(5) for fmt in ("epub", "html")]
+    for name in names + ["index.html", "assets/css/web.css", "assets/fonts/OFL.txt"]:
         assert (tmp_path / "merged" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
     err = io.StringIO()
     assert cli.main(["merge-manifests", "again", "s1", "s3"], io.StringIO(), err) == 1

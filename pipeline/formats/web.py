@@ -125,18 +125,22 @@ class _Citations:
         places = self.places.get(key, [])
         if not places:
             return None
-        links: list[Node] = []
+        links: list[Node] = [{"t": "Str", "c": f"↩\u00a0{words['cited_at']}:"}]
         for n, place in enumerate(places, 1):
             label = words["back_to_citation"].format(n=n)
             links += [{"t": "Space"}, {"t": "Link", "c": [["", ["cite-back"], [["aria-label", label]]],
-                                                          [{"t": "Str", "c": f"↩{n}"}],
+                                                          [{"t": "Str", "c": str(n)}],
                                                           [f"#{place}", ""]]}]
         back = {"t": "Span", "c": [["", ["cited-at"], []], links]}
-        blocks = list(node["c"][1])
-        last = blocks[-1]
-        if last["t"] in ("Para", "Plain"):
-            blocks[-1] = {"t": last["t"], "c": [*last["c"], back]}
-        else:
+
+        def inside(inner: Node) -> Any:  # at the end of the entry's text, not beside it
+            if inner["t"] == "Span" and "csl-right-inline" in inner["c"][0][1]:
+                return {"t": "Span", "c": [inner["c"][0], [*inner["c"][1], {"t": "LineBreak"},
+                                                           back]]}
+            return None
+
+        blocks = transform(list(node["c"][1]), inside)
+        if blocks == list(node["c"][1]):
             blocks.append({"t": "Plain", "c": [back]})
         return {"t": "Div", "c": [node["c"][0], blocks]}
 
