@@ -45,14 +45,14 @@ class BibEntry:
     """One usable entry: its fields as written (inherited ones added) and where it is."""
 
     key: str
-    type: str  # the biblatex type it is read as (CSL type for CSL-JSON/YAML entries)
+    type: str  # the biblatex type it is read as (for CSL-JSON/YAML items, the nearest one)
     path: Path
     line: int
     raw: str  # the entry's own text in its file
     fields: tuple[tuple[str, str], ...]  # (lower-case name, value with @strings expanded)
     strings: str = ""  # the file's @string definitions the raw text may use, verbatim
     field_lines: tuple[int, ...] = ()  # the source line of each field
-    written_type: str = ""  # the type as written (@book_section)
+    written_type: str = ""  # the type as written (@book_section; a CSL item's CSL type)
     inherited_from: tuple[str, ...] = ()  # crossref/xdata parents whose fields were added
     item: str = ""  # the CSL-JSON item, for entries read from CSL-JSON/YAML
     values: tuple[tuple[str, str], ...] = ()  # its own fields as written: braces, macros, '#'
@@ -114,8 +114,9 @@ def kind_of(entry: BibEntry) -> str:
     for keyword, kind in kinds["keywords"].items():
         if keyword in found:
             return kind
-    table = kinds["csl-types"] if entry.item else kinds["types"]
-    return table.get(entry.type, "Other")
+    if entry.item:
+        return kinds["csl-types"].get(entry.written_type, "Other")
+    return kinds["types"].get(entry.type, "Other")
 
 
 # ------------------------------------------------------------------ reading

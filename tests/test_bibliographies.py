@@ -436,3 +436,20 @@ def test_tex_in_every_notation_becomes_unicode_and_formatting(tmp_path):
         "ö ö ö é é é ê à ñ ç ç š ă ő å ą ā ż ṣ å Å ø Ø ß æ œ ł Ł í í ® °C – — … % $ _ # "
         "a\u00a0b x–y x—y “q” <i>it</i> <b>bf</b> <i>it</i> H<sub>2</sub>O link "
         "https://e.org/x_y ≥ 5 μg <i>e</i> <i>em</i> <b>b</b> m r & <sup>18</sup>F 5<sup>th</sup>")
+
+
+def test_csl_items_have_a_bibtex_form_for_the_pdf_attachment(tmp_path):
+    from pipeline.attachments import cited_bibtex
+
+    entries, _ = _read(tmp_path, (FIXTURES / "zotero.json").read_text(), "refs.json")
+    key = "http://zotero.org/users/1/items/ABCD1234"
+    text = cited_bibtex(entries, [key])
+    again, problems = _read(tmp_path, text, "again.bib")
+    assert problems == [] and again[key].type == "article"
+    assert dict(again[key].fields) == {
+        "author": "Sørensen, Mette and Axford, M. E.",
+        "title": "Ketamine infusions for complex regional pain syndrome: a \\emph{post hoc} "
+                 "analysis",
+        "journal": "Pain", "volume": "162", "number": "4", "pages": "1120-1131",
+        "doi": "10.5555/pain.0000000000002101", "date": "2021-04"}
+    assert again[key].kind == entries[key].kind == "Research"
