@@ -26,6 +26,7 @@ without it: never one run per entry.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -193,8 +194,10 @@ def _options(entry: BibEntry) -> dict[str, str]:
     return out
 
 
-def _prepare(entry: BibEntry, n: int) -> _Prepared:
-    ident = f"e{n}"
+def _prepare(entry: BibEntry) -> _Prepared:
+    # An id pandoc accepts whatever the key, the same for the same entry in every run (so a
+    # worker converts an entry once however many manuscripts cite it), unique in a run.
+    ident = "e" + hashlib.sha1(entry.key.encode()).hexdigest()[:16]
     written = entry.written_type or entry.type
     lines = [f"@{entry.type}{{{ident},"]
     source = [entry.line]
@@ -248,12 +251,12 @@ def to_csl(entries: list[BibEntry], problems: Problems) -> dict[str, dict[str, A
     """CSL-JSON items for ``entries``, by key: one pandoc run for all that are new."""
     items: dict[str, dict[str, Any]] = {}
     todo: list[_Prepared] = []
-    for n, entry in enumerate(entries):
+    for entry in entries:
         if entry.item:
             items[entry.key] = {k: v for k, v in json.loads(entry.item).items()
                                 if k in CSL_VARIABLES}
             continue
-        prepared = _prepare(entry, n)
+        prepared = _prepare(entry)
         for line, message in prepared.warnings:
             problems.warn(entry.path, line, message, code="bibtex-role")
         todo.append(prepared)

@@ -392,7 +392,7 @@ def test_an_entry_pandoc_refuses_is_reported_at_its_line_in_one_more_run(tmp_pat
         return real(args, text)
 
     monkeypatch.setattr(bibconvert, "run_pandoc", counted)
-    todo = [bibconvert._prepare(e, n) for n, e in enumerate(entries.values())]
+    todo = [bibconvert._prepare(e) for e in entries.values()]
     todo[1].text = todo[1].text.replace("title = {B}", "title == {B}")  # what pandoc refuses
     problems = Problems()
     converted = bibconvert._run(todo, problems)
