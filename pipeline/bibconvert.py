@@ -364,11 +364,21 @@ def _name(name: dict[str, Any], useprefix: bool) -> dict[str, Any]:
     return initialled(name)
 
 
+NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")
+
+
 def initialled(name: dict[str, Any]) -> dict[str, Any]:
-    """``ME`` as a given name is two initials: ``M. E.``, so styles initialize it to ME."""
+    """A CSL name with the parts styles print; ``ME`` as a given name is ``M. E.``.
+
+    Initials written together are two initials, so styles initialize them to
+    ME; flags such as ``comma-suffix`` or ``parse-names`` are left out.
+    """
+    if name.get("literal"):
+        return {"literal": str(name["literal"])}
+    name = {k: str(name[k]) for k in NAME_PARTS if name.get(k) not in (None, "")}
     given = name.get("given")
-    if isinstance(given, str) and _INITIALS.match(given):
-        name = dict(name, given=" ".join(ch + "." for ch in given))
+    if given and _INITIALS.match(given):
+        name["given"] = " ".join(ch + "." for ch in given)
     return name
 
 

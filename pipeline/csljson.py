@@ -238,7 +238,9 @@ def _names(value: Any) -> list[dict[str, Any]] | None:
             out.append({"literal": name})
         elif isinstance(name, dict) and all(isinstance(v, str | bool | int) for v in
                                             name.values()):
-            out.append(initialled({k: v for k, v in name.items() if v != ""}))
+            cleaned = initialled(name)
+            if cleaned:
+                out.append(cleaned)
         else:
             return None
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -72,8 +73,12 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     try:
-        report = build(paths, BuildOptions(out=folder / "dist", formats=("epub",), jobs=1,
-                                           use_cache=False, bibliography_dir=folder))
+        with warnings.catch_warnings(record=True) as raised:
+            warnings.simplefilter("always")
+            report = build(paths, BuildOptions(out=folder / "dist", formats=("epub",), jobs=1,
+                                               use_cache=False, bibliography_dir=folder))
+        # No library's warning (citeproc-py's "unsupported" arguments) reaches the user.
+        assert [str(w.message) for w in raised if w.category is UserWarning] == []
     finally:
         if previous is None:
             del os.environ["SOURCE_DATE_EPOCH"]
