@@ -458,3 +458,27 @@ def test_csl_items_have_a_bibtex_form_for_the_pdf_attachment(tmp_path):
         "journal": "Pain", "volume": "162", "number": "4", "pages": "1120-1131",
         "doi": "10.5555/pain.0000000000002101", "date": "2021-04"}
     assert again[key].kind == entries[key].kind == "Research"
+
+
+def test_the_render_cache_sees_changes_to_parents_and_csl_files(tmp_path):
+    from pipeline.cache import Cache
+    from pipeline.manuscript import load_manuscript
+
+    bib = ("@inbook{child, title = {Chapter}, crossref = {parent}}\n"
+           "@book{parent, title = {The Book}, year = 2015}\n")
+    (tmp_path / "refs.bib").write_text(bib, encoding="utf-8")
+    (tmp_path / "refs.json").write_text('[{"id": "j", "type": "book", "title": "J"}]\n')
+    (tmp_path / "m.md").write_text(
+        "---\ntitle: T\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01\n"
+        "bibliography: [refs.bib, refs.json]\n---\n\nSee [@child] and [@j].\n")
+
+    def digest() -> str | None:
+        manuscript, _ = load_manuscript(tmp_path / "m.md", tmp_path)
+        return Cache(tmp_path / "cache", ROOT / "styles").input_digest(manuscript)
+
+    first = digest()
+    (tmp_path / "refs.bib").write_text(bib.replace("2015", "2016"), encoding="utf-8")
+    second = digest()
+    (tmp_path / "refs.json").write_text('[{"id": "j", "type": "book", "title": "J2"}]\n')
+    third = digest()
+    assert len({first, second, third}) == 3 and None not in (first, second, third)
