@@ -19,10 +19,10 @@ from typing import Any
 
 import yaml
 
-from .bibconvert import CSL_DATES as DATES
-from .bibconvert import CSL_NAMES as NAMES
 from .bibconvert import fix_item, initialled
 from .bibscan import Finding
+from .bibtypes import CSL_DATES as DATES
+from .bibtypes import CSL_NAMES as NAMES
 from .manuscript import read_text
 
 # A CSL item as BibTeX, for a copy of the cited entries (the PDF attachment).
