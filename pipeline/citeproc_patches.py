@@ -822,9 +822,17 @@ def locale_collation_sort() -> None:
         if not _SORTING or not variable:
             return original_date(self, item, *args, **kwargs)
         date = item.reference.get(variable.replace("-", "_"))
+        if _GROUP_FRAMES:  # the group around it sees a variable called
+            if date is None:
+                _GROUP_FRAMES[-1].attempt = True
+            else:
+                _GROUP_FRAMES[-1].success = True
         if date is None:
             return None
-        shown = (self.get("date-parts") or "year-month-day").split("-")
+        children = [part.get("name") for part in self.iterchildren() if part.get("name")]
+        shown = (self.get("date-parts") or "-".join(children) or "year-month-day").split("-")
+        if self.get("form") is None and not children:
+            shown = []
         return "-".join(_date_sort_key(d, shown) for d in (date.get("begin", date),
                                                              date.get("end")) if d is not None)
 
