@@ -60,6 +60,16 @@ _SCRIPT_MATH = re.compile(r"(?:\$|\\\()\s*(?:\{\})?\s*([\^_])\s*(" + _GROUP
 _MATH_TEX = re.compile(r"(?<!\\)\$(?:[^$\\]|\\.)+?(?<!\\)\$|\\\((?:.+?)\\\)", re.DOTALL)
 _TEX_SPECIAL = re.compile(r"[\\{}%&#$_^~]")
 _CONTROL_SPACE = re.compile(r"(?<!\\)\\ ")
+# biblatex's own macros in field values that pandoc's reader drops with their text.
+_BIBLATEX_MACROS = {
+    "mkbibacro": "", "NoCaseChange": "", "nocasechange": "",  # the group stays: {NASA}
+    "mkbibsuperscript": "\\textsuperscript", "mkbibsubscript": "\\textsubscript",
+    "textquote": "\\enquote", "addcomma": ",", "adddot": ".", "addperiod": ".",
+    "addcolon": ":", "addsemicolon": ";", "addspace": " ", "addnbspace": "~",
+    "addabbrvspace": " ", "addthinspace": "\u2009",
+}
+_BIBLATEX_MACRO = re.compile(r"\\(" + "|".join(_BIBLATEX_MACROS) + r")(?![A-Za-z])"
+                             r"(?:\{\}|[ \t]*(?=\{))?")
 _DASHES = re.compile(r"\\text(en|em)dash\b(?:\{\})?")
 _MBOX = re.compile(r"\\(?:mbox|hbox|text|textnormal|textup)\s*(?=\{)")
 _FIELD_NAME = re.compile(r"[a-z0-9_:+-]+")
@@ -106,6 +116,8 @@ def prepare_tex(value: str) -> str:
         value = _CONTROL_SPACE.sub("{} ", value)
     if "\\textendash" in value or "\\textemdash" in value:
         value = _DASHES.sub(lambda m: "--" if m.group(1) == "en" else "---", value)
+    if "\\mkbib" in value or "\\add" in value or "\\NoCase" in value or "quote{" in value:
+        value = _BIBLATEX_MACRO.sub(lambda m: _BIBLATEX_MACROS[m.group(1)], value)
     return value
 
 

@@ -434,13 +434,15 @@ def test_tex_in_every_notation_becomes_unicode_and_formatting(tmp_path):
             r"{\'\i} \textregistered\ \textdegree C \textendash\ \textemdash\ \ldots\ \% \$ \_ "
             r"\# a~b x--y x---y ``q'' \textit{it} {\bf bf} {\it it} H\textsubscript{2}O "
             r"\href{https://e.org}{link} \url{https://e.org/x_y} $\geq$ 5 $\mu$g \emph{e} "
-            r"{\em em} \textbf{b} \mbox{m} \textrm{r} \& $^{\textrm{18}}${F} 5\({}^{\mbox{th}}\)")
+            r"{\em em} \textbf{b} \mbox{m} \textrm{r} \& $^{\textrm{18}}${F} 5\({}^{\mbox{th}}\) "
+            r"\mkbibacro{NASA} \textquote{tq} \NoCaseChange{ncc} \mkbibsuperscript{sup}")
     entries, problems = _read(tmp_path, "@misc{t,\n  note = {" + note + "},\n}\n")
     assert problems == []
     assert _items(entries)["t"]["note"] == (
         "ö ö ö é é é ê à ñ ç ç š ă ő å ą ā ż ṣ å Å ø Ø ß æ œ ł Ł í í ® °C – — … % $ _ # "
         "a\u00a0b x–y x—y “q” <i>it</i> <b>bf</b> <i>it</i> H<sub>2</sub>O link "
-        "https://e.org/x_y ≥ 5 μg <i>e</i> <i>em</i> <b>b</b> m r & <sup>18</sup>F 5<sup>th</sup>")
+        "https://e.org/x_y ≥ 5 μg <i>e</i> <i>em</i> <b>b</b> m r & <sup>18</sup>F 5<sup>th</sup> "
+        "NASA “tq” ncc <sup>sup</sup>")
 
 
 def test_csl_items_have_a_bibtex_form_for_the_pdf_attachment(tmp_path):
