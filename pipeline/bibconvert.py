@@ -74,7 +74,7 @@ _DASHES = re.compile(r"\\text(en|em)dash\b(?:\{\})?")
 _MBOX = re.compile(r"\\(?:mbox|hbox|text|textnormal|textup)\s*(?=\{)")
 _FIELD_NAME = re.compile(r"[a-z0-9_:+-]+")
 _POSITION = re.compile(r"\(line (\d+), column (\d+)\)")
-_INITIALS = re.compile(r"^[^\W\d_a-z]{2,4}$")
+_INITIALS = re.compile(r"^[^\W\d_a-z]{2,3}$")
 
 
 @dataclass(eq=False)
@@ -327,8 +327,9 @@ def initialled(name: dict[str, Any]) -> dict[str, Any]:
     if name.get("literal"):
         return {"literal": str(name["literal"])}
     name = {k: str(name[k]) for k in NAME_PARTS if name.get(k) not in (None, "")}
-    given = name.get("given")
-    if given and _INITIALS.match(given):
+    given, family = name.get("given"), name.get("family", "")
+    # A name written in capitals throughout ("SMITH, ANN") has a given name, not initials.
+    if given and _INITIALS.match(given) and not family.isupper():
         name["given"] = " ".join(ch + "." for ch in given)
     return name
 

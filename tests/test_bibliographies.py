@@ -285,7 +285,7 @@ def test_crossref_and_xdata_follow_biblatex_and_report_what_is_missing(tmp_path)
 
 def test_names_roles_initials_and_useprefix(tmp_path):
     text = ("@book{b, author = {Axford, ME and de Geer, Ingrid and {World Health Organization}"
-            " and others},\n  editor = {Kubrick, Stella}, editortype = {director},\n"
+            " and SMITH, ANN and others},\n  editor = {Kubrick, Stella}, editortype = {director},\n"
             "  editora = {Petrov, Ivan}, editoratype = {compiler},\n"
             "  editorb = {Lee, Ann}, editorbtype = {scribe}, title = {T}, year = 2020}\n"
             "@book{p, author = {de Geer, Ingrid}, options = {useprefix=true}, title = {T}}\n")
@@ -301,7 +301,8 @@ def test_names_roles_initials_and_useprefix(tmp_path):
     assert items["b"]["author"] == [
         {"family": "Axford", "given": "M. E."},
         {"family": "Geer", "given": "Ingrid", "non-dropping-particle": "de"},
-        {"literal": "World Health Organization"}, {"literal": "et al."}]
+        {"literal": "World Health Organization"}, {"family": "SMITH", "given": "ANN"},
+        {"literal": "et al."}]
     assert items["b"]["director"] == [{"family": "Kubrick", "given": "Stella"}]
     assert items["b"]["compiler"] == [{"family": "Petrov", "given": "Ivan"}]
     assert items["b"]["contributor"] == [{"family": "Lee", "given": "Ann"}]
