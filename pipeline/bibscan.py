@@ -144,6 +144,11 @@ class Scanner:
             kind = opened.group(1).lower()
             pos = self._block(kind, m.start(), opened.end(), opened.group(2))
 
+    def _before(self, start: int) -> str:
+        """Where a group opened before ``start`` should have been closed."""
+        return "before the next entry" if _NEXT_ENTRY.search(self.r.text, start) \
+            else "before the end of the file"
+
     def _resume(self, start: int) -> int:
         nxt = _NEXT_ENTRY.search(self.r.text, start)
         return nxt.start() if nxt else self.r.n
@@ -215,7 +220,7 @@ class Scanner:
                     i += 1
         except _Unclosed:
             self.findings.append(Finding(line, f"@string is not closed: its '{text[body - 1]}' "
-                                         f"has no matching '{close}' before the next entry"))
+                                         f"has no matching '{close}' {self._before(body)}"))
             return self._resume(body)
         except _Broken as exc:
             where = f" (line {exc.line})" if exc.line != line else ""
@@ -379,7 +384,7 @@ class Scanner:
                 i = r.skip(i)
         except _Unclosed:
             self.findings.append(Finding(line, f"entry '{key}' is not closed: its '{opener}' "
-                                         f"has no matching '{close}' before the next entry",
+                                         f"has no matching '{close}' {self._before(body)}",
                                          key))
             return self._resume(body)
         except _Broken as exc:

@@ -572,7 +572,7 @@ def test_every_problem_of_a_run_across_files(work):
         "first.md:10: image 'gone.png' has no alt text: write ![what the image shows](gone.png)",
         "first.md:10: image 'gone.png' not found",
         ("refs.bib:7: warning: entry 'nokey' is not closed: its '{' has no matching '}' "
-        "before the next entry"),
+        "before the end of the file"),
         ("first.md:8: citation '@smyth2020' has no entry in the bibliography "
         "(did you mean 'smith2020'?)"),
     ]
