@@ -43,7 +43,7 @@ def xhtml(dist: Path) -> dict:
 def drawn_text(path: Path) -> list[str]:
     pdf = pdfium.PdfDocument(path)
     try:
-        return [page.get_textpage().get_text_range() for page in pdf]
+        return [page.get_textpage().get_text_range().replace("\r\n", "\n") for page in pdf]
     finally:
         pdf.close()
 
@@ -97,7 +97,7 @@ def test_the_pdf_has_every_block_and_no_markup(dist, pages):
                   "indented code block", "def dose(weight_kg):", "falls mainly on the plain",
                   "macintosh", "task done", "Pomaceous fruit", "Below the rule.",
                   "A simple table with its caption.", "Example of a row that",
-                  "built-in wrapper", "Max: 4 mg/kg", "*not emphasised*", "non breaking space",
+                  "built-in wrapper", "Max: 4 mg/kg", "*not emphasised*", "non\xa0breaking space",
                   "strikeout", "highlighted", "https://example.org/reference",
                   "A bar chart of three rising columns", "Check the weight before every dose.",
                   "blue span", "Hidden dosing notes.", "Old-fashioned font tag.",
@@ -129,7 +129,7 @@ def test_footnotes_keep_their_blocks_at_the_foot_of_the_calling_page(dist):
                  "The second paragraph of the long note."]:
         page, height = where(pdf, part)
         assert page == call_page, part
-        assert height < call_height and height < 150, part  # in the footnote area
+        assert height < call_height and height < 842 / 3, part  # in the footnote area
     assert where(pdf, "first listed point")[1] > where(pdf, "second listed point")[1]
 
 
@@ -154,7 +154,7 @@ def test_the_running_header_shows_the_title_as_written(dist):
 
     reader = PdfReader(dist / "constructs.clinician.pdf")
     assert reader.metadata.title == TITLE
-    assert reader.outline[0].title == "Paragraphs and headings"
+    assert [item.title for item in reader.outline[:2]] == [TITLE, "Paragraphs and headings"]
 
 
 def test_a_long_table_repeats_its_header_and_keeps_its_caption(dist):
@@ -189,10 +189,12 @@ def test_epub_lists_keep_start_style_and_markers(xhtml):
                      ("9", "I", "upper roman nine upp"), ("7", "1", "parenthesised seven "),
                      (None, "1", "one paren first one ")]:
         assert expected in ols, expected
-    wrappers = {" ".join(div.get("class", "").split()): text_of(div)[:20]
-                for div in all_of(xhtml, "div") if "list-" in div.get("class", "")}
-    assert wrappers["list-one-paren list-upper-alpha"] == "upper alpha paren fi"
-    assert wrappers["list-two-parens list-decimal"].startswith("parenthesised seven")
+    wrappers = [(div.get("class"), text_of(div)[:20])
+                for div in all_of(xhtml, "div") if "list-" in div.get("class", "")]
+    assert wrappers == [("list-one-paren list-upper-alpha", "upper alpha paren fi"),
+                        ("list-two-parens list-decimal", "parenthesised seven "),
+                        ("list-one-paren list-decimal", "one paren first one "),
+                        ("list-two-parens list-decimal", "An example list item")]
     tasks = [li for ul in all_of(xhtml, "ul") if "task-list" in ul.get("class", "")
              for li in ul.iter(XHTML + "li")]
     assert [(text_of(li), li.find(f".//{XHTML}input").get("checked")) for li in tasks] == [
@@ -202,7 +204,9 @@ def test_epub_lists_keep_start_style_and_markers(xhtml):
 def test_epub_blocks_have_their_elements(xhtml):
     nested = [q for q in all_of(xhtml, "blockquote") if q.find(XHTML + "blockquote") is not None]
     assert len(nested) == 1
-    assert [text_of(dt) for dt in all_of(xhtml, "dt")][:2] == ["Apple", "Orange"]
+    terms = [dt for dt in all_of(xhtml, "dt") if text_of(dt) in ("Apple", "Orange")]
+    assert [text_of(dt.getnext()).split(" of ")[0] for dt in terms] == [
+        "Pomaceous fruit", "The fruit"]
     assert [text_of(d) for d in all_of(xhtml, "div") if d.get("class") == "line-block"] == [
         "The rain in Spain falls mainly on the plain Lines keep their breaks"]
     captions = [text_of(c) for c in all_of(xhtml, "caption")]
@@ -258,17 +262,18 @@ def test_left_out_raw_markup_is_a_warning_at_its_line():
 
     report = check([FIXTURES / "constructs.md"])
     path = "tests/fixtures/constructs/constructs.md"
-    assert [str(p) for p in report.problems if "raw" in p.code] == [
-        f"{path}:210: warning: raw HTML <font> is left out: it is not an element of HTML5 "
+    raw = sorted((p for p in report.problems if "raw" in p.code), key=lambda p: p.line)
+    assert [str(p) for p in raw] == [
+        f"{path}:211: warning: raw HTML <font> is left out: it is not an element of HTML5 "
         "(its text is kept)",
-        f"{path}:212: warning: raw HTML onclick= is left out: event handlers are scripts",
-        f"{path}:214: warning: raw HTML <script> is left out: scripts and embedded content "
+        f"{path}:213: warning: raw HTML onclick= is left out: event handlers are scripts",
+        f"{path}:215: warning: raw HTML <script> is left out: scripts and embedded content "
         "never go into a handout",
-        f"{path}:216: warning: raw HTML <input> is left out: forms have no place in a printed "
+        f"{path}:217: warning: raw HTML <input> is left out: forms have no place in a printed "
         "handout",
-        f"{path}:216: warning: raw HTML <form> is left out: forms have no place in a printed "
+        f"{path}:217: warning: raw HTML <form> is left out: forms have no place in a printed "
         "handout",
-        f"{path}:226: warning: raw TeX '\\textbf{{bold}}' is left out of the handout: only "
+        f"{path}:227: warning: raw TeX '\\textbf{{bold}}' is left out of the handout: only "
         "\\newpage, \\pagebreak and \\clearpage are understood (write $...$ for math)",
     ]
     assert not re.search("error", " ".join(str(p) for p in report.problems))
