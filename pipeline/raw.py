@@ -53,9 +53,11 @@ class _Cleaner:
         self.manuscript = manuscript
         self.problems = problems
 
-    def warn(self, needle: str, message: str, code: str) -> None:
-        self.problems.warn(self.manuscript.path, source_line(self.manuscript, needle),
-                           message, code=code)
+    def warn(self, needle: str | list[str], message: str, code: str) -> None:
+        needles = [needle] if isinstance(needle, str) else needle
+        line = next((found for n in needles if (found := source_line(self.manuscript, n))),
+                    None)
+        self.problems.warn(self.manuscript.path, line, message, code=code)
 
     def visit(self, value: Any) -> Any:
         if isinstance(value, dict):
@@ -119,15 +121,16 @@ class _Cleaner:
         return out
 
 
-def _needle(fragments: list[str], what: str) -> str:
-    """The raw fragment that holds ``what`` (``<tag>`` or ``attr=``), to find its line."""
+def _needle(fragments: list[str], what: str) -> list[str]:
+    """Text to find the line of ``what`` (``<tag>`` or ``attr=``) by, surest first."""
     name = what.strip("<>=")
     pattern = re.compile((r"<\s*" + re.escape(name) + r"\b") if what.startswith("<")
                          else (r"\s" + re.escape(name) + r"\s*="), re.IGNORECASE)
     found = next((f for f in fragments if pattern.search(f)), fragments[0])
     match = pattern.search(found)
     start = match.start() if match else 0
-    return found[start:start + 40].strip() or found.strip()[:40]
+    return [found[start:start + 40].strip() or found.strip()[:40], found.strip()[:20],
+            what.rstrip(">").rstrip("=")]
 
 
 def _unwrap_around_blocks(root: Any, items: list[Node], report: Cleaning) -> None:

@@ -264,16 +264,16 @@ def test_left_out_raw_markup_is_a_warning_at_its_line():
     path = "tests/fixtures/constructs/constructs.md"
     raw = sorted((p for p in report.problems if "raw" in p.code), key=lambda p: p.line)
     assert [str(p) for p in raw] == [
-        f"{path}:211: warning: raw HTML <font> is left out: it is not an element of HTML5 "
-        "(its text is kept)",
+        (f"{path}:211: warning: raw HTML <font> is left out: it is not an element of HTML5 "
+        "(its text is kept)"),
         f"{path}:213: warning: raw HTML onclick= is left out: event handlers are scripts",
-        f"{path}:215: warning: raw HTML <script> is left out: scripts and embedded content "
-        "never go into a handout",
-        f"{path}:217: warning: raw HTML <input> is left out: forms have no place in a printed "
-        "handout",
-        f"{path}:217: warning: raw HTML <form> is left out: forms have no place in a printed "
-        "handout",
-        f"{path}:227: warning: raw TeX '\\textbf{{bold}}' is left out of the handout: only "
-        "\\newpage, \\pagebreak and \\clearpage are understood (write $...$ for math)",
+        (f"{path}:215: warning: raw HTML <script> is left out: scripts and embedded content "
+        "never go into a handout"),
+        (f"{path}:217: warning: raw HTML <input> is left out: forms have no place in a printed "
+        "handout"),
+        (f"{path}:217: warning: raw HTML <form> is left out: forms have no place in a printed "
+        "handout"),
+        (f"{path}:227: warning: raw TeX '\\textbf{{bold}}' is left out of the handout: only "
+        "\\newpage, \\pagebreak and \\clearpage are understood (write $...$ for math)"),
     ]
     assert not re.search("error", " ".join(str(p) for p in report.problems))

@@ -1,0 +1,144 @@
+"""Raw HTML and raw TeX in a body: normalised, cleaned, reported; worker errors that travel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from pipeline.errors import Problems
+from pipeline.model import Manuscript, RenderOptions, Stamp
+from pipeline.pandoc import markdown_to_ast
+from pipeline.raw import clean_raw_markup
+
+
+def manuscript(body: str, path: Path = Path("m.md")) -> Manuscript:
+    return Manuscript(path=path, body=body, body_line=10, title="T", version="1.0.0",
+                      status="draft", last_updated=dt.date(2025, 1, 1), slug="m")
+
+
+def cleaned(body: str) -> tuple[list, list[str]]:
+    problems = Problems()
+    m = manuscript(body)
+    ast = clean_raw_markup(m, markdown_to_ast(body), problems)
+    return ast["blocks"], [str(p) for p in problems.items]
+
+
+def raw_pieces(blocks: list) -> list[str]:
+    from pipeline.tree import walk
+
+    return [n["c"][1] for n in walk(blocks) if n["t"] in ("RawInline", "RawBlock")]
+
+
+def test_void_tags_become_xhtml_and_unclosed_tags_are_closed():
+    blocks, problems = cleaned("| A | B |\n|---|---|\n| x | **Local**<br>Max <b>4 |\n")
+    assert problems == []
+    assert raw_pieces(blocks) == ["<br />", "<b>", "</b>"]
+
+
+def test_block_fragments_are_read_together_as_html5_reads_them():
+    blocks, problems = cleaned("<table><tr><td>a<td>b</table>\n")
+    assert problems == []
+    assert "".join(raw_pieces(blocks)) == "<table><tbody><tr><td></td><td></td></tr></tbody></table>"
+    from pipeline.tree import stringify
+
+    assert stringify(blocks).split() == ["a", "b"]  # the Markdown content stays in its cells
+
+
+def test_entities_and_attributes_are_written_as_xml():
+    blocks, _ = cleaned('<abbr title=a&nbsp;b class=x>t</abbr> <img src=c.png alt="a & b">\n')
+    assert raw_pieces(blocks) == ['<abbr class="x" title="a\u00a0b">', "</abbr>",
+                                  '<img alt="a &amp; b" src="c.png" />']
+
+
+def test_active_content_is_left_out_with_a_warning_at_its_line():
+    body = ("Text.\n\n<p onclick=\"x()\" align=center>P</p>\n\n<iframe src=\"a.html\"></iframe>\n"
+            "\n<a href=\"javascript:alert(1)\">link</a> and <center>old</center>\n")
+    blocks, problems = cleaned(body)
+    assert sorted(problems, key=lambda p: int(p.split(":")[1])) == [
+        "m.md:12: warning: raw HTML onclick= is left out: event handlers are scripts",
+        ("m.md:14: warning: raw HTML <iframe> is left out: scripts and embedded content never "
+        "go into a handout"),
+        ("m.md:16: warning: raw HTML href= is left out: only web, mail and relative addresses "
+        "are kept"),
+        ("m.md:16: warning: raw HTML <center> is left out: it is not an element of HTML5 (its "
+        "text is kept)"),
+    ]
+    html = "".join(raw_pieces(blocks))
+    assert '<p style="text-align: center">' in html
+    assert "iframe" not in html and "javascript" not in html and "onclick" not in html
+
+
+def test_a_heading_inside_raw_html_keeps_the_heading_and_drops_the_tags():
+    blocks, problems = cleaned("<details>\n\n# Inside\n\ntext\n\n</details>\n")
+    assert [b["t"] for b in blocks] == ["Header", "Para"]
+    assert problems == [("m.md:10: warning: raw HTML <details> is left out: a heading cannot sit "
+                        "inside it; use a fenced div (:::) instead (its content is kept)")]
+
+
+def test_raw_tex_page_breaks_and_other_commands():
+    blocks, problems = cleaned("A\n\n\\newpage\n\nB \\pagebreak C\n\n\\clearpage\n\n"
+                               "\\vspace{2cm}\n")
+    assert [b["t"] for b in blocks] == ["Para", "Div", "Para", "Div"]
+    assert blocks[1]["c"][0][1] == ["page-break"] == blocks[3]["c"][0][1]
+    assert problems == [
+        ("m.md:14: warning: '\\pagebreak' inside a paragraph is left out: put it on a line of its "
+        "own to start a new page"),
+        ("m.md:18: warning: raw TeX '\\vspace{2cm}' is left out of the handout: only \\newpage, "
+        "\\pagebreak and \\clearpage are understood (write $...$ for math)"),
+    ]
+
+
+# -- exceptions from workers -------------------------------------------------------------------
+
+
+def unpicklable() -> Exception:
+    try:
+        etree.fromstring("<p><br></p>")
+    except etree.XMLSyntaxError as exc:
+        return exc
+    raise AssertionError("lxml accepted broken XML")
+
+
+def test_an_exception_that_cannot_be_pickled_comes_back_as_a_located_problem(tmp_path,
+                                                                          monkeypatch):
+    from pipeline.executors import LocalPoolRunner
+    from pipeline.jobs import RenderJob, RenderResult, travels
+
+    assert not travels(unpicklable()) and travels(ValueError("fine"))
+
+    def broken(self, doc, options, styles):
+        raise unpicklable()
+
+    monkeypatch.setattr("pipeline.formats.epub.EpubFormat.render", broken)
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "m.md").write_text("---\ntitle: T\nversion: 1.0.0\nstatus: draft\n"
+                                   "last_updated: 2025-01-01\n---\nText.\n")
+    m = manuscript("Text.\n", tmp_path / "m.md")
+    stamp = Stamp("1.0.0", "draft", dt.date(2025, 1, 1), dt.date(2025, 1, 1), "")
+    jobs = [RenderJob(m, stamp, root / "styles", (("clinician", "epub"),), RenderOptions()),
+            RenderJob(m, stamp, root / "styles", (("clinician", "pdf"),), RenderOptions())]
+    with LocalPoolRunner(2) as runner:  # forked workers inherit the broken renderer
+        for job in jobs:
+            runner.submit(job)
+        outcomes = {job.wanted: outcome for job, outcome in runner.completed()}
+    epub = outcomes[(("clinician", "epub"),)]
+    assert isinstance(epub, RenderResult) and epub.outputs == ()
+    (problem,) = epub.problems
+    assert (problem.path.endswith("m.md"), problem.line, problem.code) == (True, None, "internal")
+    assert problem.message.startswith(
+        "internal error while making the EPUB of the clinician edition: XMLSyntaxError: "
+        "Opening and ending tag mismatch: br line 1 and p")
+    assert "Traceback" in problem.message and "in broken" in problem.message
+    pdf = outcomes[(("clinician", "pdf"),)]
+    assert isinstance(pdf, RenderResult) and pdf.problems == ()
+    assert [fmt for _audience, fmt, _data in pdf.outputs] == ["pdf"]
+
+
+@pytest.mark.parametrize("exc", [ValueError("plain"), KeyError("k")])
+def test_exceptions_that_pickle_keep_travelling_as_themselves(exc):
+    from pipeline.jobs import travels
+
+    assert travels(exc)
