@@ -25,3 +25,16 @@ def built(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> Path:
 @pytest.fixture(scope="session")
 def manifest(built: Path) -> dict:
     return json.loads((built / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def dosing_card(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dist/ of the dosing card fixture: a long table with <br> in its cells."""
+    import shutil
+
+    work = tmp_path_factory.mktemp("dosing-card")
+    source = ROOT / "tests" / "fixtures" / "constructs"
+    (work / "src").mkdir()
+    for name in ("dosing-card.md", "constructs.bib"):
+        shutil.copy(source / name, work / "src" / name)
+    return build_fixed([work / "src"], work / "dist")

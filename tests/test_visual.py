@@ -92,3 +92,22 @@ def test_the_comparison_sees_a_missing_block_and_tolerates_a_changed_commit(buil
     missing = page.copy()
     missing.paste(255, (0, int(height * 0.25), width, int(height * 0.33)))
     assert compare(missing, page) is not None
+
+
+DOSING_PAGE = GOLDEN / "pages" / "dosing-card.clinician.png"
+
+
+def test_a_page_of_a_dosing_table_looks_like_its_reference(dosing_card, tmp_path):
+    """The first page of the dosing card: a table whose cells break lines with <br>."""
+    actual = first_page(dosing_card / "dosing-card.clinician.pdf")
+    if os.environ.get("HANDOUT_UPDATE_GOLDEN") == "1":
+        folder = Path(os.environ.get("HANDOUT_GOLDEN_DIR") or GOLDEN) / "pages"
+        folder.mkdir(parents=True, exist_ok=True)
+        actual.save(folder / DOSING_PAGE.name, optimize=True)
+        return
+    with Image.open(DOSING_PAGE) as image:
+        why = compare(actual, image.convert("L"))
+    if why:
+        actual.save(tmp_path / DOSING_PAGE.name)
+    assert why is None, f"dosing card: {why} (see {tmp_path}); after a deliberate change of " \
+        "design, run `invoke update-golden` and look at the new image"
