@@ -114,6 +114,7 @@ def handout_context(doc: CitedDocument) -> dict[str, Any]:
         "history": [{"version": c.version, "date": i18n.format_date(c.date, m.lang),
                      "summary": c.summary} for c in m.changes] if doc.audience == "clinician" else [],
         "words": words,
+        "footnote_marks": "symbols" if doc.footnote_symbols else "numbers",
         "pipeline_version": __version__,
         "disclaimer_title": doc.disclaimer_title,
         "custom_metadata": [
@@ -150,6 +151,8 @@ def _for_print(node: Node) -> Any:
     """
     if node["t"] == "Note":
         return note_for_print(node["c"], transform_inlines(_for_print))
+    if node["t"] == "Link" and "ref-backlink" in node["c"][0][1]:
+        return []  # paper has no way back
     if node["t"] == "Link":
         url = node["c"][2][0]
         text = stringify(node["c"][1]).strip()

@@ -111,6 +111,7 @@ class CitedDocument:
     words: Mapping[str, str]
     style_name: str = DEFAULT_STYLE
     source_ast: Mapping[str, Any] | None = None  # the edition before citations: what it attaches
+    footnote_symbols: bool = False  # citations are superscript numbers: notes take *, †, ...
 
     @property
     def lang(self) -> str:

@@ -20,10 +20,12 @@ from .citations import (
     report_missing_citations,
 )
 from .csl import load_style
+from .editions import callouts, check_div_classes, check_empty_sections
 from .errors import PipelineError, Problems
 from .glyphs import check_glyphs
 from .manuscript import read_text
 from .model import CitedDocument, Manuscript, Stamp
+from .notemarks import superscript_citations
 from .pandoc import markdown_to_ast
 from .raw import clean_raw_markup
 from .tree import stringify
@@ -107,6 +109,9 @@ def prepare(
         return [], problems
     check_body(manuscript, ast, problems)
     check_glyphs(manuscript, ast, styles, problems)
+    check_div_classes(manuscript, ast, problems)
+    for audience in audiences or manuscript.audiences:
+        check_empty_sections(manuscript, select_audience(ast, audience), audience, problems)
     ast = clean_raw_markup(manuscript, ast, problems)
     ast = {**ast, "blocks": mark_list_delimiters(ast["blocks"])}
 
@@ -143,7 +148,7 @@ def prepare(
             manuscript, edition, entries, items, style, i18n.csl_locale(manuscript.lang),
             words, problems)
         cited_ast["blocks"] = unique_ids(place_references(
-            cited_ast["blocks"], references_block(references, words["references"],
+            callouts(cited_ast["blocks"], words), references_block(references, words["references"],
                                                   section_level(edition)), words["references"]))
         title, blocks = disclaimers[audience]
         documents.append(CitedDocument(
@@ -157,6 +162,7 @@ def prepare(
             words=words,
             style_name=style.name,
             source_ast=edition,
+            footnote_symbols=superscript_citations(cited_ast),
         ))
     if problems.errors:
         return [], problems

@@ -25,6 +25,7 @@ from lxml import etree
 from ..errors import PipelineError
 from ..html import handout_context
 from ..model import CitedDocument, RenderOptions
+from ..notemarks import link_citations, symbol_footnotes
 from ..pandoc import run_pandoc
 from ..tree import Node, str_inlines
 from . import OutputFormat
@@ -49,7 +50,14 @@ def _para(text: str, cls: str | None = None) -> Node:
 
 def _facts(pairs: list[tuple[str, str]]) -> Node:
     return {"t": "Div", "c": [["", ["facts"], []], [{"t": "DefinitionList", "c": [
-        [str_inlines(k), [[{"t": "Plain", "c": str_inlines(v)}]]] for k, v in pairs if v]}]]}
+        [str_inlines(k), [[{"t": "Plain", "c": _value(v)}]]] for k, v in pairs if v]}]]}
+
+
+def _value(text: str) -> list[Node]:
+    """A fact's inlines; a web address is a link to itself."""
+    if re.fullmatch(r"https?://\S+", text):
+        return [{"t": "Link", "c": [["", ["uri"], []], [{"t": "Str", "c": text}], [text, ""]]}]
+    return str_inlines(text)
 
 
 def history_table(history: list[dict[str, str]], words: dict[str, str]) -> Node:
@@ -105,7 +113,7 @@ def book_ast(doc: CitedDocument) -> dict[str, Any]:
         back.append({"t": "Para", "c": [{"t": "Strong",
                                          "c": str_inlines(words["revision_history"])}]})
         back.append(history_table(ctx["history"], words))
-    blocks = list(doc.ast["blocks"])
+    blocks = link_citations(list(doc.ast["blocks"]), words["back_to_citation"])
     return {**doc.ast, "meta": {}, "blocks": front + blocks + back}
 
 
@@ -150,6 +158,7 @@ class EpubFormat(OutputFormat):
                     # the same @font-face rules as the PDF, then the reading layout
                     "--css", str(styles / "css" / "fonts.css"),
                     "--css", str(styles / "css" / "epub.css"),
+                    "--css", str(styles / "css" / "callouts.css"),
                     "--toc", "--toc-depth=2", "--split-level=1", "--epub-title-page=false",
                     "--resource-path", str(folder), "--wrap=none"]
             for font in fonts:
@@ -196,6 +205,9 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int) -> bytes:
     if nav_name:
         files[nav_name] = _localize_nav(files[nav_name], doc.words["contents"])
     _navigable_documents(files, opf_name, doc)
+    if doc.footnote_symbols:
+        for name in [n for n in files if n.endswith(".xhtml")]:
+            files[name] = symbol_footnotes(files[name])
     out = io.BytesIO()
     stamp = dt.datetime.fromtimestamp(epoch, dt.UTC)
     date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
