@@ -74,6 +74,7 @@ _DASHES = re.compile(r"\\text(en|em)dash\b(?:\{\})?")
 _MBOX = re.compile(r"\\(?:mbox|hbox|text|textnormal|textup)\s*(?=\{)")
 _FIELD_NAME = re.compile(r"[a-z0-9_:+-]+")
 _POSITION = re.compile(r"\(line (\d+), column (\d+)\)")
+_OTHERS = frozenset({"others", "et al", "et alii", "etal", "", "…"})
 _INITIALS = re.compile(r"^[^\W\d_a-z]{2,3}$")
 
 
@@ -304,7 +305,11 @@ def _csl_type(entry: BibEntry, pandoc_type: str | None) -> str:
 
 def _name(name: dict[str, Any], useprefix: bool) -> dict[str, Any]:
     name = {k: compose(v) if isinstance(v, str) else v for k, v in name.items()}
-    if name.get("literal") == "others":
+    whole = " ".join(str(name.get(k, "")) for k in ("literal", "non-dropping-particle",
+                                                    "dropping-particle", "family", "given"))
+    # BibTeX's "and others"; exports also write "and et al." or "and ...".
+    others = " ".join(whole.lower().replace(".", " ").split())
+    if others in _OTHERS and (others or "." in whole):
         return {"literal": "et al."}
     # The von part is printed before the family name ("van der Berg A"); each
     # style decides whether to demote it (CSL's non-dropping particle).

@@ -288,7 +288,9 @@ def test_names_roles_initials_and_useprefix(tmp_path):
             " and SMITH, ANN and others},\n  editor = {Kubrick, Stella}, editortype = {director},\n"
             "  editora = {Petrov, Ivan}, editoratype = {compiler},\n"
             "  editorb = {Lee, Ann}, editorbtype = {scribe}, title = {T}, year = 2020}\n"
-            "@book{p, author = {de Geer, Ingrid}, options = {useprefix=true}, title = {T}}\n")
+            "@book{p, author = {de Geer, Ingrid}, options = {useprefix=true}, title = {T}}\n"
+            "@book{e1, author = {Smith, J. and et al.}, title = {T}}\n"
+            "@book{e2, author = {Smith, J. and Lee, K. and ...}, title = {T}}\n")
     entries, _problems = _read(tmp_path, text)
     from pipeline.bibtex import to_csl
     from pipeline.errors import Problems
@@ -308,6 +310,7 @@ def test_names_roles_initials_and_useprefix(tmp_path):
     assert items["b"]["contributor"] == [{"family": "Lee", "given": "Ann"}]
     assert "editor" not in items["b"]
     assert items["p"]["author"] == [{"family": "de Geer", "given": "Ingrid"}]
+    assert items["e1"]["author"][-1] == items["e2"]["author"][-1] == {"literal": "et al."}
 
 
 @pytest.mark.parametrize(("fields", "kind"), [
