@@ -217,6 +217,13 @@ def _narrative_name(item: dict[str, Any], and_word: str, et_al: str) -> str:
     return f"{one(names[0])} {et_al}"
 
 
+def citation_locale(manuscript: Manuscript, style: Style) -> str:
+    """The CSL locale: the manuscript's ``lang`` when given, else the style's default-locale."""
+    if manuscript.line_of("lang") is None and style.default_locale:
+        return i18n.csl_locale(style.default_locale)
+    return i18n.csl_locale(manuscript.lang)
+
+
 def report_missing_citations(manuscript: Manuscript, cited: list[str],
                              entries: Mapping[str, BibEntry], problems: Problems) -> None:
     """A located problem for each cited key without a bibliography entry."""
@@ -251,7 +258,9 @@ def format_citations(
              and any(c["citationId"] in usable for c in n["c"][0])]
     clusters = [Cluster(tuple(cite_item(c) for c in n["c"][0] if c["citationId"] in usable))
                 for n in nodes]
-    xml = i18n.with_csl_terms(style.xml, locale, i18n.csl_terms(dict(words)))
+    same_language = i18n.language_of(locale) == i18n.language_of(manuscript.lang)
+    terms = i18n.csl_terms(dict(words)) if same_language else {}  # the catalogue's language
+    xml = i18n.with_csl_terms(style.xml, locale, terms)
     formatted = format_clusters(xml, usable, clusters, locale)
     texts = {id(node): _others(text) for node, text in zip(nodes, formatted.citations,
                                                            strict=True)}

@@ -123,6 +123,7 @@ def _year_group(layout: Any, group: list[Any], collapse: str, options: dict[str,
     done = [item for item, _text, _only in parts]
     out = ""
     i = 0
+    suffixes_before = False
     while i < len(parts):
         item, text, _only = parts[i]
         j = i
@@ -134,10 +135,10 @@ def _year_group(layout: Any, group: list[Any], collapse: str, options: dict[str,
             head = text[:len(text) - len(letters[0])] if text.endswith(letters[0]) else text
             text = head + options["year-suffix-delimiter"].join(runs)
         if i:
-            previous = parts[i - 1][0]
-            out += (options["after-collapse-delimiter"] if previous.has_locator
-                    else options["cite-group-delimiter"])
+            out += (options["after-collapse-delimiter"] if parts[i - 1][0].has_locator
+                    or suffixes_before else options["cite-group-delimiter"])
         out += text
+        suffixes_before = j > i
         i = j + 1
     return out, done
 
@@ -157,10 +158,12 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
     after = delimiter if after is None else after
     groups: list[tuple[str, bool]] = []
     if collapse in BY_YEAR:
-        group_delimiter = element.get("cite-group-delimiter", delimiter)
-        options = {"cite-group-delimiter": group_delimiter, "after-collapse-delimiter": after,
-                   "year-suffix-delimiter": element.get("year-suffix-delimiter",
-                                                        group_delimiter)}
+        group_delimiter = element.get("cite-group-delimiter")
+        options = {"cite-group-delimiter": ", " if group_delimiter is None else group_delimiter,
+                   "after-collapse-delimiter": after,
+                   "year-suffix-delimiter": element.get("year-suffix-delimiter", delimiter
+                                                        if group_delimiter is None
+                                                        else group_delimiter)}
         names = {id(item): render_cite(layout, item, "only") for item in good}
         for group in _by_names(good, names, regroup=element.sort is not None):
             text, done = _year_group(layout, group, collapse, options)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
+from . import __version__, citeproc_patches
 from .build import FORMATS, BuildOptions, BuildReport, UsageError, build, check
 from .errors import PipelineError
 from .progress import Progress
@@ -147,6 +147,11 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
             args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    try:
+        citeproc_patches.check_version()
+    except citeproc_patches.CiteprocVersionError as exc:
+        print(f"error: {exc}", file=stderr)
+        return 2
     try:
         previous = signal.signal(signal.SIGTERM, _terminate)
     except ValueError:  # not the main thread: leave signals alone

@@ -15,6 +15,7 @@ from .blocks import mark_list_delimiters, place_references, unique_ids
 from .body import check_body, parse_body, select_audience
 from .citations import (
     citation_keys,
+    citation_locale,
     format_citations,
     references_block,
     report_missing_citations,
@@ -136,7 +137,7 @@ def prepare(
     if style is None or problems.errors or not words:
         if style is not None and words:  # still report every missing citation
             format_citations(manuscript, ast, entries, items, style,
-                             i18n.csl_locale(manuscript.lang), words, problems)
+                             citation_locale(manuscript, style), words, problems)
         else:
             report_missing_citations(manuscript, cited, entries, problems)
         return [], problems
@@ -145,7 +146,7 @@ def prepare(
     for audience in audiences or manuscript.audiences:
         edition = select_audience(ast, audience)
         cited_ast, references = format_citations(
-            manuscript, edition, entries, items, style, i18n.csl_locale(manuscript.lang),
+            manuscript, edition, entries, items, style, citation_locale(manuscript, style),
             words, problems)
         cited_ast["blocks"] = unique_ids(place_references(
             callouts(cited_ast["blocks"], words), references_block(references, words["references"],

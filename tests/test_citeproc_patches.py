@@ -1,0 +1,107 @@
+"""The project's changes to citeproc-py: the version guard, collation, initials, collapsing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from helpers import ROOT
+
+from pipeline import citeproc_patches
+from pipeline.citeproc_engine import format_clusters, marks_to_html
+from pipeline.cli import main
+from pipeline.csl import prepare_xml
+from pipeline.manuscript import load_manuscript
+from pipeline.model import CiteItem, Cluster, Stamp
+from pipeline.prepare import prepare
+
+STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text"
+  default-locale="{locale}"><info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated>
+  </info>
+  <citation collapse="{collapse}" disambiguate-add-year-suffix="true">
+    <sort><key macro="author"/><key variable="issued"/></sort>
+    <layout prefix="(" suffix=")" delimiter="; ">
+      <group delimiter=" "><text macro="author"/><date variable="issued">
+        <date-part name="year"/></date></group></layout></citation>
+  <macro name="author"><names variable="author"><name form="short" and="symbol"/></names></macro>
+  <bibliography><sort><key macro="author"/><key variable="issued"/></sort><layout>
+    <group delimiter=", "><names variable="author"><name initialize-with="" initialize="false"
+      name-as-sort-order="all"/></names><date variable="issued"><date-part name="year"/></date>
+    </group></layout></bibliography></style>"""
+
+
+STAMP = Stamp(version="1.0.0", status="draft", last_updated="2025-06-01",
+              build_date="2025-06-01", commit="", dirty=False)
+
+
+def _item(key: str, family: str, given: str, year: int) -> dict:
+    return {"id": key, "type": "article-journal", "title": key,
+            "author": [{"family": family, "given": given}], "issued": {"date-parts": [[year]]}}
+
+
+ITEMS = {i["id"]: i for i in [
+    _item("zhang", "Zhang", "Wei", 2019), _item("ostberg", "Östberg", "ME", 2020),
+    _item("hakansson", "Håkansson", "Anna", 2018), _item("smith-a", "Smith", "John", 2020),
+    _item("smith-b", "Smith", "John", 2020), _item("adams", "adams", "Jo", 2017)]}
+
+
+def _format(locale: str = "en-US", collapse: str = "year-suffix", cited=None):
+    style = prepare_xml(STYLE.format(locale=locale, collapse=collapse).encode(), "test")
+    keys = cited or list(ITEMS)
+    return format_clusters(style.xml, {k: ITEMS[k] for k in keys},
+                           [Cluster(tuple(CiteItem(k) for k in keys))], locale)
+
+
+def test_reference_list_sorted_by_the_locales_collation():
+    english = [text for _key, text in _format().bibliography]
+    assert english == ["adams, Jo, 2017", "Håkansson, Anna, 2018", "Östberg, ME, 2020",
+                       "Smith, John, 2020a", "Smith, John, 2020b", "Zhang, Wei, 2019"]
+    swedish = [key for key, _text in _format("sv-SE").bibliography]
+    assert swedish == ["adams", "hakansson", "smith-a", "smith-b", "zhang", "ostberg"]
+
+
+def test_same_author_and_year_collapse_with_year_suffixes():
+    (citation,) = _format().citations
+    assert marks_to_html(citation) == ("(adams 2017; Håkansson 2018; Östberg 2020; "
+                                       "Smith 2020a; b; Zhang 2019)")
+    (citation,) = _format(collapse="year", cited=["smith-b", "zhang", "smith-a"]).citations
+    assert citation == "(Smith 2020a, 2020b; Zhang 2019)"
+
+
+def test_another_citeproc_release_is_refused_at_start(monkeypatch):
+    monkeypatch.setattr("importlib.metadata.version", lambda name: "0.12.0")
+    err = io.StringIO()
+    assert main(["check", "manuscripts"], stdout=io.StringIO(), stderr=err) == 2
+    assert err.getvalue() == (
+        "error: citeproc-py 0.12.0 is installed, but the project's changes to it "
+        "(pipeline/citeproc_patches.py) were written for 0.11.1: run "
+        "'pip install citeproc-py==0.11.1' (or 'python3 bootstrap.py setup'), or check each "
+        "patch against the new release and update CITEPROC_VERSION\n")
+    assert citeproc_patches.CITEPROC_VERSION == "0.11.1"
+
+
+GERMAN_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text"
+  default-locale="de-DE"><info><title>Deutsch</title><id>de</id>
+  <updated>2020-01-01T00:00:00Z</updated></info>
+  <citation><layout prefix="(" suffix=")"><names variable="author"><name form="short"/></names>
+  </layout></citation>
+  <bibliography><layout><group delimiter=", "><names variable="author"/>
+  <date variable="issued"><date-part name="month"/><date-part name="year" prefix=" "/></date>
+  </group></layout></bibliography></style>"""
+
+
+@pytest.mark.parametrize(("lang", "entry"), [(None, "Anna Berg, März 2021"),
+                                             ("en-US", "Anna Berg, March 2021")])
+def test_style_default_locale_unless_the_manuscript_gives_lang(tmp_path, lang, entry):
+    (tmp_path / "de.csl").write_text(GERMAN_STYLE, encoding="utf-8")
+    (tmp_path / "refs.bib").write_text("@article{berg, author={Berg, Anna}, title={T}, "
+                                       "journal={J}, year={2021}, month=mar}\n", encoding="utf-8")
+    (tmp_path / "m.md").write_text(
+        "---\ntitle: Locale\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01\n"
+        + (f"lang: {lang}\n" if lang else "") + "bibliography: [refs.bib]\ncsl: de.csl\n---\n\n"
+        "A claim [@berg].\n", encoding="utf-8")
+    manuscript, _ = load_manuscript(tmp_path / "m.md", ROOT / "bibliography")
+    documents, problems = prepare(manuscript, STAMP, ROOT / "styles")
+    assert not problems.errors, [str(p) for p in problems.errors]
+    assert [r.html for r in documents[0].references] == [entry]
