@@ -132,6 +132,24 @@ def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refu
     _run(c, f"{PY} -m pipeline release {' '.join(args)}")
 
 
+@handout_task(help={"edits": "saves to time (default 5)"})
+def bench_preview(c, edits=5):
+    """Time how soon a save shows in the preview, as a web page and as a PDF."""
+    _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench_preview.py'} --edits {int(edits)}")
+
+
+@handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
+                    "port": "port (default 8000; 0: any free one)",
+                    "host": "address to listen on (default 127.0.0.1: this machine only)",
+                    "open": "open the index in a web browser"})
+def preview(c, paths="", port=8000, host="127.0.0.1", open=False):
+    """Serve the handouts on this machine, rebuilt and reloaded as you edit (Ctrl-C stops)."""
+    args = _paths(paths) + ["--port", str(int(port)), "--host", shlex.quote(host)]
+    if open:
+        args.append("--open")
+    _run(c, f"{PY} -m pipeline preview {' '.join(args)}")
+
+
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
                     "json": "print JSON instead of a table",
                     "due_within": "fail when a review is overdue or due within this many days"})

@@ -13,6 +13,8 @@ first renders are done, one sentence of ``prp-spine-pain.md`` is changed,
   without Chromium, until the served page holds it;
 - PDF: until ``/prp-spine-pain.patient.pdf`` is served with new bytes.
 
+Each save starts from a quiet preview (every render of the save before done).
+
 The targets: the page within 0.5 s; the PDF within WeasyPrint's own time for
 that PDF (measured here, warm, in one process) plus 0.5 s.  Results go to
 ``benchmarks/results/preview-<time>.json`` and ``.md`` with the load average:
@@ -68,6 +70,17 @@ def get(url: str) -> bytes:
         return response.read()
 
 
+def idle(url: str, timeout: float = 300) -> None:
+    """Wait until the preview has rendered everything it was given."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        state = json.loads(get(url + "_preview/state"))
+        if state["handouts"] and not any(h["rendering"] for h in state["handouts"].values()):
+            return
+        time.sleep(0.2)
+    raise SystemExit("the preview did not finish rendering in time")
+
+
 def browser():
     """Headless Debian Chromium through chromedriver, or None when not installed."""
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
@@ -104,13 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         driver = None
         try:
             url = server.stdout.readline().split()[1]
-            end = time.monotonic() + 300
-            while time.monotonic() < end:
-                state = json.loads(get(url + "_preview/state"))
-                if state["handouts"] and not any(h["rendering"]
-                                                 for h in state["handouts"].values()):
-                    break
-                time.sleep(0.2)
+            idle(url)
             driver = browser()
             page = f"{url}{SLUG}.{AUDIENCE}.html"
             if driver:
@@ -137,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                     time.sleep(0.01)
                 html_times.append(html_at)
                 pdf_times.append(pdf_at)
-                time.sleep(1)  # let the other edition's PDF finish before the next save
+                idle(url)  # the other edition's PDF too: each save starts from a quiet desk
         finally:
             if driver:
                 driver.quit()

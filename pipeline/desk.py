@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .build import BuildOptions, _bibliography_dir, discover, inputs_of, output_name
 from .errors import PipelineError, Problem, display_path
+from .executors import available_cpus
 from .jobs import RenderJob, RenderResult, run_job
 from .manuscript import load_manuscript
 from .model import HandoutSummary, Manuscript, RenderOptions
@@ -50,16 +51,30 @@ class Handout:
         return any(p.is_error for p in self.problems)
 
 
-def _warm_worker(styles: Path) -> None:
-    """Leave Ctrl-C to the server, and load WeasyPrint and its stylesheets once."""
+def _warm_worker(styles: Path, weasyprint: bool) -> None:
+    """Leave Ctrl-C to the server; load the renderers (and WeasyPrint's stylesheets) once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from .formats.pdf import _stylesheets
+    from . import formats, prepare  # noqa: F401
 
-    _stylesheets(styles)
+    if weasyprint:
+        from .formats.pdf import _stylesheets
+
+        _stylesheets(styles)
 
 
 def _noop() -> None:
     return None
+
+
+def _warm_pool(workers: int, styles: Path, weasyprint: bool) -> cf.ProcessPoolExecutor:
+    """Worker processes started now, with their imports done, not at the first change."""
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = cf.ProcessPoolExecutor(max_workers=workers,
+                                  mp_context=multiprocessing.get_context(method),
+                                  initializer=_warm_worker, initargs=(styles, weasyprint))
+    for _ in range(workers):
+        pool.submit(_noop)
+    return pool
 
 
 def fingerprint(paths: list[Path]) -> tuple:
@@ -80,7 +95,7 @@ class Desk:
     """Handouts under ``paths`` rendered into ``out`` and kept current."""
 
     def __init__(self, paths: list[Path], out: Path, options: BuildOptions | None = None,
-                 workers: int = 2):
+                 workers: int | None = None):
         self.paths = paths
         self.out = out
         self.options = options or BuildOptions()
@@ -90,12 +105,12 @@ class Desk:
         self.generation = 0  # of the whole desk: any handout's change
         self.watched: dict[tuple[str, str], int] = {}  # open pages by (slug, audience)
         self._stop = threading.Event()
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self.pool = cf.ProcessPoolExecutor(max_workers=workers,
-                                           mp_context=multiprocessing.get_context(method),
-                                           initializer=_warm_worker, initargs=(self.styles,))
-        for _ in range(workers):  # start the workers now, not at the first change
-            self.pool.submit(_noop)
+        # Two lanes, so that a page never waits behind a PDF: one worker for the web
+        # pages, the other CPUs for the PDFs.
+        prints = max(1, (workers or available_cpus()) - 1)
+        self.pages = _warm_pool(1, self.styles, weasyprint=False)
+        self.prints = _warm_pool(prints, self.styles, weasyprint=True)
+        self._futures: dict[Path, list[cf.Future]] = {}
         self._watcher = threading.Thread(target=self._watch, name="preview-watch", daemon=True)
 
     # ------------------------------------------------------------ watching
@@ -105,12 +120,13 @@ class Desk:
 
     def stop(self) -> None:
         self._stop.set()
-        processes = list(getattr(self.pool, "_processes", {}).values())
-        for process in processes:
-            process.kill()
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.join(timeout=5)
+        for pool in (self.pages, self.prints):
+            processes = list(getattr(pool, "_processes", {}).values())
+            for process in processes:
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.join(timeout=5)
 
     def _watch(self) -> None:
         while not self._stop.wait(0.1):
@@ -139,6 +155,8 @@ class Desk:
             if now == handout.fingerprint:
                 continue
             handout.fingerprint = now
+            for future in self._futures.pop(key, []):
+                future.cancel()  # not started yet: a newer save replaces it
             history = history or GitHistory()
             work += self._reload(handout, history)
         # the editions open in a browser first, and web pages before PDFs: the page and the
@@ -148,7 +166,9 @@ class Desk:
             return (not self.watched.get((item[2].slug, audience)), fmt != "html")
 
         for handout, round_, m, job in sorted(work, key=order):
-            future = self.pool.submit(run_job, job)
+            lane = self.pages if job.wanted[0][1] == "html" else self.prints
+            future = lane.submit(run_job, job)
+            self._futures.setdefault(handout.source.resolve(), []).append(future)
             future.add_done_callback(
                 lambda f, h=handout, r=round_, m=m, j=job: self._finished(h, r, m, j, f))
         gone = [k for k in self.handouts if k not in {s.resolve() for s in sources}]

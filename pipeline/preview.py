@@ -91,11 +91,14 @@ class Handler(BaseHTTPRequestHandler):
             return self._file(path)
         return self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
 
-    def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str, etag: str = "") -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
+        # a reload asks again for everything; assets answer 304 while unchanged
+        self.send_header("Cache-Control", "no-cache" if etag else "no-store")
+        if etag:
+            self.send_header("ETag", etag)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         self.wfile.write(body)
@@ -112,8 +115,15 @@ class Handler(BaseHTTPRequestHandler):
         target = self._inside(path)
         if target is None:
             return self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
+        stat = target.stat()
+        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
         self._send(HTTPStatus.OK, target.read_bytes(),
-                   TYPES.get(target.suffix.lower(), "application/octet-stream"))
+                   TYPES.get(target.suffix.lower(), "application/octet-stream"), etag)
 
     def _page(self, slug: str, audience: str, fmt: str, path: str) -> None:
         handout = self.desk.find(slug)
