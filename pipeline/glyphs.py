@@ -3,18 +3,20 @@
 The PDF writer refuses a character none of ``styles/fonts/`` has (the file
 would depend on the build machine's fonts); ``check`` finds the same
 characters in the edition's text from the fonts' character maps, so they are
-reported in the same run as every other problem, without rendering.
+reported in the same run as every other problem, without rendering.  Each run
+of such characters (a word of another script, say) is one problem at its
+line and column, naming every character of the run, not one per character.
 """
 
 from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems, display_path
+from .errors import ERROR, Problem, Problems, display_path
 from .model import Manuscript
 from .tree import walk
 
@@ -36,9 +38,7 @@ def drawable(fonts: Path) -> frozenset[int]:
 
 def check_glyphs(manuscript: Manuscript, ast: Mapping[str, Any], styles: Path,
                  problems: Problems) -> None:
-    """One problem per character of the body text that none of the project's fonts has."""
-    from .body import source_line
-
+    """One problem per run of body-text characters that none of the project's fonts has."""
     fonts = styles / "fonts"
     known = drawable(fonts)
     if not known:
@@ -51,10 +51,68 @@ def check_glyphs(manuscript: Manuscript, ast: Mapping[str, Any], styles: Path,
             text = node["c"][1]
         else:
             continue
-        missing.update(ch for ch in text if ord(ch) not in known
-                       and unicodedata.category(ch) not in INVISIBLE)
-    for ch in sorted(missing):
-        problems.add(manuscript.path, source_line(manuscript, ch),
-                     f"character '{ch}' (U+{ord(ch):04X}) is in none of the project's fonts "
-                     f"({display_path(fonts)}): add it to the fonts or write it another way",
-                     code="font")
+        missing.update(ch for ch in text if ord(ch) not in known)
+    problems.extend(missing_character_problems(manuscript, missing, fonts))
+
+
+def runs(text: str, missing: set[str]) -> list[tuple[int, int, str]]:
+    """(line index, column from 1, run) of each run of ``missing`` characters in ``text``.
+
+    A run may hold spaces between missing characters ('漢字 テスト' is one run).
+    """
+    found = []
+    for index, line in enumerate(text.split("\n")):
+        start = end = None
+        for column, ch in enumerate(line):
+            if ch in missing:
+                start = column if start is None else start
+                end = column
+            elif start is not None and not ch.isspace():
+                found.append((index, start + 1, line[start:end + 1]))
+                start = None
+        if start is not None:
+            found.append((index, start + 1, line[start:end + 1]))
+    return found
+
+
+def _described(run: str) -> tuple[str, str, str]:
+    """('character(s) 'run' (U+...)', verb, pronoun) for a run of characters."""
+    characters = list(dict.fromkeys(ch for ch in run if not ch.isspace()))
+    codes = ", ".join(f"U+{ord(ch):04X}" for ch in characters)
+    if len(characters) == 1:
+        return f"character '{run}' ({codes})", "is", "it"
+    return f"characters '{run}' ({codes})", "are", "them"
+
+
+def missing_character_problems(manuscript: Manuscript, characters: Iterable[str],
+                               fonts: Path, text: str | None = None,
+                               at: tuple[int | None, int] = (1, 1)) -> list[Problem]:
+    """One problem per run of ``characters`` in the manuscript file, or in ``text``.
+
+    ``at`` is the (line, column) where ``text`` starts in the manuscript file.
+    Characters found nowhere are named together in one problem without a line.
+    """
+    missing = {ch for ch in characters if unicodedata.category(ch) not in INVISIBLE}
+    if not missing:
+        return []
+    if text is None:
+        text = manuscript.path.read_text(encoding="utf-8", errors="replace")
+        at = (1, 1)
+    first, offset = at
+    path, where = display_path(manuscript.path), display_path(fonts)
+    problems, seen = [], set()
+    for index, column, run in runs(text, missing):
+        seen.update(run)
+        column += offset - 1 if index == 0 else 0
+        what, verb, pronoun = _described(run)
+        problems.append(Problem(
+            path, None if first is None else first + index,
+            f"{what} at column {column} {verb} in none of the project's fonts ({where}): "
+            f"add {pronoun} to the fonts or write {pronoun} another way", ERROR, "font"))
+    rest = "".join(sorted(missing - seen))
+    if rest:
+        what, verb, pronoun = _described(rest)
+        problems.append(Problem(path, None, f"{what} {verb} in none of the project's fonts "
+                                f"({where}): add {pronoun} to the fonts or write {pronoun} "
+                                "another way", ERROR, "font"))
+    return problems

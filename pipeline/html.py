@@ -19,6 +19,7 @@ from markupsafe import Markup
 from . import __version__, i18n
 from .errors import PipelineError
 from .footnotes import note_for_print, transform_inlines
+from .math import draw_for_print
 from .model import CitedDocument, RenderOptions
 from .pandoc import ast_to
 from .tree import Node, stringify, transform
@@ -166,11 +167,15 @@ def _for_print(node: Node) -> Any:
     return None
 
 
-def body_html(doc: CitedDocument, for_print: bool = True) -> str:
+def body_html(doc: CitedDocument, for_print: bool = True, styles: Path | None = None) -> str:
+    """The body as HTML; for print, notes and links made for paper and math drawn."""
     ast = dict(doc.ast)
     if not for_print:
         return ast_to(ast, "html5", ["--section-divs"])
-    ast["blocks"] = transform(list(ast["blocks"]), _for_print)
+    blocks = list(ast["blocks"])
+    if styles is not None:
+        blocks = draw_for_print(blocks, styles)
+    ast["blocks"] = transform(blocks, _for_print)
     return ORDERED_LIST.sub(_numbered_for_print, ast_to(ast, "html5", ["--section-divs"]))
 
 
@@ -209,7 +214,7 @@ def qr_data_uri(url: str) -> str:
 def render_print_html(doc: CitedDocument, options: RenderOptions, templates: Path) -> str:
     context = handout_context(doc)
     context.update(
-        body=body_html(doc),
+        body=body_html(doc, styles=templates.parent),
         disclaimer=disclaimer_html(doc),
         paper=options.paper.upper() if options.paper in ("a4", "a5") else options.paper,
         qr_svg=qr_data_uri(context["canonical_url"]),

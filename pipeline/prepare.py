@@ -25,6 +25,7 @@ from .editions import callouts, check_div_classes, check_empty_sections
 from .errors import PipelineError, Problems
 from .glyphs import check_glyphs
 from .manuscript import read_text
+from .math import check_math
 from .model import CitedDocument, Manuscript, Stamp
 from .notemarks import superscript_citations
 from .pandoc import markdown_to_ast
@@ -115,6 +116,7 @@ def prepare(
         check_empty_sections(manuscript, select_audience(ast, audience), audience, problems)
     ast = clean_raw_markup(manuscript, ast, problems)
     ast = {**ast, "blocks": mark_list_delimiters(ast["blocks"])}
+    check_math(manuscript, ast, problems, styles)
 
     cited = citation_keys(ast)
     entries: dict[str, BibEntry] = load_bibliographies(manuscript.bibliography, problems,

@@ -147,7 +147,8 @@ def test_a_character_the_projects_fonts_lack_stops_the_pdf(tmp_path, monkeypatch
     report, out = _build(tmp_path, text, ("pdf",))
     assert not report.ok
     line = text.split("\n").index("Kanji 漢 here.") + 1
-    expected = (f"{display_path(tmp_path / 'glifos.md')}:{line}: character '漢' (U+6F22) is in "
+    expected = (f"{display_path(tmp_path / 'glifos.md')}:{line}: character '漢' (U+6F22) at "
+                f"column 7 is in "
                 f"none of the project's fonts ({display_path(FONTS)}): add it to the fonts or "
                 "write it another way")
     assert [str(p) for p in report.problems if p.code == "font"] == [expected]
@@ -180,5 +181,10 @@ def test_the_print_stylesheets_name_only_the_projects_font_files():
         p.name for p in FONTS.glob("*.ttf"))
     assert (FONTS / "OFL.txt").is_file()
     print_css = (ROOT / "styles" / "css" / "print.css").read_text()
-    families = re.findall(r"font-family:\s*([^;]+);", print_css)
-    assert families and all(f.split(",")[0].strip() == '"Handout Sans"' for f in families)
+    rules = re.findall(r"([^{}]+){[^}]*font-family:\s*([^;]+);", print_css)
+    assert rules
+    for selector, families in rules:
+        first = families.split(",")[0].strip()
+        code = {"code", "pre", "kbd", "samp"} & set(re.split(r"[\s,>:()]+", selector))
+        assert first == ('"Handout Mono"' if code else '"Handout Sans"'), selector
+        assert '"Handout Math"' in families and '"Handout Symbols"' in families, selector

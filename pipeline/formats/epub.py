@@ -24,6 +24,7 @@ from lxml import etree
 
 from ..errors import PipelineError
 from ..html import handout_context
+from ..math import label_mathml
 from ..model import CitedDocument, RenderOptions
 from ..notemarks import link_citations, symbol_footnotes
 from ..pandoc import run_pandoc
@@ -162,6 +163,7 @@ class EpubFormat(OutputFormat):
                     "--css", str(styles / "css" / "fonts.css"),
                     "--css", str(styles / "css" / "epub.css"),
                     "--css", str(styles / "css" / "callouts.css"),
+                    "--css", str(styles / "css" / "code.css"), "--mathml",
                     "--toc", "--toc-depth=2", "--split-level=1", "--epub-title-page=false",
                     "--resource-path", str(folder), "--wrap=none"]
             for font in fonts:
@@ -207,6 +209,9 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int) -> bytes:
     nav_name = next((n for n in names if n.endswith("nav.xhtml")), None)
     if nav_name:
         files[nav_name] = _localize_nav(files[nav_name], doc.words["contents"])
+    for name in names:
+        if name.endswith(".xhtml"):
+            files[name] = label_mathml(files[name])
     _navigable_documents(files, opf_name, doc)
     if doc.footnote_symbols:
         for name in [n for n in files if n.endswith(".xhtml")]:

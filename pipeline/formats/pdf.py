@@ -71,7 +71,7 @@ def _stylesheets(styles: Path) -> tuple:
     fetcher = _fetcher_class()([styles])
     sheets = tuple(CSS(filename=str(styles / "css" / name), font_config=font_config,
                        counter_style=counter_style, url_fetcher=fetcher)
-                   for name in ("fonts.css", "print.css", "callouts.css"))
+                   for name in ("fonts.css", "print.css", "callouts.css", "code.css"))
     return font_config, counter_style, sheets
 
 
@@ -141,15 +141,11 @@ def pdf_identifier(doc: CitedDocument) -> bytes:
 
 
 def _font_problems(doc: CitedDocument, fonts: FontReport, styles: Path) -> list[Problem]:
-    """One problem per character the project's fonts lack, at its first body line."""
-    from ..body import source_line
+    """One problem per run of characters the project's fonts lack, at its line and column."""
+    from ..glyphs import missing_character_problems
 
     # The message names no font of the build machine: it must read the same everywhere.
-    return [Problem(display_path(doc.manuscript.path), source_line(doc.manuscript, ch),
-                    f"character '{ch}' (U+{ord(ch):04X}) is in none of the project's fonts "
-                    f"({display_path(styles / 'fonts')}): add it to the fonts or write it "
-                    "another way", ERROR, "font")
-            for ch in fonts.characters]
+    return missing_character_problems(doc.manuscript, fonts.characters, styles / "fonts")
 
 
 def _refused(doc: CitedDocument, url: str, folder: Path) -> Problem:

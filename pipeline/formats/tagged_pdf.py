@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-PROJECT_FAMILIES = ("Handout Sans", "Handout Math", "Handout Symbols")
+PROJECT_FAMILIES = ("Handout Sans", "Handout Mono", "Handout Math", "Handout Symbols")
 ATTACHMENT_TYPES = {".md": "text/markdown", ".bib": "text/x-bibtex"}
 
 

@@ -1,0 +1,240 @@
+"""TeX math: read once by pandoc, drawn as SVG for print, MathML in the EPUB.
+
+pandoc's own TeX reader (texmath, what ``--mathml`` uses) is the single
+reader of a formula: the MathML it writes is what the EPUB carries and what
+ziamath lays out, in pure Python with the OpenType MATH table of the
+project's math font (``styles/fonts/math/``), as SVG paths for WeasyPrint.
+No TeX installation and no network are involved.
+
+A formula pandoc cannot read would be printed as its TeX source; it is an
+error at its line instead.  Drawings are remembered per process, so a
+formula used twice (or in two editions) is laid out once.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import json
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import Problems
+from .glyphs import drawable, missing_character_problems
+from .model import Manuscript
+from .pandoc import markdown_to_ast, run_pandoc
+from .tree import Node, transform, walk
+
+MATH_FONT = Path("fonts") / "math" / "STIXTwoMath-Regular.ttf"  # relative to styles/
+SIZE = 20.0  # the em of a drawing, in SVG user units; the print CSS scales it by em
+# STIX Two has smaller capitals than Noto Sans: drawn 8 % larger, formulas match the text
+SCALE = 1.08
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+# ziamath lays out presentation MathML; these carry no drawing
+UNDRAWN = ("annotation", "annotation-xml")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One formula as pandoc read it: TeX, display or inline, and its MathML (or why not)."""
+
+    tex: str
+    display: bool
+    mathml: str | None
+    failure: str | None = None
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A formula drawn as SVG, its box in em of the surrounding text."""
+
+    svg: str
+    width: float
+    height: float
+    depth: float  # below the baseline
+
+
+def math_nodes(blocks: Iterable[Node]) -> list[tuple[bool, str]]:
+    """(display, TeX) of every Math node, in document order."""
+    return [(node["c"][0]["t"] == "DisplayMath", node["c"][1]) for node in walk(list(blocks))
+            if node["t"] == "Math"]
+
+
+_READ: dict[tuple[bool, str], Formula] = {}
+
+
+def read_formulas(items: Iterable[tuple[bool, str]]) -> dict[tuple[bool, str], Formula]:
+    """Every formula through pandoc's TeX reader, in one pandoc run for those not yet read."""
+    wanted = list(dict.fromkeys(items))
+    missing = [item for item in wanted if item not in _READ]
+    if missing:
+        _READ.update(_pandoc_read(missing))
+    return {item: _READ[item] for item in wanted}
+
+
+def _pandoc_read(items: list[tuple[bool, str]]) -> dict[tuple[bool, str], Formula]:
+    kind = {True: {"t": "DisplayMath"}, False: {"t": "InlineMath"}}
+    ast = {"pandoc-api-version": markdown_to_ast("")["pandoc-api-version"], "meta": {},
+           "blocks": [{"t": "Para", "c": [{"t": "Math", "c": [kind[display], tex]}]}
+                      for display, tex in items]}
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "log.json"
+        out = run_pandoc(["--from", "json", "--to", "html5", "--mathml", "--wrap=none",
+                          f"--log={log}"], json.dumps(ast)).decode("utf-8")
+        messages = json.loads(log.read_text(encoding="utf-8") or "[]") if log.exists() else []
+    reasons = {m.get("contents"): m.get("message", "") for m in messages
+               if m.get("type") == "CouldNotConvertTeXMath"}
+    paragraphs = PARAGRAPH.findall(out)
+    if len(paragraphs) != len(items):  # pragma: no cover - pandoc wrote something else
+        raise RuntimeError(f"pandoc wrote {len(paragraphs)} formulas for {len(items)}")
+    read = {}
+    for (display, tex), written in zip(items, paragraphs, strict=True):
+        if written.lstrip().startswith("<math"):
+            read[(display, tex)] = Formula(tex, display, written.strip())
+        else:
+            read[(display, tex)] = Formula(tex, display, None, reasons.get(tex, ""))
+    return read
+
+
+def _reason(formula: Formula) -> tuple[str, int, int | None]:
+    """What texmath expected, and where in the formula: (why, line index, column from 1)."""
+    lines = (formula.failure or "").split("\n")
+    why = next((line.strip() for line in lines if line.startswith("unexpected")),
+               "not TeX math pandoc can read")
+    caret = next((i for i, line in enumerate(lines) if line.strip() == "^"), 0)
+    if caret == 0:
+        return why, 0, None
+    shown = lines[caret - 1]
+    tex_lines = formula.tex.split("\n")
+    index = next((i for i, line in enumerate(tex_lines) if line == shown), 0)
+    return why, index, lines[caret].index("^") + 1
+
+
+def _locate(manuscript: Manuscript, tex: str) -> tuple[int | None, int]:
+    """Body line and column (from 1) where ``tex`` starts; no line when it is not found."""
+    body = manuscript.body
+    at = body.find(tex)
+    if at < 0:
+        first = next((line.strip() for line in tex.split("\n") if line.strip()), "")
+        at = body.find(first) if first else -1
+    if at < 0:
+        return None, 1
+    line = body.count("\n", 0, at)
+    return manuscript.body_line + line, at - (body.rfind("\n", 0, at) + 1) + 1
+
+
+def check_math(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problems,
+               styles: Path) -> None:
+    """A formula pandoc's TeX reader refuses is an error at its line, not TeX in print.
+
+    So is a character of a formula the math font lacks (it would be drawn as a box).
+    """
+    items = math_nodes(ast["blocks"])
+    font = drawable(styles / MATH_FONT.parent)
+    for formula in read_formulas(items).values() if items else ():
+        if formula.mathml is not None:
+            lacking = {ch for ch in _text_of(formula.mathml) if ord(ch) not in font}
+            if lacking:
+                problems.extend(missing_character_problems(
+                    manuscript, lacking, styles / MATH_FONT.parent, formula.tex,
+                    _locate(manuscript, formula.tex)))
+            continue
+        why, line_in, column_in = _reason(formula)
+        line, column = _locate(manuscript, formula.tex)
+        if line is not None:
+            line += line_in
+            if column_in is not None:
+                column = column + column_in - 1 if line_in == 0 else column_in
+        where = f" (column {column})" if line is not None else ""
+        fence = "$$" if formula.display else "$"
+        problems.add(manuscript.path, line,
+                     f"TeX math {fence}{formula.tex.strip()}{fence} cannot be read: {why}{where}",
+                     code="math")
+
+
+def _presentation(mathml: str) -> ET.Element:
+    """pandoc's MathML without its ``semantics`` wrapper and TeX annotation."""
+    root = ET.fromstring(mathml)
+    for parent in list(root.iter()):
+        for index, child in enumerate(list(parent)):
+            if child.tag.rsplit("}", 1)[-1] == "semantics":
+                drawn = [c for c in child if c.tag.rsplit("}", 1)[-1] not in UNDRAWN]
+                parent.remove(child)
+                for offset, element in enumerate(drawn):
+                    parent.insert(index + offset, element)
+    return root
+
+
+def _text_of(mathml: str) -> str:
+    """The characters a formula draws (its TeX annotation left out)."""
+    return "".join(_presentation(mathml).itertext())
+
+
+@functools.lru_cache(maxsize=1024)
+def draw(mathml: str, font: str) -> Drawing:
+    """``mathml`` laid out by ziamath with ``font``: SVG paths and the box in em."""
+    import ziamath
+
+    root = _presentation(mathml)
+    svg = ziamath.Math(root, size=SIZE, font=font).svg()
+    element = ET.fromstring(svg)
+    _x, top, width, height = (float(v) for v in element.get("viewBox", "").split())
+    em = SIZE / SCALE
+    return Drawing(svg, width / em, height / em, (top + height) / em)
+
+
+def image_html(formula: Formula, drawing: Drawing) -> str:
+    """An ``<img>`` of the drawing, sized in em, the TeX as its alternative text."""
+    data = base64.b64encode(drawing.svg.encode("utf-8")).decode("ascii")
+    kind = "display" if formula.display else "inline"
+    style = (f"width:{drawing.width:.3f}em;height:{drawing.height:.3f}em;"
+             f"vertical-align:{-drawing.depth:.3f}em")
+    return (f'<span class="math {kind}"><img class="math" src="data:image/svg+xml;base64,{data}" '
+            f'alt="{html.escape(formula.tex.strip(), quote=True)}" style="{style}"/></span>')
+
+
+def draw_for_print(blocks: list[Node], styles: Path) -> list[Node]:
+    """Each Math node as raw HTML drawing it (the print HTML has no MathML renderer)."""
+    items = math_nodes(blocks)
+    if not items:
+        return blocks
+    formulas = read_formulas(items)
+    font = str(styles / MATH_FONT)
+
+    def replace(node: Node) -> Any:
+        if node["t"] != "Math":
+            return None
+        formula = formulas[(node["c"][0]["t"] == "DisplayMath", node["c"][1])]
+        if formula.mathml is None:
+            return None  # refused by check_math before any rendering
+        return {"t": "RawInline", "c": ["html", image_html(formula, draw(formula.mathml, font))]}
+
+    return transform(blocks, replace)
+
+
+ALTTEXT = re.compile(rb"<math\b(?![^>]*\balttext=)([^>]*)>(.*?)</math>", re.DOTALL)
+ANNOTATION = re.compile(rb'<annotation encoding="application/x-tex">(.*?)</annotation>',
+                        re.DOTALL)
+
+
+def label_mathml(xhtml: bytes) -> bytes:
+    """Give every ``<math>`` of an EPUB document its TeX as ``alttext``."""
+    if b"<math" not in xhtml:
+        return xhtml
+
+    def label(match: re.Match[bytes]) -> bytes:
+        tex = ANNOTATION.search(match.group(2))
+        if tex is None:
+            return match.group(0)
+        alt = html.escape(html.unescape(tex.group(1).decode("utf-8")).strip(), quote=True)
+        return b"<math alttext=\"" + alt.encode("utf-8") + b"\"" + match.group(1) + b">" \
+            + match.group(2) + b"</math>"
+
+    return ALTTEXT.sub(label, xhtml)
