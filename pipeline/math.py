@@ -19,6 +19,7 @@ import html
 import json
 import re
 import tempfile
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -114,7 +115,13 @@ def _reason(formula: Formula) -> tuple[str, int, int | None]:
     shown = lines[caret - 1]
     tex_lines = formula.tex.split("\n")
     index = next((i for i, line in enumerate(tex_lines) if line == shown), 0)
-    return why, index, lines[caret].index("^") + 1
+    column = lines[caret].index("^") + 1
+    # texmath points past an unknown command; the reader wants where it starts
+    command = why.rsplit(" ", 1)[-1] if "control sequence" in why else ""
+    before = shown[:column - 1].rstrip()
+    if command and before.endswith(command):
+        column = len(before) - len(command) + 1
+    return why, index, column
 
 
 def _locate(manuscript: Manuscript, tex: str) -> tuple[int | None, int]:
@@ -155,7 +162,8 @@ def check_math(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
         where = f" (column {column})" if line is not None else ""
         fence = "$$" if formula.display else "$"
         problems.add(manuscript.path, line,
-                     f"TeX math {fence}{formula.tex.strip()}{fence} cannot be read: {why}{where}",
+                     f"TeX math {fence}{alternative(formula.tex)}{fence} cannot be read: "
+                     f"{why}{where}",
                      code="math")
 
 
@@ -177,11 +185,19 @@ def _text_of(mathml: str) -> str:
     return "".join(_presentation(mathml).itertext())
 
 
+@functools.cache
+def _ziamath() -> Any:
+    """ziamath, imported without the deprecation warning its import gives on Python 3.11+."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
+    return ziamath
+
+
 @functools.lru_cache(maxsize=1024)
 def draw(mathml: str, font: str) -> Drawing:
     """``mathml`` laid out by ziamath with ``font``: SVG paths and the box in em."""
-    import ziamath
-
+    ziamath = _ziamath()
     root = _presentation(mathml)
     svg = ziamath.Math(root, size=SIZE, font=font).svg()
     element = ET.fromstring(svg)
@@ -197,7 +213,12 @@ def image_html(formula: Formula, drawing: Drawing) -> str:
     style = (f"width:{drawing.width:.3f}em;height:{drawing.height:.3f}em;"
              f"vertical-align:{-drawing.depth:.3f}em")
     return (f'<span class="math {kind}"><img class="math" src="data:image/svg+xml;base64,{data}" '
-            f'alt="{html.escape(formula.tex.strip(), quote=True)}" style="{style}"/></span>')
+            f'alt="{html.escape(alternative(formula.tex), quote=True)}" style="{style}"/></span>')
+
+
+def alternative(tex: str) -> str:
+    """The alternative text of a formula: its TeX on one line."""
+    return " ".join(tex.split())
 
 
 def draw_for_print(blocks: list[Node], styles: Path) -> list[Node]:
@@ -233,7 +254,7 @@ def label_mathml(xhtml: bytes) -> bytes:
         tex = ANNOTATION.search(match.group(2))
         if tex is None:
             return match.group(0)
-        alt = html.escape(html.unescape(tex.group(1).decode("utf-8")).strip(), quote=True)
+        alt = html.escape(alternative(html.unescape(tex.group(1).decode("utf-8"))), quote=True)
         return b"<math alttext=\"" + alt.encode("utf-8") + b"\"" + match.group(1) + b">" \
             + match.group(2) + b"</math>"
 

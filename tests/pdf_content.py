@@ -15,7 +15,7 @@ from pathlib import Path
 import pikepdf
 
 ARTIFACT = "artifact"
-PROJECT_FONT = re.compile(r"[A-Z]{6}\+Handout-(Sans|Math|Symbols)(-Bold)?(-Italic|-Oblique)?")
+PROJECT_FONT = re.compile(r"[A-Z]{6}\+Handout-(Sans|Mono|Math|Symbols)(-Bold)?(-Italic|-Oblique)?")
 
 
 @dataclass(frozen=True)

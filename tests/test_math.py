@@ -1,0 +1,176 @@
+"""TeX math: drawn in the PDF on the text's baseline, MathML with alt text in the EPUB.
+
+The formula fixture (tests/fixtures/math/formulas.md) holds the formulas of
+dosing and statistics handouts: square roots, fractions, sums, sub- and
+superscripts, Greek, ``\\text{}``, ``\\mathcal``, cases and aligned display math.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+from helpers import ROOT, build_fixed, epub_documents, epubcheck, pdf_pages
+from page_geometry import outside, paths, text_boxes
+
+from pipeline import math
+from pipeline.build import BuildOptions, build
+from pipeline.errors import display_path
+from pipeline.pandoc import markdown_to_ast
+
+FIXTURE = ROOT / "tests" / "fixtures" / "math" / "formulas.md"
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+BSA = r"\sqrt{\frac{h \times w}{3600}}"
+GEOMETRY = """---
+title: "Where formulas sit"
+version: 1.0.0
+status: approved
+last_updated: 2025-06-01
+reviewers: [{name: Panel, role: Reviewer, date: 2025-05-30}]
+---
+
+Hx $x$ Hx and more text on the line.
+
+Before the display.
+
+$$E = mc^2$$
+
+After the display.
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("math")
+    (tmp / "geometry.md").write_text(GEOMETRY, encoding="utf-8")
+    return build_fixed([FIXTURE, tmp / "geometry.md"], tmp / "out", jobs=2)
+
+
+def _source_formulas() -> list[str]:
+    body = FIXTURE.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    return [math.alternative(tex)
+            for _display, tex in math.math_nodes(markdown_to_ast(body)["blocks"])]
+
+
+def test_the_pdf_shows_no_tex_source(built):
+    text = "\n".join(pdf_pages(built / "formulas.clinician.pdf"))
+    assert "BSA" in text and "m²" in text and "Cockcroft–Gault" in text
+    for source in ("\\", "$", "frac", "sqrt", "mathcal", "begin{"):
+        assert source not in text, source
+    assert outside(built / "formulas.clinician.pdf", margin=18 * 72 / 25.4) == []
+
+
+def test_every_formula_is_a_figure_with_its_tex_as_alternative_text(built):
+    with pikepdf.open(built / "formulas.clinician.pdf") as pdf:
+        alts = [str(obj.Alt) for obj in pdf.objects
+                if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"
+                and "/Alt" in obj]
+    formulas = _source_formulas()
+    assert len(formulas) == 21
+    assert sorted(alts) == sorted(formulas)
+    assert BSA in alts and r"\mathcal{N}(\mu, \sigma^2)" in alts
+
+
+def test_inline_math_sits_on_the_baseline_at_the_text_size(built):
+    pdf = built / "geometry.clinician.pdf"
+    h_before, x_text = text_boxes(pdf, "Hx")
+    h_after = text_boxes(pdf, "Hx and")[0]
+    baseline = h_before[1]
+    x_height = x_text[3] - x_text[1]
+    between = [box for box in paths(pdf) if h_before[2] < box[0] and box[2] < h_after[0]
+               and baseline - 5 < box[1] < baseline + 10]
+    assert len(between) == 1, between
+    _left, bottom, _right, top = between[0]
+    assert abs(bottom - baseline) < 0.3, (bottom, baseline)
+    assert 0.8 < (top - bottom) / x_height < 1.2, (top - bottom, x_height)
+
+
+def test_display_math_is_centred_on_its_own_line(built):
+    pdf = built / "geometry.clinician.pdf"
+    before = text_boxes(pdf, "Before")[0]
+    after = text_boxes(pdf, "After")[0]
+    drawn = [box for box in paths(pdf) if after[3] < box[1] and box[3] < before[1]]
+    assert len(drawn) >= 4  # E, =, m, c, 2
+    left = min(box[0] for box in drawn)
+    right = max(box[2] for box in drawn)
+    page_width = 595.28
+    assert abs((left + right) / 2 - page_width / 2) < 1.0, (left, right)
+
+
+def test_the_epub_carries_mathml_with_the_tex_as_alttext(built):
+    path = built / "formulas.clinician.epub"
+    documents = epub_documents(path)
+    maths = [m for root in documents.values() for m in root.iter(f"{MATHML}math")]
+    assert sorted(m.get("alttext") for m in maths) == sorted(_source_formulas())
+    displays = [m for m in maths if m.get("display") == "block"]
+    assert len(displays) == 4
+    bsa = next(m for m in maths if m.get("alttext") == BSA)
+    assert bsa.find(f".//{MATHML}msqrt/{MATHML}mfrac") is not None
+    n = next(m for m in maths if m.get("alttext").startswith(r"\mathcal{N}"))
+    assert "𝒩" in "".join(n.itertext())
+    # no TeX outside the annotations: every formula became MathML
+    for root in documents.values():
+        for element in root.iter("{http://www.w3.org/1999/xhtml}span"):
+            assert "math" not in (element.get("class") or "").split(), element.text
+    assert epubcheck([path])[path] == []
+
+
+BAD = """---
+title: "Bad formulas"
+version: 1.0.0
+status: draft
+last_updated: 2025-06-01
+---
+
+A fraction $\\frac{1}{$ is not closed.
+
+An unknown command $\\dose{x}$ here.
+
+$$a + b
++ \\frac{c}{\\unknown}$$
+
+Math text $x + \\text{漢字}$ here.
+"""
+
+
+def test_a_formula_that_cannot_be_read_is_an_error_at_its_line_and_column(tmp_path):
+    source = tmp_path / "bad.md"
+    source.write_text(BAD, encoding="utf-8")
+    report = build([source], BuildOptions(out=tmp_path / "out", use_cache=False, jobs=1))
+    path = display_path(source)
+    assert [str(p) for p in report.problems] == [
+        f"{path}:8: TeX math $\\frac{{1}}{{$ cannot be read: unexpected eof (column 22)",
+        (f"{path}:10: TeX math $\\dose{{x}}$ cannot be read: unexpected control sequence "
+        "\\dose (column 21)"),
+        (f"{path}:13: TeX math $$a + b + \\frac{{c}}{{\\unknown}}$$ cannot be read: "
+        "unexpected control sequence \\unknown (column 12)"),
+        (f"{path}:15: characters '漢字' (U+6F22, U+5B57) at column 22 are in none of the "
+        f"project's fonts ({display_path(ROOT / 'styles' / 'fonts' / 'math')}): add them to "
+        "the fonts or write them another way"),
+    ]
+    assert not list((tmp_path / "out").glob("*.pdf"))
+    assert not list((tmp_path / "out").glob("*.epub"))
+
+
+def test_a_formula_used_twice_is_laid_out_once(monkeypatch):
+    import ziamath
+
+    calls = []
+    real = ziamath.Math
+
+    def counting(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ziamath, "Math", counting)
+    math.draw.cache_clear()
+    tex = r"\frac{a_1}{b^2}"
+    blocks = [{"t": "Para", "c": [{"t": "Math", "c": [{"t": "InlineMath"}, tex]}]}] * 3
+    drawn = math.draw_for_print(blocks, ROOT / "styles")
+    assert len(calls) == 1
+    html = [node["c"][0]["c"][1] for node in drawn]
+    assert len(set(html)) == 1 and re.search(r'<img class="math" src="data:image/svg\+xml;'
+                                             r'base64,[^"]+" alt="\\frac\{a_1\}\{b\^2\}"',
+                                             html[0])
