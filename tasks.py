@@ -181,7 +181,7 @@ def csl_suite(c, pattern="", verbose=False):
 
 @handout_task(help={"out": "write the images here instead of tests/golden/ (to compare first)"})
 def update_golden(c, out=""):
-    """Render the first page of each example and of the dosing card again (reference images)."""
+    """Render the first page of each example, the dosing card, the formula and code pages."""
     folder = Path(out).resolve() if out else ROOT / "tests" / "golden"
     _run(c, f"HANDOUT_UPDATE_GOLDEN=1 HANDOUT_GOLDEN_DIR={shlex.quote(str(folder))} "
             f"{PY} -m pytest -q tests/test_visual.py")

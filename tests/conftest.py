@@ -38,3 +38,11 @@ def dosing_card(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("dosing-card.md", "constructs.bib"):
         shutil.copy(source / name, work / "src" / name)
     return build_fixed([work / "src"], work / "dist")
+
+
+@pytest.fixture(scope="session")
+def formulas_and_code(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The formula and code fixtures (tests/fixtures/math, tests/fixtures/code), built once."""
+    fixtures = ROOT / "tests" / "fixtures"
+    return build_fixed([fixtures / "math" / "formulas.md", fixtures / "code" / "code.md"],
+                       tmp_path_factory.mktemp("formulas-and-code"), jobs=2)

@@ -42,10 +42,15 @@ After the display.
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
+def built(formulas_and_code: Path) -> Path:
+    return formulas_and_code
+
+
+@pytest.fixture(scope="module")
+def geometry(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("math")
     (tmp / "geometry.md").write_text(GEOMETRY, encoding="utf-8")
-    return build_fixed([FIXTURE, tmp / "geometry.md"], tmp / "out", jobs=2)
+    return build_fixed([tmp / "geometry.md"], tmp / "out", jobs=1, formats=("pdf",))
 
 
 def _source_formulas() -> list[str]:
@@ -73,8 +78,8 @@ def test_every_formula_is_a_figure_with_its_tex_as_alternative_text(built):
     assert BSA in alts and r"\mathcal{N}(\mu, \sigma^2)" in alts
 
 
-def test_inline_math_sits_on_the_baseline_at_the_text_size(built):
-    pdf = built / "geometry.clinician.pdf"
+def test_inline_math_sits_on_the_baseline_at_the_text_size(geometry):
+    pdf = geometry / "geometry.clinician.pdf"
     h_before, x_text = text_boxes(pdf, "Hx")
     h_after = text_boxes(pdf, "Hx and")[0]
     baseline = h_before[1]
@@ -87,8 +92,8 @@ def test_inline_math_sits_on_the_baseline_at_the_text_size(built):
     assert 0.8 < (top - bottom) / x_height < 1.2, (top - bottom, x_height)
 
 
-def test_display_math_is_centred_on_its_own_line(built):
-    pdf = built / "geometry.clinician.pdf"
+def test_display_math_is_centred_on_its_own_line(geometry):
+    pdf = geometry / "geometry.clinician.pdf"
     before = text_boxes(pdf, "Before")[0]
     after = text_boxes(pdf, "After")[0]
     drawn = [box for box in paths(pdf) if after[3] < box[1] and box[3] < before[1]]

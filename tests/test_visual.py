@@ -111,3 +111,29 @@ def test_a_page_of_a_dosing_table_looks_like_its_reference(dosing_card, tmp_path
         actual.save(tmp_path / DOSING_PAGE.name)
     assert why is None, f"dosing card: {why} (see {tmp_path}); after a deliberate change of " \
         "design, run `invoke update-golden` and look at the new image"
+
+
+PAGES = GOLDEN / "pages"
+# One page of each kind a reader must be able to read: formulas and code.
+FIXTURE_PAGES = ("formulas.clinician", "code.clinician")
+
+
+def test_a_page_of_formulas_and_a_page_of_code_look_like_their_references(formulas_and_code,
+                                                                         tmp_path):
+    if os.environ.get("HANDOUT_UPDATE_GOLDEN") == "1":
+        folder = Path(os.environ.get("HANDOUT_GOLDEN_DIR") or GOLDEN) / "pages"
+        folder.mkdir(parents=True, exist_ok=True)
+        for stem in FIXTURE_PAGES:
+            first_page(formulas_and_code / f"{stem}.pdf").save(folder / f"{stem}.png",
+                                                               optimize=True)
+        return
+    problems = []
+    for stem in FIXTURE_PAGES:
+        actual = first_page(formulas_and_code / f"{stem}.pdf")
+        with Image.open(PAGES / f"{stem}.png") as image:
+            why = compare(actual, image.convert("L"))
+        if why:
+            actual.save(tmp_path / f"{stem}.png")
+            problems.append(f"{stem}: {why} (see {tmp_path})")
+    assert not problems, "\n".join(problems) + "\nafter a deliberate change of design, " \
+        "run `invoke update-golden` and look at the new images"
