@@ -103,6 +103,17 @@ def bench_bibliography(c, runs=5):
     _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench_bibliography.py'} --runs {int(runs)}")
 
 
+@handout_task(help={"rounds": "builds of each page (default 5)"})
+def bench_math(c, rounds=5):
+    """Time a page of 20 formulas against the same page with them as plain text (target 1.5x).
+
+    Results go to benchmarks/results/math-*.json and .md.
+    """
+    if int(rounds) < 1:
+        raise Exit("--rounds: at least 1")
+    _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench_math.py'} --rounds {int(rounds)}")
+
+
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
             "strict": "treat warnings as errors"})
 def check(c, paths="", strict=False):
