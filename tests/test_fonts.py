@@ -37,6 +37,8 @@ lang: es-ES
 
 Texto: {GREEK} → ← ↑ ↓ ↔ ⇒ ≥ ≤ ≈ ≠ {OTHERS} × ÷ ‰ ½ CO₂ 10⁻³ ✓ ✗ • ‘x’ en–dash.
 
+Кириллица: доза ≥ 5 мг; ⩾ ⩽ ™ ® 𝒩 𝔼 𝐱 𝑥 ℝ 𝟙 ↑↓→ ąčęłőřšžůÿ ŒœÆæØøßÞð.
+
 **Negrita: {GREEK} → ⇒ ≥ ≤ {OTHERS}**
 
 *Cursiva: {GREEK} → ⇒ ≥ ≤ {OTHERS}*
@@ -132,7 +134,7 @@ def test_every_glyph_of_a_multilingual_manuscript_comes_from_the_projects_fonts(
             assert ch in drawn.get(style, ""), f"{ch!r} not drawn in {style}"
     # ... and what Noto Sans lacks comes from the project's math and symbol fonts
     math = "".join(text for name, text in drawn.items() if name.startswith("Handout-Math"))
-    assert set("→←↑↓↔⇒≥≤≈≠") <= set(math)
+    assert set("→←↑↓↔⇒≥≤≈≠⩾⩽𝒩𝔼𝐱𝑥𝟙") <= set(math)
     assert set("✓✗") <= set(drawn["Handout-Symbols"])
     assert set("₂⁻³") <= set(drawn["Handout-Sans"])
     every = "".join(drawn.values())
@@ -188,3 +190,24 @@ def test_the_print_stylesheets_name_only_the_projects_font_files():
         code = {"code", "pre", "kbd", "samp"} & set(re.split(r"[\s,>:()]+", selector))
         assert first == ('"Handout Mono"' if code else '"Handout Sans"'), selector
         assert '"Handout Math"' in families and '"Handout Symbols"' in families, selector
+
+
+def test_a_run_of_missing_characters_is_one_problem_at_its_line_and_column(tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    text = GLYPHS.replace("## Señales", "Texto 漢字 テスト y 한.\n\nEn código `print(\"漢\")`.\n\n"
+                          "## Señales")
+    report, out = _build(tmp_path, text, ("pdf",))
+    lines = text.split("\n")
+    first = lines.index("Texto 漢字 テスト y 한.") + 1
+    path, fonts = display_path(tmp_path / "glifos.md"), display_path(FONTS)
+    assert [str(p) for p in report.problems if p.code == "font"] == [
+        (f"{path}:{first}: characters '漢字 テスト' (U+6F22, U+5B57, U+30C6, U+30B9, U+30C8) "
+         f"at column 7 are in none of the project's fonts ({fonts}): add them to the fonts or "
+         "write them another way"),
+        (f"{path}:{first}: character '한' (U+D55C) at column 16 is in none of the project's "
+         f"fonts ({fonts}): add it to the fonts or write it another way"),
+        (f"{path}:{first + 2}: character '漢' (U+6F22) at column 19 is in none of the "
+         f"project's fonts ({fonts}): add it to the fonts or write it another way"),
+    ]
+    assert not list(out.glob("*.pdf"))
