@@ -104,10 +104,10 @@ def write_assets(out: Path, styles: Path, manuscripts: Iterable[Manuscript]) -> 
     from .cache import referenced_files
 
     folder = out / ASSETS
-    for name in ("fonts.css", "web.css"):
+    for name in ("fonts.css", "web.css", "code.css"):
         _write_if_changed(folder / "css" / name, (styles / "css" / name).read_bytes())
     for font in sorted((styles / "fonts").iterdir()):
-        if font.suffix.lower() in (".ttf", ".otf", ".woff", ".woff2") or font.name == "OFL.txt":
+        if font.suffix.lower() in (".ttf", ".otf", ".woff", ".woff2") or font.name.startswith("OFL"):
             _write_if_changed(folder / "fonts" / font.name, font.read_bytes())
     sources: dict[str, Path] = {}
     for m in manuscripts:

@@ -179,3 +179,12 @@ def test_a_formula_used_twice_is_laid_out_once(monkeypatch):
     assert len(set(html)) == 1 and re.search(r'<img class="math" src="data:image/svg\+xml;'
                                              r'base64,[^"]+" alt="\\frac\{a_1\}\{b\^2\}"',
                                              html[0])
+
+
+def test_the_web_page_carries_mathml_with_the_tex_as_alttext(built):
+    from lxml import html as lxml_html
+
+    page = lxml_html.parse(str(built / "formulas.clinician.html")).getroot()
+    maths = page.xpath("//*[local-name()='math']")
+    assert sorted(m.get("alttext") for m in maths) == sorted(_source_formulas())
+    assert not page.xpath("//span[contains(concat(' ', @class, ' '), ' math ')]")

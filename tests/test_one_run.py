@@ -80,8 +80,8 @@ def expected() -> list[str]:
         "limit 8), above its limit ('max_grade', default 8); the sentences that raise it most: "
         "line 21: “The multifactorial pathophysiological characterisation of intervertebral "
         "discogenic…” (+19.9)"),
-        (f"m.md:24: character '\U00012000' (U+12000) is in none of the project's fonts ({fonts}): "
-        "add it to the fonts or write it another way"),
+        (f"m.md:24: character '\U00012000' (U+12000) at column 26 is in none of the project's "
+         f"fonts ({fonts}): add it to the fonts or write it another way"),
         ("refs.bib:7: warning: entry 'broken' is not closed: its '{' has no matching '}' before "
         "the next entry"),
     ]

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from ..html import disclaimer_html, handout_context, render_template
+from ..math import label_mathml
 from ..model import CitedDocument, RenderOptions
 from ..pandoc import ast_to
 from ..tree import Node, transform
@@ -166,7 +167,8 @@ def web_body(doc: CitedDocument) -> str:
     blocks = transform(blocks, lambda n: citations.backlinks(n, doc.words))
     folder = doc.manuscript.path.parent
     blocks = transform(blocks, lambda n: _images(n, folder))
-    return ast_to({**doc.ast, "blocks": blocks}, "html5", ["--section-divs"])
+    html = ast_to({**doc.ast, "blocks": blocks}, "html5", ["--section-divs", "--mathml"])
+    return label_mathml(html.encode("utf-8")).decode("utf-8")
 
 
 def web_context(doc: CitedDocument, styles: Path) -> dict[str, Any]:
