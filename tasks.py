@@ -114,6 +114,14 @@ def bench_math(c, rounds=5):
     _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench_math.py'} --rounds {int(rounds)}")
 
 
+@handout_task(help={"runs": "fresh processes to time (default 5)",
+                    "style": "the CSL style (default american-medical-association)"})
+def bench_citations(c, runs=5, style="american-medical-association"):
+    """Time 200 citations and a 200-entry reference list through the citation stage (< 1 s)."""
+    _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench_citations.py'} --runs {int(runs)} "
+            f"--style {shlex.quote(style)}")
+
+
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
             "strict": "treat warnings as errors"})
 def check(c, paths="", strict=False):

@@ -16,7 +16,9 @@ EN_DASH = "\u2013"
 BY_YEAR = ("year", "year-suffix", "year-suffix-ranged")
 # What one cite or entry has printed so far (reset for each): CSL prints an
 # implicit year suffix after the first year only.
-RENDERING = {"year_suffix_done": False}
+# The cite mode asks Names to leave out ("suppress") or keep only ("only") the
+# first names printed, and the names kept are noted.
+RENDERING: dict[str, Any] = {"year_suffix_done": False, "names_mode": None, "names_seen": None}
 
 
 def render_cite(layout: Any, item: Any, mode: str | None) -> str | None:
@@ -25,16 +27,16 @@ def render_cite(layout: Any, item: Any, mode: str | None) -> str | None:
 
     layout.repressed = {}
     RENDERING["year_suffix_done"] = False
-    layout.names_mode = mode
-    layout.names_seen = None
+    RENDERING["names_mode"] = mode
+    RENDERING["names_seen"] = None
     try:
         output = layout.render_children(item)
     except VariableError:
         return None
     finally:
-        layout.names_mode = None
+        RENDERING["names_mode"] = None
     if mode == "only":
-        return None if layout.names_seen is None else str(layout.names_seen)
+        return None if RENDERING["names_seen"] is None else str(RENDERING["names_seen"])
     return None if output is None else str(output)
 
 

@@ -36,7 +36,6 @@ def cite_text(bib: Any, key: str) -> str:
     layout = citation.layout
     citation.cites = []
     layout.repressed = {}
-    layout.names_mode = None
     try:
         return str(layout.render_children(item))
     except VariableError:
@@ -83,12 +82,17 @@ def disambiguate(bib: Any) -> None:
     citation = bib.style.root.citation
     if citation is None:
         return
+    add_names = _option(citation, "disambiguate-add-names")
+    add_given = _option(citation, "disambiguate-add-givenname")
+    conditional = bool(citation.xpath_search(
+        './/cs:if[@disambiguate="true"] | //cs:else-if[@disambiguate="true"]'))
+    add_suffix = _option(citation, "disambiguate-add-year-suffix")
+    if not (add_names or add_given or conditional or add_suffix):
+        return  # the style asks for none of it
     keys = list(bib.keys)
     groups = _ambiguous(bib, keys)
     if not groups:
         return
-    add_names = _option(citation, "disambiguate-add-names")
-    add_given = _option(citation, "disambiguate-add-givenname")
     rule = str(citation.get_option("givenname-disambiguation-rule"))
     for group in groups:
         if add_names:
@@ -98,12 +102,12 @@ def disambiguate(bib: Any) -> None:
             levels = [1] if rule.endswith("with-initials") else [1, 2]
             _try(bib, group, GIVEN, levels)
     remaining = _ambiguous(bib, keys)
-    if citation.xpath_search('.//cs:if[@disambiguate="true"] | //cs:else-if[@disambiguate="true"]'):
+    if conditional:
         for group in remaining:
             for key in group:
                 bib.source[key][CONDITION] = True
         remaining = _ambiguous(bib, keys)
-    if _option(citation, "disambiguate-add-year-suffix"):
+    if add_suffix:
         order = {key: i for i, key in enumerate(keys)}
         for group in remaining:
             for index, key in enumerate(sorted(group, key=order.__getitem__)):

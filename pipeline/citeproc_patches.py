@@ -307,6 +307,7 @@ def citation_collapse_and_author_modes() -> None:
     from citeproc import model
 
     from . import citeproc_cluster
+    from .citeproc_cluster import RENDERING
 
     def render_citation(self: Any, citation: Any, callback: Any) -> Any:
         return citeproc_cluster.render_citation(self, citation, callback)
@@ -315,18 +316,14 @@ def citation_collapse_and_author_modes() -> None:
 
     def names_process(self: Any, item: Any, names_context: Any = None, context: Any = None,
                       **kwargs: Any) -> Any:
-        try:
-            layout = (context if context is not None else self).get_layout()
-        except IndexError:
-            layout = None
-        mode = getattr(layout, "names_mode", None)
+        mode = RENDERING["names_mode"]
         if mode not in ("suppress", "only"):
             return original_names(self, item, names_context, context, **kwargs)
-        layout.names_mode = None  # only the first names the cite prints
+        RENDERING["names_mode"] = None  # only the first names the cite prints
         text = original_names(self, item, names_context, context, **kwargs)
         if mode == "only":
-            layout.names_seen = text
-            layout.names_mode = "done"
+            RENDERING["names_seen"] = text
+            RENDERING["names_mode"] = "done"
         return None if mode == "suppress" else text
 
     model.Layout.render_citation = render_citation
