@@ -132,9 +132,13 @@ def write_site(out: Path, styles: Path, manuscripts: Iterable[Manuscript],
     """``assets/`` and ``index.html`` for the folder ``out`` as its manifest describes it."""
     problems = Problems()
     known = {m.slug: m for m in manuscripts}
+    manifest = read_manifest(out)
+    if not (out / "index.html").is_file() and not any(
+            entry.get("format") == "html" for entry in manifest.get("artifacts", [])):
+        return problems  # no web page yet: nothing for an index to list
     try:
         write_assets(out, styles, known.values())
-        handouts = summaries(read_manifest(out), known, bibliography_dir)
+        handouts = summaries(manifest, known, bibliography_dir)
         _write_if_changed(out / "index.html", index_html(handouts, styles).encode("utf-8"))
     except PipelineError as exc:
         problems.extend(exc.problems)

@@ -8,6 +8,7 @@ folder, and from a running preview.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, Preview, desk_project
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
 
@@ -115,6 +117,21 @@ def test_citation_goes_to_its_reference_and_back(browser, built):
     assert browser.find_element(By.CSS_SELECTOR, ":target").text == "2"
 
 
+def test_print_sheet_leaves_out_what_paper_cannot_use(browser, built):
+    desktop(browser)
+    browser.get((built / "prp-spine-pain.clinician.html").as_uri())
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        hidden = browser.execute_script(
+            "return ['.audiences', '.downloads', '.skip-link', '.cite-back'].map("
+            "s => getComputedStyle(document.querySelector(s)).display);")
+        assert hidden == ["none"] * 4
+        assert browser.execute_script(
+            "return getComputedStyle(document.querySelector('.track')).display;") != "none"
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
 def test_status_track_and_banner_as_seen(browser, built):
     from selenium.webdriver.common.by import By
 
@@ -188,9 +205,13 @@ def test_preview_reloads_after_an_edit_and_shows_errors_over_the_last_good_page(
     manuscript = preview.project / "manuscripts" / "desk.md"
     browser.get(preview.url + "desk.patient.html")
     assert shown(browser, "h1") == "A handout on the editor's desk"
+    pdf = preview.get("/desk.patient.pdf")[1]
     edit(manuscript, "Ask your care team.", "Ask your care team today.")
     wait_for(lambda: "Ask your care team today." in (shown(browser, "#content") or ""))
     assert shown(browser, ".preview-problems") is None
+    wait_for(lambda: preview.get("/desk.patient.pdf")[1] != pdf, timeout=120)
+    assert "Ask your care team today." in " ".join(
+        PdfReader(io.BytesIO(preview.get("/desk.patient.pdf")[1])).pages[0].extract_text().split())
 
     edit(manuscript, "[@guide-2024]", "[@guide-2042]")
     box = wait_for(lambda: shown(browser, ".preview-problems"))

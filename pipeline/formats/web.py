@@ -128,7 +128,7 @@ class _Citations:
             return None
         links: list[Node] = [{"t": "Str", "c": f"↩\u00a0{words['cited_at']}:"}]
         for n, place in enumerate(places, 1):
-            label = words["back_to_citation"].format(n=n)
+            label = words["back_to_citation_n"].format(n=n)
             links += [{"t": "Space"}, {"t": "Link", "c": [["", ["cite-back"], [["aria-label", label]]],
                                                           [{"t": "Str", "c": str(n)}],
                                                           [f"#{place}", ""]]}]
