@@ -216,7 +216,8 @@ def test_figures_carry_their_alternative_text_and_links_their_address(figures):
     root, _ = structure_tree(figures)
     alts = [f.alt for f in root.iter("/Figure")]
     assert alts == ["Three injection sites along the lower spine",
-                    "QR code linking to the online version"]
+                    ("QR code linking to the online version: "
+                    "https://handouts.example.org/injection-sites?version=1.0.0")]
     links = [link for link in root.iter("/Link") if link.annotations]
     uris = {a["uri"]: a["contents"] for link in links for a in link.annotations}
     assert {a["subtype"] for link in links for a in link.annotations} == {"/Link"}
