@@ -136,6 +136,7 @@ def csl_102_variables() -> None:
 
 # -- page ranges -------------------------------------------------------------
 
+_NUMBER_RANGE = re.compile(r"(\d)\s*[-\u2013]\s*(\d)")
 _RANGE_SEPARATOR = re.compile(r"(\s*[,&]\s*)")
 _NUMERIC_RANGE = re.compile(r"([^\d\s\-\u2013]*)(\d+)\s*[\-\u2013]+\s*([^\d\s\-\u2013]*)(\d+)")
 _WORD_RANGE = re.compile(r"([^\d\s\-\u2013]+)\s*[\-\u2013]+\s*([^\d\s\-\u2013]+)")
@@ -216,11 +217,14 @@ def page_range_format() -> None:
         return original_process(self, value, variable)
 
     def _variable(self: Any, item: Any, context: Any) -> Any:
-        if self.get("variable") == "locator" and item.locator.label == "page":
+        if self.get("variable") == "locator":
             repressed = context.get_layout().repressed
             if "locator" in repressed.get(self.tag, ()):
                 return None
-            return format_page_ranges(self, str(item.locator.identifier))
+            if item.locator.label == "page":
+                return format_page_ranges(self, str(item.locator.identifier))
+            # any other locator: a range of numbers takes an en dash, as written otherwise
+            return _NUMBER_RANGE.sub("\\1\u2013\\2", str(item.locator.identifier))
         return original_variable(self, item, context)
 
     model.FormatNumber._process = _process

@@ -67,14 +67,16 @@ def read_fixture(path: Path) -> Fixture:
 
 
 def _cite(data: dict[str, Any]) -> Any:
+    from pipeline.citeproc_engine import html_to_marks
     from pipeline.model import CiteItem
 
     mode = ("suppress-author" if data.get("suppress-author")
             else "author-only" if data.get("author-only") else "normal")
     locator = data.get("locator")
     return CiteItem(key=str(data["id"]), locator=str(locator) if locator not in (None, "")
-                    else None, label=data.get("label"), prefix=data.get("prefix", ""),
-                    suffix=data.get("suffix", ""), mode=mode)
+                    else None, label=data.get("label"),
+                    prefix=html_to_marks(data.get("prefix", "")),  # CSL-JSON's rich text
+                    suffix=html_to_marks(data.get("suffix", "")), mode=mode)
 
 
 def _format(fixture: Fixture, clusters: list[Any]) -> Any:
