@@ -16,6 +16,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import signal
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,7 +134,7 @@ class Desk:
             try:
                 self.scan()
             except Exception as exc:  # noqa: BLE001 - the server must outlive a bad scan
-                print(f"preview: {exc}", flush=True)
+                print(f"preview: {exc}", file=sys.stderr, flush=True)
 
     def scan(self) -> None:
         """Load again, and render again, every handout whose inputs changed."""

@@ -19,7 +19,6 @@ import re
 import sys
 import tempfile
 import threading
-import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -232,5 +231,4 @@ def serve(paths: list[Path] | None, port: int = 8000, host: str = "127.0.0.1",
                 desk.changed.notify_all()
             server.server_close()
             desk.stop()
-            time.sleep(0)
     return 0
