@@ -188,3 +188,24 @@ def test_the_web_page_carries_mathml_with_the_tex_as_alttext(built):
     maths = page.xpath("//*[local-name()='math']")
     assert sorted(m.get("alttext") for m in maths) == sorted(_source_formulas())
     assert not page.xpath("//span[contains(concat(' ', @class, ' '), ' math ')]")
+
+
+def test_the_faster_svg_coordinates_draw_the_same_pdf(monkeypatch):
+    import base64
+
+    import weasyprint
+    from weasyprint.svg import SVG
+
+    from pipeline.formats import svg_numbers
+
+    formula = math.read_formulas([(True, BSA)])[(True, BSA)]
+    svg = math.draw(formula.mathml, str(ROOT / "styles" / math.MATH_FONT)).svg
+    page = (f'<p>BSA <img alt="x" src="data:image/svg+xml;base64,'
+            f'{base64.b64encode(svg.encode()).decode()}" style="width:4em"> m²</p>'
+            '<svg width="20mm" height="10%"><rect x="1mm" y="" width="50%" height="2em"/></svg>')
+    svg_numbers.install()
+    assert getattr(SVG.point, "plain_numbers_first", False)
+    fast = weasyprint.HTML(string=page).write_pdf()
+    monkeypatch.setattr(SVG, "point", SVG.point.original)
+    assert not getattr(SVG.point, "plain_numbers_first", False)
+    assert weasyprint.HTML(string=page).write_pdf() == fast

@@ -22,7 +22,7 @@ from ..attachments import edition_source
 from ..errors import ERROR, PipelineError, Problem, display_path
 from ..html import render_print_html
 from ..model import CitedDocument, RenderOptions
-from . import OutputFormat, subsetting
+from . import OutputFormat, subsetting, svg_numbers
 from .tagged_pdf import FontReport, PdfFinisher
 
 PDF_VARIANT = "pdf/a-3a"
@@ -125,6 +125,7 @@ def layout(doc: CitedDocument, options: RenderOptions, styles: Path) -> tuple[An
 
     _quiet_weasyprint()
     subsetting.install()
+    svg_numbers.install()
     html = render_print_html(doc, options, styles / "templates")
     folder = doc.manuscript.path.parent.resolve()
     fetcher = _fetcher_class()([folder, styles])
