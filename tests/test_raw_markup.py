@@ -142,3 +142,31 @@ def test_exceptions_that_pickle_keep_travelling_as_themselves(exc):
     from pipeline.jobs import travels
 
     assert travels(exc)
+
+
+TAGS = ["<b>", "</b>", "<i>", "</p>", "<p>", "<br>", "<hr>", "<td>", "<tr>", "<table>",
+        "</table>", "<ul>", "<li>", "</ul>", "<span>", "</span>", "<details>", "</details>",
+        "<summary>", "<font color=red>", "<script>x</script>", "<div>", "</div>", "&nbsp;",
+        "<img src=a.png alt=a>", "<a href=#x>", "</a>", "<!-- c -->", "<sup>", "</sup>"]
+
+
+def test_any_mix_of_raw_tags_and_markdown_becomes_well_formed_xhtml():
+    """Whatever raw HTML a body holds, pandoc's writer then makes well-formed XHTML of it."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline.pandoc import ast_to
+
+    words = st.sampled_from(["text", "**bold**", "- item", "# Heading", "| a |", "\n\n", "\n",
+                             " ", "1. one", "> quote", "*em*"])
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.one_of(st.sampled_from(TAGS), words), min_size=1, max_size=14))
+    def check(parts: list[str]) -> None:
+        body = "".join(parts) + "\n"
+        problems = Problems()
+        ast = clean_raw_markup(manuscript(body), markdown_to_ast(body), problems)
+        xhtml = ast_to(ast, "html5", ["--section-divs"])
+        etree.fromstring(f"<body>{xhtml}</body>".encode())
+
+    check()
