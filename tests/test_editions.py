@@ -192,3 +192,18 @@ def test_the_epubs_pass_epubcheck(editions):
     results = epubcheck(sorted(out.glob("*.epub")))
     assert {path.name: messages for path, messages in results.items()} == {
         path.name: [] for path in results}
+
+
+def test_the_web_page_styles_its_callouts_with_the_shared_stylesheet(editions):
+    from lxml import html
+
+    out, _ = editions
+    page = html.parse(str(out / "knee.patient.html")).getroot()
+    sheets = [link.get("href") for link in page.iter("link") if link.get("rel") == "stylesheet"]
+    assert "assets/css/callouts.css" in sheets
+    assert (out / "assets" / "css" / "callouts.css").read_bytes() == (
+        Path(__file__).resolve().parent.parent / "styles" / "css" / "callouts.css").read_bytes()
+    boxes = [(div.get("class"), div.get("role"), div.get("aria-label"))
+             for div in page.iter("div") if "callout" in (div.get("class") or "").split()]
+    assert boxes == [("callout callout-note", "note", "Note"),
+                     ("callout callout-warning audience-patient", "note", "Warning")]
