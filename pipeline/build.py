@@ -13,23 +13,25 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import cache as cache_mod
 from . import shard as shard_mod
-from .errors import PipelineError, Problem, Problems, display_path
+from .bundle import effective_styles, package_styles
+from .errors import PipelineError, Problem, Problems, UsageError, display_path
 from .executors import open_runner
+from .gather import Gatherer
 from .jobs import RenderJob
 from .manuscript import FrontMatterError, load_manuscript, review_warnings
 from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
-from .output import read_manifest, sha256_of, sweep_temporaries, write_atomic, write_manifest
+from .output import OutputFolder, sweep_temporaries
 from .progress import Progress
 from .readability import assess_all
 from .stamp import OUTSIDE_GIT, GitHistory, make_stamp
 
 ROOT = Path(__file__).resolve().parent.parent
-STYLES = ROOT / "styles"
+STYLES = package_styles()  # the default: with ./styles/ laid over it (see bundle.py)
 FORMATS = ("pdf", "epub", "html")
 
 
@@ -44,6 +46,7 @@ class BuildOptions:
     formats: tuple[str, ...] = FORMATS
     use_cache: bool = True
     cache_dir: Path | None = None
+    cache_max: int | None = None  # bytes; default $HANDOUT_CACHE_MAX, else 2 GiB
     styles: Path = STYLES
     bibliography_dir: Path | None = None
     scheduler: str | None = None  # a Dask scheduler address: render there
@@ -74,8 +77,12 @@ class BuildReport:
             and not self.internal_errors
 
 
-class UsageError(Exception):
-    """A mistake in how the command was called (exit status 2)."""
+def resolve_styles(options: BuildOptions) -> BuildOptions:
+    """The options with the default styles made the package's, overridden by ./styles/."""
+    if options.styles != STYLES:
+        return options
+    scratch = options.cache_dir or cache_mod.default_dir()
+    return replace(options, styles=effective_styles(Path.cwd(), scratch))
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -170,7 +177,7 @@ def output_name(manuscript: Manuscript, audience: str, fmt: str) -> str:
 def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = None,
           progress: Progress | None = None) -> BuildReport:
     """Build every manuscript under ``paths`` into ``options.out``."""
-    options = options or BuildOptions()
+    options = resolve_styles(options or BuildOptions())
     started = time.perf_counter()
     report = BuildReport()
     problems = Problems()
@@ -185,8 +192,8 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     manuscripts, failed = load_all(sources, options, problems)
     report.manuscripts = len(sources)
     report.failed.extend(failed)
-    store = cache_mod.Cache(options.cache_dir or cache_mod.default_dir(), options.styles) \
-        if options.use_cache else None
+    store = cache_mod.Cache(options.cache_dir or cache_mod.default_dir(), options.styles,
+                            options.cache_max) if options.use_cache else None
     readings_at, loaded = len(problems.items), list(manuscripts)
 
     def measure_readings() -> None:
@@ -213,51 +220,45 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     history = GitHistory()
     render_options = RenderOptions(paper=options.paper)
 
-    plan: list[tuple[Manuscript, Stamp, dict[tuple[str, str], str], dict]] = []
-    total = 0
+    plan: list[tuple[Manuscript, Stamp, dict[tuple[str, str], str]]] = []
     for m in manuscripts:
         stamp = make_stamp(m, inputs_of(m, options.styles), history)
         _warn_uncommitted(m, stamp, history, options, problems)
-        keys = {}
-        for audience in m.audiences:
-            for fmt in options.formats:
-                keys[(audience, fmt)] = store.key(m, stamp, audience, fmt, render_options) \
-                    if store else ""
-        plan.append((m, stamp, keys, {}))
-        total += len(keys)
+        keys = {(audience, fmt): store.key(m, stamp, audience, fmt, render_options)
+                if store else "" for audience in m.audiences for fmt in options.formats}
+        plan.append((m, stamp, keys))
     progress = progress or Progress(total=0, stream=None)
-    progress.start(total)
+    progress.start(sum(len(keys) for _m, _s, keys in plan))
 
-    results: dict[str, dict[tuple[str, str], bytes]] = {}
+    folder = OutputFolder(out)
+    gatherer = Gatherer(folder, store, problems, progress, report.failed)
+    rows = store.lookup([k for _m, _s, keys in plan for k in keys.values()]) if store else {}
     work: list[RenderJob] = []
-    for m, stamp, keys, _ in plan:
-        results[m.slug] = {}
-        for pair, key in keys.items():
-            hit = store.get(key) if store else None
-            if hit is not None:
-                data, found = hit
-                problems.extend(found)
-                if options.strict and found:
-                    continue  # rendered again below, and failed like any warning under --strict
-                results[m.slug][pair] = data
-                report.reused += 1
-                progress.advance(output_name(m, *pair), "reused")
-        wanted = tuple(pair for pair in keys if pair not in results[m.slug])
+    for m, stamp, keys in plan:
+        names = {pair: output_name(m, *pair) for pair in keys}
+        gatherer.expect(m, keys, names)
+        wanted = _from_cache(m, keys, names, rows, store, folder, gatherer, options.strict)
         if wanted:
             work.append(RenderJob(m, stamp, options.styles, wanted, render_options))
     meanwhile = None if options.strict else measure_readings
     if work:
-        keys_of = {m.slug: keys for m, _stamp, keys, _ in plan}
-        _render(work, keys_of, options, store, results, report, problems, progress, meanwhile)
+        _render(work, options, gatherer, report, problems, progress, meanwhile)
     elif meanwhile:
         meanwhile()
+    for slug in list(gatherer.pending):  # a job that came back without every output
+        gatherer.fail(slug)
 
-    _write_outputs(out, plan, results, report, problems, options)
+    report.built, report.reused = gatherer.built, gatherer.reused
+    grades = {slug: r.grade for slug, r in report.readings.items()}
+    report.artifacts = gatherer.records(grades)
+    _write_manifest(folder, report, problems, options)
     if "html" in options.formats or (out / "index.html").is_file():
         from .site import write_site
 
         problems.extend(write_site(out, options.styles, [entry[0] for entry in plan],
                                    _bibliography_dir(options)).items)
+    if store:
+        store.finish()
     report.problems = problems.items
     report.seconds = time.perf_counter() - started
     progress.finish(report)
@@ -279,19 +280,52 @@ def _warn_uncommitted(m: Manuscript, stamp: Stamp, history: GitHistory,
                       code="uncommitted")
 
 
-def _render(work: list[RenderJob], keys_of: dict[str, dict[tuple[str, str], str]],
-            options: BuildOptions, store: cache_mod.Cache | None,
-            results: dict[str, dict[tuple[str, str], bytes]], report: BuildReport,
-            problems: Problems, progress: Progress,
+def _from_cache(m: Manuscript, keys: dict[tuple[str, str], str],
+                names: dict[tuple[str, str], str], rows: dict, store: cache_mod.Cache | None,
+                folder: OutputFolder, gatherer: Gatherer, strict: bool
+                ) -> tuple[tuple[str, str], ...]:
+    """Take what the cache has; the pairs that must be rendered.
+
+    An output the folder already holds (same checksum per the index and the
+    manifest) is not read at all.  When anything must be rendered, the
+    manuscript's other outputs wait for it; those not already in the folder
+    are rendered with it rather than held in memory meanwhile.
+    """
+    found = {pair: rows[key] for pair, key in keys.items()
+             if key in rows and not (strict and rows[key].problems)}
+    current = {pair for pair, row in found.items()
+               if folder.is_current(names[pair], row.sha256, row.size)}
+    data: dict[tuple[str, str], bytes] = {}
+    if store is not None and len(found) == len(keys):
+        for pair, key in keys.items():
+            hit = None if pair in current else store.get(key)
+            if hit is not None:
+                data[pair] = hit[0]
+    if len(current) + len(data) < len(keys):
+        data.clear()
+        wanted = tuple(pair for pair in keys if pair not in current)
+    else:
+        wanted = ()
+    for pair, key in keys.items():
+        if pair not in wanted:
+            gatherer.problems.extend(found[pair].problems)
+            store.used(key)
+            gatherer.add(m.slug, pair, data.pop(pair, None), found[pair].sha256,
+                         found[pair].size, rendered=False)
+    return wanted
+
+
+def _render(work: list[RenderJob], options: BuildOptions, gatherer: Gatherer,
+            report: BuildReport, problems: Problems, progress: Progress,
             meanwhile: Callable[[], None] | None = None) -> None:
-    """Run the jobs; collect their bytes into ``results`` and the cache.
+    """Run the jobs; each manuscript's outputs are written as soon as all are back.
 
     ``meanwhile`` runs in this process once every job is handed out.
     """
     runner, ordered = open_runner(work, options.jobs, options.scheduler)
     report.runner = runner.name
     progress.rendering(sum(len(job.wanted) for job in ordered))
-    failed: set[str] = set()
+    reported: set[str] = set()
     with runner:
         for job in ordered:
             runner.submit(job)
@@ -299,31 +333,23 @@ def _render(work: list[RenderJob], keys_of: dict[str, dict[tuple[str, str], str]
             meanwhile()
         for job, outcome in runner.completed():
             m = job.manuscript
-            names = [output_name(m, *pair) for pair in job.wanted]
             if isinstance(outcome, BaseException):  # a bug: keep the traceback, go on
-                if display_path(m.path) not in failed:
+                if display_path(m.path) not in reported:
+                    reported.add(display_path(m.path))
                     report.internal_errors.append(
                         f"{display_path(m.path)}: internal error while building:\n"
                         + "".join(traceback.format_exception(outcome)))
-                failed.add(display_path(m.path))
-                for name in names:
-                    progress.advance(name, "failed")
+                gatherer.fail(m.slug)
                 continue
             report.render_seconds += outcome.seconds
             report.worker_max_rss_kb = max(report.worker_max_rss_kb, outcome.max_rss_kb)
             problems.extend(outcome.problems)
             if any(p.is_error or options.strict for p in outcome.problems):
-                failed.add(display_path(m.path))
-                for name in names:
-                    progress.advance(name, "failed")
+                gatherer.fail(m.slug)
                 continue
             for audience, fmt, data in outcome.outputs:
-                results[m.slug][(audience, fmt)] = data
-                if store:
-                    store.put(keys_of[m.slug][(audience, fmt)], data, outcome.problems)
-                report.built += 1
-                progress.advance(output_name(m, audience, fmt), "built")
-    report.failed.extend(sorted(failed - set(report.failed)))
+                gatherer.add_rendered(m.slug, (audience, fmt), data, outcome.problems)
+            del outcome
 
 
 def _strict_failures(problems: Problems, manuscripts: list[Manuscript],
@@ -336,88 +362,33 @@ def _strict_failures(problems: Problems, manuscripts: list[Manuscript],
     problems.items = promoted
 
 
-def _write_outputs(out: Path, plan: list, results: dict, report: BuildReport,
-                   problems: Problems, options: BuildOptions) -> None:
-    previous = read_manifest(out)
-    previous_by_source: dict[str, list[dict]] = {}
-    for entry in previous.get("artifacts", []):
-        previous_by_source.setdefault(entry.get("source", ""), []).append(entry)
-    artifacts: list[Artifact] = []
-    kept_sources: set[str] = set()
-    unwritten: set[str] = set()  # their previous version stays, with its entry
-    for m, stamp, keys, _ in plan:
-        source = display_path(m.path)
-        produced = results.get(m.slug, {})
-        if source in report.failed or len(produced) != len(keys):
-            if source not in report.failed:
-                report.failed.append(source)
-            kept = previous_by_source.get(source, [])
-            if kept:
-                problems.warn(m.path, None, "build failed; the previous files are kept: "
-                              + ", ".join(e["path"] for e in kept), code="kept-previous")
-            kept_sources.add(source)
-            continue
-        for (audience, fmt), data in produced.items():
-            name = output_name(m, audience, fmt)
-            target = out / name
-            try:
-                if not (target.is_file() and target.stat().st_size == len(data)
-                        and target.read_bytes() == data):
-                    write_atomic(target, data)
-            except OSError as exc:
-                problems.add(target, None, f"cannot write the output: {exc.strerror or exc}",
-                             code="write")
-                unwritten.add(name)
-                if source not in report.failed:
-                    report.failed.append(source)
-                continue
-            artifacts.append(Artifact(
-                path=name, format=fmt, manuscript=m.slug, source=source, title=m.title,
-                version=m.version, status=m.status, audience=audience, lang=m.lang,
-                sha256=sha256_of(data), bytes=len(data),
-                reading_grade=report.readings[m.slug].grade
-                if audience == "patient" and m.slug in report.readings else None))
-    planned = {display_path(m.path) for m, _stamp, _keys, _ in plan}
-    for source in report.failed:  # stopped before planning: bad front matter
-        kept = previous_by_source.get(source, [])
-        if source not in planned and kept and source not in kept_sources:
+def _write_manifest(folder: OutputFolder, report: BuildReport, problems: Problems,
+                    options: BuildOptions) -> None:
+    """The manifest of the whole folder: this build's files and the others still there."""
+    failed = set(report.failed)
+    for source in sorted(failed):
+        kept = [e for e in folder.by_source.get(source, []) if (folder.out / e["path"]).is_file()]
+        if kept:
             problems.warn(source, None, "build failed; the previous files are kept: "
                           + ", ".join(e["path"] for e in kept), code="kept-previous")
-            kept_sources.add(source)
-    # Files of manuscripts that failed stay, with their previous manifest entries.
-    current = {a.path for a in artifacts}
-    carried = []
-    for source in sorted(kept_sources):
-        for entry in previous_by_source.get(source, []):
-            if (out / entry["path"]).is_file() and entry["path"] not in current:
-                carried.append(entry)
-                current.add(entry["path"])
-    for entry in previous.get("artifacts", []):
-        if entry.get("path") in unwritten - current and (out / entry["path"]).is_file():
-            carried.append(entry)
-            current.add(entry["path"])
-    # Outputs this build no longer produces for a manuscript it built are stale.
-    built_sources = {a.source for a in artifacts}
-    for entry in previous.get("artifacts", []):
-        if entry.get("source") in built_sources and entry.get("path") not in current:
-            stale = out / entry["path"]
-            if stale.is_file() and stale.resolve().is_relative_to(out.resolve()):
-                stale.unlink()
-    report.artifacts = sorted(artifacts, key=lambda a: a.path)
-    manifest = {
-        "artifacts": [a.to_json() for a in report.artifacts] + carried,
-        "errors": [{"source": p.path, "line": p.line, "message": p.message}
-                   for p in problems.items if p.is_error],
-        "warnings": [{"source": p.path, "line": p.line, "message": p.message}
-                     for p in problems.items if not p.is_error],
-    }
-    manifest["artifacts"].sort(key=lambda e: e["path"])
+    suffixes = tuple(f".{fmt}" for fmt in options.formats)
+    built = {a.source for a in report.artifacts} - failed
+    # Outputs this build no longer produces (in its formats) for a manuscript it built are stale.
+    stale = {e["source"] for entries in folder.by_source.values() for e in entries
+             if e.get("source") in built and e["path"].endswith(suffixes)}
+    manifest = folder.manifest(
+        [a.to_json() for a in report.artifacts],
+        [{"source": p.path, "line": p.line, "message": p.message}
+         for p in problems.items if p.is_error],
+        [{"source": p.path, "line": p.line, "message": p.message}
+         for p in problems.items if not p.is_error],
+        keep=failed, stale_sources=stale, formats=suffixes)
     if report.shard is not None:
-        manifest["shard"] = {**report.shard, "failed": sorted(set(report.failed))}
+        manifest["shard"] = {**report.shard, "failed": sorted(failed)}
     try:
-        write_manifest(out, manifest)
+        folder.write_manifest(manifest)
     except OSError as exc:
-        problems.add(out / "manifest.json", None,
+        problems.add(folder.out / "manifest.json", None,
                      f"cannot write the manifest: {exc.strerror or exc}", code="write")
 
 
@@ -426,7 +397,7 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     """Every validation of a build, without rendering."""
     from .prepare import prepare
 
-    options = options or BuildOptions()
+    options = resolve_styles(options or BuildOptions())
     started = time.perf_counter()
     report = BuildReport()
     problems = Problems()

@@ -16,8 +16,13 @@ The key of an output covers everything that can change its bytes:
 Computing a key needs neither pandoc nor WeasyPrint, so a build where nothing
 changed never imports them.  An entry holds the bytes and the warnings the
 render found (so a rebuild from the cache reports them again), with a
-checksum: a damaged entry reads as a miss.  ``invoke clean`` removes the
-cache.
+checksum: a damaged entry reads as a miss.
+
+``index.sqlite`` (see ``cache_index.py``) records each entry's checksum,
+size and last use: an unchanged output already in the output folder is
+taken without reading its entry, and the cache is kept under a size limit
+(``$HANDOUT_CACHE_MAX`` or ``--cache-max``, default 2G) by evicting the least
+recently used entries after each build.  ``invoke clean --cache`` empties it.
 """
 
 from __future__ import annotations
@@ -28,11 +33,13 @@ import json
 import os
 import re
 import secrets
+import shutil
 import sys
 import zlib
 from pathlib import Path
 
-from .errors import PipelineError, Problem
+from .cache_index import CacheIndex, IndexEntry
+from .errors import PipelineError, Problem, UsageError
 from .model import HardSentence, Manuscript, Readability, RenderOptions, Stamp
 
 CACHE_VERSION = "2"
@@ -47,6 +54,8 @@ LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "tinyhtml5", "cssse
 NATIVE = ("pango-1.0", "pangoft2-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig",
           "freetype")
 DIGEST_SIZE = 32
+DEFAULT_MAX = "2G"
+UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
 def default_dir() -> Path:
@@ -55,6 +64,19 @@ def default_dir() -> Path:
     if env:
         return Path(env)
     return Path.cwd() / ".cache" / "handouts"
+
+
+def parse_size(text: str, option: str = "--cache-max") -> int:
+    """``500M``, ``2G``, ``1.5G`` or a byte count, as bytes."""
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", text, re.IGNORECASE)
+    if not found:
+        raise UsageError(f"{option}: expected a size such as 500M or 2G, found '{text}'")
+    return int(float(found.group(1)) * UNITS[found.group(2).upper()])
+
+
+def default_max() -> int:
+    """``$HANDOUT_CACHE_MAX``, else 2 GiB."""
+    return parse_size(os.environ.get("HANDOUT_CACHE_MAX") or DEFAULT_MAX, "HANDOUT_CACHE_MAX")
 
 
 def referenced_files(manuscript: Manuscript) -> list[Path]:
@@ -137,10 +159,12 @@ def bib_entry_texts(text: str) -> tuple[str, dict[str, str]]:
 class Cache:
     """Rendered outputs by key, in ``folder/<2 hex>/<key>``."""
 
-    def __init__(self, folder: Path, styles: Path):
+    def __init__(self, folder: Path, styles: Path, max_bytes: int | None = None):
         self.folder = folder
         self.styles = styles
         self.styles_digest = tree_digest(styles)
+        self.max_bytes = default_max() if max_bytes is None else max_bytes
+        self.index = CacheIndex(folder)
         self._bib: dict[Path, tuple[str, dict[str, str]]] = {}
         self._inputs: dict[Path, str | None] = {}
 
@@ -216,17 +240,32 @@ class Cache:
             h.update(m.path.read_bytes())
         except OSError:
             return assess(m)
-        path = self.folder / "readings" / h.hexdigest()
+        key = "reading-" + h.hexdigest()
+        path = self._path(key)
         try:
-            return _reading_from_json(json.loads(path.read_text(encoding="utf-8")))
+            reading = _reading_from_json(json.loads(path.read_text(encoding="utf-8")))
+            self.index.mark_used(key)
+            return reading
         except (OSError, ValueError, TypeError, KeyError):
             pass
         reading = assess(m)
-        self._store(path, json.dumps(_reading_to_json(reading)).encode())
+        data = json.dumps(_reading_to_json(reading)).encode()
+        if self._store(path, data):
+            self.index.record(key, "", len(data), len(data), ())
         return reading
 
     def _path(self, key: str) -> Path:
+        if key.startswith("reading-"):
+            return self.folder / "readings" / key.removeprefix("reading-")
         return self.folder / key[:2] / key
+
+    def lookup(self, keys: list[str]) -> dict[str, IndexEntry]:
+        """What the index knows of ``keys`` (checksum, size, warnings): nothing is read."""
+        return self.index.lookup(keys)
+
+    def used(self, key: str) -> None:
+        """An entry this build relied on: recently used, last to be evicted."""
+        self.index.mark_used(key)
 
     def get(self, key: str) -> tuple[bytes, list[Problem]] | None:
         """The stored bytes and warnings, or ``None`` (missing, unreadable or damaged)."""
@@ -244,6 +283,7 @@ class Cache:
             problems = [Problem(*fields) for fields in json.loads(body[4:4 + size])]
         except (ValueError, TypeError):
             return None
+        self.index.mark_used(key)
         return body[4 + size:], problems
 
     def put(self, key: str, data: bytes, problems: list[Problem] | tuple[Problem, ...] = ()
@@ -255,10 +295,28 @@ class Cache:
         header = json.dumps([[p.path, p.line, p.message, p.severity, p.code]
                              for p in problems]).encode()
         body = len(header).to_bytes(4, "big") + header + data
-        self._store(path, body + hashlib.sha256(body).digest())
+        stored = len(body) + DIGEST_SIZE
+        if self._store(path, body + hashlib.sha256(body).digest()):
+            self.index.record(key, hashlib.sha256(data).hexdigest(), len(data), stored, problems)
+
+    def remember(self, key: str, sha256: str, size: int,
+                 problems: list[Problem] | tuple[Problem, ...] = ()) -> None:
+        """Record an output's checksum without its bytes (a render not kept in the cache)."""
+        if key:
+            self.index.record(key, sha256, size, 0, problems)
+
+    def finish(self) -> int:
+        """Record this build's uses, then evict down to the limit; bytes freed."""
+        try:
+            return self.index.evict(self.max_bytes, self._remove)
+        finally:
+            self.index.close()
+
+    def _remove(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
 
     @staticmethod
-    def _store(path: Path, data: bytes) -> None:
+    def _store(path: Path, data: bytes) -> bool:
         tmp = path.parent / f".tmp-{secrets.token_hex(6)}"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -268,6 +326,27 @@ class Cache:
             os.replace(tmp, path)
         except OSError:
             tmp.unlink(missing_ok=True)
+            return False
+        return True
+
+
+def usage(folder: Path) -> tuple[int, int]:
+    """(bytes on disk, files) of the cache in ``folder``."""
+    total = files = 0
+    if folder.is_dir():
+        for path in folder.rglob("*"):
+            if path.is_file():
+                total += path.stat().st_size
+                files += 1
+    return total, files
+
+
+def clear(folder: Path) -> bool:
+    """Empty the cache in ``folder``; False when there was none."""
+    if not folder.exists():
+        return False
+    shutil.rmtree(folder)
+    return True
 
 
 def _reading_to_json(reading: Readability | None) -> dict | None:

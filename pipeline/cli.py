@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, citeproc_patches
+from . import __version__, cache, citeproc_patches
 from .build import FORMATS, BuildOptions, BuildReport, UsageError, build, check
+from .cache import parse_size
 from .errors import PipelineError
 from .progress import Progress
 from .shard import merge_manifests, parse_shard
@@ -40,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--format", action="append", dest="formats", metavar="FORMAT",
                    help="only this format (pdf, epub, html); repeatable")
     b.add_argument("--no-cache", action="store_true", help="render everything again")
+    b.add_argument("--cache-max", metavar="SIZE",
+                   help="size limit of the render cache, e.g. 500M or 4G (default: "
+                   "$HANDOUT_CACHE_MAX, else 2G); least recently used entries go first")
     b.add_argument("--scheduler", metavar="ADDRESS",
                    help="render on a Dask cluster, e.g. tcp://127.0.0.1:8786 (needs the "
                    "'distributed' extra); files are still written here")
@@ -85,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
                         "into OUT and write OUT/manifest.json.")
     mm.add_argument("out", type=Path, metavar="OUT", help="folder for the joined handouts")
     mm.add_argument("dirs", type=Path, nargs="+", metavar="DIR", help="a shard's output folder")
+    k = sub.add_parser("cache", help="show where the render cache is and how big; --clear "
+                       "empties it")
+    k.add_argument("--clear", action="store_true", help="remove every entry")
     return parser
 
 
@@ -188,6 +195,8 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                          open_browser=args.open_browser, stdout=stdout, stderr=stderr)
         if args.command == "status":
             return _status(args, stdout, stderr)
+        if args.command == "cache":
+            return _cache(args, stdout)
         if args.command == "merge-manifests":
             return _merge(args, stdout, stderr)
         if args.command == "release":
@@ -202,7 +211,8 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                                strict=args.strict,
                                formats=tuple(args.formats) if args.formats else FORMATS,
                                use_cache=not args.no_cache, scheduler=args.scheduler,
-                               shard=shard)
+                               shard=shard, cache_max=parse_size(args.cache_max)
+                               if args.cache_max else None)
         report = build(args.paths or None, options, Progress(stream=stderr))
         _print_report(report, stderr)
         _print_readings(report.readings, stderr)
@@ -230,6 +240,16 @@ def _status(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     else:
         stdout.write(format_table(report))
     return 1 if report.problems or report.failed else 0
+def _cache(args: argparse.Namespace, stdout: TextIO) -> int:
+    folder = cache.default_dir()
+    if args.clear:
+        state = "emptied" if cache.clear(folder) else "already empty"
+        print(f"render cache {folder}: {state}", file=stdout)
+        return 0
+    size, files = cache.usage(folder)
+    print(f"render cache {folder}: {size / 2**20:.1f} MiB in {files} file(s), limit "
+          f"{cache.default_max() / 2**20:.0f} MiB", file=stdout)
+    return 0
 
 
 def _merge(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -36,7 +36,11 @@ class Style:
 
 
 def project_styles_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "styles" / "csl"
+    """``styles/csl`` of the working folder, else of the package's styles."""
+    from .bundle import package_styles
+
+    local = Path.cwd() / "styles" / "csl"
+    return local if local.is_dir() else package_styles() / "csl"
 
 
 @functools.cache

@@ -56,6 +56,10 @@ class PipelineError(Exception):
         return cls(Problem(display_path(path), line, message, ERROR, code))
 
 
+class UsageError(Exception):
+    """A mistake in how the command was called (exit status 2)."""
+
+
 def display_path(path: str | Path) -> str:
     """A path as users see it: relative to the working folder when inside it."""
     p = Path(path)

@@ -16,9 +16,13 @@ import socket
 import uuid
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from pathlib import Path
 from typing import Any, Self
 
-from .jobs import RenderJob, RenderResult, run_job
+from .bundle import same_bundle, styles_bundle
+from .errors import UsageError, display_path
+from .jobs import RenderJob, RenderResult, carry, run_job
 
 Outcome = tuple[RenderJob, "RenderResult | BaseException"]
 
@@ -154,6 +158,11 @@ def _ignore_interrupts() -> None:
 class DaskRunner(Runner):
     """Jobs go to a Dask distributed cluster; rendered bytes come back.
 
+    Workers need only the installed package: each job carries its input
+    files, and the styles travel once per worker as a bundle named by its
+    digest (sent once per worker and build, unpacked once per worker and kept).
+    A result is released on the cluster as soon as it is here.
+
     A worker that dies mid-job is replaced by the scheduler, which runs the
     job again elsewhere (up to ``distributed.scheduler.allowed-failures``
     deaths); a job that raises is run again ``retries`` times.
@@ -165,43 +174,56 @@ class DaskRunner(Runner):
         try:
             from distributed import Client, as_completed
         except ImportError as exc:
-            from .build import UsageError
-
             raise UsageError("--scheduler needs Dask: pip install 'handout-pipeline"
                              "[distributed]'") from exc
         try:
             _probe(address)
             self.client = Client(address, set_as_default=False, timeout=timeout)
         except (OSError, TimeoutError, ValueError) as exc:
-            from .build import UsageError
-
             raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self.retries = retries
         self.address = address
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         self._as_completed = as_completed(loop=self.client.loop, with_results=False)
-        self._jobs: dict[str, RenderJob] = {}
-        self._futures: list[Any] = []
+        self._jobs: dict[str, tuple[RenderJob, Any]] = {}
+        self._styles: dict[Path, tuple[str, Any]] = {}
+
+    def _styles_of(self, folder: Path) -> tuple[str, Any]:
+        if folder not in self._styles:
+            digest, data = styles_bundle(folder)
+            # A task rather than scattered data: the scheduler can make it again
+            # when the worker holding it dies.
+            self._styles[folder] = digest, self.client.submit(
+                same_bundle, data, key=f"handout-styles-{digest[:32]}", pure=False)
+        return self._styles[folder]
 
     def submit(self, job: RenderJob) -> None:
+        digest, bundle = self._styles_of(job.styles)
         key = f"render-{job.manuscript.slug}-{uuid.uuid4().hex[:12]}"
-        future = self.client.submit(run_job, job, key=key, pure=False, retries=self.retries)
-        self._jobs[future.key] = job
-        self._futures.append(future)
+        future = self.client.submit(run_job, carry(job, digest), bundle, key=key, pure=False,
+                                    retries=self.retries)
+        self._jobs[future.key] = job, future
         self._as_completed.add(future)
 
     def completed(self) -> Iterator[Outcome]:
         for future in self._as_completed:
-            job = self._jobs.pop(future.key)
+            job, _ = self._jobs.pop(future.key)
             try:
-                yield job, future.result()
+                result = future.result()
             except Exception as exc:  # noqa: BLE001 - reported against the manuscript
                 yield job, exc
+                continue
+            finally:
+                future.release()  # the worker may drop the bytes now
+            problems = tuple(replace(p, path=display_path(p.path)) for p in result.problems)
+            yield job, replace(result, problems=problems)
 
     def close(self) -> None:
-        pending = [f for f in self._futures if not f.done()]
+        pending = [f for _, f in self._jobs.values() if not f.done()]
         if pending:
             self.client.cancel(pending)
+        self._jobs.clear()
+        self._styles.clear()
         self.client.close()
 
 
@@ -222,8 +244,7 @@ def split_for(jobs: list[RenderJob], workers: int) -> list[RenderJob]:
     Largest first keeps a long job from starting last and running alone.
     """
     if len(jobs) < workers:
-        jobs = [RenderJob(j.manuscript, j.stamp, j.styles, (pair,), j.options)
-                for j in jobs for pair in j.wanted]
+        jobs = [replace(j, wanted=(pair,)) for j in jobs for pair in j.wanted]
     return sorted(jobs, key=lambda j: (-j.cost, j.manuscript.slug, j.wanted))
 
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import yaml
 
+from .bundle import package_styles
 from .errors import PipelineError, did_you_mean
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
+STYLES = package_styles()
 
 
 def language_of(lang: str) -> str:

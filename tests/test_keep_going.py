@@ -126,7 +126,7 @@ def test_unexpected_failure_keeps_its_traceback_and_the_others_build(work, monke
      "error: --out m.md/dist: cannot create the folder: Not a directory"),
     (["publish"], ("python -m pipeline: error: argument command: invalid choice: 'publish' "
                   "(choose from 'build', 'check', 'release', 'preview', 'status', "
-                  "'merge-manifests')")),
+                  "'merge-manifests', 'cache')")),
 ])
 def test_usage_errors_exit_with_status_2(work, argv, message):
     write(work, "m.md", GOOD.format(title="T", body="x"))
