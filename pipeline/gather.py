@@ -9,8 +9,8 @@ those records (see ``output.OutputFolder``).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
+from hashlib import sha256
 from typing import TYPE_CHECKING
 
 from .errors import Problem, Problems, display_path
@@ -83,7 +83,7 @@ class Gatherer:
             return
         if self.store:
             self.store.put(entry.keys[pair], data, problems)
-        self.add(slug, pair, data, hashlib.sha256(data).hexdigest(), len(data), True)
+        self.add(slug, pair, data, sha256(data).hexdigest(), len(data), True)
 
     def fail(self, slug: str) -> None:
         """The manuscript failed: nothing of it is written, its previous files stay."""

@@ -254,3 +254,74 @@ def test_keys_differ_by_audience_format_and_stamp(project):
     keys.add(cache.key(m, Stamp("1.0.0", "draft", m.last_updated, m.last_updated, "abc"),
                        "clinician", "pdf", RenderOptions()))
     assert len(keys) == 5 and "" not in keys
+
+
+def test_a_no_change_build_reads_no_entry_and_hashes_no_output(project, monkeypatch):
+    run(project, formats=("pdf", "epub"))
+    import pipeline.gather
+    import pipeline.output
+
+    read: list = []
+    monkeypatch.setattr(Cache, "get", lambda self, key: read.append(key))
+    monkeypatch.setattr(pipeline.output, "write_atomic", lambda *a: read.append(a))
+    monkeypatch.setattr(pipeline.gather, "sha256", lambda *a: read.append(a))
+    report = run(project, formats=("pdf", "epub"))
+    assert (report.built, report.reused, read) == (0, 4, [])
+    assert [a.path for a in report.artifacts] == [
+        "one.clinician.epub", "one.clinician.pdf", "two.clinician.epub", "two.clinician.pdf"]
+
+
+def test_an_output_changed_in_the_folder_is_put_back_from_the_cache(project):
+    run(project)
+    target = project / "dist" / "one.clinician.epub"
+    good = target.read_bytes()
+    target.write_bytes(b"PK" + good[2:])  # same size, other bytes, newer than the manifest
+    report = run(project)
+    assert (report.built, report.reused) == (0, 2)
+    assert target.read_bytes() == good
+
+
+def entry_files(project: Path) -> list[Path]:
+    return sorted(p for p in (project / "cache").glob("??/*") if p.is_file())
+
+
+def test_the_cache_stays_under_its_limit_least_recently_used_first(project):
+    write(project, "three", "Three cites nothing.")
+    run(project)
+    sizes = [p.stat().st_size for p in entry_files(project)]
+    assert len(sizes) == 3
+
+    def only(slug: str, **kw):
+        return build([project / "manuscripts" / f"{slug}.md"], options(project, **kw))
+
+    (project / "dist" / "two.clinician.epub").unlink()
+    assert only("two").reused == 1  # read from the cache: now the most recently used
+    write(project, "four", "Four cites nothing either.")
+    limit = max(sizes) * 2 + 4 * 512 + 100  # two entries and the four index rows
+    assert only("four", cache_max=limit).built == 1
+    assert len(entry_files(project)) == 2
+    assert sum(p.stat().st_size for p in entry_files(project)) + 4 * 512 <= limit
+    for slug, kept in (("two", True), ("four", True), ("one", False), ("three", False)):
+        (project / "dist" / f"{slug}.clinician.epub").unlink()
+        report = only(slug)
+        assert (report.built, report.reused) == ((0, 1) if kept else (1, 0)), slug
+
+
+def test_the_limit_and_the_command_that_empties_the_cache(project, monkeypatch, capsys):
+    from pipeline import cli
+    from pipeline.cache import default_max, parse_size
+
+    assert default_max() == 2 * 2**30
+    monkeypatch.setenv("HANDOUT_CACHE_MAX", "1.5G")
+    assert default_max() == int(1.5 * 2**30)
+    assert parse_size("500M") == 500 * 2**20 and parse_size("123") == 123
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(project / "cache"))
+    run(project)
+    assert cli.main(["cache"]) == 0
+    assert capsys.readouterr().out.startswith(f"render cache {project / 'cache'}: ")
+    assert cli.main(["cache", "--clear"]) == 0
+    assert capsys.readouterr().out == f"render cache {project / 'cache'}: emptied\n"
+    assert not (project / "cache").exists()
+    assert cli.main(["build", "manuscripts", "--cache-max", "lots"]) == 2
+    assert capsys.readouterr().err == \
+        "error: --cache-max: expected a size such as 500M or 2G, found 'lots'\n"

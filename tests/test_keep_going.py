@@ -227,3 +227,44 @@ def test_invoke_check_wraps_the_same_command():
     assert "tests/fixtures/bad/latin1.md:2: not valid UTF-8 (byte 0xe9 at offset 15); save " \
            "the file as UTF-8" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_building_one_file_keeps_the_manifest_of_the_whole_folder(work):
+    for slug in ("a", "b", "c"):
+        write(work, f"{slug}.md", GOOD.format(title=f"Handout {slug}", body=f"{slug} text."))
+    status, _out, err = run("build", "a.md", "b.md", "c.md", "--out", "dist", "--format",
+                            "epub", "--jobs", "1", "--no-cache")
+    assert status == 0, err
+    dist = work / "dist"
+    (dist / "c.clinician.epub").unlink()  # gone from the folder: gone from the manifest
+    write(work, "a.md", GOOD.format(title="Handout a", body="a text, revised."))
+    status, _out, err = run("build", "a.md", "--out", "dist", "--format", "epub", "--jobs",
+                            "1", "--no-cache")
+    assert status == 0, err
+    manifest = json.loads((dist / "manifest.json").read_text())
+    listed = {e["path"]: e for e in manifest["artifacts"]}
+    assert sorted(listed) == ["a.clinician.epub", "b.clinician.epub"]
+    for name, entry in listed.items():
+        data = (dist / name).read_bytes()
+        assert (entry["sha256"], entry["bytes"]) == (hashlib.sha256(data).hexdigest(), len(data))
+    assert listed["b.clinician.epub"]["source"] == "b.md"
+
+
+def test_progress_says_built_only_for_files_written(work, monkeypatch):
+    """A manuscript whose EPUB renders but whose PDF fails writes nothing and says so."""
+    from pipeline.errors import PipelineError
+    from pipeline.formats.pdf import PdfFormat
+
+    def refuse(self, doc, options, styles):
+        raise PipelineError.at(doc.manuscript.path, 5, "no room on the page")
+
+    monkeypatch.setattr(PdfFormat, "render", refuse)
+    write(work, "m.md", GOOD.format(title="T", body="Some text."))
+    # one manuscript, two outputs, two workers (forked, so patched too): two jobs
+    status, _out, err = run("build", "m.md", "--out", "dist", "--jobs", "2", "--no-cache")
+    assert status == 1
+    lines = err.splitlines()
+    assert "m.md:5: no room on the page" in lines
+    assert "[1/2] failed m.clinician.epub" in lines or "[2/2] failed m.clinician.epub" in lines
+    assert not any("] built " in line for line in lines), lines
+    assert not (work / "dist" / "m.clinician.epub").exists()
