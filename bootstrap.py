@@ -81,6 +81,27 @@ def ensure_browser() -> None:
     _npm_ci(ROOT / "tests" / "browser", "axe-core")
 
 
+def ensure_harfbuzz_subset() -> None:
+    """WeasyPrint subsets fonts with HarfBuzz's subsetter (and warns without it, as future
+    versions will require it): install Debian's libharfbuzz-subset0 when it is missing."""
+    import ctypes.util
+
+    if ctypes.util.find_library("harfbuzz-subset"):
+        return
+    apt = shutil.which("apt-get")
+    if apt is None:
+        print("note: libharfbuzz-subset is missing; WeasyPrint falls back to fontTools "
+              "(install HarfBuzz's subset library with the system's package manager)",
+              file=sys.stderr)
+        return
+    print("installing Debian's libharfbuzz-subset0 for WeasyPrint ...", flush=True)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*sudo, apt, "-qq", "update"], check=True, env=env)
+    subprocess.run([*sudo, apt, "-qq", "install", "-y", "--no-install-recommends",
+                    "libharfbuzz-subset0"], check=True, env=env)
+
+
 NODE_PROJECT = ROOT / "tests" / "citeproc-js"
 
 
@@ -98,6 +119,7 @@ def main(argv: list[str]) -> int:
         print(__doc__.strip().splitlines()[0], file=sys.stderr)
         return 2
     ensure_venv()
+    ensure_harfbuzz_subset()
     command, rest = argv[0], argv[1:]
     os.chdir(ROOT)
     if command == "setup":

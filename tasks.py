@@ -213,8 +213,8 @@ def lint(c):
     _run(c, f"{PY} -m ruff check pipeline tests tasks.py benchmarks")
 
 
-@handout_task
-def clean(c):
+@handout_task(help={"cache": "empty only the render cache; dist/ stays"})
+def clean(c, cache=False):
     """Remove the builds in dist/ and the render cache; published releases are kept.
 
     dist/release/ holds what clinics were sent: no task removes it.
@@ -224,9 +224,9 @@ def clean(c):
     folders = [ROOT / ".cache"]
     if os.environ.get("HANDOUT_CACHE_DIR"):
         folders.append(Path(os.environ["HANDOUT_CACHE_DIR"]))
-    if dist.is_dir() and not releases.exists():
+    if dist.is_dir() and not cache and not releases.exists():
         folders.insert(0, dist)
-    elif dist.is_dir():
+    elif dist.is_dir() and not cache:
         folders[:0] = sorted(p for p in dist.iterdir() if p != releases)
     for folder in folders:
         if _holds(folder, releases):

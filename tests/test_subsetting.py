@@ -70,3 +70,15 @@ def test_weasyprint_uses_the_faster_subsetter_and_keeps_the_fonts_own_time(monke
         made.append(out.getvalue())
     assert made[0] == made[1]
     assert TTFont(io.BytesIO(made[0]))["head"].modified == TTFont(io.BytesIO(data))["head"].modified
+
+
+def test_the_set_up_gives_weasyprint_harfbuzz_subsetting():
+    """bootstrap.py installs libharfbuzz-subset0: every set-up machine subsets fonts with
+    HarfBuzz (and WeasyPrint's warning that it will be required never shows)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    assert harfbuzz_subset is not None
+    assert harfbuzz.hb_version_atleast(4, 1, 0)

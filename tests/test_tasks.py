@@ -132,3 +132,15 @@ def test_tasks_pass_their_flags_on(project, args, expected):
     proc = invoke(project, "--dry", *args)
     assert proc.returncode == 0, proc.stderr
     assert expected in re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
+
+
+def test_clean_cache_empties_only_the_render_cache(project):
+    (project / "dist").mkdir()
+    (project / "dist" / "manifest.json").write_text("{}")
+    (project / ".cache" / "handouts" / "ab").mkdir(parents=True)
+    (project / ".cache" / "handouts" / "ab" / "abcd").write_bytes(b"entry")
+    proc = invoke(project, "clean", "--cache")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["removed .cache/"]
+    assert (project / "dist" / "manifest.json").is_file()
+    assert not (project / ".cache").exists()
