@@ -2,6 +2,14 @@
 
 A different ``pandoc`` on PATH is never used: its version would change the
 output.  Calls go straight to the binary (no shell, no temporary files).
+
+Writing an AST (``ast_to``) goes to one long-lived pandoc per process,
+``pandoc lua`` running ``lua/convert.lua``, instead of a process per call:
+starting pandoc costs about 0.1 s, most of a small conversion.  (pandoc's
+own server mode would do the same, but the binary pypandoc-binary ships is
+built without the threaded runtime that ``pandoc server`` needs.)  Parsing
+Markdown and the EPUB writer still run the command line, which also expands
+tabs and reads files as those need.
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ import functools
 import json
 import os
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -88,11 +97,81 @@ def _parsed(text: str) -> bytes:
     return _convert(["--from", READER, "--to", "json"], text)
 
 
+# Command-line options of ``ast_to`` and the writer option each one is.
+WRITER_OPTIONS = {"--wrap=none": ("wrap_text", "wrap-none"), "--section-divs": ("section_divs", True)}
+
+
 def ast_to(ast: dict[str, Any], fmt: str, extra: list[str] | None = None) -> str:
     """Write an AST with one of pandoc's writers (html5, plain, ...)."""
-    out = _convert(["--from", "json", "--to", fmt, "--wrap=none", *(extra or [])],
-                   json.dumps(ast))
-    return out.decode("utf-8")
+    args = ["--from", "json", "--to", fmt, "--wrap=none", *(extra or [])]
+    text = json.dumps(ast)
+    data = text.encode("utf-8")
+    if len(data) <= SMALL_INPUT:  # remembered (disclaimers)
+        return _run_small(tuple(args), data).decode("utf-8")
+    if all(arg in WRITER_OPTIONS for arg in args[4:]):
+        options = dict(WRITER_OPTIONS[arg] for arg in args[4:])
+        out = _resident().convert("json", fmt, options, data)
+        if out is not None:
+            return out.decode("utf-8")
+    return run_pandoc(args, data).decode("utf-8")
+
+
+class Resident:
+    """One ``pandoc lua`` process answering conversions over its standard streams.
+
+    It ends when this process ends (its input closes).  A broken process
+    answers None, and the caller runs the command line instead.
+    """
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self._lock = threading.Lock()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PANDOC")}
+        try:
+            self.proc: subprocess.Popen | None = subprocess.Popen(
+                [str(pandoc_path()), "lua", str(Path(__file__).with_name("lua") / "convert.lua")],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                env=env)
+        except OSError:
+            self.proc = None
+
+    def convert(self, source: str, target: str, options: dict[str, Any],
+                data: bytes) -> bytes | None:
+        """``data`` read as ``source`` and written as ``target``; None when broken."""
+        proc = self.proc
+        if proc is None or proc.stdin is None or proc.stdout is None:
+            return None
+        header = json.dumps({"from": source, "to": target, "options": options,
+                             "size": len(data)}).encode()
+        with self._lock:
+            try:
+                proc.stdin.write(header + b"\n" + data)
+                proc.stdin.flush()
+                status, _, size = proc.stdout.readline().decode().partition(" ")
+                out = proc.stdout.read(int(size))
+            except (OSError, ValueError):
+                self.close()
+                return None
+        if status == "error":
+            raise PandocFailure(out.decode("utf-8", "replace").strip())
+        # the command line ends text output with a newline; the writer alone may not
+        return out if out.endswith(b"\n") else out + b"\n"
+
+    def close(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+
+_RESIDENT: list[Resident] = []
+
+
+def _resident() -> Resident:
+    """This process's resident pandoc (a forked worker starts its own)."""
+    if not _RESIDENT or _RESIDENT[0].pid != os.getpid() or _RESIDENT[0].proc is None:
+        _RESIDENT[:] = [Resident()]
+    return _RESIDENT[0]
 
 
 @functools.cache

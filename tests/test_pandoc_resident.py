@@ -1,0 +1,43 @@
+"""The resident pandoc (``pandoc lua``) writes exactly what the command line writes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import ROOT
+
+from pipeline import pandoc
+from pipeline.pandoc import PandocFailure, ast_to, markdown_to_ast, run_pandoc
+
+VARIED = ROOT / "tests" / "fixtures" / "varied" / "varied.md"
+
+
+@pytest.fixture(scope="module")
+def big_ast() -> dict:
+    """The varied fixture, repeated past the size under which results are remembered."""
+    ast = markdown_to_ast(VARIED.read_text(encoding="utf-8"))
+    ast["blocks"] = ast["blocks"] * (pandoc.SMALL_INPUT // len(json.dumps(ast)) + 2)
+    return ast
+
+
+@pytest.mark.parametrize(("fmt", "extra"), [("html5", ["--section-divs"]), ("html5", []),
+                                            ("markdown", []), ("plain", [])])
+def test_same_text_as_the_command_line(big_ast, fmt, extra):
+    expected = run_pandoc(["--from", "json", "--to", fmt, "--wrap=none", *extra],
+                          json.dumps(big_ast)).decode()
+    assert ast_to(big_ast, fmt, extra) == expected
+    assert pandoc._resident().proc is not None  # it was the resident that answered
+
+
+def test_a_resident_that_died_is_replaced(big_ast):
+    first = ast_to(big_ast, "plain")
+    pandoc._resident().proc.kill()
+    assert ast_to(big_ast, "plain") == first  # the command line, this once
+    assert ast_to(big_ast, "plain") == first  # and a new resident after
+    assert pandoc._resident().proc.poll() is None
+
+
+def test_a_writer_error_is_a_pandoc_failure(big_ast):
+    with pytest.raises(PandocFailure, match="^Unknown output format nosuchwriter$"):
+        ast_to(big_ast, "nosuchwriter")
