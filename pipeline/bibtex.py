@@ -23,13 +23,14 @@ import yaml
 
 from .bibconvert import biblatex_type, plain_text, to_csl
 from .bibscan import Field, Finding, Scanner
+from .bundle import package_styles
 from .errors import PipelineError, Problems, display_path
 from .manuscript import read_text
 
 __all__ = ["BibEntry", "BibFile", "kind_of", "load_bibliographies", "read_bibtex",
            "read_bibtex_once", "to_csl"]
 
-KINDS_FILE = Path(__file__).resolve().parent.parent / "styles" / "kinds.yaml"
+KINDS_FILE = package_styles() / "kinds.yaml"
 CSL_SUFFIXES = (".json", ".yaml", ".yml")
 # Fields a crossref parent never passes on (biblatex's \DefaultInheritance exclusions).
 NOT_INHERITED = frozenset({"ids", "crossref", "xref", "xdata", "entryset", "entrysubtype",
