@@ -286,7 +286,8 @@ def floor_once(argv: list[str]) -> int:
 
 # ---------------------------------------------------------------- Dask
 
-def dask_build(work: Path, jobs: int) -> tuple[Measure, Measure, Measure] | None:
+def dask_build(work: Path, jobs: int, formats: list[str] | None = None
+               ) -> tuple[Measure, Measure, Measure] | None:
     """Cold builds (empty cache) on a fresh local Dask cluster, again on the same, now warm,
     cluster, and on the local pool for comparison."""
     try:
@@ -305,12 +306,23 @@ def dask_build(work: Path, jobs: int) -> tuple[Measure, Measure, Measure] | None
         for name in ("dask-fresh", "dask-warm"):
             before = cpu()
             measure = pipeline_build(work, work / f"cache-{name}", work / f"dist-{name}", None,
-                                     scheduler=cluster.scheduler_address)
+                                     scheduler=cluster.scheduler_address, formats=formats)
             measure.cpu += cpu() - before
             measure.max_rss_mb = max(w.memory_info().rss for w in workers) / 2**20
             runs.append(measure)
-    local = pipeline_build(work, work / "cache-local", work / "dist-local", jobs)
+    local = pipeline_build(work, work / "cache-local", work / "dist-local", jobs,
+                           formats=formats)
+    for name, measure in zip(("dask-fresh", "dask-warm"), runs, strict=True):
+        measure.extra["identical_to_local"] = same_files(work / f"dist-{name}",
+                                                         work / "dist-local")
     return runs[0], runs[1], local
+
+
+def same_files(a: Path, b: Path) -> bool:
+    """Both folders hold the same files with the same bytes."""
+    names = sorted(p.name for p in a.iterdir() if p.is_file())
+    return names == sorted(p.name for p in b.iterdir() if p.is_file()) and all(
+        (a / n).read_bytes() == (b / n).read_bytes() for n in names)
 
 
 # ---------------------------------------------------------------- report
@@ -381,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             results["alternative_sequential"] = alternative(work, 1)
     if "dask" not in args.skip:
         say("Dask: two-worker local cluster, then the local pool, both cold")
-        found = dask_build(work, jobs)
+        found = dask_build(work, jobs, formats)
         if found:
             results["dask_cold"], results["dask_warm"], results["local_pool_cold"] = found
     if args.big:
@@ -389,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
         big = work / "big"
         shutil.rmtree(big, ignore_errors=True)
         make_big(big, args.big_sections)
-        results["big"] = pipeline_build(big, big / "cache", big / "dist", jobs)
+        results["big"] = pipeline_build(big, big / "cache", big / "dist", jobs, formats=formats)
         results["big"].extra["pages"] = _pdf_pages(big / "dist")
     load_after = os.getloadavg()
     summary = summarise(results, args.n, cpus, load_before, load_after)
@@ -494,6 +506,8 @@ def markdown(summary: dict) -> str:
             counts += f", {extra['pages']} pages"
         if m["failures"]:
             counts += f" ({m['failures']} failed)"
+        if "identical_to_local" in extra:
+            counts += ", bytes = local" if extra["identical_to_local"] else ", bytes DIFFER"
         parent = f"{m['parent_rss_mb']:.0f}" if m.get("parent_rss_mb") else "-"
         lines.append(f"| {label} | {m['wall']:.2f} | {m['cpu']:.1f} | {m['max_rss_mb']:.0f} | "
                      f"{parent} | {counts} |")

@@ -183,7 +183,7 @@ pipeline.pandoc.run_pandoc = lambda *a, **k: calls.append(a) or real(*a, **k)
 from pipeline.build import BuildOptions, build
 p = Path.cwd()
 report = build([p / "manuscripts"], BuildOptions(
-    out=p / "dist", cache_dir=p / "cache", styles=p / "styles", jobs=2))
+    out=p / "dist", cache_dir=p / "cache", styles=p / "styles", jobs=2, formats=("pdf", "epub")))
 print(json.dumps({"built": report.built, "reused": report.reused,
                   "weasyprint": sorted(m for m in sys.modules if "weasyprint" in m),
                   "pandoc_calls": len(calls), "environment": environment_digest(),

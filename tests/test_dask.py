@@ -84,7 +84,7 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_build_completes(cluster, bu
     assert not thread.is_alive()
     report = result["report"]
     assert report.ok, [str(p) for p in report.problems] + report.internal_errors
-    assert report.built == 4
+    assert report.built == 6
     for path in (tmp_path / "dist").glob("prp-spine-pain.*"):
         assert path.read_bytes() == (built / path.name).read_bytes(), path.name
 
@@ -161,7 +161,7 @@ def test_the_local_pool_also_survives_a_killed_worker(built, tmp_path, epoch):
     thread.join(timeout=180)
     report = result["report"]
     assert report.ok, [str(p) for p in report.problems] + report.internal_errors
-    assert report.built == 4
+    assert report.built == 6
     for path in (tmp_path / "dist").glob("prp-spine-pain.*"):
         assert path.read_bytes() == (built / path.name).read_bytes(), path.name
 
@@ -195,8 +195,10 @@ def test_a_worker_with_only_the_installed_package_renders_the_same_bytes(install
             worker.wait(timeout=30)
     outputs = sorted((tmp_path / "dist").glob("prp-spine-pain.*"))
     assert [p.name for p in outputs] == ["prp-spine-pain.clinician.epub",
+                                         "prp-spine-pain.clinician.html",
                                          "prp-spine-pain.clinician.pdf",
                                          "prp-spine-pain.patient.epub",
+                                         "prp-spine-pain.patient.html",
                                          "prp-spine-pain.patient.pdf"]
     for path in outputs:
         assert path.read_bytes() == (built / path.name).read_bytes(), path.name

@@ -60,7 +60,8 @@ def test_a_project_without_styles_uses_the_styles_inside_the_package(installed, 
     done = run(installed, project, "-m", "pipeline", "build")
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (project / "dist").iterdir()) == [
-        "ankle.clinician.epub", "ankle.clinician.pdf", "manifest.json"]
+        "ankle.clinician.epub", "ankle.clinician.html", "ankle.clinician.pdf", "assets",
+        "index.html", "manifest.json"]
     text = " ".join(pdf_pages(project / "dist" / "ankle.clinician.pdf"))
     assert "Disclaimer for Healthcare Professionals" in text and "Cold therapy after ankle sprain" in text
     assert "Disclaimer for Healthcare Professionals" in epub_text(project / "dist" / "ankle.clinician.epub")

@@ -261,7 +261,8 @@ def test_progress_says_built_only_for_files_written(work, monkeypatch):
     monkeypatch.setattr(PdfFormat, "render", refuse)
     write(work, "m.md", GOOD.format(title="T", body="Some text."))
     # one manuscript, two outputs, two workers (forked, so patched too): two jobs
-    status, _out, err = run("build", "m.md", "--out", "dist", "--jobs", "2", "--no-cache")
+    status, _out, err = run("build", "m.md", "--out", "dist", "--jobs", "2", "--no-cache",
+                            "--format", "pdf", "--format", "epub")
     assert status == 1
     lines = err.splitlines()
     assert "m.md:5: no room on the page" in lines
