@@ -613,7 +613,7 @@ def text_case_rules() -> None:
     of the output locale decides.
     """
     from citeproc import model
-    from citeproc.string import MixedString
+    from citeproc.string import MixedString, String
 
     original_case = model.TextCased.case
     original_locales = model.Style.set_locale_list
@@ -623,6 +623,10 @@ def text_case_rules() -> None:
         original_locales(self, output_locale, validate)
 
     def case(self: Any, text: Any, language: str | None = None) -> Any:
+        if isinstance(text, MixedString):  # a joined macro holds plain str pieces too
+            text = MixedString([String(t) if type(t) is str else t for t in text])
+        elif type(text) is str:
+            text = String(text)
         if language is None:
             language = getattr(self.get_root(), "output_language", "en")
         if self.get("text-case") != "title" or language != "en":
@@ -933,3 +937,32 @@ def hyphenated_variable_names() -> None:
     Reference.__contains__ = contains
     Reference.__getitem__ = getitem
     Reference.get = get
+
+
+# -- speed -------------------------------------------------------------------
+
+
+@patch
+def cached_xpath_search() -> None:
+    """Each XPath question about a style or locale element is answered once.
+
+    citeproc-py asks lxml the same questions (a term in each locale, a name
+    option on every ancestor, the layout above an element) for every
+    reference and citation; they took more than half of the time of a
+    200-entry list.  Styles and locales do not change once read, so the
+    answers are kept on the tree's root element, and go with it.
+    """
+    from citeproc import model
+
+    original = model.CitationStylesElement.xpath_search
+
+    def xpath_search(self: Any, expression: str) -> Any:
+        root = self.getroottree().getroot()
+        cache = root.__dict__.setdefault("_xpath_answers", {})
+        key = (self, expression)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = original(self, expression)
+        return found
+
+    model.CitationStylesElement.xpath_search = xpath_search
