@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .errors import Problems, did_you_mean
+from .errors import Problems, did_you_mean, is_file
 from .model import Manuscript
 from .pandoc import PandocFailure, markdown_to_ast
 from .tree import Node, attr_of, stringify, transform, walk
@@ -245,7 +245,7 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                              f"![what the image shows]({target})", code="no-alt")
             if _report_resource(manuscript, target, "image", folder, problems):
                 continue
-            if not urlsplit(target).scheme and not _is_file(folder / unquote(target)):
+            if not urlsplit(target).scheme and not is_file(folder / unquote(target)):
                 problems.add(manuscript.path, line, f"image '{target}' not found",
                              code="missing-image")
             else:
@@ -269,7 +269,7 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                                  needle=text.strip()[:40],
                                  near="style=" if key == "style" else f"<{tag}")
                 if tag == "img" and key == "src" and not resource_problem(url, folder) \
-                        and not urlsplit(url).scheme and not _is_file(folder / unquote(url)):
+                        and not urlsplit(url).scheme and not is_file(folder / unquote(url)):
                     problems.add(manuscript.path, source_line(manuscript, url),
                                  f"image '{url}' not found", code="missing-image")
                 elif not resource_problem(url, folder):
@@ -277,14 +277,6 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
             if re.search(r"<img\b(?![^>]*\balt\s*=\s*['\"]?[^'\"\s>])", text, re.IGNORECASE):
                 problems.add(manuscript.path, source_line(manuscript, text.strip()[:40]),
                              "raw <img> has no alt text", code="no-alt")
-
-
-def _is_file(path: Path) -> bool:
-    """``path.is_file()``, False too for a name the system refuses (too long, ...)."""
-    try:
-        return path.is_file()
-    except (OSError, ValueError):
-        return False
 
 
 def check_svg(target: str, folder: Path, problems: Problems) -> None:
@@ -295,7 +287,7 @@ def check_svg(target: str, folder: Path, problems: Problems) -> None:
     """
     parts = urlsplit(target)
     path = folder / unquote(parts.path)
-    if parts.scheme or path.suffix.lower() != ".svg" or not _is_file(path):
+    if parts.scheme or path.suffix.lower() != ".svg" or not is_file(path):
         return
     from lxml import etree
 

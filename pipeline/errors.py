@@ -69,6 +69,17 @@ def display_path(path: str | Path) -> str:
         return str(p)
 
 
+def is_file(path: Path) -> bool:
+    """``path.is_file()``, and False for a name the system refuses (too long, ...).
+
+    Such a name is reported as a file not found, never as a traceback.
+    """
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
     """`` (did you mean 'x'?)`` for the closest choices, or an empty string."""
     matches = difflib.get_close_matches(word, sorted(set(choices)), n=n, cutoff=0.6)

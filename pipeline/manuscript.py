@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from .csl import resolve_style
-from .errors import PipelineError, Problem, Problems, did_you_mean, display_path
+from .errors import PipelineError, Problem, Problems, did_you_mean, display_path, is_file
 from .model import AUDIENCES, DEFAULT_STYLE, STATUSES, Change, Manuscript, Person
 from .stamp import today, today_source
 
@@ -274,13 +274,6 @@ def _people(value: Any, field_name: str, path: Path, line: int | None,
     return tuple(people)
 
 
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except (OSError, ValueError):
-        return False
-
-
 def resolve_bibliography(path: Path, name: str, bibliography_dir: Path) -> Path:
     """A bibliography named in front matter: beside the manuscript, else in bibliography/."""
     candidate = Path(name).expanduser()
@@ -394,7 +387,7 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
                 problems.add(path, where("bibliography"),
                              f"bibliography file '{name}' must be .bib (BibTeX, biblatex), "
                              ".json (CSL-JSON) or .yaml (CSL-YAML)", code="bad-bibliography")
-            elif not _is_file(resolved):
+            elif not is_file(resolved):
                 problems.add(path, where("bibliography"),
                              f"bibliography file '{name}' not found (looked in "
                              f"{display_path(path.parent)}/ and {display_path(bibliography_dir)}/)",
@@ -455,7 +448,7 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         authors=authors,
         reviewers=reviewers,
         bibliography=tuple(bibliography) if valid else tuple(b for b in bibliography
-                                                              if _is_file(b)),
+                                                              if is_file(b)),
         csl=csl.strip(),
         disclaimer=data.get("disclaimer") if isinstance(data.get("disclaimer"), str) else None,
         canonical_url=url if isinstance(url, str) else None,

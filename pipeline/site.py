@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import i18n
-from .errors import PipelineError, Problems
+from .errors import PipelineError, Problems, is_file
 from .formats.web import ASSETS, image_name
 from .html import render_template
 from .manuscript import load_manuscript
@@ -112,7 +112,7 @@ def write_assets(out: Path, styles: Path, manuscripts: Iterable[Manuscript]) -> 
     sources: dict[str, Path] = {}
     for m in manuscripts:
         for image in referenced_files(m):
-            if image.is_file():
+            if is_file(image):
                 sources[image_name(image)] = image
     wanted: set[str] = set()
     for page in sorted(out.glob("*.html")):

@@ -28,7 +28,7 @@ title: "Platelet-rich plasma for back pain"
 version: 1.2.0
 status: approved
 last_updated: 2025-09-18
-next_review: 2026-09-18
+next_review: 2099-09-18
 reviewers: [{name: Dr. A, role: Clinical reviewer, date: 2025-09-17}]
 audiences: [clinician, patient]
 bibliography: [refs.bib]
