@@ -623,15 +623,16 @@ def text_case_rules() -> None:
         original_locales(self, output_locale, validate)
 
     def case(self: Any, text: Any, language: str | None = None) -> Any:
+        mixed, plain = isinstance(text, MixedString), type(text) is str
+        if mixed:  # a joined macro holds plain str pieces too
+            text = MixedString([String(t) if type(t) is str else t for t in text])
+        elif plain:  # citeproc-py's case methods live on its String
+            text = String(text)
         if language is None:
             language = getattr(self.get_root(), "output_language", "en")
         if self.get("text-case") != "title" or language != "en":
-            return original_case(self, text, language)
-        mixed = isinstance(text, MixedString)
-        if mixed:  # a joined macro holds plain str pieces too
-            text = MixedString([String(t) if type(t) is str else t for t in text])
-        elif type(text) is str:
-            text = String(text)
+            cased = original_case(self, text, language)
+            return str(cased) if plain and cased is not None else cased
         words = list(text.words())
         if not words:
             return text
@@ -646,7 +647,9 @@ def text_case_rules() -> None:
                 word = _title_word(word, edge)
             out = out + (" " if i else "") + word
             after_colon = str(word)[-1:] in ":?!."
-        return out if mixed else String(str(out))  # name parts are joined as str
+        if mixed:
+            return out
+        return str(out) if plain else String(str(out))  # name parts are joined as str
 
     model.Style.set_locale_list = set_locale_list
     model.TextCased.case = case
