@@ -95,7 +95,7 @@ def manuscript_text(rng: random.Random, index: int, keys: list[str], sections: i
         f'title: "{treatment.capitalize()} for {topic}: handout {index + 1}"',
         f"version: 1.{index % 7}.{index % 3}",
         f"status: {status}",
-        f"last_updated: 2025-{(index % 12) + 1:02d}-{(index % 27) + 1:02d}",
+        f"last_updated: 2025-{(index % 9) + 1:02d}-{(index % 27) + 1:02d}",  # before the epoch
         f"slug: {slug}",
         "authors:",
         "  - {name: Clinical Editorial Team, role: Writer}",
