@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     if why:
         print(why, file=sys.stderr)
         return 2
-    bibs = args.bibs or sorted(FIXTURES.glob("*.bib"))
+    bibs = [b.resolve() for b in args.bibs] or sorted(FIXTURES.glob("*.bib"))
     for result in compare(bibs, args.styles or STYLES):
         same, total, cited, clusters = result.agreement()
         if not args.quiet:
