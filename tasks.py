@@ -32,6 +32,32 @@ class HandoutTask(Task):
         return opts
 
 
+def _long_form_of_one_letter_options() -> None:
+    """Accept ``--n 10`` as well as ``-n 10`` for an option whose name is one letter.
+
+    invoke gives a one-letter parameter only the single-dash flag, while the
+    benchmark scripts spell the same option ``--n``; the parser context of every
+    task learns the double-dash spelling as an alias (invoke >= 2.2).
+    """
+    from invoke.parser import ParserContext
+
+    if getattr(ParserContext.add_arg, "long_one_letter", False):
+        return
+    add_arg = ParserContext.add_arg
+
+    def add_arg_with_long_form(self, *args, **kwargs):
+        add_arg(self, *args, **kwargs)
+        for name in list(self.args):
+            if len(name) == 1 and f"--{name}" not in self.flags:
+                self.flags.alias(f"--{name}", to=f"-{name}")
+
+    add_arg_with_long_form.long_one_letter = True
+    ParserContext.add_arg = add_arg_with_long_form
+
+
+_long_form_of_one_letter_options()
+
+
 def handout_task(*args, **kwargs):
     """``@task`` with the project's flags, so that every task spells an option alike."""
     return task(*args, klass=HandoutTask, **kwargs)
