@@ -104,7 +104,7 @@ def write_assets(out: Path, styles: Path, manuscripts: Iterable[Manuscript]) -> 
     from .cache import referenced_files
 
     folder = out / ASSETS
-    for name in ("fonts.css", "web.css", "code.css", "callouts.css"):
+    for name in ("fonts.css", "web.css", "code.css", "callouts.css", "lists.css"):
         _write_if_changed(folder / "css" / name, (styles / "css" / name).read_bytes())
     for font in sorted((styles / "fonts").iterdir()):
         if font.suffix.lower() in (".ttf", ".otf", ".woff", ".woff2") or font.name.startswith("OFL"):

@@ -163,7 +163,8 @@ class EpubFormat(OutputFormat):
                     "--css", str(styles / "css" / "fonts.css"),
                     "--css", str(styles / "css" / "epub.css"),
                     "--css", str(styles / "css" / "callouts.css"),
-                    "--css", str(styles / "css" / "code.css"), "--mathml",
+                    "--css", str(styles / "css" / "code.css"),
+                    "--css", str(styles / "css" / "lists.css"), "--mathml",
                     "--toc", "--toc-depth=2", "--split-level=1", "--epub-title-page=false",
                     "--resource-path", str(folder), "--wrap=none"]
             for font in fonts:

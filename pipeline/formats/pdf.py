@@ -71,7 +71,7 @@ def _stylesheets(styles: Path) -> tuple:
     fetcher = _fetcher_class()([styles])
     sheets = tuple(CSS(filename=str(styles / "css" / name), font_config=font_config,
                        counter_style=counter_style, url_fetcher=fetcher)
-                   for name in ("fonts.css", "print.css", "callouts.css", "code.css"))
+                   for name in ("fonts.css", "print.css", "callouts.css", "code.css", "lists.css"))
     return font_config, counter_style, sheets
 
 
