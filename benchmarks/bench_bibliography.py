@@ -20,14 +20,11 @@ to ``benchmarks/results/``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from fresh import fresh_runs, load, median, save, summary
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -117,34 +114,15 @@ def main(argv: list[str] | None = None) -> int:
         bib = Path(scratch) / "refs.bib"
         bib.write_text(bibliography(), encoding="utf-8")
         code = RUN.format(entries=ENTRIES, cited=CITED)
-        runs = []
-        for _ in range(args.runs):
-            out = subprocess.run([sys.executable, "-c", code, str(bib)], cwd=ROOT, check=True,
-                                 capture_output=True, text=True)
-            runs.append(json.loads(out.stdout))
-    totals = [r["total"] for r in runs]
-    result = {
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "entries": ENTRIES, "cited": CITED, "runs": runs,
-        "median_seconds": round(statistics.median(totals), 3),
-        "max_seconds": round(max(totals), 3), "target_seconds": TARGET_SECONDS,
-        "median_cpu_seconds": round(statistics.median(r["cpu"] for r in runs), 3),
-        "load_average": os.getloadavg()[0], "cpus": os.cpu_count(),
-    }
+        runs = fresh_runs(code, [str(bib)], args.runs)
+    result = summary(runs, "total", TARGET_SECONDS, entries=ENTRIES, cited=CITED)
     line = (f"read {ENTRIES} entries and converted {runs[0]['items']} cited ones "
             f"({runs[0]['problems']} problems reported): median {result['median_seconds']:.3f} s, "
             f"max {result['max_seconds']:.3f} s over {args.runs} fresh processes "
-            f"(target < {TARGET_SECONDS:.0f} s; read {statistics.median(r['read'] for r in runs):.3f}"
-            f" s, convert {statistics.median(r['convert'] for r in runs):.3f} s; CPU time of both, "
-            f"pandoc's included: {statistics.median(r['cpu'] for r in runs):.3f} s; load average "
-            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
-    print(line)
-    folder = HERE / "results"
-    folder.mkdir(exist_ok=True)
-    stamp = result["date"].replace("-", "").replace(":", "")
-    (folder / f"bibliography-{stamp}.json").write_text(json.dumps(result, indent=2) + "\n")
-    (folder / f"bibliography-{stamp}.md").write_text(f"# Bibliography benchmark\n\n{line}\n")
-    return 0 if result["max_seconds"] < TARGET_SECONDS else 1
+            f"(target < {TARGET_SECONDS:.0f} s; read {median(runs, 'read'):.3f}"
+            f" s, convert {median(runs, 'convert'):.3f} s; CPU time of both, "
+            f"pandoc's included: {median(runs, 'cpu'):.3f} s; {load()})")
+    return save("bibliography", "Bibliography benchmark", result, line)
 
 
 if __name__ == "__main__":

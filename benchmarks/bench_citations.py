@@ -18,14 +18,11 @@ Results go to ``benchmarks/results/``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from fresh import fresh_runs, load, median, save, summary
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -123,36 +120,17 @@ def main(argv: list[str] | None = None) -> int:
         (folder / "cites.md").write_text(
             f"---\ntitle: Citations\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01\n"
             f"bibliography: [refs.bib]\ncsl: {args.style}\n---\n\n{body()}", encoding="utf-8")
-        runs = []
-        for _ in range(args.runs):
-            out = subprocess.run([sys.executable, "-c", RUN.format(), str(folder / "cites.md"),
-                                  str(ROOT / "styles")], cwd=ROOT, check=True,
-                                 capture_output=True, text=True)
-            runs.append(json.loads(out.stdout))
-    firsts = [r["first"] for r in runs]
-    result = {
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "style": args.style,
-        "sources": SOURCES, "citations": CITATIONS, "runs": runs,
-        "median_seconds": round(statistics.median(firsts), 3),
-        "median_cpu_seconds": round(statistics.median(r["cpu"] for r in runs), 3),
-        "max_seconds": round(max(firsts), 3), "target_seconds": TARGET_SECONDS,
-        "load_average": os.getloadavg()[0], "cpus": os.cpu_count(),
-    }
+        runs = fresh_runs(RUN.format(), [str(folder / "cites.md"), str(ROOT / "styles")],
+                          args.runs)
+    result = summary(runs, "first", TARGET_SECONDS, style=args.style, sources=SOURCES,
+                     citations=CITATIONS)
     line = (f"{args.style}: {CITATIONS} citations and a {runs[0]['references']}-entry reference "
             f"list formatted in median {result['median_seconds']:.3f} s, max "
             f"{result['max_seconds']:.3f} s over {args.runs} fresh processes (CPU time "
-            f"{statistics.median(r['cpu'] for r in runs):.3f} s; style and locale "
-            f"loaded each time; a second formatting in the same process "
-            f"{statistics.median(r['again'] for r in runs):.3f} s; target < "
-            f"{TARGET_SECONDS:.0f} s; load average {os.getloadavg()[0]:.1f} on "
-            f"{os.cpu_count()} CPUs)")
-    print(line)
-    out_dir = HERE / "results"
-    out_dir.mkdir(exist_ok=True)
-    stamp = result["date"].replace("-", "").replace(":", "")
-    (out_dir / f"citations-{stamp}.json").write_text(json.dumps(result, indent=2) + "\n")
-    (out_dir / f"citations-{stamp}.md").write_text(f"# Citation benchmark\n\n{line}\n")
-    return 0 if result["max_seconds"] < TARGET_SECONDS else 1
+            f"{median(runs, 'cpu'):.3f} s; style and locale loaded each time; a second "
+            f"formatting in the same process {median(runs, 'again'):.3f} s; target < "
+            f"{TARGET_SECONDS:.0f} s; {load()})")
+    return save("citations", "Citation benchmark", result, line)
 
 
 if __name__ == "__main__":
