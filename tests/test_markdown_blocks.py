@@ -15,6 +15,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from helpers import ROOT, build_fixed, epub_documents, epub_opf, epubcheck, pdf_pages
+from page_geometry import outside
 
 FIXTURES = ROOT / "tests" / "fixtures" / "constructs"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -46,23 +47,6 @@ def drawn_text(path: Path) -> list[str]:
         return [page.get_textpage().get_text_range().replace("\r\n", "\n") for page in pdf]
     finally:
         pdf.close()
-
-
-def text_outside_the_page(path: Path) -> list[str]:
-    """Characters whose box is not wholly inside their page."""
-    found = []
-    pdf = pdfium.PdfDocument(path)
-    try:
-        for number, page in enumerate(pdf, 1):
-            width, height = page.get_size()
-            text = page.get_textpage()
-            for i in range(text.count_chars()):
-                left, bottom, right, top = text.get_charbox(i)
-                if left < 0 or bottom < 0 or right > width or top > height:
-                    found.append(f"page {number}: {text.get_text_range(i, 1)!r}")
-    finally:
-        pdf.close()
-    return found
 
 
 def where(path: Path, needle: str) -> tuple[int, float]:
@@ -109,7 +93,7 @@ def test_the_pdf_has_every_block_and_no_markup(dist, pages):
                    "{.smallcaps}", "&amp;", "&#39;", ":::", "[^list]", "@okafor"]:
         assert markup not in text, markup
     assert len(pages) == 5
-    assert text_outside_the_page(dist / "constructs.clinician.pdf") == []
+    assert outside(dist / "constructs.clinician.pdf") == []
 
 
 def test_ordered_lists_keep_their_numbers_and_markers_in_print(pages):
@@ -170,7 +154,7 @@ def test_a_long_table_repeats_its_header_and_keeps_its_caption(dosing_card):
     # the footnote of the caption, with its list, at the foot of the first page
     assert where(pdf, "round down to the nearest")[0] == caption_page
     assert [line.strip() for line in "\n".join(pages).splitlines()].count("References") == 1
-    assert text_outside_the_page(pdf) == []
+    assert outside(pdf) == []
 
 
 # -- the EPUB --------------------------------------------------------------------------------
