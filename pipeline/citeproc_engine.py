@@ -18,8 +18,8 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import citeproc_patches
-from .citeproc_disambiguate import disambiguate
+from . import citeproc_fixes
+from .citeproc_fixes.disambiguation import disambiguate
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN
 from .model import CiteItem, Cluster, FormattedCitations
 
@@ -119,7 +119,7 @@ def _citation_item(cite: CiteItem) -> Any:
     if cite.suffix:
         options["suffix"] = cite.suffix
     item = CitationItem(cite.key, **options)
-    if cite.mode != "normal":  # read by citeproc_patches, unknown to citeproc-py
+    if cite.mode != "normal":  # read by citeproc_fixes.cluster, unknown to citeproc-py
         item[cite.mode.replace("-", "_")] = True
     return item
 
@@ -130,7 +130,7 @@ def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
     from citeproc import Citation, CitationStylesBibliography, CitationStylesStyle
     from citeproc.source.json import CiteProcJSON
 
-    citeproc_patches.apply()
+    citeproc_fixes.apply()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         style = CitationStylesStyle(io.BytesIO(style_xml), locale=locale, validate=False)

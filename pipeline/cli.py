@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, cache, citeproc_patches
+from . import __version__, cache, citeproc_fixes
 from .build import FORMATS, BuildOptions, BuildReport, UsageError, build, check
 from .cache import parse_size
 from .errors import PipelineError
@@ -155,8 +155,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
-        citeproc_patches.check_version()
-    except citeproc_patches.CiteprocVersionError as exc:
+        citeproc_fixes.check_version()
+    except citeproc_fixes.CiteprocVersionError as exc:
         print(f"error: {exc}", file=stderr)
         return 2
     try:

@@ -7,7 +7,7 @@ import io
 import pytest
 from helpers import ROOT
 
-from pipeline import citeproc_patches
+from pipeline import citeproc_fixes
 from pipeline.citeproc_engine import format_clusters, marks_to_html
 from pipeline.cli import main
 from pipeline.csl import prepare_xml
@@ -74,10 +74,10 @@ def test_another_citeproc_release_is_refused_at_start(monkeypatch):
     assert main(["check", "manuscripts"], stdout=io.StringIO(), stderr=err) == 2
     assert err.getvalue() == (
         "error: citeproc-py 0.12.0 is installed, but the project's changes to it "
-        "(pipeline/citeproc_patches.py) were written for 0.11.1: run "
+        "(pipeline/citeproc_fixes/) were written for 0.11.1: run "
         "'pip install citeproc-py==0.11.1' (or 'python3 bootstrap.py setup'), or check each "
         "patch against the new release and update CITEPROC_VERSION\n")
-    assert citeproc_patches.CITEPROC_VERSION == "0.11.1"
+    assert citeproc_fixes.CITEPROC_VERSION == "0.11.1"
 
 
 GERMAN_STYLE = """<?xml version="1.0" encoding="utf-8"?>

@@ -1,4 +1,4 @@
-"""A citation's cites rendered and joined as CSL's ``<citation>`` asks (for citeproc_patches).
+"""A citation's cites rendered and joined as CSL's ``<citation>`` asks.
 
 citeproc-py renders each cite and joins them with the layout's delimiter.
 CSL also collapses: numbers (``[1–3]``), cites by the same authors
@@ -11,6 +11,8 @@ CSL also collapses: numbers (``[1–3]``), cites by the same authors
 from __future__ import annotations
 
 from typing import Any
+
+from .registry import patch
 
 EN_DASH = "\u2013"
 BY_YEAR = ("year", "year-suffix", "year-suffix-ranged")
@@ -195,3 +197,42 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
     if good and all(item.get("author_only") for item in good):
         return text
     return layout.format(layout.wrap(text))
+
+
+# -- citation layout: collapsing, suppress-author, author-only ----------------
+
+
+@patch
+def citation_collapse_and_author_modes() -> None:
+    """CSL ``collapse`` (all four kinds), and ``suppress-author``/``author-only`` cites.
+
+    citeproc-py ignores ``collapse``: ``[1,2,3]`` instead of ``[1–3]``,
+    "Smith 1900, Smith 2000" instead of "Smith 1900, 2000", "2000a, 2000b"
+    instead of "2000a, b"; nor ``cite-group-delimiter``, ``year-suffix-delimiter``
+    and ``after-collapse-delimiter``.  It also has no cite modes:
+    ``suppress-author`` leaves out the first names the cite prints (or their
+    substitute), ``author-only`` prints nothing but them.  The rendering is
+    :func:`render_citation`.  Fixtures: collapse_* (most), sort_GroupedByAuthorstring,
+    name_CiteGroupDelimiter*, and the project's narrative citations.
+    """
+    from citeproc import model
+
+    def layout_render_citation(self: Any, citation: Any, callback: Any) -> Any:
+        return render_citation(self, citation, callback)
+
+    original_names = model.Names.process
+
+    def names_process(self: Any, item: Any, names_context: Any = None, context: Any = None,
+                      **kwargs: Any) -> Any:
+        mode = RENDERING["names_mode"]
+        if mode not in ("suppress", "only"):
+            return original_names(self, item, names_context, context, **kwargs)
+        RENDERING["names_mode"] = None  # only the first names the cite prints
+        text = original_names(self, item, names_context, context, **kwargs)
+        if mode == "only":
+            RENDERING["names_seen"] = text
+            RENDERING["names_mode"] = "done"
+        return None if mode == "suppress" else text
+
+    model.Layout.render_citation = layout_render_citation
+    model.Names.process = names_process

@@ -1,0 +1,114 @@
+"""Groups (and macros) suppressed as CSL 1.0.2 says: by the variables they called."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .registry import patch
+from .substitute import SUBSTITUTE_RECORDS
+
+
+class _GroupFrame:
+    """What the elements of one group (or macro) rendered, as citeproc-js tracks it."""
+
+    __slots__ = ("attempt", "success", "term")
+
+    def __init__(self) -> None:
+        self.attempt = self.success = self.term = False
+
+    def close(self) -> bool:
+        """Whether the group is kept; tells the enclosing group what happened."""
+        kept = self.success or (self.term and not self.attempt)
+        if GROUP_FRAMES:
+            parent = GROUP_FRAMES[-1]
+            if kept:
+                parent.success = True
+            else:
+                parent.attempt = parent.attempt or self.attempt
+        return kept
+
+
+GROUP_FRAMES: list[_GroupFrame] = []
+_ALWAYS_RENDERED = ("year-suffix", "citation-number")
+
+
+def _non_empty(text: Any) -> bool:
+    return text is not None and str(text) != ""
+
+
+def tracked(render: Callable[..., Any]) -> Callable[..., Any]:
+    """A rendering element's render that reports called variables and terms to its group."""
+
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if "macro" in self.attrib and "variable" not in self.attrib:
+            GROUP_FRAMES.append(_GroupFrame())
+            try:
+                text = render(self, *args, **kwargs)
+            finally:
+                frame = GROUP_FRAMES.pop()
+            return text if frame.close() else None
+        frame = GROUP_FRAMES[-1] if GROUP_FRAMES else None
+        try:
+            text = render(self, *args, **kwargs)
+        except Exception:
+            if frame is not None and "variable" in self.attrib:
+                if self.get("variable") in _ALWAYS_RENDERED:
+                    frame.success = True
+                else:
+                    frame.attempt = True
+            raise
+        if SUBSTITUTE_RECORDS and "variable" in self.attrib and _non_empty(text):
+            SUBSTITUTE_RECORDS[-1].extend((self.tag, v) for v in self.get("variable").split())
+        if frame is not None:
+            if "variable" in self.attrib:
+                if _non_empty(text) or self.get("variable") in _ALWAYS_RENDERED:
+                    frame.success = True
+                else:
+                    frame.attempt = True
+            elif _non_empty(text):
+                frame.term = True
+        return text
+
+    return wrapper
+
+
+@patch
+def group_suppressed_by_rendered_variables() -> None:
+    """A group is left out when the variables it called were all empty.
+
+    CSL 1.0.2: a group is suppressed when it calls variables and all of them
+    are empty; a group with only terms is kept.  citeproc-py decides from the
+    variables its children could call in any branch of a ``<choose>``, so APA's
+    thesis entries got a lone '(Publication)' from a group whose number is
+    empty.  As in citeproc-js, a macro behaves as a group, and a nested group
+    (or macro) that is kept counts as a variable that rendered.
+    """
+    from citeproc import model
+
+    for cls in (model.Text, model.Number, model.Date, model.Names):
+        cls.render = tracked(cls.render)
+
+    def process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        output = []
+        delimiter = self.get("delimiter", "")
+        GROUP_FRAMES.append(_GroupFrame())
+        try:
+            for child in self.iterchildren():
+                try:
+                    if isinstance(child, model.Choose):
+                        text = child.render(item, context=context, delimiter=delimiter,
+                                            **kwargs)
+                    else:
+                        text = child.render(item, context=context, **kwargs)
+                except model.VariableError:
+                    continue
+                if text is not None:
+                    output.append(text)
+        finally:
+            frame = GROUP_FRAMES.pop()
+        if frame.close() and output:
+            return self.join(output)
+        raise model.VariableError
+
+    model.Group.process = process

@@ -1,0 +1,87 @@
+"""``<substitute>``: what stands in for the author is not printed again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .registry import patch
+
+# (tag, variable) of what each substitute being rendered printed, innermost last
+SUBSTITUTE_RECORDS: list[list[tuple[str, str]]] = []
+
+
+@patch
+def substitute_suppresses_rendered_variables() -> None:
+    """CSL: the variables a substitute printed are suppressed in the rest of the entry.
+
+    citeproc-py represses only a substitute's own ``variable``: a macro or a
+    ``<choose>`` standing in for the author (AMA's title, APA's publisher for a
+    web page) was printed a second time.  The variables it printed are recorded
+    while it renders (see ``groups.tracked``), so those of branches not taken stay
+    printable (APA: a book's publisher after the title that replaced its author).
+    """
+    from citeproc import model
+
+    def render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        for child in self.getchildren():
+            SUBSTITUTE_RECORDS.append([])
+            try:
+                if isinstance(child, model.Names) and child.name is None:
+                    names = self.xpath_search("./parent::cs:names[1]")[0]
+                    text = child.render(item, names_context=names, context=context, **kwargs)
+                else:
+                    text = child.render(item, context=context, **kwargs)
+            except model.VariableError:
+                continue
+            finally:
+                printed = SUBSTITUTE_RECORDS.pop()
+            if text:
+                try:
+                    layout = (context if context is not None else self).get_layout()
+                except IndexError:  # rendered for sorting, outside a layout
+                    return text
+                for tag, variable in printed:
+                    layout.repressed.setdefault(tag, []).append(variable)
+                return text
+        return None
+
+    model.Substitute.render = render
+
+
+# -- substitute (names) ------------------------------------------------------
+
+
+@patch
+def substituted_names_suppressed() -> None:
+    """A name variable used as a substitute is not printed again in the entry.
+
+    CSL: substituted variables are suppressed in the rest of the output.
+    citeproc-py only checks that for ``<text variable>``, so an edited book
+    whose editors stand in for the author prints them twice:
+    'Moore S, ed. Open Research Data. (Moore S, ed.). Ubiquity Press'.
+    """
+    from citeproc import model
+
+    original = model.Names.process
+
+    def process(self: Any, item: Any, names_context: Any = None, context: Any = None,
+                **kwargs: Any) -> Any:
+        try:
+            layout = (context if context is not None else self).get_layout()
+        except IndexError:  # a macro rendered outside a layout
+            layout = None
+        repressed = getattr(layout, "repressed", {}).get(self.tag, ())
+        roles = (self.get("variable") or "").split()
+        if repressed and roles and all(role in repressed for role in roles):
+            raise model.VariableError
+        if repressed and any(role in repressed for role in roles):
+            kept = " ".join(r for r in roles if r not in repressed)
+            original_roles = self.get("variable")
+            self.set("variable", kept)
+            try:
+                return original(self, item, names_context, context, **kwargs)
+            finally:
+                self.set("variable", original_roles)
+        return original(self, item, names_context, context, **kwargs)
+
+    model.Names.process = process
