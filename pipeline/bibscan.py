@@ -17,7 +17,7 @@ entry, so one bad entry costs only itself.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Real entries, abstracts included, stay under a few KiB.
 MAX_ENTRY = 64 * 1024
@@ -240,12 +240,12 @@ class Scanner:
                 raise _Unclosed()
             ch = text[i]
             if ch == "{":
-                end = self._braced_end(i + 1)
+                end = self._delimited_end(i + 1, quoted=False)
                 parts.append(text[i + 1:end - 1])
                 size += end - i - 2
                 i = end
             elif ch == '"':
-                end = self._quoted_end(i + 1)
+                end = self._delimited_end(i + 1, quoted=True)
                 parts.append(text[i + 1:end - 1])
                 size += end - i - 2
                 i = end
@@ -280,27 +280,15 @@ class Scanner:
                 continue
             return "".join(parts), i, size, used
 
-    def _braced_end(self, i: int) -> int:
-        text = self.r.text
-        depth = 1
-        for m in _IN_BRACES.finditer(text, i):
-            ch = m.group(0)
-            if ch[0] == "\\":
-                continue
-            if ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-                if depth == 0:
-                    return m.end()
-            elif self.r.entry_starts_here(m.start()):
-                raise _Unclosed()
-        raise _Unclosed()
+    def _delimited_end(self, i: int, quoted: bool) -> int:
+        """Index past the ``}`` (or, when ``quoted``, the ``"`` outside braces) ending a value.
 
-    def _quoted_end(self, i: int) -> int:
+        The opening delimiter is just before ``i``; an escaped brace is text, and a
+        line that opens the next entry means this value was never closed.
+        """
         text = self.r.text
-        depth = 0
-        for m in _IN_QUOTES.finditer(text, i):
+        depth = 0 if quoted else 1
+        for m in (_IN_QUOTES if quoted else _IN_BRACES).finditer(text, i):
             ch = m.group(0)
             if ch[0] == "\\":
                 continue
@@ -308,6 +296,8 @@ class Scanner:
                 depth += 1
             elif ch == "}":
                 depth -= 1
+                if depth == 0 and not quoted:
+                    return m.end()
             elif ch == '"':
                 if depth <= 0:
                     return m.end()
@@ -319,6 +309,17 @@ class Scanner:
 
     def _entry(self, kind: str, start: int, body: int, opener: str, close: str,
                line: int) -> int:
+        mark = len(self.findings)
+        end = self._entry_body(kind, start, body, opener, close, line)
+        if len(self.findings) > mark:  # an undefined @string in a value: this entry's problem
+            key_m = _KEY.match(self.r.text, self.r.skip(body))
+            if key_m:
+                self.findings[mark:] = [f if f.key else replace(f, key=key_m.group(0))
+                                        for f in self.findings[mark:]]
+        return end
+
+    def _entry_body(self, kind: str, start: int, body: int, opener: str, close: str,
+                    line: int) -> int:
         text, r = self.r.text, self.r
         i = r.skip(body)
         key_m = _KEY.match(text, i)

@@ -22,10 +22,11 @@ from pathlib import Path
 import yaml
 
 from .bibconvert import biblatex_type, plain_text, to_csl
+from .bibdecode import decode_bib, encoding_note
 from .bibscan import Field, Finding, Scanner
 from .bundle import package_styles
 from .errors import PipelineError, Problems, display_path
-from .manuscript import read_text
+from .manuscript import read_source_bytes
 
 __all__ = ["BibEntry", "BibFile", "kind_of", "load_bibliographies", "read_bibtex",
            "read_bibtex_once", "to_csl"]
@@ -128,9 +129,14 @@ def _scan_file(path: Path) -> BibFile:
 
         entries, findings = read_csl_file(path)
         return BibFile(path, tuple(entries), "", tuple(findings))
-    text = read_text(path)
+    data = read_source_bytes(path)
+    decoded = decode_bib(data)
+    text = decoded.text.removeprefix("\ufeff")
     scanner = Scanner(text)
     findings = list(scanner.findings)
+    note = encoding_note(decoded, data)
+    if note:
+        findings.append(Finding(note[0], note[1], dropped=False, code="encoding"))
     strings = _string_text(text) if scanner.defined else ""
     entries: list[BibEntry] = []
     first: dict[str, int] = {}
@@ -175,13 +181,22 @@ def _string_text(text: str) -> str:
     return "\n".join(out)
 
 
-def _report(bib: BibFile, problems: Problems, cited: Collection[str] | None) -> None:
-    """Findings as problems: an entry that is dropped is an error only when it is cited."""
+def _report(bib: BibFile, problems: Problems, used: Collection[str] | None) -> None:
+    """Findings as problems: an entry that is dropped is an error only when it is used.
+
+    ``used`` are the keys a manuscript uses (cited, and the entries they inherit
+    from or gather); ``None`` when the file is read on its own.  A warning about
+    another entry, or about the file as a whole (its encoding, an ``@string``
+    outside entries), is reported but does not count against the manuscript
+    under --strict.
+    """
     for f in bib.findings:
-        if f.dropped and (cited is None or f.key in cited):
+        mine = used is None or f.key in used
+        if f.dropped and mine:
             problems.add(bib.path, f.line, f.message, code=f.code)
         else:
-            problems.warn(bib.path, f.line, f.message, code=f.code)
+            problems.warn(bib.path, f.line, f.message, code=f.code,
+                          counts=used is None or f.key is not None and mine)
 
 
 def read_bibtex(path: Path, problems: Problems) -> BibFile:
@@ -194,12 +209,13 @@ def read_bibtex(path: Path, problems: Problems) -> BibFile:
 _READ: dict[tuple[str, bytes], BibFile] = {}
 
 
-def read_bibtex_once(path: Path, problems: Problems,
+def read_bibtex_once(path: Path, problems: Problems | None,
                      cited: Collection[str] | None = None) -> BibFile:
     """``read_bibtex``, remembered while the file's bytes are the same.
 
     A render worker reads the same shared .bib for every manuscript it is
-    given; its problems are reported again each time.
+    given; its problems are reported again each time (not at all without
+    ``problems``).
     """
     try:
         key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).digest())
@@ -213,7 +229,8 @@ def read_bibtex_once(path: Path, problems: Problems,
             _READ[key] = bib
     else:
         bib = _READ[key]
-    _report(bib, problems, cited)
+    if problems is not None:
+        _report(bib, problems, cited)
     return bib
 
 
@@ -225,21 +242,29 @@ def load_bibliographies(paths: tuple[Path, ...], problems: Problems,
     entry is an error only when it is cited; otherwise every broken entry is.
     """
     by_key: dict[str, BibEntry] = {}
+    bibs: list[BibFile] = []
+    again: list[BibEntry] = []
     for path in paths:
         try:
-            bib = read_bibtex_once(path, problems, cited)
+            bib = read_bibtex_once(path, None)
         except PipelineError as exc:
             problems.extend(exc.problems)
             continue
+        bibs.append(bib)
         for entry in bib.entries:
-            first = by_key.get(entry.key)
-            if first is not None:
-                problems.warn(path, entry.line, f"key '{entry.key}' is already defined at "
-                              f"{display_path(first.path)}:{first.line}; that entry is used",
-                              code="duplicate-key")
-                continue
-            by_key[entry.key] = entry
-    wanted = by_key if cited is None else {k: by_key[k] for k in cited if k in by_key}
+            if entry.key in by_key:
+                again.append(entry)
+            else:
+                by_key[entry.key] = entry
+    used = None if cited is None else used_keys(by_key, cited)
+    for bib in bibs:
+        _report(bib, problems, used)
+    for entry in again:
+        first = by_key[entry.key]
+        problems.warn(entry.path, entry.line, f"key '{entry.key}' is already defined at "
+                      f"{display_path(first.path)}:{first.line}; that entry is used",
+                      code="duplicate-key", counts=used is None or entry.key in used)
+    wanted = by_key if used is None else {k: by_key[k] for k in used if k in by_key}
     resolved = {}
     for key, entry in by_key.items():
         if entry.type == "xdata" and not entry.item:
@@ -252,11 +277,30 @@ def load_bibliographies(paths: tuple[Path, ...], problems: Problems,
 
 # ------------------------------------------------------------------ inheritance
 
-def _links(entry: BibEntry) -> list[tuple[str, str, int]]:
+def used_keys(by_key: dict[str, BibEntry], cited: Collection[str]) -> set[str]:
+    """The keys a manuscript uses: those cited, their parents and their sets' members."""
+    used: set[str] = set(cited)  # a cited key without an entry may name a broken one
+    todo = [k for k in cited if k in by_key]
+    while todo:
+        entry = by_key[todo.pop()]
+        if entry.item:
+            continue
+        for _link, target, _line in _links(entry, LINKS + ("entryset", "xref")):
+            if target not in used:
+                used.add(target)
+                if target in by_key:
+                    todo.append(target)
+    return used
+
+
+LINKS = ("crossref", "xdata")
+
+
+def _links(entry: BibEntry, names: tuple[str, ...] = LINKS) -> list[tuple[str, str, int]]:
     out = []
     for (name, value), line in zip(entry.fields, entry.field_lines or
                                    (entry.line,) * len(entry.fields), strict=True):
-        if name in ("crossref", "xdata"):
+        if name in names:
             for target in re.split(r"[\s,]+", plain_text(value)):
                 if target:
                     out.append((name, target, line))

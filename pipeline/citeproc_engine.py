@@ -125,9 +125,13 @@ def _citation_item(cite: CiteItem) -> Any:
 
 
 def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
-                    clusters: Sequence[Cluster], locale: str) -> FormattedCitations:
-    """Each cluster formatted in document order, and the reference list of the cited items."""
-    from citeproc import Citation, CitationStylesBibliography, CitationStylesStyle
+                    clusters: Sequence[Cluster], locale: str,
+                    nocite: Sequence[str] = ()) -> FormattedCitations:
+    """Each cluster formatted in document order, and the reference list of the cited items.
+
+    ``nocite`` are items listed without being cited, after the cited ones.
+    """
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
     from citeproc.source.json import CiteProcJSON
 
     citeproc_fixes.apply()
@@ -143,6 +147,8 @@ def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
         citation.note_index = cluster.note_index
         citations.append(citation)
         bib.register(citation)
+    if nocite:
+        bib.register(Citation([CitationItem(key) for key in nocite]))
     has_bibliography = style.has_bibliography()
     if has_bibliography:
         bib.sort()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ERROR = "error"
@@ -25,6 +25,9 @@ class Problem:
     message: str
     severity: str = ERROR
     code: str = "invalid"
+    # False for a warning about something the manuscript does not use (an uncited entry
+    # of a shared .bib, the file's encoding): --strict does not fail the manuscript over it.
+    counts: bool = field(default=True, compare=False)
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -36,7 +39,9 @@ class Problem:
         return self.severity == ERROR
 
     def as_error(self) -> Problem:
-        """The same problem promoted to an error (``--strict``)."""
+        """The same problem promoted to an error (``--strict``); one that does not count stays."""
+        if not self.counts:
+            return self
         return Problem(self.path, self.line, self.message, ERROR, self.code)
 
 
@@ -103,18 +108,24 @@ class Problems:
         *,
         severity: str = ERROR,
         code: str = "invalid",
+        counts: bool = True,
     ) -> None:
-        problem = Problem(display_path(path), line, message, severity, code)
-        if problem not in self.items:
-            self.items.append(problem)
+        self.extend([Problem(display_path(path), line, message, severity, code, counts)])
 
-    def warn(self, path: str | Path, line: int | None, message: str, code: str = "warning") -> None:
-        self.add(path, line, message, severity=WARNING, code=code)
+    def warn(self, path: str | Path, line: int | None, message: str, code: str = "warning",
+             counts: bool = True) -> None:
+        """A warning; with ``counts=False`` --strict does not fail the manuscript over it."""
+        self.add(path, line, message, severity=WARNING, code=code, counts=counts)
 
     def extend(self, problems: Iterable[Problem]) -> None:
+        """Add each problem once; one that counts for some manuscript replaces its twin."""
         for problem in problems:
             if problem not in self.items:
                 self.items.append(problem)
+            elif problem.counts:
+                i = self.items.index(problem)
+                if not self.items[i].counts:
+                    self.items[i] = problem
 
     @property
     def errors(self) -> list[Problem]:
@@ -123,6 +134,11 @@ class Problems:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if not p.is_error]
+
+    @property
+    def counted(self) -> list[Problem]:
+        """The problems --strict fails a manuscript over: errors and warnings that count."""
+        return [p for p in self.items if p.is_error or p.counts]
 
     def raise_if_errors(self) -> None:
         if self.errors:

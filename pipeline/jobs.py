@@ -62,7 +62,7 @@ class RenderResult:
 def carry(job: RenderJob, styles_digest: str) -> RenderJob:
     """The job with its input files inside: the manuscript, the entries it may cite
     (other entries blanked, lines kept), its images and a CSL file of the project."""
-    from .cache import CITE_TOKEN, referenced_files
+    from .cache import CITE_TOKEN, INHERITS, referenced_files
     from .csl import resolve_style
 
     m = job.manuscript
@@ -78,6 +78,10 @@ def carry(job: RenderJob, styles_digest: str) -> RenderJob:
     for bib in m.bibliography:
         if bib.suffix.lower() == ".bib":
             text = bib.read_text(encoding="utf-8", errors="surrogateescape")
+            if INHERITS.search(text) or "\0" in text:
+                # parents, sets' members and a UTF-16 file's entries: the whole file
+                bibliography.append(take(bib))
+                continue
             data = sparse_bib(text, cited).encode("utf-8", errors="surrogateescape")
             bibliography.append(take(bib, data))
         else:

@@ -57,16 +57,21 @@ class FrontMatterError(PipelineError):
         self.manuscript = manuscript
 
 
-def read_text(path: Path) -> str:
-    """A source file as text; undecodable bytes are a located error."""
+def read_source_bytes(path: Path) -> bytes:
+    """A source file's bytes; a missing or unreadable file is a located error."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise PipelineError.at(path, None, "file not found", "missing-file") from None
     except IsADirectoryError:
         raise PipelineError.at(path, None, "is a folder, not a file", "missing-file") from None
     except OSError as exc:
         raise PipelineError.at(path, None, f"cannot read: {exc.strerror}", "unreadable") from None
+
+
+def read_text(path: Path) -> str:
+    """A source file as text; undecodable bytes are a located error."""
+    data = read_source_bytes(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

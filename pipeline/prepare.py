@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import i18n
+from .bibsets import cite_set_members, crossref_parents
 from .bibtex import BibEntry, load_bibliographies, to_csl
 from .blocks import mark_list_delimiters, place_references, unique_ids
 from .body import check_body, parse_body, select_audience
@@ -126,7 +127,10 @@ def prepare(
         style = load_style(manuscript.csl, manuscript.path, manuscript.line_of("csl"))
     except PipelineError as exc:
         problems.extend(exc.problems)
-    items = to_csl([entries[k] for k in cited if k in entries], problems)
+    ast = cite_set_members(ast, entries, cited, problems)
+    cited = citation_keys(ast)
+    listed = crossref_parents(entries, cited)  # biblatex's mincrossrefs
+    items = to_csl([entries[k] for k in cited + listed if k in entries], problems)
 
     disclaimers: dict[str, tuple[str, list[Any]]] = {}
     for audience in (audiences or manuscript.audiences) if words else ():
@@ -139,7 +143,7 @@ def prepare(
     if style is None or problems.errors or not words:
         if style is not None and words:  # still report every missing citation
             format_citations(manuscript, ast, entries, items, style,
-                             citation_locale(manuscript, style), words, problems)
+                             citation_locale(manuscript, style), words, problems, listed)
         else:
             report_missing_citations(manuscript, cited, entries, problems)
         return [], problems
@@ -149,7 +153,7 @@ def prepare(
         edition = select_audience(ast, audience)
         cited_ast, references = format_citations(
             manuscript, edition, entries, items, style, citation_locale(manuscript, style),
-            words, problems)
+            words, problems, listed)
         cited_ast["blocks"] = unique_ids(place_references(
             callouts(cited_ast["blocks"], words), references_block(references, words["references"],
                                                   section_level(edition)), words["references"]))

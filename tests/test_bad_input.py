@@ -434,13 +434,15 @@ def test_same_key_in_two_files_of_one_manuscript(work):
     assert entries["smith2020"].path == work / "a.bib"
 
 
-def test_bibtex_that_is_not_utf8_names_the_file(work):
+def test_bibtex_that_is_not_utf8_is_read_as_windows_1252_with_a_warning(work):
     (work / "refs.bib").write_bytes(BIB.replace("Jane", "Jos\u00e9").encode("latin-1"))
     path = manuscript(work, "See [@smith2020].\n", bibliography="[refs.bib]")
     assert reported(path) == [
-        "refs.bib:3: not valid UTF-8 (byte 0xe9 at offset 96); save the file as UTF-8",
-        "m.md:8: citation '@smith2020' has no entry in the bibliography",
-    ]
+        ("refs.bib:3: warning: not valid UTF-8 (byte 0xe9 at offset 96); the file is read as "
+        "Windows-1252 (Latin-1): save it as UTF-8 if any letter looks wrong")]
+    problems = Problems()
+    entries = load_bibliographies((work / "refs.bib",), problems)
+    assert "Jos\u00e9" in entries["smith2020"].field("author")
 
 
 # ------------------------------------------------------------ citations and styles

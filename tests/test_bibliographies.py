@@ -268,8 +268,11 @@ def test_crossref_and_xdata_follow_biblatex_and_report_what_is_missing(tmp_path)
     assert problems == [
         ("refs.bib:4: warning: entry 'orphan': crossref 'nowhere' has no entry in the "
         "bibliography; nothing is inherited"),
+        # loop2 is used too (loop1 inherits from it): the loop is named from both ends
         ("refs.bib:6: warning: entry 'loop2': crossref 'loop1' makes a loop (loop1 -> loop2 "
          "-> loop1); nothing more is inherited"),
+        ("refs.bib:5: warning: entry 'loop1': crossref 'loop2' makes a loop (loop2 -> loop1 "
+         "-> loop2); nothing more is inherited"),
     ]
     child = dict(entries["child"].fields)
     assert child["booktitle"] == "The Book" and child["editor"] == "Hart, Owen"

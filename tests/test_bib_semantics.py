@@ -1,0 +1,173 @@
+"""biblatex's semantics on real exports: encodings, sets, mincrossrefs, name roles, small
+caps, date ranges, and what --strict counts against a manuscript.
+
+Each test writes its own small .bib, formats it through the citation stage
+(``prepare``) in AMA unless said otherwise, and reads the printed reference
+list.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+from pipeline.bibtex import load_bibliographies, to_csl
+from pipeline.build import BuildOptions, check
+from pipeline.errors import Problems
+from pipeline.manuscript import load_manuscript
+from pipeline.model import Stamp
+from pipeline.prepare import prepare
+
+FRONT = ("---\ntitle: T\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01\n"
+         "bibliography: [{bib}]\ncsl: {csl}\n---\n\n")
+
+
+def _references(folder: Path, body: str, bib: str | bytes, csl: str = "american-medical-association",
+                name: str = "refs.bib"):
+    """(printed references as (label, text), problems as text) of a manuscript citing ``bib``."""
+    path = folder / name
+    if isinstance(bib, bytes):
+        path.write_bytes(bib)
+    else:
+        path.write_text(bib, encoding="utf-8")
+    md = folder / "m.md"
+    md.write_text(FRONT.format(bib=name, csl=csl) + body, encoding="utf-8")
+    manuscript, _ = load_manuscript(md, folder)
+    day = date(2025, 1, 1)
+    docs, problems = prepare(manuscript, Stamp("1.0.0", "draft", day, day, ""),
+                             ROOT / "styles", ("clinician",))
+    texts = [str(p).replace(f"{folder}/", "") for p in problems.items]
+    if not docs:
+        return [], texts
+    refs = [(r.label, _plain(r.html)) for r in docs[0].references]
+    return refs, texts
+
+
+def _plain(html: str) -> str:
+    """The reference as a reader sees it: formatting as <i>, <sup>, <sc>; other marks left out."""
+    from pipeline.citeproc_engine import CLOSE, OPEN_CHARS
+
+    tags = {"emph": "i", "sup": "sup", "sub": "sub", "smallcaps": "sc", "strong": "b"}
+    out, stack = [], []
+    for ch in html:
+        if ch in OPEN_CHARS:
+            stack.append(tags.get(OPEN_CHARS[ch], ""))
+            out.append(f"<{stack[-1]}>" if stack[-1] else "")
+        elif ch == CLOSE and stack:
+            tag = stack.pop()
+            out.append(f"</{tag}>" if tag else "")
+        else:
+            out.append(ch)
+    return re.sub(r"[\ue000-\uf8ff]", "", "".join(out))
+
+
+def _items(folder: Path, bib: str) -> dict:
+    (folder / "refs.bib").write_text(bib, encoding="utf-8")
+    problems = Problems()
+    entries = load_bibliographies((folder / "refs.bib",), problems)
+    items = to_csl(list(entries.values()), problems)
+    assert problems.items == [], [str(p) for p in problems.items]
+    return items
+
+
+# ------------------------------------------------------------ encodings
+
+ENTRY = ("% Encoding: {declared}\n@article{{kowalczyk2019,\n  author = {{Kowalczyk, Zoë and "
+         "Müller, José}},\n  title = {{Pain “scores” – a review}},\n  journal = {{Pain}},\n"
+         "  year = 2019,\n}}\n")
+PRINTED = [("1.", ("Kowalczyk Z, Müller J. Pain “scores” – a review. <i>Pain</i>. Published online "
+                  "2019."))]
+
+
+@pytest.mark.parametrize(("encoding", "declared", "warning"), [
+    ("utf-8", "UTF-8", []),
+    ("utf-8-sig", "UTF-8", []),
+    ("cp1252", "UTF-8", [("refs.bib:3: warning: not valid UTF-8 (byte 0xeb at offset 67); the "
+                         "file is read as Windows-1252 (Latin-1): save it as UTF-8 if any "
+                         "letter looks wrong")]),
+    ("utf-16", "UTF-16", [("refs.bib:1: warning: the file is UTF-16 (little-endian) (it starts "
+                          "with a byte-order mark); read as UTF-16 (little-endian)")]),
+    ("utf-16-be", "UTF-16", [("refs.bib:1: warning: the file is UTF-16 (big-endian) without a "
+                             "byte-order mark; read as UTF-16 (big-endian)")]),
+])
+def test_every_encoding_exporters_write_is_read(tmp_path, encoding, declared, warning):
+    data = ENTRY.format(declared=declared).encode(encoding)
+    refs, problems = _references(tmp_path, "See [@kowalczyk2019].\n", data)
+    assert (refs, problems) == (PRINTED, warning)
+
+
+def test_a_declared_encoding_is_believed_when_the_bytes_are_not_utf8(tmp_path):
+    # ISO-8859-15 has the euro sign at 0xa4, where Windows-1252 has the currency sign.
+    bib = ENTRY.format(declared="ISO8859_15").replace("Pain “scores” – a review",
+                                                      "Costs in € per patient")
+    refs, problems = _references(tmp_path, "See [@kowalczyk2019].\n", bib.encode("iso8859-15"))
+    assert refs == [("1.", ("Kowalczyk Z, Müller J. Costs in € per patient. <i>Pain</i>. Published "
+                           "online 2019."))]
+    assert problems == [("refs.bib:1: warning: the file declares '% Encoding: ISO8859_15'; "
+                        "read as ISO-8859-15 (Latin-9)")]
+
+
+# ------------------------------------------------------------ --strict
+
+BROKEN = ("@article{good, author = {Alvarez, M}, title = {Good}, journal = {Pain}, year = 2020}\n"
+          "@article{broken, author = {Kim, S}, title = {Broken} year = 2021}\n"
+          "@article{twice, title = {Twice}, title = {Again}, journal = {Pain}, year = 2019}\n")
+
+
+def test_strict_counts_only_what_the_manuscript_uses(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "refs.bib").write_text(BROKEN, encoding="utf-8")
+    for name, key in (("clean", "good"), ("uses-twice", "twice")):
+        (tmp_path / f"{name}.md").write_text(
+            FRONT.format(bib="refs.bib", csl="american-medical-association")
+            + f"See [@{key}].\n", encoding="utf-8")
+    report = check([tmp_path / "clean.md", tmp_path / "uses-twice.md"],
+                   BuildOptions(strict=True, bibliography_dir=tmp_path))
+    assert report.failed == ["uses-twice.md"]
+    assert [str(p) for p in report.problems] == [
+        # an entry no manuscript cites: reported once, fails nobody
+        "refs.bib:2: warning: entry 'broken': missing ',' after field 'title'",
+        # the field given twice in the entry uses-twice.md cites: an error under --strict
+        ("refs.bib:3: entry 'twice': field 'title' is given again (first at line 3); the first "
+         "value is kept"),
+    ]
+    plain = check([tmp_path / "clean.md"], BuildOptions(strict=True, bibliography_dir=tmp_path))
+    assert plain.failed == [] and plain.ok
+
+
+# ------------------------------------------------------------ sets and mincrossrefs
+
+SETS = """@collection{atlas, editor = {Hart, Owen}, title = {Atlas of Pain}, publisher = {Mosby},
+  year = 2011}
+@incollection{ch1, author = {Gullam, G}, title = {Nerve blocks}, crossref = {atlas},
+  pages = {1--9}}
+@incollection{ch2, author = {Lee, K}, title = {Spinal blocks}, crossref = {atlas},
+  pages = {10--19}}
+@collection{other, title = {Other Book}, publisher = {Mosby}, year = 2012}
+@incollection{ch3, author = {Ng, P}, title = {Alone}, crossref = {other}}
+@set{trials, entryset = {trialA, trialB, missing}}
+@article{trialA, author = {Alvarez, M}, title = {Trial A}, journal = {Pain}, year = 2020}
+@article{trialB, author = {Kim, S}, title = {Trial B}, journal = {Pain}, year = 2021}
+"""
+
+
+def test_sets_cite_their_members_and_parents_named_twice_are_listed(tmp_path):
+    refs, problems = _references(
+        tmp_path, "Two chapters [@ch1] and [@ch2]. A set [see @trials, p. 3]. One [@ch3].\n",
+        SETS)
+    assert problems == [("refs.bib:9: warning: entry 'trials': entryset member 'missing' has no "
+                        "entry in the bibliography; it is left out")]
+    assert refs == [
+        ("1.", "Gullam G. Nerve blocks. In: Hart O, ed. <i>Atlas of Pain</i>. Mosby; 2011:1-9."),
+        ("2.", "Lee K. Spinal blocks. In: Hart O, ed. <i>Atlas of Pain</i>. Mosby; 2011:10-19."),
+        ("3.", "Alvarez M. Trial a. <i>Pain</i>. Published online 2020."),
+        ("4.", "Kim S. Trial b. <i>Pain</i>. Published online 2021."),
+        ("5.", "Ng P. Alone. In: <i>Other Book</i>. Mosby; 2012."),
+        # cited by two chapters (biblatex's mincrossrefs = 2), listed after the cited ones;
+        # 'other' is named by one chapter only and is not listed
+        ("6.", "Hart O, ed. <i>Atlas of Pain</i>. Mosby; 2011."),
+    ]
