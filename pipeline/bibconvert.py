@@ -70,6 +70,8 @@ _BIBLATEX_MACROS = {
 }
 _BIBLATEX_MACRO = re.compile(r"\\(" + "|".join(_BIBLATEX_MACROS) + r")(?![A-Za-z])"
                              r"(?:\{\}|[ \t]*(?=\{))?")
+# TeX's old small-caps switch: {\sc SPF} (pandoc reads \textsc, but drops the switch's effect)
+_SC_SWITCH = re.compile(r"\{\\(?:sc|scshape)(?![A-Za-z])\s*((?:[^{}]|" + _GROUP + r")*)\}")
 _DASHES = re.compile(r"\\text(en|em)dash\b(?:\{\})?")
 _MBOX = re.compile(r"\\(?:mbox|hbox|text|textnormal|textup)\s*(?=\{)")
 _FIELD_NAME = re.compile(r"[a-z0-9_:+-]+")
@@ -113,6 +115,8 @@ def prepare_tex(value: str) -> str:
         value = _MATH_TEX.sub(lambda m: _tex_escaped(_math_text(m.group(0))), value)
     if "box" in value or "\\text" in value:
         value = _MBOX.sub("", value)
+    if "\\sc" in value:
+        value = _SC_SWITCH.sub(r"\\textsc{\1}", value)
     if "\\ " in value:  # TeX's control space is an ordinary space (pandoc: no-break)
         value = _CONTROL_SPACE.sub("{} ", value)
     if "\\textendash" in value or "\\textemdash" in value:
@@ -136,6 +140,27 @@ def _month(value: str) -> str:
     return value
 
 
+_MONTH_RANGE = re.compile(r"\s*(?:-{1,3}|\u2013|\u2014|/)\s*")
+
+
+def _month_range(entry: BibEntry) -> str | None:
+    """``year = 2018, month = {feb-mar}`` as a biblatex date range, ``2018-02/2018-03``.
+
+    pandoc reads no month range and keeps only the year; an entry with a
+    ``date`` of its own keeps it.
+    """
+    month, year = entry.field("month"), plain_text(entry.field("year") or "")
+    if not month or entry.field("date") or not re.fullmatch(r"\d{4}", year):
+        return None
+    parts = _MONTH_RANGE.split(plain_text(month).strip())
+    if len(parts) != 2:
+        return None
+    numbers = [_month(p) for p in parts]
+    if not all(n.isdigit() and 1 <= int(n) <= 12 for n in numbers):
+        return None
+    return f"{year}-{int(numbers[0]):02d}/{year}-{int(numbers[1]):02d}"
+
+
 def _options(entry: BibEntry) -> dict[str, str]:
     raw = entry.field("options") or ""
     out = {}
@@ -157,8 +182,14 @@ def _prepare(entry: BibEntry) -> _Prepared:
     helpers: list[str] = []
     options = entry.field("options")
     role_vars: dict[str, list[str]] = {}
+    months = _month_range(entry)
     for (name, value), line in zip(entry.fields, entry.field_lines, strict=True):
         if name in LINKING or name.endswith("type") and name[:-4] in NAME_FIELDS:
+            continue
+        if months and name in ("year", "month"):
+            if name == "year":
+                lines.append(f"  date = {{{months}}},")
+                source.append(line)
             continue
         if name in NAME_FIELDS:
             role_field, default = NAME_FIELDS[name]
@@ -294,6 +325,10 @@ def _finish(prepared: _Prepared, group: list[dict[str, Any]]) -> dict[str, Any]:
         if isinstance(value, list) and value and isinstance(value[0], dict) \
                 and "date-parts" not in value[0]:
             item[key] = [_name(n, useprefix) for n in value]
+    holders = item.pop("holder", None)
+    if holders and not item.get("publisher"):
+        # CSL has no holder (a patent's assignee): styles print it where the publisher goes
+        item["publisher"] = "; ".join(_written(n) for n in holders)
     return fix_item({k: v for k, v in item.items() if k in CSL_VARIABLES})
 
 
@@ -318,6 +353,14 @@ def _name(name: dict[str, Any], useprefix: bool) -> dict[str, Any]:
     if useprefix and name.get("non-dropping-particle") and name.get("family"):
         name["family"] = f"{name.pop('non-dropping-particle')} {name['family']}"
     return initialled(name)
+
+
+def _written(name: dict[str, Any]) -> str:
+    """A name as text, given name first: 'Medtronic Inc', 'Ann de Geer'."""
+    if "literal" in name:
+        return str(name["literal"])
+    return " ".join(str(name[k]) for k in ("given", "dropping-particle", "non-dropping-particle",
+                                           "family", "suffix") if name.get(k))
 
 
 NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")

@@ -52,6 +52,9 @@ ROLES = {
     "redactor": "contributor", "reviser": "contributor", "collaborator": "contributor",
     "series-editor": "collection-editor", "serieseditor": "collection-editor",
     "executive-producer": "executive-producer", "guest": "guest",
+    # biblatex's roles CSL 1.0.2 has no variable for: contributors
+    "annotator": "contributor", "commentator": "contributor", "introduction": "contributor",
+    "foreword": "contributor", "afterword": "contributor",
     "editorial-director": "editorial-director", "script-writer": "script-writer",
 }
 # Name lists besides the author: field -> (its role field, the CSL variable without one).
@@ -60,6 +63,9 @@ NAME_FIELDS = {
     "editorb": ("editorbtype", "contributor"), "editorc": ("editorctype", "contributor"),
     "translator": (None, "translator"), "bookauthor": (None, "container-author"),
     "director": (None, "director"), "compiler": (None, "compiler"),
+    "annotator": (None, "contributor"), "commentator": (None, "contributor"),
+    "introduction": (None, "contributor"), "foreword": (None, "contributor"),
+    "afterword": (None, "contributor"), "holder": (None, "holder"),
 }
 # CSL 1.0.2's variables: an item carries these and nothing else (the few the citation
 # engine does not know, such as license or scale, are left out rather than warned about).

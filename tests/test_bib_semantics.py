@@ -171,3 +171,65 @@ def test_sets_cite_their_members_and_parents_named_twice_are_listed(tmp_path):
         # 'other' is named by one chapter only and is not listed
         ("6.", "Hart O, ed. <i>Atlas of Pain</i>. Mosby; 2011."),
     ]
+
+
+# ------------------------------------------------------------ roles, small caps, dates
+
+SEMANTICS = r"""@patent{okafor2020, author = {Okafor, Chidi}, holder = {{Medtronic Inc} and Lee, Ann},
+  title = {Device for nerve stimulation}, number = {US 10,744,321}, date = {2020-08-18}}
+@book{smith2000, author = {Smith, Ann}, translator = {Roe, Rita}, annotator = {Lee, Kim},
+  commentator = {Ng, Paul}, foreword = {Hart, Owen}, title = {Pain in {\sc Who} and \textsc{Nice}
+  guidance}, publisher = {Mosby}, year = 2000}
+@article{brennan2017, author = {Brennan, Ann}, title = {Date range}, journal = {Pain},
+  date = {2017-02/2017-03}, volume = 3, pages = {1--4}}
+@article{brennan2018, author = {Brennan, Ann}, title = {Month range}, journal = {Pain},
+  year = 2018, month = {feb-mar}, volume = 4, pages = {5--9}}
+@article{brennan2019, author = {Brennan, Ann}, title = {Year range}, journal = {Pain},
+  date = {2018/2019}, volume = 5, pages = {10--19}}
+"""
+CITES = "See [@okafor2020; @smith2000; @brennan2017; @brennan2018; @brennan2019].\n"
+
+
+@pytest.mark.parametrize(("csl", "expected"), [
+    ("american-medical-association", [
+        ("1.", ("Okafor C. Device for nerve stimulation. Published online August 18, 2020:US "
+               "10,744,321.")),
+        ("2.", "Smith A. <i>Pain in <sc>Who</sc> and <sc>Nice</sc> Guidance</i>. Mosby; 2000."),
+        ("3.", "Brennan A. Date range. <i>Pain</i>. 2017;3:1-4."),
+        ("4.", "Brennan A. Month range. <i>Pain</i>. 2018;4:5-9."),
+        ("5.", "Brennan A. Year range. <i>Pain</i>. 2018–2019;5:10-19."),
+    ]),
+    ("elsevier-vancouver", [
+        ("[1]", "Okafor C. Device for nerve stimulation. US 10,744,321, 2020."),
+        ("[2]", "Smith A. Pain in <sc>Who</sc> and <sc>Nice</sc> guidance. Mosby; 2000."),
+        ("[3]", "Brennan A. Date range. Pain 2017;3:1–4."),
+        ("[4]", "Brennan A. Month range. Pain 2018;4:5–9."),
+        ("[5]", "Brennan A. Year range. Pain 2018–2019;5:10–9."),
+    ]),
+    ("apa", [
+        ("", "Brennan, A. (2017). Date range. <i>Pain</i>, <i>3</i>, 1–4."),
+        ("", "Brennan, A. (2018). Month range. <i>Pain</i>, <i>4</i>, 5–9."),
+        ("", "Brennan, A. (2018–2019). Year range. <i>Pain</i>, <i>5</i>, 10–19."),
+        # the holder is printed where the publisher goes; "Nos.": the engine reads the
+        # number's commas as a list
+        ("", ("Okafor, C. (2020). <i>Device for nerve stimulation</i> (Patent Nos. US "
+             "10,744,321). Medtronic Inc; Ann Lee.")),
+        ("", ("Smith, A. (with Lee, K., Ng, P., & Hart, O.). (2000). <i>Pain in <sc>Who</sc> and "
+             "<sc>Nice</sc> guidance</i> (R. Roe, Trans.). Mosby.")),
+    ]),
+])
+def test_roles_small_caps_and_date_ranges_are_printed(tmp_path, csl, expected):
+    refs, problems = _references(tmp_path, CITES, SEMANTICS, csl)
+    assert problems == []
+    assert refs == expected
+
+
+def test_roles_and_holder_reach_their_csl_variables(tmp_path):
+    items = _items(tmp_path, SEMANTICS)
+    assert items["smith2000"]["translator"] == [{"family": "Roe", "given": "Rita"}]
+    assert items["smith2000"]["contributor"] == [
+        {"family": "Lee", "given": "Kim"}, {"family": "Ng", "given": "Paul"},
+        {"family": "Hart", "given": "Owen"}]
+    assert items["okafor2020"]["publisher"] == "Medtronic Inc; Ann Lee"
+    assert items["brennan2018"]["issued"] == {"date-parts": [[2018, 2], [2018, 3]]}
+    assert items["brennan2017"]["issued"] == {"date-parts": [[2017, 2], [2017, 3]]}
