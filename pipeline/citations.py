@@ -16,6 +16,7 @@ from typing import Any
 from . import i18n
 from .bibtex import BibEntry
 from .citeproc_engine import CLOSE, MARKS, OPEN, OPEN_CHARS, format_clusters, html_to_marks
+from .citeproc_marks import DISPLAY
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN, Style
 from .errors import Problems, did_you_mean
 from .model import CiteItem, Cluster, Manuscript, Reference
@@ -120,7 +121,16 @@ def _wrap(kind: str, children: list[Node]) -> Node:
              "smallcaps": "SmallCaps", "underline": "Underline"}
     if kind == "plain":
         return {"t": "Span", "c": [["", ["nocase"], []], children]}
+    if kind in _UPRIGHT:  # inside italics, bold or small caps: text set back to normal
+        return {"t": "Span", "c": [["", [], [["style", _UPRIGHT[kind]]]], children]}
+    if kind not in names:  # a display area or a mark with nothing to show
+        return {"t": "Span", "c": [["", [f"csl-{kind}"] if kind in DISPLAY else [], []],
+                                   children]}
     return {"t": names[kind], "c": children}
+
+
+_UPRIGHT = {"roman": "font-style:normal", "normal": "font-weight:normal",
+            "upright-caps": "font-variant:normal"}
 
 
 def _text_inlines(text: str, link: bool) -> list[Node]:

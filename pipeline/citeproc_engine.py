@@ -10,9 +10,7 @@ pandoc AST nodes (or, for the test suite, into HTML).
 
 from __future__ import annotations
 
-import html
 import io
-import re
 import types
 import warnings
 from collections.abc import Mapping, Sequence
@@ -20,16 +18,24 @@ from typing import Any
 
 from . import citeproc_fixes
 from .citeproc_fixes.disambiguation import disambiguate
-from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN
+from .citeproc_input import clean_item, rich_text_marks
+from .citeproc_marks import (
+    CLOSE,
+    FIELD_EMPH,
+    FIELD_NODECOR,
+    FIELD_SMALLCAPS,
+    FIELD_STRONG,
+    MARK_NUMBER_CLOSE,
+    MARK_NUMBER_OPEN,
+    MARKS,
+    OPEN,
+    OPEN_CHARS,
+)
+from .citeproc_output import finish, quotes_of
 from .model import CiteItem, Cluster, FormattedCitations
 
-CLOSE = "\ue000"
-OPEN = {"emph": "\ue001", "strong": "\ue002", "sup": "\ue003", "sub": "\ue004",
-        "smallcaps": "\ue005", "underline": "\ue006", "plain": "\ue007", "normal": "\ue008",
-        "roman": "\ue009", "nodecoration": "\ue00a", "baseline": "\ue00b"}
-OPEN_CHARS = {v: k for k, v in OPEN.items()}
-MARKS = CLOSE + "".join(OPEN.values()) + MARK_NUMBER_OPEN + MARK_NUMBER_CLOSE
-
+__all__ = ["CLOSE", "MARKER_FORMATTER", "MARKS", "OPEN", "OPEN_CHARS", "clean_item",
+           "format_clusters", "html_to_marks", "marks_to_html"]
 
 def _wrapper(kind: str) -> type:
     return type(kind, (str,), {"__new__": lambda cls, text: str.__new__(
@@ -43,26 +49,14 @@ MARKER_FORMATTER = types.SimpleNamespace(
     Superscript=_wrapper("sup"), Subscript=_wrapper("sub"), SmallCaps=_wrapper("smallcaps"),
 )
 
-_HTML_TAGS = [
-    (re.compile(r"<i>(.*?)</i>", re.DOTALL), "emph"),
-    (re.compile(r"<em>(.*?)</em>", re.DOTALL), "emph"),
-    (re.compile(r"<b>(.*?)</b>", re.DOTALL), "strong"),
-    (re.compile(r"<strong>(.*?)</strong>", re.DOTALL), "strong"),
-    (re.compile(r"<sup>(.*?)</sup>", re.DOTALL), "sup"),
-    (re.compile(r"<sub>(.*?)</sub>", re.DOTALL), "sub"),
-    (re.compile(r"<sc>(.*?)</sc>", re.DOTALL), "smallcaps"),
-    (re.compile(r'<span style="font-variant:\s*small-caps;?">(.*?)</span>', re.DOTALL),
-     "smallcaps"),
-    (re.compile(r'<span class="nocase">(.*?)</span>', re.DOTALL), "plain"),
-]
+_PLAIN_FIELD_MARKS = str.maketrans({FIELD_EMPH: OPEN["emph"], FIELD_STRONG: OPEN["strong"],
+                                    FIELD_SMALLCAPS: OPEN["smallcaps"],
+                                    FIELD_NODECOR: OPEN["plain"]})
 
 
 def html_to_marks(value: str) -> str:
-    """CSL-JSON's rich-text markup (<i>, <sup>, ...) as formatting marks."""
-    for _ in range(3):  # nested tags
-        for pattern, kind in _HTML_TAGS:
-            value = pattern.sub(lambda m, k=kind: OPEN[k] + m.group(1) + CLOSE, value)
-    return html.unescape(value)
+    """CSL-JSON's rich-text markup (<i>, <sup>, ...) as formatting marks (no flip-flop)."""
+    return rich_text_marks(value, quotes=False).translate(_PLAIN_FIELD_MARKS)
 
 
 _HTML_OPEN = {"emph": "<i>", "strong": "<b>", "sup": "<sup>", "sub": "<sub>",
@@ -71,7 +65,8 @@ _HTML_OPEN = {"emph": "<i>", "strong": "<b>", "sup": "<sup>", "sub": "<sub>",
               "normal": '<span style="font-weight:normal;">',
               "roman": '<span style="font-style:normal;">',
               "nodecoration": '<span style="text-decoration:none;">',
-              "baseline": '<span style="baseline">'}
+              "baseline": '<span style="baseline">',
+              "upright-caps": '<span style="font-variant:normal;">'}
 _HTML_CLOSE = {"emph": "</i>", "strong": "</b>", "sup": "</sup>", "sub": "</sub>", "plain": ""}
 
 
@@ -91,21 +86,6 @@ def marks_to_html(text: str) -> str:
         else:
             out.append({"&": "&#38;", "<": "&#60;", ">": "&#62;"}.get(ch, ch))
     return "".join(out)
-
-
-def clean_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    """A CSL-JSON item with its rich-text markup turned into marks."""
-    def fix(value: Any) -> Any:
-        if isinstance(value, str):
-            return html_to_marks(value).replace(MARK_NUMBER_OPEN, "").replace(
-                MARK_NUMBER_CLOSE, "")
-        if isinstance(value, list):
-            return [fix(v) for v in value]
-        if isinstance(value, dict):
-            return {k: fix(v) for k, v in value.items()}
-        return value
-
-    return {k: (v if k == "id" else fix(v)) for k, v in item.items()}
 
 
 def _citation_item(cite: CiteItem) -> Any:
@@ -153,10 +133,11 @@ def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
     if has_bibliography:
         bib.sort()
     disambiguate(bib)
-    texts = tuple(str(bib.cite(c, lambda _item: None)) for c in citations)
+    quotes = quotes_of(style.root)
+    texts = tuple(finish(str(bib.cite(c, lambda _item: None)), quotes) for c in citations)
     entries: tuple[tuple[str, str], ...] = ()
     if has_bibliography:
-        entries = tuple((original.get(item.key, item.key), str(text))
+        entries = tuple((original.get(item.key, item.key), finish(str(text), quotes))
                         for item, text in zip(bib.items, bib.bibliography(), strict=True)
                         if str(text))
     return FormattedCitations(citations=texts, bibliography=entries)

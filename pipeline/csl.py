@@ -14,12 +14,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from .citeproc_marks import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN
 from .errors import PipelineError, did_you_mean, display_path
 
 NS = "http://purl.org/net/xbiblio/csl"
 Q = f"{{{NS}}}"
-MARK_NUMBER_OPEN = "\ue0f0"
-MARK_NUMBER_CLOSE = "\ue0f1"
 
 
 @dataclass(frozen=True)

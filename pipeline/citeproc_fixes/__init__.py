@@ -20,6 +20,7 @@ from . import (
     cluster,
     dates,
     disambiguation,
+    formatting,
     groups,
     names,
     numbers,
@@ -37,7 +38,7 @@ __all__ = ["CITEPROC_VERSION", "ORDER", "PATCHES", "CiteprocVersionError", "appl
            "check_version"]
 
 ORDER = (substitute, variables, pages, dates, cluster, disambiguation, groups, textcase,
-         punctuation, names, sorting, numbers, speed)
+         formatting, punctuation, names, sorting, numbers, speed)
 _applied = False
 
 

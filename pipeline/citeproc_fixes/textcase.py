@@ -1,60 +1,130 @@
-"""``text-case``: title case with CSL 1.0.2's stop words and rules."""
+"""``text-case``: every case CSL defines, with its rules for title case and protected text."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from ..citeproc_marks import CLOSE, FIELD_NODECOR, FIELD_SMALLCAPS, OPEN, QUOTE_CLOSE
 from .registry import patch
 
 # Words title case leaves in lower case inside a title: CSL 1.0.2's stop
 # words, as the reference processor (citeproc-js) lists them.
 _STOP_WORDS = """
-a about above across afore after against al along alongside amid amidst among amongst
-an and anenst apropos apud around as aside astride at athwart atop barring before behind below
-beneath beside besides between beyond but by c ca circa d' de despite down during et except for
+a about above across afore after against al along alongside amid amidst among amongst an and
+anenst apropos apud around as aside astride at athwart atop barring before behind below beneath
+beside besides between beyond but by c ca circa d' de despite down during et except for
 forenenst from given in inside into lest like modulo near next nor notwithstanding of off on onto
-or out over per plus pro qua sans since so than the through throughout thruout till to toward
-towards under underneath until unto up upon v v. van versus via vis-à-vis von vs vs. with within
-without yet
+or out over per plus pro qua sans since so than the through thru throughout thruout till to
+toward towards under underneath until unto up upon v v. van versus via vis-à-vis von vs vs. with
+within without yet
 """
 STOP_WORDS = frozenset(_STOP_WORDS.split())
-_EDGE_PUNCTUATION = "\"'“”‘’()[]{},;:.!?"
+# text whose case is kept: nocase spans, and small caps, superscript and subscript from the data
+_PROTECTING = (OPEN["plain"], FIELD_SMALLCAPS, FIELD_NODECOR, OPEN["sup"], OPEN["sub"])
+# where words of a title end, besides spaces (citeproc-js's list), and every mark
+_SEPARATOR = re.compile("([\ue000-\ue0ff]|[\u2018\u2019\u201c\u201d\"'\\-\u2013\u2014/.,;?!:"
+                        "\\[\\]()])")
+_SPACE = re.compile(r"([\s\u00a0\u2000-\u200b\u205f\u3000]+)")
+_GREEK = re.compile("[\u0370-\u03ff]")
 
 
-def _title_word(word: Any, edge: bool) -> Any:
-    """One word in title case; a hyphenated word capitalized part by part.
-
-    A single letter stays as written ('vitamin d', 'e-mail', '07-x') except
-    where the title or a subtitle starts, as citeproc-js and the CSL suite do.
-    """
-    parts = str(word).split("-")
-    if not word.islower():
+def _capitalise(word: str) -> str:
+    """The first character upper-cased (a lone Greek letter, a symbol in science, stays)."""
+    if not word or len(word) == 1 and _GREEK.match(word):
         return word
-    out = []
-    for i, part in enumerate(parts):
-        bare = part.strip(_EDGE_PUNCTUATION)
-        if (bare and part.islower() and (len(bare) > 1 or edge and i == 0)
-                and (i == 0 or bare not in STOP_WORDS)):
-            lead = len(part) - len(part.lstrip(_EDGE_PUNCTUATION))
-            part = part[:lead] + part[lead].upper() + part[lead + 1:]
-        out.append(part)
-    return word.__class__("-".join(out))
+    return word[0].upper() + word[1:]
+
+
+def _segments(text: str) -> list[tuple[str, bool]]:
+    """(piece, protected) in order: pieces are separators or the words between them."""
+    out: list[tuple[str, bool]] = []
+    depth = 0  # how many open marks inside a protected span
+    for piece in _SEPARATOR.split(text):
+        if not piece:
+            continue
+        protected = depth > 0
+        if piece in _PROTECTING or depth and len(piece) == 1 and "\ue000" < piece <= "\ue0ff" \
+                and piece != QUOTE_CLOSE:
+            depth += 1
+        elif piece in (CLOSE, QUOTE_CLOSE) and depth:
+            depth -= 1
+        out.append((piece, protected))
+    return out
+
+
+def _words(piece: str) -> list[str]:
+    return _SPACE.split(piece)
+
+
+def case_text(text: str, case: str) -> str:
+    """``text`` in a CSL ``text-case`` (title case for English), protected spans kept."""
+    pieces = _segments(text)
+    first, after_punctuation = True, False
+    last: tuple[int, int] | None = None  # the last word, which title case always capitalises
+    out: list[list[str]] = []
+    for index, (piece, protected) in enumerate(pieces):
+        words = _words(piece)
+        out.append(words)
+        if _SEPARATOR.fullmatch(piece):
+            if piece in "!?:":
+                after_punctuation = True
+            continue
+        if protected:
+            if piece.strip():
+                last, first, after_punctuation = None, False, False
+            continue
+        following = pieces[index + 1][0] if index + 1 < len(pieces) else ""
+        for j, word in enumerate(words):
+            if not word or _SPACE.fullmatch(word):
+                continue
+            words[j] = _case_word(word, case, first, after_punctuation,
+                                  index == 0 and j == len(words) - 1 and following == "-")
+            first = after_punctuation = False
+            last = (index, j)
+    if case == "title" and last is not None:
+        word = out[last[0]][last[1]]
+        if len(word) > 1 and word.lower() in STOP_WORDS:
+            out[last[0]][last[1]] = _capitalise(word)
+    return "".join("".join(words) for words in out)
+
+
+def _case_word(word: str, case: str, first: bool, after_punctuation: bool,
+               before_hyphen: bool) -> str:
+    lower = word.lower()
+    if case == "lowercase":
+        return lower
+    if case == "uppercase":
+        return word.upper()
+    if case == "sentence":
+        return _capitalise(word) if first else lower
+    if case == "capitalize-first":
+        return _capitalise(word) if first and word == lower else word
+    if case == "capitalize-all":
+        return _capitalise(word) if word == lower else word
+    if case == "title":
+        wanted = (len(word) > 1 and lower not in STOP_WORDS or before_hyphen or first
+                  or after_punctuation)
+        return _capitalise(word) if wanted and word == lower else word
+    return word
 
 
 @patch
 def text_case_rules() -> None:
-    """``text-case="title"`` with CSL 1.0.2's stop words, hyphens, and on labels.
+    """Every ``text-case`` as citeproc-js applies it, text in ``nocase`` spans left alone.
 
     citeproc-py knows 26 stop words (CSL 1.0.2 has about 150, so AMA printed
-    'Pain After Spinal Cord Injury'), stops at hyphens ('Real-time'), and
-    skips title case wherever it is not told the item's language: labels,
-    so APA printed '(eds.)' for '(Eds.)'.  Without a language, the language
-    of the output locale decides.
+    'Pain After Spinal Cord Injury'), stops at hyphens, slashes and dashes
+    ('Real-time', 'Scientist–practitioner'), never capitalises a stop word
+    ending the title, changes the case of ``<span class="nocase">``, small
+    caps, superscript and subscript from the data, and skips title case
+    wherever it is not told the item's language: labels, so APA printed
+    '(eds.)' for '(Eds.)'.  Without a language, the output locale's decides.
+    Fixtures: textcase_*, flipflop_SingleBeforeColon, bugreports_NoCaseEscape.
     """
     from citeproc import model
-    from citeproc.string import MixedString, String
+    from citeproc.string import String
 
-    original_case = model.TextCased.case
     original_locales = model.Style.set_locale_list
 
     def set_locale_list(self: Any, output_locale: str, validate: bool = True) -> None:
@@ -62,33 +132,15 @@ def text_case_rules() -> None:
         original_locales(self, output_locale, validate)
 
     def case(self: Any, text: Any, language: str | None = None) -> Any:
-        mixed, plain = isinstance(text, MixedString), type(text) is str
-        if mixed:  # a joined macro holds plain str pieces too
-            text = MixedString([String(t) if type(t) is str else t for t in text])
-        elif plain:  # citeproc-py's case methods live on its String
-            text = String(text)
+        text_case = self.get("text-case")
+        if text_case is None or text is None:
+            return text
         if language is None:
             language = getattr(self.get_root(), "output_language", "en")
-        if self.get("text-case") != "title" or language != "en":
-            cased = original_case(self, text, language)
-            return str(cased) if plain and cased is not None else cased
-        words = list(text.words())
-        if not words:
+        if text_case == "title" and language != "en":
             return text
-        stop = [str(w).strip(_EDGE_PUNCTUATION).lower() in STOP_WORDS for w in words]
-        out = MixedString([])
-        after_colon = True
-        for i, word in enumerate(words):
-            edge = after_colon or i == len(words) - 1
-            if stop[i] and not edge and word.islower():
-                word = word.soft_lower()
-            else:
-                word = _title_word(word, edge)
-            out = out + (" " if i else "") + word
-            after_colon = str(word)[-1:] in ":?!."
-        if mixed:
-            return out
-        return str(out) if plain else String(str(out))  # name parts are joined as str
+        cased = case_text(str(text), text_case)
+        return cased if type(text) is str else String(cased)
 
     model.Style.set_locale_list = set_locale_list
     model.TextCased.case = case

@@ -1,0 +1,91 @@
+"""Quotes, ``normal`` decorations and text values as CSL's formatting rules want them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..citeproc_marks import (
+    CLOSE,
+    OPEN,
+    QUOTE_CLOSE,
+    QUOTE_STYLE,
+    STYLE_ROMAN,
+    STYLE_VARIANT_NORMAL,
+    STYLE_WEIGHT_NORMAL,
+)
+from .registry import patch
+
+
+@patch
+def quotes_resolved_after_rendering() -> None:
+    """``quotes="true"`` marks the quotation; its marks are chosen when the output is done.
+
+    citeproc-py writes the locale's outer quotes at once, so quotes in the
+    data inside them stayed straight or doubled ('“My "Amazing" Title”' for
+    '“My ‘Amazing’ Title”'), and a period or comma after the closing quote
+    stayed outside where the locale wants it inside ('“Book A”,').  A mark
+    stands for the quotes until ``pipeline.citeproc_output`` resolves their
+    nesting and moves punctuation.  Fixtures: quotes_*, magic_PunctuationInQuote*,
+    punctuation_OnMacro, locale_*StyleOpt, flipflop_*Quote*, decorations_NestedQuotes*.
+    """
+    from citeproc import model
+
+    def quote(self: Any, string: Any) -> Any:
+        if self.get("quotes", "false").lower() == "true":
+            return QUOTE_STYLE + string + QUOTE_CLOSE
+        return string
+
+    model.Quoted.quote = quote
+
+
+@patch
+def explicit_normal_decorations() -> None:
+    """``font-style="normal"`` (and weight, variant, ``vertical-align="baseline"``) is printed.
+
+    citeproc-py ignores a decoration set to ``normal``, so a title set upright
+    inside an italic group stayed italic.  It now makes the text upright where
+    the text around it is italic (and nothing elsewhere), as citeproc-js does.
+    A year suffix is left plain: collapsing (``2000a,b``) reads it.
+    Fixtures: decorations_NoNormalWithoutDecoration, decorations_Baseline.
+    """
+    from citeproc import model
+
+    def wrapper(name: str, mark: str, original: Any) -> Any:
+        def decorate(self: Any, text: Any) -> Any:
+            if self.get(name) == ("baseline" if name == "vertical-align" else "normal") \
+                    and str(text) and self.get("variable") != "year-suffix":
+                return mark + text + CLOSE
+            return original(self, text)
+        return decorate
+
+    formatted = model.Formatted
+    formatted.font_style = wrapper("font-style", STYLE_ROMAN, formatted.font_style)
+    formatted.font_weight = wrapper("font-weight", STYLE_WEIGHT_NORMAL, formatted.font_weight)
+    formatted.font_variant = wrapper("font-variant", STYLE_VARIANT_NORMAL,
+                                     formatted.font_variant)
+    formatted.vertical_align = wrapper("vertical-align", OPEN["baseline"],
+                                       formatted.vertical_align)
+
+
+@patch
+def text_values_as_rich_text() -> None:
+    """A ``<text value>`` may hold quotes and markup, read as in the data.
+
+    citeproc-py prints the value as written; citeproc-js reads its quotes and
+    tags as it reads a title's ('Speak, “friend,” and enter.').
+    Fixtures: flipflop_QuotesInFieldNotOnNode.
+    """
+    from citeproc import model
+    from citeproc.string import String
+
+    from ..citeproc_input import rich_text_marks
+
+    original = model.Text.process
+
+    def process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        text, language = original(self, item, context, **kwargs)
+        if "value" in self.attrib and text is not None:
+            text = String(rich_text_marks(str(text)))
+        return text, language
+
+    model.Text.process = process

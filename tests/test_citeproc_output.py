@@ -1,0 +1,73 @@
+"""Quotes, flip-flop formatting, punctuation in quotes and text case in formatted citations."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.citeproc_engine import format_clusters, marks_to_html
+from pipeline.csl import prepare_xml
+from pipeline.model import CiteItem, Cluster
+
+STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="note">
+  <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated></info>
+  <citation><layout>{layout}</layout></citation></style>"""
+
+
+def _cite(layout: str, item: dict, locale: str = "en-US") -> str:
+    style = prepare_xml(STYLE.format(layout=layout).encode(), "test")
+    item = {"id": "x", "type": "article-journal", **item}
+    (text,) = format_clusters(style.xml, {"x": item}, [Cluster((CiteItem("x"),))],
+                              locale).citations
+    return marks_to_html(text)
+
+
+QUOTED_TITLE = '<text variable="title" quotes="true" suffix=", "/><text variable="volume"/>'
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("en-US", "“Patients’ ‘Real-World’ Pain,” 12"),   # punctuation goes inside
+    ("en-GB", "‘Patients’ “Real-World” Pain’, 12"),    # it stays outside; quotes swap
+    ("fr-FR", "«\u00a0Patients’ “Real-World” Pain\u00a0», 12"),
+])
+def test_quotes_in_the_data_alternate_with_the_styles_quotes(locale, expected):
+    item = {"title": "Patients' \"Real-World\" Pain", "volume": "12"}
+    assert _cite(QUOTED_TITLE, item, locale) == expected
+
+
+def test_a_question_mark_ending_a_quoted_title_takes_no_period():
+    layout = '<text variable="title" quotes="true" suffix=". "/><text variable="volume"/>'
+    assert _cite(layout, {"title": "Is it pain?", "volume": "3"}) == "“Is it pain?” 3"
+    assert _cite(QUOTED_TITLE, {"title": "Is it pain?", "volume": "3"}) == "“Is it pain?,” 3"
+
+
+def test_markup_in_the_data_flips_inside_italics():
+    layout = '<text variable="title" font-style="italic"/>'
+    item = {"title": "Infection with <i>Staphylococcus aureus</i> in <b>children</b>"}
+    assert _cite(layout, item) == ('<i>Infection with <span style="font-style:normal;">'
+                                   'Staphylococcus aureus</span> in <b>children</b></i>')
+
+
+def test_upright_in_the_style_only_shows_inside_italics():
+    layout = ('<group font-style="italic"><text variable="title" font-style="normal"/></group>'
+              '<text variable="title" font-style="normal" prefix=" "/>')
+    assert _cite(layout, {"title": "Pain"}) == (
+        '<i><span style="font-style:normal;">Pain</span></i> Pain')
+
+
+@pytest.mark.parametrize(("case", "expected"), [  # what citeproc-js prints
+    ("title", "HIV and the E-Mail of McDonald: A Study of x-Ray in iPhone Users For"),
+    ("sentence", "HIV and the e-mail of mcdonald: a study of x-ray in iPhone users for"),
+    ("capitalize-first", "HIV and the e-mail of McDonald: a study of x-ray in iPhone users for"),
+    ("capitalize-all", "HIV And The E-Mail Of McDonald: A Study Of X-Ray In iPhone Users For"),
+    ("uppercase", "HIV AND THE E-MAIL OF MCDONALD: A STUDY OF X-RAY IN iPhone USERS FOR"),
+])
+def test_text_case_as_citeproc_js_applies_it(case, expected):
+    item = {"title": 'HIV and the e-mail of McDonald: a study of x-ray in '
+                     '<span class="nocase">iPhone</span> users for'}
+    assert _cite(f'<text variable="title" text-case="{case}"/>', item) == expected
+
+
+def test_apostrophes_become_typographic_in_names_and_titles():
+    layout = '<names variable="author"><name/></names><text variable="title" prefix=", "/>'
+    item = {"author": [{"family": "D'Arcus", "given": "Bruce"}], "title": "ETFA '09"}
+    assert _cite(layout, item) == "Bruce D’Arcus, ETFA ’09"
