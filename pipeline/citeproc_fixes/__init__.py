@@ -25,6 +25,7 @@ from . import (
     names,
     numbers,
     pages,
+    positions,
     punctuation,
     sorting,
     speed,
@@ -37,8 +38,8 @@ from .registry import CITEPROC_VERSION, PATCHES, CiteprocVersionError, check_ver
 __all__ = ["CITEPROC_VERSION", "ORDER", "PATCHES", "CiteprocVersionError", "apply",
            "check_version"]
 
-ORDER = (substitute, variables, pages, dates, cluster, disambiguation, groups, textcase,
-         formatting, punctuation, names, sorting, numbers, speed)
+ORDER = (substitute, variables, pages, dates, names, cluster, positions, disambiguation,
+         groups, textcase, formatting, punctuation, sorting, numbers, speed)
 _applied = False
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import positions
 from .registry import patch
 
 EN_DASH = "\u2013"
@@ -19,8 +20,12 @@ BY_YEAR = ("year", "year-suffix", "year-suffix-ranged")
 # What one cite or entry has printed so far (reset for each): CSL prints an
 # implicit year suffix after the first year only.
 # The cite mode asks Names to leave out ("suppress") or keep only ("only") the
-# first names printed, and the names kept are noted.
-RENDERING: dict[str, Any] = {"year_suffix_done": False, "names_mode": None, "names_seen": None}
+# first names printed, and the names kept are noted.  "printed": whether a
+# note style's cite has printed anything yet (a term that starts it is
+# capitalized: 'Ibid.'); None outside a note style's cites; "citation_start":
+# no cite of the citation printed yet.
+RENDERING: dict[str, Any] = {"year_suffix_done": False, "names_mode": None, "names_seen": None,
+                             "printed": None, "citation_start": True}
 
 
 def render_cite(layout: Any, item: Any, mode: str | None) -> str | None:
@@ -31,12 +36,18 @@ def render_cite(layout: Any, item: Any, mode: str | None) -> str | None:
     RENDERING["year_suffix_done"] = False
     RENDERING["names_mode"] = mode
     RENDERING["names_seen"] = None
+    prefix = str(item.get("prefix", "")).rstrip()
+    RENDERING["printed"] = (None if layout.get_root().get("class") != "note" else
+                            not prefix.endswith((".", "?", "!")) if prefix
+                            else not RENDERING["citation_start"])
     try:
         output = layout.render_children(item)
     except VariableError:
         return None
     finally:
-        RENDERING["names_mode"] = None
+        RENDERING["names_mode"] = RENDERING["printed"] = None
+        if mode != "only":
+            RENDERING["citation_start"] = False
     if mode == "only":
         return None if RENDERING["names_seen"] is None else str(RENDERING["names_seen"])
     return None if output is None else str(output)
@@ -156,6 +167,8 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
     good.sort(key=lambda item: bibliography.keys.index(item.key))
     if element.sort is not None:
         good = element.sort.sort(good, layout)
+    positions.assign(good, list(element.cites), int(element.get("near-note-distance") or 5))
+    RENDERING["citation_start"] = True
     delimiter = layout.get("delimiter", "")
     collapse = element.get_option("collapse")
     after = element.get_option("after-collapse-delimiter")

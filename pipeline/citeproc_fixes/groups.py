@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .cluster import RENDERING
 from .registry import patch
 from .substitute import SUBSTITUTE_RECORDS
 
@@ -58,6 +59,8 @@ def tracked(render: Callable[..., Any]) -> Callable[..., Any]:
                 else:
                     frame.attempt = True
             raise
+        if RENDERING["printed"] is False and _non_empty(text):
+            RENDERING["printed"] = True
         if SUBSTITUTE_RECORDS and "variable" in self.attrib and _non_empty(text):
             SUBSTITUTE_RECORDS[-1].extend((self.tag, v) for v in self.get("variable").split())
         if frame is not None:

@@ -54,3 +54,119 @@ def initials_as_written() -> None:
                                 self.get_option("initialize-with-hyphen", context))
 
     model.Name.initialize = initialize
+
+
+# -- the name list ----------------------------------------------------------------
+
+# The first names a bibliography entry prints, for subsequent-author-substitute:
+# "capture" while they render, "current" the entry's names (or text standing
+# in for them), "previous" the previous entry's, "replaced" set when the
+# style's substitute string took their place.
+SUBSEQUENT: dict[str, Any] = {"capture": False, "current": None, "previous": None,
+                              "string": None, "rule": "complete-all"}
+
+
+def _substituted(keys: list[tuple[str, ...]], texts: list[str]) -> tuple[list[str], bool]:
+    """The name texts with subsequent-author-substitute applied; whether all were replaced."""
+    previous, rule, string = SUBSEQUENT["previous"], SUBSEQUENT["rule"], SUBSEQUENT["string"]
+    SUBSEQUENT["current"] = ("names", tuple(keys))
+    if string is None or not previous or previous[0] != "names":
+        return texts, False
+    before = previous[1]
+    if rule in ("complete-all", "complete-each"):
+        if tuple(keys) != before:
+            return texts, False
+        return ([string] * len(texts), rule == "complete-all")
+    same = 0
+    while same < min(len(keys), len(before)) and keys[same] == before[same]:
+        same += 1
+        if rule == "partial-first":
+            break
+    return [string] * same + texts[same:], False
+
+
+def _separator(option: str, delimiter: str, shown: int, inverted_before: bool,
+               contextual_at: int) -> str:
+    """The delimiter before 'and' or 'et al.' as ``delimiter-precedes-*`` asks, or a space."""
+    if (option == "always" or option == "contextual" and shown >= contextual_at
+            or option == "after-inverted-name" and inverted_before):
+        return delimiter
+    return " "
+
+
+def render_names(self: Any, item: Any, variable: str, context: Any = None,
+                 sort_options: Any = None, **_kwargs: Any) -> Any:
+    """A ``<name>`` element's rendering of one name variable (CSL 1.0.2, "Name")."""
+    from .name_parts import PartFormat, display, parse
+
+    def option(name: str) -> Any:
+        return self.get_option(name, context, sort_options)
+
+    names = item.reference.get(variable) or []
+    et_al_min, use_first = option("et-al-min"), option("et-al-use-first")
+    truncate = bool(et_al_min) and len(names) >= et_al_min and 0 < use_first < len(names)
+    shown = names[:use_first] if truncate else list(names)
+    form = option("form") or "long"
+    if form == "count":
+        return len(shown)
+    use_last = truncate and option("et-al-use-last") and use_first <= et_al_min - 2
+    order = option("name-as-sort-order")
+    initialize_with = option("initialize-with")
+    demote = option("demote-non-dropping-particle")
+    separator = option("sort-separator")
+    delimiter = option("delimiter")
+    fmt = PartFormat(self)
+    texts, keys, inverted = [], [], []
+    listed = shown + ([names[-1]] if use_last else [])
+    for index, name in enumerate(listed):
+        parts = parse(name)
+        keys.append(parts.key())
+        if parts.given and parts.family and initialize_with is not None:
+            parts.given = str(self.initialize(parts.given, initialize_with, context))
+        flip = form == "long" and (order == "all" or order == "first" and index == 0)
+        inverted.append(flip and not parts.literal)
+        texts.append(display(parts, form, flip, demote, separator, fmt))
+    replaced = False
+    if SUBSEQUENT["capture"] and SUBSEQUENT["current"] is None:
+        texts, replaced = _substituted(keys, texts)
+        if replaced:
+            return SUBSEQUENT["string"]
+    et_al = self.et_al() if truncate else None
+    if use_last:
+        return delimiter.join(texts[:-1]) + delimiter + "\u2026 " + texts[-1]
+    if truncate and et_al:
+        before = _separator(option("delimiter-precedes-et-al"), delimiter, len(texts),
+                            inverted[-1], 2)
+        return delimiter.join(texts) + before + str(et_al)
+    and_ = option("and")
+    if and_ in ("text", "symbol") and len(texts) > 1 and not truncate:
+        word = self.get_single_term(name="and") if and_ == "text" else "&"
+        before = _separator(option("delimiter-precedes-last"), delimiter, len(texts),
+                            inverted[-2], 3)
+        return delimiter.join(texts[:-1]) + before + str(word) + " " + texts[-1]
+    return delimiter.join(texts)
+
+
+@patch
+def name_lists_as_csl_writes_them() -> None:
+    """Names with particles, name-part formatting, ``et-al-use-last`` and every delimiter rule.
+
+    citeproc-py joins particles with spaces ("d' Aubignac"), never parses them
+    out of the family name ('van Gogh' sorted under V), formats the family
+    name-part over the dropping particle, ignores ``comma-suffix``,
+    ``after-inverted-name`` and CJK name order, and ``form="count"`` names
+    come out as text ('32' for 3 + 2).  It also has no
+    ``subsequent-author-substitute`` (see :data:`SUBSEQUENT`).  Fixtures:
+    name_* (particles, affixes, counts), nameattr_*, sort_LeadingApostrophe*.
+    """
+    from citeproc import model
+
+    original_markup = model.Name.markup
+
+    def markup(self: Any, text: Any) -> Any:
+        if isinstance(text, int):  # form="count": Names adds the counts up
+            return text
+        return original_markup(self, text)
+
+    model.Name.process = render_names
+    model.Name.markup = markup

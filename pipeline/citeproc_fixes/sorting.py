@@ -77,7 +77,8 @@ def locale_collation_sort() -> None:
     in quotes or brackets before every letter.  Empty keys still sort last,
     ascending or descending, as CSL asks.  A date inside a sort macro is its
     sortable number (year, month, day), as in citeproc-js, not its printed
-    text ('44 BC' before '100 BC' in numeric order).
+    text ('44 BC' before '100 BC' in numeric order).  A names label ('ed.')
+    is left out of the key (sort_DropNameLabelInSort, sort_SeparateAuthorsAndOthers).
     """
     from citeproc import model
 
@@ -134,6 +135,14 @@ def locale_collation_sort() -> None:
         return "-".join(_date_sort_key(d, shown) for d in (date.get("begin", date),
                                                              date.get("end")) if d is not None)
 
+    original_label = model.Label.render
+
+    def label_render(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if _SORTING and self.getparent().tag.endswith("}names"):
+            return None  # a name's role is no part of its sort key
+        return original_label(self, *args, **kwargs)
+
     model.Sort.sort = sort
     model.Key.sort_keys = sort_keys
     model.Date.render = date_render
+    model.Label.render = label_render

@@ -85,3 +85,60 @@ def substituted_names_suppressed() -> None:
         return original(self, item, names_context, context, **kwargs)
 
     model.Names.process = process
+
+
+@patch
+def subsequent_author_substitute() -> None:
+    """``subsequent-author-substitute``: an entry's names as the previous entry's become '---'.
+
+    citeproc-py ignores the option.  The first ``<names>`` an entry prints
+    (or the text standing in for them) is compared with the previous
+    entry's; the style's string replaces all of them (``complete-all``, the
+    label stays), each of them (``complete-each``), or those that match from
+    the first on (``partial-each``, ``partial-first``).  Fixtures:
+    name_SubsequentAuthorSubstitute*, name_SubstitutePartialEach,
+    sort_ChicagoYearSuffix*, sort_DropNameLabelInSort, substitute_SharedMacro.
+    """
+    from citeproc import model
+
+    from .names import SUBSEQUENT
+
+    original_children = model.Layout.render_children
+    original_render = model.Names.render
+
+    def render_children(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
+        bibliography = self.getparent()
+        string = bibliography.get("subsequent-author-substitute")
+        if bibliography.tag.rpartition("}")[2] != "bibliography" or string is None:
+            return original_children(self, item, *args, **kwargs)
+        SUBSEQUENT.update(string=string, current=None, armed=True, rule=bibliography.get(
+            "subsequent-author-substitute-rule", "complete-all"))
+        try:
+            return original_children(self, item, *args, **kwargs)
+        finally:
+            SUBSEQUENT.update(previous=SUBSEQUENT["current"], current=None, armed=False,
+                              string=None)
+
+    def render(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
+        if not SUBSEQUENT.get("armed"):
+            return original_render(self, item, *args, **kwargs)
+        SUBSEQUENT.update(armed=False, capture=True)
+        try:
+            text = original_render(self, item, *args, **kwargs)
+        finally:
+            SUBSEQUENT["capture"] = False
+        if SUBSEQUENT["current"] is None and text is not None:  # a substitute's text
+            SUBSEQUENT["current"] = ("text", str(text))
+            if SUBSEQUENT["previous"] == SUBSEQUENT["current"]:
+                return SUBSEQUENT["string"]
+        return text
+
+    original_bibliography = model.Bibliography.render
+
+    def render_bibliography(self: Any, citation_items: Any) -> Any:
+        SUBSEQUENT["previous"] = None  # a new list
+        return original_bibliography(self, citation_items)
+
+    model.Layout.render_children = render_children
+    model.Names.render = render
+    model.Bibliography.render = render_bibliography

@@ -1,0 +1,112 @@
+"""Cite positions (``first``, ``subsequent``, ``ibid``, ``near-note``) and note numbers.
+
+citeproc-py decides a cite's position from the cites rendered before it
+without their notes: two citations in one footnote count as two earlier
+citations, an ``ibid`` may follow a note that cited several works, and
+``first-reference-note-number`` is never set.  Here each cite's position is
+worked out, as citeproc-js does, when its citation is rendered
+(:func:`assign`), and the style's conditions read it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .registry import patch
+
+POSITION = "_position"  # on a citation item: the set of positions that hold for it
+FIRST_NOTE = "_first_note"  # the note in which the item was first cited
+
+
+def _note(item: Any) -> int:
+    return int(getattr(item.citation, "note_index", 0) or 0)
+
+
+def _locator(item: Any) -> Any:
+    return (item.locator.label, str(item.locator.identifier)) if item.has_locator else None
+
+
+def _previous(item: Any, before: list[Any], history: list[Any]) -> Any:
+    """The cite an ``ibid`` would point back to, or None.
+
+    Inside a citation, the cite just before; for the first cite, the previous
+    citation (in a note style, every citation of the previous note together,
+    and footnote and in-text citations each followed on their own) when it
+    cites one work only.
+    """
+    if before:
+        return before[-1]
+    note = _note(item)
+    earlier = [c for c in history if (_note(c) == 0) == (note == 0)]
+    if not earlier:
+        return None
+    last = earlier[-1]
+    if _note(last):
+        group = [c for c in earlier if _note(c) == _note(last)]
+    else:
+        group = [c for c in earlier if c.citation is last.citation]
+    return last if all(c.key == last.key for c in group) and len(group) == 1 else None
+
+
+def assign(cites: list[Any], history: list[Any], near_note_distance: int) -> None:
+    """Work out each cite's positions, in citation order, after the ``history`` of cites."""
+    for index, item in enumerate(cites):
+        before = cites[:index]
+        earlier = [c for c in history + before if c.key == item.key]
+        positions: set[str] = set()
+        if not earlier:
+            positions.add("first")
+        else:
+            positions.add("subsequent")
+            item[FIRST_NOTE] = _note(earlier[0])
+            previous = _previous(item, before, history)
+            if previous is not None and previous.key == item.key:
+                mine, theirs = _locator(item), _locator(previous)
+                if mine == theirs:
+                    positions.update(("ibid", "near-note"))
+                elif mine is not None:
+                    positions.update(("ibid", "ibid-with-locator", "near-note"))
+            note = _note(item)
+            if note and any(0 <= note - _note(c) <= near_note_distance for c in earlier):
+                positions.add("near-note")
+        item[POSITION] = positions
+
+
+@patch
+def cite_positions() -> None:
+    """``position`` conditions and ``first-reference-note-number`` from :func:`assign`.
+
+    A term that starts a note style's cite (no prefix, or one that ends a
+    sentence) is capitalized, as citeproc-js does: 'Ibid.'.  Fixtures:
+    position_*, integration_*Ibid*, integration_*FirstReferenceNoteNumber*.
+    """
+    from citeproc import model
+
+    from .cluster import RENDERING
+
+    def position(self: Any, item: Any, context: Any) -> list[bool]:
+        if (context if context is not None else self).xpath_search(
+                "./ancestor::*[self::cs:bibliography]"):
+            return [False]
+        held = item.get(POSITION) or {"first"}
+        return [wanted in held for wanted in self.get("position").split()]
+
+    original_variable = model.Text._variable
+
+    def variable(self: Any, item: Any, context: Any) -> Any:
+        if self.get("variable") == "first-reference-note-number":
+            note = item.get(FIRST_NOTE)
+            return str(note) if note else None
+        return original_variable(self, item, context)
+
+    original_term = model.Text._term
+
+    def term(self: Any, item: Any) -> Any:
+        text = original_term(self, item)
+        if RENDERING["printed"] is False and text:  # a note's cite starts with it: 'Ibid.'
+            text = text[:1].upper() + text[1:]
+        return text
+
+    model.If._position = position
+    model.Text._variable = variable
+    model.Text._term = term
