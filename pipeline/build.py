@@ -28,6 +28,7 @@ from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
 from .output import OutputFolder, sweep_temporaries
 from .progress import Progress
 from .readability import assess_all
+from .sitefile import site_problems
 from .stamp import OUTSIDE_GIT, GitHistory, make_stamp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,13 @@ class BuildOptions:
     bibliography_dir: Path | None = None
     scheduler: str | None = None  # a Dask scheduler address: render there
     shard: tuple[int, int] | None = None  # (index, count), index from 1
+
+    def bibliography_folder(self) -> Path:
+        """Where shared .bib files are looked up: the option, else ./bibliography/, else ours."""
+        if self.bibliography_dir is not None:
+            return self.bibliography_dir
+        local = Path.cwd() / "bibliography"
+        return local if local.is_dir() else ROOT / "bibliography"
 
 
 @dataclass
@@ -103,19 +111,12 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return list(unique.values())
 
 
-def _bibliography_dir(options: BuildOptions) -> Path:
-    if options.bibliography_dir is not None:
-        return options.bibliography_dir
-    local = Path.cwd() / "bibliography"
-    return local if local.is_dir() else ROOT / "bibliography"
-
-
 def load_all(paths: list[Path], options: BuildOptions,
              problems: Problems) -> tuple[list[Manuscript], list[str]]:
     """Manuscripts whose front matter is valid, and the sources that failed."""
     manuscripts: list[Manuscript] = []
     failed: list[str] = []
-    bib_dir = _bibliography_dir(options)
+    bib_dir = options.bibliography_folder()
     for path in paths:
         try:
             manuscript, warnings = load_manuscript(path, bib_dir)
@@ -189,6 +190,8 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
             raise UsageError(f"unknown format '{fmt}'; known: {', '.join(REGISTRY)}")
     if options.shard:
         sources, report.shard = shard_mod.select(sources, *options.shard)
+    if "html" in options.formats:  # said once here, not once per page
+        problems.extend(site_problems(options.styles)[1])
     manuscripts, failed = load_all(sources, options, problems)
     report.manuscripts = len(sources)
     report.failed.extend(failed)
@@ -256,7 +259,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         from .site import write_site
 
         problems.extend(write_site(out, options.styles, [entry[0] for entry in plan],
-                                   _bibliography_dir(options)).items)
+                                   options.bibliography_folder()).items)
     if store:
         store.finish()
     report.problems = problems.items
@@ -403,6 +406,7 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     problems = Problems()
     sources = discover(list(paths or [Path("manuscripts")]))
     report.manuscripts = len(sources)
+    problems.extend(site_problems(options.styles)[1])
     manuscripts, failed = load_all(sources, options, problems)
     report.failed.extend(failed)
     history = GitHistory()

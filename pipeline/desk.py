@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import BuildOptions, _bibliography_dir, discover, inputs_of, output_name
+from .build import BuildOptions, discover, inputs_of, output_name
 from .errors import PipelineError, Problem, display_path
 from .executors import available_cpus
 from .jobs import RenderJob, RenderResult, run_job
@@ -190,7 +190,7 @@ class Desk:
                 ) -> list[tuple[Handout, int, Manuscript, RenderJob]]:
         """Load the manuscript again; the render jobs it needs."""
         try:
-            m, warnings = load_manuscript(handout.source, _bibliography_dir(self.options))
+            m, warnings = load_manuscript(handout.source, self.options.bibliography_folder())
         except PipelineError as exc:
             with self.changed:
                 handout.problems = list(exc.problems)

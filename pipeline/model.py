@@ -205,6 +205,13 @@ class FormattedCitations:
 
 
 @dataclass(frozen=True)
+class SiteSettings:
+    """``styles/site.yaml``: what every web page of the folder shares."""
+
+    editorial_policy: str = ""  # the address of the editorial policy, linked from each page
+
+
+@dataclass(frozen=True)
 class HandoutSummary:
     """One handout at a glance: a row of the index page and of ``status``."""
 

@@ -245,7 +245,7 @@ def _write(out: Path, artifacts: dict[str, tuple[Path, dict[str, Any]]],
 
 def _write_site(out: Path, folders: set[Path]) -> None:
     """The web pages' shared assets/ (their images from the shards) and index.html."""
-    from .build import STYLES, BuildOptions, _bibliography_dir
+    from .build import STYLES, BuildOptions
     from .output import write_atomic
     from .site import write_site
 
@@ -254,4 +254,4 @@ def _write_site(out: Path, folders: set[Path]) -> None:
             target = out / "assets" / "images" / image.name
             if image.resolve() != target.resolve():
                 write_atomic(target, image.read_bytes())
-    write_site(out, STYLES, [], _bibliography_dir(BuildOptions()))
+    write_site(out, STYLES, [], BuildOptions().bibliography_folder())

@@ -135,7 +135,7 @@ def desk_project(folder: Path) -> Path:
 class Preview:
     """``python -m pipeline preview`` running in ``project`` until closed."""
 
-    def __init__(self, project: Path, *args: str):
+    def __init__(self, project: Path, *args: str, env: dict[str, str] | None = None):
         import os
         import subprocess
         import sys
@@ -144,7 +144,8 @@ class Preview:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "preview", "--port", "0", *args],
             cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(ROOT)},
+            env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(ROOT),
+                 **(env or {})},
             preexec_fn=interruptible)  # noqa: PLW1509 - it only resets SIGINT
         line = self.proc.stdout.readline()
         assert line.startswith("serving http://"), (line, self.proc.stderr.read())

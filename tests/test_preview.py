@@ -95,3 +95,37 @@ def test_another_host_only_when_named_and_with_a_warning(tmp_path: Path):
     assert stderr == (f"warning: serving on 0.0.0.0: anyone who can reach this machine on port "
                       f"{port} can read the handouts, drafts included\ninterrupted\n")
     assert code == 130
+
+
+def test_open_shows_the_index_in_the_browser_named_by_BROWSER(tmp_path: Path):
+    import time
+
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "fake-browser"
+    browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> "{opened}"\n')
+    browser.chmod(0o755)
+    server = Preview(desk_project(tmp_path / "project"), "--open",
+                     env={"BROWSER": str(browser), "DISPLAY": "", "WAYLAND_DISPLAY": ""})
+    try:
+        end = time.monotonic() + 30
+        while not opened.exists() and time.monotonic() < end:
+            time.sleep(0.05)
+        assert opened.read_text() == server.url + "\n"
+        status, body = server.get("/")
+        assert status == 200 and b"A handout on the editor&#39;s desk" in body
+    finally:
+        code, stderr = server.interrupt()
+    assert (code, stderr) == (130, "interrupted\n")
+
+
+def test_without_open_no_browser_is_started(tmp_path: Path):
+    import time
+
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "fake-browser"
+    browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> "{opened}"\n')
+    browser.chmod(0o755)
+    server = Preview(desk_project(tmp_path / "project"), env={"BROWSER": str(browser)})
+    time.sleep(2)  # --open starts the browser as soon as the address is printed
+    code, _stderr = server.interrupt()
+    assert code == 130 and not opened.exists()

@@ -193,3 +193,55 @@ def test_html_edition_is_byte_reproducible(web_site, tmp_path):
                         styles=web_site.parent / "styles")
     for name in ("web.clinician.html", "web.patient.html", "index.html"):
         assert (again / name).read_bytes() == (web_site / name).read_bytes()
+
+
+def test_site_settings_mistakes_are_reported_at_their_lines(web_site, tmp_path):
+    from pipeline.build import BuildOptions, check
+
+    styles = tmp_path / "styles"
+    shutil.copytree(web_site.parent / "styles", styles)
+    (styles / "site.yaml").write_text(
+        "# settings of every web page\n"
+        "editorial_polcy: https://example.org/policy\n"
+        "editorial_policy:\n"
+        "  - https://example.org/policy\n"
+        "theme: dark\n")
+    report = check([web_site.parent / "web.md"],
+                   BuildOptions(styles=styles, bibliography_dir=web_site.parent))
+    assert [str(p) for p in report.problems] == [
+        "styles/site.yaml:2: unknown setting 'editorial_polcy' (did you mean "
+        "'editorial_policy'?)",
+        "styles/site.yaml:4: 'editorial_policy' must be a web address (https://... or a path "
+        "relative to the pages), found a list",
+        "styles/site.yaml:5: unknown setting 'theme'; known: editorial_policy"]
+    assert not report.ok
+
+
+@pytest.mark.parametrize("text, problems", [
+    ("editorial_policy: 2024\n", ["styles/site.yaml:1: 'editorial_policy' must be a web address "
+                                  "(https://... or a path relative to the pages), found a number"]),
+    ("editorial_policy: javascript:alert(1)\n",
+     ["styles/site.yaml:1: 'editorial_policy' must be a web address (https://... or a path "
+      "relative to the pages), found 'javascript:alert(1)'"]),
+    ("- editorial_policy: https://example.org\n",
+     ["styles/site.yaml:1: must map setting names to values, such as "
+      "'editorial_policy: https://...'; found a list"]),
+    ("editorial_policy: https://a.example\neditorial_policy: https://b.example\n",
+     ["styles/site.yaml:2: 'editorial_policy' is given twice"]),
+    ("editorial_policy: [https://a.example\n",
+     ["styles/site.yaml:2: not valid YAML: expected ',' or ']', but got '<stream end>'"]),
+    ("# nothing set\n", []),
+])
+def test_site_settings_schema(text, problems):
+    from pipeline.sitefile import read_site_settings
+
+    _settings, found = read_site_settings(text)
+    assert [str(p) for p in found.items] == problems
+
+
+def test_site_settings_read_when_right():
+    from pipeline.model import SiteSettings
+    from pipeline.sitefile import read_site_settings
+
+    settings, found = read_site_settings("editorial_policy: ../policy.html\n")
+    assert (settings, found.items) == (SiteSettings(editorial_policy="../policy.html"), [])

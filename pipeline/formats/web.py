@@ -18,12 +18,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..html import disclaimer_html, handout_context, render_template
 from ..math import label_mathml
 from ..model import CitedDocument, RenderOptions
 from ..pandoc import ast_to
+from ..sitefile import site_settings
 from ..tree import Node, transform
 from . import OutputFormat
 
@@ -45,15 +44,6 @@ def image_name(path: Path) -> str:
     """The content-addressed name of a local image under ``assets/images/``."""
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
     return f"{digest}{path.suffix.lower()}"
-
-
-def site_settings(styles: Path) -> dict[str, str]:
-    """``styles/site.yaml``: settings every web page shares (the editorial policy link)."""
-    path = styles / "site.yaml"
-    if not path.is_file():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(k): str(v) for k, v in data.items() if v}
 
 
 def review_track(status: str, words: Mapping[str, str]) -> list[dict[str, str]]:
@@ -187,7 +177,7 @@ def web_context(doc: CitedDocument, styles: Path) -> dict[str, Any]:
                    "current": a == doc.audience} for a in m.audiences],
         downloads=[{"label": words[f"format_{fmt}"], "href": f"{slug}.{doc.audience}.{fmt}"}
                    for fmt in ("pdf", "epub")],
-        editorial_policy=site_settings(styles).get("editorial_policy", ""),
+        editorial_policy=site_settings(styles).editorial_policy,
         last_updated_iso=m.last_updated.isoformat(),
         next_review_iso=m.next_review.isoformat() if m.next_review else "",
     )
