@@ -2,26 +2,30 @@
 
 A :class:`Desk` watches the inputs of every handout (the manuscript, its
 bibliography files, a CSL file it names, its images, ``styles/``) by their
-modification times and sizes, polled a few times a second.  A change loads
-the manuscript again and hands its editions to warm worker processes: the
-web pages first (one job per edition, so both can render side by side), then
-the PDFs.  Rendered bytes replace the files in the preview folder only when
-the render found no error; otherwise the last good files stay and the
-problems are kept for the pages to show.  Every change of a handout's
-state bumps its generation, which open pages wait on to reload.
+modification times and sizes, polled twenty times a second (a few
+milliseconds of work each).  A change loads the manuscript again and hands
+its editions to warm worker processes: the web pages first, in a lane of
+their own so a page never waits behind a PDF, the edition open in a browser
+before the others; the PDFs beside them; the EPUBs only once no page or PDF
+is left to render, so that they delay neither.  Rendered bytes replace the
+files in the preview folder only when the render found no error; otherwise
+the last good files stay and the problems are kept for the pages to show.
+Every change of a handout's state bumps its generation, which open pages
+wait on to reload.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import os
 import signal
 import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import BuildOptions, discover, inputs_of, output_name
+from .build import STYLES, BuildOptions, discover, inputs_of, output_name, resolve_styles
 from .errors import PipelineError, Problem, display_path
 from .executors import available_cpus
 from .jobs import RenderJob, RenderResult, run_job
@@ -30,7 +34,9 @@ from .model import HandoutSummary, Manuscript, RenderOptions
 from .output import write_atomic
 from .stamp import GitHistory, make_stamp
 
-PREVIEW_FORMATS = ("html", "pdf")
+PREVIEW_FORMATS = ("html", "pdf", "epub")
+LATER = ("epub",)  # rendered once no page or PDF waits
+POLL_SECONDS = 0.05
 
 
 @dataclass
@@ -52,11 +58,15 @@ class Handout:
         return any(p.is_error for p in self.problems)
 
 
-def _warm_worker(styles: Path, weasyprint: bool) -> None:
+def _warm_worker(styles: Path, weasyprint: bool, nice: int) -> None:
     """Leave Ctrl-C to the server; load the renderers (and WeasyPrint's stylesheets) once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if nice:
+        os.nice(nice)  # yields the CPUs to pages and PDFs (pandoc inherits it)
     from . import formats, prepare  # noqa: F401
+    from .pandoc import markdown_to_ast
 
+    markdown_to_ast("warm")  # this worker's resident pandoc, started before the first save
     if weasyprint:
         from .formats.pdf import _stylesheets
 
@@ -67,12 +77,13 @@ def _noop() -> None:
     return None
 
 
-def _warm_pool(workers: int, styles: Path, weasyprint: bool) -> cf.ProcessPoolExecutor:
+def _warm_pool(workers: int, styles: Path, weasyprint: bool,
+               nice: int = 0) -> cf.ProcessPoolExecutor:
     """Worker processes started now, with their imports done, not at the first change."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = cf.ProcessPoolExecutor(max_workers=workers,
                                   mp_context=multiprocessing.get_context(method),
-                                  initializer=_warm_worker, initargs=(styles, weasyprint))
+                                  initializer=_warm_worker, initargs=(styles, weasyprint, nice))
     for _ in range(workers):
         pool.submit(_noop)
     return pool
@@ -100,17 +111,26 @@ class Desk:
         self.paths = paths
         self.out = out
         self.options = options or BuildOptions()
-        self.styles = self.options.styles.resolve()
+        # the package's styles with ./styles/ laid over them, as a build has them
+        self._style_sources = [self.options.styles, Path.cwd() / "styles"] \
+            if self.options.styles == STYLES else [self.options.styles]
+        self._style_print = fingerprint(self._style_sources)
+        self.styles = resolve_styles(self.options).styles.resolve()
+        self.styles_generation = 0  # bumped when styles/ changes: pages load anew
         self.handouts: dict[Path, Handout] = {}
         self.changed = threading.Condition()
         self.generation = 0  # of the whole desk: any handout's change
         self.watched: dict[tuple[str, str], int] = {}  # open pages by (slug, audience)
         self._stop = threading.Event()
-        # Two lanes, so that a page never waits behind a PDF: one worker for the web
-        # pages, the other CPUs for the PDFs.
+        self._early = 0  # page and PDF jobs submitted and not yet done
+        self._later: list[tuple[Handout, int, Manuscript, RenderJob]] = []  # EPUBs waiting
+        # Lanes, so that a page never waits behind a PDF, nor either behind an EPUB: one
+        # worker for the web pages, the other CPUs for the PDFs, and one for the EPUBs at
+        # a lower priority.
         prints = max(1, (workers or available_cpus()) - 1)
         self.pages = _warm_pool(1, self.styles, weasyprint=False)
         self.prints = _warm_pool(prints, self.styles, weasyprint=True)
+        self.books = _warm_pool(1, self.styles, weasyprint=False, nice=10)
         self._futures: dict[Path, list[cf.Future]] = {}
         self._watcher = threading.Thread(target=self._watch, name="preview-watch", daemon=True)
 
@@ -121,7 +141,7 @@ class Desk:
 
     def stop(self) -> None:
         self._stop.set()
-        for pool in (self.pages, self.prints):
+        for pool in (self.pages, self.prints, self.books):
             processes = list(getattr(pool, "_processes", {}).values())
             for process in processes:
                 process.kill()
@@ -130,7 +150,7 @@ class Desk:
                 process.join(timeout=5)
 
     def _watch(self) -> None:
-        while not self._stop.wait(0.1):
+        while not self._stop.wait(POLL_SECONDS):
             try:
                 self.scan()
             except Exception as exc:  # noqa: BLE001 - the server must outlive a bad scan
@@ -142,7 +162,13 @@ class Desk:
             sources = discover(list(self.paths))
         except Exception:  # noqa: BLE001 - a folder being renamed: try again next time
             return
-        styles = fingerprint([self.styles])
+        style_print = fingerprint(self._style_sources)
+        if style_print != self._style_print:
+            self._style_print = style_print
+            self.styles = resolve_styles(self.options).styles.resolve()
+            with self.changed:
+                self.styles_generation += 1
+        styles = (str(self.styles), style_print)
         history = None
         work: list[tuple[Handout, int, Manuscript, RenderJob]] = []
         for source in sources:
@@ -166,17 +192,39 @@ class Desk:
             audience, fmt = item[3].wanted[0]
             return (not self.watched.get((item[2].slug, audience)), fmt != "html")
 
-        for handout, round_, m, job in sorted(work, key=order):
-            lane = self.pages if job.wanted[0][1] == "html" else self.prints
-            future = lane.submit(run_job, job)
-            self._futures.setdefault(handout.source.resolve(), []).append(future)
-            future.add_done_callback(
-                lambda f, h=handout, r=round_, m=m, j=job: self._finished(h, r, m, j, f))
+        with self.changed:
+            for item in sorted(work, key=order):
+                if item[3].wanted[0][1] in LATER:
+                    self._later.append(item)
+                else:
+                    self._submit(item)
+            self._release_later()
         gone = [k for k in self.handouts if k not in {s.resolve() for s in sources}]
         for key in gone:
             with self.changed:
                 del self.handouts[key]
                 self._bump(None)
+
+    def _submit(self, item: tuple[Handout, int, Manuscript, RenderJob]) -> None:
+        """Called with ``self.changed`` held: a job to its lane."""
+        handout, round_, m, job = item
+        fmt = job.wanted[0][1]
+        early = fmt not in LATER
+        lane = self.books if not early else self.prints if fmt == "pdf" else self.pages
+        self._early += early
+        future = lane.submit(run_job, job)
+        self._futures.setdefault(handout.source.resolve(), []).append(future)
+        future.add_done_callback(
+            lambda f: self._finished(handout, round_, m, job, f, early))
+
+    def _release_later(self) -> None:
+        """Called with ``self.changed`` held: the EPUBs, once no page or PDF is left."""
+        if self._early or self._stop.is_set():
+            return
+        later, self._later = self._later, []
+        for item in later:
+            if item[1] == item[0].submitted:  # not replaced by a newer save meanwhile
+                self._submit(item)
 
     def _bump(self, handout: Handout | None, page: bool = False) -> None:
         """Called with ``self.changed`` held: wake the pages that wait."""
@@ -216,7 +264,11 @@ class Desk:
         return [(handout, round_, m, job) for job in jobs]
 
     def _finished(self, handout: Handout, round_: int, m: Manuscript, job: RenderJob,
-                  future: cf.Future) -> None:
+                  future: cf.Future, early: bool) -> None:
+        if early:
+            with self.changed:
+                self._early -= 1
+                self._release_later()
         try:
             result: RenderResult = future.result()
         except cf.CancelledError:

@@ -3,13 +3,16 @@
 A different ``pandoc`` on PATH is never used: its version would change the
 output.  Calls go straight to the binary (no shell, no temporary files).
 
-Writing an AST (``ast_to``) goes to one long-lived pandoc per process,
-``pandoc lua`` running ``lua/convert.lua``, instead of a process per call:
-starting pandoc costs about 0.1 s, most of a small conversion.  (pandoc's
-own server mode would do the same, but the binary pypandoc-binary ships is
-built without the threaded runtime that ``pandoc server`` needs.)  Parsing
-Markdown and the EPUB writer still run the command line, which also expands
-tabs and reads files as those need.
+Parsing Markdown (``markdown_to_ast``) and writing an AST (``ast_to``) go to
+one long-lived pandoc per process, ``pandoc lua`` running ``lua/convert.lua``,
+instead of a process per call: starting pandoc costs about 0.1 s, most of a
+small conversion (and of a preview's wait after a save).  (pandoc's own
+server mode would do the same, but the binary pypandoc-binary ships is built
+without the threaded runtime that ``pandoc server`` needs.)  The resident
+reads Markdown exactly as the command line does: tabs expanded to stops of 4
+first, the command line's 72 columns for table widths and its default
+abbreviations ("p. 33" keeps its space unbroken).  The EPUB writer still
+runs the command line, which reads files as it needs.
 """
 
 from __future__ import annotations
@@ -94,26 +97,49 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=32)
 def _parsed(text: str) -> bytes:
-    return _convert(["--from", READER, "--to", "json"], text)
+    out = _resident().convert(READER, "json", {}, text.expandtabs(TAB_STOP).encode("utf-8"),
+                              reader=reader_options())
+    return out if out is not None else _convert(["--from", READER, "--to", "json"], text)
+
+
+TAB_STOP = 4  # the command line's --tab-stop
+
+
+@functools.cache
+def reader_options() -> dict[str, Any]:
+    """The Markdown reader's options as the command line sets them by default."""
+    words = run_pandoc(["--print-default-data-file", "abbreviations"]).decode("utf-8").split()
+    # a Lua set is a table of word -> true (a list would make its indexes the words)
+    return {"abbreviations": dict.fromkeys(words, True), "columns": 72, "tab_stop": TAB_STOP}
 
 
 # Command-line options of ``ast_to`` and the writer option each one is.
-WRITER_OPTIONS = {"--wrap=none": ("wrap_text", "wrap-none"), "--section-divs": ("section_divs", True)}
+WRITER_OPTIONS = {"--wrap=none": ("wrap_text", "wrap-none"), "--section-divs": ("section_divs", True),
+                  "--mathml": ("html_math_method", "mathml")}
 
 
 def ast_to(ast: dict[str, Any], fmt: str, extra: list[str] | None = None) -> str:
     """Write an AST with one of pandoc's writers (html5, plain, ...)."""
-    args = ["--from", "json", "--to", fmt, "--wrap=none", *(extra or [])]
-    text = json.dumps(ast)
-    data = text.encode("utf-8")
+    args = ("--from", "json", "--to", fmt, "--wrap=none", *(extra or []))
+    data = json.dumps(ast).encode("utf-8")
     if len(data) <= SMALL_INPUT:  # remembered (disclaimers)
-        return _run_small(tuple(args), data).decode("utf-8")
+        return _small_ast_to(args, data).decode("utf-8")
+    return _write(args, data).decode("utf-8")
+
+
+@functools.lru_cache(maxsize=64)
+def _small_ast_to(args: tuple[str, ...], data: bytes) -> bytes:
+    return _write(args, data)
+
+
+def _write(args: tuple[str, ...], data: bytes) -> bytes:
+    """A JSON AST through a writer: the resident pandoc when it knows every option."""
     if all(arg in WRITER_OPTIONS for arg in args[4:]):
         options = dict(WRITER_OPTIONS[arg] for arg in args[4:])
-        out = _resident().convert("json", fmt, options, data)
+        out = _resident().convert("json", args[3], options, data)
         if out is not None:
-            return out.decode("utf-8")
-    return run_pandoc(args, data).decode("utf-8")
+            return out
+    return run_pandoc(list(args), data)
 
 
 class Resident:
@@ -136,13 +162,19 @@ class Resident:
             self.proc = None
 
     def convert(self, source: str, target: str, options: dict[str, Any],
-                data: bytes) -> bytes | None:
-        """``data`` read as ``source`` and written as ``target``; None when broken."""
+                data: bytes, reader: dict[str, Any] | None = None) -> bytes | None:
+        """``data`` read as ``source`` and written as ``target``; None when broken.
+
+        ``options`` are the writer's, ``reader`` the reader's (pandoc's defaults without).
+        """
         proc = self.proc
         if proc is None or proc.stdin is None or proc.stdout is None:
             return None
-        header = json.dumps({"from": source, "to": target, "options": options,
-                             "size": len(data)}).encode()
+        request: dict[str, Any] = {"from": source, "to": target, "options": options,
+                                   "size": len(data)}
+        if reader:
+            request["reader"] = reader
+        header = json.dumps(request).encode()
         with self._lock:
             try:
                 proc.stdin.write(header + b"\n" + data)

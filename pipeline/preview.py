@@ -2,13 +2,16 @@
 
 A standard-library HTTP server (one thread per request) in front of a
 :class:`~pipeline.desk.Desk`.  It serves only what the preview renders: the
-live index at ``/``, ``/SLUG.AUDIENCE.html`` and ``.pdf``, and ``/assets/``;
-any other path, however encoded, is 404, and a file is served only when its
-real path lies inside the preview folder (no symbolic link leads out).
-Pages get a small script, in the preview only, that waits on
-``/_preview/events`` (server-sent events) and reloads when their handout's
-generation changes; a handout whose last save has errors shows them over its
-last good render.
+live index at ``/``, ``/SLUG.AUDIENCE.html``, ``.pdf`` and ``.epub``, and
+``/assets/``; any other path, however encoded, is 404, and a file is served
+only when its real path lies inside the preview folder (no symbolic link
+leads out).  A PDF or EPUB asked for before its first render is done is
+answered when it is.  Pages get a small script, in the preview only, that
+waits on ``/_preview/events`` (server-sent events): when their handout's
+generation changes it fetches the page again and puts the new body in place
+(one request, the scroll position kept); when ``styles/`` changed it loads
+the page anew, stylesheets and fonts included.  A handout whose last save has
+errors shows them over its last good render.
 """
 
 from __future__ import annotations
@@ -29,19 +32,37 @@ from .build import BuildOptions, UsageError
 from .desk import Desk
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-PAGE = re.compile(r"/(?P<slug>[A-Za-z0-9][A-Za-z0-9._-]*)\.(?P<audience>[a-z]+)\.(?P<fmt>html|pdf)")
+PAGE = re.compile(r"/(?P<slug>[A-Za-z0-9][A-Za-z0-9._-]*)\.(?P<audience>[a-z]+)\."
+                  r"(?P<fmt>html|pdf|epub)")
 ASSET = re.compile(r"/assets/(?:css|fonts|images)/[A-Za-z0-9][A-Za-z0-9._-]*")
 TYPES = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf",
+         ".epub": "application/epub+zip",
          ".css": "text/css; charset=utf-8", ".ttf": "font/ttf", ".otf": "font/otf",
          ".woff": "font/woff", ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8",
          ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
          ".svg": "image/svg+xml", ".webp": "image/webp"}
 RELOAD = """<script>
 (function () {
-  var seen = null, source = new EventSource(%s);
+  var seen = null, styles = null, asked = 0, source = new EventSource(%s);
+  function update() {
+    var n = ++asked;
+    fetch(location.href, {cache: "no-store"}).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      return r.text();
+    }).then(function (text) {
+      if (n !== asked) { return; }
+      var page = new DOMParser().parseFromString(text, "text/html");
+      document.title = page.title;
+      document.body.replaceWith(document.adoptNode(page.body));
+    }).catch(function () { location.reload(); });
+  }
   source.onmessage = function (event) {
-    if (seen !== null && event.data !== seen) { location.reload(); }
-    seen = event.data;
+    var now = event.data.split(" ");
+    if (styles === null) { styles = now[1]; }
+    if (seen !== null && now[0] !== seen) {
+      if (now[1] !== styles || !window.fetch) { location.reload(); } else { update(); }
+    }
+    seen = now[0];
   };
 })();
 </script>
@@ -127,7 +148,9 @@ class Handler(BaseHTTPRequestHandler):
     def _page(self, slug: str, audience: str, fmt: str, path: str) -> None:
         handout = self.desk.find(slug)
         target = self._inside(path)
-        if fmt == "pdf" or (handout is None and target is not None):
+        if fmt != "html" and target is None and handout is not None:
+            target = self._rendered(slug, path)
+        if fmt != "html" or (handout is None and target is not None):
             return self._file(path)
         if handout is None:
             return self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
@@ -149,6 +172,18 @@ class Handler(BaseHTTPRequestHandler):
             text = re.sub(r"(<body[^>]*>\n?)", lambda m: m.group(1) + box, text, count=1)
         self._send(HTTPStatus.OK, text.encode("utf-8"), TYPES[".html"])
 
+    def _rendered(self, slug: str, path: str, timeout: float = 120) -> Path | None:
+        """The file at ``path`` once its handout's first render is done (None if it fails)."""
+        with self.desk.changed:
+            while not self.server.stopping:  # type: ignore[attr-defined]
+                target = self._inside(path)
+                handout = self.desk.find(slug)
+                if target is not None or handout is None or not handout.pending:
+                    return target
+                if not self.desk.changed.wait(timeout=timeout):
+                    return None
+        return None
+
     def _index(self) -> None:
         from .site import index_html
 
@@ -168,7 +203,8 @@ class Handler(BaseHTTPRequestHandler):
 
         def current() -> str:
             handout = self.desk.find(slug) if slug else None
-            return str(handout.page_generation if handout else self.desk.generation)
+            page = handout.page_generation if handout else self.desk.generation
+            return f"{page} {self.desk.styles_generation}"
 
         sent = None
         if slug:

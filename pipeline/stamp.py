@@ -11,6 +11,7 @@ reproducible by default.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import subprocess
 from collections.abc import Iterable
@@ -58,6 +59,30 @@ def _git(args: list[str], cwd: Path) -> str | None:
     return proc.stdout if proc.returncode == 0 else None
 
 
+def _read_history(root: Path) -> dict[str, Commit]:
+    """Each file's last commit, from one ``git log`` of the repository at ``root``."""
+    last: dict[str, Commit] = {}
+    out = _git(["log", "--format=%x01%H %ct", "--name-only", "--no-renames", "-z"], root) or ""
+    commit: Commit | None = None
+    for chunk in out.split("\x00"):
+        for piece in chunk.split("\n"):
+            piece = piece.strip()
+            if not piece:
+                continue
+            if piece.startswith("\x01"):
+                sha, _, when = piece[1:].partition(" ")
+                commit = Commit(sha, int(when or 0), commit.age + 1 if commit else 0)
+            elif commit is not None and piece not in last:
+                last[piece] = commit
+    return last
+
+
+@functools.lru_cache(maxsize=4)
+def _history(root: Path, head: str) -> dict[str, Commit]:
+    """:func:`_read_history` while ``head`` is the commit checked out (callers only read it)."""
+    return _read_history(root)
+
+
 class GitHistory:
     """Last commit and uncommitted state of files, per repository, from one log."""
 
@@ -78,20 +103,9 @@ class GitHistory:
     def _load(self, root: Path) -> None:
         if root in self._last:
             return
-        last: dict[str, Commit] = {}
-        out = _git(["log", "--format=%x01%H %ct", "--name-only", "--no-renames", "-z"], root) or ""
-        commit: Commit | None = None
-        for chunk in out.split("\x00"):
-            for piece in chunk.split("\n"):
-                piece = piece.strip()
-                if not piece:
-                    continue
-                if piece.startswith("\x01"):
-                    sha, _, when = piece[1:].partition(" ")
-                    commit = Commit(sha, int(when or 0), commit.age + 1 if commit else 0)
-                elif commit is not None and piece not in last:
-                    last[piece] = commit
-        self._last[root] = last
+        head = (_git(["rev-parse", "--verify", "--quiet", "HEAD"], root) or "").strip()
+        # the history is read once per commit checked out, not at every preview save
+        self._last[root] = _history(root, head) if head else _read_history(root)
         status = _git(["status", "--porcelain", "-z", "--untracked-files=all"], root) or ""
         dirty: set[str] = set()
         untracked: set[str] = set()

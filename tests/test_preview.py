@@ -37,11 +37,33 @@ def test_prints_one_line_and_serves_the_index_and_editions(preview):
     assert preview.get("/assets/css/web.css")[0] == 200
 
 
+def test_the_epub_is_served_too_and_the_index_links_every_format(preview):
+    import io
+    import zipfile
+
+    from lxml import html as lhtml
+
+    status, body = preview.get("/desk.patient.epub")
+    assert status == 200
+    with zipfile.ZipFile(io.BytesIO(body)) as book:
+        assert book.read("mimetype") == b"application/epub+zip"
+        text = b" ".join(book.read(n) for n in book.namelist() if n.endswith(".xhtml"))
+    assert b"Ask your care team." in text
+    index = lhtml.fromstring(preview.get("/")[1])
+    links = [a.get("href") for a in index.cssselect("#handout-desk a")]
+    assert links == ["desk.clinician.html", "desk.clinician.html", "desk.clinician.pdf",
+                     "desk.clinician.epub", "desk.patient.html", "desk.patient.pdf",
+                     "desk.patient.epub"]
+    page = lhtml.fromstring(preview.get("/desk.patient.html")[1])
+    for a in page.cssselect(".downloads a"):
+        assert preview.get("/" + a.get("href"))[0] == 200
+
+
 @pytest.mark.parametrize("path", [
     "/../pyproject.toml", "/%2e%2e/pyproject.toml", "/%2E%2E/%2E%2E/etc/passwd",
     "/assets/../../etc/passwd", "/assets/css/..%2f..%2f..%2fpyproject.toml",
     "/assets/css/%2e%2e%2f%2e%2e%2fmanuscripts%2fdesk.md", "//etc/passwd", "/etc/passwd",
-    "/manuscripts/desk.md", "/desk.md", "/.git/config", "/assets/", "/desk.clinician.epub",
+    "/manuscripts/desk.md", "/desk.md", "/.git/config", "/assets/", "/desk.nurse.epub",
     "/..%5c..%5cpyproject.toml", "/nothing.clinician.html",
 ])
 def test_nothing_outside_the_outputs_is_served(preview, path):

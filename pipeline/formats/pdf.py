@@ -59,8 +59,22 @@ def _fetcher_class() -> type:
     return SandboxFetcher
 
 
-@functools.cache
+STYLESHEETS = ("fonts.css", "print.css", "callouts.css", "code.css", "lists.css")
+
+
 def _stylesheets(styles: Path) -> tuple:
+    """WeasyPrint's font configuration, counter styles and stylesheets for ``styles``.
+
+    Kept while the stylesheets and fonts are unchanged (a preview's styles/ is edited).
+    """
+    files = [styles / "css" / name for name in STYLESHEETS] + sorted((styles / "fonts").glob("*"))
+    version = tuple((f.name, st.st_mtime_ns, st.st_size) for f in files
+                    if (st := f.stat()) is not None)
+    return _load_stylesheets(styles, version)
+
+
+@functools.lru_cache(maxsize=2)
+def _load_stylesheets(styles: Path, version: tuple) -> tuple:
     from weasyprint import CSS
     from weasyprint.css.counters import CounterStyle
     from weasyprint.text.fonts import FontConfiguration
@@ -71,12 +85,12 @@ def _stylesheets(styles: Path) -> tuple:
     fetcher = _fetcher_class()([styles])
     sheets = tuple(CSS(filename=str(styles / "css" / name), font_config=font_config,
                        counter_style=counter_style, url_fetcher=fetcher)
-                   for name in ("fonts.css", "print.css", "callouts.css", "code.css", "lists.css"))
+                   for name in STYLESHEETS)
     return font_config, counter_style, sheets
 
 
 # WeasyPrint's font configuration must be released while its libraries are still loaded.
-atexit.register(_stylesheets.cache_clear)
+atexit.register(_load_stylesheets.cache_clear)
 
 
 def _quiet_weasyprint() -> None:

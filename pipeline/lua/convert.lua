@@ -1,6 +1,6 @@
 -- A long-lived pandoc: reads conversion requests on stdin, answers on stdout.
 -- Request: one line of JSON {"from": ..., "to": ..., "options": {...}, "size": N},
--- then N bytes of input. Answer: "ok N" or "error N", a newline, then N bytes.
+-- with "reader" (reader options) when the input is not JSON, then N bytes of input. Answer: "ok N" or "error N", a newline, then N bytes.
 local json = pandoc.json
 while true do
   local header = io.read("l")
@@ -8,7 +8,7 @@ while true do
   local request = json.decode(header)
   local text = request.size > 0 and io.read(request.size) or ""
   local ok, out = pcall(function()
-    local doc = pandoc.read(text, request.from)
+    local doc = pandoc.read(text, request.from, request.reader)
     return pandoc.write(doc, request.to, request.options)
   end)
   if not ok then out = tostring(out) end
