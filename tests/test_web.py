@@ -209,23 +209,23 @@ def test_site_settings_mistakes_are_reported_at_their_lines(web_site, tmp_path):
     report = check([web_site.parent / "web.md"],
                    BuildOptions(styles=styles, bibliography_dir=web_site.parent))
     assert [str(p) for p in report.problems] == [
-        "styles/site.yaml:2: unknown setting 'editorial_polcy' (did you mean "
-        "'editorial_policy'?)",
-        "styles/site.yaml:4: 'editorial_policy' must be a web address (https://... or a path "
-        "relative to the pages), found a list",
+        ("styles/site.yaml:2: unknown setting 'editorial_polcy' (did you mean "
+        "'editorial_policy'?)"),
+        ("styles/site.yaml:4: 'editorial_policy' must be a web address (https://... or a path "
+        "relative to the pages), found a list"),
         "styles/site.yaml:5: unknown setting 'theme'; known: editorial_policy"]
     assert not report.ok
 
 
 @pytest.mark.parametrize("text, problems", [
-    ("editorial_policy: 2024\n", ["styles/site.yaml:1: 'editorial_policy' must be a web address "
-                                  "(https://... or a path relative to the pages), found a number"]),
+    ("editorial_policy: 2024\n", [("styles/site.yaml:1: 'editorial_policy' must be a web address "
+                                  "(https://... or a path relative to the pages), found a number")]),
     ("editorial_policy: javascript:alert(1)\n",
-     ["styles/site.yaml:1: 'editorial_policy' must be a web address (https://... or a path "
-      "relative to the pages), found 'javascript:alert(1)'"]),
+     [("styles/site.yaml:1: 'editorial_policy' must be a web address (https://... or a path "
+      "relative to the pages), found 'javascript:alert(1)'")]),
     ("- editorial_policy: https://example.org\n",
-     ["styles/site.yaml:1: must map setting names to values, such as "
-      "'editorial_policy: https://...'; found a list"]),
+     [("styles/site.yaml:1: must map setting names to values, such as "
+      "'editorial_policy: https://...'; found a list")]),
     ("editorial_policy: https://a.example\neditorial_policy: https://b.example\n",
      ["styles/site.yaml:2: 'editorial_policy' is given twice"]),
     ("editorial_policy: [https://a.example\n",
