@@ -2,9 +2,9 @@
 
 Creates ``.venv/`` when missing, installs the project with its test extras
 when ``pyproject.toml`` changed since the last install, makes sure a Java
-runtime exists for EPUBCheck and the W3C Nu checker, citeproc-js (the npm
-package the citation tests compare against) is installed (set-up and tests
-only), and Chromium, chromedriver and axe-core for the browser tests (tests
+runtime exists for EPUBCheck and the W3C Nu checker and biber for the
+bibliography tests (tests only), citeproc-js (the npm package the citation
+tests compare against) is installed (set-up and tests only), and Chromium, chromedriver and axe-core for the browser tests (tests
 only), then runs the build or the tests.
 Needs only Python 3.11+.
 """
@@ -55,6 +55,13 @@ def ensure_java() -> None:
     """EPUBCheck runs on Java; install Debian's headless runtime when there is none."""
     if not shutil.which("java"):
         _apt_install(["default-jre-headless"], "EPUBCheck")
+
+
+def ensure_biber() -> None:
+    """biber, biblatex's own reader: the bibliography tests compare what the project reads
+    with what it reads."""
+    if not shutil.which("biber"):
+        _apt_install(["biber"], "the bibliography tests")
 
 
 def _npm_ci(folder: Path, what: str) -> None:
@@ -128,6 +135,7 @@ def main(argv: list[str]) -> int:
     if command == "build":
         return subprocess.call([str(PYTHON), "-m", "pipeline", "build", *rest])
     ensure_java()
+    ensure_biber()
     ensure_citeproc_js()
     ensure_browser()
     return subprocess.call([str(PYTHON), "-m", "pytest", *rest])

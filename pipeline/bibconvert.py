@@ -146,17 +146,21 @@ _MONTH_RANGE = re.compile(r"\s*(?:-{1,3}|\u2013|\u2014|/)\s*")
 def _month_range(entry: BibEntry) -> str | None:
     """``year = 2018, month = {feb-mar}`` as a biblatex date range, ``2018-02/2018-03``.
 
-    pandoc reads no month range and keeps only the year; an entry with a
-    ``date`` of its own keeps it.
+    pandoc reads no month range and keeps only the year.  A ``date`` that is
+    a year only takes the ``month`` beside it, as biber does (Better BibTeX
+    writes both); any other ``date`` is kept as it is.
     """
     month, year = entry.field("month"), plain_text(entry.field("year") or "")
-    if not month or entry.field("date") or not re.fullmatch(r"\d{4}", year):
+    date = plain_text(entry.field("date") or "")
+    if not month:
         return None
     parts = _MONTH_RANGE.split(plain_text(month).strip())
-    if len(parts) != 2:
-        return None
     numbers = [_month(p) for p in parts]
-    if not all(n.isdigit() and 1 <= int(n) <= 12 for n in numbers):
+    if len(parts) > 2 or not all(n.isdigit() and 1 <= int(n) <= 12 for n in numbers):
+        return None
+    if re.fullmatch(r"\d{4}", date) and len(parts) == 1 and year in ("", date):
+        return f"{date}-{int(numbers[0]):02d}"  # Better BibTeX: date = {2021}, month = sep
+    if date or not re.fullmatch(r"\d{4}", year) or len(parts) != 2:
         return None
     return f"{year}-{int(numbers[0]):02d}/{year}-{int(numbers[1]):02d}"
 
@@ -186,8 +190,8 @@ def _prepare(entry: BibEntry) -> _Prepared:
     for (name, value), line in zip(entry.fields, entry.field_lines, strict=True):
         if name in LINKING or name.endswith("type") and name[:-4] in NAME_FIELDS:
             continue
-        if months and name in ("year", "month"):
-            if name == "year":
+        if months and name in ("year", "month", "date"):
+            if name == ("date" if entry.field("date") else "year"):
                 lines.append(f"  date = {{{months}}},")
                 source.append(line)
             continue
@@ -321,10 +325,13 @@ def _finish(prepared: _Prepared, group: list[dict[str, Any]]) -> dict[str, Any]:
             item[variable] = (item.get(variable) or []) + names
     item["type"] = _csl_type(entry, item.get("type"))
     useprefix = _options(entry).get("useprefix") == "true"
+    # A family name in braces is one unit ({van der Berg}, Anke): no particle split off
+    braced = {g for name, value in entry.fields if name in NAME_FIELDS or name == "author"
+              for g in _BRACED.findall(value)}
     for key, value in list(item.items()):
         if isinstance(value, list) and value and isinstance(value[0], dict) \
                 and "date-parts" not in value[0]:
-            item[key] = [_name(n, useprefix) for n in value]
+            item[key] = [_name(n, useprefix or _whole(n, braced)) for n in value]
     holders = item.pop("holder", None)
     if holders and not item.get("publisher"):
         # CSL has no holder (a patent's assignee): styles print it where the publisher goes
@@ -353,6 +360,15 @@ def _name(name: dict[str, Any], useprefix: bool) -> dict[str, Any]:
     if useprefix and name.get("non-dropping-particle") and name.get("family"):
         name["family"] = f"{name.pop('non-dropping-particle')} {name['family']}"
     return initialled(name)
+
+
+_BRACED = re.compile(r"\{([^{}]*\s[^{}]*)\}")
+
+
+def _whole(name: dict[str, Any], braced: set[str]) -> bool:
+    """Whether the particle and family name were written as one braced family name."""
+    particle = name.get("non-dropping-particle") or name.get("dropping-particle")
+    return bool(particle) and f"{particle} {name.get('family', '')}" in braced
 
 
 def _written(name: dict[str, Any]) -> str:
