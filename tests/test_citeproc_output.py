@@ -71,3 +71,18 @@ def test_apostrophes_become_typographic_in_names_and_titles():
     layout = '<names variable="author"><name/></names><text variable="title" prefix=", "/>'
     item = {"author": [{"family": "D'Arcus", "given": "Bruce"}], "title": "ETFA '09"}
     assert _cite(layout, item) == "Bruce D’Arcus, ETFA ’09"
+
+
+@pytest.mark.parametrize(("parts", "expected"), [  # as citeproc-js prints them
+    ([[2017, 2, 3], [2017, 2, 9]], "February 3–9, 2017 / 2017 Feb 3–9"),
+    ([[2017, 2], [2017, 3]], "February–March 2017 / 2017 Feb–Mar"),
+    ([[2016, 12, 3], [2017, 3, 9]], "December 3, 2016–March 9, 2017 / 2016 Dec 3–2017 Mar 9"),
+    ([[2016], [2017]], "2016–2017 / 2016–2017"),
+    ([[1987], [0]], "1987– / 1987–"),
+    ([[1999, 21], [2001, 22]], "Spring 1999–Summer 2001 / 1999 Spring–2001 Summer"),
+])
+def test_date_ranges_print_shared_parts_once(parts, expected):
+    layout = ('<date variable="issued" form="text" suffix=" / "/><date variable="issued" '
+              'delimiter=" "><date-part name="year"/><date-part name="month" form="short" '
+              'strip-periods="true"/><date-part name="day"/></date>')
+    assert _cite(layout, {"issued": {"date-parts": parts}}) == expected
