@@ -165,6 +165,47 @@ def _month_range(entry: BibEntry) -> str | None:
     return f"{year}-{int(numbers[0]):02d}/{year}-{int(numbers[1]):02d}"
 
 
+_UNSPECIFIED = re.compile(r"^(\d{2,3})(X{1,2})$")
+
+
+def _edtf_date(value: str) -> str:
+    """biblatex's EDTF dates pandoc reads as nothing: ``201X``, ``2019/..``, ``../2019``.
+
+    An unspecified decade or century (``201X``, ``19XX``) is the range it
+    stands for (2010/2019); an open range keeps its known end (CSL 1.0.2 has
+    no open ranges); ``2017-XX`` is 2017.
+    """
+    text = plain_text(value)
+    m = _UNSPECIFIED.match(text)
+    if m:
+        digits, xs = m.group(1), len(m.group(2))
+        return f"{digits}{'0' * xs}/{digits}{'9' * xs}"
+    start, slash, end = text.partition("/")
+    if slash and (start in ("", "..") or end in ("", "..")):
+        return end if start in ("", "..") else start
+    if re.fullmatch(r"\d{4}-XX(?:-XX)?", text):
+        return text[:4]
+    return value
+
+
+_URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
+_TEX_ESCAPE = re.compile(r"\\([_%&#$~])(?:\{\})?")
+
+
+def verbatim(name: str, value: str) -> str:
+    """A URL, DOI or eprint as written, without the TeX escapes exporters add.
+
+    ``10.1000/abc\\_def`` is ``10.1000/abc_def``, ``{\\&}`` is ``&``; of the
+    several URLs Mendeley writes into one ``url``, space-separated, the first.
+    """
+    if "\\" in value or "{" in value:
+        value = _TEX_ESCAPE.sub(r"\1", value.replace("\\textasciitilde", "~"))
+        value = _BRACES.sub("", _URL_MACRO.sub(r"\1", value))
+    if name == "url":
+        value = value.strip().split()[0] if value.strip() else value
+    return value
+
+
 def _options(entry: BibEntry) -> dict[str, str]:
     raw = entry.field("options") or ""
     out = {}
@@ -213,7 +254,20 @@ def _prepare(entry: BibEntry) -> _Prepared:
             continue
         if name == "month":
             value = _month(value)
-        elif name not in VERBATIM:
+        elif name == "date":
+            value = _edtf_date(value)
+        elif name in VERBATIM:
+            value = verbatim(name, value)
+        elif name == "howpublished" and "\\url" in value:
+            found = _URL_MACRO.search(value)
+            if found and not entry.field("url"):  # @misc{..., howpublished = {\url{...}}}
+                lines.append(f"  url = {{{verbatim('url', found.group(1))}}},")
+                source.append(line)
+                value = plain_text(_URL_MACRO.sub("", value)).strip(" .,;:")
+                if not value:
+                    continue
+            value = prepare_tex(value)
+        else:
             value = prepare_tex(value)
         text = value.replace("\n", " ")
         lines.append(f"  {name} = {{{text}}},")
@@ -332,6 +386,13 @@ def _finish(prepared: _Prepared, group: list[dict[str, Any]]) -> dict[str, Any]:
         if isinstance(value, list) and value and isinstance(value[0], dict) \
                 and "date-parts" not in value[0]:
             item[key] = [_name(n, useprefix or _whole(n, braced)) for n in value]
+    eprint = plain_text(entry.field("eprint") or "")
+    kind = plain_text(entry.field("eprinttype") or entry.field("archiveprefix") or "").lower()
+    if eprint and kind in ("pubmed", "pmid") and not item.get("PMID"):
+        item["PMID"] = eprint
+    elif eprint and kind in ("pmc", "pmcid") and not item.get("PMCID"):
+        item["PMCID"] = eprint
+        item.setdefault("URL", f"https://www.ncbi.nlm.nih.gov/pmc/articles/{eprint}/")
     holders = item.pop("holder", None)
     if holders and not item.get("publisher"):
         # CSL has no holder (a patent's assignee): styles print it where the publisher goes

@@ -233,3 +233,71 @@ def test_roles_and_holder_reach_their_csl_variables(tmp_path):
     assert items["okafor2020"]["publisher"] == "Medtronic Inc; Ann Lee"
     assert items["brennan2018"]["issued"] == {"date-parts": [[2018, 2], [2018, 3]]}
     assert items["brennan2017"]["issued"] == {"date-parts": [[2017, 2], [2017, 3]]}
+
+
+# ------------------------------------------------------------ what real exports also contain
+
+EXPORTS = r"""@preamble{"\providecommand{\noopsort}[1]{}"}
+@string{pain = "Pain"}
+@string{sup = " Suppl"}
+@article{circa, author = {Ng, P}, title = {Approximate}, journal = pain # sup, date = {2017~}}
+@article{decade, author = {Ng, P}, title = {Unspecified}, journal = pain, date = {201X}}
+@article{open, author = {Ng, P}, title = {Open}, journal = pain, date = {2019/..}}
+@article{opened, author = {Ng, P}, title = {Open start}, journal = pain, date = {../2019}}
+@article{months, author = {Ng, P}, title = {Months}, journal = pain, year = 2018,
+  month = jan # "--" # feb}
+@online{arxiv, author = {Ng, P}, title = {Preprint}, eprint = {2101.00001},
+  eprinttype = {arXiv}, eprintclass = {cs.CL}, date = 2021}
+@article{arxiv2, author = {Ng, P}, title = {Preprint}, journal = pain, eprint = {2101.00002},
+  archivePrefix = {arXiv}, primaryClass = {q-bio}, year = 2021}
+@article{pubmed, author = {Ng, P}, title = {PubMed}, journal = pain, eprint = {31234567},
+  eprinttype = {pubmed}, year = 2019}
+@article{pmc, author = {Ng, P}, title = {PMC}, journal = pain, eprint = {PMC6543210},
+  eprinttype = {pmcid}, year = 2019}
+@article{escaped, author = {Ng, P}, title = {Escaped}, journal = pain, year = 2020,
+  doi = {https://doi.org/10.1000/abc\_def}, url = {https://example.org/a\_b?x=1{\&}y=2\%20}}
+@article{mendeley, author = {Ng, P}, title = {{Two URLs}}, journal = pain, year = 2020,
+  url = {http://www.ncbi.nlm.nih.gov/pubmed/12345 http://example.org/full},
+  file = {:C$\backslash$:/Users/editor/Mendeley/ng2020.pdf:pdf},
+  abstract = {PRIVATE abstract}, annote = {PRIVATE note}, keywords = {pain, knee},
+  mendeley-tags = {pain}, note = {See \url{https://example.org/x_y} and {\noopsort{b}}B}}
+@misc{who, author = {{World Health Organization}}, title = {Fact sheet},
+  howpublished = {\url{https://example.org/who}}, year = 2021}
+"""
+
+
+def test_what_real_exports_contain_reaches_the_item_as_biblatex_means_it(tmp_path):
+    items = _items(tmp_path, EXPORTS)
+    assert items["circa"]["container-title"] == "Pain Suppl"
+    assert items["circa"]["issued"] == {"circa": True, "date-parts": [[2017]]}
+    assert items["decade"]["issued"] == {"date-parts": [[2010], [2019]]}
+    assert items["open"]["issued"] == items["opened"]["issued"] == {"date-parts": [[2019]]}
+    assert items["months"]["issued"] == {"date-parts": [[2018, 1], [2018, 2]]}
+    assert items["arxiv"]["URL"] == "https://arxiv.org/abs/2101.00001"
+    assert items["arxiv2"]["URL"] == "https://arxiv.org/abs/2101.00002"
+    assert (items["pubmed"]["PMID"], items["pubmed"]["URL"]) == (
+        "31234567", "https://www.ncbi.nlm.nih.gov/pubmed/31234567")
+    assert (items["pmc"]["PMCID"], items["pmc"]["URL"]) == (
+        "PMC6543210", "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC6543210/")
+    assert items["escaped"]["DOI"] == "10.1000/abc_def"
+    assert items["escaped"]["URL"] == "https://example.org/a_b?x=1&y=2%20"
+    mendeley = items["mendeley"]
+    assert mendeley["URL"] == "http://www.ncbi.nlm.nih.gov/pubmed/12345"
+    assert mendeley["note"] == "See https://example.org/x_y and B"
+    assert not {"abstract", "annote", "keyword", "file", "mendeley-tags"} & set(mendeley)
+    assert items["who"]["URL"] == "https://example.org/who" and "howpublished" not in items["who"]
+
+
+def test_private_fields_never_reach_the_printed_list(tmp_path):
+    cites = "See [@mendeley; @who; @escaped; @decade].\n"
+    for csl in ("american-medical-association", "elsevier-vancouver", "apa"):
+        refs, problems = _references(tmp_path, cites, EXPORTS, csl)
+        assert problems == [] and len(refs) == 4
+        assert not any("PRIVATE" in text or "Users" in text or "knee" in text
+                       for _label, text in refs)
+    assert refs == [
+        ("", "Ng, P. (2010–2019). Unspecified. <i>Pain</i>."),
+        ("", "Ng, P. (2020a). Escaped. <i>Pain</i>. https://doi.org/10.1000/abc_def"),
+        ("", "Ng, P. (2020b). Two URLs. <i>Pain</i>. http://www.ncbi.nlm.nih.gov/pubmed/12345"),
+        ("", "World Health Organization. (2021). <i>Fact sheet</i>. https://example.org/who"),
+    ]

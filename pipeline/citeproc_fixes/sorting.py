@@ -132,8 +132,15 @@ def locale_collation_sort() -> None:
         shown = (self.get("date-parts") or "-".join(children) or "year-month-day").split("-")
         if self.get("form") is None and not children:
             shown = []
-        return "-".join(_date_sort_key(d, shown) for d in (date.get("begin", date),
-                                                             date.get("end")) if d is not None)
+        # One number of the same width for a date and a range (begin, then end; a single
+        # date's end is zeros), so a range sorts by its start among single dates rather
+        # than after all of them as text.
+        begin, end = date.get("begin", date), date.get("end")
+        key = _date_sort_key(begin, shown)
+        if not key.isdigit():
+            return key
+        rest = _date_sort_key(end, shown) if end is not None else ""
+        return key + (rest if rest.isdigit() and len(rest) == len(key) else "0" * len(key))
 
     original_label = model.Label.render
 
