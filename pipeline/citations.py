@@ -189,6 +189,24 @@ def _others(text: str) -> str:
     return _AND_OTHERS.sub(r", \1", text)
 
 
+def _without_alignment(text: str) -> str:
+    """An entry without its second-field-align areas: the list lays out its number itself."""
+    drop = {OPEN["left-margin"], OPEN["right-inline"]}
+    if not any(ch in drop for ch in text):
+        return text
+    out: list[str] = []
+    stack: list[bool] = []
+    for ch in text:
+        if ch in OPEN_CHARS:
+            stack.append(ch in drop)
+            if ch in drop:
+                continue
+        elif ch == CLOSE and stack and stack.pop():
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 def _suffix(text: str) -> str:
     """A cite's suffix as CSL appends it: ', for a review' as is, 'ff.' after a space."""
     if not text:
@@ -306,7 +324,7 @@ def format_citations(
 
     references: list[Reference] = []
     for key, text in formatted.bibliography:
-        text = _others(text)
+        text = _others(_without_alignment(text))
         label = ""
         if MARK_NUMBER_OPEN in text and MARK_NUMBER_CLOSE in text:
             before, rest = text.split(MARK_NUMBER_OPEN, 1)

@@ -68,6 +68,11 @@ _HTML_OPEN = {"emph": "<i>", "strong": "<b>", "sup": "<sup>", "sub": "<sub>",
               "baseline": '<span style="baseline">',
               "upright-caps": '<span style="font-variant:normal;">'}
 _HTML_CLOSE = {"emph": "</i>", "strong": "</b>", "sup": "</sup>", "sub": "</sub>", "plain": ""}
+# the reference list's areas, written as citeproc-js writes them
+_HTML_DISPLAY = {"block": ('\n\n    <div class="csl-block">', "</div>\n"),
+                 "left-margin": ('\n    <div class="csl-left-margin">', "</div>"),
+                 "right-inline": ('<div class="csl-right-inline">', "</div>\n  "),
+                 "indent": ('<div class="csl-indent">', "</div>\n  ")}
 
 
 def marks_to_html(text: str) -> str:
@@ -77,10 +82,13 @@ def marks_to_html(text: str) -> str:
     for ch in text:
         if ch in OPEN_CHARS:
             stack.append(OPEN_CHARS[ch])
-            out.append(_HTML_OPEN[stack[-1]])
+            out.append(_HTML_DISPLAY[stack[-1]][0] if stack[-1] in _HTML_DISPLAY
+                       else _HTML_OPEN[stack[-1]])
         elif ch == CLOSE:
             if stack:
-                out.append(_HTML_CLOSE.get(stack.pop(), "</span>"))
+                kind = stack.pop()
+                out.append(_HTML_DISPLAY[kind][1] if kind in _HTML_DISPLAY
+                           else _HTML_CLOSE.get(kind, "</span>"))
         elif ch in (MARK_NUMBER_OPEN, MARK_NUMBER_CLOSE):
             continue
         else:

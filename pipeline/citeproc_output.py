@@ -22,12 +22,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .citeproc_marks import (
+    ALL_MARKS,
     CLOSE,
+    DISPLAY,
     FIELD_EMPH,
     FIELD_NODECOR,
     FIELD_SMALLCAPS,
     FIELD_STRONG,
     OPEN,
+    OPEN_CHARS,
     QUOTE_CLOSE,
     QUOTE_OPENS,
     QUOTE_OUTER,
@@ -49,6 +52,7 @@ MERGE = {
 }
 SWAP_IN = ".,!?"  # what moves inside a closing quote
 SWAP_OUT = ",;:"  # what moves out of it where the locale keeps punctuation outside
+DISPLAY_CHARS = frozenset(OPEN[kind] for kind in DISPLAY)
 _MARK = re.compile("[\ue000-\ue0ff]")
 _AFTER_QUOTE = re.compile(f"{QUOTE_CLOSE}[{CLOSE}{QUOTE_CLOSE}]*")
 _OUTSIDE = re.compile(f"([{SWAP_OUT}])({QUOTE_CLOSE}[{CLOSE}{QUOTE_CLOSE}]*)([.,;:!?]?)")
@@ -124,8 +128,36 @@ class _Frame:
             close, italic, bold, caps, quote)
 
 
+def suffix_into_last_area(text: str) -> str:
+    """The layout's suffix moved into the entry's last display area, as citeproc-js places it.
+
+    ('<div class="csl-right-inline">Title.</div>', not '...Title</div>.') where the
+    entry is made of areas from its start; a trailing space stays outside.
+    """
+    tail = len(text)
+    while tail > 0 and text[tail - 1] not in ALL_MARKS:
+        tail -= 1
+    suffix = text[tail:].rstrip()
+    if not suffix or tail == 0 or text[tail - 1] != CLOSE:
+        return text
+    depth = 0
+    for i in range(tail - 1, -1, -1):
+        ch = text[i]
+        if ch == CLOSE or ch == QUOTE_CLOSE:
+            depth += 1
+        elif ch in OPEN_CHARS or ch in TRANSIENT:
+            depth -= 1
+            if depth == 0:
+                if OPEN_CHARS.get(ch) not in DISPLAY:
+                    return text
+                break
+    return text[:tail - 1] + suffix + CLOSE + text[tail + len(suffix):]
+
+
 def finish(text: str, quotes: Quotes) -> str:
     """Marks that only live while citeproc-py works resolved into text and formatting."""
+    if text[:1] in DISPLAY_CHARS:  # areas from the start: the suffix goes into the last
+        text = suffix_into_last_area(text)
     if not any(ch in TRANSIENT for ch in text):
         return text
     text = _inside_quotes(text) if quotes.punctuation_inside else _outside_quotes(text)

@@ -86,3 +86,25 @@ def test_date_ranges_print_shared_parts_once(parts, expected):
               'delimiter=" "><date-part name="year"/><date-part name="month" form="short" '
               'strip-periods="true"/><date-part name="day"/></date>')
     assert _cite(layout, {"issued": {"date-parts": parts}}) == expected
+
+
+BIB_STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">
+  <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated></info>
+  <citation><layout><text variable="citation-number"/></layout></citation>
+  <bibliography {align}><layout suffix=".">{layout}</layout></bibliography></style>"""
+
+
+@pytest.mark.parametrize(("align", "layout", "expected"), [  # as citeproc-js writes them
+    ('second-field-align="flush"',
+     '<text variable="citation-number" suffix=". "/><text variable="title"/>',
+     ('\n    <div class="csl-left-margin">1. </div>'
+      '<div class="csl-right-inline">Pain.</div>\n  ')),
+    ("", '<text variable="title"/><text variable="abstract" display="indent"/>',
+     'Pain<div class="csl-indent">On pain</div>\n  .'),
+])
+def test_display_areas_in_the_reference_list(align, layout, expected):
+    style = prepare_xml(BIB_STYLE.format(align=align, layout=layout).encode(), "test")
+    item = {"id": "x", "type": "book", "title": "Pain", "abstract": "On pain"}
+    formatted = format_clusters(style.xml, {"x": item}, [Cluster((CiteItem("x"),))], "en-US")
+    ((_key, entry),) = formatted.bibliography
+    assert marks_to_html(entry) == expected

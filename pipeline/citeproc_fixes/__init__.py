@@ -20,6 +20,7 @@ from . import (
     cluster,
     dates,
     disambiguation,
+    display,
     formatting,
     groups,
     names,
@@ -39,7 +40,7 @@ __all__ = ["CITEPROC_VERSION", "ORDER", "PATCHES", "CiteprocVersionError", "appl
            "check_version"]
 
 ORDER = (substitute, variables, pages, dates, names, cluster, positions, disambiguation,
-         groups, textcase, formatting, punctuation, sorting, numbers, speed)
+         groups, textcase, formatting, display, punctuation, sorting, numbers, speed)
 _applied = False
 
 

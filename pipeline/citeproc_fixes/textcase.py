@@ -75,11 +75,15 @@ def case_text(text: str, case: str) -> str:
                 last, first, after_punctuation = None, False, False
             continue
         following = pieces[index + 1][0] if index + 1 < len(pieces) else ""
+        elided = index > 0 and pieces[index - 1][0] in "'\u2019"  # "you're", "l'Égypte"
         for j, word in enumerate(words):
             if not word or _SPACE.fullmatch(word):
                 continue
-            words[j] = _case_word(word, case, first, after_punctuation,
-                                  index == 0 and j == len(words) - 1 and following == "-")
+            cased = _case_word(word, case, first, after_punctuation,
+                               index == 0 and j == len(words) - 1 and following == "-")
+            if elided and j == 0 and case not in ("uppercase", "lowercase"):
+                cased = word[0] + cased[1:]  # after an apostrophe a word keeps its first letter
+            words[j] = cased
             first = after_punctuation = False
             last = (index, j)
     if case == "title" and last is not None:

@@ -1,0 +1,73 @@
+"""``display`` and ``second-field-align``: the areas of a reference list entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..citeproc_marks import CLOSE, DISPLAY, OPEN
+from .registry import patch
+
+
+@patch
+def display_areas() -> None:
+    """An element's ``display`` (block, left-margin, right-inline, indent) marks its area.
+
+    citeproc-py ignores ``display``: an author heading (``block``), a year in
+    the margin and the abstract set ``indent`` ran together in one line
+    ('John Aloysius Doe1999Aaaaa').  The element's output, affixes included,
+    is marked as its area; the reference list lays the areas out.
+    Fixtures: display_AuthorAsHeading, display_DisplayBlock.
+    """
+    from citeproc import model
+
+    original = model.Affixed.wrap
+
+    def wrap(self: Any, string: Any) -> Any:
+        text = original(self, string)
+        display = self.get("display") if hasattr(self, "get") else None
+        if text is None or display not in DISPLAY or not str(text):
+            return text
+        return OPEN[display] + text + CLOSE
+
+    model.Affixed.wrap = wrap
+
+
+@patch
+def second_field_align() -> None:
+    """With ``second-field-align``, an entry's first field is its margin, the rest beside it.
+
+    citeproc-py ignores the option, so '[1]' and the reference ran together
+    with nothing to align them.  As in citeproc-js, the first child of the
+    layout that prints anything is the ``left-margin`` area (with its affixes)
+    and the rest the ``right-inline`` area.  Fixtures: display_SecondFieldAlign*,
+    magic_SecondFieldAlign, bugreports_AutomaticallyDeleteItemsFails.
+    """
+    from citeproc import model
+    from citeproc.source import VariableError
+    from citeproc.string import join
+
+    original = model.Layout.render_children
+
+    def render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
+        parent = self.getparent()
+        if not isinstance(parent, model.Bibliography) or not parent.get("second-field-align"):
+            return original(self, item, delimiter, **kwargs)
+        output = []
+        for child in self.iterchildren():
+            try:
+                if isinstance(child, model.Choose):
+                    text = child.render(item, delimiter=delimiter, **kwargs)
+                else:
+                    text = child.render(item, **kwargs)
+            except VariableError:
+                continue
+            if text is not None and str(text):
+                output.append(text)
+        if not output:
+            return None
+        first = OPEN["left-margin"] + output[0] + CLOSE
+        if len(output) == 1:
+            return first
+        return first + OPEN["right-inline"] + join(output[1:], delimiter) + CLOSE
+
+    model.Layout.render_children = render_children
