@@ -113,8 +113,12 @@ def run_fixture(fixture: Fixture) -> str:
         clusters = [by_id[c] for c in order]
     elif fixture.citation_items is not None:
         clusters = [Cluster(tuple(_cite(i) for i in items)) for items in fixture.citation_items]
-    else:
-        clusters = [Cluster(tuple(_cite({"id": item["id"]}) for item in fixture.input))]
+    else:  # the suite cites every item, in the order of the sorted reference list
+        ids = [item["id"] for item in fixture.input]
+        listed = [key for key, _text in _format(fixture, [Cluster(tuple(
+            _cite({"id": i}) for i in ids))]).bibliography]
+        ids = listed + [i for i in ids if i not in listed]
+        clusters = [Cluster(tuple(_cite({"id": i}) for i in ids))]
     formatted = _format(fixture, clusters)
     if fixture.mode == "citation":
         return "\n".join(marks_to_html(text) for text in formatted.citations)

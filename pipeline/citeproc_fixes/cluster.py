@@ -161,11 +161,11 @@ def _year_group(layout: Any, group: list[Any], collapse: str, options: dict[str,
 def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
     """The whole citation: cites sorted, rendered, collapsed, joined, formatted."""
     element = layout.getparent()
-    bibliography = citation.bibliography
     good = [cite for cite in citation.cites if not cite.is_bad()]
     bad = [cite for cite in citation.cites if cite.is_bad()]
-    good.sort(key=lambda item: bibliography.keys.index(item.key))
-    if element.sort is not None:
+    if element.sort is not None:  # ties in the style's keys: the reference list's order
+        keys = citation.bibliography.keys
+        good.sort(key=lambda item: keys.index(item.key))
         good = element.sort.sort(good, layout)
     positions.assign(good, list(element.cites), int(element.get("near-note-distance") or 5))
     RENDERING["citation_start"] = True

@@ -16,10 +16,10 @@ from collections import defaultdict
 from typing import Any
 
 from .cluster import RENDERING
+from .names import GIVEN, GIVEN_LEVELS
 from .registry import patch
 
 NAMES = "_disambiguate_names"  # et-al-use-first for this reference's citations
-GIVEN = "_disambiguate_given"  # 1: initials (or given names), 2: full given names
 CONDITION = "_disambiguate_condition"  # <if disambiguate="true"> holds
 YEAR_SUFFIX = "year_suffix"
 
@@ -58,30 +58,111 @@ def _names_count(bib: Any, key: str) -> int:
                 if isinstance(reference.get(v), list)), default=0)
 
 
-def _left(bib: Any, group: list[str]) -> int:
-    return sum(len(g) for g in _ambiguous(bib, group))
+def _collisions(texts: dict[str, str], group: list[str]) -> dict[str, int]:
+    """For each key, how many other keys of the group print the same citation."""
+    return {key: sum(texts[other] == texts[key] for other in group) - 1 for key in group}
 
 
-def _try(bib: Any, group: list[str], field: str, values: list[Any]) -> None:
-    """Set ``field`` to the first value that tells the group apart, or that helps most."""
-    best_left, best = _left(bib, group), None
-    for value in values:
+def _add_names(bib: Any, group: list[str], with_given: bool) -> None:
+    """Each reference shows the fewest names that tell it apart from the others.
+
+    A reference that never becomes distinct keeps the fewest names with which
+    it collides with as few others as it ever does (no names added in vain).
+    Where given names may be added next, names count as distinct when their
+    given names are.
+    """
+    most = max(_names_count(bib, key) for key in group)
+    if not most:
+        return
+    given = {key: bib.source[key].get(GIVEN) for key in group}
+    best: dict[str, tuple[int, int]] = {}  # key: (collisions, names)
+    for count in range(1, most + 1):
         for key in group:
-            bib.source[key][field] = value
-        left = _left(bib, group)
-        if left < best_left:
-            best_left, best = left, value
-        if left == 0:
-            break
+            bib.source[key][NAMES] = count
+            if with_given:
+                bib.source[key][GIVEN] = dict.fromkeys(range(most), 2)
+        collisions = _collisions({k: cite_text(bib, k) for k in group}, group)
+        for key, found in collisions.items():
+            if key not in best or found < best[key][0]:
+                best[key] = (found, count)
     for key in group:
-        if best is None:
-            bib.source[key].pop(field, None)
+        bib.source[key][NAMES] = best[key][1]
+        if given[key] is None:
+            bib.source[key].pop(GIVEN, None)
         else:
-            bib.source[key][field] = best
+            bib.source[key][GIVEN] = given[key]
+
+
+def _shown_names(bib: Any, key: str) -> int:
+    reference = bib.source[key]
+    names = next((reference.get(v) for v in ("author", "editor", "translator")
+                  if isinstance(reference.get(v), list)), [])
+    return len(names)
+
+
+def _add_given_by_cite(bib: Any, group: list[str], top: int) -> None:
+    """Given names (initials, then full) name by name, where they tell cites apart."""
+    texts = {k: cite_text(bib, k) for k in group}
+    left = sum(1 for n in _collisions(texts, group).values() if n)
+    for index in range(max(_shown_names(bib, k) for k in group)):
+        for level in range(1, top + 1):
+            if not left:
+                return
+            before = {k: dict(bib.source[k].get(GIVEN) or {}) for k in group}
+            for key in group:
+                bib.source[key][GIVEN] = {**before[key], index: level}
+            texts = {k: cite_text(bib, k) for k in group}
+            now = sum(1 for n in _collisions(texts, group).values() if n)
+            if now < left:
+                left = now
+            else:
+                for key in group:
+                    bib.source[key][GIVEN] = before[key]
+
+
+def _add_given_globally(bib: Any, keys: list[str], primary: bool, top: int) -> None:
+    """``all-names``/``primary-name``: a name shared by two people gets initials or given names."""
+    people: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for key in keys:
+        reference = bib.source[key]
+        names = next((reference.get(v) for v in ("author", "editor", "translator")
+                      if isinstance(reference.get(v), list)), [])
+        for name in names[:1] if primary else names:
+            if name.get("family") and name.get("given"):
+                people[_family(name)][str(name.get("given"))].add(key)
+    levels: dict[Any, int] = {}
+    for family, givens in people.items():
+        for given, cited_in in givens.items():
+            # other people of that family name, in other references
+            others = [g for g, where in givens.items()
+                      if _plain(g) != _plain(given) and where - cited_in | cited_in - where]
+            if not others:
+                continue
+            initials = _initials(given)
+            if all(_initials(other) != initials for other in others):
+                levels[(family, given)] = 1
+            elif top == 2:
+                levels[(family, given)] = 2
+    GIVEN_LEVELS.clear()
+    GIVEN_LEVELS.update(levels)
+    GIVEN_LEVELS["primary"] = primary
+
+
+def _family(name: Any) -> str:
+    return " ".join(str(name.get(p)) for p in ("non-dropping-particle", "family") if name.get(p))
+
+
+def _plain(given: str) -> str:
+    return "".join(given.replace(".", " ").split())
+
+
+def _initials(given: str) -> str:
+    return "".join(word[:1] for word in given.replace("-", " ").replace(".", " ").split())
 
 
 def disambiguate(bib: Any) -> None:
     """Make the registered references' citations distinct, as far as the style allows."""
+    GIVEN_LEVELS.clear()
     citation = bib.style.root.citation
     if citation is None:
         return
@@ -93,17 +174,16 @@ def disambiguate(bib: Any) -> None:
     if not (add_names or add_given or conditional or add_suffix):
         return  # the style asks for none of it
     keys = list(bib.keys)
-    groups = _ambiguous(bib, keys)
-    if not groups:
-        return
-    rule = str(citation.get_option("givenname-disambiguation-rule"))
-    for group in groups:
+    rule = citation.get("givenname-disambiguation-rule") or "by-cite"  # CSL's default
+    top = 1 if rule.endswith("with-initials") else 2
+    if add_given and rule != "by-cite":
+        _add_given_globally(bib, keys, rule.startswith("primary"), top)
+    for group in _ambiguous(bib, keys):
         if add_names:
-            most = max(_names_count(bib, key) for key in group)
-            _try(bib, group, NAMES, list(range(1, most + 1)))
-        if add_given:
-            levels = [1] if rule.endswith("with-initials") else [1, 2]
-            _try(bib, group, GIVEN, levels)
+            _add_names(bib, group, add_given and rule == "by-cite")
+        if add_given and rule == "by-cite":
+            for still in _ambiguous(bib, group):
+                _add_given_by_cite(bib, still, top)
     remaining = _ambiguous(bib, keys)
     if conditional:
         for group in remaining:
@@ -151,17 +231,12 @@ def disambiguation_hooks() -> None:
                      sort_options: Any = None, **kwargs: Any) -> Any:
         reference = item.reference
         names, given = reference.get(NAMES), reference.get(GIVEN)
-        if sort_options is None and (names or given) and (context if context is not None
-                                                          else self).xpath_search(
-                "./ancestor::cs:citation"):
-            options: dict[str, Any] = {}
+        if sort_options is None and (names or given or GIVEN_LEVELS) and (
+                context if context is not None else self).xpath_search("./ancestor::cs:citation"):
+            options: dict[str, Any] = {"_cite": True}  # given names: see names.render_names
             if names:
                 use_first = self.get_option("et-al-use-first", context)
                 options["et-al-use-first"] = str(max(int(use_first or 0), names))
-            if given:
-                options["form"] = "long"
-                if given > 1:
-                    options["initialize-with"] = None
             return original_name(self, item, variable, context, options, **kwargs)
         return original_name(self, item, variable, context, sort_options, **kwargs)
 

@@ -62,6 +62,12 @@ def initials_as_written() -> None:
 # "capture" while they render, "current" the entry's names (or text standing
 # in for them), "previous" the previous entry's, "replaced" set when the
 # style's substitute string took their place.
+# Given names added to tell citations apart (see disambiguation.py): per
+# reference under GIVEN, {name index: level}; for the all-names and
+# primary-name rules in GIVEN_LEVELS, {(family, given): level}.  Level 1:
+# initials (the given name where the style sets none), 2: the given name.
+GIVEN = "_disambiguate_given"
+GIVEN_LEVELS: dict[Any, Any] = {}
 SUBSEQUENT: dict[str, Any] = {"capture": False, "current": None, "previous": None,
                               "string": None, "rule": "complete-all"}
 
@@ -94,6 +100,19 @@ def _separator(option: str, delimiter: str, shown: int, inverted_before: bool,
     return " "
 
 
+def _given_levels(item: Any, names: list[Any]) -> dict[int, int]:
+    """How far each shown name's given name is spelled out to tell citations apart."""
+    levels = dict(item.reference.get(GIVEN) or {})
+    primary = GIVEN_LEVELS.get("primary")
+    for index, name in enumerate(names[:1] if primary else names):
+        family = " ".join(str(name.get(p)) for p in ("non-dropping-particle", "family")
+                          if name.get(p))
+        found = GIVEN_LEVELS.get((family, str(name.get("given"))))
+        if found:
+            levels[index] = max(levels.get(index, 0), found)
+    return levels
+
+
 def render_names(self: Any, item: Any, variable: str, context: Any = None,
                  sort_options: Any = None, **_kwargs: Any) -> Any:
     """A ``<name>`` element's rendering of one name variable (CSL 1.0.2, "Name")."""
@@ -118,14 +137,17 @@ def render_names(self: Any, item: Any, variable: str, context: Any = None,
     fmt = PartFormat(self)
     texts, keys, inverted = [], [], []
     listed = shown + ([names[-1]] if use_last else [])
+    levels = _given_levels(item, listed) if sort_options and sort_options.get("_cite") else {}
     for index, name in enumerate(listed):
         parts = parse(name)
         keys.append(parts.key())
-        if parts.given and parts.family and initialize_with is not None:
+        level = levels.get(index, 0)
+        own_form = "long" if level else form
+        if parts.given and parts.family and initialize_with is not None and level < 2:
             parts.given = str(self.initialize(parts.given, initialize_with, context))
-        flip = form == "long" and (order == "all" or order == "first" and index == 0)
+        flip = own_form == "long" and (order == "all" or order == "first" and index == 0)
         inverted.append(flip and not parts.literal)
-        texts.append(display(parts, form, flip, demote, separator, fmt))
+        texts.append(display(parts, own_form, flip, demote, separator, fmt))
     replaced = False
     if SUBSEQUENT["capture"] and SUBSEQUENT["current"] is None:
         texts, replaced = _substituted(keys, texts)
