@@ -68,6 +68,21 @@ _HTML_OPEN = {"emph": "<i>", "strong": "<b>", "sup": "<sup>", "sub": "<sub>",
               "baseline": '<span style="baseline">',
               "upright-caps": '<span style="font-variant:normal;">'}
 _HTML_CLOSE = {"emph": "</i>", "strong": "</b>", "sup": "</sup>", "sub": "</sub>", "plain": ""}
+# Unicode superscript letters, written as <sup> in HTML as citeproc-js writes them
+_SUPERSCRIPTS = dict(zip(
+    ("\u00aa\u00b2\u00b3\u00b9\u00ba\u02b0\u02b1\u02b2\u02b3\u02b4\u02b5\u02b6\u02b7\u02b8"
+     "\u02e0\u02e1\u02e2\u02e3\u02e4\u1d2c\u1d2d\u1d2e\u1d30\u1d31\u1d32\u1d33\u1d34\u1d35"
+     "\u1d36\u1d37\u1d38\u1d39\u1d3a\u1d3c\u1d3d\u1d3e\u1d3f\u1d40\u1d41\u1d42\u1d43\u1d44"
+     "\u1d45\u1d46\u1d47\u1d48\u1d49\u1d4a\u1d4b\u1d4c\u1d4d\u1d4f\u1d50\u1d51\u1d52\u1d53"
+     "\u1d54\u1d55\u1d56\u1d57\u1d58\u1d59\u1d5a\u1d5b\u1d5c\u1d5d\u1d5e\u1d5f\u1d60\u1d61"
+     "\u2070\u2071\u2074\u2075\u2076\u2077\u2078\u2079\u207a\u207b\u207c\u207d\u207e\u207f"
+     "\u3192\u3193\u3194\u3195\u3196\u3197\u3198\u3199\u319a\u319b\u319c\u319d\u319e\u319f"
+     "\u02c0\u02c1\u06e5\u06e6"),
+    ("a231oh\u0266jr\u0279\u027b\u0281wy\u0263lsx\u0295A\u00c6BDE\u018eGHIJKLMNO\u0222PRTU"
+     "Wa\u0250\u0251\u1d02bde\u0259\u025b\u025cgkm\u014bo\u0254\u1d16\u1d17ptu\u1d1d\u026f"
+     "v\u1d25\u03b2\u03b3\u03b4\u03c6\u03c70i456789+\u2212=()n\u4e00\u4e8c\u4e09\u56db"
+     "\u4e0a\u4e2d\u4e0b\u7532\u4e59\u4e19\u4e01\u5929\u5730\u4eba\u0294\u0295\u0648\u064a"), strict=True))
+_SUPERSCRIPTS.update({"\u2120": "SM", "\u2122": "TM"})
 # the reference list's areas, written as citeproc-js writes them
 _HTML_DISPLAY = {"block": ('\n\n    <div class="csl-block">', "</div>\n"),
                  "left-margin": ('\n    <div class="csl-left-margin">', "</div>"),
@@ -91,6 +106,8 @@ def marks_to_html(text: str) -> str:
                            else _HTML_CLOSE.get(kind, "</span>"))
         elif ch in (MARK_NUMBER_OPEN, MARK_NUMBER_CLOSE):
             continue
+        elif ch in _SUPERSCRIPTS:
+            out.append(f"<sup>{_SUPERSCRIPTS[ch]}</sup>")
         else:
             out.append({"&": "&#38;", "<": "&#60;", ">": "&#62;"}.get(ch, ch))
     return "".join(out)

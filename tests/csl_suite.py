@@ -114,7 +114,7 @@ def run_fixture(fixture: Fixture) -> str:
     elif fixture.citation_items is not None:
         clusters = [Cluster(tuple(_cite(i) for i in items)) for items in fixture.citation_items]
     else:  # the suite cites every item, in the order of the sorted reference list
-        ids = [item["id"] for item in fixture.input]
+        ids = list(dict.fromkeys(item["id"] for item in fixture.input))  # a repeated id is one
         listed = [key for key, _text in _format(fixture, [Cluster(tuple(
             _cite({"id": i}) for i in ids))]).bibliography]
         ids = listed + [i for i in ids if i not in listed]

@@ -108,3 +108,28 @@ def test_display_areas_in_the_reference_list(align, layout, expected):
     formatted = format_clusters(style.xml, {"x": item}, [Cluster((CiteItem("x"),))], "en-US")
     ((_key, entry),) = formatted.bibliography
     assert marks_to_html(entry) == expected
+
+
+@pytest.mark.parametrize(("page", "expected"), [  # page-range-format="minimal", as citeproc-js
+    ("1-12", "pages 1–12"), ("1101-09", "pages 1101–9"), ("S12-S19", "pages S12–9"),
+    ("N110 - 5", "pages N110-5"), ("3\\-B", "page 3-B"), ("ix-xi", "pages ix–xi"),
+    ("185-203.e13", "pages 185-203.e13"),
+])
+def test_page_ranges_and_their_labels(page, expected):
+    layout = '<group delimiter=" "><label variable="page"/><text variable="page"/></group>'
+    style = prepare_xml(STYLE.format(layout=layout).replace(
+        'class="note"', 'class="note" page-range-format="minimal"').encode(), "test")
+    (text,) = format_clusters(style.xml, {"x": {"id": "x", "type": "book", "page": page}},
+                              [Cluster((CiteItem("x"),))], "en-US").citations
+    assert marks_to_html(text) == expected
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Is it pain?", "Is it pain? Lancet"), ("Doe Co.", "Doe Co. Lancet"),
+    ("Pain: a study;", "Pain: a study; Lancet"), ("Pain", "Pain. Lancet"),
+])
+def test_punctuation_merges_where_pieces_meet(title, expected):
+    layout = ('<text variable="title" font-weight="bold" suffix=". "/>'
+              '<text variable="container-title"/>')
+    text = _cite(layout, {"title": title, "container-title": "Lancet"})
+    assert text.replace("<b>", "").replace("</b>", "") == expected

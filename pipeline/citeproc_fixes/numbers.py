@@ -11,8 +11,10 @@ from .registry import patch
 # possibly several separated by commas, hyphens or ampersands ('2, 3', '2-4').
 _NUMBER = r"[A-Za-z]*\d+[A-Za-z]*"
 NUMERIC = re.compile(rf"\s*{_NUMBER}(?:\s*(?:[,&\-\u2013]|and)\s*{_NUMBER})*\s*")
-# several numbers (arabic or roman): a plural label ('pp. 4-6', 'pp. ix-xi')
-_MULTIPLE = re.compile(r"\w\s*(?:[,&\-\u2013]|and)\s*\w")
+# several numbers (arabic or roman): a plural label ('pp. 4-6', 'pp. ix-xi', '213 et 235'),
+# but not '3-B', 'Michaelson-Morely' or an escaped hyphen ('327\-30')
+_PIECES = re.compile(r"[\s,&\-\u2013]+")
+_ONE_NUMBER = re.compile(rf"{_NUMBER}|\d\S*|[ivxlcdm]+|[IVXLCDM]+")
 
 
 def _variable_value(item: Any, variable: str) -> Any:
@@ -48,8 +50,8 @@ def numeric_tests_and_plural_labels() -> None:
         if variable.startswith("number-of"):
             match = re.match(r"\s*(\d+)", str(value))
             return bool(match) and int(match.group(1)) > 1
-        text = str(value)  # '4-6', 'ix-xi', '213 et 235' (the locale's 'and')
-        return bool(_MULTIPLE.search(text) or re.search(r"\d+[^\d.]+\d+", text))
+        pieces = _PIECES.split(str(value).replace("\\-", ""))
+        return sum(1 for p in pieces if _ONE_NUMBER.fullmatch(p)) > 1
 
     model.If._is_numeric = is_numeric
     model.Label._is_plural = is_plural

@@ -9,8 +9,11 @@ from .registry import patch
 
 _NUMBER_RANGE = re.compile(r"(\d)\s*[-\u2013]\s*(\d)")
 _RANGE_SEPARATOR = re.compile(r"(\s*[,&]\s*)")
-_NUMERIC_RANGE = re.compile(r"([^\d\s\-\u2013]*)(\d+)\s*[\-\u2013]+\s*([^\d\s\-\u2013]*)(\d+)")
-_WORD_RANGE = re.compile(r"([^\d\s\-\u2013]+)\s*[\-\u2013]+\s*([^\d\s\-\u2013]+)")
+_NUMERIC_RANGE = re.compile(r"([^\s\-\u2013]*?)(\d+)\s*[\-\u2013]+\s*([^\s\-\u2013]*?)(\d+)")
+_ROMAN_RANGE = re.compile(r"([ivxlcdm]+)\s*[\-\u2013]+\s*([ivxlcdm]+)", re.IGNORECASE)
+_ANY_RANGE = re.compile(r"(\S+)\s*-\s*(\S+)")
+_ESCAPED_HYPHEN = "\\-"  # a hyphen that is no range ('3\-B')
+_KEPT_HYPHEN = "\ue0fe"
 
 
 def _last_page(first: str, last: str, range_format: str) -> str:
@@ -38,17 +41,18 @@ def _last_page(first: str, last: str, range_format: str) -> str:
 def format_page_ranges(element: Any, value: str) -> str:
     """Page ranges in ``value`` ('1-12', 'S12-S19, 30-2') as the style asks.
 
-    Only a range whose two ends are numbers with the same prefix is
-    reformatted; '185-203.e13' is left as written, as citeproc-js does.
+    Only a range whose two ends are numbers with the same prefix ('S12-S19')
+    or roman numerals is reformatted; '185-203.e13' and 'N110 - 5' keep one
+    hyphen, and an escaped hyphen ('3\\-B') is no range, as in citeproc-js.
     """
     range_format = element.get_root().get("page-range-format")
     delimiter = element.get_single_term(name="page-range-delimiter") or "\u2013"
     delimiter = str(delimiter)
-    parts = _RANGE_SEPARATOR.split(str(value))
+    parts = _RANGE_SEPARATOR.split(str(value).replace(_ESCAPED_HYPHEN, _KEPT_HYPHEN))
     out = []
     for i, part in enumerate(parts):
         numeric = _NUMERIC_RANGE.fullmatch(part) if i % 2 == 0 else None
-        words = _WORD_RANGE.fullmatch(part) if i % 2 == 0 else None
+        roman = _ROMAN_RANGE.fullmatch(part) if i % 2 == 0 else None
         if numeric and numeric.group(1) == numeric.group(3):
             prefix, first, _, last = numeric.groups()
             if range_format:
@@ -57,11 +61,13 @@ def format_page_ranges(element: Any, value: str) -> str:
                 out.append(f"{prefix}{first}{delimiter}{prefix if keep else ''}{last}")
             else:
                 out.append(f"{prefix}{first}{delimiter}{prefix}{last}")
-        elif words:
-            out.append(f"{words.group(1)}{delimiter}{words.group(2)}")
+        elif roman:
+            out.append(f"{roman.group(1)}{delimiter}{roman.group(2)}")
+        elif i % 2 == 0 and _ANY_RANGE.fullmatch(part):  # 'N110 - 5': no range, one hyphen
+            out.append(_ANY_RANGE.sub("\\1-\\2", part))
         else:
             out.append(part)
-    return "".join(out)
+    return "".join(out).replace(_KEPT_HYPHEN, "-")
 
 
 @patch
@@ -95,7 +101,8 @@ def page_range_format() -> None:
             if item.locator.label == "page":
                 return format_page_ranges(self, str(item.locator.identifier))
             # any other locator: a range of numbers takes an en dash, as written otherwise
-            return _NUMBER_RANGE.sub("\\1\u2013\\2", str(item.locator.identifier))
+            locator = str(item.locator.identifier).replace(_ESCAPED_HYPHEN, _KEPT_HYPHEN)
+            return _NUMBER_RANGE.sub("\\1\u2013\\2", locator).replace(_KEPT_HYPHEN, "-")
         return original_variable(self, item, context)
 
     model.FormatNumber._process = _process

@@ -4,31 +4,86 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..citeproc_marks import QUOTE_CLOSE
+from ..citeproc_output import MERGE, merge_punctuation
 from .registry import patch
 
-# formatting marks that may sit between two pieces of text (see citations.py)
-_MARK_CHARS = "".join(chr(c) for c in range(0xE000, 0xE008)) + "\ue0f0\ue0f1"
+
+def _last_visible(text: str) -> int:
+    """Index of the last character that is not a mark (a closing quote counts as text)."""
+    i = len(text) - 1
+    while i >= 0 and "\ue000" <= text[i] <= "\ue0ff" and text[i] != QUOTE_CLOSE:
+        i -= 1
+    return i
+
+
+def seam(left: str, right: str) -> tuple[int | None, int]:
+    """Where two pieces meet: (index of a left character to drop, right characters to drop).
+
+    citeproc-js merges the punctuation ending one piece with the punctuation
+    starting the next ('?' and '.' make '?', ':' and '!' make '!', ';' and ';'
+    make ';'); formatting marks between them are looked through.
+    """
+    if not left or not right:
+        return None, 0
+    i = _last_visible(left)
+    if i < 0:
+        return None, 0
+    a, b = left[i], right[0]
+    if a == " " and b == " ":
+        return None, 1
+    if a not in MERGE or b not in MERGE:
+        return None, 0
+    merged = merge_punctuation(a, b)
+    if merged == a:
+        return None, 1
+    if merged == b:
+        return i, 0
+    return None, 0
 
 
 @patch
 def seam_punctuation() -> None:
-    """No period after a question or exclamation mark where two pieces meet.
+    """Punctuation meeting at a seam is merged as citeproc-js merges it.
 
-    citeproc-py only drops a repeated mark ('..'), so a title ending in '?'
-    followed by the style's '.' printed 'phenomenon?.'.  Formatting marks
-    around the seam are looked through.
+    citeproc-py only drops a repeated mark ('..'), and not across formatting,
+    so a title ending in '?' followed by the style's '.' printed 'phenomenon?.',
+    'Doe Co.' in bold followed by '.' printed 'Doe Co..', and ';' meeting '!'
+    printed ';!'.  Fixtures: punctuation_FullMonty*, punctuation_FieldDuplicates,
+    bugreports_AsmJournals, bugreports_ContentPunctuationDuplicate1.
     """
     from citeproc import model
     from citeproc import string as cstring
 
-    original = cstring.normalize_seam
-
     def normalize_seam(left: Any, other: Any) -> Any:
-        before = str(left).rstrip(_MARK_CHARS)
-        after = str(other)
-        if before and after[:1] == "." and before[-1] in "?!":
-            return cstring._strip_first_char(other)
-        return original(left, other)
+        _drop_left, drop_right = seam(str(left), str(other))
+        return cstring._strip_first_char(other) if drop_right else other
+
+    def without_char(value: Any, index: int) -> Any:
+        """``value`` (a MixedString) without the character at ``index`` of its text."""
+        segments, position = list(value), 0
+        for n, segment in enumerate(segments):
+            text = str(segment)
+            if position + len(text) > index:
+                segments[n] = cstring.String(text[:index - position] + text[index - position + 1:])
+                return cstring.MixedString(segments)
+            position += len(text)
+        return value
+
+    def add(self: Any, other: Any) -> Any:
+        if other == "" or other == []:
+            return self
+        drop_left, drop_right = seam(str(self), str(other))
+        if drop_right:
+            other = cstring._strip_first_char(other)
+            if other == "" or other == []:
+                return self
+        left = without_char(self, drop_left) if drop_left is not None else self
+        try:
+            return cstring.MixedString(list.__add__(left, other))
+        except TypeError:
+            return cstring.MixedString(list.__add__(left, cstring.MixedString([other])))
 
     cstring.normalize_seam = normalize_seam
     model.normalize_seam = normalize_seam
+    cstring.MixedString.__add__ = add
