@@ -16,7 +16,7 @@ from typing import Any
 from . import i18n
 from .bibtex import BibEntry
 from .citeproc_engine import CLOSE, MARKS, OPEN, OPEN_CHARS, format_clusters, html_to_marks
-from .citeproc_marks import DISPLAY
+from .citeproc_marks import DISPLAY, cite_index
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN, Style
 from .errors import Problems, did_you_mean
 from .model import CiteItem, Cluster, Manuscript, Reference
@@ -85,8 +85,12 @@ DOI = re.compile(r"(?i)(doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s" 
                  + r"<>\"]+[^\s" + MARKS + r"<>\".,;:)\]])")
 
 
-def marks_to_inlines(text: str, link: bool = False) -> list[Node]:
-    """Formatted citeproc output (with marks) as pandoc inlines."""
+def marks_to_inlines(text: str, link: bool = False, cites: Sequence[str] = ()) -> list[Node]:
+    """Formatted citeproc output (with marks) as pandoc inlines.
+
+    ``cites`` are the keys of a citation's cites in order: each cite's text
+    becomes a ``cite-item`` span naming its key (``data-cite``).
+    """
     root: list[Node] = []
     stack: list[tuple[str, list[Node]]] = [("", root)]
     buf: list[str] = []
@@ -97,9 +101,13 @@ def marks_to_inlines(text: str, link: bool = False) -> list[Node]:
             buf.clear()
 
     for ch in text:
+        index = cite_index(ch)
         if ch in OPEN_CHARS:
             flush()
             stack.append((OPEN_CHARS[ch], []))
+        elif index is not None:
+            flush()
+            stack.append(("cite:" + (cites[index] if index < len(cites) else ""), []))
         elif ch == CLOSE:
             flush()
             if len(stack) > 1:
@@ -117,6 +125,8 @@ def marks_to_inlines(text: str, link: bool = False) -> list[Node]:
 
 
 def _wrap(kind: str, children: list[Node]) -> Node:
+    if kind.startswith("cite:"):
+        return {"t": "Span", "c": [["", ["cite-item"], [["data-cite", kind[5:]]]], children]}
     names = {"emph": "Emph", "strong": "Strong", "sup": "Superscript", "sub": "Subscript",
              "smallcaps": "SmallCaps", "underline": "Underline"}
     if kind == "plain":
@@ -296,7 +306,7 @@ def format_citations(
     same_language = i18n.language_of(locale) == i18n.language_of(manuscript.lang)
     terms = i18n.csl_terms(dict(words)) if same_language else {}  # the catalogue's language
     xml = i18n.with_csl_terms(style.xml, locale, terms)
-    formatted = format_clusters(xml, usable, clusters, locale, nocite)
+    formatted = format_clusters(xml, usable, clusters, locale, nocite, mark_cites=True)
     texts = {id(node): _others(text) for node, text in zip(nodes, formatted.citations,
                                                            strict=True)}
 
@@ -316,7 +326,7 @@ def format_citations(
             inlines.extend(marks_to_inlines(name))
             if not text.startswith((OPEN["sup"], OPEN["sub"])):
                 inlines.append({"t": "Space"})  # "Smith and Lee [4]", but "Smith and Lee⁴"
-        inlines.extend(marks_to_inlines(text))
+        inlines.extend(marks_to_inlines(text, cites=[c["citationId"] for c in cites]))
         return {"t": "Span", "c": [["", ["citation"], [["data-cites", keys]]], inlines]}
 
     new_ast = dict(ast)

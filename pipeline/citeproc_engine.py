@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import citeproc_fixes
+from .citeproc_fixes.cluster import RENDERING
 from .citeproc_fixes.disambiguation import disambiguate
 from .citeproc_input import clean_item, rich_text_marks
 from .citeproc_marks import (
@@ -131,10 +132,12 @@ def _citation_item(cite: CiteItem) -> Any:
 
 def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
                     clusters: Sequence[Cluster], locale: str,
-                    nocite: Sequence[str] = ()) -> FormattedCitations:
+                    nocite: Sequence[str] = (), mark_cites: bool = False) -> FormattedCitations:
     """Each cluster formatted in document order, and the reference list of the cited items.
 
-    ``nocite`` are items listed without being cited, after the cited ones.
+    ``nocite`` are items listed without being cited, after the cited ones.  With
+    ``mark_cites`` each cite of a citation stands between cite marks
+    (:func:`pipeline.citeproc_marks.cite_marked`), so that each can link to its entry.
     """
     from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
     from citeproc.source.json import CiteProcJSON
@@ -159,7 +162,11 @@ def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
         bib.sort()
     disambiguate(bib)
     quotes = quotes_of(style.root)
-    texts = tuple(finish(str(bib.cite(c, lambda _item: None)), quotes) for c in citations)
+    RENDERING["mark_cites"] = mark_cites
+    try:
+        texts = tuple(finish(str(bib.cite(c, lambda _item: None)), quotes) for c in citations)
+    finally:
+        RENDERING["mark_cites"] = False
     entries: tuple[tuple[str, str], ...] = ()
     if has_bibliography:
         entries = tuple((original.get(item.key, item.key), finish(str(text), quotes))

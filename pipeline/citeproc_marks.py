@@ -46,5 +46,43 @@ TRANSIENT = FLIPPING + CONDITIONAL + QUOTE_OPENS + QUOTE_CLOSE
 MARK_NUMBER_OPEN = "\ue0f0"
 MARK_NUMBER_CLOSE = "\ue0f1"
 
+# Each cite of a citation, when the caller asks (the pages and EPUBs link each work to
+# its entry): an opening mark per position of the cite in the citation, closed by CLOSE.
+CITE_BASE = 0xE040
+CITE_LIMIT = 160  # cites of one citation that can be marked (E040-E0DF)
+CITE_OPENS = "".join(chr(CITE_BASE + i) for i in range(CITE_LIMIT))
+
+
+def cite_marked(index: int, text: str) -> str:
+    """``text``, the cite at ``index`` of its citation, between that cite's marks."""
+    return chr(CITE_BASE + index) + text + CLOSE if 0 <= index < CITE_LIMIT and text else text
+
+
+def cite_index(ch: str) -> int | None:
+    """The position a cite mark stands for, else None."""
+    return ord(ch) - CITE_BASE if ch and ch in CITE_OPENS else None
+
+
+def strip_cite_marks(text: str) -> str:
+    """``text`` without cite marks (each opening mark and the CLOSE that ends it)."""
+    if not any(ch in CITE_OPENS for ch in text):
+        return text
+    out: list[str] = []
+    stack: list[bool] = []  # for each open mark: whether it is a cite mark
+    for ch in text:
+        if ch in CITE_OPENS:
+            stack.append(True)
+            continue
+        if ch == CLOSE and stack:
+            if stack.pop():
+                continue
+        elif ch in OPEN_CHARS or ch in TRANSIENT and ch != QUOTE_CLOSE:
+            stack.append(False)
+        elif ch == QUOTE_CLOSE and stack:
+            stack.pop()
+        out.append(ch)
+    return "".join(out)
+
+
 MARKS = CLOSE + "".join(OPEN.values()) + MARK_NUMBER_OPEN + MARK_NUMBER_CLOSE
 ALL_MARKS = MARKS + TRANSIENT

@@ -23,6 +23,7 @@ from typing import Any
 
 from .citeproc_marks import (
     ALL_MARKS,
+    CITE_OPENS,
     CLOSE,
     DISPLAY,
     FIELD_EMPH,
@@ -225,7 +226,7 @@ def _open(ch: str, state: list) -> tuple[str | None, int]:
                                        ("upright-caps", caps)) if on]
         state[0] = state[1] = state[2] = False
         return "".join(marks), len(marks)
-    elif ch not in OPEN.values():
+    elif ch not in OPEN.values() and ch not in CITE_OPENS:  # a cite mark passes through
         return None, 0
     return ch, 1
 

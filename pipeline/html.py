@@ -152,7 +152,7 @@ def _for_print(node: Node) -> Any:
     """
     if node["t"] == "Note":
         return note_for_print(node["c"], transform_inlines(_for_print))
-    if node["t"] == "Link" and "ref-backlink" in node["c"][0][1]:
+    if node["t"] == "Span" and "cited-at" in node["c"][0][1]:
         return []  # paper has no way back
     if node["t"] == "Link":
         url = node["c"][2][0]

@@ -1,8 +1,9 @@
 """Marks a reader follows: citations to their references and back, footnote symbols.
 
-- In the EPUB each citation mark links to its entry in the reference list
-  (``doc-biblioref``), and each entry links back to where it is first cited
-  (``doc-backlink``); pandoc points the links into the right chapter file.
+- In the web page and the EPUB each work a citation names links to its entry
+  in the reference list (``doc-biblioref``), and each entry links back to
+  every place it is cited (``doc-backlink``); in the EPUB pandoc points the
+  links into the right chapter file.
 - With a numeric superscript citation style (AMA, Vancouver ...), a
   superscript digit is a reference: footnotes are then marked with symbols,
   as the AMA Manual of Style does: *, †, ‡, §, ‖, ¶, then doubled (**, ††...).
@@ -47,40 +48,76 @@ def _cited_keys(node: Node) -> list[str]:
     return cites.split()
 
 
-def link_citations(blocks: list[Node], back_label: str) -> list[Node]:
-    """Citation marks linked to their entries (``#ref-KEY``) and the entries back to them."""
-    first: dict[str, str] = {}
-    count = 0
+def link_citations(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:
+    """Each work a citation names linked to its entry (``#ref-KEY``), each entry back to it.
+
+    The citation stage puts each work of a citation in a ``cite-item`` span
+    (``Lee, 2021`` and ``Smith, 2020`` of ``(Lee, 2021; Smith, 2020)``; ``1`` and
+    ``3`` of ``[1–3]``): each becomes a link, ``cite-KEY-N`` for the N-th place
+    the work is cited.  A citation of one work (``Smith (2020)``, the name
+    included), or one without them, links whole to its first work.
+    Each entry then ends with "Back to the text:" and a link to every place.
+    """
+    places: dict[str, list[str]] = {}
+
+    def link(key: str, inlines: list[Node]) -> Node:
+        ids = places.setdefault(key, [])
+        ids.append(f"cite-{key}-{len(ids) + 1}")
+        return {"t": "Link", "c": [[ids[-1], ["citation-link"], [["role", "doc-biblioref"]]],
+                                   inlines, [f"#ref-{key}", ""]]}
 
     def cite(node: Node) -> Any:
-        nonlocal count
         keys = _cited_keys(node)
         if not keys or not node["c"][1]:
             return None
-        count += 1
-        ident = f"cite-{count}"
-        for key in keys:
-            first.setdefault(key, ident)
-        link = {"t": "Link", "c": [[ident, ["citation-link"], [["role", "doc-biblioref"]]],
-                                   node["c"][1], [f"#ref-{keys[0]}", ""]]}
-        return {"t": "Span", "c": [node["c"][0], [link]]}
+        linked = False
+
+        def item(inner: Node) -> Any:
+            nonlocal linked
+            if inner["t"] != "Span" or "cite-item" not in inner["c"][0][1]:
+                return None
+            key = dict(inner["c"][0][2]).get("data-cite", "")
+            if single or key not in keys:
+                return list(inner["c"][1])
+            linked = True
+            return link(key, inner["c"][1])
+
+        single = len(set(keys)) == 1
+        inlines = transform(node["c"][1], item)
+        if not linked:
+            inlines = [link(keys[0], inlines)]
+        return {"t": "Span", "c": [node["c"][0], inlines]}
 
     blocks = transform(blocks, cite)
+    return transform(blocks, lambda node: _back_links(node, places, words))
 
-    def entry(node: Node) -> Any:
-        if node["t"] != "Div" or not node["c"][0][0].startswith("ref-"):
-            return None
-        target = first.get(node["c"][0][0][4:])
-        inner = node["c"][1]
-        if target is None or not inner or inner[-1]["t"] not in ("Para", "Plain"):
-            return None
-        back = {"t": "Link", "c": [["", ["ref-backlink"], [["role", "doc-backlink"],
-                                                           ["aria-label", back_label]]],
-                                   [{"t": "Str", "c": "\u21a9"}], [f"#{target}", ""]]}
-        last = {"t": inner[-1]["t"], "c": [*inner[-1]["c"], {"t": "Space"}, back]}
-        return {"t": "Div", "c": [node["c"][0], [*inner[:-1], last]]}
 
-    return transform(blocks, entry)
+def _back_links(node: Node, places: Mapping[str, list[str]], words: Mapping[str, str]) -> Any:
+    """A reference entry followed by a link back to each place it is cited."""
+    if node["t"] != "Div" or "csl-entry" not in node["c"][0][1]:
+        return None
+    ids = places.get(node["c"][0][0].removeprefix("ref-"), [])
+    if not ids:
+        return None
+    links: list[Node] = [{"t": "Str", "c": f"\u21a9\u00a0{words['cited_at']}:"}]
+    for n, place in enumerate(ids, 1):
+        label = words["back_to_citation_n"].format(n=n)
+        links += [{"t": "Space"},
+                  {"t": "Link", "c": [["", ["cite-back"], [["role", "doc-backlink"],
+                                                           ["aria-label", label]]],
+                                      [{"t": "Str", "c": str(n)}], [f"#{place}", ""]]}]
+    back = {"t": "Span", "c": [["", ["cited-at"], []], links]}
+
+    def inside(inner: Node) -> Any:  # at the end of the entry's text, not beside it
+        if inner["t"] == "Span" and "csl-right-inline" in inner["c"][0][1]:
+            return {"t": "Span", "c": [inner["c"][0], [*inner["c"][1], {"t": "LineBreak"},
+                                                       back]]}
+        return None
+
+    blocks = transform(list(node["c"][1]), inside)
+    if blocks == list(node["c"][1]):
+        blocks.append({"t": "Plain", "c": [back]})
+    return {"t": "Div", "c": [node["c"][0], blocks]}
 
 
 def symbol_footnotes(xhtml: bytes) -> bytes:

@@ -173,7 +173,7 @@ def test_epub_citations_link_to_their_entries_and_back(editions):
     assert cites[0].get("href").split("#")[0] in ("", file_of_entry.rsplit("/", 1)[1])
     [back] = [a for _name, a in links if a.get("role") == "doc-backlink"]
     assert back.get("href").split("#")[1] == cites[0].get("id")
-    assert back.get("aria-label") == "Back to the text"
+    assert back.get("aria-label") == "Back to citation 1"
 
 
 def test_epub_online_version_is_a_link_and_the_pdf_qr_code_says_its_address(editions):

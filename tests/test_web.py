@@ -175,8 +175,15 @@ def test_images_are_copied_under_assets_by_content(web_site):
 def test_author_date_citations_footnotes_draft_and_policy_link(web_site):
     root = page(web_site / "web.clinician.html")
     cites = root.cssselect(".citation a")
-    assert [(text_of(a), a.get("href")) for a in cites] == [
-        ("Smith (2020)", "#ref-smith-2020"), ("(Lee, 2021; Smith, 2020)", "#ref-smith-2020")]
+    assert [(text_of(a), a.get("href"), a.get("id")) for a in cites] == [
+        ("Smith (2020)", "#ref-smith-2020", "cite-smith-2020-1"),
+        ("Lee, 2021", "#ref-lee-2021", "cite-lee-2021-1"),
+        ("Smith, 2020", "#ref-smith-2020", "cite-smith-2020-2")]
+    assert text_of(root.cssselect(".citation")[1]) == "(Lee, 2021; Smith, 2020)"
+    backs = {entry.get("id"): [a.get("href") for a in entry.cssselect("a.cite-back")]
+             for entry in root.cssselect(".csl-entry")}
+    assert backs == {"ref-lee-2021": ["#cite-lee-2021-1"],
+                     "ref-smith-2020": ["#cite-smith-2020-1", "#cite-smith-2020-2"]}
     kinds = [text_of(k) for k in root.cssselect(".ref-kind")]
     assert kinds == ["Book", "Guideline"]
     notes = root.cssselect("#footnotes li")
@@ -245,3 +252,76 @@ def test_site_settings_read_when_right():
 
     settings, found = read_site_settings("editorial_policy: ../policy.html\n")
     assert (settings, found.items) == (SiteSettings(editorial_policy="../policy.html"), [])
+
+
+SEVERAL_MD = """\
+    ---
+    title: "Several works at once"
+    version: 1.0.0
+    status: draft
+    last_updated: 2025-05-01
+    bibliography: [several.bib]
+    csl: {csl}
+    ---
+
+    Squares [@smith-2020; @smith-2021; @lee-2021]. Shapes [@lee-2021; @smith-2020; @ng-2022].
+    """
+
+SEVERAL_BIB = """\
+    @article{smith-2020, author = {Smith, Ann}, title = {Squares}, journal = {J Sq}, year = {2020}}
+    @article{smith-2021, author = {Smith, Ann}, title = {Cubes}, journal = {J Sq}, year = {2021}}
+    @book{lee-2021, author = {Lee, Bo}, title = {Shapes}, publisher = {Press}, year = {2021}}
+    @book{ng-2022, author = {Ng, Cy}, title = {Lines}, publisher = {Press}, year = {2022}}
+    """
+
+
+def _links_in_page_and_book(tmp_path: Path, csl: str) -> tuple[list, list]:
+    import zipfile
+
+    from lxml import etree
+
+    folder = tmp_path / csl
+    folder.mkdir()
+    (folder / "several.md").write_text(textwrap.dedent(SEVERAL_MD).format(csl=csl))
+    (folder / "several.bib").write_text(textwrap.dedent(SEVERAL_BIB))
+    out = build_fixed([folder / "several.md"], folder / "dist", formats=("html", "epub"))
+    root = page(out / "several.clinician.html")
+    web = [(text_of(a), a.get("href"), a.get("id")) for a in root.cssselect(".citation a")]
+    web_backs = [(entry.get("id"), [a.get("href") for a in entry.cssselect("a.cite-back")])
+                 for entry in root.cssselect(".csl-entry")]
+    book, book_backs = [], []
+    with zipfile.ZipFile(out / "several.clinician.epub") as epub:
+        for name in sorted(n for n in epub.namelist() if n.endswith(".xhtml")):
+            tree = etree.fromstring(epub.read(name))
+            for a in tree.iter("{http://www.w3.org/1999/xhtml}a"):
+                if a.get("role") == "doc-biblioref":
+                    book.append(("".join(a.itertext()), a.get("href").split("#")[1], a.get("id")))
+                elif a.get("role") == "doc-backlink":
+                    book_backs.append(a.get("href").split("#")[1])
+    assert [(t, "#" + h, i) for t, h, i in book] == web
+    assert book_backs == [href[1:] for _entry, hrefs in web_backs for href in hrefs]
+    return web, web_backs
+
+
+def test_each_work_of_an_author_date_citation_links_to_its_own_entry_and_back(tmp_path):
+    web, backs = _links_in_page_and_book(tmp_path, "apa")
+    assert web == [("Lee, 2021", "#ref-lee-2021", "cite-lee-2021-1"),
+                   ("Smith, 2020", "#ref-smith-2020", "cite-smith-2020-1"),
+                   ("2021", "#ref-smith-2021", "cite-smith-2021-1"),
+                   ("Lee, 2021", "#ref-lee-2021", "cite-lee-2021-2"),
+                   ("Ng, 2022", "#ref-ng-2022", "cite-ng-2022-1"),
+                   ("Smith, 2020", "#ref-smith-2020", "cite-smith-2020-2")]
+    assert backs == [("ref-lee-2021", ["#cite-lee-2021-1", "#cite-lee-2021-2"]),
+                     ("ref-ng-2022", ["#cite-ng-2022-1"]),
+                     ("ref-smith-2020", ["#cite-smith-2020-1", "#cite-smith-2020-2"]),
+                     ("ref-smith-2021", ["#cite-smith-2021-1"])]
+
+
+def test_a_collapsed_range_links_its_first_and_last_work(tmp_path):
+    web, backs = _links_in_page_and_book(tmp_path, "elsevier-vancouver")
+    assert web == [("1", "#ref-smith-2020", "cite-smith-2020-1"),
+                   ("3", "#ref-lee-2021", "cite-lee-2021-1"),
+                   ("1", "#ref-smith-2020", "cite-smith-2020-2"),
+                   ("3", "#ref-lee-2021", "cite-lee-2021-2"),
+                   ("4", "#ref-ng-2022", "cite-ng-2022-1")]
+    assert dict(backs)["ref-smith-2021"] == []

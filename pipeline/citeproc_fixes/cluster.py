@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..citeproc_marks import cite_marked, strip_cite_marks
 from . import positions
 from .registry import patch
 
@@ -23,9 +24,11 @@ BY_YEAR = ("year", "year-suffix", "year-suffix-ranged")
 # first names printed, and the names kept are noted.  "printed": whether a
 # note style's cite has printed anything yet (a term that starts it is
 # capitalized: 'Ibid.'); None outside a note style's cites; "citation_start":
-# no cite of the citation printed yet.
+# no cite of the citation printed yet.  "mark_cites": put each cite between
+# cite marks (while format_clusters asks for them); "citation": the one rendered.
 RENDERING: dict[str, Any] = {"year_suffix_done": False, "names_mode": None, "names_seen": None,
-                             "printed": None, "citation_start": True}
+                             "printed": None, "citation_start": True, "mark_cites": False,
+                             "citation": None}
 
 
 def render_cite(layout: Any, item: Any, mode: str | None) -> str | None:
@@ -146,9 +149,15 @@ def _year_group(layout: Any, group: list[Any], collapse: str, options: dict[str,
             j += 1
         if j > i:
             letters = [item.reference.get("year_suffix") or ""] + [p[1] for p in parts[i + 1:j + 1]]
-            runs = (_suffix_runs(letters) if collapse == "year-suffix-ranged" else letters)
             head = text[:len(text) - len(letters[0])] if text.endswith(letters[0]) else text
-            text = head + options["year-suffix-delimiter"].join(runs)
+            if RENDERING.get("mark_cites"):
+                text = _marked_suffixes(head, letters, [p[0] for p in parts[i:j + 1]], collapse,
+                                        options["year-suffix-delimiter"])
+            else:
+                runs = (_suffix_runs(letters) if collapse == "year-suffix-ranged" else letters)
+                text = head + options["year-suffix-delimiter"].join(runs)
+        else:
+            text = _mark(item, text)
         if i:
             out += (options["after-collapse-delimiter"] if parts[i - 1][0].has_locator
                     or suffixes_before else options["cite-group-delimiter"])
@@ -158,9 +167,42 @@ def _year_group(layout: Any, group: list[Any], collapse: str, options: dict[str,
     return out, done
 
 
+def _mark(item: Any, text: str) -> str:
+    """A cite's text between its marks, when the caller asked for them (see citeproc_marks)."""
+    if not RENDERING.get("mark_cites"):
+        return text
+    index = next((n for n, cite in enumerate(RENDERING["citation"].cites) if cite is item), -1)
+    return cite_marked(index, text)
+
+
+def _marked_suffixes(head: str, letters: list[str], items: list[Any], collapse: str,
+                     delimiter: str) -> str:
+    """'Smith 2000a, b' or '2000a–c' with each letter marked as its own cite's."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(letters):
+        j = i
+        if collapse == "year-suffix-ranged":
+            while (j + 1 < len(letters) and len(letters[j]) == len(letters[j + 1]) == 1
+                   and ord(letters[j + 1]) == ord(letters[j]) + 1):
+                j += 1
+            if j - i < 2:
+                j = i
+        spans.append((i, j))
+        i = j + 1
+    pieces = []
+    for first, last in spans:
+        text = _mark(items[first], (head if first == 0 else "") + letters[first])
+        if last != first:
+            text += EN_DASH + _mark(items[last], letters[last])
+        pieces.append(text)
+    return delimiter.join(pieces)
+
+
 def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
     """The whole citation: cites sorted, rendered, collapsed, joined, formatted."""
     element = layout.getparent()
+    RENDERING["citation"] = citation
     good = [cite for cite in citation.cites if not cite.is_bad()]
     bad = [cite for cite in citation.cites if cite.is_bad()]
     if element.sort is not None:  # ties in the style's keys: the reference list's order
@@ -192,7 +234,8 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
         for item in good:
             output = render_cite(layout, item, _mode(item))
             if output is not None:
-                rendered.append((item, item.get("prefix", "") + output + item.get("suffix", "")))
+                rendered.append((item, _mark(item, item.get("prefix", "") + output
+                                             + item.get("suffix", ""))))
                 element.cites.append(item)
         if collapse == "citation-number":
             groups = _collapse_numbers(rendered)
@@ -209,7 +252,13 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
         return None
     if good and all(item.get("author_only") for item in good):
         return text
-    return layout.format(layout.wrap(text))
+    wrapped = layout.format(layout.wrap(text))
+    if RENDERING.get("mark_cites"):
+        # the marks must change nothing of the text (a seam with the layout's affixes)
+        plain = layout.format(layout.wrap(strip_cite_marks(text)))
+        if strip_cite_marks(str(wrapped)) != str(plain):
+            return plain
+    return wrapped
 
 
 # -- citation layout: collapsing, suppress-author, author-only ----------------

@@ -114,7 +114,7 @@ def book_ast(doc: CitedDocument) -> dict[str, Any]:
         back.append({"t": "Para", "c": [{"t": "Strong",
                                          "c": str_inlines(words["revision_history"])}]})
         back.append(history_table(ctx["history"], words))
-    blocks = link_citations(list(doc.ast["blocks"]), words["back_to_citation"])
+    blocks = link_citations(list(doc.ast["blocks"]), words)
     # The title as written: metadata-file strings would be read as Markdown
     # ("Children's" made "Children’s", "*" emphasis), unlike in the PDF.
     meta = {"title": {"t": "MetaInlines", "c": str_inlines(doc.manuscript.title)}}

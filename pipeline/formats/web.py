@@ -2,8 +2,9 @@
 
 The page reads the same cited AST as the PDF and the EPUB and knows what
 their templates know (:func:`pipeline.html.handout_context`); what differs is
-the web's: citations link to their reference entry and the entry back to
-each citation, the review-status track marks the current step, the audience
+the web's: each work a citation names links to its reference entry and the
+entry back to each place (:func:`pipeline.notemarks.link_citations`, as in the
+EPUB), the review-status track marks the current step, the audience
 choice links to the handout's other editions, and images are content-named
 files under ``assets/images/`` that :mod:`pipeline.site` copies there.  Every
 link is relative, so the folder works from ``file://``, an intranet or any
@@ -13,7 +14,6 @@ URL path.  No script: the page is complete without JavaScript.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from ..html import disclaimer_html, handout_context, render_template
 from ..math import label_mathml
 from ..model import CitedDocument, RenderOptions
+from ..notemarks import link_citations
 from ..pandoc import ast_to
 from ..sitefile import site_settings
 from ..tree import Node, transform
@@ -28,7 +29,6 @@ from . import OutputFormat
 
 ASSETS = "assets"
 TRACK = ("submitted", "under-review", "approved")
-NUMBER = re.compile(r"\d+")
 
 
 class HtmlFormat(OutputFormat):
@@ -57,85 +57,6 @@ def review_track(status: str, words: Mapping[str, str]) -> list[dict[str, str]]:
     return steps
 
 
-class _Citations:
-    """Links each citation to its entry, remembering each place for the way back."""
-
-    def __init__(self, doc: CitedDocument):
-        self.numbers = {ref.key: NUMBER.search(ref.label).group()
-                        for ref in doc.references if NUMBER.search(ref.label or "")}
-        self.places: dict[str, list[str]] = {}
-
-    def _place(self, key: str) -> str:
-        places = self.places.setdefault(key, [])
-        places.append(f"cite-{key}-{len(places) + 1}")
-        return places[-1]
-
-    def _link(self, key: str, inlines: list[Node]) -> Node:
-        return {"t": "Link", "c": [[self._place(key), [], []], inlines, [f"#ref-{key}", ""]]}
-
-    def __call__(self, node: Node) -> Any:
-        if node["t"] != "Span" or "citation" not in node["c"][0][1]:
-            return None
-        attrs = dict(node["c"][0][2])
-        keys = attrs.get("data-cites", "").split()
-        if not keys:
-            return None
-        by_number = {self.numbers[k]: k for k in keys if k in self.numbers}
-        linked = False
-
-        def numbers(inner: Node) -> Any:
-            nonlocal linked
-            if inner["t"] != "Str" or not by_number:
-                return None
-            out: list[Node] = []
-            at = 0
-            for m in NUMBER.finditer(inner["c"]):
-                key = by_number.get(m.group())
-                if key is None:
-                    continue
-                if m.start() > at:
-                    out.append({"t": "Str", "c": inner["c"][at:m.start()]})
-                out.append(self._link(key, [{"t": "Str", "c": m.group()}]))
-                at, linked = m.end(), True
-            if not out:
-                return None
-            if at < len(inner["c"]):
-                out.append({"t": "Str", "c": inner["c"][at:]})
-            return out
-
-        inlines = transform(node["c"][1], numbers)
-        if not linked:  # author-date: the whole citation leads to its first entry
-            inlines = [self._link(keys[0], node["c"][1])]
-        return {"t": "Span", "c": [node["c"][0], inlines]}
-
-    def backlinks(self, node: Node, words: Mapping[str, str]) -> Any:
-        """A reference entry followed by a link back to each place it is cited."""
-        if node["t"] != "Div" or "csl-entry" not in node["c"][0][1]:
-            return None
-        key = node["c"][0][0].removeprefix("ref-")
-        places = self.places.get(key, [])
-        if not places:
-            return None
-        links: list[Node] = [{"t": "Str", "c": f"↩\u00a0{words['cited_at']}:"}]
-        for n, place in enumerate(places, 1):
-            label = words["back_to_citation_n"].format(n=n)
-            links += [{"t": "Space"}, {"t": "Link", "c": [["", ["cite-back"], [["aria-label", label]]],
-                                                          [{"t": "Str", "c": str(n)}],
-                                                          [f"#{place}", ""]]}]
-        back = {"t": "Span", "c": [["", ["cited-at"], []], links]}
-
-        def inside(inner: Node) -> Any:  # at the end of the entry's text, not beside it
-            if inner["t"] == "Span" and "csl-right-inline" in inner["c"][0][1]:
-                return {"t": "Span", "c": [inner["c"][0], [*inner["c"][1], {"t": "LineBreak"},
-                                                           back]]}
-            return None
-
-        blocks = transform(list(node["c"][1]), inside)
-        if blocks == list(node["c"][1]):
-            blocks.append({"t": "Plain", "c": [back]})
-        return {"t": "Div", "c": [node["c"][0], blocks]}
-
-
 def _images(node: Node, folder: Path) -> Any:
     if node["t"] != "Image":
         return None
@@ -152,9 +73,7 @@ def _images(node: Node, folder: Path) -> Any:
 
 def web_body(doc: CitedDocument) -> str:
     """The body as web HTML: linked citations, back links, images under assets/."""
-    citations = _Citations(doc)
-    blocks = transform(list(doc.ast["blocks"]), citations)
-    blocks = transform(blocks, lambda n: citations.backlinks(n, doc.words))
+    blocks = link_citations(list(doc.ast["blocks"]), doc.words)
     folder = doc.manuscript.path.parent
     blocks = transform(blocks, lambda n: _images(n, folder))
     html = ast_to({**doc.ast, "blocks": blocks}, "html5", ["--section-divs", "--mathml"])
