@@ -151,3 +151,33 @@ def test_without_open_no_browser_is_started(tmp_path: Path):
     time.sleep(2)  # --open starts the browser as soon as the address is printed
     code, _stderr = server.interrupt()
     assert code == 130 and not opened.exists()
+
+
+def test_a_projects_own_styles_are_laid_over_and_watched(tmp_path: Path):
+    from lxml import html as lhtml
+
+    project = desk_project(tmp_path)
+    (project / "styles").mkdir()
+    (project / "styles" / "site.yaml").write_text("editorial_policy: https://example.org/a\n")
+    server = Preview(project)
+    try:
+        server.idle()
+
+        def policy() -> list[str]:
+            page = lhtml.fromstring(server.get("/desk.patient.html")[1])
+            return [a.get("href") for a in page.cssselect(".facts a")]
+
+        assert policy() == ["https://example.org/a"]
+        before = server.state()["handouts"]["desk"]["page"]
+        (project / "styles" / "site.yaml").write_text("editorial_policy: https://example.org/b\n")
+        server.wait(lambda s: s["handouts"]["desk"]["page"] > before
+                    and not s["handouts"]["desk"]["rendering"])
+        assert policy() == ["https://example.org/b"]
+        (project / "styles" / "site.yaml").write_text("editorial_polcy: https://example.org/c\n")
+        state = server.wait(lambda s: s["handouts"]["desk"]["stale"], timeout=60)
+        assert state["handouts"]["desk"]["problems"] == [
+            ("styles/site.yaml:1: unknown setting 'editorial_polcy' (did you mean "
+            "'editorial_policy'?)")]
+        assert policy() == ["https://example.org/b"]
+    finally:
+        server.interrupt()
