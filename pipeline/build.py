@@ -10,6 +10,7 @@ deterministic slice of the manuscripts (see ``shard.py``).
 
 from __future__ import annotations
 
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -90,17 +91,28 @@ def resolve_styles(options: BuildOptions) -> BuildOptions:
     if options.styles != STYLES:
         return options
     scratch = options.cache_dir or cache_mod.default_dir()
+    if not options.use_cache:  # the merged styles still need a folder: a temporary one
+        scratch = Path(tempfile.gettempdir()) / "handout-pipeline"
+    if (Path.cwd() / "styles").is_dir():  # merged there with the package's
+        scratch = cache_mod.ensure_dir(scratch)
     return replace(options, styles=effective_styles(Path.cwd(), scratch))
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Manuscript files named by ``paths`` (files, or folders searched for *.md)."""
+def discover(paths: Iterable[Path], require: bool = True) -> list[Path]:
+    """Manuscript files named by ``paths`` (files, or folders searched for *.md).
+
+    A folder without any is a usage error unless ``require`` is false (a
+    preview waits for the first manuscript to be written).
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.md")
-                                if not any(part.startswith(".") for part in p.parts)
-                                and p.name.lower() != "readme.md"))
+            inside = sorted(p for p in path.rglob("*.md")
+                            if p.is_file() and not any(part.startswith(".") for part in p.parts)
+                            and p.name.lower() != "readme.md")
+            if require and not inside:
+                raise UsageError(f"{path}: no manuscripts (*.md files) in this folder")
+            found.extend(inside)
         elif path.is_file():
             found.append(path)
         else:
@@ -183,6 +195,8 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     report = BuildReport()
     problems = Problems()
     sources = discover(list(paths or [Path("manuscripts")]))
+    cache_folder = cache_mod.ensure_dir(options.cache_dir or cache_mod.default_dir()) \
+        if options.use_cache else None
     for fmt in options.formats:
         from .formats import FORMATS as REGISTRY
 
@@ -195,7 +209,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     manuscripts, failed = load_all(sources, options, problems)
     report.manuscripts = len(sources)
     report.failed.extend(failed)
-    store = cache_mod.Cache(options.cache_dir or cache_mod.default_dir(), options.styles,
+    store = cache_mod.Cache(cache_folder, options.styles,
                             options.cache_max) if options.use_cache else None
     readings_at, loaded = len(problems.items), list(manuscripts)
 

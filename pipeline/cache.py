@@ -67,6 +67,21 @@ def default_dir() -> Path:
     return Path.cwd() / ".cache" / "handouts"
 
 
+def ensure_dir(folder: Path) -> Path:
+    """``folder``, made if missing; a folder that cannot be made or written is a usage error."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe-{secrets.token_hex(4)}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        where = "" if exc.filename in (None, str(folder)) else f" ({exc.filename})"
+        raise UsageError(f"render cache {folder}: cannot be written: {exc.strerror or exc}{where}; "
+                         "set HANDOUT_CACHE_DIR to a folder that can be, or use --no-cache"
+                         ) from None
+    return folder
+
+
 def parse_size(text: str, option: str = "--cache-max") -> int:
     """``500M``, ``2G``, ``1.5G`` or a byte count, as bytes."""
     found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", text, re.IGNORECASE)

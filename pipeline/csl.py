@@ -9,6 +9,7 @@ list can print it in a column of its own.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from .citeproc_marks import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN
 from .errors import PipelineError, did_you_mean, display_path
 
 NS = "http://purl.org/net/xbiblio/csl"
+WEB_ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+ZOTERO_STYLE = re.compile(r"https?://(www\.)?zotero\.org/styles/[\w.-]+/?$", re.IGNORECASE)
 Q = f"{{{NS}}}"
 
 
@@ -58,7 +61,19 @@ def bundled_styles() -> dict[str, Path]:
 
 
 def resolve_style(name: str, manuscript: Path, line: int | None) -> Path:
-    """The CSL file that ``name`` (from front matter at ``manuscript:line``) means."""
+    """The CSL file that ``name`` (from front matter at ``manuscript:line``) means.
+
+    A style's address in Zotero's repository (its CSL id) means the bundled
+    style of that name; nothing is ever downloaded.
+    """
+    if WEB_ADDRESS.match(name):
+        stem = name.rstrip("/").rsplit("/", 1)[-1].removesuffix(".csl")
+        styles = bundled_styles()
+        if ZOTERO_STYLE.match(name) and stem in styles:
+            return styles[stem]
+        hint = did_you_mean(stem, styles) or "; give a bundled style name or a .csl file's path"
+        raise PipelineError.at(manuscript, line, f"CSL style '{name}' is a web address, and "
+                               f"styles are never downloaded{hint}", "unknown-style")
     if name.endswith(".csl") or "/" in name or "\\" in name:
         path = Path(name).expanduser()
         if not path.is_absolute():

@@ -159,7 +159,7 @@ class Desk:
     def scan(self) -> None:
         """Load again, and render again, every handout whose inputs changed."""
         try:
-            sources = discover(list(self.paths))
+            sources = discover(list(self.paths), require=False)
         except Exception:  # noqa: BLE001 - a folder being renamed: try again next time
             return
         style_print = fingerprint(self._style_sources)

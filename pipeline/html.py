@@ -89,6 +89,7 @@ def handout_context(doc: CitedDocument) -> dict[str, Any]:
     return {
         "lang": m.lang,
         "title": m.title,
+        "subtitle": m.subtitle or "",
         "slug": m.slug,
         "audience": doc.audience,
         "edition": edition,
@@ -101,9 +102,9 @@ def handout_context(doc: CitedDocument) -> dict[str, Any]:
         "reviewers": [person_line(p) + (f" ({i18n.format_date(p.date, m.lang)})" if p.date else "")
                       for p in m.reviewers],
         "authors_line": "; ".join(p.name for p in m.authors),
-        "subject": f"{edition}: {m.title}",
-        "keywords": ", ".join([edition, status_label, f"{words['version'].lower()} {stamp.version}",
-                               m.slug]),
+        "subject": m.summary or f"{edition}: {m.title}",
+        "keywords": ", ".join([*m.keywords, edition, status_label,
+                               f"{words['version'].lower()} {stamp.version}", m.slug]),
         # a retired handout is withdrawn, not waiting for review
         "banner_title": words["banner_title_retired" if m.status == "retired" else "banner_title"],
         "banner_text": words["banner_text_retired" if m.status == "retired" else "banner_text"]

@@ -206,6 +206,9 @@ def parse_front_matter(path: Path, front: str, problems: Problems | None = None
         what = exc.problem or "invalid YAML"
         if exc.context and exc.context_mark and exc.context_mark.line + 2 != line:
             what += f" ({exc.context} that starts at line {exc.context_mark.line + 2})"
+        if what.startswith("mapping values are not allowed"):
+            what += ("; a value that contains ': ' must be quoted, as in "
+                     'title: "Iron: what is new"')
         raise PipelineError.at(path, line, f"front matter is not valid YAML: {what}",
                                "front-matter") from None
     except yaml.YAMLError as exc:
@@ -404,7 +407,7 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         problems.add(path, where("csl"), "'csl' must be a style name or a path to a .csl file")
         csl = DEFAULT_STYLE
 
-    for key in ("disclaimer", "canonical_url"):
+    for key in ("disclaimer", "canonical_url", "subtitle", "summary"):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
             problems.add(path, where(key), f"'{key}' must be text, found {value!r}")
@@ -412,6 +415,14 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
     if isinstance(url, str) and not re.match(r"^https?://[^\s]+$", url):
         problems.add(path, where("canonical_url"),
                      f"'canonical_url' must be an http(s) address, found '{url}'")
+
+    keywords = data.get("keywords", [])
+    if isinstance(keywords, str):
+        keywords = [k for k in (w.strip() for w in keywords.split(",")) if k]
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        problems.add(path, where("keywords"),
+                     "'keywords' must be a list of words or phrases, or one text with commas")
+        keywords = []
 
     max_grade = data.get("max_grade", 8)
     if isinstance(max_grade, bool) or not isinstance(max_grade, int | float) or max_grade <= 0:
@@ -455,6 +466,9 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         bibliography=tuple(bibliography) if valid else tuple(b for b in bibliography
                                                               if is_file(b)),
         csl=csl.strip(),
+        subtitle=_text(data.get("subtitle")),
+        summary=_text(data.get("summary")),
+        keywords=tuple(k.strip() for k in keywords if k.strip()),
         disclaimer=data.get("disclaimer") if isinstance(data.get("disclaimer"), str) else None,
         canonical_url=url if isinstance(url, str) else None,
         max_grade=float(max_grade),
@@ -541,3 +555,8 @@ def _changes(value: Any, path: Path, line: int | None, version: Any,
         problems.add(path, line, f"'changes' lists version {changes[-1].version}, newer than "
                      f"the manuscript's version {version}")
     return tuple(changes)
+
+
+def _text(value: object) -> str | None:
+    """A front-matter text with its spaces folded, or None when absent or not text."""
+    return " ".join(value.split()) or None if isinstance(value, str) else None

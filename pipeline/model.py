@@ -56,6 +56,9 @@ class Manuscript:
     canonical_url: str | None = None
     max_grade: float = 8.0
     changes: tuple[Change, ...] = ()
+    subtitle: str | None = None
+    summary: str | None = None  # one or two sentences: the files' description
+    keywords: tuple[str, ...] = ()
     field_lines: Mapping[str, int] = field(default_factory=dict)
 
     @property

@@ -79,8 +79,37 @@ def test_yaml_that_does_not_parse_is_reported_at_the_line_of_the_error(work):
 def test_yaml_error_in_a_later_field(work):
     path = manuscript(work, status="draft: again")
     assert reported(path) == [
-        "m.md:4: front matter is not valid YAML: mapping values are not allowed in this context",
+        ("m.md:4: front matter is not valid YAML: mapping values are not allowed in this "
+         "context; a value that contains ': ' must be quoted, as in title: \"Iron: what is new\""),
     ]
+
+
+def test_keywords_must_be_words(work):
+    assert reported(manuscript(work, keywords="{a: 1}")) == [
+        "m.md:6: 'keywords' must be a list of words or phrases, or one text with commas"]
+    assert reported(manuscript(work, keywords="iron, anaemia", subtitle="[1, 2]")) == [
+        "m.md:7: 'subtitle' must be text, found [1, 2]"]
+
+
+def test_a_title_with_a_colon_unquoted_says_to_quote_it(work):
+    assert reported(manuscript(work, title="Iron: what is new")) == [
+        ("m.md:2: front matter is not valid YAML: mapping values are not allowed in this "
+         "context; a value that contains ': ' must be quoted, as in title: \"Iron: what is new\""),
+    ]
+
+
+@pytest.mark.parametrize(("csl", "message"), [
+    ("https://www.zotero.org/styles/elsevier-vancouver", None),
+    ("http://www.zotero.org/styles/vancuver/",
+     ("m.md:6: CSL style 'http://www.zotero.org/styles/vancuver/' is a web address, and styles "
+      "are never downloaded (did you mean 'sage-vancouver', 'springer-vancouver', "
+      "'elsevier-vancouver'?)")),
+    ("https://example.org/styles/house.csl",
+     ("m.md:6: CSL style 'https://example.org/styles/house.csl' is a web address, and styles "
+      "are never downloaded; give a bundled style name or a .csl file's path")),
+])
+def test_a_style_given_as_a_web_address(work, csl, message):
+    assert reported(manuscript(work, csl=csl)) == ([message] if message else [])
 
 
 def test_unclosed_quote_points_at_where_it_opened(work):

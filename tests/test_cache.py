@@ -172,6 +172,23 @@ def test_no_cache_renders_and_stores_nothing(project):
     assert report.built == 2 and not (project / "cache").exists()
 
 
+def test_a_cache_folder_that_cannot_be_made_is_one_error_before_any_work(project):
+    (project / "blocked").write_text("a file where the cache folder would be\n")
+    out = subprocess.run([sys.executable, "-m", "pipeline", "build", "--format", "epub"],
+                         cwd=project, capture_output=True, text=True, check=False,
+                         env={**os.environ, "HANDOUT_CACHE_DIR": str(project / "blocked" / "c")})
+    assert (out.returncode, out.stdout) == (2, "")
+    assert out.stderr == (f"error: render cache {project / 'blocked' / 'c'}: cannot be written: "
+                          "Not a directory; set HANDOUT_CACHE_DIR to a folder that can be, or "
+                          "use --no-cache\n")
+    assert not (project / "dist").exists()
+    nocache = subprocess.run([sys.executable, "-m", "pipeline", "build", "--format", "epub",
+                              "--no-cache"], cwd=project, capture_output=True, text=True,
+                             check=False,
+                             env={**os.environ, "HANDOUT_CACHE_DIR": str(project / "blocked")})
+    assert nocache.returncode == 0, nocache.stderr
+
+
 NO_CHANGE_SCRIPT = """
 import json, sys
 from pathlib import Path

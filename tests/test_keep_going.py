@@ -136,6 +136,18 @@ def test_usage_errors_exit_with_status_2(work, argv, message):
     assert not (work / "dist").exists()
 
 
+def test_a_folder_named_like_a_manuscript_is_not_one_and_an_empty_folder_is_an_error(work):
+    (work / "manuscripts" / "figures.md").mkdir(parents=True)
+    (work / "empty").mkdir()
+    status, _out, err = run("check")
+    assert (status, err) == (2, "error: manuscripts: no manuscripts (*.md files) in this folder\n")
+    write(work, "manuscripts/m.md", GOOD.format(title="T", body="Fine."))
+    status, out, err = run("check")
+    assert (status, err) == (0, "") and out.startswith("checked 1 manuscript(s) in ")
+    status, _out, err = run("check", "empty")
+    assert (status, err) == (2, "error: empty: no manuscripts (*.md files) in this folder\n")
+
+
 def test_check_exit_status(work):
     write(work, "m.md", GOOD.format(title="T", body="Fine."))
     status, out, err = run("check", "m.md")

@@ -87,6 +87,7 @@ def book_ast(doc: CitedDocument) -> dict[str, Any]:
     front: list[Node] = [
         {"t": "Div", "c": [["title-block", ["title-block"], []], [
             _para(ctx["edition"], "edition"),
+            *([_para(ctx["subtitle"], "subtitle")] if ctx["subtitle"] else []),
             _facts([(words["status"], ctx["status_label"]), (words["version"], doc.stamp.version),
                     (words["last_updated"], ctx["last_updated"]),
                     (words["next_review"], ctx["next_review"]),
@@ -337,6 +338,15 @@ def _patch_opf(opf: bytes, doc: CitedDocument) -> bytes:
     if "schema:" not in prefix:
         extra += " schema: http://schema.org/"
     root.set("prefix", (prefix + " " + extra).strip())
+    title = metadata.find(f"{{{DC_NS}}}title")
+    if doc.manuscript.subtitle and title is not None:  # main title and subtitle, refined
+        subtitle = etree.Element(f"{{{DC_NS}}}title", id="epub-subtitle")
+        subtitle.text, subtitle.tail = doc.manuscript.subtitle, title.tail
+        title.addnext(subtitle)
+        for refined, kind in ((title, "main"), (subtitle, "subtitle")):
+            meta = etree.SubElement(metadata, f"{{{OPF_NS}}}meta", nsmap={None: OPF_NS},
+                                    refines=f"#{refined.get('id')}", property="title-type")
+            meta.text, meta.tail = kind, "\n    "
     for rights in metadata.findall(f"{{{DC_NS}}}rights"):
         if not (rights.text or "").strip():
             metadata.remove(rights)
