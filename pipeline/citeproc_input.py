@@ -27,6 +27,7 @@ from .citeproc_marks import (
     MARK_NUMBER_CLOSE,
     MARK_NUMBER_OPEN,
     OPEN,
+    PUNCTUATION_HELD,
     QUOTE_CLOSE,
     QUOTE_INNER,
     QUOTE_OUTER,
@@ -47,6 +48,7 @@ _OPENER_BEFORE = " \t\n\u00a0([{\u2014\u2013-/"
 # not rich text: identifiers and addresses are printed as written
 VERBATIM = frozenset({"id", "type", "URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "language",
                       "citation-key", "citation-label"})
+_ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
 SEASON_BASE = 20  # months 21-24 are the four seasons, as CSL-JSON writes them
 _DATE_VARIABLES = frozenset({"accessed", "available-date", "event-date", "issued",
                              "original-date", "submitted"})
@@ -157,7 +159,8 @@ def rich_text_marks(value: str, quotes: bool = True) -> str:
     straight_outer = next((t.text for t in tokens if t.kind == "quote" and t.text in "\"'"
                            and t.partner is not None and t.text in _CLOSER), '"')
     out: list[str] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
         if token.kind == "text":
             out.append(html.unescape(token.text))
         elif token.kind == "quote" and token.text in _CLOSER and token.partner is not None \
@@ -168,6 +171,9 @@ def rich_text_marks(value: str, quotes: bool = True) -> str:
             token.partner.kind = "quote-close"
         elif token.kind == "quote-close":
             out.append(QUOTE_CLOSE)
+            if following is not None and following.kind == "text" \
+                    and following.text[0] in ".,;:!?":
+                out.append(PUNCTUATION_HELD)
         elif token.kind == "open":
             out.append(_open_mark(token.text))
         elif token.kind == "close":
@@ -250,6 +256,9 @@ def clean_item(item: Mapping[str, Any]) -> dict[str, Any]:
         return value
 
     out: dict[str, Any] = {}
+    for key, value in _ALIASES.items():  # Zotero's names for CSL's short forms
+        if key in item and value not in item:
+            item = {**item, value: item[key]}
     for key, value in item.items():
         if key in VERBATIM:
             out[key] = value

@@ -32,6 +32,7 @@ from .citeproc_marks import (
     FIELD_STRONG,
     OPEN,
     OPEN_CHARS,
+    PUNCTUATION_HELD,
     QUOTE_CLOSE,
     QUOTE_OPENS,
     QUOTE_OUTER,
@@ -144,6 +145,8 @@ def suffix_into_last_area(text: str) -> str:
     depth = 0
     for i in range(tail - 1, -1, -1):
         ch = text[i]
+        if ch == PUNCTUATION_HELD:
+            continue
         if ch == CLOSE or ch == QUOTE_CLOSE:
             depth += 1
         elif ch in OPEN_CHARS or ch in TRANSIENT:
@@ -168,6 +171,8 @@ def finish(text: str, quotes: Quotes) -> str:
     for ch in text:
         top = stack[-1]
         state = [top.italic, top.bold, top.caps, top.quote]
+        if ch == PUNCTUATION_HELD:
+            continue
         if ch == CLOSE or ch == QUOTE_CLOSE:
             if len(stack) > 1:
                 out.append(stack.pop().close)

@@ -67,7 +67,7 @@ def read_fixture(path: Path) -> Fixture:
 
 
 def _cite(data: dict[str, Any]) -> Any:
-    from pipeline.citeproc_engine import html_to_marks
+    from pipeline.citeproc_input import rich_text_marks
     from pipeline.model import CiteItem
 
     mode = ("suppress-author" if data.get("suppress-author")
@@ -75,8 +75,8 @@ def _cite(data: dict[str, Any]) -> Any:
     locator = data.get("locator")
     return CiteItem(key=str(data["id"]), locator=str(locator) if locator not in (None, "")
                     else None, label=data.get("label"),
-                    prefix=html_to_marks(data.get("prefix", "")),  # CSL-JSON's rich text
-                    suffix=html_to_marks(data.get("suffix", "")), mode=mode)
+                    prefix=rich_text_marks(data.get("prefix", "")),  # CSL-JSON rich text
+                    suffix=rich_text_marks(data.get("suffix", "")), mode=mode)
 
 
 def _format(fixture: Fixture, clusters: list[Any]) -> Any:

@@ -68,6 +68,8 @@ def second_field_align() -> None:
         first = OPEN["left-margin"] + output[0] + CLOSE
         if len(output) == 1:
             return first
-        return first + OPEN["right-inline"] + join(output[1:], delimiter) + CLOSE
+        rest = str(join(output[1:], delimiter))
+        spaces = rest[len(rest.rstrip(" ")):]  # a trailing space goes after the area
+        return first + OPEN["right-inline"] + rest.rstrip(" ") + CLOSE + spaces
 
     model.Layout.render_children = render_children
