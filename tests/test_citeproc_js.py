@@ -54,7 +54,7 @@ def comparisons():
 @pytest.mark.parametrize("style", STYLES)
 def test_reference_list_and_marks_match_citeproc_js(comparisons, style):
     comparison = comparisons[style]
-    assert len(comparison.entries) == 38
+    assert len(comparison.entries) == 44
     assert all(ours and theirs for ours, theirs in comparison.entries.values())
     differing = comparison.differing()
     expected = {key for (s, key) in JUSTIFIED if s == style}
@@ -88,7 +88,7 @@ def test_fixtures_hold_what_the_differences_were_about(comparisons):
     apa = comparisons["apa"]
     assert "(Eds.)" in dict(apa.entries)["lopez2021"][0]
     assert "(Publication)" not in dict(apa.entries)["ibarra2020"][0]
-    assert apa.order[0][:2] == ["alvarez2019", "ADA2023"]  # Álvarez sorts with A
+    assert apa.order[0][:3] == ["curesact2016", "alvarez2019", "ADA2023"]  # Álvarez with A
     assert {"(Smith & Dupont, 2020a)", "(Smith & Dupont, 2020b)"} <= {
         ours for _md, ours, _js in apa.citations}
 
@@ -109,3 +109,14 @@ def test_cites_are_written_for_both_processors():
     assert cite.markdown() == "see @smith, p. 12-15, for a review"
     assert cite.citeproc() == {"id": "smith", "locator": "12-15", "label": "page",
                                "prefix": "see ", "suffix": ", for a review"}
+
+
+def test_patents_laws_and_markup_print_as_citeproc_js_prints_them(comparisons):
+    """A patent number with thousands separators, a public law's number range, a section."""
+    apa = dict(comparisons["apa"].entries)
+    assert "(U.S. patent No. US 10,123,456 B2)" in apa["lindqvist2019"][0]
+    assert "Pub. L. Nos. 114–255, 130 Stat. 1033 (2016)" in apa["curesact2016"][0]
+    assert "SOR/98-282 s. 1 (2020)" in apa["sor1998"][0]
+    ama = dict(comparisons["american-medical-association"].entries)
+    assert "<i>Gray’s Anatomy: The Anatomical Basis of Clinical Practice</i>. 41st ed." in ama[
+        "gray2018"][0]  # emphasis inside an italic title does not nest

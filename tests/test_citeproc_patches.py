@@ -105,3 +105,71 @@ def test_style_default_locale_unless_the_manuscript_gives_lang(tmp_path, lang, e
     documents, problems = prepare(manuscript, STAMP, ROOT / "styles")
     assert not problems.errors, [str(p) for p in problems.errors]
     assert [r.html for r in documents[0].references] == [entry]
+
+
+def _style(citation: str, bibliography: str = "", cls: str = "in-text",
+           options: str = "") -> bytes:
+    return prepare_xml((
+        f'<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="{cls}" {options}>'
+        "<info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated></info>"
+        f"{citation}{bibliography}</style>").encode(), "test").xml
+
+
+def _person(key: str, family: str, given: str, year: int = 2020, **extra) -> dict:
+    return {"id": key, "type": "book", "title": f"Title {key}", "issued": {
+        "date-parts": [[year]]}, "author": [{"family": family, "given": given}], **extra}
+
+
+def test_subsequent_author_substitute_replaces_a_repeated_author():
+    style = _style('<citation><layout><text variable="title"/></layout></citation>',
+                   '<bibliography subsequent-author-substitute="———"><sort><key variable='
+                   '"title"/></sort><layout><group delimiter=". "><names variable="author">'
+                   '<name name-as-sort-order="all"/></names><text variable="title"/></group>'
+                   "</layout></bibliography>")
+    items = {k: _person(k, "Berg", "Anna") for k in ("a", "b")}
+    items["c"] = _person("c", "Chen", "Wei")
+    out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "en-US")
+    assert [text for _key, text in out.bibliography] == [
+        "Berg, Anna. Title a", "———. Title b", "Chen, Wei. Title c"]
+
+
+def test_particles_are_parsed_and_placed_as_csl_says():
+    style = _style('<citation><layout delimiter="; "><names variable="author"><name '
+                   'name-as-sort-order="all"/></names></layout></citation>',
+                   options='demote-non-dropping-particle="never"')
+    items = {"g": _person("g", "van Gogh", "Vincent"), "h": _person("h", "Humboldt",
+                                                                  "Alexander von"),
+             "a": _person("a", "d'Aubignac", "François")}
+    out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "en-US")
+    assert out.citations == ("van Gogh, Vincent; Humboldt, Alexander von; d’Aubignac, François",)
+
+
+def test_a_note_style_writes_ibid_and_the_first_note_of_a_work():
+    style = _style('<citation><layout suffix="."><choose><if position="ibid"><text term="ibid"/>'
+                   '</if><else-if position="subsequent"><names variable="author"/><text '
+                   'variable="first-reference-note-number" prefix=", n. "/></else-if><else>'
+                   '<names variable="author"/><text variable="title" prefix=", "/></else>'
+                   "</choose></layout></citation>", cls="note")
+    items = {"a": _person("a", "Berg", "Anna"), "b": _person("b", "Chen", "Wei")}
+    notes = [Cluster((CiteItem("a"),), 1), Cluster((CiteItem("a"),), 2),
+             Cluster((CiteItem("b"),), 3), Cluster((CiteItem("a"),), 4),
+             Cluster((CiteItem("a", prefix="See "),), 5)]
+    out = format_clusters(style, items, notes, "en-US")
+    assert out.citations == ("Anna Berg, Title a.", "Ibid.", "Wei Chen, Title b.",
+                             "Anna Berg, n. 1.", "See ibid.")
+
+
+@pytest.mark.parametrize(("rule", "marks"), [
+    ("by-cite", ("(J. Smith 2020; A. Smith 2020; Lee 2019)",)),
+    ("all-names", ("(J. Smith 2020; A. Smith 2020; Lee 2019)",)),
+])
+def test_given_names_tell_two_authors_apart(rule, marks):
+    style = _style('<citation disambiguate-add-givenname="true" givenname-disambiguation-rule='
+                   f'"{rule}"><layout prefix="(" suffix=")" delimiter="; "><group delimiter=" ">'
+                   '<names variable="author"><name form="short" initialize-with=". "/></names>'
+                   '<date variable="issued"><date-part name="year"/></date></group></layout>'
+                   "</citation>")
+    items = {"j": _person("j", "Smith", "John"), "a": _person("a", "Smith", "Ann"),
+             "l": _person("l", "Lee", "Min", 2019)}
+    out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "en-US")
+    assert out.citations == marks

@@ -17,6 +17,9 @@ _PIECES = re.compile(r"[\s,&\-\u2013]+")
 _ONE_NUMBER = re.compile(rf"{_NUMBER}|\d\S*|[ivxlcdm]+|[IVXLCDM]+")
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # '10,123,456' is one number
+
+
 def _variable_value(item: Any, variable: str) -> Any:
     if variable == "locator":
         return item.locator.identifier if item.has_locator else None
@@ -50,7 +53,10 @@ def numeric_tests_and_plural_labels() -> None:
         if variable.startswith("number-of"):
             match = re.match(r"\s*(\d+)", str(value))
             return bool(match) and int(match.group(1)) > 1
-        pieces = _PIECES.split(str(value).replace("\\-", ""))
+        text = _THOUSANDS.sub("", str(value).replace("\\-", ""))
+        if not re.search(r"[,&\-\u2013]|\d\s+[a-z]+\.?\s+\S", text):
+            return False  # 'US 10,123,456 B2' is one patent number
+        pieces = _PIECES.split(text)
         return sum(1 for p in pieces if _ONE_NUMBER.fullmatch(p)) > 1
 
     model.If._is_numeric = is_numeric

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .numbers import NUMERIC
 from .registry import patch
 
 _NUMBER_RANGE = re.compile(r"(\d)\s*[-\u2013]\s*(\d)")
@@ -14,6 +15,10 @@ _ROMAN_RANGE = re.compile(r"([ivxlcdm]+)\s*[\-\u2013]+\s*([ivxlcdm]+)", re.IGNOR
 _ANY_RANGE = re.compile(r"(\S+)\s*-\s*(\S+)")
 _ESCAPED_HYPHEN = "\\-"  # a hyphen that is no range ('3\-B')
 _KEPT_HYPHEN = "\ue0fe"
+# number variables whose numeric ranges ('114-255', '1-3') take an en dash, as pages do
+_NUMBER_VARIABLES = frozenset(("number", "volume", "issue", "edition", "chapter-number",
+                               "collection-number", "part-number", "supplement-number",
+                               "printing-number", "number-of-volumes"))
 
 
 def _last_page(first: str, last: str, range_format: str) -> str:
@@ -78,7 +83,9 @@ def page_range_format() -> None:
     so 'minimal' prints '1-12' as '1-2' and '1-10' as '1-0' (a page the reader
     will not find); it reformats ranges that are not numbers ('185-203.e13'),
     and never applies the style's format or ``page-range-delimiter`` term to a
-    page locator.
+    page locator.  A range in a number variable ('Pub. L. No. 114-255')
+    takes an en dash, and ``page-first`` is what comes before the first range
+    or list ('s. 1-12': 's. 1'), as in citeproc-js.
     """
     from citeproc import model
 
@@ -86,9 +93,8 @@ def page_range_format() -> None:
     original_variable = model.Text._variable
 
     def _process(self: Any, value: Any, variable: str) -> Any:
-        if variable == "page-first":
-            match = re.match(r"\s*([^\s,&\-\u2013]+)", str(value))
-            return match.group(1) if match else str(value)
+        if variable == "page-first":  # up to the first range or list ('s. 1-12': 's. 1')
+            return re.split(r"\s*[,&\-\u2013]\s*", str(value).strip())[0]
         if variable == "page":
             return format_page_ranges(self, str(value))
         return original_process(self, value, variable)
@@ -103,7 +109,11 @@ def page_range_format() -> None:
             # any other locator: a range of numbers takes an en dash, as written otherwise
             locator = str(item.locator.identifier).replace(_ESCAPED_HYPHEN, _KEPT_HYPHEN)
             return _NUMBER_RANGE.sub("\\1\u2013\\2", locator).replace(_KEPT_HYPHEN, "-")
-        return original_variable(self, item, context)
+        text = original_variable(self, item, context)
+        if self.get("variable") in _NUMBER_VARIABLES and text is not None \
+                and "-" in str(text) and NUMERIC.fullmatch(str(text)):
+            return _NUMBER_RANGE.sub("\\1\u2013\\2", str(text))  # 'Pub. L. No. 114–255'
+        return text
 
     model.FormatNumber._process = _process
     model.Text._variable = _variable
