@@ -240,6 +240,54 @@ def normalize_date(value: Any) -> Any:
     return date
 
 
+# -- variables in the note (Zotero's "Extra" field) ----------------------------------
+
+_NOTE_LINE = re.compile(r"^[ \t]*([A-Za-z][A-Za-z-]*)[ \t]*:[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)
+_ISO_DATE = re.compile(r"(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def _note_date(text: str) -> dict[str, Any]:
+    parts = []
+    for half in text.split("/"):
+        match = _ISO_DATE.fullmatch(half.strip())
+        if match is None:
+            return {"literal": text}
+        parts.append([int(g) for g in match.groups() if g])
+    return {"date-parts": parts}
+
+
+def note_variables(item: Mapping[str, Any]) -> dict[str, Any]:
+    """CSL variables written as ``name: value`` lines in the note, as Zotero exports them.
+
+    Zotero keeps what its own fields lack in "Extra", exported as the CSL
+    note ('original-date: 1950', 'reviewed-author: Hall || W.C.'); citeproc-js
+    reads those lines as variables the item does not already have.
+    """
+    import citeproc
+
+    note = item.get("note")
+    out = dict(item)
+    if not isinstance(note, str) or ":" not in note:
+        return out
+    names: dict[str, list[dict[str, str]]] = {}
+    for match in _NOTE_LINE.finditer(note):
+        key, value = match.group(1), match.group(2)
+        name = key.replace("-", "_")
+        if key in item or key == "note":
+            continue
+        if name in citeproc.NAMES:
+            family, _, given = value.partition("||")
+            person = {"family": family.strip(), "given": given.strip()} if given \
+                else {"literal": family.strip()}
+            names.setdefault(key, []).append(person)
+        elif name in citeproc.DATES:
+            out[key] = _note_date(value)
+        elif name in citeproc.VARIABLES or key in ("PMID", "PMCID", "DOI", "ISBN"):
+            out[key] = value
+    out.update(names)
+    return out
+
+
 # -- items -----------------------------------------------------------------------
 
 
@@ -256,6 +304,7 @@ def clean_item(item: Mapping[str, Any]) -> dict[str, Any]:
         return value
 
     out: dict[str, Any] = {}
+    item = note_variables(item)
     for key, value in _ALIASES.items():  # Zotero's names for CSL's short forms
         if key in item and value not in item:
             item = {**item, value: item[key]}

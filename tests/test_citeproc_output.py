@@ -133,3 +133,12 @@ def test_punctuation_merges_where_pieces_meet(title, expected):
               '<text variable="container-title"/>')
     text = _cite(layout, {"title": title, "container-title": "Lancet"})
     assert text.replace("<b>", "").replace("</b>", "") == expected
+
+
+def test_variables_in_the_note_are_read_as_zotero_writes_them():
+    layout = ('<group delimiter=", "><names variable="reviewed-author"><name/></names>'
+              '<date variable="original-date"><date-part name="year"/></date>'
+              '<text variable="title"/></group>')
+    item = {"title": "Pain", "note": "original-date: 1950\nreviewed-author: Hall || W. C.\n"
+                                     "Read for the pain clinic"}
+    assert _cite(layout, item) == "W. C. Hall, 1950, Pain"
