@@ -119,7 +119,8 @@ def _citation_item(cite: CiteItem) -> Any:
 
     options: dict[str, Any] = {}
     if cite.locator:
-        options["locator"] = Locator(cite.label or "page", cite.locator)
+        label = (cite.label or "page").replace(" ", "-")  # CSL 1.0 wrote "sub verbo"
+        options["locator"] = Locator(label, rich_text_marks(cite.locator))
     if cite.prefix:
         options["prefix"] = cite.prefix
     if cite.suffix:

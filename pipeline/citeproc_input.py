@@ -291,6 +291,14 @@ def note_variables(item: Mapping[str, Any]) -> dict[str, Any]:
 # -- items -----------------------------------------------------------------------
 
 
+def _quoted_family(name: Any) -> Any:
+    """A family name in double quotes ('"van Happel"') is taken whole, as citeproc-js takes it."""
+    family = name.get("family") if isinstance(name, dict) else None
+    if isinstance(family, str) and len(family) > 2 and family[0] == family[-1] == '"':
+        return {**name, "family": family[1:-1], "parse-names": False}
+    return name
+
+
 def clean_item(item: Mapping[str, Any]) -> dict[str, Any]:
     """A CSL-JSON item with its rich text as marks and its dates made renderable."""
     def fix(value: Any) -> Any:
@@ -309,6 +317,8 @@ def clean_item(item: Mapping[str, Any]) -> dict[str, Any]:
         if key in item and value not in item:
             item = {**item, value: item[key]}
     for key, value in item.items():
+        if isinstance(value, list) and any(isinstance(v, dict) and "family" in v for v in value):
+            value = [_quoted_family(v) for v in value]
         if key in VERBATIM:
             out[key] = value
         elif key in _DATE_VARIABLES:
