@@ -129,6 +129,7 @@ def default_clusters(keys: list[str], author_date: bool) -> list[list[Cite]]:
             [Cite(keys[2], locator="4", label="chapter")],
             [Cite(keys[5], locator="12-15")],
             [Cite(keys[0], prefix="see"), Cite(keys[5], locator="3")],
+            [Cite(keys[0]), Cite(keys[1]), Cite(keys[2], locator="3-5")],
         ]
     if author_date and len(keys) >= 8:
         clusters.append([Cite(keys[6], suffix="for a review"), Cite(keys[7], prefix="also")])

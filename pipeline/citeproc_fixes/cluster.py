@@ -10,6 +10,7 @@ CSL also collapses: numbers (``[1–3]``), cites by the same authors
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..citeproc_marks import cite_marked, strip_cite_marks
@@ -17,6 +18,7 @@ from . import positions
 from .registry import patch
 
 EN_DASH = "\u2013"
+MARKS = re.compile("[\ue000-\uf8ff]")  # the private-use marks around cites and formatting
 BY_YEAR = ("year", "year-suffix", "year-suffix-ranged")
 # What one cite or entry has printed so far (reset for each): CSL prints an
 # implicit year suffix after the first year only.
@@ -66,13 +68,20 @@ def _plain(item: Any) -> bool:
     return not (item.has_locator or item.get("prefix") or item.get("suffix"))
 
 
+def _bare(cite: tuple[Any, str]) -> bool:
+    """A cite that prints its number alone (a locator the style does not print is no bar)."""
+    item, text = cite
+    return _plain(item) or (not (item.get("prefix") or item.get("suffix"))
+                            and MARKS.sub("", text) == str(item.number))
+
+
 def _collapse_numbers(rendered: list[tuple[Any, str]]) -> list[tuple[str, bool]]:
     """Runs of three or more consecutive citation numbers as 'first–last'."""
     groups: list[tuple[str, bool]] = []
     i = 0
     while i < len(rendered):
         j = i
-        while (j + 1 < len(rendered) and _plain(rendered[j + 1][0]) and _plain(rendered[j][0])
+        while (j + 1 < len(rendered) and _bare(rendered[j + 1]) and _bare(rendered[j])
                and rendered[j + 1][0].number == rendered[j][0].number + 1):
             j += 1
         if j - i >= 2:
