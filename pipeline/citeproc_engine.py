@@ -120,7 +120,7 @@ def _citation_item(cite: CiteItem) -> Any:
     options: dict[str, Any] = {}
     if cite.locator:
         label = (cite.label or "page").replace(" ", "-")  # CSL 1.0 wrote "sub verbo"
-        options["locator"] = Locator(label, rich_text_marks(cite.locator))
+        options["locator"] = Locator(label, rich_text_marks(cite.locator.strip()))
     if cite.prefix:
         options["prefix"] = cite.prefix
     if cite.suffix:
