@@ -23,7 +23,7 @@ from ..errors import ERROR, PipelineError, Problem, display_path
 from ..html import render_print_html
 from ..model import CitedDocument, RenderOptions
 from . import OutputFormat, subsetting, svg_numbers
-from .tagged_pdf import FontReport, PdfFinisher
+from .tagged_pdf import FontReport, PdfFinisher, install_formula_tags
 
 PDF_VARIANT = "pdf/a-3a"
 
@@ -140,6 +140,8 @@ def layout(doc: CitedDocument, options: RenderOptions, styles: Path) -> tuple[An
     _quiet_weasyprint()
     subsetting.install()
     svg_numbers.install()
+    svg_numbers.install_paths()
+    install_formula_tags()
     html = render_print_html(doc, options, styles / "templates")
     folder = doc.manuscript.path.parent.resolve()
     fetcher = _fetcher_class()([folder, styles])

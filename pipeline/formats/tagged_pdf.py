@@ -19,6 +19,7 @@ none of the project's fonts has is drawn from a font of the build machine
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,3 +166,37 @@ def tidy_attachments(pdf: Any, objects: list) -> None:
         if media_type:
             stream = objects[_number(filespec["EF"]["F"])]
             stream.extra["Subtype"] = "/" + media_type.replace("/", "#2f")
+
+
+FORMULA_CLASS = "math"  # the class of a formula's <img> in the print HTML (pipeline/math.py)
+
+
+@functools.cache
+def install_formula_tags() -> bool:
+    """Tag a formula's drawing ``/Formula`` instead of ``/Figure`` (once per process).
+
+    WeasyPrint (70) tags every ``<img>`` a ``/Figure``; PDF/UA wants a formula
+    to be a ``/Formula`` element, with the same ``/Alt`` (its TeX) and layout
+    box.  The structure elements WeasyPrint builds for ``<img class="math">``
+    are renamed as its tree builder yields them.
+    """
+    try:
+        from weasyprint.pdf import tags
+    except ImportError:  # pragma: no cover - WeasyPrint is a dependency
+        return False
+    original = tags._build_box_tree
+    if getattr(original, "tags_formulas", False):
+        return False
+
+    def build_box_tree(box: Any, *args: Any) -> Any:
+        for element in original(box, *args):
+            if (element.get("S") == "/Figure" and getattr(box, "element", None) is not None
+                    and box.element_tag == "img"
+                    and FORMULA_CLASS in box.element.get("class", "").split()):
+                element["S"] = "/Formula"
+            yield element
+
+    build_box_tree.tags_formulas = True  # type: ignore[attr-defined]
+    build_box_tree.original = original  # type: ignore[attr-defined]
+    tags._build_box_tree = build_box_tree
+    return True
