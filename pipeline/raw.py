@@ -15,6 +15,7 @@ from typing import Any
 
 from .body import source_line
 from .errors import Problems
+from .foreign import gather_foreign
 from .model import Manuscript
 from .rawhtml import (
     BLOCK_HOLDERS,
@@ -34,6 +35,25 @@ BLOCKS = {"Plain", "Para", "LineBlock", "CodeBlock", "RawBlock", "BlockQuote", "
           "BulletList", "DefinitionList", "Header", "HorizontalRule", "Table", "Figure", "Div"}
 PAGE_BREAK = re.compile(r"^\\(newpage|pagebreak|clearpage|cleardoublepage)(\[\d\])?(\{\})?$")
 PLACEHOLDER = re.compile("\ue10a(\\d+)\ue10b")
+BARE_WORD = re.compile(r"\\([A-Za-z]+)\s*")
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+NOT_PROSE = re.compile(r"(`+).+?\1|\$[^$]+\$")  # code spans and math on a line
+# control words written alone in prose by TeX users (left out with a warning);
+# any other bare \word is ordinary text
+_TEX_WORDS = """
+    newpage pagebreak clearpage cleardoublepage noindent indent par newline linebreak
+    nolinebreak nopagebreak smallskip medskip bigskip vfill hfill hfil vfil centering
+    raggedright raggedleft flushleft flushright tiny scriptsize footnotesize small
+    normalsize large Large LARGE huge Huge bfseries itshape mdseries rmfamily sffamily
+    ttfamily upshape slshape scshape normalfont em maketitle tableofcontents listoffigures
+    listoftables appendix today TeX LaTeX LaTeXe ldots dots cdots textbackslash quad qquad
+    item hline toprule midrule bottomrule relax protect displaystyle frac sqrt sum int prod
+    alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu
+    nu xi pi varpi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda
+    Xi Pi Sigma Upsilon Phi Psi Omega times div pm mp leq geq le ge neq approx sim infty
+    rightarrow leftarrow uparrow downarrow Rightarrow Leftarrow degree copyright S P
+"""
+TEX_WORDS = frozenset(_TEX_WORDS.split())
 
 
 def page_break() -> Node:
@@ -52,6 +72,7 @@ class _Cleaner:
     def __init__(self, manuscript: Manuscript, problems: Problems):
         self.manuscript = manuscript
         self.problems = problems
+        self.tex_seen: dict[str, int] = {}
 
     def warn(self, needle: str | list[str], message: str, code: str) -> None:
         needles = [needle] if isinstance(needle, str) else needle
@@ -64,6 +85,11 @@ class _Cleaner:
             return {k: self.visit(v) for k, v in value.items()}
         if not isinstance(value, list):
             return value
+        if value and all(isinstance(i, dict) and "t" in i for i in value):
+            block = value[0]["t"] in BLOCKS
+            value = gather_foreign(value, block)
+            if block:
+                value = self.split_at_page_breaks(value)
         items = [self.visit(v) for v in value]
         if items and all(isinstance(i, dict) and "t" in i for i in items):
             inline = items[0]["t"] not in BLOCKS
@@ -80,13 +106,50 @@ class _Cleaner:
             if PAGE_BREAK.match(text) and node["t"] == "RawBlock":
                 out.append(page_break())
             elif PAGE_BREAK.match(text):
-                self.warn(text, f"'{text}' inside a paragraph is left out: put it on a line of "
-                          "its own to start a new page", "raw-tex")
+                self.problems.warn(
+                    self.manuscript.path, self._tex_line(text),
+                    f"'{text}' inside emphasis, a link or another inline element is left out: "
+                    "put it on a line of its own to start a new page", code="raw-tex")
+            elif node["t"] == "RawInline" and not is_tex_command(node["c"][1]):
+                out.extend(_as_written(node["c"][1]))
             else:
                 shown = text if len(text) <= 40 else text[:37] + "..."
-                self.warn(text.split("\n")[0][:40], f"raw TeX '{shown}' is left out of the "
-                          "handout: only \\newpage, \\pagebreak and \\clearpage are understood "
-                          "(write $...$ for math)", "raw-tex")
+                self.problems.warn(
+                    self.manuscript.path, self._tex_line(text.split("\n")[0][:40]),
+                    f"raw TeX '{shown}' is left out of the handout: only \\newpage, \\pagebreak "
+                    "and \\clearpage are understood (write $...$ for math)", code="raw-tex")
+        return out
+
+    def _tex_line(self, text: str) -> int | None:
+        """The line of the next occurrence of ``text`` in the body, outside code and math."""
+        seen = self.tex_seen[text] = self.tex_seen.get(text, 0) + 1
+        return (nth_line_outside_code(self.manuscript, text, seen)
+                or source_line(self.manuscript, text))
+
+    def split_at_page_breaks(self, blocks: list[Node]) -> list[Node]:
+        """Paragraphs cut where a page-break command sits among their words.
+
+        ``Text\\n\\newpage`` (no blank line) is read by pandoc as part of the
+        paragraph; the command still starts a new page there.
+        """
+        out: list[Node] = []
+        for block in blocks:
+            if block["t"] not in ("Para", "Plain") or not any(
+                    _is_page_break(inline) for inline in block["c"]):
+                out.append(block)
+                continue
+            piece: list[Node] = []
+            for inline in block["c"] + [None]:
+                if inline is not None and not _is_page_break(inline):
+                    piece.append(inline)
+                    continue
+                piece = _trimmed(piece)
+                if piece:
+                    out.append({"t": block["t"], "c": piece})
+                if inline is not None:
+                    self._tex_line(inline["c"][1].strip())
+                    out.append(page_break())
+                piece = []
         return out
 
     def _html(self, items: list[Node], inline: bool) -> list[Node]:
@@ -119,6 +182,56 @@ class _Cleaner:
             elif piece.strip() or (inline and piece):
                 out.append({"t": kind, "c": ["html", piece]})
         return out
+
+
+def _is_page_break(inline: Node) -> bool:
+    return (inline["t"] == "RawInline" and inline["c"][0].lower() in TEX_FORMATS
+            and PAGE_BREAK.match(inline["c"][1].strip()) is not None)
+
+
+def _trimmed(inlines: list[Node]) -> list[Node]:
+    """``inlines`` without the spaces and line breaks at either end."""
+    spaces = ("Space", "SoftBreak", "LineBreak")
+    start, end = 0, len(inlines)
+    while start < end and inlines[start]["t"] in spaces:
+        start += 1
+    while end > start and inlines[end - 1]["t"] in spaces:
+        end -= 1
+    return inlines[start:end]
+
+
+def is_tex_command(raw: str) -> bool:
+    """Whether raw TeX pandoc found in prose is TeX, not a backslash in ordinary text.
+
+    pandoc reads any ``\\word`` as raw TeX, so ``C:\\Users\\ana`` would lose two
+    words.  A command with arguments or braces (``\\vspace{1cm}``), an
+    environment, or a control word TeX users write on its own (``\\noindent``,
+    ``\\alpha``) is TeX; any other bare word is text.
+    """
+    match = BARE_WORD.fullmatch(raw)
+    return match is None or match.group(1) in TEX_WORDS
+
+
+def _as_written(raw: str) -> list[Node]:
+    """A backslash word that is not TeX, as the text its author typed."""
+    word = raw.rstrip()
+    return [{"t": "Str", "c": word}] + ([{"t": "Space"}] if word != raw else [])
+
+
+def nth_line_outside_code(manuscript: Manuscript, text: str, nth: int) -> int | None:
+    """The line of the ``nth`` occurrence of ``text`` outside code and math, if any."""
+    fence: str | None = None
+    found = 0
+    for offset, line in enumerate(manuscript.body.split("\n")):
+        opener = FENCE.match(line)
+        if opener and (fence is None or opener.group(1).startswith(fence)):
+            fence = None if fence else opener.group(1)
+            continue
+        if fence is None:
+            found += NOT_PROSE.sub("", line).count(text)
+            if found >= nth:
+                return manuscript.body_line + offset
+    return None
 
 
 def _needle(fragments: list[str], what: str) -> list[str]:

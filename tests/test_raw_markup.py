@@ -12,6 +12,7 @@ from pipeline.errors import Problems
 from pipeline.model import Manuscript, RenderOptions, Stamp
 from pipeline.pandoc import markdown_to_ast
 from pipeline.raw import clean_raw_markup
+from pipeline.tree import stringify
 
 
 def manuscript(body: str, path: Path = Path("m.md")) -> Manuscript:
@@ -81,13 +82,36 @@ def test_a_heading_inside_raw_html_keeps_the_heading_and_drops_the_tags():
 def test_raw_tex_page_breaks_and_other_commands():
     blocks, problems = cleaned("A\n\n\\newpage\n\nB \\pagebreak C\n\n\\clearpage\n\n"
                                "\\vspace{2cm}\n")
-    assert [b["t"] for b in blocks] == ["Para", "Div", "Para", "Div"]
-    assert blocks[1]["c"][0][1] == ["page-break"] == blocks[3]["c"][0][1]
+    assert [b["t"] for b in blocks] == ["Para", "Div", "Para", "Div", "Para", "Div"]
+    assert [stringify(b).strip() for b in blocks if b["t"] == "Para"] == ["A", "B", "C"]
+    assert all(b["c"][0][1] == ["page-break"] for b in blocks if b["t"] == "Div")
     assert problems == [
-        ("m.md:14: warning: '\\pagebreak' inside a paragraph is left out: put it on a line of its "
-        "own to start a new page"),
         ("m.md:18: warning: raw TeX '\\vspace{2cm}' is left out of the handout: only \\newpage, "
         "\\pagebreak and \\clearpage are understood (write $...$ for math)"),
+    ]
+
+
+def test_a_page_break_right_under_a_paragraph_still_breaks_the_page():
+    blocks, problems = cleaned("Last line of the page.\n\\newpage\nFirst of the next.\n")
+    assert [(b["t"], stringify(b).strip()) for b in blocks] == [
+        ("Para", "Last line of the page."), ("Div", ""), ("Para", "First of the next.")]
+    assert problems == []
+
+
+def test_only_tex_is_raw_tex_and_each_warning_is_at_its_own_line():
+    body = ("```\n\\foo{x}\n```\n\nSee `\\foo{x}` and $\\alpha$.\n\n"
+            "Saved in C:\\Users\\ana\\Documents, not \\foo{x}.\n\n*a \\newpage b* and "
+            "\\alpha.\n")
+    blocks, problems = cleaned(body)
+    assert stringify(blocks[2]).strip() == "Saved in C:\\Users\\ana\\Documents, not ."
+    assert stringify(blocks[3]).strip() == "a b and ."
+    assert problems == [
+        ("m.md:16: warning: raw TeX '\\foo{x}' is left out of the handout: only \\newpage, "
+         "\\pagebreak and \\clearpage are understood (write $...$ for math)"),
+        ("m.md:18: warning: '\\newpage' inside emphasis, a link or another inline element is "
+         "left out: put it on a line of its own to start a new page"),
+        ("m.md:18: warning: raw TeX '\\alpha' is left out of the handout: only \\newpage, "
+         "\\pagebreak and \\clearpage are understood (write $...$ for math)"),
     ]
 
 
