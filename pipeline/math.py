@@ -235,15 +235,32 @@ def alternative(tex: str) -> str:
     return " ".join(tex.split())
 
 
+RAW_MATH = re.compile(r"<math\b.*?</math>", re.DOTALL)
+
+
 def draw_for_print(blocks: list[Node], styles: Path) -> list[Node]:
-    """Each Math node as raw HTML drawing it (the print HTML has no MathML renderer)."""
+    """Each formula as raw HTML drawing it (the print HTML has no MathML renderer).
+
+    Math nodes (TeX) and MathML written as raw HTML (kept whole and cleaned
+    by :mod:`.raw`) are drawn alike.
+    """
     items = math_nodes(blocks)
-    if not items:
-        return blocks
-    formulas = read_formulas(items)
+    formulas = read_formulas(items) if items else {}
     font = str(styles / MATH_FONT)
 
+    def raw_formula(match: re.Match[str]) -> str:
+        try:
+            element = ET.fromstring(match.group(0))
+            text = element.get("alttext") or " ".join(
+                piece.strip() for piece in element.itertext() if piece.strip())
+            formula = Formula(text, element.get("display") == "block", match.group(0))
+            return image_html(formula, draw(formula.mathml or "", font))
+        except Exception:  # noqa: BLE001 - MathML ziamath cannot lay out stays as written
+            return match.group(0)
+
     def replace(node: Node) -> Any:
+        if node["t"] in ("RawInline", "RawBlock") and "<math" in node["c"][1]:
+            return {"t": node["t"], "c": [node["c"][0], RAW_MATH.sub(raw_formula, node["c"][1])]}
         if node["t"] != "Math":
             return None
         formula = formulas[(node["c"][0]["t"] == "DisplayMath", node["c"][1])]
@@ -255,20 +272,28 @@ def draw_for_print(blocks: list[Node], styles: Path) -> list[Node]:
 
 
 ALTTEXT = re.compile(rb"<math\b(?![^>]*\balttext=)([^>]*)>(.*?)</math>", re.DOTALL)
+TOKEN_TEXT = re.compile(rb">([^<]+)<")
 ANNOTATION = re.compile(rb'<annotation encoding="application/x-tex">(.*?)</annotation>',
                         re.DOTALL)
 
 
 def label_mathml(xhtml: bytes) -> bytes:
-    """Give every ``<math>`` of an EPUB document its TeX as ``alttext``."""
+    """Give every ``<math>`` of an EPUB document an ``alttext``: its TeX, else its tokens.
+
+    MathML written as raw HTML has no TeX; its alternative text is the text of
+    its tokens, spaced (``y = x 2``), unless it has an ``alttext`` already.
+    """
     if b"<math" not in xhtml:
         return xhtml
 
     def label(match: re.Match[bytes]) -> bytes:
         tex = ANNOTATION.search(match.group(2))
-        if tex is None:
-            return match.group(0)
-        alt = html.escape(alternative(html.unescape(tex.group(1).decode("utf-8"))), quote=True)
+        if tex is not None:
+            text = html.unescape(tex.group(1).decode("utf-8"))
+        else:
+            text = " ".join(html.unescape(token.decode("utf-8")).strip()
+                            for token in TOKEN_TEXT.findall(match.group(2)) if token.strip())
+        alt = html.escape(alternative(text), quote=True)
         return b"<math alttext=\"" + alt.encode("utf-8") + b"\"" + match.group(1) + b">" \
             + match.group(2) + b"</math>"
 

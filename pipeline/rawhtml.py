@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .foreign import clean_foreign, declarations, is_foreign_root, namespace, qualified
+
 HTML_NS = "{http://www.w3.org/1999/xhtml}"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
@@ -43,9 +45,8 @@ REMOVED = {
     "link": "to attach a file, write [text](file){rel=\"attachment\"}",
     **dict.fromkeys(("audio", "video", "source", "track", "picture", "map", "area", "dialog"),
                     "it cannot be printed"),
-    **dict.fromkeys(("svg", "math"),
-                    "write an image file (![text](file.svg)) or TeX math instead"),
 }
+FOREIGN_WHY = "only SVG drawings and MathML formulas are kept from other markup languages"
 GLOBAL_ATTRS = {"id", "class", "style", "title", "lang", "dir", "role", "translate"}
 ELEMENT_ATTRS = {
     "a": {"href", "hreflang", "rel", "type"},
@@ -67,6 +68,7 @@ AS_CSS = {"align": "text-align", "valign": "vertical-align", "bgcolor": "backgro
 SIZE_AS_CSS = {"width", "height"}
 SAFE_LINK = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
 XML_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
+QUALIFIED = re.compile(r"^(xlink|xml):[A-Za-z_][\w.-]*$")
 
 
 @dataclass
@@ -106,8 +108,11 @@ def clean(root, inline: bool, report: Cleaning) -> None:
         if name is None:  # a comment: invisible anyway
             unwrap_or_drop(root, element, keep_children=False)
             continue
+        if foreign and is_foreign_root(element):
+            clean_foreign(element, report)
+            continue
         if name in REMOVED or foreign:
-            report.note(f"<{name}>", REMOVED.get(name, REMOVED["svg"]))
+            report.note(f"<{name}>", REMOVED.get(name, FOREIGN_WHY))
             unwrap_or_drop(root, element, keep_children=False)
             continue
         clean(element, inline or name in PHRASING, report)
@@ -185,11 +190,23 @@ def to_xhtml(root) -> str:
     return "".join(out)
 
 
-def _write(element, out: list[str]) -> None:
+def _write(element, out: list[str], parent_namespace: str | None = None) -> None:
     name = local(element) or "span"
-    attrs = "".join(f' {k}="{_escape(v, quote=True)}"' for k, v in sorted(element.attrib.items())
-                    if XML_NAME.match(k))
-    if name in VOID:
+    space = namespace(element)
+    foreign = space is not None and not element.tag.startswith(HTML_NS)
+    pairs = sorted((qualified(k) or "", v) for k, v in element.attrib.items())
+    attrs = "".join(f' {k}="{_escape(v, quote=True)}"' for k, v in pairs
+                    if XML_NAME.match(k) or (foreign and QUALIFIED.match(k)))
+    if foreign and space != parent_namespace:
+        attrs = declarations(element) + attrs
+    if foreign and not len(element) and not element.text:
+        out.append(f"<{name}{attrs} />")
+    elif foreign:
+        out.append(f"<{name}{attrs}>{_escape(element.text or '')}")
+        for child in element:
+            _write(child, out, space)
+        out.append(f"</{name}>")
+    elif name in VOID:
         out.append(f"<{name}{attrs} />")
     else:
         out.append(f"<{name}{attrs}>")
