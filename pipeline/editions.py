@@ -52,10 +52,10 @@ def _flatten(blocks: list[Node]) -> list[Node]:
     return out
 
 
-def check_empty_sections(manuscript: Manuscript, edition: Mapping[str, Any], audience: str,
-                         problems: Problems) -> None:
-    """A warning for each heading of ``edition`` with nothing under it before the next one."""
-    blocks = _flatten(list(edition["blocks"]))
+def _empty_headings(blocks: list[Node]) -> list[Node]:
+    """Headings with nothing under them before the next heading of their level or above."""
+    blocks = _flatten(blocks)
+    empty = []
     for i, block in enumerate(blocks):
         if block["t"] != "Header":
             continue
@@ -68,10 +68,26 @@ def check_empty_sections(manuscript: Manuscript, edition: Mapping[str, Any], aud
                 content = True
                 break
         if not content:
-            title = stringify(block["c"][2]).strip()
-            problems.warn(manuscript.path, _line(manuscript, title),
-                          f"the heading '{title}' has nothing under it in the {audience} "
-                          "edition: its text is all for other audiences", code="empty-section")
+            empty.append(block)
+    return empty
+
+
+def check_empty_sections(manuscript: Manuscript, edition: Mapping[str, Any], audience: str,
+                         problems: Problems, whole: Mapping[str, Any] | None = None) -> None:
+    """A warning for each heading left with nothing under it by choosing ``audience``.
+
+    A heading that has nothing under it in the ``whole`` manuscript either
+    (a part title followed by its first section) is as its author wrote it.
+    """
+    written = {block["c"][1][0] for block in _empty_headings(list(whole["blocks"]))} \
+        if whole is not None else set()
+    for block in _empty_headings(list(edition["blocks"])):
+        if block["c"][1][0] in written:
+            continue
+        title = stringify(block["c"][2]).strip()
+        problems.warn(manuscript.path, _line(manuscript, title),
+                      f"the heading '{title}' has nothing under it in the {audience} "
+                      "edition: its text is all for other audiences", code="empty-section")
 
 
 def callouts(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:

@@ -114,7 +114,8 @@ def prepare(
     check_glyphs(manuscript, ast, styles, problems)
     check_div_classes(manuscript, ast, problems)
     for audience in audiences or manuscript.audiences:
-        check_empty_sections(manuscript, select_audience(ast, audience), audience, problems)
+        check_empty_sections(manuscript, select_audience(ast, audience), audience, problems,
+                             whole=ast)
     ast = clean_raw_markup(manuscript, ast, problems)
     ast = {**ast, "blocks": mark_list_delimiters(ast["blocks"])}
     check_math(manuscript, ast, problems, styles)
