@@ -28,7 +28,7 @@ from typing import Any
 from .errors import Problems
 from .glyphs import drawable, missing_character_problems
 from .model import Manuscript
-from .pandoc import markdown_to_ast, run_pandoc
+from .pandoc import markdown_to_ast, resident_convert, run_pandoc
 from .tree import Node, transform, walk
 from .ziamath_patches import ziamath as patched_ziamath
 
@@ -68,6 +68,13 @@ def math_nodes(blocks: Iterable[Node]) -> list[tuple[bool, str]]:
             if node["t"] == "Math"]
 
 
+def has_formulas(blocks: Iterable[Node]) -> bool:
+    """Whether ``blocks`` hold TeX math or MathML written as raw HTML."""
+    return any(node["t"] == "Math" or (node["t"] in ("RawInline", "RawBlock")
+                                        and "<math" in node["c"][1])
+               for node in walk(list(blocks)))
+
+
 _READ: dict[tuple[bool, str], Formula] = {}
 
 
@@ -81,14 +88,27 @@ def read_formulas(items: Iterable[tuple[bool, str]]) -> dict[tuple[bool, str], F
 
 
 def _pandoc_read(items: list[tuple[bool, str]]) -> dict[tuple[bool, str], Formula]:
+    """The formulas through the resident pandoc; a refused one again on the command line.
+
+    Only the command line logs why texmath refused a formula.
+    """
     kind = {True: {"t": "DisplayMath"}, False: {"t": "InlineMath"}}
     ast = {"pandoc-api-version": markdown_to_ast("")["pandoc-api-version"], "meta": {},
            "blocks": [{"t": "Para", "c": [{"t": "Math", "c": [kind[display], tex]}]}
                       for display, tex in items]}
+    data = json.dumps(ast).encode("utf-8")
+    quick = resident_convert("json", "html5", {"html_math_method": "mathml",
+                                               "wrap_text": "wrap-none"}, data)
+    if quick is not None:
+        paragraphs = PARAGRAPH.findall(quick.decode("utf-8"))
+        if len(paragraphs) == len(items) and all(
+                written.lstrip().startswith("<math") for written in paragraphs):
+            return {(display, tex): Formula(tex, display, written.strip())
+                    for (display, tex), written in zip(items, paragraphs, strict=True)}
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "log.json"
         out = run_pandoc(["--from", "json", "--to", "html5", "--mathml", "--wrap=none",
-                          f"--log={log}"], json.dumps(ast)).decode("utf-8")
+                          f"--log={log}"], data).decode("utf-8")
         messages = json.loads(log.read_text(encoding="utf-8") or "[]") if log.exists() else []
     reasons = {m.get("contents"): m.get("message", "") for m in messages
                if m.get("type") == "CouldNotConvertTeXMath"}

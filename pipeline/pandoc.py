@@ -142,6 +142,12 @@ def _write(args: tuple[str, ...], data: bytes) -> bytes:
     return run_pandoc(list(args), data)
 
 
+def resident_convert(source: str, target: str, options: dict[str, Any],
+                     data: bytes) -> bytes | None:
+    """``data`` converted by this process's resident pandoc; None when it is broken."""
+    return _resident().convert(source, target, options, data)
+
+
 class Resident:
     """One ``pandoc lua`` process answering conversions over its standard streams.
 

@@ -228,7 +228,10 @@ STRETCHY = [r"\left(\frac{a}{b}\right)^2", r"\left[\sum_{k=0}^{n}\binom{n}{k}\ri
             r"\overbrace{a+b}^{n} \underbrace{x+y}_{z} \hat{x}\vec{v}"]
 
 
-def test_rows_without_stretchy_operators_are_laid_out_once_and_draw_the_same():
+def test_the_faster_row_layout_and_style_reading_draw_the_same():
+    import dataclasses
+
+    from ziamath import styles
     from ziamath.nodes.mrow import Mrow
 
     from pipeline.ziamath_patches import ziamath
@@ -236,6 +239,8 @@ def test_rows_without_stretchy_operators_are_laid_out_once_and_draw_the_same():
     ziamath()
     patched = Mrow._get_height_nostretch
     assert getattr(patched, "skips_unstretched", False)
+    assert styles.asdict is not dataclasses.asdict
+    shallow = styles.asdict
     items = [(display, tex) for tex in _source_formulas() + STRETCHY for display in (False, True)]
     formulas = [f for f in math.read_formulas(items).values() if f.mathml]
     assert len(formulas) == len(items)
@@ -248,7 +253,26 @@ def test_rows_without_stretchy_operators_are_laid_out_once_and_draw_the_same():
     fast = drawn()
     try:
         Mrow._get_height_nostretch = patched.original
+        styles.asdict = dataclasses.asdict
         assert drawn() == fast
     finally:
         Mrow._get_height_nostretch = patched
+        styles.asdict = shallow
         math.draw.cache_clear()
+
+
+def test_an_epub_with_formulas_carries_the_math_font_and_one_without_does_not(built):
+    import zipfile
+
+    font = (ROOT / "styles" / math.MATH_FONT).read_bytes()
+    with zipfile.ZipFile(built / "formulas.clinician.epub") as z:
+        fonts = {Path(n).name: z.read(n) for n in z.namelist() if n.endswith(".ttf")}
+        css = "\n".join(z.read(n).decode() for n in z.namelist() if n.endswith(".css"))
+    assert fonts["STIXTwoMath-Regular.ttf"] == font
+    assert re.search(r'@font-face \{ font-family: "Handout Formula"; '
+                     r'src: url\(\.\./fonts/STIXTwoMath-Regular\.ttf\); \}', css)
+    assert re.search(r'\bmath \{ font-family: "Handout Formula", math; \}', css)
+    with zipfile.ZipFile(built / "code.clinician.epub") as z:
+        assert not [n for n in z.namelist() if "STIXTwoMath" in n]
+        assert "Handout Formula" not in "".join(
+            z.read(n).decode() for n in z.namelist() if n.endswith(".css"))
