@@ -24,7 +24,7 @@ from lxml import etree
 
 from ..errors import PipelineError
 from ..html import handout_context
-from ..math import label_mathml
+from ..math import MATH_FONT, has_formulas, label_mathml
 from ..model import CitedDocument, RenderOptions
 from ..notemarks import link_citations, symbol_footnotes
 from ..pandoc import run_pandoc
@@ -170,6 +170,9 @@ class EpubFormat(OutputFormat):
                     "--resource-path", str(folder), "--wrap=none"]
             for font in fonts:
                 args += ["--epub-embed-font", str(font)]
+            if has_formulas(book["blocks"]):
+                args += ["--css", str(styles / "css" / "math.css"),
+                         "--epub-embed-font", str(styles / MATH_FONT)]
             data = run_pandoc(args, json.dumps(book), env={"SOURCE_DATE_EPOCH": str(epoch)},
                               cwd=folder)
         try:
