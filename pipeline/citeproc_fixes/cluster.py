@@ -116,6 +116,19 @@ def _by_names(cites: list[Any], names: dict[int, str | None], regroup: bool) -> 
     return groups
 
 
+def _runs_by_names(rendered: list[tuple[Any, str]], names: dict[int, str | None]
+                   ) -> list[list[tuple[Any, str]]]:
+    """Rendered cites in runs of the same names (``cite-group-delimiter`` joins a run)."""
+    runs: list[list[tuple[Any, str]]] = []
+    for item, text in rendered:
+        name = names[id(item)]
+        if runs and name and names[id(runs[-1][0][0])] == name:
+            runs[-1].append((item, text))
+        else:
+            runs.append([(item, text)])
+    return runs
+
+
 def _suffix_runs(letters: list[str]) -> list[str]:
     """['a', 'b', 'c', 'e'] as ['a–c', 'e']."""
     out: list[str] = []
@@ -239,6 +252,11 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
             if done:
                 groups.append((text, len(done) > 1))
     else:
+        group_delimiter = element.get("cite-group-delimiter")
+        if group_delimiter is not None and collapse is None:  # same names together
+            names = {id(item): render_cite(layout, item, "only") for item in good}
+            good = [i for g in _by_names(good, names, regroup=element.sort is not None)
+                    for i in g]
         rendered: list[tuple[Any, str]] = []
         for item in good:
             output = render_cite(layout, item, _mode(item))
@@ -248,6 +266,9 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
                 element.cites.append(item)
         if collapse == "citation-number":
             groups = _collapse_numbers(rendered)
+        elif group_delimiter is not None and collapse is None:
+            groups = [(group_delimiter.join(text for _item, text in group), False)
+                      for group in _runs_by_names(rendered, names)]
         else:
             groups = [(text, False) for _item, text in rendered]
     text = ""

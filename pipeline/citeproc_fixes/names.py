@@ -16,9 +16,13 @@ def initialize_given(given: str, mark: str, initialize: bool, hyphen: bool) -> s
     A word becomes its first letter followed by ``mark`` (only with
     ``initialize="true"``); a single letter or a word written with a period
     ('Ph.', 'ME.') is already an initial and keeps its letters; a word in
-    lower case ('de') is a particle and stays as written.
+    lower case ('de') is a particle and stays as written, except after a
+    hyphen ('Guo-ping': 'G.').  A word opening with two capitals keeps both
+    ('TSerendorjiin': 'Ts.'), as in citeproc-js.
     """
     parts = given.split("-") if hyphen else [given.replace("-", " ")]
+    if initialize and len(parts) > 1:
+        parts = parts[:1] + [p for p in parts[1:] if not p[:1].islower()]
     out = []
     for part in parts:
         text = ""
@@ -27,6 +31,8 @@ def initialize_given(given: str, mark: str, initialize: bool, hyphen: bool) -> s
                 text += ("" if not text or text.endswith(" ") else " ") + word + " "
             elif period or len(word) == 1:
                 text += word + mark
+            elif word[1].isupper() and word[2:3].islower():
+                text += word[0] + word[1].lower() + mark
             else:
                 text += word[0] + mark
         out.append(text.strip())
@@ -113,6 +119,24 @@ def _given_levels(item: Any, names: list[Any]) -> dict[int, int]:
     return levels
 
 
+def _sorting() -> bool:
+    from .sorting import SORTING
+
+    return bool(SORTING)
+
+
+def _use_first_given(name: Any, context: Any, sort_options: Any) -> bool:
+    """Whether the style sets ``et-al-use-first`` for this name (citeproc-py assumes 1)."""
+    if sort_options and "et-al-use-first" in sort_options or name.get("et-al-use-first"):
+        return True
+    element = context if context is not None else name
+    found = element.xpath_search("./ancestor::*[self::cs:citation or self::cs:bibliography]")
+    root = name.get_root()
+    options = root.find("cs:style-options", root.nsmap) if hasattr(root, "nsmap") else None
+    return bool(found and found[0].get("et-al-use-first") or root.get("et-al-use-first")
+                or options is not None and options.get("et-al-use-first"))
+
+
 def render_names(self: Any, item: Any, variable: str, context: Any = None,
                  sort_options: Any = None, **_kwargs: Any) -> Any:
     """A ``<name>`` element's rendering of one name variable (CSL 1.0.2, "Name")."""
@@ -122,8 +146,12 @@ def render_names(self: Any, item: Any, variable: str, context: Any = None,
         return self.get_option(name, context, sort_options)
 
     names = item.reference.get(variable) or []
-    et_al_min, use_first = option("et-al-min"), option("et-al-use-first")
-    truncate = bool(et_al_min) and len(names) >= et_al_min and 0 < use_first < len(names)
+    et_al_min = option("et-al-min")
+    use_first = option("et-al-use-first") if _use_first_given(self, context, sort_options) \
+        else len(names)  # et-al-min alone truncates nothing
+    truncate = bool(et_al_min) and len(names) >= et_al_min and use_first < len(names)
+    if truncate and use_first == 0:
+        return ""  # no names at all
     shown = names[:use_first] if truncate else list(names)
     form = option("form") or "long"
     if form == "count":
@@ -132,6 +160,8 @@ def render_names(self: Any, item: Any, variable: str, context: Any = None,
     order = option("name-as-sort-order")
     initialize_with = option("initialize-with")
     demote = option("demote-non-dropping-particle")
+    if demote == "sort-only" and _sorting():
+        demote = "display-and-sort"  # 'van Gogh' sorts under G
     separator = option("sort-separator")
     delimiter = option("delimiter")
     fmt = PartFormat(self)
@@ -190,5 +220,29 @@ def name_lists_as_csl_writes_them() -> None:
             return text
         return original_markup(self, text)
 
+    def format_name(self: Any, item: Any, variable: str) -> Any:
+        """A name variable's sort key, particles parsed ('van Gogh' under G unless never)."""
+        from .name_parts import parse
+
+        names = item.reference.get(variable)
+        if names is None:
+            return None
+        demote = self.get_root().get("demote-non-dropping-particle", "display-and-sort")
+        keys = []
+        for name in names:
+            parts = parse(name)
+            if parts.literal:
+                keys.append(parts.literal)
+                continue
+            if demote in ("sort-only", "display-and-sort"):
+                family, given = parts.family, " ".join(
+                    p for p in (parts.given, parts.dropping, parts.non_dropping) if p)
+            else:
+                family = " ".join(p for p in (parts.non_dropping, parts.family) if p)
+                given = " ".join(p for p in (parts.given, parts.dropping) if p)
+            keys.append(", ".join(p for p in (family, given, parts.suffix) if p))
+        return ";".join(keys)
+
     model.Name.process = render_names
     model.Name.markup = markup
+    model.Key._format_name = format_name

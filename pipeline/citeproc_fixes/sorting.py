@@ -45,7 +45,7 @@ def collation_key(value: Any, language: str = "en-US") -> list[tuple[int, int, b
             for run in _RUNS.findall(_MARKUP.sub("", str(value)))]
 
 
-_SORTING: list[bool] = []  # inside a sort key: dates render as sortable numbers
+SORTING: list[bool] = []  # inside a sort key: dates render as sortable numbers
 
 
 def _date_sort_key(date: Any, shown: list[str]) -> str:
@@ -110,15 +110,15 @@ def locale_collation_sort() -> None:
     original_date = model.Date.render
 
     def sort_keys(self: Any, items: list[Any], context: Any) -> list[Any]:
-        _SORTING.append(True)
+        SORTING.append(True)
         try:
             return original_keys(self, items, context)
         finally:
-            _SORTING.pop()
+            SORTING.pop()
 
     def date_render(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
         variable = self.get("variable")
-        if not _SORTING or not variable:
+        if not SORTING or not variable:
             return original_date(self, item, *args, **kwargs)
         date = item.reference.get(variable.replace("-", "_"))
         if GROUP_FRAMES:  # the group around it sees a variable called
@@ -145,7 +145,7 @@ def locale_collation_sort() -> None:
     original_label = model.Label.render
 
     def label_render(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if _SORTING and self.getparent().tag.endswith("}names"):
+        if SORTING and self.getparent().tag.endswith("}names"):
             return None  # a name's role is no part of its sort key
         return original_label(self, *args, **kwargs)
 
