@@ -21,6 +21,8 @@ from .model import Manuscript
 from .tree import walk
 
 # Drawn without a glyph of their own: spaces, joiners, marks of direction, controls.
+ADD_FONT = ("add a font that has {0} (a file in styles/fonts/, declared in "
+            "styles/css/fonts.css), or write {0} another way")
 INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
@@ -86,7 +88,9 @@ def _described(run: str) -> tuple[str, str, str]:
 
 def missing_character_problems(manuscript: Manuscript, characters: Iterable[str],
                                fonts: Path, text: str | None = None,
-                               at: tuple[int | None, int] = (1, 1)) -> list[Problem]:
+                               at: tuple[int | None, int] = (1, 1),
+                               where: str = "none of the project's fonts",
+                               hint: str = ADD_FONT) -> list[Problem]:
     """One problem per run of ``characters`` in the manuscript file, or in ``text``.
 
     ``at`` is the (line, column) where ``text`` starts in the manuscript file.
@@ -99,7 +103,7 @@ def missing_character_problems(manuscript: Manuscript, characters: Iterable[str]
         text = manuscript.path.read_text(encoding="utf-8", errors="replace")
         at = (1, 1)
     first, offset = at
-    path, where = display_path(manuscript.path), display_path(fonts)
+    path = display_path(manuscript.path)
     problems, seen = [], set()
     for index, column, run in runs(text, missing):
         seen.update(run)
@@ -107,12 +111,11 @@ def missing_character_problems(manuscript: Manuscript, characters: Iterable[str]
         what, verb, pronoun = _described(run)
         problems.append(Problem(
             path, None if first is None else first + index,
-            f"{what} at column {column} {verb} in none of the project's fonts ({where}): "
-            f"add {pronoun} to the fonts or write {pronoun} another way", ERROR, "font"))
+            f"{what} at column {column} {verb} in {where}: " + hint.format(pronoun),
+            ERROR, "font"))
     rest = "".join(sorted(missing - seen))
     if rest:
         what, verb, pronoun = _described(rest)
-        problems.append(Problem(path, None, f"{what} {verb} in none of the project's fonts "
-                                f"({where}): add {pronoun} to the fonts or write {pronoun} "
-                                "another way", ERROR, "font"))
+        problems.append(Problem(path, None, f"{what} {verb} in {where}: "
+                                + hint.format(pronoun), ERROR, "font"))
     return problems

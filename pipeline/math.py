@@ -171,7 +171,8 @@ def check_math(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
             if lacking:
                 problems.extend(missing_character_problems(
                     manuscript, lacking, styles / MATH_FONT.parent, formula.tex,
-                    _locate(manuscript, formula.tex)))
+                    _locate(manuscript, formula.tex), where="no formula font",
+                    hint="write {0} outside the formula, as text"))
             continue
         why, line_in, column_in = _reason(formula)
         line, column = _locate(manuscript, formula.tex)

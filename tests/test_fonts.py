@@ -151,8 +151,8 @@ def test_a_character_the_projects_fonts_lack_stops_the_pdf(tmp_path, monkeypatch
     line = text.split("\n").index("Kanji 漢 here.") + 1
     expected = (f"{display_path(tmp_path / 'glifos.md')}:{line}: character '漢' (U+6F22) at "
                 f"column 7 is in "
-                f"none of the project's fonts ({display_path(FONTS)}): add it to the fonts or "
-                "write it another way")
+                "none of the project's fonts: add a font that has it (a file in styles/fonts/, "
+                "declared in styles/css/fonts.css), or write it another way")
     assert [str(p) for p in report.problems if p.code == "font"] == [expected]
     assert not list(out.glob("*.pdf"))
 
@@ -200,14 +200,16 @@ def test_a_run_of_missing_characters_is_one_problem_at_its_line_and_column(tmp_p
     report, out = _build(tmp_path, text, ("pdf",))
     lines = text.split("\n")
     first = lines.index("Texto 漢字 テスト y 한.") + 1
-    path, fonts = display_path(tmp_path / "glifos.md"), display_path(FONTS)
+    path = display_path(tmp_path / "glifos.md")
     assert [str(p) for p in report.problems if p.code == "font"] == [
         (f"{path}:{first}: characters '漢字 テスト' (U+6F22, U+5B57, U+30C6, U+30B9, U+30C8) "
-         f"at column 7 are in none of the project's fonts ({fonts}): add them to the fonts or "
-         "write them another way"),
+         "at column 7 are in none of the project's fonts: add a font that has them (a file in "
+         "styles/fonts/, declared in styles/css/fonts.css), or write them another way"),
         (f"{path}:{first}: character '한' (U+D55C) at column 16 is in none of the project's "
-         f"fonts ({fonts}): add it to the fonts or write it another way"),
+         "fonts: add a font that has it (a file in styles/fonts/, declared in "
+         "styles/css/fonts.css), or write it another way"),
         (f"{path}:{first + 2}: character '漢' (U+6F22) at column 19 is in none of the "
-         f"project's fonts ({fonts}): add it to the fonts or write it another way"),
+         "project's fonts: add a font that has it (a file in styles/fonts/, declared in "
+         "styles/css/fonts.css), or write it another way"),
     ]
     assert not list(out.glob("*.pdf"))

@@ -153,9 +153,8 @@ def test_a_formula_that_cannot_be_read_is_an_error_at_its_line_and_column(tmp_pa
         "\\dose (column 21)"),
         (f"{path}:13: TeX math $$a + b + \\frac{{c}}{{\\unknown}}$$ cannot be read: "
         "unexpected control sequence \\unknown (column 12)"),
-        (f"{path}:15: characters '漢字' (U+6F22, U+5B57) at column 22 are in none of the "
-        f"project's fonts ({display_path(ROOT / 'styles' / 'fonts' / 'math')}): add them to "
-        "the fonts or write them another way"),
+        (f"{path}:15: characters '漢字' (U+6F22, U+5B57) at column 22 are in no formula font: "
+         "write them outside the formula, as text"),
     ]
     assert not list((tmp_path / "out").glob("*.pdf"))
     assert not list((tmp_path / "out").glob("*.epub"))
