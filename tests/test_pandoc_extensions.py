@@ -2,9 +2,9 @@
 
 ``tests/fixtures/extensions/extensions.md`` uses each of them once (small
 caps, underline, strikeout, super- and subscripts, bracketed spans, smart
-punctuation, inline notes, link attributes, autolinks, heading attributes,
+punctuation, inline notes, a citation in a footnote, link attributes, autolinks, heading attributes,
 fenced divs, example lists, task lists, definition lists, grid tables with a
-spanning cell, simple and multiline tables, figures with attributes, line
+spanning cell, simple, multiline and pipe tables, figures with attributes, line
 blocks, raw SVG and MathML, a page break under a paragraph).  Every block of
 text ``pandoc -t html`` shows must be in the PDF and the EPUB, in order within
 its block, and nothing pandoc reads as markup may be printed as such.
@@ -75,11 +75,11 @@ def found_in(text: str, pieces: list[str]) -> bool:
 def pdf_text(path: Path) -> str:
     """The text of every page without its running header and footer or printed addresses.
 
-    The words drawn in the fixture's SVG (checked on their own) are left out too:
+    The words drawn in the block SVG (checked on their own) are left out too:
     text extraction puts them after the page's text.
     """
     furniture = re.compile(r"^(Every extension of pandoc's Markdown Clinician edition.*|"
-                           r"Version\s1\.0\.0 · approved · .*Page \d+ of \d+|Bar|Scale text)$")
+                           r"Version\s1\.0\.0 · approved · .*Page \d+ of \d+|Scale text)$")
     text = "\n".join(line for page in pdf_pages(path) for line in page.splitlines()
                      if not furniture.match(line.strip()))
     return re.sub(r"\s?\((?:https?://|mailto:)[^)]*\)", "", text)  # a link's address in print
@@ -100,9 +100,8 @@ def test_no_markup_is_printed(built):
                    "<math", "<title>", "alert(", "\\newpage", "<rect"):
         assert markup not in text, markup
     assert "C:\\Users\\clinic\\Documents" in text  # a backslash in prose is not TeX
-    lines = [line.strip() for page in pdf_pages(built / "extensions.clinician.pdf")
-             for line in page.splitlines()]
-    assert "Bar" in lines and "Scale text" in lines  # the SVG's own text, drawn
+    drawn = "\n".join(pdf_pages(built / "extensions.clinician.pdf"))
+    assert re.search(r"\bBar\b", drawn) and "Scale text" in drawn  # the SVGs' own text
 
 
 def test_the_pdf_draws_the_inline_styles_and_the_page_break(built):
@@ -152,6 +151,17 @@ def test_the_epub_keeps_the_markup_of_each_extension(built):
     assert not [k for s in svgs for e in s.iter() for k in e.attrib if k.startswith("on")]
     assert sorted(m.get("alttext") for m in root.iter(f"{MATHML}math")) == [
         "a over b", "y = x 2"]
+
+
+def test_a_citation_in_a_footnote_is_formatted_and_listed(built):
+    text = pdf_text(built / "extensions.clinician.pdf")
+    assert "@okafor" not in text and "[@" not in text
+    note = re.search(r"A note that cites its source: fever phobia is common(\S*)", text)
+    assert note and note.group(1) == "1(p31)."  # AMA: the reference number and the page
+    assert re.search(r"1\.\s*Research\s*Okafor N, Lindqvist E\. Fever phobia in parents of young "
+                     r"children", text)
+    epub = epub_text(built / "extensions.clinician.epub")
+    assert "A note that cites its source" in epub and "Okafor N, Lindqvist E" in epub
 
 
 def test_the_epub_passes_epubcheck(built):
