@@ -10,6 +10,7 @@ deterministic slice of the manuscripts (see ``shard.py``).
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 import traceback
@@ -233,6 +234,12 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"--out {out}: cannot create the folder: {exc.strerror}") from None
+    try:  # found now, not after every file has been rendered
+        probe = out / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write in the folder: {exc.strerror}") from None
     sweep_temporaries(out)
     history = GitHistory()
     render_options = RenderOptions(paper=options.paper)

@@ -136,6 +136,23 @@ def test_usage_errors_exit_with_status_2(work, argv, message):
     assert not (work / "dist").exists()
 
 
+def test_an_output_folder_that_cannot_be_written_is_found_before_rendering(work, monkeypatch):
+    write(work, "m.md", GOOD.format(title="T", body="x"))
+    real = Path.write_bytes
+
+    def refuse(self, data):
+        if self.name.startswith(".probe-"):
+            raise PermissionError(13, "Permission denied")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    from pipeline.formats import pdf
+
+    monkeypatch.setattr(pdf.PdfFormat, "render", lambda *a: pytest.fail("rendered"))
+    status, _out, err = run("build", "m.md", "--out", "dist", "--format", "pdf", "--no-cache")
+    assert (status, err) == (2, "error: --out dist: cannot write in the folder: Permission denied\n")
+
+
 def test_a_folder_named_like_a_manuscript_is_not_one_and_an_empty_folder_is_an_error(work):
     (work / "manuscripts" / "figures.md").mkdir(parents=True)
     (work / "empty").mkdir()
