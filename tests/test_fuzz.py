@@ -149,8 +149,9 @@ def sources(folder: Path, front: bytes, body: bytes, bib: bytes) -> Path:
 def assert_located(report: BuildReport, folder: Path, front_is_valid: bool = True) -> None:
     """Success, or errors each in one of the manuscript's files at a line it has.
 
-    A file that is not UTF-8 is named; the bibliography only when the
-    manuscript could be read far enough to know it.
+    A file that is not UTF-8 is named (the manuscript as an error, the
+    bibliography with the encoding it is read in); the bibliography only when
+    the manuscript could be read far enough to know it.
     """
     assert report.internal_errors == []
     files = {display_path(p): p for p in folder.iterdir() if p.is_file()}
@@ -164,11 +165,16 @@ def assert_located(report: BuildReport, folder: Path, front_is_valid: bool = Tru
     assert bool(errors) == bool(report.failed), [str(p) for p in report.problems]
     manuscript = folder / "prp.md"
     decoded = manuscript.stat().st_size <= MAX_MANUSCRIPT  # a larger one is refused unread
-    read = decoded and front_is_valid and _is_utf8(manuscript)
-    for path, named in ((manuscript, decoded), (folder / "refs.bib", read)):
+    read = decoded and front_is_valid and _is_utf8(manuscript) \
+        and b"\x00" not in manuscript.read_bytes()  # a NUL: refused before its front matter
+    # A manuscript that is not UTF-8 is an error; a .bib is read in the encoding it seems
+    # to have (Windows-1252 at worst), with a warning that names it.
+    for path, named, pool in ((manuscript, decoded, errors),
+                              (folder / "refs.bib", read, report.problems)):
         if named and not _is_utf8(path):
-            assert any(p.path == display_path(path) and "not valid UTF-8" in p.message
-                       for p in errors), [str(p) for p in report.problems]
+            assert any(p.path == display_path(path) and ("not valid UTF-8" in p.message
+                                                          or "read as" in p.message)
+                       for p in pool), [str(p) for p in report.problems]
 
 
 def _is_utf8(path: Path) -> bool:
