@@ -105,8 +105,13 @@ def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=Fa
                          "look)",
             "big": "also measure one 300-page manuscript (memory)",
             "skip": "leave out: alternative, sequential, floor or dask (comma-separated)",
+            "format": "only these formats in the pipeline's runs: pdf, epub (comma-separated; "
+                      "default both)",
+            "baseline": "an earlier result (JSON) of a smaller N: compare the parent's memory",
+            "floor_edited_only": "the floor of the edited manuscript only (for a large N)",
             "jobs": "workers (default: CPUs)"})
-def bench(c, n=100, big=False, skip="", jobs=0):
+def bench(c, n=100, big=False, skip="", format="", baseline="", floor_edited_only=False,
+          jobs=0):
     """Time cold, no-change and one-edit builds against pandoc+WeasyPrint, the floor and Dask.
 
     Results go to benchmarks/results/ as JSON and a Markdown table.
@@ -120,6 +125,16 @@ def bench(c, n=100, big=False, skip="", jobs=0):
         if name not in ("alternative", "sequential", "floor", "dask"):
             raise Exit(f"--skip: unknown measurement '{name}'")
         args.append(f"--skip {name}")
+    for name in filter(None, (part.strip() for part in format.split(","))):
+        if name not in ("pdf", "epub"):
+            raise Exit(f"--format: the benchmark compares pdf and epub, not '{name}'")
+        args.append(f"--format {name}")
+    if baseline:
+        if not Path(baseline).is_file():
+            raise Exit(f"--baseline: no such file: {baseline}")
+        args.append(f"--baseline {shlex.quote(str(Path(baseline).resolve()))}")
+    if floor_edited_only:
+        args.append("--floor-edited-only")
     _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench.py'} {' '.join(args)}")
 
 

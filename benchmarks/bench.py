@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -96,12 +97,20 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None,
 
 
 def snapshot(work: Path) -> Path:
-    """A copy of the pipeline's code and styles; every run in this benchmark uses it."""
+    """A copy of the pipeline's code and styles; every run in this benchmark uses it.
+
+    The copy is compiled to bytecode once, as an installed package is: with
+    ``PYTHONDONTWRITEBYTECODE`` set, every run would otherwise compile the
+    whole package again (about a second on a loaded machine).
+    """
+    import compileall
+
     code = work / "code"
     shutil.rmtree(code, ignore_errors=True)
     for name in ("pipeline", "styles"):
         shutil.copytree(ROOT / name, code / name,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    compileall.compile_dir(code / "pipeline", quiet=1)
     sys.path.insert(0, str(code))
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code),
                                                             os.environ.get("PYTHONPATH")]))
@@ -119,7 +128,7 @@ def environment(extra: dict | None = None) -> dict:
 
 def pipeline_build(work: Path, cache: Path, out: Path, jobs: int | None,
                    scheduler: str | None = None, paths: list[Path] | None = None,
-                   formats: list[str] | None = None) -> Measure:
+                   formats: list[str] | None = None, stub: bool = False) -> Measure:
     """One build in a fresh process; the report's counts and worker memory come back."""
     report = work / "report.json"
     cmd = [sys.executable, str(Path(__file__).resolve()), "build-once", "--out", str(out),
@@ -130,8 +139,8 @@ def pipeline_build(work: Path, cache: Path, out: Path, jobs: int | None,
         cmd += ["--jobs", str(jobs)]
     if scheduler:
         cmd += ["--scheduler", scheduler]
-    measure = run(cmd, cwd=work, env=environment({"HANDOUT_CACHE_DIR": str(cache)}),
-                  log=work / "pipeline.log")
+    extra = {"HANDOUT_CACHE_DIR": str(cache), **({"HANDOUT_BENCH_STUB": "1"} if stub else {})}
+    measure = run(cmd, cwd=work, env=environment(extra), log=work / "pipeline.log")
     data = json.loads(report.read_text())
     measure.extra = data
     measure.parent_rss_mb = data["parent_max_rss_mb"]
@@ -151,6 +160,8 @@ def build_once(argv: list[str]) -> int:
     parser.add_argument("--scheduler")
     parser.add_argument("--format", action="append", dest="formats")
     args = parser.parse_args(argv)
+    if os.environ.get("HANDOUT_BENCH_STUB"):
+        stub_renders()
     from pipeline.build import BuildOptions, build
 
     report = build(args.paths, BuildOptions(out=args.out, jobs=args.jobs,
@@ -168,6 +179,28 @@ def build_once(argv: list[str]) -> int:
         "errors": [str(p) for p in report.problems if p.is_error][:5],
     }))
     return 0
+
+
+STUB_BYTES = {"pdf": 160_000, "epub": 40_000}  # about what the corpus's files weigh
+
+
+def stub_renders() -> None:
+    """Workers hand back placeholder bytes instead of rendering (``--stub-cold``).
+
+    Only to prime a large corpus's cache and output folder on a machine too
+    small to render it: what the parent does (planning, writing, memory) is
+    the real thing; what the workers do is not measured.
+    """
+    import pipeline.jobs
+    from pipeline.jobs import RenderResult
+
+    def stub(job):
+        seed = hashlib.sha256(f"{job.manuscript.slug}{job.stamp}".encode()).digest()
+        return RenderResult(problems=(), outputs=tuple(
+            (audience, fmt, (seed * (STUB_BYTES[fmt] // len(seed) + 1))[:STUB_BYTES[fmt]])
+            for audience, fmt in job.wanted), reading=None)
+
+    pipeline.jobs._run_job = stub
 
 
 # ---------------------------------------------------------------- the alternative
@@ -208,11 +241,16 @@ def alternative(work: Path, jobs: int) -> Measure:
 
 # ---------------------------------------------------------------- the floor
 
-def floor(work: Path, cpus: int) -> Measure:
-    """WeasyPrint alone on the pipeline's final HTML, one warm process, divided by CPUs."""
+def floor(work: Path, cpus: int, only: str | None = None) -> Measure:
+    """WeasyPrint alone on the pipeline's final HTML, one warm process, divided by CPUs.
+
+    ``only``: just that manuscript (file name), for the floor of an edit on a
+    corpus too large to render twice.
+    """
     report = work / "floor.json"
     measure = run([sys.executable, str(Path(__file__).resolve()), "floor-once",
-                   str(work / "manuscripts"), "--report", str(report)],
+                   str(work / "manuscripts"), "--report", str(report),
+                   *(["--only", only] if only else [])],
                   cwd=work, env=environment(), log=work / "floor.log")
     data = json.loads(report.read_text())
     measure.extra = data
@@ -226,6 +264,7 @@ def floor_once(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("folder", type=Path)
     parser.add_argument("--report", type=Path, required=True)
+    parser.add_argument("--only", help="just this manuscript (file name)")
     args = parser.parse_args(argv)
     import datetime as _dt
 
@@ -243,7 +282,8 @@ def floor_once(argv: list[str]) -> int:
 
     pdf._quiet_weasyprint()
     subsetting.install()
-    manuscripts, _ = load_all(sorted(args.folder.glob("*.md")), BuildOptions(), Problems())
+    files = sorted(args.folder.glob(args.only or "*.md"))
+    manuscripts, _ = load_all(files, BuildOptions(), Problems())
     history = GitHistory()
     wall = cpu = 0.0
     pages = 0
@@ -351,6 +391,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", action="append", default=[],
                         choices=["alternative", "sequential", "floor", "dask"],
                         help="leave a measurement out (repeatable)")
+    parser.add_argument("--stub-cold", action="store_true",
+                        help="prime the cold build with placeholder bytes instead of rendering "
+                        "(a large N on a small machine): no-change and the edit are real")
+    parser.add_argument("--floor-edited-only", action="store_true",
+                        help="the floor of the edited manuscript only (import + its PDF), "
+                        "not of every manuscript: for a large N")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     parser.add_argument("--results", type=Path, default=HERE / "results",
                         help="where the JSON and Markdown go")
@@ -369,7 +415,9 @@ def main(argv: list[str] | None = None) -> int:
 
     say(f"corpus of {args.n} manuscripts in {work}, code from {code}; pipeline cold build")
     formats = args.formats
-    results["cold"] = pipeline_build(work, work / "cache", work / "dist", jobs, formats=formats)
+    results["cold"] = pipeline_build(work, work / "cache", work / "dist", jobs, formats=formats,
+                                     stub=args.stub_cold)
+    results["cold"].extra["stub"] = args.stub_cold
     say("no-change rebuild")
     results["no_change"] = pipeline_build(work, work / "cache", work / "dist", jobs,
                                           formats=formats)
@@ -380,7 +428,8 @@ def main(argv: list[str] | None = None) -> int:
                                          formats=formats)
     if "floor" not in args.skip:
         say("floor: WeasyPrint alone on the pipeline's print HTML")
-        results["floor"] = floor(work, cpus)
+        results["floor"] = floor(work, cpus, edited.name if args.floor_edited_only else None)
+        results["floor"].extra["edited_only"] = args.floor_edited_only
         data = results["floor"].extra
         # the least an edited manuscript can cost: import WeasyPrint, render its PDF once
         results["floor"].extra["edit_one_floor_seconds"] = \
@@ -406,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()
     summary = summarise(results, args.n, cpus, load_before, load_after)
     summary["formats"] = formats or ["pdf", "epub"]
+    summary["stub_cold"] = args.stub_cold
     summary["command"] = " ".join(["python benchmarks/bench.py", *argv])
     if args.baseline:
         base = json.loads(args.baseline.read_text())
@@ -442,7 +492,7 @@ def summarise(results: dict[str, Measure], n: int, cpus: int, load_before: tuple
         ratios["cold_vs_sequential"] = ratio(results["alternative_sequential"].wall, cold)
     if "alternative_parallel" in results:
         ratios["cold_vs_parallel"] = ratio(results["alternative_parallel"].wall, cold)
-    if "floor" in results:
+    if "floor" in results and not results["floor"].extra.get("edited_only"):
         ratios["cold_vs_floor"] = ratio(cold, results["floor"].wall)
     if "dask_cold" in results:
         ratios["dask_vs_local_pool"] = ratio(results["dask_cold"].wall,
@@ -476,7 +526,8 @@ def summarise(results: dict[str, Measure], n: int, cpus: int, load_before: tuple
 
 
 def markdown(summary: dict) -> str:
-    rows = [("cold", "pipeline, cold (empty cache)"),
+    rows = [("cold", "pipeline, cold (empty cache)" + (
+                ", STUB: workers return placeholder bytes" if summary.get("stub_cold") else "")),
             ("no_change", "pipeline, no change"),
             ("edit_one", "pipeline, one manuscript edited"),
             ("floor", "floor: WeasyPrint alone / CPUs"),
@@ -488,6 +539,8 @@ def markdown(summary: dict) -> str:
             ("big", "pipeline, one big manuscript")]
     before = tuple(round(x, 2) for x in summary["load_average_before"])
     after = tuple(round(x, 2) for x in summary["load_average_after"])
+    if summary["results"].get("floor", {}).get("extra", {}).get("edited_only"):
+        rows[3] = ("floor", "floor: WeasyPrint alone, the edited manuscript only")
     lines = [f"Benchmark: {summary['n']} manuscripts, {summary['cpus']} CPUs, {summary['when']}",
              (f"Formats of the pipeline's runs: {', '.join(summary.get('formats', []))}; "
              f"command: `{summary.get('command', '')}`"),

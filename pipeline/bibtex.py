@@ -102,12 +102,15 @@ def _normal(keyword: str) -> str:
     return " ".join(plain_text(keyword).lower().replace("\u2011", "-").split()).strip(" .")
 
 
-def kind_of(entry: BibEntry) -> str:
-    """The kind shown beside an entry: ``category``, else its keywords (or genre), else its type."""
+def kind_of(entry: BibEntry, kinds_file: Path | None = None) -> str:
+    """The kind shown beside an entry: ``category``, else its keywords (or genre), else its type.
+
+    ``kinds_file``: the map in use (a project's ``styles/kinds.yaml``); default the package's.
+    """
     category = entry.field("category")
     if category and plain_text(category):
         return plain_text(category)
-    kinds = _kinds()
+    kinds = _kinds(kinds_file if kinds_file is not None and kinds_file.is_file() else KINDS_FILE)
     keywords = entry.field("keywords") or entry.field("keyword") or ""
     found = {_normal(k) for k in re.split(r"[,;\n]", keywords)} if keywords else set()
     genre = entry.field("genre" if entry.item else "type")  # Zotero's "Report Type: Guideline"

@@ -13,25 +13,24 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import cache as cache_mod
 from . import shard as shard_mod
 from .bundle import effective_styles, package_styles
+from .dispatch import RenderSpec, render, take_reading
 from .errors import PipelineError, Problem, Problems, UsageError, display_path
-from .executors import open_runner
 from .gather import Gatherer
-from .jobs import RenderJob
 from .manuscript import FrontMatterError, load_manuscript, review_warnings
 from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
 from .output import OutputFolder, sweep_temporaries
+from .plan import Planned, Planner, Refused
 from .progress import Progress
 from .readability import assess_all
 from .sitefile import site_problems
-from .stamp import OUTSIDE_GIT, GitHistory, make_stamp
+from .stamp import GitHistory, make_stamp
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = package_styles()  # the default: with ./styles/ laid over it (see bundle.py)
@@ -51,6 +50,9 @@ class BuildOptions:
     cache_dir: Path | None = None
     cache_max: int | None = None  # bytes; default $HANDOUT_CACHE_MAX, else 2 GiB
     styles: Path = STYLES
+    # the styles folder whose git history the stamps follow: the project's own styles/
+    # when its files are laid over the package's (the merged copy is not in git)
+    source_styles: Path | None = None
     bibliography_dir: Path | None = None
     scheduler: str | None = None  # a Dask scheduler address: render there
     shard: tuple[int, int] | None = None  # (index, count), index from 1
@@ -96,7 +98,14 @@ def resolve_styles(options: BuildOptions) -> BuildOptions:
         scratch = Path(tempfile.gettempdir()) / "handout-pipeline"
     if (Path.cwd() / "styles").is_dir():  # merged there with the package's
         scratch = cache_mod.ensure_dir(scratch)
-    return replace(options, styles=effective_styles(Path.cwd(), scratch))
+    styles = effective_styles(Path.cwd(), scratch)
+    source = Path.cwd() / "styles" if styles != STYLES else STYLES
+    return replace(options, styles=styles, source_styles=options.source_styles or source)
+
+
+def stamp_styles(options: BuildOptions) -> Path:
+    """The styles folder a stamp's source commit follows (see ``BuildOptions.source_styles``)."""
+    return options.source_styles or options.styles
 
 
 def discover(paths: Iterable[Path], require: bool = True) -> list[Path]:
@@ -105,23 +114,51 @@ def discover(paths: Iterable[Path], require: bool = True) -> list[Path]:
     A folder without any is a usage error unless ``require`` is false (a
     preview waits for the first manuscript to be written).
     """
-    found: list[Path] = []
+    found: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*.md")
-                            if p.is_file() and not any(part.startswith(".") for part in p.parts)
-                            and p.name.lower() != "readme.md")
+            inside = _markdown_files(path)
             if require and not inside:
                 raise UsageError(f"{path}: no manuscripts (*.md files) in this folder")
             found.extend(inside)
         elif path.is_file():
-            found.append(path)
+            found.append((path, os.path.realpath(path)))
         else:
             raise UsageError(f"{path}: no such file or folder")
-    unique: dict[Path, Path] = {}
-    for p in found:
-        unique.setdefault(p.resolve(), p)
+    unique: dict[str, Path] = {}
+    for p, real in found:
+        unique.setdefault(real, p)
     return list(unique.values())
+
+
+def _markdown_files(folder: Path) -> list[tuple[Path, str]]:
+    """(path, real path) of every *.md under ``folder`` but READMEs and hidden ones, sorted.
+
+    Walked with ``os.scandir``: a real path costs a system call only for a
+    symbolic link, not for every part of every path.
+    """
+    found: list[tuple[Path, str]] = []
+    hidden = any(part.startswith(".") for part in folder.parts)
+    stack = [(folder, os.path.realpath(folder))]
+    while stack:
+        here, real = stack.pop()
+        try:
+            entries = list(os.scandir(here))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    if not entry.name.startswith(".") and not hidden:
+                        stack.append((here / entry.name, os.path.realpath(entry.path)
+                                      if entry.is_symlink() else os.path.join(real, entry.name)))
+                elif entry.name.endswith(".md") and entry.is_file() and not hidden \
+                        and not entry.name.startswith(".") and entry.name.lower() != "readme.md":
+                    found.append((here / entry.name, os.path.realpath(entry.path)
+                                  if entry.is_symlink() else os.path.join(real, entry.name)))
+            except OSError:
+                continue
+    return sorted(found)
 
 
 def load_all(paths: list[Path], options: BuildOptions,
@@ -190,43 +227,29 @@ def output_name(manuscript: Manuscript, audience: str, fmt: str) -> str:
 
 def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = None,
           progress: Progress | None = None) -> BuildReport:
-    """Build every manuscript under ``paths`` into ``options.out``."""
+    """Build every manuscript under ``paths`` into ``options.out``.
+
+    Manuscripts are planned one at a time and only a small record of each
+    is kept (``plan.py``); each is read again when its job is handed out, a
+    few jobs ahead of the workers, and its files are written and dropped as
+    soon as they are back: the memory of this process does not grow with
+    the number of manuscripts.
+    """
     options = resolve_styles(options or BuildOptions())
     started = time.perf_counter()
     report = BuildReport()
     problems = Problems()
     sources = discover(list(paths or [Path("manuscripts")]))
-    cache_folder = cache_mod.ensure_dir(options.cache_dir or cache_mod.default_dir()) \
-        if options.use_cache else None
-    for fmt in options.formats:
-        from .formats import FORMATS as REGISTRY
+    from .formats import FORMATS as REGISTRY
 
+    for fmt in options.formats:
         if fmt not in REGISTRY:
             raise UsageError(f"unknown format '{fmt}'; known: {', '.join(REGISTRY)}")
     if options.shard:
         sources, report.shard = shard_mod.select(sources, *options.shard)
+    report.manuscripts = len(sources)
     if "html" in options.formats:  # said once here, not once per page
         problems.extend(site_problems(options.styles)[1])
-    manuscripts, failed = load_all(sources, options, problems)
-    report.manuscripts = len(sources)
-    report.failed.extend(failed)
-    store = cache_mod.Cache(cache_folder, options.styles,
-                            options.cache_max) if options.use_cache else None
-    readings_at, loaded = len(problems.items), list(manuscripts)
-
-    def measure_readings() -> None:
-        # Measured while the workers render (the parent is idle then); the
-        # problems go where they would have gone had they been found first.
-        found = Problems()
-        report.readings = assess_all(loaded, found,
-                                     assess_one=store.remember_reading if store else None)
-        problems.items[readings_at:readings_at] = [p for p in found.items
-                                                   if p not in problems.items]
-
-    if options.strict:
-        measure_readings()  # its warnings decide what is built
-        _strict_failures(problems, manuscripts, report)
-        manuscripts = [m for m in manuscripts if display_path(m.path) not in report.failed]
     out = options.out
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: is a file, not a folder")
@@ -241,36 +264,41 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     except OSError as exc:
         raise UsageError(f"--out {out}: cannot write in the folder: {exc.strerror}") from None
     sweep_temporaries(out)
-    history = GitHistory()
-    render_options = RenderOptions(paper=options.paper)
-
-    plan: list[tuple[Manuscript, Stamp, dict[tuple[str, str], str]]] = []
-    for m in manuscripts:
-        stamp = make_stamp(m, inputs_of(m, options.styles), history)
-        _warn_uncommitted(m, stamp, history, options, problems)
-        keys = {(audience, fmt): store.key(m, stamp, audience, fmt, render_options)
-                if store else "" for audience in m.audiences for fmt in options.formats}
-        plan.append((m, stamp, keys))
+    store = cache_mod.Cache(cache_mod.ensure_dir(options.cache_dir or cache_mod.default_dir()),
+                            options.styles, options.cache_max) if options.use_cache else None
+    planner = Planner(store, options.styles, options.bibliography_folder(), options.formats,
+                      RenderOptions(paper=options.paper), options.strict, GitHistory(),
+                      inputs_of, output_name, check_rest, stamp_styles(options))
+    plans = _plan_all(planner, sources, problems, report)
+    if options.strict:
+        _strict_failures(problems, [p.manuscript for p in plans], report)
+        plans = [p for p in plans if p.source not in report.failed]
     progress = progress or Progress(total=0, stream=None)
-    progress.start(sum(len(keys) for _m, _s, keys in plan))
+    progress.start(sum(len(p.keys) for p in plans))
 
     folder = OutputFolder(out)
     gatherer = Gatherer(folder, store, problems, progress, report.failed)
-    rows = store.lookup([k for _m, _s, keys in plan for k in keys.values()]) if store else {}
-    work: list[RenderJob] = []
-    for m, stamp, keys in plan:
-        names = {pair: output_name(m, *pair) for pair in keys}
-        gatherer.expect(m, keys, names)
-        wanted = _from_cache(m, keys, names, rows, store, folder, gatherer, options.strict)
+    rows = store.lookup([k for p in plans for _pair, k in p.keys]) if store else {}
+    work: list[RenderSpec] = []
+    for p in plans:
+        keys, names = dict(p.keys), dict(p.names)
+        gatherer.expect(p.manuscript, keys, names, p.source)
+        wanted = _from_cache(p.manuscript, keys, names, rows, store, folder, gatherer,
+                             options.strict)
         if wanted:
-            work.append(RenderJob(m, stamp, options.styles, wanted, render_options))
-    meanwhile = None if options.strict else measure_readings
+            work.append(RenderSpec(p, wanted, measure_reading=not p.measured))
     if work:
-        _render(work, options, gatherer, report, problems, progress, meanwhile)
-    elif meanwhile:
-        meanwhile()
+        render(work, planner, gatherer, report, problems, progress, jobs=options.jobs,
+               scheduler=options.scheduler, styles=options.styles,
+               options=RenderOptions(paper=options.paper), strict=options.strict)
     for slug in list(gatherer.pending):  # a job that came back without every output
         gatherer.fail(slug)
+    for p in plans:  # a reading neither the cache nor a worker had (a reused handout)
+        if p.slug not in report.readings and not p.measured:
+            m = planner.reload(p)
+            if m is not None:
+                take_reading(planner, p, planner.measure(m, p.digest), report.readings, problems)
+    planner.save()
 
     report.built, report.reused = gatherer.built, gatherer.reused
     grades = {slug: r.grade for slug, r in report.readings.items()}
@@ -279,8 +307,9 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     if "html" in options.formats or (out / "index.html").is_file():
         from .site import write_site
 
-        problems.extend(write_site(out, options.styles, [entry[0] for entry in plan],
-                                   options.bibliography_folder()).items)
+        problems.extend(write_site(out, options.styles, [p.manuscript for p in plans],
+                                   options.bibliography_folder(),
+                                   images=[i for p in plans for i in p.images]).items)
     if store:
         store.finish()
     report.problems = problems.items
@@ -289,19 +318,38 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     return report
 
 
-def _warn_uncommitted(m: Manuscript, stamp: Stamp, history: GitHistory,
-                      options: BuildOptions, problems: Problems) -> None:
-    """A build from files git does not hold says so: its stamp is marked, and here is why."""
-    # A folder outside git is a scratch build: its stamp says so, and that is all.
-    if (stamp.commit and not stamp.dirty) or history.root_of(m.path.parent) is None:
-        return
-    files = [display_path(path) for path, why in history.uncommitted(inputs_of(m, options.styles))
-             if why != OUTSIDE_GIT]
-    if files:
-        label = "+modified" if stamp.commit else "not committed"
-        problems.warn(m.path, None, f"built from files not committed to git ({', '.join(files)}): "
-                      f"the stamp says '{label}'; commit them before a release",
-                      code="uncommitted")
+def _plan_all(planner: Planner, sources: list[Path], problems: Problems,
+              report: BuildReport) -> list[Planned]:
+    """Every manuscript planned, in order; those that failed reported and left out."""
+    plans: list[Planned] = []
+    by_slug: dict[str, str] = {}
+    planner.prefetch(sources)
+    for path in sources:
+        planned, files, since = planner.plan(path)
+        if isinstance(planned, Refused):
+            problems.extend(planned.problems)
+            report.failed.append(planned.source)
+            if files:
+                planner.remember(path, files, since, planned)
+            continue
+        first = by_slug.get(planned.slug)
+        if first is not None:
+            m = planned.manuscript
+            problems.add(m.path, m.line_of("slug") or 1, f"slug '{m.slug}' is already used by "
+                         f"{first}; outputs would overwrite each other", code="duplicate-slug")
+            report.failed.append(planned.source)
+            continue
+        by_slug[planned.slug] = planned.source
+        problems.extend(planned.warnings)
+        if planned.measured:
+            take_reading(planner, planned, planned.reading, report.readings, problems,
+                         remember=False)
+            if files:
+                planner.remember(path, files, since, planned)
+        elif files:
+            planner.pending[planned.source] = files, since
+        plans.append(planned)
+    return plans
 
 
 def _from_cache(m: Manuscript, keys: dict[tuple[str, str], str],
@@ -337,43 +385,6 @@ def _from_cache(m: Manuscript, keys: dict[tuple[str, str], str],
             gatherer.add(m.slug, pair, data.pop(pair, None), found[pair].sha256,
                          found[pair].size, rendered=False)
     return wanted
-
-
-def _render(work: list[RenderJob], options: BuildOptions, gatherer: Gatherer,
-            report: BuildReport, problems: Problems, progress: Progress,
-            meanwhile: Callable[[], None] | None = None) -> None:
-    """Run the jobs; each manuscript's outputs are written as soon as all are back.
-
-    ``meanwhile`` runs in this process once every job is handed out.
-    """
-    runner, ordered = open_runner(work, options.jobs, options.scheduler)
-    report.runner = runner.name
-    progress.rendering(sum(len(job.wanted) for job in ordered))
-    reported: set[str] = set()
-    with runner:
-        for job in ordered:
-            runner.submit(job)
-        if meanwhile:
-            meanwhile()
-        for job, outcome in runner.completed():
-            m = job.manuscript
-            if isinstance(outcome, BaseException):  # a bug: keep the traceback, go on
-                if display_path(m.path) not in reported:
-                    reported.add(display_path(m.path))
-                    report.internal_errors.append(
-                        f"{display_path(m.path)}: internal error while building:\n"
-                        + "".join(traceback.format_exception(outcome)))
-                gatherer.fail(m.slug)
-                continue
-            report.render_seconds += outcome.seconds
-            report.worker_max_rss_kb = max(report.worker_max_rss_kb, outcome.max_rss_kb)
-            problems.extend(outcome.problems)
-            if any(p.is_error or options.strict and p.counts for p in outcome.problems):
-                gatherer.fail(m.slug)
-                continue
-            for audience, fmt, data in outcome.outputs:
-                gatherer.add_rendered(m.slug, (audience, fmt), data, outcome.problems)
-            del outcome
 
 
 def _strict_failures(problems: Problems, manuscripts: list[Manuscript],
@@ -433,7 +444,7 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     history = GitHistory()
     for m in manuscripts:
         problems.extend(review_warnings(m))
-        stamp = make_stamp(m, inputs_of(m, options.styles), history)
+        stamp = make_stamp(m, inputs_of(m, stamp_styles(options)), history)
         _docs, found = prepare(m, stamp, options.styles)
         problems.extend(found.items)
         if found.errors or options.strict and found.counted:

@@ -35,7 +35,9 @@ import re
 import secrets
 import shutil
 import sys
+import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from .bibdecode import decode_bib
@@ -54,6 +56,9 @@ LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "tinyhtml5", "cssse
              "lxml", "jinja2", "babel", "segno", "pyyaml", "ziamath", "ziafont", "latex2mathml")
 NATIVE = ("pango-1.0", "pangoft2-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig",
           "freetype")
+NATIVE_FOLDERS = ("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu",
+                  "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib",
+                  "/opt/homebrew/lib")
 DIGEST_SIZE = 32
 DEFAULT_MAX = "2G"
 UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
@@ -126,14 +131,39 @@ def environment_digest() -> str:
     return h.hexdigest()
 
 
+def environment_fingerprint() -> tuple[str, int]:
+    """What :func:`environment_digest` depends on, by file metadata only.
+
+    The size and modification time of every module of the package, the
+    modification time of every folder on ``sys.path`` (installing or
+    removing a distribution adds or removes its metadata folder there) and
+    of the folders of native libraries: cheap to take, and it changes
+    whenever the digest may.
+    """
+    h = hashlib.sha256()
+    newest = 0
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        st = path.stat()
+        newest = max(newest, st.st_mtime_ns)
+        h.update(f"{path.relative_to(package)}\0{st.st_mtime_ns}\0{st.st_size}\0".encode())
+    for folder in [*sys.path, *NATIVE_FOLDERS]:
+        try:
+            mtime = os.stat(folder or ".").st_mtime_ns
+            newest = max(newest, mtime)
+            h.update(f"{folder}\0{mtime}\0".encode())
+        except OSError:
+            h.update(f"{folder}\0-\0".encode())
+    h.update(f"{sys.version} {sys.executable} {zlib.ZLIB_RUNTIME_VERSION}".encode())
+    return h.hexdigest(), newest
+
+
 def native_libraries() -> list[str]:
     """Versioned file names of the native libraries WeasyPrint loads (text layout,
     font subsetting): a different Pango or HarfBuzz lays out text differently."""
-    folders = ["/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
-               "/usr/lib64", "/usr/lib", "/usr/local/lib", "/opt/homebrew/lib"]
     found = []
     for name in NATIVE:
-        for folder in folders:
+        for folder in NATIVE_FOLDERS:
             candidates = sorted(Path(folder).glob(f"lib{name}.so.*")) + \
                 sorted(Path(folder).glob(f"lib{name}.*.dylib"))
             if candidates:
@@ -142,6 +172,19 @@ def native_libraries() -> list[str]:
         else:
             found.append(f"lib{name}: none")
     return found
+
+
+def tree_fingerprint(folder: Path) -> tuple[str, int]:
+    """(digest of every file's name, size, modification time and inode under ``folder``,
+    the newest modification time)."""
+    h = hashlib.sha256(str(folder.resolve()).encode())
+    newest = 0
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        st = path.stat()
+        newest = max(newest, st.st_mtime_ns)
+        h.update(f"{path.relative_to(folder).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0"
+                 f"{st.st_ino}\0".encode())
+    return h.hexdigest(), newest
 
 
 def tree_digest(folder: Path) -> str:
@@ -178,11 +221,49 @@ class Cache:
     def __init__(self, folder: Path, styles: Path, max_bytes: int | None = None):
         self.folder = folder
         self.styles = styles
-        self.styles_digest = tree_digest(styles)
         self.max_bytes = default_max() if max_bytes is None else max_bytes
         self.index = CacheIndex(folder)
+        self._digests: dict[str, tuple[str, str]] | None = None
+        self.styles_digest = self._digest("styles", lambda: tree_fingerprint(styles),
+                                          lambda: tree_digest(styles))
+        self._environment: str | None = None
         self._bib: dict[Path, tuple[str, dict[str, str]]] = {}
         self._inputs: dict[Path, str | None] = {}
+
+    def environment(self) -> str:
+        """:func:`environment_digest`, taken from the cache while its fingerprint holds."""
+        if self._environment is None:
+            self._environment = self._digest("environment", environment_fingerprint,
+                                             environment_digest)
+        return self._environment
+
+    def _digest(self, name: str, fingerprint: Callable[[], tuple[str, int]],
+                compute: Callable[[], str]) -> str:
+        """A digest remembered under a fingerprint of file metadata, computed when it moved.
+
+        It is remembered only when no file changed while it was computed
+        and the newest is older than a time stamp's granularity (a later
+        change in the same tick would go unseen).
+        """
+        from .plan import RACY_NS
+
+        path = self.folder / "digests.json"
+        if self._digests is None:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                self._digests = {k: (v[0], v[1]) for k, v in data.items()}
+            except (OSError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+                self._digests = {}
+        taken = time.time_ns()
+        before, newest = fingerprint()
+        known = self._digests.get(name)
+        if known is not None and known[0] == before:
+            return known[1]
+        digest = compute()
+        if fingerprint()[0] == before and newest < taken - RACY_NS:
+            self._digests[name] = (before, digest)
+            self._store(path, json.dumps(self._digests, sort_keys=True).encode())
+        return digest
 
     def _bib_entries(self, path: Path) -> tuple[str, dict[str, str]]:
         if path not in self._bib:
@@ -214,7 +295,7 @@ class Cache:
                     continue
                 for key in sorted(tokens & set(entries)):
                     h.update(entries[key].encode())
-            h.update(load_style(m.csl, m.path, None).xml)
+            h.update(load_style(m.csl, m.path, None, self.styles).xml)
             for image in referenced_files(m):
                 h.update(str(image).encode())
                 if image.is_file():
@@ -232,7 +313,7 @@ class Cache:
         if inputs is None:
             return ""
         h = hashlib.sha256()
-        for part in (CACHE_VERSION, environment_digest(), self.styles_digest, inputs, audience,
+        for part in (CACHE_VERSION, self.environment(), self.styles_digest, inputs, audience,
                      fmt, repr(options), repr(stamp)):
             h.update(part.encode())
             h.update(b"\0")
@@ -248,26 +329,38 @@ class Cache:
 
         if PATIENT not in m.audiences:
             return assess(m)  # nothing to measure
-        h = hashlib.sha256()
-        for part in (CACHE_VERSION, "reading", environment_digest(), m.path.name):
-            h.update(part.encode() + b"\0")
         try:
-            h.update(m.path.read_bytes())
+            digest = hashlib.sha256(m.path.read_bytes()).hexdigest()
         except OSError:
             return assess(m)
-        key = "reading-" + h.hexdigest()
-        path = self._path(key)
-        try:
-            reading = _reading_from_json(json.loads(path.read_text(encoding="utf-8")))
-            self.index.mark_used(key)
-            return reading
-        except (OSError, ValueError, TypeError, KeyError):
-            pass
-        reading = assess(m)
-        data = json.dumps(_reading_to_json(reading)).encode()
-        if self._store(path, data):
-            self.index.record(key, "", len(data), len(data), ())
+        known, reading = self.recall_reading(m, digest)
+        if not known:
+            reading = assess(m)
+            self.keep_reading(m, digest, reading)
         return reading
+
+    def _reading_key(self, m: Manuscript, digest: str) -> str:
+        h = hashlib.sha256()
+        for part in (CACHE_VERSION, "reading", self.environment(), m.path.name, digest):
+            h.update(part.encode() + b"\0")
+        return "reading-" + h.hexdigest()
+
+    def recall_reading(self, m: Manuscript, digest: str) -> tuple[bool, Readability | None]:
+        """(known, reading) of the manuscript whose file has the sha256 ``digest``."""
+        key = self._reading_key(m, digest)
+        try:
+            reading = _reading_from_json(json.loads(self._path(key).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, KeyError):
+            return False, None
+        self.index.mark_used(key)
+        return True, reading
+
+    def keep_reading(self, m: Manuscript, digest: str, reading: Readability | None) -> None:
+        """Remember the reading grade measured for the file with the sha256 ``digest``."""
+        key = self._reading_key(m, digest)
+        data = json.dumps(_reading_to_json(reading)).encode()
+        if self._store(self._path(key), data):
+            self.index.record(key, "", len(data), len(data), ())
 
     def _path(self, key: str) -> Path:
         if key.startswith("reading-"):

@@ -33,6 +33,12 @@ create table if not exists entries (
   used real not null
 );
 create index if not exists entries_used on entries (used);
+create table if not exists plans (
+  source text primary key,
+  files text not null,
+  fingerprint text not null,
+  data blob not null
+);
 """
 
 
@@ -176,6 +182,35 @@ class CacheIndex:
         except sqlite3.Error:
             pass
         return freed
+
+    def plans(self, sources: list[str]) -> dict[str, tuple[str, str, bytes]]:
+        """(watched files, fingerprint, pickled plan) remembered for each of ``sources``."""
+        db = self._connect()
+        found: dict[str, tuple[str, str, bytes]] = {}
+        if db is None:
+            return found
+        try:
+            for start in range(0, len(sources), 500):
+                chunk = sources[start:start + 500]
+                for source, files, fingerprint, data in db.execute(
+                        "select source, files, fingerprint, data from plans where source in "
+                        f"({','.join('?' * len(chunk))})", chunk):
+                    found[source] = files, fingerprint, bytes(data)
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def record_plans(self, rows: Iterable[tuple[str, str, str, bytes]]) -> None:
+        """Remember plans: (source, watched files, fingerprint, pickled plan), in one go."""
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            with db:
+                db.execute("begin")
+                db.executemany("insert or replace into plans values (?, ?, ?, ?)", rows)
+        except sqlite3.Error:
+            pass
 
     def close(self) -> None:
         if self._db is not None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from . import i18n
-from .bibtex import BibEntry
+from .bibtex import BibEntry, kind_of
 from .citeproc_engine import CLOSE, MARKS, OPEN, OPEN_CHARS, format_clusters, html_to_marks
 from .citeproc_marks import DISPLAY, cite_index
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN, Style
@@ -286,11 +287,14 @@ def format_citations(
     words: Mapping[str, str],
     problems: Problems,
     listed: Sequence[str] = (),
+    kinds: Path | None = None,
 ) -> tuple[dict[str, Any], tuple[Reference, ...]]:
     """The AST with citations formatted, and the reference list entries.
 
     ``listed`` are entries to list though not cited (crossref parents that
-    enough cited entries name); they follow the cited ones.
+    enough cited entries name); they follow the cited ones.  ``kinds``: the
+    map of keywords and types to kinds of source in use (``styles/kinds.yaml``
+    of the build's styles; default the package's).
     """
     cited = citation_keys(ast)
     report_missing_citations(manuscript, cited, entries, problems)
@@ -341,7 +345,8 @@ def format_citations(
             label, after = rest.split(MARK_NUMBER_CLOSE, 1)
             text = before + after
         references.append(Reference(key=key, label=label.strip(), html=text.strip(),
-                                    kind=i18n.kind_label(entries[key].kind, dict(words))))
+                                    kind=i18n.kind_label(kind_of(entries[key], kinds),
+                                                         dict(words))))
     return new_ast, tuple(references)
 
 

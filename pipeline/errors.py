@@ -8,6 +8,8 @@ Every expected problem is a :class:`Problem` with a location; a
 from __future__ import annotations
 
 import difflib
+import functools
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,11 +69,17 @@ class UsageError(Exception):
 
 def display_path(path: str | Path) -> str:
     """A path as users see it: relative to the working folder when inside it."""
-    p = Path(path)
+    return _display_path(str(path), os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _display_path(path: str, cwd: str) -> str:
+    # Resolving is a system call per part of the path: a build asks for the
+    # same few thousand paths over and over.
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
-        return str(p)
+        return path
 
 
 def is_file(path: Path) -> bool:
@@ -98,7 +106,22 @@ class Problems:
     """Collects problems so that every one is reported, not only the first."""
 
     def __init__(self) -> None:
-        self.items: list[Problem] = []
+        self._items: list[Problem] = []
+        self._seen: set[Problem] = set()
+        self._weak: set[Problem] = set()  # those that do not count (see Problem.counts)
+
+    @property
+    def items(self) -> list[Problem]:
+        """Every problem, in the order found, each once."""
+        if len(self._seen) != len(self._items):  # the list was changed in place
+            self.items = self._items
+        return self._items
+
+    @items.setter
+    def items(self, problems: list[Problem]) -> None:
+        self._items = list(problems)
+        self._seen = set(self._items)
+        self._weak = {p for p in self._items if not p.counts}
 
     def add(
         self,
@@ -119,13 +142,16 @@ class Problems:
 
     def extend(self, problems: Iterable[Problem]) -> None:
         """Add each problem once; one that counts for some manuscript replaces its twin."""
+        items = self.items
         for problem in problems:
-            if problem not in self.items:
-                self.items.append(problem)
-            elif problem.counts:
-                i = self.items.index(problem)
-                if not self.items[i].counts:
-                    self.items[i] = problem
+            if problem not in self._seen:
+                self._seen.add(problem)
+                items.append(problem)
+                if not problem.counts:
+                    self._weak.add(problem)
+            elif problem.counts and problem in self._weak:
+                self._weak.discard(problem)
+                items[items.index(problem)] = problem
 
     @property
     def errors(self) -> list[Problem]:

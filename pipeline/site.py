@@ -99,8 +99,13 @@ def _write_if_changed(path: Path, data: bytes) -> None:
         write_atomic(path, data)
 
 
-def write_assets(out: Path, styles: Path, manuscripts: Iterable[Manuscript]) -> None:
-    """Stylesheets, fonts and every image an HTML edition in ``out`` links to."""
+def write_assets(out: Path, styles: Path, manuscripts: Iterable[Manuscript],
+                 images: Iterable[Path] | None = None) -> None:
+    """Stylesheets, fonts and every image an HTML edition in ``out`` links to.
+
+    ``images`` are the files the manuscripts' bodies refer to, when known
+    (else found in their bodies).
+    """
     from .cache import referenced_files
 
     folder = out / ASSETS
@@ -110,10 +115,11 @@ def write_assets(out: Path, styles: Path, manuscripts: Iterable[Manuscript]) -> 
         if font.suffix.lower() in (".ttf", ".otf", ".woff", ".woff2") or font.name.startswith("OFL"):
             _write_if_changed(folder / "fonts" / font.name, font.read_bytes())
     sources: dict[str, Path] = {}
-    for m in manuscripts:
-        for image in referenced_files(m):
-            if is_file(image):
-                sources[image_name(image)] = image
+    if images is None:
+        images = [image for m in manuscripts for image in referenced_files(m)]
+    for image in images:
+        if is_file(image):
+            sources[image_name(image)] = image
     wanted: set[str] = set()
     for page in sorted(out.glob("*.html")):
         wanted.update(IMAGE_LINK.findall(page.read_text(encoding="utf-8", errors="replace")))
@@ -128,8 +134,11 @@ def write_assets(out: Path, styles: Path, manuscripts: Iterable[Manuscript]) -> 
 
 
 def write_site(out: Path, styles: Path, manuscripts: Iterable[Manuscript],
-               bibliography_dir: Path) -> Problems:
-    """``assets/`` and ``index.html`` for the folder ``out`` as its manifest describes it."""
+               bibliography_dir: Path, images: Iterable[Path] | None = None) -> Problems:
+    """``assets/`` and ``index.html`` for the folder ``out`` as its manifest describes it.
+
+    ``images``: see :func:`write_assets`.
+    """
     problems = Problems()
     known = {m.slug: m for m in manuscripts}
     manifest = read_manifest(out)
@@ -137,7 +146,7 @@ def write_site(out: Path, styles: Path, manuscripts: Iterable[Manuscript],
             entry.get("format") == "html" for entry in manifest.get("artifacts", [])):
         return problems  # no web page yet: nothing for an index to list
     try:
-        write_assets(out, styles, known.values())
+        write_assets(out, styles, known.values(), images)
         handouts = summaries(manifest, known, bibliography_dir)
         _write_if_changed(out / "index.html", index_html(handouts, styles).encode("utf-8"))
     except PipelineError as exc:

@@ -92,13 +92,49 @@ class GitHistory:
         self._dirty: dict[Path, set[str]] = {}
         self._tracked: dict[Path, set[str]] = {}
         self._untracked: dict[Path, set[str]] = {}
+        self._folders: dict[tuple[Path, str], tuple[Commit | None, bool]] = {}
+        self._fingerprints: dict[Path, str] = {}
 
     def root_of(self, folder: Path) -> Path | None:
-        folder = folder.resolve()
         if folder not in self._roots:
-            out = _git(["rev-parse", "--show-toplevel"], folder)
-            self._roots[folder] = Path(out.strip()).resolve() if out else None
+            resolved = folder.resolve()
+            if resolved not in self._roots:
+                out = _git(["rev-parse", "--show-toplevel"], resolved)
+                self._roots[resolved] = Path(out.strip()).resolve() if out else None
+            self._roots[folder] = self._roots[resolved]
         return self._roots[folder]
+
+    def fingerprint(self, folder: Path) -> str:
+        """What a file's stamp depends on in git beside the file: HEAD and the index.
+
+        "" outside git.  Two subprocesses per repository and build; nothing
+        of the history is read.
+        """
+        root = self.root_of(folder)
+        if root is None:
+            return ""
+        if root not in self._fingerprints:
+            head = _git(["rev-parse", "-q", "--verify", "HEAD"], root) or "no commit"
+            git_dir = (_git(["rev-parse", "--absolute-git-dir"], root) or "").strip()
+            try:
+                st = os.stat(Path(git_dir) / "index") if git_dir else None
+                index = f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}" if st else "none"
+            except OSError:
+                index = "none"
+            self._fingerprints[root] = f"{root}\0{head.strip()}\0{index}"
+        return self._fingerprints[root]
+
+    def _folder(self, root: Path, prefix: str) -> tuple[Commit | None, bool]:
+        """(newest commit of any file under ``prefix``, any of them uncommitted), once."""
+        if (root, prefix) not in self._folders:
+            best: Commit | None = None
+            for name, commit in self._last[root].items():
+                if name.startswith(prefix) and (
+                        best is None or (commit.time, -commit.age) > (best.time, -best.age)):
+                    best = commit
+            modified = any(d.startswith(prefix) for d in self._dirty[root])
+            self._folders[(root, prefix)] = best, modified
+        return self._folders[(root, prefix)]
 
     def _load(self, root: Path) -> None:
         if root in self._last:
@@ -135,8 +171,9 @@ class GitHistory:
                 continue
             prefix = rel.rstrip("/") + "/"
             if path.is_dir():
-                hits = [c for name, c in last.items() if name.startswith(prefix)]
-                modified = modified or any(d.startswith(prefix) for d in dirty)
+                newest, changed = self._folder(root, prefix)
+                hits = [newest] if newest else []
+                modified = modified or changed
             else:
                 hits = [last[rel]] if rel in last else []
                 modified = modified or rel in dirty

@@ -130,6 +130,10 @@ def test_the_same_thing_has_the_same_flag_in_every_task(project):
      "-m pipeline release x.md --out dist --distribution distribution.yaml --no-cache"),
     (["bench", "-n", "10"], "bench.py --n 10"),
     (["bench", "--n", "10"], "bench.py --n 10"),  # as the benchmark script spells it
+    (["bench", "--n", "1000", "-f", "epub", "--skip", "alternative,dask", "--floor-edited-only"],
+     "bench.py --n 1000 --skip alternative --skip dask --format epub --floor-edited-only"),
+    (["bench", "--format", "pdf,epub", "--skip", "sequential"],
+     "bench.py --n 100 --skip sequential --format pdf --format epub"),
 ])
 def test_tasks_pass_their_flags_on(project, args, expected):
     proc = invoke(project, "--dry", *args)

@@ -23,7 +23,6 @@ from typing import Any
 from lxml import etree
 
 from ..errors import PipelineError
-from ..html import handout_context
 from ..math import MATH_FONT, has_formulas, label_mathml
 from ..model import CitedDocument, RenderOptions
 from ..notemarks import link_citations, symbol_footnotes
@@ -82,6 +81,8 @@ def history_table(history: list[dict[str, str]], words: dict[str, str]) -> Node:
 
 def book_ast(doc: CitedDocument) -> dict[str, Any]:
     """The whole book: front matter, body, references, disclaimer, colophon."""
+    from ..html import handout_context  # Jinja2: loaded only to render
+
     ctx = handout_context(doc)
     words = doc.words
     front: list[Node] = [
@@ -123,6 +124,8 @@ def book_ast(doc: CitedDocument) -> dict[str, Any]:
 
 
 def _metadata(doc: CitedDocument) -> dict[str, Any]:
+    from ..html import handout_context  # Jinja2: loaded only to render
+
     ctx = handout_context(doc)
     meta: dict[str, Any] = {
         "title": doc.manuscript.title,
@@ -309,6 +312,8 @@ def _localize_nav(nav: bytes, contents: str) -> bytes:
 
 
 def _patch_opf(opf: bytes, doc: CitedDocument) -> bytes:
+    from ..html import handout_context  # Jinja2: loaded only to render
+
     root = etree.fromstring(opf)
     metadata = root.find(f"{{{OPF_NS}}}metadata")
     ctx = handout_context(doc)

@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..attachments import edition_source
 from ..errors import ERROR, PipelineError, Problem, display_path
-from ..html import render_print_html
 from ..model import CitedDocument, RenderOptions
 from . import OutputFormat, subsetting, svg_numbers
 from .tagged_pdf import FontReport, PdfFinisher, install_formula_tags
@@ -106,6 +104,8 @@ class PdfFormat(OutputFormat):
     def render(self, doc: CitedDocument, options: RenderOptions, styles: Path) -> bytes:
         from weasyprint import Attachment
 
+        from ..attachments import edition_source
+
         document, fetcher = layout(doc, options, styles)
         folder = doc.manuscript.path.parent.resolve()
         when = dt.datetime.combine(doc.stamp.build_date, dt.time(), dt.UTC)
@@ -142,6 +142,8 @@ def layout(doc: CitedDocument, options: RenderOptions, styles: Path) -> tuple[An
     svg_numbers.install()
     svg_numbers.install_paths()
     install_formula_tags()
+    from ..html import render_print_html  # Jinja2: loaded only to render
+
     html = render_print_html(doc, options, styles / "templates")
     folder = doc.manuscript.path.parent.resolve()
     fetcher = _fetcher_class()([folder, styles])

@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..html import disclaimer_html, handout_context, render_template
 from ..math import label_mathml
 from ..model import CitedDocument, RenderOptions
 from ..notemarks import link_citations
@@ -83,6 +82,8 @@ def web_body(doc: CitedDocument) -> str:
 def web_context(doc: CitedDocument, styles: Path) -> dict[str, Any]:
     """What the web template knows about an edition, beyond the shared context."""
     m, words = doc.manuscript, doc.words
+    from ..html import disclaimer_html, handout_context  # Jinja2: loaded only to render
+
     context = handout_context(doc)
     slug = m.slug
     context.update(
@@ -111,4 +112,6 @@ def render_web_html(doc: CitedDocument, styles: Path) -> str:
     if not context["disclaimer"].strip():
         raise PipelineError.at(doc.manuscript.path, None, "no disclaimer text: refusing to "
                                "produce an output without one", "no-disclaimer")
+    from ..html import render_template
+
     return render_template(styles / "templates", "web.html.j2", context)
