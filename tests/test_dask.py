@@ -6,6 +6,7 @@ The cluster is a ``distributed.LocalCluster`` of two worker processes on
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -13,10 +14,11 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import EPOCH, ROOT
+from helpers import EPOCH, ROOT, epub_text, pdf_pages
 
 from pipeline import cli
 from pipeline.build import BuildOptions, build
@@ -202,3 +204,83 @@ def test_a_worker_with_only_the_installed_package_renders_the_same_bytes(install
                                          "prp-spine-pain.patient.pdf"]
     for path in outputs:
         assert path.read_bytes() == (built / path.name).read_bytes(), path.name
+
+
+@contextlib.contextmanager
+def worker_with_only_the_package(installed: Path, folder: Path):
+    """A scheduler and one worker from the non-editable install, started in ``folder``."""
+    folder.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None,
+                                  silence_logs=50) as scheduler:
+        worker = subprocess.Popen(
+            [str(installed), "-m", "distributed.cli.dask_worker", scheduler.scheduler_address,
+             "--nthreads", "1", "--no-dashboard", "--local-directory", str(folder)],
+            cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            with distributed.Client(scheduler, set_as_default=False) as client:
+                client.wait_for_workers(1, timeout=60)
+                yield scheduler.scheduler_address
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+RIVERSIDE_CSL = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info>
+    <title>Riverside Clinic</title>
+    <id>riverside</id>
+    <category citation-format="numeric"/>
+    <updated>2025-01-01T00:00:00+00:00</updated>
+  </info>
+  <citation>
+    <layout prefix="[" suffix="]"><text variable="citation-number"/></layout>
+  </citation>
+  <bibliography>
+    <layout>
+      <text variable="citation-number" suffix=". "/>
+      <text value="Riverside list: "/>
+      <text variable="title"/>
+    </layout>
+  </bibliography>
+</style>
+"""
+
+
+def test_a_projects_styles_reach_a_worker_that_has_only_the_package(installed, tmp_path,
+                                                                    epoch, monkeypatch):
+    """A project's styles/ (a disclaimer, its kinds map, a CSL style of its own) travels in
+    the styles bundle: the worker renders what the local build renders, byte for byte."""
+    project = tmp_path / "project"
+    files = {
+        "manuscripts/ankle.md": "---\ntitle: Ice for a sprained ankle\nversion: 1.0.0\n"
+                                "status: draft\nlast_updated: 2025-09-18\ncsl: riverside\n"
+                                "bibliography: [ankle.bib]\n---\n## Summary\n\n"
+                                "Ice eases swelling [@cold-2019].\n",
+        "bibliography/ankle.bib": "@article{cold-2019,\n  title = {Cold therapy after ankle "
+                                  "sprain},\n  author = {Vance, Ada},\n  journal = {Sports "
+                                  "Medicine},\n  year = {2019},\n  keywords = {Practice "
+                                  "Guideline}\n}\n",
+        "styles/kinds.yaml": "keywords:\n  Practice Guideline: Clinic Rule\n",
+        "styles/csl/riverside.csl": RIVERSIDE_CSL,
+        "styles/disclaimers/professional.en.md": "# Riverside Clinic Disclaimer\n\n"
+                                                 "Ask the physiotherapy desk first.\n",
+    }
+    for name, text in files.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(project)
+    options = BuildOptions(use_cache=False, formats=("pdf", "epub"), jobs=1)
+    local = build([project / "manuscripts"], replace(options, out=tmp_path / "local"))
+    assert local.ok, [str(p) for p in local.problems]
+    with worker_with_only_the_package(installed, tmp_path / "worker") as address:
+        remote = build([project / "manuscripts"],
+                       replace(options, out=tmp_path / "remote", scheduler=address))
+    assert remote.ok and remote.runner == "dask", [str(p) for p in remote.problems]
+    same_files(tmp_path / "remote", tmp_path / "local")
+    text = epub_text(tmp_path / "remote" / "ankle.clinician.epub")
+    assert "Riverside list: Cold therapy after ankle sprain" in text
+    assert "Clinic Rule" in text and "Riverside Clinic Disclaimer" in text
+    assert "Riverside list: Cold therapy" in " ".join(
+        pdf_pages(tmp_path / "remote" / "ankle.clinician.pdf"))

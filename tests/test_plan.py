@@ -228,3 +228,35 @@ def test_a_projects_kinds_map_and_csl_style_are_used(project):
     text = epub_text(project / "dist" / "one.clinician.epub")
     assert "Riverside list: Alpha trial of platelet-rich plasma" in text
     assert "Clinic Rule" in text and "Guideline" not in text
+
+
+def test_a_release_names_the_commit_of_the_projects_own_styles(project):
+    """A release refuses uncommitted files of the project's styles/ and stamps the commit
+    that last changed them (not the merged copy the build renders from)."""
+    from pipeline.release import ReleaseOptions, release
+
+    approved = MANUSCRIPT.format(
+        title="Knee injections", body="Alpha helps [@alpha-2020].",
+        extra="reviewers: [{name: Knee Panel, role: Reviewer, date: 2025-09-17}]\n"
+              "next_review: 2099-01-01\n").replace("status: draft", "status: approved")
+    write(project / "manuscripts" / "one.md", approved)
+    (project / "manuscripts" / "two.md").unlink()
+    write(project / "styles" / "disclaimers" / "professional.en.md",
+          "# Riverside Clinic Disclaimer\n\nAsk the physiotherapy desk first.\n")
+    git(project, "init", "-q")
+    git(project, "add", ".")
+    git(project, "commit", "-qm", "Handouts")
+    write(project / "styles" / "disclaimers" / "professional.en.md",
+          "# Riverside Clinic Disclaimer\n\nAsk the front desk first.\n", age=30)
+    options = ReleaseOptions(out=project / "dist", cache_dir=project / "cache", jobs=1)
+    refused = release([project / "manuscripts"], options)
+    assert [str(p) for p in refused.problems] == [(
+        "manuscripts/one.md: not released: styles/disclaimers/professional.en.md has "
+        "uncommitted changes; a release is built from committed files only: commit it and "
+        "release again")]
+    git(project, "commit", "-qam", "Disclaimer: the front desk")
+    styles_commit = git(project, "rev-parse", "HEAD")
+    report = release([project / "manuscripts"], options)
+    assert report.ok, [str(p) for p in report.problems]
+    text = epub_text(report.folder / "one.clinician.epub")
+    assert styles_commit[:10] in text and "Ask the front desk first." in text
