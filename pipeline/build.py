@@ -294,7 +294,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     for slug in list(gatherer.pending):  # a job that came back without every output
         gatherer.fail(slug)
     for p in plans:  # a reading neither the cache nor a worker had (a reused handout)
-        if p.slug not in report.readings and not p.measured:
+        if not p.measured and p.source in planner.pending:
             m = planner.reload(p)
             if m is not None:
                 take_reading(planner, p, planner.measure(m, p.digest), report.readings, problems)
