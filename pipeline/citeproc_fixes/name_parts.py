@@ -34,11 +34,6 @@ class NameParts:
     comma_suffix: bool = False
     literal: str = ""
 
-    def key(self) -> tuple[str, ...]:
-        """What two names must share to be the same name."""
-        return (self.literal, self.family, self.given, self.dropping, self.non_dropping,
-                self.suffix)
-
     @property
     def asian(self) -> bool:
         """A name in CJK script only: family name first, no space."""

@@ -165,12 +165,11 @@ def render_names(self: Any, item: Any, variable: str, context: Any = None,
     separator = option("sort-separator")
     delimiter = option("delimiter")
     fmt = PartFormat(self)
-    texts, keys, inverted = [], [], []
+    texts, inverted = [], []
     listed = shown + ([names[-1]] if use_last else [])
     levels = _given_levels(item, listed) if sort_options and sort_options.get("_cite") else {}
     for index, name in enumerate(listed):
         parts = parse(name)
-        keys.append(parts.key())
         level = levels.get(index, 0)
         own_form = "long" if level else form
         if parts.given and parts.family and initialize_with is not None and level < 2:
@@ -180,7 +179,7 @@ def render_names(self: Any, item: Any, variable: str, context: Any = None,
         texts.append(display(parts, own_form, flip, demote, separator, fmt))
     replaced = False
     if SUBSEQUENT["capture"] and SUBSEQUENT["current"] is None:
-        texts, replaced = _substituted(keys, texts)
+        texts, replaced = _substituted([(str(t),) for t in texts], texts)  # as printed
         if replaced:
             return SUBSEQUENT["string"]
     et_al = self.et_al() if truncate else None
@@ -191,7 +190,7 @@ def render_names(self: Any, item: Any, variable: str, context: Any = None,
                             inverted[-1], 2)
         return delimiter.join(texts) + before + str(et_al)
     and_ = option("and")
-    if and_ in ("text", "symbol") and len(texts) > 1 and not truncate:
+    if and_ in ("text", "symbol") and len(texts) > 1 and not truncate and not _sorting():
         word = self.get_single_term(name="and") if and_ == "text" else "&"
         before = _separator(option("delimiter-precedes-last"), delimiter, len(texts),
                             inverted[-2], 3)

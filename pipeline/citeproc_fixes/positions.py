@@ -45,7 +45,7 @@ def _previous(item: Any, before: list[Any], history: list[Any]) -> Any:
         group = [c for c in earlier if _note(c) == _note(last)]
     else:
         group = [c for c in earlier if c.citation is last.citation]
-    return last if all(c.key == last.key for c in group) and len(group) == 1 else None
+    return last if all(c.key == last.key for c in group) else None
 
 
 def assign(cites: list[Any], history: list[Any], near_note_distance: int) -> None:

@@ -123,10 +123,13 @@ def subsequent_author_substitute() -> None:
         if not SUBSEQUENT.get("armed"):
             return original_render(self, item, *args, **kwargs)
         SUBSEQUENT.update(armed=False, capture=True)
+        text = None
         try:
             text = original_render(self, item, *args, **kwargs)
         finally:
             SUBSEQUENT["capture"] = False
+            if SUBSEQUENT["current"] is None and (text is None or str(text) == ""):
+                SUBSEQUENT["armed"] = True  # printed nothing: the next names are the first
         if SUBSEQUENT["current"] is None and text is not None:  # a substitute's text
             SUBSEQUENT["current"] = ("text", str(text))
             if SUBSEQUENT["previous"] == SUBSEQUENT["current"]:
