@@ -210,9 +210,8 @@ CITES = "See [@okafor2020; @smith2000; @brennan2017; @brennan2018; @brennan2019]
         ("", "Brennan, A. (2017). Date range. <i>Pain</i>, <i>3</i>, 1–4."),
         ("", "Brennan, A. (2018). Month range. <i>Pain</i>, <i>4</i>, 5–9."),
         ("", "Brennan, A. (2018–2019). Year range. <i>Pain</i>, <i>5</i>, 10–19."),
-        # the holder is printed where the publisher goes; "Nos.": the engine reads the
-        # number's commas as a list
-        ("", ("Okafor, C. (2020). <i>Device for nerve stimulation</i> (Patent Nos. US "
+        # the holder is printed where the publisher goes
+        ("", ("Okafor, C. (2020). <i>Device for nerve stimulation</i> (Patent No. US "
              "10,744,321). Medtronic Inc; Ann Lee.")),
         ("", ("Smith, A. (with Lee, K., Ng, P., & Hart, O.). (2000). <i>Pain in <sc>Who</sc> and "
              "<sc>Nice</sc> guidance</i> (R. Roe, Trans.). Mosby.")),

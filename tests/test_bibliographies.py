@@ -108,6 +108,8 @@ def _entries(folder: Path, name: str) -> dict[str, tuple[str, str, etree._Elemen
                 if not (div.get("id") or "").startswith("ref-"):
                     continue
                 body = div.find(".//*[@class='csl-right-inline']")
+                for back in body.findall(".//*[@class='cited-at']"):  # links back to the text
+                    back.getparent().remove(back)
                 kind = body.find("*[@class='ref-kind']")
                 text = " ".join("".join(body.itertext()).split())
                 kind_text = "".join(kind.itertext())
