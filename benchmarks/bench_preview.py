@@ -188,9 +188,20 @@ class Session:
         self.open()
 
     def open(self) -> None:
-        self.driver = browser()
-        if self.driver:
-            self.driver.get(self.page)
+        from selenium.common.exceptions import WebDriverException
+
+        for attempt in range(3):  # the page load itself can fail with a dying chromedriver
+            self.driver = browser()
+            if not self.driver:
+                return
+            try:
+                self.driver.get(self.page)
+                return
+            except WebDriverException:
+                self.quit()
+                if attempt == 2:
+                    raise
+                time.sleep(2)
 
     def restart(self) -> None:
         self.restarts += 1

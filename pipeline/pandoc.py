@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import select
 import subprocess
 import threading
 from pathlib import Path
@@ -185,6 +186,10 @@ class Resident:
             try:
                 proc.stdin.write(header + b"\n" + data)
                 proc.stdin.flush()
+                # as the command line has its timeout: some inputs take pandoc minutes
+                if not select.select([proc.stdout], [], [], TIMEOUT)[0]:
+                    self.close()
+                    raise PandocFailure(f"pandoc did not finish within {TIMEOUT} s")
                 status, _, size = proc.stdout.readline().decode().partition(" ")
                 out = proc.stdout.read(int(size))
             except (OSError, ValueError):
