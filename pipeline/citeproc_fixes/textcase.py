@@ -27,6 +27,7 @@ _SEPARATOR = re.compile("([\ue000-\ue0ff]|[\u2018\u2019\u201c\u201d\"'\\-\u2013\
                         "\\[\\]()])")
 _SPACE = re.compile(r"([\s\u00a0\u2000-\u200b\u205f\u3000]+)")
 _GREEK = re.compile("[\u0370-\u03ff]")
+_DOTTED_I = ("tr", "az")
 
 
 def _capitalise(word: str) -> str:
@@ -57,8 +58,13 @@ def _words(piece: str) -> list[str]:
     return _SPACE.split(piece)
 
 
-def case_text(text: str, case: str) -> str:
-    """``text`` in a CSL ``text-case`` (title case for English), protected spans kept."""
+def case_text(text: str, case: str, language: str = "en") -> str:
+    """``text`` in a CSL ``text-case`` (title case for English), protected spans kept.
+
+    Turkish and Azerbaijani dot the capital i ('ic' as 'İC').
+    """
+    if language in _DOTTED_I and case == "uppercase":
+        case = "uppercase-dotted"
     pieces = _segments(text)
     first, after_punctuation = True, False
     last: tuple[int, int] | None = None  # the last word, which title case always capitalises
@@ -100,6 +106,8 @@ def _case_word(word: str, case: str, first: bool, after_punctuation: bool,
         return lower
     if case == "uppercase":
         return word.upper()
+    if case == "uppercase-dotted":
+        return word.replace("i", "\u0130").upper()
     if case == "sentence":
         return _capitalise(word) if first else lower
     if case == "capitalize-first":
@@ -143,7 +151,7 @@ def text_case_rules() -> None:
             language = getattr(self.get_root(), "output_language", "en")
         if text_case == "title" and language != "en":
             return text
-        cased = case_text(str(text), text_case)
+        cased = case_text(str(text), text_case, language)
         return cased if type(text) is str else String(cased)
 
     model.Style.set_locale_list = set_locale_list
