@@ -288,9 +288,13 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         if wanted:
             work.append(RenderSpec(p, wanted, measure_reading=not p.measured))
     if work:
+        graded: dict[str, Problems] = {}  # reading-grade warnings found by the workers
         render(work, planner, gatherer, report, problems, progress, jobs=options.jobs,
                scheduler=options.scheduler, styles=options.styles,
-               options=RenderOptions(paper=options.paper), strict=options.strict)
+               options=RenderOptions(paper=options.paper), strict=options.strict,
+               graded=graded)
+        for p in plans:
+            problems.extend(graded.get(p.source, Problems()).items)
     for slug in list(gatherer.pending):  # a job that came back without every output
         gatherer.fail(slug)
     for p in plans:  # a reading neither the cache nor a worker had (a reused handout)

@@ -59,12 +59,14 @@ def take_reading(planner: Planner, planned: Planned, reading: Readability | None
 
 def render(work: list[RenderSpec], planner: Planner, gatherer: Gatherer, report: BuildReport,
            problems: Problems, progress: Progress, *, jobs: int | None, scheduler: str | None,
-           styles: Path, options: RenderOptions, strict: bool) -> None:
+           styles: Path, options: RenderOptions, strict: bool,
+           graded: dict[str, Problems]) -> None:
     """Run the jobs; each manuscript's outputs are written as soon as all are back.
 
     A job is made (its manuscript read again) only when a worker will soon
     be free: at most two per worker wait, so neither manuscripts nor
-    results pile up here.
+    results pile up here.  ``graded`` collects, by source, the reading-grade
+    warnings the workers found (the caller reports them in a stable order).
     """
     runner, ordered = open_runner(work, jobs, scheduler)
     report.runner = runner.name
@@ -110,7 +112,9 @@ def render(work: list[RenderSpec], planner: Planner, gatherer: Gatherer, report:
             if spec.measure_reading:
                 if planner.store is not None:
                     planner.store.keep_reading(m, spec.planned.digest, outcome.reading)
-                take_reading(planner, spec.planned, outcome.reading, report.readings, problems)
+                # reported after the render, in the order planned: not as jobs finish
+                take_reading(planner, spec.planned, outcome.reading, report.readings,
+                             graded.setdefault(spec.planned.source, Problems()))
             problems.extend(outcome.problems)
             if any(p.is_error or strict and p.counts for p in outcome.problems):
                 gatherer.fail(m.slug)
