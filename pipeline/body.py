@@ -85,8 +85,15 @@ class _RawScanner(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[str, str, str]] = []  # (tag, attribute, value)
         self._in_style = False
+        self._left_out = 0  # depth inside elements the cleaning leaves out whole
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        from .rawhtml import REMOVED, VOID
+
+        if tag in REMOVED or self._left_out:
+            # Left out with a warning of its own: what it would load is never loaded.
+            self._left_out += tag not in VOID
+            return
         values = {k.lower(): v or "" for k, v in attrs}
         rel = values.get("rel", "").lower()
         for key, value in values.items():
@@ -101,10 +108,18 @@ class _RawScanner(html.parser.HTMLParser):
         self._in_style = tag == "style"
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        from .rawhtml import VOID
+
         self.handle_starttag(tag, attrs)
+        if self._left_out and tag not in VOID:
+            self._left_out -= 1
 
     def handle_endtag(self, tag: str) -> None:
+        from .rawhtml import VOID
+
         self._in_style = False
+        if self._left_out and tag not in VOID:
+            self._left_out -= 1
 
     def handle_data(self, data: str) -> None:
         if self._in_style:
@@ -239,15 +254,16 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                             code="bad-audience")
         elif t == "Image":
             target = node["c"][2][0]
-            line = source_line(manuscript, target)
+            written = as_written(manuscript, target)
+            line = source_line(manuscript, written)
             if not stringify(node["c"][1]).strip():
-                problems.add(manuscript.path, line, f"image '{target}' has no alt text: write "
-                             f"![what the image shows]({target})", code="no-alt")
-            if _report_resource(manuscript, target, "image", folder, problems):
+                problems.add(manuscript.path, line, f"image '{written}' has no alt text: write "
+                             f"![what the image shows]({written})", code="no-alt")
+            if _report_resource(manuscript, written, "image", folder, problems):
                 continue
             if not urlsplit(target).scheme and not is_file(folder / unquote(target)):
-                problems.add(manuscript.path, line, f"image '{target}' not found",
-                             code="missing-image")
+                problems.add(manuscript.path, line, f"image '{written}' not found"
+                             + _size_hint(written), code="missing-image")
             else:
                 check_svg(target, folder, problems)
         elif t in ("RawInline", "RawBlock"):
@@ -259,14 +275,14 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                 scanner.feed(text)
                 scanner.close()
             except Exception:  # noqa: BLE001 - html.parser is lenient; be safe anyway
-                problems.add(manuscript.path, source_line(manuscript, text.strip()[:40]),
+                problems.add(manuscript.path, source_line(manuscript, text.strip().split("\n")[0][:40]),
                              "raw HTML that cannot be read", code="raw-html")
                 continue
             for tag, key, url in scanner.found:
                 what = {"style": "url() in a style attribute", "url": "url() in <style>"}.get(
                     key, f"<{tag} {key}>")
                 _report_resource(manuscript, url, what, folder, problems,
-                                 needle=text.strip()[:40],
+                                 needle=text.strip().split("\n")[0][:40],
                                  near="style=" if key == "style" else f"<{tag}")
                 if tag == "img" and key == "src" and not resource_problem(url, folder) \
                         and not urlsplit(url).scheme and not is_file(folder / unquote(url)):
@@ -275,8 +291,30 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                 elif not resource_problem(url, folder):
                     check_svg(url, folder, problems)
             if re.search(r"<img\b(?![^>]*\balt\s*=\s*['\"]?[^'\"\s>])", text, re.IGNORECASE):
-                problems.add(manuscript.path, source_line(manuscript, text.strip()[:40]),
+                problems.add(manuscript.path, source_line(manuscript, text.strip().split("\n")[0][:40]),
                              "raw <img> has no alt text", code="no-alt")
+
+
+def as_written(manuscript: Manuscript, target: str) -> str:
+    """``target`` as the manuscript spells it: pandoc writes a space in an address as %20."""
+    if target in manuscript.body:
+        return target
+    decoded = unquote(target)
+    return decoded if decoded in manuscript.body else target
+
+
+IMAGE_SIZE = re.compile(r"^(?P<file>.*?)\s+=(?P<width>\d+(?:\.\d+)?%?)?"
+                        r"(?:x(?P<height>\d+(?:\.\d+)?%?))?$")
+
+
+def _size_hint(written: str) -> str:
+    """How to size an image in pandoc's Markdown when ``written`` tries another dialect's way."""
+    m = IMAGE_SIZE.match(written)
+    if not m or not (m.group("width") or m.group("height")):
+        return ""
+    size = " ".join(f"{k}={m.group(k)}" for k in ("width", "height") if m.group(k))
+    return (f": everything between the parentheses is read as the file name; a size goes "
+            f"after them: ![text]({m.group('file')}){{{size}}}")
 
 
 def check_svg(target: str, folder: Path, problems: Problems) -> None:

@@ -1,7 +1,7 @@
 """Editions that make sense: empty sections, unknown boxes, and callout boxes.
 
-- A heading an edition keeps with nothing under it (its text was all for
-  other audiences) is a warning at the heading's line, naming the edition.
+- A heading with nothing under it is a warning at the heading's line; when
+  its text was all for other audiences, the warning names the edition.
 - A fenced div whose class the pipeline does not know would print as plain
   text: a warning that lists the known ones.
 - Callout boxes, ``::: note``, ``::: warning`` and ``::: tip`` (combinable
@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -72,22 +73,65 @@ def _empty_headings(blocks: list[Node]) -> list[Node]:
     return empty
 
 
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def heading_line(manuscript: Manuscript, level: int, title: str) -> int | None:
+    """The body line of the heading ``title`` at ``level``, its inline markup read through.
+
+    An ATX heading (``## Dosing in *adults*``) or a setext one (text over ``===``/``---``).
+    """
+    wanted = _words(title)
+    lines = manuscript.body.split("\n")
+    for offset, line in enumerate(lines):
+        atx = re.match(r" {0,3}(#{1,6})\s+(.*)$", line)
+        setext = (offset + 1 < len(lines) and line.strip()
+                  and re.fullmatch(r" {0,3}(=+|-+)\s*", lines[offset + 1]))
+        if atx and len(atx.group(1)) == level:
+            text = atx.group(2)
+        elif setext and (1 if lines[offset + 1].strip()[0] == "=" else 2) == level:
+            text = line
+        else:
+            continue
+        # Link targets and attributes are not part of the heading's words.
+        text = re.sub(r"\]\([^)]*\)|\{[^}]*\}\s*$", "]", text)
+        if wanted and wanted in _words(text):
+            return manuscript.body_line + offset
+    return _line(manuscript, title)
+
+
+def _part_titles(blocks: list[Node]) -> set[str]:
+    """Ids of headings whose very next block is a heading one level down or more."""
+    flat = _flatten(blocks)
+    return {block["c"][1][0] for block, after in zip(flat, flat[1:] + [None], strict=True)
+            if block["t"] == "Header" and after is not None and after["t"] == "Header"
+            and after["c"][0] > block["c"][0]}
+
+
 def check_empty_sections(manuscript: Manuscript, edition: Mapping[str, Any], audience: str,
                          problems: Problems, whole: Mapping[str, Any] | None = None) -> None:
-    """A warning for each heading left with nothing under it by choosing ``audience``.
+    """A warning, at its line, for each heading of ``edition`` with nothing under it.
 
-    A heading that has nothing under it in the ``whole`` manuscript either
-    (a part title followed by its first section) is as its author wrote it.
+    One left empty by choosing ``audience`` names the edition.  One empty in the
+    ``whole`` manuscript too is as its author wrote it: a part title followed by
+    its first section is fine; any other "has no text under it".
     """
     written = {block["c"][1][0] for block in _empty_headings(list(whole["blocks"]))} \
         if whole is not None else set()
+    parts = _part_titles(list(whole["blocks"])) if whole is not None else set()
     for block in _empty_headings(list(edition["blocks"])):
-        if block["c"][1][0] in written:
+        ident, level, title = block["c"][1][0], block["c"][0], stringify(block["c"][2]).strip()
+        if ident in parts:
             continue
-        title = stringify(block["c"][2]).strip()
-        problems.warn(manuscript.path, _line(manuscript, title),
-                      f"the heading '{title}' has nothing under it in the {audience} "
-                      "edition: its text is all for other audiences", code="empty-section")
+        line = heading_line(manuscript, level, title)
+        if ident in written:
+            problems.warn(manuscript.path, line, f"the heading '{title}' has no text under it",
+                          code="empty-section")
+        else:
+            problems.warn(manuscript.path, line,
+                          f"the heading '{title}' has nothing under it in the {audience} "
+                          "edition: its text is all for other audiences", code="empty-section")
 
 
 def callouts(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,11 @@ class Problem:
     # of a shared .bib, the file's encoding): --strict does not fail the manuscript over it.
     counts: bool = field(default=True, compare=False)
 
+    def __post_init__(self) -> None:
+        # One problem, one line: CI annotations and grep read ``path:line: message``.
+        if "\n" in self.message or "\r" in self.message:
+            object.__setattr__(self, "message", one_line(self.message))
+
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         label = "" if self.severity == ERROR else f"{self.severity}: "
@@ -45,6 +51,23 @@ class Problem:
         if not self.counts:
             return self
         return Problem(self.path, self.line, self.message, ERROR, self.code)
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks (and the spaces around them) made one space."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
+
+
+def excerpt(source: str, width: int = 40) -> str:
+    """The start of quoted ``source`` for a message: its first line, cut to ``width``.
+
+    Anything left off is marked with '...'.
+    """
+    text = source.strip()
+    first = text.split("\n", 1)[0].rstrip()
+    if len(first) > width:
+        return first[:width - 3] + "..."
+    return first if first == text else first + " ..."
 
 
 class PipelineError(Exception):

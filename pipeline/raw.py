@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .body import source_line
-from .errors import Problems
+from .errors import Problems, excerpt
 from .foreign import gather_foreign
 from .model import Manuscript
 from .rawhtml import (
@@ -113,10 +113,9 @@ class _Cleaner:
             elif node["t"] == "RawInline" and not is_tex_command(node["c"][1]):
                 out.extend(_as_written(node["c"][1]))
             else:
-                shown = text if len(text) <= 40 else text[:37] + "..."
                 self.problems.warn(
                     self.manuscript.path, self._tex_line(text.split("\n")[0][:40]),
-                    f"raw TeX '{shown}' is left out of the handout: only \\newpage, \\pagebreak "
+                    f"raw TeX '{excerpt(text)}' is left out of the handout: only \\newpage, \\pagebreak "
                     "and \\clearpage are understood (write $...$ for math)", code="raw-tex")
         return out
 
@@ -168,8 +167,8 @@ class _Cleaner:
         pieces = PLACEHOLDER.split(to_xhtml(root))
         order = [int(p) for p in pieces[1::2]]
         if order != sorted(set(order)) or raws & set(order):
-            self.warn(fragments[0].strip()[:40], "raw HTML that cannot be kept in order with "
-                      "the text around it is left out", "raw-html")
+            self.warn(fragments[0].strip().split("\n")[0][:37], "raw HTML that cannot be kept "
+                      "in order with the text around it is left out", "raw-html")
             return [n for i, n in enumerate(items) if i not in raws]
         for what, why in report.removed:
             self.warn(_needle(fragments, what), f"raw HTML {what} is left out: {why}",
