@@ -6,12 +6,13 @@
 - The reference list goes where the manuscript's ``::: {#refs}`` div is, under
   the heading just before it; a manuscript's own empty "References" section
   is reused rather than followed by a second one.
-- Identifiers are unique and never one the writers give their own parts
-  (pandoc's ``footnotes`` section, the handout's ``disclaimer`` ...).
+- Identifiers, raw HTML's included, are unique and never one the writers give
+  their own parts (pandoc's ``footnotes`` section, the handout's ``disclaimer`` ...).
 """
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -24,6 +25,12 @@ DELIMITERS = {"OneParen": "list-one-paren", "TwoParens": "list-two-parens"}
 # Identifiers the writers and templates use for parts they add themselves.
 RESERVED_IDS = {"footnotes", "title-block", "review-banner", "disclaimer", "colophon"}
 RESERVED_PATTERN = re.compile(r"^(fn|fnref)\d+$")
+RAW_ID = re.compile(r'(<[^<>]*?\sid=)"([^"]*)"')
+
+
+def _is_raw_html(node: Node) -> bool:
+    return node["t"] in ("RawBlock", "RawInline") and node["c"][0].lower() in (
+        "html", "html4", "html5")
 
 
 def mark_list_delimiters(blocks: list[Node]) -> list[Node]:
@@ -117,6 +124,8 @@ def unique_ids(blocks: list[Node]) -> list[Node]:
     seen: set[str] = set()
     renamed: dict[str, str] = {}
     taken = {attr[0] for node in walk(blocks) if (attr := attr_of(node)) and attr[0]}
+    taken |= {m.group(2) for node in walk(blocks) if _is_raw_html(node)
+              for m in RAW_ID.finditer(node["c"][1])}
 
     def fresh(ident: str) -> str:
         n = 1
@@ -124,7 +133,17 @@ def unique_ids(blocks: list[Node]) -> list[Node]:
             n += 1
         return f"{ident}-{n}"
 
+    def rename_raw(match: re.Match[str]) -> str:
+        ident = html.unescape(match.group(2))
+        if ident in seen or ident in RESERVED_IDS or RESERVED_PATTERN.match(ident):
+            ident = fresh(ident)
+        seen.add(ident)
+        return f'{match.group(1)}"{html.escape(ident)}"'
+
     def rename(node: Node) -> Any:
+        if _is_raw_html(node):  # raw HTML's ids, as the cleaning wrote them (id="...")
+            text = RAW_ID.sub(rename_raw, node["c"][1])
+            return None if text == node["c"][1] else {"t": node["t"], "c": [node["c"][0], text]}
         attr = attr_of(node)
         if not attr or not attr[0]:
             return None

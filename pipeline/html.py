@@ -19,6 +19,7 @@ from markupsafe import Markup
 from . import __version__, i18n
 from .errors import PipelineError
 from .footnotes import note_for_print, transform_inlines
+from .links import standalone_links
 from .math import draw_for_print
 from .model import CitedDocument, RenderOptions
 from .pandoc import ast_to
@@ -173,7 +174,8 @@ def body_html(doc: CitedDocument, for_print: bool = True, styles: Path | None = 
     ast = dict(doc.ast)
     if not for_print:
         return ast_to(ast, "html5", ["--section-divs"])
-    blocks = list(ast["blocks"])
+    blocks = standalone_links(list(ast["blocks"]), doc.manuscript.canonical_url,
+                              attachments=True)
     if styles is not None:
         blocks = draw_for_print(blocks, styles)
     ast["blocks"] = transform(blocks, _for_print)

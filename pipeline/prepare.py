@@ -25,6 +25,7 @@ from .csl import load_style
 from .editions import callouts, check_div_classes, check_empty_sections
 from .errors import PipelineError, Problems
 from .glyphs import check_glyphs
+from .links import check_links
 from .manuscript import read_text
 from .math import check_math
 from .model import CitedDocument, Manuscript, Stamp
@@ -117,6 +118,7 @@ def prepare(
         check_empty_sections(manuscript, select_audience(ast, audience), audience, problems,
                              whole=ast)
     ast = clean_raw_markup(manuscript, ast, problems)
+    check_links(manuscript, ast, problems)
     ast = {**ast, "blocks": mark_list_delimiters(ast["blocks"])}
     check_math(manuscript, ast, problems, styles)
 

@@ -23,6 +23,7 @@ from typing import Any
 from lxml import etree
 
 from ..errors import PipelineError
+from ..links import standalone_links
 from ..math import MATH_FONT, has_formulas, label_mathml
 from ..model import CitedDocument, RenderOptions
 from ..notemarks import link_citations, symbol_footnotes
@@ -116,7 +117,8 @@ def book_ast(doc: CitedDocument) -> dict[str, Any]:
         back.append({"t": "Para", "c": [{"t": "Strong",
                                          "c": str_inlines(words["revision_history"])}]})
         back.append(history_table(ctx["history"], words))
-    blocks = link_citations(list(doc.ast["blocks"]), words)
+    blocks = link_citations(standalone_links(list(doc.ast["blocks"]),
+                                             doc.manuscript.canonical_url), words)
     # The title as written: metadata-file strings would be read as Markdown
     # ("Children's" made "Children’s", "*" emphasis), unlike in the PDF.
     meta = {"title": {"t": "MetaInlines", "c": str_inlines(doc.manuscript.title)}}
@@ -214,6 +216,7 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int) -> bytes:
     opf_name = next(n for n in names if n.endswith(".opf"))
     files = {name: source.read(name) for name in names}
     files[opf_name] = _patch_opf(files[opf_name], doc)
+    _image_media_types(files, opf_name)
     nav_name = next((n for n in names if n.endswith("nav.xhtml")), None)
     if nav_name:
         files[nav_name] = _localize_nav(files[nav_name], doc.words["contents"])
@@ -243,6 +246,49 @@ def _localize_nav(nav: bytes, contents: str) -> bytes:
     """pandoc labels the (hidden) landmark of the table of contents in English only."""
     return nav.replace(b'epub:type="toc">Table of Contents</a>',
                        b'epub:type="toc">' + html.escape(contents).encode("utf-8") + b"</a>")
+
+
+def _image_media_types(files: dict[str, bytes], opf_name: str) -> None:
+    """Each raster image named and declared by the type of its bytes, not of its file name.
+
+    pandoc goes by the name: a PNG saved as ``photo.jpg`` would be declared
+    ``image/jpeg``, which reading systems may refuse to show and EPUBCheck fails.
+    Such an image is renamed (``media/file0.png``) wherever the book names it.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    folder = opf_name.rsplit("/", 1)[0] + "/" if "/" in opf_name else ""
+    root = etree.fromstring(files[opf_name])
+    renamed: dict[str, str] = {}
+    for item in root.iter(f"{{{OPF_NS}}}item"):
+        declared, href = item.get("media-type", ""), item.get("href") or ""
+        if not declared.startswith("image/") or declared == "image/svg+xml" \
+                or folder + href not in files:
+            continue
+        try:
+            with Image.open(io.BytesIO(files[folder + href])) as image:
+                kind = image.format or ""
+        except (UnidentifiedImageError, OSError):
+            continue
+        actual = Image.MIME.get(kind)
+        if not actual or actual == declared:
+            continue
+        new = href.rsplit(".", 1)[0] + IMAGE_SUFFIXES.get(kind, "." + kind.lower())
+        item.set("media-type", actual)
+        item.set("href", new)
+        files[folder + new] = files.pop(folder + href)
+        renamed[href.rsplit("/", 1)[-1]] = new.rsplit("/", 1)[-1]
+    if not renamed:
+        return
+    files[opf_name] = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    for name in files:
+        if name.endswith((".xhtml", ".ncx")):
+            for old, new in renamed.items():
+                files[name] = files[name].replace(b"/" + old.encode() + b'"',
+                                                  b"/" + new.encode() + b'"')
+
+
+IMAGE_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 
 
 def _navigable_documents(files: dict[str, bytes], opf_name: str, doc: CitedDocument) -> None:

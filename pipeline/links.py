@@ -1,0 +1,104 @@
+"""Links that a stand-alone file (the PDF, the EPUB) can follow.
+
+A link to a local file, ``[the algorithm](/assets/algo.pdf)`` or
+``[the knee handout](knee.html)``, works on a web site but not in a file
+sent to a clinic: the file it names is not inside the PDF or EPUB (an EPUB
+that points outside itself fails EPUBCheck; a PDF would point into the
+build machine's folders).  In those two formats such a link is resolved
+against the manuscript's ``canonical_url`` when it has one (the online
+version sits beside the file it links to), and otherwise becomes plain
+text, with a warning at its line.  The web page keeps the link as written.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from .body import source_line
+from .errors import Problems
+from .model import Manuscript
+from .tree import Node, transform, walk
+
+RAW_HREF = re.compile(r'(<a\b[^<>]*?)\shref="([^"]*)"([^<>]*>)', re.IGNORECASE)
+
+
+def is_local(target: str) -> bool:
+    """True for a link to a file on disk or the site (no scheme, not only a #fragment)."""
+    if not target.strip() or target.startswith("#"):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def _attachment(tag_or_attrs: str | list[list[str]]) -> bool:
+    """A link the PDF attaches its file for (``rel="attachment"``)."""
+    if isinstance(tag_or_attrs, str):
+        return bool(re.search(r'\srel="[^"]*attachment', tag_or_attrs, re.IGNORECASE))
+    return any(k == "rel" and "attachment" in v.lower() for k, v in tag_or_attrs)
+
+
+def local_links(ast: Mapping[str, Any]) -> list[tuple[str, bool]]:
+    """Every local link of the body, Markdown and raw HTML, in order: (target, attachment)."""
+    found: list[tuple[str, bool]] = []
+    for node in walk(list(ast["blocks"])):
+        if node["t"] == "Link" and is_local(node["c"][2][0]):
+            found.append((node["c"][2][0], _attachment(node["c"][0][2])))
+        elif node["t"] in ("RawInline", "RawBlock") and node["c"][0].lower().startswith("html"):
+            found += [(html.unescape(m.group(2)), _attachment(m.group(0)))
+                      for m in RAW_HREF.finditer(node["c"][1])
+                      if is_local(html.unescape(m.group(2)))]
+    return found
+
+
+def check_links(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problems) -> None:
+    """A warning at each local link that the PDF or the EPUB will show as plain text."""
+    if manuscript.canonical_url:
+        return
+    for target, attachment in dict.fromkeys(local_links(ast)):
+        line = source_line(manuscript, f"({target}") or source_line(manuscript, target)
+        if attachment:
+            problems.warn(manuscript.path, line, f"attachment '{target}' is attached to the PDF "
+                          "only: in the EPUB it is plain text (set canonical_url to link to the "
+                          "online version)", code="local-link")
+        else:
+            problems.warn(manuscript.path, line, f"link '{target}' points to a file that is not "
+                          "part of the PDF or EPUB: there it is plain text (set canonical_url "
+                          "to link to the online version)", code="local-link")
+
+
+def standalone_links(blocks: list[Node], canonical_url: str | None,
+                     attachments: bool = False) -> list[Node]:
+    """``blocks`` with local links resolved against ``canonical_url``, or made plain text.
+
+    With ``attachments`` (the PDF), links to files the PDF attaches are kept.
+    """
+
+    def resolve(target: str) -> str | None:
+        return urljoin(canonical_url, target) if canonical_url else None
+
+    def raw_href(match: re.Match[str]) -> str:
+        target = html.unescape(match.group(2))
+        if not is_local(target) or (attachments and _attachment(match.group(0))):
+            return match.group(0)
+        url = resolve(target)
+        href = "" if url is None else f' href="{html.escape(url)}"'
+        return match.group(1) + href + match.group(3)
+
+    def fix(node: Node) -> Any:
+        if node["t"] == "Link" and is_local(node["c"][2][0]) \
+                and not (attachments and _attachment(node["c"][0][2])):
+            url = resolve(node["c"][2][0])
+            inner = transform(node["c"][1], fix)
+            if url is None:
+                return {"t": "Span", "c": [node["c"][0], inner]}
+            return {"t": "Link", "c": [node["c"][0], inner, [url, node["c"][2][1]]]}
+        if node["t"] in ("RawInline", "RawBlock") and node["c"][0].lower().startswith("html"):
+            text = RAW_HREF.sub(raw_href, node["c"][1])
+            return None if text == node["c"][1] else {"t": node["t"], "c": [node["c"][0], text]}
+        return None
+
+    return transform(blocks, fix)
