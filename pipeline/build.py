@@ -266,8 +266,9 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     sweep_temporaries(out)
     store = cache_mod.Cache(cache_mod.ensure_dir(options.cache_dir or cache_mod.default_dir()),
                             options.styles, options.cache_max) if options.use_cache else None
+    render_options = RenderOptions(paper=options.paper, formats=tuple(options.formats))
     planner = Planner(store, options.styles, options.bibliography_folder(), options.formats,
-                      RenderOptions(paper=options.paper), options.strict, GitHistory(),
+                      render_options, options.strict, GitHistory(),
                       inputs_of, output_name, check_rest, stamp_styles(options))
     plans = _plan_all(planner, sources, problems, report)
     if options.strict:
@@ -291,7 +292,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         graded: dict[str, Problems] = {}  # reading-grade warnings found by the workers
         render(work, planner, gatherer, report, problems, progress, jobs=options.jobs,
                scheduler=options.scheduler, styles=options.styles,
-               options=RenderOptions(paper=options.paper), strict=options.strict,
+               options=render_options, strict=options.strict,
                graded=graded)
         for p in plans:
             problems.extend(graded.get(p.source, Problems()).items)

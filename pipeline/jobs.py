@@ -179,11 +179,12 @@ def _run_job(job: RenderJob) -> RenderResult:
         for audience, fmt in job.wanted:
             if audience != doc.audience:
                 continue
+            renderer = get_format(fmt)
             try:
-                outputs.append((audience, fmt, get_format(fmt).render(doc, job.options,
-                                                                      job.styles)))
+                outputs.append((audience, fmt, renderer.render(doc, job.options, job.styles)))
             except PipelineError as exc:
                 problems.extend(exc.problems)
+            problems.extend(renderer.warnings)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return RenderResult(
         problems=tuple(problems.items), outputs=tuple(outputs),

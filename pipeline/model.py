@@ -153,6 +153,8 @@ class RenderOptions:
     """Options that change the bytes of an output."""
 
     paper: str = "a4"
+    # The formats this build writes: a web page links only those of its edition.
+    formats: tuple[str, ...] = ("pdf", "epub", "html")
 
 
 @dataclass(frozen=True)

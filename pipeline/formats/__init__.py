@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from ..errors import Problem
 from ..model import CitedDocument, RenderOptions
 
 FORMATS: dict[str, type[OutputFormat]] = {}
@@ -29,8 +30,12 @@ class OutputFormat:
                              f"{FORMATS[cls.name].__module__}")
         FORMATS[cls.name] = cls
 
+    def __init__(self) -> None:
+        # Warnings found while rendering the last document (a table too wide for the page).
+        self.warnings: list[Problem] = []
+
     def render(self, doc: CitedDocument, options: RenderOptions, styles: Path) -> bytes:
-        """The bytes of ``doc`` in this format."""
+        """The bytes of ``doc`` in this format; warnings found meanwhile go to ``warnings``."""
         raise NotImplementedError
 
 

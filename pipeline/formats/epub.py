@@ -281,11 +281,11 @@ def _image_media_types(files: dict[str, bytes], opf_name: str) -> None:
     if not renamed:
         return
     files[opf_name] = etree.tostring(root, xml_declaration=True, encoding="utf-8")
-    for name in files:
+    for name, data in list(files.items()):
         if name.endswith((".xhtml", ".ncx")):
             for old, new in renamed.items():
-                files[name] = files[name].replace(b"/" + old.encode() + b'"',
-                                                  b"/" + new.encode() + b'"')
+                data = data.replace(b"/" + old.encode() + b'"', b"/" + new.encode() + b'"')
+            files[name] = data
 
 
 IMAGE_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}

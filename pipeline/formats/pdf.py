@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import ERROR, PipelineError, Problem, display_path
 from ..model import CitedDocument, RenderOptions
-from . import OutputFormat, subsetting, svg_numbers
+from . import OutputFormat, fit, subsetting, svg_numbers
 from .tagged_pdf import FontReport, PdfFinisher, install_formula_tags
 
 PDF_VARIANT = "pdf/a-3a"
@@ -106,7 +106,7 @@ class PdfFormat(OutputFormat):
 
         from ..attachments import edition_source
 
-        document, fetcher = layout(doc, options, styles)
+        document, fetcher, wide_tables = fitted_layout(doc, options, styles)
         folder = doc.manuscript.path.parent.resolve()
         when = dt.datetime.combine(doc.stamp.build_date, dt.time(), dt.UTC)
         attachments = [
@@ -130,11 +130,19 @@ class PdfFormat(OutputFormat):
             raise PipelineError([_refused(doc, url, folder) for url in sorted(set(fetcher.refused))])
         if finisher.fonts.characters:
             raise PipelineError(_font_problems(doc, finisher.fonts, styles))
+        self.warnings = wide_tables
         return data
 
 
 def layout(doc: CitedDocument, options: RenderOptions, styles: Path) -> tuple[Any, Any]:
     """The laid-out pages of ``doc`` (a WeasyPrint ``Document``) and the fetcher used."""
+    document, fetcher, _ = fitted_layout(doc, options, styles)
+    return document, fetcher
+
+
+def fitted_layout(doc: CitedDocument, options: RenderOptions,
+                  styles: Path) -> tuple[Any, Any, list[Problem]]:
+    """:func:`layout`, and a warning for each table too wide for the page (see :mod:`.fit`)."""
     from weasyprint import HTML
 
     _quiet_weasyprint()
@@ -148,10 +156,18 @@ def layout(doc: CitedDocument, options: RenderOptions, styles: Path) -> tuple[An
     folder = doc.manuscript.path.parent.resolve()
     fetcher = _fetcher_class()([folder, styles])
     font_config, counter_style, sheets = _stylesheets(styles)
-    document = HTML(string=html, base_url=folder.as_uri() + "/", url_fetcher=fetcher).render(
-        stylesheets=list(sheets), font_config=font_config, counter_style=counter_style,
-        pdf_variant=PDF_VARIANT)
-    return document, fetcher
+
+    def render(source: str) -> tuple[Any, Any]:
+        parsed = HTML(string=source, base_url=folder.as_uri() + "/", url_fetcher=fetcher)
+        return parsed.render(stylesheets=list(sheets), font_config=font_config,
+                             counter_style=counter_style, pdf_variant=PDF_VARIANT), parsed
+
+    document, parsed = render(html)
+    wide = fit.overflowing_tables(document, parsed.etree_element)
+    if wide:  # laid out again with those tables in small type (see .fit)
+        document, parsed = render(fit.mark_to_fit(html, set(wide)))
+        wide = fit.overflowing_tables(document, parsed.etree_element)
+    return document, fetcher, fit.table_problems(doc, wide)
 
 
 def pdf_identifier(doc: CitedDocument) -> bytes:

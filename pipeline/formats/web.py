@@ -23,7 +23,7 @@ from ..model import CitedDocument, RenderOptions
 from ..notemarks import link_citations
 from ..pandoc import ast_to
 from ..sitefile import site_settings
-from ..tree import Node, transform
+from ..tree import Node, stringify, transform
 from . import OutputFormat
 
 ASSETS = "assets"
@@ -36,7 +36,7 @@ class HtmlFormat(OutputFormat):
     media_type = "text/html"
 
     def render(self, doc: CitedDocument, options: RenderOptions, styles: Path) -> bytes:
-        return render_web_html(doc, styles).encode("utf-8")
+        return render_web_html(doc, styles, options.formats).encode("utf-8")
 
 
 def image_name(path: Path) -> str:
@@ -70,17 +70,44 @@ def _images(node: Node, folder: Path) -> Any:
     return {"t": "Image", "c": c}
 
 
+def scrolling_tables(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:
+    """Each table in a region of its own that scrolls sideways when the table is wider.
+
+    The page itself never scrolls sideways; keyboard users reach the region
+    (``tabindex=0``) and screen readers hear its name: the caption, else "Table N".
+    """
+    count = 0
+
+    def wrap(node: Node) -> Any:
+        nonlocal count
+        if node["t"] != "Table":
+            return None
+        count += 1
+        caption = " ".join(stringify(node["c"][1][1]).split())
+        label = caption or words.get("table_n", "Table {n}").format(n=count)
+        inner = {"t": "Table", "c": transform(node["c"], wrap)}
+        return {"t": "Div", "c": [["", ["table-scroll"], [
+            ["role", "region"], ["tabindex", "0"], ["aria-label", label]]], [inner]]}
+
+    return transform(blocks, wrap)
+
+
 def web_body(doc: CitedDocument) -> str:
     """The body as web HTML: linked citations, back links, images under assets/."""
     blocks = link_citations(list(doc.ast["blocks"]), doc.words)
     folder = doc.manuscript.path.parent
     blocks = transform(blocks, lambda n: _images(n, folder))
+    blocks = scrolling_tables(blocks, doc.words)
     html = ast_to({**doc.ast, "blocks": blocks}, "html5", ["--section-divs", "--mathml"])
     return label_mathml(html.encode("utf-8")).decode("utf-8")
 
 
-def web_context(doc: CitedDocument, styles: Path) -> dict[str, Any]:
-    """What the web template knows about an edition, beyond the shared context."""
+def web_context(doc: CitedDocument, styles: Path,
+                formats: tuple[str, ...] = ("pdf", "epub")) -> dict[str, Any]:
+    """What the web template knows about an edition, beyond the shared context.
+
+    ``formats`` are those built beside the page: only they are linked.
+    """
     m, words = doc.manuscript, doc.words
     from ..html import disclaimer_html, handout_context  # Jinja2: loaded only to render
 
@@ -96,7 +123,7 @@ def web_context(doc: CitedDocument, styles: Path) -> dict[str, Any]:
         editions=[{"label": words[f"audience_choice_{a}"], "href": f"{slug}.{a}.html",
                    "current": a == doc.audience} for a in m.audiences],
         downloads=[{"label": words[f"format_{fmt}"], "href": f"{slug}.{doc.audience}.{fmt}"}
-                   for fmt in ("pdf", "epub")],
+                   for fmt in ("pdf", "epub") if fmt in formats],
         editorial_policy=site_settings(styles).editorial_policy,
         last_updated_iso=m.last_updated.isoformat(),
         next_review_iso=m.next_review.isoformat() if m.next_review else "",
@@ -104,11 +131,12 @@ def web_context(doc: CitedDocument, styles: Path) -> dict[str, Any]:
     return context
 
 
-def render_web_html(doc: CitedDocument, styles: Path) -> str:
-    """The complete page of one edition."""
+def render_web_html(doc: CitedDocument, styles: Path,
+                    formats: tuple[str, ...] = ("pdf", "epub")) -> str:
+    """The complete page of one edition, linking the other ``formats`` built beside it."""
     from ..errors import PipelineError
 
-    context = web_context(doc, styles)
+    context = web_context(doc, styles, formats)
     if not context["disclaimer"].strip():
         raise PipelineError.at(doc.manuscript.path, None, "no disclaimer text: refusing to "
                                "produce an output without one", "no-disclaimer")
