@@ -33,6 +33,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .bibnames import comma_separated_names
 from .bibtypes import (
     CSL_TYPES,
     CSL_VARIABLES,
@@ -236,6 +237,10 @@ def _prepare(entry: BibEntry) -> _Prepared:
                 lines.append(f"  date = {{{months}}},")
                 source.append(line)
             continue
+        if name == "author" or name in NAME_FIELDS:
+            value, message = comma_separated_names(entry.key, name, value)
+            if message:
+                prepared.warnings.append((line, message))
         if name in NAME_FIELDS:
             role_field, default = NAME_FIELDS[name]
             role = plain_text(entry.field(role_field) or "").lower() if role_field else ""

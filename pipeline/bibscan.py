@@ -388,9 +388,8 @@ class Scanner:
                                          f"has no matching '{close}' {self._before(body)}",
                                          key))
             return self._resume(body)
-        except _Broken as exc:
-            where = f" (line {exc.line})" if exc.line != line else ""
-            self.findings.append(Finding(line, f"entry '{key}': {exc.message}{where}", key))
+        except _Broken as exc:  # at the line where it is broken, not where its entry starts
+            self.findings.append(Finding(exc.line, f"entry '{key}': {exc.message}", key))
             return self._resume(body)
         raw = text[start:end]
         if len(raw) > self.max_entry:

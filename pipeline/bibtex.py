@@ -237,6 +237,20 @@ def read_bibtex_once(path: Path, problems: Problems | None,
     return bib
 
 
+def unreadable_entries(paths: tuple[Path, ...]) -> dict[str, tuple[Path, int]]:
+    """Keys of entries the files hold but that could not be read, with where each broke."""
+    found: dict[str, tuple[Path, int]] = {}
+    for path in paths:
+        try:
+            bib = read_bibtex_once(path, None)
+        except PipelineError:
+            continue
+        for f in bib.findings:
+            if f.dropped and f.key and f.key not in found:
+                found[f.key] = (path, f.line)
+    return found
+
+
 def load_bibliographies(paths: tuple[Path, ...], problems: Problems,
                         cited: Collection[str] | None = None) -> dict[str, BibEntry]:
     """All citable entries of a manuscript's bibliographies by key, inheritance resolved.

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from . import i18n
-from .bibtex import BibEntry, kind_of
+from .bibtex import BibEntry, kind_of, unreadable_entries
 from .citeproc_engine import CLOSE, MARKS, OPEN, OPEN_CHARS, format_clusters, html_to_marks
 from .citeproc_marks import DISPLAY, cite_index
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN, Style
-from .errors import Problems, did_you_mean
+from .errors import Problems, did_you_mean, display_path
 from .model import CiteItem, Cluster, Manuscript, Reference
 from .tree import Node, stringify, transform, walk
 
@@ -266,8 +266,15 @@ def citation_locale(manuscript: Manuscript, style: Style) -> str:
 def report_missing_citations(manuscript: Manuscript, cited: list[str],
                              entries: Mapping[str, BibEntry], problems: Problems) -> None:
     """A located problem for each cited key without a bibliography entry."""
+    broken = unreadable_entries(manuscript.bibliography) if manuscript.bibliography else {}
     for key in cited:
         if key in entries:
+            continue
+        if key in broken:
+            path, line = broken[key]
+            problems.add(manuscript.path, citation_line(manuscript, key),
+                         f"citation '@{key}': its entry could not be read (see "
+                         f"{display_path(path)}:{line})", code="missing-citation")
             continue
         problems.add(manuscript.path, citation_line(manuscript, key),
                      f"citation '@{key}' has no entry in the bibliography"

@@ -28,6 +28,7 @@ from .glyphs import check_glyphs
 from .links import check_links
 from .manuscript import read_text
 from .math import check_math
+from .mathtags import equation_tags
 from .model import CitedDocument, Manuscript, Stamp
 from .notemarks import superscript_citations
 from .pandoc import markdown_to_ast
@@ -119,6 +120,7 @@ def prepare(
                              whole=ast)
     ast = clean_raw_markup(manuscript, ast, problems)
     check_links(manuscript, ast, problems)
+    ast = {**ast, "blocks": equation_tags(ast["blocks"])}
     ast = {**ast, "blocks": mark_list_delimiters(ast["blocks"])}
     check_math(manuscript, ast, problems, styles)
 
