@@ -333,9 +333,8 @@ def _run(todo: list[_Prepared], problems: Problems) -> dict[_Prepared, list[dict
                                  f"read: {_reason(str(exc))}", code="bibtex")
                 return {}
             entry = culprit.entry
-            where = f" (line {line})" if line != entry.line else ""
-            problems.add(entry.path, entry.line, f"entry '{entry.key}' cannot be read: "
-                         f"{_reason(str(exc))}{where}", code="bibtex")
+            problems.add(entry.path, line or entry.line, f"entry '{entry.key}' cannot be "
+                         f"read: {_reason(str(exc))}", code="bibtex")
             todo = [p for p in todo if p is not culprit]
             continue
         by_id = {item.get("id"): item for item in out}

@@ -223,8 +223,7 @@ class Scanner:
                                          f"has no matching '{close}' {self._before(body)}"))
             return self._resume(body)
         except _Broken as exc:
-            where = f" (line {exc.line})" if exc.line != line else ""
-            self.findings.append(Finding(line, exc.message + where))
+            self.findings.append(Finding(exc.line, exc.message))
             return self._resume(body)
 
     # ------------------------------------------------------------ values

@@ -404,7 +404,7 @@ def test_broken_entries_are_reported_where_they_start_and_later_entries_stay_usa
         "refs.bib:11: warning: entry @book has no citation key: write @book{key, ...}",
         ("refs.bib:18: warning: entry 'twice2018': field 'title' is given again (first at "
          "line 16); the first value is kept"),
-        "m.md:10: citation '@unclosed2019' has no entry in the bibliography",
+        "m.md:10: citation '@unclosed2019': its entry could not be read (see refs.bib:1)",
     ]
     problems = Problems()
     assert [e.key for e in read_bibtex(work / "refs.bib", problems).entries] == [
@@ -413,11 +413,11 @@ def test_broken_entries_are_reported_where_they_start_and_later_entries_stay_usa
 
 @pytest.mark.parametrize(("text", "message"), [
     ("@article{a1,\n  title = {A}\n  year = 2020\n}\n",
-     "x.bib:1: entry 'a1': missing ',' after field 'title' (line 2)"),
+     "x.bib:2: entry 'a1': missing ',' after field 'title'"),
     ('@article{a1,\n  title = "open}\n}\n@book{b1, title={B}}\n',
-     "x.bib:1: entry 'a1': the value of field 'title' is not closed (line 2)"),
+     "x.bib:2: entry 'a1': the value of field 'title' is not closed"),
     ("@article{a1,\n  title = {A},\n  ??? \n}\n",
-     "x.bib:1: entry 'a1': expected 'field = value', found '???' (line 3)"),
+     "x.bib:3: entry 'a1': expected 'field = value', found '???'"),
     ("@article(a1,\n  title = {A},\n\n@book{b1, title={B}}\n",
      "x.bib:1: entry 'a1' is not closed: its '(' has no matching ')' before the next entry"),
 ])
@@ -434,7 +434,7 @@ def test_huge_entry_is_refused_and_the_others_stay_usable(work):
     path = manuscript(work, "See [@smith2020] and [@huge2020].\n", bibliography="[refs.bib]")
     assert reported(path) == [
         "refs.bib:1: entry 'huge2020' is 68 KiB, more than the 64 KiB an entry may have",
-        "m.md:8: citation '@huge2020' has no entry in the bibliography",
+        "m.md:8: citation '@huge2020': its entry could not be read (see refs.bib:1)",
     ]
 
 
@@ -448,7 +448,7 @@ def test_string_expansion_bomb_is_refused_without_expanding_it(work):
         ("refs.bib:16: warning: @string 's15' expands to 96 KiB, more than the 64 KiB an "
          "entry may have"),
         "refs.bib:42: entry 'smith2020': field 'journal' uses @string 's40', which is too large",
-        "m.md:8: citation '@smith2020' has no entry in the bibliography",
+        "m.md:8: citation '@smith2020': its entry could not be read (see refs.bib:42)",
     ]
 
 

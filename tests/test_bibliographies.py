@@ -423,7 +423,7 @@ def test_an_entry_pandoc_refuses_is_reported_at_its_line_in_one_more_run(tmp_pat
     converted = bibconvert._run(todo, problems)
     assert [p.entry.key for p in converted] == ["a", "c"] and len(runs) == 2
     assert [str(p).replace(f"{tmp_path}/", "") for p in problems.items] == [
-        "refs.bib:2: entry 'b' cannot be read: unexpected '=' (line 3)"]
+        "refs.bib:3: entry 'b' cannot be read: unexpected '='"]
 
 
 def write_expected() -> None:
