@@ -238,3 +238,47 @@ def test_preview_pages_pass_axe(browser, preview):
         for path in ("", "desk.clinician.html"):
             browser.get(preview.url + path)
             assert axe_violations(browser) == [], f"/{path} at {size.__name__} width"
+
+
+WIDE_TABLE = """---
+title: "A wide dosing table"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-01
+---
+
+# Doses
+
+| {heads} |
+|{rule}
+| {cells} |
+"""
+
+
+@pytest.fixture(scope="module")
+def wide_page(tmp_path_factory) -> Path:
+    from helpers import build_fixed
+
+    work = tmp_path_factory.mktemp("wide-table")
+    (work / "wide.md").write_text(WIDE_TABLE.format(
+        heads=" | ".join(f"Parameter{i}" for i in range(12)), rule="---|" * 12,
+        cells=" | ".join(f"value_{i}_mg_per_kg_per_day" for i in range(12))), encoding="utf-8")
+    return build_fixed([work / "wide.md"], work / "out", formats=("html",), jobs=1)
+
+
+def test_a_wide_table_scrolls_in_its_own_region_on_a_phone(browser, wide_page):
+    phone(browser)
+    browser.get((wide_page / "wide.clinician.html").as_uri())
+    page = browser.execute_script("return [window.innerWidth, "
+                                  "document.documentElement.scrollWidth];")
+    assert page[1] <= page[0] == 360
+    region = browser.execute_script(
+        "const r = document.querySelector('.table-scroll[role=region]');"
+        "const th = r.querySelector('th');"
+        "return [r.clientWidth, r.scrollWidth, r.getAttribute('aria-label'), r.tabIndex,"
+        " th.getBoundingClientRect().height, parseFloat(getComputedStyle(th).lineHeight)];")
+    client, scroll, label, tabindex, header_height, line_height = region
+    assert scroll > client  # the table scrolls inside its region ...
+    assert (label, tabindex) == ("Table 1", 0)
+    assert header_height < 2.5 * line_height + 12  # ... and no header is split letter by letter
+    assert axe_violations(browser) == []
