@@ -240,8 +240,10 @@ class Planner:
         found.extend(warnings)
         self._warn_uncommitted(m, stamp, found)
         pairs = [(a, f) for a in m.audiences for f in self.formats]
-        keys = tuple((pair, self.store.key(m, stamp, *pair, self.options) if self.store else "")
-                     for pair in pairs)
+        # Only the web page links the other formats built: theirs is the only key they change.
+        keys = tuple((pair, self.store.key(m, stamp, *pair, self.options if pair[1] == "html"
+                                           else replace(self.options, formats=()))
+                      if self.store else "") for pair in pairs)
         names = tuple((pair, self.output_name(m, *pair)) for pair in pairs)
         planned = Planned(slim(m), display_path(m.path), stamp, keys, names,
                           hashlib.sha256(data).hexdigest(), len(m.body),
