@@ -14,7 +14,8 @@ whole string with three regular expressions and matches each command's
 numbers with another; ``install_paths`` reads a path of absolute ``M``,
 ``L``, ``Q`` and ``Z`` commands (what the math typesetter writes) in one
 pass, with the same stream operators and vertices, and leaves any other path
-to WeasyPrint.
+to WeasyPrint, except that a path with numbers after a closepath (which
+WeasyPrint reads for ever) is cut there, as SVG's error handling draws it.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ PATH_TOKEN = re.compile(r"[MLQZ]|-?\d+(?:\.\d+)?")
 # a path WeasyPrint reads as these tokens: a command first, never a number after Z
 PLAIN_PATH = re.compile(r"\s*[MLQ](?:[MLQZ]|-?\d+(?:\.\d+)?|\s)*")
 NUMBER_AFTER_Z = re.compile(r"Z\s*-?\d")
+# numbers straight after a closepath: an error in SVG, where WeasyPrint 70 never ends
+NUMBERS_AFTER_CLOSE = re.compile(r"[zZ][\s,]*[-+.\d]")
 OPERANDS = {"M": 2, "L": 2, "Q": 4, "Z": 0}
 
 
@@ -130,6 +133,9 @@ def install_paths() -> bool:
         string = node.get("d", "")
         if PLAIN_PATH.fullmatch(string) and not NUMBER_AFTER_Z.search(string):
             return _draw_plain_path(svg, node, string)
+        broken = NUMBERS_AFTER_CLOSE.search(string)
+        if broken:  # WeasyPrint would loop for ever; SVG draws a path up to its error
+            node.attrib["d"] = string[:broken.start() + 1]
         return original(svg, node, font_size)
 
     path.plain_paths_first = True  # type: ignore[attr-defined]
