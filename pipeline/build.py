@@ -416,12 +416,13 @@ def _write_manifest(folder: OutputFolder, report: BuildReport, problems: Problem
     # Outputs this build no longer produces (in its formats) for a manuscript it built are stale.
     stale = {e["source"] for entries in folder.by_source.values() for e in entries
              if e.get("source") in built and e["path"].endswith(suffixes)}
+    # By file, line and text: the same bytes whatever order the workers finished in.
+    ordered = sorted(problems.items, key=lambda p: (str(p.path), p.line or 0, p.message))
     manifest = folder.manifest(
         [a.to_json() for a in report.artifacts],
+        [{"source": p.path, "line": p.line, "message": p.message} for p in ordered if p.is_error],
         [{"source": p.path, "line": p.line, "message": p.message}
-         for p in problems.items if p.is_error],
-        [{"source": p.path, "line": p.line, "message": p.message}
-         for p in problems.items if not p.is_error],
+         for p in ordered if not p.is_error],
         keep=failed, stale_sources=stale, formats=suffixes)
     if report.shard is not None:
         manifest["shard"] = {**report.shard, "failed": sorted(failed)}

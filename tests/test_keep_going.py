@@ -82,15 +82,15 @@ def test_mixed_folder_builds_every_good_manuscript_and_reports_every_bad_one(wor
     for artifact in manifest["artifacts"]:
         data = (dist / artifact["path"]).read_bytes()
         assert artifact["sha256"] == hashlib.sha256(data).hexdigest()
-    assert manifest["errors"] == [
-        {"source": "docs/bad-front.md", "line": 3,
-         "message": "'version' must be a semantic version such as 1.2.0, found 'one'"},
-        {"source": "docs/bad-body.md", "line": 9,
-         "message": "image 'x.png' has no alt text: write ![what the image shows](x.png)"},
-        {"source": "docs/bad-body.md", "line": 9, "message": "image 'x.png' not found"},
+    assert manifest["errors"] == [  # by file, line and text, whatever order they came in
         {"source": "docs/bad-body.md", "line": 7,
          "message": "citation '@nobody' has no entry in the bibliography; the front matter "
                     "names no 'bibliography'"},
+        {"source": "docs/bad-body.md", "line": 9,
+         "message": "image 'x.png' has no alt text: write ![what the image shows](x.png)"},
+        {"source": "docs/bad-body.md", "line": 9, "message": "image 'x.png' not found"},
+        {"source": "docs/bad-front.md", "line": 3,
+         "message": "'version' must be a semantic version such as 1.2.0, found 'one'"},
     ]
 
 
