@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import Any
 
 from .errors import Problems
@@ -104,9 +105,8 @@ def heading_line(manuscript: Manuscript, level: int, title: str) -> int | None:
 def _part_titles(blocks: list[Node]) -> set[str]:
     """Ids of headings whose very next block is a heading one level down or more."""
     flat = _flatten(blocks)
-    return {block["c"][1][0] for block, after in zip(flat, flat[1:] + [None], strict=True)
-            if block["t"] == "Header" and after is not None and after["t"] == "Header"
-            and after["c"][0] > block["c"][0]}
+    return {block["c"][1][0] for block, after in pairwise(flat)
+            if block["t"] == "Header" and after["t"] == "Header" and after["c"][0] > block["c"][0]}
 
 
 def check_empty_sections(manuscript: Manuscript, edition: Mapping[str, Any], audience: str,

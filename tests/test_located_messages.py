@@ -68,6 +68,14 @@ def test_empty_headings_say_why_at_their_line(work):
     ]
 
 
+def test_an_empty_body_or_one_heading_alone_is_checked_without_error(work):
+    for body in ("", "# Only a heading\n"):
+        path = work / "e.md"
+        path.write_text(FRONT.format(extra="") + body, encoding="utf-8")
+        assert problems_of(path) == ([] if not body else [
+            "e.md:8: warning: the heading 'Only a heading' has no text under it"])
+
+
 def test_a_multi_line_raw_tex_block_is_quoted_on_one_line(work):
     path = work / "tex.md"
     path.write_text(FRONT.format(extra="") + "Text.\n\n\\begin{tabular}{ll}\na & b \\\\\n"
