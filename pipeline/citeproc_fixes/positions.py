@@ -50,9 +50,13 @@ def _previous(item: Any, before: list[Any], history: list[Any]) -> Any:
 
 def assign(cites: list[Any], history: list[Any], near_note_distance: int) -> None:
     """Work out each cite's positions, in citation order, after the ``history`` of cites."""
+    by_key: dict[str, list[Any]] = {}  # each key's earlier cites, in order (read once)
+    for cite in history:
+        by_key.setdefault(cite.key, []).append(cite)
     for index, item in enumerate(cites):
         before = cites[:index]
-        earlier = [c for c in history + before if c.key == item.key]
+        earlier = list(by_key.get(item.key, ()))
+        by_key.setdefault(item.key, []).append(item)
         positions: set[str] = set()
         if not earlier:
             positions.add("first")
