@@ -83,9 +83,14 @@ def link_citations(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:
             return link(key, inner["c"][1])
 
         single = len(set(keys)) == 1
+        before = {key: len(places.get(key, ())) for key in keys}
         inlines = transform(node["c"][1], item)
         if not linked:
             inlines = [link(keys[0], inlines)]
+        first = next(places[k][before[k]] for k in keys if len(places.get(k, ())) > before[k])
+        for key in dict.fromkeys(keys):  # a work inside a range ("2" of "1–3") has no text
+            if len(places.get(key, ())) == before[key]:  # of its own: it points back here
+                places.setdefault(key, []).append(first)
         return {"t": "Span", "c": [node["c"][0], inlines]}
 
     blocks = transform(blocks, cite)

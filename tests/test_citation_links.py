@@ -77,3 +77,24 @@ def test_strip_cite_marks_keeps_other_formatting():
         + CLOSE
     assert strip_cite_marks(text) == OPEN["sup"] + "1," + OPEN["emph"] + "4" + CLOSE + CLOSE
     assert cite_marked(200, "x") == "x"  # past the marks there are: the work stays unmarked
+
+
+def test_a_work_inside_a_collapsed_range_points_back_to_the_range():
+    from pipeline.notemarks import link_citations
+
+    def work(key: str, text: str) -> dict:
+        return {"t": "Span", "c": [["", ["cite-item"], [["data-cite", key]]],
+                                   [{"t": "Str", "c": text}]]}
+
+    citation = {"t": "Span", "c": [["", ["citation"], [["data-cites", "a b c"]]],
+                                   [work("a", "1"), {"t": "Str", "c": "–"}, work("c", "3")]]}
+    entries = [{"t": "Div", "c": [[f"ref-{key}", ["csl-entry"], []],
+                                  [{"t": "Plain", "c": [{"t": "Str", "c": key.upper()}]}]]}
+               for key in "abc"]
+    blocks = link_citations([{"t": "Para", "c": [citation]}, *entries],
+                            {"cited_at": "Back to the text", "back_to_citation_n": "place {n}"})
+    forward = [(n["c"][0][0], n["c"][2][0]) for n in walk(blocks[0]) if n["t"] == "Link"]
+    assert forward == [("cite-a-1", "#ref-a"), ("cite-c-1", "#ref-c")]
+    back = {entry["c"][0][0]: [n["c"][2][0] for n in walk(entry) if n["t"] == "Link"]
+            for entry in blocks[1:]}
+    assert back == {"ref-a": ["#cite-a-1"], "ref-b": ["#cite-a-1"], "ref-c": ["#cite-c-1"]}

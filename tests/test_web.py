@@ -317,11 +317,12 @@ def test_each_work_of_an_author_date_citation_links_to_its_own_entry_and_back(tm
                      ("ref-smith-2021", ["#cite-smith-2021-1"])]
 
 
-def test_a_collapsed_range_links_its_first_and_last_work(tmp_path):
+def test_a_collapsed_range_links_its_first_and_last_work_and_all_link_back(tmp_path):
     web, backs = _links_in_page_and_book(tmp_path, "elsevier-vancouver")
     assert web == [("1", "#ref-smith-2020", "cite-smith-2020-1"),
                    ("3", "#ref-lee-2021", "cite-lee-2021-1"),
                    ("1", "#ref-smith-2020", "cite-smith-2020-2"),
                    ("3", "#ref-lee-2021", "cite-lee-2021-2"),
                    ("4", "#ref-ng-2022", "cite-ng-2022-1")]
-    assert dict(backs)["ref-smith-2021"] == []
+    # the work inside the range ("2" of "1–3") points back to the range
+    assert dict(backs)["ref-smith-2021"] == ["#cite-smith-2020-1"]
