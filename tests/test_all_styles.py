@@ -40,7 +40,7 @@ KNOWN_FILE = ROOT / "tests" / "all_styles_expected_failures.txt"
 KNOWN = dict(line.split(" ", 1) for line in KNOWN_FILE.read_text(encoding="utf-8").splitlines()
              if line.strip() and not line.startswith("#"))
 STYLE_NAMES = sorted(bundled_styles())
-STYLE_PARAMS = [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN[n], strict=False))
+STYLE_PARAMS = [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN[n], strict=True))
                 if n in KNOWN else n for n in STYLE_NAMES]
 NO_BIBLIOGRAPHY = ("leonardo", "chicago-notes-publisher-place-no-url")
 
