@@ -196,3 +196,26 @@ class Preview:
     def close(self) -> None:
         if self.proc.poll() is None:
             self.interrupt()
+
+
+# A project's own numeric style, for tests of styles a project adds.
+RIVERSIDE_CSL = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info>
+    <title>Riverside Clinic</title>
+    <id>riverside</id>
+    <category citation-format="numeric"/>
+    <updated>2025-01-01T00:00:00+00:00</updated>
+  </info>
+  <citation>
+    <layout prefix="[" suffix="]"><text variable="citation-number"/></layout>
+  </citation>
+  <bibliography>
+    <layout>
+      <text variable="citation-number" suffix=". "/>
+      <text value="Riverside list: "/>
+      <text variable="title"/>
+    </layout>
+  </bibliography>
+</style>
+"""

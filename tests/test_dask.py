@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import EPOCH, ROOT, epub_text, pdf_pages
+from helpers import EPOCH, RIVERSIDE_CSL, ROOT, epub_text, pdf_pages
 
 from pipeline import cli
 from pipeline.build import BuildOptions, build
@@ -224,28 +224,6 @@ def worker_with_only_the_package(installed: Path, folder: Path):
         finally:
             worker.terminate()
             worker.wait(timeout=30)
-
-
-RIVERSIDE_CSL = """<?xml version="1.0" encoding="utf-8"?>
-<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
-  <info>
-    <title>Riverside Clinic</title>
-    <id>riverside</id>
-    <category citation-format="numeric"/>
-    <updated>2025-01-01T00:00:00+00:00</updated>
-  </info>
-  <citation>
-    <layout prefix="[" suffix="]"><text variable="citation-number"/></layout>
-  </citation>
-  <bibliography>
-    <layout>
-      <text variable="citation-number" suffix=". "/>
-      <text value="Riverside list: "/>
-      <text variable="title"/>
-    </layout>
-  </bibliography>
-</style>
-"""
 
 
 def test_a_projects_styles_reach_a_worker_that_has_only_the_package(installed, tmp_path,

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import EPOCH, epub_text
+from helpers import EPOCH, RIVERSIDE_CSL, epub_text
 
 import pipeline.plan
 from pipeline import build as build_module
@@ -186,28 +186,6 @@ def test_the_stamp_follows_the_projects_own_styles_in_git(project, loads):
     text = epub_text(project / "dist" / "one.clinician.epub")
     assert second[:10] in text and first[:10] not in text
     assert "Ask the front desk first." in text
-
-
-RIVERSIDE_CSL = """<?xml version="1.0" encoding="utf-8"?>
-<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
-  <info>
-    <title>Riverside Clinic</title>
-    <id>riverside</id>
-    <category citation-format="numeric"/>
-    <updated>2025-01-01T00:00:00+00:00</updated>
-  </info>
-  <citation>
-    <layout prefix="[" suffix="]"><text variable="citation-number"/></layout>
-  </citation>
-  <bibliography>
-    <layout>
-      <text variable="citation-number" suffix=". "/>
-      <text value="Riverside list: "/>
-      <text variable="title"/>
-    </layout>
-  </bibliography>
-</style>
-"""
 
 
 def with_project_styles(project: Path) -> None:
