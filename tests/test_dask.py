@@ -168,44 +168,6 @@ def test_the_local_pool_also_survives_a_killed_worker(built, tmp_path, epoch):
         assert path.read_bytes() == (built / path.name).read_bytes(), path.name
 
 
-def test_a_worker_with_only_the_installed_package_renders_the_same_bytes(installed, built,
-                                                                         tmp_path, epoch):
-    """The worker runs from a separate environment (non-editable install), in an empty
-    folder: the jobs carry the manuscript, the entries it cites and the styles bundle."""
-    empty = tmp_path / "worker"
-    empty.mkdir()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None,
-                                  silence_logs=50) as scheduler:
-        worker = subprocess.Popen(
-            [str(installed), "-m", "distributed.cli.dask_worker", scheduler.scheduler_address,
-             "--nthreads", "1", "--no-dashboard", "--local-directory", str(empty)],
-            cwd=empty, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            with distributed.Client(scheduler, set_as_default=False) as client:
-                client.wait_for_workers(1, timeout=60)
-                where = client.run(lambda: __import__("pipeline").__file__)
-                assert all(Path(f).is_relative_to(installed.parent.parent)
-                           for f in where.values()), where
-                report = build([ROOT / "manuscripts" / "prp-spine-pain.md"], BuildOptions(
-                    out=tmp_path / "dist", use_cache=False,
-                    scheduler=scheduler.scheduler_address))
-                assert report.ok, [str(p) for p in report.problems] + report.internal_errors
-                assert not client.who_has()  # every result released once it was here
-        finally:
-            worker.terminate()
-            worker.wait(timeout=30)
-    outputs = sorted((tmp_path / "dist").glob("prp-spine-pain.*"))
-    assert [p.name for p in outputs] == ["prp-spine-pain.clinician.epub",
-                                         "prp-spine-pain.clinician.html",
-                                         "prp-spine-pain.clinician.pdf",
-                                         "prp-spine-pain.patient.epub",
-                                         "prp-spine-pain.patient.html",
-                                         "prp-spine-pain.patient.pdf"]
-    for path in outputs:
-        assert path.read_bytes() == (built / path.name).read_bytes(), path.name
-
-
 @contextlib.contextmanager
 def worker_with_only_the_package(installed: Path, folder: Path):
     """A scheduler and one worker from the non-editable install, started in ``folder``."""
@@ -220,10 +182,32 @@ def worker_with_only_the_package(installed: Path, folder: Path):
         try:
             with distributed.Client(scheduler, set_as_default=False) as client:
                 client.wait_for_workers(1, timeout=60)
-                yield scheduler.scheduler_address
+                yield scheduler.scheduler_address, client
         finally:
             worker.terminate()
             worker.wait(timeout=30)
+
+
+def test_a_worker_with_only_the_installed_package_renders_the_same_bytes(installed, built,
+                                                                         tmp_path, epoch):
+    """The worker runs from a separate environment (non-editable install), in an empty
+    folder: the jobs carry the manuscript, the entries it cites and the styles bundle."""
+    with worker_with_only_the_package(installed, tmp_path / "worker") as (address, client):
+        where = client.run(lambda: __import__("pipeline").__file__)
+        assert all(Path(f).is_relative_to(installed.parent.parent) for f in where.values()), where
+        report = build([ROOT / "manuscripts" / "prp-spine-pain.md"], BuildOptions(
+            out=tmp_path / "dist", use_cache=False, scheduler=address))
+        assert report.ok, [str(p) for p in report.problems] + report.internal_errors
+        assert not client.who_has()  # every result released once it was here
+    outputs = sorted((tmp_path / "dist").glob("prp-spine-pain.*"))
+    assert [p.name for p in outputs] == ["prp-spine-pain.clinician.epub",
+                                         "prp-spine-pain.clinician.html",
+                                         "prp-spine-pain.clinician.pdf",
+                                         "prp-spine-pain.patient.epub",
+                                         "prp-spine-pain.patient.html",
+                                         "prp-spine-pain.patient.pdf"]
+    for path in outputs:
+        assert path.read_bytes() == (built / path.name).read_bytes(), path.name
 
 
 def test_a_projects_styles_reach_a_worker_that_has_only_the_package(installed, tmp_path,
@@ -252,7 +236,7 @@ def test_a_projects_styles_reach_a_worker_that_has_only_the_package(installed, t
     options = BuildOptions(use_cache=False, formats=("pdf", "epub"), jobs=1)
     local = build([project / "manuscripts"], replace(options, out=tmp_path / "local"))
     assert local.ok, [str(p) for p in local.problems]
-    with worker_with_only_the_package(installed, tmp_path / "worker") as address:
+    with worker_with_only_the_package(installed, tmp_path / "worker") as (address, _client):
         remote = build([project / "manuscripts"],
                        replace(options, out=tmp_path / "remote", scheduler=address))
     assert remote.ok and remote.runner == "dask", [str(p) for p in remote.problems]
