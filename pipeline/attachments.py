@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from .bibtex import BibEntry
-from .manuscript import parse_front_matter, read_text, split_front_matter
+from .frontmatter import parse_front_matter, read_text, split_front_matter
 from .model import CitedDocument
 from .pandoc import ast_to
 from .tree import Node, transform

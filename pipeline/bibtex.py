@@ -26,7 +26,7 @@ from .bibdecode import decode_bib, encoding_note
 from .bibscan import Field, Finding, Scanner
 from .bundle import package_styles
 from .errors import PipelineError, Problems, display_path
-from .manuscript import read_source_bytes
+from .frontmatter import read_source_bytes
 
 __all__ = ["BibEntry", "BibFile", "kind_of", "load_bibliographies", "read_bibtex",
            "read_bibtex_once", "to_csl"]

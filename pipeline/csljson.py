@@ -23,7 +23,7 @@ from .bibconvert import fix_item, initialled
 from .bibscan import Finding
 from .bibtypes import CSL_DATES as DATES
 from .bibtypes import CSL_NAMES as NAMES
-from .manuscript import read_text
+from .frontmatter import read_text
 
 # A CSL item as BibTeX, for a copy of the cited entries (the PDF attachment).
 BIBTEX_TYPES = {

@@ -24,9 +24,9 @@ from .citations import (
 from .csl import load_style
 from .editions import callouts, check_div_classes, check_empty_sections
 from .errors import PipelineError, Problems
+from .frontmatter import read_text
 from .glyphs import check_glyphs
 from .links import check_links
-from .manuscript import read_text
 from .math import check_math
 from .mathtags import equation_tags
 from .model import CitedDocument, Manuscript, Stamp

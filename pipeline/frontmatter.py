@@ -1,0 +1,182 @@
+"""A manuscript file's text and its YAML front matter, read safely and with lines.
+
+The YAML is read node by node so that each field keeps its line, a value YAML
+cannot convert stays text for its field's own check, and aliases (which can
+nest a value into billions of copies) are refused before anything is built.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import PipelineError, Problems
+
+try:  # the C loader is several times faster on large front matter
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FRONT_MATTER = 256 * 1024
+
+def read_source_bytes(path: Path) -> bytes:
+    """A source file's bytes; a missing or unreadable file is a located error."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise PipelineError.at(path, None, "file not found", "missing-file") from None
+    except IsADirectoryError:
+        raise PipelineError.at(path, None, "is a folder, not a file", "missing-file") from None
+    except OSError as exc:
+        raise PipelineError.at(path, None, f"cannot read: {exc.strerror}", "unreadable") from None
+
+
+def read_text(path: Path) -> str:
+    """A source file as text; undecodable bytes are a located error."""
+    data = read_source_bytes(path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PipelineError.at(
+            path, line,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8",
+            "encoding",
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise PipelineError.at(path, line, "contains a NUL byte: not a text file", "encoding")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
+    """(yaml text, body, line number of the body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise PipelineError.at(
+            path, 1,
+            "no YAML front matter: the file must start with a line '---', then "
+            "title, version, status and last_updated, then a closing '---'",
+            "front-matter",
+        )
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            front = "\n".join(lines[1:i])
+            if len(front) > MAX_FRONT_MATTER:
+                raise PipelineError.at(path, 2, "front matter larger than 256 KiB", "front-matter")
+            return front, "\n".join(lines[i + 1:]), i + 2
+    raise PipelineError.at(
+        path, 1, "front matter is not closed: add a line '---' after its last field",
+        "front-matter",
+    )
+
+
+def _reused_node(root: yaml.Node) -> yaml.Node | None:
+    """The first node an alias points to again, if any.
+
+    Aliases can nest a value into billions of copies ("billion laughs"); no
+    field needs them, so they are refused before anything is constructed.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return None
+
+
+def _construct(node: yaml.Node, loader: Any) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError, TypeError):
+        # A scalar YAML cannot convert (2025-13-01 looks like a date but is
+        # none) stays text, so the field's own check reports it at its line.
+        loader.recursive_objects.clear()
+        return _construct_leniently(node, loader)
+
+
+def _construct_leniently(node: yaml.Node, loader: Any) -> Any:
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(child, loader) for child in node.value]
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _construct(key_node, loader)
+            try:
+                hash(key)
+            except TypeError:
+                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else repr(key)
+            mapping[key] = _construct(value_node, loader)
+        return mapping
+    return node.value
+
+
+def parse_front_matter(path: Path, front: str, problems: Problems | None = None
+                       ) -> tuple[dict[str, Any], dict[str, int]]:
+    """The front matter as a dict, and the file line of each top-level key.
+
+    YAML that does not parse raises; a bad or repeated field name is added to
+    ``problems`` (raised when none is given) and the other fields are kept.
+    """
+    loader = _Loader(front)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        if not isinstance(node, yaml.MappingNode):
+            raise PipelineError.at(
+                path, node.start_mark.line + 2,
+                "front matter must be a mapping of 'field: value' lines", "front-matter",
+            )
+        anchor = _reused_node(node)
+        if anchor is not None:
+            raise PipelineError.at(
+                path, anchor.start_mark.line + 2,
+                "front matter repeats this value through a YAML anchor and alias (&name, "
+                "*name); write each value out", "front-matter",
+            )
+        data: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        collect = problems is not None
+        problems = problems if problems is not None else Problems()
+        for key_node, value_node in node.value:
+            key = _construct(key_node, loader)
+            line = key_node.start_mark.line + 2
+            if not isinstance(key, str):
+                problems.add(path, line, f"field name must be text, found {key!r}", code="front-matter")
+                continue
+            if key in data:
+                problems.add(path, line, f"field '{key}' is given twice (first at line {lines[key]})",
+                             code="front-matter")
+                continue
+            data[key] = _construct(value_node, loader)
+            lines[key] = line
+        if not collect:
+            problems.raise_if_errors()
+        return data, lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 2
+        what = exc.problem or "invalid YAML"
+        if exc.context and exc.context_mark and exc.context_mark.line + 2 != line:
+            what += f" ({exc.context} that starts at line {exc.context_mark.line + 2})"
+        if what.startswith("mapping values are not allowed"):
+            what += ("; a value that contains ': ' must be quoted, as in "
+                     'title: "Iron: what is new"')
+        raise PipelineError.at(path, line, f"front matter is not valid YAML: {what}",
+                               "front-matter") from None
+    except yaml.YAMLError as exc:
+        raise PipelineError.at(path, 2, f"front matter is not valid YAML: {exc}",
+                               "front-matter") from None
+    finally:
+        loader.dispose()
