@@ -18,8 +18,12 @@ from . import positions
 from .registry import patch
 
 EN_DASH = "\u2013"
+Group = tuple[str, bool, Any, Any]  # text, collapsed, its first and last cite
 MARKS = re.compile("[\ue000-\uf8ff]")  # the private-use marks around cites and formatting
 BY_YEAR = ("year", "year-suffix", "year-suffix-ranged")
+AFFIX_PUNCTUATION = (",", ".", ";")  # a cite affix's edge that takes the delimiter's place
+SENTENCE_END = (".", "?", "!", ":", ";")
+CLOSING = "\"'\u201d\u2019\u00bb\u202f\u00a0 "  # closing quotes and spaces after a full stop
 # What one cite or entry has printed so far (reset for each): CSL prints an
 # implicit year suffix after the first year only.
 # The cite mode asks Names to leave out ("suppress") or keep only ("only") the
@@ -41,9 +45,9 @@ def render_cite(layout: Any, item: Any, mode: str | None) -> str | None:
     RENDERING["year_suffix_done"] = False
     RENDERING["names_mode"] = mode
     RENDERING["names_seen"] = None
-    prefix = str(item.get("prefix", "")).rstrip()
+    prefix = MARKS.sub("", str(item.get("prefix", "")))
     RENDERING["printed"] = (None if layout.get_root().get("class") != "note" else
-                            not prefix.endswith((".", "?", "!")) if prefix
+                            not _ends_sentence(prefix) if prefix
                             else not RENDERING["citation_start"])
     try:
         output = layout.render_children(item)
@@ -56,6 +60,34 @@ def render_cite(layout: Any, item: Any, mode: str | None) -> str | None:
     if mode == "only":
         return None if RENDERING["names_seen"] is None else str(RENDERING["names_seen"])
     return None if output is None else str(output)
+
+
+def _ends_sentence(prefix: str) -> bool:
+    """A prefix of more than one word whose last character (before quotes) ends a sentence.
+
+    citeproc-js capitalizes a term after 'He said "Please work." ' but not after
+    an abbreviation standing alone ('Cf. ').
+    """
+    return (prefix.rstrip(CLOSING).endswith(SENTENCE_END)
+            and " " in prefix.strip())
+
+
+def _splice(delimiter: str, before: Any, after: Any) -> str:
+    """The delimiter between two cites, given the punctuation of their own affixes.
+
+    After a cite whose suffix ends in ',', '.' or ';', only the delimiter's
+    space (from its first space on) is kept; before a cite whose prefix starts
+    with one of them (and after one with no suffix), none is: 'Book A, cited in
+    Book B' for the prefix ', cited in', as citeproc-js joins them.
+    """
+    suffix = MARKS.sub("", str(before.get("suffix", "")))
+    prefix = MARKS.sub("", str(after.get("prefix", "")))
+    if suffix.endswith(AFFIX_PUNCTUATION):
+        space = delimiter.find(" ")
+        return delimiter[space:] if space > -1 else ""
+    if not suffix and prefix.startswith(AFFIX_PUNCTUATION):
+        return ""
+    return delimiter
 
 
 def _mode(item: Any) -> str | None:
@@ -75,9 +107,9 @@ def _bare(cite: tuple[Any, str]) -> bool:
                             and MARKS.sub("", text) == str(item.number))
 
 
-def _collapse_numbers(rendered: list[tuple[Any, str]]) -> list[tuple[str, bool]]:
+def _collapse_numbers(rendered: list[tuple[Any, str]]) -> list[Group]:
     """Runs of three or more consecutive citation numbers as 'first–last'."""
-    groups: list[tuple[str, bool]] = []
+    groups: list[Group] = []
     i = 0
     while i < len(rendered):
         j = i
@@ -85,10 +117,11 @@ def _collapse_numbers(rendered: list[tuple[Any, str]]) -> list[tuple[str, bool]]
                and rendered[j + 1][0].number == rendered[j][0].number + 1):
             j += 1
         if j - i >= 2:
-            groups.append((rendered[i][1] + EN_DASH + rendered[j][1], True))
+            groups.append((rendered[i][1] + EN_DASH + rendered[j][1], True, rendered[i][0],
+                           rendered[j][0]))
             i = j + 1
         else:
-            groups.append((rendered[i][1], False))
+            groups.append((rendered[i][1], False, rendered[i][0], rendered[i][0]))
             i += 1
     return groups
 
@@ -237,7 +270,7 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
     collapse = element.get_option("collapse")
     after = element.get_option("after-collapse-delimiter")
     after = delimiter if after is None else after
-    groups: list[tuple[str, bool]] = []
+    groups: list[Group] = []
     if collapse in BY_YEAR:
         group_delimiter = element.get("cite-group-delimiter")
         options = {"cite-group-delimiter": ", " if group_delimiter is None else group_delimiter,
@@ -250,7 +283,7 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
             text, done = _year_group(layout, group, collapse, options)
             element.cites.extend(done)
             if done:
-                groups.append((text, len(done) > 1))
+                groups.append((text, len(done) > 1, done[0], done[-1]))
     else:
         group_delimiter = element.get("cite-group-delimiter")
         if group_delimiter is not None and collapse is None:  # same names together
@@ -267,14 +300,15 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
         if collapse == "citation-number":
             groups = _collapse_numbers(rendered)
         elif group_delimiter is not None and collapse is None:
-            groups = [(group_delimiter.join(text for _item, text in group), False)
-                      for group in _runs_by_names(rendered, names)]
+            groups = [(group_delimiter.join(text for _item, text in group), False, group[0][0],
+                       group[-1][0]) for group in _runs_by_names(rendered, names)]
         else:
-            groups = [(text, False) for _item, text in rendered]
+            groups = [(text, False, item, item) for item, text in rendered]
     text = ""
-    for index, (group, collapsed) in enumerate(groups):
+    for index, (group, _collapsed, first, _last) in enumerate(groups):
         if index:
-            text += after if groups[index - 1][1] else delimiter
+            text += _splice(after if groups[index - 1][1] else delimiter, groups[index - 1][3],
+                            first)
         text += group
     for item in bad:
         text += (delimiter if text else "") + (callback(item) or f"{item.key}?")

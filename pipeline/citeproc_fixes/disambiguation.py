@@ -16,10 +16,10 @@ from collections import defaultdict
 from typing import Any
 
 from .cluster import RENDERING
-from .names import GIVEN, GIVEN_LEVELS
+from .names import ADDED_NAMES, GIVEN, GIVEN_LEVELS
 from .registry import patch
 
-NAMES = "_disambiguate_names"  # et-al-use-first for this reference's citations
+NAMES = ADDED_NAMES
 CONDITION = "_disambiguate_condition"  # <if disambiguate="true"> holds
 YEAR_SUFFIX = "year_suffix"
 

@@ -19,6 +19,7 @@ _LEADING_PARTICLE = re.compile(
 _TRAILING_PARTICLE = re.compile(r"(.*?\S)((?:\s+[a-z\u00df-\u00ff][^\s]*)+)$", re.DOTALL)
 _NON_LATIN = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u04ff]")
+_GIVEN_SUFFIX = re.compile(r"\s*,!*\s*")
 _GLUED = ("'", "\u2019", "-", "\u00a0")
 
 
@@ -61,11 +62,26 @@ def parse(name: Any) -> NameParts:
             if raw != parts.non_dropping and parts.non_dropping.endswith(("'", "\u2019")):
                 parts.non_dropping += " "  # "de' Frinkle" keeps its space
             parts.family = match.group(2)
+    if not parts.suffix:
+        _split_suffix(parts)
     if not parts.dropping and parts.family:
         match = _TRAILING_PARTICLE.fullmatch(parts.given)
         if match:
             parts.given, parts.dropping = match.group(1), match.group(2).strip()
     return parts
+
+
+def _split_suffix(parts: NameParts) -> None:
+    """A suffix written in the given name after a comma: 'John, III', 'John,! Jr.'.
+
+    CSL-JSON's convention, as citeproc-js reads it: ',!' marks a suffix printed
+    after a comma ('John Doe, Jr.').
+    """
+    match = _GIVEN_SUFFIX.search(parts.given)
+    if match:
+        parts.suffix = parts.given[match.end():]
+        parts.comma_suffix = len(re.sub(r"\s", "", match.group(0))) == 2
+        parts.given = parts.given[:match.start()]
 
 
 def glue(*pieces: str) -> str:

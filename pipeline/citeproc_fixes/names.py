@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .positions import POSITION
 from .registry import patch
 
 _GIVEN_TOKEN = re.compile(r"([^\s.]+)(\.?)")
@@ -73,6 +74,7 @@ def initials_as_written() -> None:
 # primary-name rules in GIVEN_LEVELS, {(family, given): level}.  Level 1:
 # initials (the given name where the style sets none), 2: the given name.
 GIVEN = "_disambiguate_given"
+ADDED_NAMES = "_disambiguate_names"  # et-al-use-first for a reference's citations
 GIVEN_LEVELS: dict[Any, Any] = {}
 SUBSEQUENT: dict[str, Any] = {"capture": False, "current": None, "previous": None,
                               "string": None, "rule": "complete-all"}
@@ -137,6 +139,23 @@ def _use_first_given(name: Any, context: Any, sort_options: Any) -> bool:
                 or options is not None and options.get("et-al-use-first"))
 
 
+def _subsequent_et_al(name: Any, context: Any, et_al_min: Any, use_first: Any) -> tuple[Any, Any]:
+    """``et-al-subsequent-min``/``-use-first`` in place of the first cite's, where set."""
+    element = context if context is not None else name
+    found = element.xpath_search("./ancestor::*[self::cs:citation]")
+    if not found:
+        return et_al_min, use_first
+    holders = [name, *(n for n in (name.getparent(),) if n is not None), found[0],
+               name.get_root()]
+    for attribute in ("et-al-subsequent-min", "et-al-subsequent-use-first"):
+        value = next((h.get(attribute) for h in holders if h.get(attribute)), None)
+        if value is not None and attribute.endswith("min"):
+            et_al_min = int(value)
+        elif value is not None:
+            use_first = int(value)
+    return et_al_min, use_first
+
+
 def render_names(self: Any, item: Any, variable: str, context: Any = None,
                  sort_options: Any = None, **_kwargs: Any) -> Any:
     """A ``<name>`` element's rendering of one name variable (CSL 1.0.2, "Name")."""
@@ -149,6 +168,11 @@ def render_names(self: Any, item: Any, variable: str, context: Any = None,
     et_al_min = option("et-al-min")
     use_first = option("et-al-use-first") if _use_first_given(self, context, sort_options) \
         else len(names)  # et-al-min alone truncates nothing
+    if ((not sort_options or sort_options.get("_cite"))
+            and "subsequent" in (item.get(POSITION) or ())):
+        et_al_min, use_first = _subsequent_et_al(self, context, et_al_min, use_first)
+        # names added to tell references apart stay (see disambiguation.py)
+        use_first = max(use_first, item.reference.get(ADDED_NAMES) or 0)
     truncate = bool(et_al_min) and len(names) >= et_al_min and use_first < len(names)
     if truncate and use_first == 0:
         return ""  # no names at all
