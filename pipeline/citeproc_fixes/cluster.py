@@ -337,9 +337,11 @@ def citation_collapse_and_author_modes() -> None:
     instead of "2000a, b"; nor ``cite-group-delimiter``, ``year-suffix-delimiter``
     and ``after-collapse-delimiter``.  It also has no cite modes:
     ``suppress-author`` leaves out the first names the cite prints (or their
-    substitute), ``author-only`` prints nothing but them.  The rendering is
+    substitute), ``author-only`` prints nothing but them.  A cite affix's own
+    punctuation takes the delimiter's place (:func:`_splice`).  The rendering is
     :func:`render_citation`.  Fixtures: collapse_* (most), sort_GroupedByAuthorstring,
-    name_CiteGroupDelimiter*, and the project's narrative citations.
+    name_CiteGroupDelimiter*, affix_WithCommas, magic_SuppressLayoutDelimiterIfPrefixComma,
+    position_IbidWithPrefixFullStop, and the project's narrative citations.
     """
     from citeproc import model
 

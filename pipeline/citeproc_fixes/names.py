@@ -229,10 +229,12 @@ def name_lists_as_csl_writes_them() -> None:
     citeproc-py joins particles with spaces ("d' Aubignac"), never parses them
     out of the family name ('van Gogh' sorted under V), formats the family
     name-part over the dropping particle, ignores ``comma-suffix``,
-    ``after-inverted-name`` and CJK name order, and ``form="count"`` names
-    come out as text ('32' for 3 + 2).  It also has no
+    ``after-inverted-name``, ``et-al-subsequent-min``/``-use-first``, a suffix
+    written in the given name ('John, III') and CJK name order, and
+    ``form="count"`` names come out as text ('32' for 3 + 2).  It also has no
     ``subsequent-author-substitute`` (see :data:`SUBSEQUENT`).  Fixtures:
-    name_* (particles, affixes, counts), nameattr_*, sort_LeadingApostrophe*.
+    name_* (particles, affixes, counts), nameattr_*, sort_LeadingApostrophe*,
+    magic_NameSuffix*, bugreports_EtAlSubsequent.
     """
     from citeproc import model
 

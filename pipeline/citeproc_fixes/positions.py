@@ -80,9 +80,10 @@ def assign(cites: list[Any], history: list[Any], near_note_distance: int) -> Non
 def cite_positions() -> None:
     """``position`` conditions and ``first-reference-note-number`` from :func:`assign`.
 
-    A term that starts a note style's cite (no prefix, or one that ends a
-    sentence) is capitalized, as citeproc-js does: 'Ibid.'.  Fixtures:
-    position_*, integration_*Ibid*, integration_*FirstReferenceNoteNumber*.
+    A term that starts a note style's cite (no prefix, or one of several words
+    that ends a sentence) is capitalized, as citeproc-js does: 'Ibid.'.  Fixtures:
+    position_*, integration_*Ibid*, integration_*FirstReferenceNoteNumber*,
+    bugreports_CapsAfterOneWordPrefix.
     """
     from citeproc import model
 
