@@ -4,8 +4,9 @@ Creates ``.venv/`` when missing, installs the project with its test extras
 when ``pyproject.toml`` changed since the last install, makes sure a Java
 runtime exists for EPUBCheck and the W3C Nu checker and biber for the
 bibliography tests (tests only), citeproc-js (the npm package the citation
-tests compare against) is installed (set-up and tests only), and Chromium, chromedriver and axe-core for the browser tests (tests
-only), then runs the build or the tests.
+tests compare against) is installed (set-up and tests only), and Chromium,
+chromedriver, axe-core and DAISY Ace for the browser and EPUB accessibility
+tests (tests only), then runs the build or the tests.
 Needs only Python 3.11+.
 """
 
@@ -64,8 +65,11 @@ def ensure_biber() -> None:
         _apt_install(["biber"], "the bibliography tests")
 
 
-def _npm_ci(folder: Path, what: str) -> None:
-    """``npm ci`` in ``folder`` when its package-lock.json changed since the last one."""
+def _npm_ci(folder: Path, what: str, scripts: bool = True) -> None:
+    """``npm ci`` in ``folder`` when its package-lock.json changed since the last one.
+
+    ``scripts=False`` skips install scripts (a browser download that would fail offline).
+    """
     lock = folder / "package-lock.json"
     stamp = folder / "node_modules" / ".installed"
     digest = hashlib.sha256(lock.read_bytes()).hexdigest()
@@ -74,8 +78,8 @@ def _npm_ci(folder: Path, what: str) -> None:
     if not (shutil.which("node") and shutil.which("npm")):
         _apt_install(["nodejs", "npm"], what)
     print(f"installing {what} into {folder.relative_to(ROOT)}/ ...", flush=True)
-    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                   cwd=folder, check=True)
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error",
+                    *([] if scripts else ["--ignore-scripts"])], cwd=folder, check=True)
     stamp.write_text(digest)
 
 
@@ -86,6 +90,8 @@ def ensure_browser() -> None:
     if missing:
         _apt_install(missing, "the browser tests")
     _npm_ci(ROOT / "tests" / "browser", "axe-core")
+    # DAISY Ace runs axe-core on EPUBs through puppeteer, given Debian's Chromium.
+    _npm_ci(ROOT / "tests" / "ace", "DAISY Ace", scripts=False)
 
 
 def ensure_harfbuzz_subset() -> None:

@@ -319,6 +319,7 @@ def _navigable_documents(files: dict[str, bytes], opf_name: str, doc: CitedDocum
         for section in root.iter(f"{{{XHTML_NS}}}section"):
             if section.get("id") == "references":
                 section.set(f"{{{EPUB_NS}}}type", "bibliography")
+                section.set("role", "doc-bibliography")  # the ARIA role that epub:type asks for
                 landmarks.append(("bibliography", f"{href}#references", doc.words["references"]))
         files[name] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
     if nav_name:
