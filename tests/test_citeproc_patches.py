@@ -173,3 +173,30 @@ def test_given_names_tell_two_authors_apart(rule, marks):
              "l": _person("l", "Lee", "Min", 2019)}
     out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "en-US")
     assert out.citations == marks
+
+
+def test_a_label_style_makes_trigraphs_with_year_suffixes():
+    style = _style('<citation disambiguate-add-year-suffix="true"><sort><key variable='
+                   '"citation-label"/></sort><layout prefix="[" suffix="]" delimiter=", ">'
+                   '<text variable="citation-label"/></layout></citation>')
+    items = {"w": _person("w", "Weber", "Max", 1905), "x": _person("x", "Weber", "Max", 1905),
+             "b": {**_person("b", "van der Berg", "Anna", 1998), "author": [
+                 {"family": "van der Berg", "given": "Anna"}, {"family": "Chen", "given": "W"},
+                 {"family": "O'Neil", "given": "Ray"}]},
+             "n": {"id": "n", "type": "book", "title": "The Art of Healing"},
+             "g": {**_person("g", "Amir", "Ali", 2011), "citation-label": "WHO11"}}
+    out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "en-US")
+    assert out.citations == ("[Arth00, BeCO98, Webe05a, Webe05b, WHO11]",)
+
+
+def test_an_access_date_does_not_tell_two_undated_pages_apart():
+    style = _style('<citation disambiguate-add-year-suffix="true"><layout delimiter="; ">'
+                   '<group delimiter=" "><names variable="author"/><choose><if variable='
+                   '"issued"><date variable="issued" date-parts="year" form="text"/></if><else><group>'
+                   '<text term="no date" form="short"/><text variable="year-suffix" prefix="-"/>'
+                   '</group></else></choose><date variable="accessed" form="numeric" prefix="[" '
+                   'suffix="]"/></group></layout></citation>')
+    items = {k: {"id": k, "type": "webpage", "author": [{"family": "Ng", "given": "Li"}],
+                 "accessed": {"date-parts": [[2020, 5, day]]}} for k, day in (("a", 1), ("b", 2))}
+    out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "en-US")
+    assert out.citations == ("Li Ng n.d.-a [05/01/2020]; Li Ng n.d.-b [05/02/2020]",)

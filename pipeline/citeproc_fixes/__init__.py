@@ -23,6 +23,7 @@ from . import (
     display,
     formatting,
     groups,
+    labels,
     names,
     numbers,
     pages,
@@ -40,7 +41,7 @@ __all__ = ["CITEPROC_VERSION", "ORDER", "PATCHES", "CiteprocVersionError", "appl
            "check_version"]
 
 ORDER = (substitute, variables, pages, dates, names, cluster, positions, disambiguation,
-         groups, textcase, formatting, display, punctuation, sorting, numbers, speed)
+         labels, groups, textcase, formatting, display, punctuation, sorting, numbers, speed)
 _applied = False
 
 

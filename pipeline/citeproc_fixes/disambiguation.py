@@ -22,6 +22,7 @@ from .registry import patch
 NAMES = ADDED_NAMES
 CONDITION = "_disambiguate_condition"  # <if disambiguate="true"> holds
 YEAR_SUFFIX = "year_suffix"
+COMPARING: list[bool] = []  # while citations are rendered to be compared
 
 
 def _option(citation: Any, name: str) -> bool:
@@ -39,10 +40,13 @@ def cite_text(bib: Any, key: str) -> str:
     layout = citation.layout
     citation.cites = []
     layout.repressed = {}
+    COMPARING.append(True)
     try:
         return str(layout.render_children(item))
     except VariableError:
         return ""
+    finally:
+        COMPARING.pop()
 
 
 def _ambiguous(bib: Any, keys: list[str]) -> list[list[str]]:
@@ -220,6 +224,9 @@ def disambiguation_hooks() -> None:
     join them, whether ``disambiguate="true"`` holds, and the year suffix; these
     hooks print what it decided.  Without an explicit ``year-suffix`` variable
     in the style, the suffix follows the first year printed, as CSL says.
+    The date a work was accessed is left out of the citations compared: two
+    reads of one undated page are two works ('n.d.-a', 'n.d.-b'), as in
+    citeproc-js (date_YearSuffixWithNoDate, date_YearSuffixImplicitWithNoDate).
     Fixtures: disambiguate_* (most), sort_ChicagoYearSuffix*, sort_AguStyle.
     """
     from citeproc import model
@@ -247,6 +254,10 @@ def disambiguation_hooks() -> None:
         reference = item.reference
         suffix = reference.get(YEAR_SUFFIX)
         name = (variable or self.get("variable") or "").replace("-", "_")
+        if COMPARING and name == "accessed":  # when it was read tells no two works apart
+            from citeproc.source import VariableError
+
+            raise VariableError(name)
         if not suffix or not self.is_locale_date() and self.get("form") is not None \
                 or _explicit_year_suffix(context if context is not None else self):
             # (a localized date's own root is the locale: ask the calling style element)
@@ -320,5 +331,6 @@ def _explicit_year_suffix(element: Any) -> bool:
     root = element.get_root()
     found = getattr(root, "_explicit_year_suffix", None)
     if found is None:
-        found = bool(root.xpath_search('//cs:text[@variable="year-suffix"]'))
+        found = bool(root.xpath_search('//cs:text[@variable="year-suffix"]'
+                                       ' | //cs:text[@variable="citation-label"]'))
     return found
