@@ -9,8 +9,9 @@ from helpers import ROOT
 
 from pipeline import citeproc_fixes
 from pipeline.citeproc_engine import format_clusters, marks_to_html
+from pipeline.citeproc_marks import strip_cite_marks
 from pipeline.cli import main
-from pipeline.csl import prepare_xml
+from pipeline.csl import bundled_styles, prepare_xml
 from pipeline.manuscript import load_manuscript
 from pipeline.model import CiteItem, Cluster, Stamp
 from pipeline.prepare import prepare
@@ -200,3 +201,28 @@ def test_an_access_date_does_not_tell_two_undated_pages_apart():
                  "accessed": {"date-parts": [[2020, 5, day]]}} for k, day in (("a", 1), ("b", 2))}
     out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "en-US")
     assert out.citations == ("Li Ng n.d.-a [05/01/2020]; Li Ng n.d.-b [05/02/2020]",)
+
+
+def test_a_formatted_year_suffix_is_printed_once_per_collapsed_cite():
+    # acta-amazonica prints the year suffix itself, in italics, and collapses by year suffix
+    style = prepare_xml(bundled_styles()["acta-amazonica"].read_bytes(), "acta-amazonica")
+    items = {k: _person(k, "Smith", "John", year) for k, year in
+             (("a", 2020), ("b", 2020), ("c", 2021))}
+    cluster = Cluster(tuple(CiteItem(k) for k in items))
+    out = format_clusters(style.xml, items, [cluster], "en-US")
+    assert [marks_to_html(c) for c in out.citations] == ["(Smith 2020<i>a</i>, <i>b</i>, 2021)"]
+    linked = format_clusters(style.xml, items, [cluster], "en-US", mark_cites=True)
+    assert strip_cite_marks(linked.citations[0]) == out.citations[0]
+
+
+@pytest.mark.parametrize(("given", "hyphen", "printed"), [
+    ("Soo-jin", "false", "Park S"), ("Soo-jin", "true", "Park S"),
+    ("Soo-Jin", "false", "Park SJ"), ("Soo-Jin", "true", "Park S-J"),
+])
+def test_a_lower_case_part_of_a_hyphenated_given_name_is_no_initial(given, hyphen, printed):
+    style = _style('<citation><layout><names variable="author"><name initialize-with="" '
+                   'name-as-sort-order="all" sort-separator=" "/></names></layout></citation>',
+                   options=f'initialize-with-hyphen="{hyphen}"')
+    out = format_clusters(style, {"p": _person("p", "Park", given)},
+                          [Cluster((CiteItem("p"),))], "en-US")
+    assert out.citations == (printed,)

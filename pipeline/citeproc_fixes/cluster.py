@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..citeproc_marks import cite_marked, strip_cite_marks
+from ..citeproc_marks import CLOSE, OPEN, cite_marked, strip_cite_marks
 from . import positions
 from .registry import patch
 
 EN_DASH = "\u2013"
+FORMAT_OPENS = "".join(OPEN.values())
+NO_NAMES = "\x00"  # what a cite that prints no names is grouped by
 Group = tuple[str, bool, Any, Any]  # text, collapsed, its first and last cite
 MARKS = re.compile("[\ue000-\uf8ff]")  # the private-use marks around cites and formatting
 BY_YEAR = ("year", "year-suffix", "year-suffix-ranged")
@@ -162,22 +164,6 @@ def _runs_by_names(rendered: list[tuple[Any, str]], names: dict[int, str | None]
     return runs
 
 
-def _suffix_runs(letters: list[str]) -> list[str]:
-    """['a', 'b', 'c', 'e'] as ['a–c', 'e']."""
-    out: list[str] = []
-    i = 0
-    while i < len(letters):
-        j = i
-        while (j + 1 < len(letters) and len(letters[j]) == len(letters[j + 1]) == 1
-               and ord(letters[j + 1]) == ord(letters[j]) + 1):
-            j += 1
-        out.append(letters[i] + EN_DASH + letters[j] if j - i >= 2 else letters[i])
-        if j - i < 2:
-            j = i
-        i = j + 1
-    return out
-
-
 def _year_group(layout: Any, group: list[Any], collapse: str, options: dict[str, str]
                 ) -> tuple[str, list[Any]]:
     """One author's cites: the first in full, the others without names (or just a suffix)."""
@@ -204,13 +190,9 @@ def _year_group(layout: Any, group: list[Any], collapse: str, options: dict[str,
             j += 1
         if j > i:
             letters = [item.reference.get("year_suffix") or ""] + [p[1] for p in parts[i + 1:j + 1]]
-            head = text[:len(text) - len(letters[0])] if text.endswith(letters[0]) else text
-            if RENDERING.get("mark_cites"):
-                text = _marked_suffixes(head, letters, [p[0] for p in parts[i:j + 1]], collapse,
-                                        options["year-suffix-delimiter"])
-            else:
-                runs = (_suffix_runs(letters) if collapse == "year-suffix-ranged" else letters)
-                text = head + options["year-suffix-delimiter"].join(runs)
+            text = _joined_suffixes(text, letters, [p[0] for p in parts[i:j + 1]],
+                                    collapse == "year-suffix-ranged",
+                                    options["year-suffix-delimiter"])
         else:
             text = _mark(item, text)
         if i:
@@ -230,14 +212,13 @@ def _mark(item: Any, text: str) -> str:
     return cite_marked(index, text)
 
 
-def _marked_suffixes(head: str, letters: list[str], items: list[Any], collapse: str,
-                     delimiter: str) -> str:
-    """'Smith 2000a, b' or '2000a–c' with each letter marked as its own cite's."""
+def _suffix_spans(letters: list[str], ranged: bool) -> list[tuple[int, int]]:
+    """['a', 'b', 'c', 'e'] as [(0, 2), (3, 3)] when ranged (three or more in a row)."""
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(letters):
         j = i
-        if collapse == "year-suffix-ranged":
+        if ranged:
             while (j + 1 < len(letters) and len(letters[j]) == len(letters[j + 1]) == 1
                    and ord(letters[j + 1]) == ord(letters[j]) + 1):
                 j += 1
@@ -245,13 +226,46 @@ def _marked_suffixes(head: str, letters: list[str], items: list[Any], collapse: 
                 j = i
         spans.append((i, j))
         i = j + 1
+    return spans
+
+
+def _suffix_at_end(text: str, letter: str) -> tuple[str, str, str, str]:
+    """``text`` as (head, marks opening the suffix, their closing marks, closing marks after).
+
+    A year suffix the style formats (``<text variable="year-suffix"
+    font-style="italic"/>``) ends the text with its own marks; each collapsed
+    suffix takes the same formatting: '2020<i>a</i>, <i>b</i>'.  Without the
+    suffix at the end, the text is the head.
+    """
+    closing = len(text) - len(text.rstrip(CLOSE))
+    body = text[:len(text) - closing]
+    if not letter or not body.endswith(letter):
+        return text, "", "", ""
+    body = body[:len(body) - len(letter)]
+    opening = len(body) - len(body.rstrip(FORMAT_OPENS))
+    opening = min(opening, closing)
+    return (body[:len(body) - opening], body[len(body) - opening:], CLOSE * opening,
+            CLOSE * (closing - opening))
+
+
+def _joined_suffixes(text: str, letters: list[str], items: list[Any], ranged: bool,
+                     delimiter: str) -> str:
+    """The first cite's text with the others' year suffixes: 'Smith 2000a, b' or '2000a–c'.
+
+    Each letter is marked as its own cite's when the caller asked for marks.
+    """
+    head, opening, inner, outer = _suffix_at_end(text, letters[0])
+    closed = ""  # formatting opened before the suffix closes inside the first cite's marks
+    if outer and RENDERING.get("mark_cites"):
+        closed, outer = outer, ""
     pieces = []
-    for first, last in spans:
-        text = _mark(items[first], (head if first == 0 else "") + letters[first])
+    for first, last in _suffix_spans(letters, ranged):
+        piece = _mark(items[first], (head if first == 0 else "") + opening + letters[first]
+                      + inner + (closed if first == 0 else ""))
         if last != first:
-            text += EN_DASH + _mark(items[last], letters[last])
-        pieces.append(text)
-    return delimiter.join(pieces)
+            piece += EN_DASH + _mark(items[last], opening + letters[last] + inner)
+        pieces.append(piece)
+    return delimiter.join(pieces) + outer
 
 
 def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
@@ -278,7 +292,8 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
                    "year-suffix-delimiter": element.get("year-suffix-delimiter", delimiter
                                                         if group_delimiter is None
                                                         else group_delimiter)}
-        names = {id(item): render_cite(layout, item, "only") for item in good}
+        # cites that print no names at all collapse together, as in citeproc-js
+        names = {id(item): render_cite(layout, item, "only") or NO_NAMES for item in good}
         for group in _by_names(good, names, regroup=element.sort is not None):
             text, done = _year_group(layout, group, collapse, options)
             element.cites.extend(done)
@@ -341,7 +356,8 @@ def citation_collapse_and_author_modes() -> None:
     punctuation takes the delimiter's place (:func:`_splice`).  The rendering is
     :func:`render_citation`.  Fixtures: collapse_* (most), sort_GroupedByAuthorstring,
     name_CiteGroupDelimiter*, affix_WithCommas, magic_SuppressLayoutDelimiterIfPrefixComma,
-    position_IbidWithPrefixFullStop, and the project's narrative citations.
+    position_IbidWithPrefixFullStop, magic_ImplicitYearSuffixExplicitDelimiter, and the
+    project's narrative citations.
     """
     from citeproc import model
 

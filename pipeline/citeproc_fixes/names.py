@@ -18,12 +18,14 @@ def initialize_given(given: str, mark: str, initialize: bool, hyphen: bool) -> s
     ``initialize="true"``); a single letter or a word written with a period
     ('Ph.', 'ME.') is already an initial and keeps its letters; a word in
     lower case ('de') is a particle and stays as written, except after a
-    hyphen ('Guo-ping': 'G.').  A word opening with two capitals keeps both
+    hyphen ('Guo-ping': 'G.', with or without ``initialize-with-hyphen``).  A word opening with two capitals keeps both
     ('TSerendorjiin': 'Ts.'), as in citeproc-js.
     """
-    parts = given.split("-") if hyphen else [given.replace("-", " ")]
-    if initialize and len(parts) > 1:
+    parts = given.split("-")
+    if initialize and len(parts) > 1:  # 'Soo-jin': the lower-case part is no initial
         parts = parts[:1] + [p for p in parts[1:] if not p[:1].islower()]
+    if not hyphen:
+        parts = [" ".join(parts)]
     out = []
     for part in parts:
         text = ""
