@@ -32,6 +32,7 @@ from . import (
     sorting,
     speed,
     substitute,
+    terms,
     textcase,
     variables,
 )
@@ -41,7 +42,7 @@ __all__ = ["CITEPROC_VERSION", "ORDER", "PATCHES", "CiteprocVersionError", "appl
            "check_version"]
 
 ORDER = (substitute, variables, pages, dates, names, cluster, positions, disambiguation,
-         labels, groups, textcase, formatting, display, punctuation, sorting, numbers, speed)
+         labels, groups, textcase, formatting, display, punctuation, sorting, numbers, terms, speed)
 _applied = False
 
 

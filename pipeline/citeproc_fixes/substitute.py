@@ -58,7 +58,10 @@ def substituted_names_suppressed() -> None:
     CSL: substituted variables are suppressed in the rest of the output.
     citeproc-py only checks that for ``<text variable>``, so an edited book
     whose editors stand in for the author prints them twice:
-    'Moore S, ed. Open Research Data. (Moore S, ed.). Ubiquity Press'.
+    'Moore S, ed. Open Research Data. (Moore S, ed.). Ubiquity Press'.  A
+    names variable printed earlier in the substitute being rendered is not
+    printed again by it either (a macro with two ``<names variable="editor">``).
+    Fixtures: substitute_SuppressOrdinaryVariable.
     """
     from citeproc import model
 
@@ -70,7 +73,9 @@ def substituted_names_suppressed() -> None:
             layout = (context if context is not None else self).get_layout()
         except IndexError:  # a macro rendered outside a layout
             layout = None
-        repressed = getattr(layout, "repressed", {}).get(self.tag, ())
+        repressed = list(getattr(layout, "repressed", {}).get(self.tag, ()))
+        # printed earlier in the substitute being rendered (its macro's second <names>)
+        repressed += [v for record in SUBSTITUTE_RECORDS for tag, v in record if tag == self.tag]
         roles = (self.get("variable") or "").split()
         if repressed and roles and all(role in repressed for role in roles):
             raise model.VariableError
