@@ -151,6 +151,7 @@ def _style(root: etree._Element, path: Path) -> Style:
     if layout is None:
         raise PipelineError.at(path, root.sourceline, "not a usable CSL style: it has no "
                                "<citation> with a <layout>", "bad-style")
+    _trim_layout_whitespace(root)
     category = root.find(f"{Q}info/{Q}category[@citation-format]")
     numeric = category is not None and category.get("citation-format") == "numeric"
     bibliography = root.find(f"{Q}bibliography/{Q}layout")
@@ -169,6 +170,23 @@ def _style(root: etree._Element, path: Path) -> Style:
         layout_prefix=layout.get("prefix", ""),
         layout_suffix=layout.get("suffix", ""),
     )
+
+
+_INDENT_START = re.compile(r"^[ \t]*\n\s*")
+_INDENT_END = re.compile(r"\s*\n[ \t]*$")
+
+
+def _trim_layout_whitespace(root: etree._Element) -> None:
+    """Line breaks and indentation around a term's text are layout, not text.
+
+    ``<term name="and others">`` on one line and ``</term>`` on the next is an
+    empty term, as in citeproc-js; spaces on the term's own line stay
+    (``<term name="et-al"> [et al.]</term>``).
+    """
+    for name in ("term", "single", "multiple"):
+        for element in root.iter(f"{Q}{name}"):
+            if element.text and "\n" in element.text:
+                element.text = _INDENT_END.sub("", _INDENT_START.sub("", element.text))
 
 
 def _parse(path: Path) -> etree._Element:

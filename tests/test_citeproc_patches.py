@@ -226,3 +226,49 @@ def test_a_lower_case_part_of_a_hyphenated_given_name_is_no_initial(given, hyphe
     out = format_clusters(style, {"p": _person("p", "Park", given)},
                           [Cluster((CiteItem("p"),))], "en-US")
     assert out.citations == (printed,)
+
+
+def test_ordinals_agree_with_the_gender_of_their_noun():
+    style = _style('<citation><layout delimiter="; "><group delimiter=", "><group delimiter=" ">'
+                   '<number variable="edition" form="ordinal"/><label variable="edition"/>'
+                   '</group><date variable="issued"><date-part name="day" form="ordinal" '
+                   'suffix=" "/><date-part name="month"/></date></group></layout></citation>',
+                   options='default-locale="fr-FR"')
+    items = {"a": {"id": "a", "type": "book", "edition": "1", "issued": {
+        "date-parts": [[2004, 10, 1]]}},
+        "b": {"id": "b", "type": "book", "edition": "2", "issued": {"date-parts": [[2004, 5, 1]]}}}
+    out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "fr-FR")
+    assert out.citations == ("1ʳᵉ édition, 1ᵉʳ octobre; 2ᵉ édition, 1ᵉʳ mai",)
+
+
+def test_a_style_locale_with_ordinals_replaces_the_locale_files_ordinals():
+    style = _style('<locale><terms><term name="ordinal">.º</term><term name="ordinal-01" '
+                   'gender-form="feminine">.ª</term><term name="edition" gender="feminine">edición</term>'
+                   '</terms></locale><citation><layout '
+                   'delimiter="; "><group delimiter=" "><number variable="edition" form="ordinal"/>'
+                   '<number variable="volume" form="ordinal"/></group></layout></citation>',
+                   options='default-locale="es-ES"')
+    items = {k: {"id": k, "type": "book", "edition": k, "volume": k} for k in ("1", "3", "11")}
+    out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "es-ES")
+    assert out.citations == ("1.ª 1.º; 3.º 3.º; 11.ª 11.º",)
+
+
+def test_pages_joined_by_an_ampersand_take_the_locales_and_symbol():
+    style = _style('<locale><terms><term name="and" form="symbol">und</term></terms></locale>'
+                   '<citation><layout><group delimiter=" "><label variable="locator" '
+                   'form="short"/><text variable="locator"/></group></layout></citation>')
+    items = {"a": _person("a", "Berg", "Anna")}
+    out = format_clusters(style, items, [Cluster((CiteItem("a", locator="12 & 15"),))], "en-US")
+    assert out.citations == ("pp. 12 und 15",)
+
+
+def test_line_breaks_around_a_terms_text_are_not_printed():
+    style = _style('<locale><terms><term name="et-al">\n      </term><term name="editor" '
+                   'form="short">\n  <single> ed.\n</single><multiple>eds.</multiple>\n</term>'
+                   '</terms></locale><citation><layout><names variable="author"><name '
+                   'et-al-min="2" et-al-use-first="1"/></names><names variable="editor" '
+                   'prefix=", "><name/><label form="short"/></names></layout></citation>')
+    items = {"a": {**_person("a", "Berg", "Anna"), "editor": [{"family": "Ng", "given": "Li"}],
+                   "author": [{"family": "Berg", "given": "Anna"}, {"family": "Li", "given": "M"}]}}
+    out = format_clusters(style, items, [Cluster((CiteItem("a"),))], "en-US")
+    assert out.citations == ("Anna Berg, Li Ng ed.",)

@@ -61,3 +61,121 @@ def numeric_tests_and_plural_labels() -> None:
 
     model.If._is_numeric = is_numeric
     model.Label._is_plural = is_plural
+
+
+# -- ordinals ----------------------------------------------------------------------
+
+_NOUN: list[str | None] = []  # the term whose gender an ordinal being rendered agrees with
+_ORDINAL_TERMS = ("./cs:term[(@name='ordinal' or starts-with(@name, 'ordinal-')) "
+                  "and not(@form)]")
+
+
+def _locales(context: Any) -> list[Any]:
+    from citeproc.model import Locale
+
+    root = context.get_root()
+    if isinstance(root, Locale):  # a localized date's own root: the style that uses it
+        root = getattr(root, "style", None) or root
+    return list(getattr(root, "locales", None) or [root])
+
+
+def _terms(locale: Any, expression: str) -> list[Any]:
+    terms = getattr(locale, "terms", None)
+    return list(terms.xpath_search(expression)) if terms is not None else []
+
+
+def term_gender(context: Any, name: str) -> str | None:
+    """The grammatical gender the locale gives a term ('edition': 'feminine' in French)."""
+    for locale in _locales(context):
+        found = _terms(locale, f"./cs:term[@name='{name}' and not(@form)]")
+        if found:
+            return found[0].get("gender")
+    return None
+
+
+def _matches(term: Any, number: int) -> bool:
+    digits = int(term.get("name").rsplit("-", 1)[1])
+    match = term.get("match") or ("last-digit" if digits < 10 else "last-two-digits")
+    if match == "whole-number":
+        return number == digits
+    return number % (10 if match == "last-digit" else 100) == digits
+
+
+def ordinal_suffix(number: int, context: Any, gender: str | None) -> str:
+    """The ordinal suffix of ``number`` by CSL 1.0.2's rules, in the noun's gender.
+
+    The first locale in the fallback chain that defines any ordinal term
+    defines them all; 'ordinal-10' to 'ordinal-99' win over 'ordinal-00' to
+    'ordinal-09', which win over 'ordinal'; a term's gender-form variant of
+    the noun's gender wins over its variant without gender.
+    """
+    terms: list[Any] = []
+    for locale in _locales(context):
+        terms = _terms(locale, _ORDINAL_TERMS)
+        if terms:
+            break
+
+    def variant(candidates: list[Any]) -> Any:
+        for wanted in ((gender, None) if gender else (None,)):
+            for term in candidates:
+                if term.get("gender-form") == wanted:
+                    return term
+        return None
+
+    numbered = [t for t in terms if t.get("name") != "ordinal" and _matches(t, number)]
+    for group in ([t for t in numbered if len(t.get("name")) == len("ordinal-10")
+                   and int(t.get("name")[-2:]) >= 10],
+                  [t for t in numbered if int(t.get("name")[-2:]) < 10],
+                  [t for t in terms if t.get("name") == "ordinal"]):
+        for name in dict.fromkeys(t.get("name") for t in group):
+            found = variant([t for t in group if t.get("name") == name])
+            if found is not None:
+                return str(found.single)
+    return ""
+
+
+@patch
+def gendered_ordinals() -> None:
+    """Ordinals take the gender of their noun, and match numbers as CSL 1.0.2 says.
+
+    citeproc-py takes the first 'ordinal-01' term whatever its gender-form
+    (French '1re octobre' for '1er octobre', the month being masculine) and
+    reads ordinal terms from every locale of the fallback chain.  CSL 1.0.2:
+    a number agrees with the term of its variable ('edition' feminine, 'issue'
+    masculine), a day with its month; a style locale that defines ordinal
+    terms replaces all of the locale file's.  Fixtures:
+    number_LimitOrdinalsToDayOne, number_SeparateOrdinalNamespaces.
+    """
+    from citeproc import model
+
+    def to_ordinal(number: int, context: Any) -> str:
+        noun = _NOUN[-1] if _NOUN else None
+        gender = term_gender(context, noun) if noun else None
+        return str(number) + ordinal_suffix(int(number), context, gender)
+
+    original_number = model.Number.process
+
+    def number_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        variable = self.get("variable")
+        if variable == "locator":
+            variable = item.locator.label if item.has_locator else None
+        _NOUN.append(variable)
+        try:
+            return original_number(self, item, context, **kwargs)
+        finally:
+            _NOUN.pop()
+
+    original_part = model.Date_Part.process
+
+    def part_process(self: Any, date: Any, context: Any = None) -> Any:
+        month = date.get("month") if self.get("name") == "day" and hasattr(date, "get") else None
+        _NOUN.append(f"month-{month:02}" if isinstance(month, int) and 1 <= month <= 12
+                     else None)
+        try:
+            return original_part(self, date, context)
+        finally:
+            _NOUN.pop()
+
+    model.to_ordinal = to_ordinal
+    model.Number.process = number_process
+    model.Date_Part.process = part_process

@@ -43,12 +43,19 @@ def _last_page(first: str, last: str, range_format: str) -> str:
     return last[common:]
 
 
+def and_symbol(element: Any) -> str:
+    """The locale's 'and' symbol ('&' unless a locale writes it otherwise)."""
+    symbol = str(element.get_single_term(name="and", form="symbol") or "")
+    return symbol if symbol and symbol != str(element.get_single_term(name="and")) else "&"
+
+
 def format_page_ranges(element: Any, value: str) -> str:
     """Page ranges in ``value`` ('1-12', 'S12-S19, 30-2') as the style asks.
 
     Only a range whose two ends are numbers with the same prefix ('S12-S19')
     or roman numerals is reformatted; '185-203.e13' and 'N110 - 5' keep one
     hyphen, and an escaped hyphen ('3\\-B') is no range, as in citeproc-js.
+    An ampersand between numbers is the locale's 'and' symbol, spaced.
     """
     range_format = element.get_root().get("page-range-format")
     delimiter = element.get_single_term(name="page-range-delimiter") or "\u2013"
@@ -70,6 +77,8 @@ def format_page_ranges(element: Any, value: str) -> str:
             out.append(f"{roman.group(1)}{delimiter}{roman.group(2)}")
         elif i % 2 == 0 and _ANY_RANGE.fullmatch(part):  # 'N110 - 5': no range, one hyphen
             out.append(_ANY_RANGE.sub("\\1-\\2", part))
+        elif i % 2 and "&" in part:
+            out.append(f" {and_symbol(element)} ")
         else:
             out.append(part)
     return "".join(out).replace(_KEPT_HYPHEN, "-")
@@ -85,7 +94,8 @@ def page_range_format() -> None:
     and never applies the style's format or ``page-range-delimiter`` term to a
     page locator.  A range in a number variable ('Pub. L. No. 114-255')
     takes an en dash, and ``page-first`` is what comes before the first range
-    or list ('s. 1-12': 's. 1'), as in citeproc-js.
+    or list ('s. 1-12': 's. 1'), as in citeproc-js.  Pages joined by '&'
+    take the locale's 'and' symbol (label_PluralWithLocalizedAmpersand).
     """
     from citeproc import model
 
