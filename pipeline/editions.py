@@ -2,6 +2,9 @@
 
 - A heading with nothing under it is a warning at the heading's line; when
   its text was all for other audiences, the warning names the edition.
+- A heading that skips a level (``###`` right under ``#``) is shown one level
+  below its parent, as screen readers and the contents expect, with a warning
+  at the first such heading under each parent.
 - A fenced div whose class the pipeline does not know would print as plain
   text: a warning that lists the known ones.
 - Callout boxes, ``::: note``, ``::: warning`` and ``::: tip`` (combinable
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from itertools import pairwise
+from itertools import count, pairwise
 from typing import Any
 
 from .errors import Problems
@@ -132,6 +135,40 @@ def check_empty_sections(manuscript: Manuscript, edition: Mapping[str, Any], aud
             problems.warn(manuscript.path, line,
                           f"the heading '{title}' has nothing under it in the {audience} "
                           "edition: its text is all for other audiences", code="empty-section")
+
+
+def even_heading_levels(manuscript: Manuscript, blocks: list[Node],
+                        problems: Problems) -> list[Node]:
+    """``blocks`` with each heading at most one level below the heading it falls under.
+
+    Siblings stay siblings (``#``, ``###``, ``###`` becomes 1, 2, 2) and the
+    first heading keeps its level.
+    """
+    stack: list[tuple[int, int, str, int]] = []  # parents: written, shown level, title, n
+    warned: set[int] = set()  # the parents whose children were moved up
+    numbers = count()
+
+    def fix(node: Node) -> Any:
+        if node["t"] != "Header":
+            return None
+        written, title = node["c"][0], stringify(node["c"][2]).strip()
+        while stack and stack[-1][0] >= written:
+            stack.pop()
+        shown = min(written, stack[-1][1] + 1) if stack else written
+        if stack and written > stack[-1][0] + 1 and stack[-1][3] not in warned:
+            parent_level, _, parent, number = stack[-1]
+            warned.add(number)
+            problems.warn(manuscript.path, heading_line(manuscript, written, title),
+                          f"the heading '{title}' is level {written} right under the level-"
+                          f"{parent_level} heading '{parent}': it and the headings after it at its "
+                          f"level are shown as level {shown} (write {'#' * shown} for them)",
+                          code="heading-order")
+        stack.append((written, shown, title, next(numbers)))
+        if shown == written:
+            return None
+        return {"t": "Header", "c": [shown, node["c"][1], node["c"][2]]}
+
+    return transform(blocks, fix)
 
 
 def callouts(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:

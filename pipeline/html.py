@@ -173,13 +173,26 @@ def body_html(doc: CitedDocument, for_print: bool = True, styles: Path | None = 
     """The body as HTML; for print, notes and links made for paper and math drawn."""
     ast = dict(doc.ast)
     if not for_print:
-        return ast_to(ast, "html5", ["--section-divs"])
+        return empty_header_cells(ast_to(ast, "html5", ["--section-divs"]))
     blocks = standalone_links(list(ast["blocks"]), doc.manuscript.canonical_url,
                               attachments=True)
     if styles is not None:
         blocks = draw_for_print(blocks, styles)
     ast["blocks"] = transform(blocks, _for_print)
-    return ORDERED_LIST.sub(_numbered_for_print, ast_to(ast, "html5", ["--section-divs"]))
+    return empty_header_cells(
+        ORDERED_LIST.sub(_numbered_for_print, ast_to(ast, "html5", ["--section-divs"])))
+
+
+EMPTY_HEADER = re.compile(r'<th((?: [a-z-]+="[^"]*")*)>\s*</th>')
+
+
+def empty_header_cells(html: str) -> str:
+    """Empty header cells (the corner above row labels) as data cells.
+
+    A header cell names its column for a screen reader; an empty one names
+    nothing, and accessibility checkers flag it (axe-core's empty-table-header).
+    """
+    return EMPTY_HEADER.sub(r"<td\1></td>", html)
 
 
 ORDERED_LIST = re.compile(r'<ol((?: [a-z-]+="[^"]*")*)>')

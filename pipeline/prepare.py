@@ -22,7 +22,7 @@ from .citations import (
     report_missing_citations,
 )
 from .csl import load_style
-from .editions import callouts, check_div_classes, check_empty_sections
+from .editions import callouts, check_div_classes, check_empty_sections, even_heading_levels
 from .errors import PipelineError, Problems
 from .frontmatter import read_text
 from .glyphs import check_glyphs
@@ -118,6 +118,7 @@ def prepare(
     for audience in audiences or manuscript.audiences:
         check_empty_sections(manuscript, select_audience(ast, audience), audience, problems,
                              whole=ast)
+    ast = {**ast, "blocks": even_heading_levels(manuscript, ast["blocks"], problems)}
     ast = clean_raw_markup(manuscript, ast, problems)
     check_links(manuscript, ast, problems)
     ast = {**ast, "blocks": equation_tags(ast["blocks"])}

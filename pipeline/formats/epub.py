@@ -316,6 +316,9 @@ def _navigable_documents(files: dict[str, bytes], opf_name: str, doc: CitedDocum
         href = name[len(folder):]
         if not landmarks:
             landmarks.append(("bodymatter", href, doc.manuscript.title))
+        for cell in root.iter(f"{{{XHTML_NS}}}th"):
+            if len(cell) == 0 and not (cell.text or "").strip():
+                cell.tag = f"{{{XHTML_NS}}}td"  # as html.empty_header_cells
         for section in root.iter(f"{{{XHTML_NS}}}section"):
             if section.get("id") == "references":
                 section.set(f"{{{EPUB_NS}}}type", "bibliography")

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..html import empty_header_cells
 from ..math import label_mathml
 from ..model import CitedDocument, RenderOptions
 from ..notemarks import link_citations
@@ -99,7 +100,7 @@ def web_body(doc: CitedDocument) -> str:
     blocks = transform(blocks, lambda n: _images(n, folder))
     blocks = scrolling_tables(blocks, doc.words)
     html = ast_to({**doc.ast, "blocks": blocks}, "html5", ["--section-divs", "--mathml"])
-    return label_mathml(html.encode("utf-8")).decode("utf-8")
+    return label_mathml(empty_header_cells(html).encode("utf-8")).decode("utf-8")
 
 
 def web_context(doc: CitedDocument, styles: Path,
