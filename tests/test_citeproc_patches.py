@@ -272,3 +272,29 @@ def test_line_breaks_around_a_terms_text_are_not_printed():
                    "author": [{"family": "Berg", "given": "Anna"}, {"family": "Li", "given": "M"}]}}
     out = format_clusters(style, items, [Cluster((CiteItem("a"),))], "en-US")
     assert out.citations == ("Anna Berg, Li Ng ed.",)
+
+
+def test_a_sort_key_leaves_out_et_al_and_counts_sort_as_numbers():
+    style = _style('<macro name="first"><names variable="author"><name/></names></macro>'
+                   '<macro name="count"><names variable="author"><name form="count"/></names>'
+                   '</macro><citation><layout><text value="-"/></layout></citation>',
+                   '<bibliography><sort><key macro="first" names-min="1" names-use-first="1"/>'
+                   '<key macro="count" sort="descending"/></sort><layout><names '
+                   'variable="author"><name form="short" and="text"/></names></layout>'
+                   "</bibliography>")
+    people = [{"family": f, "given": "A"} for f in ("Berg", "Chen", "Diaz", "Eto", "Fox", "Gil",
+                                                      "Ha", "Ito", "Jo", "Ka", "Le")]
+    items = {"one": {"id": "one", "type": "book", "author": people[:1]},
+             "two": {"id": "two", "type": "book", "author": people[:2]},
+             "many": {"id": "many", "type": "book", "author": people}}
+    out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "en-US")
+    assert [key for key, _text in out.bibliography] == ["many", "two", "one"]
+
+
+def test_an_and_term_of_a_script_without_spaces_joins_the_names():
+    style = _style('<locale><terms><term name="and">と</term></terms></locale><citation>'
+                   '<layout><names variable="author"><name and="text"/></names></layout>'
+                   "</citation>")
+    items = {"a": {"id": "a", "type": "book", "author": [{"literal": "山田"}, {"literal": "佐藤"}]}}
+    out = format_clusters(style, items, [Cluster((CiteItem("a"),))], "en-US")
+    assert out.citations == ("山田と佐藤",)

@@ -101,6 +101,13 @@ def _substituted(keys: list[tuple[str, ...]], texts: list[str]) -> tuple[list[st
     return [string] * same + texts[same:], False
 
 
+# An 'and' term starting with a letter of a script that spaces its words (Latin, Greek,
+# Cyrillic, Arabic, Thai, Hebrew but its prefix conjunction 'ו') stands between spaces;
+# any other ('と', 'ו') joins the names as the term is written, as in citeproc-js.
+_SPACED_WORD = re.compile("[&A-Za-z\u00c0-\u017f\u0218-\u021b\u0370-\u03ff\u0400-\u052f"
+                          "\u0590-\u05d4\u05d6-\u05ff\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff]")
+
+
 def _separator(option: str, delimiter: str, shown: int, inverted_before: bool,
                contextual_at: int) -> str:
     """The delimiter before 'and' or 'et al.' as ``delimiter-precedes-*`` asks, or a space."""
@@ -211,16 +218,20 @@ def render_names(self: Any, item: Any, variable: str, context: Any = None,
     et_al = self.et_al() if truncate else None
     if use_last:
         return delimiter.join(texts[:-1]) + delimiter + "\u2026 " + texts[-1]
-    if truncate and et_al:
+    if truncate and et_al and not _sorting():  # CSL: no 'et al.' in a sort key
         before = _separator(option("delimiter-precedes-et-al"), delimiter, len(texts),
                             inverted[-1], 2)
         return delimiter.join(texts) + before + str(et_al)
     and_ = option("and")
     if and_ in ("text", "symbol") and len(texts) > 1 and not truncate and not _sorting():
-        word = self.get_single_term(name="and") if and_ == "text" else "&"
+        word = str(self.get_single_term(name="and") if and_ == "text" else "&")
         before = _separator(option("delimiter-precedes-last"), delimiter, len(texts),
                             inverted[-2], 3)
-        return delimiter.join(texts[:-1]) + before + str(word) + " " + texts[-1]
+        after = " "
+        if not _SPACED_WORD.match(word):  # 'と', the Hebrew 'ו': joined as the term is written
+            always = option("delimiter-precedes-last") == "always"
+            before, after = (delimiter if always else ""), ""
+        return delimiter.join(texts[:-1]) + before + word + after + texts[-1]
     return delimiter.join(texts)
 
 
