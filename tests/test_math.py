@@ -210,6 +210,13 @@ def test_the_faster_svg_coordinates_draw_the_same_pdf(monkeypatch):
              'L 12 12 14 14 Z"/><path d="M1 2 3 4 z"/><path d="M 5 5 Z Z L 1 1"/>'
              '<path d="M 1e1 1 L 2 2 h 3 v 2 c 1 1 2 2 3 3 Z"/>'
              '<path d="M 1 1 L 2"/></svg>')
+    # markers read the vertices of a path
+    page += ('<svg width="40" height="40"><defs><marker id="dot" markerWidth="4" '
+             'markerHeight="4" refX="2" refY="2"><rect width="4" height="4"/></marker></defs>'
+             '<path d="M 2 2 L 20 2 Q 30 10 20 20 Z M 5 30 L 9 35" marker-start="url(#dot)" '
+             'marker-mid="url(#dot)" marker-end="url(#dot)" fill="none" stroke="black"/>'
+             '<g marker="url(#dot)"><path d="M 1 5 L 6 9 L 9 1 Z" fill="none" stroke="black"/>'
+             '</g></svg>')
     svg_numbers.install()
     svg_numbers.install_paths()
     assert getattr(SVG.point, "plain_numbers_first", False)
@@ -224,13 +231,27 @@ STRETCHY = [r"\left(\frac{a}{b}\right)^2", r"\left[\sum_{k=0}^{n}\binom{n}{k}\ri
             r"\left|x\right| + |y|", r"\sqrt[3]{\frac{1}{2}}",
             r"\begin{pmatrix}1&2\\3&4\end{pmatrix}", r"\Big( \frac{a}{b} \Big)",
             r"\left\langle \psi \middle| \phi \right\rangle", r"\{x \mid x>0\}",
-            r"\overbrace{a+b}^{n} \underbrace{x+y}_{z} \hat{x}\vec{v}"]
+            r"\overbrace{a+b}^{n} \underbrace{x+y}_{z} \hat{x}\vec{v}",
+            # colours, style switches, variants and named spaces: what styles and sizes read
+            r"{\color{red} x} + \color{blue}{y^2}", r"\displaystyle\sum_i x_i \textstyle\int f",
+            r"\scriptstyle a \scriptscriptstyle b", r"a\,b\;c\:d\quad e\qquad f\!g",
+            r"\mathbf{x}\boldsymbol{\alpha}\mathsf{A}\mathtt{B}\mathfrak{g}\mathbb{R}\mathit{h}"]
 
 
-def test_the_faster_row_layout_and_style_reading_draw_the_same():
+STYLED_MATHML = [
+    ('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><mstyle displaystyle="false" '
+     'mathcolor="#336699" style="background: yellow; color: green"><mfrac><mi>a</mi>'
+     '<mi mathsize="2em">b</mi></mfrac></mstyle><mstyle scriptlevel="1" mathbackground="#eee">'
+     '<mi>c</mi><mspace width="thickmathspace"/><mi>d</mi></mstyle></math>'),
+    ('<math xmlns="http://www.w3.org/1998/Math/MathML" displaystyle="true"><munderover><mo>∑</mo>'
+     '<mi>i</mi><mi>n</mi></munderover><mpadded width="+2mm"><mi>x</mi></mpadded></math>')]
+
+
+def test_the_faster_row_layout_style_reading_and_sizes_draw_the_same():
     import dataclasses
 
-    from ziamath import styles
+    from ziamath import styles, zmath
+    from ziamath.nodes import mfrac, mnode
     from ziamath.nodes.mrow import Mrow
 
     from pipeline.ziamath_patches import ziamath
@@ -240,23 +261,35 @@ def test_the_faster_row_layout_and_style_reading_draw_the_same():
     assert getattr(patched, "skips_unstretched", False)
     assert styles.asdict is not dataclasses.asdict
     shallow = styles.asdict
+    readers = (styles, zmath, mnode, mfrac)
+    plain_style, sizes = mnode.parse_style, mnode.Mnode.size_px
+    assert all(reader.parse_style is plain_style for reader in readers)
+    assert hasattr(plain_style, "original") and hasattr(sizes, "original")
     items = [(display, tex) for tex in _source_formulas() + STRETCHY for display in (False, True)]
     formulas = [f for f in math.read_formulas(items).values() if f.mathml]
     assert len(formulas) == len(items)
     font = str(ROOT / "styles" / math.MATH_FONT)
 
+    mathml = [formula.mathml for formula in formulas] + STYLED_MATHML
+
     def drawn() -> list[str]:
         math.draw.cache_clear()
-        return [math.draw(formula.mathml, font).svg for formula in formulas]
+        return [math.draw(written, font).svg for written in mathml]
 
     fast = drawn()
     try:
         Mrow._get_height_nostretch = patched.original
         styles.asdict = dataclasses.asdict
+        for reader in readers:
+            reader.parse_style = plain_style.original
+        mnode.Mnode.size_px = sizes.original
         assert drawn() == fast
     finally:
         Mrow._get_height_nostretch = patched
         styles.asdict = shallow
+        for reader in readers:
+            reader.parse_style = plain_style
+        mnode.Mnode.size_px = sizes
         math.draw.cache_clear()
 
 

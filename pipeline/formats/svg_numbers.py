@@ -56,14 +56,79 @@ NUMBER_AFTER_Z = re.compile(r"Z\s*-?\d")
 # numbers straight after a closepath: an error in SVG, where WeasyPrint 70 never ends
 NUMBERS_AFTER_CLOSE = re.compile(r"[zZ][\s,]*[-+.\d]")
 OPERANDS = {"M": 2, "L": 2, "Q": 4, "Z": 0}
+MARKERS = ("marker-start", "marker-mid", "marker-end")
+# a number pydyf writes as it is: no trailing zeros, at most 6 decimals, no "-0", 15 digits
+CANONICAL = re.compile(r"(?!-0(?:\.0*)?$)-?(?:0|[1-9]\d{0,8})(?:\.\d{0,5}[1-9])?")
+
+
+def _number(value: float) -> bytes:
+    """``value`` as pydyf writes a float into a content stream."""
+    if value.is_integer():
+        return b"%d" % value
+    return (b"%f" % value).rstrip(b"0")
+
+
+def _written(token: str) -> bytes:
+    """A number of the path as pydyf writes it: the token itself when that is the same."""
+    if CANONICAL.fullmatch(token):
+        return token.encode("ascii")
+    return _number(float(token))
 
 
 def _draw_plain_path(svg: Any, node: Any, string: str) -> None:
     """Draw ``string``, a path of absolute M, L, Q and Z only, as WeasyPrint's ``path`` would.
 
-    The same stream operators with the same numbers, and the same vertices
-    (for markers), in the order WeasyPrint's parser gives them.
+    The same stream operators with the same numbers, written as one piece of
+    the content stream rather than one call a segment; the vertices (which
+    only markers read) are collected when the path has markers.
     """
+    if any(name in node.attrib for name in MARKERS) or node.get("marker"):
+        return _draw_marked_path(svg, node, string)
+    tokens = PATH_TOKEN.findall(string)
+    ops = [b"0 0 m"]
+    current_x = current_y = 0.0
+    first: tuple[float, float] | None = None
+    last = None
+    index, count = 0, len(tokens)
+    letter = "M"
+    while index < count:
+        token = tokens[index]
+        if token in OPERANDS:
+            letter = token
+            index += 1
+        elif letter == "M":
+            letter = "L"
+        needed = OPERANDS[letter]
+        if index + needed > count:
+            break  # WeasyPrint stops at an incomplete command too
+        if last in (None, "Z") and letter != "M":
+            first = (current_x, current_y)
+        if last in (None, "M", "Z"):
+            first = None
+        if letter not in ("M", "Z") and first is None:
+            first = (current_x, current_y)
+        if letter == "M" or letter == "L":
+            x, y = tokens[index], tokens[index + 1]
+            ops.append(b"%s %s %s" % (_written(x), _written(y), b"m" if letter == "M" else b"l"))
+            current_x, current_y = float(x), float(y)
+        elif letter == "Q":
+            x2, y2 = float(tokens[index]), float(tokens[index + 1])
+            x3, y3 = float(tokens[index + 2]), float(tokens[index + 3])
+            ops.append(b" ".join((
+                _number(x2 * 2 / 3 + current_x / 3), _number(y2 * 2 / 3 + current_y / 3),
+                _number(x2 * 2 / 3 + x3 / 3), _number(y2 * 2 / 3 + y3 / 3),
+                _written(tokens[index + 2]), _written(tokens[index + 3]), b"c")))
+            current_x, current_y = x3, y3
+        elif first:
+            ops.append(b"h")
+            current_x, current_y = first
+        index += needed
+        last = letter
+    svg.stream.stream.append(b"\n".join(ops))
+
+
+def _draw_marked_path(svg: Any, node: Any, string: str) -> None:
+    """:func:`_draw_plain_path` one stream call a segment, with the vertices markers need."""
     stream, vertices = svg.stream, node.vertices
     tokens = PATH_TOKEN.findall(string)
     current = (0.0, 0.0)
