@@ -293,7 +293,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         render(work, planner, gatherer, report, problems, progress, jobs=options.jobs,
                scheduler=options.scheduler, styles=options.styles,
                options=render_options, strict=options.strict,
-               graded=graded)
+               graded=graded, cache_folder=store.folder if store else None)
         for p in plans:
             problems.extend(graded.get(p.source, Problems()).items)
     for slug in list(gatherer.pending):  # a job that came back without every output

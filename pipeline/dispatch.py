@@ -60,13 +60,14 @@ def take_reading(planner: Planner, planned: Planned, reading: Readability | None
 def render(work: list[RenderSpec], planner: Planner, gatherer: Gatherer, report: BuildReport,
            problems: Problems, progress: Progress, *, jobs: int | None, scheduler: str | None,
            styles: Path, options: RenderOptions, strict: bool,
-           graded: dict[str, Problems]) -> None:
+           graded: dict[str, Problems], cache_folder: Path | None = None) -> None:
     """Run the jobs; each manuscript's outputs are written as soon as all are back.
 
     A job is made (its manuscript read again) only when a worker will soon
     be free: at most two per worker wait, so neither manuscripts nor
     results pile up here.  ``graded`` collects, by source, the reading-grade
     warnings the workers found (the caller reports them in a stable order).
+    ``cache_folder``, the render cache, also keeps the workers' formula drawings.
     """
     runner, ordered = open_runner(work, jobs, scheduler)
     report.runner = runner.name
@@ -88,7 +89,7 @@ def render(work: list[RenderSpec], planner: Planner, gatherer: Gatherer, report:
                 gatherer.fail(spec.manuscript.slug)
                 continue
             job = RenderJob(m, spec.planned.stamp, styles, spec.wanted, options,
-                            measure_reading=spec.measure_reading)
+                            measure_reading=spec.measure_reading, cache_folder=cache_folder)
             specs[id(job)] = spec
             runner.submit(job)
 

@@ -21,8 +21,9 @@ import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import formula_store
 from .bundle import Carried, sparse_bib, unpack_styles
-from .errors import PipelineError, Problem
+from .errors import PipelineError, Problem, Problems
 from .model import CitedDocument, Manuscript, Readability, RenderOptions, Stamp
 
 
@@ -37,6 +38,7 @@ class RenderJob:
     options: RenderOptions
     carried: Carried | None = None  # the inputs themselves, for a worker elsewhere
     measure_reading: bool = False  # also the reading grade of the patient edition
+    cache_folder: Path | None = None  # the render cache, whose formula store drawings use
 
     @property
     def name(self) -> str:
@@ -154,7 +156,8 @@ def _run_carried(job: RenderJob, styles_bundle: bytes | None) -> RenderResult:
     csl = str(here(Path(m.csl))) if Path(m.csl).is_absolute() else m.csl
     local = replace(m, path=here(m.path), bibliography=tuple(here(b) for b in m.bibliography),
                     csl=csl)
-    result = _run_job(replace(job, manuscript=local, styles=styles, carried=None))
+    result = _run_job(replace(job, manuscript=local, styles=styles, carried=None,
+                              cache_folder=None))  # the parent's cache is not on this machine
     prefix = str(root)
     problems = tuple(replace(p, path=p.path.removeprefix(prefix),
                              message=p.message.replace(prefix, ""))
@@ -163,7 +166,6 @@ def _run_carried(job: RenderJob, styles_bundle: bytes | None) -> RenderResult:
 
 
 def _run_job(job: RenderJob) -> RenderResult:
-    from .formats import get_format
     from .prepare import prepare
 
     started = time.perf_counter()
@@ -173,7 +175,23 @@ def _run_job(job: RenderJob) -> RenderResult:
 
         reading = assess(job.manuscript)
     audiences = tuple(dict.fromkeys(a for a, _ in job.wanted))
-    documents, problems = prepare(job.manuscript, job.stamp, job.styles, audiences)
+    with formula_store.kept_in(job.cache_folder):
+        documents, problems = prepare(job.manuscript, job.stamp, job.styles, audiences)
+        outputs = _render_all(job, documents, problems)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    return RenderResult(
+        problems=tuple(problems.items), outputs=tuple(outputs),
+        seconds=time.perf_counter() - started,
+        max_rss_kb=rss // 1024 if sys.platform == "darwin" else rss,
+        worker=f"{os.uname().nodename}:{os.getpid()}", reading=reading)
+
+
+def _render_all(job: RenderJob, documents: list[CitedDocument],
+                problems: Problems) -> list[tuple[str, str, bytes]]:
+    """(audience, format, bytes) of each output the job wants; problems added to ``problems``."""
+    from .formats import get_format
+
     outputs: list[tuple[str, str, bytes]] = []
     for doc in documents:
         for audience, fmt in job.wanted:
@@ -185,12 +203,7 @@ def _run_job(job: RenderJob) -> RenderResult:
             except PipelineError as exc:
                 problems.extend(exc.problems)
             problems.extend(renderer.warnings)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return RenderResult(
-        problems=tuple(problems.items), outputs=tuple(outputs),
-        seconds=time.perf_counter() - started,
-        max_rss_kb=rss // 1024 if sys.platform == "darwin" else rss,
-        worker=f"{os.uname().nodename}:{os.getpid()}", reading=reading)
+    return outputs
 
 
 def print_html(job: RenderJob) -> list[tuple[CitedDocument, str]]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import formula_store
 from .errors import Problems
 from .glyphs import drawable, missing_character_problems
 from .model import Manuscript
@@ -231,14 +232,31 @@ def _one_path_per_fill(svg: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def draw(mathml: str, font: str) -> Drawing:
-    """``mathml`` laid out by ziamath with ``font``: SVG paths and the box in em."""
+    """``mathml`` laid out by ziamath with ``font``: SVG paths and the box in em.
+
+    Remembered per process, and kept in the render cache's formula store
+    when the build has one (see :mod:`.formula_store`): a formula laid out
+    once is read back, without importing the typesetter.
+    """
+    digest = formula_store.key(mathml, font, SIZE, SCALE) if formula_store.folder() else ""
+    kept = formula_store.load(digest) if digest else None
+    if kept is not None:
+        try:
+            return Drawing(str(kept["svg"]), float(kept["width"]), float(kept["height"]),
+                           float(kept["depth"]))
+        except (KeyError, TypeError, ValueError):
+            pass  # a damaged entry: drawn again and kept anew
     ziamath = patched_ziamath()
     root = _presentation(mathml)
     svg = _one_path_per_fill(ziamath.Math(root, size=SIZE, font=font).svg())
     element = ET.fromstring(svg)
     _x, top, width, height = (float(v) for v in element.get("viewBox", "").split())
     em = SIZE / SCALE
-    return Drawing(svg, width / em, height / em, (top + height) / em)
+    drawing = Drawing(svg, width / em, height / em, (top + height) / em)
+    if digest:
+        formula_store.save(digest, {"svg": drawing.svg, "width": drawing.width,
+                                    "height": drawing.height, "depth": drawing.depth})
+    return drawing
 
 
 def image_html(formula: Formula, drawing: Drawing) -> str:
