@@ -20,26 +20,9 @@ from .citeproc_engine import CLOSE, MARKS, OPEN, OPEN_CHARS, format_clusters, ht
 from .citeproc_marks import DISPLAY, cite_index
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN, Style
 from .errors import Problems, did_you_mean, display_path
+from .locators import parse_locator
 from .model import CiteItem, Cluster, Manuscript, Reference
 from .tree import Node, stringify, transform, walk
-
-LOCATOR_TERMS = {
-    "p": "page", "pp": "page", "page": "page", "pages": "page",
-    "chap": "chapter", "chapter": "chapter", "ch": "chapter",
-    "sec": "section", "section": "section", "§": "section", "§§": "section",
-    "fig": "figure", "figure": "figure", "figs": "figure",
-    "tbl": "table", "table": "table", "tab": "table",
-    "vol": "volume", "vols": "volume", "volume": "volume",
-    "para": "paragraph", "paragraph": "paragraph", "¶": "paragraph",
-    "l": "line", "line": "line", "ll": "line", "n": "note", "note": "note",
-    "col": "column", "column": "column", "app": "appendix", "appendix": "appendix",
-    "bk": "book", "book": "book", "pt": "part", "part": "part", "v": "verse",
-    "eq": "equation", "equation": "equation", "no": "issue", "iss": "issue",
-}
-# "p. 33", "pp. 33-35, 40", "chap. 4", "§ 2" at the start of a suffix; what
-# follows (", for a review") stays the suffix
-LOCATOR = re.compile(r"^\s*,?\s*(?:([§¶]{1,2}|[A-Za-z]+)\.?\s*)?"
-                     r"(\d[\w\-–]*(?:\s*[,&\-–]\s*\d[\w\-–]*)*)(?=$|[\s,;:.])(.*)$")
 
 
 def _tighten(value: Any) -> Any:
@@ -179,19 +162,6 @@ def _words(text: str) -> list[Node]:
     return out
 
 
-def _locator(suffix: list[Node]) -> tuple[str | None, str | None, str]:
-    """(locator label, locator, remaining suffix) from a citation's suffix."""
-    text = stringify(suffix).replace("\u00a0", " ").strip()
-    if not text:
-        return None, None, ""
-    m = LOCATOR.match(text)
-    if m:
-        label = (m.group(1) or "p").lower()
-        if label in LOCATOR_TERMS:
-            return LOCATOR_TERMS[label], m.group(2).strip(), m.group(3).strip()
-    return None, None, text
-
-
 _AND_OTHERS = re.compile(r",?\s+(?:&|and|\u0026amp;)\s+(et al\.)")
 
 
@@ -230,7 +200,7 @@ _MODES = {"AuthorInText": "suppress-author", "SuppressAuthor": "suppress-author"
 
 def cite_item(cite: Node) -> CiteItem:
     """A pandoc citation as a CSL cite: prefix, locator (from the suffix) and mode."""
-    label, locator, rest = _locator(cite["citationSuffix"])
+    label, locator, rest = parse_locator(stringify(cite["citationSuffix"]))
     prefix = stringify(cite["citationPrefix"]).strip()
     return CiteItem(key=cite["citationId"], locator=locator, label=label,
                     prefix=prefix + " " if prefix else "", suffix=_suffix(rest),
