@@ -33,6 +33,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .bibdates import edtf_date, is_status, month_number, month_range, year_date
 from .bibnames import comma_separated_names
 from .bibtypes import (
     CSL_TYPES,
@@ -91,6 +92,7 @@ class _Prepared:
     source_lines: list[int]  # the file line of each line of ``text``
     roles: dict[str, list[str]] = field(default_factory=dict)  # helper id -> CSL variables
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    literal_date: str = ""  # a year that is no date ("in press"): CSL's literal date
 
 
 def biblatex_type(written: str) -> str:
@@ -129,64 +131,6 @@ def prepare_tex(value: str) -> str:
 
 def _tex_escaped(text: str) -> str:
     return _TEX_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
-
-
-def _month(value: str) -> str:
-    """``mar``, ``March``, ``{3}`` -> ``3``; pandoc reads numbers and three-letter names."""
-    text = plain_text(value).rstrip(".").lower()
-    for i, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
-                              "oct", "nov", "dec"), 1):
-        if text[:3] == name:
-            return str(i)
-    return value
-
-
-_MONTH_RANGE = re.compile(r"\s*(?:-{1,3}|\u2013|\u2014|/)\s*")
-
-
-def _month_range(entry: BibEntry) -> str | None:
-    """``year = 2018, month = {feb-mar}`` as a biblatex date range, ``2018-02/2018-03``.
-
-    pandoc reads no month range and keeps only the year.  A ``date`` that is
-    a year only takes the ``month`` beside it, as biber does (Better BibTeX
-    writes both); any other ``date`` is kept as it is.
-    """
-    month, year = entry.field("month"), plain_text(entry.field("year") or "")
-    date = plain_text(entry.field("date") or "")
-    if not month:
-        return None
-    parts = _MONTH_RANGE.split(plain_text(month).strip())
-    numbers = [_month(p) for p in parts]
-    if len(parts) > 2 or not all(n.isdigit() and 1 <= int(n) <= 12 for n in numbers):
-        return None
-    if re.fullmatch(r"\d{4}", date) and len(parts) == 1 and year in ("", date):
-        return f"{date}-{int(numbers[0]):02d}"  # Better BibTeX: date = {2021}, month = sep
-    if date or not re.fullmatch(r"\d{4}", year) or len(parts) != 2:
-        return None
-    return f"{year}-{int(numbers[0]):02d}/{year}-{int(numbers[1]):02d}"
-
-
-_UNSPECIFIED = re.compile(r"^(\d{2,3})(X{1,2})$")
-
-
-def _edtf_date(value: str) -> str:
-    """biblatex's EDTF dates pandoc reads as nothing: ``201X``, ``2019/..``, ``../2019``.
-
-    An unspecified decade or century (``201X``, ``19XX``) is the range it
-    stands for (2010/2019); an open range keeps its known end (CSL 1.0.2 has
-    no open ranges); ``2017-XX`` is 2017.
-    """
-    text = plain_text(value)
-    m = _UNSPECIFIED.match(text)
-    if m:
-        digits, xs = m.group(1), len(m.group(2))
-        return f"{digits}{'0' * xs}/{digits}{'9' * xs}"
-    start, slash, end = text.partition("/")
-    if slash and (start in ("", "..") or end in ("", "..")):
-        return end if start in ("", "..") else start
-    if re.fullmatch(r"\d{4}-XX(?:-XX)?", text):
-        return text[:4]
-    return value
 
 
 _URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
@@ -228,13 +172,29 @@ def _prepare(entry: BibEntry) -> _Prepared:
     helpers: list[str] = []
     options = entry.field("options")
     role_vars: dict[str, list[str]] = {}
-    months = _month_range(entry)
+    months = month_range(entry)
+    dated = "date" if entry.field("date") else "year"
+    written_date, literal = (None, None) if months else year_date(entry.field(dated) or "")
     for (name, value), line in zip(entry.fields, entry.field_lines, strict=True):
         if name in LINKING or name.endswith("type") and name[:-4] in NAME_FIELDS:
             continue
         if months and name in ("year", "month", "date"):
-            if name == ("date" if entry.field("date") else "year"):
+            if name == dated:
                 lines.append(f"  date = {{{months}}},")
+                source.append(line)
+            continue
+        if (written_date or literal) and name in ("year", "month", "date"):
+            if name == dated and literal:
+                prepared.literal_date = literal
+                if not is_status(literal):
+                    message = (f"entry '{entry.key}': {name} '{literal}' is not a date; it "
+                               "is printed as written")
+                    prepared.warnings.append((line, message))
+            elif name == dated and written_date:
+                lines.append(f"  date = {{{written_date}}},")
+                source.append(line)
+            elif name == "month" and written_date and written_date.isdigit():
+                lines.append(f"  month = {{{month_number(value)}}},")  # year = {2013.}
                 source.append(line)
             continue
         if name == "author" or name in NAME_FIELDS:
@@ -258,9 +218,9 @@ def _prepare(entry: BibEntry) -> _Prepared:
                 or not _FIELD_NAME.fullmatch(name):  # no field pandoc reads has such a name
             continue
         if name == "month":
-            value = _month(value)
+            value = month_number(value)
         elif name == "date":
-            value = _edtf_date(value)
+            value = edtf_date(value)
         elif name in VERBATIM:
             value = verbatim(name, value)
         elif name == "howpublished" and "\\url" in value:
@@ -397,6 +357,8 @@ def _finish(prepared: _Prepared, group: list[dict[str, Any]]) -> dict[str, Any]:
     elif eprint and kind in ("pmc", "pmcid") and not item.get("PMCID"):
         item["PMCID"] = eprint
         item.setdefault("URL", f"https://www.ncbi.nlm.nih.gov/pmc/articles/{eprint}/")
+    if prepared.literal_date:
+        item["issued"] = {"literal": prepared.literal_date}
     holders = item.pop("holder", None)
     if holders and not item.get("publisher"):
         # CSL has no holder (a patent's assignee): styles print it where the publisher goes

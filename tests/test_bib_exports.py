@@ -1,0 +1,113 @@
+"""What real exports write where BibTeX wants something else: PubMed's dates and names, files
+that hold no entries, doubled backslashes, broken entries and encodings.
+
+Each test writes its own small files, formats them through the citation stage
+(``prepare``) and reads the printed text and references, or the problems.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+from pipeline.manuscript import load_manuscript
+from pipeline.model import Stamp
+from pipeline.prepare import prepare
+from pipeline.tree import stringify
+
+FRONT = ("---\ntitle: T\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01\n"
+         "bibliography: [{bib}]\ncsl: {csl}\n---\n\n")
+
+
+def _cite(folder: Path, body: str, bib: str, csl: str, name: str = "refs.bib"):
+    """(first paragraph, references as text, problems as text) of a manuscript citing ``bib``."""
+    from test_bib_semantics import _plain
+
+    (folder / name).write_text(bib, encoding="utf-8")
+    md = folder / "m.md"
+    md.write_text(FRONT.format(bib=name, csl=csl) + body, encoding="utf-8")
+    manuscript, _ = load_manuscript(md, folder)
+    day = date(2025, 1, 1)
+    docs, problems = prepare(manuscript, Stamp("1.0.0", "draft", day, day, ""),
+                             ROOT / "styles", ("clinician",))
+    texts = [str(p).replace(f"{folder}/", "") for p in problems.items]
+    if not docs:
+        return "", [], texts
+    text = " ".join(stringify(docs[0].ast["blocks"][0]).split())
+    return text, [_plain(r.html) for r in docs[0].references], texts
+
+
+# ------------------------------------------------------------ years as PubMed writes them
+
+PUBMED_YEARS = """@article{sun2013,
+  author = {Sun, Wei and Rumshisky, Anna and Uzuner, Ozlem},
+  title = {Temporal relations in clinical text},
+  journal = {J Am Med Inform Assoc},
+  year = {2013 Sep-Oct},
+  volume = {20}, number = {5}, pages = {806--813},
+}
+@article{ode2024, author = {Ode, Cy}, title = {Accepted work}, journal = {JAMA},
+  year = {in press}}
+@article{roe2019, author = {Roe, Ed}, title = {A day}, journal = {JAMA}, year = {2019 Jan 15}}
+@article{poe2014, author = {Poe, Di}, title = {A season}, journal = {JAMA}, year = {2014 Spring},
+  volume = {3}}
+@article{tao2013, author = {Tao, Fu}, title = {A typo},
+  journal = {JAMA},
+  year = {2013x}}
+"""
+YEAR_WARNING = ("refs.bib:15: warning: entry 'tao2013': year '2013x' is not a date; it is "
+                "printed as written")
+YEAR_CITES = "See @sun2013 [p. 807] and [@ode2024; @roe2019; @poe2014; @tao2013].\n"
+
+
+@pytest.mark.parametrize(("csl", "text", "expected"), [
+    ("american-medical-association", "See Sun et al.1(p807) and2–5.", [
+        ("Sun W, Rumshisky A, Uzuner O. Temporal relations in clinical text. <i>J Am Med Inform "
+         "Assoc</i>. 2013;20(5):806-813."),
+        "Ode C. Accepted work. <i>JAMA</i>. Published online in press.",
+        "Roe E. A day. <i>JAMA</i>. Published online January 15, 2019.",
+        "Poe D. A season. <i>JAMA</i>. 2014;3.",
+        "Tao F. A typo. <i>JAMA</i>. Published online 2013x.",
+    ]),
+    ("nlm-citation-sequence", "See Sun et al. (1) and (2–5).", [
+        ("Sun W, Rumshisky A, Uzuner O. Temporal relations in clinical text. J Am Med Inform "
+         "Assoc. 2013 Sep–Oct;20(5):806–13."),
+        "Ode C. Accepted work. JAMA. in press.",
+        "Roe E. A day. JAMA. 2019 Jan 15.",
+        "Poe D. A season. JAMA. 2014 Spring;3.",
+        "Tao F. A typo. JAMA. 2013x.",
+    ]),
+    ("apa", ("See Sun et al. (2013, p. 807) and (Ode, in press; Poe, 2014; Roe, 2019; "
+             "Tao, 2013x)."), [
+        "Ode, C. (in press). Accepted work. <i>JAMA</i>.",
+        "Poe, D. (2014). A season. <i>JAMA</i>, <i>3</i>.",
+        "Roe, E. (2019). A day. <i>JAMA</i>.",
+        ("Sun, W., Rumshisky, A., & Uzuner, O. (2013). Temporal relations in clinical text. "
+         "<i>J Am Med Inform Assoc</i>, <i>20</i>(5), 806–813."),
+        "Tao, F. (2013x). A typo. <i>JAMA</i>.",
+    ]),
+])
+def test_a_year_written_as_pubmed_writes_it_is_a_date(tmp_path, csl, text, expected):
+    printed, refs, problems = _cite(tmp_path, YEAR_CITES, PUBMED_YEARS, csl)
+    assert problems == [YEAR_WARNING]
+    assert refs == expected
+    assert printed == text
+
+
+def test_pubmed_years_are_read_as_dates_ranges_seasons_or_literals():
+    from pipeline.bibdates import year_date
+
+    assert {y: year_date(y) for y in (
+        "2013 Sep-Oct", "2019 Jan 15", "2019 Jan 15-22", "2012 Dec-2013 Jan", "2014 Spring",
+        "2013 Fall-Winter", "2013 Sept.", "2001-2002", "2013", "2019~", "2013-09/2013-10",
+        "in press", "2013 Suppl", "{2013} {Sep}")} == {
+        "2013 Sep-Oct": ("2013-09/2013-10", None), "2019 Jan 15": ("2019-01-15", None),
+        "2019 Jan 15-22": ("2019-01-15/2019-01-22", None),
+        "2012 Dec-2013 Jan": ("2012-12/2013-01", None), "2014 Spring": ("2014-21", None),
+        "2013 Fall-Winter": ("2013-23/2013-24", None), "2013 Sept.": ("2013-09", None),
+        "2001-2002": ("2001/2002", None), "2013": (None, None), "2019~": (None, None),
+        "2013-09/2013-10": (None, None), "in press": (None, "in press"),
+        "2013 Suppl": (None, "2013 Suppl"), "{2013} {Sep}": ("2013-09", None)}
