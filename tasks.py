@@ -264,7 +264,13 @@ def clean(c, cache=False):
     releases = dist / "release"
     folders = [ROOT / ".cache"]
     if os.environ.get("HANDOUT_CACHE_DIR"):
-        folders.append(Path(os.environ["HANDOUT_CACHE_DIR"]))
+        # A folder the user named may be shared (~/.cache): only the cache's own files go.
+        from pipeline import cache as render_cache
+
+        shared = Path(os.environ["HANDOUT_CACHE_DIR"])
+        removed, kept = render_cache.clear(shared)
+        print(f"removed {removed} render cache file(s) from {_shown(shared)}/"
+              + (f"; kept {kept} other item(s)" if kept else ""))
     if dist.is_dir() and not cache and not releases.exists():
         folders.insert(0, dist)
     elif dist.is_dir() and not cache:

@@ -33,7 +33,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import sys
 import time
 import zlib
@@ -438,23 +437,68 @@ class Cache:
         return True
 
 
+_OWN_FILES = re.compile(r"index\.sqlite(?:-wal|-shm|-journal)?|digests\.json|"
+                        r"\.(?:tmp|probe)-[0-9a-f]+")
+_ENTRY = re.compile(r"[0-9a-f]{64}")
+
+
+def cache_files(folder: Path) -> list[Path]:
+    """The files the cache wrote in ``folder``: never anything else that lives there.
+
+    ``HANDOUT_CACHE_DIR`` may name a folder shared with other programs (``~/.cache``)
+    or the project itself; only the index, the digests and entry files, named by
+    their 64-digit keys under two-digit folders and ``readings/``, are the cache's.
+    """
+    found: list[Path] = []
+    if not folder.is_dir() or folder.is_symlink():
+        return found
+    for path in folder.iterdir():
+        if path.is_symlink():
+            continue
+        if path.is_file() and _OWN_FILES.fullmatch(path.name):
+            found.append(path)
+        elif path.is_dir() and (re.fullmatch(r"[0-9a-f]{2}", path.name)
+                                or path.name == "readings"):
+            found.extend(entry for entry in path.iterdir()
+                         if entry.is_file() and not entry.is_symlink()
+                         and (_ENTRY.fullmatch(entry.name)
+                              or _OWN_FILES.fullmatch(entry.name))
+                         and (path.name == "readings" or entry.name.startswith(path.name)
+                              or entry.name.startswith(".tmp-")))
+    return found
+
+
 def usage(folder: Path) -> tuple[int, int]:
     """(bytes on disk, files) of the cache in ``folder``."""
-    total = files = 0
-    if folder.is_dir():
-        for path in folder.rglob("*"):
-            if path.is_file():
-                total += path.stat().st_size
-                files += 1
-    return total, files
+    files = cache_files(folder)
+    return sum(path.stat().st_size for path in files), len(files)
 
 
-def clear(folder: Path) -> bool:
-    """Empty the cache in ``folder``; False when there was none."""
-    if not folder.exists():
-        return False
-    shutil.rmtree(folder)
-    return True
+def clear(folder: Path) -> tuple[int, int]:
+    """Remove the cache's own files from ``folder``: (files removed, other files kept).
+
+    Folders left empty go too; anything the cache did not write stays.
+    """
+    removed = 0
+    for path in cache_files(folder):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise UsageError(f"render cache {folder}: cannot remove {path.name}: "
+                             f"{exc.strerror or exc}") from None
+        removed += 1
+    kept = 0
+    if folder.is_dir() and not folder.is_symlink():
+        for sub in [*folder.iterdir(), folder]:
+            if sub.is_dir() and not sub.is_symlink() and (
+                    sub == folder or re.fullmatch(r"[0-9a-f]{2}|readings", sub.name)):
+                try:
+                    sub.rmdir()
+                except OSError:
+                    pass  # not empty: it holds files of other programs
+        if folder.is_dir():
+            kept = sum(1 for _ in folder.iterdir())
+    return removed, kept
 
 
 def _reading_to_json(reading: Readability | None) -> dict | None:

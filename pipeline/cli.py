@@ -243,7 +243,11 @@ def _status(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def _cache(args: argparse.Namespace, stdout: TextIO) -> int:
     folder = cache.default_dir()
     if args.clear:
-        state = "emptied" if cache.clear(folder) else "already empty"
+        removed, kept = cache.clear(folder)
+        state = f"emptied ({removed} file(s) removed)" if removed else "already empty"
+        if kept:
+            state += (f"; {kept} other item(s) in the folder are not the cache's and were "
+                      "left alone")
         print(f"render cache {folder}: {state}", file=stdout)
         return 0
     size, files = cache.usage(folder)

@@ -327,6 +327,7 @@ def test_the_cache_stays_under_its_limit_least_recently_used_first(project):
 def test_the_limit_and_the_command_that_empties_the_cache(project, monkeypatch, capsys):
     from pipeline import cli
     from pipeline.cache import default_max, parse_size
+    from pipeline.cache import usage as cache_usage
 
     assert default_max() == 2 * 2**30
     monkeypatch.setenv("HANDOUT_CACHE_MAX", "1.5G")
@@ -336,9 +337,46 @@ def test_the_limit_and_the_command_that_empties_the_cache(project, monkeypatch, 
     run(project)
     assert cli.main(["cache"]) == 0
     assert capsys.readouterr().out.startswith(f"render cache {project / 'cache'}: ")
+    files = cache_usage(project / "cache")[1]
     assert cli.main(["cache", "--clear"]) == 0
-    assert capsys.readouterr().out == f"render cache {project / 'cache'}: emptied\n"
-    assert not (project / "cache").exists()
+    assert capsys.readouterr().out == \
+        f"render cache {project / 'cache'}: emptied ({files} file(s) removed)\n"
+    assert files > 3 and not (project / "cache").exists()
     assert cli.main(["build", "manuscripts", "--cache-max", "lots"]) == 2
     assert capsys.readouterr().err == \
         "error: --cache-max: expected a size such as 500M or 2G, found 'lots'\n"
+
+
+def test_a_shared_cache_folder_keeps_what_other_programs_put_there(project, monkeypatch,
+                                                                     capsys):
+    """HANDOUT_CACHE_DIR may name ~/.cache or the project itself: only the cache's files go."""
+    from pipeline import cli
+
+    shared = project / "home-cache"
+    (shared / "mozilla").mkdir(parents=True)
+    (shared / "mozilla" / "profile.db").write_text("precious")
+    (shared / "ab").mkdir()
+    (shared / "ab" / "notes.txt").write_text("not an entry")
+    (shared / "index.html").write_text("<p>mine</p>")
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(shared))
+    report = build([project / "manuscripts"],
+                   BuildOptions(out=project / "dist", cache_dir=shared, styles=project / "styles",
+                                formats=("epub",), jobs=1))
+    assert report.ok
+    assert len(list(shared.glob("??/" + "[0-9a-f]" * 64))) > 0
+    assert cli.main(["cache"]) == 0
+    shown = capsys.readouterr().out
+    assert cli.main(["cache", "--clear"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"render cache {shared}: emptied (")
+    assert out.endswith("; 3 other item(s) in the folder are not the cache's and were left "
+                        "alone\n")
+    assert sorted(str(p.relative_to(shared)) for p in shared.rglob("*")) == [
+        "ab", "ab/notes.txt", "index.html", "mozilla", "mozilla/profile.db"]
+    assert "in 0 file(s)" not in shown
+    # the project folder itself as the cache: its manuscripts and dist/ survive a clear
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", ".")
+    before = sorted(p for p in project.rglob("*") if "home-cache" not in p.parts)
+    assert cli.main(["cache", "--clear"]) == 0
+    assert sorted(p for p in project.rglob("*") if "home-cache" not in p.parts) == before
