@@ -77,6 +77,10 @@ class PipelineError(Exception):
         if isinstance(problems, Problem):
             problems = [problems]
         self.problems: tuple[Problem, ...] = tuple(problems)
+        if not self.problems:
+            # A failure that says nothing is the worst kind: refuse it where it is raised, so
+            # it is reported as the bug it is, with its traceback, never as a silent failure.
+            raise ValueError("a PipelineError needs at least one problem to report")
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod

@@ -7,12 +7,13 @@ nest a value into billions of copies) are refused before anything is built.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import PipelineError, Problems
+from .errors import PipelineError, Problem, Problems, display_path
 
 try:  # the C loader is several times faster on large front matter
     from yaml import CSafeLoader as _Loader
@@ -49,7 +50,56 @@ def read_text(path: Path) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise PipelineError.at(path, line, "contains a NUL byte: not a text file", "encoding")
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if FORBIDDEN.search(text):
+        raise PipelineError(control_character_problems(path, text))
+    return text
+
+
+# What a text file may not hold (tab and the line ends excepted): the C0 controls, DEL, the
+# C1 controls and Unicode's noncharacters. None is text a reader can see: they come from
+# copies out of PDFs and word processors, and pandoc's XHTML and the PDF fonts refuse them.
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
+              for plane in range(17))
+    + "]")
+CONTROL_NAMES = {
+    0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed",
+    0x1B: "escape", 0x7F: "DEL", 0x85: "next line",
+}
+CONTROL_HINTS = {
+    0x0B: "remove it (a line break copied from a word processor: end the line with a "
+          "backslash for a line break)",
+    0x0C: "remove it (a page break copied from a PDF: write \\newpage for a page break)",
+}
+MAX_CONTROL_PROBLEMS = 20
+
+
+def control_character_problems(path: Path, text: str) -> list[Problem]:
+    """One problem per control character or noncharacter in ``text``, at its line and column.
+
+    After :data:`MAX_CONTROL_PROBLEMS` of them, one more problem counts the rest.
+    """
+    shown = display_path(path)
+    problems: list[Problem] = []
+    found = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        for match in FORBIDDEN.finditer(line):
+            found += 1
+            if found > MAX_CONTROL_PROBLEMS:
+                continue
+            code = ord(match.group())
+            kind = "noncharacter" if code > 0x9F else "control character"
+            name = CONTROL_NAMES.get(code)
+            what = f"{kind} U+{code:04X}" + (f" ({name})" if name else "")
+            hint = CONTROL_HINTS.get(code, "remove it")
+            problems.append(Problem(shown, number, f"{what} at column {match.start() + 1}: "
+                                    f"{hint}", code="control-character"))
+    if found > MAX_CONTROL_PROBLEMS:
+        problems.append(Problem(shown, None, f"{found - MAX_CONTROL_PROBLEMS} more control "
+                                "characters or noncharacters not listed", code="control-character"))
+    return problems
 
 
 def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:

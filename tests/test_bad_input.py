@@ -17,7 +17,7 @@ from helpers import ROOT
 
 from pipeline.bibtex import load_bibliographies, read_bibtex
 from pipeline.build import BuildOptions, build, check
-from pipeline.errors import Problems
+from pipeline.errors import PipelineError, Problems
 
 FRONT = {
     "title": '"Platelet-rich plasma for back pain"',
@@ -340,6 +340,68 @@ def test_manuscript_with_nul_bytes_is_not_text(work):
     path = work / "m.md"
     path.write_bytes(b"---\ntitle: T\x00\n---\n")
     assert reported(path) == ["m.md:2: contains a NUL byte: not a text file"]
+
+
+@pytest.mark.parametrize(("character", "message"), [
+    ("\x7f", "control character U+007F (DEL) at column 11: remove it"),
+    ("\x1b", "control character U+001B (escape) at column 11: remove it"),
+    ("\x0c", ("control character U+000C (form feed) at column 11: remove it (a page break "
+              "copied from a PDF: write \\newpage for a page break)")),
+    ("\x0b", ("control character U+000B (vertical tab) at column 11: remove it (a line break "
+              "copied from a word processor: end the line with a backslash for a line break)")),
+    ("\x01", "control character U+0001 at column 11: remove it"),
+    ("\x85", "control character U+0085 (next line) at column 11: remove it"),
+    ("\x9f", "control character U+009F at column 11: remove it"),
+    ("\ufffe", "noncharacter U+FFFE at column 11: remove it"),
+    ("\ufdd0", "noncharacter U+FDD0 at column 11: remove it"),
+    ("\U0010ffff", "noncharacter U+10FFFF at column 11: remove it"),
+])
+def test_control_characters_are_located_errors_in_check_and_build(work, character, message):
+    path = manuscript(work, f"\nText with {character} here.\n")
+    assert reported(path) == [f"m.md:8: {message}"]
+    report = build([path], BuildOptions(out=work / "dist", use_cache=False, jobs=1))
+    assert report.internal_errors == []
+    assert [str(p) for p in report.problems] == [f"m.md:8: {message}"]
+    assert sorted(p.name for p in (work / "dist").iterdir()) == ["manifest.json"]
+
+
+def test_tabs_line_ends_and_other_invisible_characters_are_text(work):
+    path = manuscript(work, "Tab\there,\r\nnbsp\u00a0and\u2028separator, soft\u00adhyphen.\r\n")
+    assert reported(path) == []
+
+
+def test_every_control_character_is_reported_up_to_a_limit(work):
+    path = manuscript(work, "\x7f\x7f\n" * 15 + "\x1b\n", title='"T\x0c"')
+    problems = reported(path)
+    assert problems[:3] == [
+        ("m.md:2: control character U+000C (form feed) at column 10: remove it (a page break "
+        "copied from a PDF: write \\newpage for a page break)"),
+        "m.md:7: control character U+007F (DEL) at column 1: remove it",
+        "m.md:7: control character U+007F (DEL) at column 2: remove it",
+    ]
+    assert len(problems) == 21
+    assert problems[-1] == "m.md: 12 more control characters or noncharacters not listed"
+
+
+def test_a_failure_without_a_problem_cannot_be_raised():
+    with pytest.raises(ValueError, match="needs at least one problem"):
+        raise PipelineError([])
+
+
+def test_a_character_no_font_draws_is_named_even_when_invisible(work):
+    from types import SimpleNamespace
+
+    from pipeline.formats.pdf import _font_problems
+    from pipeline.formats.tagged_pdf import FontReport
+
+    path = manuscript(work)
+    doc = SimpleNamespace(manuscript=SimpleNamespace(path=path))
+    problems = _font_problems(doc, FontReport(missing={"\x7f"}), ROOT / "styles")
+    assert [str(p) for p in problems] == [
+        "m.md: character U+007F is in none of the project's fonts: remove it"]
+    problems = _font_problems(doc, FontReport(missing={"\x7f", "\x1b"}), ROOT / "styles")
+    assert [str(p) for p in problems] == [
+        "m.md: characters U+001B, U+007F are in none of the project's fonts: remove them"]
 
 
 def test_huge_manuscript_is_refused_before_reading(work):

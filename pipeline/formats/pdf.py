@@ -180,7 +180,15 @@ def _font_problems(doc: CitedDocument, fonts: FontReport, styles: Path) -> list[
     from ..glyphs import missing_character_problems
 
     # The message names no font of the build machine: it must read the same everywhere.
-    return missing_character_problems(doc.manuscript, fonts.characters, styles / "fonts")
+    problems = missing_character_problems(doc.manuscript, fonts.characters, styles / "fonts")
+    if problems:
+        return problems
+    # Characters drawn without a glyph of their own (controls, spaces) that still needed one.
+    codes = ", ".join(f"U+{ord(ch):04X}" for ch in sorted(fonts.characters))
+    what = "characters {} are" if len(fonts.characters) > 1 else "character {} is"
+    return [Problem(display_path(doc.manuscript.path), None,
+                    what.format(codes) + " in none of the project's fonts: remove "
+                    + ("them" if len(fonts.characters) > 1 else "it"), ERROR, "font")]
 
 
 def _refused(doc: CitedDocument, url: str, folder: Path) -> Problem:
