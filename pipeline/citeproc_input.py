@@ -299,12 +299,26 @@ def _quoted_family(name: Any) -> Any:
     return name
 
 
+_SPACE_BEFORE_MARK = re.compile(r" ([:;?!\u00bb])")
+
+
+def french_spacing(text: str) -> str:
+    """A space written before ``: ; ? ! »`` or after ``«`` as a narrow no-break space.
+
+    French typography spaces these marks, and that space must not break a
+    line ('« Anonymous »'); citeproc-js writes it as U+202F in every field.
+    """
+    if " " not in text:
+        return text
+    return _SPACE_BEFORE_MARK.sub("\u202f\\1", text).replace("\u00ab ", "\u00ab\u202f")
+
+
 def clean_item(item: Mapping[str, Any]) -> dict[str, Any]:
     """A CSL-JSON item with its rich text as marks and its dates made renderable."""
     def fix(value: Any) -> Any:
         if isinstance(value, str):
-            return rich_text_marks(value).replace(MARK_NUMBER_OPEN, "").replace(
-                MARK_NUMBER_CLOSE, "")
+            return french_spacing(rich_text_marks(value).replace(MARK_NUMBER_OPEN, "").replace(
+                MARK_NUMBER_CLOSE, ""))
         if isinstance(value, list):
             return [fix(v) for v in value]
         if isinstance(value, dict):

@@ -298,3 +298,10 @@ def test_an_and_term_of_a_script_without_spaces_joins_the_names():
     items = {"a": {"id": "a", "type": "book", "author": [{"literal": "山田"}, {"literal": "佐藤"}]}}
     out = format_clusters(style, items, [Cluster((CiteItem("a"),))], "en-US")
     assert out.citations == ("山田と佐藤",)
+
+
+def test_french_spacing_in_a_title_does_not_break():
+    style = _style('<citation><layout><text variable="title"/></layout></citation>')
+    items = {"a": {"id": "a", "type": "book", "title": "Le « vivre » : essai ; suite ?"}}
+    out = format_clusters(style, items, [Cluster((CiteItem("a"),))], "fr-FR")
+    assert out.citations == ("Le «\u202fvivre\u202f»\u202f: essai\u202f; suite\u202f?",)
