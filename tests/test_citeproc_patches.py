@@ -305,3 +305,18 @@ def test_french_spacing_in_a_title_does_not_break():
     items = {"a": {"id": "a", "type": "book", "title": "Le « vivre » : essai ; suite ?"}}
     out = format_clusters(style, items, [Cluster((CiteItem("a"),))], "fr-FR")
     assert out.citations == ("Le «\u202fvivre\u202f»\u202f: essai\u202f; suite\u202f?",)
+
+
+@pytest.mark.parametrize(("locator", "label", "printed"), [
+    ("vol. 2, fol. 7", "page", "Title a, vol. 2, fol. 7"),
+    ("3-5", "chapter", "Title a, chaps. 3–5"),
+    ("volume 2", "page", "Title a, p. volume 2"),  # not the locale's short label
+])
+def test_a_locator_with_its_own_label_prints_no_other(locator, label, printed):
+    style = _style('<citation><layout><group delimiter=", "><text variable="title"/>'
+                   '<group delimiter=" "><label variable="locator" form="short"/><text '
+                   'variable="locator"/></group></group></layout></citation>')
+    items = {"a": _person("a", "Berg", "Anna")}
+    out = format_clusters(style, items, [Cluster((CiteItem("a", locator=locator, label=label),))],
+                          "en-US")
+    assert out.citations == (printed,)

@@ -179,3 +179,53 @@ def gendered_ordinals() -> None:
     model.to_ordinal = to_ordinal
     model.Number.process = number_process
     model.Date_Part.process = part_process
+
+
+# -- locators that carry their own label ---------------------------------------------
+
+LOCATOR_TERMS = ("appendix", "article-locator", "book", "canon", "chapter", "column",
+                 "elocation", "equation", "figure", "folio", "issue", "line", "note", "opus",
+                 "page", "paragraph", "part", "rule", "section", "sub-verbo", "supplement",
+                 "table", "timestamp", "title", "verse", "volume")
+_LABELS: list[Any] = [None, None]  # the style last asked, and its locator labels pattern
+
+
+def own_label(element: Any, locator: str) -> bool:
+    """Whether the locator starts with a locator label of the locale ('vol. 1, fol. 186')."""
+    root = element.get_root()
+    if _LABELS[0] is not root:
+        words = set()
+        for name in LOCATOR_TERMS:
+            for form in ("short", "symbol"):
+                for text in (element.get_single_term(name=name, form=form),
+                             element.get_plural_term(name=name, form=form)):
+                    if str(text or "").strip():
+                        words.add(str(text).strip())
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        _LABELS[:] = [root, re.compile(rf"(?:{alternatives})(?<=\.)\s*\d|(?:{alternatives})"
+                                       r"\s+\d") if words else None]
+    return _LABELS[1] is not None and _LABELS[1].match(locator) is not None
+
+
+@patch
+def locator_with_its_own_label() -> None:
+    """A locator that starts with its own label prints no label of the style's.
+
+    A cite's locator may name its parts itself ('vol. 1, fol. 186'): the
+    style's ``<label variable="locator">`` would print a second label
+    ('pp. vol. 1, ...').  A locator starting with one of the locale's short
+    locator terms, followed by a number, is printed as written, as citeproc-js
+    does.  Fixture: locator_TrickyEntryForPlurals.
+    """
+    from citeproc import model
+
+    original = model.Label.process
+
+    def process(self: Any, item: Any, variable: Any = None, plural: Any = None,
+                context: Any = None, **kwargs: Any) -> Any:
+        if (variable or self.get("variable")) == "locator" and item.has_locator \
+                and own_label(self, str(item.locator.identifier)):
+            return None
+        return original(self, item, variable, plural, context, **kwargs)
+
+    model.Label.process = process
