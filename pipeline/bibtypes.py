@@ -85,3 +85,26 @@ government document;grant;hearing;interview;journal article;legal rule or regula
 magazine article;manuscript;map;music;newspaper article;online database;online multimedia;
 pamphlet;patent;personal communication;podcast;press release;serial;standard;statute;thesis;
 unpublished work;web page""".replace("\n", "").split(";"))
+# CSL 1.0.2's item types.
+CSL_ITEM_TYPES = frozenset({"article", "article-journal", "article-magazine", "article-newspaper",
+    "bill", "book", "broadcast", "chapter", "classic", "collection", "dataset", "document",
+    "entry", "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic", "hearing",
+    "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture",
+    "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical",
+    "personal_communication", "post", "post-weblog", "regulation", "report", "review",
+    "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage"})
+# Crossref's type names (what doi.org and api.crossref.org write) as CSL types.
+CROSSREF_TYPES = {
+    "journal-article": "article-journal", "book-chapter": "chapter", "book-section": "chapter",
+    "book-part": "chapter", "book-track": "chapter", "proceedings-article": "paper-conference",
+    "posted-content": "article", "monograph": "book", "edited-book": "book",
+    "reference-book": "book", "book-set": "book", "book-series": "book",
+    "proceedings": "book", "proceedings-series": "book", "reference-entry": "entry-encyclopedia",
+    "dissertation": "thesis", "report-component": "report", "report-series": "report",
+    "peer-review": "review", "journal": "periodical", "journal-issue": "periodical",
+    "journal-volume": "periodical", "database": "dataset", "component": "document",
+    "grant": "document", "other": "document",
+}
+# Crossref's spellings of CSL variables.
+CROSSREF_VARIABLES = {"short-container-title": "container-title-short",
+                      "short-title": "title-short"}

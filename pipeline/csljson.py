@@ -12,6 +12,7 @@ initial.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 from pathlib import Path
@@ -19,8 +20,9 @@ from typing import Any
 
 import yaml
 
-from .bibconvert import fix_item, initialled
+from .bibconvert import NAME_PARTS, fix_item, initialled
 from .bibscan import Finding
+from .bibtypes import CROSSREF_TYPES, CROSSREF_VARIABLES, CSL_ITEM_TYPES, CSL_VARIABLES
 from .bibtypes import CSL_DATES as DATES
 from .bibtypes import CSL_NAMES as NAMES
 from .frontmatter import read_text
@@ -197,10 +199,12 @@ def _check(item: Any, line: int, findings: list[Finding]) -> dict[str, Any] | No
         findings.append(Finding(line, f"item '{key}' has no 'type'; read as 'document'", key,
                                 False, "csl-item"))
         kind = "document"
-    out["type"] = kind.strip()
+    out["type"] = _type(key, kind.strip(), line, findings)
     for name, value in item.items():
         if name in ("id", "type"):
             continue
+        if name in CROSSREF_VARIABLES and CROSSREF_VARIABLES[name] not in item:
+            name = CROSSREF_VARIABLES[name]  # Crossref's short-title, short-container-title
         if name in NAMES:
             names = _names(value)
             if names is None:
@@ -208,6 +212,10 @@ def _check(item: Any, line: int, findings: list[Finding]) -> dict[str, Any] | No
                                         "({family, given} or {literal}); left out", key, False,
                                         "csl-item"))
                 continue
+            if len(names) < len(value if isinstance(value, list) else [value]):
+                findings.append(Finding(line, f"item '{key}': a name in '{name}' has no family, "
+                                        "given or literal name; it is left out", key, False,
+                                        "csl-item"))
             out[name] = names
         elif name in DATES:
             date = _date(value)
@@ -221,13 +229,45 @@ def _check(item: Any, line: int, findings: list[Finding]) -> dict[str, Any] | No
             out[name] = value if isinstance(value, str) else str(value)
         elif name in ("keyword", "category", "categories") and isinstance(value, list):
             out[name] = ", ".join(str(v) for v in value)
+        elif name not in CSL_VARIABLES:
+            continue  # Crossref's indexed, link, license, ...: no style prints them
+        elif isinstance(value, list) and all(_text(v) for v in value):
+            # Crossref writes text as lists: "ISSN": ["0098-7484"], "subtitle": []
+            if value:
+                out[name] = str(value[0])
+            if len(value) > 1 and name not in ("ISSN", "ISBN", "container-title-short"):
+                findings.append(Finding(line, f"item '{key}': '{name}' has {len(value)} values; "
+                                        f"the first is used ('{value[0]}')", key, False,
+                                        "csl-item"))
         else:
             findings.append(Finding(line, f"item '{key}': '{name}' must be text; left out", key,
                                     False, "csl-item"))
     return fix_item(out)
 
 
+def _text(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _type(key: str, kind: str, line: int, findings: list[Finding]) -> str:
+    """A CSL type; Crossref's names (``journal-article``) are read as the CSL type they are."""
+    if kind in CSL_ITEM_TYPES:
+        return kind
+    if kind.lower() in CROSSREF_TYPES or kind.lower() in CSL_ITEM_TYPES:
+        return CROSSREF_TYPES.get(kind.lower(), kind.lower())
+    known = sorted(CSL_ITEM_TYPES | set(CROSSREF_TYPES))
+    close = difflib.get_close_matches(kind.lower().replace(" ", "-"), known, 1, 0.7)
+    hint = f" (did you mean '{CROSSREF_TYPES.get(close[0], close[0])}'?)" if close else ""
+    findings.append(Finding(line, f"item '{key}': type '{kind}' is not a CSL type{hint}; read "
+                            "as 'document'", key, False, "csl-item"))
+    return "document"
+
+
+_GROUP_AND = re.compile(r"^and\s+(?:the\s+)?", re.IGNORECASE)
+
+
 def _names(value: Any) -> list[dict[str, Any]] | None:
+    """A CSL name list; keys a name does not use (Crossref's ``affiliation``) are ignored."""
     if isinstance(value, dict):
         value = [value]
     if not isinstance(value, list):
@@ -236,9 +276,13 @@ def _names(value: Any) -> list[dict[str, Any]] | None:
     for name in value:
         if isinstance(name, str):
             out.append({"literal": name})
-        elif isinstance(name, dict) and all(isinstance(v, str | bool | int) for v in
-                                            name.values()):
-            cleaned = initialled(name)
+        elif isinstance(name, dict):
+            parts = {k: v for k, v in name.items() if k in NAME_PARTS + ("literal",)}
+            if not parts and _text(name.get("name")):  # Crossref: {"name": "X Consortium"}
+                parts = {"literal": _GROUP_AND.sub("", str(name["name"]).strip())}
+            if not all(_text(v) for v in parts.values()):
+                return None
+            cleaned = initialled(parts)
             if cleaned:
                 out.append(cleaned)
         else:
