@@ -121,7 +121,7 @@ def discover(paths: Iterable[Path], require: bool = True) -> list[Path]:
             if require and not inside:
                 raise UsageError(f"{path}: no manuscripts (*.md files) in this folder")
             found.extend(inside)
-        elif path.is_file():
+        elif path.is_file() or path.is_symlink():  # a broken link is reported as a manuscript
             found.append((path, os.path.realpath(path)))
         else:
             raise UsageError(f"{path}: no such file or folder")
@@ -152,7 +152,8 @@ def _markdown_files(folder: Path) -> list[tuple[Path, str]]:
                     if not entry.name.startswith(".") and not hidden:
                         stack.append((here / entry.name, os.path.realpath(entry.path)
                                       if entry.is_symlink() else os.path.join(real, entry.name)))
-                elif entry.name.endswith(".md") and entry.is_file() and not hidden \
+                elif entry.name.endswith(".md") and (entry.is_file() or entry.is_symlink()) \
+                        and not hidden \
                         and not entry.name.startswith(".") and entry.name.lower() != "readme.md":
                     found.append((here / entry.name, os.path.realpath(entry.path)
                                   if entry.is_symlink() else os.path.join(real, entry.name)))

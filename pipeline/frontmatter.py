@@ -7,6 +7,7 @@ nest a value into billions of copies) are refused before anything is built.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,9 @@ def read_source_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            raise PipelineError.at(path, None, f"is a link to {os.readlink(path)}, which does "
+                                   "not exist", "missing-file") from None
         raise PipelineError.at(path, None, "file not found", "missing-file") from None
     except IsADirectoryError:
         raise PipelineError.at(path, None, "is a folder, not a file", "missing-file") from None

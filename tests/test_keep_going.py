@@ -165,6 +165,18 @@ def test_a_folder_named_like_a_manuscript_is_not_one_and_an_empty_folder_is_an_e
     assert (status, err) == (2, "error: empty: no manuscripts (*.md files) in this folder\n")
 
 
+def test_a_manuscript_that_is_a_broken_link_fails_and_says_where_it_points(work):
+    (work / "manuscripts").mkdir()
+    write(work, "manuscripts/m.md", GOOD.format(title="T", body="Fine."))
+    (work / "manuscripts" / "moved.md").symlink_to("/nowhere/moved.md")
+    for argv in (("check",), ("check", "manuscripts/moved.md")):
+        status, out, err = run(*argv)
+        assert (status, err) == (1, ("manuscripts/moved.md: is a link to /nowhere/moved.md, "
+                                    "which does not exist\n")), argv
+        assert out.endswith(": 1 error(s), 0 warning(s)\n")
+    assert "checked 2 manuscript(s)" in run("check")[1]
+
+
 def test_check_exit_status(work):
     write(work, "m.md", GOOD.format(title="T", body="Fine."))
     status, out, err = run("check", "m.md")
