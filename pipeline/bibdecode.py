@@ -117,3 +117,27 @@ def _cp1252(data: bytes):
 
 def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Formats reference managers also export, by a line that marks them.
+_FORMATS = (
+    (re.compile(r"^\s*TY  - ", re.MULTILINE), "a RIS file"),
+    (re.compile(r"^\s*PMID- ", re.MULTILINE), "a PubMed (MEDLINE) file"),
+    (re.compile(r"^\s*%0 ", re.MULTILINE), "an EndNote (Refer) export"),
+    (re.compile(r"<records>|<record>", re.IGNORECASE), "an EndNote XML file"),
+    (re.compile(r"\A\s*<"), "an XML file"),
+    (re.compile(r"\A\s*[\[{]\s*[\"{]"), "a CSL-JSON file (name it .json)"),
+)
+
+
+def no_entries_note(text: str) -> tuple[int, str]:
+    """(line, message) for a .bib file in which no entry was found: empty, or another format."""
+    if not text.strip():
+        return 1, "no BibTeX entries found: the file is empty"
+    for pattern, name in _FORMATS:
+        m = pattern.search(text)
+        if m:
+            line = text.count("\n", 0, m.start() + len(m.group(0)) - len(m.group(0).lstrip())) + 1
+            return line, (f"no BibTeX entries found; this looks like {name}: export BibTeX, "
+                          "CSL-JSON or CSL-YAML")
+    return 1, "no BibTeX entries found (an entry starts with '@article{key,' or another type)"

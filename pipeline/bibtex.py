@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from .bibconvert import biblatex_type, plain_text, to_csl
-from .bibdecode import decode_bib, encoding_note
+from .bibdecode import decode_bib, encoding_note, no_entries_note
 from .bibscan import Field, Finding, Scanner
 from .bundle import package_styles
 from .errors import PipelineError, Problems, display_path
@@ -131,6 +131,10 @@ def _scan_file(path: Path) -> BibFile:
         from .csljson import read_csl_file
 
         entries, findings = read_csl_file(path)
+        if not entries and not findings:
+            findings = [Finding(1, "no items found: the file is empty" if not
+                                path.read_bytes().strip() else "no items found", dropped=False,
+                                code="bibtex-empty")]
         return BibFile(path, tuple(entries), "", tuple(findings))
     data = read_source_bytes(path)
     decoded = decode_bib(data)
@@ -140,6 +144,9 @@ def _scan_file(path: Path) -> BibFile:
     note = encoding_note(decoded, data)
     if note:
         findings.append(Finding(note[0], note[1], dropped=False, code="encoding"))
+    if not scanner.entries and not findings and not scanner.defined:
+        line, message = no_entries_note(text)
+        findings.append(Finding(line, message, dropped=False, code="bibtex-empty"))
     strings = _string_text(text) if scanner.defined else ""
     entries: list[BibEntry] = []
     first: dict[str, int] = {}

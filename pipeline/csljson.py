@@ -89,6 +89,8 @@ def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
 def _json_items(text: str, findings: list[Finding]) -> list[tuple[int, str, Any]]:
     decoder = json.JSONDecoder()
     i = _skip(text, 0)
+    if i >= len(text):
+        return []  # an empty file: said by the reader of bibliographies
     if i < len(text) and text[i] == "{":  # one item, or {"items": [...]}
         try:
             value, _ = decoder.raw_decode(text, i)

@@ -111,3 +111,41 @@ def test_pubmed_years_are_read_as_dates_ranges_seasons_or_literals():
         "2001-2002": ("2001/2002", None), "2013": (None, None), "2019~": (None, None),
         "2013-09/2013-10": (None, None), "in press": (None, "in press"),
         "2013 Suppl": (None, "2013 Suppl"), "{2013} {Sep}": ("2013-09", None)}
+
+
+# ------------------------------------------------------------ files that hold no entries
+
+NOT_BIBTEX = {
+    "empty.bib": "\n\n",
+    "ris.bib": "\nTY  - JOUR\nAU  - Lee, Ann\nTI  - A title\nER  - \n",
+    "endnote.bib": '<?xml version="1.0" encoding="UTF-8"?>\n<xml><records><record>'
+                   "<titles><title>A</title></titles></record></records></xml>\n",
+    "notes.bib": "Lee A. A title. JAMA. 2020.\n",
+    "strings.bib": "@string{jama = {JAMA}}\n",
+    "empty.json": "",
+    "none.json": "[]\n",
+    "none.yaml": "references: []\n",
+}
+
+
+def test_a_file_with_no_entries_is_said_at_the_file(tmp_path):
+    from pipeline.bibtex import load_bibliographies
+    from pipeline.errors import Problems
+
+    for name, text in NOT_BIBTEX.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    problems = Problems()
+    entries = load_bibliographies(tuple(tmp_path / n for n in NOT_BIBTEX), problems, ["lee"])
+    assert entries == {}
+    assert [str(p).replace(f"{tmp_path}/", "") for p in problems.items] == [
+        "empty.bib:1: warning: no BibTeX entries found: the file is empty",
+        ("ris.bib:2: warning: no BibTeX entries found; this looks like a RIS file: export "
+         "BibTeX, CSL-JSON or CSL-YAML"),
+        ("endnote.bib:2: warning: no BibTeX entries found; this looks like an EndNote XML file: "
+         "export BibTeX, CSL-JSON or CSL-YAML"),
+        ("notes.bib:1: warning: no BibTeX entries found (an entry starts with '@article{key,' "
+         "or another type)"),
+        "empty.json:1: warning: no items found: the file is empty",
+        "none.json:1: warning: no items found",
+        "none.yaml:1: warning: no items found",
+    ]
