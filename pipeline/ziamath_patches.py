@@ -22,8 +22,16 @@ time of laying out a formula; the same lookups read the two directly.  And
 it converts; a length's size depends only on its text and the font size, so
 each is converted once.
 
-Written for ziamath 0.13; another release is left as it is (slower, never
-wrong).
+``cubic_glyph_paths``: ziafont writes a TrueType glyph's outline as quadratic
+curves (``Q``), which a PDF cannot hold: WeasyPrint reads every number of
+them back and writes each curve as a cubic one with six-decimal control
+points.  ziafont's glyph paths are written as those cubic curves (``C``)
+straight away, in its own three-decimal numbers: the same outline to a
+thousandth of a unit (checked by ``tests/test_math.py``), which
+``pipeline/formats/svg_numbers.py`` copies into the PDF as written.
+
+Written for ziamath 0.13 and ziafont 0.11; another release is left as it is
+(slower, never wrong).
 """
 
 from __future__ import annotations
@@ -32,9 +40,11 @@ import dataclasses
 import functools
 import warnings
 import xml.etree.ElementTree as ET
+from importlib.metadata import version
 from typing import Any
 
 WRITTEN_FOR = "0.13"
+ZIAFONT_WRITTEN_FOR = "0.11"
 
 
 def _may_stretch(element: ET.Element, operators: Any) -> bool:
@@ -117,6 +127,48 @@ def _remembered_sizes(original: Any) -> Any:
     return size_px
 
 
+def _cubic_glyph_paths(svgpath: Any, kinds: Any, config: Any) -> Any:
+    """ziafont's ``SimpleGlyph.svgpath`` writing quadratic curves as the cubic ones they are."""
+    moveto, lineto, quad, cubic = kinds
+
+    def cubic_svgpath(self: Any, x0: float = 0, y0: float = 0,
+                      scale_factor: float = 1) -> ET.Element | None:
+        written = f".{config.precision}f"
+
+        def fmt(value: float) -> str:
+            return format(value, written).rstrip("0").rstrip(".")
+
+        scale = self.funits_to_points(1, scale_factor)
+        parts: list[str] = []
+        x = y = 0.0
+        for operator in self.operators:
+            kind = type(operator)
+            if kind is moveto or kind is lineto:
+                x, y = x0 + operator.p.x * scale, y0 - operator.p.y * scale
+                if kind is moveto and parts:
+                    parts.append("Z ")
+                parts.append(f"{'M' if kind is moveto else 'L'} {fmt(x)} {fmt(y)} ")
+            elif kind is quad:
+                qx, qy = x0 + operator.p1.x * scale, y0 - operator.p1.y * scale
+                ex, ey = x0 + operator.p2.x * scale, y0 - operator.p2.y * scale
+                parts.append(f"C {fmt(x + (qx - x) * 2 / 3)} {fmt(y + (qy - y) * 2 / 3)} "
+                             f"{fmt(ex + (qx - ex) * 2 / 3)} {fmt(ey + (qy - ey) * 2 / 3)} "
+                             f"{fmt(ex)} {fmt(ey)} ")
+                x, y = ex, ey
+            elif kind is cubic:
+                parts.append(operator.path(x0, y0, scale=scale))
+                x, y = x0 + operator.p3.x * scale, y0 - operator.p3.y * scale
+            else:  # an outline ziafont may learn to write: left to it
+                return svgpath(self, x0, y0, scale_factor)
+        if not parts:
+            return None
+        parts.append("Z ")
+        return ET.Element("path", attrib={"d": "".join(parts)})
+
+    cubic_svgpath.original = svgpath  # type: ignore[attr-defined]
+    return cubic_svgpath
+
+
 def _shallow_fields(instance: Any) -> dict[str, Any]:
     """A dataclass's fields as a mapping, values as they are (``asdict`` copies them)."""
     return {f.name: getattr(instance, f.name) for f in dataclasses.fields(instance)}
@@ -133,6 +185,9 @@ def ziamath() -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import ziamath as module
+        from ziafont import svgpath
+        from ziafont.config import config as ziafont_config
+        from ziafont.glyph import SimpleGlyph
         from ziamath import operators, styles, zmath
         from ziamath.nodes import mfrac, mnode
         from ziamath.nodes.mrow import Mrow
@@ -153,4 +208,8 @@ def ziamath() -> Any:
         for reader in (styles, zmath, mnode, mfrac):
             reader.parse_style = parse_style
         mnode.Mnode.size_px = _remembered_sizes(mnode.Mnode.size_px)
+    if version("ziafont") == ZIAFONT_WRITTEN_FOR and not hasattr(SimpleGlyph.svgpath, "original"):
+        SimpleGlyph.svgpath = _cubic_glyph_paths(
+            SimpleGlyph.svgpath, (svgpath.Moveto, svgpath.Lineto, svgpath.Quad, svgpath.Cubic),
+            ziafont_config)
     return module

@@ -209,7 +209,8 @@ def test_the_faster_svg_coordinates_draw_the_same_pdf(monkeypatch):
     page += ('<svg width="40" height="40"><path d="M 1 1 L 5 5 Q 1 2 3 4 Z L 3 3 Z M 10 10 '
              'L 12 12 14 14 Z"/><path d="M1 2 3 4 z"/><path d="M 5 5 Z Z L 1 1"/>'
              '<path d="M 1e1 1 L 2 2 h 3 v 2 c 1 1 2 2 3 3 Z"/>'
-             '<path d="M 1 1 L 2"/></svg>')
+             '<path d="M 1 1 L 2"/><path d="M 1 1 C 2 2.5 3.25 4 5 5 L 6 6 C 7 7 8 8 9 9 10 10 '
+             '11 11 12 12 Z C 1 1 2 2 3 3 Z"/><path d="M 1 1 C 2 2 3"/></svg>')
     # markers read the vertices of a path
     page += ('<svg width="40" height="40"><defs><marker id="dot" markerWidth="4" '
              'markerHeight="4" refX="2" refY="2"><rect width="4" height="4"/></marker></defs>'
@@ -308,3 +309,47 @@ def test_an_epub_with_formulas_carries_the_math_font_and_one_without_does_not(bu
         assert not [n for n in z.namelist() if "STIXTwoMath" in n]
         assert "Handout Formula" not in "".join(
             z.read(n).decode() for n in z.namelist() if n.endswith(".css"))
+
+
+def test_glyph_outlines_written_as_cubic_curves_draw_the_quadratic_ones(monkeypatch):
+    import base64
+    import io
+
+    import weasyprint
+    from weasyprint.svg import TAGS
+    from ziafont.glyph import SimpleGlyph
+
+    from pipeline.ziamath_patches import ziamath
+
+    ziamath()
+    cubic = SimpleGlyph.svgpath
+    assert hasattr(cubic, "original")
+    items = [(True, tex) for tex in _source_formulas() + STRETCHY]
+    formulas = [f.mathml for f in math.read_formulas(items).values()]
+    font = str(ROOT / "styles" / math.MATH_FONT)
+    if hasattr(TAGS["path"], "original"):  # WeasyPrint's own reader for both
+        monkeypatch.setitem(TAGS, "path", TAGS["path"].original)
+
+    def page() -> list[tuple[str, list[float]]]:
+        math.draw.cache_clear()
+        svgs = [math.draw(mathml, font).svg for mathml in formulas]
+        html = "".join(f'<p><img alt="f" src="data:image/svg+xml;base64,'
+                       f'{base64.b64encode(svg.encode()).decode()}"></p>' for svg in svgs)
+        with pikepdf.open(io.BytesIO(weasyprint.HTML(string=html).write_pdf())) as pdf:
+            return [(str(op), [float(x) for x in operands])
+                    for page in pdf.pages
+                    for operands, op in pikepdf.parse_content_stream(page)
+                    if str(op) in ("m", "l", "c", "h", "re", "f")]
+
+    written = page()
+    assert any(op == "c" for op, _ in written)
+    try:
+        SimpleGlyph.svgpath = cubic.original
+        quadratic = page()
+    finally:
+        SimpleGlyph.svgpath = cubic
+        math.draw.cache_clear()
+    assert [op for op, _ in written] == [op for op, _ in quadratic]
+    worst = max(abs(a - b) for (_, xs), (_, ys) in zip(written, quadratic, strict=True)
+                for a, b in zip(xs, ys, strict=True))
+    assert 0 < worst < 0.002, worst  # rounded, not moved
