@@ -30,6 +30,20 @@ def checksums(files: dict[str, bytes]) -> bytes:
                    for name, data in sorted(files.items())).encode()
 
 
+def _not_as_summed(existing: dict[str, bytes]) -> list[str]:
+    """Files of a published folder whose bytes differ from its own SHA256SUMS, or are missing."""
+    sums = existing.get("SHA256SUMS")
+    if sums is None:
+        return []
+    wrong = []
+    for line in sums.decode("utf-8", "replace").splitlines():
+        digest, _, name = line.partition("  ")
+        data = existing.get(name)
+        if name and (data is None or hashlib.sha256(data).hexdigest() != digest):
+            wrong.append(name)
+    return wrong
+
+
 def manifest_bytes(data: dict[str, Any]) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
@@ -84,6 +98,12 @@ def _same_or_refuse(folder: Path, files: dict[str, bytes], what: str) -> str:
                 for p in sorted(folder.rglob("*")) if p.is_file()}
     if existing == files:
         return UNCHANGED
+    damaged = _not_as_summed(existing)
+    if damaged:
+        raise PipelineError.at(folder, None, f"{what}: published file(s) no longer match its "
+                               f"SHA256SUMS ({', '.join(damaged)}): they were altered or damaged "
+                               "on disk since it was published; restore them from a copy (a "
+                               "release is never rewritten)", "release-damaged")
     differ = sorted(n for n in files if n in existing and existing[n] != files[n])
     new = sorted(set(files) - set(existing))
     gone = sorted(set(existing) - set(files))

@@ -269,7 +269,7 @@ def _build_editions(accepted: list[Manuscript], distribution: Distribution | Non
     out: dict[tuple[str, str, str, str], bytes] = {}
     if progress is not None:
         audiences = {m.path: len(m.audiences) for m in accepted}
-        progress.plan(sum(audiences[p] * (len(BuildOptions.formats) if paper == DEFAULT_PAPER
+        progress.plan(sum(audiences[p] * (len(RELEASED_FORMATS) if paper == DEFAULT_PAPER
                                           else 1)
                           for paper, paths in papers.items() for p in paths))
     for paper, paths in papers.items():

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -240,6 +242,10 @@ def test_release_command_refuses_skips_repeats_and_guards_the_published_bytes(tm
     assert f"{draft}:4: warning: not released: status is 'draft'" in err.getvalue()
     [published] = (tmp_path / "out" / "release").iterdir()
     assert f"release {published.name} written: 4 file(s), 0 clinic zip(s)" in out.getvalue()
+    # progress counts the PDF and the EPUB a release builds, not a web page it does not
+    lines = re.findall(r"\[(\d+)/(\d+)\] built (\S+)", err.getvalue())
+    assert sorted((total, name) for _done, total, name in lines) == [
+        ("2", "good.clinician.epub"), ("2", "good.clinician.pdf")]
     assert sha256sum_check(published) == ["good.clinician.epub", "good.clinician.pdf",
                                           "manifest.json"]
 
@@ -254,10 +260,28 @@ def test_release_command_refuses_skips_repeats_and_guards_the_published_bytes(tm
     tampered.write_bytes(tampered.read_bytes() + b"\n")
     out, err = io.StringIO(), io.StringIO()
     assert main([*argv, "--skip-refused"], out, err) == 1
-    assert f"{display_path(published)}: release {published.name} is already published with " \
-        "other content (different bytes: good.clinician.pdf); a release is never rewritten" \
+    assert f"{display_path(published)}: release {published.name}: published file(s) no longer " \
+        "match its SHA256SUMS (good.clinician.pdf): they were altered or damaged on disk since " \
+        "it was published; restore them from a copy (a release is never rewritten)" \
         in err.getvalue()
     assert tampered.read_bytes().endswith(b"\n")
+
+    # Bytes that agree with their own checksums but not with this build (a machine set up
+    # otherwise) are another content, not damage.
+    sums = published / "SHA256SUMS"
+    sums.write_bytes(_resummed(sums.read_bytes(), tampered))
+    out, err = io.StringIO(), io.StringIO()
+    assert main([*argv, "--skip-refused"], out, err) == 1
+    assert f"release {published.name} is already published with other content (different " \
+        "bytes: SHA256SUMS, good.clinician.pdf); a release is never rewritten" in err.getvalue()
+
+
+def _resummed(sums: bytes, path: Path) -> bytes:
+    """``sums`` with the line of ``path`` giving its present checksum."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    own = f"  {path.name}\n".encode()
+    return b"".join(f"{digest}  {path.name}\n".encode() if line.endswith(own) else line
+                    for line in sums.splitlines(keepends=True))
 
 
 def test_distribution_mistakes_are_located(tmp_path, epoch):
