@@ -64,3 +64,35 @@ def comma_separated_names(key: str, field: str, value: str) -> tuple[str, str | 
     return value, (f"entry '{key}': field '{field}' has a name with {worst} commas, more than "
                    "'Family, Jr, Given' allows, so its names are misread: separate names "
                    "with 'and'")
+
+
+# PubMed writes "McMurray JJV": the family name, then 1-3 initials, no comma.  BibTeX reads
+# "First Last", so the initials become the family name.  A family name written in capitals
+# after the given name ("Wei LI", "Jae KIM") looks the same; these short ones are not warned
+# about.
+_INITIALS_LAST = re.compile(r"^[A-Z]{1,3}\.?$")
+_CAPITAL_FAMILY_NAMES = """AN BAE CAI CHO DAI DU FAN FU GAO GOH GU HAN HE HO HU HUI JIN JO
+KIM KO KOH LAI LAM LAU LAW LEE LI LIM LIN LIU LOH LU LUI LUO LY MA MAO NAM NG NOH OH ONO OTA PAN
+QIN RYU SHI SON SUN TAN TAO TEO TO VO WOO WU XU YAN YIP YOO YU ZHU ABE ITO UNO"""
+CAPITAL_FAMILIES = frozenset(_CAPITAL_FAMILY_NAMES.split())
+
+
+def pubmed_names(key: str, field: str, value: str) -> str | None:
+    """A warning when names are written "Family INITIALS" without a comma (None if none is)."""
+    found = []
+    for name in _top_level(value, AND):
+        words = name.split()
+        if len(words) < 2 or "," in name or name.strip().startswith("{") or "{" in words[-1]:
+            continue
+        last = words[-1].rstrip(".")
+        if _INITIALS_LAST.match(words[-1]) and not _INITIALS_LAST.match(words[0]) \
+                and last not in CAPITAL_FAMILIES:
+            found.append((" ".join(words), " ".join(words[:-1]), last))
+    if not found:
+        return None
+    written, family, initials = found[0]
+    more = f" (and {len(found) - 1} more name{'s' if len(found) > 2 else ''} written so)" \
+        if len(found) > 1 else ""
+    given = " ".join(f"{ch}." for ch in initials)
+    return (f"entry '{key}': '{written}' in '{field}' reads as given name '{family}', family name "
+            f"'{initials}'{more}; write '{family}, {given}'")

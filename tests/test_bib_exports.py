@@ -149,3 +149,31 @@ def test_a_file_with_no_entries_is_said_at_the_file(tmp_path):
         "none.json:1: warning: no items found",
         "none.yaml:1: warning: no items found",
     ]
+
+
+# ------------------------------------------------------------ names as PubMed writes them
+
+NAMES = """@article{mcmurray2019,
+  title = {Dapagliflozin in heart failure},
+  author = {McMurray JJV and Solomon SD and Kim JH},
+  journal = {N Engl J Med}, year = {2019}}
+@article{real2020,
+  author = {Andrew Ng and Fei-Fei Li and Wei LI and Jae-Won KIM and Xin WU
+            and {World Health Organization}},
+  editor = {Ehteshami Bejnordi B},
+  title = {Real names}, journal = {JAMA}, year = {2020}}
+"""
+
+
+def test_names_written_as_pubmed_writes_them_are_warned_about(tmp_path):
+    _, refs, problems = _cite(tmp_path, "See [@mcmurray2019; @real2020].\n", NAMES,
+                              "american-medical-association")
+    assert problems == [
+        ("refs.bib:3: warning: entry 'mcmurray2019': 'McMurray JJV' in 'author' reads as given "
+         "name 'McMurray', family name 'JJV' (and 2 more names written so); write 'McMurray, "
+         "J. J. V.'"),
+        ("refs.bib:8: warning: entry 'real2020': 'Ehteshami Bejnordi B' in 'editor' reads as "
+         "given name 'Ehteshami Bejnordi', family name 'B'; write 'Ehteshami Bejnordi, B.'"),
+    ]
+    assert refs[1] == ("Ng A, Li FF, LI W, KIM JW, WU X, World Health Organization. Real names. "
+                       "B EB, ed. <i>JAMA</i>. Published online 2020.")
