@@ -243,7 +243,7 @@ def test_release_command_refuses_skips_repeats_and_guards_the_published_bytes(tm
     [published] = (tmp_path / "out" / "release").iterdir()
     assert f"release {published.name} written: 4 file(s), 0 clinic zip(s)" in out.getvalue()
     # progress counts the PDF and the EPUB a release builds, not a web page it does not
-    lines = re.findall(r"\[(\d+)/(\d+)\] built (\S+)", err.getvalue())
+    lines = re.findall(r"\[(\d+)/(\d+)\] [a-z ]+ (\S+)", err.getvalue())
     assert sorted((total, name) for _done, total, name in lines) == [
         ("2", "good.clinician.epub"), ("2", "good.clinician.pdf")]
     assert sha256sum_check(published) == ["good.clinician.epub", "good.clinician.pdf",
