@@ -320,3 +320,16 @@ def test_a_locator_with_its_own_label_prints_no_other(locator, label, printed):
     out = format_clusters(style, items, [Cluster((CiteItem("a", locator=locator, label=label),))],
                           "en-US")
     assert out.citations == (printed,)
+
+
+def test_disambiguate_branches_are_tried_one_at_a_time():
+    style = _style('<citation><layout delimiter="; "><group delimiter=", "><names variable='
+                   '"author"/><choose><if disambiguate="true"><text variable="title"/></if>'
+                   '</choose><choose><if disambiguate="true"><text variable="edition" prefix='
+                   '"ed. "/></if></choose></group></layout></citation>')
+    items = {k: {**_person(k, "Berg", "Anna"), "title": title, "edition": edition}
+             for k, title, edition in (("a", "Atlas", "1"), ("b", "Guide", "2"),
+                                       ("c", "Works", "3"), ("d", "Works", "4"))}
+    out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "en-US")
+    assert out.citations == (("Anna Berg, Atlas; Anna Berg, Guide; Anna Berg, Works, ed. 3; "
+                              "Anna Berg, Works, ed. 4"),)

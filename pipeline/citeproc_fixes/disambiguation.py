@@ -172,8 +172,7 @@ def disambiguate(bib: Any) -> None:
         return
     add_names = _option(citation, "disambiguate-add-names")
     add_given = _option(citation, "disambiguate-add-givenname")
-    conditional = bool(citation.xpath_search(
-        './/cs:if[@disambiguate="true"] | //cs:else-if[@disambiguate="true"]'))
+    conditional = max((rank + 1 for _condition, rank in _conditions(citation)), default=0)
     add_suffix = _option(citation, "disambiguate-add-year-suffix")
     if not (add_names or add_given or conditional or add_suffix):
         return  # the style asks for none of it
@@ -189,16 +188,43 @@ def disambiguate(bib: Any) -> None:
             for still in _ambiguous(bib, group):
                 _add_given_by_cite(bib, still, top)
     remaining = _ambiguous(bib, keys)
-    if conditional:
+    if conditional:  # one more disambiguate="true" branch at a time, where still needed
         for group in remaining:
-            for key in group:
-                bib.source[key][CONDITION] = True
+            for level in range(1, conditional + 1):
+                for key in group:
+                    bib.source[key][CONDITION] = level
+                group = [key for still in _ambiguous(bib, group) for key in still]
+                if not group:
+                    break
         remaining = _ambiguous(bib, keys)
     if add_suffix:
         order = {key: i for i, key in enumerate(keys)}
         for group in remaining:
             for index, key in enumerate(sorted(group, key=order.__getitem__)):
                 bib.source[key][YEAR_SUFFIX] = _suffix(index)
+
+
+_CONDITIONS: list[Any] = [None, []]  # the style last asked, and its conditions
+
+
+def _conditions(element: Any) -> list[tuple[Any, int]]:
+    """The style's ``disambiguate="true"`` conditions, each with its rank in its area.
+
+    The rank counts the conditions written before it in the same citation,
+    bibliography or macro: the n-th holds from the n-th step of disambiguation.
+    """
+    root = element.get_root()
+    if _CONDITIONS[0] is not root:
+        found = []
+        for area in root.xpath_search("./cs:citation | ./cs:bibliography | ./cs:macro"):
+            found.extend((condition, rank) for rank, condition in enumerate(area.xpath_search(
+                './/cs:if[@disambiguate="true"] | .//cs:else-if[@disambiguate="true"]')))
+        _CONDITIONS[:] = [root, found]
+    return _CONDITIONS[1]
+
+
+def _rank(element: Any) -> int:
+    return next((rank for condition, rank in _conditions(element) if condition is element), 0)
 
 
 def _suffix(index: int) -> str:
@@ -224,6 +250,9 @@ def disambiguation_hooks() -> None:
     join them, whether ``disambiguate="true"`` holds, and the year suffix; these
     hooks print what it decided.  Without an explicit ``year-suffix`` variable
     in the style, the suffix follows the first year printed, as CSL says.
+    ``disambiguate="true"`` branches are tried one at a time, in the order
+    written, each only for the citations still alike
+    (disambiguate_IncrementalExtraText).
     The date a work was accessed is left out of the citations compared: two
     reads of one undated page are two works ('n.d.-a', 'n.d.-b'), as in
     citeproc-js (date_YearSuffixWithNoDate, date_YearSuffixImplicitWithNoDate).
@@ -301,7 +330,8 @@ def disambiguation_hooks() -> None:
                   **kwargs: Any) -> Any:
         if "disambiguate" not in self.attrib:
             return original_if(self, item, context, delimiter, **kwargs)
-        holds = bool(item.reference.get(CONDITION))
+        level = item.reference.get(CONDITION) or 0
+        holds = level > _rank(self)
         wanted = self.get("disambiguate") == "true"
         others = {k: v for k, v in self.attrib.items() if k not in ("disambiguate", "match")}
         match = self.get("match", "all")
