@@ -15,7 +15,7 @@ from typing import Any
 
 from .body import source_line
 from .errors import Problems, excerpt
-from .foreign import gather_foreign
+from .foreign import SVG_NS, gather_foreign
 from .model import Manuscript
 from .rawhtml import (
     BLOCK_HOLDERS,
@@ -55,6 +55,10 @@ _TEX_WORDS = """
 """
 TEX_WORDS = frozenset(_TEX_WORDS.split())
 
+SVG_ROOT = f"{{{SVG_NS}}}svg"
+SVG_TITLE = f"{{{SVG_NS}}}title"
+SVG_OPENING = re.compile(r"<svg\b[^>]*>?", re.IGNORECASE)
+
 
 def page_break() -> Node:
     """An empty block that starts a new page in print (class ``page-break``)."""
@@ -73,6 +77,7 @@ class _Cleaner:
         self.manuscript = manuscript
         self.problems = problems
         self.tex_seen: dict[str, int] = {}
+        self.svg_seen: dict[str, int] = {}
 
     def warn(self, needle: str | list[str], message: str, code: str) -> None:
         needles = [needle] if isinstance(needle, str) else needle
@@ -162,6 +167,7 @@ class _Cleaner:
         root = parse_fragment(source, inline)
         report = Cleaning()
         clean(root, inline, report)
+        self._untitled_drawings(root, fragments)
         if not inline:
             _unwrap_around_blocks(root, items, report)
         pieces = PLACEHOLDER.split(to_xhtml(root))
@@ -181,6 +187,49 @@ class _Cleaner:
             elif piece.strip() or (inline and piece):
                 out.append({"t": kind, "c": ["html", piece]})
         return out
+
+
+    def _untitled_drawings(self, root: Any, fragments: list[str]) -> None:
+        """An ``<svg>`` without a ``<title>`` has no text alternative: an error, as for images.
+
+        Its ``<title>`` is what the PDF's ``/Alt`` and a screen reader say.
+        """
+        openings = [f.strip() for f in fragments if SVG_OPENING.search(f)]
+        for drawing in _outer_drawings(root):
+            written = openings.pop(0) if openings else "<svg"
+            seen = self.svg_seen[written] = self.svg_seen.get(written, 0) + 1
+            if any(child.tag == SVG_TITLE and "".join(child.itertext()).strip()
+                   for child in drawing):
+                continue
+            line = (_nth_line(self.manuscript, written, seen)
+                    or source_line(self.manuscript, written.split("\n")[0][:40]))
+            self.problems.add(self.manuscript.path, line,
+                              "raw <svg> has no text alternative: give it a <title> that says "
+                              "what it shows, as an image's alt text", code="no-alt")
+
+
+def _nth_line(manuscript: Manuscript, written: str, nth: int) -> int | None:
+    """The line where the ``nth`` occurrence of ``written``, spaced as the source is, starts.
+
+    pandoc's pieces of a drawing come back with the white space between its
+    tags (and blank text in them) left out.
+    """
+    pattern = re.escape(written).replace(r"\ ", r"\s+").replace("><", r">\s*<")
+    starts = [m.start() for m in re.finditer(pattern, manuscript.body)]
+    if len(starts) < nth:
+        return None
+    return manuscript.body_line + manuscript.body.count("\n", 0, starts[nth - 1])
+
+
+def _outer_drawings(element: Any) -> list[Any]:
+    """The ``<svg>`` elements under ``element`` that are not inside another."""
+    found = []
+    for child in element:
+        if child.tag == SVG_ROOT:
+            found.append(child)
+        elif isinstance(child.tag, str):
+            found.extend(_outer_drawings(child))
+    return found
 
 
 def _is_page_break(inline: Node) -> bool:

@@ -115,6 +115,40 @@ def test_only_tex_is_raw_tex_and_each_warning_is_at_its_own_line():
     ]
 
 
+UNTITLED = ("raw <svg> has no text alternative: give it a <title> that says what it shows, "
+            "as an image's alt text")
+
+
+def test_a_drawing_without_a_title_has_no_text_alternative_and_is_an_error_at_its_line():
+    body = ('Titled <svg width="9" height="9"><title>A bar</title><rect width="9" height="9"/>'
+            "</svg> here.\n\n"
+            'Untitled <svg width="9" height="9"><rect width="9" height="9"/></svg> here.\n\n'
+            '<svg width="9" height="9">\n<title> </title>\n<rect width="9" height="9"/>\n'
+            "</svg>\n\n"
+            '<svg width="9" height="9"><title>Outer</title><svg width="4" height="4">'
+            '<rect width="4" height="4"/></svg></svg>\n\n'
+            'Again <svg width="9" height="9"><rect width="9" height="9"/></svg>.\n')
+    blocks, problems = cleaned(body)
+    assert sorted(problems) == [f"m.md:12: {UNTITLED}", f"m.md:14: {UNTITLED}",
+                        f"m.md:21: {UNTITLED}"]
+    assert sum(piece.count("<svg") for piece in raw_pieces(blocks)) == 6  # all kept
+
+
+def test_a_titled_drawing_reads_its_title_as_alternative_text_in_the_pdf(tmp_path):
+    import pikepdf
+    from helpers import build_fixed
+
+    (tmp_path / "d.md").write_text(
+        '---\ntitle: "Drawings"\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-06-01\n'
+        '---\n\nA bar: <svg width="40" height="20" viewBox="0 0 40 20"><title>A blue bar</title>'
+        '<rect width="40" height="20" fill="#2050a0"/></svg> end.\n', encoding="utf-8")
+    out = build_fixed([tmp_path / "d.md"], tmp_path / "out", jobs=1, formats=("pdf",))
+    with pikepdf.open(out / "d.clinician.pdf") as pdf:
+        figures = [str(o.get("/Alt")) for o in pdf.objects if isinstance(o, pikepdf.Dictionary)
+                   and o.get("/Type") == "/StructElem" and o.get("/S") == "/Figure"]
+    assert figures == ["A blue bar"]
+
+
 # -- exceptions from workers -------------------------------------------------------------------
 
 
