@@ -26,6 +26,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .texstars import drop_separators, separate_stars
+
 READER = "markdown-raw_attribute"
 # Some inputs take pandoc minutes (20,000 '[' in a row); a build never waits forever.
 TIMEOUT = 60
@@ -91,9 +93,14 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
     """Parse pandoc Markdown into pandoc's JSON AST (the single parse of a body).
 
     Stages that need the same body (validation, readability) share one pandoc
-    run; each caller gets its own fresh tree.
+    run; each caller gets its own fresh tree.  A star after a TeX command that
+    has no starred form is read as Markdown (see :mod:`.texstars`).
     """
-    return json.loads(_parsed(text))
+    separated = separate_stars(text)
+    ast = json.loads(_parsed(separated))
+    if separated != text:
+        ast["blocks"] = drop_separators(ast["blocks"])
+    return ast
 
 
 @functools.lru_cache(maxsize=32)

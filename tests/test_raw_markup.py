@@ -115,6 +115,31 @@ def test_only_tex_is_raw_tex_and_each_warning_is_at_its_own_line():
     ]
 
 
+def test_emphasis_around_a_raw_tex_command_is_emphasis_and_the_star_is_not_the_commands():
+    body = ("*text \\newpage*\n\n**bold \\alpha** after\n\n"
+            "\\section*{Starred} stays starred.\n\n"
+            "Code `*a \\newpage*` and math $x \\cdot* y$ and \\\\newpage*z*.\n\n"
+            "```\n*b \\newpage*\n```\n")
+    blocks, problems = cleaned(body)
+    assert [b["t"] for b in blocks] == ["Para", "Para", "Para", "Para", "CodeBlock"]
+    assert blocks[0]["c"][0]["t"] == "Emph" and stringify(blocks[0]).strip() == "text"
+    assert blocks[1]["c"][0]["t"] == "Strong" and stringify(blocks[1]).split() == ["bold", "after"]
+    assert stringify(blocks[2]).strip() == "stays starred."  # \section* read whole, left out below
+    para = blocks[3]["c"]
+    assert [n["c"][1] for n in para if n["t"] in ("Code", "Math")] == ["*a \\newpage*",
+                                                                       "x \\cdot* y"]
+    assert para[-2]["t"] == "Emph" and stringify(para[-2]) == "z"
+    assert blocks[4]["c"][1] == "*b \\newpage*"
+    assert problems == [
+        ("m.md:10: warning: '\\newpage' inside emphasis, a link or another inline element is "
+         "left out: put it on a line of its own to start a new page"),
+        ("m.md:12: warning: raw TeX '\\alpha' is left out of the handout: only \\newpage, "
+         "\\pagebreak and \\clearpage are understood (write $...$ for math)"),
+        ("m.md:14: warning: raw TeX '\\section*{Starred}' is left out of the handout: only "
+         "\\newpage, \\pagebreak and \\clearpage are understood (write $...$ for math)"),
+    ]
+
+
 UNTITLED = ("raw <svg> has no text alternative: give it a <title> that says what it shows, "
             "as an image's alt text")
 
