@@ -78,6 +78,7 @@ class _Cleaner:
         self.problems = problems
         self.tex_seen: dict[str, int] = {}
         self.svg_seen: dict[str, int] = {}
+        self.tables = 0  # tables the visit is inside
 
     def warn(self, needle: str | list[str], message: str, code: str) -> None:
         needles = [needle] if isinstance(needle, str) else needle
@@ -87,13 +88,18 @@ class _Cleaner:
 
     def visit(self, value: Any) -> Any:
         if isinstance(value, dict):
-            return {k: self.visit(v) for k, v in value.items()}
+            table = value.get("t") == "Table"
+            self.tables += table
+            try:
+                return {k: self.visit(v) for k, v in value.items()}
+            finally:
+                self.tables -= table
         if not isinstance(value, list):
             return value
         if value and all(isinstance(i, dict) and "t" in i for i in value):
             block = value[0]["t"] in BLOCKS
             value = gather_foreign(value, block)
-            if block:
+            if block and not self.tables:
                 value = self.split_at_page_breaks(value)
         items = [self.visit(v) for v in value]
         if items and all(isinstance(i, dict) and "t" in i for i in items):
@@ -108,7 +114,12 @@ class _Cleaner:
                 out.append(node)
                 continue
             text = node["c"][1].strip()
-            if PAGE_BREAK.match(text) and node["t"] == "RawBlock":
+            if PAGE_BREAK.match(text) and self.tables:
+                self.problems.warn(
+                    self.manuscript.path, self._tex_line(text),
+                    f"'{text}' inside a table cell is left out: a table row is never split "
+                    "across pages; put the page break before or after the table", code="raw-tex")
+            elif PAGE_BREAK.match(text) and node["t"] == "RawBlock":
                 out.append(page_break())
             elif PAGE_BREAK.match(text):
                 self.problems.warn(

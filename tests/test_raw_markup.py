@@ -140,6 +140,56 @@ def test_emphasis_around_a_raw_tex_command_is_emphasis_and_the_star_is_not_the_c
     ]
 
 
+TABLE_BREAKS = """| Drug | Dose |
+|------|------|
+| Adrenaline | 1 mg \\newpage every 3 min |
+| Amiodarone | 300 mg |
+
++------------+-----------------+
+| Drug       | Notes           |
++============+=================+
+| Lidocaine  | First line.     |
+|            |                 |
+|            | \\pagebreak      |
+|            |                 |
+|            | After break.    |
++------------+-----------------+
+
+After the tables.
+
+\\newpage
+
+Next page.
+"""
+
+
+def test_a_page_break_in_a_table_cell_is_left_out_with_a_warning_and_the_row_stays_whole(
+        tmp_path):
+    from helpers import build_fixed, pdf_pages
+
+    from pipeline.tree import walk
+
+    blocks, problems = cleaned(TABLE_BREAKS)
+    breaks = [n for n in walk(blocks) if n["t"] == "Div" and "page-break" in n["c"][0][1]]
+    assert len(breaks) == 1  # only the one between the paragraphs
+    assert [b["t"] for b in blocks] == ["Table", "Table", "Para", "Div", "Para"]
+    cell = "inside a table cell is left out: a table row is never split across pages; put " \
+           "the page break before or after the table"
+    assert problems == [f"m.md:12: warning: '\\newpage' {cell}",
+                        f"m.md:20: warning: '\\pagebreak' {cell}"]
+
+    (tmp_path / "t.md").write_text(
+        '---\ntitle: "Table breaks"\nversion: 1.0.0\nstatus: draft\n'
+        "last_updated: 2025-06-01\n---\n\n" + TABLE_BREAKS, encoding="utf-8")
+    pages = pdf_pages(build_fixed([tmp_path / "t.md"], tmp_path / "out", jobs=1,
+                                  formats=("pdf",)) / "t.clinician.pdf")
+    first = " ".join(pages[0].split())
+    for row in ("Adrenaline 1 mg every 3 min", "Amiodarone 300 mg", "First line.",
+                "After break.", "After the tables."):
+        assert row in first, row
+    assert "Next page." in pages[1] and "Next page." not in pages[0]
+
+
 UNTITLED = ("raw <svg> has no text alternative: give it a <title> that says what it shows, "
             "as an image's alt text")
 
