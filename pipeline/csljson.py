@@ -28,6 +28,7 @@ from .bibtypes import CSL_NAMES as NAMES
 from .frontmatter import read_text
 
 # A CSL item as BibTeX, for a copy of the cited entries (the PDF attachment).
+UNTYPED = "document"  # the CSL type of an item that gives none
 BIBTEX_TYPES = {
     "article-journal": "article", "article": "article", "article-magazine": "article",
     "article-newspaper": "article", "book": "book", "chapter": "incollection",
@@ -198,9 +199,9 @@ def _check(item: Any, line: int, findings: list[Finding]) -> dict[str, Any] | No
     out: dict[str, Any] = {"id": key}
     kind = item.get("type")
     if not isinstance(kind, str) or not kind.strip():
-        findings.append(Finding(line, f"item '{key}' has no 'type'; read as 'document'", key,
+        findings.append(Finding(line, f"item '{key}' has no 'type'; read as '{UNTYPED}'", key,
                                 False, "csl-item"))
-        kind = "document"
+        kind = UNTYPED
     out["type"] = _type(key, kind.strip(), line, findings)
     for name, value in item.items():
         if name in ("id", "type"):

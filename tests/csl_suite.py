@@ -51,11 +51,13 @@ def fixture_paths() -> list[Path]:
 
 def read_fixture(path: Path) -> Fixture:
     """A fixture file as a record."""
+    from pipeline.csljson import UNTYPED
+
     sections = {m.group(1): m.group(2) for m in SECTION.finditer(path.read_text("utf-8"))}
     items = json.loads(sections["INPUT"])
     for i, item in enumerate(items):
         item.setdefault("id", str(i))
-        item.setdefault("type", "book")
+        item.setdefault("type", UNTYPED)  # as a CSL-JSON bibliography is read
         item["id"] = str(item["id"])
     return Fixture(
         name=path.stem, mode=sections["MODE"].strip(), result=sections["RESULT"].strip("\n"),

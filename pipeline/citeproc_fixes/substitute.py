@@ -93,6 +93,34 @@ def substituted_names_suppressed() -> None:
 
 
 @patch
+def substituted_dates_suppressed() -> None:
+    """A date variable printed by a substitute is not printed again in the entry.
+
+    citeproc-py suppresses a substituted variable only for ``<text>``: a title
+    macro standing in for the author that prints the year ('Arrêté du 23 mars
+    1992, 1992.') left the layout's ``<date variable="issued">`` to print the
+    date again.  Fixtures: bugreports_LegislationCrash.
+    """
+    from citeproc import model
+
+    original = model.Date.process
+
+    def process(self: Any, item: Any, variable: Any = None, show_parts: Any = None,
+                context: Any = None, **kwargs: Any) -> Any:
+        own = self.get("variable")
+        if own and variable in (None, own) and not self.is_locale_date():
+            try:
+                layout = (context if context is not None else self).get_layout()
+            except IndexError:  # rendered for sorting, outside a layout
+                layout = None
+            if own in getattr(layout, "repressed", {}).get(self.tag, ()):
+                raise model.VariableError
+        return original(self, item, variable, show_parts, context, **kwargs)
+
+    model.Date.process = process
+
+
+@patch
 def subsequent_author_substitute() -> None:
     """``subsequent-author-substitute``: an entry's names as the previous entry's become '---'.
 
