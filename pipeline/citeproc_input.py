@@ -103,6 +103,13 @@ def _opens_here(tokens: list[_Token], i: int) -> bool:
         and before.text in _CLOSER
 
 
+def _unpaired(token: _Token) -> None:
+    """An opener never closed: text, and a straight single quote an apostrophe."""
+    token.kind = "text"
+    if token.text == "'":
+        token.text = "\u2019"
+
+
 def _pair(tokens: list[_Token]) -> None:
     """Pair tags and quotes as citeproc-js's flip-flopper does; the rest is text."""
     stack: list[_Token] = []
@@ -134,11 +141,9 @@ def _pair(tokens: list[_Token]) -> None:
             if not stack:
                 token.kind = "text"
                 break
-            stack.pop().kind = "text"  # an opener never closed is text
+            _unpaired(stack.pop())  # an opener never closed is text
     for token in stack:
-        token.kind = "text"
-        if token.text == "'":
-            token.text = "\u2019"
+        _unpaired(token)
     for token in tokens:
         if token.kind in ("close", "quote") and token.partner is None:
             token.kind = "text"

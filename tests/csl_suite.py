@@ -90,29 +90,51 @@ def _format(fixture: Fixture, clusters: list[Any]) -> Any:
     return format_clusters(style.xml, items, clusters, style.default_locale or "en-US")
 
 
+def _first_notes(order: list[str], items: dict[str, Any], notes: dict[str, int]
+                 ) -> dict[str, int]:
+    """The note each work is first cited in, the citations taken in ``order``."""
+    first: dict[str, int] = {}
+    for cid in order:
+        for cite in items[cid]:
+            first.setdefault(cite.key, notes[cid])
+    return first
+
+
 def run_fixture(fixture: Fixture) -> str:
     """What the project prints for the fixture, in the suite's notation."""
     from pipeline.citeproc_engine import marks_to_html
     from pipeline.model import Cluster
 
     if fixture.citations:
-        calls = [(c[0], [p[0] for p in c[1]], [p[0] for p in c[2]]) for c in fixture.citations]
-        by_id = {c["citationID"]: Cluster(tuple(_cite(i) for i in c["citationItems"]),
-                                          c.get("properties", {}).get("noteIndex", 0))
-                 for c, _pre, _post in calls}
-        last, pre, post = calls[-1]
-        order = pre + [last["citationID"]] + post
+        # each call places its citation among the others, giving every one its note number
+        items = {c[0]["citationID"]: tuple(_cite(i) for i in c[0]["citationItems"])
+                 for c in fixture.citations}
+        notes: dict[str, int] = {}
+        earlier: dict[str, int] = {}
+        for citation, pre, post in fixture.citations:
+            earlier = dict(notes)
+            notes[citation["citationID"]] = citation.get("properties", {}).get("noteIndex", 0)
+            notes.update({cid: note for cid, note in pre + post})
+        last, pre, post = fixture.citations[-1]
+        order = [p[0] for p in pre] + [last["citationID"]] + [p[0] for p in post]
         before = [cid for cid in order if cid != last["citationID"]]
-        previous = dict(zip(before, _format(fixture, [by_id[c] for c in before]).citations,
+        previous = dict(zip(before, _format(fixture, [Cluster(items[c], earlier[c])
+                                                      for c in before]).citations,
                             strict=True)) if before else {}
-        final = _format(fixture, [by_id[c] for c in order])
+        clusters = [Cluster(items[c], notes[c]) for c in order]
+        final = _format(fixture, clusters)
+        # citeproc-js reports a citation whose text changed, and every citation of a work
+        # cited again whose first note moved (its first-reference-note-number changed)
+        was, now = _first_notes(before, items, earlier), _first_notes(order, items, notes)
+        moved = {key: was.get(key) != note for key, note in now.items()}
+        cited = Counter(c.key for cid in order for c in items[cid])
         lines = []
         for i, (cid, text) in enumerate(zip(order, final.citations, strict=True)):
-            mark = ".." if previous.get(cid) == text else ">>"
-            lines.append(f"{mark}[{i}] {marks_to_html(text)}")
+            same = previous.get(cid) == text and not any(
+                cited[c.key] > 1 and moved.get(c.key) for c in items[cid])
+            lines.append(f"{'..' if same else '>>'}[{i}] {marks_to_html(text)}")
         if fixture.mode == "citation":
             return "\n".join(lines)
-        clusters = [by_id[c] for c in order]
     elif fixture.citation_items is not None:
         clusters = [Cluster(tuple(_cite(i) for i in items)) for items in fixture.citation_items]
     else:  # the suite cites every item, in the order of the sorted reference list

@@ -5,7 +5,10 @@ without their notes: two citations in one footnote count as two earlier
 citations, an ``ibid`` may follow a note that cited several works, and
 ``first-reference-note-number`` is never set.  Here each cite's position is
 worked out, as citeproc-js does, when its citation is rendered
-(:func:`assign`), and the style's conditions read it.
+(:func:`assign`), and the style's conditions read it.  ``near-note`` holds
+for a work cited within ``near-note-distance`` notes of the last note that
+cited it (an ``ibid`` is not near by itself), and for any cite of a work cited
+before outside notes.
 """
 
 from __future__ import annotations
@@ -67,11 +70,12 @@ def assign(cites: list[Any], history: list[Any], near_note_distance: int) -> Non
             if previous is not None and previous.key == item.key:
                 mine, theirs = _locator(item), _locator(previous)
                 if mine == theirs:
-                    positions.update(("ibid", "near-note"))
+                    positions.add("ibid")
                 elif mine is not None:
-                    positions.update(("ibid", "ibid-with-locator", "near-note"))
+                    positions.update(("ibid", "ibid-with-locator"))
+            # near the last note that cited it (outside notes: near whenever cited before)
             note = _note(item)
-            if note and any(0 <= note - _note(c) <= near_note_distance for c in earlier):
+            if not note or note - _note(earlier[-1]) <= near_note_distance:
                 positions.add("near-note")
         item[POSITION] = positions
 
