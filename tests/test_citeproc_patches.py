@@ -333,3 +333,11 @@ def test_disambiguate_branches_are_tried_one_at_a_time():
     out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "en-US")
     assert out.citations == (("Anna Berg, Atlas; Anna Berg, Guide; Anna Berg, Works, ed. 3; "
                               "Anna Berg, Works, ed. 4"),)
+
+
+def test_an_initial_keeps_the_formatting_of_its_given_name():
+    style = _style('<citation><layout delimiter="; "><names variable="author"><name '
+                   'initialize-with=". "/></names></layout></citation>')
+    items = {"a": _person("a", "Berg", "<i>Anna</i> Maria"), "b": _person("b", "Chen", "<b>W</b>-L")}
+    out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "en-US")
+    assert [marks_to_html(c) for c in out.citations] == ["<i>A.</i> M. Berg; <b>W.</b>-L. Chen"]

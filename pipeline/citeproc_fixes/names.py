@@ -9,6 +9,7 @@ from .positions import POSITION
 from .registry import patch
 
 _GIVEN_TOKEN = re.compile(r"([^\s.]+)(\.?)")
+_WRAPPED = re.compile("([\ue000-\uf8ff]*)(.*?)([\ue000-\uf8ff]*)", re.DOTALL)  # marks
 
 
 def initialize_given(given: str, mark: str, initialize: bool, hyphen: bool) -> str:
@@ -19,25 +20,31 @@ def initialize_given(given: str, mark: str, initialize: bool, hyphen: bool) -> s
     ('Ph.', 'ME.') is already an initial and keeps its letters; a word in
     lower case ('de') is a particle and stays as written, except after a
     hyphen ('Guo-ping': 'G.', with or without ``initialize-with-hyphen``).  A word opening with two capitals keeps both
-    ('TSerendorjiin': 'Ts.'), as in citeproc-js.
+    ('TSerendorjiin': 'Ts.'), as in citeproc-js.  Formatting around a word
+    ('<b>John</b>') stays around its initial ('<b>J.</b>').
     """
     parts = given.split("-")
     if initialize and len(parts) > 1:  # 'Soo-jin': the lower-case part is no initial
         parts = parts[:1] + [p for p in parts[1:] if not p[:1].islower()]
     if not hyphen:
         parts = [" ".join(parts)]
+    punctuation = mark.rstrip()
+    space = mark[len(punctuation):]
     out = []
     for part in parts:
         text = ""
-        for word, period in _GIVEN_TOKEN.findall(part):
-            if not word[0].isupper() or not (period or len(word) == 1 or initialize):
-                text += ("" if not text or text.endswith(" ") else " ") + word + " "
-            elif period or len(word) == 1:
-                text += word + mark
+        for token, period in _GIVEN_TOKEN.findall(part):
+            lead, word, trail = _WRAPPED.fullmatch(token).groups()  # formatting kept around
+            if not word[:1].isupper() or not (period or len(word) == 1 or initialize):
+                text += ("" if not text or text.endswith(" ") else " ") + token + " "
+                continue
+            if period or len(word) == 1:
+                initial = word
             elif word[1].isupper() and word[2:3].islower():
-                text += word[0] + word[1].lower() + mark
+                initial = word[0] + word[1].lower()
             else:
-                text += word[0] + mark
+                initial = word[0]
+            text += lead + initial + punctuation + trail + space
         out.append(text.strip())
     return "-".join(p for p in out if p)
 
@@ -49,7 +56,9 @@ def initials_as_written() -> None:
     citeproc-py takes the first letter of every part, so a given name written
     as initials, "ME" (PubMed's form), becomes "M", "Ph." becomes "P.", and
     ``initialize="false"`` (keep full given names, only punctuate initials) is
-    ignored.  Fixtures: name_InitialsInitialize* (eight of them).
+    ignored; an initial keeps the formatting of its word ('<b>J.</b> Q.').
+    Fixtures: name_InitialsInitialize* (eight of them), name_InTextMarkupInitialize,
+    name_InTextMarkupNormalizeInitials.
     """
     from citeproc import model
 
