@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .bibdates import edtf_date, is_status, month_number, month_range, year_date
-from .bibnames import comma_separated_names, pubmed_names
+from .bibnames import comma_separated_names, doubled_backslash, pubmed_names
 from .bibtypes import (
     CSL_TYPES,
     CSL_VARIABLES,
@@ -178,6 +178,10 @@ def _prepare(entry: BibEntry) -> _Prepared:
     for (name, value), line in zip(entry.fields, entry.field_lines, strict=True):
         if name in LINKING or name.endswith("type") and name[:-4] in NAME_FIELDS:
             continue
+        doubled = "\\\\" in value and name not in VERBATIM and \
+            doubled_backslash(entry.key, name, value)
+        if doubled:
+            prepared.warnings.append((line, doubled))
         if months and name in ("year", "month", "date"):
             if name == dated:
                 lines.append(f"  date = {{{months}}},")

@@ -141,3 +141,12 @@ def no_entries_note(text: str) -> tuple[int, str]:
             return line, (f"no BibTeX entries found; this looks like {name}: export BibTeX, "
                           "CSL-JSON or CSL-YAML")
     return 1, "no BibTeX entries found (an entry starts with '@article{key,' or another type)"
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """'UTF-16 (little-endian), with a byte-order mark' & co. for UTF-16/32 bytes, else None."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom) and encoding != "utf-8":
+            return f"{_NAMES[encoding]}, with a byte-order mark"
+    sixteen = _utf16_without_bom(data)
+    return f"{_NAMES[sixteen]}, without a byte-order mark" if sixteen else None

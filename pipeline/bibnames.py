@@ -96,3 +96,20 @@ def pubmed_names(key: str, field: str, value: str) -> str | None:
     given = " ".join(f"{ch}." for ch in initials)
     return (f"entry '{key}': '{written}' in '{field}' reads as given name '{family}', family name "
             f"'{initials}'{more}; write '{family}, {given}'")
+
+
+# 'G{\\o}tzsche', 'J{\\'e}r{\\'e}mie': a doubled backslash (TeX's line break) where an accent
+# command was meant, as some tools escape a backslash once more than they should.
+_DOUBLED = re.compile(r"\{\\\\(?=[A-Za-z]|[^A-Za-z\s{}\\])")
+
+
+def doubled_backslash(key: str, field: str, value: str) -> str | None:
+    """A warning when ``\\\\`` starts a braced accent or letter command (None if none does)."""
+    m = _DOUBLED.search(value)
+    if not m:
+        return None
+    start = max(value.rfind(" ", 0, m.start()), value.rfind("\n", 0, m.start())) + 1
+    end = value.find(" ", m.end())
+    word = value[start:end if end >= 0 else len(value)].strip(",;")
+    return (f"entry '{key}': field '{field}' has '{word}': '\\\\' is a line break in TeX; did "
+            f"you mean '{word.replace(chr(92) * 2, chr(92))}'?")

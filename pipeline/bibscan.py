@@ -34,6 +34,8 @@ _NEXT_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]", re.MULTILINE
 _SPACE = re.compile(r"\s+")
 _IN_BRACES = re.compile(r"\\[{}]|[{}\n]")  # an escaped brace is text, as pandoc reads it
 _IN_QUOTES = re.compile(r"\\.|[{}\"\n]", re.DOTALL)
+# A value that holds what reads as the next fields: 'title = {A {B},\n  year = {2020}'.
+_SWALLOWED = re.compile(r",[ \t]*\n[ \t]*[A-Za-z][\w-]*[ \t]*=[ \t]*[{\"\d]")
 
 
 @dataclass(frozen=True)
@@ -383,6 +385,14 @@ class Scanner:
                 value_end = i
                 i = r.skip(i)
         except _Unclosed:
+            swallowed = next((f for f in fields if _SWALLOWED.search(f.raw)), None)
+            if swallowed:  # a '{' not closed in a value took in the fields after it
+                last = swallowed.line + swallowed.raw.count("\n")
+                self.findings.append(Finding(swallowed.line, (
+                    f"entry '{key}' (line {line}) is not closed: the value of field "
+                    f"'{swallowed.name}' has a '{{' that is not closed, so it runs on to line "
+                    f"{last}"), key))
+                return self._resume(body)
             self.findings.append(Finding(line, f"entry '{key}' is not closed: its '{opener}' "
                                          f"has no matching '{close}' {self._before(body)}",
                                          key))

@@ -12,7 +12,7 @@ import functools
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ERROR = "error"
@@ -168,9 +168,22 @@ class Problems:
         self.add(path, line, message, severity=WARNING, code=code, counts=counts)
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        """Add each problem once; one that counts for some manuscript replaces its twin."""
+        """Add each problem once; one that counts for some manuscript replaces its twin.
+
+        A shared file's problem can be a warning for a manuscript that does not use
+        what it is about and an error for one that does: it is reported once, as the
+        error.
+        """
         items = self.items
         for problem in problems:
+            twin = replace(problem, severity=WARNING if problem.is_error else ERROR)
+            if twin in self._seen:
+                if problem.is_error:  # the error replaces the warning, where it was
+                    self._seen.discard(twin)
+                    self._weak.discard(twin)
+                    self._seen.add(problem)
+                    items[items.index(twin)] = problem
+                continue
             if problem not in self._seen:
                 self._seen.add(problem)
                 items.append(problem)

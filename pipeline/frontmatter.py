@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .bibdecode import wide_encoding
 from .errors import PipelineError, Problem, Problems, display_path
 
 try:  # the C loader is several times faster on large front matter
@@ -41,6 +42,11 @@ def read_source_bytes(path: Path) -> bytes:
 def read_text(path: Path) -> str:
     """A source file as text; undecodable bytes are a located error."""
     data = read_source_bytes(path)
+    wide = wide_encoding(data) if data[:4].count(0) or data[:2] in (b"\xff\xfe", b"\xfe\xff") \
+        else None
+    if wide:  # Windows editors save "Unicode" as UTF-16
+        raise PipelineError.at(path, 1, f"the file is {wide}, not UTF-8: save it as UTF-8",
+                               "encoding")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -177,3 +177,71 @@ def test_names_written_as_pubmed_writes_them_are_warned_about(tmp_path):
     ]
     assert refs[1] == ("Ng A, Li FF, LI W, KIM JW, WU X, World Health Organization. Real names. "
                        "B EB, ed. <i>JAMA</i>. Published online 2020.")
+
+
+# ------------------------------------------------------------ smaller faults, said where they are
+
+DOUBLED = r"""@article{gotzsche2011,
+  author = {G{\\o}tzsche, Peter and Hr{\\'{o}}bjartsson, Asbj{\\o}rn},
+  title = {Placebo interventions in {\\O}stfold},
+  journal = {Cochrane}, year = {2011}, url = {https://example.org/a\\b}}
+"""
+
+
+def test_a_doubled_backslash_in_names_and_titles_is_warned_about(tmp_path):
+    _, refs, problems = _cite(tmp_path, "See [@gotzsche2011].\n", DOUBLED,
+                              "american-medical-association")
+    assert problems == [
+        ("refs.bib:2: warning: entry 'gotzsche2011': field 'author' has 'G{\\\\o}tzsche': "
+         "'\\\\' is a line break in TeX; did you mean 'G{\\o}tzsche'?"),
+        ("refs.bib:3: warning: entry 'gotzsche2011': field 'title' has '{\\\\O}stfold': "
+         "'\\\\' is a line break in TeX; did you mean '{\\O}stfold'?"),
+    ]
+    assert len(refs) == 1
+
+
+UNCLOSED = """@article{u1,
+  author = {Smith, John},
+  title = {Unclosed {brace title},
+  journal = {J},
+  year = {2020}
+}
+
+@article{ok1, author = {Ok, Ann}, title = {Fine}, journal = {J}, year = {2021}}
+"""
+
+
+def test_an_unclosed_brace_is_reported_once_as_an_error_where_it_is(tmp_path):
+    from pipeline.build import BuildOptions, check
+
+    (tmp_path / "refs.bib").write_text(UNCLOSED, encoding="utf-8")
+    for name, key in (("cites.md", "u1"), ("other.md", "ok1")):
+        (tmp_path / name).write_text(FRONT.format(bib="refs.bib", csl="american-medical-"
+                                                  "association") + f"See [@{key}].\n",
+                                     encoding="utf-8")
+    report = check([tmp_path / "other.md", tmp_path / "cites.md"],
+                   BuildOptions(bibliography_dir=tmp_path))
+    assert [str(p).replace(f"{tmp_path}/", "") for p in report.problems] == [
+        ("refs.bib:3: entry 'u1' (line 1) is not closed: the value of field 'title' has a '{' "
+         "that is not closed, so it runs on to line 6"),
+        "cites.md:10: citation '@u1': its entry could not be read (see refs.bib:3)",
+    ]
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    (b"\xff\xfe" + "---\ntitle: T\n---\n".encode("utf-16-le"),
+     "UTF-16 (little-endian), with a byte-order mark"),
+    (b"\xfe\xff" + "---\ntitle: T\n---\n".encode("utf-16-be"),
+     "UTF-16 (big-endian), with a byte-order mark"),
+    ("---\ntitle: T\n---\nSome text.\n".encode("utf-16-le"),
+     "UTF-16 (little-endian), without a byte-order mark"),
+], ids=["utf-16-le", "utf-16-be", "utf-16-le-no-bom"])
+def test_a_utf16_manuscript_is_named_as_such(tmp_path, data, said):
+    from pipeline.errors import PipelineError
+    from pipeline.frontmatter import read_text
+
+    (tmp_path / "m.md").write_bytes(data)
+    with pytest.raises(PipelineError) as caught:
+        read_text(tmp_path / "m.md")
+    assert [str(p).replace(f"{tmp_path}/", "") for p in caught.value.problems] == [
+        f"m.md:1: the file is {said}, not UTF-8: save it as UTF-8"]

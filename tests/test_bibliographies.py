@@ -259,9 +259,9 @@ def test_broken_entries_cost_only_themselves(tmp_path):
     entries, problems = _read(tmp_path, text, cited=["good1", "bad1"])
     assert list(entries) == ["good1", "good2"]
     assert problems == [
-        # the value runs to the '}' of line 5: it is the entry that is not closed
-        ("refs.bib:2: entry 'bad1' is not closed: its '{' has no matching '}' before the next "
-         "entry"),
+        # the value runs to the '}' of line 5: said at the field whose '{' is not closed
+        ("refs.bib:3: entry 'bad1' (line 2) is not closed: the value of field 'title' has a "
+         "'{' that is not closed, so it runs on to line 5"),
         ("refs.bib:6: warning: @string 'undefinedmacro' is not defined; its name is used as "
         "the text"),
         "refs.bib:7: warning: entry 'bad2': missing ',' after field 'title'",

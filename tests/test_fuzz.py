@@ -173,6 +173,7 @@ def assert_located(report: BuildReport, folder: Path, front_is_valid: bool = Tru
                               (folder / "refs.bib", read, report.problems)):
         if named and not _is_utf8(path):
             assert any(p.path == display_path(path) and ("not valid UTF-8" in p.message
+                                                          or "not UTF-8" in p.message
                                                           or "read as" in p.message)
                        for p in pool), [str(p) for p in report.problems]
 
