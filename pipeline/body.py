@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problems, did_you_mean, is_file
+from .images import check_image
 from .model import Manuscript
 from .pandoc import PandocFailure, markdown_to_ast
 from .tree import Node, attr_of, stringify, transform, walk
@@ -266,6 +267,9 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                              + _size_hint(written), code="missing-image")
             else:
                 check_svg(target, folder, problems)
+                if not urlsplit(target).scheme:
+                    problems.extend(check_image(folder / unquote(target), written,
+                                                manuscript.path, line))
         elif t in ("RawInline", "RawBlock"):
             fmt, text = node["c"]
             if fmt.lower() not in ("html", "html5", "html4"):
@@ -290,6 +294,9 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                                  f"image '{url}' not found", code="missing-image")
                 elif not resource_problem(url, folder):
                     check_svg(url, folder, problems)
+                    if tag == "img" and key == "src" and not urlsplit(url).scheme:
+                        problems.extend(check_image(folder / unquote(url), url, manuscript.path,
+                                                    source_line(manuscript, url)))
             if re.search(r"<img\b(?![^>]*\balt\s*=\s*['\"]?[^'\"\s>])", text, re.IGNORECASE):
                 problems.add(manuscript.path, source_line(manuscript, text.strip().split("\n")[0][:40]),
                              "raw <img> has no alt text", code="no-alt")

@@ -19,6 +19,7 @@ from . import i18n
 from .errors import PipelineError, Problems, is_file
 from .formats.web import ASSETS, image_name
 from .html import render_template
+from .images import screen_copy
 from .manuscript import load_manuscript
 from .model import HandoutSummary, Manuscript
 from .output import read_manifest, write_atomic
@@ -126,7 +127,7 @@ def write_assets(out: Path, styles: Path, manuscripts: Iterable[Manuscript],
     images = folder / "images"
     for name in sorted(wanted):
         if name in sources:
-            _write_if_changed(images / name, sources[name].read_bytes())
+            _write_if_changed(images / name, screen_copy(sources[name])[0])
     if images.is_dir():  # images no page shows any more
         for old in images.iterdir():
             if old.name not in wanted:

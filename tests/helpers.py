@@ -10,6 +10,10 @@ from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1760000000"  # 2025-10-09
+# A valid 1x1 transparent PNG, for manuscripts that need an image file that is not damaged.
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082")
 
 
 def pdf_pages(path: Path) -> list[str]:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import PNG_1PX, ROOT
 
 from pipeline.bibtex import load_bibliographies, read_bibtex
 from pipeline.build import BuildOptions, build, check
@@ -612,14 +612,14 @@ def test_image_that_does_not_exist(work):
 
 
 def test_image_without_alt_text(work):
-    (work / "needle.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (work / "needle.png").write_bytes(PNG_1PX)
     assert reported(manuscript(work, "Text.\n\n![](needle.png)\n")) == [
         "m.md:9: image 'needle.png' has no alt text: write ![what the image shows](needle.png)",
     ]
 
 
 def test_raw_html_image_without_alt_text(work):
-    (work / "needle.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (work / "needle.png").write_bytes(PNG_1PX)
     assert reported(manuscript(work, 'Text.\n\n<img src="needle.png">\n')) == [
         "m.md:9: raw <img> has no alt text",
     ]

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+from helpers import PNG_1PX
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,9 +74,7 @@ BIB = """@string{pm = "Pain Medicine"}
 }
 """
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082")
+PNG = PNG_1PX
 
 NASTY = st.sampled_from(["---", "\n---\n", ":", ": ", "{", "}", "[", "]", "@", "@article{",
                          "\t", "\x00", "\r", "\r\n", "\ufeff", "\u00e9", "\u2028", "\"", "'",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import EPOCH
+from helpers import EPOCH, PNG_1PX
 from lxml import html as lxml_html
 
 from pipeline.build import BuildOptions, build, check
@@ -40,7 +40,7 @@ def problems_of(path: Path) -> list[str]:
 
 
 def test_an_image_is_reported_at_its_line_as_written_with_how_to_size_it(work):
-    (work / "box.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (work / "box.png").write_bytes(PNG_1PX)
     path = work / "img.md"
     path.write_text(FRONT.format(extra="") + "# Figures\n\n![A red box](box.png =40%x40%)\n\n"
                     "![](my figure.png)\n", encoding="utf-8")

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import epub_text, pdf_pages
+from helpers import PNG_1PX, epub_text, pdf_pages
 
 from pipeline.build import BuildOptions, build, check
 
@@ -123,7 +123,7 @@ REFUSED = [
 @pytest.mark.parametrize(("snippet", "message"), REFUSED)
 def test_resources_outside_the_folder_are_refused_at_their_line(work, server, snippet, message):
     url, requests = server
-    (work / "docs" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (work / "docs" / "ok.png").write_bytes(PNG_1PX)
     body = "Introduction.\n\n" + snippet.replace("{url}", url).replace("{{", "{").replace(
         "}}", "}") + "\n\nEnd.\n"
     path = manuscript(work / "docs", body)
@@ -189,7 +189,7 @@ def test_resources_inside_an_svg_image_are_checked(work, server):
 
 def test_hostile_manuscripts_produce_no_output(work, server):
     url, requests = server
-    (work / "docs" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (work / "docs" / "ok.png").write_bytes(PNG_1PX)
     for i, (snippet, _message) in enumerate(REFUSED + LEFT_OUT):
         body = "Text.\n\n" + snippet.replace("{url}", url).replace("{{", "{").replace(
             "}}", "}") + "\n"

@@ -23,6 +23,7 @@ from typing import Any
 from lxml import etree
 
 from ..errors import PipelineError
+from ..images import for_screen
 from ..links import standalone_links
 from ..math import MATH_FONT, has_formulas, label_mathml
 from ..model import CitedDocument, RenderOptions
@@ -253,22 +254,21 @@ def _image_media_types(files: dict[str, bytes], opf_name: str) -> None:
 
     pandoc goes by the name: a PNG saved as ``photo.jpg`` would be declared
     ``image/jpeg``, which reading systems may refuse to show and EPUBCheck fails.
-    Such an image is renamed (``media/file0.png``) wherever the book names it.
+    Such an image is renamed (``media/file0.png``) wherever the book names it,
+    as is a TIFF or BMP turned into a PNG (EPUB readers need not show them).
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     folder = opf_name.rsplit("/", 1)[0] + "/" if "/" in opf_name else ""
     root = etree.fromstring(files[opf_name])
     renamed: dict[str, str] = {}
     for item in root.iter(f"{{{OPF_NS}}}item"):
         declared, href = item.get("media-type", ""), item.get("href") or ""
-        if not declared.startswith("image/") or declared == "image/svg+xml" \
-                or folder + href not in files:
+        if not declared.startswith("image/") or folder + href not in files:
             continue
-        try:
-            with Image.open(io.BytesIO(files[folder + href])) as image:
-                kind = image.format or ""
-        except (UnidentifiedImageError, OSError):
+        # A TIFF or BMP becomes a PNG, an SVG loses its scripts (see pipeline.images).
+        files[folder + href], kind = for_screen(files[folder + href])
+        if kind is None or kind == "SVG":
             continue
         actual = Image.MIME.get(kind)
         if not actual or actual == declared:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..html import empty_header_cells
+from ..images import screen_copy
 from ..math import label_mathml
 from ..model import CitedDocument, RenderOptions
 from ..notemarks import link_citations
@@ -41,9 +42,14 @@ class HtmlFormat(OutputFormat):
 
 
 def image_name(path: Path) -> str:
-    """The content-addressed name of a local image under ``assets/images/``."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
-    return f"{digest}{path.suffix.lower()}"
+    """The content-addressed name of a local image under ``assets/images/``.
+
+    Named after the bytes served (:func:`pipeline.images.screen_copy`: a TIFF
+    as a PNG, an SVG without scripts), so a changed image is a new address.
+    """
+    data, suffix = screen_copy(path)
+    digest = hashlib.sha256(data).hexdigest()[:20]
+    return f"{digest}{suffix}"
 
 
 def review_track(status: str, words: Mapping[str, str]) -> list[dict[str, str]]:

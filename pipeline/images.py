@@ -1,0 +1,253 @@
+"""Image files as every format can show them: checked before rendering, converted for screens.
+
+``check`` opens each raster image the body shows with Pillow: one that is not
+an image, is damaged (a half-copied PNG would print as a black box) or has
+more than :data:`MAX_PIXELS` pixels (read from its header, before anything is
+decoded) is an error at the image's line.  The PDF draws every format Pillow
+reads; an EPUB may only hold PNG, JPEG, GIF, WebP and SVG, and browsers show
+no TIFF, so :func:`for_screen` turns any other raster format into a PNG for the
+EPUB and the web page (deterministically: the same bytes in, the same bytes
+out).  An SVG file keeps what draws and loses what acts (scripts, event
+handlers, HTML inside it), as an ``<svg>`` written in the text does; :func:`svg_problems` warns about each of them at its line.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+from .errors import ERROR, WARNING, Problem, display_path
+
+# 50 million pixels: a 8660 x 5773 photograph, more than any printed or screen page
+# needs, and about 200 MB once decoded; a handout's figure is a few megapixels.
+MAX_PIXELS = 50_000_000
+# What EPUB 3.3 calls core media types among raster images, and what every browser shows.
+SCREEN_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+SVG_NS = "http://www.w3.org/2000/svg"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+# Animation that sets a link or a handler can smuggle a script in.
+ANIMATIONS = {"set", "animate"}
+SCRIPT_TARGET = re.compile(r"^\s*(on|href$|xlink:href$)", re.IGNORECASE)
+
+
+class ImageProblem(Exception):
+    """What is wrong with an image file, said in words for ``image 'x' ...``."""
+
+
+@functools.lru_cache(maxsize=256)
+def _inspect(path: str, _mtime: int, _size: int) -> str:
+    """The Pillow format name of the raster image at ``path``; raises :class:`ImageProblem`."""
+    from PIL import Image, UnidentifiedImageError
+
+    with warnings.catch_warnings():
+        # Pillow's own warning for a large image is replaced by the limit below.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as image:
+                kind, (width, height) = image.format or "", image.size
+                if width * height > MAX_PIXELS:
+                    raise ImageProblem(
+                        f"is {width}\u00d7{height} pixels ({width * height / 1e6:.0f} "
+                        f"megapixels), more than the {MAX_PIXELS // 1_000_000} a handout may "
+                        "have: scale it down")
+                image.verify()
+            with Image.open(path) as image:
+                image.load()
+        except Image.DecompressionBombError as exc:
+            found = re.search(r"\((\d+) pixels\)", str(exc))
+            size = f" ({int(found.group(1)) / 1e6:.0f} megapixels)" if found else ""
+            raise ImageProblem(f"has more pixels{size} than the {MAX_PIXELS // 1_000_000} "
+                               "megapixels a handout may have: scale it down") from None
+        except UnidentifiedImageError:
+            if _signed(path):
+                raise ImageProblem("is damaged (its header cannot be read): copy or export it "
+                                   "again") from None
+            raise ImageProblem("is not an image file the handout can show (PNG, JPEG, GIF, "
+                               "WebP, TIFF, BMP or SVG)") from None
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise ImageProblem(f"is damaged ({_damage(exc)}): copy or export it "
+                               "again") from None
+    return kind
+
+
+# How the files of the formats above start: such a file that Pillow cannot open is damaged.
+SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
+
+
+def _signed(path: str) -> bool:
+    with open(path, "rb") as file:
+        head = file.read(12)
+    return head.startswith(SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+
+
+def _damage(exc: BaseException) -> str:
+    text = str(exc).strip().rstrip(".")
+    if "truncated" in text.lower() or isinstance(exc, EOFError):
+        return "the file ends early"
+    if "checksum" in text.lower() or "crc" in text.lower():
+        return "its data does not match its checksum"
+    return text[:1].lower() + text[1:] if text else type(exc).__name__
+
+
+def raster_problem(path: Path) -> str | None:
+    """What makes the raster image at ``path`` unusable (``is damaged ...``), or None."""
+    try:
+        stat = path.stat()
+        _inspect(str(path), stat.st_mtime_ns, stat.st_size)
+    except ImageProblem as exc:
+        return str(exc)
+    except OSError:
+        return None  # a missing or unreadable file is reported as such elsewhere
+    return None
+
+
+def check_image(path: Path, written: str, manuscript_path: Path,
+                line: int | None) -> list[Problem]:
+    """The problems of the image file ``path`` that the body shows as ``written``."""
+    if path.suffix.lower() in (".svg", ".svgz"):
+        return svg_problems(path)
+    why = raster_problem(path)
+    if why is None:
+        return []
+    return [Problem(display_path(manuscript_path), line, f"image '{written}' {why}", ERROR,
+                    "bad-image")]
+
+
+def _svg_tree(data: bytes) -> Any:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_blank_text=False)
+    return etree.parse(io.BytesIO(data), parser).getroot()
+
+
+def _active_parts(root: Any) -> list[tuple[Any, str | None, str]]:
+    """(element, attribute or None, what) of each part of an SVG that acts rather than draws."""
+    from lxml import etree
+
+    found: list[tuple[Any, str | None, str]] = []
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str):
+            continue
+        qname = etree.QName(element)
+        name = qname.localname
+        if name in ("script", "foreignObject") or qname.namespace == XHTML_NS or (
+                name in ANIMATIONS and SCRIPT_TARGET.match(element.get("attributeName", ""))):
+            found.append((element, None, f"<{name}>"))
+            continue  # what is inside goes with it
+        for key in element.attrib:
+            local = etree.QName(key).localname
+            # A link or a source outside the drawing (javascript: too) is refused by check_svg.
+            if local.lower().startswith("on"):
+                found.append((element, key, f"{local}="))
+        stack.extend(reversed(element))
+    return found
+
+
+def _why(what: str) -> str:
+    if what.startswith("<foreignObject"):
+        return "HTML inside a drawing cannot be checked; draw it in SVG"
+    if what.startswith(("<set", "<animate")):
+        return "an animation that changes a link or an event handler can run a script"
+    return "scripts never go into a handout"
+
+
+def svg_problems(path: Path) -> list[Problem]:
+    """A warning at its line for each part of an SVG file left out of the EPUB and the web page."""
+    try:
+        root = _svg_tree(path.read_bytes())
+    except Exception:  # noqa: BLE001 - not XML: check_svg in body.py reports it
+        return []
+    shown = display_path(path)
+    return [Problem(shown, element.sourceline,
+                    f"{what} is left out of the image in the EPUB and the web page: "
+                    f"{_why(what)}", WARNING, "svg-script")
+            for element, _key, what in _active_parts(root)]
+
+
+def clean_svg(data: bytes) -> bytes:
+    """An SVG file's bytes without what acts (see :func:`svg_problems`); others unchanged."""
+    from lxml import etree
+
+    try:
+        root = _svg_tree(data)
+    except Exception:  # noqa: BLE001 - not XML: refused by check, never shown as is
+        return data
+    parts = _active_parts(root)
+    if not parts:
+        return data
+    for element, key, _what in parts:
+        if key is not None:
+            element.attrib.pop(key, None)
+        elif element.getparent() is not None:
+            tail = element.tail
+            parent = element.getparent()
+            previous = element.getprevious()
+            parent.remove(element)
+            if tail:  # the text after the element stays where it was
+                if previous is not None:
+                    previous.tail = (previous.tail or "") + tail
+                else:
+                    parent.text = (parent.text or "") + tail
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
+
+
+def for_screen(data: bytes) -> tuple[bytes, str | None]:
+    """(bytes, Pillow format) of an image as an EPUB and a browser can show it.
+
+    A raster image in a format other than PNG, JPEG, GIF or WebP becomes a
+    PNG; an SVG file loses what acts (:func:`clean_svg`); anything else is
+    returned unchanged, with the format None when Pillow does not read it.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if _looks_like_svg(data):
+        return clean_svg(data), "SVG"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                kind = image.format or ""
+                if kind in SCREEN_FORMATS:
+                    return data, kind
+                return _as_png(image), "PNG"
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
+                Image.DecompressionBombError):
+            return data, None
+
+
+def _as_png(image: Any) -> bytes:
+    """``image`` (its first frame) as PNG bytes, in a mode PNG holds; no time or text chunks."""
+    image.load()
+    if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
+        has_alpha = "A" in image.getbands() or "transparency" in image.info
+        image = image.convert("RGBA" if has_alpha else "RGB")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    head = data[:1024].lstrip().lower()
+    return head.startswith((b"<svg", b"<?xml", b"<!doctype svg", b"<!--")) and b"<svg" in \
+        data[:4096].lower()
+
+
+@functools.lru_cache(maxsize=32)
+def _screen_copy(path: str, _mtime: int, _size: int) -> tuple[bytes, bool]:
+    original = Path(path).read_bytes()
+    data, kind = for_screen(original)
+    return data, kind == "PNG" and data is not original
+
+
+def screen_copy(path: Path) -> tuple[bytes, str]:
+    """(bytes, file suffix) of the image at ``path`` as the web page serves it."""
+    stat = path.stat()
+    data, converted = _screen_copy(str(path), stat.st_mtime_ns, stat.st_size)
+    return data, ".png" if converted else path.suffix.lower()

@@ -1,0 +1,252 @@
+"""Image files as they come: TIFF and BMP, SVG files with scripts, damaged and huge images.
+
+One small project is built once (PDF, EPUB and web page) with a TIFF, a BMP,
+a PNG and an SVG file that carries a script; the book is run through
+EPUBCheck, the web page's images are read back from ``assets/images/``.
+Damaged and oversized images are errors at their line in ``check`` and
+``build``, and no warning of Pillow's reaches the user.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import subprocess
+import sys
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from helpers import EPOCH, epub_documents, epub_opf, epubcheck
+from lxml import etree
+from lxml import html as lxml_html
+from PIL import Image
+
+from pipeline.build import BuildOptions, build, check
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+FRONT = """---
+title: "Images"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-01
+---
+
+"""
+SCRIPTED_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">
+  <script>alert(1)</script>
+  <rect width="40" height="30" fill="teal" onload="alert(2)"/>
+  <a><circle cx="20" cy="15" r="5" fill="white"/></a>
+  <foreignObject width="10" height="10"><div xmlns="http://www.w3.org/1999/xhtml">x</div>
+  </foreignObject>
+</svg>
+"""
+
+
+def _image(kind: str, size: tuple[int, int] = (60, 40), colour: str = "red") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format=kind)
+    return out.getvalue()
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that only declares its size: no pixel data follows."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0,
+                                                                  0, 0)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("images")
+    (folder / "img").mkdir()
+    (folder / "img" / "scan.tif").write_bytes(_image("TIFF", colour="blue"))
+    (folder / "img" / "paint.bmp").write_bytes(_image("BMP", colour="green"))
+    (folder / "img" / "plain.png").write_bytes(_image("PNG"))
+    (folder / "img" / "chart.svg").write_text(SCRIPTED_SVG, encoding="utf-8")
+    (folder / "m.md").write_text(FRONT + "![A blue scan](img/scan.tif)\n\n"
+                                 "![A green painting](img/paint.bmp)\n\n"
+                                 "![A red square](img/plain.png)\n\n"
+                                 "![A teal chart](img/chart.svg)\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(project: Path) -> tuple[Path, list[str]]:
+    import os
+
+    out = project / "dist"
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        report = build([project / "m.md"], BuildOptions(out=out, use_cache=False, jobs=1))
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    assert report.ok, [str(p) for p in report.problems]
+    return out, [str(p) for p in report.problems]
+
+
+def test_a_scripted_svg_file_is_a_warning_at_each_line(built, project, monkeypatch):
+    monkeypatch.chdir(project)
+    expected = [
+        ("img/chart.svg:2: warning: <script> is left out of the image in the EPUB and the web "
+        "page: scripts never go into a handout"),
+        ("img/chart.svg:3: warning: onload= is left out of the image in the EPUB and the web "
+        "page: scripts never go into a handout"),
+        ("img/chart.svg:5: warning: <foreignObject> is left out of the image in the EPUB and "
+        "the web page: HTML inside a drawing cannot be checked; draw it in SVG"),
+    ]
+    report = check([project / "m.md"], BuildOptions())
+    assert [str(p) for p in report.problems] == expected
+    assert [p.removeprefix(f"{project}/") for p in built[1]] == expected
+
+
+def test_tiff_and_bmp_become_png_in_the_epub_which_epubcheck_accepts(built):
+    out, _ = built
+    book = out / "m.clinician.epub"
+    opf = epub_opf(book)
+    images = sorted((i.get("href"), i.get("media-type")) for i in opf.iter("{*}item")
+                    if i.get("media-type", "").startswith("image/"))
+    assert [media for _, media in images] == ["image/png", "image/png", "image/png",
+                                              "image/svg+xml"]
+    colours = {}
+    with zipfile.ZipFile(book) as z:
+        for href, media in images:
+            if media == "image/png":
+                with Image.open(io.BytesIO(z.read(f"EPUB/{href}"))) as image:
+                    assert image.format == "PNG" and image.size == (60, 40)
+                    colours[href] = image.convert("RGB").getpixel((30, 20))
+    assert sorted(colours.values()) == [(0, 0, 255), (0, 128, 0), (255, 0, 0)]
+    sources = sorted(img.get("src") for root in epub_documents(book).values()
+                     for img in root.iter(f"{XHTML}img"))
+    assert sources == sorted(f"../{href}" for href, _ in images)
+    assert epubcheck([book])[book] == []
+
+
+def _clean(svg: bytes) -> None:
+    root = etree.fromstring(svg)
+    names = [etree.QName(e).localname for e in root.iter() if isinstance(e.tag, str)]
+    assert names == ["svg", "rect", "a", "circle"]
+    attributes = [k for e in root.iter() for k in e.attrib]
+    assert not any(k.startswith("on") or "href" in k for k in attributes)
+
+
+def test_the_svg_file_loses_its_scripts_in_the_epub(built):
+    out, _ = built
+    book = out / "m.clinician.epub"
+    with zipfile.ZipFile(book) as z:
+        svg = next(n for n in z.namelist() if n.endswith(".svg"))
+        _clean(z.read(svg))
+    opf = epub_opf(book)
+    assert not any("scripted" in (i.get("properties") or "") for i in opf.iter("{*}item"))
+
+
+def test_the_web_page_serves_png_and_a_clean_svg(built):
+    out, _ = built
+    page = lxml_html.parse(str(out / "m.clinician.html")).getroot()
+    sources = [img.get("src") for img in page.iter("img")]
+    assert [Path(s).suffix for s in sources] == [".png", ".png", ".png", ".svg"]
+    for source in sources[:3]:
+        with Image.open(out / source) as image:
+            assert image.format == "PNG" and image.size == (60, 40)
+    _clean((out / sources[3]).read_bytes())
+    assert sorted(p.name for p in (out / "assets" / "images").iterdir()) == sorted(
+        Path(s).name for s in sources)
+
+
+def test_the_pdf_draws_every_image(built):
+    from pypdf import PdfReader
+
+    out, _ = built
+    reader = PdfReader(out / "m.clinician.pdf")
+    drawn = [image.image.size for page in reader.pages for image in page.images]
+    assert sorted(drawn) == [(60, 40)] * 3
+
+
+def test_conversion_is_deterministic(project):
+    from pipeline.images import for_screen
+
+    data = (project / "img" / "scan.tif").read_bytes()
+    first, kind = for_screen(data)
+    assert kind == "PNG" and first == for_screen(data)[0]
+    assert for_screen(_image("PNG")) == (_image("PNG"), "PNG")
+
+
+# ------------------------------------------------------------ unusable images
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _check(work: Path, name: str, data: bytes) -> list[str]:
+    (work / name).write_bytes(data)
+    (work / "m.md").write_text(FRONT + f"Text.\n\n![A figure]({name})\n", encoding="utf-8")
+    return [str(p) for p in check([work / "m.md"], BuildOptions()).problems]
+
+
+def test_a_truncated_png_is_damaged(work):
+    data = _image("PNG", (200, 100))
+    assert _check(work, "half.png", data[: len(data) // 2]) == [
+        "m.md:10: image 'half.png' is damaged (the file ends early): copy or export it again"]
+
+
+def test_a_truncated_jpeg_is_damaged(work):
+    data = _image("JPEG", (200, 100))
+    assert _check(work, "half.jpg", data[: len(data) // 2]) == [
+        "m.md:10: image 'half.jpg' is damaged (the file ends early): copy or export it again"]
+
+
+def test_a_png_with_a_broken_checksum_is_damaged(work):
+    data = bytearray(_image("PNG", (20, 10)))
+    data[data.index(b"IDAT") + 6] ^= 0xFF  # inside the pixel data: its CRC no longer matches
+    assert _check(work, "crc.png", bytes(data)) == [
+        "m.md:10: image 'crc.png' is damaged (its data does not match its checksum): copy or export it again"]
+
+
+def test_a_file_with_an_image_signature_and_nothing_else_is_damaged(work):
+    assert _check(work, "sig.png", b"\x89PNG\r\n\x1a\n") == [
+        ("m.md:10: image 'sig.png' is damaged (its header cannot be read): copy or export it "
+        "again")]
+
+
+def test_a_file_that_is_no_image(work):
+    assert _check(work, "notes.png", b"just some text\n") == [
+        ("m.md:10: image 'notes.png' is not an image file the handout can show (PNG, JPEG, GIF, "
+        "WebP, TIFF, BMP or SVG)")]
+
+
+def test_a_huge_image_is_refused_from_its_header(work, recwarn):
+    assert _check(work, "huge.png", _png_header(12000, 9000)) == [
+        ("m.md:10: image 'huge.png' is 12000×9000 pixels (108 megapixels), more than the 50 a "
+        "handout may have: scale it down")]
+    assert _check(work, "huger.png", _png_header(20000, 10000)) == [
+        ("m.md:10: image 'huger.png' has more pixels (200 megapixels) than the 50 megapixels a "
+        "handout may have: scale it down")]
+    assert [str(w.message) for w in recwarn] == []
+
+
+def test_a_huge_image_gives_no_raw_warning_on_the_command_line(work):
+    (work / "huge.png").write_bytes(_png_header(12000, 9000))
+    (work / "m.md").write_text(FRONT + "![A figure](huge.png)\n", encoding="utf-8")
+    for command in ("check", "build"):
+        result = subprocess.run([sys.executable, "-m", "pipeline", command, "m.md"], cwd=work,
+                                capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 1
+        assert result.stderr.splitlines()[-1] == (
+            "m.md:8: image 'huge.png' is 12000×9000 pixels (108 megapixels), more than the 50 "
+            "a handout may have: scale it down")
+        assert "Warning" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_raw_img_is_checked_too(work):
+    data = _image("PNG", (200, 100))
+    (work / "half.png").write_bytes(data[:100])
+    (work / "m.md").write_text(FRONT + 'Text.\n\n<img src="half.png" alt="A figure">\n',
+                               encoding="utf-8")
+    assert [str(p) for p in check([work / "m.md"], BuildOptions()).problems] == [
+        "m.md:10: image 'half.png' is damaged (the file ends early): copy or export it again"]
