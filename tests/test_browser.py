@@ -23,7 +23,8 @@ from pypdf import PdfReader
 pytestmark = pytest.mark.slow
 
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_AA = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+AXE_RULES = (*WCAG_AA, "best-practice")  # every rule axe-core runs by default
 EDITIONS = ["regen-pain.clinician", "prp-spine-pain.clinician", "prp-spine-pain.patient",
             "prp-columna-es.clinician", "prp-columna-es.patient"]
 PHONE = {"width": 360, "height": 780, "deviceScaleFactor": 1, "mobile": True}
@@ -61,14 +62,15 @@ def phone(driver) -> None:
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
 
 
-def axe_violations(driver) -> list[dict]:
+def axe_violations(driver, tags: tuple[str, ...] = AXE_RULES) -> list[dict]:
+    """axe-core's violations of the page: WCAG 2.1 AA and best practice, or ``tags``'s rules."""
     driver.execute_script(AXE.read_text(encoding="utf-8"))
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
         ".then(r => done(r.violations.map(v => ({id: v.id, help: v.help,"
         " nodes: v.nodes.map(n => n.target.join(' '))}))))"
-        ".catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));", WCAG_AA)
+        ".catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));", list(tags))
     return result
 
 
@@ -281,4 +283,54 @@ def test_a_wide_table_scrolls_in_its_own_region_on_a_phone(browser, wide_page):
     assert scroll > client  # the table scrolls inside its region ...
     assert (label, tabindex) == ("Table 1", 0)
     assert header_height < 2.5 * line_height + 12  # ... and no header is split letter by letter
+    assert axe_violations(browser) == []
+
+
+AUTHOR_DATE = """---
+title: Citations in running text
+version: 1.0.0
+status: draft
+last_updated: 2025-06-01
+bibliography: [varied.bib]
+csl: apa
+---
+
+Facet pain responds to injections [@muller-2019, p. 95], as @tanaka-2020 found.
+
+| Drug | Dose |
+|------|------|
+| Lidocaine | 1% |
+
+: Doses
+
+| Drug | Dose |
+|------|------|
+| Bupivacaine | 0.25% |
+
+: Doses
+"""
+
+
+@pytest.fixture(scope="module")
+def author_date_page(tmp_path_factory) -> Path:
+    from helpers import build_fixed
+
+    work = tmp_path_factory.mktemp("author-date")
+    shutil.copy(ROOT / "tests" / "fixtures" / "varied" / "varied.bib", work / "varied.bib")
+    (work / "apa.md").write_text(AUTHOR_DATE, encoding="utf-8")
+    return build_fixed([work / "apa.md"], work / "out", formats=("html",), jobs=1)
+
+
+def test_citation_links_in_running_text_and_repeated_captions_pass_every_axe_rule(
+        browser, author_date_page):
+    """Links told apart by more than colour (WCAG 1.4.1), landmarks with unique names."""
+    desktop(browser)
+    browser.get((author_date_page / "apa.clinician.html").as_uri())
+    labels = browser.execute_script(
+        "return [...document.querySelectorAll('.table-scroll')]"
+        ".map(r => r.getAttribute('aria-label'));")
+    assert labels == ["Doses", "Doses (Table 2)"]
+    decoration = browser.execute_script(
+        "return getComputedStyle(document.querySelector('.citation a')).textDecorationLine;")
+    assert decoration == "underline"
     assert axe_violations(browser) == []

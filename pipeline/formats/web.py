@@ -81,9 +81,11 @@ def scrolling_tables(blocks: list[Node], words: Mapping[str, str]) -> list[Node]
     """Each table in a region of its own that scrolls sideways when the table is wider.
 
     The page itself never scrolls sideways; keyboard users reach the region
-    (``tabindex=0``) and screen readers hear its name: the caption, else "Table N".
+    (``tabindex=0``) and screen readers hear its name: the caption, else "Table N";
+    a caption given twice is told apart by its number, as landmarks must be.
     """
     count = 0
+    used: set[str] = set()
 
     def wrap(node: Node) -> Any:
         nonlocal count
@@ -91,7 +93,11 @@ def scrolling_tables(blocks: list[Node], words: Mapping[str, str]) -> list[Node]
             return None
         count += 1
         caption = " ".join(stringify(node["c"][1][1]).split())
-        label = caption or words.get("table_n", "Table {n}").format(n=count)
+        numbered = words.get("table_n", "Table {n}").format(n=count)
+        label = caption or numbered
+        if label in used:
+            label = f"{caption} ({numbered})"
+        used.add(label)
         inner = {"t": "Table", "c": transform(node["c"], wrap)}
         return {"t": "Div", "c": [["", ["table-scroll"], [
             ["role", "region"], ["tabindex", "0"], ["aria-label", label]]], [inner]]}
