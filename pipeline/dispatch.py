@@ -69,7 +69,7 @@ def render(work: list[RenderSpec], planner: Planner, gatherer: Gatherer, report:
     warnings the workers found (the caller reports them in a stable order).
     ``cache_folder``, the render cache, also keeps the workers' formula drawings.
     """
-    runner, ordered = open_runner(work, jobs, scheduler)
+    runner, ordered = open_runner(work, jobs, scheduler, styles)
     report.runner = runner.name
     progress.rendering(sum(len(spec.wanted) for spec in ordered))
     reported: set[str] = set()

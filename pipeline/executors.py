@@ -154,14 +154,19 @@ class LocalPoolRunner(Runner):
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def abort(self) -> None:
-        # The standard library has no way to stop running jobs: end the workers
-        # (they hold nothing but a render in memory; the parent writes files).
-        processes = list(getattr(self._pool, "_processes", {}).values())
-        for process in processes:
-            process.kill()
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.join(timeout=5)
+        stop_pool(self._pool)
+
+
+def stop_pool(pool: cf.ProcessPoolExecutor) -> None:
+    """End a pool's workers at once, running jobs and all."""
+    # The standard library has no way to stop running jobs: end the workers
+    # (they hold nothing but a render in memory; the parent writes files).
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=5)
 
 
 def _ignore_interrupts() -> None:
@@ -268,19 +273,28 @@ def split_for(jobs: list[Job], workers: int) -> list[Job]:
     return sorted(jobs, key=lambda j: (-j.cost, j.manuscript.slug, j.wanted))
 
 
-def open_runner(work: list[Job], jobs: int | None = None,
-                scheduler: str | None = None) -> tuple[Runner, list[Job]]:
+def open_runner(work: list[Job], jobs: int | None = None, scheduler: str | None = None,
+                styles: Path | None = None) -> tuple[Runner, list[Job]]:
     """The runner for ``work`` and the jobs to submit to it, in order.
 
     Dask when ``scheduler`` is given; else at most ``jobs`` local workers
-    (default: CPUs), never more than there are jobs, and a single job runs
-    in-process rather than paying for a pool.  ``work`` may hold what
-    becomes jobs when they are handed out (see ``build._render``).
+    (default: CPUs), never more than there are jobs.  A single manuscript is
+    prepared once in this process: its PDFs go to one worker that loads
+    WeasyPrint meanwhile (``single.py``), its other formats are written here;
+    without a PDF, or with ``jobs=1``, it all runs here.  ``work`` may hold
+    what becomes jobs when they are handed out (see ``build._render``).
     """
     if scheduler:
         runner: Runner = DaskRunner(scheduler)
         return runner, split_for(work, runner.workers)
     cap = jobs or available_cpus()
+    if len(work) == 1:
+        pdf = any(fmt == "pdf" for _, fmt in work[0].wanted)
+        if cap > 1 and pdf and styles is not None:
+            from .single import SingleRunner
+
+            return SingleRunner(styles), list(work)
+        return InlineRunner(), list(work)
     ordered = split_for(work, cap)
     workers = min(cap, len(ordered))
     runner = LocalPoolRunner(workers) if workers > 1 else InlineRunner()

@@ -166,44 +166,69 @@ def _run_carried(job: RenderJob, styles_bundle: bytes | None) -> RenderResult:
 
 
 def _run_job(job: RenderJob) -> RenderResult:
-    from .prepare import prepare
-
     started = time.perf_counter()
     reading = None
     if job.measure_reading:  # here rather than in the parent, which only writes files
         from .readability import assess
 
         reading = assess(job.manuscript)
-    audiences = tuple(dict.fromkeys(a for a, _ in job.wanted))
     with formula_store.kept_in(job.cache_folder):
-        documents, problems = prepare(job.manuscript, job.stamp, job.styles, audiences)
-        outputs = _render_all(job, documents, problems)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        documents, problems = prepare_job(job)
+        rendered = {(doc.audience, fmt): render_one(doc, fmt, job.options, job.styles)
+                    for doc, fmt in pairs_of(documents, job.wanted)}
+    return assemble(job, problems, rendered, started, reading)
 
+
+def prepare_job(job: RenderJob) -> tuple[list[CitedDocument], Problems]:
+    """The job's editions, prepared once for every format wanted, and the problems found."""
+    from .prepare import prepare
+
+    audiences = tuple(dict.fromkeys(a for a, _ in job.wanted))
+    documents, problems = prepare(job.manuscript, job.stamp, job.styles, audiences)
+    return list(documents), problems
+
+
+def pairs_of(documents: list[CitedDocument], wanted: tuple[tuple[str, str], ...]
+             ) -> list[tuple[CitedDocument, str]]:
+    """(edition, format) to render, in the order a job's outputs come back."""
+    return [(doc, fmt) for doc in documents for audience, fmt in wanted
+            if audience == doc.audience]
+
+
+def render_one(doc: CitedDocument, fmt: str, options: RenderOptions, styles: Path
+               ) -> tuple[bytes | None, tuple[Problem, ...]]:
+    """One edition in one format: its bytes (None when it failed) and the problems found."""
+    from .formats import get_format
+
+    renderer = get_format(fmt)
+    try:
+        data: bytes | None = renderer.render(doc, options, styles)
+        found: list[Problem] = []
+    except PipelineError as exc:
+        data, found = None, list(exc.problems)
+    return data, (*found, *renderer.warnings)
+
+
+def assemble(job: RenderJob, problems: Problems,
+             rendered: dict[tuple[str, str], tuple[bytes | None, tuple[Problem, ...]]],
+             started: float, reading: Readability | None = None, max_rss_kb: int = 0
+             ) -> RenderResult:
+    """The job's result from its renders, in the order of its documents and pairs."""
+    outputs: list[tuple[str, str, bytes]] = []
+    for (audience, fmt), (data, found) in rendered.items():
+        if data is not None:
+            outputs.append((audience, fmt, data))
+        problems.extend(found)
     return RenderResult(
         problems=tuple(problems.items), outputs=tuple(outputs),
-        seconds=time.perf_counter() - started,
-        max_rss_kb=rss // 1024 if sys.platform == "darwin" else rss,
+        seconds=time.perf_counter() - started, max_rss_kb=max(max_rss_kb, peak_rss_kb()),
         worker=f"{os.uname().nodename}:{os.getpid()}", reading=reading)
 
 
-def _render_all(job: RenderJob, documents: list[CitedDocument],
-                problems: Problems) -> list[tuple[str, str, bytes]]:
-    """(audience, format, bytes) of each output the job wants; problems added to ``problems``."""
-    from .formats import get_format
-
-    outputs: list[tuple[str, str, bytes]] = []
-    for doc in documents:
-        for audience, fmt in job.wanted:
-            if audience != doc.audience:
-                continue
-            renderer = get_format(fmt)
-            try:
-                outputs.append((audience, fmt, renderer.render(doc, job.options, job.styles)))
-            except PipelineError as exc:
-                problems.extend(exc.problems)
-            problems.extend(renderer.warnings)
-    return outputs
+def peak_rss_kb() -> int:
+    """This process's peak memory so far, in KiB."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss // 1024 if sys.platform == "darwin" else rss
 
 
 def print_html(job: RenderJob) -> list[tuple[CitedDocument, str]]:

@@ -140,14 +140,18 @@ def test_dask_is_imported_only_for_a_scheduler():
 
 
 def test_the_local_pool_also_survives_a_killed_worker(built, tmp_path, epoch):
-    """Without Dask: a dead worker breaks the standard pool; its jobs go to a fresh one."""
+    """Without Dask: a dead worker breaks the standard pool; its jobs go to a fresh one.
+
+    Two manuscripts: a single one is prepared in the building process (see test_single.py).
+    """
     import multiprocessing
 
     result: dict = {}
+    names = ("prp-spine-pain", "regen-pain")
 
     def run() -> None:
-        result["report"] = build([ROOT / "manuscripts" / "prp-spine-pain.md"], BuildOptions(
-            out=tmp_path / "dist", use_cache=False, jobs=2))
+        result["report"] = build([ROOT / "manuscripts" / f"{name}.md" for name in names],
+                                 BuildOptions(out=tmp_path / "dist", use_cache=False, jobs=2))
 
     before = set(multiprocessing.active_children())
     thread = threading.Thread(target=run)
@@ -163,9 +167,10 @@ def test_the_local_pool_also_survives_a_killed_worker(built, tmp_path, epoch):
     thread.join(timeout=180)
     report = result["report"]
     assert report.ok, [str(p) for p in report.problems] + report.internal_errors
-    assert report.built == 6
-    for path in (tmp_path / "dist").glob("prp-spine-pain.*"):
-        assert path.read_bytes() == (built / path.name).read_bytes(), path.name
+    assert (report.runner, report.built) == ("local pool", 9)
+    for name in names:
+        for path in (tmp_path / "dist").glob(f"{name}.*"):
+            assert path.read_bytes() == (built / path.name).read_bytes(), path.name
 
 
 @contextlib.contextmanager

@@ -91,6 +91,20 @@ def _load_stylesheets(styles: Path, version: tuple) -> tuple:
 atexit.register(_load_stylesheets.cache_clear)
 
 
+def warm(styles: Path) -> None:
+    """Import WeasyPrint and load the stylesheets and fonts of ``styles`` before a first PDF."""
+    _install()
+    _stylesheets(styles)
+
+
+def _install() -> None:
+    _quiet_weasyprint()
+    subsetting.install()
+    svg_numbers.install()
+    svg_numbers.install_paths()
+    install_formula_tags()
+
+
 def _quiet_weasyprint() -> None:
     # Refused resources are reported by the pipeline itself, with their location.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -145,11 +159,7 @@ def fitted_layout(doc: CitedDocument, options: RenderOptions,
     """:func:`layout`, and a warning for each table too wide for the page (see :mod:`.fit`)."""
     from weasyprint import HTML
 
-    _quiet_weasyprint()
-    subsetting.install()
-    svg_numbers.install()
-    svg_numbers.install_paths()
-    install_formula_tags()
+    _install()
     from ..html import render_print_html  # Jinja2: loaded only to render
 
     html = render_print_html(doc, options, styles / "templates")

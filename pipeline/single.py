@@ -1,0 +1,150 @@
+"""Rendering one manuscript: prepared once here, its PDFs drawn by one warm worker.
+
+A build that renders a single manuscript (the usual edit) would, on a pool,
+start a process per output, each importing WeasyPrint and preparing the same
+manuscript again.  Here one worker is forked as soon as the runner opens and
+imports WeasyPrint, parses the stylesheets and starts its pandoc while this
+process prepares the manuscript (parsing, citations) once; the worker then
+lays out the PDFs from the prepared editions while this process writes the
+EPUB and web page and measures the reading grade.  The bytes are those of any
+other runner: the same functions render the same editions.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import time
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from . import formula_store
+from .errors import Problem
+from .executors import Outcome, Runner, _ignore_interrupts, stop_pool
+from .jobs import (
+    RenderJob,
+    RenderResult,
+    assemble,
+    crash_problem,
+    pairs_of,
+    peak_rss_kb,
+    prepare_job,
+    render_one,
+    travels,
+)
+from .model import CitedDocument, RenderOptions
+
+Rendered = tuple[bytes | None, tuple[Problem, ...]]
+
+
+class SingleRunner(Runner):
+    """Jobs prepared in this process; their PDFs laid out by one worker warmed meanwhile."""
+
+    name = "in-process with a PDF worker"
+
+    def __init__(self, styles: Path):
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self._pool = cf.ProcessPoolExecutor(max_workers=1,
+                                            mp_context=multiprocessing.get_context(method),
+                                            initializer=_ignore_interrupts)
+        self._warm = self._pool.submit(warm_pdf, styles)  # starts the worker at once
+        self._queue: list[RenderJob] = []
+
+    def submit(self, job: RenderJob) -> None:
+        self._queue.append(job)
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._queue)
+
+    def completed(self) -> Iterator[Outcome]:
+        while self._queue:
+            job = self._queue.pop(0)
+            try:
+                yield job, self._run(job)
+            except Exception as exc:  # noqa: BLE001 - handed to the caller like a pool would
+                yield job, exc
+
+    def _run(self, job: RenderJob) -> RenderResult:
+        with formula_store.kept_in(job.cache_folder):
+            return self._prepare_and_render(job)
+
+    def _prepare_and_render(self, job: RenderJob) -> RenderResult:
+        started = time.perf_counter()
+        documents, problems = prepare_job(job)
+        pairs = pairs_of(documents, job.wanted)
+        # the worker's first PDF waits only for the preparing, not for its imports
+        futures = {(doc.audience, fmt): self._send(doc, fmt, job)
+                   for doc, fmt in pairs if fmt == "pdf"}
+        rendered: dict[tuple[str, str], Rendered] = {}
+        for doc, fmt in pairs:
+            if fmt != "pdf":
+                rendered[(doc.audience, fmt)] = render_one(doc, fmt, job.options, job.styles)
+        reading = None
+        if job.measure_reading:
+            from .readability import assess
+
+            reading = assess(job.manuscript)
+        worker_rss = 0
+        for doc, fmt in pairs:
+            if (doc.audience, fmt) in futures:
+                data, found, rss = self._take(futures[(doc.audience, fmt)], doc, fmt, job)
+                rendered[(doc.audience, fmt)] = data, found
+                worker_rss = max(worker_rss, rss)
+        ordered = {(doc.audience, fmt): rendered[(doc.audience, fmt)] for doc, fmt in pairs}
+        return assemble(job, problems, ordered, started, reading, worker_rss)
+
+    def _send(self, doc: CitedDocument, fmt: str, job: RenderJob) -> cf.Future | None:
+        try:
+            return self._pool.submit(render_remote, doc, fmt, job.options, job.styles,
+                                     job.cache_folder)
+        except (BrokenProcessPool, RuntimeError):  # dead, or shut down
+            return None
+
+    @staticmethod
+    def _take(future: cf.Future | None, doc: CitedDocument, fmt: str, job: RenderJob
+              ) -> tuple[bytes | None, tuple[Problem, ...], int]:
+        """The worker's render; drawn here instead when the worker died (killed, out of
+        memory)."""
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                pass
+        return (*render_one(doc, fmt, job.options, job.styles), 0)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def abort(self) -> None:
+        stop_pool(self._pool)
+
+
+def warm_pdf(styles: Path) -> None:
+    """Load what a PDF needs (WeasyPrint, stylesheets and fonts, templates, pandoc)."""
+    from .formats import pdf
+    from .html import environment
+    from .pandoc import resident_convert
+
+    pdf.warm(styles)
+    environment(styles / "templates")
+    resident_convert("markdown", "html5", {}, b"")  # this process's pandoc, started
+
+
+def render_remote(doc: CitedDocument, fmt: str, options: RenderOptions, styles: Path,
+                  cache_folder: Path | None = None
+                  ) -> tuple[bytes | None, tuple[Problem, ...], int]:
+    """:func:`~pipeline.jobs.render_one` in the worker, with its peak memory; an exception
+    that would not survive the trip back becomes a located problem."""
+    try:
+        with formula_store.kept_in(cache_folder):
+            data, found = render_one(doc, fmt, options, styles)
+    except Exception as exc:
+        if travels(exc):
+            raise
+        from .jobs import RenderJob as Job
+
+        job = Job(doc.manuscript, doc.stamp, styles, ((doc.audience, fmt),), options)
+        return None, (crash_problem(job, exc),), peak_rss_kb()
+    return data, found, peak_rss_kb()

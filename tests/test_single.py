@@ -1,0 +1,82 @@
+"""One manuscript to render (an edit): prepared once here, its PDF drawn by one warm worker.
+
+Compared with the session's build of the examples (a pool of two workers,
+one job per manuscript): the same bytes, whichever process drew the PDF.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from helpers import EPOCH, ROOT
+
+from pipeline import single
+from pipeline.build import BuildOptions, build
+
+SOURCE = ROOT / "manuscripts" / "regen-pain.md"
+
+
+def same_outputs(out: Path, built: Path) -> list[str]:
+    names = sorted(p.name for p in out.glob("regen-pain.*"))
+    for name in names:
+        assert (out / name).read_bytes() == (built / name).read_bytes(), name
+    return names
+
+
+def test_one_manuscript_is_prepared_once_here_and_its_pdf_drawn_by_the_worker(
+        built, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    log = tmp_path / "calls.log"
+
+    def logged(function, name=None):
+        def call(*args):
+            with open(log, "a") as f:  # the worker is another process: a file sees both
+                f.write(f"{name or args[1]} {os.getpid()}\n")
+            return function(*args)
+        return call
+
+    monkeypatch.setattr(single, "prepare_job", logged(single.prepare_job, "prepare"))
+    monkeypatch.setattr(single, "render_one", logged(single.render_one))  # (doc, fmt, ...)
+    report = build([SOURCE], BuildOptions(out=tmp_path / "dist", use_cache=False, jobs=2))
+    assert report.ok, [str(p) for p in report.problems] + report.internal_errors
+    assert report.runner == "in-process with a PDF worker"
+    calls = [line.split() for line in log.read_text().splitlines()]
+    here = str(os.getpid())
+    assert [name for name, pid in calls if pid == here] == ["prepare", "epub", "html"]
+    assert [name for name, pid in calls if pid != here] == ["pdf"]
+    assert same_outputs(tmp_path / "dist", built) == [
+        "regen-pain.clinician.epub", "regen-pain.clinician.html", "regen-pain.clinician.pdf"]
+
+
+def test_a_dead_pdf_worker_leaves_the_pdf_to_this_process(built, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    opened = single.SingleRunner.__init__
+
+    def open_and_kill(self, styles):
+        opened(self, styles)
+        for process in list(self._pool._processes.values()):
+            process.kill()  # as the out-of-memory killer would, before any PDF
+
+    monkeypatch.setattr(single.SingleRunner, "__init__", open_and_kill)
+    report = build([SOURCE], BuildOptions(out=tmp_path / "dist", use_cache=False, jobs=2,
+                                          formats=("pdf",)))
+    assert report.ok, [str(p) for p in report.problems] + report.internal_errors
+    assert (report.runner, report.built) == ("in-process with a PDF worker", 1)
+    assert same_outputs(tmp_path / "dist", built) == ["regen-pain.clinician.pdf"]
+
+
+@pytest.mark.parametrize(("jobs", "formats", "runner"), [
+    (2, ("epub",), "in-process"),  # nothing for WeasyPrint: no worker
+    (1, ("pdf", "epub"), "in-process"),  # --jobs 1: everything here
+])
+def test_without_a_pdf_or_with_one_job_nothing_is_forked(tmp_path, monkeypatch, jobs, formats,
+                                                         runner):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr(single, "SingleRunner", None)  # would fail if it were opened
+    if "pdf" in formats:
+        monkeypatch.setattr("pipeline.formats.pdf.PdfFormat.render", lambda *a: b"%PDF-stub")
+    report = build([SOURCE], BuildOptions(out=tmp_path / "dist", use_cache=False, jobs=jobs,
+                                          formats=formats))
+    assert report.ok and report.runner == runner
