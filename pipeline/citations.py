@@ -248,10 +248,27 @@ def report_missing_citations(manuscript: Manuscript, cited: list[str],
             continue
         problems.add(manuscript.path, citation_line(manuscript, key),
                      f"citation '@{key}' has no entry in the bibliography"
-                     + (did_you_mean(key, entries) or
+                     + (cross_reference_hint(key) or did_you_mean(key, entries) or
                         ("" if manuscript.bibliography else
                          "; the front matter names no 'bibliography'")),
                      code="missing-citation")
+
+
+# Quarto's cross-reference prefixes, and how a link to the same target reads.
+CROSS_REFERENCES = {"fig": "Figure 1", "tbl": "Table 1", "sec": "Section 2", "eq": "",
+                    "lst": "Listing 1", "thm": "Theorem 1", "lem": "Lemma 1"}
+
+
+def cross_reference_hint(key: str) -> str:
+    """For ``@fig-x`` and its kin: cross-references are not supported, a link is the way."""
+    prefix = key.split("-", 1)[0]
+    if "-" not in key or prefix not in CROSS_REFERENCES:
+        return ""
+    unsupported = f": '@{prefix}-' cross-references (Quarto's) are not supported; "
+    if prefix == "eq":  # pandoc gives a formula no id to link to
+        return unsupported + "number the formula with \\tag{1} and write (1)"
+    return (unsupported + f"link to it instead, as [{CROSS_REFERENCES[prefix]}](#{key}), with "
+            f"{{#{key}}} on its target")
 
 
 def format_citations(

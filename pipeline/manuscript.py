@@ -32,6 +32,11 @@ KNOWN = (
     "reviewers", "audiences", "lang", "bibliography", "csl", "disclaimer",
     "canonical_url", "max_grade", "changes", "subtitle", "summary", "keywords",
 )
+# pandoc's fields that a handout leaves alone on purpose, with the reason.
+NOT_USED = {
+    "nocite": "'nocite' is not used: a handout's reference list holds only the works its text "
+              "cites; cite a work to list it",
+}
 SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$"
@@ -158,7 +163,9 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
     where = lines.get
 
     for key in data:
-        if key not in KNOWN:
+        if key in NOT_USED:
+            problems.warn(path, where(key), NOT_USED[key], code="unknown-field")
+        elif key not in KNOWN:
             problems.warn(path, where(key), f"unknown field '{key}'" + did_you_mean(key, KNOWN),
                           code="unknown-field")
     for key in REQUIRED:

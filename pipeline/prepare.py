@@ -22,6 +22,7 @@ from .citations import (
     report_missing_citations,
 )
 from .csl import load_style
+from .dialects import read_dialects
 from .editions import callouts, check_div_classes, check_empty_sections, even_heading_levels
 from .errors import PipelineError, Problems
 from .frontmatter import read_text
@@ -112,6 +113,7 @@ def prepare(
     ast = parse_body(manuscript, problems)
     if ast is None:
         return [], problems
+    ast = read_dialects(manuscript, ast, problems)
     check_body(manuscript, ast, problems)
     check_glyphs(manuscript, ast, styles, problems)
     check_div_classes(manuscript, ast, problems)

@@ -1,0 +1,176 @@
+"""What authors bring from GitHub, Quarto and MkDocs: read where the meaning is clear.
+
+- GitHub alerts (``> [!NOTE]`` as the first line of a quote) become callout
+  boxes: NOTE and IMPORTANT a ``note``, TIP a ``tip``, WARNING and CAUTION a
+  ``warning``; words after the marker (``> [!TIP] Before you start``) are the
+  box's title in bold.  Another ``[!WORD]`` stays a quote, with a warning.
+- Quarto callouts (``::: {.callout-note}``, ``-tip``, ``-warning``,
+  ``-caution``, ``-important``) are the same boxes; a ``title="..."`` is the
+  box's title in bold.
+- Quarto's ``{{< pagebreak >}}`` is a page break; any other shortcode
+  (``{{< video ... >}}``) is left out with a warning at its line, since no
+  handout format can show what it stands for.
+- An MkDocs admonition (``!!! warning "Title"``) is pandoc Markdown's text
+  and an indented code block: a warning at its line says to write ``::: warning``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import Problems
+from .model import Manuscript
+from .tree import Node, str_inlines, stringify, transform
+
+ALERTS = {"NOTE": "note", "IMPORTANT": "note", "TIP": "tip", "WARNING": "warning",
+          "CAUTION": "warning"}
+QUARTO_CALLOUTS = {f"callout-{name.lower()}": kind for name, kind in ALERTS.items()}
+ALERT = re.compile(r"^\[!([A-Za-z]+)\][+-]?$")
+SHORTCODE_OPEN = ("{{<", "{{%")
+SHORTCODE_CLOSE = (">}}", "%}}")
+ADMONITION = re.compile(r"^(!!!|\?\?\?\+?)$")
+
+
+class _Reader:
+    """One pass over a manuscript's blocks, counting each construct to find its line."""
+
+    def __init__(self, manuscript: Manuscript, problems: Problems):
+        self.manuscript = manuscript
+        self.problems = problems
+        self.seen: dict[str, int] = {}
+        self.line_of_last_shortcode: int | None = None
+
+    def line(self, text: str) -> int | None:
+        from .raw import nth_line_outside_code
+
+        self.seen[text] = self.seen.get(text, 0) + 1
+        return nth_line_outside_code(self.manuscript, text, self.seen[text])
+
+    def warn(self, text: str, message: str, code: str) -> None:
+        self.problems.warn(self.manuscript.path, self.line(text), message, code=code)
+
+    def visit(self, node: Node) -> Any:
+        kind = node["t"]
+        if kind == "BlockQuote":
+            return self.alert(node)
+        if kind == "Div":
+            return self.quarto_callout(node)
+        if kind in ("Para", "Plain"):
+            return self.paragraph(node)
+        return None
+
+    def alert(self, node: Node) -> Any:
+        blocks = node["c"]
+        first = blocks[0] if blocks else None
+        if first is None or first["t"] not in ("Para", "Plain") or not first["c"] \
+                or first["c"][0]["t"] != "Str":
+            return None
+        match = ALERT.match(first["c"][0]["c"])
+        if not match:
+            return None
+        rest = first["c"][1:]
+        title: list[Node] = []
+        if rest and rest[0]["t"] == "Space":  # a title on the marker's line (as Obsidian has)
+            end = next((i for i, n in enumerate(rest) if n["t"] in ("SoftBreak", "LineBreak")),
+                       len(rest))
+            title, rest = rest[1:end], rest[end:]
+        name = match.group(1).upper()
+        box = ALERTS.get(name)
+        if box is None:
+            self.warn(match.group(0), f"'{match.group(0)}' is not a GitHub alert the handout "
+                      f"knows: it is shown as a quote; the known alerts are "
+                      f"{', '.join(f'[!{a}]' for a in ALERTS)}", "unknown-class")
+            return None
+        self.line(match.group(0))
+        inner = [{"t": first["t"], "c": rest[1:]}, *blocks[1:]] if rest[1:] else blocks[1:]
+        if title:
+            inner = [{"t": "Para", "c": [{"t": "Strong", "c": title}]}, *inner]
+        return {"t": "Div", "c": [["", [box], []], transform(inner, self.visit)]}
+
+    def quarto_callout(self, node: Node) -> Any:
+        ident, classes, attrs = node["c"][0]
+        if not any(c in QUARTO_CALLOUTS for c in classes):
+            return None
+        classes = [QUARTO_CALLOUTS.get(c, c) for c in classes]
+        inner = transform(node["c"][1], self.visit)
+        title = next((v for k, v in attrs if k == "title"), "")
+        if title.strip():  # shown as the title of a GitHub alert is
+            inner = [{"t": "Para", "c": [{"t": "Strong", "c": str_inlines(title)}]}, *inner]
+        attrs = [[k, v] for k, v in attrs if k != "title"]
+        return {"t": "Div", "c": [[ident, classes, attrs], inner]}
+
+    def paragraph(self, node: Node) -> Any:
+        inlines = node["c"]
+        if len(inlines) >= 3 and inlines[0]["t"] == "Str" and ADMONITION.match(
+                inlines[0]["c"]) and inlines[1]["t"] == "Space" and inlines[2]["t"] == "Str":
+            kind = inlines[2]["c"]
+            written = f"{inlines[0]['c']} {kind}"
+            self.warn(written, f"'{written}' is an MkDocs admonition, which pandoc's Markdown "
+                      f"does not have: it is shown as text; write '::: {kind}' on the line "
+                      "before its text and ':::' after it, without indenting the text",
+                      "admonition")
+            return None
+        kept = self.shortcodes(inlines)
+        if kept is inlines:
+            return None
+        if len(kept) == 1 and kept[0] is PAGE_BREAK:
+            return {"t": "RawBlock", "c": ["tex", "\\newpage"]}
+        if any(n is PAGE_BREAK for n in kept):
+            self.problems.warn(self.manuscript.path, self.line_of_last_shortcode,
+                               "'{{< pagebreak >}}' inside a paragraph is left out: put it on a "
+                               "line of its own to start a new page", code="shortcode")
+            kept = [n for n in kept if n is not PAGE_BREAK]
+        return {"t": node["t"], "c": transform(kept, self.visit)} if _visible(kept) else []
+
+    def shortcodes(self, inlines: list[Node]) -> list[Node]:
+        """``inlines`` without Quarto/Hugo shortcodes; a page break marked :data:`PAGE_BREAK`."""
+        out: list[Node] = []
+        index = 0
+        changed = False
+        while index < len(inlines):
+            node = inlines[index]
+            if node["t"] != "Str" or not node["c"].startswith(SHORTCODE_OPEN):
+                out.append(node)
+                index += 1
+                continue
+            end = next((j for j in range(index, len(inlines)) if inlines[j]["t"] == "Str"
+                        and inlines[j]["c"].endswith(SHORTCODE_CLOSE)), None)
+            if end is None:
+                out.append(node)
+                index += 1
+                continue
+            written = stringify(inlines[index:end + 1])
+            changed = True
+            line = self.line(written[:3])  # every shortcode opens so, counted in order
+            self.line_of_last_shortcode = line
+            if written[3:-3].split()[:1] == ["pagebreak"]:
+                out.append(PAGE_BREAK)
+            else:
+                self.problems.warn(self.manuscript.path, line,
+                                   f"Quarto shortcode '{_short(written)}' is not supported: it "
+                                   "is left out of the handout", code="shortcode")
+            index = end + 1
+            if out and out[-1]["t"] == "Space" and index < len(inlines) \
+                    and inlines[index]["t"] == "Space":
+                index += 1  # one space where the shortcode was
+        return out if changed else inlines
+
+
+PAGE_BREAK: Node = {"t": "Str", "c": ""}
+
+
+def _short(written: str) -> str:
+    return written if len(written) <= 60 else written[:56] + " ..." + written[-3:]
+
+
+def _visible(inlines: list[Node]) -> bool:
+    return bool(stringify([n for n in inlines if n is not PAGE_BREAK]).strip())
+
+
+def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
+                  problems: Problems) -> dict[str, Any]:
+    """The AST with alerts, Quarto callouts and shortcodes read (see the module)."""
+    reader = _Reader(manuscript, problems)
+    return {**ast, "blocks": transform(list(ast["blocks"]), reader.visit)}

@@ -1,0 +1,198 @@
+"""Boxes and marks written as GitHub, Quarto and MkDocs write them, read back from the outputs.
+
+GitHub alerts and Quarto callouts become the project's callout boxes in the
+PDF, the EPUB and the web page; Quarto's page break breaks the page; other
+shortcodes, MkDocs admonitions, unknown alerts, ``nocite`` and Quarto
+cross-references are warnings or errors at their line that say what to write.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import EPOCH, epub_documents, epubcheck, pdf_pages
+from lxml import html as lxml_html
+
+from pipeline.build import BuildOptions, build, check
+
+FRONT = """---
+title: "Dialects"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-01
+{extra}---
+
+"""
+BODY = """> [!NOTE]
+> Bring a list of your medicines.
+> All of them.
+
+> [!important]
+> Fast from midnight.
+
+> [!TIP] Before you start
+> Wash your hands.
+
+> [!CAUTION]
+> Stop if it bleeds.
+
+> [!DANGER]
+> Not an alert GitHub has.
+
+::: {.callout-warning title="Heat"}
+Call your doctor if the knee becomes hot.
+:::
+
+:::{.callout-tip}
+Rest the knee.
+:::
+
+!!! warning "Warning:"
+    Never inject an infected joint.
+
+Watch {{< video https://example.org/knee.mp4 >}} before coming.
+
+{{< pagebreak >}}
+
+On a page of its own.
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    folder = tmp_path_factory.mktemp("dialects")
+    (folder / "d.md").write_text(FRONT.format(extra="") + BODY, encoding="utf-8")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    mp.chdir(folder)
+    try:
+        report = build([Path("d.md")], BuildOptions(out=folder / "out", jobs=1,
+                                                    use_cache=False))
+    finally:
+        mp.undo()
+    assert report.ok, [str(p) for p in report.problems]
+    return folder / "out", [str(p) for p in report.problems]
+
+
+def test_what_cannot_be_read_is_a_warning_at_its_line(built):
+    _out, problems = built
+    assert problems == [
+        ("d.md:21: warning: '[!DANGER]' is not a GitHub alert the handout knows: it is shown "
+        "as a quote; the known alerts are [!NOTE], [!IMPORTANT], [!TIP], [!WARNING], "
+        "[!CAUTION]"),
+        ("d.md:32: warning: '!!! warning' is an MkDocs admonition, which pandoc's Markdown does "
+        "not have: it is shown as text; write '::: warning' on the line before its text and "
+        "':::' after it, without indenting the text"),
+        ("d.md:35: warning: Quarto shortcode '{{< video https://example.org/knee.mp4 >}}' is "
+        "not supported: it is left out of the handout"),
+    ]
+
+
+EXPECTED_BOXES = [
+    ("note", "Note", "Bring a list of your medicines. All of them."),
+    ("note", "Note", "Fast from midnight."),
+    ("tip", "Tip", "Before you start Wash your hands."),
+    ("warning", "Warning", "Stop if it bleeds."),
+    ("warning", "Warning", "Heat Call your doctor if the knee becomes hot."),
+    ("tip", "Tip", "Rest the knee."),
+]
+
+
+def _boxes(divs) -> list[tuple[str, str, str]]:
+    found = []
+    for div in divs:
+        classes = (div.get("class") or "").split()
+        if "callout" not in classes:
+            continue
+        label = " ".join("".join(div[0].itertext()).split())
+        text = " ".join(" ".join("".join(child.itertext()) for child in div[1:]).split())
+        found.append((classes[1].removeprefix("callout-"), label, text))
+    return found
+
+
+def test_alerts_and_quarto_callouts_are_boxes_in_the_epub(built):
+    out, _ = built
+    book = out / "d.clinician.epub"
+    divs = [div for root in epub_documents(book).values()
+            for div in root.iter("{http://www.w3.org/1999/xhtml}div")]
+    assert _boxes(divs) == EXPECTED_BOXES
+    quotes = [" ".join("".join(q.itertext()).split()) for root in epub_documents(book).values()
+              for q in root.iter("{http://www.w3.org/1999/xhtml}blockquote")]
+    assert quotes == ["[!DANGER] Not an alert GitHub has."]
+    assert epubcheck([book])[book] == []
+
+
+def test_alerts_and_quarto_callouts_are_boxes_on_the_web_page(built):
+    out, _ = built
+    page = lxml_html.parse(str(out / "d.clinician.html")).getroot()
+    assert _boxes(page.iter("div")) == EXPECTED_BOXES
+    text = " ".join(page.text_content().split())
+    assert "{{<" not in text and "Watch before coming." in text
+
+
+def test_boxes_and_the_page_break_in_the_pdf(built):
+    out, _ = built
+    pages = [" ".join(p.split()) for p in pdf_pages(out / "d.clinician.pdf")]
+    text = " ".join(pages)
+    assert "Note Bring a list of your medicines. All of them." in text
+    assert "Tip Before you start Wash your hands." in text
+    assert "Warning Heat Call your doctor if the knee becomes hot." in text
+    assert "[!NOTE]" not in text and "{{<" not in text and "pagebreak" not in text
+    where = [i for i, page in enumerate(pages) if "On a page of its own." in page]
+    before = [i for i, page in enumerate(pages) if "Watch before coming." in page]
+    assert len(where) == 1 and where[0] == before[0] + 1
+
+
+# ------------------------------------------------------------ check only
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _check(work: Path, body: str, extra: str = "") -> list[str]:
+    (work / "m.md").write_text(FRONT.format(extra=extra) + body, encoding="utf-8")
+    return [str(p) for p in check([work / "m.md"], BuildOptions()).problems]
+
+
+def test_quarto_cross_references_get_a_hint_not_a_bibliography_error(work):
+    (work / "r.bib").write_text("@book{b, title={B}, author={A, B}, year={2000}}\n")
+    assert _check(work, "See @fig-knee and [@tbl-doses; @b].\n\nAnd @sec-dosing, @eq-bmi.\n",
+                  "bibliography: [r.bib]\n") == [
+        ("m.md:9: citation '@fig-knee' has no entry in the bibliography: '@fig-' "
+        "cross-references (Quarto's) are not supported; link to it instead, as "
+        "[Figure 1](#fig-knee), with {#fig-knee} on its target"),
+        ("m.md:9: citation '@tbl-doses' has no entry in the bibliography: '@tbl-' "
+        "cross-references (Quarto's) are not supported; link to it instead, as "
+        "[Table 1](#tbl-doses), with {#tbl-doses} on its target"),
+        ("m.md:11: citation '@sec-dosing' has no entry in the bibliography: '@sec-' "
+        "cross-references (Quarto's) are not supported; link to it instead, as "
+        "[Section 2](#sec-dosing), with {#sec-dosing} on its target"),
+        ("m.md:11: citation '@eq-bmi' has no entry in the bibliography: '@eq-' "
+        "cross-references (Quarto's) are not supported; number the formula with \\tag{1} "
+        "and write (1)"),
+    ]
+
+
+def test_nocite_says_why_it_is_not_used(work):
+    assert _check(work, "Text.\n", "nocite: '@*'\n") == [
+        ("m.md:6: warning: 'nocite' is not used: a handout's reference list holds only the "
+        "works its text cites; cite a work to list it")]
+
+
+def test_a_page_break_inside_a_paragraph_and_shortcodes_in_order(work):
+    assert _check(work, "One {{< pagebreak >}} two.\n\n{{< kbd Ctrl-C >}}\n\n"
+                  "`{{< video x >}}` in code is code.\n\n{{< meta title >}}\n") == [
+        ("m.md:8: warning: '{{< pagebreak >}}' inside a paragraph is left out: put it on a "
+        "line of its own to start a new page"),
+        ("m.md:10: warning: Quarto shortcode '{{< kbd Ctrl-C >}}' is not supported: it is "
+        "left out of the handout"),
+        ("m.md:14: warning: Quarto shortcode '{{< meta title >}}' is not supported: it is "
+        "left out of the handout"),
+    ]
+
+
+def test_a_quote_that_only_starts_like_an_alert_stays_a_quote(work):
+    assert _check(work, "> [!NOTE]: a colon makes it text.\n\n> [see note]\n") == []
