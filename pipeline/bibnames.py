@@ -20,6 +20,9 @@ ET_AL = re.compile(r"^et\s*al\.?$", re.IGNORECASE)
 
 def _top_level(value: str, separator: re.Pattern[str]) -> list[str]:
     """``value`` split at ``separator`` outside braces."""
+    parts = separator.split(value)
+    if all(p.count("{") == p.count("}") for p in parts):
+        return parts  # no separator inside braces (one there leaves its parts unbalanced)
     parts, depth, start = [], 0, 0
     for m in re.finditer(r"[{}]|" + separator.pattern, value, separator.flags):
         token = m.group(0)
@@ -45,6 +48,8 @@ def comma_separated_names(key: str, field: str, value: str) -> tuple[str, str | 
     "name" whose parts all read as "Family INITIALS", is a list separated with
     commas.
     """
+    if value.count(",") < 2:  # the common case, read quickly
+        return value, None
     names = _top_level(value, AND)
     worst = max(len(_top_level(name, COMMA)) - 1 for name in names)
     if len(names) != 1 or worst < 2:
@@ -71,6 +76,7 @@ def comma_separated_names(key: str, field: str, value: str) -> tuple[str, str | 
 # after the given name ("Wei LI", "Jae KIM") looks the same; these short ones are not warned
 # about.
 _INITIALS_LAST = re.compile(r"^[A-Z]{1,3}\.?$")
+_CAPS_LAST = re.compile(r"\s[A-Z]{1,3}\.?(?:\s+and\s|\s*$)")
 _CAPITAL_FAMILY_NAMES = """AN BAE CAI CHO DAI DU FAN FU GAO GOH GU HAN HE HO HU HUI JIN JO
 KIM KO KOH LAI LAM LAU LAW LEE LI LIM LIN LIU LOH LU LUI LUO LY MA MAO NAM NG NOH OH ONO OTA PAN
 QIN RYU SHI SON SUN TAN TAO TEO TO VO WOO WU XU YAN YIP YOO YU ZHU ABE ITO UNO"""
@@ -79,6 +85,8 @@ CAPITAL_FAMILIES = frozenset(_CAPITAL_FAMILY_NAMES.split())
 
 def pubmed_names(key: str, field: str, value: str) -> str | None:
     """A warning when names are written "Family INITIALS" without a comma (None if none is)."""
+    if not _CAPS_LAST.search(value):  # no name ends in capitals: the common case
+        return None
     found = []
     for name in _top_level(value, AND):
         words = name.split()
