@@ -33,7 +33,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .bibdates import edtf_date, is_status, month_number, month_range, year_date
+from .bibdates import edtf_date, is_no_date, is_status, month_number, month_range, year_date
 from .bibnames import comma_separated_names, doubled_backslash, pubmed_names
 from .bibtypes import (
     CSL_TYPES,
@@ -189,7 +189,7 @@ def _prepare(entry: BibEntry) -> _Prepared:
             continue
         if (written_date or literal) and name in ("year", "month", "date"):
             if name == dated and literal:
-                prepared.literal_date = literal
+                prepared.literal_date = "" if is_no_date(literal) else literal
                 if not is_status(literal):
                     message = (f"entry '{entry.key}': {name} '{literal}' is not a date; it "
                                "is printed as written")

@@ -35,9 +35,11 @@ STATUSES = frozenset({
     "in press", "inpress", "in the press", "forthcoming", "submitted", "accepted",
     "accepted for publication", "in preparation", "under review", "in review", "to appear",
     "epub ahead of print", "ahead of print", "online ahead of print", "preprint",
-    "n.d.", "n. d.", "nd", "no date", "undated", "s.d.", "o.j.", "sous presse", "im druck",
-    "en prensa", "in stampa",
+    "sous presse", "im druck", "en prensa", "in stampa",
 })
+# "No date": the item has none, and a style prints its own term (APA's localized "n.d.").
+NO_DATE = frozenset({"n.d.", "n. d.", "nd", "n.d", "no date", "undated", "s.d.", "o.j.",
+                     "s.f.", "sans date", "ohne jahr", "sin fecha"})
 _DASH = r"\s*(?:-{1,3}|\u2013|\u2014|/)\s*"
 _MONTH_RANGE = re.compile(_DASH)
 _MONTH_WORD = r"[A-Za-z]{3,9}\.?"
@@ -131,10 +133,18 @@ def year_date(value: str) -> tuple[str | None, str | None]:
     return None, text
 
 
+def _normal(text: str) -> str:
+    return " ".join(text.lower().strip(" []()").split())
+
+
 def is_status(text: str) -> bool:
     """Whether a literal date is a publication status (``in press``) rather than a typo."""
-    return " ".join(text.lower().strip(" .[]()").split()) in STATUSES \
-        or text.lower().strip() in STATUSES
+    return _normal(text).rstrip(".") in STATUSES or is_no_date(text)
+
+
+def is_no_date(text: str) -> bool:
+    """Whether a date says there is none (``n.d.``, ``no date``): the item has no date."""
+    return _normal(text) in NO_DATE or _normal(text) + "." in NO_DATE
 
 
 def edtf_date(value: str) -> str:

@@ -245,3 +245,27 @@ def test_a_utf16_manuscript_is_named_as_such(tmp_path, data, said):
         read_text(tmp_path / "m.md")
     assert [str(p).replace(f"{tmp_path}/", "") for p in caught.value.problems] == [
         f"m.md:1: the file is {said}, not UTF-8: save it as UTF-8"]
+
+
+NO_DATES = """@article{ode, author = {Ode, Cy}, title = {Written n.d.}, journal = {JAMA},
+  year = {n.d.}}
+@article{roe, author = {Roe, Ed}, title = {No year}, journal = {JAMA}}
+@article{poe, author = {Poe, Di}, title = {Submitted}, journal = {JAMA}, year = {Submitted}}
+"""
+
+
+@pytest.mark.parametrize(("csl", "text", "expected"), [
+    ("apa", "See Ode (n.d.), Roe (n.d.) and Poe (Submitted, p. 3).", [
+        "Ode, C. (n.d.). Written n.d. <i>JAMA</i>.",
+        "Poe, D. (Submitted). Submitted. <i>JAMA</i>.",
+        "Roe, E. (n.d.). No year. <i>JAMA</i>.",
+    ]),
+    ("american-medical-association", "See Ode1, Roe2 and Poe3(p3).", [
+        "Ode C. Written n.d. <i>JAMA</i>.",
+        "Roe E. No year. <i>JAMA</i>.",
+        "Poe D. Submitted. <i>JAMA</i>. Published online Submitted.",
+    ]),
+])
+def test_no_date_is_the_styles_own_no_date(tmp_path, csl, text, expected):
+    printed, refs, problems = _cite(tmp_path, "See @ode, @roe and @poe [p. 3].\n", NO_DATES, csl)
+    assert (printed, refs, problems) == (text, expected, [])
