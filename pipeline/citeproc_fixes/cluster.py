@@ -283,6 +283,9 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
     delimiter = layout.get("delimiter", "")
     collapse = element.get_option("collapse")
     after = element.get_option("after-collapse-delimiter")
+    # as citeproc-js does: a style's own after-collapse-delimiter also follows a cite with
+    # a locator, and with collapse="year" (or "year-suffix-ranged") every group of names
+    explicit_after = after is not None and collapse in BY_YEAR
     after = delimiter if after is None else after
     groups: list[Group] = []
     if collapse in BY_YEAR:
@@ -322,8 +325,10 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
     text = ""
     for index, (group, _collapsed, first, _last) in enumerate(groups):
         if index:
-            text += _splice(after if groups[index - 1][1] else delimiter, groups[index - 1][3],
-                            first)
+            previous = groups[index - 1]
+            text += _splice(after if previous[1] or explicit_after and (
+                collapse in ("year", "year-suffix-ranged") or previous[3].has_locator)
+                else delimiter, previous[3], first)
         text += group
     for item in bad:
         text += (delimiter if text else "") + (callback(item) or f"{item.key}?")
