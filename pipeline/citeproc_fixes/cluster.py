@@ -361,8 +361,8 @@ def citation_collapse_and_author_modes() -> None:
     punctuation takes the delimiter's place (:func:`_splice`).  The rendering is
     :func:`render_citation`.  Fixtures: collapse_* (most), sort_GroupedByAuthorstring,
     name_CiteGroupDelimiter*, affix_WithCommas, magic_SuppressLayoutDelimiterIfPrefixComma,
-    position_IbidWithPrefixFullStop, magic_ImplicitYearSuffixExplicitDelimiter, and the
-    project's narrative citations.
+    position_IbidWithPrefixFullStop, magic_ImplicitYearSuffixExplicitDelimiter,
+    collapse_ChicagoAfterCollapse, and the project's narrative citations.
     """
     from citeproc import model
 
