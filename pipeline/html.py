@@ -179,8 +179,13 @@ def body_html(doc: CitedDocument, for_print: bool = True, styles: Path | None = 
     if styles is not None:
         blocks = draw_for_print(blocks, styles)
     ast["blocks"] = transform(blocks, _for_print)
-    return empty_header_cells(
-        ORDERED_LIST.sub(_numbered_for_print, ast_to(ast, "html5", ["--section-divs"])))
+    html = ORDERED_LIST.sub(_numbered_for_print, ast_to(ast, "html5", ["--section-divs"]))
+    return empty_header_cells(TASK_ITEM.sub('<li class="task">', html))
+
+
+# A task item, in a task list or among ordinary items: print.css draws its checkbox where the
+# bullet would be, which it can only do for an item marked so.
+TASK_ITEM = re.compile(r'<li>(?=(?:<p>)?<label><input type="checkbox")')
 
 
 EMPTY_HEADER = re.compile(r'<th((?: [a-z-]+="[^"]*")*)>\s*</th>')
