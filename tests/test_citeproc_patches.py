@@ -15,6 +15,7 @@ from pipeline.csl import bundled_styles, prepare_xml
 from pipeline.manuscript import load_manuscript
 from pipeline.model import CiteItem, Cluster, Stamp
 from pipeline.prepare import prepare
+from pipeline.tree import stringify
 
 STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text"
   default-locale="{locale}"><info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated>
@@ -341,3 +342,40 @@ def test_an_initial_keeps_the_formatting_of_its_given_name():
     items = {"a": _person("a", "Berg", "<i>Anna</i> Maria"), "b": _person("b", "Chen", "<b>W</b>-L")}
     out = format_clusters(style, items, [Cluster(tuple(CiteItem(k) for k in items))], "en-US")
     assert [marks_to_html(c) for c in out.citations] == ["<i>A.</i> M. Berg; <b>W.</b>-L. Chen"]
+
+
+def test_a_cite_affix_punctuation_takes_the_delimiter_place(tmp_path):
+    (tmp_path / "s.csl").write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text"><info>'
+        "<title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated></info><citation>"
+        '<layout prefix="(" suffix=")" delimiter="; "><names variable="author"><name '
+        'form="short"/></names></layout></citation><bibliography><layout><names '
+        'variable="author"/></layout></bibliography></style>', encoding="utf-8")
+    (tmp_path / "refs.bib").write_text("@book{a, author={Berg, Anna}, title={A}, year=2020}\n"
+                                       "@book{b, author={Chen, Wei}, title={B}, year=2021}\n",
+                                       encoding="utf-8")
+    (tmp_path / "m.md").write_text(
+        "---\ntitle: Affixes\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01\n"
+        "bibliography: [refs.bib]\ncsl: s.csl\n---\n\nOne [@a; , and @b]. Two [@a, is one "
+        "source,; @b]. Three [@a; @b].\n", encoding="utf-8")
+    manuscript, _ = load_manuscript(tmp_path / "m.md", ROOT / "bibliography")
+    documents, problems = prepare(manuscript, STAMP, ROOT / "styles")
+    assert not problems.errors, [str(p) for p in problems.errors]
+    assert stringify(documents[0].ast["blocks"][0]).strip() == (
+        "One (Berg, and Chen). Two (Berg, is one source, Chen). Three (Berg; Chen).")
+
+
+def test_subsequent_cites_take_et_al_subsequent_and_a_verb_label_falls_back():
+    style = _style('<citation et-al-min="5" et-al-use-first="1" et-al-subsequent-min="3" '
+                   'et-al-subsequent-use-first="1"><layout delimiter="; "><names '
+                   'variable="author"><name/></names><names variable="reviewed-author" '
+                   'prefix=", "><label form="verb-short" suffix=" "/><name/></names></layout>'
+                   "</citation>", cls="note")
+    authors = [{"family": f, "given": g} for f, g in
+               (("Doe", "John, III"), ("Roe", "Jane"), ("Lee", "Min"), ("Ng", "Li"))]
+    items = {"a": {**_person("a", "Doe", "John"), "author": authors,
+                   "reviewed-author": [{"family": "Hall", "given": "Wes"}]}}
+    out = format_clusters(style, items, [Cluster((CiteItem("a"),), 1),
+                                         Cluster((CiteItem("a"),), 2)], "en-US")
+    assert out.citations == ("John Doe III, Jane Roe, Min Lee, Li Ng, by Wes Hall",
+                             "John Doe III et al., by Wes Hall")
