@@ -280,7 +280,8 @@ def _names(value: Any) -> list[dict[str, Any]] | None:
         if isinstance(name, str):
             out.append({"literal": name})
         elif isinstance(name, dict):
-            parts = {k: v for k, v in name.items() if k in NAME_PARTS + ("literal",)}
+            parts = {k: v for k, v in name.items()
+                     if k in NAME_PARTS + ("literal",) and v is not None}
             if not parts and _text(name.get("name")):  # Crossref: {"name": "X Consortium"}
                 parts = {"literal": _GROUP_AND.sub("", str(name["name"]).strip())}
             if not all(_text(v) for v in parts.values()):
