@@ -95,15 +95,19 @@ def pubmed_names(key: str, field: str, value: str) -> str | None:
         last = words[-1].rstrip(".")
         if _INITIALS_LAST.match(words[-1]) and not _INITIALS_LAST.match(words[0]) \
                 and last not in CAPITAL_FAMILIES:
-            found.append((" ".join(words), " ".join(words[:-1]), last))
+            first = len(words) - 1  # "Smith J. A.": every trailing initial
+            while first > 1 and _INITIALS_LAST.match(words[first - 1]):
+                first -= 1
+            letters = "".join(w.rstrip(".") for w in words[first:])
+            fix = f"{' '.join(words[:first])}, {' '.join(ch + '.' for ch in letters)}"
+            found.append((" ".join(words), " ".join(words[:-1]), last, fix))
     if not found:
         return None
-    written, family, initials = found[0]
+    written, given, family, fix = found[0]
     more = f" (and {len(found) - 1} more name{'s' if len(found) > 2 else ''} written so)" \
         if len(found) > 1 else ""
-    given = " ".join(f"{ch}." for ch in initials)
-    return (f"entry '{key}': '{written}' in '{field}' reads as given name '{family}', family name "
-            f"'{initials}'{more}; write '{family}, {given}'")
+    return (f"entry '{key}': '{written}' in '{field}' reads as given name '{given}', family name "
+            f"'{family}'{more}; write '{fix}'")
 
 
 # 'G{\\o}tzsche', 'J{\\'e}r{\\'e}mie': a doubled backslash (TeX's line break) where an accent

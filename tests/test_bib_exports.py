@@ -269,3 +269,14 @@ NO_DATES = """@article{ode, author = {Ode, Cy}, title = {Written n.d.}, journal 
 def test_no_date_is_the_styles_own_no_date(tmp_path, csl, text, expected):
     printed, refs, problems = _cite(tmp_path, "See @ode, @roe and @poe [p. 3].\n", NO_DATES, csl)
     assert (printed, refs, problems) == (text, expected, [])
+
+
+def test_the_fix_for_a_pubmed_name_keeps_every_initial():
+    from pipeline.bibnames import pubmed_names
+
+    assert pubmed_names("k", "author", "Smith J. A. and Jae KIM") == (
+        "entry 'k': 'Smith J. A.' in 'author' reads as given name 'Smith J.', family name 'A'; "
+        "write 'Smith, J. A.'")
+    assert [pubmed_names("k", "author", v) for v in (
+        "Andrew Ng", "Wei LI and Xin WU", "Smith, JA", "{Ng} and {JA} and Lee, J", "ME Smith")
+    ] == [None] * 5
