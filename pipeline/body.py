@@ -4,7 +4,7 @@ Checks here look at the tree, not the text: images need alt text and an
 existing file; every resource the body references (images, raw HTML
 ``src``/``href``/``data``, CSS ``url()``, attachments) must be a relative path
 inside the manuscript's own folder; audience blocks must name an audience the
-manuscript lists.
+manuscript lists (:func:`pipeline.editions.check_audiences`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .errors import Problems, did_you_mean, is_file
+from .errors import Problems, is_file
 from .images import check_image
 from .model import Manuscript
 from .pandoc import PandocFailure, markdown_to_ast
@@ -241,19 +241,7 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                                  f"'@{second}' is inside the citation of '@{key}' as text: "
                                  f"separate the keys with ';' ([@{key}; @{second}])",
                                  code="citation-syntax")
-        if t == "Div":
-            audiences = [v for k, v in attr[2] if k == "audience"]
-            for value in audiences:
-                for audience in value.replace(",", " ").split():
-                    if audience not in manuscript.audiences:
-                        problems.add(
-                            manuscript.path, source_line(manuscript, f'audience="{value}"')
-                            or source_line(manuscript, value),
-                            f"audience block for '{audience}', which the front matter does not "
-                            f"list (audiences: {', '.join(manuscript.audiences)})"
-                            + did_you_mean(audience, manuscript.audiences),
-                            code="bad-audience")
-        elif t == "Image":
+        if t == "Image":
             target = node["c"][2][0]
             written = as_written(manuscript, target)
             line = source_line(manuscript, written)

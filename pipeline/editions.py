@@ -7,6 +7,8 @@
   at the first such heading under each parent.
 - A fenced div whose class the pipeline does not know would print as plain
   text: a warning that lists the known ones.
+- A div or span for an audience the front matter does not list, or inside a
+  div or span for other audiences only, is text no edition shows: an error.
 - Callout boxes, ``::: note``, ``::: warning`` and ``::: tip`` (combinable
   with ``audience=``), become boxes with a visible, localized label and the
   ARIA role ``note``; ``styles/css/callouts.css`` styles them for every format.
@@ -19,7 +21,7 @@ from collections.abc import Mapping
 from itertools import count, pairwise
 from typing import Any
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .model import Manuscript
 from .tree import Node, str_inlines, stringify, transform, walk
 
@@ -44,6 +46,71 @@ def check_div_classes(manuscript: Manuscript, ast: Mapping[str, Any], problems: 
                               f"unknown box '{name}': it is shown as plain text; the known boxes "
                               f"are {', '.join(CALLOUTS)} (::: note ... :::)",
                               code="unknown-class")
+
+
+def audiences_of(node: Node) -> tuple[str, list[str]] | None:
+    """(as written, the names) of a div's or span's ``audience`` attribute, if it has one."""
+    if node["t"] not in ("Div", "Span"):
+        return None
+    value = next((v for k, v in node["c"][0][2] if k == "audience"), None)
+    return None if value is None else (value, value.replace(",", " ").split())
+
+
+def check_audiences(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problems) -> None:
+    """Errors, at their line, for text no edition would show.
+
+    A div or span for an audience the front matter does not list, and one
+    inside a div or span for other audiences only (``::: {audience="patient"}``
+    around ``[...]{audience="clinician"}``).
+    """
+    seen: dict[str, int] = {}
+
+    def line(value: str) -> int | None:
+        seen[value] = seen.get(value, 0) + 1
+        return _audience_line(manuscript, value, seen[value])
+
+    def visit(value: Any, around: tuple[str, set[str]] | None) -> None:
+        if isinstance(value, list):
+            for item in value:
+                visit(item, around)
+            return
+        if not isinstance(value, dict):
+            return
+        found = audiences_of(value) if "t" in value else None
+        if found is not None:
+            written, names = found
+            at = line(written)
+            kind = "block" if value["t"] == "Div" else "span"
+            for audience in names:
+                if audience not in manuscript.audiences:
+                    problems.add(manuscript.path, at,
+                                 f"audience {kind} for '{audience}', which the front matter does "
+                                 f"not list (audiences: {', '.join(manuscript.audiences)})"
+                                 + did_you_mean(audience, manuscript.audiences),
+                                 code="bad-audience")
+            shown = set(names) & set(manuscript.audiences)
+            if around is not None and shown and not shown & around[1]:
+                problems.add(manuscript.path, at,
+                             f"this text is for {' and '.join(sorted(shown))} inside a block for "
+                             f"{around[0]}: no edition shows it", code="bad-audience")
+            if shown:
+                outer = shown if around is None else shown & around[1]
+                around = (", ".join(sorted(outer)) if around is None else around[0], outer)
+        for child in value.values():
+            visit(child, around)
+
+    visit(ast["blocks"], None)
+
+
+def _audience_line(manuscript: Manuscript, value: str, nth: int) -> int | None:
+    """The line of the ``nth`` ``audience=`` attribute with ``value``, however it is quoted."""
+    pattern = re.compile(r"audience\s*=\s*(?:\"" + re.escape(value) + r"\"|'" + re.escape(value)
+                         + r"'|" + re.escape(value) + r"(?=[\s}]))")
+    starts = [m.start() for m in pattern.finditer(manuscript.body)]
+    if not starts:
+        return _line(manuscript, value)
+    start = starts[min(nth, len(starts)) - 1]
+    return manuscript.body_line + manuscript.body.count("\n", 0, start)
 
 
 def _flatten(blocks: list[Node]) -> list[Node]:

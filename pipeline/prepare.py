@@ -23,7 +23,13 @@ from .citations import (
 )
 from .csl import load_style
 from .dialects import read_dialects
-from .editions import callouts, check_div_classes, check_empty_sections, even_heading_levels
+from .editions import (
+    callouts,
+    check_audiences,
+    check_div_classes,
+    check_empty_sections,
+    even_heading_levels,
+)
 from .errors import PipelineError, Problems
 from .frontmatter import read_text
 from .glyphs import check_glyphs
@@ -117,6 +123,7 @@ def prepare(
     check_body(manuscript, ast, problems)
     check_glyphs(manuscript, ast, styles, problems)
     check_div_classes(manuscript, ast, problems)
+    check_audiences(manuscript, ast, problems)
     for audience in audiences or manuscript.audiences:
         check_empty_sections(manuscript, select_audience(ast, audience), audience, problems,
                              whole=ast)

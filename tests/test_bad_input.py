@@ -653,6 +653,31 @@ def test_audience_block_with_a_typo(work):
     ]
 
 
+def test_audience_span_for_an_audience_the_manuscript_does_not_list(work):
+    body = "Both [only nurses]{audience=\"nurse\"} and [typo]{audience=patinet}.\n"
+    path = manuscript(work, body, audiences="[clinician, patient]")
+    assert reported(path) == [
+        ("m.md:8: audience span for 'nurse', which the front matter does not list "
+         "(audiences: clinician, patient)"),
+        ("m.md:8: audience span for 'patinet', which the front matter does not list "
+         "(audiences: clinician, patient) (did you mean 'patient'?)"),
+    ]
+
+
+def test_audience_text_inside_a_block_for_another_audience_is_shown_nowhere(work):
+    body = ("::: {audience=\"clinician\"}\nFor doctors.\n:::\n\n"
+            "::: {audience=\"patient\"}\nFor patients [but doctors]{audience='clinician'}.\n\n"
+            "::: {audience=\"clinician\"}\nNested conflict.\n:::\n\n"
+            "::: {audience=\"clinician, patient\"}\nBoth, so patients.\n"
+            "[Here too]{audience=patient} [not here]{audience=clinician}\n:::\n:::\n")
+    path = manuscript(work, body, audiences="[clinician, patient]")
+    assert reported(path) == [
+        "m.md:13: this text is for clinician inside a block for patient: no edition shows it",
+        "m.md:15: this text is for clinician inside a block for patient: no edition shows it",
+        "m.md:21: this text is for clinician inside a block for patient: no edition shows it",
+    ]
+
+
 def test_every_problem_of_a_run_across_files(work):
     (work / "refs.bib").write_text(BIB + "@book{nokey,\n  title = {Unclosed},\n")
     first = manuscript(work, "See [@smith2020] and [@smyth2020].\n\n![](gone.png)\n",
