@@ -109,7 +109,7 @@ def stamp_styles(options: BuildOptions) -> Path:
 
 
 def discover(paths: Iterable[Path], require: bool = True) -> list[Path]:
-    """Manuscript files named by ``paths`` (files, or folders searched for *.md).
+    """Manuscript files named by ``paths`` (files, or folders searched for .md and .markdown).
 
     A folder without any is a usage error unless ``require`` is false (a
     preview waits for the first manuscript to be written).
@@ -119,7 +119,7 @@ def discover(paths: Iterable[Path], require: bool = True) -> list[Path]:
         if path.is_dir():
             inside = _markdown_files(path)
             if require and not inside:
-                raise UsageError(f"{path}: no manuscripts (*.md files) in this folder")
+                raise UsageError(f"{path}: no manuscripts (.md or .markdown files) in this folder")
             found.extend(inside)
         elif path.is_file() or path.is_symlink():  # a broken link is reported as a manuscript
             found.append((path, os.path.realpath(path)))
@@ -131,8 +131,20 @@ def discover(paths: Iterable[Path], require: bool = True) -> list[Path]:
     return list(unique.values())
 
 
+# What a folder's manuscripts are called: Markdown's usual suffixes, in any case (a Windows
+# tool may save "GUIDE.MD").
+MANUSCRIPT_SUFFIXES = (".md", ".markdown")
+
+
+def is_manuscript_name(name: str) -> bool:
+    """Whether a file called ``name`` in a folder is a manuscript: not hidden, not a README."""
+    stem, suffix = os.path.splitext(name)
+    return suffix.lower() in MANUSCRIPT_SUFFIXES and not name.startswith(".") \
+        and stem.lower() != "readme"
+
+
 def _markdown_files(folder: Path) -> list[tuple[Path, str]]:
-    """(path, real path) of every *.md under ``folder`` but READMEs and hidden ones, sorted.
+    """(path, real path) of every manuscript under ``folder``, sorted (:func:`is_manuscript_name`).
 
     Walked with ``os.scandir``: a real path costs a system call only for a
     symbolic link, not for every part of every path.
@@ -152,9 +164,8 @@ def _markdown_files(folder: Path) -> list[tuple[Path, str]]:
                     if not entry.name.startswith(".") and not hidden:
                         stack.append((here / entry.name, os.path.realpath(entry.path)
                                       if entry.is_symlink() else os.path.join(real, entry.name)))
-                elif entry.name.endswith(".md") and (entry.is_file() or entry.is_symlink()) \
-                        and not hidden \
-                        and not entry.name.startswith(".") and entry.name.lower() != "readme.md":
+                elif is_manuscript_name(entry.name) and (entry.is_file() or entry.is_symlink()) \
+                        and not hidden:
                     found.append((here / entry.name, os.path.realpath(entry.path)
                                   if entry.is_symlink() else os.path.join(real, entry.name)))
             except OSError:

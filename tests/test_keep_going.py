@@ -18,6 +18,7 @@ import pytest
 from helpers import ROOT, pdf_pages
 
 from pipeline import cli
+from pipeline.build import discover
 
 GOOD = """---
 title: "{title}"
@@ -157,12 +158,30 @@ def test_a_folder_named_like_a_manuscript_is_not_one_and_an_empty_folder_is_an_e
     (work / "manuscripts" / "figures.md").mkdir(parents=True)
     (work / "empty").mkdir()
     status, _out, err = run("check")
-    assert (status, err) == (2, "error: manuscripts: no manuscripts (*.md files) in this folder\n")
+    assert (status, err) == (
+        2, "error: manuscripts: no manuscripts (.md or .markdown files) in this folder\n")
     write(work, "manuscripts/m.md", GOOD.format(title="T", body="Fine."))
     status, out, err = run("check")
     assert (status, err) == (0, "") and out.startswith("checked 1 manuscript(s) in ")
     status, _out, err = run("check", "empty")
-    assert (status, err) == (2, "error: empty: no manuscripts (*.md files) in this folder\n")
+    assert (status, err) == (
+        2, "error: empty: no manuscripts (.md or .markdown files) in this folder\n")
+
+
+def test_markdown_files_of_every_usual_name_are_manuscripts(work):
+    (work / "manuscripts" / "es").mkdir(parents=True)
+    for name in ("a.md", "B.MD", "c.markdown", "D.Markdown", "es/e.Md"):
+        slug = Path(name).stem.lower()
+        write(work, f"manuscripts/{name}",
+              GOOD.format(title=slug, body="Fine.").replace("status:", f"slug: {slug}\nstatus:"))
+    for name in ("README.md", "readme.markdown", "ReadMe.MD", ".hidden.md", "notes.txt",
+                 "draft.md.bak", "x.mdown"):
+        write(work, f"manuscripts/{name}", "not a manuscript")
+    status, out, err = run("check")
+    assert (status, err) == (0, "")
+    assert out.startswith("checked 5 manuscript(s) in ")
+    assert [p.name for p in discover([Path("manuscripts")])] == [
+        "B.MD", "D.Markdown", "a.md", "c.markdown", "e.Md"]
 
 
 def test_a_manuscript_that_is_a_broken_link_fails_and_says_where_it_points(work):
