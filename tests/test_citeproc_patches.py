@@ -379,3 +379,17 @@ def test_subsequent_cites_take_et_al_subsequent_and_a_verb_label_falls_back():
                                          Cluster((CiteItem("a"),), 2)], "en-US")
     assert out.citations == ("John Doe III, Jane Roe, Min Lee, Li Ng, by Wes Hall",
                              "John Doe III et al., by Wes Hall")
+
+
+def test_works_alike_when_cited_again_take_year_suffixes():
+    style = _style('<citation disambiguate-add-year-suffix="true" et-al-min="3" et-al-use-first='
+                   '"3" et-al-subsequent-min="2" et-al-subsequent-use-first="1"><layout delimiter='
+                   '"; "><group delimiter=" "><names variable="author"><name form="short"/>'
+                   '</names><date variable="issued"><date-part name="year"/></date></group>'
+                   "</layout></citation>")
+    items = {k: {**_person(k, "Berg", "A"), "author": [{"family": "Berg", "given": "A"},
+                                                      {"family": other, "given": "B"}]}
+             for k, other in (("a", "Chen"), ("b", "Diaz"))}
+    cited = [Cluster((CiteItem("a"),)), Cluster((CiteItem("b"),)), Cluster((CiteItem("a"),))]
+    out = format_clusters(style, items, cited, "en-US")
+    assert out.citations == ("Berg, Chen 2020a", "Berg, Diaz 2020b", "Berg et al. 2020a")

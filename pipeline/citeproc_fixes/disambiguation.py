@@ -29,12 +29,19 @@ def _option(citation: Any, name: str) -> bool:
     return str(citation.get_option(name)).lower() == "true"
 
 
-def cite_text(bib: Any, key: str) -> str:
-    """A reference's citation on its own, first cited, without locator: what readers tell apart."""
+def cite_text(bib: Any, key: str, subsequent: bool = False) -> str:
+    """A reference's citation on its own, first cited, without locator: what readers tell apart.
+
+    With ``subsequent``, its form when cited again (``et-al-subsequent-min``).
+    """
     from citeproc import Citation, CitationItem
     from citeproc.source import VariableError
 
+    from .positions import POSITION
+
     item = CitationItem(key)
+    if subsequent:
+        item[POSITION] = {"subsequent"}
     Citation([item]).bibliography = bib
     citation = bib.style.root.citation
     layout = citation.layout
@@ -54,6 +61,24 @@ def _ambiguous(bib: Any, keys: list[str]) -> list[list[str]]:
     for key in keys:
         groups[cite_text(bib, key)].append(key)
     return [group for group in groups.values() if len(group) > 1]
+
+
+def _ambiguous_again(bib: Any, keys: list[str]) -> list[list[str]]:
+    """Groups of references whose subsequent citations read alike ('Baur et al. 2000')."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        groups[cite_text(bib, key, subsequent=True)].append(key)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def _merged(groups: list[list[str]]) -> list[list[str]]:
+    """Groups that share a reference joined into one."""
+    out: list[list[str]] = []
+    for group in groups:
+        joined = [g for g in out if set(g) & set(group)]
+        keys = list(dict.fromkeys([k for g in joined for k in g] + group))
+        out = [g for g in out if g not in joined] + [keys]
+    return out
 
 
 def _names_count(bib: Any, key: str) -> int:
@@ -198,6 +223,8 @@ def disambiguate(bib: Any) -> None:
                     break
         remaining = _ambiguous(bib, keys)
     if add_suffix:
+        if citation.xpath_search("(//@et-al-subsequent-min | //@et-al-subsequent-use-first)"):
+            remaining = _merged(remaining + _ambiguous_again(bib, keys))
         order = {key: i for i, key in enumerate(keys)}
         for group in remaining:
             for index, key in enumerate(sorted(group, key=order.__getitem__)):
@@ -253,6 +280,9 @@ def disambiguation_hooks() -> None:
     ``disambiguate="true"`` branches are tried one at a time, in the order
     written, each only for the citations still alike
     (disambiguate_IncrementalExtraText).
+    Where the style shortens subsequent citations (``et-al-subsequent-min``),
+    works alike in that form take year suffixes too
+    (disambiguate_BasedOnEtAlSubsequent).
     The date a work was accessed is left out of the citations compared: two
     reads of one undated page are two works ('n.d.-a', 'n.d.-b'), as in
     citeproc-js (date_YearSuffixWithNoDate, date_YearSuffixImplicitWithNoDate).
