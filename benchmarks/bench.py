@@ -35,11 +35,9 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import datetime as dt
-import hashlib
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -131,7 +129,7 @@ def pipeline_build(work: Path, cache: Path, out: Path, jobs: int | None,
                    formats: list[str] | None = None, stub: bool = False) -> Measure:
     """One build in a fresh process; the report's counts and worker memory come back."""
     report = work / "report.json"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "build-once", "--out", str(out),
+    cmd = [sys.executable, str(HERE / "build_once.py"), "--out", str(out),
            "--report", str(report), *[str(p) for p in (paths or [work / "manuscripts"])]]
     for fmt in formats or []:
         cmd += ["--format", fmt]
@@ -148,59 +146,6 @@ def pipeline_build(work: Path, cache: Path, out: Path, jobs: int | None,
     if data["worker_max_rss_mb"]:
         measure.max_rss_mb = data["worker_max_rss_mb"]  # the largest worker, not the parent
     return measure
-
-
-def build_once(argv: list[str]) -> int:
-    """``bench.py build-once``: build, then write the report's numbers as JSON."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("paths", nargs="+", type=Path)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--report", type=Path, required=True)
-    parser.add_argument("--jobs", type=int)
-    parser.add_argument("--scheduler")
-    parser.add_argument("--format", action="append", dest="formats")
-    args = parser.parse_args(argv)
-    if os.environ.get("HANDOUT_BENCH_STUB"):
-        stub_renders()
-    from pipeline.build import BuildOptions, build
-
-    report = build(args.paths, BuildOptions(out=args.out, jobs=args.jobs,
-                                            scheduler=args.scheduler,
-                                            formats=tuple(args.formats or ("pdf", "epub"))))
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    worker = report.worker_max_rss_kb / 1024
-    if report.runner == "in-process":
-        worker = rss
-    args.report.write_text(json.dumps({
-        "built": report.built, "reused": report.reused, "failed": len(report.failed),
-        "seconds": report.seconds, "render_seconds": report.render_seconds,
-        "runner": report.runner, "parent_max_rss_mb": rss, "worker_max_rss_mb": worker,
-        "outputs": len(report.artifacts),
-        "errors": [str(p) for p in report.problems if p.is_error][:5],
-    }))
-    return 0
-
-
-STUB_BYTES = {"pdf": 160_000, "epub": 40_000}  # about what the corpus's files weigh
-
-
-def stub_renders() -> None:
-    """Workers hand back placeholder bytes instead of rendering (``--stub-cold``).
-
-    Only to prime a large corpus's cache and output folder on a machine too
-    small to render it: what the parent does (planning, writing, memory) is
-    the real thing; what the workers do is not measured.
-    """
-    import pipeline.jobs
-    from pipeline.jobs import RenderResult
-
-    def stub(job):
-        seed = hashlib.sha256(f"{job.manuscript.slug}{job.stamp}".encode()).digest()
-        return RenderResult(problems=(), outputs=tuple(
-            (audience, fmt, (seed * (STUB_BYTES[fmt] // len(seed) + 1))[:STUB_BYTES[fmt]])
-            for audience, fmt in job.wanted), reading=None)
-
-    pipeline.jobs._run_job = stub
 
 
 # ---------------------------------------------------------------- the alternative
@@ -374,6 +319,8 @@ def ratio(a: float, b: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["build-once"]:
+        from build_once import main as build_once
+
         return build_once(argv[1:])
     if argv[:1] == ["floor-once"]:
         return floor_once(argv[1:])

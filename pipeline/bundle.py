@@ -15,9 +15,6 @@ import functools
 import hashlib
 import io
 import os
-import shutil
-import tarfile
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +39,9 @@ def effective_styles(project: Path, scratch: Path) -> Path:
     Without a project ``styles/`` (or in the checkout itself) that is the
     package's folder; otherwise a merged copy under ``scratch/styles/<digest>``.
     """
+    import shutil
+    import tempfile
+
     base = package_styles()
     local = project / "styles"
     if not local.is_dir() or local.resolve() == base.resolve():
@@ -67,6 +67,8 @@ def effective_styles(project: Path, scratch: Path) -> Path:
 @functools.lru_cache(maxsize=4)
 def styles_bundle(folder: Path) -> tuple[str, bytes]:
     """(digest, deterministic tar) of a styles folder, for workers elsewhere."""
+    import tarfile
+
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for name, path in _files(folder).items():
@@ -85,6 +87,8 @@ def same_bundle(data: bytes) -> bytes:
 
 def worker_root() -> Path:
     """Where a worker keeps what it unpacks (its own temporary folder)."""
+    import tempfile
+
     root = Path(tempfile.gettempdir()) / f"handout-worker-{os.getuid()}"
     root.mkdir(mode=0o700, exist_ok=True)
     return root
@@ -95,6 +99,10 @@ _unpacked: dict[str, Path] = {}
 
 def unpack_styles(digest: str, data: bytes) -> Path:
     """The styles of ``digest`` on this worker, unpacked on first use and kept."""
+    import shutil
+    import tarfile
+    import tempfile
+
     if digest in _unpacked:
         return _unpacked[digest]
     target = worker_root() / "styles" / digest[:32]

@@ -39,7 +39,6 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from .bibdecode import decode_bib
 from .cache_index import CacheIndex, IndexEntry
 from .errors import PipelineError, Problem, UsageError
 from .model import HardSentence, Manuscript, Readability, RenderOptions, Stamp
@@ -266,6 +265,8 @@ class Cache:
 
     def _bib_entries(self, path: Path) -> tuple[str, dict[str, str]]:
         if path not in self._bib:
+            from .bibdecode import decode_bib
+
             try:
                 self._bib[path] = bib_entry_texts(decode_bib(path.read_bytes()).text)
             except OSError:

@@ -18,7 +18,6 @@ from .build import FORMATS, BuildOptions, BuildReport, UsageError, build, check
 from .cache import parse_size
 from .errors import PipelineError
 from .progress import Progress
-from .shard import merge_manifests, parse_shard
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -203,6 +202,8 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             return _release(args, stdout, stderr)
         if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
+        from .shard import parse_shard
+
         try:
             shard = parse_shard(args.shard) if args.shard else None
         except ValueError as exc:
@@ -257,6 +258,8 @@ def _cache(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _merge(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .shard import merge_manifests
+
     result = merge_manifests(args.out, args.dirs)
     for problem in result.problems:
         print(problem, file=stderr)

@@ -13,9 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import Problems, display_path
-from .executors import open_runner
 from .gather import Gatherer
-from .jobs import RenderJob
 from .model import Manuscript, Readability, RenderOptions
 from .plan import Planned, Planner, reading_problem
 from .progress import Progress
@@ -69,6 +67,9 @@ def render(work: list[RenderSpec], planner: Planner, gatherer: Gatherer, report:
     warnings the workers found (the caller reports them in a stable order).
     ``cache_folder``, the render cache, also keeps the workers' formula drawings.
     """
+    from .executors import open_runner
+    from .jobs import RenderJob
+
     runner, ordered = open_runner(work, jobs, scheduler, styles)
     report.runner = runner.name
     progress.rendering(sum(len(spec.wanted) for spec in ordered))

@@ -11,10 +11,7 @@ import re
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
-
-import jinja2
-from markupsafe import Markup
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, i18n
 from .errors import PipelineError
@@ -25,6 +22,10 @@ from .model import CitedDocument, RenderOptions
 from .pandoc import ast_to
 from .tree import Node, stringify, transform
 
+if TYPE_CHECKING:  # Jinja2 is loaded only to render a page
+    import jinja2
+    from markupsafe import Markup
+
 
 def css_string(value: str) -> Markup:
     """Text safe inside a double-quoted CSS string in a ``<style>`` element.
@@ -32,12 +33,16 @@ def css_string(value: str) -> Markup:
     Written with CSS escapes, never HTML ones: a ``<style>`` element's text
     is not decoded, so ``&amp;`` would print as such in a running header.
     """
+    from markupsafe import Markup
+
     return Markup("".join(ch if ch not in '\\"\n\r\f<>&' and ord(ch) >= 0x20
                           else f"\\{ord(ch):x} " for ch in str(value)))
 
 
 @functools.cache
 def environment(templates: Path) -> jinja2.Environment:
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
@@ -50,6 +55,8 @@ def environment(templates: Path) -> jinja2.Environment:
 
 def render_template(templates: Path, name: str, context: dict[str, Any]) -> str:
     """Render ``name``; template mistakes become ``template:line`` errors."""
+    import jinja2
+
     try:
         return environment(templates).get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:

@@ -14,8 +14,6 @@ import functools
 import json
 from pathlib import Path
 
-import yaml
-
 from .bundle import package_styles
 from .errors import PipelineError, did_you_mean
 
@@ -33,6 +31,8 @@ def supported_languages(styles: Path = STYLES) -> list[str]:
 
 @functools.cache
 def _catalogue(path: Path) -> dict[str, str]:
+    import yaml  # here: loading the format registry needs no catalogue
+
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {str(k): str(v) for k, v in data.items()}
 

@@ -34,9 +34,7 @@ from pathlib import Path
 
 from .cache import Cache, referenced_files
 from .errors import PipelineError, Problem, Problems, display_path
-from .manuscript import FrontMatterError, load_manuscript
 from .model import Manuscript, Readability, RenderOptions, Stamp
-from .readability import PATIENT, over_limit_message
 from .stamp import OUTSIDE_GIT, GitHistory, make_stamp, source_date_epoch
 
 Pair = tuple[str, str]  # (audience, format)
@@ -75,6 +73,13 @@ class Refused:
     problems: tuple[Problem, ...]
 
 
+def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, list[Problem]]:
+    """:func:`pipeline.manuscript.load_manuscript`, imported only when a plan is not recalled."""
+    from . import manuscript
+
+    return manuscript.load_manuscript(path, bibliography_dir)
+
+
 def slim(m: Manuscript) -> Manuscript:
     """What a build keeps of a manuscript it is not rendering: no body, no people, no history.
 
@@ -91,6 +96,8 @@ def reading_problem(m: Manuscript, reading: Readability | None,
     manuscript's path as reports show it)."""
     if reading is None or not reading.over_limit:
         return None
+    from .readability import over_limit_message
+
     line = (reading.hardest[0].line if reading.hardest and reading.hardest[0].line
             else m.line_of("max_grade"))
     return Problem(source or display_path(m.path), line, over_limit_message(reading), "warning",
@@ -219,6 +226,9 @@ class Planner:
         recalled = self._recall(path)
         if recalled is not None:
             return recalled, [], since
+        from .manuscript import FrontMatterError
+        from .readability import PATIENT
+
         try:
             data = path.read_bytes()
         except OSError:

@@ -15,12 +15,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import yaml
 
 from .errors import ERROR, PipelineError, Problem, Problems, did_you_mean
 from .model import SiteSettings
+
+if TYPE_CHECKING:  # read only when there is a site.yaml
+    import yaml
 
 FILE = "site.yaml"
 SHOWN = Path("styles") / FILE  # how editors know it, wherever the merged styles live
@@ -35,6 +37,8 @@ class Invalid(ValueError):
 
 
 def _found(node: yaml.Node) -> str:
+    import yaml
+
     if isinstance(node, yaml.SequenceNode):
         return "a list"
     if isinstance(node, yaml.MappingNode):
@@ -44,6 +48,8 @@ def _found(node: yaml.Node) -> str:
 
 def web_address(node: yaml.Node) -> str:
     """An http(s) address, or a path relative to the pages (an intranet page)."""
+    import yaml
+
     expected = "a web address (https://... or a path relative to the pages)"
     if not isinstance(node, yaml.ScalarNode) or node.tag != STRING:
         raise Invalid(f"must be {expected}, found {_found(node)}")
@@ -66,6 +72,8 @@ def _line(node: yaml.Node) -> int:
 
 def read_site_settings(text: str) -> tuple[SiteSettings, Problems]:
     """The settings in ``text`` (a site.yaml), with every problem found at its line."""
+    import yaml
+
     problems = Problems()
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)

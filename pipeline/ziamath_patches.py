@@ -40,7 +40,6 @@ import dataclasses
 import functools
 import warnings
 import xml.etree.ElementTree as ET
-from importlib.metadata import version
 from typing import Any
 
 WRITTEN_FOR = "0.13"
@@ -208,6 +207,8 @@ def ziamath() -> Any:
         for reader in (styles, zmath, mnode, mfrac):
             reader.parse_style = parse_style
         mnode.Mnode.size_px = _remembered_sizes(mnode.Mnode.size_px)
+    from importlib.metadata import version  # here: loading the format registry needs none
+
     if version("ziafont") == ZIAFONT_WRITTEN_FOR and not hasattr(SimpleGlyph.svgpath, "original"):
         SimpleGlyph.svgpath = _cubic_glyph_paths(
             SimpleGlyph.svgpath, (svgpath.Moveto, svgpath.Lineto, svgpath.Quad, svgpath.Cubic),

@@ -70,8 +70,16 @@ def test_same_author_and_year_collapse_with_year_suffixes():
     assert citation == "(Smith 2020a, 2020b; Zhang 2019)"
 
 
+def test_the_installed_release_is_read_from_its_metadata_folder():
+    from importlib.metadata import version
+
+    from pipeline.citeproc_fixes.registry import installed_version
+
+    assert installed_version() == version("citeproc-py")
+
+
 def test_another_citeproc_release_is_refused_at_start(monkeypatch):
-    monkeypatch.setattr("importlib.metadata.version", lambda name: "0.12.0")
+    monkeypatch.setattr("pipeline.citeproc_fixes.registry.installed_version", lambda: "0.12.0")
     err = io.StringIO()
     assert main(["check", "manuscripts"], stdout=io.StringIO(), stderr=err) == 2
     assert err.getvalue() == (

@@ -16,33 +16,17 @@ around substitutes, date sort keys around group tracking).
 
 from __future__ import annotations
 
-from . import (
-    cluster,
-    dates,
-    disambiguation,
-    display,
-    formatting,
-    groups,
-    labels,
-    names,
-    numbers,
-    pages,
-    positions,
-    punctuation,
-    sorting,
-    speed,
-    substitute,
-    terms,
-    textcase,
-    variables,
-)
+import importlib
+
 from .registry import CITEPROC_VERSION, PATCHES, CiteprocVersionError, check_version
 
 __all__ = ["CITEPROC_VERSION", "ORDER", "PATCHES", "CiteprocVersionError", "apply",
            "check_version"]
 
-ORDER = (substitute, variables, pages, dates, names, cluster, positions, disambiguation,
-         labels, groups, textcase, formatting, display, punctuation, sorting, numbers, terms, speed)
+# Modules are imported by apply(): the version check at start needs none of them.
+ORDER = ("substitute", "variables", "pages", "dates", "names", "cluster", "positions",
+         "disambiguation", "labels", "groups", "textcase", "formatting", "display",
+         "punctuation", "sorting", "numbers", "terms", "speed")
 _applied = False
 
 
@@ -52,7 +36,8 @@ def apply() -> None:
     if _applied:
         return
     check_version()
-    rank = {module.__name__: index for index, module in enumerate(ORDER)}
+    modules = [importlib.import_module(f"{__name__}.{name}") for name in ORDER]
+    rank = {module.__name__: index for index, module in enumerate(modules)}
     unknown = sorted({f.__module__ for f in PATCHES.values()} - set(rank))
     if unknown:
         raise RuntimeError(f"citeproc patches in modules missing from ORDER: {unknown}")
