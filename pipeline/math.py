@@ -207,6 +207,7 @@ def _text_of(mathml: str) -> str:
     return "".join(_presentation(mathml).itertext())
 
 
+VIEW_BOX = re.compile(r'<svg\b[^>]*?\bviewBox="([^"]*)"')
 GLYPHS = re.compile(r'(?:<path d="[^"]*" fill="[^"]*" />)+')
 GLYPH = re.compile(r'<path d="([^"]*)" fill="([^"]*)" />')
 
@@ -249,8 +250,8 @@ def draw(mathml: str, font: str) -> Drawing:
     ziamath = patched_ziamath()
     root = _presentation(mathml)
     svg = _one_path_per_fill(ziamath.Math(root, size=SIZE, font=font).svg())
-    element = ET.fromstring(svg)
-    _x, top, width, height = (float(v) for v in element.get("viewBox", "").split())
+    box = VIEW_BOX.search(svg)  # of the root: ziamath writes it first, and nothing nested
+    _x, top, width, height = (float(v) for v in (box.group(1) if box else "").split())
     em = SIZE / SCALE
     drawing = Drawing(svg, width / em, height / em, (top + height) / em)
     if digest:
