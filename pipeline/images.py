@@ -198,16 +198,17 @@ def clean_svg(data: bytes) -> bytes:
     return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
 
 
-def for_screen(data: bytes) -> tuple[bytes, str | None]:
+def for_screen(data: bytes, svg: bool = False) -> tuple[bytes, str | None]:
     """(bytes, Pillow format) of an image as an EPUB and a browser can show it.
 
     A raster image in a format other than PNG, JPEG, GIF or WebP becomes a
-    PNG; an SVG file loses what acts (:func:`clean_svg`); anything else is
-    returned unchanged, with the format None when Pillow does not read it.
+    PNG; an SVG file (``svg``, or bytes that look like one) loses what acts
+    (:func:`clean_svg`); anything else is returned unchanged, with the format
+    None when Pillow does not read it.
     """
     from PIL import Image, UnidentifiedImageError
 
-    if _looks_like_svg(data):
+    if svg or _looks_like_svg(data):
         return clean_svg(data), "SVG"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -234,7 +235,7 @@ def _as_png(image: Any) -> bytes:
 
 
 def _looks_like_svg(data: bytes) -> bool:
-    head = data[:1024].lstrip().lower()
+    head = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     return head.startswith((b"<svg", b"<?xml", b"<!doctype svg", b"<!--")) and b"<svg" in \
         data[:4096].lower()
 
@@ -242,7 +243,7 @@ def _looks_like_svg(data: bytes) -> bool:
 @functools.lru_cache(maxsize=32)
 def _screen_copy(path: str, _mtime: int, _size: int) -> tuple[bytes, bool]:
     original = Path(path).read_bytes()
-    data, kind = for_screen(original)
+    data, kind = for_screen(original, svg=path.lower().endswith(".svg"))
     return data, kind == "PNG" and data is not original
 
 

@@ -250,3 +250,14 @@ def test_a_raw_img_is_checked_too(work):
                                encoding="utf-8")
     assert [str(p) for p in check([work / "m.md"], BuildOptions()).problems] == [
         "m.md:10: image 'half.png' is damaged (the file ends early): copy or export it again"]
+
+
+def test_an_svg_is_cleaned_whatever_its_first_bytes():
+    from pipeline.images import for_screen
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script><rect onclick="y"/></svg>'
+    clean = b'<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>'
+    for data, hint in ((b"\xef\xbb\xbf" + svg, False), (b"\n\n" + svg, False), (svg, True)):
+        cleaned, kind = for_screen(data, svg=hint)
+        assert kind == "SVG" and cleaned.endswith(clean)
+    assert for_screen(clean) == (clean, "SVG")  # nothing to remove: the same bytes

@@ -267,7 +267,8 @@ def _image_media_types(files: dict[str, bytes], opf_name: str) -> None:
         if not declared.startswith("image/") or folder + href not in files:
             continue
         # A TIFF or BMP becomes a PNG, an SVG loses its scripts (see pipeline.images).
-        files[folder + href], kind = for_screen(files[folder + href])
+        files[folder + href], kind = for_screen(files[folder + href],
+                                                svg=declared == "image/svg+xml")
         if kind is None or kind == "SVG":
             continue
         actual = Image.MIME.get(kind)
