@@ -9,8 +9,9 @@ value starts a comment to the end of the line, as biber reads it.  Types and
 field names are case-insensitive; the month macros ``jan`` ... ``dec`` are
 predefined.
 
-A broken entry is skipped and reported at the line where it starts (with the
-line of the fault), and scanning resumes at the next line that starts an
+A broken entry is skipped and reported at the line of the fault (an entry
+not closed: where it starts, or at the field whose unclosed ``{`` took in the
+fields after it), and scanning resumes at the next line that starts an
 entry, so one bad entry costs only itself.
 """
 
