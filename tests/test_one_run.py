@@ -81,8 +81,8 @@ def expected() -> list[str]:
         ("m.md:24: character '\U00012000' (U+12000) at column 26 is in none of the project's "
          "fonts: add a font that has it (a file in styles/fonts/, declared in "
          "styles/css/fonts.css), or write it another way"),
-        ("refs.bib:7: warning: entry 'broken' is not closed: its '{' has no matching '}' before "
-        "the end of the file"),
+        ("refs.bib:8: warning: entry 'broken' (line 7) is not closed: the value of field "
+         "'title' has a '{' that is not closed, so it runs on to line 10"),
     ]
 
 
