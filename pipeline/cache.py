@@ -443,6 +443,10 @@ _OWN_FILES = re.compile(r"index\.sqlite(?:-wal|-shm|-journal)?|digests\.json|"
 _ENTRY = re.compile(r"[0-9a-f]{64}")
 
 
+# a kept formula drawing, or one being written (pipeline/formula_store.py)
+_DRAWING = re.compile(r"\.?[0-9a-f]{64}\.json(?:\.[0-9a-f]{8}\.tmp)?")
+
+
 def cache_files(folder: Path) -> list[Path]:
     """The files the cache wrote in ``folder``: never anything else that lives there.
 
@@ -458,6 +462,14 @@ def cache_files(folder: Path) -> list[Path]:
             continue
         if path.is_file() and _OWN_FILES.fullmatch(path.name):
             found.append(path)
+        elif path.is_dir() and path.name == "formulas":  # drawings (formula_store.py)
+            found.extend(entry for sub in path.iterdir()
+                         if sub.is_dir() and not sub.is_symlink()
+                         and re.fullmatch(r"[0-9a-f]{2}", sub.name)
+                         for entry in sub.iterdir()
+                         if entry.is_file() and not entry.is_symlink()
+                         and _DRAWING.fullmatch(entry.name) and entry.name.lstrip(".")
+                         .startswith(sub.name))
         elif path.is_dir() and (re.fullmatch(r"[0-9a-f]{2}", path.name)
                                 or path.name == "readings"):
             found.extend(entry for entry in path.iterdir()
@@ -490,9 +502,13 @@ def clear(folder: Path) -> tuple[int, int]:
         removed += 1
     kept = 0
     if folder.is_dir() and not folder.is_symlink():
-        for sub in [*folder.iterdir(), folder]:
+        drawings = folder / "formulas"
+        inner = [*drawings.iterdir(), drawings] \
+            if drawings.is_dir() and not drawings.is_symlink() else []
+        for sub in [*inner, *folder.iterdir(), folder]:
             if sub.is_dir() and not sub.is_symlink() and (
-                    sub == folder or re.fullmatch(r"[0-9a-f]{2}|readings", sub.name)):
+                    sub in (folder, drawings)
+                    or re.fullmatch(r"[0-9a-f]{2}|readings", sub.name)):
                 try:
                     sub.rmdir()
                 except OSError:

@@ -90,3 +90,18 @@ def test_a_build_without_the_cache_keeps_no_drawings(tmp_path):
 
 def _refuse() -> None:
     raise AssertionError("a kept formula was laid out again")
+
+
+def test_emptying_the_render_cache_removes_the_drawings_and_nothing_else(tmp_path):
+    from pipeline import cache
+
+    folder = tmp_path / "cache"
+    math.draw.cache_clear()
+    build_fixed([_write(tmp_path / "a", "First words.")], tmp_path / "out", jobs=1,
+                formats=("pdf",), use_cache=True, cache_dir=folder)
+    assert len(_entries(folder)) == 3
+    (folder / "formulas" / "notes.txt").write_text("someone else's", encoding="utf-8")
+    removed, _kept = cache.clear(folder)
+    assert removed >= 3 and _entries(folder) == []
+    assert [p.name for p in (folder / "formulas").iterdir()] == ["notes.txt"]
+    math.draw.cache_clear()
