@@ -50,7 +50,7 @@ def _marked_works(style: str) -> list[tuple[str, list[tuple[str, str]]]]:
     ("apa", [("(Lee, 2021; Smith, 2020a, 2020b, 2020c, 2020d)",
               [("d", "Lee, 2021"), ("a", "Smith, 2020a"), ("b", "2020b"), ("e", "2020c"),
                ("c", "2020d")])]),
-    ("annual-reviews-author-date", [("(Lee 2021, Smith 2020a–d)",
+    ("annual-reviews-author-date", [("(Lee 2021; Smith 2020a–d)",  # as citeproc-js
                                      [("d", "Lee 2021"), ("a", "Smith 2020a"), ("e", "d")])]),
     ("elsevier-vancouver", [("[1–5]", [("a", "1"), ("e", "5")])]),
     ("american-medical-association", [("1–5", [("a", "1"), ("e", "5")])]),
