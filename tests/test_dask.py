@@ -32,7 +32,7 @@ def cluster():
     mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
     try:
         with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                      host="127.0.0.1", dashboard_address=None,
+                                      host="127.0.0.1", dashboard_address=":0",
                                       silence_logs=50) as local:
             yield local
     finally:
@@ -178,7 +178,7 @@ def worker_with_only_the_package(installed: Path, folder: Path):
     """A scheduler and one worker from the non-editable install, started in ``folder``."""
     folder.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None,
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=":0",
                                   silence_logs=50) as scheduler:
         worker = subprocess.Popen(
             [str(installed), "-m", "distributed.cli.dask_worker", scheduler.scheduler_address,

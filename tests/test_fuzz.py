@@ -17,11 +17,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from helpers import PNG_1PX
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.build import BuildOptions, BuildReport, build, check
 from pipeline.errors import display_path
+from pipeline.frontmatter import FORBIDDEN
 from pipeline.manuscript import MAX_MANUSCRIPT
 
 FRONT = """---
@@ -164,8 +165,9 @@ def assert_located(report: BuildReport, folder: Path, front_is_valid: bool = Tru
     assert bool(errors) == bool(report.failed), [str(p) for p in report.problems]
     manuscript = folder / "prp.md"
     decoded = manuscript.stat().st_size <= MAX_MANUSCRIPT  # a larger one is refused unread
+    # a NUL, a control character or a noncharacter: refused before its front matter
     read = decoded and front_is_valid and _is_utf8(manuscript) \
-        and b"\x00" not in manuscript.read_bytes()  # a NUL: refused before its front matter
+        and not FORBIDDEN.search(manuscript.read_bytes().decode("utf-8"))
     # A manuscript that is not UTF-8 is an error; a .bib is read in the encoding it seems
     # to have (Windows-1252 at worst), with a warning that names it.
     for path, named, pool in ((manuscript, decoded, errors),
@@ -236,6 +238,8 @@ def test_input_pandoc_chokes_on_is_a_located_error_not_a_hang(monkeypatch):
 @settings(max_examples=4, deadline=timedelta(seconds=60), report_multiple_bugs=False,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(body=mutated(BODY, SMALL), bib=mutated(BIB, SMALL))
+# a control character refuses the manuscript before its Windows-1252 .bib is read
+@example(body=b"\x01" + BODY.encode(), bib=BIB.encode() + b"\nCaf\xe9 \xbd\n")
 def test_mutated_sources_build_or_fail_at_a_location(body, bib):
     with tempfile.TemporaryDirectory() as tmp, no_hang(120):
         folder = Path(tmp)
