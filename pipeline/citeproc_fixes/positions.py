@@ -39,16 +39,18 @@ def _previous(item: Any, before: list[Any], history: list[Any]) -> Any:
     """
     if before:
         return before[-1]
-    note = _note(item)
-    earlier = [c for c in history if (_note(c) == 0) == (note == 0)]
-    if not earlier:
-        return None
-    last = earlier[-1]
-    if _note(last):
-        group = [c for c in earlier if _note(c) == _note(last)]
-    else:
-        group = [c for c in earlier if c.citation is last.citation]
-    return last if all(c.key == last.key for c in group) else None
+    in_text = _note(item) == 0
+    last = None
+    for cite in reversed(history):  # the group is the run of such cites at the end
+        if (_note(cite) == 0) != in_text:
+            continue
+        if last is None:
+            last = cite
+        elif (_note(cite) != _note(last)) if _note(last) else (cite.citation is not last.citation):
+            break
+        if cite.key != last.key:
+            return None
+    return last
 
 
 def assign(cites: list[Any], history: list[Any], near_note_distance: int) -> None:
