@@ -91,9 +91,12 @@ class InlineRunner(Runner):
         while self._queue:
             job = self._queue.pop(0)
             try:
-                yield job, run_job(job)
+                yield job, self._run(job)
             except Exception as exc:  # noqa: BLE001 - handed to the caller like a pool would
                 yield job, exc
+
+    def _run(self, job: RenderJob) -> RenderResult:
+        return run_job(job)
 
 
 class LocalPoolRunner(Runner):

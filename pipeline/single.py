@@ -15,13 +15,12 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import time
-from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from . import formula_store
 from .errors import Problem
-from .executors import Outcome, Runner, _ignore_interrupts, stop_pool
+from .executors import InlineRunner, _ignore_interrupts, stop_pool
 from .jobs import (
     RenderJob,
     RenderResult,
@@ -38,7 +37,7 @@ from .model import CitedDocument, RenderOptions
 Rendered = tuple[bytes | None, tuple[Problem, ...]]
 
 
-class SingleRunner(Runner):
+class SingleRunner(InlineRunner):
     """Jobs prepared in this process; their PDFs laid out by one worker warmed meanwhile."""
 
     name = "in-process with a PDF worker"
@@ -49,22 +48,7 @@ class SingleRunner(Runner):
                                             mp_context=multiprocessing.get_context(method),
                                             initializer=_ignore_interrupts)
         self._warm = self._pool.submit(warm_pdf, styles)  # starts the worker at once
-        self._queue: list[RenderJob] = []
-
-    def submit(self, job: RenderJob) -> None:
-        self._queue.append(job)
-
-    @property
-    def in_flight(self) -> int:
-        return len(self._queue)
-
-    def completed(self) -> Iterator[Outcome]:
-        while self._queue:
-            job = self._queue.pop(0)
-            try:
-                yield job, self._run(job)
-            except Exception as exc:  # noqa: BLE001 - handed to the caller like a pool would
-                yield job, exc
+        super().__init__()
 
     def _run(self, job: RenderJob) -> RenderResult:
         with formula_store.kept_in(job.cache_folder):
