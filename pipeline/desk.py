@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .build import STYLES, BuildOptions, discover, inputs_of, output_name, resolve_styles
 from .errors import PipelineError, Problem, display_path
-from .executors import available_cpus
+from .executors import available_cpus, stop_pool
 from .jobs import RenderJob, RenderResult, run_job
 from .manuscript import load_manuscript
 from .model import HandoutSummary, Manuscript, RenderOptions
@@ -142,12 +142,7 @@ class Desk:
     def stop(self) -> None:
         self._stop.set()
         for pool in (self.pages, self.prints, self.books):
-            processes = list(getattr(pool, "_processes", {}).values())
-            for process in processes:
-                process.kill()
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                process.join(timeout=5)
+            stop_pool(pool)
 
     def _watch(self) -> None:
         while not self._stop.wait(POLL_SECONDS):
