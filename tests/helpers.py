@@ -68,6 +68,29 @@ def epubcheck(paths: list[Path]) -> dict[Path, list[tuple[str, str, str]]]:
         return dict(zip(paths, pool.map(run, paths), strict=True))
 
 
+def build_in(folder: Path, names: list[str], **options: object) -> tuple[Path, list[str]]:
+    """Build ``names`` from inside ``folder`` into ``folder/out`` with the fixed
+    SOURCE_DATE_EPOCH and no cache, as a user in that folder would; fail on any error.
+
+    Returns the output folder and every problem as printed (paths relative to ``folder``).
+    """
+    import pytest
+
+    from pipeline.build import BuildOptions, build
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    mp.chdir(folder)
+    try:
+        report = build([Path(name) for name in names],
+                       BuildOptions(out=folder / "out", **{"jobs": 1, "use_cache": False,
+                                                           **options}))
+    finally:
+        mp.undo()
+    assert report.ok, [str(p) for p in report.problems]
+    return folder / "out", [str(p) for p in report.problems]
+
+
 def build_fixed(paths: list[Path], out: Path, **options: object) -> Path:
     """Build ``paths`` into ``out`` with the fixed SOURCE_DATE_EPOCH; fail on any error.
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import EPOCH, epub_documents, epubcheck, pdf_pages
+from helpers import build_in, epub_documents, epubcheck, pdf_pages
 from lxml import html as lxml_html
 
-from pipeline.build import BuildOptions, build, check
+from pipeline.build import BuildOptions, check
 
 FRONT = """---
 title: "Dialects"
@@ -63,16 +63,7 @@ On a page of its own.
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     folder = tmp_path_factory.mktemp("dialects")
     (folder / "d.md").write_text(FRONT.format(extra="") + BODY, encoding="utf-8")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    mp.chdir(folder)
-    try:
-        report = build([Path("d.md")], BuildOptions(out=folder / "out", jobs=1,
-                                                    use_cache=False))
-    finally:
-        mp.undo()
-    assert report.ok, [str(p) for p in report.problems]
-    return folder / "out", [str(p) for p in report.problems]
+    return build_in(folder, ["d.md"])
 
 
 def test_what_cannot_be_read_is_a_warning_at_its_line(built):

@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from helpers import EPOCH, epub_documents
-
-from pipeline.build import BuildOptions, build
+from helpers import build_in, epub_documents
 
 MANUSCRIPT = """---
 title: Anaphylaxis
@@ -69,17 +67,7 @@ LEVELS = [("Adults", 1), ("Adrenaline", 2), ("Fluids", 2), ("Children", 2),
 def built(tmp_path_factory) -> tuple[Path, list[str]]:
     folder = tmp_path_factory.mktemp("headings")
     (folder / "anaphylaxis.md").write_text(MANUSCRIPT, encoding="utf-8")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    mp.chdir(folder)
-    try:
-        report = build([Path("anaphylaxis.md")],
-                       BuildOptions(out=folder / "out", jobs=1, use_cache=False,
-                                    formats=("pdf", "epub", "html")))
-    finally:
-        mp.undo()
-    assert report.ok, [str(p) for p in report.problems]
-    return folder / "out", [str(p) for p in report.problems]
+    return build_in(folder, ["anaphylaxis.md"], formats=("pdf", "epub", "html"))
 
 
 def test_one_warning_at_the_first_heading_under_each_parent(built):

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import EPOCH, epub_documents, epub_opf, epubcheck
+from helpers import EPOCH, build_in, epub_documents, epub_opf, epubcheck
 from lxml import html as lxml_html
 from page_geometry import outside
 
@@ -71,15 +71,7 @@ def project(tmp_path_factory) -> tuple[Path, list[str]]:
     (docs / "book.md").write_text(BOOK, encoding="utf-8")
     (docs / "online.md").write_text(ONLINE, encoding="utf-8")
     Image.new("RGB", (40, 30), (200, 30, 30)).save(docs / "photo.jpg", format="PNG")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    mp.chdir(folder)
-    try:
-        report = build([Path("docs")], BuildOptions(out=folder / "out", jobs=1, use_cache=False))
-    finally:
-        mp.undo()
-    assert report.ok, [str(p) for p in report.problems]
-    return folder / "out", [str(p) for p in report.problems]
+    return build_in(folder, ["docs"])
 
 
 def test_local_links_are_plain_text_with_a_warning_at_their_line(project):
