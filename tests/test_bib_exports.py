@@ -7,15 +7,10 @@ Each test writes its own small files, formats them through the citation stage
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
 
-from pipeline.manuscript import load_manuscript
-from pipeline.model import Stamp
-from pipeline.prepare import prepare
 from pipeline.tree import stringify
 
 FRONT = ("---\ntitle: T\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01\n"
@@ -24,20 +19,13 @@ FRONT = ("---\ntitle: T\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01
 
 def _cite(folder: Path, body: str, bib: str, csl: str, name: str = "refs.bib"):
     """(first paragraph, references as text, problems as text) of a manuscript citing ``bib``."""
-    from test_bib_semantics import _plain
+    from test_bib_semantics import _plain, _prepared
 
-    (folder / name).write_text(bib, encoding="utf-8")
-    md = folder / "m.md"
-    md.write_text(FRONT.format(bib=name, csl=csl) + body, encoding="utf-8")
-    manuscript, _ = load_manuscript(md, folder)
-    day = date(2025, 1, 1)
-    docs, problems = prepare(manuscript, Stamp("1.0.0", "draft", day, day, ""),
-                             ROOT / "styles", ("clinician",))
-    texts = [str(p).replace(f"{folder}/", "") for p in problems.items]
-    if not docs:
+    doc, texts = _prepared(folder, body, bib, csl, name)
+    if doc is None:
         return "", [], texts
-    text = " ".join(stringify(docs[0].ast["blocks"][0]).split())
-    return text, [_plain(r.html) for r in docs[0].references], texts
+    text = " ".join(stringify(doc.ast["blocks"][0]).split())
+    return text, [_plain(r.html) for r in doc.references], texts
 
 
 # ------------------------------------------------------------ years as PubMed writes them

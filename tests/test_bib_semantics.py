@@ -26,9 +26,9 @@ FRONT = ("---\ntitle: T\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01
          "bibliography: [{bib}]\ncsl: {csl}\n---\n\n")
 
 
-def _references(folder: Path, body: str, bib: str | bytes, csl: str = "american-medical-association",
-                name: str = "refs.bib"):
-    """(printed references as (label, text), problems as text) of a manuscript citing ``bib``."""
+def _prepared(folder: Path, body: str, bib: str | bytes, csl: str = "american-medical-association",
+              name: str = "refs.bib"):
+    """(the clinician document or None, problems as text) of a manuscript citing ``bib``."""
     path = folder / name
     if isinstance(bib, bytes):
         path.write_bytes(bib)
@@ -40,11 +40,16 @@ def _references(folder: Path, body: str, bib: str | bytes, csl: str = "american-
     day = date(2025, 1, 1)
     docs, problems = prepare(manuscript, Stamp("1.0.0", "draft", day, day, ""),
                              ROOT / "styles", ("clinician",))
-    texts = [str(p).replace(f"{folder}/", "") for p in problems.items]
-    if not docs:
+    return (docs[0] if docs else None), [str(p).replace(f"{folder}/", "") for p in problems.items]
+
+
+def _references(folder: Path, body: str, bib: str | bytes, csl: str = "american-medical-association",
+                name: str = "refs.bib"):
+    """(printed references as (label, text), problems as text) of a manuscript citing ``bib``."""
+    doc, texts = _prepared(folder, body, bib, csl, name)
+    if doc is None:
         return [], texts
-    refs = [(r.label, _plain(r.html)) for r in docs[0].references]
-    return refs, texts
+    return [(r.label, _plain(r.html)) for r in doc.references], texts
 
 
 def _plain(html: str) -> str:
