@@ -365,6 +365,30 @@ def test_control_characters_are_located_errors_in_check_and_build(work, characte
     assert sorted(p.name for p in (work / "dist").iterdir()) == ["manifest.json"]
 
 
+def test_control_characters_in_a_bib_field_are_said_at_their_line_and_left_out(work):
+    from helpers import epub_text, pdf_pages
+
+    (work / "bibliography" / "refs.bib").write_text(
+        "@article{smith2020,\n  title = {Platelet-rich plasma\x0cfor discogenic\n"
+        "    pain\x7f},\n  author = {Smith, Jane},\n  journal = {Pain Medicine},\n"
+        "  year = {2020},\n}\n", encoding="utf-8")
+    path = manuscript(work, "\nText [@smith2020].\n", bibliography="refs.bib")
+    report = build([path], BuildOptions(out=work / "dist", use_cache=False, jobs=1,
+                                        formats=("pdf", "epub")))
+    assert report.internal_errors == []
+    assert [str(p) for p in report.problems] == [
+        ("bibliography/refs.bib:2: warning: entry 'smith2020': field 'title' holds a control "
+         "character U+000C (form feed), which no reader can see: read as a space; remove it "
+         "from the file"),
+        ("bibliography/refs.bib:3: warning: entry 'smith2020': field 'title' holds a control "
+         "character U+007F (DEL), which no reader can see: left out; remove it from the file"),
+    ]
+    pdf, = (work / "dist").glob("*.pdf")
+    epub, = (work / "dist").glob("*.epub")
+    for text in (" ".join(" ".join(pdf_pages(pdf)).split()), " ".join(epub_text(epub).split())):
+        assert "Platelet-rich plasma for discogenic pain" in text
+
+
 def test_tabs_line_ends_and_other_invisible_characters_are_text(work):
     path = manuscript(work, "Tab\there,\r\nnbsp\u00a0and\u2028separator, soft\u00adhyphen.\r\n")
     assert reported(path) == []
