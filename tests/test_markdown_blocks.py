@@ -309,4 +309,4 @@ def test_a_task_item_among_bullets_has_its_checkbox_in_place_of_the_bullet(tmp_p
         bullet_line = [b for b in bullets if b[1] - 1 < bottom and top < b[3] + 1]
         assert bullet_line == []
     (first, *_), (item, *_) = text_boxes(pdf, "Bring"), text_boxes(pdf, "Stop")
-    assert abs(first[0] - item[0]) < 6  # the task's text where the bullet item's text is
+    assert abs(first[0] - item[0]) < 0.5  # the task's text where the bullet item's text is
