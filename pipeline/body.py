@@ -99,7 +99,7 @@ class _RawScanner(html.parser.HTMLParser):
         rel = values.get("rel", "").lower()
         for key, value in values.items():
             if key == "style":
-                for url in _css_urls(value):
+                for url in css_urls(value):
                     self.found.append((tag, "style", url))
             elif key in RESOURCE_ATTRS:
                 if tag in HYPERLINK_TAGS and key == "href" and "attachment" not in rel:
@@ -124,11 +124,11 @@ class _RawScanner(html.parser.HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._in_style:
-            for url in _css_urls(data):
+            for url in css_urls(data):
                 self.found.append(("style", "url", url))
 
 
-def _css_urls(css: str) -> list[str]:
+def css_urls(css: str) -> list[str]:
     """Every URL a piece of CSS may load, as a CSS parser sees it.
 
     A tokenizer, not a pattern: ``u\\72l(...)`` is ``url(...)`` to WeasyPrint.
@@ -225,7 +225,7 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
             for key, value in attr[2]:
                 if key == "audience":
                     continue
-                urls = _css_urls(value) if key == "style" else (
+                urls = css_urls(value) if key == "style" else (
                     [value] if key in RESOURCE_ATTRS else [])
                 for url in urls:
                     what = "url() in a style attribute" if key == "style" else f"attribute '{key}'"
@@ -339,11 +339,11 @@ def check_svg(target: str, folder: Path, problems: Problems) -> None:
         for name, value in element.attrib.items():
             local = etree.QName(name).localname
             if local == "style":
-                found += _css_urls(value)
+                found += css_urls(value)
             elif local in ("href", "src"):
                 found.append(value)
         if etree.QName(element).localname == "style" and element.text:
-            found += _css_urls(element.text)
+            found += css_urls(element.text)
         for url in found:
             why = resource_problem(url, path.parent)
             if why == "the path leaves the manuscript's folder":
@@ -352,6 +352,18 @@ def check_svg(target: str, folder: Path, problems: Problems) -> None:
             if why:
                 problems.add(path, element.sourceline, f"SVG image loads '{url}', refused: {why}",
                              code="resource")
+            elif _missing(url, path.parent):
+                problems.add(path, element.sourceline, f"SVG image loads '{url}', which is not "
+                             "found: the drawing would be printed without it",
+                             code="missing-image")
+
+
+def _missing(url: str, folder: Path) -> bool:
+    """Whether ``url``, a local address relative to ``folder``, names no file."""
+    parts = urlsplit(url)
+    if not url or url.startswith("#") or parts.scheme or not parts.path:
+        return False
+    return not is_file(folder / unquote(parts.path))
 
 
 def _report_resource(manuscript: Manuscript, target: str, what: str, folder: Path,

@@ -99,13 +99,51 @@ def default_max() -> int:
 
 
 def referenced_files(manuscript: Manuscript) -> list[Path]:
-    """Local files the body refers to (images), found without parsing it."""
+    """Local files the body refers to (images, and what its SVG images show), found
+    without parsing it."""
     out = []
     for m in IMAGE_REF.finditer(manuscript.body):
         target = m.group(1) or m.group(2)
         if target and "://" not in target and not target.startswith(("data:", "/")):
             out.append(manuscript.path.parent / target)
+    for image in list(out):
+        if image.suffix.lower() == ".svg":
+            out.extend(p for p in svg_links(image) if p not in out)
     return out
+
+
+# What an SVG file may load: href and src attributes, url() in its CSS.
+SVG_LINK = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"'#][^"']*)["']|url\(\s*["']?([^"')#][^"')]*)""")
+
+
+def svg_links(path: Path, depth: int = 0) -> list[Path]:
+    """Local files an SVG file shows (and those they show), by a quick scan of its text."""
+    try:
+        st = path.stat()
+    except OSError:
+        return []
+    return list(_svg_links(str(path), st.st_mtime_ns, st.st_size, depth))
+
+
+@functools.lru_cache(maxsize=256)
+def _svg_links(path: str, _mtime: int, _size: int, depth: int) -> tuple[Path, ...]:
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ()
+    found: list[Path] = []
+    for m in SVG_LINK.finditer(text):
+        parts = urlsplit(m.group(1) or m.group(2))
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        linked = Path(path).parent / unquote(parts.path)
+        if linked not in found:
+            found.append(linked)
+            if linked.suffix.lower() == ".svg" and depth < 4:
+                found.extend(p for p in svg_links(linked, depth + 1) if p not in found)
+    return tuple(found)
 
 
 @functools.cache

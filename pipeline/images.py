@@ -240,10 +240,108 @@ def _looks_like_svg(data: bytes) -> bool:
         data[:4096].lower()
 
 
+# How deep SVG files that show SVG files are followed.
+MAX_SVG_NESTING = 4
+_MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif",
+                "WEBP": "image/webp", "SVG": "image/svg+xml"}
+_FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",
+               ".otf": "font/otf", ".css": "text/css"}
+
+
+def _local_file(url: str, folder: Path, top: Path) -> Path | None:
+    """The file ``url`` names relative to ``folder`` when it is local and inside ``top``."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if not url or url.startswith("#") or parts.scheme or parts.netloc:
+        return None
+    path = (folder / unquote(parts.path)).resolve()
+    return path if path.is_relative_to(top.resolve()) and path.is_file() else None
+
+
+def _data_url(path: Path, top: Path, depth: int) -> str | None:
+    import base64
+
+    data = path.read_bytes()
+    if _looks_like_svg(data):
+        data, kind = self_contained_svg(data, path.parent, top, depth + 1), "SVG"
+        data = clean_svg(data)
+    else:
+        data, kind = for_screen(data)
+    media = _MEDIA_TYPES.get(kind or "") or _FONT_TYPES.get(path.suffix.lower())
+    if media is None:
+        return None
+    return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def self_contained_svg(data: bytes, folder: Path, top: Path | None = None,
+                       depth: int = 0) -> bytes:
+    """An SVG file's bytes with the local files it shows (images, other drawings, fonts)
+    written into it as ``data:`` addresses.
+
+    A PDF draws them from the SVG's folder; an EPUB and a web page hold the
+    drawing on its own, where a linked image would be missing.  Files outside
+    ``top`` (the manuscript's folder), missing files and remote addresses are
+    left as they are (``check`` refuses them at their line).
+    """
+    from lxml import etree
+
+    top = top or folder
+    if depth > MAX_SVG_NESTING or not re.search(rb"(?:href|src)\s*=|url\s*\(", data):
+        return data
+    try:
+        root = _svg_tree(data)
+    except Exception:  # noqa: BLE001 - not XML: refused by check, never shown as is
+        return data
+    changed = False
+    cache: dict[str, str | None] = {}
+
+    def inline(url: str) -> str | None:
+        if url not in cache:
+            path = _local_file(url, folder, top)
+            cache[url] = _data_url(path, top, depth) if path else None
+        return cache[url]
+
+    def inline_css(css: str) -> str:
+        nonlocal changed
+        for url in set(_css_url_values(css)):
+            replacement = inline(url)
+            if replacement:
+                css = css.replace(url, replacement)
+                changed = True
+        return css
+
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for key, value in element.attrib.items():
+            local = etree.QName(key).localname
+            if local in ("href", "src"):
+                replacement = inline(value.strip())
+                if replacement:
+                    element.set(key, replacement)
+                    changed = True
+            elif local == "style":
+                element.set(key, inline_css(value))
+        if etree.QName(element).localname == "style" and element.text:
+            element.text = inline_css(element.text)
+    if not changed:
+        return data
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
+
+
+def _css_url_values(css: str) -> list[str]:
+    from .body import css_urls
+
+    return css_urls(css)
+
+
 @functools.lru_cache(maxsize=32)
 def _screen_copy(path: str, _mtime: int, _size: int) -> tuple[bytes, bool]:
     original = Path(path).read_bytes()
-    data, kind = for_screen(original, svg=path.lower().endswith(".svg"))
+    svg = path.lower().endswith(".svg") or _looks_like_svg(original)
+    source = self_contained_svg(original, Path(path).parent) if svg else original
+    data, kind = for_screen(source, svg=svg)
     return data, kind == "PNG" and data is not original
 
 

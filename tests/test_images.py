@@ -261,3 +261,92 @@ def test_an_svg_is_cleaned_whatever_its_first_bytes():
         cleaned, kind = for_screen(data, svg=hint)
         assert kind == "SVG" and cleaned.endswith(clean)
     assert for_screen(clean) == (clean, "SVG")  # nothing to remove: the same bytes
+
+
+# ------------------------------------------------------------ drawings that show other files
+
+LINKING_SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+     width="120" height="60">
+  <rect width="120" height="60" fill="#eee"/>
+  <image xlink:href="photo.jpg" width="50" height="40"/>
+  <image href="parts/badge.svg" x="60" width="50" height="40"/>
+</svg>
+"""
+BADGE_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="50" height="40">
+  <image href="../dot.png" width="50" height="40"/>
+</svg>
+"""
+
+
+def _inside(svg: bytes) -> dict[str, bytes]:
+    """The data: addresses an SVG holds, by media type, decoded."""
+    import base64
+
+    found = {}
+    for element in etree.fromstring(svg).iter("{http://www.w3.org/2000/svg}image"):
+        href = element.get("href") or element.get("{http://www.w3.org/1999/xlink}href")
+        media, _, data = href.removeprefix("data:").partition(";base64,")
+        assert media, f"{href!r} is not written into the drawing"
+        found[media] = base64.b64decode(data)
+    return found
+
+
+@pytest.fixture(scope="module")
+def linking(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("linking")
+    (folder / "fig").mkdir()
+    (folder / "fig" / "parts").mkdir()
+    (folder / "fig" / "photo.jpg").write_bytes(_image("JPEG", (50, 40), "blue"))
+    (folder / "fig" / "dot.png").write_bytes(_image("PNG", (50, 40), "red"))
+    (folder / "fig" / "plate.svg").write_text(LINKING_SVG, encoding="utf-8")
+    (folder / "fig" / "parts" / "badge.svg").write_text(BADGE_SVG, encoding="utf-8")
+    (folder / "m.md").write_text(FRONT + "![A photograph and a badge](fig/plate.svg)\n",
+                                 encoding="utf-8")
+    report = build([folder / "m.md"], BuildOptions(out=folder / "dist", cache_dir=folder / "c",
+                                                        jobs=1))
+    assert report.ok and report.built == 3, [str(p) for p in report.problems]
+    return folder
+
+
+def test_a_drawing_takes_the_files_it_shows_into_the_epub_and_the_web_page(linking):
+    book = linking / "dist" / "m.clinician.epub"
+    with zipfile.ZipFile(book) as z:
+        svgs = [z.read(n) for n in z.namelist() if n.endswith(".svg")]
+    page = lxml_html.parse(str(linking / "dist" / "m.clinician.html")).getroot()
+    served, = [(linking / "dist" / img.get("src")).read_bytes() for img in page.iter("img")]
+    for svg in (*svgs, served):
+        inside = _inside(svg)
+        assert sorted(inside) == ["image/jpeg", "image/svg+xml"]
+        with Image.open(io.BytesIO(inside["image/jpeg"])) as photo:
+            assert photo.format == "JPEG" and photo.size == (50, 40)
+        with Image.open(io.BytesIO(_inside(inside["image/svg+xml"])["image/png"])) as dot:
+            assert dot.convert("RGB").getpixel((5, 5)) == (255, 0, 0)
+    assert len(svgs) == 1 and epubcheck([book])[book] == []
+
+
+def test_the_pdf_draws_what_the_drawing_shows(linking):
+    from pypdf import PdfReader
+
+    reader = PdfReader(linking / "dist" / "m.clinician.pdf")
+    assert sorted(i.image.size for p in reader.pages for i in p.images) == [(50, 40)] * 2
+
+
+def test_a_file_a_drawing_shows_is_an_input_of_the_build(linking):
+    (linking / "fig" / "dot.png").write_bytes(_image("PNG", (50, 40), "green"))
+    report = build([linking / "m.md"], BuildOptions(out=linking / "dist",
+                                                    cache_dir=linking / "c", jobs=1))
+    assert report.ok and (report.built, report.reused) == (3, 0)
+    with zipfile.ZipFile(linking / "dist" / "m.clinician.epub") as z:
+        svg, = [z.read(n) for n in z.namelist() if n.endswith(".svg")]
+    inner = _inside(_inside(svg)["image/svg+xml"])["image/png"]
+    with Image.open(io.BytesIO(inner)) as dot:
+        assert dot.convert("RGB").getpixel((5, 5)) == (0, 128, 0)
+
+
+def test_a_file_a_drawing_shows_that_is_missing_is_an_error_at_its_line(work):
+    (work / "plate.svg").write_text(LINKING_SVG, encoding="utf-8")
+    (work / "photo.jpg").write_bytes(_image("JPEG"))
+    (work / "m.md").write_text(FRONT + "Text.\n\n![A plate](plate.svg)\n", encoding="utf-8")
+    assert [str(p) for p in check([work / "m.md"], BuildOptions()).problems] == [
+        ("plate.svg:5: SVG image loads 'parts/badge.svg', which is not found: the drawing "
+         "would be printed without it")]

@@ -23,7 +23,7 @@ from typing import Any
 from lxml import etree
 
 from ..errors import PipelineError
-from ..images import for_screen
+from ..images import for_screen, self_contained_svg
 from ..links import standalone_links
 from ..math import MATH_FONT, has_formulas, label_mathml
 from ..model import CitedDocument, RenderOptions
@@ -155,6 +155,7 @@ class EpubFormat(OutputFormat):
             raise PipelineError.at(doc.manuscript.path, None, "no disclaimer text: refusing to "
                                    "produce an output without one", "no-disclaimer")
         book = book_ast(doc)
+        _drawings_on_their_own(book["blocks"], doc.manuscript.path.parent)
         meta_file = json.dumps(_metadata(doc))
         epoch = calendar.timegm(doc.stamp.build_date.timetuple())
         fonts = sorted((styles / "fonts").glob("*.ttf"))
@@ -187,6 +188,32 @@ class EpubFormat(OutputFormat):
             raise PipelineError.at(doc.manuscript.path, None, "the EPUB cannot be written: "
                                    f"pandoc's XHTML is not well-formed ({exc.msg})",
                                    "epub") from None
+
+
+def _drawings_on_their_own(blocks: list[Node], folder: Path) -> None:
+    """Each SVG image that shows files beside it (a linked photograph, a font) made whole.
+
+    pandoc packs the SVG file alone: what it links to would be missing from the
+    book, so the drawing goes in as a ``data:`` address with those files inside.
+    """
+    import base64
+    from urllib.parse import unquote, urlsplit
+
+    from ..tree import walk
+
+    for node in walk(blocks):
+        if node["t"] != "Image":
+            continue
+        target = node["c"][2][0]
+        parts = urlsplit(target)
+        path = folder / unquote(parts.path)
+        if parts.scheme or not target.lower().endswith(".svg") or not path.is_file():
+            continue
+        data = path.read_bytes()
+        whole = self_contained_svg(data, path.parent, folder)
+        if whole is not data:
+            node["c"][2][0] = ("data:image/svg+xml;base64,"
+                               + base64.b64encode(whole).decode("ascii"))
 
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
