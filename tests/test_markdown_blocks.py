@@ -310,3 +310,50 @@ def test_a_task_item_among_bullets_has_its_checkbox_in_place_of_the_bullet(tmp_p
         assert bullet_line == []
     (first, *_), (item, *_) = text_boxes(pdf, "Bring"), text_boxes(pdf, "Stop")
     assert abs(first[0] - item[0]) < 0.5  # the task's text where the bullet item's text is
+
+
+NOTES_FROM_STYLED_PLACES = """---
+title: "Notes"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-01
+---
+
+# Dosing[^heading]
+
+| Drug | Dose[^header] |
+|------|---------------|
+| Adrenaline | 0.01 mg/kg |
+
+**Strong text with a note[^strong]** and *emphasis[^emphasis]*.
+
+[^heading]: Called from a heading.
+[^header]: Called from a header cell.
+[^strong]: Called from strong text.
+[^emphasis]: Called from emphasis.
+"""
+
+
+def test_a_note_looks_the_same_wherever_it_is_called_from(tmp_path):
+    from pypdf import PdfReader
+
+    (tmp_path / "notes.md").write_text(NOTES_FROM_STYLED_PLACES, encoding="utf-8")
+    pdf = build_fixed([tmp_path / "notes.md"], tmp_path / "dist", formats=("pdf",)) \
+        / "notes.clinician.pdf"
+    looks: dict[str, tuple[str, float, tuple]] = {}
+    colour: list[tuple] = [()]
+
+    def visit(operator, operands, cm, tm):
+        if operator in (b"rg", b"sc", b"scn"):
+            colour[0] = tuple(round(float(v), 3) for v in operands)
+
+    def text(content, cm, tm, font, size):
+        if content.startswith("Called from") and font is not None:
+            looks[content.strip()] = (str(font["/BaseFont"]).split("+")[-1],
+                                      round(size * tm[0], 1), colour[0])
+
+    PdfReader(pdf).pages[0].extract_text(visitor_operand_before=visit, visitor_text=text)
+    assert len(looks) == 4, looks
+    assert len(set(looks.values())) == 1, looks  # one font, size and colour for every note
+    font, _size, rgb = next(iter(looks.values()))
+    assert "Bold" not in font and "Italic" not in font and rgb == (0.067,) * 3
