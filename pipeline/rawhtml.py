@@ -66,6 +66,8 @@ ELEMENT_ATTRS = {
 AS_CSS = {"align": "text-align", "valign": "vertical-align", "bgcolor": "background-color",
           "color": "color"}
 SIZE_AS_CSS = {"width", "height"}
+# A size HTML5 does not allow in an attribute (only a whole number of pixels) but CSS reads.
+CSS_SIZE = re.compile(r"^\d+(\.\d+)?(%|px|em|rem|ex|ch|cm|mm|in|pt|pc|vw|vh)$", re.IGNORECASE)
 SAFE_LINK = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
 XML_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 QUALIFIED = re.compile(r"^(xlink|xml):[A-Za-z_][\w.-]*$")
@@ -136,6 +138,11 @@ def _clean_attributes(element, name: str, report: Cleaning) -> None:
             report.note(f"{lower}=", "event handlers are scripts")
         elif lower in ("href", "src") and lower in allowed and not SAFE_LINK.match(value.strip()):
             report.note(f"{lower}=", "only web, mail and relative addresses are kept")
+        elif lower in SIZE_AS_CSS and not value.strip().isdigit():
+            if CSS_SIZE.match(value.strip()):
+                css.append(f"{lower}: {value.strip().lower()}")
+            else:
+                report.note(f"{lower}=", f"'{value.strip()}' is not a size")
         elif lower in allowed or lower.startswith(("aria-", "data-")) and XML_NAME.match(lower):
             continue
         elif lower in AS_CSS:

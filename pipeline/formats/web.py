@@ -14,9 +14,12 @@ URL path.  No script: the page is complete without JavaScript.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
+from html import unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from ..html import empty_header_cells
 from ..images import screen_copy
@@ -30,6 +33,8 @@ from . import OutputFormat
 
 ASSETS = "assets"
 TRACK = ("submitted", "under-review", "approved")
+# An <img> of raw HTML as the cleaning writes it back (double-quoted attributes).
+RAW_IMAGE = re.compile(r'(<img\b[^>]*?\ssrc=")([^"]*)(")')
 
 
 class HtmlFormat(OutputFormat):
@@ -63,17 +68,33 @@ def review_track(status: str, words: Mapping[str, str]) -> list[dict[str, str]]:
     return steps
 
 
-def _images(node: Node, folder: Path) -> Any:
-    if node["t"] != "Image":
-        return None
-    target = node["c"][2][0]
+def _served(target: str, folder: Path) -> str | None:
+    """The address under ``assets/images/`` of a local image, else None."""
     if "://" in target or target.startswith(("data:", "/", "#")):
         return None
-    path = folder / target
+    path = folder / unquote(target)
     if not path.is_file():
         return None
+    return f"{ASSETS}/images/{image_name(path)}"
+
+
+def _raw_image(match: re.Match[str], folder: Path) -> str:
+    served = _served(unescape(match.group(2)), folder)
+    return match.group(0) if served is None else f"{match.group(1)}{served}{match.group(3)}"
+
+
+def _images(node: Node, folder: Path) -> Any:
+    if node["t"] in ("RawInline", "RawBlock") and node["c"][0] == "html" \
+            and "<img" in node["c"][1]:
+        text = RAW_IMAGE.sub(lambda m: _raw_image(m, folder), node["c"][1])
+        return {"t": node["t"], "c": ["html", text]}
+    if node["t"] != "Image":
+        return None
+    served = _served(node["c"][2][0], folder)
+    if served is None:
+        return None
     c = list(node["c"])
-    c[2] = [f"{ASSETS}/images/{image_name(path)}", c[2][1]]
+    c[2] = [served, c[2][1]]
     return {"t": "Image", "c": c}
 
 
