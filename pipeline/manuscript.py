@@ -31,6 +31,7 @@ KNOWN = (
     "title", "version", "status", "last_updated", "next_review", "slug", "authors",
     "reviewers", "audiences", "lang", "bibliography", "csl", "disclaimer",
     "canonical_url", "max_grade", "changes", "subtitle", "summary", "keywords",
+    "reference-section-title", "link-citations", "link-bibliography",
 )
 # pandoc's fields that a handout leaves alone on purpose, with the reason.
 NOT_USED = {
@@ -253,7 +254,12 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         problems.add(path, where("csl"), "'csl' must be a style name or a path to a .csl file")
         csl = DEFAULT_STYLE
 
-    for key in ("disclaimer", "canonical_url", "subtitle", "summary"):
+    for key in ("link-citations", "link-bibliography"):
+        if data.get(key) is False:
+            problems.warn(path, where(key), f"'{key}: false' is not used: citations and "
+                          "references are always linked in the EPUB and the web page",
+                          code="unknown-field")
+    for key in ("disclaimer", "canonical_url", "subtitle", "summary", "reference-section-title"):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
             problems.add(path, where(key), f"'{key}' must be text, found {value!r}")
@@ -315,6 +321,7 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         subtitle=_text(data.get("subtitle")),
         summary=_text(data.get("summary")),
         keywords=tuple(k.strip() for k in keywords if k.strip()),
+        references_title=_text(data.get("reference-section-title")),
         disclaimer=data.get("disclaimer") if isinstance(data.get("disclaimer"), str) else None,
         canonical_url=url if isinstance(url, str) else None,
         max_grade=float(max_grade),

@@ -59,6 +59,7 @@ class Manuscript:
     subtitle: str | None = None
     summary: str | None = None  # one or two sentences: the files' description
     keywords: tuple[str, ...] = ()
+    references_title: str | None = None  # pandoc's reference-section-title
     field_lines: Mapping[str, int] = field(default_factory=dict)
 
     @property

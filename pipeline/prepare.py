@@ -170,9 +170,10 @@ def prepare(
         cited_ast, references = format_citations(
             manuscript, edition, entries, items, style, citation_locale(manuscript, style),
             words, problems, listed, styles / "kinds.yaml")
+        heading = manuscript.references_title or words["references"]
         cited_ast["blocks"] = unique_ids(place_references(
-            callouts(cited_ast["blocks"], words), references_block(references, words["references"],
-                                                  section_level(edition)), words["references"]))
+            callouts(cited_ast["blocks"], words),
+            references_block(references, heading, section_level(edition)), heading))
         title, blocks = disclaimers[audience]
         documents.append(CitedDocument(
             manuscript=manuscript,

@@ -351,7 +351,8 @@ def _navigable_documents(files: dict[str, bytes], opf_name: str, doc: CitedDocum
             if section.get("id") == "references":
                 section.set(f"{{{EPUB_NS}}}type", "bibliography")
                 section.set("role", "doc-bibliography")  # the ARIA role that epub:type asks for
-                landmarks.append(("bibliography", f"{href}#references", doc.words["references"]))
+                landmarks.append(("bibliography", f"{href}#references",
+                                  doc.manuscript.references_title or doc.words["references"]))
         files[name] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
     if nav_name:
         files[nav_name] = _add_landmarks(files[nav_name], nav_name, folder, landmarks)
