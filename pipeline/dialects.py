@@ -1,4 +1,4 @@
-"""What authors bring from GitHub, Quarto and MkDocs: read where the meaning is clear.
+"""What authors bring from GitHub, Quarto, bookdown and MkDocs: read where the meaning is clear.
 
 - GitHub alerts (``> [!NOTE]`` as the first line of a quote) become callout
   boxes: NOTE and IMPORTANT a ``note``, TIP a ``tip``, WARNING and CAUTION a
@@ -10,6 +10,10 @@
 - Quarto's ``{{< pagebreak >}}`` is a page break; any other shortcode
   (``{{< video ... >}}``) is left out with a warning at its line, since no
   handout format can show what it stands for.
+- bookdown's cross-references (``\\@ref(fig:x)``, written by R Markdown
+  books) are shown as text with a warning at their line saying to link
+  instead; the labels they point at (``(\\#fig:x)``, ``(\\#tab:x)`` at the
+  start of a caption) are left out, since nothing can show them.
 - An MkDocs admonition (``!!! warning "Title"``) is pandoc Markdown's text
   and an indented code block: a warning at its line says to write ``::: warning``.
 """
@@ -31,6 +35,10 @@ ALERT = re.compile(r"^\[!([A-Za-z]+)\][+-]?$")
 SHORTCODE_OPEN = ("{{<", "{{%")
 SHORTCODE_CLOSE = (">}}", "%}}")
 ADMONITION = re.compile(r"^(!!!|\?\?\?\+?)$")
+# bookdown: "\@ref(label)" (pandoc reads the escaped @ as text) and "(\#fig:label)".
+BOOKDOWN_REF = re.compile(r"@ref\(([\w:.-]+)\)")
+BOOKDOWN_LABEL = re.compile(r"\(#(?:fig|tab|eq|thm|lem|cor|prp|cnj|def|exm|exr|hyp|rem|sol):"
+                            r"[\w.-]+\)")
 
 
 class _Reader:
@@ -112,7 +120,7 @@ class _Reader:
                       "before its text and ':::' after it, without indenting the text",
                       "admonition")
             return None
-        kept = self.shortcodes(inlines)
+        kept = self.shortcodes(self.bookdown(inlines))
         if kept is inlines:
             return None
         if len(kept) == 1 and kept[0] is PAGE_BREAK:
@@ -123,6 +131,24 @@ class _Reader:
                                "line of its own to start a new page", code="shortcode")
             kept = [n for n in kept if n is not PAGE_BREAK]
         return {"t": node["t"], "c": transform(kept, self.visit)} if _visible(kept) else []
+
+    def bookdown(self, inlines: list[Node]) -> list[Node]:
+        """``inlines`` without bookdown's labels; a warning for each of its cross-references."""
+        out: list[Node] = []
+        for node in inlines:
+            if node["t"] != "Str" or ("@ref(" not in node["c"] and "(#" not in node["c"]):
+                out.append(node)
+                continue
+            for match in BOOKDOWN_REF.finditer(node["c"]):
+                written = f"\\{match.group(0)}"
+                self.warn(written, f"bookdown's cross-reference '{written}' is not supported: "
+                          "it is shown as text; link to what it names instead "
+                          "([Table 1](#its-id), an id set with {#its-id})", "cross-reference")
+            text = BOOKDOWN_LABEL.sub("", node["c"])
+            if text:
+                out.append(node if text == node["c"] else {"t": "Str", "c": text})
+        return out if len(out) != len(inlines) or any(a is not b for a, b in zip(out, inlines))\
+            else inlines
 
     def shortcodes(self, inlines: list[Node]) -> list[Node]:
         """``inlines`` without Quarto/Hugo shortcodes; a page break marked :data:`PAGE_BREAK`."""

@@ -34,6 +34,16 @@ def _line(manuscript: Manuscript, needle: str) -> int | None:
     return source_line(manuscript, needle)
 
 
+def _html_class_line(manuscript: Manuscript, name: str) -> int | None:
+    """The first body line whose raw HTML gives an element the class ``name``."""
+    pattern = re.compile(r"""<\w+\b[^>]*\bclass\s*=\s*["']?[^"'>]*?(?<![\w-])"""
+                         + re.escape(name) + r"(?![\w-])")
+    for offset, text in enumerate(manuscript.body.split("\n")):
+        if pattern.search(text):
+            return manuscript.body_line + offset
+    return None
+
+
 def check_div_classes(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problems) -> None:
     """A warning for each fenced-div class that is neither a callout nor the pipeline's own."""
     for node in walk(ast["blocks"]):
@@ -41,7 +51,8 @@ def check_div_classes(manuscript: Manuscript, ast: Mapping[str, Any], problems: 
             continue
         for name in node["c"][0][1]:
             if name not in CALLOUTS:
-                line = _line(manuscript, f".{name}") or _line(manuscript, f"::: {name}")
+                line = _line(manuscript, f".{name}") or _line(manuscript, f"::: {name}") \
+                    or _html_class_line(manuscript, name)
                 problems.warn(manuscript.path, line,
                               f"unknown box '{name}': it is shown as plain text; the known boxes "
                               f"are {', '.join(CALLOUTS)} (::: note ... :::)",

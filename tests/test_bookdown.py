@@ -1,0 +1,131 @@
+"""An R Markdown (bookdown) chapter as knitr leaves it, read back from every output.
+
+knitr writes a figure as raw HTML (``<div class="figure">``, ``<img width="30%">``),
+labels captions with ``(\\#tab:x)`` and cross-references with ``\\@ref(x)``; the
+front matter carries pandoc's citation fields (``reference-section-title``,
+``link-citations``). The EPUB must pass EPUBCheck, the web page must show the
+figure, and what cannot be read is a warning at its line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from helpers import build_in, epub_documents, epubcheck, pdf_pages
+from lxml import html as lxml_html
+
+from pipeline.errors import Problems
+from pipeline.model import Manuscript
+from pipeline.pandoc import markdown_to_ast
+from pipeline.raw import clean_raw_markup
+from pipeline.tree import walk
+
+CHAPTER = """---
+title: "Fluids in children"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-01
+bibliography: [chapter.bib]
+link-citations: true
+reference-section-title: "Works cited"
+---
+
+# Maintenance fluids {#maintenance}
+
+Section \\@ref(maintenance) gives the rates in Table \\@ref(tab:rates) [@holliday1957].
+
+Table: (\\#tab:rates)Hourly rates by weight.
+
+| Weight   | Rate        |
+|----------|-------------|
+| 0-10 kg  | 4 mL/kg/h   |
+| 10-20 kg | 40 mL/h + 2 |
+
+<div class="figure">
+<img src="fig/drip.png" alt="A drip chamber" width="30%" />
+<p class="caption">(\\#fig:drip)A drip chamber.</p>
+</div>
+
+Figure \\@ref(fig:drip) shows the chamber.
+"""
+BIB = """@article{holliday1957,
+  author = {Holliday, Malcolm A. and Segar, William E.},
+  title = {The maintenance need for water in parenteral fluid therapy},
+  journal = {Pediatrics}, year = {1957}, volume = {19}, number = {5}, pages = {823--832},
+  file = {:holliday.pdf:PDF},
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    from PIL import Image
+
+    folder = tmp_path_factory.mktemp("bookdown")
+    (folder / "fig").mkdir()
+    Image.new("RGB", (60, 40), (200, 40, 40)).save(folder / "fig" / "drip.png")
+    (folder / "chapter.md").write_text(CHAPTER, encoding="utf-8")
+    (folder / "chapter.bib").write_text(BIB, encoding="utf-8")
+    return build_in(folder, ["chapter.md"])
+
+
+def test_cross_references_are_warnings_at_their_lines_and_the_front_matter_is_known(built):
+    _out, problems = built
+    hint = ("is not supported: it is shown as text; link to what it names instead "
+            "([Table 1](#its-id), an id set with {#its-id})")
+    assert problems == [
+        f"chapter.md:13: warning: bookdown's cross-reference '\\@ref(maintenance)' {hint}",
+        f"chapter.md:13: warning: bookdown's cross-reference '\\@ref(tab:rates)' {hint}",
+        f"chapter.md:27: warning: bookdown's cross-reference '\\@ref(fig:drip)' {hint}",
+        ("chapter.md:22: warning: unknown box 'figure': it is shown as plain text; the known "
+         "boxes are note, tip, warning (::: note ... :::)"),
+    ]
+
+
+def test_the_epub_passes_epubcheck_and_sizes_the_figure_with_css(built):
+    out, _ = built
+    book = out / "chapter.clinician.epub"
+    assert epubcheck([book])[book] == []
+    images = [img for root in epub_documents(book).values()
+              for img in root.iter("{http://www.w3.org/1999/xhtml}img")
+              if img.get("alt") == "A drip chamber"]
+    assert [(img.get("width"), img.get("style")) for img in images] == [(None, "width: 30%")]
+
+
+def test_the_web_page_shows_the_raw_html_figure_from_its_assets(built):
+    out, _ = built
+    page = lxml_html.parse(str(out / "chapter.clinician.html")).getroot()
+    (img,) = [img for img in page.iter("img") if img.get("alt") == "A drip chamber"]
+    assert img.get("src").startswith("assets/images/")
+    assert (out / img.get("src")).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_reference_list_has_its_own_title_and_labels_are_gone(built):
+    out, _ = built
+    text = " ".join(" ".join(pdf_pages(out / "chapter.clinician.pdf")).split())
+    assert "Works cited 1. Research Holliday MA, Segar WE. The maintenance need for water" in text
+    assert "References" not in text
+    assert "Hourly rates by weight." in text and "A drip chamber." in text
+    assert "(#" not in text and "(\\#" not in text
+    nav = next(root for name, root in epub_documents(out / "chapter.clinician.epub").items()
+               if name.endswith("nav.xhtml"))
+    assert "Works cited" in " ".join(nav.itertext())
+
+
+def _cleaned(body: str) -> tuple[list[str], list[str]]:
+    m = Manuscript(path=Path("m.md"), body=body, body_line=1, title="T", version="1.0.0",
+                   status="draft", last_updated=dt.date(2025, 1, 1), slug="m")
+    problems = Problems()
+    ast = clean_raw_markup(m, markdown_to_ast(body), problems)
+    raw = [n["c"][1] for n in walk(ast["blocks"]) if n["t"] in ("RawInline", "RawBlock")]
+    return raw, [str(p) for p in problems.items]
+
+
+def test_sizes_html5_does_not_allow_become_css_or_are_left_out():
+    raw, problems = _cleaned('<img src="a.png" alt="a" width="50%" height="2.5em"> '
+                             '<img src="b.png" alt="b" width="120" height="auto">\n')
+    assert raw == ['<img alt="a" src="a.png" style="width: 50%; height: 2.5em" />',
+                   '<img alt="b" src="b.png" width="120" />']
+    assert problems == ["m.md:1: warning: raw HTML height= is left out: 'auto' is not a size"]
