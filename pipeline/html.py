@@ -20,7 +20,7 @@ from .links import standalone_links
 from .math import draw_for_print
 from .model import CitedDocument, RenderOptions
 from .pandoc import ast_to
-from .tree import Node, stringify, transform
+from .tree import Node, stringify, transform, walk
 
 if TYPE_CHECKING:  # Jinja2 is loaded only to render a page
     import jinja2
@@ -161,6 +161,12 @@ def _for_print(node: Node) -> Any:
     """
     if node["t"] == "Note":
         return note_for_print(node["c"], transform_inlines(_for_print))
+    if node["t"] == "Header" and any(n["t"] == "Note" or _is_citation(n)
+                                     for n in walk(node["c"][2])):
+        level, (ident, classes, pairs), inlines = node["c"]
+        label = " ".join(stringify(transform(inlines, _without_marks)).split())
+        return {"t": "Header", "c": [level, [ident, classes, [*pairs, ["bookmark", label]]],
+                                     transform(inlines, _for_print)]}
     if node["t"] == "Span" and "cited-at" in node["c"][0][1]:
         return []  # paper has no way back
     if node["t"] == "Link":
@@ -174,6 +180,15 @@ def _for_print(node: Node) -> Any:
         return [node, {"t": "Space"},
                 {"t": "Span", "c": [["", ["link-url"], []], [{"t": "Str", "c": f"({shown})"}]]}]
     return None
+
+
+def _is_citation(node: Node) -> bool:
+    return node["t"] == "Span" and "citation" in node["c"][0][1]
+
+
+def _without_marks(node: Node) -> Any:
+    """A heading's text as the PDF's bookmarks show it: no note calls, no citations."""
+    return [] if node["t"] == "Note" or _is_citation(node) else None
 
 
 def body_html(doc: CitedDocument, for_print: bool = True, styles: Path | None = None) -> str:

@@ -317,6 +317,7 @@ title: "Notes"
 version: 1.0.0
 status: draft
 last_updated: 2025-09-01
+bibliography: refs.bib
 ---
 
 # Dosing[^heading]
@@ -331,13 +332,18 @@ last_updated: 2025-09-01
 [^header]: Called from a header cell.
 [^strong]: Called from strong text.
 [^emphasis]: Called from emphasis.
+
+# Evidence [@lee2020]
 """
 
 
-def test_a_note_looks_the_same_wherever_it_is_called_from(tmp_path):
+def test_a_note_looks_the_same_wherever_it_is_called_from_and_bookmarks_omit_calls(
+        tmp_path):
     from pypdf import PdfReader
 
     (tmp_path / "notes.md").write_text(NOTES_FROM_STYLED_PLACES, encoding="utf-8")
+    (tmp_path / "refs.bib").write_text("@article{lee2020, author = {Lee, Ann}, title = {A trial},"
+                                       " journal = {JAMA}, year = {2020}}\n", encoding="utf-8")
     pdf = build_fixed([tmp_path / "notes.md"], tmp_path / "dist", formats=("pdf",)) \
         / "notes.clinician.pdf"
     looks: dict[str, tuple[str, float, tuple]] = {}
@@ -352,7 +358,11 @@ def test_a_note_looks_the_same_wherever_it_is_called_from(tmp_path):
             looks[content.strip()] = (str(font["/BaseFont"]).split("+")[-1],
                                       round(size * tm[0], 1), colour[0])
 
-    PdfReader(pdf).pages[0].extract_text(visitor_operand_before=visit, visitor_text=text)
+    reader = PdfReader(pdf)
+    reader.pages[0].extract_text(visitor_operand_before=visit, visitor_text=text)
+    # the bookmarks name the headings by their words, without the note's call or the citation
+    assert [o.title for o in reader.outline if not isinstance(o, list)][1:3] == [
+        "Dosing", "Evidence"]
     assert len(looks) == 4, looks
     assert len(set(looks.values())) == 1, looks  # one font, size and colour for every note
     font, _size, rgb = next(iter(looks.values()))
