@@ -344,8 +344,12 @@ def test_a_note_looks_the_same_wherever_it_is_called_from_and_bookmarks_omit_cal
     (tmp_path / "notes.md").write_text(NOTES_FROM_STYLED_PLACES, encoding="utf-8")
     (tmp_path / "refs.bib").write_text("@article{lee2020, author = {Lee, Ann}, title = {A trial},"
                                        " journal = {JAMA}, year = {2020}}\n", encoding="utf-8")
-    pdf = build_fixed([tmp_path / "notes.md"], tmp_path / "dist", formats=("pdf",)) \
-        / "notes.clinician.pdf"
+    dist = build_fixed([tmp_path / "notes.md"], tmp_path / "dist", formats=("pdf", "epub"))
+    pdf = dist / "notes.clinician.pdf"
+    nav = {name: root for name, root in epub_documents(dist / "notes.clinician.epub").items()
+           if name.endswith("nav.xhtml")}
+    entries = [text_of(a) for a in all_of(nav, "a")]
+    assert entries[1:3] == ["Dosing", "Evidence"]  # nor in the EPUB's table of contents
     looks: dict[str, tuple[str, float, tuple]] = {}
     colour: list[tuple] = [()]
 

@@ -247,7 +247,8 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int) -> bytes:
     _image_media_types(files, opf_name)
     nav_name = next((n for n in names if n.endswith("nav.xhtml")), None)
     if nav_name:
-        files[nav_name] = _localize_nav(files[nav_name], doc.words["contents"])
+        files[nav_name] = _contents_without_citations(
+            _localize_nav(files[nav_name], doc.words["contents"]))
     for name in names:
         if name.endswith(".xhtml"):
             files[name] = label_mathml(files[name])
@@ -268,12 +269,6 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int) -> bytes:
             info.external_attr = 0o644 << 16
             target.writestr(info, files[name])
     return out.getvalue()
-
-
-def _localize_nav(nav: bytes, contents: str) -> bytes:
-    """pandoc labels the (hidden) landmark of the table of contents in English only."""
-    return nav.replace(b'epub:type="toc">Table of Contents</a>',
-                       b'epub:type="toc">' + html.escape(contents).encode("utf-8") + b"</a>")
 
 
 def _image_media_types(files: dict[str, bytes], opf_name: str) -> None:
@@ -388,6 +383,28 @@ def _localize_nav(nav: bytes, contents: str) -> bytes:
     """pandoc labels the (hidden) landmark of the table of contents in English only."""
     return nav.replace(b'epub:type="toc">Table of Contents</a>',
                        b'epub:type="toc">' + html.escape(contents).encode("utf-8") + b"</a>")
+
+
+def _contents_without_citations(nav: bytes) -> bytes:
+    """The table of contents names a heading that cites a work by its words alone.
+
+    pandoc copies the heading's citation into the entry, where it reads as
+    part of the title ("Appendix2").
+    """
+    if b'class="citation"' not in nav:
+        return nav
+    tree = etree.parse(io.BytesIO(nav))
+    for span in list(tree.iter(f"{{{XHTML_NS}}}span")):
+        if "citation" in (span.get("class") or "").split() and any(
+                a.tag == f"{{{XHTML_NS}}}a" for a in span.iterancestors()):
+            parent, previous = span.getparent(), span.getprevious()
+            if span.tail:
+                if previous is not None:
+                    previous.tail = (previous.tail or "") + span.tail
+                else:
+                    parent.text = (parent.text or "") + span.tail
+            parent.remove(span)
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
 
 
 def _patch_opf(opf: bytes, doc: CitedDocument) -> bytes:
