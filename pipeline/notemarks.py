@@ -158,3 +158,15 @@ def symbol_footnotes(xhtml: bytes) -> bytes:
         first.text = None
         first.insert(0, label)
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+
+
+NOTE_CALL = re.compile(r'(<a\b[^>]*\bclass="footnote-ref"[^>]*><sup>)(\d+)(</sup></a>)')
+NOTES_LIST = re.compile(r'(<section\b[^>]*\bclass="footnotes\b[^>]*>\s*(?:<hr\s*/?>\s*)?<ol)>')
+
+
+def symbol_footnotes_html(html: str) -> str:
+    """The web page's notes with symbols for numbers: the calls, and the list of notes
+    (marked for the ``footnote-symbols`` counter style of web.css)."""
+    html = NOTE_CALL.sub(lambda m: m.group(1) + footnote_symbol(int(m.group(2))) + m.group(3),
+                         html)
+    return NOTES_LIST.sub(r'\1 class="footnote-symbols">', html, count=1)

@@ -334,3 +334,46 @@ def test_citation_links_in_running_text_and_repeated_captions_pass_every_axe_rul
         "return getComputedStyle(document.querySelector('.citation a')).textDecorationLine;")
     assert decoration == "underline"
     assert axe_violations(browser) == []
+
+
+NOTES_BESIDE_NUMBERS = """---
+title: Notes beside numbered citations
+version: 1.0.0
+status: draft
+last_updated: 2025-06-01
+bibliography: [varied.bib]
+---
+
+Facet pain responds to injections [@muller-2019].[^dose] Others disagree.[^more]
+
+[^dose]: At the lowest dose.
+[^more]: See the appendix.
+"""
+
+
+@pytest.fixture(scope="module")
+def notes_page(tmp_path_factory) -> Path:
+    from helpers import build_fixed
+
+    work = tmp_path_factory.mktemp("notes")
+    shutil.copy(ROOT / "tests" / "fixtures" / "varied" / "varied.bib", work / "varied.bib")
+    (work / "notes.md").write_text(NOTES_BESIDE_NUMBERS, encoding="utf-8")
+    return build_fixed([work / "notes.md"], work / "out", formats=("html",), jobs=1)
+
+
+def test_notes_take_symbols_where_citations_are_superscript_numbers(browser, notes_page):
+    """As in print: a reader never takes a note's call for a citation's number."""
+    desktop(browser)
+    browser.get((notes_page / "notes.clinician.html").as_uri())
+    calls, citation, markers, rule = browser.execute_script(
+        "return [[...document.querySelectorAll('a.footnote-ref')].map(a => a.textContent),"
+        " document.querySelector('.citation').textContent,"
+        " [...document.querySelectorAll('#footnotes li')].map("
+        "   li => getComputedStyle(li).listStyleType),"
+        " [...document.styleSheets].flatMap(s => [...s.cssRules]).filter("
+        "   r => r instanceof CSSCounterStyleRule && r.name == 'footnote-symbols')"
+        "   .map(r => r.symbols)];")
+    assert (calls, citation) == (["*", "\u2020"], "1")
+    assert markers == ["footnote-symbols"] * 2
+    assert rule == ['"*" "\u2020" "\u2021" "\u00a7" "\u2016" "\u00b6"']
+    assert axe_violations(browser) == []

@@ -25,7 +25,7 @@ from ..html import empty_header_cells
 from ..images import screen_copy
 from ..math import label_mathml
 from ..model import CitedDocument, RenderOptions
-from ..notemarks import link_citations
+from ..notemarks import link_citations, symbol_footnotes_html
 from ..pandoc import ast_to
 from ..sitefile import site_settings
 from ..tree import Node, stringify, transform
@@ -133,6 +133,8 @@ def web_body(doc: CitedDocument) -> str:
     blocks = transform(blocks, lambda n: _images(n, folder))
     blocks = scrolling_tables(blocks, doc.words)
     html = ast_to({**doc.ast, "blocks": blocks}, "html5", ["--section-divs", "--mathml"])
+    if doc.footnote_symbols:  # superscript numbers are the citations' (as in print)
+        html = symbol_footnotes_html(html)
     return label_mathml(empty_header_cells(html).encode("utf-8")).decode("utf-8")
 
 
