@@ -311,14 +311,19 @@ Facet pain responds to injections [@muller-2019, p. 95], as @tanaka-2020 found.
 """
 
 
-@pytest.fixture(scope="module")
-def author_date_page(tmp_path_factory) -> Path:
+def citing_page(tmp_path_factory, name: str, text: str) -> Path:
+    """The web pages built from a manuscript ``name`` citing the varied bibliography."""
     from helpers import build_fixed
 
-    work = tmp_path_factory.mktemp("author-date")
+    work = tmp_path_factory.mktemp(name)
     shutil.copy(ROOT / "tests" / "fixtures" / "varied" / "varied.bib", work / "varied.bib")
-    (work / "apa.md").write_text(AUTHOR_DATE, encoding="utf-8")
-    return build_fixed([work / "apa.md"], work / "out", formats=("html",), jobs=1)
+    (work / f"{name}.md").write_text(text, encoding="utf-8")
+    return build_fixed([work / f"{name}.md"], work / "out", formats=("html",), jobs=1)
+
+
+@pytest.fixture(scope="module")
+def author_date_page(tmp_path_factory) -> Path:
+    return citing_page(tmp_path_factory, "apa", AUTHOR_DATE)
 
 
 def test_citation_links_in_running_text_and_repeated_captions_pass_every_axe_rule(
@@ -353,12 +358,7 @@ Facet pain responds to injections [@muller-2019].[^dose] Others disagree.[^more]
 
 @pytest.fixture(scope="module")
 def notes_page(tmp_path_factory) -> Path:
-    from helpers import build_fixed
-
-    work = tmp_path_factory.mktemp("notes")
-    shutil.copy(ROOT / "tests" / "fixtures" / "varied" / "varied.bib", work / "varied.bib")
-    (work / "notes.md").write_text(NOTES_BESIDE_NUMBERS, encoding="utf-8")
-    return build_fixed([work / "notes.md"], work / "out", formats=("html",), jobs=1)
+    return citing_page(tmp_path_factory, "notes", NOTES_BESIDE_NUMBERS)
 
 
 def test_notes_take_symbols_where_citations_are_superscript_numbers(browser, notes_page):
