@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import cache as cache_mod
 from .bundle import effective_styles, package_styles
@@ -26,6 +27,9 @@ from .output import OutputFolder, sweep_temporaries
 from .plan import Planned, Planner, Refused
 from .progress import Progress
 from .stamp import GitHistory, make_stamp
+
+if TYPE_CHECKING:
+    from .single import PdfWorker
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = package_styles()  # the default: with ./styles/ laid over it (see bundle.py)
@@ -287,32 +291,41 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     planner = Planner(store, options.styles, options.bibliography_folder(), options.formats,
                       render_options, options.strict, GitHistory(),
                       inputs_of, output_name, check_rest, stamp_styles(options))
-    plans = _plan_all(planner, sources, problems, report)
-    if options.strict:
-        _strict_failures(problems, [p.manuscript for p in plans], report)
-        plans = [p for p in plans if p.source not in report.failed]
-    progress = progress or Progress(total=0, stream=None)
-    progress.start(sum(len(p.keys) for p in plans))
+    pdf_worker = _pdf_worker_ahead(options, planner.prefetch(sources))
+    try:
+        plans = _plan_all(planner, sources, problems, report)
+        if options.strict:
+            _strict_failures(problems, [p.manuscript for p in plans], report)
+            plans = [p for p in plans if p.source not in report.failed]
+        progress = progress or Progress(total=0, stream=None)
+        progress.start(sum(len(p.keys) for p in plans))
 
-    folder = OutputFolder(out)
-    gatherer = Gatherer(folder, store, problems, progress, report.failed)
-    rows = store.lookup([k for p in plans for _pair, k in p.keys]) if store else {}
-    work: list[RenderSpec] = []
-    for p in plans:
-        keys, names = dict(p.keys), dict(p.names)
-        gatherer.expect(p.manuscript, keys, names, p.source)
-        wanted = _from_cache(p.manuscript, keys, names, rows, store, folder, gatherer,
-                             options.strict)
-        if wanted:
-            work.append(RenderSpec(p, wanted, measure_reading=not p.measured))
+        folder = OutputFolder(out)
+        gatherer = Gatherer(folder, store, problems, progress, report.failed)
+        rows = store.lookup([k for p in plans for _pair, k in p.keys]) if store else {}
+        work: list[RenderSpec] = []
+        for p in plans:
+            keys, names = dict(p.keys), dict(p.names)
+            gatherer.expect(p.manuscript, keys, names, p.source)
+            wanted = _from_cache(p.manuscript, keys, names, rows, store, folder, gatherer,
+                                 options.strict)
+            if wanted:
+                work.append(RenderSpec(p, wanted, measure_reading=not p.measured))
+    except BaseException:
+        if pdf_worker is not None:
+            pdf_worker.stop()
+        raise
     if work:
         graded: dict[str, Problems] = {}  # reading-grade warnings found by the workers
         render(work, planner, gatherer, report, problems, progress, jobs=options.jobs,
                scheduler=options.scheduler, styles=options.styles,
                options=render_options, strict=options.strict,
-               graded=graded, cache_folder=store.folder if store else None)
+               graded=graded, cache_folder=store.folder if store else None,
+               pdf_worker=pdf_worker)
         for p in plans:
             problems.extend(graded.get(p.source, Problems()).items)
+    elif pdf_worker is not None:
+        pdf_worker.stop()
     for slug in list(gatherer.pending):  # a job that came back without every output
         gatherer.fail(slug)
     for p in plans:  # a reading neither the cache nor a worker had (a reused handout)
@@ -340,12 +353,24 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     return report
 
 
+def _pdf_worker_ahead(options: BuildOptions, changed: list[Path]) -> PdfWorker | None:
+    """A worker loading WeasyPrint from now on when one manuscript changed: the usual edit,
+    whose PDF is drawn beside this process (``single.py``) once it is prepared here."""
+    from .executors import available_cpus
+
+    if len(changed) != 1 or "pdf" not in options.formats or options.scheduler \
+            or (options.jobs or available_cpus()) < 2:
+        return None
+    from .single import PdfWorker
+
+    return PdfWorker(options.styles)
+
+
 def _plan_all(planner: Planner, sources: list[Path], problems: Problems,
               report: BuildReport) -> list[Planned]:
     """Every manuscript planned, in order; those that failed reported and left out."""
     plans: list[Planned] = []
     by_slug: dict[str, str] = {}
-    planner.prefetch(sources)
     for path in sources:
         planned, files, since = planner.plan(path)
         if isinstance(planned, Refused):

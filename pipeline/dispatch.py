@@ -20,6 +20,7 @@ from .progress import Progress
 
 if TYPE_CHECKING:
     from .build import BuildReport
+    from .single import PdfWorker
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ def take_reading(planner: Planner, planned: Planned, reading: Readability | None
 def render(work: list[RenderSpec], planner: Planner, gatherer: Gatherer, report: BuildReport,
            problems: Problems, progress: Progress, *, jobs: int | None, scheduler: str | None,
            styles: Path, options: RenderOptions, strict: bool,
-           graded: dict[str, Problems], cache_folder: Path | None = None) -> None:
+           graded: dict[str, Problems], cache_folder: Path | None = None,
+           pdf_worker: PdfWorker | None = None) -> None:
     """Run the jobs; each manuscript's outputs are written as soon as all are back.
 
     A job is made (its manuscript read again) only when a worker will soon
@@ -66,11 +68,12 @@ def render(work: list[RenderSpec], planner: Planner, gatherer: Gatherer, report:
     results pile up here.  ``graded`` collects, by source, the reading-grade
     warnings the workers found (the caller reports them in a stable order).
     ``cache_folder``, the render cache, also keeps the workers' formula drawings.
+    ``pdf_worker``: a ``single.PdfWorker`` started ahead, taken or stopped by the runner.
     """
     from .executors import open_runner
     from .jobs import RenderJob
 
-    runner, ordered = open_runner(work, jobs, scheduler, styles)
+    runner, ordered = open_runner(work, jobs, scheduler, styles, pdf_worker)
     report.runner = runner.name
     progress.rendering(sum(len(spec.wanted) for spec in ordered))
     reported: set[str] = set()

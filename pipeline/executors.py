@@ -18,11 +18,14 @@ from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from .bundle import same_bundle, styles_bundle
 from .errors import UsageError, display_path
 from .jobs import RenderJob, RenderResult, carry, run_job
+
+if TYPE_CHECKING:
+    from .single import PdfWorker
 
 Outcome = tuple[RenderJob, "RenderResult | BaseException"]
 Job = TypeVar("Job")  # a RenderJob, or what becomes one (anything with cost, wanted, ...)
@@ -277,7 +280,8 @@ def split_for(jobs: list[Job], workers: int) -> list[Job]:
 
 
 def open_runner(work: list[Job], jobs: int | None = None, scheduler: str | None = None,
-                styles: Path | None = None) -> tuple[Runner, list[Job]]:
+                styles: Path | None = None, pdf_worker: PdfWorker | None = None
+                ) -> tuple[Runner, list[Job]]:
     """The runner for ``work`` and the jobs to submit to it, in order.
 
     Dask when ``scheduler`` is given; else at most ``jobs`` local workers
@@ -286,17 +290,21 @@ def open_runner(work: list[Job], jobs: int | None = None, scheduler: str | None 
     WeasyPrint meanwhile (``single.py``), its other formats are written here;
     without a PDF, or with ``jobs=1``, it all runs here.  ``work`` may hold
     what becomes jobs when they are handed out (see ``build._render``).
+    ``pdf_worker``, a ``single.PdfWorker`` started ahead, serves the single
+    manuscript's PDFs; any other runner stops it.
     """
+    cap = jobs or available_cpus()
+    pdf = len(work) == 1 and any(fmt == "pdf" for _, fmt in work[0].wanted)
+    if pdf_worker is not None and (scheduler or cap < 2 or not pdf or styles is None):
+        pdf_worker.stop()
     if scheduler:
         runner: Runner = DaskRunner(scheduler)
         return runner, split_for(work, runner.workers)
-    cap = jobs or available_cpus()
     if len(work) == 1:
-        pdf = any(fmt == "pdf" for _, fmt in work[0].wanted)
         if cap > 1 and pdf and styles is not None:
             from .single import SingleRunner
 
-            return SingleRunner(styles), list(work)
+            return SingleRunner(styles, pdf_worker), list(work)
         return InlineRunner(), list(work)
     ordered = split_for(work, cap)
     workers = min(cap, len(ordered))

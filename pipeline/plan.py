@@ -126,7 +126,7 @@ class Planner:
         self.source_styles = source_styles or styles  # what the stamps follow in git
         self._context: str | None = None
         self._stats: dict[str, tuple] = {}
-        self._rows: dict[str, tuple[str, str, bytes]] = {}
+        self._rows: dict[str, bytes] = {}  # remembered plans still valid, pickled
         self._new: list[tuple[str, str, str, bytes]] = []
         # plans whose reading grade a worker measures: remembered once it is back
         self.pending: dict[str, tuple[list[str], int]] = {}
@@ -184,19 +184,25 @@ class Planner:
 
     # ---------------------------------------------------------------- the memo
 
-    def prefetch(self, paths: list[Path]) -> None:
-        """Read the remembered plans of ``paths`` in one go (before planning them in turn)."""
-        if self.store is not None:
-            self._rows.update(self.store.index.plans([str(p) for p in paths]))
+    def prefetch(self, paths: list[Path]) -> list[Path]:
+        """Read the remembered plans of ``paths`` in one go (before planning them in turn);
+        those whose plan no longer holds (every one without a cache): they will be planned
+        afresh, and how many there are says early what a build will render."""
+        if self.store is None:
+            return list(paths)
+        rows = self.store.index.plans([str(p) for p in paths])
+        changed = []
+        for path in paths:
+            row = rows.pop(str(path), None)
+            if row is not None and self._fingerprint(row[0].split("\0"), path) == row[1]:
+                self._rows[str(path)] = row[2]
+            else:
+                changed.append(path)
+        return changed
 
     def _recall(self, path: Path) -> Planned | Refused | None:
-        if self.store is None:
-            return None
-        row = self._rows.pop(str(path), None)
-        if row is None:
-            return None
-        files, fingerprint, data = row
-        if self._fingerprint(files.split("\0"), path) != fingerprint:
+        data = self._rows.pop(str(path), None)  # only a plan whose fingerprint held
+        if data is None:
             return None
         try:
             found = pickle.loads(data)

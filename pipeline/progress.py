@@ -1,11 +1,14 @@
-"""Progress of a build: a bar on a terminal, one line per output elsewhere.
+"""Progress of a build: a bar on a terminal, lines in a log.
 
 On a terminal one line is redrawn in place (at most ten times a second):
 a bar, the outputs done out of all, counts built / reused / failed and an
 estimate of the time left, from the pace of rendering so far (outputs taken
 from the cache are instant and do not count towards the pace).  Elsewhere
-(CI logs, pipes) each output gets one line as it is done.  Both end with a
-summary: built, reused, failed and the time taken.
+(CI logs, pipes) each output gets one line as it is done when there are at
+most :data:`EVERY_OUTPUT_UP_TO`; above that, a log of thousands of files
+gets a line with the counts at each twentieth of the way, after a pause of
+:data:`LOG_PAUSE` seconds, and for every output that failed.  Both end with
+a summary: built, reused, failed and the time taken.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 STATUSES = ("built", "reused", "failed")
+EVERY_OUTPUT_UP_TO = 100  # outputs: a log names each one
+LOG_STEPS = 20  # above that, a line at each 5 % of the outputs
+LOG_PAUSE = 10.0  # seconds: and one when nothing was said for that long
 
 
 def format_duration(seconds: float) -> str:
@@ -48,6 +54,7 @@ class Progress:
         self.render_done = 0
         self.render_started: float | None = None
         self._drawn = 0.0
+        self._step = 0  # the twentieth of the outputs last logged
 
     def start(self, total: int) -> None:
         """``total`` more outputs are planned.
@@ -89,14 +96,28 @@ class Progress:
         if self.stream is None:
             return
         if not self.tty:
-            self.stream.write(f"[{self.done}/{self.total}] {status} {name}\n")
-            self.stream.flush()
+            self._log_line(name, status)
             return
         now = self.clock()
         if self.done < self.total and now - self._drawn < 0.1:
             return
         self._drawn = now
         self.stream.write("\r" + self._bar_line(name) + "\x1b[K")
+        self.stream.flush()
+
+    def _log_line(self, name: str, status: str) -> None:
+        line = f"[{self.done}/{self.total}] {status} {name}"
+        if self.total > EVERY_OUTPUT_UP_TO:
+            now = self.clock()
+            step = self.done * LOG_STEPS // self.total
+            if status != "failed" and step == self._step and self.done < self.total \
+                    and now - self._drawn < LOG_PAUSE:
+                return
+            self._step, self._drawn = step, now
+            eta = self.eta() if self.done < self.total else None
+            line += f" ({', '.join(f'{self.counts[s]} {s}' for s in STATUSES)}" + (
+                f", ETA {format_duration(eta)})" if eta is not None else ")")
+        self.stream.write(line + "\n")
         self.stream.flush()
 
     def _bar_line(self, name: str) -> str:

@@ -37,17 +37,38 @@ from .model import CitedDocument, RenderOptions
 Rendered = tuple[bytes | None, tuple[Problem, ...]]
 
 
+class PdfWorker:
+    """One worker process that loads WeasyPrint from the moment it is started.
+
+    A build starts it before planning when a single manuscript changed (see
+    ``build.py``), so the import overlaps the planning and preparing; a
+    :class:`SingleRunner` takes it over, else it is stopped unused.
+    """
+
+    def __init__(self, styles: Path):
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.styles = styles
+        self.pool = cf.ProcessPoolExecutor(max_workers=1,
+                                           mp_context=multiprocessing.get_context(method),
+                                           initializer=_ignore_interrupts)
+        self.pool.submit(warm_pdf, styles)  # starts the worker at once
+
+    def stop(self) -> None:
+        """End the worker now, warming or not."""
+        stop_pool(self.pool)
+
+
 class SingleRunner(InlineRunner):
     """Jobs prepared in this process; their PDFs laid out by one worker warmed meanwhile."""
 
     name = "in-process with a PDF worker"
 
-    def __init__(self, styles: Path):
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self._pool = cf.ProcessPoolExecutor(max_workers=1,
-                                            mp_context=multiprocessing.get_context(method),
-                                            initializer=_ignore_interrupts)
-        self._warm = self._pool.submit(warm_pdf, styles)  # starts the worker at once
+    def __init__(self, styles: Path, worker: PdfWorker | None = None):
+        if worker is None or worker.styles != styles:
+            if worker is not None:
+                worker.stop()
+            worker = PdfWorker(styles)
+        self._pool = worker.pool
         super().__init__()
 
     def _run(self, job: RenderJob) -> RenderResult:
@@ -106,14 +127,20 @@ class SingleRunner(InlineRunner):
 
 
 def warm_pdf(styles: Path) -> None:
-    """Load what a PDF needs (WeasyPrint, stylesheets and fonts, templates, pandoc)."""
+    """Load what a PDF needs (WeasyPrint, stylesheets and fonts, templates, pandoc, dates)
+    and draw a first, small page."""
+    import datetime as dt
+
     from .formats import pdf
     from .html import environment
+    from .i18n import format_date
     from .pandoc import resident_convert
 
     pdf.warm(styles)
-    environment(styles / "templates")
+    environment(styles / "templates").get_template("print.html.j2")
     resident_convert("markdown", "html5", {}, b"")  # this process's pandoc, started
+    format_date(dt.date(2000, 1, 1), "en-US")  # the locale data of the stamp's date
+    pdf.warm_up(styles)
 
 
 def render_remote(doc: CitedDocument, fmt: str, options: RenderOptions, styles: Path,

@@ -46,6 +46,31 @@ def test_not_a_terminal_one_line_per_output_then_a_summary():
     assert "\r" not in stream.getvalue() and "\x1b" not in stream.getvalue()
 
 
+def test_a_log_of_many_outputs_has_a_line_each_twentieth_after_a_pause_and_per_failure():
+    stream, clock = io.StringIO(), Clock()
+    progress = Progress(stream=stream, tty=False, clock=clock)
+    progress.start(1000)
+    progress.rendering(200)
+    for i in range(1000):
+        clock.now += 0.5 if i == 500 else 0.01
+        if i == 700:
+            clock.now += 12  # a long render: the log says where the build is
+        status = "failed" if i == 333 else "built" if i % 5 == 0 else "reused"
+        progress.advance(f"h{i:03d}.clinician.pdf", status)
+    progress.finish(summary(200, 799, 1, 24.0))
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1 + 20 + 1 + 1 + 1
+    assert lines[0] == "[1/1000] built h000.clinician.pdf (1 built, 0 reused, 0 failed, ETA 2s)"
+    assert lines[1] == ("[50/1000] reused h049.clinician.pdf (10 built, 40 reused, 0 failed, "
+                        "ETA 10s)")
+    assert lines[7] == ("[334/1000] failed h333.clinician.pdf (67 built, 266 reused, 1 failed, "
+                        "ETA 6s)")
+    assert lines[16] == ("[701/1000] built h700.clinician.pdf (141 built, 559 reused, 1 failed, "
+                         "ETA 8s)")
+    assert lines[-2] == "[1000/1000] reused h999.clinician.pdf (200 built, 799 reused, 1 failed)"
+    assert lines[-1] == "built 200, reused 799 from cache, failed 1, in 24.0s"
+
+
 def test_terminal_bar_with_counts_and_eta_from_the_rendering_pace():
     clock, stream = Clock(), io.StringIO()
     progress = Progress(stream=stream, tty=True, clock=clock, width=200)

@@ -7,6 +7,7 @@ one job per manuscript): the same bytes, whichever process drew the PDF.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from helpers import EPOCH, ROOT
 
 from pipeline import single
 from pipeline.build import BuildOptions, build
+from pipeline.plan import Planner
 
 SOURCE = ROOT / "manuscripts" / "regen-pain.md"
 
@@ -54,8 +56,8 @@ def test_a_dead_pdf_worker_leaves_the_pdf_to_this_process(built, tmp_path, monke
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     opened = single.SingleRunner.__init__
 
-    def open_and_kill(self, styles):
-        opened(self, styles)
+    def open_and_kill(self, styles, worker=None):
+        opened(self, styles, worker)
         for process in list(self._pool._processes.values()):
             process.kill()  # as the out-of-memory killer would, before any PDF
 
@@ -80,3 +82,44 @@ def test_without_a_pdf_or_with_one_job_nothing_is_forked(tmp_path, monkeypatch, 
     report = build([SOURCE], BuildOptions(out=tmp_path / "dist", use_cache=False, jobs=jobs,
                                           formats=formats))
     assert report.ok and report.runner == runner
+
+
+def test_the_pdf_worker_starts_before_planning_when_one_manuscript_changed(tmp_path,
+                                                                            monkeypatch):
+    """Its WeasyPrint loads while this process plans and prepares; never for a build where
+    nothing changed, nor ahead of a pool."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr("pipeline.formats.pdf.PdfFormat.render", lambda *a: b"%PDF-stub")
+    folder = tmp_path / "manuscripts"
+    folder.mkdir()
+    for name in ("regen-pain.md", "prp-spine-pain.md"):
+        shutil.copy(ROOT / "manuscripts" / name, folder / name)
+        os.utime(folder / name, (1_700_000_000, 1_700_000_000))  # not just written: remembered
+    events: list[str] = []
+    start, plan = single.PdfWorker.__init__, Planner.plan
+
+    def started(self, styles):
+        events.append("worker")
+        start(self, styles)
+
+    def planned(self, path):
+        events.append("plan")
+        return plan(self, path)
+
+    monkeypatch.setattr(single.PdfWorker, "__init__", started)
+    monkeypatch.setattr(Planner, "plan", planned)
+    options = BuildOptions(out=tmp_path / "dist", cache_dir=tmp_path / "cache", jobs=2,
+                           formats=("pdf",))
+    assert build([folder], options).runner == "local pool"
+    assert events == ["plan", "plan"]
+    events.clear()
+    assert build([folder], options).built == 0
+    assert events == ["plan", "plan"]
+    edited = folder / "regen-pain.md"
+    edited.write_text(edited.read_text() + "\nOne more sentence from the editor.\n")
+    os.utime(edited, (1_700_000_100, 1_700_000_100))
+    events.clear()
+    report = build([folder], options)
+    # the edited handout's one PDF; the other's two editions from the cache
+    assert (report.runner, report.built, report.reused) == ("in-process with a PDF worker", 1, 2)
+    assert events == ["worker", "plan", "plan"]

@@ -97,6 +97,32 @@ def warm(styles: Path) -> None:
     _stylesheets(styles)
 
 
+# Bold, italic, code, a heading, a list and a table, hyphenated: what every handout has.
+WARM_UP_PAGE = (
+    '<html lang="en-US"><body><h1>Warm-up</h1><p>Hyphenation of <b>bold</b>, <i>italic</i> '
+    'and <code>code</code> text.</p><ul><li>Item</li></ul><table><thead><tr><th>Head</th>'
+    '</tr></thead><tbody><tr><td>Cell</td></tr></tbody></table></body></html>')
+
+
+def warm_up(styles: Path) -> None:
+    """Lay out and write one small page with the stylesheets of ``styles``, thrown away.
+
+    A process's first PDF pays for what WeasyPrint loads lazily (C type
+    declarations of its libraries, font faces, hyphenation patterns, the
+    font subsetter): a worker that has the time pays it before an edition
+    waits for it.  Later documents do not depend on it: their bytes are the same.
+    """
+    from weasyprint import HTML
+
+    _install()
+    font_config, counter_style, sheets = _stylesheets(styles)
+    page = HTML(string=WARM_UP_PAGE, base_url=styles.as_uri() + "/",
+                url_fetcher=_fetcher_class()([styles]))
+    page.render(stylesheets=list(sheets), font_config=font_config, counter_style=counter_style,
+                pdf_variant=PDF_VARIANT).write_pdf(pdf_variant=PDF_VARIANT,
+                                                   finisher=PdfFinisher())
+
+
 def _install() -> None:
     _quiet_weasyprint()
     subsetting.install()
