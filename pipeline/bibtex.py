@@ -26,7 +26,7 @@ from .bibdecode import decode_bib, encoding_note, no_entries_note
 from .bibscan import Field, Finding, Scanner
 from .bundle import package_styles
 from .errors import PipelineError, Problems, display_path
-from .frontmatter import CONTROL_NAMES, FORBIDDEN, read_source_bytes
+from .frontmatter import FORBIDDEN, control_fate, control_name, read_source_bytes, without_controls
 
 __all__ = ["BibEntry", "BibFile", "kind_of", "load_bibliographies", "read_bibtex",
            "read_bibtex_once", "to_csl"]
@@ -163,7 +163,7 @@ def _scan_file(path: Path) -> BibFile:
         fields = _without_controls(e.key, e.fields, findings)
         entries.append(BibEntry(
             key=e.key, type=biblatex_type(e.type), path=path, line=e.line,
-            raw=FORBIDDEN.sub(_control_replacement, e.raw),
+            raw=without_controls(e.raw),
             fields=tuple((f.name, f.value) for f in fields), strings=strings,
             field_lines=tuple(f.line for f in fields), written_type=e.type,
             values=tuple((f.name, f.raw) for f in fields)))
@@ -171,21 +171,12 @@ def _scan_file(path: Path) -> BibFile:
     return BibFile(path, tuple(entries), strings, tuple(findings))
 
 
-# Control characters that stand for a space where a reference manager copied them from a PDF
-# or a word processor (tabs and line ends are already spaces in a field).
-_SPACE_LIKE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
-
-
-def _control_replacement(match: re.Match[str]) -> str:
-    return " " if match.group() in _SPACE_LIKE else ""
-
-
 def _without_controls(key: str, fields: tuple[Field, ...],
                       findings: list[Finding]) -> tuple[Field, ...]:
     """``fields`` with control characters and noncharacters taken out, each said at its line.
 
-    No reader can see them and neither pandoc's XHTML nor the PDF fonts take them; a
-    space-like one (form feed, vertical tab) is read as a space, any other removed.
+    No reader can see them and neither pandoc's XHTML nor the PDF fonts take them
+    (see :func:`.frontmatter.without_controls`).
     """
     if not any(FORBIDDEN.search(f.value) or FORBIDDEN.search(f.raw) for f in fields):
         return fields
@@ -193,17 +184,12 @@ def _without_controls(key: str, fields: tuple[Field, ...],
     for f in fields:
         text = f.raw if FORBIDDEN.search(f.raw) else f.value
         for match in FORBIDDEN.finditer(text):
-            code = ord(match.group())
-            kind = "noncharacter" if code > 0x9F else "control character"
-            name = CONTROL_NAMES.get(code)
-            what = f"{kind} U+{code:04X}" + (f" ({name})" if name else "")
-            done = "read as a space" if match.group() in _SPACE_LIKE else "left out"
             line = f.line + text[:match.start()].count("\n") if text is f.raw else f.line
-            findings.append(Finding(line, f"entry '{key}': field '{f.name}' holds a {what}, "
-                                    f"which no reader can see: {done}; remove it from the file",
+            findings.append(Finding(line, f"entry '{key}': field '{f.name}' holds a "
+                                    f"{control_name(match.group())}, which no reader can see: "
+                                    f"{control_fate(match.group())}; remove it from the file",
                                     key, False, "control-character"))
-        cleaned.append(replace(f, value=FORBIDDEN.sub(_control_replacement, f.value),
-                               raw=FORBIDDEN.sub(_control_replacement, f.raw)))
+        cleaned.append(replace(f, value=without_controls(f.value), raw=without_controls(f.raw)))
     return tuple(cleaned)
 
 

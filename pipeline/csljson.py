@@ -25,7 +25,7 @@ from .bibscan import Finding
 from .bibtypes import CROSSREF_TYPES, CROSSREF_VARIABLES, CSL_ITEM_TYPES, CSL_VARIABLES
 from .bibtypes import CSL_DATES as DATES
 from .bibtypes import CSL_NAMES as NAMES
-from .frontmatter import read_text
+from .frontmatter import FORBIDDEN, control_fate, control_name, read_text, without_controls
 
 # A CSL item as BibTeX, for a copy of the cited entries (the PDF attachment).
 UNTYPED = "document"  # the CSL type of an item that gives none
@@ -245,7 +245,24 @@ def _check(item: Any, line: int, findings: list[Finding]) -> dict[str, Any] | No
         else:
             findings.append(Finding(line, f"item '{key}': '{name}' must be text; left out", key,
                                     False, "csl-item"))
-    return fix_item(out)
+    return fix_item(_without_controls(out, key, line, findings))
+
+
+def _without_controls(value: Any, key: str, line: int, findings: list[Finding],
+                      name: str = "") -> Any:
+    """``value`` with control characters out of its text, each said at the item's line."""
+    if isinstance(value, str):
+        for match in FORBIDDEN.finditer(value):
+            findings.append(Finding(line, f"item '{key}': '{name}' holds a "
+                                    f"{control_name(match.group())}, which no reader can see: "
+                                    f"{control_fate(match.group())}; remove it from the file",
+                                    key, False, "control-character"))
+        return without_controls(value) if FORBIDDEN.search(value) else value
+    if isinstance(value, list):
+        return [_without_controls(v, key, line, findings, name) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_controls(v, key, line, findings, name or k) for k, v in value.items()}
+    return value
 
 
 def _text(value: Any) -> bool:

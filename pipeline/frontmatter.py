@@ -84,6 +84,28 @@ CONTROL_HINTS = {
     0x0C: "remove it (a page break copied from a PDF: write \\newpage for a page break)",
 }
 MAX_CONTROL_PROBLEMS = 20
+# Control characters that stand for a space where a reference manager copied them from a PDF
+# or a word processor.
+SPACE_LIKE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
+
+
+def control_name(char: str) -> str:
+    """``control character U+000C (form feed)``, ``noncharacter U+FFFE``."""
+    code = ord(char)
+    kind = "noncharacter" if code > 0x9F else "control character"
+    name = CONTROL_NAMES.get(code)
+    return f"{kind} U+{code:04X}" + (f" ({name})" if name else "")
+
+
+def without_controls(text: str) -> str:
+    """``text`` with its control characters and noncharacters out: a space-like one
+    (form feed, vertical tab) read as a space, any other removed."""
+    return FORBIDDEN.sub(lambda m: " " if m.group() in SPACE_LIKE else "", text)
+
+
+def control_fate(char: str) -> str:
+    """What :func:`without_controls` does with ``char``, in words."""
+    return "read as a space" if char in SPACE_LIKE else "left out"
 
 
 def control_character_problems(path: Path, text: str) -> list[Problem]:
@@ -99,11 +121,8 @@ def control_character_problems(path: Path, text: str) -> list[Problem]:
             found += 1
             if found > MAX_CONTROL_PROBLEMS:
                 continue
-            code = ord(match.group())
-            kind = "noncharacter" if code > 0x9F else "control character"
-            name = CONTROL_NAMES.get(code)
-            what = f"{kind} U+{code:04X}" + (f" ({name})" if name else "")
-            hint = CONTROL_HINTS.get(code, "remove it")
+            what = control_name(match.group())
+            hint = CONTROL_HINTS.get(ord(match.group()), "remove it")
             problems.append(Problem(shown, number, f"{what} at column {match.start() + 1}: "
                                     f"{hint}", code="control-character"))
     if found > MAX_CONTROL_PROBLEMS:

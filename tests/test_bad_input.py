@@ -786,3 +786,29 @@ def test_command_line_reports_every_fixture_without_a_traceback():
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == (BAD / "expected.txt").read_text().splitlines()
     assert result.stdout.startswith("checked 5 manuscript(s) in ")
+
+
+def test_control_characters_in_a_csl_json_item_are_said_at_its_line_and_left_out(work):
+    from helpers import pdf_pages
+
+    (work / "bibliography" / "refs.json").write_text(
+        '[\n  {"id": "lee2020", "type": "article-journal",\n'
+        '   "title": "Platelet-rich plasma\\ffor discogenic pain\\u007f",\n'
+        '   "author": [{"family": "Lee\\u0007", "given": "Ann"}], "issued": "2020"}\n]\n',
+        encoding="utf-8")
+    path = manuscript(work, "\nText [@lee2020].\n", bibliography="refs.json")
+    report = build([path], BuildOptions(out=work / "dist", use_cache=False, jobs=1,
+                                        formats=("pdf",)))
+    assert report.internal_errors == []
+    said = "which no reader can see"
+    assert [str(p) for p in report.problems] == [
+        (f"bibliography/refs.json:2: warning: item 'lee2020': 'title' holds a control "
+         f"character U+000C (form feed), {said}: read as a space; remove it from the file"),
+        (f"bibliography/refs.json:2: warning: item 'lee2020': 'title' holds a control "
+         f"character U+007F (DEL), {said}: left out; remove it from the file"),
+        (f"bibliography/refs.json:2: warning: item 'lee2020': 'author' holds a control "
+         f"character U+0007 (bell), {said}: left out; remove it from the file"),
+    ]
+    pdf, = (work / "dist").glob("*.pdf")
+    text = " ".join(" ".join(pdf_pages(pdf)).split())
+    assert "Lee A. Platelet-rich plasma for discogenic pain" in text
