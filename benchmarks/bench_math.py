@@ -6,10 +6,13 @@
 
 Both pages are built to PDF twice a round: in one warm process (as a worker
 renders: modules imported and fonts loaded by a first build, every in-process
-memo of pandoc and of the math layout emptied before each build, so each
-formula is read and laid out afresh), and as ``python -m pipeline build`` in
-a new process (what one edit costs an editor at the command line).  The
-render cache (and with it the formula store) is off throughout.  A last row,
+memo of pandoc, of the math layout and of the drawings read for the PDF
+emptied before each build, so each formula is read, laid out and drawn as
+one not seen before; what stays is what belongs to the fonts, as a worker
+keeps it: the math font's tables and each glyph's outline, written once),
+and as ``python -m pipeline build`` in a new process (what one edit costs an
+editor at the command line).  The render cache (and with it the formula
+store, ``cache/formulas/``) is off throughout.  A last row,
 with no target, builds the formula page in the warm process with its
 drawings remembered from the build before: what a rebuild after an edit
 elsewhere costs the preview's worker.  The plain
@@ -98,10 +101,12 @@ def forget(drawings: bool = True) -> None:
     them from one build of a manuscript to the next (an edit elsewhere).
     """
     from pipeline import math, pandoc
+    from pipeline.formats import formula_images
 
     math._READ.clear()
     if drawings:
         math.draw.cache_clear()
+        formula_images.read_drawing.cache_clear()
     pandoc._parsed.cache_clear()
     pandoc._run_small.cache_clear()
 

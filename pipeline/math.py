@@ -3,8 +3,10 @@
 pandoc's own TeX reader (texmath, what ``--mathml`` uses) is the single
 reader of a formula: the MathML it writes is what the EPUB carries and what
 ziamath lays out, in pure Python with the OpenType MATH table of the
-project's math font (``styles/fonts/math/``), as SVG paths for WeasyPrint.
-No TeX installation and no network are involved.
+project's math font (``styles/fonts/math/``), as SVG for WeasyPrint: each
+glyph's outline a ``<symbol>``, placed with ``<use>`` (drawn into the PDF by
+:mod:`.formats.formula_images`).  No TeX installation and no network are
+involved.
 
 A formula pandoc cannot read would be printed as its TeX source; it is an
 error at its line instead.  Drawings are remembered per process, so a
@@ -14,13 +16,16 @@ formula used twice (or in two editions) is laid out once.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
+import hashlib
 import html
 import json
 import re
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -208,32 +213,9 @@ def _text_of(mathml: str) -> str:
 
 
 VIEW_BOX = re.compile(r'<svg\b[^>]*?\bviewBox="([^"]*)"')
-GLYPHS = re.compile(r'(?:<path d="[^"]*" fill="[^"]*" />)+')
-GLYPH = re.compile(r'<path d="([^"]*)" fill="([^"]*)" />')
-
-
-def _one_path_per_fill(svg: str) -> str:
-    """Each run of glyph paths of one colour joined into one path.
-
-    The glyphs of a font wind the same way, so the joined outline fills the
-    same area; WeasyPrint draws one path element much faster than many.
-    """
-
-    def join(match: re.Match[str]) -> str:
-        joined: list[tuple[str, list[str]]] = []
-        for d, fill in GLYPH.findall(match.group(0)):
-            if joined and joined[-1][0] == fill:
-                joined[-1][1].append(d.strip())
-            else:
-                joined.append((fill, [d.strip()]))
-        return "".join(f'<path d="{" ".join(ds)}" fill="{fill}" />' for fill, ds in joined)
-
-    return GLYPHS.sub(join, svg)
-
-
 @functools.lru_cache(maxsize=1024)
 def draw(mathml: str, font: str) -> Drawing:
-    """``mathml`` laid out by ziamath with ``font``: SVG paths and the box in em.
+    """``mathml`` laid out by ziamath with ``font``: its SVG and the box in em.
 
     Remembered per process, and kept in the render cache's formula store
     when the build has one (see :mod:`.formula_store`): a formula laid out
@@ -249,7 +231,7 @@ def draw(mathml: str, font: str) -> Drawing:
             pass  # a damaged entry: drawn again and kept anew
     ziamath = patched_ziamath()
     root = _presentation(mathml)
-    svg = _one_path_per_fill(ziamath.Math(root, size=SIZE, font=font).svg())
+    svg = ziamath.Math(root, size=SIZE, font=font).svg()
     box = VIEW_BOX.search(svg)  # of the root: ziamath writes it first, and nothing nested
     _x, top, width, height = (float(v) for v in (box.group(1) if box else "").split())
     em = SIZE / SCALE
@@ -260,13 +242,49 @@ def draw(mathml: str, font: str) -> Drawing:
     return drawing
 
 
+_ADDRESSED: ContextVar[dict[str, Drawing] | None] = ContextVar("addressed", default=None)
+ADDRESS = "formula:"  # see pipeline/formats/formula_images.py
+
+
+@contextlib.contextmanager
+def drawings_by_address() -> Iterator[dict[str, Drawing]]:
+    """Within the block, :func:`image_html` names a drawing by a short address kept here.
+
+    The print PDF's image loader reads the drawing from there
+    (:mod:`.formats.formula_images`) instead of decoding a ``data:`` URL and
+    parsing its SVG; outside the block the HTML carries the drawing itself.
+    """
+    book: dict[str, Drawing] = {}
+    token = _ADDRESSED.set(book)
+    try:
+        yield book
+    finally:
+        _ADDRESSED.reset(token)
+
+
+def addressed(url: str) -> Drawing | None:
+    """The drawing :func:`image_html` named ``url`` in the open :func:`drawings_by_address`."""
+    book = _ADDRESSED.get()
+    return book.get(url) if book is not None else None
+
+
+def _source(drawing: Drawing) -> str:
+    """The ``src`` of a drawing: its address while drawings are addressed, else a data URL."""
+    book = _ADDRESSED.get()
+    if book is None:
+        data = base64.b64encode(drawing.svg.encode("utf-8")).decode("ascii")
+        return f"data:image/svg+xml;base64,{data}"
+    address = ADDRESS + hashlib.sha256(drawing.svg.encode("utf-8")).hexdigest()[:32]
+    book[address] = drawing
+    return address
+
+
 def image_html(formula: Formula, drawing: Drawing) -> str:
     """An ``<img>`` of the drawing, sized in em, the TeX as its alternative text."""
-    data = base64.b64encode(drawing.svg.encode("utf-8")).decode("ascii")
     kind = "display" if formula.display else "inline"
     style = (f"width:{drawing.width:.3f}em;height:{drawing.height:.3f}em;"
              f"vertical-align:{-drawing.depth:.3f}em")
-    return (f'<span class="math {kind}"><img class="math" src="data:image/svg+xml;base64,{data}" '
+    return (f'<span class="math {kind}"><img class="math" src="{_source(drawing)}" '
             f'alt="{html.escape(alternative(formula.tex), quote=True)}" style="{style}"/></span>')
 
 

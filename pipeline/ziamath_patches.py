@@ -30,12 +30,23 @@ straight away, in its own three-decimal numbers: the same outline to a
 thousandth of a unit (checked by ``tests/test_math.py``), which
 ``pipeline/formats/svg_numbers.py`` copies into the PDF as written.
 
+``mstyle_when_present``: ziamath moves the attributes of every ``<mstyle>``
+to its children by writing the whole formula out as text, deleting the
+``<mstyle>`` tags from the text and parsing it again; a formula without one
+(most: pandoc writes ``<mstyle>`` only for style switches) comes back as it
+was, so it is not written out and read again.
+
+``remembered_symbols``: each formula writes the ``<symbol>`` of every glyph
+it uses (its outline at ziafont's 12-point size, the same in any formula and
+at any size); a glyph's symbol is written once a process and copied.
+
 Written for ziamath 0.13 and ziafont 0.11; another release is left as it is
 (slower, never wrong).
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import warnings
@@ -168,6 +179,31 @@ def _cubic_glyph_paths(svgpath: Any, kinds: Any, config: Any) -> Any:
     return cubic_svgpath
 
 
+def _mstyle_when_present(apply_mstyle: Any) -> Any:
+    """``zmath.apply_mstyle`` only for a formula that has an ``<mstyle>``."""
+
+    def apply_present_mstyle(element: ET.Element) -> ET.Element:
+        if element.tag != "mstyle" and element.find(".//mstyle") is None:
+            return element  # what the round trip through text would give back
+        return apply_mstyle(element)
+
+    apply_present_mstyle.original = apply_mstyle  # type: ignore[attr-defined]
+    return apply_present_mstyle
+
+
+def _remembered_symbols(svgsymbol: Any) -> Any:
+    """ziafont's ``SimpleGlyph.svgsymbol`` written once a glyph, then copied."""
+
+    def remembered_svgsymbol(self: Any) -> ET.Element:
+        kept = self.__dict__.get("_written_symbol")
+        if kept is None:
+            kept = self.__dict__["_written_symbol"] = svgsymbol(self)
+        return copy.copy(kept)  # a formula may set attributes on its own copy
+
+    remembered_svgsymbol.original = svgsymbol  # type: ignore[attr-defined]
+    return remembered_svgsymbol
+
+
 def _shallow_fields(instance: Any) -> dict[str, Any]:
     """A dataclass's fields as a mapping, values as they are (``asdict`` copies them)."""
     return {f.name: getattr(instance, f.name) for f in dataclasses.fields(instance)}
@@ -177,9 +213,9 @@ def _shallow_fields(instance: Any) -> dict[str, Any]:
 def ziamath() -> Any:
     """ziamath, imported quietly (its import warns on Python 3.11+), with the patch applied.
 
-    Glyphs are written as plain paths, not SVG 2 ``<symbol>``/``<use>`` pairs:
-    WeasyPrint copies a symbol's tree for every use, which makes drawing a
-    page of formulas about a third slower.
+    Glyphs are written as SVG 2 ``<symbol>``/``<use>`` pairs, each outline
+    once a formula: the PDF writes each outline once a file from them
+    (``pipeline/formats/formula_images.py``).
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -190,7 +226,7 @@ def ziamath() -> Any:
         from ziamath import operators, styles, zmath
         from ziamath.nodes import mfrac, mnode
         from ziamath.nodes.mrow import Mrow
-    module.config.svg2 = False
+    module.config.svg2 = True
     original = Mrow._get_height_nostretch
     if module.__version__ == WRITTEN_FOR and not getattr(original, "skips_unstretched", False):
 
@@ -207,10 +243,12 @@ def ziamath() -> Any:
         for reader in (styles, zmath, mnode, mfrac):
             reader.parse_style = parse_style
         mnode.Mnode.size_px = _remembered_sizes(mnode.Mnode.size_px)
+        zmath.apply_mstyle = _mstyle_when_present(zmath.apply_mstyle)
     from importlib.metadata import version  # here: loading the format registry needs none
 
     if version("ziafont") == ZIAFONT_WRITTEN_FOR and not hasattr(SimpleGlyph.svgpath, "original"):
         SimpleGlyph.svgpath = _cubic_glyph_paths(
             SimpleGlyph.svgpath, (svgpath.Moveto, svgpath.Lineto, svgpath.Quad, svgpath.Cubic),
             ziafont_config)
+        SimpleGlyph.svgsymbol = _remembered_symbols(SimpleGlyph.svgsymbol)
     return module

@@ -38,11 +38,28 @@ def outside(path: Path, margin: float = 0.0) -> list[str]:
 
 
 def paths(path: Path, page: int = 1) -> list[Box]:
-    """The boxes of the vector paths drawn on ``page`` (formulas are paths)."""
+    """The boxes of the vector paths drawn on ``page``, in page space (formulas are paths).
+
+    A path inside a form XObject (a formula's glyph is one, drawn once a file)
+    is placed where each use of the form puts it.
+    """
     pdf = pdfium.PdfDocument(path)
     try:
-        return [(obj.get_bounds() if hasattr(obj, "get_bounds") else obj.get_pos()) for obj in pdf[page - 1].get_objects(max_depth=3)
-                if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH]
+        boxes: list[Box] = []
+        placing: list = []  # the matrices of the forms around an object, outermost first
+        for obj in pdf[page - 1].get_objects(max_depth=3):
+            del placing[obj.level:]
+            if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:
+                matrix = obj.get_matrix()
+                placing.append(matrix.multiply(placing[-1]) if placing else matrix)
+            elif obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+                left, bottom, right, top = obj.get_bounds()
+                if placing:
+                    xs, ys = zip(*(placing[-1].on_point(x, y)
+                                   for x in (left, right) for y in (bottom, top)), strict=True)
+                    left, bottom, right, top = min(xs), min(ys), max(xs), max(ys)
+                boxes.append((left, bottom, right, top))
+        return boxes
     finally:
         pdf.close()
 

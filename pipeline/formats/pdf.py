@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import ERROR, PipelineError, Problem, display_path
 from ..model import CitedDocument, RenderOptions
-from . import OutputFormat, fit, subsetting, svg_numbers
+from . import OutputFormat, fit, formula_images, subsetting, svg_numbers
 from .tagged_pdf import FontReport, PdfFinisher, install_formula_tags
 
 PDF_VARIANT = "pdf/a-3a"
@@ -128,6 +128,7 @@ def _install() -> None:
     subsetting.install()
     svg_numbers.install()
     svg_numbers.install_paths()
+    formula_images.install()
     install_formula_tags()
 
 
@@ -187,8 +188,8 @@ def fitted_layout(doc: CitedDocument, options: RenderOptions,
 
     _install()
     from ..html import render_print_html  # Jinja2: loaded only to render
+    from ..math import drawings_by_address
 
-    html = render_print_html(doc, options, styles / "templates")
     folder = doc.manuscript.path.parent.resolve()
     fetcher = _fetcher_class()([folder, styles])
     font_config, counter_style, sheets = _stylesheets(styles)
@@ -198,11 +199,14 @@ def fitted_layout(doc: CitedDocument, options: RenderOptions,
         return parsed.render(stylesheets=list(sheets), font_config=font_config,
                              counter_style=counter_style, pdf_variant=PDF_VARIANT), parsed
 
-    document, parsed = render(html)
-    wide = fit.overflowing_tables(document, parsed.etree_element)
-    if wide:  # laid out again with those tables in small type (see .fit)
-        document, parsed = render(fit.mark_to_fit(html, set(wide)))
+    # formulas named by address, read by formula_images while the pages are laid out
+    with drawings_by_address():
+        html = render_print_html(doc, options, styles / "templates")
+        document, parsed = render(html)
         wide = fit.overflowing_tables(document, parsed.etree_element)
+        if wide:  # laid out again with those tables in small type (see .fit)
+            document, parsed = render(fit.mark_to_fit(html, set(wide)))
+            wide = fit.overflowing_tables(document, parsed.etree_element)
     return document, fetcher, fit.table_problems(doc, wide)
 
 

@@ -68,8 +68,9 @@ NOT_CANONICAL = re.compile(r"(?<![\d.])-?0\d|\.\d*0(?!\d)|\.\d{7}|\d{10}|\.(?!\d
                            r"|(?<![\d.])-0(?:\.0*)?(?![\d.])")
 
 
-def _number(value: float) -> str:
+def pdf_number(value: float) -> str:
     """``value`` as pydyf writes a float into a content stream."""
+    value = float(value)
     if value.is_integer():
         return str(int(value))
     return f"{value:f}".rstrip("0")
@@ -79,15 +80,20 @@ def _written(token: str) -> str:
     """A number of the path as pydyf writes it: the token itself when that is the same."""
     if CANONICAL.fullmatch(token):
         return token
-    return _number(float(token))
+    return pdf_number(float(token))
 
 
-def _draw_plain_path(svg: Any, node: Any, string: str) -> None:
-    """Draw ``string``, a path of absolute M, L, Q, C and Z only, as WeasyPrint's ``path`` would.
+def is_plain_path(string: str) -> bool:
+    """Whether ``string`` is a path :func:`path_operators` writes: absolute M, L, Q, C, Z."""
+    return PLAIN_PATH.fullmatch(string) is not None and not NUMBER_AFTER_Z.search(string)
 
-    The same stream operators with the same numbers, written as one piece of
-    the content stream rather than one call a segment; a number already
-    written as pydyf would write it is copied, not read and written again.
+
+def path_operators(string: str) -> bytes:
+    """``string``, a plain path (:func:`is_plain_path`), as WeasyPrint's ``path`` writes it.
+
+    The same stream operators with the same numbers, as one piece of a
+    content stream rather than one call a segment; a number already written
+    as pydyf would write it is copied, not read and written again.
     """
     tokens = PATH_TOKEN.findall(string)
     if not NOT_CANONICAL.search(string):
@@ -126,15 +132,15 @@ def _draw_plain_path(svg: Any, node: Any, string: str) -> None:
             x3, y3 = float(tokens[index + 2]), float(tokens[index + 3])
             current = (numbers[index + 2], numbers[index + 3])
             ops.append(" ".join((
-                _number(x2 * 2 / 3 + x1 / 3), _number(y2 * 2 / 3 + y1 / 3),
-                _number(x2 * 2 / 3 + x3 / 3), _number(y2 * 2 / 3 + y3 / 3),
+                pdf_number(x2 * 2 / 3 + x1 / 3), pdf_number(y2 * 2 / 3 + y1 / 3),
+                pdf_number(x2 * 2 / 3 + x3 / 3), pdf_number(y2 * 2 / 3 + y3 / 3),
                 current[0], current[1], "c")))
         elif first:
             ops.append("h")
             current = first
         index += needed
         last = letter
-    svg.stream.stream.append("\n".join(ops).encode("ascii"))
+    return "\n".join(ops).encode("ascii")
 
 
 @functools.cache
@@ -151,8 +157,9 @@ def install_paths() -> bool:
     def path(svg: Any, node: Any, font_size: float) -> None:
         string = node.get("d", "")
         marked = any(name in node.attrib for name in MARKERS) or node.get("marker")
-        if not marked and PLAIN_PATH.fullmatch(string) and not NUMBER_AFTER_Z.search(string):
-            return _draw_plain_path(svg, node, string)
+        if not marked and is_plain_path(string):
+            svg.stream.stream.append(path_operators(string))
+            return None
         broken = NUMBERS_AFTER_CLOSE.search(string)
         if broken:  # WeasyPrint would loop for ever; SVG draws a path up to its error
             node.attrib["d"] = string[:broken.start() + 1]

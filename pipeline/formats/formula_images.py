@@ -1,0 +1,278 @@
+"""Formula drawings in the PDF without WeasyPrint's SVG reader: each glyph written once a file.
+
+A formula of the print edition is an SVG drawing (:mod:`pipeline.math`): the
+typesetter writes each glyph of the math font once as a ``<symbol>`` and
+places it with ``<use>``, fraction and radical bars as ``<rect>``.  Read by
+WeasyPrint's SVG reader, every drawing is parsed into a node tree, every
+placed glyph's tree copied and its outline read number by number and written
+out again, so a page of formulas holds each outline as many times as it is
+used.  Here the print HTML names each drawing by a short address
+(``formula:<digest>``, see :func:`pipeline.math.drawings_by_address`) and
+the image WeasyPrint gets for it draws straight into the page:
+
+- each glyph outline is one PDF form XObject per file, written once from the
+  symbol's path (the cubic curves the typesetter writes, copied as written:
+  see :mod:`.svg_numbers`) and remembered per process, since outlines
+  belong to the font and not to a formula;
+- each placed glyph is ``q a 0 0 a e f cm /Name Do Q``, with the scale and
+  offset SVG gives a ``<use>`` of a ``<symbol>`` (its viewBox fitted to the
+  use's box, centred), inside the drawing's own viewBox transform;
+- bars and other plain paths are filled in place, in their colour.
+
+A drawing with anything else (strokes, transforms, markers, other elements
+or attributes) is read by WeasyPrint's SVG reader as before, so nothing is
+drawn differently, only faster.  Written for WeasyPrint 70.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Any
+
+from .svg_numbers import is_plain_path, path_operators, pdf_number
+
+ADDRESS = "formula:"  # the scheme of a drawing's address in the print HTML
+SVG_NS = "{http://www.w3.org/2000/svg}"
+GLYPH_ATTRIBUTES = frozenset(("href", "x", "y", "width", "height", "fill"))
+RECT_ATTRIBUTES = frozenset(("x", "y", "width", "height", "fill"))
+IGNORED = ("title", "desc")
+
+
+class Unsupported(ValueError):
+    """A drawing this module does not draw: WeasyPrint's SVG reader draws it."""
+
+
+class GlyphForm:
+    """A glyph outline as a form XObject, drawn through WeasyPrint's image resources.
+
+    WeasyPrint writes an image once a file however often it is placed; a glyph
+    passes for one (``id`` and ``get_x_object``), with no resources of its own.
+    """
+
+    def __init__(self, operators: bytes, box: tuple[float, float, float, float]):
+        self.operators = operators
+        self.box = box
+        self.id = hashlib.sha256(operators).hexdigest()[:16]
+
+    def get_x_object(self, interpolate: bool, dpi_ratio: float) -> Any:
+        """The form XObject: the outline, filled in the colour of where it is placed."""
+        import pydyf
+
+        return pydyf.Stream([self.operators, b"f"], pydyf.Dictionary({
+            "Type": "/XObject", "Subtype": "/Form",
+            "BBox": pydyf.Array(self.box)}), compress=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def glyph_form(paths: tuple[str, ...]) -> GlyphForm:
+    """The form of a symbol's outline, one or more ``paths`` (remembered: fonts hold them).
+
+    Raises :class:`Unsupported` for a path :func:`.svg_numbers.path_operators` does not write.
+    """
+    if not all(is_plain_path(d) for d in paths):
+        raise Unsupported("symbol path")
+    operators = b"\n".join(path_operators(d).removeprefix(b"0 0 m\n") for d in paths)
+    numbers = [float(n) for n in operators.split() if not n.isalpha()]
+    xs, ys = numbers[0::2], numbers[1::2]
+    # control points bound a Bézier curve: the box holds the whole outline
+    box = (min(xs, default=0.0), min(ys, default=0.0), max(xs, default=0.0),
+           max(ys, default=0.0))
+    return GlyphForm(operators, box)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One thing a formula draws: a glyph form, a rectangle or a path, in its colour."""
+
+    color: Any
+    glyph: GlyphForm | None = None
+    matrix: bytes = b""  # the glyph's "a 0 0 a e f" in the drawing's units
+    operators: bytes = b""  # a rectangle or a path, ready to fill
+
+
+@dataclass(frozen=True)
+class FormulaDrawing:
+    """A formula's drawing read for the PDF: its size, viewBox and what it draws."""
+
+    width: float
+    height: float
+    view_box: tuple[float, float, float, float]
+    placed: tuple[Placed, ...]
+
+
+def _number(element: ET.Element, name: str) -> float:
+    return float(element.get(name, "0"))
+
+
+@functools.lru_cache(maxsize=256)
+def _color(value: str | None) -> Any:
+    """The colour a ``fill`` names (tinycss2's, as WeasyPrint reads it)."""
+    from tinycss2.color5 import parse_color
+
+    color = parse_color(value or "black")
+    if color is None or isinstance(color, str):  # currentColor, or not a colour
+        raise Unsupported(f"fill {value!r}")
+    return color
+
+
+def _tag(element: ET.Element) -> str:
+    return element.tag.removeprefix(SVG_NS)
+
+
+def _symbol(element: ET.Element) -> tuple[tuple[float, ...], GlyphForm | None]:
+    """A ``<symbol>`` of an outline: its viewBox and the outline's form.
+
+    An outline is a path, or a group of paths (a glyph assembled from parts);
+    a space has none.
+    """
+    if set(element.attrib) != {"id", "viewBox"}:
+        raise Unsupported("symbol")
+    paths = []
+    for child in element.iter():
+        if child is element or (_tag(child) == "g" and not child.attrib):
+            continue
+        if _tag(child) != "path" or set(child.attrib) != {"d"}:
+            raise Unsupported("symbol content")
+        paths.append(child.get("d", ""))
+    view_box = tuple(float(v) for v in element.get("viewBox", "").split())
+    if not paths:
+        return view_box, None
+    if len(view_box) != 4 or view_box[2] <= 0 or view_box[3] <= 0:
+        raise Unsupported("symbol viewBox")
+    return view_box, glyph_form(tuple(paths))
+
+
+Symbols = dict[str, tuple[tuple[float, ...], GlyphForm | None]]
+
+
+def _use(element: ET.Element, symbols: Symbols) -> Placed | None:
+    """A ``<use>`` of a symbol: the symbol's viewBox fitted to the use's box, as SVG does."""
+    if not set(element.attrib) <= GLYPH_ATTRIBUTES:
+        raise Unsupported("use")
+    href = element.get("href", "")
+    if not href.startswith("#") or href[1:] not in symbols:
+        raise Unsupported("use href")
+    (vx, vy, vw, vh), glyph = symbols[href[1:]]
+    if glyph is None:
+        return None
+    width, height = _number(element, "width"), _number(element, "height")
+    scale = min(width / vw, height / vh)  # preserveAspectRatio="xMidYMid meet"
+    e = _number(element, "x") + (width - vw * scale) / 2 - vx * scale
+    f = _number(element, "y") + (height - vh * scale) / 2 - vy * scale
+    matrix = " ".join(pdf_number(v) for v in (scale, 0, 0, scale, e, f)).encode("ascii")
+    return Placed(_color(element.get("fill")), glyph=glyph, matrix=matrix)
+
+
+def _filled(element: ET.Element, fill: str | None) -> Placed | None:
+    """A ``<rect>`` or a ``<path>`` to fill (None when its fill is none)."""
+    tag = _tag(element)
+    fill = element.get("fill", fill)
+    if tag == "rect" and set(element.attrib) <= RECT_ATTRIBUTES:
+        box = [_number(element, name) for name in ("x", "y", "width", "height")]
+        operators = (" ".join(pdf_number(v) for v in box) + " re").encode("ascii")
+    elif tag == "path" and set(element.attrib) <= {"d", "fill"} \
+            and is_plain_path(element.get("d", "")):
+        operators = path_operators(element.get("d", ""))
+    else:
+        raise Unsupported(tag)
+    return None if fill == "none" else Placed(_color(fill), operators=operators)
+
+
+@functools.lru_cache(maxsize=1024)
+def read_drawing(svg: str) -> FormulaDrawing | None:
+    """``svg`` as :class:`FormulaDrawing`, or None when WeasyPrint's reader must draw it."""
+    try:
+        root = ET.fromstring(svg)
+        if _tag(root) != "svg":
+            raise Unsupported("root")
+        view_box = tuple(float(v) for v in root.get("viewBox", "").split())
+        width, height = _number(root, "width"), _number(root, "height")
+        if len(view_box) != 4 or min(view_box[2], view_box[3], width, height) <= 0:
+            raise Unsupported("viewBox")
+        symbols: Symbols = {}
+        placed: list[Placed] = []
+        for element in root:
+            tag = _tag(element)
+            if tag == "symbol":
+                symbols[element.get("id", "")] = _symbol(element)
+            elif tag == "use":
+                glyph = _use(element, symbols)
+                if glyph is not None:
+                    placed.append(glyph)
+            elif tag == "g" and set(element.attrib) <= {"fill"}:
+                placed.extend(p for child in element
+                              if (p := _filled(child, element.get("fill"))) is not None)
+            elif tag not in IGNORED:
+                found = _filled(element, None)
+                if found is not None:
+                    placed.append(found)
+    except (Unsupported, ET.ParseError, ValueError):
+        return None
+    return FormulaDrawing(width, height, view_box, tuple(placed))  # type: ignore[arg-type]
+
+
+class FormulaImage:
+    """What WeasyPrint draws for a formula's ``<img>``: its glyph forms placed, bars filled."""
+
+    def __init__(self, drawing: FormulaDrawing):
+        self.drawing = drawing
+
+    def get_intrinsic_size(self, resolution: float, font_size: float) -> tuple[float, ...]:
+        """The drawing's width and height (user units, as CSS pixels) and their ratio."""
+        return self.drawing.width, self.drawing.height, self.drawing.width / self.drawing.height
+
+    def draw(self, stream: Any, concrete_width: float, concrete_height: float,
+             style: Any) -> None:
+        """Draw into ``stream`` at the box's size, as WeasyPrint draws the root ``<svg>``."""
+        vx, vy, vw, vh = self.drawing.view_box
+        scale = min(concrete_width / vw, concrete_height / vh)
+        stream.push_state()
+        stream.transform(a=scale, d=scale, e=(concrete_width - vw * scale) / 2 - vx * scale,
+                         f=(concrete_height - vh * scale) / 2 - vy * scale)
+        for placed in self.drawing.placed:
+            stream.set_color(placed.color)
+            if placed.glyph is not None:
+                name = stream.add_image(placed.glyph, False, 1)
+                stream.stream.append(b"q " + placed.matrix + b" cm /" + name.encode("ascii")
+                                     + b" Do Q")
+            else:
+                stream.stream.append(placed.operators)
+                stream.stream.append(b"f")
+        stream.pop_state()
+
+
+@functools.cache
+def install() -> bool:
+    """Give WeasyPrint's image loader the formulas named by address (once per process)."""
+    try:
+        from weasyprint import document
+        from weasyprint.images import SVGImage
+    except ImportError:  # pragma: no cover - WeasyPrint is a dependency
+        return False
+    original = document.original_get_image_from_uri
+    if getattr(original, "formulas_by_address", False):
+        return False
+
+    def get_image_from_uri(cache: Any, url_fetcher: Any, options: Any, url: str,
+                           forced_mime_type: str | None = None, context: Any = None,
+                           orientation: str = "from-image") -> Any:
+        if not url.startswith(ADDRESS):
+            return original(cache, url_fetcher, options, url, forced_mime_type, context,
+                            orientation)
+        from ..math import addressed
+
+        drawing = addressed(url)
+        if drawing is None:  # named outside drawings_by_address: a mistake in the pipeline
+            raise LookupError(f"no formula drawing at {url}")
+        read = read_drawing(drawing.svg)
+        if read is not None:
+            return FormulaImage(read)
+        return SVGImage(ET.fromstring(drawing.svg), url, url_fetcher, context)
+
+    get_image_from_uri.formulas_by_address = True  # type: ignore[attr-defined]
+    get_image_from_uri.original = original  # type: ignore[attr-defined]
+    document.original_get_image_from_uri = get_image_from_uri
+    return True
