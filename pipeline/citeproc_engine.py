@@ -131,6 +131,19 @@ def _citation_item(cite: CiteItem) -> Any:
     return item
 
 
+def _bare(items: Sequence[Any]) -> None:
+    """The reference list's items without what their first cite said of one place in them.
+
+    citeproc-py lists each work through the item of its first cite, so a style
+    that asks for the locator in its bibliography (Chicago's notes styles do,
+    to print a cited page in place of the page range) printed that cite's
+    page, and its prefix, suffix or suppressed author, in the reference list.
+    """
+    for item in items:
+        for name in [k for k in item if k not in ("key", "citation")]:
+            del item[name]
+
+
 def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
                     clusters: Sequence[Cluster], locale: str,
                     nocite: Sequence[str] = (), mark_cites: bool = False) -> FormattedCitations:
@@ -170,6 +183,7 @@ def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
         RENDERING["mark_cites"] = False
     entries: tuple[tuple[str, str], ...] = ()
     if has_bibliography:
+        _bare(bib.items)
         entries = tuple((original.get(item.key, item.key), finish(str(text), quotes))
                         for item, text in zip(bib.items, bib.bibliography(), strict=True)
                         if str(text))
