@@ -365,8 +365,8 @@ def disambiguation_hooks() -> None:
         wanted = self.get("disambiguate") == "true"
         others = {k: v for k, v in self.attrib.items() if k not in ("disambiguate", "match")}
         match = self.get("match", "all")
-        if not others:
-            if holds != wanted:
+        if not others:  # match="none" negates the one test ('<if disambiguate="true" match="none"/>')
+            if (holds == wanted) == (match == "none"):
                 raise model.ConditionFailed
             return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
         attribute = self.attrib.pop("disambiguate")

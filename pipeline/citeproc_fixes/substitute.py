@@ -8,6 +8,8 @@ from .registry import patch
 
 # (tag, variable) of what each substitute being rendered printed, innermost last
 SUBSTITUTE_RECORDS: list[list[tuple[str, str]]] = []
+# the <names> element of each substitute being rendered, innermost last
+SUBSTITUTE_NAMES: list[Any] = []
 
 
 @patch
@@ -23,11 +25,12 @@ def substitute_suppresses_rendered_variables() -> None:
     from citeproc import model
 
     def render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        names = self.xpath_search("./parent::cs:names[1]")[0]
         for child in self.getchildren():
             SUBSTITUTE_RECORDS.append([])
+            SUBSTITUTE_NAMES.append(names)
             try:
                 if isinstance(child, model.Names) and child.name is None:
-                    names = self.xpath_search("./parent::cs:names[1]")[0]
                     text = child.render(item, names_context=names, context=context, **kwargs)
                 else:
                     text = child.render(item, context=context, **kwargs)
@@ -35,6 +38,7 @@ def substitute_suppresses_rendered_variables() -> None:
                 continue
             finally:
                 printed = SUBSTITUTE_RECORDS.pop()
+                SUBSTITUTE_NAMES.pop()
             if text:
                 try:
                     layout = (context if context is not None else self).get_layout()
@@ -49,6 +53,31 @@ def substitute_suppresses_rendered_variables() -> None:
 
 
 # -- substitute (names) ------------------------------------------------------
+
+
+@patch
+def names_in_a_substitute_choice_inherit() -> None:
+    """A bare ``<names>`` inside a substitute's ``<choose>`` takes the substitute's options.
+
+    CSL: a ``<names>`` without ``<name>`` in a substitute inherits the ``<name>``,
+    ``<et-al>`` and ``<label>`` of the ``<names>`` it stands in for.  citeproc-py
+    passes them only to direct children, so Chicago's bibliography (whose
+    editors stand in for the author inside ``<choose>``) printed an edited
+    book as 'D. L. Longo, A. S. Fauci. Harrison's ...' where citeproc-js
+    prints 'Longo, Dan L., and Anthony S. Fauci, eds. Harrison's ...'.
+    """
+    from citeproc import model
+
+    original = model.Names.process
+
+    def process(self: Any, item: Any, names_context: Any = None, context: Any = None,
+                **kwargs: Any) -> Any:
+        if names_context is None and SUBSTITUTE_NAMES and self.name is None \
+                and SUBSTITUTE_NAMES[-1] is not self:
+            names_context = SUBSTITUTE_NAMES[-1]
+        return original(self, item, names_context, context, **kwargs)
+
+    model.Names.process = process
 
 
 @patch
