@@ -16,6 +16,7 @@ from typing import Any
 
 from . import i18n
 from .bibtex import BibEntry, kind_of, unreadable_entries
+from .citenotes import as_note, in_parentheses, note_numbers, place_note_marks
 from .citeproc_engine import CLOSE, MARKS, OPEN, OPEN_CHARS, format_clusters, html_to_marks
 from .citeproc_marks import DISPLAY, cite_index
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN, Style
@@ -299,7 +300,9 @@ def format_citations(
     usable.update((k, items[k]) for k in nocite)
     nodes = [n for n in walk(ast["blocks"]) if n["t"] == "Cite"
              and any(c["citationId"] in usable for c in n["c"][0])]
-    clusters = [Cluster(tuple(cite_item(c) for c in n["c"][0] if c["citationId"] in usable))
+    numbers, inside = note_numbers(ast["blocks"]) if style.note else ({}, set())
+    clusters = [Cluster(tuple(cite_item(c) for c in n["c"][0] if c["citationId"] in usable),
+                        note_index=numbers.get(id(n), 0))
                 for n in nodes]
     same_language = i18n.language_of(locale) == i18n.language_of(manuscript.lang)
     terms = i18n.csl_terms(dict(words)) if same_language else {}  # the catalogue's language
@@ -316,6 +319,9 @@ def format_citations(
         cites = [c for c in node["c"][0] if c["citationId"] in usable]
         keys = " ".join(c["citationId"] for c in cites)
         text = texts[id(node)]
+        if style.note and id(node) in inside and not any(
+                c["citationMode"]["t"] == "AuthorInText" for c in cites):
+            text = in_parentheses(text, style.layout_suffix, MARKS)
         inlines: list[Node] = []
         narrative = [c for c in cites if c["citationMode"]["t"] == "AuthorInText"]
         if narrative:
@@ -324,11 +330,19 @@ def format_citations(
             inlines.extend(marks_to_inlines(name))
             if not text.startswith((OPEN["sup"], OPEN["sub"])):
                 inlines.append({"t": "Space"})  # "Smith and Lee [4]", but "Smith and Lee⁴"
+        named: list[Node] = []
+        if style.note and id(node) not in inside:  # the name in the text, the rest a footnote
+            named = inlines[:-1] if inlines and inlines[-1]["t"] == "Space" else inlines
+            inlines = []
         inlines.extend(marks_to_inlines(text, cites=[c["citationId"] for c in cites]))
-        return {"t": "Span", "c": [["", ["citation"], [["data-cites", keys]]], inlines]}
+        span = {"t": "Span", "c": [["", ["citation"], [["data-cites", keys]]], inlines]}
+        if style.note and id(node) not in inside:
+            return [*named, as_note([span])]
+        return span
 
     new_ast = dict(ast)
-    new_ast["blocks"] = _tighten(transform(list(ast["blocks"]), cluster))
+    blocks = transform(list(ast["blocks"]), cluster)
+    new_ast["blocks"] = _tighten(place_note_marks(blocks) if style.note else blocks)
 
     references: list[Reference] = []
     for key, text in formatted.bibliography:
