@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from .citeproc_marks import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN
-from .errors import PipelineError, did_you_mean, display_path
+from .errors import PipelineError, display_path
 
 NS = "http://purl.org/net/xbiblio/csl"
 WEB_ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
@@ -127,7 +127,7 @@ def resolve_style(name: str, manuscript: Path, line: int | None,
             return known[stem]
         if ZOTERO_STYLE.match(name) and renamed_style(stem, styles):
             return known[renamed_style(stem, styles) or stem]
-        hint = did_you_mean(stem, known) or "; give a bundled style name or a .csl file's path"
+        hint = _closest(stem, styles) or "; give a bundled style name or a .csl file's path"
         raise PipelineError.at(manuscript, line, f"CSL style '{name}' is a web address, and "
                                f"styles are never downloaded{hint}", "unknown-style")
     if is_path(name):
@@ -162,9 +162,10 @@ def _closest(name: str, styles: Path | None) -> str:
 
     known = bundled_styles(styles)
     former = [old for old in _renamed() if old not in known]
-    matches = difflib.get_close_matches(name, sorted({*known, *former}), n=3, cutoff=0.6)
-    current = list(dict.fromkeys(m if m in known else renamed_style(m, styles) for m in matches))
-    quoted = ", ".join(f"'{m}'" for m in current if m)
+    matches = difflib.get_close_matches(name, sorted({*known, *former}), n=12, cutoff=0.6)
+    current = [m for m in dict.fromkeys(m if m in known else renamed_style(m, styles)
+                                        for m in matches) if m][:3]
+    quoted = ", ".join(f"'{m}'" for m in current)
     return f" (did you mean {quoted}?)" if quoted else ""
 
 

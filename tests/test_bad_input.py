@@ -102,8 +102,8 @@ def test_a_title_with_a_colon_unquoted_says_to_quote_it(work):
     ("https://www.zotero.org/styles/elsevier-vancouver", None),
     ("http://www.zotero.org/styles/vancuver/",
      ("m.md:6: CSL style 'http://www.zotero.org/styles/vancuver/' is a web address, and styles "
-      "are never downloaded (did you mean 'sage-vancouver', 'springer-vancouver', "
-      "'elsevier-vancouver'?)")),
+      "are never downloaded (did you mean 'nlm-citation-sequence', 'sage-vancouver', "
+      "'universite-de-montreal-nlm-fr-ca'?)")),
     ("https://example.org/styles/house.csl",
      ("m.md:6: CSL style 'https://example.org/styles/house.csl' is a web address, and styles "
       "are never downloaded; give a bundled style name or a .csl file's path")),
@@ -309,8 +309,8 @@ def test_every_front_matter_problem_at_once(work):
         "found 'final'"),
         "m.md:5: 'last_updated' must be an ISO date (YYYY-MM-DD), found 'yesterday'",
         "m.md:6: unknown audience 'nurse'; expected one of clinician, patient",
-        ("m.md:7: unknown CSL style 'vancuver' (did you mean 'sage-vancouver', "
-        "'springer-vancouver', 'elsevier-vancouver'?)"),
+        ("m.md:7: unknown CSL style 'vancuver' (did you mean 'nlm-citation-sequence', "
+        "'sage-vancouver', 'universite-de-montreal-nlm-fr-ca'?)"),
     ]
 
 
@@ -592,8 +592,8 @@ def test_unknown_style_names_the_close_styles(work):
 def test_unknown_style_and_missing_citation_in_one_run(work):
     path = manuscript(work, "Text [@nobody].\n", csl="vancuver")
     assert reported(path) == [
-        ("m.md:6: unknown CSL style 'vancuver' (did you mean 'sage-vancouver', "
-        "'springer-vancouver', 'elsevier-vancouver'?)"),
+        ("m.md:6: unknown CSL style 'vancuver' (did you mean 'nlm-citation-sequence', "
+        "'sage-vancouver', 'universite-de-montreal-nlm-fr-ca'?)"),
         ("m.md:8: citation '@nobody' has no entry in the bibliography; the front matter "
         "names no 'bibliography'"),
     ]
