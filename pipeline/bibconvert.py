@@ -34,7 +34,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .bibdates import edtf_date, is_no_date, is_status, month_number, month_range, year_date
-from .bibnames import comma_separated_names, doubled_backslash, pubmed_names
+from .bibnames import (
+    comma_separated_names,
+    doubled_backslash,
+    organisation_as_people,
+    pubmed_names,
+)
 from .bibtypes import (
     CSL_TYPES,
     CSL_VARIABLES,
@@ -203,7 +208,8 @@ def _prepare(entry: BibEntry) -> _Prepared:
             continue
         if name == "author" or name in NAME_FIELDS:
             value, message = comma_separated_names(entry.key, name, value)
-            message = message or pubmed_names(entry.key, name, value)
+            message = message or pubmed_names(entry.key, name, value) \
+                or organisation_as_people(entry.key, name, value)
             if message:
                 prepared.warnings.append((line, message))
         if name in NAME_FIELDS:

@@ -110,6 +110,25 @@ def pubmed_names(key: str, field: str, value: str) -> str | None:
             f"'{family}'{more}; write '{fix}'")
 
 
+# "Centers for Disease Control and Prevention" without braces: BibTeX splits it at "and" and
+# reads each part as a person ("for Disease Control C, Prevention"), as EndNote exports a
+# corporate author.  These words join an organisation's name; no name particle is one of them.
+_JOINING = frozenset(["for", "of", "on", "the", "in", "to", "at", "with", "against"])
+
+
+def organisation_as_people(key: str, field: str, value: str) -> str | None:
+    """A warning when an organisation's name is written as names of people (None if not)."""
+    for name in _top_level(value, AND):
+        text = name.strip()
+        if "," in text or text.startswith("{"):
+            continue
+        words = text.split()
+        if len(words) > 2 and any(w in _JOINING for w in words[1:-1]):
+            return (f"entry '{key}': '{text}' in '{field}' is read as the name of a person; an "
+                    f"organisation's name goes in double braces: {field} = {{{{{value.strip()}}}}}")
+    return None
+
+
 # 'G{\\o}tzsche', 'J{\\'e}r{\\'e}mie': a doubled backslash (TeX's line break) where an accent
 # command was meant, as some tools escape a backslash once more than they should.
 _DOUBLED = re.compile(r"\{\\\\(?=[A-Za-z]|[^A-Za-z\s{}\\])")

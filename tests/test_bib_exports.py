@@ -268,3 +268,26 @@ def test_the_fix_for_a_pubmed_name_keeps_every_initial():
     assert [pubmed_names("k", "author", v) for v in (
         "Andrew Ng", "Wei LI and Xin WU", "Smith, JA", "{Ng} and {JA} and Lee, J", "ME Smith")
     ] == [None] * 5
+
+
+ORGANISATION = """@misc{cdc,
+   author = {Centers for Disease Control and Prevention},
+   title = {Hospital Sepsis Program Core Elements},
+   year = {2023},
+   type = {Web Page}
+}
+@misc{who, author = {{World Health Organization} and Ludwig van Beethoven and Jean de la Fontaine},
+   title = {Braced}, year = {2020}}
+"""
+
+
+def test_an_organisation_written_as_people_is_a_warning_with_the_fix(tmp_path):
+    _, refs, problems = _cite(tmp_path, "See [@cdc; @who].\n", ORGANISATION,
+                              "nlm-citation-sequence")
+    assert problems == [
+        ("refs.bib:2: warning: entry 'cdc': 'Centers for Disease Control' in 'author' is read as "
+         "the name of a person; an organisation's name goes in double braces: "
+         "author = {{Centers for Disease Control and Prevention}}"),
+    ]
+    assert refs[1] == ("World Health Organization, van Beethoven L, de la Fontaine J. Braced. "
+                       "2020.")
