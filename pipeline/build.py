@@ -306,7 +306,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         work: list[RenderSpec] = []
         for p in plans:
             keys, names = dict(p.keys), dict(p.names)
-            gatherer.expect(p.manuscript, keys, names, p.source)
+            gatherer.expect(p.manuscript, p.keys, p.names, p.source)
             wanted = _from_cache(p.manuscript, keys, names, rows, store, folder, gatherer,
                                  options.strict)
             if wanted:

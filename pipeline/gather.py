@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 Pair = tuple[str, str]  # (audience, format)
 
 
-@dataclass
+@dataclass(slots=True)
 class Ready:
     """One output ready to be written: its bytes (None when the folder already holds them)."""
 
@@ -34,16 +34,22 @@ class Ready:
     rendered: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Pending:
     """A manuscript whose outputs are being gathered."""
 
     manuscript: Manuscript
-    keys: dict[Pair, str]
-    names: dict[Pair, str]
+    keys: tuple[tuple[Pair, str], ...]  # (pair, cache key): the plan's own, not a copy
+    names: tuple[tuple[Pair, str], ...]  # (pair, file name)
     source: str  # the manuscript's path as reports show it
     ready: dict[Pair, Ready] = field(default_factory=dict)
     failed: bool = False
+
+    def key(self, pair: Pair) -> str:
+        return next(key for p, key in self.keys if p == pair)
+
+    def name(self, pair: Pair) -> str:
+        return next(name for p, name in self.names if p == pair)
 
 
 class Gatherer:
@@ -61,8 +67,8 @@ class Gatherer:
         self.built = 0
         self.reused = 0
 
-    def expect(self, m: Manuscript, keys: dict[Pair, str], names: dict[Pair, str],
-               source: str | None = None) -> Pending:
+    def expect(self, m: Manuscript, keys: tuple[tuple[Pair, str], ...],
+               names: tuple[tuple[Pair, str], ...], source: str | None = None) -> Pending:
         """``m`` will have these outputs (``source``: its path as reports show it)."""
         entry = Pending(m, keys, names, source or display_path(m.path))
         self.pending[m.slug] = entry
@@ -85,7 +91,7 @@ class Gatherer:
         if entry is None or entry.failed:
             return
         if self.store:
-            self.store.put(entry.keys[pair], data, problems)
+            self.store.put(entry.key(pair), data, problems)
         self.add(slug, pair, data, sha256(data).hexdigest(), len(data), True)
 
     def fail(self, slug: str) -> None:
@@ -93,8 +99,8 @@ class Gatherer:
         entry = self.pending.pop(slug, None)
         if entry is None:
             return
-        for pair in entry.keys:
-            self.progress.advance(entry.names[pair], "failed")
+        for _pair, name in entry.names:
+            self.progress.advance(name, "failed")
         source = entry.source
         if source not in self.failed:
             self.failed.append(source)
@@ -103,7 +109,7 @@ class Gatherer:
         m = entry.manuscript
         source = entry.source
         for pair, ready in sorted(entry.ready.items()):
-            name = entry.names[pair]
+            name = entry.name(pair)
             try:
                 if ready.data is not None:
                     self.folder.write(name, ready.data, ready.sha256)

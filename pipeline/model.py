@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +116,9 @@ class CitedDocument:
     style_name: str = DEFAULT_STYLE
     source_ast: Mapping[str, Any] | None = None  # the edition before citations: what it attaches
     footnote_symbols: bool = False  # citations are superscript numbers: notes take *, †, ...
+    # the cited entries as the PDF attaches them, when made already (by the process that
+    # read the bibliography, for a worker that has not)
+    cited_bibtex: str | None = None
 
     @property
     def lang(self) -> str:
@@ -158,9 +161,9 @@ class RenderOptions:
     formats: tuple[str, ...] = ("pdf", "epub", "html")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Artifact:
-    """A produced file, as listed in the manifest."""
+    """A produced file, as listed in the manifest (thousands are kept: no ``__dict__``)."""
 
     path: str
     format: str
@@ -176,7 +179,7 @@ class Artifact:
     reading_grade: float | None = None  # patient editions only
 
     def to_json(self) -> dict[str, Any]:
-        data = dict(self.__dict__)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         if data["reading_grade"] is None:
             del data["reading_grade"]
         return data

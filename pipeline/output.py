@@ -9,23 +9,27 @@ temporary name is used and swept by the next build.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import secrets
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 TMP_PREFIX = ".handout-tmp-"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes | Callable[[], Iterable[bytes]]) -> None:
     """Replace ``path`` with ``data`` so readers see the old or the new file, never part.
 
     The data goes to an unnamed file in the target's folder; a new target is
     then named in one step, an existing one replaced by renaming a hidden
     temporary name over it.  Only between that link and the rename (no data
     is written then) can a killed build leave a temporary name, which the
-    next build sweeps.
+    next build sweeps.  ``data`` may be a function giving the bytes in pieces
+    (called again when the file must be written a second time), so a large
+    file is never whole in memory.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = f"{TMP_PREFIX}{secrets.token_hex(6)}"
@@ -35,7 +39,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         fd = _unnamed_file(dir_fd)
         if fd >= 0:
             try:
-                _write_all(fd, data)
+                _write_data(fd, data)
                 os.fsync(fd)
                 try:
                     if _link(fd, path.name, dir_fd):
@@ -50,7 +54,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=dir_fd)
             named = True
             try:
-                _write_all(fd, data)
+                _write_data(fd, data)
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -92,11 +96,30 @@ def _link(fd: int, name: str, dir_fd: int) -> bool:
     return True
 
 
+def _write_data(fd: int, data: bytes | Callable[[], Iterable[bytes]]) -> None:
+    for piece in data() if callable(data) else (data,):
+        _write_all(fd, piece)
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+def _in_blocks(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[bytes]:
+    """``pieces`` of text as UTF-8, gathered into blocks of about ``size`` bytes."""
+    block: list[str] = []
+    length = 0
+    for piece in pieces:
+        block.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(block).encode("utf-8")
+            block, length = [], 0
+    if block:
+        yield "".join(block).encode("utf-8")
 
 
 def sweep_temporaries(folder: Path) -> None:
@@ -121,8 +144,10 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
-    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-    write_atomic(folder / "manifest.json", text.encode("utf-8"))
+    """``manifest.json``, encoded piece by piece (thousands of entries are megabytes of text)."""
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False, sort_keys=False)
+    write_atomic(folder / "manifest.json",
+                 lambda: _in_blocks(itertools.chain(encoder.iterencode(manifest), "\n")))
 
 
 class OutputFolder:

@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .cache import Cache, referenced_files
 from .errors import PipelineError, Problem, Problems, display_path
@@ -39,6 +40,7 @@ from .stamp import OUTSIDE_GIT, GitHistory, make_stamp, source_date_epoch
 
 Pair = tuple[str, str]  # (audience, format)
 RACY_NS = 100_000_000  # 0.1 s: far more than any file system's time stamp granularity
+SAVE_EVERY = 200  # plans remembered in the index at a time
 
 
 @dataclass(frozen=True)
@@ -80,14 +82,25 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
     return manuscript.load_manuscript(path, bibliography_dir)
 
 
-def slim(m: Manuscript) -> Manuscript:
+def slim(m: Manuscript, shared: dict | None = None) -> Manuscript:
     """What a build keeps of a manuscript it is not rendering: no body, no people, no history.
 
     Enough to name its outputs and describe them in the manifest and the
     index, and to place a problem at its ``slug`` or ``max_grade`` line.
+    ``shared`` (kept by the caller) holds one copy of what many manuscripts
+    repeat: the path of a shared .bib, the audiences, status, language and style.
     """
     lines = {k: v for k, v in m.field_lines.items() if k in ("slug", "max_grade")}
-    return replace(m, body="", authors=(), reviewers=(), changes=(), field_lines=lines)
+    if shared is None:
+        shared = {}
+
+    def one(value: Any) -> Any:
+        return shared.setdefault(value, value)
+
+    return replace(m, body="", authors=(), reviewers=(), changes=(), field_lines=lines,
+                   bibliography=one(tuple(one(b) for b in m.bibliography)),
+                   audiences=one(m.audiences), status=one(m.status), lang=one(m.lang),
+                   csl=one(m.csl))
 
 
 def reading_problem(m: Manuscript, reading: Readability | None,
@@ -128,6 +141,7 @@ class Planner:
         self._stats: dict[str, tuple] = {}
         self._rows: dict[str, bytes] = {}  # remembered plans still valid, pickled
         self._new: list[tuple[str, str, str, bytes]] = []
+        self._shared: dict = {}  # what many plans repeat, held once (see :func:`slim`)
         # plans whose reading grade a worker measures: remembered once it is back
         self.pending: dict[str, tuple[list[str], int]] = {}
 
@@ -217,6 +231,8 @@ class Planner:
             return
         self._new.append((str(path), "\0".join(files), self._fingerprint(files, path),
                           pickle.dumps(what, protocol=5)))
+        if len(self._new) >= SAVE_EVERY:  # not thousands of them held until the end
+            self.save()
 
     def save(self) -> None:
         """Write the plans made by this build into the index."""
@@ -261,7 +277,7 @@ class Planner:
                                            else replace(self.options, formats=()))
                       if self.store else "") for pair in pairs)
         names = tuple((pair, self.output_name(m, *pair)) for pair in pairs)
-        planned = Planned(slim(m), display_path(m.path), stamp, keys, names,
+        planned = Planned(slim(m, self._shared), display_path(m.path), stamp, keys, names,
                           hashlib.sha256(data).hexdigest(), len(m.body),
                           tuple(found.items), images=tuple(images))
         if PATIENT not in m.audiences:

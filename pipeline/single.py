@@ -16,6 +16,7 @@ import concurrent.futures as cf
 import multiprocessing
 import time
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 
 from . import formula_store
@@ -101,6 +102,10 @@ class SingleRunner(InlineRunner):
         return assemble(job, problems, ordered, started, reading, worker_rss)
 
     def _send(self, doc: CitedDocument, fmt: str, job: RenderJob) -> cf.Future | None:
+        from .formats.pdf import cited_bibtex
+
+        # made here, where the bibliography was read: the worker need not read it again
+        doc = replace(doc, cited_bibtex=cited_bibtex(doc))
         try:
             return self._pool.submit(render_remote, doc, fmt, job.options, job.styles,
                                      job.cache_folder)

@@ -55,6 +55,39 @@ def test_write_atomic_creates_and_replaces(tmp_path, temp_kind):
     assert os.listdir(tmp_path / "out") == ["a.pdf"]
 
 
+def test_a_file_given_in_pieces_is_written_whole(tmp_path, temp_kind, monkeypatch):
+    calls = []
+
+    def pieces():
+        calls.append("called")
+        yield b"%PDF-written "
+        yield b"in pieces"
+
+    write_atomic(tmp_path / "a.pdf", pieces)
+    assert (tmp_path / "a.pdf").read_bytes() == b"%PDF-written in pieces"
+    assert calls == ["called"]
+
+    def no_proc(fd, name, dir_fd):
+        raise OSError(errno.ENOENT, "No such file or directory")
+
+    monkeypatch.setattr(output, "_link", no_proc)  # the unnamed file cannot be named
+    write_atomic(tmp_path / "a.pdf", pieces)
+    assert (tmp_path / "a.pdf").read_bytes() == b"%PDF-written in pieces"
+    assert calls == ["called"] * (3 if temp_kind == "unnamed" else 2)  # written again
+    assert os.listdir(tmp_path) == ["a.pdf"]
+
+
+def test_the_manifest_written_in_pieces_reads_as_json_dumps_writes_it(tmp_path):
+    entries = [{"path": f"h{i:04d}.patient.pdf", "title": "Schmerz – Übersicht ✓",
+                "bytes": i, "reading_grade": 7.5, "errors": [], "note": None}
+               for i in range(2000)]  # over a megabyte of text: many blocks
+    manifest = {"artifacts": entries, "errors": [{"source": "a.md", "line": 3}],
+                "warnings": []}
+    output.write_manifest(tmp_path, manifest)
+    assert (tmp_path / "manifest.json").read_bytes() == (
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, temp_kind, monkeypatch):
     target = tmp_path / "a.pdf"
     write_atomic(target, b"%PDF-old complete file")

@@ -156,7 +156,7 @@ class PdfFormat(OutputFormat):
                        description=doc.words["attachment_source"], created=when, modified=when,
                        relationship="Source", url_fetcher=fetcher),
         ]
-        bib = cited_bibtex(doc)
+        bib = cited_bibtex(doc) if doc.cited_bibtex is None else doc.cited_bibtex
         if bib:
             attachments.append(Attachment(string=bib.encode("utf-8"), name=f"{doc.manuscript.slug}.bib",
                                           description=doc.words["attachment_bibliography"], created=when,
