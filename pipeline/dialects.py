@@ -14,6 +14,8 @@
   books) are shown as text with a warning at their line saying to link
   instead; the labels they point at (``(\\#fig:x)``, ``(\\#tab:x)`` at the
   start of a caption) are left out, since nothing can show them.
+- R Markdown's and Quarto's code chunks are shown as code, with a warning
+  (see :mod:`.chunks`).
 - An MkDocs admonition (``!!! warning "Title"``) is pandoc Markdown's text
   and an indented code block: a warning at its line says to write ``::: warning``.
 """
@@ -24,6 +26,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .chunks import chunk_problems
 from .errors import Problems
 from .model import Manuscript
 from .tree import Node, str_inlines, stringify, transform
@@ -198,5 +201,6 @@ def _visible(inlines: list[Node]) -> bool:
 def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
                   problems: Problems) -> dict[str, Any]:
     """The AST with alerts, Quarto callouts and shortcodes read (see the module)."""
+    chunk_problems(manuscript, problems)
     reader = _Reader(manuscript, problems)
     return {**ast, "blocks": transform(list(ast["blocks"]), reader.visit)}

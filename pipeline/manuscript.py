@@ -35,6 +35,8 @@ KNOWN = (
 )
 # pandoc's fields that a handout leaves alone on purpose, with the reason.
 NOT_USED = {
+    "output": "'output' (R Markdown's) is not used: a handout is always built as a PDF, an "
+              "EPUB and a web page",
     "nocite": "'nocite' is not used: a handout's reference list holds only the works its text "
               "cites; cite a work to list it",
 }

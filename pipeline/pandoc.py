@@ -26,6 +26,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .chunks import as_code_fences
 from .texstars import drop_separators, separate_stars
 
 READER = "markdown-raw_attribute"
@@ -94,11 +95,13 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
 
     Stages that need the same body (validation, readability) share one pandoc
     run; each caller gets its own fresh tree.  A star after a TeX command that
-    has no starred form is read as Markdown (see :mod:`.texstars`).
+    has no starred form is read as Markdown (see :mod:`.texstars`); an R Markdown
+    or Quarto code chunk is read as a code block (see :mod:`.chunks`).
     """
-    separated = separate_stars(text)
+    fenced = as_code_fences(text)
+    separated = separate_stars(fenced)
     ast = json.loads(_parsed(separated))
-    if separated != text:
+    if separated != fenced:
         ast["blocks"] = drop_separators(ast["blocks"])
     return ast
 

@@ -129,3 +129,55 @@ def test_sizes_html5_does_not_allow_become_css_or_are_left_out():
     assert raw == ['<img alt="a" src="a.png" style="width: 50%; height: 2.5em" />',
                    '<img alt="b" src="b.png" width="120" />']
     assert problems == ["m.md:1: warning: raw HTML height= is left out: 'auto' is not a size"]
+
+
+UNKNITTED = """---
+title: "Unknitted"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-01
+output: html_document
+---
+
+```{r setup, include=FALSE}
+library(knitr)
+```
+
+The mean age was `r mean(age)` years.
+
+````markdown
+```{r shown-as-an-example}
+x <- 1
+```
+````
+
+~~~{python}
+print(1)
+~~~
+"""
+
+
+def test_code_chunks_are_code_blocks_of_their_language_with_a_warning(tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+    from pipeline.frontmatter import split_front_matter
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "u.md").write_text(UNKNITTED, encoding="utf-8")
+    assert [str(p) for p in check([tmp_path / "u.md"], BuildOptions()).problems] == [
+        ("u.md:6: warning: 'output' (R Markdown's) is not used: a handout is always built as a "
+         "PDF, an EPUB and a web page"),
+        ("u.md:9: warning: code chunk '{r setup, include=FALSE}' (R Markdown's, Quarto's) is "
+         "not run: its code is shown as r code; knit the document first, or write '```r' for "
+         "code that is meant to be shown"),
+        ("u.md:13: warning: inline R code `r mean(age)` is not run: it is shown as code; knit "
+         "the document first"),
+        ("u.md:21: warning: code chunk '{python}' (R Markdown's, Quarto's) is not run: its code "
+         "is shown as python code; knit the document first, or write '```python' for code "
+         "that is meant to be shown"),
+    ]
+    _front, body, _line = split_front_matter(Path("u.md"), UNKNITTED)
+    blocks = [(b["c"][0][1], b["c"][1]) for b in markdown_to_ast(body)["blocks"]
+              if b["t"] == "CodeBlock"]
+    assert blocks == [(["r"], "library(knitr)"),
+                      (["markdown"], "```{r shown-as-an-example}\nx <- 1\n```"),
+                      (["python"], "print(1)")]

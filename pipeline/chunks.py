@@ -1,0 +1,73 @@
+"""Code chunks of R Markdown and Quarto (```` ```{r label, echo=FALSE} ````), shown as code.
+
+knitr and Quarto run such a chunk and put its output in the document; pandoc's
+Markdown has no chunks, and ``{r ...}`` is no attribute list it reads, so the
+fence is not read as a fence at all: the chunk's lines run together into a
+paragraph of inline code.  A handout never runs code, so a chunk is shown as a
+code block of its language (the fence written ```` ```r ````, line for line,
+so every line keeps its number) and :func:`chunk_problems` warns at its line,
+as it does for knitr's inline code (`` `r mean(age)` ``).  A chunk shown
+inside another code block (a tutorial's example) is left as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import Problems
+from .model import Manuscript
+
+# An opening fence whose braces start with a bare word (the engine): {r}, {python}, {r x, echo=F}
+CHUNK = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*\{[ \t]*([A-Za-z][\w-]*)([ \t,][^}]*)?\}[ \t]*$")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+INLINE_R = re.compile(r"(?<!`)`r [^`\n]+`(?!`)")
+
+
+def _scan(text: str) -> list[tuple[int, str, re.Match[str] | None]]:
+    """Each line (index, text, its chunk match) with whether it is outside code."""
+    out: list[tuple[int, str, re.Match[str] | None]] = []
+    fence: str | None = None
+    for index, line in enumerate(text.split("\n")):
+        if fence is not None:
+            stripped = line.strip()
+            if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
+                fence = None
+            continue
+        chunk = CHUNK.match(line)
+        opener = FENCE.match(line)
+        if chunk or opener:
+            fence = (chunk or opener).group(2 if chunk else 1)
+        out.append((index, line, chunk))
+    return out
+
+
+def as_code_fences(text: str) -> str:
+    """``text`` with each chunk's opening fence written as a code block's (```` ```r ````)."""
+    if "{" not in text:
+        return text
+    found = [(index, chunk) for index, _line, chunk in _scan(text) if chunk]
+    if not found:
+        return text
+    lines = text.split("\n")
+    for index, chunk in found:
+        lines[index] = f"{chunk.group(1)}{chunk.group(2)}{chunk.group(3).lower()}"
+    return "\n".join(lines)
+
+
+def chunk_problems(manuscript: Manuscript, problems: Problems) -> None:
+    """A warning at each chunk and each piece of knitr's inline code: neither is run."""
+    for index, line, chunk in _scan(manuscript.body):
+        where = manuscript.body_line + index
+        if chunk:
+            engine = chunk.group(3).lower()
+            header = line.strip().lstrip("`~").strip()
+            problems.warn(manuscript.path, where,
+                          f"code chunk '{header}' (R Markdown's, Quarto's) is not run: its code "
+                          f"is shown as {engine} code; knit the document first, or write "
+                          f"'```{engine}' for code that is meant to be shown",
+                          code="code-chunk")
+        elif "`r " in line:
+            for match in INLINE_R.finditer(line):
+                problems.warn(manuscript.path, where,
+                              f"inline R code {match.group(0)} is not run: it is shown as "
+                              "code; knit the document first", code="code-chunk")
