@@ -17,6 +17,7 @@ import json
 import re
 import uuid
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from ..notemarks import link_citations, symbol_footnotes
 from ..pandoc import run_pandoc
 from ..tree import Node, str_inlines
 from . import OutputFormat
+from .archive import stand_ins, write_archive
 
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -175,15 +177,17 @@ class EpubFormat(OutputFormat):
                     "--css", str(styles / "css" / "lists.css"), "--mathml",
                     "--toc", "--toc-depth=2", "--split-level=1", "--epub-title-page=false",
                     "--resource-path", str(folder), "--wrap=none"]
-            for font in fonts:
-                args += ["--epub-embed-font", str(font)]
             if has_formulas(book["blocks"]):
-                args += ["--css", str(styles / "css" / "math.css"),
-                         "--epub-embed-font", str(styles / MATH_FONT)]
+                args += ["--css", str(styles / "css" / "math.css")]
+                fonts.append(styles / MATH_FONT)
+            embedded = stand_ins(fonts, Path(tmp) / "fonts")
+            for font in fonts:
+                args += ["--epub-embed-font", str(embedded.get(font.name, font))]
             data = run_pandoc(args, json.dumps(book), env={"SOURCE_DATE_EPOCH": str(epoch)},
                               cwd=folder)
         try:
-            return finish_epub(data, doc, epoch)
+            return finish_epub(data, doc, epoch,
+                               {font.name: font for font in fonts} if embedded else None)
         except etree.XMLSyntaxError as exc:  # only the library's message can travel
             raise PipelineError.at(doc.manuscript.path, None, "the EPUB cannot be written: "
                                    f"pandoc's XHTML is not well-formed ({exc.msg})",
@@ -237,8 +241,13 @@ A11Y_PROPERTIES = {prop for prop, _ in A11Y + A11Y_IMAGES} | {
     "schema:accessibilitySummary", "dcterms:conformsTo", "a11y:certifiedBy"}
 
 
-def finish_epub(data: bytes, doc: CitedDocument, epoch: int) -> bytes:
-    """Add accessibility and version metadata; rewrite the zip deterministically."""
+def finish_epub(data: bytes, doc: CitedDocument, epoch: int,
+                fonts: Mapping[str, Path] | None = None) -> bytes:
+    """Add accessibility and version metadata; rewrite the zip deterministically.
+
+    ``fonts``: the fonts pandoc embedded as empty stand-ins, by file name (see
+    :mod:`.archive`).
+    """
     source = zipfile.ZipFile(io.BytesIO(data))
     names = source.namelist()
     opf_name = next(n for n in names if n.endswith(".opf"))
@@ -256,19 +265,7 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int) -> bytes:
     if doc.footnote_symbols:
         for name in [n for n in files if n.endswith(".xhtml")]:
             files[name] = symbol_footnotes(files[name])
-    out = io.BytesIO()
-    stamp = dt.datetime.fromtimestamp(epoch, dt.UTC)
-    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
-    with zipfile.ZipFile(out, "w") as target:
-        info = zipfile.ZipInfo("mimetype", date_time)
-        info.compress_type = zipfile.ZIP_STORED
-        target.writestr(info, files.pop("mimetype"))
-        for name in sorted(files, key=lambda n: (not n.startswith("META-INF/"), n)):
-            info = zipfile.ZipInfo(name, date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, files[name])
-    return out.getvalue()
+    return write_archive(files, dt.datetime.fromtimestamp(epoch, dt.UTC), fonts)
 
 
 def _image_media_types(files: dict[str, bytes], opf_name: str) -> None:
