@@ -20,10 +20,13 @@ children split into phases (exclusive: a phase inside another counts once):
 - ``gc``: the garbage collector's pauses, wherever they fall;
 - ``other``: the rest of the job (reading grade, result assembly).
 
-Then WeasyPrint alone on the same print HTML, as the benchmark's floor
-measures it (``bench.py floor-once``).  The figures are CPU seconds per
-handout; the ratio pipeline / floor is what a cold build can at best reach
-over the floor with perfect parallelism.
+After each handout, WeasyPrint alone on its print HTML, as the benchmark's
+floor measures it (``bench.py floor-once``, with the garbage collector as a
+fresh process has it): right after, so that both see the same load on a
+shared machine.  The figures are CPU seconds per handout; the ratio
+pipeline / floor is what a cold build can at best reach over the floor with
+perfect parallelism.  ``PYTHONPATH=OTHER_CHECKOUT`` measures another
+version of the pipeline with this script.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(1, str(HERE.parent))
+sys.path.append(str(HERE.parent))  # after PYTHONPATH: another checkout can be measured
 
 from corpus import make_corpus
 
@@ -56,6 +59,7 @@ class Phases:
         self.seconds: dict[str, float] = defaultdict(float)
         self.stack: list[str] = ["other"]
         self.gc_all = 0.0
+        self.paused = False  # while the floor is measured
         self.mark = self.cpu()
 
     @staticmethod
@@ -89,6 +93,8 @@ class Phases:
 
         @functools.wraps(original)
         def timed(*args, **kwargs):
+            if self.paused:
+                return original(*args, **kwargs)
             self.switch(name)
             try:
                 return original(*args, **kwargs)
@@ -107,9 +113,9 @@ class Phases:
         def pause(phase: str, info: dict) -> None:
             if phase == "start":
                 started[0] = time.process_time()
-            else:
+            elif not self.paused:
                 self.gc_all += time.process_time() - started[0]
-            if info["generation"] == 2:
+            if info["generation"] == 2 and not self.paused:
                 self.switch("gc" if phase == "start" else None)
 
         gc.callbacks.append(pause)
@@ -161,15 +167,21 @@ def jobs_for(folder: Path, formats: tuple[str, ...]) -> list:
             for m in manuscripts]
 
 
-def floor_cpu(jobs: list) -> tuple[float, int]:
-    """WeasyPrint alone on each job's print HTML, as ``bench.py floor-once`` runs it."""
+def floor_cpu(job: object) -> tuple[float, int]:
+    """WeasyPrint alone on the job's print HTML, as ``bench.py floor-once`` runs it, with the
+    garbage collector as a fresh process has it."""
+    import gc
+
     from weasyprint import HTML, Attachment
 
     from pipeline.formats import pdf
     from pipeline.jobs import print_html
 
+    threshold = gc.get_threshold()
+    gc.unfreeze()
+    gc.set_threshold(700, 10, 10)  # Python's defaults
     total, pages = 0.0, 0
-    for job in jobs:
+    try:
         m = job.manuscript
         for doc, html in print_html(job):
             folder = m.path.parent.resolve()
@@ -187,6 +199,11 @@ def floor_cpu(jobs: list) -> tuple[float, int]:
                                attachments=[attachment], pdf_identifier=pdf.pdf_identifier(doc))
             total += time.process_time() - c0
             pages += len(document.pages)
+    finally:
+        gc.set_threshold(*threshold)
+        if threshold[0] != 700:  # the worker had settled (see jobs.settle_collector)
+            gc.collect()
+            gc.freeze()
     return total, pages
 
 
@@ -218,18 +235,27 @@ def main(argv: list[str] | None = None) -> int:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    wall = time.perf_counter()
-    failed = 0
+    wall = 0.0
+    failed = pages = 0
+    floor = 0.0
     for job in jobs:
+        started = time.perf_counter()
         result = run_job(job)
+        wall += time.perf_counter() - started
         failed += sum(p.is_error for p in result.problems)
-    wall = time.perf_counter() - wall
+        if not args.no_floor and "pdf" in formats:  # right after: the same load on the machine
+            phases.switch("(floor)")
+            phases.paused = True
+            seconds, count = floor_cpu(job)
+            floor, pages = floor + seconds, pages + count
+            phases.paused = False
+            phases.switch(None)
     phases.switch("other")  # close the books
     if profiler:
         profiler.disable()
         profiler.dump_stats(args.cprofile)
     seconds = dict(phases.seconds)
-    floor, pages = (0.0, 0) if args.no_floor else floor_cpu(jobs)
+    seconds.pop("(floor)", None)
     n = len(jobs)
     total = sum(seconds.values())
     lines = [(f"{n} handouts ({', '.join(formats)}), {pages} PDF pages; wall {wall:.1f} s, "
