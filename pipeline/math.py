@@ -268,24 +268,26 @@ def addressed(url: str) -> Drawing | None:
     return book.get(url) if book is not None else None
 
 
-def _source(drawing: Drawing) -> str:
-    """The ``src`` of a drawing: its address while drawings are addressed, else a data URL."""
+def image_html(formula: Formula, drawing: Drawing) -> str:
+    """An ``<img>`` of the drawing, sized in em, the TeX as its alternative text.
+
+    A display formula is wrapped in a block that centres it.  While drawings
+    are addressed (:func:`drawings_by_address`) the image gives its own size
+    in em (:mod:`.formats.formula_images`): only its depth is written.
+    """
     book = _ADDRESSED.get()
+    lowered = f"vertical-align:{-drawing.depth:.3f}em"
     if book is None:
         data = base64.b64encode(drawing.svg.encode("utf-8")).decode("ascii")
-        return f"data:image/svg+xml;base64,{data}"
-    address = ADDRESS + hashlib.sha256(drawing.svg.encode("utf-8")).hexdigest()[:32]
-    book[address] = drawing
-    return address
-
-
-def image_html(formula: Formula, drawing: Drawing) -> str:
-    """An ``<img>`` of the drawing, sized in em, the TeX as its alternative text."""
-    kind = "display" if formula.display else "inline"
-    style = (f"width:{drawing.width:.3f}em;height:{drawing.height:.3f}em;"
-             f"vertical-align:{-drawing.depth:.3f}em")
-    return (f'<span class="math {kind}"><img class="math" src="{_source(drawing)}" '
-            f'alt="{html.escape(alternative(formula.tex), quote=True)}" style="{style}"/></span>')
+        source = f"data:image/svg+xml;base64,{data}"
+        style = f"width:{drawing.width:.3f}em;height:{drawing.height:.3f}em;{lowered}"
+    else:
+        source = ADDRESS + hashlib.sha256(drawing.svg.encode("utf-8")).hexdigest()[:32]
+        book[source] = drawing
+        style = lowered
+    image = (f'<img class="math" src="{source}" '
+             f'alt="{html.escape(alternative(formula.tex), quote=True)}" style="{style}"/>')
+    return f'<span class="math display">{image}</span>' if formula.display else image
 
 
 def alternative(tex: str) -> str:

@@ -30,7 +30,7 @@ import functools
 import hashlib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .svg_numbers import is_plain_path, path_operators, pdf_number
 
@@ -50,6 +50,9 @@ class GlyphForm:
 
     WeasyPrint writes an image once a file however often it is placed; a glyph
     passes for one (``id`` and ``get_x_object``), with no resources of its own.
+    The form's bytes (compressed) are made once a process, the same in every
+    file: pydyf reads an object's bytes twice, to write it and for the file's
+    identifier, and would compress the outline again each time.
     """
 
     def __init__(self, operators: bytes, box: tuple[float, float, float, float]):
@@ -57,13 +60,36 @@ class GlyphForm:
         self.box = box
         self.id = hashlib.sha256(operators).hexdigest()[:16]
 
-    def get_x_object(self, interpolate: bool, dpi_ratio: float) -> Any:
-        """The form XObject: the outline, filled in the colour of where it is placed."""
+    @functools.cached_property
+    def written(self) -> bytes:
+        """The form's dictionary and compressed stream, as pydyf writes them."""
         import pydyf
 
         return pydyf.Stream([self.operators, b"f"], pydyf.Dictionary({
             "Type": "/XObject", "Subtype": "/Form",
-            "BBox": pydyf.Array(self.box)}), compress=True)
+            "BBox": pydyf.Array(self.box)}), compress=True).data
+
+    def get_x_object(self, interpolate: bool, dpi_ratio: float) -> Any:
+        """The form XObject: the outline, filled in the colour of where it is placed."""
+        return _written_form()(self.written)
+
+
+@functools.cache
+def _written_form() -> type:
+    import pydyf
+
+    class WrittenForm(pydyf.Stream):
+        """A form XObject whose bytes are written already."""
+
+        def __init__(self, written: bytes):
+            super().__init__(extra={"Subtype": "/Form"})
+            self.written = written
+
+        @property
+        def data(self) -> bytes:
+            return self.written
+
+    return WrittenForm
 
 
 @functools.lru_cache(maxsize=4096)
@@ -83,8 +109,7 @@ def glyph_form(paths: tuple[str, ...]) -> GlyphForm:
     return GlyphForm(operators, box)
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     """One thing a formula draws: a glyph form, a rectangle or a path, in its colour."""
 
     color: Any
@@ -150,7 +175,7 @@ Symbols = dict[str, tuple[tuple[float, ...], GlyphForm | None]]
 
 def _use(element: ET.Element, symbols: Symbols) -> Placed | None:
     """A ``<use>`` of a symbol: the symbol's viewBox fitted to the use's box, as SVG does."""
-    if not set(element.attrib) <= GLYPH_ATTRIBUTES:
+    if not GLYPH_ATTRIBUTES.issuperset(element.attrib):
         raise Unsupported("use")
     href = element.get("href", "")
     if not href.startswith("#") or href[1:] not in symbols:
@@ -162,7 +187,8 @@ def _use(element: ET.Element, symbols: Symbols) -> Placed | None:
     scale = min(width / vw, height / vh)  # preserveAspectRatio="xMidYMid meet"
     e = _number(element, "x") + (width - vw * scale) / 2 - vx * scale
     f = _number(element, "y") + (height - vh * scale) / 2 - vy * scale
-    matrix = " ".join(pdf_number(v) for v in (scale, 0, 0, scale, e, f)).encode("ascii")
+    a = pdf_number(scale)
+    matrix = f"{a} 0 0 {a} {pdf_number(e)} {pdf_number(f)}".encode("ascii")
     return Placed(_color(element.get("fill")), glyph=glyph, matrix=matrix)
 
 
@@ -215,18 +241,30 @@ def read_drawing(svg: str) -> FormulaDrawing | None:
 
 
 class FormulaImage:
-    """What WeasyPrint draws for a formula's ``<img>``: its glyph forms placed, bars filled."""
+    """What WeasyPrint draws for a formula's ``<img>``: its glyph forms placed, bars filled.
 
-    def __init__(self, drawing: FormulaDrawing):
+    Its size is the formula's, in em of the text around it (the print HTML
+    writes only its depth); a drawing this module does not read is drawn by
+    WeasyPrint's own SVG image, ``svg_image``, at that size.
+    """
+
+    def __init__(self, em: tuple[float, float], drawing: FormulaDrawing | None,
+                 svg_image: Any = None):
+        self.em = em
         self.drawing = drawing
+        self.svg_image = svg_image
 
     def get_intrinsic_size(self, resolution: float, font_size: float) -> tuple[float, ...]:
-        """The drawing's width and height (user units, as CSS pixels) and their ratio."""
-        return self.drawing.width, self.drawing.height, self.drawing.width / self.drawing.height
+        """Width and height at the image's font size, and their ratio."""
+        width, height = self.em
+        return width * font_size, height * font_size, width / height
 
     def draw(self, stream: Any, concrete_width: float, concrete_height: float,
              style: Any) -> None:
         """Draw into ``stream`` at the box's size, as WeasyPrint draws the root ``<svg>``."""
+        if self.drawing is None:
+            self.svg_image.draw(stream, concrete_width, concrete_height, style)
+            return
         vx, vy, vw, vh = self.drawing.view_box
         scale = min(concrete_width / vw, concrete_height / vh)
         stream.push_state()
@@ -268,9 +306,11 @@ def install() -> bool:
         if drawing is None:  # named outside drawings_by_address: a mistake in the pipeline
             raise LookupError(f"no formula drawing at {url}")
         read = read_drawing(drawing.svg)
+        em = (drawing.width, drawing.height)
         if read is not None:
-            return FormulaImage(read)
-        return SVGImage(ET.fromstring(drawing.svg), url, url_fetcher, context)
+            return FormulaImage(em, read)
+        return FormulaImage(em, None, SVGImage(ET.fromstring(drawing.svg), url, url_fetcher,
+                                               context))
 
     get_image_from_uri.formulas_by_address = True  # type: ignore[attr-defined]
     get_image_from_uri.original = original  # type: ignore[attr-defined]
