@@ -7,7 +7,8 @@ or a stretchy bar can grow to it.  Rows nest, so a formula of depth *d* is
 laid out about 2^d times.  Only a stretchy ``<mo>`` reads that height
 (``rowymin``/``rowymax`` in ``nodes/moperator.py``); a row with none below it
 gets a zero height without the extra layout, and draws the same paths (checked
-by ``tests/test_math.py``).
+by ``tests/test_math.py``); a row with one lays its children out once more
+on deep copies, not on copies written out as text and parsed again.
 
 ``shallow_parent_style``: every node reads its parent's style through
 ``dataclasses.asdict``, which deep-copies it, nested variant and all; the
@@ -76,6 +77,28 @@ def _may_stretch(element: ET.Element, operators: Any) -> bool:
             if "minsize" in node.attrib or "maxsize" in node.attrib:
                 return True
     return False
+
+
+def _copying_height_nostretch(node_class: Any, elementtext: Any) -> Any:
+    """``Mrow._get_height_nostretch`` with each child copied by ``deepcopy``.
+
+    ziamath copies a child by writing it out as text and parsing it again; the
+    deep copy is the same tree (its own tail aside, which no node reads).
+    """
+
+    def get_height_nostretch(self: Any, line: list[ET.Element],
+                             **kwargs: Any) -> tuple[float, float]:
+        ymax, ymin = -9999.0, 9999.0
+        kwargs["nostretch"] = True  # children leave stretchy operators out of their boxes
+        for child in line:
+            if child.tag == "mo" and elementtext(child) == "":
+                continue
+            node = node_class.fromelement(copy.deepcopy(child), parent=self, **kwargs)
+            ymax = max(ymax, node.bbox.ymax)
+            ymin = min(ymin, node.bbox.ymin)
+        return ymin, ymax
+
+    return get_height_nostretch
 
 
 def _plain_style_reader(styles: Any) -> Any:
@@ -226,14 +249,16 @@ def ziamath() -> Any:
         from ziamath import operators, styles, zmath
         from ziamath.nodes import mfrac, mnode
         from ziamath.nodes.mrow import Mrow
+        from ziamath.nodes.nodetools import elementtext
     module.config.svg2 = True
     original = Mrow._get_height_nostretch
     if module.__version__ == WRITTEN_FOR and not getattr(original, "skips_unstretched", False):
+        measured = _copying_height_nostretch(mnode.Mnode, elementtext)
 
         def height_nostretch(self: Any, line: list[ET.Element], **kwargs: Any) -> Any:
             if not any(_may_stretch(child, operators) for child in line):
                 return 0.0, 0.0
-            return original(self, line, **kwargs)
+            return measured(self, line, **kwargs)
 
         height_nostretch.skips_unstretched = True  # type: ignore[attr-defined]
         height_nostretch.original = original  # type: ignore[attr-defined]

@@ -143,3 +143,20 @@ def test_drawings_are_named_by_address_only_while_a_pdf_is_laid_out():
         assert re.fullmatch(r"formula:[0-9a-f]{32}", address)
         assert math.addressed(address) is drawing and list(book) == [address]
     assert math.addressed(address) is None
+
+
+def test_the_typesetters_writing_reads_as_the_tree_reader_reads_it():
+    from test_math import STRETCHY, STYLED_MATHML, _source_formulas
+
+    items = [(True, tex) for tex in _source_formulas() + STRETCHY] + FORMULAS
+    drawings = [math.draw(f.mathml, FONT).svg for f in math.read_formulas(items).values()]
+    drawings += [math.draw(mathml, FONT).svg for mathml in STYLED_MATHML]
+    read = [(formula_images._read_written(svg), svg) for svg in drawings]
+    assert sum(1 for written, _ in read if written is not None) > len(drawings) * 0.8
+    for written, svg in read:
+        if written is not None:
+            assert written == formula_images._read_tree(svg)
+    # anything else is left to the tree reader
+    svg = drawings[0]
+    assert formula_images._read_written(svg.replace("<use ", '<use opacity="0.5" ', 1)) is None
+    assert formula_images.read_drawing(svg.replace("<use ", '<use opacity="0.5" ', 1)) is None

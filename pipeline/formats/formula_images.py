@@ -19,16 +19,20 @@ the image WeasyPrint gets for it draws straight into the page:
   use's box, centred), inside the drawing's own viewBox transform;
 - bars and other plain paths are filled in place, in their colour.
 
-A drawing with anything else (strokes, transforms, markers, other elements
-or attributes) is read by WeasyPrint's SVG reader as before, so nothing is
-drawn differently, only faster.  Written for WeasyPrint 70.
+A drawing as the typesetter writes it is read piece by piece with regular
+expressions; another (a glyph made of parts, a path of its own) as an XML
+tree; one with anything else (strokes, transforms, markers, other elements
+or attributes) by WeasyPrint's SVG reader as before, so nothing is drawn
+differently, only faster.  Written for WeasyPrint 70.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -147,12 +151,99 @@ def _tag(element: ET.Element) -> str:
     return element.tag.removeprefix(SVG_NS)
 
 
-def _symbol(element: ET.Element) -> tuple[tuple[float, ...], GlyphForm | None]:
-    """A ``<symbol>`` of an outline: its viewBox and the outline's form.
+Symbol = tuple[tuple[float, ...], GlyphForm | None]
 
-    An outline is a path, or a group of paths (a glyph assembled from parts);
-    a space has none.
-    """
+
+def _symbol(view_box: str, paths: tuple[str, ...]) -> Symbol:
+    """A symbol's viewBox and the form of its outline (a space has none)."""
+    box = tuple(float(v) for v in view_box.split())
+    if not paths:
+        return box, None
+    if len(box) != 4 or box[2] <= 0 or box[3] <= 0:
+        raise Unsupported("symbol viewBox")
+    return box, glyph_form(paths)
+
+
+def _glyph(symbol: Symbol, x: float, y: float, width: float, height: float,
+           fill: str | None) -> Placed | None:
+    """A ``<use>`` of a symbol: the symbol's viewBox fitted to the use's box, as SVG does."""
+    (vx, vy, vw, vh), glyph = symbol
+    if glyph is None:
+        return None
+    scale = min(width / vw, height / vh)  # preserveAspectRatio="xMidYMid meet"
+    e = x + (width - vw * scale) / 2 - vx * scale
+    f = y + (height - vh * scale) / 2 - vy * scale
+    a = pdf_number(scale)
+    matrix = f"{a} 0 0 {a} {pdf_number(e)} {pdf_number(f)}".encode("ascii")
+    return Placed(_color(fill), glyph=glyph, matrix=matrix)
+
+
+def _rect(box: Iterable[float], fill: str | None) -> Placed | None:
+    """A ``<rect>`` to fill (None when its fill is none)."""
+    if fill == "none":
+        return None
+    return Placed(_color(fill), operators=(" ".join(pdf_number(v) for v in box)
+                                           + " re").encode("ascii"))
+
+
+# the typesetter's own writing, read without building a tree (anything else: _read_tree)
+NUMBER = r"(-?\d+(?:\.\d+)?)"
+ROOT = re.compile(rf'<svg xmlns="http://www\.w3\.org/2000/svg" width="{NUMBER}" '
+                  rf'height="{NUMBER}" viewBox="([-\d. ]+)">')
+SYMBOL = re.compile(r'<symbol id="([^"&<]+)" viewBox="([-\d. ]+)"'
+                    r'(?: />|><path d="([MLQCZ\d. -]+)" /></symbol>)')
+USE = re.compile(rf'<use href="#([^"&<]+)" x="{NUMBER}" y="{NUMBER}" width="{NUMBER}" '
+                 rf'height="{NUMBER}" fill="([^"&<]+)" />')
+RECT = re.compile(rf'<rect x="{NUMBER}" y="{NUMBER}" width="{NUMBER}" height="{NUMBER}" '
+                  r'fill="([^"&<]+)" />')
+
+
+def _read_written(svg: str) -> FormulaDrawing | None:
+    """``svg`` as the typesetter writes it, read piece by piece; None for anything else."""
+    root = ROOT.match(svg)
+    if root is None or not svg.endswith("</svg>"):
+        return None
+    symbols: dict[str, Symbol] = {}
+    placed: list[Placed] = []
+    at, end = root.end(), len(svg) - len("</svg>")
+    while at < end:
+        kind = svg[at + 1:at + 2]
+        if kind == "s" and (match := SYMBOL.match(svg, at)):
+            ident, view_box, path = match.groups()
+            symbols[ident] = _symbol(view_box, (path,) if path else ())
+        elif kind == "u" and (match := USE.match(svg, at)):
+            ident, x, y, width, height, fill = match.groups()
+            if ident not in symbols:
+                return None
+            glyph = _glyph(symbols[ident], float(x), float(y), float(width), float(height),
+                           fill)
+            if glyph is not None:
+                placed.append(glyph)
+        elif kind == "r" and (match := RECT.match(svg, at)):
+            found = _rect(map(float, match.groups()[:4]), match.group(5))
+            if found is not None:
+                placed.append(found)
+        else:
+            return None
+        at = match.end()
+    width, height, view_box = float(root.group(1)), float(root.group(2)), root.group(3)
+    return _drawing(width, height, view_box, placed)
+
+
+def _drawing(width: float, height: float, view_box: str,
+             placed: list[Placed]) -> FormulaDrawing:
+    box = tuple(float(v) for v in view_box.split())
+    if len(box) != 4 or min(box[2], box[3], width, height) <= 0:
+        raise Unsupported("viewBox")
+    return FormulaDrawing(width, height, box, tuple(placed))  # type: ignore[arg-type]
+
+
+def _number(element: ET.Element, name: str) -> float:
+    return float(element.get(name, "0"))
+
+
+def _tree_symbol(element: ET.Element) -> Symbol:
+    """A ``<symbol>`` of an outline: a path, or a group of paths (a glyph made of parts)."""
     if set(element.attrib) != {"id", "viewBox"}:
         raise Unsupported("symbol")
     paths = []
@@ -162,34 +253,7 @@ def _symbol(element: ET.Element) -> tuple[tuple[float, ...], GlyphForm | None]:
         if _tag(child) != "path" or set(child.attrib) != {"d"}:
             raise Unsupported("symbol content")
         paths.append(child.get("d", ""))
-    view_box = tuple(float(v) for v in element.get("viewBox", "").split())
-    if not paths:
-        return view_box, None
-    if len(view_box) != 4 or view_box[2] <= 0 or view_box[3] <= 0:
-        raise Unsupported("symbol viewBox")
-    return view_box, glyph_form(tuple(paths))
-
-
-Symbols = dict[str, tuple[tuple[float, ...], GlyphForm | None]]
-
-
-def _use(element: ET.Element, symbols: Symbols) -> Placed | None:
-    """A ``<use>`` of a symbol: the symbol's viewBox fitted to the use's box, as SVG does."""
-    if not GLYPH_ATTRIBUTES.issuperset(element.attrib):
-        raise Unsupported("use")
-    href = element.get("href", "")
-    if not href.startswith("#") or href[1:] not in symbols:
-        raise Unsupported("use href")
-    (vx, vy, vw, vh), glyph = symbols[href[1:]]
-    if glyph is None:
-        return None
-    width, height = _number(element, "width"), _number(element, "height")
-    scale = min(width / vw, height / vh)  # preserveAspectRatio="xMidYMid meet"
-    e = _number(element, "x") + (width - vw * scale) / 2 - vx * scale
-    f = _number(element, "y") + (height - vh * scale) / 2 - vy * scale
-    a = pdf_number(scale)
-    matrix = f"{a} 0 0 {a} {pdf_number(e)} {pdf_number(f)}".encode("ascii")
-    return Placed(_color(element.get("fill")), glyph=glyph, matrix=matrix)
+    return _symbol(element.get("viewBox", ""), tuple(paths))
 
 
 def _filled(element: ET.Element, fill: str | None) -> Placed | None:
@@ -197,47 +261,53 @@ def _filled(element: ET.Element, fill: str | None) -> Placed | None:
     tag = _tag(element)
     fill = element.get("fill", fill)
     if tag == "rect" and set(element.attrib) <= RECT_ATTRIBUTES:
-        box = [_number(element, name) for name in ("x", "y", "width", "height")]
-        operators = (" ".join(pdf_number(v) for v in box) + " re").encode("ascii")
-    elif tag == "path" and set(element.attrib) <= {"d", "fill"} \
+        return _rect((_number(element, name) for name in ("x", "y", "width", "height")), fill)
+    if tag == "path" and set(element.attrib) <= {"d", "fill"} \
             and is_plain_path(element.get("d", "")):
-        operators = path_operators(element.get("d", ""))
-    else:
-        raise Unsupported(tag)
-    return None if fill == "none" else Placed(_color(fill), operators=operators)
+        return None if fill == "none" else Placed(
+            _color(fill), operators=path_operators(element.get("d", "")))
+    raise Unsupported(tag)
+
+
+def _read_tree(svg: str) -> FormulaDrawing:
+    """``svg`` read as a tree: symbols of paths or groups of paths, uses, rects and paths."""
+    root = ET.fromstring(svg)
+    if _tag(root) != "svg":
+        raise Unsupported("root")
+    symbols: dict[str, Symbol] = {}
+    placed: list[Placed] = []
+    for element in root:
+        tag = _tag(element)
+        if tag == "symbol":
+            symbols[element.get("id", "")] = _tree_symbol(element)
+        elif tag == "use":
+            href = element.get("href", "")
+            if not GLYPH_ATTRIBUTES.issuperset(element.attrib) or not href.startswith("#") \
+                    or href[1:] not in symbols:
+                raise Unsupported("use")
+            glyph = _glyph(symbols[href[1:]], *(_number(element, name) for name in
+                                                 ("x", "y", "width", "height")),
+                           element.get("fill"))
+            if glyph is not None:
+                placed.append(glyph)
+        elif tag == "g" and set(element.attrib) <= {"fill"}:
+            placed.extend(p for child in element
+                          if (p := _filled(child, element.get("fill"))) is not None)
+        elif tag not in IGNORED:
+            found = _filled(element, None)
+            if found is not None:
+                placed.append(found)
+    return _drawing(_number(root, "width"), _number(root, "height"), root.get("viewBox", ""),
+                    placed)
 
 
 @functools.lru_cache(maxsize=1024)
 def read_drawing(svg: str) -> FormulaDrawing | None:
     """``svg`` as :class:`FormulaDrawing`, or None when WeasyPrint's reader must draw it."""
     try:
-        root = ET.fromstring(svg)
-        if _tag(root) != "svg":
-            raise Unsupported("root")
-        view_box = tuple(float(v) for v in root.get("viewBox", "").split())
-        width, height = _number(root, "width"), _number(root, "height")
-        if len(view_box) != 4 or min(view_box[2], view_box[3], width, height) <= 0:
-            raise Unsupported("viewBox")
-        symbols: Symbols = {}
-        placed: list[Placed] = []
-        for element in root:
-            tag = _tag(element)
-            if tag == "symbol":
-                symbols[element.get("id", "")] = _symbol(element)
-            elif tag == "use":
-                glyph = _use(element, symbols)
-                if glyph is not None:
-                    placed.append(glyph)
-            elif tag == "g" and set(element.attrib) <= {"fill"}:
-                placed.extend(p for child in element
-                              if (p := _filled(child, element.get("fill"))) is not None)
-            elif tag not in IGNORED:
-                found = _filled(element, None)
-                if found is not None:
-                    placed.append(found)
+        return _read_written(svg) or _read_tree(svg)
     except (Unsupported, ET.ParseError, ValueError):
         return None
-    return FormulaDrawing(width, height, view_box, tuple(placed))  # type: ignore[arg-type]
 
 
 class FormulaImage:
