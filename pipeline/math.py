@@ -273,20 +273,20 @@ def image_html(formula: Formula, drawing: Drawing) -> str:
 
     A display formula is wrapped in a block that centres it.  While drawings
     are addressed (:func:`drawings_by_address`) the image gives its own size
-    in em (:mod:`.formats.formula_images`): only its depth is written.
+    and depth in em (:mod:`.formats.formula_images`), and has no style.
     """
     book = _ADDRESSED.get()
-    lowered = f"vertical-align:{-drawing.depth:.3f}em"
+    alt = html.escape(alternative(formula.tex), quote=True)
     if book is None:
         data = base64.b64encode(drawing.svg.encode("utf-8")).decode("ascii")
-        source = f"data:image/svg+xml;base64,{data}"
-        style = f"width:{drawing.width:.3f}em;height:{drawing.height:.3f}em;{lowered}"
+        style = (f"width:{drawing.width:.3f}em;height:{drawing.height:.3f}em;"
+                 f"vertical-align:{-drawing.depth:.3f}em")
+        image = (f'<img class="math" src="data:image/svg+xml;base64,{data}" alt="{alt}" '
+                 f'style="{style}"/>')
     else:
         source = ADDRESS + hashlib.sha256(drawing.svg.encode("utf-8")).hexdigest()[:32]
         book[source] = drawing
-        style = lowered
-    image = (f'<img class="math" src="{source}" '
-             f'alt="{html.escape(alternative(formula.tex), quote=True)}" style="{style}"/>')
+        image = f'<img class="math" src="{source}" alt="{alt}"/>'
     return f'<span class="math display">{image}</span>' if formula.display else image
 
 

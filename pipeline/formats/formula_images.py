@@ -313,14 +313,16 @@ def read_drawing(svg: str) -> FormulaDrawing | None:
 class FormulaImage:
     """What WeasyPrint draws for a formula's ``<img>``: its glyph forms placed, bars filled.
 
-    Its size is the formula's, in em of the text around it (the print HTML
-    writes only its depth); a drawing this module does not read is drawn by
-    WeasyPrint's own SVG image, ``svg_image``, at that size.
+    Its size and its depth below the baseline are the formula's, in em of
+    the text around it (the print HTML writes neither: every formula shares
+    one style); a drawing this module does not read is drawn by WeasyPrint's
+    own SVG image, ``svg_image``, at that size.
     """
 
-    def __init__(self, em: tuple[float, float], drawing: FormulaDrawing | None,
+    def __init__(self, em: tuple[float, float], depth: float, drawing: FormulaDrawing | None,
                  svg_image: Any = None):
         self.em = em
+        self.depth = depth
         self.drawing = drawing
         self.svg_image = svg_image
 
@@ -354,10 +356,15 @@ class FormulaImage:
 
 @functools.cache
 def install() -> bool:
-    """Give WeasyPrint's image loader the formulas named by address (once per process)."""
+    """Give WeasyPrint the formulas named by address (once per process).
+
+    Its image loader gets a :class:`FormulaImage` for each, and its inline
+    layout sets a formula's baseline its depth above the image's bottom.
+    """
     try:
         from weasyprint import document
         from weasyprint.images import SVGImage
+        from weasyprint.layout import inline
     except ImportError:  # pragma: no cover - WeasyPrint is a dependency
         return False
     original = document.original_get_image_from_uri
@@ -378,11 +385,22 @@ def install() -> bool:
         read = read_drawing(drawing.svg)
         em = (drawing.width, drawing.height)
         if read is not None:
-            return FormulaImage(em, read)
-        return FormulaImage(em, None, SVGImage(ET.fromstring(drawing.svg), url, url_fetcher,
-                                               context))
+            return FormulaImage(em, drawing.depth, read)
+        return FormulaImage(em, drawing.depth, None,
+                            SVGImage(ET.fromstring(drawing.svg), url, url_fetcher, context))
 
     get_image_from_uri.formulas_by_address = True  # type: ignore[attr-defined]
     get_image_from_uri.original = original  # type: ignore[attr-defined]
     document.original_get_image_from_uri = get_image_from_uri
+    laid_out = inline.atomic_box
+
+    def atomic_box(context: Any, box: Any, *args: Any, **kwargs: Any) -> Any:
+        laid = laid_out(context, box, *args, **kwargs)
+        image = getattr(laid, "replacement", None)
+        if isinstance(image, FormulaImage):  # as "vertical-align: -<depth>em" would
+            laid.baseline -= image.depth * laid.style["font_size"]
+        return laid
+
+    atomic_box.original = laid_out  # type: ignore[attr-defined]
+    inline.atomic_box = atomic_box
     return True
