@@ -10,7 +10,7 @@ and vertical alignment, because citeproc-py implements none of ``collapse``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,34 +26,77 @@ from .model import CiteItem, Cluster, Manuscript, Reference
 from .tree import Node, stringify, transform, walk
 
 
+def _loose_space(out: list[Any], span: Node) -> bool:
+    """Whether ``span`` is a superscript citation mark after a space ending ``out``."""
+    return bool("citation" in span["c"][0][1] and span["c"][1]
+                and span["c"][1][0].get("t") == "Superscript"
+                and out and isinstance(out[-1], dict)
+                and out[-1].get("t") in ("Space", "SoftBreak"))
+
+
 def _tighten(value: Any) -> Any:
-    """No space before a superscript citation mark: 'pain¹', not 'pain ¹'."""
+    """A copy of ``value`` without a space before a superscript citation mark: 'pain¹'."""
     if isinstance(value, list):
         out: list[Any] = []
         for item in value:
-            item = _tighten(item)
-            if (isinstance(item, dict) and item.get("t") == "Span"
-                    and "citation" in item["c"][0][1] and item["c"][1]
-                    and item["c"][1][0].get("t") == "Superscript"
-                    and out and isinstance(out[-1], dict)
-                    and out[-1].get("t") in ("Space", "SoftBreak")):
-                out.pop()
+            if isinstance(item, list | dict):
+                item = _tighten(item)
+                if isinstance(item, dict) and item.get("t") == "Span" \
+                        and _loose_space(out, item):
+                    out.pop()
             out.append(item)
         return out
     if isinstance(value, dict):
-        return {k: _tighten(v) for k, v in value.items()}
+        return {k: _tighten(v) if isinstance(v, list | dict) else v for k, v in value.items()}
     return value
+
+
+def _cited(value: Any, fn: Callable[[Node], Any]) -> Any:
+    """``_tighten(tree.transform(value, fn))`` in one pass, for an ``fn`` whose nodes are tight.
+
+    A copy of ``value`` where ``fn`` rewrote the nodes, without a space
+    before a superscript citation mark; what ``fn`` returns is taken as it is.
+    """
+    if isinstance(value, list):
+        out: list[Any] = []
+        for item in value:
+            if not (isinstance(item, dict) and "t" in item):
+                out.append(_cited(item, fn))  # a list or a value: no citation mark itself
+                continue
+            result = fn(item)
+            if result is None:
+                result = _cited_children(item, fn)
+            for node in result if isinstance(result, list) else (result,):
+                if isinstance(node, dict) and node.get("t") == "Span" \
+                        and _loose_space(out, node):
+                    out.pop()
+                out.append(node)
+        return out
+    if isinstance(value, dict):
+        if "t" in value:
+            result = fn(value)
+            return _cited_children(value, fn) if result is None else result
+        return {k: _cited(v, fn) for k, v in value.items()}
+    return value
+
+
+def _cited_children(node: Node, fn: Callable[[Node], Any]) -> Node:
+    if "c" not in node:
+        return dict(node) if len(node) == 1 else _tighten(node)  # {"t": "Space"}: a copy
+    return {"t": node["t"], "c": _cited(node["c"], fn)}
 
 
 def citation_keys(ast: Mapping[str, Any]) -> list[str]:
     """Cited keys in order of first citation."""
-    keys: list[str] = []
-    for node in walk(ast["blocks"]):
-        if node["t"] == "Cite":
-            for cite in node["c"][0]:
-                if cite["citationId"] not in keys:
-                    keys.append(cite["citationId"])
-    return keys
+    return _keys(_cite_nodes(ast["blocks"]))
+
+
+def _cite_nodes(blocks: Any) -> list[Node]:
+    return [node for node in walk(blocks) if node["t"] == "Cite"]
+
+
+def _keys(cite_nodes: list[Node]) -> list[str]:
+    return list(dict.fromkeys(cite["citationId"] for node in cite_nodes for cite in node["c"][0]))
 
 
 def citation_line(manuscript: Manuscript, key: str) -> int | None:
@@ -171,21 +214,28 @@ def _others(text: str) -> str:
     return _AND_OTHERS.sub(r", \1", text)
 
 
+_AREA_MARKS = re.compile("[\ue000-\ue023]")  # a CLOSE or an opening formatting mark
+_ALIGNMENT = frozenset({OPEN["left-margin"], OPEN["right-inline"]})
+
+
 def _without_alignment(text: str) -> str:
     """An entry without its second-field-align areas: the list lays out its number itself."""
-    drop = {OPEN["left-margin"], OPEN["right-inline"]}
-    if not any(ch in drop for ch in text):
+    if _ALIGNMENT.isdisjoint(text):
         return text
     out: list[str] = []
     stack: list[bool] = []
-    for ch in text:
+    start = 0  # the text after the last mark dropped, still to copy
+    for found in _AREA_MARKS.finditer(text):
+        ch = found.group()
         if ch in OPEN_CHARS:
-            stack.append(ch in drop)
-            if ch in drop:
+            stack.append(ch in _ALIGNMENT)
+            if ch not in _ALIGNMENT:
                 continue
-        elif ch == CLOSE and stack and stack.pop():
+        elif not (ch == CLOSE and stack and stack.pop()):
             continue
-        out.append(ch)
+        out.append(text[start:found.start()])
+        start = found.end()
+    out.append(text[start:])
     return "".join(out)
 
 
@@ -291,15 +341,15 @@ def format_citations(
     map of keywords and types to kinds of source in use (``styles/kinds.yaml``
     of the build's styles; default the package's).
     """
-    cited = citation_keys(ast)
+    cite_nodes = _cite_nodes(ast["blocks"])
+    cited = _keys(cite_nodes)
     report_missing_citations(manuscript, cited, entries, problems)
     usable = {k: items[k] for k in cited if k in items}
     if not cited:
         return dict(ast), ()
     nocite = [k for k in listed if k in items and k not in usable]
     usable.update((k, items[k]) for k in nocite)
-    nodes = [n for n in walk(ast["blocks"]) if n["t"] == "Cite"
-             and any(c["citationId"] in usable for c in n["c"][0])]
+    nodes = [n for n in cite_nodes if any(c["citationId"] in usable for c in n["c"][0])]
     numbers, inside = note_numbers(ast["blocks"]) if style.note else ({}, set())
     clusters = [Cluster(tuple(cite_item(c) for c in n["c"][0] if c["citationId"] in usable),
                         note_index=numbers.get(id(n), 0))
@@ -315,7 +365,8 @@ def format_citations(
         if node["t"] != "Cite":
             return None
         if id(node) not in texts:
-            return {"t": "Span", "c": [["", ["citation", "unresolved"], []], node["c"][1]]}
+            return {"t": "Span", "c": [["", ["citation", "unresolved"], []],
+                                       _tighten(node["c"][1])]}
         cites = [c for c in node["c"][0] if c["citationId"] in usable]
         keys = " ".join(c["citationId"] for c in cites)
         text = texts[id(node)]
@@ -341,8 +392,11 @@ def format_citations(
         return span
 
     new_ast = dict(ast)
-    blocks = transform(list(ast["blocks"]), cluster)
-    new_ast["blocks"] = _tighten(place_note_marks(blocks) if style.note else blocks)
+    if style.note:  # the footnotes placed first, then the text tightened
+        blocks = transform(list(ast["blocks"]), cluster)
+        new_ast["blocks"] = _tighten(place_note_marks(blocks))
+    else:
+        new_ast["blocks"] = _cited(list(ast["blocks"]), cluster)
 
     references: list[Reference] = []
     for key, text in formatted.bibliography:

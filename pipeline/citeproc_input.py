@@ -13,6 +13,7 @@ made into what citeproc-py can render.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Mapping
@@ -151,7 +152,7 @@ def _pair(tokens: list[_Token]) -> None:
 
 def rich_text_marks(value: str, quotes: bool = True) -> str:
     """CSL-JSON rich text (markup, and with ``quotes`` quotation marks) as marks."""
-    if "<" not in value and (not quotes or not any(q in value for q in _QUOTES)):
+    if "<" not in value and (not quotes or _QUOTES.isdisjoint(value)):
         return html.unescape(value)
     if quotes:
         value = _INNER_APOSTROPHE.sub("'", value)
@@ -318,12 +319,18 @@ def french_spacing(text: str) -> str:
     return _SPACE_BEFORE_MARK.sub("\u202f\\1", text).replace("\u00ab ", "\u00ab\u202f")
 
 
+@functools.lru_cache(maxsize=8192)
+def _clean_text(value: str) -> str:
+    """A text field as marks (names, journals and publishers recur: each is read once)."""
+    return french_spacing(rich_text_marks(value).replace(MARK_NUMBER_OPEN, "").replace(
+        MARK_NUMBER_CLOSE, ""))
+
+
 def clean_item(item: Mapping[str, Any]) -> dict[str, Any]:
     """A CSL-JSON item with its rich text as marks and its dates made renderable."""
     def fix(value: Any) -> Any:
         if isinstance(value, str):
-            return french_spacing(rich_text_marks(value).replace(MARK_NUMBER_OPEN, "").replace(
-                MARK_NUMBER_CLOSE, ""))
+            return _clean_text(value)
         if isinstance(value, list):
             return [fix(v) for v in value]
         if isinstance(value, dict):

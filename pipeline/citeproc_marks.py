@@ -11,6 +11,8 @@ italics, upright text, as CSL's flip-flop rule asks.
 
 from __future__ import annotations
 
+import re
+
 CLOSE = "\ue000"
 # formatting the output keeps, by the name citations.py and the suite know it by
 OPEN = {"emph": "\ue001", "strong": "\ue002", "sup": "\ue003", "sub": "\ue004",
@@ -53,6 +55,7 @@ MARK_NUMBER_CLOSE = "\ue0f1"
 CITE_BASE = 0xE040
 CITE_LIMIT = 160  # cites of one citation that can be marked (E040-E0DF)
 CITE_OPENS = "".join(chr(CITE_BASE + i) for i in range(CITE_LIMIT))
+_CITE_OPEN_SET = frozenset(CITE_OPENS)
 
 
 def cite_marked(index: int, text: str) -> str:
@@ -65,24 +68,32 @@ def cite_index(ch: str) -> int | None:
     return ord(ch) - CITE_BASE if ch and ch in CITE_OPENS else None
 
 
+_FORMATTING_MARKS = re.compile("[\ue000-\ue0df]")  # closes, openings, quotes and cite marks
+
+
 def strip_cite_marks(text: str) -> str:
     """``text`` without cite marks (each opening mark and the CLOSE that ends it)."""
-    if not any(ch in CITE_OPENS for ch in text):
+    if _CITE_OPEN_SET.isdisjoint(text):
         return text
     out: list[str] = []
     stack: list[bool] = []  # for each open mark: whether it is a cite mark
-    for ch in text:
+    start = 0  # the text after the last mark read, still to copy
+    for found in _FORMATTING_MARKS.finditer(text):
+        ch = found.group()
         if ch in CITE_OPENS:
             stack.append(True)
+        elif ch == CLOSE and stack and stack.pop():
+            pass
+        else:
+            if ch != CLOSE:
+                if ch in OPEN_CHARS or ch in TRANSIENT and ch != QUOTE_CLOSE:
+                    stack.append(False)
+                elif ch == QUOTE_CLOSE and stack:
+                    stack.pop()
             continue
-        if ch == CLOSE and stack:
-            if stack.pop():
-                continue
-        elif ch in OPEN_CHARS or ch in TRANSIENT and ch != QUOTE_CLOSE:
-            stack.append(False)
-        elif ch == QUOTE_CLOSE and stack:
-            stack.pop()
-        out.append(ch)
+        out.append(text[start:found.start()])
+        start = found.end()
+    out.append(text[start:])
     return "".join(out)
 
 

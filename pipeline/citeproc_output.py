@@ -55,6 +55,7 @@ MERGE = {
 SWAP_IN = ".,!?"  # what moves inside a closing quote
 SWAP_OUT = ",;:"  # what moves out of it where the locale keeps punctuation outside
 DISPLAY_CHARS = frozenset(OPEN[kind] for kind in DISPLAY)
+_TRANSIENT = frozenset(TRANSIENT)
 _MARK = re.compile("[\ue000-\ue0ff]")
 _AFTER_QUOTE = re.compile(f"{QUOTE_CLOSE}[{CLOSE}{QUOTE_CLOSE}]*")
 _OUTSIDE = re.compile(f"([{SWAP_OUT}])({QUOTE_CLOSE}[{CLOSE}{QUOTE_CLOSE}]*)([.,;:!?]?)")
@@ -162,7 +163,7 @@ def finish(text: str, quotes: Quotes) -> str:
     """Marks that only live while citeproc-py works resolved into text and formatting."""
     if text[:1] in DISPLAY_CHARS:  # areas from the start: the suffix goes into the last
         text = suffix_into_last_area(text)
-    if not any(ch in TRANSIENT for ch in text):
+    if _TRANSIENT.isdisjoint(text):
         return text
     text = _inside_quotes(text) if quotes.punctuation_inside else _outside_quotes(text)
     out: list[str] = []

@@ -278,7 +278,7 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
         keys = citation.bibliography.keys
         good.sort(key=lambda item: keys.index(item.key))
         good = element.sort.sort(good, layout)
-    positions.assign(good, list(element.cites), int(element.get("near-note-distance") or 5))
+    positions.assign(good, element.cites, int(element.get("near-note-distance") or 5))
     RENDERING["citation_start"] = True
     delimiter = layout.get("delimiter", "")
     collapse = element.get_option("collapse")

@@ -42,7 +42,9 @@ def tracked(render: Callable[..., Any]) -> Callable[..., Any]:
     """A rendering element's render that reports called variables and terms to its group."""
 
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if "macro" in self.attrib and "variable" not in self.attrib:
+        attrib = self.attrib
+        calls_variable = "variable" in attrib
+        if "macro" in attrib and not calls_variable:
             GROUP_FRAMES.append(_GroupFrame())
             try:
                 text = render(self, *args, **kwargs)
@@ -53,23 +55,24 @@ def tracked(render: Callable[..., Any]) -> Callable[..., Any]:
         try:
             text = render(self, *args, **kwargs)
         except Exception:
-            if frame is not None and "variable" in self.attrib:
+            if frame is not None and calls_variable:
                 if self.get("variable") in _ALWAYS_RENDERED:
                     frame.success = True
                 else:
                     frame.attempt = True
             raise
-        if RENDERING["printed"] is False and _non_empty(text):
+        printed = _non_empty(text)
+        if printed and RENDERING["printed"] is False:
             RENDERING["printed"] = True
-        if SUBSTITUTE_RECORDS and "variable" in self.attrib and _non_empty(text):
+        if printed and calls_variable and SUBSTITUTE_RECORDS:
             SUBSTITUTE_RECORDS[-1].extend((self.tag, v) for v in self.get("variable").split())
         if frame is not None:
-            if "variable" in self.attrib:
-                if _non_empty(text) or self.get("variable") in _ALWAYS_RENDERED:
+            if calls_variable:
+                if printed or self.get("variable") in _ALWAYS_RENDERED:
                     frame.success = True
                 else:
                     frame.attempt = True
-            elif _non_empty(text):
+            elif printed:
                 frame.term = True
         return text
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -12,6 +13,7 @@ _GIVEN_TOKEN = re.compile(r"([^\s.]+)(\.?)")
 _WRAPPED = re.compile("([\ue000-\uf8ff]*)(.*?)([\ue000-\uf8ff]*)", re.DOTALL)  # marks
 
 
+@functools.lru_cache(maxsize=4096)  # a reference list repeats its authors' given names
 def initialize_given(given: str, mark: str, initialize: bool, hyphen: bool) -> str:
     """A given name as initials the way CSL and citeproc-js write them.
 

@@ -53,15 +53,46 @@ def _previous(item: Any, before: list[Any], history: list[Any]) -> Any:
     return last
 
 
+class _Earlier:
+    """Each work's cites in the history of cites, in order, kept up as the history grows.
+
+    The history (the cites rendered so far) only grows while a document's
+    citations are rendered, so each citation reads only the cites added since
+    the one before: without it, every citation read the whole history again.
+    """
+
+    def __init__(self) -> None:
+        self.history: list[Any] | None = None
+        self.count = 0
+        self.by_key: dict[str, list[Any]] = {}
+        self.last: Any = None  # the last cite read, to tell the same history grown
+
+    def of(self, history: list[Any]) -> dict[str, list[Any]]:
+        """Each key's cites in ``history``."""
+        count = self.count
+        if (self.history is not history or len(history) < count
+                or count and history[count - 1] is not self.last):
+            self.history, count, self.by_key = history, 0, {}
+        by_key = self.by_key
+        for cite in history[count:]:
+            by_key.setdefault(cite.key, []).append(cite)
+        self.count = len(history)
+        self.last = history[-1] if history else None
+        return by_key
+
+
+_EARLIER = _Earlier()
+
+
 def assign(cites: list[Any], history: list[Any], near_note_distance: int) -> None:
     """Work out each cite's positions, in citation order, after the ``history`` of cites."""
-    by_key: dict[str, list[Any]] = {}  # each key's earlier cites, in order (read once)
-    for cite in history:
-        by_key.setdefault(cite.key, []).append(cite)
+    before_citation = _EARLIER.of(history)  # each key's earlier cites, in order
+    in_citation: dict[str, list[Any]] = {}  # and those of this citation
     for index, item in enumerate(cites):
         before = cites[:index]
-        earlier = list(by_key.get(item.key, ()))
-        by_key.setdefault(item.key, []).append(item)
+        key = item.key
+        earlier = before_citation.get(key, []) + in_citation.get(key, [])
+        in_citation.setdefault(key, []).append(item)
         positions: set[str] = set()
         if not earlier:
             positions.add("first")
@@ -69,7 +100,7 @@ def assign(cites: list[Any], history: list[Any], near_note_distance: int) -> Non
             positions.add("subsequent")
             item[FIRST_NOTE] = _note(earlier[0])
             previous = _previous(item, before, history)
-            if previous is not None and previous.key == item.key:
+            if previous is not None and previous.key == key:
                 mine, theirs = _locator(item), _locator(previous)
                 if mine == theirs:
                     positions.add("ibid")

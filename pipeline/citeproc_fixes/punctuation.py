@@ -42,6 +42,49 @@ def seam(left: str, right: str) -> tuple[int | None, int]:
     return None, 0
 
 
+def _tail(value: Any, pieces: type) -> str:
+    """The end of ``value``'s text, from its last visible character on (all of it if none).
+
+    Only that end decides a seam; a text of many pieces is not joined whole.
+    """
+    if not isinstance(value, pieces):
+        return str(value)
+    tail = ""
+    for piece in reversed(value):
+        tail = str(piece) + tail
+        if _last_visible(tail) >= 0:
+            break
+    return tail
+
+
+def _first(value: Any, pieces: type) -> str:
+    """The first character of ``value``'s text ('' when it is empty)."""
+    if isinstance(value, str):
+        return value[:1]
+    if not isinstance(value, pieces):
+        return str(value)[:1]
+    for piece in value:
+        text = piece if isinstance(piece, str) else str(piece)
+        if text:
+            return text[:1]
+    return ""
+
+
+_JOINING = frozenset(MERGE) | {" "}  # what starts a piece that may merge with the one before
+
+
+def _seam_at_end(left: Any, right: Any, pieces: type) -> tuple[int | None, int]:
+    """:func:`seam` of two pieces of output, reading only their ends."""
+    first = _first(right, pieces)
+    if first not in _JOINING:  # a letter, a digit, a mark: nothing merges
+        return None, 0
+    tail = _tail(left, pieces)
+    drop_left, drop_right = seam(tail, first)
+    if drop_left is not None and isinstance(left, pieces):
+        drop_left += len(str(left)) - len(tail)
+    return drop_left, drop_right
+
+
 @patch
 def seam_punctuation() -> None:
     """Punctuation meeting at a seam is merged as citeproc-js merges it.
@@ -55,8 +98,12 @@ def seam_punctuation() -> None:
     from citeproc import model
     from citeproc import string as cstring
 
+    pieces = cstring.MixedString
+
     def normalize_seam(left: Any, other: Any) -> Any:
-        _drop_left, drop_right = seam(str(left), str(other))
+        if isinstance(other, str) and other[:1] not in _JOINING or left == "":
+            return other  # the common cases, at once
+        _drop_left, drop_right = _seam_at_end(left, other, pieces)
         return cstring._strip_first_char(other) if drop_right else other
 
     def without_char(value: Any, index: int) -> Any:
@@ -71,9 +118,14 @@ def seam_punctuation() -> None:
         return value
 
     def add(self: Any, other: Any) -> Any:
-        if other == "" or other == []:
+        if isinstance(other, str):
+            if not other:
+                return self
+            if other[0] not in _JOINING:  # nothing merges
+                return cstring.MixedString(list.__add__(self, cstring.MixedString([other])))
+        elif other == []:
             return self
-        drop_left, drop_right = seam(str(self), str(other))
+        drop_left, drop_right = _seam_at_end(self, other, pieces)
         if drop_right:
             other = cstring._strip_first_char(other)
             if other == "" or other == []:

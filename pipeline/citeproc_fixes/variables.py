@@ -48,13 +48,16 @@ def hyphenated_variable_names() -> None:
     (container-author, collection-editor, original-author, ...) was ever
     printed: APA's 'In T. Reid, Managing chronic pain' lost its author.
     """
-    from citeproc.source import CustomDict, Reference
+    from citeproc.source import Reference, VariableError
 
     def contains(self: Any, key: object) -> bool:
         return dict.__contains__(self, key.replace("-", "_") if isinstance(key, str) else key)
 
     def getitem(self: Any, key: str) -> Any:
-        return CustomDict.__getitem__(self, key.replace("-", "_"))
+        try:
+            return dict.__getitem__(self, key.replace("-", "_"))
+        except KeyError:  # as citeproc-py's records answer for a missing variable
+            raise VariableError from None
 
     def get(self: Any, key: str, default: Any = None) -> Any:
         return dict.get(self, key.replace("-", "_"), default)
