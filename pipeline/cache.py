@@ -93,6 +93,10 @@ def parse_size(text: str, option: str = "--cache-max") -> int:
     return int(float(found.group(1)) * UNITS[found.group(2).upper()])
 
 
+# Formula drawings may take one part in this many of the cache's size limit.
+DRAWINGS_SHARE = 10
+
+
 def default_max() -> int:
     """``$HANDOUT_CACHE_MAX``, else 2 GiB."""
     return parse_size(os.environ.get("HANDOUT_CACHE_MAX") or DEFAULT_MAX, "HANDOUT_CACHE_MAX")
@@ -452,9 +456,18 @@ class Cache:
             self.index.record(key, sha256, size, 0, problems)
 
     def finish(self) -> int:
-        """Record this build's uses, then evict down to the limit; bytes freed."""
+        """Record this build's uses, then evict down to the limit; bytes freed.
+
+        Formula drawings (``formula_store``) may take a tenth of the limit, the
+        rendered outputs what the drawings leave.
+        """
+        from . import formula_store
+
+        drawings = self.folder / formula_store.FOLDER
+        freed, kept = formula_store.trim(drawings, self.max_bytes // DRAWINGS_SHARE) \
+            if drawings.is_dir() else (0, 0)
         try:
-            return self.index.evict(self.max_bytes, self._remove)
+            return freed + self.index.evict(self.max_bytes - kept, self._remove)
         finally:
             self.index.close()
 

@@ -8,7 +8,9 @@ each drawing is kept under a digest of all of these in the ``formulas/``
 folder of the render cache, and a later build in any process reads it
 instead of laying the formula out again.  A build without the render cache
 (``--no-cache``) neither reads nor writes drawings; a damaged entry reads as
-a miss.  ``invoke clean --cache`` empties the folder with the rest of the cache.
+a miss.  The drawings share the cache's size limit: they may take a tenth of it, the
+least recently used going first (:func:`trim`); ``invoke clean --cache`` empties the
+folder with the rest of the cache.
 """
 
 from __future__ import annotations
@@ -94,7 +96,33 @@ def load(digest: str) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or data.get("key") != digest:
         return None
+    with contextlib.suppress(OSError):  # its last use, for :func:`trim`
+        os.utime(_entry(store, digest))
     return data
+
+
+def trim(store: Path, limit: int) -> tuple[int, int]:
+    """Remove the least recently used drawings until those in ``store`` fit ``limit`` bytes;
+    (bytes freed, bytes kept)."""
+    drawings: list[tuple[int, int, str]] = []
+    try:
+        for sub in os.scandir(store):
+            if sub.is_dir(follow_symlinks=False) and len(sub.name) == 2:
+                for entry in os.scandir(sub.path):
+                    if entry.name.endswith(".json") and not entry.name.startswith("."):
+                        st = entry.stat(follow_symlinks=False)
+                        drawings.append((st.st_mtime_ns, st.st_size, entry.path))
+    except OSError:
+        return 0, 0
+    total = sum(size for _, size, _ in drawings)
+    freed = 0
+    for _, size, path in sorted(drawings):
+        if total - freed <= limit:
+            break
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+            freed += size
+    return freed, total - freed
 
 
 def save(digest: str, data: dict[str, Any]) -> None:

@@ -105,3 +105,29 @@ def test_emptying_the_render_cache_removes_the_drawings_and_nothing_else(tmp_pat
     assert removed >= 3 and _entries(folder) == []
     assert [p.name for p in (folder / "formulas").iterdir()] == ["notes.txt"]
     math.draw.cache_clear()
+
+
+def test_drawings_take_at_most_a_tenth_of_the_cache_least_recently_used_going_first(tmp_path):
+    import os
+
+    from helpers import ROOT
+
+    from pipeline import formula_store
+    from pipeline.cache import Cache, usage
+
+    cache = tmp_path / "cache"
+    (cache / formula_store.FOLDER).mkdir(parents=True)
+    written = []
+    for n in range(6):
+        digest = f"{n:02d}" + "ab" * 31
+        entry = cache / formula_store.FOLDER / digest[:2] / f"{digest}.json"
+        entry.parent.mkdir()
+        entry.write_text(json.dumps({"key": digest, "svg": "x" * 990}))
+        os.utime(entry, ns=(n * 10**9, n * 10**9))  # the first is the oldest
+        written.append(digest)
+    with formula_store.kept_in(cache):
+        assert formula_store.load(written[0]) is not None  # used now: the most recent
+    Cache(cache, ROOT / "styles", max_bytes=35_000).finish()  # a tenth: 3,500 bytes
+    kept = sorted(p.name[:2] for p in (cache / formula_store.FOLDER).glob("*/*.json"))
+    assert kept == ["00", "04", "05"]
+    assert usage(cache)[0] <= 35_000
