@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
+import multiprocessing.util
 import os
 import select
 import subprocess
@@ -177,6 +178,11 @@ class Resident:
                 env=env)
         except OSError:
             self.proc = None
+        else:
+            # Ended and waited for when this process exits (a pool worker too, where
+            # ``atexit`` does not run): its CPU time then counts as this process's
+            # children's, as a command line's does.
+            multiprocessing.util.Finalize(self, self.finish, exitpriority=10)
 
     def convert(self, source: str, target: str, options: dict[str, Any],
                 data: bytes, reader: dict[str, Any] | None = None) -> bytes | None:
@@ -215,6 +221,19 @@ class Resident:
             self.proc.kill()
             self.proc.wait()
             self.proc = None
+
+    def finish(self) -> None:
+        """End the process as it ends by itself: its input closed, then waited for."""
+        proc, self.proc = self.proc, None
+        if proc is None or self.pid != os.getpid():
+            return
+        try:
+            if proc.stdin is not None:
+                proc.stdin.close()
+            proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.kill()
+            proc.wait()
 
 
 _RESIDENT: list[Resident] = []

@@ -41,3 +41,31 @@ def test_a_resident_that_died_is_replaced(big_ast):
 def test_a_writer_error_is_a_pandoc_failure(big_ast):
     with pytest.raises(PandocFailure, match="^Unknown output format nosuchwriter$"):
         ast_to(big_ast, "nosuchwriter")
+
+
+def _convert_in_worker(text: str) -> tuple[float, float]:
+    """In a pool worker: convert, then this process's CPU and its resident pandoc's."""
+    import time
+
+    import psutil
+
+    for _ in range(20):
+        markdown_to_ast(text)
+    resident = psutil.Process(pandoc._resident().proc.pid).cpu_times()
+    return time.process_time(), resident.user + resident.system
+
+
+def test_a_workers_resident_pandoc_is_waited_for_so_its_cpu_counts():
+    import concurrent.futures as cf
+    import multiprocessing
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    context = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(1, mp_context=context) as pool:
+        own, resident = pool.submit(_convert_in_worker, "A *word* here. " * 20_000).result()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    counted = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    assert resident > 0.1
+    # the worker's CPU and its pandoc's both reach whoever waits for the worker
+    assert counted >= own + 0.9 * resident
