@@ -311,7 +311,7 @@ def draw_for_print(blocks: list[Node], styles: Path) -> list[Node]:
     def raw_formula(match: re.Match[str]) -> str:
         try:
             element = ET.fromstring(match.group(0))
-            text = element.get("alttext") or " ".join(
+            text = element.get("alttext") or element.get("aria-label") or " ".join(
                 piece.strip() for piece in element.itertext() if piece.strip())
             formula = Formula(text, element.get("display") == "block", match.group(0))
             return image_html(formula, draw(formula.mathml or "", font))
@@ -333,6 +333,7 @@ def draw_for_print(blocks: list[Node], styles: Path) -> list[Node]:
 
 ALTTEXT = re.compile(rb"<math\b(?![^>]*\balttext=)([^>]*)>(.*?)</math>", re.DOTALL)
 TOKEN_TEXT = re.compile(rb">([^<]+)<")
+ARIA_LABEL = re.compile(rb'\baria-label\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 ANNOTATION = re.compile(rb'<annotation encoding="application/x-tex">(.*?)</annotation>',
                         re.DOTALL)
 
@@ -340,15 +341,19 @@ ANNOTATION = re.compile(rb'<annotation encoding="application/x-tex">(.*?)</annot
 def label_mathml(xhtml: bytes) -> bytes:
     """Give every ``<math>`` of an EPUB document an ``alttext``: its TeX, else its tokens.
 
-    MathML written as raw HTML has no TeX; its alternative text is the text of
-    its tokens, spaced (``y = x 2``), unless it has an ``alttext`` already.
+    MathML written as raw HTML has no TeX; its alternative text is its
+    ``aria-label`` when it has one, else the text of its tokens, spaced
+    (``y = x 2``), unless it has an ``alttext`` already.
     """
     if b"<math" not in xhtml:
         return xhtml
 
     def label(match: re.Match[bytes]) -> bytes:
         tex = ANNOTATION.search(match.group(2))
-        if tex is not None:
+        aria = ARIA_LABEL.search(match.group(1))
+        if aria is not None:
+            text = html.unescape((aria.group(1) or aria.group(2) or b"").decode("utf-8"))
+        elif tex is not None:
             text = html.unescape(tex.group(1).decode("utf-8"))
         else:
             text = " ".join(html.unescape(token.decode("utf-8")).strip()

@@ -115,7 +115,8 @@ def test_the_pdf_draws_the_inline_styles_and_the_page_break(built):
         elements = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
                     and obj.get("/Type") == "/StructElem"]
         formulas = sorted(str(obj.Alt) for obj in elements if obj.get("/S") == "/Formula")
-        assert formulas == ["a over b", "y = x 2"]  # alttext, else the formula's tokens
+        # alttext, else aria-label, else the formula's tokens
+        assert formulas == ["a over b", "x squared", "y = x 2"]
 
 
 def test_the_epub_keeps_the_markup_of_each_extension(built):
@@ -150,7 +151,7 @@ def test_the_epub_keeps_the_markup_of_each_extension(built):
     assert not root.findall(f".//{SVG}script")
     assert not [k for s in svgs for e in s.iter() for k in e.attrib if k.startswith("on")]
     assert sorted(m.get("alttext") for m in root.iter(f"{MATHML}math")) == [
-        "a over b", "y = x 2"]
+        "a over b", "x squared", "y = x 2"]
 
 
 def test_a_citation_in_a_footnote_is_formatted_and_listed(built):
@@ -172,6 +173,8 @@ def test_the_epub_passes_epubcheck(built):
 def test_the_web_page_keeps_the_drawings_and_formulas(built):
     page = lxml_html.parse(str(built / "extensions.clinician.html")).getroot()
     assert len(page.xpath("//*[local-name()='svg']")) == 2
-    assert len(page.xpath("//*[local-name()='math']")) == 2
+    maths = page.xpath("//*[local-name()='math']")
+    assert sorted(m.get("alttext") or m.get("aria-label") for m in maths) == [
+        "a over b", "x squared", "y = x 2"]
     assert not page.xpath("//*[local-name()='script']")
     assert "alert(" not in lxml_html.tostring(page, encoding="unicode")
