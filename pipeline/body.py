@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .errors import Problems, is_file
+from .errors import Problems, is_file, local_path
 from .images import check_image
 from .model import Manuscript
 from .pandoc import PandocFailure, markdown_to_ast
@@ -352,18 +352,10 @@ def check_svg(target: str, folder: Path, problems: Problems) -> None:
             if why:
                 problems.add(path, element.sourceline, f"SVG image loads '{url}', refused: {why}",
                              code="resource")
-            elif _missing(url, path.parent):
+            elif (target := local_path(url, path.parent)) is not None and not is_file(target):
                 problems.add(path, element.sourceline, f"SVG image loads '{url}', which is not "
                              "found: the drawing would be printed without it",
                              code="missing-image")
-
-
-def _missing(url: str, folder: Path) -> bool:
-    """Whether ``url``, a local address relative to ``folder``, names no file."""
-    parts = urlsplit(url)
-    if not url or url.startswith("#") or parts.scheme or not parts.path:
-        return False
-    return not is_file(folder / unquote(parts.path))
 
 
 def _report_resource(manuscript: Manuscript, target: str, what: str, folder: Path,

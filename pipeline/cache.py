@@ -40,7 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .cache_index import CacheIndex, IndexEntry
-from .errors import PipelineError, Problem, UsageError
+from .errors import PipelineError, Problem, UsageError, local_path
 from .model import HardSentence, Manuscript, Readability, RenderOptions, Stamp
 
 CACHE_VERSION = "2"
@@ -131,19 +131,14 @@ def svg_links(path: Path, depth: int = 0) -> list[Path]:
 
 @functools.lru_cache(maxsize=256)
 def _svg_links(path: str, _mtime: int, _size: int, depth: int) -> tuple[Path, ...]:
-    from urllib.parse import unquote, urlsplit
-
     try:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ()
     found: list[Path] = []
     for m in SVG_LINK.finditer(text):
-        parts = urlsplit(m.group(1) or m.group(2))
-        if parts.scheme or parts.netloc or not parts.path:
-            continue
-        linked = Path(path).parent / unquote(parts.path)
-        if linked not in found:
+        linked = local_path(m.group(1) or m.group(2), Path(path).parent)
+        if linked is not None and linked not in found:
             found.append(linked)
             if linked.suffix.lower() == ".svg" and depth < 4:
                 found.extend(p for p in svg_links(linked, depth + 1) if p not in found)

@@ -120,6 +120,20 @@ def is_file(path: Path) -> bool:
         return False
 
 
+def local_path(url: str, folder: Path) -> Path | None:
+    """The file an address names relative to ``folder``; None when it is not local.
+
+    Not local: empty, a fragment (``#x``), a scheme (``https:``, ``data:``) or
+    a host (``//host/x``).  Query and fragment are left out, ``%20`` decoded.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if not url or url.startswith("#") or parts.scheme or parts.netloc or not parts.path:
+        return None
+    return folder / unquote(parts.path)
+
+
 def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
     """`` (did you mean 'x'?)`` for the closest choices, or an empty string."""
     matches = difflib.get_close_matches(word, sorted(set(choices)), n=n, cutoff=0.6)

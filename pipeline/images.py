@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .errors import ERROR, WARNING, Problem, display_path
+from .errors import ERROR, WARNING, Problem, display_path, local_path
 
 # 50 million pixels: a 8660 x 5773 photograph, more than any printed or screen page
 # needs, and about 200 MB once decoded; a handout's figure is a few megapixels.
@@ -250,12 +250,10 @@ _FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",
 
 def _local_file(url: str, folder: Path, top: Path) -> Path | None:
     """The file ``url`` names relative to ``folder`` when it is local and inside ``top``."""
-    from urllib.parse import unquote, urlsplit
-
-    parts = urlsplit(url)
-    if not url or url.startswith("#") or parts.scheme or parts.netloc:
+    path = local_path(url, folder)
+    if path is None:
         return None
-    path = (folder / unquote(parts.path)).resolve()
+    path = path.resolve()
     return path if path.is_relative_to(top.resolve()) and path.is_file() else None
 
 
