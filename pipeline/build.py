@@ -169,8 +169,9 @@ def _markdown_files(folder: Path) -> list[tuple[Path, str]]:
                         and not hidden:
                     found.append((here / entry.name, os.path.realpath(entry.path)
                                   if entry.is_symlink() else os.path.join(real, entry.name)))
-            except OSError:
-                continue
+            except OSError:  # a loop of links: reported when it is read
+                if is_manuscript_name(entry.name) and not hidden:
+                    found.append((here / entry.name, os.path.join(real, entry.name)))
     # as paths sort, by parts (comparing the Path objects costs ten times more)
     return sorted(found, key=lambda f: (f[0].parts, f[1]))
 

@@ -105,7 +105,7 @@ def _display_path(path: str, cwd: str) -> str:
     # same few thousand paths over and over.
     try:
         return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # outside the folder, or a link loop
         return path
 
 

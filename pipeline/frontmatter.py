@@ -7,6 +7,7 @@ nest a value into billions of copies) are refused before anything is built.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path
@@ -36,6 +37,9 @@ def read_source_bytes(path: Path) -> bytes:
     except IsADirectoryError:
         raise PipelineError.at(path, None, "is a folder, not a file", "missing-file") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise PipelineError.at(path, None, f"is a link to {os.readlink(path)}, which leads "
+                                   "back to itself (a loop of links)", "missing-file") from None
         raise PipelineError.at(path, None, f"cannot read: {exc.strerror}", "unreadable") from None
 
 

@@ -13,6 +13,7 @@ into raw pieces around the untouched Markdown nodes.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -88,7 +89,9 @@ def parse_fragment(html: str, inline: bool):
     """The HTML5 tree of ``html`` as inside a paragraph (inline) or a ``<div>``."""
     from tinyhtml5.parser import HTMLParser
 
-    return HTMLParser().parse_fragment(html, container="p" if inline else "div")
+    # As a stream: tinyhtml5 takes a short string for a file name to open when
+    # such a file exists, and fails when it is too long to be one.
+    return HTMLParser().parse_fragment(io.StringIO(html), container="p" if inline else "div")
 
 
 def local(element) -> str | None:

@@ -196,6 +196,20 @@ def test_a_manuscript_that_is_a_broken_link_fails_and_says_where_it_points(work)
     assert "checked 2 manuscript(s)" in run("check")[1]
 
 
+def test_a_loop_of_links_fails_at_each_link_and_the_others_are_checked(work):
+    (work / "manuscripts").mkdir()
+    write(work, "manuscripts/m.md", GOOD.format(title="T", body="Fine."))
+    (work / "manuscripts" / "a.md").symlink_to("b.md")
+    (work / "manuscripts" / "b.md").symlink_to("a.md")
+    loop = ("manuscripts/{}.md: is a link to {}.md, which leads back to itself "
+            "(a loop of links)")
+    status, out, err = run("check")
+    assert (status, err.splitlines()) == (1, [loop.format("a", "b"), loop.format("b", "a")])
+    assert out.startswith("checked 3 manuscript(s)")
+    status, out, err = run("build", "manuscripts/a.md", "--format", "html")
+    assert (status, err.splitlines()[-1]) == (1, loop.format("a", "b"))
+
+
 def test_check_exit_status(work):
     write(work, "m.md", GOOD.format(title="T", body="Fine."))
     status, out, err = run("check", "m.md")

@@ -48,6 +48,18 @@ def test_block_fragments_are_read_together_as_html5_reads_them():
     assert stringify(blocks).split() == ["a", "b"]  # the Markdown content stays in its cells
 
 
+def test_a_cell_of_many_words_before_a_tag_is_read_as_html_not_taken_for_a_file_name():
+    # the cell's words stand in the fragment as placeholders of three bytes each: more than
+    # a file name may have before the first '/', in fewer than 200 characters
+    blocks, problems = cleaned("<table>\n  <tr>\n    <td>Give the dose once a day with food "
+                               "and water, and check the level before the\n    third dose "
+                               "<code>again</code>.</td>\n  </tr>\n</table>\n")
+    assert problems == []
+    assert "".join(raw_pieces(blocks)) == ("<table><tbody><tr><td><code></code></td></tr>"
+                                           "</tbody></table>")
+    assert stringify(blocks).split()[-3:] == ["third", "dose", "again."]
+
+
 def test_entities_and_attributes_are_written_as_xml():
     blocks, _ = cleaned('<abbr title=a&nbsp;b class=x>t</abbr> <img src=c.png alt="a & b">\n')
     assert raw_pieces(blocks) == ['<abbr class="x" title="a\u00a0b">', "</abbr>",
