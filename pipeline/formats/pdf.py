@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import ERROR, PipelineError, Problem, display_path
 from ..model import CitedDocument, RenderOptions
-from . import OutputFormat, fit, formula_images, subsetting, svg_numbers
+from . import OutputFormat, fit, formula_images, libraries, subsetting, svg_numbers
 from .tagged_pdf import FontReport, PdfFinisher, install_formula_tags
 
 PDF_VARIANT = "pdf/a-3a"
@@ -112,9 +112,9 @@ def warm_up(styles: Path) -> None:
     font subsetter): a worker that has the time pays it before an edition
     waits for it.  Later documents do not depend on it: their bytes are the same.
     """
+    _install()
     from weasyprint import HTML
 
-    _install()
     font_config, counter_style, sheets = _stylesheets(styles)
     page = HTML(string=WARM_UP_PAGE, base_url=styles.as_uri() + "/",
                 url_fetcher=_fetcher_class()([styles]))
@@ -124,6 +124,7 @@ def warm_up(styles: Path) -> None:
 
 
 def _install() -> None:
+    libraries.import_weasyprint()
     _quiet_weasyprint()
     subsetting.install()
     svg_numbers.install()
@@ -143,6 +144,7 @@ class PdfFormat(OutputFormat):
     media_type = "application/pdf"
 
     def render(self, doc: CitedDocument, options: RenderOptions, styles: Path) -> bytes:
+        _install()
         from weasyprint import Attachment
 
         from ..attachments import edition_source
@@ -184,9 +186,9 @@ def layout(doc: CitedDocument, options: RenderOptions, styles: Path) -> tuple[An
 def fitted_layout(doc: CitedDocument, options: RenderOptions,
                   styles: Path) -> tuple[Any, Any, list[Problem]]:
     """:func:`layout`, and a warning for each table too wide for the page (see :mod:`.fit`)."""
+    _install()
     from weasyprint import HTML
 
-    _install()
     from ..html import render_print_html  # Jinja2: loaded only to render
     from ..math import drawings_by_address
 
