@@ -292,8 +292,11 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     planner = Planner(store, options.styles, options.bibliography_folder(), options.formats,
                       render_options, options.strict, GitHistory(),
                       inputs_of, output_name, check_rest, stamp_styles(options))
-    pdf_worker = _pdf_worker_ahead(options, planner.prefetch(sources))
+    changed = planner.prefetch(sources)
+    pdf_worker = _pdf_worker_ahead(options, changed)
     try:
+        if pdf_worker is not None:
+            _begin_ahead(pdf_worker, planner, changed[0], render_options, store)
         plans = _plan_all(planner, sources, problems, report)
         if options.strict:
             _strict_failures(problems, [p.manuscript for p in plans], report)
@@ -365,6 +368,30 @@ def _pdf_worker_ahead(options: BuildOptions, changed: list[Path]) -> PdfWorker |
     from .single import PdfWorker
 
     return PdfWorker(options.styles)
+
+
+def _begin_ahead(pdf_worker: PdfWorker, planner: Planner, path: Path, options: RenderOptions,
+                 store: cache_mod.Cache | None) -> None:
+    """The one changed manuscript planned and prepared first, its PDFs sent to the worker
+    before the other manuscripts are planned: they are planned while the PDFs are drawn.
+
+    The job is the one the build would hand out (every output of the manuscript
+    rendered); when the build's turn comes with another, it is prepared again.
+    """
+    from .jobs import RenderJob
+
+    planned = planner.plan_ahead(path)
+    if not isinstance(planned, Planned):
+        return
+    pdfs = [key for (_audience, fmt), key in planned.keys if fmt == "pdf"]
+    if store is not None and len(store.lookup(pdfs)) == len(pdfs):
+        return  # the PDFs are in the cache (an edit undone): nothing to draw
+    m = planner.reload(planned)
+    if m is not None:
+        pdf_worker.begin(RenderJob(m, planned.stamp, planner.styles,
+                                   tuple(pair for pair, _key in planned.keys), options,
+                                   measure_reading=not planned.measured,
+                                   cache_folder=store.folder if store else None))
 
 
 def _plan_all(planner: Planner, sources: list[Path], problems: Problems,

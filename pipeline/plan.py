@@ -142,6 +142,7 @@ class Planner:
         self._rows: dict[str, bytes] = {}  # remembered plans still valid, pickled
         self._new: list[tuple[str, str, str, bytes]] = []
         self._shared: dict = {}  # what many plans repeat, held once (see :func:`slim`)
+        self._ahead: dict[str, tuple[Planned | Refused, list[str], int]] = {}  # see plan_ahead
         # plans whose reading grade a worker measures: remembered once it is back
         self.pending: dict[str, tuple[list[str], int]] = {}
 
@@ -242,8 +243,17 @@ class Planner:
 
     # ---------------------------------------------------------------- planning
 
+    def plan_ahead(self, path: Path) -> Planned | Refused:
+        """The plan of ``path`` now, before the others; :meth:`plan` answers it again."""
+        found = self._ahead[str(path)] = self._plan(path)
+        return found[0]
+
     def plan(self, path: Path) -> tuple[Planned | Refused, list[str], int]:
         """The plan of ``path``, the files it depends on and when they were looked at."""
+        ahead = self._ahead.pop(str(path), None)
+        return ahead if ahead is not None else self._plan(path)
+
+    def _plan(self, path: Path) -> tuple[Planned | Refused, list[str], int]:
         since = time.time_ns()
         recalled = self._recall(path)
         if recalled is not None:

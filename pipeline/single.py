@@ -16,11 +16,11 @@ import concurrent.futures as cf
 import multiprocessing
 import time
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import formula_store
-from .errors import Problem
+from .errors import Problem, Problems
 from .executors import InlineRunner, _ignore_interrupts, stop_pool
 from .jobs import (
     RenderJob,
@@ -43,7 +43,9 @@ class PdfWorker:
 
     A build starts it before planning when a single manuscript changed (see
     ``build.py``), so the import overlaps the planning and preparing; a
-    :class:`SingleRunner` takes it over, else it is stopped unused.
+    :class:`SingleRunner` takes it over, else it is stopped unused.  The
+    changed manuscript may be prepared and its PDFs sent to it at once
+    (:meth:`begin`), before the other manuscripts are planned.
     """
 
     def __init__(self, styles: Path):
@@ -53,10 +55,67 @@ class PdfWorker:
                                            mp_context=multiprocessing.get_context(method),
                                            initializer=_ignore_interrupts)
         self.pool.submit(warm_pdf, styles)  # starts the worker at once
+        self._ahead: Ahead | None = None
+
+    def begin(self, job: RenderJob) -> None:
+        """Prepare ``job`` here now and send its PDFs to the worker, ahead of the build's
+        turn for it; :meth:`take` hands both over when the same job comes."""
+        with formula_store.kept_in(job.cache_folder):
+            documents, problems = prepare_job(job)
+        futures = {(doc.audience, fmt): send(self.pool, doc, fmt, job)
+                   for doc, fmt in pairs_of(documents, job.wanted) if fmt == "pdf"}
+        self._ahead = Ahead(job, documents, problems, futures)
+
+    def take(self, job: RenderJob) -> Ahead | None:
+        """What :meth:`begin` did, if it prepared the same editions as ``job`` needs."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is None:
+            return None
+        if same_editions(ahead.job, job):
+            return ahead
+        for future in ahead.futures.values():  # another job after all: not waited for
+            if future is not None:
+                future.cancel()
+        return None
 
     def stop(self) -> None:
         """End the worker now, warming or not."""
         stop_pool(self.pool)
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A job prepared before its turn: its editions, the problems found, its PDFs on the way."""
+
+    job: RenderJob
+    documents: list[CitedDocument]
+    problems: Problems
+    futures: dict[tuple[str, str], cf.Future | None]
+
+
+def same_editions(one: RenderJob, other: RenderJob) -> bool:
+    """Whether preparing ``one`` gives what preparing ``other`` would: the same manuscript,
+    stamp, styles, options and audiences."""
+    return (one.manuscript, one.stamp, one.styles, one.options, one.cache_folder,
+            _audiences(one)) == (other.manuscript, other.stamp, other.styles, other.options,
+                                 other.cache_folder, _audiences(other))
+
+
+def _audiences(job: RenderJob) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(a for a, _ in job.wanted))
+
+
+def send(pool: cf.ProcessPoolExecutor, doc: CitedDocument, fmt: str, job: RenderJob
+         ) -> cf.Future | None:
+    """``doc`` in ``fmt`` rendered by the worker of ``pool``; None when it is gone."""
+    from .formats.pdf import cited_bibtex
+
+    # made here, where the bibliography was read: the worker need not read it again
+    doc = replace(doc, cited_bibtex=cited_bibtex(doc))
+    try:
+        return pool.submit(render_remote, doc, fmt, job.options, job.styles, job.cache_folder)
+    except (BrokenProcessPool, RuntimeError):  # dead, or shut down
+        return None
 
 
 class SingleRunner(InlineRunner):
@@ -69,6 +128,7 @@ class SingleRunner(InlineRunner):
             if worker is not None:
                 worker.stop()
             worker = PdfWorker(styles)
+        self._worker = worker
         self._pool = worker.pool
         super().__init__()
 
@@ -78,11 +138,20 @@ class SingleRunner(InlineRunner):
 
     def _prepare_and_render(self, job: RenderJob) -> RenderResult:
         started = time.perf_counter()
-        documents, problems = prepare_job(job)
+        ahead = self._worker.take(job)
+        if ahead is not None:
+            documents, problems, sent = ahead.documents, ahead.problems, ahead.futures
+        else:
+            documents, problems = prepare_job(job)
+            sent = {}
         pairs = pairs_of(documents, job.wanted)
         # the worker's first PDF waits only for the preparing, not for its imports
-        futures = {(doc.audience, fmt): self._send(doc, fmt, job)
+        futures = {(doc.audience, fmt): sent.pop((doc.audience, fmt))
+                   if (doc.audience, fmt) in sent else send(self._pool, doc, fmt, job)
                    for doc, fmt in pairs if fmt == "pdf"}
+        for future in sent.values():  # sent ahead, not wanted after all
+            if future is not None:
+                future.cancel()
         rendered: dict[tuple[str, str], Rendered] = {}
         for doc, fmt in pairs:
             if fmt != "pdf":
@@ -100,17 +169,6 @@ class SingleRunner(InlineRunner):
                 worker_rss = max(worker_rss, rss)
         ordered = {(doc.audience, fmt): rendered[(doc.audience, fmt)] for doc, fmt in pairs}
         return assemble(job, problems, ordered, started, reading, worker_rss)
-
-    def _send(self, doc: CitedDocument, fmt: str, job: RenderJob) -> cf.Future | None:
-        from .formats.pdf import cited_bibtex
-
-        # made here, where the bibliography was read: the worker need not read it again
-        doc = replace(doc, cited_bibtex=cited_bibtex(doc))
-        try:
-            return self._pool.submit(render_remote, doc, fmt, job.options, job.styles,
-                                     job.cache_folder)
-        except (BrokenProcessPool, RuntimeError):  # dead, or shut down
-            return None
 
     @staticmethod
     def _take(future: cf.Future | None, doc: CitedDocument, fmt: str, job: RenderJob

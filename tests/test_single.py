@@ -123,3 +123,76 @@ def test_the_pdf_worker_starts_before_planning_when_one_manuscript_changed(tmp_p
     # the edited handout's one PDF; the other's two editions from the cache
     assert (report.runner, report.built, report.reused) == ("in-process with a PDF worker", 1, 2)
     assert events == ["worker", "plan", "plan"]
+
+
+def test_the_edited_manuscript_is_prepared_and_sent_before_the_others_are_planned(
+        tmp_path, monkeypatch):
+    """Its PDF is drawn while the unchanged manuscripts are planned; prepared once only."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr("pipeline.formats.pdf.PdfFormat.render", lambda *a: b"%PDF-stub")
+    folder = tmp_path / "manuscripts"
+    folder.mkdir()
+    for name in ("prp-spine-pain.md", "regen-pain.md"):
+        shutil.copy(ROOT / "manuscripts" / name, folder / name)
+        os.utime(folder / name, (1_700_000_000, 1_700_000_000))
+    options = BuildOptions(out=tmp_path / "dist", cache_dir=tmp_path / "cache", jobs=2,
+                           formats=("pdf", "epub"))
+    assert build([folder], options).ok
+    edited = folder / "regen-pain.md"  # planned last of the two, in the usual order
+    edited.write_text(edited.read_text() + "\nOne more sentence from the editor.\n")
+    os.utime(edited, (1_700_000_100, 1_700_000_100))
+    events: list[str] = []
+    plan, prepare, send = Planner.plan, single.prepare_job, single.send
+
+    def planned(self, path):
+        events.append(f"plan {path.name}")
+        return plan(self, path)
+
+    def prepared(job):
+        events.append(f"prepare {job.manuscript.path.name}")
+        return prepare(job)
+
+    def sent(pool, doc, fmt, job):
+        events.append(f"send {fmt}")
+        return send(pool, doc, fmt, job)
+
+    monkeypatch.setattr(Planner, "plan", planned)
+    monkeypatch.setattr(single, "prepare_job", prepared)
+    monkeypatch.setattr(single, "send", sent)
+    report = build([folder], options)
+    assert (report.runner, report.built, report.reused) == ("in-process with a PDF worker", 2, 4)
+    assert events == ["prepare regen-pain.md", "send pdf",
+                      "plan prp-spine-pain.md", "plan regen-pain.md"]
+    assert (tmp_path / "dist" / "regen-pain.clinician.pdf").read_bytes() == b"%PDF-stub"
+
+
+def test_a_job_prepared_ahead_for_other_editions_is_prepared_again(tmp_path, monkeypatch):
+    """The build's job wants one edition only (the other is current): the editions prepared
+    ahead are not used, the PDF sent ahead is not waited for."""
+    from pipeline.jobs import RenderJob, prepare_job
+    from pipeline.manuscript import load_manuscript
+    from pipeline.model import RenderOptions
+    from pipeline.stamp import GitHistory, make_stamp
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    source = ROOT / "manuscripts" / "prp-spine-pain.md"
+    m, _ = load_manuscript(source, ROOT / "bibliography")
+    assert tuple(m.audiences) == ("clinician", "patient")
+    stamp = make_stamp(m, [source], GitHistory())
+    both = RenderJob(m, stamp, ROOT / "styles", (("patient", "pdf"), ("clinician", "pdf")),
+                     RenderOptions())
+    one = RenderJob(m, stamp, ROOT / "styles", (("clinician", "pdf"),), RenderOptions())
+    worker = single.PdfWorker(ROOT / "styles")
+    try:
+        worker.begin(both)
+        assert worker.take(one) is None
+        assert worker.take(both) is None  # taken once at most
+        worker.begin(both)
+        ahead = worker.take(both)
+        assert ahead is not None and set(ahead.futures) == {("patient", "pdf"),
+                                                           ("clinician", "pdf")}
+        documents, problems = prepare_job(both)
+        assert [d.audience for d in ahead.documents] == [d.audience for d in documents]
+        assert ahead.problems.items == problems.items
+    finally:
+        worker.stop()
