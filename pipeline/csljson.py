@@ -316,6 +316,11 @@ def _date(value: Any) -> dict[str, Any] | None:
         return {"date-parts": [[value]]}
     if isinstance(value, str):
         return _edtf(value)
+    if isinstance(value, dict) and "year" in value:
+        value = [value]
+    if isinstance(value, list) and 0 < len(value) <= 2:  # Better BibTeX's YAML: year, month, day
+        parts = [_named_parts(v) for v in value]
+        return {"date-parts": parts} if all(parts) else None
     if not isinstance(value, dict):
         return None
     if "date-parts" in value:
@@ -330,6 +335,21 @@ def _date(value: Any) -> dict[str, Any] | None:
     if isinstance(value.get("literal"), str):
         return {"literal": value["literal"]}
     return None
+
+
+def _named_parts(value: Any) -> list[int] | None:
+    """[year, month, day] of a ``{year, month, day}`` mapping; None when it is not one."""
+    if not isinstance(value, dict):
+        return None
+    parts = []
+    for name in ("year", "month", "day"):
+        if name not in value:
+            break
+        part = _int(value[name])
+        if part is None:
+            return None
+        parts.append(part)
+    return parts or None
 
 
 def _int(value: Any) -> int | None:

@@ -388,6 +388,23 @@ def test_csl_yaml_items_are_cited(tmp_path):
     assert item["issued"] == {"date-parts": [[2023, 12, 7]]} and "custom-field" not in item
 
 
+def test_better_bibtex_yaml_dates_of_year_month_and_day_are_read(tmp_path):
+    text = ("references:\n- id: angus2013\n  type: article-journal\n  title: Severe sepsis\n"
+            "  issued:\n    - year: 2013\n      month: 8\n      day: 29\n"
+            "  accessed:\n    year: '2024'\n    month: 1\n"
+            "- id: trial\n  type: report\n  title: A trial\n"
+            "  issued:\n    - year: 2019\n      month: 3\n    - year: 2021\n"
+            "- id: bad\n  type: book\n  title: No year\n  issued:\n    - month: 3\n")
+    entries, problems = _read(tmp_path, text, "refs.yaml")
+    assert problems == [("refs.yaml:19: warning: item 'bad': 'issued' is not a date "
+                         "({date-parts}, raw, literal or YYYY-MM-DD); left out")]
+    items = _items(entries)
+    assert items["angus2013"]["issued"] == {"date-parts": [[2013, 8, 29]]}
+    assert items["angus2013"]["accessed"] == {"date-parts": [[2024, 1]]}
+    assert items["trial"]["issued"] == {"date-parts": [[2019, 3], [2021]]}
+    assert ("date", "{2013-08-29}") in entries["angus2013"].values
+
+
 def test_a_bibliography_of_another_format_is_named(tmp_path, monkeypatch):
     from pipeline.errors import PipelineError
     from pipeline.manuscript import load_manuscript
