@@ -16,9 +16,15 @@ import re
 
 from .errors import Problems
 from .model import Manuscript
+from .myst import as_boxes
 
 # An opening fence whose braces start with a bare word (the engine): {r}, {python}, {r x, echo=F}
 CHUNK = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*\{[ \t]*([A-Za-z][\w-]*)([ \t,][^}]*)?\}[ \t]*$")
+# MyST's directives take an argument after the braces: {code-cell} python, {figure} chart.png
+DIRECTIVE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*\{([A-Za-z][\w-]*)\}[ \t]*(\S.*?)[ \t]*$")
+COLON_DIRECTIVE = re.compile(r"^ {0,3}:{3,}[ \t]*\{([A-Za-z][\w-]*)\}")
+MYST_ROLE = re.compile(r"\{[a-z][\w:-]*\}`[^`\n]+`")
+MYST_CODE = ("code-cell", "code", "code-block", "sourcecode")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 INLINE_R = re.compile(r"(?<!`)`r [^`\n]+`(?!`)")
 
@@ -33,7 +39,7 @@ def _scan(text: str) -> list[tuple[int, str, re.Match[str] | None]]:
             if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
                 fence = None
             continue
-        chunk = CHUNK.match(line)
+        chunk = CHUNK.match(line) or DIRECTIVE.match(line)
         opener = FENCE.match(line)
         if chunk or opener:
             fence = (chunk or opener).group(2 if chunk else 1)
@@ -50,17 +56,48 @@ def as_code_fences(text: str) -> str:
         return text
     lines = text.split("\n")
     for index, chunk in found:
-        lines[index] = f"{chunk.group(1)}{chunk.group(2)}{chunk.group(3).lower()}"
+        lines[index] = f"{chunk.group(1)}{chunk.group(2)}{_language(chunk)}"
     return "\n".join(lines)
 
 
+def _language(chunk: re.Match[str]) -> str:
+    """The language a chunk's code is shown in: its engine, a MyST code cell's argument."""
+    if chunk.re is CHUNK:
+        return chunk.group(3).lower()
+    if chunk.group(3).lower() in MYST_CODE:
+        return chunk.group(4).split()[0].lower()
+    return ""
+
+
 def chunk_problems(manuscript: Manuscript, problems: Problems) -> None:
-    """A warning at each chunk and each piece of knitr's inline code: neither is run."""
-    for index, line, chunk in _scan(manuscript.body):
+    """A warning at each chunk and each piece of knitr's inline code: neither is run.
+
+    MyST's directives other than its admonitions (which :mod:`.myst` reads as
+    boxes) are warned about too: a code cell is not run, anything else is
+    shown as code (a backtick fence) or as text (a colon fence).
+    """
+    for index, line, chunk in _scan(as_boxes(manuscript.body)):
         where = manuscript.body_line + index
-        if chunk:
+        header = line.strip().lstrip("`~:").strip()
+        if chunk and chunk.re is DIRECTIVE:
+            language = _language(chunk)
+            problems.warn(manuscript.path, where,
+                          f"MyST code cell '{header}' is not run: its code is shown as "
+                          f"{language} code" if language else
+                          f"MyST directive '{header}' is not supported: its text is shown as "
+                          "code", code="code-chunk")
+        elif not chunk and MYST_ROLE.search(line):
+            for match in MYST_ROLE.finditer(line):
+                problems.warn(manuscript.path, where,
+                              f"MyST role {match.group(0)} is not supported: it is shown as "
+                              "text; write it as pandoc's Markdown (a link, [@key], $math$)", code="code-chunk")
+        elif not chunk and COLON_DIRECTIVE.match(line):
+            problems.warn(manuscript.path, where,
+                          f"MyST directive '{header}' is not supported: it is shown as text; "
+                          "the boxes ':::{note}', ':::{tip}' and ':::{warning}' are read",
+                          code="code-chunk")
+        elif chunk:
             engine = chunk.group(3).lower()
-            header = line.strip().lstrip("`~").strip()
             problems.warn(manuscript.path, where,
                           f"code chunk '{header}' (R Markdown's, Quarto's) is not run: its code "
                           f"is shown as {engine} code; knit the document first, or write "

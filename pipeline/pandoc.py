@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .chunks import as_code_fences
+from .myst import as_boxes
 from .texstars import drop_separators, separate_stars
 
 READER = "markdown-raw_attribute"
@@ -97,9 +98,10 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
     Stages that need the same body (validation, readability) share one pandoc
     run; each caller gets its own fresh tree.  A star after a TeX command that
     has no starred form is read as Markdown (see :mod:`.texstars`); an R Markdown
-    or Quarto code chunk is read as a code block (see :mod:`.chunks`).
+    or Quarto code chunk is read as a code block (see :mod:`.chunks`), a MyST admonition as
+    a box (see :mod:`.myst`).
     """
-    fenced = as_code_fences(text)
+    fenced = as_code_fences(as_boxes(text))
     separated = separate_stars(fenced)
     ast = json.loads(_parsed(separated))
     if separated != fenced:

@@ -1,0 +1,72 @@
+"""MyST's admonitions (```` ```{note} ````, ``:::{warning}``, ``{admonition} Title``) as boxes.
+
+MyST Markdown (Jupyter Book, Sphinx) writes a callout as a directive: a code
+fence, or a colon fence, whose braces name it.  pandoc's Markdown reads the
+first as a code block and the second as text, so the box would be lost.  An
+admonition is written here as the Quarto callout it means, line for line (so
+every line keeps its number): NOTE, IMPORTANT, HINT and SEEALSO a ``note``,
+TIP a ``tip``, WARNING, CAUTION, ATTENTION, DANGER and ERROR a ``warning``;
+the directive's argument (``{admonition} Before you start``) is the box's
+title, and its option lines (``:class: tip``) are left out.  A target line
+(``(label)=``) is left out, so that the heading under it stays a heading.  Other directives
+(``{figure}``, ``{code-cell}``) are left to :mod:`.chunks`, which warns.
+"""
+
+from __future__ import annotations
+
+import re
+
+BOXES = {"note": "note", "important": "important", "hint": "note", "seealso": "note",
+         "admonition": "note", "tip": "tip", "warning": "warning", "caution": "caution",
+         "attention": "warning", "danger": "warning", "error": "warning"}
+OPENER = re.compile(r"^( {0,3})(`{3,}|~{3,}|:{3,})[ \t]*\{([A-Za-z][\w-]*)\}[ \t]*(.*?)[ \t]*$")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+OPTION = re.compile(r"^[ \t]*:[\w-]+:")
+TARGET = re.compile(r"^ {0,3}\([\w.:-]+\)=[ \t]*$")
+
+
+def is_box(name: str) -> bool:
+    """Whether ``{name}`` opening a fence is a MyST admonition read as a box."""
+    return name.lower() in BOXES
+
+
+def as_boxes(text: str) -> str:
+    """``text`` with each MyST admonition written as a Quarto callout, line for line."""
+    if "{" not in text:
+        return text
+    lines = text.split("\n")
+    code: str | None = None  # the fence of the code block the line is in
+    open_boxes: list[str] = []  # the fences of the admonitions the line is in
+    options = False
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if code is not None:
+            if stripped and set(stripped) == {code[0]} and len(stripped) >= len(code):
+                code = None
+            continue
+        if options and OPTION.match(line):
+            lines[index] = ""
+            continue
+        options = False
+        if open_boxes and stripped and set(stripped) == {open_boxes[-1][0]} \
+                and len(stripped) >= len(open_boxes[-1]):
+            open_boxes.pop()
+            lines[index] = ":::"
+            continue
+        if TARGET.match(line):  # a label for MyST's {ref}: a blank line, so a heading under it
+            lines[index] = ""  # stays a heading
+            continue
+        opener = OPENER.match(line)
+        if opener and is_box(opener.group(3)):
+            kind = BOXES[opener.group(3).lower()]
+            title = opener.group(4).replace("\\", "\\\\").replace('"', '\\"')
+            attrs = f' title="{title}"' if title else ""
+            lines[index] = f"{opener.group(1)}::: {{.callout-{kind}{attrs}}}"
+            if opener.group(2)[0] != ":":
+                open_boxes.append(opener.group(2))
+            options = True
+            continue
+        fence = FENCE.match(line)
+        if fence:
+            code = fence.group(1)
+    return "\n".join(lines)

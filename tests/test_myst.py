@@ -1,0 +1,129 @@
+"""MyST Markdown (Jupyter Book, Sphinx): admonitions become boxes, the rest is said at its line.
+
+The handout is built once and its EPUB and web page are read back; the
+boxes are found as the reader meets them, with their label and text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import build_in, epub_documents, epubcheck, pdf_pages
+from lxml import html as lxml_html
+
+from pipeline.myst import as_boxes
+
+BODY = """---
+title: "MyST"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-01
+---
+
+(dosing)=
+# Dosing
+
+```{note}
+Bring a list of your medicines.
+```
+
+````{warning} Before the first dose
+:class: dropdown
+Check the weight.
+
+```python
+weight = 70
+```
+````
+
+:::{tip}
+Rest the knee.
+:::
+
+:::{admonition} Fasting
+:class: tip
+Nothing to eat after midnight.
+:::
+
+See {ref}`dosing` for the table.
+
+```{figure} knee.png
+The knee.
+```
+
+```{code-cell} python
+print("dose")
+```
+
+:::{figure} chart.png
+:::
+"""
+
+EXPECTED_BOXES = [
+    ("note", "Note", "Bring a list of your medicines."),
+    ("warning", "Warning", "Before the first dose Check the weight. weight = 70"),
+    ("tip", "Tip", "Rest the knee."),
+    ("note", "Note", "Fasting Nothing to eat after midnight."),
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    folder = tmp_path_factory.mktemp("myst")
+    (folder / "m.md").write_text(BODY, encoding="utf-8")
+    return build_in(folder, ["m.md"])
+
+
+def _boxes(divs) -> list[tuple[str, str, str]]:
+    found = []
+    for div in divs:
+        classes = (div.get("class") or "").split()
+        if "callout" in classes:
+            label = " ".join("".join(div[0].itertext()).split())
+            text = " ".join(" ".join("".join(child.itertext()) for child in div[1:]).split())
+            found.append((classes[1].removeprefix("callout-"), label, text))
+    return found
+
+
+def test_directives_that_are_not_boxes_and_roles_are_warnings_at_their_line(built):
+    _out, problems = built
+    assert problems == [
+        ("m.md:33: warning: MyST role {ref}`dosing` is not supported: it is shown as text; "
+         "write it as pandoc's Markdown (a link, [@key], $math$)"),
+        ("m.md:35: warning: MyST directive '{figure} knee.png' is not supported: its text is "
+         "shown as code"),
+        ("m.md:39: warning: MyST code cell '{code-cell} python' is not run: its code is shown "
+         "as python code"),
+        ("m.md:43: warning: MyST directive '{figure} chart.png' is not supported: it is shown "
+         "as text; the boxes ':::{note}', ':::{tip}' and ':::{warning}' are read"),
+    ]
+
+
+def test_admonitions_are_boxes_in_the_epub_and_on_the_web_page(built):
+    out, _ = built
+    book = out / "m.clinician.epub"
+    divs = [div for root in epub_documents(book).values()
+            for div in root.iter("{http://www.w3.org/1999/xhtml}div")]
+    assert _boxes(divs) == EXPECTED_BOXES
+    page = lxml_html.parse(str(out / "m.clinician.html")).getroot()
+    assert _boxes(page.iter("div")) == EXPECTED_BOXES
+    assert [" ".join(h.text_content().split()) for h in page.iter("h1")][-1] == "Dosing"
+    code = [c.text_content() for c in page.iter("code")]
+    assert 'print("dose")' in code and "The knee." in code
+    assert epubcheck([book])[book] == []
+
+
+def test_the_pdf_shows_the_boxes_without_the_directives(built):
+    out, _ = built
+    text = " ".join(" ".join(pdf_pages(out / "m.clinician.pdf")).split())
+    assert "Note Bring a list of your medicines." in text
+    assert "Warning Before the first dose Check the weight." in text
+    assert "{note}" not in text and ":class:" not in text and "(dosing)=" not in text
+
+
+def test_boxes_keep_every_line_in_its_place_and_leave_code_alone():
+    text = "```{note}\nA\n```\n\n````markdown\n```{note}\nshown\n```\n````\n(x)=\n"
+    assert as_boxes(text).split("\n") == [
+        "::: {.callout-note}", "A", ":::", "", "````markdown", "```{note}", "shown", "```",
+        "````", "", ""]
