@@ -165,12 +165,15 @@ class _Reader:
                 index += 1
                 continue
             end = next((j for j in range(index, len(inlines)) if inlines[j]["t"] == "Str"
-                        and inlines[j]["c"].endswith(SHORTCODE_CLOSE)), None)
+                        and any(c in inlines[j]["c"] for c in SHORTCODE_CLOSE)), None)
             if end is None:
                 out.append(node)
                 index += 1
                 continue
-            written = stringify(inlines[index:end + 1])
+            last = inlines[end]["c"]
+            cut = min(last.index(c) + 3 for c in SHORTCODE_CLOSE if c in last)
+            after = last[cut:]  # punctuation right after the shortcode: "{{< meta title >}}."
+            written = stringify(inlines[index:end]) + last[:cut]
             changed = True
             line = self.line(written[:3])  # every shortcode opens so, counted in order
             self.line_of_last_shortcode = line
@@ -181,7 +184,11 @@ class _Reader:
                                    f"Quarto shortcode '{_short(written)}' is not supported: it "
                                    "is left out of the handout", code="shortcode")
             index = end + 1
-            if out and out[-1]["t"] == "Space" and index < len(inlines) \
+            if after:
+                if out and out[-1]["t"] == "Space":
+                    out.pop()
+                out.append({"t": "Str", "c": after})
+            elif out and out[-1]["t"] == "Space" and index < len(inlines) \
                     and inlines[index]["t"] == "Space":
                 index += 1  # one space where the shortcode was
         return out if changed else inlines

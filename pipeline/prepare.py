@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import i18n
+from .anchors import internal_links
 from .bibsets import cite_set_members, crossref_parents
 from .bibtex import BibEntry, load_bibliographies, to_csl
 from .blocks import mark_list_delimiters, place_references, unique_ids
@@ -165,6 +166,7 @@ def prepare(
         return [], problems
 
     documents = []
+    warned: set[str] = set()
     for audience in audiences or manuscript.audiences:
         edition = select_audience(ast, audience)
         cited_ast, references = format_citations(
@@ -174,6 +176,8 @@ def prepare(
         cited_ast["blocks"] = unique_ids(place_references(
             callouts(cited_ast["blocks"], words),
             references_block(references, heading, section_level(edition)), heading))
+        cited_ast["blocks"] = internal_links(manuscript, cited_ast["blocks"], ast["blocks"],
+                                             audience, problems, warned)
         title, blocks = disclaimers[audience]
         documents.append(CitedDocument(
             manuscript=manuscript,

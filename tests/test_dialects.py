@@ -187,3 +187,26 @@ def test_a_page_break_inside_a_paragraph_and_shortcodes_in_order(work):
 
 def test_a_quote_that_only_starts_like_an_alert_stays_a_quote(work):
     assert _check(work, "> [!NOTE]: a colon makes it text.\n\n> [see note]\n") == []
+
+
+def test_a_shortcode_followed_by_punctuation_is_read_and_the_punctuation_kept():
+    import datetime as dt
+
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.model import Manuscript
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    body = "The title is {{< meta title >}}.\n\nPress {{< kbd Ctrl-C >}}, then wait.\n"
+    m = Manuscript(path=Path("m.md"), body=body, body_line=8, title="T", version="1.0.0",
+                   status="draft", last_updated=dt.date(2025, 1, 1), slug="m")
+    problems = Problems()
+    ast = read_dialects(m, markdown_to_ast(body), problems)
+    assert [stringify([b]).strip() for b in ast["blocks"]] == ["The title is.", "Press, then wait."]
+    assert [str(p) for p in problems.items] == [
+        ("m.md:8: warning: Quarto shortcode '{{< meta title >}}' is not supported: it is left "
+         "out of the handout"),
+        ("m.md:10: warning: Quarto shortcode '{{< kbd Ctrl-C >}}' is not supported: it is left "
+         "out of the handout"),
+    ]

@@ -1,0 +1,87 @@
+"""Links inside a handout lead to an identifier its edition has, or are plain text with a warning.
+
+Built once (EPUB and web page); the links are read back from both, and the
+EPUBs go through EPUBCheck, which fails a link to an identifier nothing has.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import build_in, epub_documents, epubcheck
+from lxml import html as lxml_html
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+BODY = """---
+title: "Links"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-01
+audiences: [clinician, patient]
+---
+
+# Doses {#doses}
+
+See [the doses](#doses), [the rash](#rash) and <a href="#old-anchor">the old table</a>.
+
+## fs.access(path[, mode]) and **more**
+
+As GitHub links it: [access](#fsaccesspath-mode-and-more).
+
+::: {audience="clinician"}
+## Only for clinicians {#clinical}
+
+Text.
+:::
+
+See [the clinical part](#clinical) and [the doses again](#rash).
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    folder = tmp_path_factory.mktemp("links")
+    (folder / "m.md").write_text(BODY, encoding="utf-8")
+    return build_in(folder, ["m.md"], formats=("epub", "html"))
+
+
+def test_links_to_nothing_are_warnings_at_their_line_once(built):
+    _out, problems = built
+    assert [p for p in problems if "reading grade" not in p] == [
+        ("m.md:11: warning: link '#rash' goes nowhere: 'rash' is no heading or element of the "
+         "handout; the link is shown as plain text (give its target {#rash})"),
+        ("m.md:11: warning: link '#old-anchor' goes nowhere: 'old-anchor' is no heading or "
+         "element of the handout; the link is shown as plain text (give its target "
+         "{#old-anchor})"),
+        ("m.md:23: warning: link '#clinical' goes nowhere: 'clinical' is not in the patient "
+         "edition; the link is shown as plain text (give its target {#clinical})"),
+    ]
+
+
+def _links(root, ns: str = "") -> list[tuple[str, str]]:
+    """(text, #fragment) of each link inside the handout (an EPUB's name the chapter first)."""
+    hrefs = [(a, a.get("href") or "") for a in root.iter(f"{ns}a")]
+    return [(" ".join("".join(a.itertext()).split()), href[href.index("#"):])
+            for a, href in hrefs if "#" in href and "://" not in href
+            and href.split("#")[1] not in ("content", "")]
+
+
+def test_each_edition_links_only_to_what_it_has(built):
+    out, _ = built
+    expected = {
+        "clinician": [("the doses", "#doses"), ("access", "#fs.accesspath-mode-and-more"),
+                      ("the clinical part", "#clinical")],
+        "patient": [("the doses", "#doses"), ("access", "#fs.accesspath-mode-and-more")],
+    }
+    for audience, links in expected.items():
+        page = lxml_html.parse(str(out / f"m.{audience}.html")).getroot()
+        assert _links(page) == links, audience
+        assert "the rash" in page.text_content() and "the old table" in page.text_content()
+        book = out / f"m.{audience}.epub"
+        found = [link for name, root in sorted(epub_documents(book).items())
+                 if "nav" not in name for link in _links(root, XHTML)]
+        assert found == links, audience
+    books = [out / "m.clinician.epub", out / "m.patient.epub"]
+    assert epubcheck(books) == {book: [] for book in books}
