@@ -51,7 +51,7 @@ from .bibtypes import (
     TYPE_ALIASES,
 )
 from .errors import Problems
-from .pandoc import PandocFailure, run_pandoc
+from .pandoc import PandocFailure, convert_text
 
 if TYPE_CHECKING:
     from .bibtex import BibEntry
@@ -295,7 +295,7 @@ def _run(todo: list[_Prepared], problems: Problems) -> dict[_Prepared, list[dict
     while todo:
         text = "\n".join(p.text for p in todo) + "\n"
         try:
-            out = json.loads(run_pandoc(["--from", "biblatex", "--to", "csljson"], text))
+            out = json.loads(convert_text("biblatex", "csljson", text))
         except PandocFailure as exc:
             culprit, line = _culprit(todo, str(exc))
             if culprit is None:

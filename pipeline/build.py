@@ -379,7 +379,9 @@ def _begin_ahead(pdf_worker: PdfWorker, planner: Planner, path: Path, options: R
     rendered); when the build's turn comes with another, it is prepared again.
     """
     from .jobs import RenderJob
+    from .pandoc import start_early
 
+    start_early()  # pandoc starts while the manuscript is read and planned
     planned = planner.plan_ahead(path)
     if not isinstance(planned, Planned):
         return

@@ -239,13 +239,43 @@ class Resident:
 
 
 _RESIDENT: list[Resident] = []
+_STARTING = threading.Lock()
 
 
 def _resident() -> Resident:
     """This process's resident pandoc (a forked worker starts its own)."""
-    if not _RESIDENT or _RESIDENT[0].pid != os.getpid() or _RESIDENT[0].proc is None:
-        _RESIDENT[:] = [Resident()]
-    return _RESIDENT[0]
+    with _STARTING:  # one, even when a thread started it early (see start_early)
+        if not _RESIDENT or _RESIDENT[0].pid != os.getpid() or _RESIDENT[0].proc is None:
+            _RESIDENT[:] = [Resident()]
+        return _RESIDENT[0]
+
+
+def convert_text(source: str, target: str, text: str) -> bytes:
+    """``text`` read as ``source`` and written as ``target``, both with pandoc's defaults:
+    by the resident pandoc, else by a pandoc run (the same bytes, the same errors)."""
+    out = _resident().convert(source, target, {}, text.encode("utf-8"))
+    return out if out is not None else run_pandoc(["--from", source, "--to", target], text)
+
+
+def start_resident() -> None:
+    """Start this process's resident pandoc, without waiting for it to be ready."""
+    _resident()
+
+
+def start_early() -> threading.Thread:
+    """Start this process's resident pandoc and read the Markdown reader's options in a
+    thread: their process starts overlap what this process does meanwhile."""
+    thread = threading.Thread(target=_start, name="pandoc start", daemon=True)
+    thread.start()
+    return thread
+
+
+def _start() -> None:
+    try:
+        _resident()
+        reader_options()
+    except (OSError, PandocFailure):  # reported when the build itself needs them
+        pass
 
 
 @functools.cache

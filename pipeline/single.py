@@ -194,14 +194,15 @@ def warm_pdf(styles: Path) -> None:
     and draw a first, small page."""
     import datetime as dt
 
+    from . import attachments  # noqa: F401 - what a PDF's attachments need, imported now
     from .formats import pdf
     from .html import environment
     from .i18n import format_date
-    from .pandoc import resident_convert
+    from .pandoc import start_resident
 
+    start_resident()  # this process's pandoc starts while WeasyPrint is imported
     pdf.warm(styles)
     environment(styles / "templates").get_template("print.html.j2")
-    resident_convert("markdown", "html5", {}, b"")  # this process's pandoc, started
     format_date(dt.date(2000, 1, 1), "en-US")  # the locale data of the stamp's date
     pdf.warm_up(styles)
 

@@ -427,13 +427,13 @@ def test_an_entry_pandoc_refuses_is_reported_at_its_line_in_one_more_run(tmp_pat
     entries, _ = _read(tmp_path, "@article{a, title = {A}}\n@article{b,\n  title = {B}}\n"
                        "@article{c, title = {C}}\n")
     runs = []
-    real = bibconvert.run_pandoc
+    real = bibconvert.convert_text
 
-    def counted(args, text):
+    def counted(source, target, text):
         runs.append(text)
-        return real(args, text)
+        return real(source, target, text)
 
-    monkeypatch.setattr(bibconvert, "run_pandoc", counted)
+    monkeypatch.setattr(bibconvert, "convert_text", counted)
     todo = [bibconvert._prepare(e) for e in entries.values()]
     todo[1].text = todo[1].text.replace("title = {B}", "title == {B}")  # what pandoc refuses
     problems = Problems()

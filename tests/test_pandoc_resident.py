@@ -69,3 +69,28 @@ def test_a_workers_resident_pandoc_is_waited_for_so_its_cpu_counts():
     assert resident > 0.1
     # the worker's CPU and its pandoc's both reach whoever waits for the worker
     assert counted >= own + 0.9 * resident
+
+
+def test_bibtex_converted_by_the_resident_as_by_the_command_line():
+    """The same items, and for an entry pandoc refuses the same message to locate it by."""
+    bib = (ROOT / "bibliography" / "regenerative-medicine.bib").read_text(encoding="utf-8")
+    args = ["--from", "biblatex", "--to", "csljson"]
+    assert json.loads(pandoc.convert_text("biblatex", "csljson", bib)) == \
+        json.loads(run_pandoc(args, bib))
+    assert pandoc._resident().proc is not None
+    broken = "@article{a, title = {A}}\n@article{b,\n  title == {B}}\n"
+    with pytest.raises(PandocFailure) as cli:
+        run_pandoc(args, broken)
+    with pytest.raises(PandocFailure) as resident:
+        pandoc.convert_text("biblatex", "csljson", broken)
+    assert str(resident.value) == str(cli.value)
+    assert str(cli.value).startswith("Error at (line 3, column 10):")
+
+
+def test_started_early_in_a_thread_one_resident_serves():
+    pandoc._RESIDENT.clear()
+    thread = pandoc.start_early()
+    first = pandoc._resident()
+    thread.join()
+    assert pandoc._resident() is first and first.proc.poll() is None
+    assert pandoc.reader_options()["abbreviations"]
