@@ -43,8 +43,17 @@ def read_source_bytes(path: Path) -> bytes:
         raise PipelineError.at(path, None, f"cannot read: {exc.strerror}", "unreadable") from None
 
 
-def read_text(path: Path) -> str:
-    """A source file as text; undecodable bytes are a located error."""
+# A terminal's colour and cursor codes (ESC [ ... m), as a notebook's output keeps them.
+TERMINAL_CODE = re.compile(r"\x1b\[[0-9;:?]*[ -/]*[@-~]")
+
+
+def read_text(path: Path, terminal_codes: list[int] | None = None) -> str:
+    """A source file as text; undecodable bytes are a located error.
+
+    A terminal's colour codes (``ESC[0;31m``, copied from a notebook's output)
+    are taken out; the line of each is added to ``terminal_codes``.  Any other
+    control character is an error at its line and column.
+    """
     data = read_source_bytes(path)
     wide = wide_encoding(data) if data[:4].count(0) or data[:2] in (b"\xff\xfe", b"\xfe\xff") \
         else None
@@ -65,6 +74,11 @@ def read_text(path: Path) -> str:
         line = text[: text.index("\x00")].count("\n") + 1
         raise PipelineError.at(path, line, "contains a NUL byte: not a text file", "encoding")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if "\x1b[" in text:
+        if terminal_codes is not None:
+            terminal_codes.extend(text[: m.start()].count("\n") + 1
+                                  for m in TERMINAL_CODE.finditer(text))
+        text = TERMINAL_CODE.sub("", text)
     if FORBIDDEN.search(text):
         raise PipelineError(control_character_problems(path, text))
     return text

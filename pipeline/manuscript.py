@@ -145,6 +145,12 @@ def resolve_bibliography(path: Path, name: str, bibliography_dir: Path) -> Path:
     return beside
 
 
+def _lines(numbers: list[int]) -> str:
+    """``3, 4, 9`` or ``3, 4, 9, ... (12 in all)``."""
+    shown = ", ".join(str(n) for n in numbers[:5])
+    return shown + (f", ... ({len(numbers)} in all)" if len(numbers) > 5 else "")
+
+
 def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, list]:
     """Read and validate one manuscript.
 
@@ -159,9 +165,16 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         raise PipelineError.at(path, None, f"manuscript is {size // 1024} KiB, more than "
                                f"the {MAX_MANUSCRIPT // 1024} KiB a handout may have",
                                "too-large")
-    text = read_text(path)
+    codes: list[int] = []
+    text = read_text(path, codes)
     front, body, body_line = split_front_matter(path, text)
     problems = Problems()
+    if codes:
+        lines = sorted(set(codes))
+        problems.warn(path, lines[0], f"{len(codes)} terminal colour code(s) (ESC[...m, as a "
+                      "notebook's output keeps them) are left out"
+                      + (f"; also on line(s) {_lines(lines[1:])}" if lines[1:] else ""),
+                      code="control-character")
     data, lines = parse_front_matter(path, front, problems)
     where = lines.get
 

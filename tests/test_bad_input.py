@@ -365,6 +365,24 @@ def test_control_characters_are_located_errors_in_check_and_build(work, characte
     assert sorted(p.name for p in (work / "dist").iterdir()) == ["manifest.json"]
 
 
+def test_a_notebooks_terminal_colour_codes_are_left_out_with_one_warning(work):
+    from helpers import epub_text, pdf_pages
+
+    path = manuscript(work, "\n    \x1b[0;31mValueError\x1b[0m: bad dose\n\nRun "
+                      "\x1b[1;32mOK\x1b[0m.\n\n    \x1b[2K\x1b[1Adone\n")
+    assert reported(path) == [
+        ("m.md:8: warning: 6 terminal colour code(s) (ESC[...m, as a notebook's output keeps "
+         "them) are left out; also on line(s) 10, 12")]
+    report = build([path], BuildOptions(out=work / "dist", use_cache=False, jobs=1,
+                                        formats=("pdf", "epub")))
+    assert report.internal_errors == [] and report.ok
+    pdf, = (work / "dist").glob("*.pdf")
+    epub, = (work / "dist").glob("*.epub")
+    for text in (" ".join(pdf_pages(pdf)), epub_text(epub)):
+        assert "ValueError: bad dose" in text and "Run OK." in text and "\x1b" not in text
+        assert "[0m" not in text and "done" in text
+
+
 def test_control_characters_in_a_bib_field_are_said_at_their_line_and_left_out(work):
     from helpers import epub_text, pdf_pages
 
