@@ -152,6 +152,17 @@ def control_character_problems(path: Path, text: str) -> list[Problem]:
 def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
     """(yaml text, body, line number of the body's first line)."""
     lines = text.split("\n")
+    if lines[0].strip() == "+++":  # the TOML front matter of Hugo and Zola
+        closing = next((i for i in range(1, len(lines)) if lines[i].strip() == lines[0].strip()),
+                       None)
+        end = f" and line {closing + 1}" if closing else ""
+        raise PipelineError.at(
+            path, 1,
+            f"front matter in TOML ('{lines[0].strip()}', as Hugo writes it) is not read: write "
+            f"it as YAML, between lines '---' instead of line 1{end} ('title: \"...\"' for "
+            "'title = \"...\"')",
+            "front-matter",
+        )
     if not lines or lines[0].strip() != "---":
         raise PipelineError.at(
             path, 1,

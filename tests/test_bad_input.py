@@ -138,6 +138,16 @@ def test_empty_file_has_no_front_matter(work):
     ]
 
 
+def test_toml_front_matter_says_to_write_it_as_yaml(work):
+    path = work / "m.md"
+    path.write_text('+++\ntitle = "T"\nversion = "1.0.0"\n+++\n\nText.\n', encoding="utf-8")
+    assert reported(path) == [
+        ("m.md:1: front matter in TOML ('+++', as Hugo writes it) is not read: write it as "
+         "YAML, between lines '---' instead of line 1 and line 4 ('title: \"...\"' for "
+         "'title = \"...\"')"),
+    ]
+
+
 def test_front_matter_never_closed(work):
     path = work / "m.md"
     path.write_text("---\ntitle: T\nversion: 1.0.0\n\nBody.\n", encoding="utf-8")
