@@ -92,7 +92,10 @@ def check_language(lang: str, where: Path, line: int | None, styles: Path = STYL
         raise PipelineError.at(
             where, line,
             f"language '{lang}' is not supported; supported: {', '.join(supported)}"
-            + did_you_mean(language_of(lang), supported),
+            + (did_you_mean(language_of(lang), supported) or
+               f" (to add it, translate styles/locales/en.yaml as "
+               f"styles/locales/{language_of(lang)}.yaml and each disclaimer, "
+               f"styles/disclaimers/NAME.en.md, as NAME.{language_of(lang)}.md)"),
             "bad-lang",
         )
 

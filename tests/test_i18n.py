@@ -70,7 +70,9 @@ def test_an_unsupported_language_is_a_located_error_and_nothing_is_built(tmp_pat
                     "last_updated: 2025-03-01\nlang: fr-FR\n---\n\nTexte.\n", encoding="utf-8")
     report = check([path], BuildOptions(bibliography_dir=tmp_path))
     assert [str(p) for p in report.problems] == [
-        f"{display_path(path)}:6: language 'fr-FR' is not supported; supported: en, es"]
+        (f"{display_path(path)}:6: language 'fr-FR' is not supported; supported: en, es (to "
+        "add it, translate styles/locales/en.yaml as styles/locales/fr.yaml and each "
+        "disclaimer, styles/disclaimers/NAME.en.md, as NAME.fr.md)")]
     report = build([path], BuildOptions(out=tmp_path / "out", jobs=1, use_cache=False,
                                         bibliography_dir=tmp_path))
     assert not report.ok and not list((tmp_path / "out").glob("fr.*"))
