@@ -17,13 +17,13 @@ from typing import Any
 from . import i18n
 from .bibtex import BibEntry, kind_of, unreadable_entries
 from .citenotes import as_note, in_parentheses, note_numbers, place_note_marks
-from .citeproc_engine import CLOSE, MARKS, OPEN, OPEN_CHARS, format_clusters, html_to_marks
+from .citeproc_engine import CLOSE, MARKS, OPEN, OPEN_CHARS, format_clusters
 from .citeproc_marks import DISPLAY, cite_index
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN, Style
 from .errors import Problems, did_you_mean, display_path
-from .locators import parse_locator
-from .model import CiteItem, Cluster, Manuscript, Reference
-from .tree import Node, stringify, transform, walk
+from .model import Cluster, Manuscript, Reference
+from .narrative import cite_item, fallback_name, is_narrative, parts
+from .tree import Node, transform, walk
 
 
 def _loose_space(out: list[Any], span: Node) -> bool:
@@ -239,44 +239,6 @@ def _without_alignment(text: str) -> str:
     return "".join(out)
 
 
-def _suffix(text: str) -> str:
-    """A cite's suffix as CSL appends it: ', for a review' as is, 'ff.' after a space."""
-    if not text:
-        return ""
-    return text if text[0] in ",.;:" else " " + text
-
-
-_MODES = {"AuthorInText": "suppress-author", "SuppressAuthor": "suppress-author"}
-
-
-def cite_item(cite: Node) -> CiteItem:
-    """A pandoc citation as a CSL cite: prefix, locator (from the suffix) and mode."""
-    label, locator, rest = parse_locator(stringify(cite["citationSuffix"]))
-    prefix = stringify(cite["citationPrefix"]).strip()
-    return CiteItem(key=cite["citationId"], locator=locator, label=label,
-                    prefix=prefix + " " if prefix else "", suffix=_suffix(rest),
-                    mode=_MODES.get(cite["citationMode"]["t"], "normal"))
-
-
-def _narrative_name(item: dict[str, Any], and_word: str, et_al: str) -> str:
-    names = item.get("author") or item.get("editor") or []
-
-    def one(name: dict[str, Any]) -> str:
-        if "literal" in name:
-            return name["literal"]
-        particle = name.get("non-dropping-particle", "")
-        return f"{particle} {name.get('family', '')}".strip()
-
-    names = [n for n in names if n.get("literal") != "et al."]
-    if not names:
-        return html_to_marks(item.get("title", item.get("id", "")))
-    if len(names) == 1:
-        return one(names[0])
-    if len(names) == 2:
-        return f"{one(names[0])} {and_word} {one(names[1])}"
-    return f"{one(names[0])} {et_al}"
-
-
 def citation_locale(manuscript: Manuscript, style: Style) -> str:
     """The CSL locale: the manuscript's ``lang`` when given, else the style's default-locale."""
     if manuscript.line_of("lang") is None and style.default_locale:
@@ -351,35 +313,33 @@ def format_citations(
     usable.update((k, items[k]) for k in nocite)
     nodes = [n for n in cite_nodes if any(c["citationId"] in usable for c in n["c"][0])]
     numbers, inside = note_numbers(ast["blocks"]) if style.note else ({}, set())
-    clusters = [Cluster(tuple(cite_item(c) for c in n["c"][0] if c["citationId"] in usable),
-                        note_index=numbers.get(id(n), 0))
-                for n in nodes]
+    pieces = [(node, part) for node in nodes
+              for part in parts([c for c in node["c"][0] if c["citationId"] in usable])]
+    clusters = [Cluster(tuple(cite_item(c) for c in part), note_index=numbers.get(id(node), 0))
+                for node, part in pieces]
     same_language = i18n.language_of(locale) == i18n.language_of(manuscript.lang)
     terms = i18n.csl_terms(dict(words)) if same_language else {}  # the catalogue's language
     xml = i18n.with_csl_terms(style.xml, locale, terms)
     formatted = format_clusters(xml, usable, clusters, locale, nocite, mark_cites=True)
-    texts = {id(node): _others(text) for node, text in zip(nodes, formatted.citations,
-                                                           strict=True)}
+    texts: dict[int, list[tuple[list[Node], str, tuple[str | None, ...]]]] = {}
+    for (node, part), text, names in zip(pieces, formatted.citations, formatted.names,
+                                         strict=True):
+        texts.setdefault(id(node), []).append((part, _others(text), names))
 
-    def cluster(node: Node) -> Node | None:
-        if node["t"] != "Cite":
-            return None
-        if id(node) not in texts:
-            return {"t": "Span", "c": [["", ["citation", "unresolved"], []],
-                                       _tighten(node["c"][1])]}
-        cites = [c for c in node["c"][0] if c["citationId"] in usable]
+    def piece(node: Node, cites: list[Node], text: str, names: tuple[str | None, ...]
+              ) -> list[Node]:
         keys = " ".join(c["citationId"] for c in cites)
-        text = texts[id(node)]
-        if style.note and id(node) in inside and not any(
-                c["citationMode"]["t"] == "AuthorInText" for c in cites):
+        narrative = is_narrative(cites[0])
+        if style.note and id(node) in inside and not narrative:
             text = in_parentheses(text, style.layout_suffix, MARKS)
         inlines: list[Node] = []
-        narrative = [c for c in cites if c["citationMode"]["t"] == "AuthorInText"]
-        if narrative:
-            name = _narrative_name(usable[narrative[0]["citationId"]], words["and"],
-                                   words["et_al"])
-            inlines.extend(marks_to_inlines(name))
-            if not text.startswith((OPEN["sup"], OPEN["sub"])):
+        if narrative:  # the names as the style prints them, else from the item
+            name = names[0] if names and names[0] is not None else fallback_name(
+                usable[cites[0]["citationId"]], words["and"], words["et_al"])
+            if cites[0]["citationPrefix"]:
+                inlines.extend([*cites[0]["citationPrefix"], {"t": "Space"}])
+            inlines.extend(marks_to_inlines(_others(name)))
+            if text and not text.startswith((OPEN["sup"], OPEN["sub"])):
                 inlines.append({"t": "Space"})  # "Smith and Lee [4]", but "Smith and Lee⁴"
         named: list[Node] = []
         if style.note and id(node) not in inside:  # the name in the text, the rest a footnote
@@ -389,7 +349,20 @@ def format_citations(
         span = {"t": "Span", "c": [["", ["citation"], [["data-cites", keys]]], inlines]}
         if style.note and id(node) not in inside:
             return [*named, as_note([span])]
-        return span
+        return [span]
+
+    def cluster(node: Node) -> Node | list[Node] | None:
+        if node["t"] != "Cite":
+            return None
+        if id(node) not in texts:
+            return {"t": "Span", "c": [["", ["citation", "unresolved"], []],
+                                       _tighten(node["c"][1])]}
+        out: list[Node] = []
+        for index, (cites, text, names) in enumerate(texts[id(node)]):
+            if index:  # narrative cites cited together: "Smith (2020); Lee (2019)"
+                out.extend([{"t": "Str", "c": ";"}, {"t": "Space"}])
+            out.extend(piece(node, cites, text, names))
+        return out
 
     new_ast = dict(ast)
     if style.note:  # the footnotes placed first, then the text tightened

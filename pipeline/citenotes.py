@@ -92,7 +92,11 @@ def _tidy(items: list[Any]) -> list[Any]:
                 and nxt["c"][:1]:
             text = nxt["c"]
             cut = len(text) - len(text.lstrip(PUNCTUATION))
-            out.append({"t": "Str", "c": text[:cut]})
+            moved = text[:cut]
+            if moved.startswith(".") and out and isinstance(out[-1], dict) \
+                    and out[-1].get("t") == "Str" and out[-1]["c"].endswith("."):
+                moved = moved[1:]  # "Lee et al.¹", not "Lee et al..¹"
+            out.append({"t": "Str", "c": moved})
             nxt["c"] = text[cut:]
         out.append({"t": "Note", "c": item["c"]})
     return [i for i in out if not (isinstance(i, dict) and i.get("t") == "Str" and i["c"] == "")]

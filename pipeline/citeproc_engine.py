@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import citeproc_fixes
-from .citeproc_fixes.cluster import RENDERING
+from .citeproc_fixes.cluster import RENDERING, author_only
 from .citeproc_fixes.disambiguation import disambiguate
 from .citeproc_input import clean_item, rich_text_marks
 from .citeproc_marks import (
@@ -32,7 +32,7 @@ from .citeproc_marks import (
     OPEN,
     OPEN_CHARS,
 )
-from .citeproc_output import finish, quotes_of
+from .citeproc_output import Quotes, finish, quotes_of
 from .model import CiteItem, Cluster, FormattedCitations
 
 __all__ = ["CLOSE", "MARKER_FORMATTER", "MARKS", "OPEN", "OPEN_CHARS", "clean_item",
@@ -126,7 +126,9 @@ def _citation_item(cite: CiteItem) -> Any:
     if cite.suffix:
         options["suffix"] = cite.suffix
     item = CitationItem(cite.key, **options)
-    if cite.mode != "normal":  # read by citeproc_fixes.cluster, unknown to citeproc-py
+    if cite.mode == "author-in-text":  # the names before the citation, the rest after them
+        item["suppress_author"] = item["author_in_text"] = True
+    elif cite.mode != "normal":  # read by citeproc_fixes.cluster, unknown to citeproc-py
         item[cite.mode.replace("-", "_")] = True
     return item
 
@@ -177,8 +179,13 @@ def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
     disambiguate(bib)
     quotes = quotes_of(style.root)
     RENDERING["mark_cites"] = mark_cites
+    texts: list[str] = []
+    names: list[tuple[str | None, ...]] = []
     try:
-        texts = tuple(finish(str(bib.cite(c, lambda _item: None)), quotes) for c in citations)
+        for citation in citations:
+            texts.append(finish(str(bib.cite(citation, lambda _item: None)), quotes))
+            names.append(tuple(_finished(author_only(style.root.citation.layout, item), quotes)
+                               for item in citation.cites if item.get("author_in_text")))
     finally:
         RENDERING["mark_cites"] = False
     entries: tuple[tuple[str, str], ...] = ()
@@ -187,4 +194,8 @@ def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
         entries = tuple((original.get(item.key, item.key), finish(str(text), quotes))
                         for item, text in zip(bib.items, bib.bibliography(), strict=True)
                         if str(text))
-    return FormattedCitations(citations=texts, bibliography=entries)
+    return FormattedCitations(citations=tuple(texts), bibliography=entries, names=tuple(names))
+
+
+def _finished(text: str | None, quotes: Quotes) -> str | None:
+    return None if text is None else finish(text, quotes)

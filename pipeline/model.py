@@ -194,7 +194,7 @@ class CiteItem:
     label: str | None = None  # a CSL locator term: "page", "chapter", ...
     prefix: str = ""
     suffix: str = ""
-    mode: str = "normal"  # or "suppress-author", "author-only"
+    mode: str = "normal"  # or "suppress-author", "author-only", "author-in-text"
 
 
 @dataclass(frozen=True)
@@ -211,6 +211,9 @@ class FormattedCitations:
 
     citations: tuple[str, ...]
     bibliography: tuple[tuple[str, str], ...]  # (key, entry)
+    # each citation's "author-in-text" cites: their names as the style prints them
+    # (citeproc's author-only form), None where its citation layout prints no names
+    names: tuple[tuple[str | None, ...], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,11 @@ def render_cite(layout: Any, item: Any, mode: str | None) -> str | None:
     return None if output is None else str(output)
 
 
+def author_only(layout: Any, item: Any) -> str | None:
+    """The first names a rendered cite prints (or their substitute), or None: author-only."""
+    return render_cite(layout, item, "only")
+
+
 def _ends_sentence(prefix: str) -> bool:
     """A prefix of more than one word whose last character (before quotes) ends a sentence.
 
@@ -278,6 +283,10 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
         keys = citation.bibliography.keys
         good.sort(key=lambda item: keys.index(item.key))
         good = element.sort.sort(good, layout)
+        # a narrative cite's names come before the citation: it stays first in it
+        narrative = [item for item in good if item.get("author_in_text")
+                     and render_cite(layout, item, "only") is not None]
+        good = narrative + [item for item in good if all(item is not n for n in narrative)]
     positions.assign(good, element.cites, int(element.get("near-note-distance") or 5))
     RENDERING["citation_start"] = True
     delimiter = layout.get("delimiter", "")
