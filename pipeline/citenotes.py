@@ -5,7 +5,8 @@ footnote.  A citation in the running text therefore becomes a footnote of its
 own, numbered with the manuscript's own footnotes in document order; one
 written inside a footnote stays in it, in parentheses.  As in pandoc, the space before a
 citation's note goes, and a comma, period, semicolon, colon, question or
-exclamation mark right after it moves before the note mark ("dysfunction.¹").
+exclamation mark right after it moves before the note mark ("dysfunction.¹"), a
+period not after one ending the text ("Lee et al.¹").
 Each citation's note number is its ``note_index``, which CSL's ``near-note``
 and ``ibid`` positions read.
 """

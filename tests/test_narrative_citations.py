@@ -26,10 +26,14 @@ from citeproc_js import (
 from helpers import ROOT, build_fixed, epub_documents, epub_text, pdf_pages
 from lxml import etree
 
-from pipeline.csl import resolve_style
+from pipeline import i18n
+from pipeline.bibtex import load_bibliographies, to_csl
+from pipeline.citations import format_citations
+from pipeline.csl import load_style, resolve_style
+from pipeline.errors import Problems
 from pipeline.manuscript import load_manuscript
-from pipeline.model import Stamp
-from pipeline.pandoc import run_pandoc
+from pipeline.model import Manuscript, Stamp
+from pipeline.pandoc import markdown_to_ast, run_pandoc
 from pipeline.prepare import prepare
 from pipeline.tree import stringify, walk
 
@@ -77,11 +81,16 @@ def _manuscript(style: str, body: list[str] = BODY) -> str:
             + "\n\n".join(body) + "\n")
 
 
-def _prepared(folder: Path, style: str, body: list[str] = BODY) -> list:
-    """The manuscript's blocks after the citation stage, as a build prepares them."""
+def _written(folder: Path, style: str, body: list[str] = BODY) -> Manuscript:
+    """The manuscript and its bibliography written into ``folder``, and read."""
     (folder / "refs.bib").write_text(BIB, encoding="utf-8")
     (folder / f"{style}.md").write_text(_manuscript(style, body), encoding="utf-8")
-    manuscript, _ = load_manuscript(folder / f"{style}.md", folder)
+    return load_manuscript(folder / f"{style}.md", folder)[0]
+
+
+def _prepared(folder: Path, style: str, body: list[str] = BODY) -> list:
+    """The manuscript's blocks after the citation stage, as a build prepares them."""
+    manuscript = _written(folder, style, body)
     documents, problems = prepare(manuscript, STAMP, ROOT / "styles")
     assert not problems.errors, [str(p) for p in problems.errors]
     return documents[0].ast["blocks"]
@@ -229,3 +238,27 @@ def test_a_substituted_title_keeps_its_formatting_in_the_epub(built):
                     epub_documents(built / "out" / "apa.clinician.epub").values())
     assert re.search(r"S6: <span[^>]*>(<a [^>]*>)?<em>Guidelines for Clinic Handouts</em> "
                      r"\(2022\)", xhtml)
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("apa", "see Smith & Jones (2020, p. 4); Lee et al. (2019)"),
+    ("american-medical-association", "see Smith and Jones1(p4); Lee et al.2"),
+])
+def test_several_narrative_cites_in_one_citation(tmp_path, style, expected):
+    """A citation holding several narrative cites (pandoc's AST allows it, Markdown writes
+    them apart): each one's names before its own part, a prefix before the names."""
+    manuscript = _written(tmp_path, style)
+    problems = Problems()
+    entries = load_bibliographies(manuscript.bibliography, problems)
+    ast = markdown_to_ast("T: @two [p. 4] and @three.")
+    inlines = ast["blocks"][0]["c"]
+    first, second = (n for n in inlines if n["t"] == "Cite")
+    first["c"][0][0]["citationPrefix"] = [{"t": "Str", "c": "see"}]
+    first["c"][0].append(second["c"][0][0])
+    inlines[:] = inlines[:inlines.index(first) + 1]
+    items = to_csl([entries["two"], entries["three"]], problems)
+    cited, _ = format_citations(manuscript, ast, entries, items,
+                                load_style(style, manuscript.path, 1), "en-US",
+                                i18n.messages("en-US"), problems)
+    assert not problems.errors
+    assert stringify(cited["blocks"][0]).strip() == f"T: {expected}"
