@@ -16,7 +16,13 @@ from typing import Any
 
 from . import i18n
 from .bibtex import BibEntry, kind_of, unreadable_entries
-from .citenotes import as_note, in_parentheses, note_numbers, place_note_marks
+from .citenotes import (
+    as_note,
+    in_parentheses,
+    note_numbers,
+    place_note_marks,
+    without_suffix,
+)
 from .citeproc_engine import CLOSE, MARKS, OPEN, OPEN_CHARS, format_clusters
 from .citeproc_marks import DISPLAY, cite_index
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN, Style
@@ -315,8 +321,8 @@ def format_citations(
     numbers, inside = note_numbers(ast["blocks"]) if style.note else ({}, set())
     pieces = [(node, part) for node in nodes
               for part in parts([c for c in node["c"][0] if c["citationId"] in usable])]
-    clusters = [Cluster(tuple(cite_item(c) for c in part), note_index=numbers.get(id(node), 0))
-                for node, part in pieces]
+    clusters = [Cluster(tuple(cite_item(c, id(node) in inside) for c in part),
+                        note_index=numbers.get(id(node), 0)) for node, part in pieces]
     same_language = i18n.language_of(locale) == i18n.language_of(manuscript.lang)
     terms = i18n.csl_terms(dict(words)) if same_language else {}  # the catalogue's language
     xml = i18n.with_csl_terms(style.xml, locale, terms)
@@ -330,8 +336,10 @@ def format_citations(
               ) -> list[Node]:
         keys = " ".join(c["citationId"] for c in cites)
         narrative = is_narrative(cites[0])
-        if style.note and id(node) in inside and not narrative:
-            text = in_parentheses(text, style.layout_suffix, MARKS)
+        if style.note and id(node) in inside:  # the names in the citation, or parentheses
+            text = (without_suffix if narrative else in_parentheses)(
+                text, style.layout_suffix, MARKS)
+            narrative = False
         inlines: list[Node] = []
         if narrative:  # the names as the style prints them, else from the item
             name = names[0] if names and names[0] is not None else fallback_name(

@@ -53,12 +53,18 @@ def note_numbers(blocks: list[Node]) -> tuple[dict[int, int], set[int]]:
 def in_parentheses(text: str, suffix: str, marks: str) -> str:
     """A citation written inside a footnote: in parentheses, without the layout's final
     ``suffix`` (pandoc: "… which cites (Holliday and Segar, “Maintenance Need”)")."""
+    return f"({without_suffix(text, suffix, marks)})"
+
+
+def without_suffix(text: str, suffix: str, marks: str) -> str:
+    """A citation without the layout's final ``suffix``: a narrative cite inside a footnote
+    (pandoc: "As John Smith, “Pain,” 1–9 argues")."""
     end = len(text)
     while end and (text[end - 1] in CLOSING or text[end - 1] in marks):
         end -= 1
     if suffix and text[:end].endswith(suffix):
         text = text[:end - len(suffix)] + text[end:]
-    return f"({text})"
+    return text
 
 
 def as_note(inlines: list[Node]) -> Node:

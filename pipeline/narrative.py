@@ -38,16 +38,19 @@ def _suffix(text: str) -> str:
     return text if text[0] in ",.;:" else " " + text
 
 
-def cite_item(cite: Node) -> CiteItem:
+def cite_item(cite: Node, in_note: bool = False) -> CiteItem:
     """A pandoc citation as a CSL cite: prefix, locator (from the suffix) and mode.
 
-    A narrative cite's prefix goes before its names, outside the citation.
+    A narrative cite's prefix goes before its names, outside the citation.  A
+    note style's narrative cite written in a footnote is the whole citation
+    (names included) in the sentence, as pandoc prints it.
     """
     label, locator, rest = parse_locator(stringify(cite["citationSuffix"]))
+    whole = in_note and is_narrative(cite)
     prefix = "" if is_narrative(cite) else stringify(cite["citationPrefix"]).strip()
     return CiteItem(key=cite["citationId"], locator=locator, label=label,
                     prefix=prefix + " " if prefix else "", suffix=_suffix(rest),
-                    mode=_MODES.get(cite["citationMode"]["t"], "normal"))
+                    mode="normal" if whole else _MODES.get(cite["citationMode"]["t"], "normal"))
 
 
 def parts(cites: list[Node]) -> list[list[Node]]:

@@ -262,3 +262,19 @@ def test_several_narrative_cites_in_one_citation(tmp_path, style, expected):
                                 i18n.messages("en-US"), problems)
     assert not problems.errors
     assert stringify(cited["blocks"][0]).strip() == f"T: {expected}"
+
+
+def test_note_style_narrative_cite_inside_a_footnote_is_pandocs(tmp_path):
+    """Written in a footnote, a note style's narrative cite is the whole citation in the
+    sentence, names first, without the note's final period: pandoc's text."""
+    body = ["S1: Text.[^a]", "[^a]: As @two argues, and @two [p. 4] too."]
+    notes = [" ".join(stringify(n["c"]).split()) for n in walk(_prepared(tmp_path, NOTES, body))
+             if n["t"] == "Note"]
+    csl = resolve_style(NOTES, tmp_path / f"{NOTES}.md", None)
+    theirs = run_pandoc(["--from", "markdown", "--to", "plain", "--wrap=none", "--citeproc",
+                         "--csl", str(csl), "--bibliography", "refs.bib"],
+                        "\n\n".join(body), cwd=tmp_path).decode("utf-8")
+    wanted = ("As John Smith and Anna Jones, “Pain in Clinics,” J Pain 3 (2020): 1–9 argues, "
+              "and Smith and Jones, “Pain in Clinics,” 4 too.")
+    assert f"[1] {wanted}" in theirs
+    assert notes == [wanted]
