@@ -116,9 +116,12 @@ class CitedDocument:
     style_name: str = DEFAULT_STYLE
     source_ast: Mapping[str, Any] | None = None  # the edition before citations: what it attaches
     footnote_symbols: bool = False  # citations are superscript numbers: notes take *, †, ...
-    # the cited entries as the PDF attaches them, when made already (by the process that
-    # read the bibliography, for a worker that has not)
+    # Made already by the process that prepared the edition, for a PDF worker that then need
+    # not (see single.py): the cited entries as the PDF attaches them, the edition's source
+    # it attaches, and its final print HTML with the formula drawings that HTML names
     cited_bibtex: str | None = None
+    attached_source: str | None = None
+    print_html: tuple[str, Mapping[str, Any]] | None = None
 
     @property
     def lang(self) -> str:

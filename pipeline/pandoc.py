@@ -257,11 +257,6 @@ def convert_text(source: str, target: str, text: str) -> bytes:
     return out if out is not None else run_pandoc(["--from", source, "--to", target], text)
 
 
-def start_resident() -> None:
-    """Start this process's resident pandoc, without waiting for it to be ready."""
-    _resident()
-
-
 def start_early() -> threading.Thread:
     """Start this process's resident pandoc and read the Markdown reader's options in a
     thread: their process starts overlap what this process does meanwhile."""

@@ -2,12 +2,13 @@
 
 A build that renders a single manuscript (the usual edit) would, on a pool,
 start a process per output, each importing WeasyPrint and preparing the same
-manuscript again.  Here one worker is forked as soon as the runner opens and
-imports WeasyPrint, parses the stylesheets and starts its pandoc while this
-process prepares the manuscript (parsing, citations) once; the worker then
-lays out the PDFs from the prepared editions while this process writes the
-EPUB and web page and measures the reading grade.  The bytes are those of any
-other runner: the same functions render the same editions.
+manuscript again.  Here one worker is forked as soon as the runner opens (or
+before planning, see ``build.py``) and imports WeasyPrint and parses the
+stylesheets while this process prepares the manuscript (parsing, citations)
+once and makes each edition's print HTML and attachments; the worker then
+only lays out and writes the PDFs while this process writes the EPUB and web
+page and measures the reading grade.  The bytes are those of any other
+runner: the same functions render the same editions.
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ class PdfWorker:
         turn for it; :meth:`take` hands both over when the same job comes."""
         with formula_store.kept_in(job.cache_folder):
             documents, problems = prepare_job(job)
-        futures = {(doc.audience, fmt): send(self.pool, doc, fmt, job)
-                   for doc, fmt in pairs_of(documents, job.wanted) if fmt == "pdf"}
+            futures = {(doc.audience, fmt): send(self.pool, doc, fmt, job)
+                       for doc, fmt in pairs_of(documents, job.wanted) if fmt == "pdf"}
         self._ahead = Ahead(job, documents, problems, futures)
 
     def take(self, job: RenderJob) -> Ahead | None:
@@ -108,14 +109,26 @@ def _audiences(job: RenderJob) -> tuple[str, ...]:
 def send(pool: cf.ProcessPoolExecutor, doc: CitedDocument, fmt: str, job: RenderJob
          ) -> cf.Future | None:
     """``doc`` in ``fmt`` rendered by the worker of ``pool``; None when it is gone."""
-    from .formats.pdf import cited_bibtex
-
-    # made here, where the bibliography was read: the worker need not read it again
-    doc = replace(doc, cited_bibtex=cited_bibtex(doc))
+    doc = for_the_worker(doc, job)
     try:
         return pool.submit(render_remote, doc, fmt, job.options, job.styles, job.cache_folder)
     except (BrokenProcessPool, RuntimeError):  # dead, or shut down
         return None
+
+
+def for_the_worker(doc: CitedDocument, job: RenderJob) -> CitedDocument:
+    """``doc`` with what its PDF needs beside the layout made here, while the worker loads
+    WeasyPrint: the cited entries (the bibliography was read here), the attached source and
+    the print HTML.  What fails is left to the worker, which reports it as any render does."""
+    from .attachments import edition_source
+    from .formats.pdf import cited_bibtex, print_source
+
+    doc = replace(doc, cited_bibtex=cited_bibtex(doc))
+    try:
+        return replace(doc, attached_source=edition_source(doc),
+                       print_html=print_source(doc, job.options, job.styles))
+    except Exception:  # noqa: BLE001 - drawn again by the worker, which reports it
+        return doc
 
 
 class SingleRunner(InlineRunner):
@@ -190,20 +203,13 @@ class SingleRunner(InlineRunner):
 
 
 def warm_pdf(styles: Path) -> None:
-    """Load what a PDF needs (WeasyPrint, stylesheets and fonts, templates, pandoc, dates)
-    and draw a first, small page."""
-    import datetime as dt
-
-    from . import attachments  # noqa: F401 - what a PDF's attachments need, imported now
+    """Load what a PDF's layout needs (WeasyPrint, stylesheets and fonts) and draw a first,
+    small page."""
     from .formats import pdf
-    from .html import environment
-    from .i18n import format_date
-    from .pandoc import start_resident
 
-    start_resident()  # this process's pandoc starts while WeasyPrint is imported
+    # The print HTML comes with the edition (see for_the_worker): neither Jinja2 nor pandoc
+    # is needed here unless making it failed there.
     pdf.warm(styles)
-    environment(styles / "templates").get_template("print.html.j2")
-    format_date(dt.date(2000, 1, 1), "en-US")  # the locale data of the stamp's date
     pdf.warm_up(styles)
 
 

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import EPOCH, ROOT
+from helpers import EPOCH, ROOT, build_fixed
 
 from pipeline import single
 from pipeline.build import BuildOptions, build
@@ -196,3 +196,49 @@ def test_a_job_prepared_ahead_for_other_editions_is_prepared_again(tmp_path, mon
         assert ahead.problems.items == problems.items
     finally:
         worker.stop()
+
+
+def test_formulas_drawn_here_reach_the_worker_with_the_print_html(formulas_and_code, tmp_path,
+                                                                  monkeypatch):
+    """The print HTML and the formula drawings it names are made here and laid out by the
+    worker: the same PDF as a pool's worker makes from the edition alone."""
+    from pipeline.formats import pdf
+
+    log = tmp_path / "sent.log"
+    layout = pdf.fitted_layout
+
+    def logged(doc, *args):
+        with open(log, "a") as f:  # in the worker (forked: it has this function)
+            f.write(f"{doc.print_html is not None} {len(doc.print_html[1]) if doc.print_html else 0}"
+                    f" {doc.attached_source is not None} {os.getpid()}\n")
+        return layout(doc, *args)
+
+    monkeypatch.setattr(pdf, "fitted_layout", logged)
+    source = ROOT / "tests" / "fixtures" / "math" / "formulas.md"
+    out = build_fixed([source], tmp_path / "dist", jobs=2, formats=("pdf",))
+    made, drawings, attached, pid = log.read_text().split()
+    assert (made, attached) == ("True", "True") and int(drawings) >= 10
+    assert int(pid) != os.getpid()
+    pdfs = sorted(p.name for p in out.glob("*.pdf"))
+    assert pdfs
+    for name in pdfs:
+        assert (out / name).read_bytes() == (formulas_and_code / name).read_bytes(), name
+
+
+def test_a_print_html_that_fails_here_is_reported_by_the_worker_as_any_render(tmp_path,
+                                                                              monkeypatch):
+    from pipeline import html
+    from pipeline.errors import PipelineError
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+    def refused(doc, options, templates):
+        raise PipelineError.at(doc.manuscript.path, 3, "no print edition today", "test")
+
+    monkeypatch.setattr(html, "render_print_html", refused)
+    report = build([SOURCE], BuildOptions(out=tmp_path / "dist", use_cache=False, jobs=2,
+                                          formats=("pdf",)))
+    assert report.runner == "in-process with a PDF worker" and not report.internal_errors
+    assert [str(p) for p in report.problems if p.is_error] == [
+        "manuscripts/regen-pain.md:3: no print edition today"]
+    assert report.failed == ["manuscripts/regen-pain.md"]

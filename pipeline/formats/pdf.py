@@ -156,13 +156,16 @@ class PdfFormat(OutputFormat):
         _install()
         from weasyprint import Attachment
 
-        from ..attachments import edition_source
-
         document, fetcher, wide_tables = fitted_layout(doc, options, styles)
         folder = doc.manuscript.path.parent.resolve()
         when = dt.datetime.combine(doc.stamp.build_date, dt.time(), dt.UTC)
+        source = doc.attached_source
+        if source is None:
+            from ..attachments import edition_source
+
+            source = edition_source(doc)
         attachments = [
-            Attachment(string=edition_source(doc).encode("utf-8"),
+            Attachment(string=source.encode("utf-8"),
                        name=f"{doc.manuscript.slug}.{doc.audience}.md",
                        description=doc.words["attachment_source"], created=when, modified=when,
                        relationship="Source", url_fetcher=fetcher),
@@ -211,14 +214,29 @@ def fitted_layout(doc: CitedDocument, options: RenderOptions,
                              counter_style=counter_style, pdf_variant=PDF_VARIANT), parsed
 
     # formulas named by address, read by formula_images while the pages are laid out
-    with drawings_by_address():
-        html = render_print_html(doc, options, styles / "templates")
+    with drawings_by_address() as book:
+        if doc.print_html is None:
+            html = render_print_html(doc, options, styles / "templates")
+        else:
+            html, drawings = doc.print_html
+            book.update(drawings)
         document, parsed = render(html)
         wide = fit.overflowing_tables(document, parsed.etree_element)
         if wide:  # laid out again with those tables in small type (see .fit)
             document, parsed = render(fit.mark_to_fit(html, set(wide)))
             wide = fit.overflowing_tables(document, parsed.etree_element)
     return document, fetcher, fit.table_problems(doc, wide)
+
+
+def print_source(doc: CitedDocument, options: RenderOptions, styles: Path
+                 ) -> tuple[str, dict[str, Any]]:
+    """The final print HTML of ``doc`` and the formula drawings it names by address."""
+    from ..html import render_print_html
+    from ..math import drawings_by_address
+
+    with drawings_by_address() as book:
+        html = render_print_html(doc, options, styles / "templates")
+    return html, dict(book)
 
 
 def pdf_identifier(doc: CitedDocument) -> bytes:
