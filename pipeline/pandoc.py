@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .chunks import as_code_fences
+from .gfm import as_tex_math
 from .myst import as_boxes
 from .texstars import drop_separators, separate_stars
 
@@ -99,9 +100,9 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
     run; each caller gets its own fresh tree.  A star after a TeX command that
     has no starred form is read as Markdown (see :mod:`.texstars`); an R Markdown
     or Quarto code chunk is read as a code block (see :mod:`.chunks`), a MyST admonition as
-    a box (see :mod:`.myst`).
+    a box (see :mod:`.myst`), GitHub's math as TeX math (see :mod:`.gfm`).
     """
-    fenced = as_code_fences(as_boxes(text))
+    fenced = as_code_fences(as_boxes(as_tex_math(text)))
     separated = separate_stars(fenced)
     ast = json.loads(_parsed(separated))
     if separated != fenced:
