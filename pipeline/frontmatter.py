@@ -43,6 +43,20 @@ def read_source_bytes(path: Path) -> bytes:
         raise PipelineError.at(path, None, f"cannot read: {exc.strerror}", "unreadable") from None
 
 
+# Files that are often saved under a text file's name, by their first bytes.
+CONVERT = "convert it to Markdown first (pandoc -t markdown -o NAME.md THE-FILE)"
+BINARY_KINDS = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", "put an image in the text as ![its alt text](file.png)"),
+    (b"\xff\xd8\xff", "a JPEG image", "put an image in the text as ![its alt text](file.jpg)"),
+    (b"GIF8", "a GIF image", "put an image in the text as ![its alt text](file.gif)"),
+    (b"%PDF-", "a PDF document", ("copy its text into a Markdown file, or convert the document "
+     "it was made from")),
+    (b"PK\x03\x04", "a ZIP archive (a Word .docx, an OpenDocument .odt or an EPUB is one)",
+     CONVERT),
+    (b"\xd0\xcf\x11\xe0", "an old Word document (.doc)", "save it as .docx, then " + CONVERT),
+    (b"{\\rtf", "a Rich Text document (RTF)", CONVERT),
+)
+
 # A terminal's colour and cursor codes (ESC [ ... m), as a notebook's output keeps them.
 TERMINAL_CODE = re.compile(r"\x1b\[[0-9;:?]*[ -/]*[@-~]")
 
@@ -55,6 +69,11 @@ def read_text(path: Path, terminal_codes: list[int] | None = None) -> str:
     control character is an error at its line and column.
     """
     data = read_source_bytes(path)
+    kind = next(((name, hint) for magic, name, hint in BINARY_KINDS if data.startswith(magic)),
+                None)
+    if kind is not None:
+        raise PipelineError.at(path, 1, f"the file is {kind[0]}, not plain text: {kind[1]}",
+                               "encoding")
     wide = wide_encoding(data) if data[:4].count(0) or data[:2] in (b"\xff\xfe", b"\xfe\xff") \
         else None
     if wide:  # Windows editors save "Unicode" as UTF-16

@@ -47,5 +47,5 @@ def test_a_formula_that_cannot_be_read_is_an_error_at_its_line(tmp_path: Path, m
                                    "last_updated: 2025-01-01\n---\n\nFine $`a^2`$.\n\n"
                                    "```math\n\\frac{1}{\n```\n", encoding="utf-8")
     problems = [str(p) for p in check([tmp_path / "m.md"], BuildOptions()).problems]
-    assert problems == ["m.md:11: TeX math $$\\frac{1}{$$ cannot be read: unexpected eof "
-                        "(column 1)"]
+    assert problems == [("m.md:11: TeX math $$\\frac{1}{$$ cannot be read: unexpected eof "
+                        "(column 1)")]
