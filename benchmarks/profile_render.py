@@ -22,7 +22,7 @@ children split into phases (exclusive: a phase inside another counts once):
 
 After each handout, WeasyPrint alone on its print HTML, as the benchmark's
 floor measures it (``bench.py floor-once``, with the garbage collector as a
-fresh process has it): right after, so that both see the same load on a
+fresh process has it and pydyf without the pipeline's patches): right after, so that both see the same load on a
 shared machine.  The figures are CPU seconds per handout; the ratio
 pipeline / floor is what a cold build can at best reach over the floor with
 perfect parallelism.  ``PYTHONPATH=OTHER_CHECKOUT`` measures another
@@ -32,6 +32,7 @@ version of the pipeline with this script.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -177,33 +178,38 @@ def floor_cpu(job: object) -> tuple[float, int]:
     from pipeline.formats import pdf
     from pipeline.jobs import print_html
 
+    try:  # pydyf as released, as in bench.py's fresh process
+        from pipeline.formats.weasyprint_patches import unpatched
+    except ImportError:  # another checkout, from before the patches
+        unpatched = contextlib.nullcontext
     threshold = gc.get_threshold()
     gc.unfreeze()
     gc.set_threshold(700, 10, 10)  # Python's defaults
     total, pages = 0.0, 0
-    try:
-        m = job.manuscript
-        for doc, html in print_html(job):
-            folder = m.path.parent.resolve()
-            fetcher = pdf._fetcher_class()([folder, job.styles])
-            font_config, counter_style, sheets = pdf._stylesheets(job.styles)
-            when = dt.datetime.combine(doc.stamp.build_date, dt.time(), dt.UTC)
-            attachment = Attachment(string=m.path.read_bytes(), name=m.path.name,
-                                    created=when, modified=when, relationship="Source")
-            c0 = time.process_time()
-            document = HTML(string=html, base_url=folder.as_uri() + "/",
-                            url_fetcher=fetcher).render(
-                stylesheets=list(sheets), font_config=font_config, counter_style=counter_style,
-                pdf_variant=pdf.PDF_VARIANT)
-            document.write_pdf(pdf_variant=pdf.PDF_VARIANT, custom_metadata=True,
-                               attachments=[attachment], pdf_identifier=pdf.pdf_identifier(doc))
-            total += time.process_time() - c0
-            pages += len(document.pages)
-    finally:
-        gc.set_threshold(*threshold)
-        if threshold[0] != 700:  # the worker had settled (see jobs.settle_collector)
-            gc.collect()
-            gc.freeze()
+    with unpatched():
+        try:
+            m = job.manuscript
+            for doc, html in print_html(job):
+                folder = m.path.parent.resolve()
+                fetcher = pdf._fetcher_class()([folder, job.styles])
+                font_config, counter_style, sheets = pdf._stylesheets(job.styles)
+                when = dt.datetime.combine(doc.stamp.build_date, dt.time(), dt.UTC)
+                attachment = Attachment(string=m.path.read_bytes(), name=m.path.name,
+                                        created=when, modified=when, relationship="Source")
+                c0 = time.process_time()
+                document = HTML(string=html, base_url=folder.as_uri() + "/",
+                                url_fetcher=fetcher).render(
+                    stylesheets=list(sheets), font_config=font_config, counter_style=counter_style,
+                    pdf_variant=pdf.PDF_VARIANT)
+                document.write_pdf(pdf_variant=pdf.PDF_VARIANT, custom_metadata=True,
+                                   attachments=[attachment], pdf_identifier=pdf.pdf_identifier(doc))
+                total += time.process_time() - c0
+                pages += len(document.pages)
+        finally:
+            gc.set_threshold(*threshold)
+            if threshold[0] != 700:  # the worker had settled (see jobs.settle_collector)
+                gc.collect()
+                gc.freeze()
     return total, pages
 
 

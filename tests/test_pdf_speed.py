@@ -40,13 +40,13 @@ def _write(document) -> bytes:
                               pdf_identifier=b"speed-en")
 
 
-def test_patched_writer_gives_the_bytes_of_the_unpatched_one(document, monkeypatch):
+def test_patched_writer_gives_the_bytes_of_the_unpatched_one(document):
     patched = _write(document)
     assert _write(document) == patched  # the objects' remembered bytes are forgotten after
-    monkeypatch.setattr(pydyf.PDF, "write", pydyf.PDF.write.__wrapped__)
-    monkeypatch.setattr(pydyf.PDF, "page_references",
-                        property(pydyf.PDF.page_references.fget.original))
-    unpatched = _write(document)
+    with weasyprint_patches.unpatched():
+        assert not hasattr(pydyf.PDF.write, "written_once")
+        unpatched = _write(document)
+    assert pydyf.PDF.write.written_once
     assert patched == unpatched
     with pikepdf.open(io.BytesIO(patched)) as pdf:
         assert len(pdf.pages) > 1

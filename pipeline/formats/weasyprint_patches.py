@@ -18,7 +18,9 @@ it once per tagged element; the tuple is kept until the page tree changes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 from typing import Any
 
 PYDYF_WRITTEN_FOR = "0.13.0"
@@ -36,6 +38,22 @@ def install() -> bool:
     objects_written_once(pydyf)
     page_references_once(pydyf)
     return True
+
+
+@contextlib.contextmanager
+def unpatched() -> Iterator[None]:
+    """pydyf as released while the block runs (WeasyPrint alone, as a benchmark's floor)."""
+    import pydyf
+
+    write, references = pydyf.PDF.write, pydyf.PDF.page_references
+    if getattr(write, "written_once", False):
+        pydyf.PDF.write = write.__wrapped__
+    if getattr(references.fget, "kept", False):
+        pydyf.PDF.page_references = property(references.fget.original)
+    try:
+        yield
+    finally:
+        pydyf.PDF.write, pydyf.PDF.page_references = write, references
 
 
 # ---------------------------------------------------------------- objects_written_once
