@@ -179,7 +179,7 @@ def floor_cpu(job: object) -> tuple[float, int]:
     from pipeline.jobs import print_html
 
     try:  # pydyf as released, as in bench.py's fresh process
-        from pipeline.formats.weasyprint_patches import unpatched
+        from pipeline.formats.pydyf_patches import unpatched
     except ImportError:  # another checkout, from before the patches
         unpatched = contextlib.nullcontext
     threshold = gc.get_threshold()

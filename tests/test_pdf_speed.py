@@ -1,4 +1,4 @@
-"""WeasyPrint's PDF writing made faster (pipeline/formats/weasyprint_patches.py): same bytes."""
+"""WeasyPrint's PDF writing made faster (pipeline/formats/pydyf_patches.py): same bytes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pikepdf
 import pydyf
 import pytest
 
-from pipeline.formats import weasyprint_patches
+from pipeline.formats import pydyf_patches
 
 ROWS = "".join(f"<tr><td>Dose {i}</td><td>{i * 5} mg</td></tr>" for i in range(60))
 PAGE = (
@@ -26,7 +26,7 @@ def document():
     """A tagged PDF/A-3a of several pages with links, a list, a table and an attachment."""
     from weasyprint import HTML
 
-    assert weasyprint_patches.install()
+    assert pydyf_patches.install()
     return HTML(string=PAGE).render(pdf_variant="pdf/a-3a")
 
 
@@ -43,7 +43,7 @@ def _write(document) -> bytes:
 def test_patched_writer_gives_the_bytes_of_the_unpatched_one(document):
     patched = _write(document)
     assert _write(document) == patched  # the objects' remembered bytes are forgotten after
-    with weasyprint_patches.unpatched():
+    with pydyf_patches.unpatched():
         assert not hasattr(pydyf.PDF.write, "written_once")
         unpatched = _write(document)
     assert pydyf.PDF.write.written_once
@@ -78,13 +78,13 @@ def test_page_references_follow_added_pages():
 
 def test_another_pydyf_release_is_left_as_it_is(monkeypatch):
     monkeypatch.setattr(pydyf, "__version__", "0.14.0")
-    weasyprint_patches.install.cache_clear()
+    pydyf_patches.install.cache_clear()
     try:
-        assert weasyprint_patches.install() is False
+        assert pydyf_patches.install() is False
     finally:
         monkeypatch.undo()
-        weasyprint_patches.install.cache_clear()
-        assert weasyprint_patches.install() is True
+        pydyf_patches.install.cache_clear()
+        assert pydyf_patches.install() is True
 
 
 def _options() -> dict:

@@ -20,15 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import ERROR, PipelineError, Problem, display_path
 from ..model import CitedDocument, RenderOptions
-from . import (
-    OutputFormat,
-    fit,
-    formula_images,
-    libraries,
-    subsetting,
-    svg_numbers,
-    weasyprint_patches,
-)
+from . import OutputFormat, fit, formula_images, libraries, pydyf_patches, subsetting, svg_numbers
 from .tagged_pdf import FontReport, PdfFinisher, install_formula_tags
 
 PDF_VARIANT = "pdf/a-3a"
@@ -135,7 +127,7 @@ def _install() -> None:
     libraries.import_weasyprint()
     _quiet_weasyprint()
     subsetting.install()
-    weasyprint_patches.install()
+    pydyf_patches.install()
     svg_numbers.install()
     svg_numbers.install_paths()
     formula_images.install()

@@ -1,17 +1,17 @@
-"""The one place where WeasyPrint's PDF writing is made faster, with the same bytes.
+"""The one place where pydyf, WeasyPrint's PDF writer, is made faster, with the same bytes.
 
 Each patch is installed once a process by :func:`install`, only for the
-release it was written for (another release is left as it is: slower, never
-wrong), and checked byte for byte against the unpatched writer by
-``tests/test_pdf_speed.py``.
+pydyf release it was written for (another release is left as it is: slower,
+never wrong), and checked byte for byte against the unpatched writer by
+``tests/test_pdf_speed.py``; :func:`unpatched` sets them aside for a block.
 
-``objects_written_once`` (pydyf): with a file identifier, ``PDF.write``
+``objects_written_once``: with a file identifier, ``PDF.write``
 writes every object (``indirect``/``data``: each stream compressed at level
 9) and then writes them all a second time to hash them into the identifier.
 Nothing changes an object between the two, so each object in the file
 remembers its bytes for the length of the write and the hash reads them.
 
-``page_references_once`` (pydyf): ``PDF.page_references`` builds the tuple of
+``page_references_once``: ``PDF.page_references`` builds the tuple of
 every page's reference each time it is read, and WeasyPrint's tagging reads
 it once per tagged element; the tuple is kept until the page tree changes.
 """
