@@ -346,6 +346,23 @@ def test_manuscript_that_is_not_utf8_names_the_file(work):
     ]
 
 
+@pytest.mark.parametrize(("start", "message"), [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ("the file is a PNG image, not plain text: put an "
+     "image in the text as ![its alt text](file.png)")),
+    (b"PK\x03\x04\x14\x00\x06\x00\x08\x00[Content_Types].xml\xb4\x93",
+     ("the file is a ZIP archive (a Word .docx, an OpenDocument .odt or an EPUB is one), not "
+      "plain text: convert it to Markdown first (pandoc -t markdown -o NAME.md THE-FILE)")),
+    (b"{\\rtf1\\ansi\\deff0 {\\fonttbl}", ("the file is a Rich Text document (RTF), not "
+     "plain text: convert it to Markdown first (pandoc -t markdown -o NAME.md THE-FILE)")),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", ("the file is a PDF document, not plain text: copy its "
+     "text into a Markdown file, or convert the document it was made from")),
+])
+def test_a_document_of_another_kind_saved_as_md_is_named(work, start, message):
+    path = work / "m.md"
+    path.write_bytes(start + b"\x00\xff" * 50)
+    assert reported(path) == [f"m.md:1: {message}"]
+
+
 def test_manuscript_with_nul_bytes_is_not_text(work):
     path = work / "m.md"
     path.write_bytes(b"---\ntitle: T\x00\n---\n")
