@@ -147,6 +147,7 @@ def instrument(phases: Phases) -> None:
     phases.wrap(pdf, "cited_bibtex", "attachments")
     phases.wrap(pipeline.attachments, "edition_source", "attachments")
     phases.wrap(epub, "run_pandoc", "epub pandoc")
+    phases.wrap(epub, "write_book", "epub pandoc")  # the resident pandoc's CPU included
     phases.wrap(epub, "finish_epub", "epub finish")
     phases.wrap(epub, "book_ast", "epub finish")
     del pipeline.jobs  # run_job itself is "other"

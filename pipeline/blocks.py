@@ -33,6 +33,9 @@ def _is_raw_html(node: Node) -> bool:
         "html", "html4", "html5")
 
 
+LISTS = ("OrderedList",)
+
+
 def mark_list_delimiters(blocks: list[Node]) -> list[Node]:
     """Ordered lists with ``)`` or ``()`` markers wrapped in a Div that says so."""
 
@@ -40,14 +43,14 @@ def mark_list_delimiters(blocks: list[Node]) -> list[Node]:
         if node["t"] != "OrderedList":
             return None
         (_start, style, delimiter), items = node["c"]
-        inner = {"t": "OrderedList", "c": [node["c"][0], transform(items, wrap)]}
+        inner = {"t": "OrderedList", "c": [node["c"][0], transform(items, wrap, LISTS)]}
         kind = DELIMITERS.get(delimiter["t"])
         if kind is None:
             return inner
         classes = [kind, "list-" + LIST_STYLES.get(style["t"], "decimal")]
         return {"t": "Div", "c": [["", classes, []], [inner]]}
 
-    return transform(blocks, wrap)
+    return transform(blocks, wrap, LISTS)
 
 
 def place_references(blocks: list[Node], references: list[Node], title: str) -> list[Node]:
@@ -119,6 +122,12 @@ def _own_references_heading(blocks: list[Node], title: str) -> int | None:
     return None
 
 
+# The nodes that may carry an identifier (``tree.attr_of``) or raw HTML with one.
+WITH_IDS = ("Div", "Span", "CodeBlock", "Code", "Header", "Table", "Figure", "Image", "Link",
+            "RawBlock", "RawInline")
+LINKS = ("Link",)
+
+
 def unique_ids(blocks: list[Node]) -> list[Node]:
     """Identifiers made unique, none taken from the writers' own; links follow a renamed one."""
     seen: set[str] = set()
@@ -158,7 +167,7 @@ def unique_ids(blocks: list[Node]) -> list[Node]:
             return None
         return _with_id(node, ident, rename)
 
-    result = transform(blocks, rename)
+    result = transform(blocks, rename, WITH_IDS)
     if not renamed:
         return result
 
@@ -168,10 +177,10 @@ def unique_ids(blocks: list[Node]) -> list[Node]:
         target = renamed.get(node["c"][2][0][1:])
         if target is None:
             return None
-        return {"t": "Link", "c": [node["c"][0], transform(node["c"][1], relink),
+        return {"t": "Link", "c": [node["c"][0], transform(node["c"][1], relink, LINKS),
                                    [f"#{target}", node["c"][2][1]]]}
 
-    return transform(result, relink)
+    return transform(result, relink, LINKS)
 
 
 def _with_id(node: Node, ident: str, fn: Any) -> Node:

@@ -368,6 +368,9 @@ def _report_resource(manuscript: Manuscript, target: str, what: str, folder: Pat
     return True
 
 
+DIVS_AND_SPANS = ("Div", "Span")
+
+
 def select_audience(ast: Mapping[str, Any], audience: str) -> dict[str, Any]:
     """The AST of one edition: audience blocks of other audiences removed."""
 
@@ -382,9 +385,9 @@ def select_audience(ast: Mapping[str, Any], audience: str) -> dict[str, Any]:
         if audience not in names:
             return []
         rest = [[k, v] for k, v in attr[2] if k != "audience"]
-        inner = transform(node["c"][1], keep)
+        inner = transform(node["c"][1], keep, DIVS_AND_SPANS)
         return {"t": node["t"], "c": [[attr[0], attr[1] + ["audience-" + audience], rest], inner]}
 
     new_ast = dict(ast)
-    new_ast["blocks"] = transform(list(ast["blocks"]), keep)
+    new_ast["blocks"] = transform(list(ast["blocks"]), keep, DIVS_AND_SPANS)
     return new_ast

@@ -62,7 +62,7 @@ class _Reader:
     def warn(self, text: str, message: str, code: str) -> None:
         self.problems.warn(self.manuscript.path, self.line(text), message, code=code)
 
-    def visit(self, node: Node) -> Any:
+    def visit(self, node: Node) -> Any:  # only the nodes of VISITED
         kind = node["t"]
         if kind == "BlockQuote":
             return self.alert(node)
@@ -98,14 +98,14 @@ class _Reader:
         inner = [{"t": first["t"], "c": rest[1:]}, *blocks[1:]] if rest[1:] else blocks[1:]
         if title:
             inner = [{"t": "Para", "c": [{"t": "Strong", "c": title}]}, *inner]
-        return {"t": "Div", "c": [["", [box], []], transform(inner, self.visit)]}
+        return {"t": "Div", "c": [["", [box], []], transform(inner, self.visit, VISITED)]}
 
     def quarto_callout(self, node: Node) -> Any:
         ident, classes, attrs = node["c"][0]
         if not any(c in QUARTO_CALLOUTS for c in classes):
             return None
         classes = [QUARTO_CALLOUTS.get(c, c) for c in classes]
-        inner = transform(node["c"][1], self.visit)
+        inner = transform(node["c"][1], self.visit, VISITED)
         title = next((v for k, v in attrs if k == "title"), "")
         if title.strip():  # shown as the title of a GitHub alert is
             inner = [{"t": "Para", "c": [{"t": "Strong", "c": str_inlines(title)}]}, *inner]
@@ -133,7 +133,7 @@ class _Reader:
                                "'{{< pagebreak >}}' inside a paragraph is left out: put it on a "
                                "line of its own to start a new page", code="shortcode")
             kept = [n for n in kept if n is not PAGE_BREAK]
-        return {"t": node["t"], "c": transform(kept, self.visit)} if _visible(kept) else []
+        return {"t": node["t"], "c": transform(kept, self.visit, VISITED)} if _visible(kept) else []
 
     def bookdown(self, inlines: list[Node]) -> list[Node]:
         """``inlines`` without bookdown's labels; a warning for each of its cross-references."""
@@ -205,9 +205,12 @@ def _visible(inlines: list[Node]) -> bool:
     return bool(stringify([n for n in inlines if n is not PAGE_BREAK]).strip())
 
 
+VISITED = ("BlockQuote", "Div", "Para", "Plain")  # what _Reader.visit rewrites
+
+
 def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
                   problems: Problems) -> dict[str, Any]:
     """The AST with alerts, Quarto callouts and shortcodes read (see the module)."""
     chunk_problems(manuscript, problems)
     reader = _Reader(manuscript, problems)
-    return {**ast, "blocks": transform(list(ast["blocks"]), reader.visit)}
+    return {**ast, "blocks": transform(list(ast["blocks"]), reader.visit, VISITED)}

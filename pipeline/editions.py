@@ -246,7 +246,10 @@ def even_heading_levels(manuscript: Manuscript, blocks: list[Node],
             return None
         return {"t": "Header", "c": [shown, node["c"][1], node["c"][2]]}
 
-    return transform(blocks, fix)
+    return transform(blocks, fix, only=("Header",))
+
+
+DIVS = ("Div",)
 
 
 def callouts(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:
@@ -263,11 +266,11 @@ def callouts(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:
         title = {"t": "Div", "c": [["", ["callout-title"], []],
                                    [{"t": "Para", "c": [{"t": "Strong",
                                                          "c": str_inlines(label)}]}]]}
-        inner = transform(node["c"][1], box)
+        inner = transform(node["c"][1], box, DIVS)
         attributes = [[k, v] for k, v in attrs if k not in ("role", "aria-label")]
         return {"t": "Div", "c": [[ident, ["callout", f"callout-{kind}",
                                           *[c for c in classes if c != kind]],
                                    [*attributes, ["role", "note"], ["aria-label", label]]],
                                   [title, *inner]]}
 
-    return transform(blocks, box)
+    return transform(blocks, box, DIVS)

@@ -182,6 +182,9 @@ def _for_print(node: Node) -> Any:
     return None
 
 
+FOR_PRINT = ("Note", "Header", "Span", "Link")  # what _for_print rewrites
+
+
 def _is_citation(node: Node) -> bool:
     return node["t"] == "Span" and "citation" in node["c"][0][1]
 
@@ -200,7 +203,7 @@ def body_html(doc: CitedDocument, for_print: bool = True, styles: Path | None = 
                               attachments=True)
     if styles is not None:
         blocks = draw_for_print(blocks, styles)
-    ast["blocks"] = transform(blocks, _for_print)
+    ast["blocks"] = transform(blocks, _for_print, FOR_PRINT)
     html = ORDERED_LIST.sub(_numbered_for_print, ast_to(ast, "html5", ["--section-divs"]))
     return empty_header_cells(TASK_ITEM.sub('<li class="task">', html))
 

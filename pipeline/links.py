@@ -69,6 +69,8 @@ def check_links(manuscript: Manuscript, ast: Mapping[str, Any], problems: Proble
                           "part of the PDF or EPUB: there it is plain text (set canonical_url "
                           "to link to the online version)", code="local-link")
 
+LINKS_AND_RAW = ("Link", "RawInline", "RawBlock")
+
 
 def standalone_links(blocks: list[Node], canonical_url: str | None,
                      attachments: bool = False) -> list[Node]:
@@ -92,7 +94,7 @@ def standalone_links(blocks: list[Node], canonical_url: str | None,
         if node["t"] == "Link" and is_local(node["c"][2][0]) \
                 and not (attachments and _attachment(node["c"][0][2])):
             url = resolve(node["c"][2][0])
-            inner = transform(node["c"][1], fix)
+            inner = transform(node["c"][1], fix, LINKS_AND_RAW)
             if url is None:
                 return {"t": "Span", "c": [node["c"][0], inner]}
             return {"t": "Link", "c": [node["c"][0], inner, [url, node["c"][2][1]]]}
@@ -101,4 +103,4 @@ def standalone_links(blocks: list[Node], canonical_url: str | None,
             return None if text == node["c"][1] else {"t": node["t"], "c": [node["c"][0], text]}
         return None
 
-    return transform(blocks, fix)
+    return transform(blocks, fix, LINKS_AND_RAW)

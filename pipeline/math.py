@@ -328,7 +328,7 @@ def draw_for_print(blocks: list[Node], styles: Path) -> list[Node]:
             return None  # refused by check_math before any rendering
         return {"t": "RawInline", "c": ["html", image_html(formula, draw(formula.mathml, font))]}
 
-    return transform(blocks, replace)
+    return transform(blocks, replace, only=("RawInline", "RawBlock", "Math"))
 
 
 ALTTEXT = re.compile(rb"<math\b(?![^>]*\balttext=)([^>]*)>(.*?)</math>", re.DOTALL)

@@ -31,4 +31,4 @@ def equation_tags(blocks: list[Node]) -> list[Node]:
         label = {"t": "Span", "c": [["", ["math-tag"], []], [{"t": "Str", "c": shown}]]}
         return [label, node]
 
-    return transform(blocks, tag)
+    return transform(blocks, tag, only=("Math",))

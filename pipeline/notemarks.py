@@ -93,8 +93,8 @@ def link_citations(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:
                 places.setdefault(key, []).append(first)
         return {"t": "Span", "c": [node["c"][0], inlines]}
 
-    blocks = transform(blocks, cite)
-    return transform(blocks, lambda node: _back_links(node, places, words))
+    blocks = transform(blocks, cite, only=("Span",))
+    return transform(blocks, lambda node: _back_links(node, places, words), only=("Div",))
 
 
 def _back_links(node: Node, places: Mapping[str, list[str]], words: Mapping[str, str]) -> Any:

@@ -29,7 +29,7 @@ from ..links import standalone_links
 from ..math import MATH_FONT, has_formulas, label_mathml
 from ..model import CitedDocument, RenderOptions
 from ..notemarks import link_citations, symbol_footnotes
-from ..pandoc import run_pandoc
+from ..pandoc import run_pandoc, write_book
 from ..tree import Node, str_inlines
 from . import OutputFormat
 from .archive import stand_ins, write_archive
@@ -181,10 +181,13 @@ class EpubFormat(OutputFormat):
                 args += ["--css", str(styles / "css" / "math.css")]
                 fonts.append(styles / MATH_FONT)
             embedded = stand_ins(fonts, Path(tmp) / "fonts")
-            for font in fonts:
-                args += ["--epub-embed-font", str(embedded.get(font.name, font))]
-            data = run_pandoc(args, json.dumps(book), env={"SOURCE_DATE_EPOCH": str(epoch)},
-                              cwd=folder)
+            font_files = [str(embedded.get(font.name, font)) for font in fonts]
+            for font in font_files:
+                args += ["--epub-embed-font", font]
+            source = json.dumps(book).encode("utf-8")
+            env = {"SOURCE_DATE_EPOCH": str(epoch)}
+            data = write_book(source, "epub3", _writer_options(args, font_files), meta_file,
+                              env, folder) or run_pandoc(args, source, env=env, cwd=folder)
         try:
             return finish_epub(data, doc, epoch,
                                {font.name: font for font in fonts} if embedded else None)
@@ -192,6 +195,16 @@ class EpubFormat(OutputFormat):
             raise PipelineError.at(doc.manuscript.path, None, "the EPUB cannot be written: "
                                    f"pandoc's XHTML is not well-formed ({exc.msg})",
                                    "epub") from None
+
+
+def _writer_options(args: list[str], fonts: list[str]) -> dict[str, Any]:
+    """The writer options the command line's ``args`` set (see ``pandoc.write_book``)."""
+    css = [args[i + 1] for i, arg in enumerate(args) if arg == "--css"]
+    return {"html_math_method": "mathml", "table_of_contents": True, "toc_depth": 2,
+            "split_level": 1, "epub_title_page": False, "wrap_text": "wrap-none",
+            "variables": {"css": css},
+            # the command line keeps the last --epub-embed-font first
+            "epub_fonts": fonts[::-1]}
 
 
 def _drawings_on_their_own(blocks: list[Node], folder: Path) -> None:
