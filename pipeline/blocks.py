@@ -16,7 +16,7 @@ import html
 import re
 from typing import Any
 
-from .tree import Node, attr_of, stringify, transform, walk
+from .tree import Node, attr_of, rewrite, stringify, transform, walk
 
 LIST_STYLES = {"Decimal": "decimal", "DefaultStyle": "decimal", "Example": "decimal",
                "LowerAlpha": "lower-alpha", "UpperAlpha": "upper-alpha",
@@ -43,14 +43,14 @@ def mark_list_delimiters(blocks: list[Node]) -> list[Node]:
         if node["t"] != "OrderedList":
             return None
         (_start, style, delimiter), items = node["c"]
-        inner = {"t": "OrderedList", "c": [node["c"][0], transform(items, wrap, LISTS)]}
+        inner = {"t": "OrderedList", "c": [node["c"][0], rewrite(items, wrap, LISTS)]}
         kind = DELIMITERS.get(delimiter["t"])
         if kind is None:
             return inner
         classes = [kind, "list-" + LIST_STYLES.get(style["t"], "decimal")]
         return {"t": "Div", "c": [["", classes, []], [inner]]}
 
-    return transform(blocks, wrap, LISTS)
+    return rewrite(blocks, wrap, LISTS)
 
 
 def place_references(blocks: list[Node], references: list[Node], title: str) -> list[Node]:
@@ -132,9 +132,12 @@ def unique_ids(blocks: list[Node]) -> list[Node]:
     """Identifiers made unique, none taken from the writers' own; links follow a renamed one."""
     seen: set[str] = set()
     renamed: dict[str, str] = {}
-    taken = {attr[0] for node in walk(blocks) if (attr := attr_of(node)) and attr[0]}
-    taken |= {m.group(2) for node in walk(blocks) if _is_raw_html(node)
-              for m in RAW_ID.finditer(node["c"][1])}
+    taken: set[str] = set()
+    for node in walk(blocks):
+        if (attr := attr_of(node)) and attr[0]:
+            taken.add(attr[0])
+        elif _is_raw_html(node):
+            taken.update(m.group(2) for m in RAW_ID.finditer(node["c"][1]))
 
     def fresh(ident: str) -> str:
         n = 1

@@ -20,7 +20,7 @@ from .errors import Problems, is_file, local_path
 from .images import check_image
 from .model import Manuscript
 from .pandoc import PandocFailure, markdown_to_ast
-from .tree import Node, attr_of, stringify, transform, walk
+from .tree import Node, attr_of, rewrite, stringify, walk
 
 RESOURCE_ATTRS = {"src", "href", "data", "poster", "srcset", "background", "xlink:href",
                   "action", "formaction", "manifest", "longdesc", "codebase", "archive"}
@@ -385,9 +385,9 @@ def select_audience(ast: Mapping[str, Any], audience: str) -> dict[str, Any]:
         if audience not in names:
             return []
         rest = [[k, v] for k, v in attr[2] if k != "audience"]
-        inner = transform(node["c"][1], keep, DIVS_AND_SPANS)
+        inner = rewrite(node["c"][1], keep, DIVS_AND_SPANS)
         return {"t": node["t"], "c": [[attr[0], attr[1] + ["audience-" + audience], rest], inner]}
 
     new_ast = dict(ast)
-    new_ast["blocks"] = transform(list(ast["blocks"]), keep, DIVS_AND_SPANS)
+    new_ast["blocks"] = rewrite(list(ast["blocks"]), keep, DIVS_AND_SPANS)
     return new_ast

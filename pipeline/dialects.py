@@ -29,7 +29,7 @@ from typing import Any
 from .chunks import chunk_problems
 from .errors import Problems
 from .model import Manuscript
-from .tree import Node, str_inlines, stringify, transform
+from .tree import Node, rewrite, str_inlines, stringify
 
 ALERTS = {"NOTE": "note", "IMPORTANT": "note", "TIP": "tip", "WARNING": "warning",
           "CAUTION": "warning"}
@@ -98,14 +98,14 @@ class _Reader:
         inner = [{"t": first["t"], "c": rest[1:]}, *blocks[1:]] if rest[1:] else blocks[1:]
         if title:
             inner = [{"t": "Para", "c": [{"t": "Strong", "c": title}]}, *inner]
-        return {"t": "Div", "c": [["", [box], []], transform(inner, self.visit, VISITED)]}
+        return {"t": "Div", "c": [["", [box], []], rewrite(inner, self.visit, VISITED)]}
 
     def quarto_callout(self, node: Node) -> Any:
         ident, classes, attrs = node["c"][0]
         if not any(c in QUARTO_CALLOUTS for c in classes):
             return None
         classes = [QUARTO_CALLOUTS.get(c, c) for c in classes]
-        inner = transform(node["c"][1], self.visit, VISITED)
+        inner = rewrite(node["c"][1], self.visit, VISITED)
         title = next((v for k, v in attrs if k == "title"), "")
         if title.strip():  # shown as the title of a GitHub alert is
             inner = [{"t": "Para", "c": [{"t": "Strong", "c": str_inlines(title)}]}, *inner]
@@ -133,7 +133,7 @@ class _Reader:
                                "'{{< pagebreak >}}' inside a paragraph is left out: put it on a "
                                "line of its own to start a new page", code="shortcode")
             kept = [n for n in kept if n is not PAGE_BREAK]
-        return {"t": node["t"], "c": transform(kept, self.visit, VISITED)} if _visible(kept) else []
+        return {"t": node["t"], "c": rewrite(kept, self.visit, VISITED)} if _visible(kept) else []
 
     def bookdown(self, inlines: list[Node]) -> list[Node]:
         """``inlines`` without bookdown's labels; a warning for each of its cross-references."""
@@ -213,4 +213,4 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     """The AST with alerts, Quarto callouts and shortcodes read (see the module)."""
     chunk_problems(manuscript, problems)
     reader = _Reader(manuscript, problems)
-    return {**ast, "blocks": transform(list(ast["blocks"]), reader.visit, VISITED)}
+    return {**ast, "blocks": rewrite(list(ast["blocks"]), reader.visit, VISITED)}

@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import Problems, did_you_mean
 from .model import Manuscript
-from .tree import Node, str_inlines, stringify, transform, walk
+from .tree import Node, rewrite, str_inlines, stringify, walk
 
 CALLOUTS = ("note", "tip", "warning")
 
@@ -246,7 +246,7 @@ def even_heading_levels(manuscript: Manuscript, blocks: list[Node],
             return None
         return {"t": "Header", "c": [shown, node["c"][1], node["c"][2]]}
 
-    return transform(blocks, fix, only=("Header",))
+    return rewrite(blocks, fix, only=("Header",))
 
 
 DIVS = ("Div",)
@@ -266,11 +266,11 @@ def callouts(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:
         title = {"t": "Div", "c": [["", ["callout-title"], []],
                                    [{"t": "Para", "c": [{"t": "Strong",
                                                          "c": str_inlines(label)}]}]]}
-        inner = transform(node["c"][1], box, DIVS)
+        inner = rewrite(node["c"][1], box, DIVS)
         attributes = [[k, v] for k, v in attrs if k not in ("role", "aria-label")]
         return {"t": "Div", "c": [[ident, ["callout", f"callout-{kind}",
                                           *[c for c in classes if c != kind]],
                                    [*attributes, ["role", "note"], ["aria-label", label]]],
                                   [title, *inner]]}
 
-    return transform(blocks, box, DIVS)
+    return rewrite(blocks, box, DIVS)

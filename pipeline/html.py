@@ -20,7 +20,7 @@ from .links import standalone_links
 from .math import draw_for_print
 from .model import CitedDocument, RenderOptions
 from .pandoc import ast_to
-from .tree import Node, stringify, transform, walk
+from .tree import Node, rewrite, stringify, transform, walk
 
 if TYPE_CHECKING:  # Jinja2 is loaded only to render a page
     import jinja2
@@ -203,7 +203,7 @@ def body_html(doc: CitedDocument, for_print: bool = True, styles: Path | None = 
                               attachments=True)
     if styles is not None:
         blocks = draw_for_print(blocks, styles)
-    ast["blocks"] = transform(blocks, _for_print, FOR_PRINT)
+    ast["blocks"] = rewrite(blocks, _for_print, FOR_PRINT)
     html = ORDERED_LIST.sub(_numbered_for_print, ast_to(ast, "html5", ["--section-divs"]))
     return empty_header_cells(TASK_ITEM.sub('<li class="task">', html))
 

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from .body import source_line
 from .errors import Problems
 from .model import Manuscript
-from .tree import Node, transform, walk
+from .tree import Node, rewrite, walk
 
 RAW_HREF = re.compile(r'(<a\b[^<>]*?)\shref="([^"]*)"([^<>]*>)', re.IGNORECASE)
 
@@ -94,7 +94,7 @@ def standalone_links(blocks: list[Node], canonical_url: str | None,
         if node["t"] == "Link" and is_local(node["c"][2][0]) \
                 and not (attachments and _attachment(node["c"][0][2])):
             url = resolve(node["c"][2][0])
-            inner = transform(node["c"][1], fix, LINKS_AND_RAW)
+            inner = rewrite(node["c"][1], fix, LINKS_AND_RAW)
             if url is None:
                 return {"t": "Span", "c": [node["c"][0], inner]}
             return {"t": "Link", "c": [node["c"][0], inner, [url, node["c"][2][1]]]}
@@ -103,4 +103,4 @@ def standalone_links(blocks: list[Node], canonical_url: str | None,
             return None if text == node["c"][1] else {"t": node["t"], "c": [node["c"][0], text]}
         return None
 
-    return transform(blocks, fix, LINKS_AND_RAW)
+    return rewrite(blocks, fix, LINKS_AND_RAW)

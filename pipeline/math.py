@@ -35,7 +35,7 @@ from .errors import Problems
 from .glyphs import drawable, missing_character_problems
 from .model import Manuscript
 from .pandoc import markdown_to_ast, resident_convert, run_pandoc
-from .tree import Node, transform, walk
+from .tree import Node, rewrite, walk
 from .ziamath_patches import ziamath as patched_ziamath
 
 MATH_FONT = Path("fonts") / "math" / "STIXTwoMath-Regular.ttf"  # relative to styles/
@@ -328,7 +328,7 @@ def draw_for_print(blocks: list[Node], styles: Path) -> list[Node]:
             return None  # refused by check_math before any rendering
         return {"t": "RawInline", "c": ["html", image_html(formula, draw(formula.mathml, font))]}
 
-    return transform(blocks, replace, only=("RawInline", "RawBlock", "Math"))
+    return rewrite(blocks, replace, only=("RawInline", "RawBlock", "Math"))
 
 
 ALTTEXT = re.compile(rb"<math\b(?![^>]*\balttext=)([^>]*)>(.*?)</math>", re.DOTALL)

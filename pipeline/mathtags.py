@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .tree import Node, transform
+from .tree import Node, rewrite
 
 TAG = re.compile(r"\\tag(\*?)\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 
@@ -31,4 +31,4 @@ def equation_tags(blocks: list[Node]) -> list[Node]:
         label = {"t": "Span", "c": [["", ["math-tag"], []], [{"t": "Str", "c": shown}]]}
         return [label, node]
 
-    return transform(blocks, tag, only=("Math",))
+    return rewrite(blocks, tag, only=("Math",))

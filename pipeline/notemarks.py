@@ -20,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from .tree import Node, transform, walk
+from .tree import Node, rewrite, transform, walk
 
 SYMBOLS = ("*", "\u2020", "\u2021", "\u00a7", "\u2016", "\u00b6")
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -93,8 +93,8 @@ def link_citations(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:
                 places.setdefault(key, []).append(first)
         return {"t": "Span", "c": [node["c"][0], inlines]}
 
-    blocks = transform(blocks, cite, only=("Span",))
-    return transform(blocks, lambda node: _back_links(node, places, words), only=("Div",))
+    blocks = rewrite(blocks, cite, only=("Span",))
+    return rewrite(blocks, lambda node: _back_links(node, places, words), only=("Div",))
 
 
 def _back_links(node: Node, places: Mapping[str, list[str]], words: Mapping[str, str]) -> Any:

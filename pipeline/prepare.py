@@ -150,8 +150,10 @@ def prepare(
         style = load_style(manuscript.csl, manuscript.path, manuscript.line_of("csl"), styles)
     except PipelineError as exc:
         problems.extend(exc.problems)
-    ast = cite_set_members(ast, entries, cited, problems)
-    cited = citation_keys(ast)
+    expanded = cite_set_members(ast, entries, cited, problems)
+    if expanded["blocks"] is not ast["blocks"]:  # a set's members now cited
+        cited = citation_keys(expanded)
+    ast = expanded
     listed = crossref_parents(entries, cited)  # biblatex's mincrossrefs
     items = to_csl([entries[k] for k in cited + listed if k in entries], problems)
 

@@ -105,6 +105,61 @@ def _copy_children(node: Node, fn: Callable[[Node], Any], only: frozenset[str] |
     return {"t": node["t"], "c": children}
 
 
+def rewrite(value: Any, fn: Callable[[Node], Any],
+            only: Collection[str] | None = None) -> Any:
+    """``transform``, sharing with ``value`` every part ``fn`` left as it was.
+
+    The same calls of ``fn`` in the same order and an equal result, without
+    copying what did not change: for a tree no one changes in place.
+    """
+    return _rewrite(value, fn, None if only is None else frozenset(only))
+
+
+def _rewrite(value: Any, fn: Callable[[Node], Any], only: frozenset[str] | None) -> Any:
+    if isinstance(value, list):
+        out: list[Any] | None = None  # made at the first change
+        for index, item in enumerate(value):
+            new = item
+            if isinstance(item, dict):
+                if "t" in item:
+                    result = fn(item) if only is None or item["t"] in only else None
+                    if result is None:
+                        new = _rewrite_children(item, fn, only)
+                    elif isinstance(result, list):
+                        if out is None:
+                            out = value[:index]
+                        out.extend(result)
+                        continue
+                    else:
+                        new = result
+                else:
+                    new = _rewrite(item, fn, only)
+            elif isinstance(item, list):
+                new = _rewrite(item, fn, only)
+            if out is None:
+                if new is item:
+                    continue
+                out = value[:index]
+            out.append(new)
+        return value if out is None else out
+    if isinstance(value, dict):
+        if "t" in value:
+            result = fn(value) if only is None or value["t"] in only else None
+            return _rewrite_children(value, fn, only) if result is None else result
+        items = {k: _rewrite(v, fn, only) for k, v in value.items()}
+        return value if all(items[k] is v for k, v in value.items()) else items
+    return value
+
+
+def _rewrite_children(node: Node, fn: Callable[[Node], Any], only: frozenset[str] | None
+                      ) -> Node:
+    if "c" not in node:
+        return node
+    children = node["c"]
+    new = _rewrite(children, fn, only) if isinstance(children, CONTAINERS) else children
+    return node if new is children else {"t": node["t"], "c": new}
+
+
 def stringify(value: Any) -> str:
     """Plain text of inlines or blocks, as a reader would see it."""
     parts: list[str] = []

@@ -94,3 +94,90 @@ def test_started_early_in_a_thread_one_resident_serves():
     thread.join()
     assert pandoc._resident() is first and first.proc.poll() is None
     assert pandoc.reader_options()["abbreviations"]
+
+
+BOOK = """---
+title: "Children's *dosing* -- a \\"guide\\" for O'Brien & co."
+subtitle: "What 'p. 33' means..."
+version: 2.1.0
+status: draft
+last_updated: 2025-06-01
+authors:
+  - {name: "Ana O'Brien", role: Writer}
+  - {name: "*Team* -- ‘B’", role: Writer}
+audiences: [clinician, patient]
+lang: es
+keywords: ["dose *per* kg", "Children's"]
+---
+
+## Dosis
+
+La dosis es $d = 15\\,\\mathrm{mg/kg}$ y
+
+$$A = \\pi r^2 \\tag{1}$$
+
+![Un gráfico de barras](chart.png)
+
+::: {audience=patient}
+Solo para pacientes.
+:::
+
+## Más
+
+Texto[^1] con `código` y una [liga](https://example.org).
+
+[^1]: Una nota.
+"""
+
+
+@pytest.fixture(scope="module")
+def book_documents(tmp_path_factory: pytest.TempPathFactory):
+    """A Spanish handout in two editions with formulas, an image, a note and a title that
+    pandoc's Markdown reads (quotes, emphasis, dashes) in its metadata."""
+    from PIL import Image
+
+    from pipeline.build import STYLES
+    from pipeline.manuscript import load_manuscript
+    from pipeline.prepare import prepare
+    from pipeline.stamp import GitHistory, make_stamp
+
+    folder = tmp_path_factory.mktemp("book")
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(folder / "chart.png")
+    (folder / "book.md").write_text(BOOK, encoding="utf-8")
+    manuscript, _ = load_manuscript(folder / "book.md", folder)
+    stamp = make_stamp(manuscript, [folder / "book.md"], GitHistory())
+    documents, problems = prepare(manuscript, stamp, STYLES)
+    assert not problems.errors, problems.errors
+    return documents, STYLES
+
+
+def test_the_resident_writes_the_command_lines_epub(book_documents, monkeypatch):
+    from pipeline.formats import epub
+    from pipeline.model import RenderOptions
+
+    documents, styles = book_documents
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    command_line: list[list[str]] = []
+    run = epub.run_pandoc
+    monkeypatch.setattr(epub, "run_pandoc",
+                        lambda args, *a, **k: command_line.append(args) or run(args, *a, **k))
+    by_resident = [epub.EpubFormat().render(doc, RenderOptions(), styles) for doc in documents]
+    assert command_line == []  # the resident wrote them
+    monkeypatch.setattr(epub, "write_book", lambda *args: None)  # as when it cannot
+    by_command = [epub.EpubFormat().render(doc, RenderOptions(), styles) for doc in documents]
+    assert len(command_line) == 2
+    assert by_resident == by_command
+    opf = epub_opf_of(by_resident[1])
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    # the metadata read as Markdown, as the command line's --metadata-file reads it
+    assert [c.text for c in opf.iter(f"{dc}creator")] == ["Ana O’Brien", "Team – ‘B’"]
+
+
+def epub_opf_of(data: bytes):
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        return etree.fromstring(book.read("EPUB/content.opf"))

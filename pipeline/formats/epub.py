@@ -157,7 +157,7 @@ class EpubFormat(OutputFormat):
             raise PipelineError.at(doc.manuscript.path, None, "no disclaimer text: refusing to "
                                    "produce an output without one", "no-disclaimer")
         book = book_ast(doc)
-        _drawings_on_their_own(book["blocks"], doc.manuscript.path.parent)
+        book["blocks"] = _drawings_on_their_own(book["blocks"], doc.manuscript.path.parent)
         meta_file = json.dumps(_metadata(doc))
         epoch = calendar.timegm(doc.stamp.build_date.timetuple())
         fonts = sorted((styles / "fonts").glob("*.ttf"))
@@ -207,8 +207,9 @@ def _writer_options(args: list[str], fonts: list[str]) -> dict[str, Any]:
             "epub_fonts": fonts[::-1]}
 
 
-def _drawings_on_their_own(blocks: list[Node], folder: Path) -> None:
-    """Each SVG image that shows files beside it (a linked photograph, a font) made whole.
+def _drawings_on_their_own(blocks: list[Node], folder: Path) -> list[Node]:
+    """``blocks`` with each SVG image that shows files beside it (a linked photograph, a
+    font) made whole.
 
     pandoc packs the SVG file alone: what it links to would be missing from the
     book, so the drawing goes in as a ``data:`` address with those files inside.
@@ -216,21 +217,23 @@ def _drawings_on_their_own(blocks: list[Node], folder: Path) -> None:
     import base64
     from urllib.parse import unquote, urlsplit
 
-    from ..tree import walk
+    from ..tree import rewrite
 
-    for node in walk(blocks):
-        if node["t"] != "Image":
-            continue
-        target = node["c"][2][0]
+    def whole(node: Node) -> Node | None:
+        (attr, alt, (target, title)) = node["c"]
+        inner = rewrite(alt, whole, ("Image",))  # an image in an image's description
         parts = urlsplit(target)
         path = folder / unquote(parts.path)
-        if parts.scheme or not target.lower().endswith(".svg") or not path.is_file():
-            continue
-        data = path.read_bytes()
-        whole = self_contained_svg(data, path.parent, folder)
-        if whole is not data:
-            node["c"][2][0] = ("data:image/svg+xml;base64,"
-                               + base64.b64encode(whole).decode("ascii"))
+        if not parts.scheme and target.lower().endswith(".svg") and path.is_file():
+            data = path.read_bytes()
+            drawing = self_contained_svg(data, path.parent, folder)
+            if drawing is not data:
+                target = "data:image/svg+xml;base64," + base64.b64encode(drawing).decode("ascii")
+        if inner is alt and target is node["c"][2][0]:
+            return None
+        return {"t": "Image", "c": [attr, inner, [target, title]]}
+
+    return rewrite(blocks, whole, ("Image",))
 
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
