@@ -342,7 +342,7 @@ def format_citations(
             narrative = False
         inlines: list[Node] = []
         if narrative:  # the names as the style prints them, else from the item
-            name = names[0] if names and names[0] is not None else fallback_name(
+            name = names[0] if names and names[0] else fallback_name(
                 usable[cites[0]["citationId"]], words["and"], words["et_al"])
             if cites[0]["citationPrefix"]:
                 inlines.extend([*cites[0]["citationPrefix"], {"t": "Space"}])

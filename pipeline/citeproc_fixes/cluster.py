@@ -285,7 +285,7 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
         good = element.sort.sort(good, layout)
         # a narrative cite's names come before the citation: it stays first in it
         narrative = [item for item in good if item.get("author_in_text")
-                     and render_cite(layout, item, "only") is not None]
+                     and render_cite(layout, item, "only")]
         good = narrative + [item for item in good if all(item is not n for n in narrative)]
     positions.assign(good, element.cites, int(element.get("near-note-distance") or 5))
     RENDERING["citation_start"] = True
