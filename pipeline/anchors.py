@@ -17,9 +17,9 @@ from typing import Any
 from .blocks import RAW_ID, RESERVED_IDS, RESERVED_PATTERN, attr_of
 from .body import source_line
 from .errors import Problems
-from .links import RAW_HREF
+from .links import LINKS_AND_RAW, RAW_HREF
 from .model import Manuscript
-from .tree import Node, stringify, transform, walk
+from .tree import Node, rewrite, stringify, walk
 
 
 def _raw_html(node: Node) -> bool:
@@ -28,10 +28,21 @@ def _raw_html(node: Node) -> bool:
 
 def identifiers(blocks: list[Node]) -> set[str]:
     """Every identifier of ``blocks``: elements' attributes and raw HTML's ``id``."""
-    found = {attr[0] for node in walk(blocks) if (attr := attr_of(node)) and attr[0]}
-    found |= {html.unescape(m.group(2)) for node in walk(blocks) if _raw_html(node)
-              for m in RAW_ID.finditer(node["c"][1])}
-    return found
+    return _identifiers(blocks)[0]
+
+
+def _identifiers(blocks: list[Node]) -> tuple[set[str], list[Node]]:
+    """``identifiers(blocks)`` and the headings of ``blocks`` that have one, in one walk."""
+    found: set[str] = set()
+    headings: list[Node] = []
+    for node in walk(blocks):
+        if (attr := attr_of(node)) and attr[0]:
+            found.add(attr[0])
+            if node["t"] == "Header":
+                headings.append(node)
+        elif _raw_html(node):
+            found.update(html.unescape(m.group(2)) for m in RAW_ID.finditer(node["c"][1]))
+    return found, headings
 
 
 def github_id(text: str) -> str:
@@ -46,11 +57,11 @@ def internal_links(manuscript: Manuscript, blocks: list[Node], whole: list[Node]
     ``whole`` is the body of every edition, to tell an identifier another
     edition has; ``warned`` holds the targets already reported.
     """
-    known = identifiers(blocks) | RESERVED_IDS
+    known, headings = _identifiers(blocks)
+    known |= RESERVED_IDS
     github: dict[str, str] = {}
-    for node in walk(blocks):
-        if node["t"] == "Header" and node["c"][1][0]:
-            github.setdefault(github_id(stringify(node["c"][2])), node["c"][1][0])
+    for node in headings:
+        github.setdefault(github_id(stringify(node["c"][2])), node["c"][1][0])
 
     def target(fragment: str) -> str | None:
         """The identifier a ``#fragment`` link leads to; None when there is none."""
@@ -85,7 +96,7 @@ def internal_links(manuscript: Manuscript, blocks: list[Node], whole: list[Node]
             found = target(fragment)
             if found == fragment:
                 return None
-            inner = transform(node["c"][1], fix)
+            inner = rewrite(node["c"][1], fix, LINKS_AND_RAW)
             if found is None:
                 report(fragment)
                 return {"t": "Span", "c": [node["c"][0], inner]}
@@ -95,4 +106,4 @@ def internal_links(manuscript: Manuscript, blocks: list[Node], whole: list[Node]
             return None if text == node["c"][1] else {"t": node["t"], "c": [node["c"][0], text]}
         return None
 
-    return transform(blocks, fix)
+    return rewrite(blocks, fix, LINKS_AND_RAW)  # blocks fresh from unique_ids: shared
