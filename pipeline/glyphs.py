@@ -11,6 +11,7 @@ line and column, naming every character of the run, not one per character.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -18,12 +19,15 @@ from typing import Any
 
 from .errors import ERROR, Problem, Problems, display_path
 from .model import Manuscript
-from .tree import walk
+from .tree import transform, walk
 
 # Drawn without a glyph of their own: spaces, joiners, marks of direction, controls.
 ADD_FONT = ("add a font that has {0} (a file in styles/fonts/, declared in "
             "styles/css/fonts.css), or write {0} another way")
 INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+# Variation selectors ask for a presentation of the character before them (U+FE0F: as an
+# emoji, as every phone writes "⚠️"); a font without them draws that character as it has it.
+SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
 
 @functools.cache
@@ -58,6 +62,22 @@ def check_glyphs(manuscript: Manuscript, ast: Mapping[str, Any], styles: Path,
             continue
         missing.update(ch for ch in text if ord(ch) not in known)
     problems.extend(missing_character_problems(manuscript, missing, fonts))
+
+
+def without_selectors(ast: Mapping[str, Any]) -> dict[str, Any]:
+    """The AST with variation selectors out of its text: no font here draws them.
+
+    Left in, they make the renderer look for a font that has both the selector
+    and the character before it, find none, and draw that character as a box.
+    """
+    def strip(node: Any) -> Any:
+        if node["t"] == "Str" and SELECTORS.search(node["c"]):
+            return {"t": "Str", "c": SELECTORS.sub("", node["c"])}
+        if node["t"] in ("Code", "CodeBlock") and SELECTORS.search(node["c"][1]):
+            return {"t": node["t"], "c": [node["c"][0], SELECTORS.sub("", node["c"][1])]}
+        return None
+
+    return {**ast, "blocks": transform(list(ast["blocks"]), strip)}
 
 
 def runs(text: str, missing: set[str]) -> list[tuple[int, int, str]]:
@@ -99,7 +119,8 @@ def missing_character_problems(manuscript: Manuscript, characters: Iterable[str]
     ``at`` is the (line, column) where ``text`` starts in the manuscript file.
     Characters found nowhere are named together in one problem without a line.
     """
-    missing = {ch for ch in characters if unicodedata.category(ch) not in INVISIBLE}
+    missing = {ch for ch in characters if unicodedata.category(ch) not in INVISIBLE
+               and not SELECTORS.match(ch)}
     if not missing:
         return []
     if text is None:

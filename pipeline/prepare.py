@@ -33,7 +33,7 @@ from .editions import (
 )
 from .errors import PipelineError, Problems
 from .frontmatter import read_text
-from .glyphs import check_glyphs
+from .glyphs import check_glyphs, without_selectors
 from .links import check_links
 from .math import check_math
 from .mathtags import equation_tags
@@ -123,6 +123,7 @@ def prepare(
     ast = read_dialects(manuscript, ast, problems)
     check_body(manuscript, ast, problems)
     check_glyphs(manuscript, ast, styles, problems)
+    ast = without_selectors(ast)
     check_div_classes(manuscript, ast, problems)
     check_audiences(manuscript, ast, problems)
     for audience in audiences or manuscript.audiences:

@@ -157,6 +157,23 @@ def test_a_character_the_projects_fonts_lack_stops_the_pdf(tmp_path, monkeypatch
     assert not list(out.glob("*.pdf"))
 
 
+def test_an_emoji_presentation_selector_is_dropped_and_its_symbol_drawn(tmp_path, monkeypatch):
+    from helpers import epub_text, pdf_pages
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    # as phones write them: the symbol, then U+FE0F (show it as an emoji)
+    body = "\u26a0\ufe0f Do not drive. \u2714\ufe0f Done. `\u2764\ufe0f` in code.\n"
+    text = GLYPHS.split("\n---\n")[0] + "\n---\n\n" + body
+    report, out = _build(tmp_path, text, ("pdf", "epub"))
+    assert report.ok and [p for p in report.problems if p.code == "font"] == []
+    expected = "\u26a0 Do not drive. \u2714 Done. \u2764 in code."
+    pdf, = out.glob("*.pdf")
+    assert expected in " ".join(" ".join(pdf_pages(pdf)).split())
+    epub, = out.glob("*.epub")
+    assert expected in " ".join(epub_text(epub).split())
+    assert "\ufe0f" not in epub_text(epub)
+
+
 def test_the_epub_embeds_the_projects_fonts_and_uses_them_everywhere(built, glyphs):
     shipped = {p.name: p.read_bytes() for p in FONTS.glob("*.ttf")}
     for path in [*sorted(built.glob("*.epub")), glyphs / "glifos.clinician.epub"]:
