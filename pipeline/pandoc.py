@@ -263,6 +263,14 @@ _RESIDENT: list[Resident] = []
 _STARTING = threading.Lock()
 
 
+def _unlock_in_child() -> None:
+    global _STARTING  # a process forked while a thread held it must not wait forever
+    _STARTING = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_unlock_in_child)
+
+
 def _resident() -> Resident:
     """This process's resident pandoc (a forked worker starts its own)."""
     with _STARTING:  # one, even when a thread started it early (see start_early)

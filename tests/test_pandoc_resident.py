@@ -181,3 +181,14 @@ def epub_opf_of(data: bytes):
 
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         return etree.fromstring(book.read("EPUB/content.opf"))
+
+
+def test_a_process_forked_while_a_thread_starts_the_resident_can_start_its_own():
+    import os
+
+    with pandoc._STARTING:  # as the thread of start_early holds it for a moment
+        pid = os.fork()
+        if pid == 0:  # the child: its own lock, free
+            os._exit(0 if pandoc._STARTING.acquire(timeout=5) else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
