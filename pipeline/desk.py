@@ -51,7 +51,8 @@ class Handout:
     page_generation: int = 0  # bumped when its web page or its problems change
     submitted: int = 0  # the render round whose results are awaited
     pending: int = 0  # jobs of that round not yet back
-    fingerprint: tuple = ()
+    fingerprint: tuple = ()  # of the inputs last loaded
+    seen: tuple = ()  # of the inputs at the last look: a change is loaded once it holds
 
     @property
     def stale(self) -> bool:
@@ -176,7 +177,12 @@ class Desk:
             now = (fingerprint([p for p in inputs if p != self.styles]), styles)
             if now == handout.fingerprint:
                 continue
-            handout.fingerprint = now
+            if handout.fingerprint and now != handout.seen:
+                # a save may be half written (an editor truncates, then writes): loaded at
+                # the next look if the files are as they are now
+                handout.seen = now
+                continue
+            handout.fingerprint = handout.seen = now
             for future in self._futures.pop(key, []):
                 future.cancel()  # not started yet: a newer save replaces it
             history = history or GitHistory()

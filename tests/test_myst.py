@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import build_in, epub_documents, epubcheck, pdf_pages
+from helpers import build_in, callout_boxes, epub_documents, epubcheck, pdf_pages
 from lxml import html as lxml_html
 
 from pipeline.myst import as_boxes
@@ -75,16 +75,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     return build_in(folder, ["m.md"])
 
 
-def _boxes(divs) -> list[tuple[str, str, str]]:
-    found = []
-    for div in divs:
-        classes = (div.get("class") or "").split()
-        if "callout" in classes:
-            label = " ".join("".join(div[0].itertext()).split())
-            text = " ".join(" ".join("".join(child.itertext()) for child in div[1:]).split())
-            found.append((classes[1].removeprefix("callout-"), label, text))
-    return found
-
 
 def test_directives_that_are_not_boxes_and_roles_are_warnings_at_their_line(built):
     _out, problems = built
@@ -105,9 +95,9 @@ def test_admonitions_are_boxes_in_the_epub_and_on_the_web_page(built):
     book = out / "m.clinician.epub"
     divs = [div for root in epub_documents(book).values()
             for div in root.iter("{http://www.w3.org/1999/xhtml}div")]
-    assert _boxes(divs) == EXPECTED_BOXES
+    assert callout_boxes(divs) == EXPECTED_BOXES
     page = lxml_html.parse(str(out / "m.clinician.html")).getroot()
-    assert _boxes(page.iter("div")) == EXPECTED_BOXES
+    assert callout_boxes(page.iter("div")) == EXPECTED_BOXES
     assert [" ".join(h.text_content().split()) for h in page.iter("h1")][-1] == "Dosing"
     code = [c.text_content() for c in page.iter("code")]
     assert 'print("dose")' in code and "The knee." in code

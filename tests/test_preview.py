@@ -181,3 +181,28 @@ def test_a_projects_own_styles_are_laid_over_and_watched(tmp_path: Path):
         assert policy() == ["https://example.org/b"]
     finally:
         server.interrupt()
+
+
+def test_a_save_seen_half_written_is_loaded_once_it_holds(tmp_path: Path, monkeypatch):
+    """An editor that truncates, then writes: a look in between loads nothing."""
+    from pipeline import desk
+
+    project = desk_project(tmp_path)
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(desk, "_warm_pool", lambda *args, **kwargs: None)  # no rendering
+    loaded: list[str] = []
+    monkeypatch.setattr(desk.Desk, "_reload",
+                        lambda self, handout, history: loaded.append(handout.source.read_text())
+                        or [])
+    board = desk.Desk([project / "manuscripts"], project / "dist")
+    manuscript = project / "manuscripts" / "desk.md"
+    text = manuscript.read_text()
+    board.scan()  # seen for the first time: loaded at once
+    manuscript.write_text("")  # the save has begun
+    board.scan()
+    manuscript.write_text(text + "\nOne more line.\n")  # and ended
+    board.scan()
+    assert loaded == [text]
+    board.scan()  # as it was at the last look: loaded
+    board.scan()
+    assert loaded == [text, text + "\nOne more line.\n"]

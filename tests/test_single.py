@@ -84,17 +84,24 @@ def test_without_a_pdf_or_with_one_job_nothing_is_forked(tmp_path, monkeypatch, 
     assert report.ok and report.runner == runner
 
 
-def test_the_pdf_worker_starts_before_planning_when_one_manuscript_changed(tmp_path,
-                                                                            monkeypatch):
-    """Its WeasyPrint loads while this process plans and prepares; never for a build where
-    nothing changed, nor ahead of a pool."""
+def _two_remembered_manuscripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder of two example manuscripts, not just written (remembered by their times);
+    PDFs drawn as placeholder bytes."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setattr("pipeline.formats.pdf.PdfFormat.render", lambda *a: b"%PDF-stub")
     folder = tmp_path / "manuscripts"
     folder.mkdir()
-    for name in ("regen-pain.md", "prp-spine-pain.md"):
+    for name in ("prp-spine-pain.md", "regen-pain.md"):
         shutil.copy(ROOT / "manuscripts" / name, folder / name)
-        os.utime(folder / name, (1_700_000_000, 1_700_000_000))  # not just written: remembered
+        os.utime(folder / name, (1_700_000_000, 1_700_000_000))
+    return folder
+
+
+def test_the_pdf_worker_starts_before_planning_when_one_manuscript_changed(tmp_path,
+                                                                            monkeypatch):
+    """Its WeasyPrint loads while this process plans and prepares; never for a build where
+    nothing changed, nor ahead of a pool."""
+    folder = _two_remembered_manuscripts(tmp_path, monkeypatch)
     events: list[str] = []
     start, plan = single.PdfWorker.__init__, Planner.plan
 
@@ -128,13 +135,7 @@ def test_the_pdf_worker_starts_before_planning_when_one_manuscript_changed(tmp_p
 def test_the_edited_manuscript_is_prepared_and_sent_before_the_others_are_planned(
         tmp_path, monkeypatch):
     """Its PDF is drawn while the unchanged manuscripts are planned; prepared once only."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    monkeypatch.setattr("pipeline.formats.pdf.PdfFormat.render", lambda *a: b"%PDF-stub")
-    folder = tmp_path / "manuscripts"
-    folder.mkdir()
-    for name in ("prp-spine-pain.md", "regen-pain.md"):
-        shutil.copy(ROOT / "manuscripts" / name, folder / name)
-        os.utime(folder / name, (1_700_000_000, 1_700_000_000))
+    folder = _two_remembered_manuscripts(tmp_path, monkeypatch)
     options = BuildOptions(out=tmp_path / "dist", cache_dir=tmp_path / "cache", jobs=2,
                            formats=("pdf", "epub"))
     assert build([folder], options).ok
