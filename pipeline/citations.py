@@ -32,12 +32,14 @@ from .narrative import cite_item, fallback_name, is_narrative, parts
 from .tree import Node, transform, walk
 
 
-def _loose_space(out: list[Any], span: Node) -> bool:
-    """Whether ``span`` is a superscript citation mark after a space ending ``out``."""
-    return bool("citation" in span["c"][0][1] and span["c"][1]
-                and span["c"][1][0].get("t") == "Superscript"
-                and out and isinstance(out[-1], dict)
-                and out[-1].get("t") in ("Space", "SoftBreak"))
+def _append_tight(out: list[Any], item: Any) -> None:
+    """Append ``item`` to ``out``, without the space before it when it is a superscript
+    citation mark: 'pain¹'."""
+    if isinstance(item, dict) and item.get("t") == "Span" and "citation" in item["c"][0][1] \
+            and item["c"][1] and item["c"][1][0].get("t") == "Superscript" \
+            and out and isinstance(out[-1], dict) and out[-1].get("t") in ("Space", "SoftBreak"):
+        out.pop()
+    out.append(item)
 
 
 def _tighten(value: Any) -> Any:
@@ -45,12 +47,7 @@ def _tighten(value: Any) -> Any:
     if isinstance(value, list):
         out: list[Any] = []
         for item in value:
-            if isinstance(item, list | dict):
-                item = _tighten(item)
-                if isinstance(item, dict) and item.get("t") == "Span" \
-                        and _loose_space(out, item):
-                    out.pop()
-            out.append(item)
+            _append_tight(out, _tighten(item) if isinstance(item, list | dict) else item)
         return out
     if isinstance(value, dict):
         return {k: _tighten(v) if isinstance(v, list | dict) else v for k, v in value.items()}
@@ -73,10 +70,7 @@ def _cited(value: Any, fn: Callable[[Node], Any]) -> Any:
             if result is None:
                 result = _cited_children(item, fn)
             for node in result if isinstance(result, list) else (result,):
-                if isinstance(node, dict) and node.get("t") == "Span" \
-                        and _loose_space(out, node):
-                    out.pop()
-                out.append(node)
+                _append_tight(out, node)
         return out
     if isinstance(value, dict):
         if "t" in value:

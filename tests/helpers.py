@@ -41,6 +41,12 @@ def epub_opf(path: Path) -> etree._Element:
         return etree.fromstring(z.read(name))
 
 
+def epub_elements(path: Path, tag: str) -> list[etree._Element]:
+    """Every XHTML element ``tag`` of an EPUB, document by document in name order."""
+    return [element for root in epub_documents(path).values()
+            for element in root.iter(f"{{http://www.w3.org/1999/xhtml}}{tag}")]
+
+
 def callout_boxes(divs) -> list[tuple[str, str, str]]:
     """Each callout box among ``divs``: (kind, label, text), as a reader sees them."""
     found = []

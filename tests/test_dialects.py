@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import build_in, callout_boxes, epub_documents, epubcheck, pdf_pages
+from helpers import build_in, callout_boxes, epub_elements, epubcheck, pdf_pages
 from lxml import html as lxml_html
 
 from pipeline.build import BuildOptions, check
@@ -94,11 +94,8 @@ EXPECTED_BOXES = [
 def test_alerts_and_quarto_callouts_are_boxes_in_the_epub(built):
     out, _ = built
     book = out / "d.clinician.epub"
-    divs = [div for root in epub_documents(book).values()
-            for div in root.iter("{http://www.w3.org/1999/xhtml}div")]
-    assert callout_boxes(divs) == EXPECTED_BOXES
-    quotes = [" ".join("".join(q.itertext()).split()) for root in epub_documents(book).values()
-              for q in root.iter("{http://www.w3.org/1999/xhtml}blockquote")]
+    assert callout_boxes(epub_elements(book, "div")) == EXPECTED_BOXES
+    quotes = [" ".join("".join(q.itertext()).split()) for q in epub_elements(book, "blockquote")]
     assert quotes == ["[!DANGER] Not an alert GitHub has."]
     assert epubcheck([book])[book] == []
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from helpers import EPOCH, epub_documents, epubcheck, pdf_pages
+from helpers import EPOCH, epub_documents, epub_elements, epubcheck, pdf_pages
 
 from pipeline.build import BuildOptions, build
 
@@ -114,8 +114,7 @@ def test_callouts_carry_their_label_in_the_pdf(editions):
 @pytest.mark.parametrize("audience", ["clinician", "patient"])
 def test_callouts_are_labelled_notes_in_the_epub(editions, audience):
     out, _ = editions
-    boxes = [div for root in epub_documents(out / f"knee.{audience}.epub").values()
-             for div in root.iter("{http://www.w3.org/1999/xhtml}div")
+    boxes = [div for div in epub_elements(out / f"knee.{audience}.epub", "div")
              if "callout" in (div.get("class") or "").split()]
     expected = {"clinician": [("note", "Note"), ("tip", "Tip")],
                 "patient": [("note", "Note"), ("warning", "Warning")]}[audience]

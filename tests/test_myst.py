@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import build_in, callout_boxes, epub_documents, epubcheck, pdf_pages
+from helpers import build_in, callout_boxes, epub_elements, epubcheck, pdf_pages
 from lxml import html as lxml_html
 
 from pipeline.myst import as_boxes
@@ -93,9 +93,7 @@ def test_directives_that_are_not_boxes_and_roles_are_warnings_at_their_line(buil
 def test_admonitions_are_boxes_in_the_epub_and_on_the_web_page(built):
     out, _ = built
     book = out / "m.clinician.epub"
-    divs = [div for root in epub_documents(book).values()
-            for div in root.iter("{http://www.w3.org/1999/xhtml}div")]
-    assert callout_boxes(divs) == EXPECTED_BOXES
+    assert callout_boxes(epub_elements(book, "div")) == EXPECTED_BOXES
     page = lxml_html.parse(str(out / "m.clinician.html")).getroot()
     assert callout_boxes(page.iter("div")) == EXPECTED_BOXES
     assert [" ".join(h.text_content().split()) for h in page.iter("h1")][-1] == "Dosing"
