@@ -2,9 +2,9 @@
 
 Zotero, Better BibTeX, pandoc and Quarto write these: a JSON array of CSL
 items, or YAML with a ``references:`` list (a bare list is read too).  Each
-item is checked on its own and reported at its line: one without an ``id`` is
-skipped, a field of the wrong shape is dropped with a warning, the rest is
-kept.  Dates may be ``{"date-parts": ...}``, ``raw``, ``literal`` or an EDTF
+item is checked on its own and reported at its line (a field at the field's
+line): one without an ``id`` is skipped, a field of the wrong shape is dropped
+with a warning, the rest is kept.  Dates may be ``{"date-parts": ...}``, ``raw``, ``literal`` or an EDTF
 string (``2020-03``, ``2019/2021``); initials-only given names keep every
 initial.
 """
@@ -66,8 +66,8 @@ def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
 
     entries = []
     seen: dict[str, int] = {}
-    for line, raw, item in located:
-        checked = _check(item, line, findings)
+    for line, raw, item, lines in located:
+        checked = _check(item, line, lines, findings)
         if checked is None:
             continue
         key = checked["id"]
@@ -81,13 +81,18 @@ def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
                        for k, v in item.items() if k != "id")
         entries.append(BibEntry(
             key=key, type=BIBTEX_TYPES.get(checked["type"], "misc"), path=path, line=line,
-            raw=raw, fields=fields, field_lines=(line,) * len(fields),
+            raw=raw, fields=fields,
+            field_lines=tuple(lines.get(k, line) for k, _ in fields),
             written_type=checked["type"], values=bibtex_values(checked),
             item=json.dumps(checked, ensure_ascii=False, sort_keys=True)))
     return entries, findings
 
 
-def _json_items(text: str, findings: list[Finding]) -> list[tuple[int, str, Any]]:
+# An item as read: its first line, its text, its value, the line of each of its fields.
+Located = tuple[int, str, Any, dict[str, int]]
+
+
+def _json_items(text: str, findings: list[Finding]) -> list[Located]:
     decoder = json.JSONDecoder()
     i = _skip(text, 0)
     if i >= len(text):
@@ -99,7 +104,7 @@ def _json_items(text: str, findings: list[Finding]) -> list[tuple[int, str, Any]
             findings.append(Finding(exc.lineno, f"not valid JSON: {exc.msg}"))
             return []
         items = value.get("items") if isinstance(value.get("items"), list) else [value]
-        return [(_line(text, i), json.dumps(v, ensure_ascii=False), v) for v in items]
+        return [(_line(text, i), json.dumps(v, ensure_ascii=False), v, {}) for v in items]
     if i >= len(text) or text[i] != "[":
         findings.append(Finding(_line(text, i), "a CSL-JSON bibliography is a list of items: "
                                 "it starts with '['"))
@@ -113,7 +118,8 @@ def _json_items(text: str, findings: list[Finding]) -> list[tuple[int, str, Any]
             findings.append(Finding(exc.lineno, f"not valid JSON: {exc.msg} (column "
                                     f"{exc.colno}); the items after it are not read"))
             return out
-        out.append((_line(text, i), text[i:end], value))
+        first = _line(text, i)
+        out.append((first, text[i:end], value, _json_key_lines(text[i:end], first)))
         i = _skip(text, end)
         if i < len(text) and text[i] == ",":
             i = _skip(text, i + 1)
@@ -134,7 +140,25 @@ def _line(text: str, i: int) -> int:
     return text.count("\n", 0, i) + 1
 
 
-def _yaml_items(text: str, findings: list[Finding]) -> list[tuple[int, str, Any]]:
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
+
+
+def _json_key_lines(raw: str, first: int) -> dict[str, int]:
+    """The line of each key of the JSON object ``raw`` (which starts at line ``first``)."""
+    lines: dict[str, int] = {}
+    depth = 0
+    for match in _JSON_TOKEN.finditer(raw):
+        token = match.group()
+        if token in "{[":
+            depth += 1
+        elif token in "}]":
+            depth -= 1
+        elif depth == 1 and raw[match.end():].lstrip().startswith(":"):
+            lines.setdefault(json.loads(token), first + raw.count("\n", 0, match.start()))
+    return lines
+
+
+def _yaml_items(text: str, findings: list[Finding]) -> list[Located]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -160,7 +184,9 @@ def _yaml_items(text: str, findings: list[Finding]) -> list[tuple[int, str, Any]
                 findings.append(Finding(child.start_mark.line + 1, f"item cannot be read: {exc}"))
                 continue
             raw = "\n".join(lines[child.start_mark.line:child.end_mark.line + 1])
-            out.append((child.start_mark.line + 1, raw, _plain(value)))
+            keys = ({str(k.value): k.start_mark.line + 1 for k, _ in child.value}
+                    if isinstance(child, yaml.MappingNode) else {})
+            out.append((child.start_mark.line + 1, raw, _plain(value), keys))
         return out
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -186,7 +212,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _check(item: Any, line: int, findings: list[Finding]) -> dict[str, Any] | None:
+def _check(item: Any, line: int, lines: dict[str, int],
+           findings: list[Finding]) -> dict[str, Any] | None:
     if not isinstance(item, dict):
         findings.append(Finding(line, f"an item must be an object of CSL fields, found "
                                 f"{type(item).__name__}"))
@@ -196,16 +223,18 @@ def _check(item: Any, line: int, findings: list[Finding]) -> dict[str, Any] | No
         findings.append(Finding(line, "item has no 'id': it cannot be cited"))
         return None
     key = str(key).strip()
+    first = line
     out: dict[str, Any] = {"id": key}
     kind = item.get("type")
     if not isinstance(kind, str) or not kind.strip():
         findings.append(Finding(line, f"item '{key}' has no 'type'; read as '{UNTYPED}'", key,
                                 False, "csl-item"))
         kind = UNTYPED
-    out["type"] = _type(key, kind.strip(), line, findings)
+    out["type"] = _type(key, kind.strip(), lines.get("type", line), findings)
     for name, value in item.items():
         if name in ("id", "type"):
             continue
+        line = lines.get(name, first)
         if name in CROSSREF_VARIABLES and CROSSREF_VARIABLES[name] not in item:
             name = CROSSREF_VARIABLES[name]  # Crossref's short-title, short-container-title
         if name in NAMES:
@@ -245,12 +274,12 @@ def _check(item: Any, line: int, findings: list[Finding]) -> dict[str, Any] | No
         else:
             findings.append(Finding(line, f"item '{key}': '{name}' must be text; left out", key,
                                     False, "csl-item"))
-    return fix_item(_without_controls(out, key, line, findings))
+    return fix_item(_without_controls(out, key, first, findings, lines=lines))
 
 
 def _without_controls(value: Any, key: str, line: int, findings: list[Finding],
-                      name: str = "") -> Any:
-    """``value`` with control characters out of its text, each said at the item's line."""
+                      name: str = "", lines: dict[str, int] | None = None) -> Any:
+    """``value`` with control characters out of its text, each said at its field's line."""
     if isinstance(value, str):
         for match in FORBIDDEN.finditer(value):
             findings.append(Finding(line, f"item '{key}': '{name}' holds a "
@@ -261,7 +290,8 @@ def _without_controls(value: Any, key: str, line: int, findings: list[Finding],
     if isinstance(value, list):
         return [_without_controls(v, key, line, findings, name) for v in value]
     if isinstance(value, dict):
-        return {k: _without_controls(v, key, line, findings, name or k) for k, v in value.items()}
+        return {k: _without_controls(v, key, (lines or {}).get(k, line), findings, name or k)
+                for k, v in value.items()}
     return value
 
 

@@ -177,7 +177,7 @@ def test_exporters_warnings_are_located_and_exact(built):
         ("mendeley.bib:6: warning: key 'Nakamura2019' is defined again at line 53; this first "
         "entry is used"),
         "zotero.json:27: warning: item has no 'id': it cannot be cited",
-        ("zotero.json:31: warning: item 'bad-names-2020': 'author' must be a list of names "
+        ("zotero.json:35: warning: item 'bad-names-2020': 'author' must be a list of names "
         "({family, given} or {literal}); left out"),
         "zotero.yaml:26: warning: item 'noType2020' has no 'type'; read as 'document'",
     ]
@@ -366,13 +366,13 @@ def test_kinds_of_biblatex_types(tmp_path):
      [("refs.yaml:5: not valid YAML: did not find expected ',' or ']' (while parsing a flow "
       "sequence that starts at line 4); the items after it are not read")], []),
     ("refs.yml", "- id: a\n  type: book\n  issued: {date-parts: [[twenty]]}\n- id: b\n",
-     [("refs.yml:1: warning: item 'a': 'issued' is not a date ({date-parts}, raw, literal or "
+     [("refs.yml:3: warning: item 'a': 'issued' is not a date ({date-parts}, raw, literal or "
       "YYYY-MM-DD); left out"),
       "refs.yml:4: warning: item 'b' has no 'type'; read as 'document'"], ["a", "b"]),
     ("refs.yaml", "title: not a list\n",
      ["refs.yaml:1: a CSL-YAML bibliography has a 'references:' list of items"], []),
 ])
-def test_csl_bibliographies_report_each_item_at_its_line(tmp_path, name, text, expected, keys):
+def test_csl_bibliographies_report_each_item_and_field_at_its_line(tmp_path, name, text, expected, keys):
     entries, problems = _read(tmp_path, text, name)
     assert problems == expected
     assert list(entries) == keys
@@ -396,7 +396,7 @@ def test_better_bibtex_yaml_dates_of_year_month_and_day_are_read(tmp_path):
             "  issued:\n    - year: 2019\n      month: 3\n    - year: 2021\n"
             "- id: bad\n  type: book\n  title: No year\n  issued:\n    - month: 3\n")
     entries, problems = _read(tmp_path, text, "refs.yaml")
-    assert problems == [("refs.yaml:19: warning: item 'bad': 'issued' is not a date "
+    assert problems == [("refs.yaml:22: warning: item 'bad': 'issued' is not a date "
                          "({date-parts}, raw, literal or YYYY-MM-DD); left out")]
     items = _items(entries)
     assert items["angus2013"]["issued"] == {"date-parts": [[2013, 8, 29]]}

@@ -53,8 +53,11 @@ def test_crossref_names_keep_their_authors_and_groups(crossref):
 def test_crossref_types_and_lists_are_read_as_csl(crossref):
     _, refs, problems = crossref
     text = json.dumps(CROSSREF, indent=1)
-    typo, two = (text[:text.index(f'"id": "{key}"')].count("\n") for key in ("typo2021",
-                                                                             "two2022"))
+    def line(field: str, after: str) -> int:  # each warning is at its field's line
+        return text[:text.index(field, text.index(f'"id": "{after}"'))].count("\n") + 1
+
+    typo = line('"type"', "typo2021")
+    title, author = line('"title"', "two2022"), line('"author"', "two2022")
     assert refs[1:] == [
         "Kim B. A chapter. In: <i>A Book</i>. Mosby; 2020.",
         "Roe E. A typo. <i>JAMA</i>. Published online 2021.",
@@ -63,9 +66,9 @@ def test_crossref_types_and_lists_are_read_as_csl(crossref):
     assert problems == [
         (f"refs.json:{typo}: warning: item 'typo2021': type 'jornal-article' is not a CSL type "
          "(did you mean 'article-journal'?); read as 'document'"),
-        (f"refs.json:{two}: warning: item 'two2022': 'title' has 2 values; the first is used "
+        (f"refs.json:{title}: warning: item 'two2022': 'title' has 2 values; the first is used "
          "('First title')"),
-        (f"refs.json:{two}: warning: item 'two2022': a name in 'author' has no family, given or "
+        (f"refs.json:{author}: warning: item 'two2022': a name in 'author' has no family, given or "
          "literal name; it is left out"),
     ]
 
