@@ -32,7 +32,7 @@ from .gfm import as_tex_math
 from .myst import as_boxes
 from .texstars import drop_separators, separate_stars
 
-READER = "markdown-raw_attribute"
+READER = "markdown"
 # Some inputs take pandoc minutes (20,000 '[' in a row); a build never waits forever.
 TIMEOUT = 60
 

@@ -4,7 +4,8 @@ Raw HTML is read together with the Markdown around it, cleaned and written
 back as XHTML (see :mod:`.rawhtml`): scripts, forms, event handlers and the
 like are left out with a warning at their line.  ``\\newpage``,
 ``\\pagebreak`` and ``\\clearpage`` become page breaks; any other raw TeX is
-a warning at its line and left out of every output.
+a warning at its line and left out of every output.  Raw content for another
+writer (``{=openxml}``, ``{=typst}``, ...) is a warning and left out likewise.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class _Cleaner:
         self.problems = problems
         self.tex_seen: dict[str, int] = {}
         self.svg_seen: dict[str, int] = {}
+        self.foreign_seen: dict[str, int] = {}
         self.tables = 0  # tables the visit is inside
 
     def warn(self, needle: str | list[str], message: str, code: str) -> None:
@@ -104,8 +106,27 @@ class _Cleaner:
         items = [self.visit(v) for v in value]
         if items and all(isinstance(i, dict) and "t" in i for i in items):
             inline = items[0]["t"] not in BLOCKS
-            items = self._html(self._tex(items), inline)
+            items = self._html(self._tex(self._foreign(items)), inline)
         return items
+
+    def _foreign(self, items: list[Node]) -> list[Node]:
+        """Raw content for another writer (``{=openxml}``, ``{=typst}``): left out, warned."""
+        out: list[Node] = []
+        for node in items:
+            kind = node["c"][0].lower() if node["t"] in RAW else ""
+            if not kind or kind in HTML_FORMATS or kind in TEX_FORMATS:
+                out.append(node)
+                continue
+            seen = self.foreign_seen[kind] = self.foreign_seen.get(kind, 0) + 1
+            written = "{=" + node["c"][0] + "}"
+            line = (_nth_line_containing(self.manuscript, written, seen)
+                    or source_line(self.manuscript, node["c"][1].strip().split("\n")[0][:40]))
+            self.problems.warn(
+                self.manuscript.path, line,
+                f"raw {written} content '{excerpt(node['c'][1].strip())}' is left out of the "
+                "handout: only raw HTML ({=html}) and TeX page breaks are shown",
+                code="raw-format")
+        return out
 
     def _tex(self, items: list[Node]) -> list[Node]:
         out: list[Node] = []
@@ -230,6 +251,12 @@ def _nth_line(manuscript: Manuscript, written: str, nth: int) -> int | None:
     if len(starts) < nth:
         return None
     return manuscript.body_line + manuscript.body.count("\n", 0, starts[nth - 1])
+
+
+def _nth_line_containing(manuscript: Manuscript, text: str, nth: int) -> int | None:
+    """The line of the ``nth`` line of the body that contains ``text``."""
+    lines = [k for k, line in enumerate(manuscript.body.split("\n")) if text in line]
+    return manuscript.body_line + lines[nth - 1] if len(lines) >= nth else None
 
 
 def _outer_drawings(element: Any) -> list[Any]:

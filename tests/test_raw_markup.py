@@ -315,3 +315,53 @@ def test_any_mix_of_raw_tags_and_markdown_becomes_well_formed_xhtml():
         etree.fromstring(f"<body>{xhtml}</body>".encode())
 
     check()
+
+
+# -- raw content for a writer (```{=html}, `x`{=latex}, ```{=openxml}) -----------------------
+
+
+RAW_ATTRIBUTES = (
+    "Give 5 mL.\n\n```{=html}\n<p class=\"lead\">Shown as <b>HTML</b>.<!-- ask Dr X --></p>\n"
+    "```\n\n```{=latex}\n\\textbf{Only for LaTeX}\n```\n\n```{=openxml}\n"
+    "<w:p><w:r><w:t>Only for Word</w:t></w:r></w:p>\n```\n\nText `\\hfill`{=latex} and "
+    "`<kbd>Ctrl</kbd>`{=html} and `.bp`{=ms} inline.\n\n```{=latex}\n\\newpage\n```\n"
+)
+
+
+def test_raw_attribute_content_is_read_as_raw_for_its_writer_never_shown_as_code():
+    blocks, problems = cleaned(RAW_ATTRIBUTES)
+    assert [b["t"] for b in blocks] == ["Para", "RawBlock", "Para", "Div"]
+    assert raw_pieces(blocks) == ['<p class="lead">Shown as <b>HTML</b>.</p>',
+                                  "<kbd>Ctrl</kbd>"]
+    assert " ".join(stringify(blocks[2]).split()) == "Text and and inline."
+    assert blocks[3]["c"][0][1] == ["page-break"]
+    assert sorted(problems) == [
+        ("m.md:17: warning: raw TeX '\\textbf{Only for LaTeX}' is left out of the handout: "
+         "only \\newpage, \\pagebreak and \\clearpage are understood (write $...$ for math)"),
+        ("m.md:20: warning: raw {=openxml} content '<w:p><w:r><w:t>Only for Word</w:t></w...'"
+         " is left out of the handout: only raw HTML ({=html}) and TeX page breaks are shown"),
+        ("m.md:24: warning: raw TeX '\\hfill' is left out of the handout: only \\newpage, "
+         "\\pagebreak and \\clearpage are understood (write $...$ for math)"),
+        ("m.md:24: warning: raw {=ms} content '.bp' is left out of the handout: only raw HTML "
+         "({=html}) and TeX page breaks are shown"),
+    ]
+
+
+def test_raw_attribute_content_reaches_no_output_and_no_attachment(tmp_path):
+    import zipfile
+
+    import pikepdf
+    from helpers import build_fixed
+
+    (tmp_path / "r.md").write_text(
+        '---\ntitle: "Raw"\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-06-01\n---\n\n'
+        + RAW_ATTRIBUTES, encoding="utf-8")
+    out = build_fixed([tmp_path / "r.md"], tmp_path / "out", jobs=1, formats=("pdf", "epub"))
+    with zipfile.ZipFile(out / "r.clinician.epub") as epub:
+        page = epub.read("EPUB/text/ch001.xhtml").decode()
+    with pikepdf.open(out / "r.clinician.pdf") as pdf:
+        source = pdf.attachments["r.clinician.md"].get_file().read_bytes().decode()
+    assert '<p class="lead">Shown as <b>HTML</b>.</p>' in page and "<kbd>Ctrl</kbd>" in page
+    assert "{=" not in page and "{=latex}" not in source and "{=openxml}" not in source
+    for written in ("Only for", "hfill", ".bp", "ask Dr X"):
+        assert written not in page and written not in source, written
