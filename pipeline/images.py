@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ERROR, WARNING, Problem, display_path, local_path
+from .imagemeta import without_metadata
 
 # 50 million pixels: a 8660 x 5773 photograph, more than any printed or screen page
 # needs, and about 200 MB once decoded; a handout's figure is a few megapixels.
@@ -203,20 +204,21 @@ def for_screen(data: bytes, svg: bool = False) -> tuple[bytes, str | None]:
 
     A raster image in a format other than PNG, JPEG, GIF or WebP becomes a
     PNG; an SVG file (``svg``, or bytes that look like one) loses what acts
-    (:func:`clean_svg`); anything else is returned unchanged, with the format
-    None when Pillow does not read it.
+    (:func:`clean_svg`); every image loses what describes its maker
+    (:func:`pipeline.imagemeta.without_metadata`); anything else is returned
+    unchanged, with the format None when Pillow does not read it.
     """
     from PIL import Image, UnidentifiedImageError
 
     if svg or _looks_like_svg(data):
-        return clean_svg(data), "SVG"
+        return without_metadata(clean_svg(data), "SVG"), "SVG"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data)) as image:
                 kind = image.format or ""
                 if kind in SCREEN_FORMATS:
-                    return data, kind
+                    return without_metadata(data, kind), kind
                 return _as_png(image), "PNG"
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
                 Image.DecompressionBombError):

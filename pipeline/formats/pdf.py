@@ -32,7 +32,14 @@ class SandboxError(ValueError):
 
 @functools.cache
 def _fetcher_class() -> type:
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    from ..imagemeta import sniffed_kind, without_metadata
+
+    class Cleaned(URLFetcherResponse):
+        """A response whose bytes are drawn, never its file's (WeasyPrint reads a path again)."""
+
+        path = None
 
     class SandboxFetcher(URLFetcher):
         """Fetches ``file:`` URLs under the allowed roots and ``data:`` URLs only."""
@@ -52,7 +59,16 @@ def _fetcher_class() -> type:
             elif parts.scheme != "data":
                 self.refused.append(url)
                 raise SandboxError(f"refused: {url}")
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            if response.content_type.startswith(("text/css", "font/")):
+                return response
+            try:
+                data = response.read()
+            finally:
+                response.close()
+            # An image is drawn without what describes its maker (EXIF, comments, paths).
+            return Cleaned(response.url, without_metadata(data, sniffed_kind(data)),
+                           response.headers, response.status)
 
     return SandboxFetcher
 
