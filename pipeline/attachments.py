@@ -3,8 +3,9 @@
 A handout leaves the building, so its attachments carry nothing an editor
 did not mean to publish:
 
-- the source is the front matter (its values, naming this audience and the
-  attached .bib; YAML comments dropped) and the body as this edition's
+- the source is the front matter (the values of the fields a handout reads,
+  naming this audience and the attached .bib; YAML comments and unknown
+  fields, such as a reviewer's e-mail, dropped) and the body as this edition's
   audience reads it: other audiences' blocks and spans
   removed, HTML comments removed, written back as pandoc Markdown;
 - the bibliography holds only the entries the edition cites, each with only
@@ -62,7 +63,7 @@ def edition_source(doc: CitedDocument) -> str:
     """The manuscript as ``doc``'s audience reads it: front matter, then the body."""
     m = doc.manuscript
     front, _body, _line = split_front_matter(m.path, read_text(m.path))
-    data, _lines = parse_front_matter(m.path, front)
+    data = public_front_matter(parse_front_matter(m.path, front)[0])
     # The attached pair builds this edition again: its audience, the attached .bib.
     data["audiences"] = [doc.audience]
     data["slug"] = m.slug
@@ -72,6 +73,29 @@ def edition_source(doc: CitedDocument) -> str:
     body = public_body(doc.source_ast or {"pandoc-api-version": [], "meta": {}, "blocks": []},
                        doc.audience)
     return f"---\n{header}---\n\n{body}"
+
+
+def public_front_matter(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields a handout reads, each person and change with only its known keys.
+
+    A field the template does not use (``internal_notes``, a reviewer's
+    ``email``) was warned about as unknown, and stays behind.
+    """
+    from .manuscript import CHANGE_KEYS, KNOWN, PERSON_KEYS
+
+    def known(value: Any, keys: tuple[str, ...]) -> Any:
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if k in keys}
+        if isinstance(value, list):
+            return [known(item, keys) if isinstance(item, dict) else item for item in value]
+        return value
+
+    kept = {key: value for key, value in data.items() if key in KNOWN}
+    for field, keys in (("authors", PERSON_KEYS), ("reviewers", PERSON_KEYS),
+                        ("changes", CHANGE_KEYS)):
+        if field in kept:
+            kept[field] = known(kept[field], keys)
+    return kept
 
 
 def public_body(edition: Mapping[str, Any], audience: str) -> str:

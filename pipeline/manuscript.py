@@ -33,6 +33,9 @@ KNOWN = (
     "canonical_url", "max_grade", "changes", "subtitle", "summary", "keywords",
     "reference-section-title", "link-citations", "link-bibliography",
 )
+# The keys of a person (authors, reviewers) and of a change a handout reads.
+PERSON_KEYS = ("name", "role", "date", "affiliation")
+CHANGE_KEYS = ("version", "date", "summary")
 # pandoc's fields that a handout leaves alone on purpose, with the reason.
 NOT_USED = {
     "output": "'output' (R Markdown's) is not used: a handout is always built as a PDF, an "
@@ -114,10 +117,10 @@ def _people(value: Any, field_name: str, path: Path, line: int | None,
                 or not item["name"].strip():
             problems.add(path, line, f"'{field_name}' entry {i} needs a 'name'")
             continue
-        unknown = sorted(set(item) - {"name", "role", "date", "affiliation"})
+        unknown = sorted(set(item) - set(PERSON_KEYS))
         for key in unknown:
             problems.warn(path, line, f"unknown key '{key}' in '{field_name}' entry {i}"
-                          + did_you_mean(key, ["name", "role", "date", "affiliation"]))
+                          + did_you_mean(key, list(PERSON_KEYS)))
         date = None
         if item.get("date") is not None:
             date = _date(item["date"])

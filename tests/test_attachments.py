@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pikepdf
@@ -66,6 +67,11 @@ status: draft
 last_updated: 2025-09-01
 audiences: [clinician, patient]  # PRIVATE-YAML-COMMENT
 bibliography: [private.bib]
+authors: [{name: Ana Writer, role: Writer, email: PRIVATE-AUTHOR@clinic.example}]
+reviewers:
+  - {name: Ben Reviewer, role: Pharmacist, date: 2025-08-30, phone: PRIVATE-PHONE}
+changes: [{version: 1.0.0, date: 2025-09-01, summary: First., ticket: PRIVATE-TICKET}]
+internal_notes: "PRIVATE-FIELD do not publish before the audit"
 ---
 
 ## Treatment
@@ -150,13 +156,33 @@ def test_the_patient_source_is_the_patient_edition(attachments):
     source = attachments["patient"]["knee.patient.md"]
     assert source.startswith('---\ntitle: Knee pain\nversion: 1.0.0\nstatus: draft\n'
                              "last_updated: 2025-09-01\naudiences:\n- patient\n"
-                             "bibliography:\n- knee.bib\nslug: knee\n---\n")
+                             "bibliography:\n- knee.bib\nauthors:\n- name: Ana Writer\n"
+                             "  role: Writer\nreviewers:\n- name: Ben Reviewer\n"
+                             "  role: Pharmacist\n  date: 2025-08-30\nchanges:\n"
+                             "- version: 1.0.0\n  date: 2025-09-01\n  summary: First.\n"
+                             "slug: knee\n---\n")
     body = source.split("---\n", 2)[2]
     assert "Ask your doctor about it." in body
     assert "PRP may help knee pain [@smith2020]." in body
     assert "Everyone reads this." in body
     assert "CLINICIAN-ONLY" not in source
     assert "<!--" not in source
+
+
+def test_the_sources_front_matter_holds_the_fields_a_handout_reads(attachments):
+    import yaml
+
+    source = attachments["clinician"]["knee.clinician.md"]
+    front = yaml.safe_load(source.split("---\n")[1])
+    assert front == {
+        "title": "Knee pain", "version": "1.0.0", "status": "draft",
+        "last_updated": dt.date(2025, 9, 1), "audiences": ["clinician"],
+        "bibliography": ["knee.bib"], "authors": [{"name": "Ana Writer", "role": "Writer"}],
+        "reviewers": [{"name": "Ben Reviewer", "role": "Pharmacist",
+                       "date": dt.date(2025, 8, 30)}],
+        "changes": [{"version": "1.0.0", "date": dt.date(2025, 9, 1),
+                     "summary": "First."}],
+        "slug": "knee"}
 
 
 def test_the_clinician_source_has_the_clinician_text_only(attachments):
