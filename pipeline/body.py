@@ -38,6 +38,8 @@ def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | N
     try:
         ast = markdown_to_ast(manuscript.body)
         if _depth(ast) <= MAX_DEPTH:
+            if ast.get("meta"):
+                _body_metadata(manuscript, sorted(ast["meta"]), problems)
             return ast
     except RecursionError:  # deeper than json.loads goes
         pass
@@ -53,6 +55,26 @@ def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | N
                  f"deeply (about {MAX_DEPTH // 3} levels inside each other at most)",
                  code="markdown")
     return None
+
+
+def _body_metadata(manuscript: Manuscript, fields: list[str], problems: Problems) -> None:
+    """A YAML block in the body: pandoc reads it as metadata, a handout does not."""
+    lines = manuscript.body.split("\n")
+    fence = ""
+    line = None
+    for k, text in enumerate(lines):
+        opener = re.match(r"^\s{0,3}(`{3,}|~{3,})", text)
+        if opener and (not fence or opener.group(1).startswith(fence)):
+            fence = "" if fence else opener.group(1)
+        elif not fence and text.rstrip() == "---" and (k == 0 or not lines[k - 1].strip()) \
+                and k + 1 < len(lines) and lines[k + 1].strip():
+            line = manuscript.body_line + k
+            break
+    names = ", ".join(f"'{name}'" for name in fields)
+    problems.warn(manuscript.path, line,
+                  f"a YAML block in the body ({names}) is not read: a handout reads its fields "
+                  "from the front matter at the top of the file only; move them there",
+                  code="body-yaml")
 
 
 def _depth(value: Any) -> int:

@@ -857,3 +857,14 @@ def test_control_characters_in_a_csl_json_item_are_said_at_its_line_and_left_out
     pdf, = (work / "dist").glob("*.pdf")
     text = " ".join(" ".join(pdf_pages(pdf)).split())
     assert "Lee A. Platelet-rich plasma for discogenic pain" in text
+
+
+def test_a_yaml_block_in_the_body_is_not_read_and_says_so_at_its_line(work):
+    path = manuscript(work, "Text.\n\n```\n---\nnot: yaml\n---\n```\n\n---\n"
+                            "reviewers: [{name: Ben, role: Pharmacist, date: 2025-09-01}]\n"
+                            "nocite: '@*'\n---\n\nMore text.\n")
+    assert reported(path) == [
+        ("m.md:15: warning: a YAML block in the body ('nocite', 'reviewers') is not read: a "
+         "handout reads its fields from the front matter at the top of the file only; move "
+         "them there"),
+    ]
