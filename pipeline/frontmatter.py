@@ -8,6 +8,7 @@ nest a value into billions of copies) are refused before anything is built.
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import re
 from pathlib import Path
@@ -180,6 +181,16 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
             f"front matter in TOML ('{lines[0].strip()}', as Hugo writes it) is not read: write "
             f"it as YAML, between lines '---' instead of line 1{end} ('title: \"...\"' for "
             "'title = \"...\"')",
+            "front-matter",
+        )
+    if lines[0].startswith("%"):  # pandoc's title block: % title, % authors, % date
+        block = len(list(itertools.takewhile(lambda line: line.startswith(("%", " ")), lines)))
+        end = f" to {block}" if block > 1 else ""
+        raise PipelineError.at(
+            path, 1,
+            f"a pandoc title block ('% title' lines) is not read: write lines 1{end} as YAML "
+            "front matter, between lines '---': title, version, status and last_updated "
+            "(authors as 'authors: [{name: ...}]')",
             "front-matter",
         )
     if not lines or lines[0].strip() != "---":

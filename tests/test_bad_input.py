@@ -868,3 +868,14 @@ def test_a_yaml_block_in_the_body_is_not_read_and_says_so_at_its_line(work):
          "handout reads its fields from the front matter at the top of the file only; move "
          "them there"),
     ]
+
+
+def test_a_pandoc_title_block_says_to_write_it_as_yaml(work):
+    path = work / "m.md"
+    path.write_text("% Knee pain\n% Ana Writer; Ben Reviewer\n% 2025-09-01\n\nText.\n",
+                    encoding="utf-8")
+    assert reported(path) == [
+        ("m.md:1: a pandoc title block ('% title' lines) is not read: write lines 1 to 3 as "
+         "YAML front matter, between lines '---': title, version, status and last_updated "
+         "(authors as 'authors: [{name: ...}]')"),
+    ]
