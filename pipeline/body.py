@@ -40,6 +40,7 @@ def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | N
         if _depth(ast) <= MAX_DEPTH:
             if ast.get("meta"):
                 _body_metadata(manuscript, sorted(ast["meta"]), problems)
+            _unused_notes(manuscript, problems)
             return ast
     except RecursionError:  # deeper than json.loads goes
         pass
@@ -75,6 +76,39 @@ def _body_metadata(manuscript: Manuscript, fields: list[str], problems: Problems
                   f"a YAML block in the body ({names}) is not read: a handout reads its fields "
                   "from the front matter at the top of the file only; move them there",
                   code="body-yaml")
+
+
+NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+
+
+def _unused_notes(manuscript: Manuscript, problems: Problems) -> None:
+    """A footnote written but never called: pandoc leaves its text out, so a warning says so."""
+    if "[^" not in manuscript.body:
+        return
+    defined: dict[str, tuple[int, str]] = {}
+    called: set[str] = set()
+    fence = ""
+    for k, text in enumerate(manuscript.body.split("\n")):
+        opener = re.match(r"^\s{0,3}(`{3,}|~{3,})", text)
+        if opener and (not fence or opener.group(1).startswith(fence)):
+            fence = "" if fence else opener.group(1)
+            continue
+        if fence:
+            continue
+        prose = re.sub(r"(`+).+?\1", "", text)
+        definition = NOTE_DEFINITION.match(prose)
+        if definition:
+            label = definition.group(1)
+            defined.setdefault(label.lower(), (manuscript.body_line + k, label))
+            prose = prose[definition.end():]
+        called.update(label.lower() for label in NOTE_CALL.findall(prose))
+    for key, (line, label) in defined.items():
+        if key not in called:
+            problems.warn(manuscript.path, line,
+                          f"footnote [^{label}] is never called, so its text is left out: "
+                          f"write [^{label}] where it belongs, or delete the note",
+                          code="unused-note")
 
 
 def _depth(value: Any) -> int:

@@ -879,3 +879,12 @@ def test_a_pandoc_title_block_says_to_write_it_as_yaml(work):
          "YAML front matter, between lines '---': title, version, status and last_updated "
          "(authors as 'authors: [{name: ...}]')"),
     ]
+
+
+def test_a_footnote_never_called_is_a_warning_at_its_line(work):
+    path = manuscript(work, "Text[^Used] and `[^Code]`.\n\n```\n[^Fenced]: not a note\n```\n\n"
+                            "[^used]: Called, in another case.\n\n[^Dose]: Never called.\n")
+    assert reported(path) == [
+        ("m.md:15: warning: footnote [^Dose] is never called, so its text is left out: write "
+         "[^Dose] where it belongs, or delete the note"),
+    ]
