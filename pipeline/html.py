@@ -205,6 +205,7 @@ def body_html(doc: CitedDocument, for_print: bool = True, styles: Path | None = 
         blocks = draw_for_print(blocks, styles)
     ast["blocks"] = rewrite(blocks, _for_print, FOR_PRINT)
     html = ORDERED_LIST.sub(_numbered_for_print, ast_to(ast, "html5", ["--section-divs"]))
+    html = IMAGE.sub(_sized_for_print, html)
     return empty_header_cells(TASK_ITEM.sub('<li class="task">', html))
 
 
@@ -243,6 +244,30 @@ def _numbered_for_print(match: re.Match[str]) -> str:
         return match.group(0)
     attrs["style"] = "; ".join(css)
     return "<ol" + "".join(f' {k}="{v}"' for k, v in attrs.items()) + ">"
+
+
+IMAGE = re.compile(r'<img((?: [a-z-]+="[^"]*")*)( ?/?>)')
+PIXELS = re.compile(r"\d{1,5}(?:\.\d+)?")
+
+
+def _sized_for_print(match: re.Match[str]) -> str:
+    """``<img width height>`` (pandoc's ``{width=300px}``) as the CSS WeasyPrint follows.
+
+    WeasyPrint reads no presentational attribute, so an image sized in pixels
+    would be drawn at its own size on paper.
+    """
+    attrs = dict(re.findall(r' ([a-z-]+)="([^"]*)"', match.group(1)))
+    style = attrs.get("style", "").rstrip("; ")
+    given = {d.split(":")[0].strip() for d in style.split(";") if ":" in d}
+    css = [style] if style else []
+    for dimension in ("width", "height"):
+        value = attrs.get(dimension, "")
+        if dimension not in given and PIXELS.fullmatch(value):
+            css.append(f"{dimension}: {value}px")
+    if len(css) == (1 if style else 0):
+        return match.group(0)
+    attrs["style"] = "; ".join(css)
+    return "<img" + "".join(f' {k}="{v}"' for k, v in attrs.items()) + match.group(2)
 
 
 def disclaimer_html(doc: CitedDocument) -> str:
