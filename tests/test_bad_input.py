@@ -847,11 +847,11 @@ def test_control_characters_in_a_csl_json_item_are_said_at_its_line_and_left_out
     assert report.internal_errors == []
     said = "which no reader can see"
     assert [str(p) for p in report.problems] == [
-        (f"bibliography/refs.json:2: warning: item 'lee2020': 'title' holds a control "
+        (f"bibliography/refs.json:3: warning: item 'lee2020': 'title' holds a control "
          f"character U+000C (form feed), {said}: read as a space; remove it from the file"),
-        (f"bibliography/refs.json:2: warning: item 'lee2020': 'title' holds a control "
+        (f"bibliography/refs.json:3: warning: item 'lee2020': 'title' holds a control "
          f"character U+007F (DEL), {said}: left out; remove it from the file"),
-        (f"bibliography/refs.json:2: warning: item 'lee2020': 'author' holds a control "
+        (f"bibliography/refs.json:4: warning: item 'lee2020': 'author' holds a control "
          f"character U+0007 (bell), {said}: left out; remove it from the file"),
     ]
     pdf, = (work / "dist").glob("*.pdf")
