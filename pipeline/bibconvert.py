@@ -378,9 +378,11 @@ def _finish(prepared: _Prepared, group: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _csl_type(entry: BibEntry, pandoc_type: str | None) -> str:
-    if pandoc_type:
+    # @misc and the types pandoc does not know have no CSL type, as pandoc reads them:
+    # a style's branches for named types ("document" among them) pass such an entry by
+    if pandoc_type is not None:
         return pandoc_type
-    return CSL_TYPES.get(entry.type, "document")
+    return CSL_TYPES.get(entry.type, "")
 
 
 def _name(name: dict[str, Any], useprefix: bool) -> dict[str, Any]:

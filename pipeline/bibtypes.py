@@ -23,7 +23,7 @@ TYPE_ALIASES = {
 }
 SUBTYPES = {"magazine_article": "magazine", "newspaper_article": "newspaper"}
 # pandoc's CSL type for each biblatex type (src/Text/Pandoc/Citeproc/BibTeX.hs); misc
-# and types pandoc leaves untyped are CSL's "document".
+# and the types pandoc does not know have none (an empty type, as pandoc writes it).
 CSL_TYPES = {
     "article": "article-journal", "book": "book", "booklet": "pamphlet",
     "bookinbook": "chapter", "collection": "book", "dataset": "dataset",
@@ -33,7 +33,7 @@ CSL_TYPES = {
     "mvbook": "book", "mvcollection": "book", "mvproceedings": "book", "mvreference": "book",
     "online": "webpage", "patent": "patent", "periodical": "article-journal",
     "phdthesis": "thesis", "proceedings": "book", "reference": "book", "report": "report",
-    "software": "book", "suppbook": "chapter", "suppcollection": "chapter",
+    "software": "software", "suppbook": "chapter", "suppcollection": "chapter",
     "suppperiodical": "article-journal", "techreport": "report", "thesis": "thesis",
     "unpublished": "manuscript", "www": "webpage", "artwork": "graphic", "audio": "song",
     "commentary": "book", "image": "graphic", "jurisdiction": "legal_case",

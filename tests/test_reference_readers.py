@@ -68,10 +68,6 @@ PANDOC = {
     ("zotero.bib", "axford_uptake_2020", "author",
      "Axford, ME | de Geer, Ingrid | Nguyễn, Thí Lan",
      "Axford, M. E. | de Geer, Ingrid | Nguyễn, Thí Lan"): INITIALS,
-    ("zotero.bib", "national_institute_for_health_and_care_excellence_low_2016", "type", "-",
-     "document"): "@misc has no CSL type in pandoc; the citation engine needs one",
-    ("betterbibtex.bib", "centersfordiseasecontrolandpreventionCDCClinicalPractice2022", "type",
-     "-", "document"): "@misc has no CSL type in pandoc; the citation engine needs one",
     ("betterbibtex.bib", "lindqvistRandomisedTrialPlateletrich2021", "author",
      "Lindqvist, Åsa | Ó Briain, Séamus | van der Berg, Anke | others",
      "Lindqvist, Åsa | Ó Briain, Séamus | van der Berg, Anke (family) | et al."):
@@ -94,8 +90,6 @@ PANDOC = {
     ("endnote.bib", "RN20", "date", "2016", "2016-12"):
         "month = {December}: a month name is a month (pandoc reads only numbers and jan ... "
         "dec; biber warns and keeps it)",
-    ("endnote.bib", "RN20", "type", "-", "document"):
-        "@misc has no CSL type in pandoc; the citation engine needs one",
     ("jabref.bib", "Sandoval2015", "container-author", "-", "Benzon, Honorio T."):
         "crossref from a @book to an @inbook: the book's author is the bookauthor "
         "(biblatex's inheritance rules; biber agrees)",
