@@ -219,7 +219,11 @@ _ALIGNMENT = frozenset({OPEN["left-margin"], OPEN["right-inline"]})
 
 
 def _without_alignment(text: str) -> str:
-    """An entry without its second-field-align areas: the list lays out its number itself."""
+    """An entry without its second-field-align areas: the list lays out its number itself.
+
+    An area that follows text stays apart from it by a space, as citeproc-js's
+    areas stand apart (a year in the margin: '2020 Opioid tapering', not '2020Opioid').
+    """
     if _ALIGNMENT.isdisjoint(text):
         return text
     out: list[str] = []
@@ -235,6 +239,10 @@ def _without_alignment(text: str) -> str:
             continue
         out.append(text[start:found.start()])
         start = found.end()
+        before = _AREA_MARKS.sub("", "".join(out))
+        if ch in _ALIGNMENT and before.strip() and not before[-1].isspace() \
+                and not _AREA_MARKS.sub("", text[start:start + 8])[:1].isspace():
+            out.append(" ")
     out.append(text[start:])
     return "".join(out)
 

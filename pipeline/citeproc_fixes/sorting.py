@@ -78,7 +78,9 @@ def locale_collation_sort() -> None:
     ascending or descending, as CSL asks.  A date inside a sort macro is its
     sortable number (year, month, day), as in citeproc-js, not its printed
     text ('44 BC' before '100 BC' in numeric order).  A names label ('ed.')
-    is left out of the key (sort_DropNameLabelInSort, sort_SeparateAuthorsAndOthers).
+    is left out of the key (sort_DropNameLabelInSort, sort_SeparateAuthorsAndOthers),
+    and so is a year suffix, which is given after the sort (Harvard's 'year-date' key
+    keeps 'Smith 2021c, 2021b' in the order cited).
     """
     from citeproc import model
 
@@ -142,6 +144,13 @@ def locale_collation_sort() -> None:
         rest = _date_sort_key(end, shown) if end is not None else ""
         return key + (rest if rest.isdigit() and len(rest) == len(key) else "0" * len(key))
 
+    original_text = model.Text.render
+
+    def text_render(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if SORTING and self.get("variable") == "year-suffix":
+            return None  # given after sorting: no part of a key, as in citeproc-js
+        return original_text(self, *args, **kwargs)
+
     original_label = model.Label.render
 
     def label_render(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -153,3 +162,4 @@ def locale_collation_sort() -> None:
     model.Key.sort_keys = sort_keys
     model.Date.render = date_render
     model.Label.render = label_render
+    model.Text.render = text_render

@@ -2,7 +2,8 @@
 //
 // Reads one JSON object on stdin: {"locales": DIR, "jobs": [{"style": XML,
 // "lang": "en-US", "items": [CSL-JSON], "clusters": [[{"id", "locator",
-// "label", "prefix", "suffix", "suppress-author", "author-only"}]]}]}
+// "label", "prefix", "suffix", "suppress-author", "author-only"}]], "notes": BOOL}]}
+// ("notes": each cluster is the citation of its own footnote, numbered from 1)
 // and writes {"results": [{"citations": [HTML], "bibliography": [{"id", "html"}]}]}.
 "use strict";
 
@@ -36,12 +37,12 @@ function run(job, retrieveLocale) {
   const citations = job.clusters.map((cluster, i) => [{
     citationID: `c${i + 1}`,
     citationItems: cluster,
-    properties: { noteIndex: 0 },
+    properties: { noteIndex: job.notes ? i + 1 : 0 },
   }, [], []]);
   const formatted = new Map();
   for (const [citation] of citations) {
     // processCitationCluster returns every citation whose text changed.
-    const pre = [...formatted.keys()].map((id, index) => [id, 0]);
+    const pre = [...formatted.keys()].map((id, index) => [id, job.notes ? index + 1 : 0]);
     const [, changed] = engine.processCitationCluster(citation, pre, []);
     for (const [index, text, id] of changed) {
       formatted.set(id, text);
@@ -50,7 +51,10 @@ function run(job, retrieveLocale) {
   const out = { citations: citations.map(([c]) => formatted.get(c.citationID)), bibliography: [] };
   if (engine.bibliography && engine.cslXml.getNodesByName(engine.cslXml.dataObj, "bibliography").length) {
     const [params, entries] = engine.makeBibliography();
-    out.bibliography = params.entry_ids.map((ids, i) => ({ id: String(ids[0]), html: entries[i] }));
+    // An entry the style prints nothing for is left out of the entries, not of entry_ids.
+    const empty = new Set((params.bibliography_errors || []).map((e) => String(e.itemID)));
+    const ids = params.entry_ids.filter((ids) => !empty.has(String(ids[0])));
+    out.bibliography = ids.map((ids, i) => ({ id: String(ids[0]), html: entries[i] }));
   }
   return out;
 }
