@@ -259,6 +259,24 @@ def _construct_leniently(node: yaml.Node, loader: Any) -> Any:
     return node.value
 
 
+HTML_COMMENT = re.compile(r"\s*<!--.*?(?:-->|$)", re.DOTALL)
+
+
+def without_comments(value: Any) -> Any:
+    """``value`` with HTML comments (``<!-- ask Dr X -->``) left out of its texts.
+
+    pandoc reads a front-matter text as Markdown, where a comment is never
+    shown; a handout shows none either, nor puts one in any file's metadata.
+    """
+    if isinstance(value, str):
+        return HTML_COMMENT.sub("", value) if "<!--" in value else value
+    if isinstance(value, list):
+        return [without_comments(item) for item in value]
+    if isinstance(value, dict):
+        return {key: without_comments(item) for key, item in value.items()}
+    return value
+
+
 def parse_front_matter(path: Path, front: str, problems: Problems | None = None
                        ) -> tuple[dict[str, Any], dict[str, int]]:
     """The front matter as a dict, and the file line of each top-level key.
@@ -297,7 +315,7 @@ def parse_front_matter(path: Path, front: str, problems: Problems | None = None
                 problems.add(path, line, f"field '{key}' is given twice (first at line {lines[key]})",
                              code="front-matter")
                 continue
-            data[key] = _construct(value_node, loader)
+            data[key] = without_comments(_construct(value_node, loader))
             lines[key] = line
         if not collect:
             problems.raise_if_errors()
