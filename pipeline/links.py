@@ -72,6 +72,44 @@ def check_links(manuscript: Manuscript, ast: Mapping[str, Any], problems: Proble
 LINKS_AND_RAW = ("Link", "RawInline", "RawBlock")
 
 
+# Folders that hold people's own files on Linux, macOS and mounted drives: never a web address.
+HOME_FOLDERS = re.compile(r"^/(?:home|Users|root|mnt|media|Volumes|private/var)/", re.IGNORECASE)
+
+
+def on_this_computer(target: str) -> bool:
+    """A link to a file on the author's computer: ``file:``, ``C:\\``, ``\\\\server``, ``/home/``."""
+    target = target.strip()
+    scheme = urlsplit(target).scheme.lower()
+    return (scheme == "file" or (len(scheme) == 1 and scheme.isalpha())
+            or target.startswith(("\\", "~/")) or HOME_FOLDERS.match(target) is not None)
+
+
+def unlink_computer_files(manuscript: Manuscript, ast: Mapping[str, Any],
+                          problems: Problems) -> dict[str, Any]:
+    """Links to files on the author's computer as plain text in every format, each warned.
+
+    No reader can open such a file, and its path names the author's folders.
+    """
+    warned: set[str] = set()
+
+    def fix(node: Node) -> Any:
+        if node["t"] != "Link" or not on_this_computer(node["c"][2][0]):
+            return None
+        target = node["c"][2][0]
+        if target not in warned:
+            warned.add(target)
+            line = (source_line(manuscript, f"({target}") or source_line(manuscript, target)
+                    or source_line(manuscript, target.replace("\\", "\\\\")))
+            problems.warn(manuscript.path, line, f"link '{target}' points to a file on the "
+                          "computer it was written on, which no reader can open: it is plain "
+                          "text in every format (put the file beside the manuscript and link "
+                          "to it by its relative path, or link to its web address)",
+                          code="local-link")
+        return {"t": "Span", "c": [node["c"][0], rewrite(node["c"][1], fix, ("Link",))]}
+
+    return {**ast, "blocks": rewrite(list(ast["blocks"]), fix, ("Link",))}
+
+
 def standalone_links(blocks: list[Node], canonical_url: str | None,
                      attachments: bool = False) -> list[Node]:
     """``blocks`` with local links resolved against ``canonical_url``, or made plain text.

@@ -34,7 +34,7 @@ from .editions import (
 from .errors import PipelineError, Problems
 from .frontmatter import read_text
 from .glyphs import check_glyphs, without_selectors
-from .links import check_links
+from .links import check_links, unlink_computer_files
 from .math import check_math
 from .mathtags import equation_tags
 from .model import CitedDocument, Manuscript, Stamp
@@ -131,6 +131,7 @@ def prepare(
                              whole=ast)
     ast = {**ast, "blocks": even_heading_levels(manuscript, ast["blocks"], problems)}
     ast = clean_raw_markup(manuscript, ast, problems)
+    ast = unlink_computer_files(manuscript, ast, problems)
     check_links(manuscript, ast, problems)
     ast = {**ast, "blocks": equation_tags(ast["blocks"])}
     ast = {**ast, "blocks": mark_list_delimiters(ast["blocks"])}

@@ -56,7 +56,11 @@ $$D = \\frac{{w}}{{10}} \\tag{{2}}$$
 and is given once.
 """
 ONLINE = FRONT.format(title="Online", extra="canonical_url: https://handouts.example.org/sepsis/\n") \
-    + "See [the flow chart](/files/chart.pdf) and [the knee handout](knee.html).\n"
+    + "See [the flow chart](/files/chart.pdf) and [the knee handout](knee.html).\n\n" \
+    + "My [notes](file:///home/ana/notes.docx), [the draft](C:\\\\Users\\\\ana\\\\draft.docx)" \
+    + " and [the scan](/Users/ana/Desktop/scan.pdf).\n"
+COMPUTER_FILES = ("file:///home/ana/notes.docx", "C:\\Users\\ana\\draft.docx",
+                  "/Users/ana/Desktop/scan.pdf")
 # every line of BOOK counted from the file's first line
 LINE_OF_LINKS = 10
 
@@ -83,7 +87,27 @@ def test_local_links_are_plain_text_with_a_warning_at_their_line(project):
         (f"docs/book.md:{LINE_OF_LINKS}: warning: link 'other.html' points to a file that is not "
         "part of the PDF or EPUB: there it is plain text (set canonical_url to link to the "
         "online version)"),
+        *(f"docs/online.md:11: warning: link '{target}' points to a file on the computer it "
+          "was written on, which no reader can open: it is plain text in every format (put the "
+          "file beside the manuscript and link to it by its relative path, or link to its web "
+          "address)" for target in COMPUTER_FILES),
     ]
+
+
+def test_links_to_files_on_the_authors_computer_are_in_no_format(project):
+    from pypdf import PdfReader
+
+    out, _ = project
+    page = lxml_html.parse(str(out / "online.clinician.html")).getroot()
+    links = [a.get("href") for a in page.iter("a")]
+    links += [a.get("href") for root in epub_documents(out / "online.clinician.epub").values()
+              for a in root.iter(f"{XHTML}a")]
+    links += [annot.get_object()["/A"].get("/URI") for pdf_page in
+              PdfReader(out / "online.clinician.pdf").pages
+              for annot in pdf_page.get("/Annots") or [] if "/A" in annot.get_object()]
+    assert "https://handouts.example.org/files/chart.pdf" in links
+    assert not [link for link in links if link and ("ana" in link or "file:" in link)]
+    assert "My notes, the draft and the scan." in " ".join(page.text_content().split())
 
 
 def test_every_epub_passes_epubcheck(project):
