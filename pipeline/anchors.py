@@ -59,14 +59,15 @@ def internal_links(manuscript: Manuscript, blocks: list[Node], whole: list[Node]
     """
     known, headings = _identifiers(blocks)
     known |= RESERVED_IDS
-    github: dict[str, str] = {}
-    for node in headings:
-        github.setdefault(github_id(stringify(node["c"][2])), node["c"][1][0])
+    github: dict[str, str] = {}  # made when a link first needs it
 
     def target(fragment: str) -> str | None:
         """The identifier a ``#fragment`` link leads to; None when there is none."""
         if fragment in known or RESERVED_PATTERN.match(fragment):
             return fragment
+        if not github:
+            for node in headings:
+                github.setdefault(github_id(stringify(node["c"][2])), node["c"][1][0])
         return github.get(fragment) or github.get(github_id(fragment))
 
     def report(fragment: str) -> None:

@@ -170,7 +170,7 @@ def unique_ids(blocks: list[Node]) -> list[Node]:
             return None
         return _with_id(node, ident, rename)
 
-    result = transform(blocks, rename, WITH_IDS)
+    result = rewrite(blocks, rename, WITH_IDS)  # what keeps its identifier is shared
     if not renamed:
         return result
 
@@ -183,7 +183,7 @@ def unique_ids(blocks: list[Node]) -> list[Node]:
         return {"t": "Link", "c": [node["c"][0], transform(node["c"][1], relink, LINKS),
                                    [f"#{target}", node["c"][2][1]]]}
 
-    return transform(result, relink, LINKS)
+    return rewrite(result, relink, LINKS)
 
 
 def _with_id(node: Node, ident: str, fn: Any) -> Node:

@@ -112,15 +112,19 @@ def _unused_notes(manuscript: Manuscript, problems: Problems) -> None:
 
 
 def _depth(value: Any) -> int:
+    """How deep ``value`` nests, counting the values inside its innermost lists and dicts."""
     deepest = 0
     stack = [(value, 1)]
+    pop, push = stack.pop, stack.append
     while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
+        item, depth = pop()
+        if not isinstance(item, dict | list) or not item:
+            deepest = max(deepest, depth)
+            continue
+        deepest = max(deepest, depth + 1)  # its values, containers or not, one level deeper
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, dict | list):  # only containers go deeper
+                push((child, depth + 1))
     return deepest
 
 

@@ -27,7 +27,7 @@ from .rawhtml import (
     to_xhtml,
     unwrap_or_drop,
 )
-from .tree import Node
+from .tree import CONTAINERS, Node, walk
 
 HTML_FORMATS = {"html", "html4", "html5"}
 TEX_FORMATS = {"tex", "latex"}
@@ -68,9 +68,15 @@ def page_break() -> Node:
 
 def clean_raw_markup(manuscript: Manuscript, ast: Mapping[str, Any],
                      problems: Problems) -> dict[str, Any]:
-    """The AST with raw TeX resolved and raw HTML normalised and cleaned."""
+    """The AST with raw TeX resolved and raw HTML normalised and cleaned.
+
+    What holds no raw markup is shared with ``ast``, not copied.
+    """
+    blocks = list(ast["blocks"])
+    if not any(node["t"] in RAW for node in walk(blocks)):  # nothing to clean
+        return {**ast, "blocks": blocks}
     cleaner = _Cleaner(manuscript, problems)
-    return {**ast, "blocks": cleaner.visit(list(ast["blocks"]))}
+    return {**ast, "blocks": cleaner.visit(blocks)}
 
 
 class _Cleaner:
@@ -89,15 +95,20 @@ class _Cleaner:
         self.problems.warn(self.manuscript.path, line, message, code=code)
 
     def visit(self, value: Any) -> Any:
+        """``value`` cleaned; what the cleaning left as it was is ``value`` itself."""
         if isinstance(value, dict):
+            if not any(isinstance(v, CONTAINERS) for v in value.values()):
+                return value  # a word, a space: nothing inside to clean
             table = value.get("t") == "Table"
             self.tables += table
             try:
-                return {k: self.visit(v) for k, v in value.items()}
+                items = {k: self.visit(v) for k, v in value.items()}
             finally:
                 self.tables -= table
+            return value if all(items[k] is v for k, v in value.items()) else items
         if not isinstance(value, list):
             return value
+        given = value
         if value and all(isinstance(i, dict) and "t" in i for i in value):
             block = value[0]["t"] in BLOCKS
             value = gather_foreign(value, block)
@@ -107,7 +118,8 @@ class _Cleaner:
         if items and all(isinstance(i, dict) and "t" in i for i in items):
             inline = items[0]["t"] not in BLOCKS
             items = self._html(self._tex(self._foreign(items)), inline)
-        return items
+        unchanged = len(items) == len(given) and all(a is b for a, b in zip(items, given))
+        return given if unchanged else items
 
     def _foreign(self, items: list[Node]) -> list[Node]:
         """Raw content for another writer (``{=openxml}``, ``{=typst}``): left out, warned."""

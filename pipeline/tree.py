@@ -21,10 +21,17 @@ def walk(value: Any) -> Iterator[Node]:
             for sub in item.values():
                 if isinstance(sub, CONTAINERS):
                     visit(sub)
-        else:
-            for sub in item:
-                if isinstance(sub, CONTAINERS):
-                    visit(sub)
+            return
+        for sub in item:
+            if type(sub) is dict and "t" in sub and len(sub) <= 2:  # a node: {"t", "c"}
+                children = sub.get("c")
+                if len(sub) == 1 or children is not None:  # no call for a word or a space
+                    add(sub)
+                    if isinstance(children, CONTAINERS):
+                        visit(children)
+                    continue
+            if isinstance(sub, CONTAINERS):
+                visit(sub)
 
     try:  # a recursion is about twice as fast as a generator over a stack
         if isinstance(value, CONTAINERS):
@@ -80,7 +87,11 @@ def _transform_list(value: list[Any], fn: Callable[[Node], Any],
             if "t" in item:
                 result = fn(item) if only is None or item["t"] in only else None
                 if result is None:
-                    append(_copy_children(item, fn, only))
+                    children = item.get("c")
+                    if type(children) is str:  # a word: copied without a call
+                        append({"t": item["t"], "c": children})
+                    else:
+                        append(_copy_children(item, fn, only))
                 elif isinstance(result, list):
                     out.extend(result)
                 else:
@@ -124,7 +135,8 @@ def _rewrite(value: Any, fn: Callable[[Node], Any], only: frozenset[str] | None)
                 if "t" in item:
                     result = fn(item) if only is None or item["t"] in only else None
                     if result is None:
-                        new = _rewrite_children(item, fn, only)
+                        if isinstance(item.get("c"), CONTAINERS):  # a word or a space: kept
+                            new = _rewrite_children(item, fn, only)
                     elif isinstance(result, list):
                         if out is None:
                             out = value[:index]
