@@ -9,6 +9,7 @@ and vertical alignment, because citeproc-py implements none of ``collapse``.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -57,8 +58,9 @@ def _tighten(value: Any) -> Any:
 def _cited(value: Any, fn: Callable[[Node], Any]) -> Any:
     """``_tighten(tree.transform(value, fn))`` in one pass, for an ``fn`` whose nodes are tight.
 
-    A copy of ``value`` where ``fn`` rewrote the nodes, without a space
-    before a superscript citation mark; what ``fn`` returns is taken as it is.
+    ``value`` where ``fn`` rewrote the nodes, without a space before a
+    superscript citation mark; what ``fn`` returns is taken as it is, and
+    what neither changed is shared with ``value``.
     """
     if isinstance(value, list):
         out: list[Any] = []
@@ -71,19 +73,23 @@ def _cited(value: Any, fn: Callable[[Node], Any]) -> Any:
                 result = _cited_children(item, fn)
             for node in result if isinstance(result, list) else (result,):
                 _append_tight(out, node)
-        return out
+        same = len(out) == len(value) and all(map(operator.is_, out, value))
+        return value if same else out
     if isinstance(value, dict):
         if "t" in value:
             result = fn(value)
             return _cited_children(value, fn) if result is None else result
-        return {k: _cited(v, fn) for k, v in value.items()}
+        items = {k: _cited(v, fn) for k, v in value.items()}
+        return value if all(items[k] is v for k, v in value.items()) else items
     return value
 
 
 def _cited_children(node: Node, fn: Callable[[Node], Any]) -> Node:
     if "c" not in node:
-        return dict(node) if len(node) == 1 else _tighten(node)  # {"t": "Space"}: a copy
-    return {"t": node["t"], "c": _cited(node["c"], fn)}
+        return node if len(node) == 1 else _tighten(node)  # {"t": "Space"}: as it is
+    children = node["c"]
+    new = _cited(children, fn) if isinstance(children, list | dict) else children
+    return node if new is children and len(node) == 2 else {"t": node["t"], "c": new}
 
 
 def citation_keys(ast: Mapping[str, Any]) -> list[str]:

@@ -10,6 +10,7 @@ pandoc AST nodes (or, for the test suite, into HTML).
 
 from __future__ import annotations
 
+import functools
 import io
 import types
 import warnings
@@ -146,6 +147,22 @@ def _bare(items: Sequence[Any]) -> None:
             del item[name]
 
 
+@functools.lru_cache(maxsize=16)
+def read_style(style_xml: bytes, locale: str) -> Any:
+    """citeproc-py's style for ``style_xml`` in ``locale``, read once per process.
+
+    A style is not changed by what it formats (see ``citeproc_fixes.speed``),
+    so a worker keeps it, with its locale and the answers it has learned about
+    itself, from one handout to the next.
+    """
+    from citeproc import CitationStylesStyle
+
+    citeproc_fixes.apply()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return CitationStylesStyle(io.BytesIO(style_xml), locale=locale, validate=False)
+
+
 def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
                     clusters: Sequence[Cluster], locale: str,
                     nocite: Sequence[str] = (), mark_cites: bool = False) -> FormattedCitations:
@@ -155,13 +172,12 @@ def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
     ``mark_cites`` each cite of a citation stands between cite marks
     (:func:`pipeline.citeproc_marks.cite_marked`), so that each can link to its entry.
     """
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
+    from citeproc import Citation, CitationItem, CitationStylesBibliography
     from citeproc.source.json import CiteProcJSON
 
-    citeproc_fixes.apply()
+    style = read_style(style_xml, locale)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        style = CitationStylesStyle(io.BytesIO(style_xml), locale=locale, validate=False)
         source = CiteProcJSON([clean_item(i) for i in items.values()])
     original = {str(k).lower(): str(k) for k in items}
     bib = CitationStylesBibliography(style, source, MARKER_FORMATTER)

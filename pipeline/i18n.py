@@ -67,6 +67,11 @@ def with_csl_terms(style_xml: bytes, locale: str, terms: dict[str, str]) -> byte
     """A CSL style with ``terms`` as an in-style locale for ``locale``, which CSL prefers."""
     if not terms:
         return style_xml
+    return _with_terms(style_xml, locale, tuple(sorted(terms.items())))
+
+
+@functools.lru_cache(maxsize=32)  # a worker formats many handouts in few styles and languages
+def _with_terms(style_xml: bytes, locale: str, terms: tuple[tuple[str, str], ...]) -> bytes:
     from lxml import etree
 
     ns = "http://purl.org/net/xbiblio/csl"
@@ -74,7 +79,7 @@ def with_csl_terms(style_xml: bytes, locale: str, terms: dict[str, str]) -> byte
     element = etree.Element(f"{{{ns}}}locale")
     element.set("{http://www.w3.org/XML/1998/namespace}lang", locale)
     terms_element = etree.SubElement(element, f"{{{ns}}}terms")
-    for name, text in sorted(terms.items()):
+    for name, text in terms:
         etree.SubElement(terms_element, f"{{{ns}}}term", name=name).text = text
     info = root.find(f"{{{ns}}}info")
     (info.addnext(element) if info is not None else root.insert(0, element))
