@@ -63,6 +63,11 @@ def sniffed_kind(data: bytes) -> str | None:
 
 
 def _jpeg(data: bytes) -> bytes:
+    """The JPEG's segments a decoder needs, up to the end of its image.
+
+    What a phone writes after the image's end (a second picture, a depth map,
+    with EXIF of their own) is left out too.
+    """
     out = [JPEG_START]
     at = 2
     orientation = _orientation(data)
@@ -75,23 +80,38 @@ def _jpeg(data: bytes) -> bytes:
         if marker == 0xFF:  # fill byte
             at += 1
             continue
-        if marker == 0xDA:  # start of scan: the rest is image data
-            out.append(data[at:])
-            break
-        if marker in (0x01,) or 0xD0 <= marker <= 0xD9:
+        if marker == 0xD9:  # end of image
+            out.append(data[at:at + 2])
+            return b"".join(out)
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8:
             out.append(data[at:at + 2])
             at += 2
             continue
         length = struct.unpack(">H", data[at + 2:at + 4])[0]
-        segment = data[at:at + 2 + length]
-        if len(segment) < 2 + length:
+        end = at + 2 + length
+        if end > len(data):
             raise ValueError("truncated")
         note = marker == 0xFE or (0xE0 <= marker <= 0xEF and marker not in KEPT_APP
-                                  and not (marker == 0xE2 and segment[4:16] == ICC))
+                                  and not (marker == 0xE2 and data[at + 4:at + 16] == ICC))
+        if marker == 0xDA:  # a scan: its coded data runs to the next marker
+            end = _scan_end(data, end)
         if not note:
-            out.append(segment)
-        at += 2 + length
-    return b"".join(out)
+            out.append(data[at:end])
+        at = end
+    raise ValueError("no end of image")
+
+
+def _scan_end(data: bytes, at: int) -> int:
+    """Where a scan's coded data starting at ``at`` ends: at the next marker but RSTn."""
+    while True:
+        at = data.index(b"\xff", at)
+        following = data[at + 1] if at + 1 < len(data) else None
+        if following is None:
+            raise ValueError("truncated")
+        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+            at += 1 if following == 0xFF else 2
+            continue
+        return at
 
 
 def _orientation(data: bytes) -> int | None:

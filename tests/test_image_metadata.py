@@ -81,6 +81,20 @@ def test_a_photographs_exif_and_comment_are_left_out_and_its_pixels_and_orientat
         assert "exif" not in image.info
 
 
+def test_a_progressive_photograph_with_a_second_picture_after_its_end_loses_both_notes():
+    exif = Image.Exif()
+    exif[Base.Make] = "CamCo"
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 90, 160)).save(out, "JPEG", progressive=True, exif=exif,
+                                                     comment=b"a-secret-comment")
+    original = out.getvalue() + photo()  # a phone's depth map or preview, with its own EXIF
+    cleaned = without_metadata(original, "JPEG")
+    for text in PRIVATE:
+        assert text.encode() not in cleaned, text
+    assert cleaned.endswith(b"\xff\xd9") and cleaned.count(b"\xff\xd8") == 1
+    assert pixels(cleaned) == pixels(original)
+
+
 def test_a_pngs_text_chunks_are_left_out_and_its_pixels_kept():
     original = chart()
     cleaned = without_metadata(original, "PNG")
