@@ -1,7 +1,7 @@
 """What an image file says about its maker, left out before it leaves the building.
 
 A photograph carries EXIF (camera, owner, GPS position, a description that may
-name a patient), XMP and IPTC; a PNG text chunks (author, comment, the
+name a patient), XMP and IPTC; a GIF comments; a PNG text chunks (author, comment, the
 software's file path); a drawing saved by Inkscape its file path, XML comments
 and a ``<metadata>`` block.  None of it is drawn, so :func:`without_metadata`
 leaves it out of the copy a PDF, an EPUB or a web page holds, losslessly: the
@@ -40,6 +40,8 @@ def without_metadata(data: bytes, kind: str | None) -> bytes:
             return _png(data)
         if kind == "WEBP" and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
             return _webp(data)
+        if kind == "GIF" and data[:6] in (b"GIF87a", b"GIF89a"):
+            return _gif(data)
         if kind == "SVG":
             return _svg(data)
     except (ValueError, struct.error, IndexError):
@@ -48,13 +50,15 @@ def without_metadata(data: bytes, kind: str | None) -> bytes:
 
 
 def sniffed_kind(data: bytes) -> str | None:
-    """The format of image bytes this module cleans ("JPEG", "PNG", "WEBP", "SVG"), if one."""
+    """The format of image bytes this module cleans ("JPEG", "PNG", "WEBP", "GIF", "SVG")."""
     if data.startswith(JPEG_START):
         return "JPEG"
     if data.startswith(PNG_SIGNATURE):
         return "PNG"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "WEBP"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
     head = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     if head.startswith((b"<svg", b"<?xml", b"<!--", b"<!doctype svg")) and b"<svg" in \
             data[:4096].lower():
@@ -169,6 +173,41 @@ def _webp(data: bytes) -> bytes:
         raise ValueError("truncated")
     body = b"WEBP" + b"".join(chunks)
     return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def _gif(data: bytes) -> bytes:
+    """A GIF without its comment and XMP extensions, and nothing after its end."""
+
+    def blocks_end(at: int) -> int:  # past a run of data sub-blocks and its terminator
+        while data[at]:
+            at += 1 + data[at]
+        return at + 1
+
+    def table(packed: int) -> int:
+        return 3 * 2 ** ((packed & 7) + 1) if packed & 0x80 else 0
+
+    at = 13 + table(data[10])
+    out = [data[:at]]
+    while True:
+        kind = data[at]
+        if kind == 0x3B:  # trailer
+            out.append(b"\x3b")
+            return b"".join(out)
+        if kind == 0x21:
+            end = blocks_end(at + 2)
+            label = data[at + 1]
+            note = label == 0xFE or (label == 0xFF and data[at + 3:at + 11] == b"XMP Data")
+        elif kind == 0x2C:
+            start = at + 10 + table(data[at + 9]) + 1  # past the LZW code size
+            end = blocks_end(start)
+            note = False
+        else:
+            raise ValueError("not a GIF block")
+        if end > len(data):
+            raise ValueError("truncated")
+        if not note:
+            out.append(data[at:end])
+        at = end
 
 
 def _svg(data: bytes) -> bytes:

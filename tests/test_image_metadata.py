@@ -160,3 +160,19 @@ def test_a_webps_exif_and_xmp_are_left_out_and_its_pixels_kept():
     cleaned = without_metadata(out.getvalue(), "WEBP")
     assert b"CamCo" not in cleaned and b"Editor Note" not in cleaned
     assert pixels(cleaned) == pixels(out.getvalue())
+
+
+def test_a_gifs_comment_is_left_out_and_its_frames_kept():
+    frames = [Image.new("RGB", (12, 8), colour) for colour in ((200, 0, 0), (0, 0, 200))]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], loop=0, duration=50,
+                   comment=b"a-secret-comment")
+    original = out.getvalue() + b"trailing ana@clinic.example"
+    cleaned = without_metadata(original, "GIF")
+    assert b"secret" not in cleaned and b"ana@" not in cleaned
+    with Image.open(io.BytesIO(original)) as before, Image.open(io.BytesIO(cleaned)) as after:
+        assert after.n_frames == before.n_frames == 2
+        for frame in range(2):
+            before.seek(frame)
+            after.seek(frame)
+            assert after.convert("RGB").tobytes() == before.convert("RGB").tobytes()
