@@ -243,8 +243,11 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
 
     lang = data.get("lang", "en-US")
     if not isinstance(lang, str) or not LANG.match(lang):
+        hint = ""
+        if isinstance(lang, str) and LANG.match(lang.replace("_", "-").split(".")[0]):
+            hint = f" (write '{lang.replace('_', '-').split('.')[0]}': a hyphen, as BCP 47 does)"
         problems.add(path, where("lang"), f"'lang' must be a BCP 47 tag such as en-US or es, "
-                     f"found '{lang}'", code="bad-lang")
+                     f"found '{lang}'{hint}", code="bad-lang")
 
     bib_names = data.get("bibliography", [])
     if isinstance(bib_names, str):

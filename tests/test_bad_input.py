@@ -267,6 +267,8 @@ def test_unknown_audience(work):
     ("audiences", "5", ("'audiences' must be a non-empty list such as [clinician, patient], "
                        "found 5")),
     ("lang", "english", "'lang' must be a BCP 47 tag such as en-US or es, found 'english'"),
+    ("lang", "en_GB.UTF-8", ("'lang' must be a BCP 47 tag such as en-US or es, found "
+                             "'en_GB.UTF-8' (write 'en-GB': a hyphen, as BCP 47 does)")),
     ("bibliography", "{a: b}", "'bibliography' must be a list of .bib, .json or .yaml files"),
     ("authors", "7", "'authors' must be a list of {name: ..., role: ...}, found int"),
     ("slug", "'Bad Slug'", ("slug must be lower-case letters, digits, '.', '_' or '-', "
