@@ -35,6 +35,8 @@ RAW = {"RawBlock", "RawInline"}
 BLOCKS = {"Plain", "Para", "LineBlock", "CodeBlock", "RawBlock", "BlockQuote", "OrderedList",
           "BulletList", "DefinitionList", "Header", "HorizontalRule", "Table", "Figure", "Div"}
 PAGE_BREAK = re.compile(r"^\\(newpage|pagebreak|clearpage|cleardoublepage)(\[\d\])?(\{\})?$")
+MACRO_DEFINITION = re.compile(r"\s*\\(?:(?:re)?newcommand|providecommand|def|let|"
+                              r"DeclareMathOperator|(?:re)?newenvironment)(?![A-Za-z])")
 PLACEHOLDER = re.compile("\ue10a(\\d+)\ue10b")
 BARE_WORD = re.compile(r"\\([A-Za-z]+)\s*")
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -147,6 +149,9 @@ class _Cleaner:
                 out.append(node)
                 continue
             text = node["c"][1].strip()
+            if is_macro_definition(text):
+                self._tex_line(text.split("\n")[0][:40])
+                continue  # pandoc has written the macros into every formula
             if PAGE_BREAK.match(text) and self.tables:
                 self.problems.warn(
                     self.manuscript.path, self._tex_line(text),
@@ -280,6 +285,18 @@ def _outer_drawings(element: Any) -> list[Any]:
         elif isinstance(child.tag, str):
             found.extend(_outer_drawings(child))
     return found
+
+
+def is_macro_definition(text: str) -> bool:
+    """Whether raw TeX only defines macros (``\\newcommand{\\RR}{\\mathbb{R}}``, ``\\def``).
+
+    pandoc reads such definitions and writes them out in every formula that
+    uses them, so nothing is lost when the TeX itself is left out.
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    return bool(lines) and MACRO_DEFINITION.match(lines[0]) is not None and all(
+        MACRO_DEFINITION.match(line) or line[:1].isspace() or line.lstrip().startswith("}")
+        for line in lines)
 
 
 def _is_page_break(inline: Node) -> bool:

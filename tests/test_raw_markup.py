@@ -365,3 +365,18 @@ def test_raw_attribute_content_reaches_no_output_and_no_attachment(tmp_path):
     assert "{=" not in page and "{=latex}" not in source and "{=openxml}" not in source
     for written in ("Only for", "hfill", ".bp", "ask Dr X"):
         assert written not in page and written not in source, written
+
+
+def test_macro_definitions_are_written_into_the_formulas_and_not_warned_about():
+    blocks, problems = cleaned("\\newcommand{\\RR}{\\mathbb{R}}\n\\def\\half{\\frac{1}{2}}\n"
+                               "\\DeclareMathOperator{\\logit}{logit}\n\n"
+                               "Let $x \\in \\RR$, $\\half$ and $\\logit p$.\n\n\\vspace{1cm}\n")
+    from pipeline.tree import walk
+
+    assert [n["c"][1] for n in walk(blocks) if n["t"] == "Math"] == [
+        "x \\in \\mathbb{R}", "\\frac{1}{2}", "\\mathop{\\mathrm{logit}}p"]
+    assert raw_pieces(blocks) == []
+    assert problems == [
+        ("m.md:16: warning: raw TeX '\\vspace{1cm}' is left out of the handout: only \\newpage, "
+         "\\pagebreak and \\clearpage are understood (write $...$ for math)"),
+    ]
