@@ -5,9 +5,10 @@
 
 It imports only what a build needs, so its time is the pipeline's, not the
 benchmark's; ``HANDOUT_BENCH_STUB=1`` makes the workers hand back
-placeholder bytes (``bench.py --stub-cold``).  The report (JSON) has the
-counts, the runner, and the peak memory of this process and of the largest
-worker.
+placeholder bytes (``bench.py --stub-cold``).  It ends as the command line
+does (``pipeline/quickexit.py``: without the interpreter's teardown).  The
+report (JSON) has the counts, the runner, and the peak memory of this
+process and of the largest worker.
 """
 
 from __future__ import annotations
@@ -77,4 +78,7 @@ def stub_renders() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from pipeline import quickexit
+
+    quickexit.install()  # ended as ``python -m pipeline`` ends: without the teardown
+    quickexit.run(main)

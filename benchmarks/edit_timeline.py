@@ -54,6 +54,9 @@ STEPS = [("pipeline.build", "build"), ("pipeline.plan", "Planner.prefetch"),
 
 def traced(argv: list[str]) -> int:
     """``edit_timeline.py traced ARGS``: ``build_once.py ARGS`` with each step logged."""
+    from pipeline import quickexit
+
+    quickexit.install()  # before the steps' modules register theirs, as the command line does
     started = float(os.environ["TIMELINE_T0"])
 
     def log(text: str) -> None:
@@ -128,7 +131,9 @@ def one_edit(work: Path, show: bool) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["traced"]:
-        return traced(argv[1:])
+        from pipeline import quickexit
+
+        quickexit.run(lambda: traced(argv[1:]))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("work", type=Path, help="a bench.py --work folder")
     parser.add_argument("--runs", type=int, default=1)

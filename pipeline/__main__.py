@@ -1,5 +1,7 @@
-import sys
+from . import quickexit
+
+quickexit.install()  # before any module registers an exit handler: it runs last
 
 from .cli import main
 
-sys.exit(main())
+quickexit.run(main)
