@@ -102,12 +102,45 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
     or Quarto code chunk is read as a code block (see :mod:`.chunks`), a MyST admonition as
     a box (see :mod:`.myst`), GitHub's math as TeX math (see :mod:`.gfm`).
     """
+    ahead = _AHEAD.pop(text, None)
+    if ahead is not None:  # being read already (see parse_ahead): its answer is remembered
+        ahead.join()
     fenced = as_code_fences(as_boxes(as_tex_math(text)))
     separated = separate_stars(fenced)
     ast = json.loads(_parsed(separated))
     if separated != fenced:
         ast["blocks"] = drop_separators(ast["blocks"])
     return ast
+
+
+# Texts being parsed ahead, by text: each a thread that parses it once.
+_AHEAD: dict[str, threading.Thread] = {}
+AHEAD_KEPT = 4  # texts started ahead and never asked for (a job that changed): the latest
+
+
+def parse_ahead(text: str) -> None:
+    """Start reading ``text`` as :func:`markdown_to_ast` does, in a thread, and go on.
+
+    The resident pandoc parses it while this process does other work (imports,
+    the bibliography); ``markdown_to_ast`` of the same text then waits for that
+    parse instead of asking again.  A failure is left to that call, which asks
+    again and reports it.
+    """
+    if text in _AHEAD:
+        return
+    while len(_AHEAD) >= AHEAD_KEPT:
+        _AHEAD.pop(next(iter(_AHEAD)))
+    thread = threading.Thread(target=_parse_quietly, args=(text,), name="pandoc parse",
+                              daemon=True)
+    _AHEAD[text] = thread
+    thread.start()
+
+
+def _parse_quietly(text: str) -> None:
+    try:
+        _parsed(separate_stars(as_code_fences(as_boxes(as_tex_math(text)))))
+    except Exception:  # noqa: BLE001, S110 - reported by the call that needs the tree
+        pass
 
 
 @functools.lru_cache(maxsize=32)
@@ -120,9 +153,17 @@ def _parsed(text: str) -> bytes:
 TAB_STOP = 4  # the command line's --tab-stop
 
 
-@functools.cache
 def reader_options() -> dict[str, Any]:
     """The Markdown reader's options as the command line sets them by default."""
+    with _READER_LOCK:  # asked by two threads (see start_early, parse_ahead): read once
+        return _reader_options()
+
+
+_READER_LOCK = threading.Lock()
+
+
+@functools.cache
+def _reader_options() -> dict[str, Any]:
     words = run_pandoc(["--print-default-data-file", "abbreviations"]).decode("utf-8").split()
     # a Lua set is a table of word -> true (a list would make its indexes the words)
     return {"abbreviations": dict.fromkeys(words, True), "columns": 72, "tab_stop": TAB_STOP}
@@ -246,17 +287,26 @@ class Resident:
             self.proc = None
 
     def finish(self) -> None:
-        """End the process as it ends by itself: its input closed, then waited for."""
+        """End the process and wait for it (its CPU time then counts as this process's).
+
+        Killed rather than asked to end by closing its input: it holds nothing to
+        save, and a wait with a time limit polls (a few hundredths of a second of
+        every build's exit).
+        """
         proc, self.proc = self.proc, None
         if proc is None or self.pid != os.getpid():
             return
         try:
-            if proc.stdin is not None:
-                proc.stdin.close()
-            proc.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
             proc.kill()
-            proc.wait()
+        except OSError:
+            pass
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:  # its input's last bytes could not go: it is gone
+                pass
 
 
 _RESIDENT: list[Resident] = []
@@ -264,8 +314,10 @@ _STARTING = threading.Lock()
 
 
 def _unlock_in_child() -> None:
-    global _STARTING  # a process forked while a thread held it must not wait forever
+    global _STARTING, _READER_LOCK  # a process forked while a thread held one must not wait
     _STARTING = threading.Lock()
+    _READER_LOCK = threading.Lock()
+    _AHEAD.clear()  # the threads parsing ahead are the parent's
 
 
 os.register_at_fork(after_in_child=_unlock_in_child)

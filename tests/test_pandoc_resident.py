@@ -192,3 +192,54 @@ def test_a_process_forked_while_a_thread_starts_the_resident_can_start_its_own()
             os._exit(0 if pandoc._STARTING.acquire(timeout=5) else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def _counted(monkeypatch) -> list[str]:
+    """Every Markdown text the resident is asked to read, in order."""
+    asked: list[str] = []
+    convert = pandoc.Resident.convert
+
+    def counting(self, source, target, options, data, reader=None, book=None):
+        if target == "json":
+            asked.append(data.decode("utf-8"))
+        return convert(self, source, target, options, data, reader, book)
+
+    monkeypatch.setattr(pandoc.Resident, "convert", counting)
+    return asked
+
+
+def test_a_body_parsed_ahead_is_read_once_and_gives_the_same_tree(monkeypatch):
+    text = VARIED.read_text(encoding="utf-8") + "\nOne more line, read ahead.\n"
+    expected = json.loads(run_pandoc(["--from", pandoc.READER, "--to", "json"], text))
+    asked = _counted(monkeypatch)
+    pandoc.parse_ahead(text)
+    tree = markdown_to_ast(text)
+    assert len(asked) == 1
+    assert tree["blocks"] == expected["blocks"]
+    assert markdown_to_ast(text) == tree and len(asked) == 1  # remembered, as any parse
+
+
+def test_a_parse_ahead_that_failed_is_asked_again_by_the_call_that_needs_it(monkeypatch):
+    text = "A *body* whose first reading fails.\n"
+    asked = _counted(monkeypatch)
+    parsed = pandoc._parsed.__wrapped__
+    failures = iter([PandocFailure("pandoc went away")])
+
+    def failing_once(text: str) -> bytes:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return parsed(text)
+
+    monkeypatch.setattr(pandoc, "_parsed", failing_once)
+    pandoc.parse_ahead(text)
+    tree = markdown_to_ast(text)
+    assert [b["t"] for b in tree["blocks"]] == ["Para"]
+    assert asked == [text]  # the failed attempt never reached pandoc; the second did
+
+
+def test_texts_parsed_ahead_and_never_asked_for_are_not_kept_without_bound():
+    for n in range(pandoc.AHEAD_KEPT + 3):
+        pandoc.parse_ahead(f"Unasked text {n}.\n")
+    assert len(pandoc._AHEAD) <= pandoc.AHEAD_KEPT
+    assert f"Unasked text {pandoc.AHEAD_KEPT + 2}.\n" in pandoc._AHEAD
