@@ -243,3 +243,50 @@ def test_a_print_html_that_fails_here_is_reported_by_the_worker_as_any_render(tm
     assert [str(p) for p in report.problems if p.is_error] == [
         "manuscripts/regen-pain.md:3: no print edition today"]
     assert report.failed == ["manuscripts/regen-pain.md"]
+
+
+def _collector_state() -> tuple[int, int]:
+    import gc
+
+    return gc.get_freeze_count(), gc.get_threshold()[0]
+
+
+def test_the_warm_pdf_worker_has_set_aside_what_it_loaded_before_the_first_edition():
+    """WeasyPrint's modules, fonts and stylesheets are frozen for the collector, which then
+    walks only what a layout makes (see ``jobs.settle_collector``)."""
+    from pipeline.jobs import YOUNG_THRESHOLD
+
+    worker = single.PdfWorker(ROOT / "styles")
+    try:
+        frozen, young = worker.pool.submit(_collector_state).result(timeout=120)
+    finally:
+        worker.stop()
+    assert frozen > 50_000  # WeasyPrint alone is hundreds of thousands of objects
+    assert young == YOUNG_THRESHOLD
+
+
+def test_the_worker_gets_the_print_html_without_the_trees_it_was_made_from(monkeypatch):
+    """It lays out the HTML and attaches the source made here: the trees would only be
+    unpickled.  When making the HTML failed, the edition keeps them, for the worker to
+    draw it again and report why."""
+    from pipeline.jobs import RenderJob, prepare_job
+    from pipeline.manuscript import load_manuscript
+    from pipeline.model import RenderOptions
+    from pipeline.stamp import GitHistory, make_stamp
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    m, _ = load_manuscript(SOURCE, ROOT / "bibliography")
+    job = RenderJob(m, make_stamp(m, [SOURCE], GitHistory()), ROOT / "styles",
+                    (("clinician", "pdf"),), RenderOptions())
+    [doc], _ = prepare_job(job)
+    sent = single.for_the_worker(doc, job)
+    assert (sent.ast, sent.source_ast) == ({}, None)
+    assert sent.print_html[0].startswith("<!DOCTYPE html>")
+    assert sent.attached_source.startswith("---\n") and sent.cited_bibtex.startswith("@")
+
+    def broken(*args):
+        raise RuntimeError("no template")
+
+    monkeypatch.setattr("pipeline.formats.pdf.print_source", broken)
+    kept = single.for_the_worker(doc, job)
+    assert kept.print_html is None and kept.ast is doc.ast and kept.source_ast is doc.source_ast
