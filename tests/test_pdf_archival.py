@@ -115,6 +115,12 @@ canonical_url: https://handouts.example.org/injection-sites
 ![Three injection sites along the lower spine](sites.png)
 
 See [the dosing guideline](https://example.org/dosing) for doses.
+
+::: {lang=fr}
+Les doses sont les mêmes.
+:::
+
+Ask for [la enfermera]{lang=es-MX} at the desk.
 """, encoding="utf-8")
     build_fixed([tmp / "figures.md"], tmp / "out", jobs=1, formats=("pdf",))
     return tmp / "out" / "figures.clinician.pdf"
@@ -224,6 +230,15 @@ def test_figures_carry_their_alternative_text_and_links_their_address(figures):
     assert uris["https://example.org/dosing"] == "https://example.org/dosing"
     assert any(link.text == "the dosing guideline" for link in links)
     assert "https://handouts.example.org/injection-sites?version=1.0.0" in uris
+
+
+def test_a_part_in_another_language_is_tagged_with_its_language(figures):
+    with pikepdf.open(figures) as pdf:
+        assert str(pdf.Root.Lang) == "en-US"
+        tagged = sorted(str(e.Lang) for e in pdf.objects if isinstance(e, pikepdf.Dictionary)
+                        and e.get("/Type") == "/StructElem" and "/Lang" in e
+                        and str(e.Lang) != "en-US")
+    assert tagged == ["es-MX", "fr"]
 
 
 @pytest.mark.parametrize(("name", "keys"), [

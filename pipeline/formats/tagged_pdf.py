@@ -178,7 +178,8 @@ def install_formula_tags() -> bool:
     WeasyPrint (70) tags every ``<img>`` a ``/Figure``; PDF/UA wants a formula
     to be a ``/Formula`` element, with the same ``/Alt`` (its TeX) and layout
     box.  The structure elements WeasyPrint builds for ``<img class="math">``
-    are renamed as its tree builder yields them.
+    are renamed as its tree builder yields them.  An element with a ``lang``
+    of its own (``::: {lang=fr}``) gives its structure element that ``/Lang``.
     """
     try:
         from weasyprint.pdf import tags
@@ -188,12 +189,18 @@ def install_formula_tags() -> bool:
     if getattr(original, "tags_formulas", False):
         return False
 
+    import pydyf
+
     def build_box_tree(box: Any, *args: Any) -> Any:
+        source = getattr(box, "element", None)
         for element in original(box, *args):
-            if (element.get("S") == "/Figure" and getattr(box, "element", None) is not None
+            if (element.get("S") == "/Figure" and source is not None
                     and box.element_tag == "img"
-                    and FORMULA_CLASS in box.element.get("class", "").split()):
+                    and FORMULA_CLASS in source.get("class", "").split()):
                 element["S"] = "/Formula"
+            if source is not None and source.get("lang") and "Lang" not in element:
+                # a part in another language is read in that language (PDF/UA, WCAG 3.1.2)
+                element["Lang"] = pydyf.String(source.get("lang"))
             yield element
 
     build_box_tree.tags_formulas = True  # type: ignore[attr-defined]
