@@ -322,7 +322,10 @@ def compare(bibs: list[Path], styles: Iterable[str] = STYLES,
 _TAGS = {"i": "i", "em": "i", "b": "b", "strong": "b", "sup": "sup", "sub": "sub", "u": "u"}
 _STYLES = {"font-variant:small-caps": "sc", "font-style:italic": "i", "font-weight:bold": "b",
            "text-decoration:underline": "u", "vertical-align:sup": "sup",
-           "vertical-align:sub": "sub"}
+           "vertical-align:sub": "sub",
+           # text set back to normal inside formatting ('u. a.' upright in small capitals)
+           "font-variant:normal": "no-sc", "font-style:normal": "no-i",
+           "font-weight:normal": "no-b", "text-decoration:none": "no-u"}
 
 
 class _Canonical(HTMLParser):
@@ -380,6 +383,11 @@ def canonical_inlines(inlines: list[dict[str, Any]]) -> str:
                 out.append(f"<{names[kind]}>")
                 walk(node["c"])
                 out.append(f"</{names[kind]}>")
+            elif kind == "Span" and dict(node["c"][0][2]).get("style") in _STYLES:
+                tag = _STYLES[dict(node["c"][0][2])["style"]]
+                out.append(f"<{tag}>")
+                walk(node["c"][1])
+                out.append(f"</{tag}>")
             elif kind == "Span" and any(c.startswith("csl-") for c in node["c"][0][1]):
                 out.append(" ")  # an area of the entry (display="block", a margin)
                 walk(node["c"][1])
@@ -399,7 +407,7 @@ def canonical_inlines(inlines: list[dict[str, Any]]) -> str:
 
 
 _ORDER = ("b", "i", "sc", "sup", "sub", "u")
-_TAG = re.compile(r"<(/?)(\w+)>")
+_TAG = re.compile(r"<(/?)([\w-]+)>")
 
 
 def tidy(text: str) -> str:
@@ -414,8 +422,14 @@ def tidy(text: str) -> str:
     pos = 0
     for match in [*_TAG.finditer(text), None]:
         end = match.start() if match else len(text)
+        formatting: set[str] = set()
+        for tag in open_tags:  # 'no-sc' inside 'sc' sets the text back to normal
+            if tag.startswith("no-"):
+                formatting.discard(tag[3:])
+            else:
+                formatting.add(tag)
         for ch in text[pos:end]:
-            shown = frozenset(tag for tag in open_tags if not ch.isspace()
+            shown = frozenset(tag for tag in formatting if not ch.isspace()
                               and (tag != "sc" or ch.islower()))
             chars.append((ch, shown))
         if match is None:

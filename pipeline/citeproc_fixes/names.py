@@ -176,9 +176,33 @@ def _subsequent_et_al(name: Any, context: Any, et_al_min: Any, use_first: Any) -
     return et_al_min, use_first
 
 
+_FONT = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
+
+
+class EachFormatted(str):
+    """A name list whose names carry the ``<name>`` element's formatting already."""
+
+
+def _formats(name: Any) -> bool:
+    return any(name.get(attribute) not in (None, "normal", "none", "baseline")
+               for attribute in _FONT)
+
+
 def render_names(self: Any, item: Any, variable: str, context: Any = None,
-                 sort_options: Any = None, **_kwargs: Any) -> Any:
-    """A ``<name>`` element's rendering of one name variable (CSL 1.0.2, "Name")."""
+                 sort_options: Any = None, **kwargs: Any) -> Any:
+    """A ``<name>`` element's rendering of one name variable (CSL 1.0.2, "Name").
+
+    The element's formatting goes on each name, as citeproc-js sets it: 'S<sc>chmidt</sc>
+    and R<sc>ossi</sc>', the 'and', 'et al.' and the delimiters in the text's own style.
+    """
+    text = _render_names(self, item, variable, context, sort_options, **kwargs)
+    if isinstance(text, str) and text and _formats(self) and text != SUBSEQUENT["string"]:
+        return EachFormatted(text)
+    return text
+
+
+def _render_names(self: Any, item: Any, variable: str, context: Any = None,
+                  sort_options: Any = None, **_kwargs: Any) -> Any:
     from .name_parts import PartFormat, display, parse, suffix_abbreviations
 
     def option(name: str) -> Any:
@@ -223,6 +247,8 @@ def render_names(self: Any, item: Any, variable: str, context: Any = None,
         flip = own_form == "long" and (order == "all" or order == "first" and index == 0)
         inverted.append(flip and not parts.literal)
         texts.append(display(parts, own_form, flip, demote, separator, fmt))
+    if _formats(self):  # each name formatted, not the 'and' or the delimiters between
+        texts = [str(self.format(text)) for text in texts]
     replaced = False
     if SUBSEQUENT["capture"] and SUBSEQUENT["current"] is None:
         texts, replaced = _substituted([(str(t),) for t in texts], texts)  # as printed
@@ -269,6 +295,8 @@ def name_lists_as_csl_writes_them() -> None:
     def markup(self: Any, text: Any) -> Any:
         if isinstance(text, int):  # form="count": Names adds the counts up
             return text
+        if isinstance(text, EachFormatted):  # the names are formatted, one by one
+            return self.wrap(str(text))
         return original_markup(self, text)
 
     def format_name(self: Any, item: Any, variable: str) -> Any:

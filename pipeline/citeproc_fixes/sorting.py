@@ -61,6 +61,31 @@ def _date_sort_key(date: Any, shown: list[str]) -> str:
     return f"{year + 10000:05}{month:02}{day:02}"
 
 
+def _range_key(date: Any, shown: list[str]) -> str:
+    """A date's or range's key: its start, then its end (zeros for a single date).
+
+    One number of the same width for a date and a range, so a range sorts by its
+    start among single dates rather than after all of them as text.
+    """
+    begin, end = date.get("begin", date), date.get("end")
+    key = _date_sort_key(begin, shown)
+    if not key.isdigit():
+        return key
+    rest = _date_sort_key(end, shown) if end is not None else ""
+    return key + (rest if rest.isdigit() and len(rest) == len(key) else "0" * len(key))
+
+
+def _whole_date_key(date: Any) -> str | None:
+    """A ``<key variable="issued">``'s key: a range sorts by its start among single dates.
+
+    citeproc-py gave a range a text key ('120171100-120171200'), which sorted after
+    every single date's number: 'Novak 2017' (Nov.-Dec.) came after 'Abernethy 2020'.
+    """
+    if date is None:
+        return None
+    return _range_key(date, ["year", "month", "day"])
+
+
 def _sort_value(value: Any, language: str) -> Any:
     try:
         return (0, int(str(value)), [])
@@ -112,6 +137,10 @@ def locale_collation_sort() -> None:
     original_date = model.Date.render
 
     def sort_keys(self: Any, items: list[Any], context: Any) -> list[Any]:
+        variable = (self.get("variable") or "").replace("-", "_")
+        if variable in ("accessed", "available_date", "event_date", "issued", "original_date",
+                        "submitted"):
+            return [_whole_date_key(item.reference.get(variable)) for item in items]
         SORTING.append(True)
         try:
             return original_keys(self, items, context)
@@ -134,15 +163,7 @@ def locale_collation_sort() -> None:
         shown = (self.get("date-parts") or "-".join(children) or "year-month-day").split("-")
         if self.get("form") is None and not children:
             shown = []
-        # One number of the same width for a date and a range (begin, then end; a single
-        # date's end is zeros), so a range sorts by its start among single dates rather
-        # than after all of them as text.
-        begin, end = date.get("begin", date), date.get("end")
-        key = _date_sort_key(begin, shown)
-        if not key.isdigit():
-            return key
-        rest = _date_sort_key(end, shown) if end is not None else ""
-        return key + (rest if rest.isdigit() and len(rest) == len(key) else "0" * len(key))
+        return _range_key(date, shown)
 
     original_text = model.Text.render
 

@@ -264,6 +264,9 @@ def type_read_once() -> None:
 
     AMA's first branch names seven types: the item's reference was looked up
     seven times, in every entry.  The types an element names are split once.
+    They are one test, met by any of them, as citeproc-js composes them: under
+    the default ``match="all"``, ASA's ``<if type="thesis manuscript">`` holds for
+    a thesis (citeproc-py asked the item to be both and took the ``else``).
     """
     from citeproc import model
 
@@ -274,7 +277,6 @@ def type_read_once() -> None:
             types = self.__dict__["_types"] = [kind.lower() for kind in self.get("type").split()]
         if not types:
             return []
-        kind = item.reference.type
-        return [each == kind for each in types]
+        return [item.reference.type in types]
 
     model.If._type = _type
