@@ -206,6 +206,7 @@ def _style(root: etree._Element, path: Path) -> Style:
         raise PipelineError.at(path, root.sourceline, "not a usable CSL style: it has no "
                                "<citation> with a <layout>", "bad-style")
     _trim_layout_whitespace(root)
+    _character_references(root)
     category = root.find(f"{Q}info/{Q}category[@citation-format]")
     numeric = category is not None and category.get("citation-format") == "numeric"
     bibliography = root.find(f"{Q}bibliography/{Q}layout")
@@ -225,6 +226,30 @@ def _style(root: etree._Element, path: Path) -> Style:
         layout_suffix=layout.get("suffix", ""),
         note=root.get("class") == "note",
     )
+
+
+_REFERENCE = re.compile(r"&#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+_TEXT_ATTRIBUTES = ("prefix", "suffix", "value", "delimiter")
+
+
+def _character(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group(0)
+
+
+def _character_references(root: etree._Element) -> None:
+    """'&#160;' written as text in an affix or value (``&amp;#160;``) is that character.
+
+    Some styles escape a reference once too often; citeproc-js writes it into its
+    HTML, where it reads as a no-break space, so the project reads it as one too.
+    """
+    for element in root.iter():
+        for name in _TEXT_ATTRIBUTES:
+            value = element.get(name)
+            if value and "&#" in value:
+                element.set(name, _REFERENCE.sub(_character, value))
+        if element.tag == f"{Q}term" and element.text and "&#" in element.text:
+            element.text = _REFERENCE.sub(_character, element.text)
 
 
 _INDENT_START = re.compile(r"^[ \t]*\n\s*")

@@ -178,3 +178,20 @@ def test_a_date_range_sorts_by_its_start_among_single_dates():
     _entries, marks = project_output([VARIED], "springer-basic-author-date",
                                      [[Cite("consortium2020"), Cite("sixauthors2017")]])
     assert marks == ["(Novak et al. 2017; Abernethy et al. 2020)"]
+
+
+def test_the_name_elements_affixes_go_on_each_name():
+    """Neurología's <name suffix="."> ends each name: 'Mbeki T., Lindqvist E.'."""
+    entries, _marks = project_output([VARIED], "neurologia", [[Cite("mbeki2021a")]])
+    (text,) = [text for key, text in entries if key == "mbeki2021a"]
+    assert text.startswith("1. Mbeki T., Lindqvist E. Sleep and chronic pain")
+
+
+def test_a_character_reference_written_as_text_in_a_style_is_the_character():
+    """Heidelberg's suffix="&amp;#160;" is a no-break space, as citeproc-js's HTML reads it."""
+    entries, _marks = project_output(
+        [VARIED], "universitat-heidelberg-medizinische-fakultat-mannheim-numeric",
+        [[Cite("okonkwo2019")]])
+    (text,) = [text for key, text in entries if key == "okonkwo2019"]
+    assert "&#" not in text
+    assert text.endswith("<i>Journal of Orthopaedic Trauma</i>, 33: 112–119, 2019.")

@@ -183,17 +183,23 @@ class EachFormatted(str):
     """A name list whose names carry the ``<name>`` element's formatting already."""
 
 
+def _wraps_each(name: Any) -> bool:
+    """Whether the affixes go on each name (a space alone reads the same either way)."""
+    return bool((name.get("prefix") or "").strip() or (name.get("suffix") or "").strip())
+
+
 def _formats(name: Any) -> bool:
-    return any(name.get(attribute) not in (None, "normal", "none", "baseline")
-               for attribute in _FONT)
+    return bool(name.get("prefix") or name.get("suffix")) or any(
+        name.get(attribute) not in (None, "normal", "none", "baseline") for attribute in _FONT)
 
 
 def render_names(self: Any, item: Any, variable: str, context: Any = None,
                  sort_options: Any = None, **kwargs: Any) -> Any:
     """A ``<name>`` element's rendering of one name variable (CSL 1.0.2, "Name").
 
-    The element's formatting goes on each name, as citeproc-js sets it: 'S<sc>chmidt</sc>
-    and R<sc>ossi</sc>', the 'and', 'et al.' and the delimiters in the text's own style.
+    The element's formatting and affixes go on each name, as citeproc-js sets them:
+    'S<sc>chmidt</sc> and R<sc>ossi</sc>', 'Mbeki T., Lindqvist E.' (``suffix="."``), the
+    'and', 'et al.' and the delimiters in the text's own style.
     """
     text = _render_names(self, item, variable, context, sort_options, **kwargs)
     if isinstance(text, str) and text and _formats(self) and text != SUBSEQUENT["string"]:
@@ -247,8 +253,9 @@ def _render_names(self: Any, item: Any, variable: str, context: Any = None,
         flip = own_form == "long" and (order == "all" or order == "first" and index == 0)
         inverted.append(flip and not parts.literal)
         texts.append(display(parts, own_form, flip, demote, separator, fmt))
-    if _formats(self):  # each name formatted, not the 'and' or the delimiters between
-        texts = [str(self.format(text)) for text in texts]
+    if _formats(self):  # each name formatted and in affixes, not the 'and' or delimiters
+        texts = [str(self.wrap(self.format(text)) if _wraps_each(self) else self.format(text))
+                 for text in texts]
     replaced = False
     if SUBSEQUENT["capture"] and SUBSEQUENT["current"] is None:
         texts, replaced = _substituted([(str(t),) for t in texts], texts)  # as printed
@@ -296,7 +303,7 @@ def name_lists_as_csl_writes_them() -> None:
         if isinstance(text, int):  # form="count": Names adds the counts up
             return text
         if isinstance(text, EachFormatted):  # the names are formatted, one by one
-            return self.wrap(str(text))
+            return str(text) if _wraps_each(self) else self.wrap(str(text))
         return original_markup(self, text)
 
     def format_name(self: Any, item: Any, variable: str) -> Any:
