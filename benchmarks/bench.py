@@ -15,8 +15,9 @@ folder and measures, each in fresh processes:
   x.epub``, once in sequence and once with as many parallel jobs as CPUs;
 - the floor: WeasyPrint alone turning the pipeline's final print HTML into
   PDFs in one warm process, summed and divided by the CPUs;
-- the same cold build on a two-worker local Dask cluster (``--dask``, on by
-  default), against the local pool;
+- the same cold build on a two-worker Dask cluster started as the README
+  says (``bench_dask.py``: scheduler and workers in processes of their own,
+  every one of their CPU seconds counted), against the local pool;
 - optionally one 300-page manuscript (``--big``), for its memory.
 
 Wall time, CPU time (the process and every child it waited for) and peak
@@ -273,41 +274,38 @@ def floor_once(argv: list[str]) -> int:
 
 def dask_build(work: Path, jobs: int, formats: list[str] | None = None
                ) -> tuple[Measure, Measure, Measure] | None:
-    """Cold builds (empty cache) on a fresh local Dask cluster, again on the same, now warm,
-    cluster, and on the local pool for comparison."""
+    """Cold builds (empty cache) on a fresh Dask cluster, again on the same, now warm,
+    cluster, and on the local pool for comparison.
+
+    The cluster is started as the README says: ``dask scheduler`` in a process of
+    its own and ``dask worker --nthreads 1`` with the settings for builds
+    (``bench_dask.WORKER_ENV``).  Its CPU is counted whole: the scheduler, the
+    nannies, the workers and the pandoc each worker keeps running.
+    """
     try:
-        import dask
-        import psutil
-        from distributed import LocalCluster
+        import psutil  # noqa: F401 - the cluster's CPU is read with it
+        from bench_dask import Cluster, build_on
     except ImportError:
         return None
-    # Workers as the README says to start them for builds: without Dask's sampling
-    # profiler, which walks the rendering thread's stack every 10 ms.
-    with dask.config.set(WORKER_CONFIG), LocalCluster(
-            n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=None, silence_logs=40) as cluster:
-        workers = [psutil.Process(p.process.pid) for p in cluster.workers.values()]
-
-        def cpu() -> float:
-            return sum(sum(w.cpu_times()[:4]) for w in workers)
-
+    cluster = Cluster(work, jobs)
+    try:
         runs = []
         for name in ("dask-fresh", "dask-warm"):
-            before = cpu()
-            measure = pipeline_build(work, work / f"cache-{name}", work / f"dist-{name}", None,
-                                     scheduler=cluster.scheduler_address, formats=formats)
-            measure.cpu += cpu() - before
-            measure.max_rss_mb = max(w.memory_info().rss for w in workers) / 2**20
+            run = build_on(cluster, work, name, formats)
+            measure = Measure(wall=run["wall"], cpu=run["cpu"], extra=run["extra"])
+            measure.parent_rss_mb = run["extra"]["parent_max_rss_mb"]
+            measure.max_rss_mb = run["extra"]["worker_max_rss_mb"]
+            measure.failures = run["extra"]["failed"]
+            measure.extra["cpu_by_role"] = run["roles"]
             runs.append(measure)
+    finally:
+        cluster.close()
     local = pipeline_build(work, work / "cache-local", work / "dist-local", jobs,
                            formats=formats)
     for name, measure in zip(("dask-fresh", "dask-warm"), runs, strict=True):
         measure.extra["identical_to_local"] = same_files(work / f"dist-{name}",
                                                          work / "dist-local")
     return runs[0], runs[1], local
-
-
-WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
 def same_files(a: Path, b: Path) -> bool:
