@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import ERROR, Problem, Problems, display_path
 from .model import Manuscript
-from .tree import transform, walk
+from .tree import rewrite, walk
 
 # Drawn without a glyph of their own: spaces, joiners, marks of direction, controls.
 ADD_FONT = ("add a font that has {0} (a file in styles/fonts/, declared in "
@@ -77,7 +77,8 @@ def without_selectors(ast: Mapping[str, Any]) -> dict[str, Any]:
             return {"t": node["t"], "c": [node["c"][0], SELECTORS.sub("", node["c"][1])]}
         return None
 
-    return {**ast, "blocks": transform(list(ast["blocks"]), strip)}
+    # what holds no selector is shared with ``ast``
+    return {**ast, "blocks": rewrite(list(ast["blocks"]), strip, ("Str", "Code", "CodeBlock"))}
 
 
 def runs(text: str, missing: set[str]) -> list[tuple[int, int, str]]:

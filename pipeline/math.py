@@ -81,6 +81,16 @@ def has_formulas(blocks: Iterable[Node]) -> bool:
                for node in walk(list(blocks)))
 
 
+def has_formulas_written(blocks: Iterable[Node], written: str) -> bool:
+    """``has_formulas(blocks)`` for ``blocks`` serialised (with the rest) as ``written``.
+
+    JSON that holds no Math node and no ``<math`` holds no formula: no walk.
+    """
+    if '"t": "Math"' not in written and "<math" not in written:
+        return False
+    return has_formulas(blocks)
+
+
 _READ: dict[tuple[bool, str], Formula] = {}
 
 
@@ -304,7 +314,11 @@ def draw_for_print(blocks: list[Node], styles: Path) -> list[Node]:
     Math nodes (TeX) and MathML written as raw HTML (kept whole and cleaned
     by :mod:`.raw`) are drawn alike.
     """
-    items = math_nodes(blocks)
+    found = [node for node in walk(blocks) if node["t"] in ("Math", "RawInline", "RawBlock")]
+    items = [(node["c"][0]["t"] == "DisplayMath", node["c"][1]) for node in found
+             if node["t"] == "Math"]
+    if not items and not any("<math" in node["c"][1] for node in found):
+        return blocks  # nothing to draw
     formulas = read_formulas(items) if items else {}
     font = str(styles / MATH_FONT)
 

@@ -26,7 +26,7 @@ from lxml import etree
 from ..errors import PipelineError
 from ..images import for_screen, self_contained_svg
 from ..links import standalone_links
-from ..math import MATH_FONT, has_formulas, label_mathml
+from ..math import MATH_FONT, has_formulas_written, label_mathml
 from ..model import CitedDocument, RenderOptions
 from ..notemarks import link_citations, symbol_footnotes
 from ..pandoc import run_pandoc, write_book
@@ -177,14 +177,15 @@ class EpubFormat(OutputFormat):
                     "--css", str(styles / "css" / "lists.css"), "--mathml",
                     "--toc", "--toc-depth=2", "--split-level=1", "--epub-title-page=false",
                     "--resource-path", str(folder), "--wrap=none"]
-            if has_formulas(book["blocks"]):
+            written = json.dumps(book)
+            source = written.encode("utf-8")
+            if has_formulas_written(book["blocks"], written):
                 args += ["--css", str(styles / "css" / "math.css")]
                 fonts.append(styles / MATH_FONT)
             embedded = stand_ins(fonts, Path(tmp) / "fonts")
             font_files = [str(embedded.get(font.name, font)) for font in fonts]
             for font in font_files:
                 args += ["--epub-embed-font", font]
-            source = json.dumps(book).encode("utf-8")
             env = {"SOURCE_DATE_EPOCH": str(epoch)}
             data = write_book(source, "epub3", _writer_options(args, font_files), meta_file,
                               env, folder) or run_pandoc(args, source, env=env, cwd=folder)
