@@ -15,15 +15,22 @@ in CPU seconds of each process:
   imports, the remembered plans checked);
 - ``prepared``: from the fork until the edited manuscript's PDFs are sent
   (planned, read, prepared, its print HTML made);
-- ``warm``: the worker loading WeasyPrint, its stylesheets and a first page;
+- ``warm``: the worker loading WeasyPrint, its stylesheets and a first page,
+  then setting what it loaded aside for the garbage collector;
 - ``render``: the worker laying out and writing the PDF;
 - ``tail``: the building process from the PDF's return to its end;
 - ``path``: to fork + the longer of prepared and warm + render + tail, the
   length of the edit on an idle machine with two CPUs (pandoc's own CPU, the
   building process's pandoc waits, left out).
 
+The traced build ends as the command line does (``pipeline/quickexit.py``).
 On a loaded machine the wall times stretch (the CPU times less so); compare
-versions by ``path``.  Use a fresh WORK for each version of the code: a
+versions by ``path``, or, as root, run the edits at a real-time priority,
+ahead of every other process (``chrt -f 10 python benchmarks/edit_timeline.py
+WORK --runs 5``): their wall times are then the nearest to an idle machine's.
+The floor is measured the same way with ``chrt -f 10 python benchmarks/bench.py
+floor-once WORK/manuscripts --report F --only handout-000.md`` (with
+``PYTHONPATH=WORK/code``).  Use a fresh WORK for each version of the code: a
 snapshot made from other code has other cache keys, and its edit would
 rebuild every handout.
 """
