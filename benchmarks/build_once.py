@@ -6,7 +6,8 @@
 It imports only what a build needs, so its time is the pipeline's, not the
 benchmark's; ``HANDOUT_BENCH_STUB=1`` makes the workers hand back
 placeholder bytes (``bench.py --stub-cold``).  It ends as the command line
-does (``pipeline/quickexit.py``: without the interpreter's teardown).  The
+does (``pipeline/quickexit.py``: without the interpreter's teardown), and
+settles the garbage collector as it does (``jobs.settle_collector``).  The
 report (JSON) has the counts, the runner, and the peak memory of this
 process and of the largest worker.
 """
@@ -81,4 +82,8 @@ if __name__ == "__main__":
     from pipeline import quickexit
 
     quickexit.install()  # ended as ``python -m pipeline`` ends: without the teardown
+    import pipeline.build  # noqa: F401 - the modules the command line has loaded by then
+    from pipeline.jobs import settle_collector
+
+    settle_collector()  # as the command line does once its modules are loaded
     quickexit.run(main)

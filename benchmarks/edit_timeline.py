@@ -85,6 +85,9 @@ def traced(argv: list[str]) -> int:
                 log(f"< {_name}")
 
         setattr(owner, last, functools.wraps(function)(step))
+    from pipeline.jobs import settle_collector
+
+    settle_collector()  # as the command line does once its modules are loaded
     sys.path.insert(0, str(HERE))
     from build_once import main
 

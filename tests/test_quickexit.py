@@ -75,3 +75,19 @@ def test_without_it_the_interpreter_frees_each_object():
     assert plain.returncode == 3
     assert plain.stdout == "built" + "thread joined\n" + "exit handler ran\n" \
         + "freed one by one\n"
+
+
+def test_the_command_line_sets_aside_its_loaded_modules_for_the_collector_before_running():
+    """``python -m pipeline`` settles the collector (see ``jobs.settle_collector``) once its
+    modules are loaded: a build's collections then walk only what the build made."""
+    probe = textwrap.dedent("""
+        import gc, runpy
+        import pipeline.cli
+        pipeline.cli.main = lambda: print(gc.get_freeze_count(), gc.get_threshold()[0]) or 0
+        runpy.run_module("pipeline", run_name="__main__")
+    """)
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    frozen, young = map(int, done.stdout.split())
+    assert frozen > 10_000 and young == 10_000
