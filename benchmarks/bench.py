@@ -14,7 +14,11 @@ folder and measures, each in fresh processes:
   ``pandoc --citeproc --pdf-engine=weasyprint`` then ``pandoc --citeproc -o
   x.epub``, once in sequence and once with as many parallel jobs as CPUs;
 - the floor: WeasyPrint alone turning the pipeline's final print HTML into
-  PDFs in one warm process, summed and divided by the CPUs;
+  PDFs in one warm process, summed and divided by the CPUs; for an edit,
+  WeasyPrint's import plus the edited manuscript's PDF, in a process already
+  started (the pipeline's edit counts its process from start to end: see
+  ``edit_timeline.py`` for where the difference goes, and for figures near an
+  idle machine's on a shared one);
 - the same cold build on a two-worker Dask cluster started as the README
   says (``bench_dask.py``: scheduler and workers in processes of their own,
   every one of their CPU seconds counted), against the local pool;
