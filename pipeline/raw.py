@@ -20,8 +20,10 @@ from .foreign import SVG_NS, gather_foreign
 from .model import Manuscript
 from .rawhtml import (
     BLOCK_HOLDERS,
+    HIDDEN_TEXT,
     Cleaning,
     clean,
+    is_hidden,
     local,
     parse_fragment,
     to_xhtml,
@@ -75,10 +77,28 @@ def clean_raw_markup(manuscript: Manuscript, ast: Mapping[str, Any],
     What holds no raw markup is shared with ``ast``, not copied.
     """
     blocks = list(ast["blocks"])
-    if not any(node["t"] in RAW for node in walk(blocks)):  # nothing to clean
+    hidden = [node for node in walk(blocks) if _is_hidden_node(node)]
+    if not hidden and not any(node["t"] in RAW for node in walk(blocks)):  # nothing to clean
         return {**ast, "blocks": blocks}
     cleaner = _Cleaner(manuscript, problems)
+    seen: dict[str, int] = {}
+    for node in hidden:  # their lines in the order they are written
+        attributes = dict(node["c"][0][2])
+        style = attributes.get("style", "")
+        needle = style if style and "hidden" not in attributes else "hidden"
+        seen[needle] = seen.get(needle, 0) + 1
+        line = (_nth_line_containing(manuscript, needle, seen[needle])
+                or source_line(manuscript, needle))
+        cleaner.hidden_lines.setdefault(_signature(node), []).append(line)
     return {**ast, "blocks": cleaner.visit(blocks)}
+
+
+def _is_hidden_node(node: Node) -> bool:
+    return node["t"] in ("Div", "Span") and is_hidden(dict(node["c"][0][2]))
+
+
+def _signature(node: Node) -> str:
+    return node["t"] + repr(node["c"][0])
 
 
 class _Cleaner:
@@ -88,6 +108,7 @@ class _Cleaner:
         self.tex_seen: dict[str, int] = {}
         self.svg_seen: dict[str, int] = {}
         self.foreign_seen: dict[str, int] = {}
+        self.hidden_lines: dict[str, list[int | None]] = {}  # by attributes, in order
         self.tables = 0  # tables the visit is inside
 
     def warn(self, needle: str | list[str], message: str, code: str) -> None:
@@ -119,9 +140,23 @@ class _Cleaner:
         items = [self.visit(v) for v in value]
         if items and all(isinstance(i, dict) and "t" in i for i in items):
             inline = items[0]["t"] not in BLOCKS
-            items = self._html(self._tex(self._foreign(items)), inline)
+            items = self._html(self._tex(self._foreign(self._hidden(items))), inline)
         unchanged = len(items) == len(given) and all(a is b for a, b in zip(items, given))
         return given if unchanged else items
+
+    def _hidden(self, items: list[Node]) -> list[Node]:
+        """Divs and spans that hide themselves (``{hidden}``, ``display: none``): left out."""
+        out: list[Node] = []
+        for node in items:
+            if not _is_hidden_node(node):
+                out.append(node)
+                continue
+            lines = self.hidden_lines.get(_signature(node)) or [None]
+            kind = "div" if node["t"] == "Div" else "span"
+            self.problems.warn(self.manuscript.path, lines.pop(0),
+                               f"a hidden {kind} is left out with its text: {HIDDEN_TEXT}",
+                               code="hidden")
+        return out
 
     def _foreign(self, items: list[Node]) -> list[Node]:
         """Raw content for another writer (``{=openxml}``, ``{=typst}``): left out, warned."""

@@ -120,6 +120,10 @@ def clean(root, inline: bool, report: Cleaning) -> None:
             report.note(f"<{name}>", REMOVED.get(name, FOREIGN_WHY))
             unwrap_or_drop(root, element, keep_children=False)
             continue
+        if name in ALLOWED and is_hidden(dict(element.attrib)):
+            report.note(f"<{name}>", HIDDEN_WHY)
+            unwrap_or_drop(root, element, keep_children=False)
+            continue
         clean(element, inline or name in PHRASING, report)
         if name not in ALLOWED:
             report.note(f"<{name}>", "it is not an element of HTML5 (its text is kept)")
@@ -130,6 +134,20 @@ def clean(root, inline: bool, report: Cleaning) -> None:
             unwrap_or_drop(root, element, keep_children=True)
         else:
             _clean_attributes(element, name, report)
+
+
+HIDING = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:;|$|!)",
+                    re.IGNORECASE)
+HIDDEN_TEXT = ("hidden text would still be in the EPUB and the web page for anyone to read; "
+               "for a note to the editors write an HTML comment <!-- ... -->, which no file "
+               "keeps")
+HIDDEN_WHY = f"it is hidden (its text is left out too): {HIDDEN_TEXT}"
+
+
+def is_hidden(attributes: dict[str, str]) -> bool:
+    """Whether an element's attributes hide it (``hidden``, ``display: none``)."""
+    lowered = {str(k).lower(): v for k, v in attributes.items()}
+    return "hidden" in lowered or bool(HIDING.search(lowered.get("style", "")))
 
 
 def _clean_attributes(element, name: str, report: Cleaning) -> None:

@@ -380,3 +380,24 @@ def test_macro_definitions_are_written_into_the_formulas_and_not_warned_about():
         ("m.md:16: warning: raw TeX '\\vspace{1cm}' is left out of the handout: only \\newpage, "
          "\\pagebreak and \\clearpage are understood (write $...$ for math)"),
     ]
+
+
+def test_hidden_text_is_left_out_of_every_file_with_a_warning_at_its_line():
+    blocks, problems = cleaned(
+        "Shown.\n\n::: {hidden=\"\"}\nAsk Dr X about the dose.\n:::\n\n"
+        "Text [a note]{style=\"display: none\"} and more.\n\n"
+        "<p style=\"color: red; visibility: hidden\">Invisible.</p>\n\n"
+        "<table><tr><td>cell <em hidden>quiet</em></td></tr></table>\n\n"
+        "[Kept]{.hidden-text style=\"color: grey\"}\n")
+    text = " ".join(stringify(blocks).split()) + " ".join(raw_pieces(blocks))
+    for gone in ("Dr X", "a note", "Invisible", "quiet"):
+        assert gone not in text
+    assert "Shown." in text and "Text and more." in text and "Kept" in text
+    why = ("hidden text would still be in the EPUB and the web page for anyone to read; for a "
+           "note to the editors write an HTML comment <!-- ... -->, which no file keeps")
+    assert sorted(problems) == [
+        f"m.md:12: warning: a hidden div is left out with its text: {why}",
+        f"m.md:16: warning: a hidden span is left out with its text: {why}",
+        f"m.md:18: warning: raw HTML <p> is left out: it is hidden (its text is left out too): {why}",
+        f"m.md:20: warning: raw HTML <em> is left out: it is hidden (its text is left out too): {why}",
+    ]
