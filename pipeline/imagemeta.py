@@ -49,6 +49,28 @@ def without_metadata(data: bytes, kind: str | None) -> bytes:
     return data
 
 
+DATA_URL = re.compile(r"^data:(image/[\w.+-]+)((?:;[\w-]+=[^;,]*)*);base64,(.*)$", re.DOTALL)
+
+
+def data_url_without_metadata(url: str) -> str:
+    """A ``data:image/...;base64,`` address whose image has lost its notes; others as given."""
+    import base64
+    import binascii
+
+    match = DATA_URL.match(url.strip())
+    if match is None:
+        return url
+    try:
+        data = base64.b64decode(match.group(3), validate=False)
+    except (binascii.Error, ValueError):
+        return url
+    cleaned = without_metadata(data, sniffed_kind(data))
+    if cleaned == data:
+        return url
+    encoded = base64.b64encode(cleaned).decode("ascii")
+    return f"data:{match.group(1)}{match.group(2)};base64,{encoded}"
+
+
 def sniffed_kind(data: bytes) -> str | None:
     """The format of image bytes this module cleans ("JPEG", "PNG", "WEBP", "GIF", "SVG")."""
     if data.startswith(JPEG_START):

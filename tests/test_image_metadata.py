@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -129,9 +131,11 @@ def test_no_output_a_clinic_gets_holds_an_images_notes(tmp_path):
     (tmp_path / "photo.jpg").write_bytes(photo())
     (tmp_path / "chart.png").write_bytes(chart())
     (tmp_path / "dose.svg").write_bytes(DRAWING)
+    scan = "data:image/jpeg;base64," + base64.b64encode(photo(orientation=3)).decode()
     (tmp_path / "m.md").write_text(
         '---\ntitle: "Pictures"\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-06-01\n'
-        "---\n\n![The wound](photo.jpg)\n\n![The chart](chart.png)\n\n![The dose](dose.svg)\n",
+        "---\n\n![The wound](photo.jpg)\n\n![The chart](chart.png)\n\n![The dose](dose.svg)\n"
+        f"\n![The scan]({scan})\n",
         encoding="utf-8")
     out = build_fixed([tmp_path / "m.md"], tmp_path / "out", jobs=1)
     files: dict[str, bytes] = {}
@@ -143,9 +147,13 @@ def test_no_output_a_clinic_gets_holds_an_images_notes(tmp_path):
     with pikepdf.open(out / "m.clinician.pdf") as pdf:
         images = [o.read_raw_bytes() for o in pdf.objects if isinstance(o, pikepdf.Stream)
                   and o.get("/Subtype") == "/Image"]
-    assert len(images) == 2  # the photograph as it was encoded (no notes), the chart
+    assert len(images) == 3  # the photographs as they were encoded (no notes), the chart
     files.update({f"pdf image {k}": data for k, data in enumerate(images)})
-    assert sum(name.startswith("epub:EPUB/media/") for name in files) == 3
+    written = [base64.b64decode(m) for data in list(files.values())
+               for m in re.findall(rb"data:image/[a-z+]+;base64,([A-Za-z0-9+/=]+)", data)]
+    assert len(written) == 1  # the scan, written into the web page
+    files.update({f"data address {k}": data for k, data in enumerate(written)})
+    assert sum(name.startswith("epub:EPUB/media/") for name in files) == 4
     for name, data in files.items():
         for text in PRIVATE:
             assert text.encode() not in data, (name, text)

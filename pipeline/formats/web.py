@@ -16,12 +16,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from ..html import empty_header_cells
+from ..imagemeta import data_url_without_metadata
 from ..images import screen_copy
 from ..math import label_mathml
 from ..model import CitedDocument, RenderOptions
@@ -79,7 +80,12 @@ def _served(target: str, folder: Path) -> str | None:
 
 
 def _raw_image(match: re.Match[str], folder: Path) -> str:
-    served = _served(unescape(match.group(2)), folder)
+    target = unescape(match.group(2))
+    if target.startswith("data:"):  # written into the page: without its image's notes
+        cleaned = data_url_without_metadata(target)
+        return match.group(0) if cleaned == target else \
+            f"{match.group(1)}{escape(cleaned)}{match.group(3)}"
+    served = _served(target, folder)
     return match.group(0) if served is None else f"{match.group(1)}{served}{match.group(3)}"
 
 
@@ -90,6 +96,11 @@ def _images(node: Node, folder: Path) -> Any:
         return {"t": node["t"], "c": ["html", text]}
     if node["t"] != "Image":
         return None
+    if node["c"][2][0].startswith("data:"):
+        cleaned = data_url_without_metadata(node["c"][2][0])
+        if cleaned == node["c"][2][0]:
+            return None
+        return {"t": "Image", "c": [node["c"][0], node["c"][1], [cleaned, node["c"][2][1]]]}
     served = _served(node["c"][2][0], folder)
     if served is None:
         return None
