@@ -70,6 +70,9 @@ SIZE_AS_CSS = {"width", "height"}
 # A size HTML5 does not allow in an attribute (only a whole number of pixels) but CSS reads.
 CSS_SIZE = re.compile(r"^\d+(\.\d+)?(%|px|em|rem|ex|ch|cm|mm|in|pt|pc|vw|vh)$", re.IGNORECASE)
 SAFE_LINK = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
+# A picture written into the page (as notebooks export them); never SVG, which could hold scripts.
+DATA_IMAGE = re.compile(r"^data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$",
+                        re.IGNORECASE)
 XML_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 QUALIFIED = re.compile(r"^(xlink|xml):[A-Za-z_][\w.-]*$")
 
@@ -157,7 +160,8 @@ def _clean_attributes(element, name: str, report: Cleaning) -> None:
         lower = key.lower()
         if lower.startswith("on"):
             report.note(f"{lower}=", "event handlers are scripts")
-        elif lower in ("href", "src") and lower in allowed and not SAFE_LINK.match(value.strip()):
+        elif lower in ("href", "src") and lower in allowed and not SAFE_LINK.match(value.strip()) \
+                and not (lower == "src" and name == "img" and DATA_IMAGE.match(value.strip())):
             report.note(f"{lower}=", "only web, mail and relative addresses are kept")
         elif lower in SIZE_AS_CSS and not value.strip().isdigit():
             if CSS_SIZE.match(value.strip()):

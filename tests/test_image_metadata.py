@@ -135,7 +135,7 @@ def test_no_output_a_clinic_gets_holds_an_images_notes(tmp_path):
     (tmp_path / "m.md").write_text(
         '---\ntitle: "Pictures"\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-06-01\n'
         "---\n\n![The wound](photo.jpg)\n\n![The chart](chart.png)\n\n![The dose](dose.svg)\n"
-        f"\n![The scan]({scan})\n",
+        f"\n![The scan]({scan})\n\nRaw: <img src=\"{scan}\" alt=\"The scan again\">\n",
         encoding="utf-8")
     out = build_fixed([tmp_path / "m.md"], tmp_path / "out", jobs=1)
     files: dict[str, bytes] = {}
@@ -151,7 +151,7 @@ def test_no_output_a_clinic_gets_holds_an_images_notes(tmp_path):
     files.update({f"pdf image {k}": data for k, data in enumerate(images)})
     written = [base64.b64decode(m) for data in list(files.values())
                for m in re.findall(rb"data:image/[a-z+]+;base64,([A-Za-z0-9+/=]+)", data)]
-    assert len(written) == 1  # the scan, written into the web page
+    assert len(written) == 2  # the scan, as Markdown and as raw HTML, in the web page
     files.update({f"data address {k}": data for k, data in enumerate(written)})
     assert sum(name.startswith("epub:EPUB/media/") for name in files) == 4
     for name, data in files.items():

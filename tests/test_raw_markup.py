@@ -401,3 +401,14 @@ def test_hidden_text_is_left_out_of_every_file_with_a_warning_at_its_line():
         f"m.md:18: warning: raw HTML <p> is left out: it is hidden (its text is left out too): {why}",
         f"m.md:20: warning: raw HTML <em> is left out: it is hidden (its text is left out too): {why}",
     ]
+
+
+def test_a_picture_written_into_raw_html_is_kept_and_a_drawing_is_not():
+    png = "data:image/png;base64,iVBORw0KGgo="
+    svg = "data:image/svg+xml;base64,PHN2Zy8+"
+    blocks, problems = cleaned(f'A <img src="{png}" alt="a dot"> and <img src="{svg}" '
+                               'alt="a drawing">.\n')
+    assert raw_pieces(blocks) == [f'<img alt="a dot" src="{png}" />', '<img alt="a drawing" />']
+    assert problems == [
+        ("m.md:10: warning: raw HTML src= is left out: only web, mail and relative addresses "
+         "are kept")]
