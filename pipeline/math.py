@@ -198,6 +198,9 @@ def check_math(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                 column = column + column_in - 1 if line_in == 0 else column_in
         where = f" (column {column})" if line is not None else ""
         fence = "$$" if formula.display else "$"
+        if re.search(r"\\(?:def|let|gdef|edef)(?![A-Za-z])", why):
+            where += (": define a macro with \\newcommand{\\name}{...}, in the formula or on a "
+                      "line of its own before the text")
         problems.add(manuscript.path, line,
                      f"TeX math {fence}{alternative(formula.tex)}{fence} cannot be read: "
                      f"{why}{where}",

@@ -139,6 +139,8 @@ $$a + b
 + \\frac{c}{\\unknown}$$
 
 Math text $x + \\text{漢字}$ here.
+
+A macro $\\def\\half{1/2} \\half$ here.
 """
 
 
@@ -155,6 +157,9 @@ def test_a_formula_that_cannot_be_read_is_an_error_at_its_line_and_column(tmp_pa
         "unexpected control sequence \\unknown (column 12)"),
         (f"{path}:15: characters '漢字' (U+6F22, U+5B57) at column 22 are in no formula font: "
          "write them outside the formula, as text"),
+        (f"{path}:17: TeX math $\\def\\half{{1/2}} \\half$ cannot be read: unexpected control "
+         "sequence \\def (column 10): define a macro with \\newcommand{\\name}{...}, in the "
+         "formula or on a line of its own before the text"),
     ]
     assert not list((tmp_path / "out").glob("*.pdf"))
     assert not list((tmp_path / "out").glob("*.epub"))
