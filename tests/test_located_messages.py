@@ -170,4 +170,4 @@ def test_vancouver_author_lists_are_read_as_names_with_a_warning(work):
     assert entries[0].startswith("1.Research Mock C, Joshipura M, Arreola-Risa C, Quansah R. "
                                  "Trauma systems.")
     assert entries[1].startswith("2.Research Rudd KE, Johnson SC, Agesa KM, et al. Sepsis")
-    assert entries[3].startswith("4.Research Doe J Jr., van der Berg A. Fine names.")
+    assert entries[3].startswith("4.Research Doe J Jr, van der Berg A. Fine names.")  # as citeproc-js
