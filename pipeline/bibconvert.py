@@ -82,6 +82,7 @@ _SC_SWITCH = re.compile(r"\{\\(?:sc|scshape)(?![A-Za-z])\s*((?:[^{}]|" + _GROUP 
 _DASHES = re.compile(r"\\text(en|em)dash\b(?:\{\})?")
 _MBOX = re.compile(r"\\(?:mbox|hbox|text|textnormal|textup)\s*(?=\{)")
 _FIELD_NAME = re.compile(r"[a-z0-9_:+-]+")
+_BCP47 = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _POSITION = re.compile(r"\(line (\d+), column (\d+)\)")
 _OTHERS = frozenset({"others", "et al", "et alii", "etal", "", "…"})
 _INITIALS = re.compile(r"^[^\W\d_a-z]{2,3}$")
@@ -97,6 +98,7 @@ class _Prepared:
     source_lines: list[int]  # the file line of each line of ``text``
     roles: dict[str, list[str]] = field(default_factory=dict)  # helper id -> CSL variables
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    handout_language: bool = False  # the handout's language given as the entry's: not kept
     literal_date: str = ""  # a year that is no date ("in press"): CSL's literal date
 
 
@@ -166,7 +168,7 @@ def _options(entry: BibEntry) -> dict[str, str]:
     return out
 
 
-def _prepare(entry: BibEntry) -> _Prepared:
+def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
     # An id pandoc accepts whatever the key, the same for the same entry in every run (so a
     # worker converts an entry once however many manuscripts cite it), unique in a run.
     ident = "e" + hashlib.sha1(entry.key.encode()).hexdigest()[:16]
@@ -251,6 +253,12 @@ def _prepare(entry: BibEntry) -> _Prepared:
     if written.lower() in SUBTYPES and not entry.field("entrysubtype"):
         lines.append(f"  entrysubtype = {{{SUBTYPES[written.lower()]}}},")
         source.append(entry.line)
+    if _BCP47.fullmatch(language) and not language.lower().startswith("en") \
+            and not (entry.field("langid") or entry.field("hyphenation")):
+        # the handout's language stands for the entry's: its titles are left as written
+        lines.append(f"  langid = {{{language}}},")
+        source.append(entry.line)
+        prepared.handout_language = True
     lines.append("}")
     source.append(entry.line)
     for helper in helpers:
@@ -264,8 +272,14 @@ def _prepare(entry: BibEntry) -> _Prepared:
 _CONVERTED: dict[str, str] = {}  # the text pandoc was given -> its items, as JSON
 
 
-def to_csl(entries: list[BibEntry], problems: Problems) -> dict[str, dict[str, Any]]:
-    """CSL-JSON items for ``entries``, by key: one pandoc run for all that are new."""
+def to_csl(entries: list[BibEntry], problems: Problems,
+           language: str = "en-US") -> dict[str, dict[str, Any]]:
+    """CSL-JSON items for ``entries``, by key: one pandoc run for all that are new.
+
+    ``language`` is the handout's: as pandoc does, the titles of an entry
+    without a ``langid`` are put in sentence case (for styles to case them)
+    only when it is English.
+    """
     items: dict[str, dict[str, Any]] = {}
     todo: list[_Prepared] = []
     for entry in entries:
@@ -273,7 +287,7 @@ def to_csl(entries: list[BibEntry], problems: Problems) -> dict[str, dict[str, A
             items[entry.key] = {k: v for k, v in json.loads(entry.item).items()
                                 if k in CSL_VARIABLES}
             continue
-        prepared = _prepare(entry)
+        prepared = _prepare(entry, language)
         for line, message in prepared.warnings:
             problems.warn(entry.path, line, message, code="bibtex-role")
         todo.append(prepared)
@@ -348,6 +362,8 @@ def _finish(prepared: _Prepared, group: list[dict[str, Any]]) -> dict[str, Any]:
     item = dict(group[0]) if group and group[0].get("id") == prepared.ident else {}
     helpers = {i.get("id"): i for i in group}
     item["id"] = entry.key
+    if prepared.handout_language:
+        item.pop("language", None)
     for helper, variables in prepared.roles.items():
         names = helpers.get(helper, {}).get("author") or []
         for variable in variables:

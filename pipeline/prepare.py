@@ -157,7 +157,8 @@ def prepare(
         cited = citation_keys(expanded)
     ast = expanded
     listed = crossref_parents(entries, cited)  # biblatex's mincrossrefs
-    items = to_csl([entries[k] for k in cited + listed if k in entries], problems)
+    items = to_csl([entries[k] for k in cited + listed if k in entries], problems,
+                   manuscript.lang)
 
     disclaimers: dict[str, tuple[str, list[Any]]] = {}
     for audience in (audiences or manuscript.audiences) if words else ():

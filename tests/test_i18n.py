@@ -249,3 +249,63 @@ def test_the_reference_list_follows_the_csl_locale(tmp_path):
         "https://example.org/guia-dolor-lumbar")
     english = reference(tmp_path, "en-US", "american-medical-association")
     assert english.startswith("Web page | ") and "Accessed November 5, 2025." in english
+
+
+TITLED = """@article{mueller2019,
+  author = {M{\\"u}ller, J{\\"o}rg},
+  title = {The Role of {DNA} Repair in \\textit{Staphylococcus aureus} and Staphylococcus Epidermidis},
+  journal = {N Engl J Med},
+  year = {2019},
+}
+@article{french2018,
+  author = {Dupont, Anne},
+  title = {La Douleur Lombaire Chronique},
+  journal = {Rev Prat},
+  year = {2018},
+  langid = {french},
+}
+"""
+
+
+def pandoc_reference_titles(tmp_path: Path, lang: str) -> list[str]:
+    """What pandoc --citeproc prints for TITLED in a document in ``lang``, as plain text."""
+    import subprocess
+
+    from pipeline.csl import bundled_styles
+    from pipeline.pandoc import pandoc_path
+
+    text = subprocess.run(
+        [str(pandoc_path()), "--citeproc", "-t", "plain", "--wrap=none",
+         "--bibliography", str(tmp_path / "refs.bib"),
+         "--csl", str(bundled_styles()["american-medical-association"])],
+        input=f"---\nlang: {lang}\n---\n\n[@mueller2019; @french2018]\n", capture_output=True,
+        text=True, check=True).stdout
+    return [line.split(None, 1)[1].split(". ", 1)[1].split(". ")[0]
+            for line in text.splitlines() if line[:2] in ("1.", "2.")]
+
+
+@pytest.mark.parametrize("lang", ["en-US", "es-MX"])
+def test_bibtex_titles_are_in_sentence_case_only_in_an_english_handout(tmp_path, monkeypatch,
+                                                                      lang):
+    from lxml import html as lxml_html
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    (tmp_path / "refs.bib").write_text(TITLED, encoding="utf-8")
+    path = tmp_path / "titulos.md"
+    path.write_text(f"---\ntitle: Prueba\nversion: 1.0.0\nstatus: draft\n"
+                    f"last_updated: 2025-03-01\nlang: {lang}\nbibliography: [refs.bib]\n"
+                    f"---\n\nTexto [@mueller2019; @french2018].\n", encoding="utf-8")
+    report = build([path], BuildOptions(out=tmp_path / "out", jobs=1, use_cache=False,
+                                        formats=("html",)))
+    assert not report.problems, [str(p) for p in report.problems]
+    page = lxml_html.parse(str(tmp_path / "out" / "titulos.clinician.html")).getroot()
+    titles = [" ".join(e.text_content().split()).split(". ", 1)[1].split(". ")[0]
+              for e in page.cssselect(".csl-entry .csl-right-inline")]
+    expected = {"en-US": "The role of DNA repair in staphylococcus aureus and staphylococcus "
+                         "epidermidis",
+                "es-MX": "The Role of DNA Repair in Staphylococcus aureus and Staphylococcus "
+                         "Epidermidis"}[lang]
+    # an entry with its own langid keeps its title whatever the handout's language
+    assert titles == [expected, "La Douleur Lombaire Chronique"]
+    assert titles == pandoc_reference_titles(tmp_path, lang)
