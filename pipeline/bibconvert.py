@@ -51,6 +51,7 @@ from .bibtypes import (
     TYPE_ALIASES,
 )
 from .errors import Problems
+from .manuscript import LANG
 from .pandoc import PandocFailure, convert_text
 
 if TYPE_CHECKING:
@@ -82,7 +83,6 @@ _SC_SWITCH = re.compile(r"\{\\(?:sc|scshape)(?![A-Za-z])\s*((?:[^{}]|" + _GROUP 
 _DASHES = re.compile(r"\\text(en|em)dash\b(?:\{\})?")
 _MBOX = re.compile(r"\\(?:mbox|hbox|text|textnormal|textup)\s*(?=\{)")
 _FIELD_NAME = re.compile(r"[a-z0-9_:+-]+")
-_BCP47 = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _POSITION = re.compile(r"\(line (\d+), column (\d+)\)")
 _OTHERS = frozenset({"others", "et al", "et alii", "etal", "", "…"})
 _INITIALS = re.compile(r"^[^\W\d_a-z]{2,3}$")
@@ -253,7 +253,7 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
     if written.lower() in SUBTYPES and not entry.field("entrysubtype"):
         lines.append(f"  entrysubtype = {{{SUBTYPES[written.lower()]}}},")
         source.append(entry.line)
-    if _BCP47.fullmatch(language) and not language.lower().startswith("en") \
+    if LANG.match(language) and not language.lower().startswith("en") \
             and not (entry.field("langid") or entry.field("hyphenation")):
         # the handout's language stands for the entry's: its titles are left as written
         lines.append(f"  langid = {{{language}}},")

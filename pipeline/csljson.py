@@ -4,9 +4,9 @@ Zotero, Better BibTeX, pandoc and Quarto write these: a JSON array of CSL
 items, or YAML with a ``references:`` list (a bare list is read too).  Each
 item is checked on its own and reported at its line (a field at the field's
 line): one without an ``id`` is skipped, a field of the wrong shape is dropped
-with a warning, the rest is kept.  Dates may be ``{"date-parts": ...}``, ``raw``, ``literal`` or an EDTF
-string (``2020-03``, ``2019/2021``); initials-only given names keep every
-initial.
+with a warning, the rest is kept.  Dates may be ``{"date-parts": ...}``,
+``raw``, ``literal`` or an EDTF string (``2020-03``, ``2019/2021``);
+initials-only given names keep every initial.
 """
 
 from __future__ import annotations
@@ -223,7 +223,6 @@ def _check(item: Any, line: int, lines: dict[str, int],
         findings.append(Finding(line, "item has no 'id': it cannot be cited"))
         return None
     key = str(key).strip()
-    first = line
     out: dict[str, Any] = {"id": key}
     kind = item.get("type")
     if not isinstance(kind, str) or not kind.strip():
@@ -234,25 +233,25 @@ def _check(item: Any, line: int, lines: dict[str, int],
     for name, value in item.items():
         if name in ("id", "type"):
             continue
-        line = lines.get(name, first)
+        at = lines.get(name, line)  # the field's line
         if name in CROSSREF_VARIABLES and CROSSREF_VARIABLES[name] not in item:
             name = CROSSREF_VARIABLES[name]  # Crossref's short-title, short-container-title
         if name in NAMES:
             names = _names(value)
             if names is None:
-                findings.append(Finding(line, f"item '{key}': '{name}' must be a list of names "
+                findings.append(Finding(at, f"item '{key}': '{name}' must be a list of names "
                                         "({family, given} or {literal}); left out", key, False,
                                         "csl-item"))
                 continue
             if len(names) < len(value if isinstance(value, list) else [value]):
-                findings.append(Finding(line, f"item '{key}': a name in '{name}' has no family, "
+                findings.append(Finding(at, f"item '{key}': a name in '{name}' has no family, "
                                         "given or literal name; it is left out", key, False,
                                         "csl-item"))
             out[name] = names
         elif name in DATES:
             date = _date(value)
             if date is None:
-                findings.append(Finding(line, f"item '{key}': '{name}' is not a date "
+                findings.append(Finding(at, f"item '{key}': '{name}' is not a date "
                                         "({date-parts}, raw, literal or YYYY-MM-DD); left out",
                                         key, False, "csl-item"))
                 continue
@@ -268,13 +267,13 @@ def _check(item: Any, line: int, lines: dict[str, int],
             if value:
                 out[name] = str(value[0])
             if len(value) > 1 and name not in ("ISSN", "ISBN", "container-title-short"):
-                findings.append(Finding(line, f"item '{key}': '{name}' has {len(value)} values; "
+                findings.append(Finding(at, f"item '{key}': '{name}' has {len(value)} values; "
                                         f"the first is used ('{value[0]}')", key, False,
                                         "csl-item"))
         else:
-            findings.append(Finding(line, f"item '{key}': '{name}' must be text; left out", key,
+            findings.append(Finding(at, f"item '{key}': '{name}' must be text; left out", key,
                                     False, "csl-item"))
-    return fix_item(_without_controls(out, key, first, findings, lines=lines))
+    return fix_item(_without_controls(out, key, line, findings, lines=lines))
 
 
 def _without_controls(value: Any, key: str, line: int, findings: list[Finding],
