@@ -11,6 +11,7 @@ from typing import Any
 
 from . import i18n
 from .anchors import internal_links
+from .attributes import without_private_attributes
 from .bibsets import alias_keys, cite_aliases, cite_set_members, crossref_parents
 from .bibtex import BibEntry, load_bibliographies, to_csl
 from .blocks import mark_list_delimiters, place_references, unique_ids
@@ -132,6 +133,7 @@ def prepare(
     ast = {**ast, "blocks": even_heading_levels(manuscript, ast["blocks"], problems)}
     ast = clean_raw_markup(manuscript, ast, problems)
     ast = unlink_computer_files(manuscript, ast, problems)
+    ast = without_private_attributes(manuscript, ast, problems)
     check_links(manuscript, ast, problems)
     ast = {**ast, "blocks": equation_tags(ast["blocks"])}
     ast = {**ast, "blocks": mark_list_delimiters(ast["blocks"])}

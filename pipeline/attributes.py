@@ -1,0 +1,56 @@
+"""Which of the attributes an author writes reach a handout.
+
+pandoc writes an attribute it has no use for (``::: {owner="Dr X"}``,
+``[text]{checked-by="..."}``) into the web page and the EPUB as ``data-owner``,
+and the attached source would carry it too: words written for the team, not
+for readers, that no reader sees and every file would hold.  A handout keeps
+the attributes that mean something in it (language and direction, an image's
+size, accessibility, a style, a link's relation, a title, code line numbers,
+an audience); the others are left out of every output, with a warning at the
+line where each name is first written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .body import source_line
+from .errors import Problems
+from .model import Manuscript
+from .tree import Node, attr_of, rewrite
+
+KEPT = frozenset({
+    "audience", "lang", "dir", "width", "height", "style", "rel", "title", "role", "hidden",
+    "startFrom", "start-from", "epub:type",
+})
+
+
+def kept(key: str) -> bool:
+    """Whether an attribute named ``key`` means something in a handout."""
+    return key in KEPT or key.startswith("aria-")
+
+
+def without_private_attributes(manuscript: Manuscript, ast: Mapping[str, Any],
+                               problems: Problems) -> dict[str, Any]:
+    """The AST without the attributes no handout uses, each name warned about once."""
+    dropped: list[str] = []
+
+    def strip(node: Node) -> Any:
+        attr = attr_of(node)
+        if attr is None or all(kept(key) for key, _ in attr[2]):
+            return None
+        dropped.extend(key for key, _ in attr[2] if not kept(key) and key not in dropped)
+        inside = [attr[0], attr[1], [[k, v] for k, v in attr[2] if kept(k)]]
+        content = list(node["c"])
+        content[1 if node["t"] == "Header" else 0] = inside
+        return rewrite({"t": node["t"], "c": content}, strip)
+
+    blocks = rewrite(ast["blocks"], strip)
+    for key in dropped:
+        problems.warn(manuscript.path, source_line(manuscript, f"{key}="),
+                      f"attribute '{key}' is left out of the handout: pandoc would write it "
+                      "into the web page and the EPUB, where no reader sees it (a handout keeps "
+                      "lang, dir, width, height, style, title, role, aria-*, rel and audience); "
+                      "write a note to editors as an HTML comment", code="attribute-left-out")
+    return {**ast, "blocks": blocks}

@@ -1,0 +1,69 @@
+"""Attributes an author writes for the team reach no file; those a handout uses do."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pikepdf
+from helpers import build_fixed
+from lxml import html as lxml_html
+
+from pipeline.build import BuildOptions, check
+
+FRONT = ('---\ntitle: Attributes\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-06-01\n'
+         'authors: [{name: Ana Writer, role: Writer}]\n'
+         'changes: [{version: 1.0.0, date: 2025-06-01, summary: First.}]\n---\n\n')
+BODY = """\
+## Dosing {#dosing reviewer="PRIVATE-REVIEWER"}
+
+::: {.note owner="PRIVATE-OWNER" data-ticket="PRIVATE-TICKET"}
+A paragraph in a box.
+:::
+
+Say [hola]{lang=es checked-by="PRIVATE-CHECKER"} and [this]{aria-label="a label"}.
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+: Doses {#tbl-doses source="PRIVATE-SOURCE"}
+
+See [the guide](https://example.org/guide){tracking="PRIVATE-TRACKING" title="The guide"}.
+"""
+
+
+def test_attributes_no_handout_uses_are_in_no_file_and_the_others_are_kept(tmp_path):
+    (tmp_path / "m.md").write_text(FRONT + BODY, encoding="utf-8")
+    out = build_fixed([tmp_path / "m.md"], tmp_path / "out", jobs=1)
+    files = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with zipfile.ZipFile(out / "m.clinician.epub") as epub:
+        files.update({n: epub.read(n) for n in epub.namelist()})
+        chapter = next(n for n in epub.namelist() if n.endswith(".xhtml") and
+                       b"hola" in epub.read(n))
+        page = lxml_html.fromstring(epub.read(chapter))
+    with pikepdf.open(out / "m.clinician.pdf") as pdf:
+        for name, spec in pdf.attachments.items():
+            files[f"attached {name}"] = spec.get_file().read_bytes()
+        source = files["attached m.clinician.md"].decode()
+    for name, data in files.items():
+        assert b"PRIVATE-" not in data, name
+    assert "A paragraph in a box." in source and "{lang=\"es\"}" in source
+    assert page.xpath("//span[@lang='es']/text()") == ["hola"]
+    assert page.xpath("//span[@aria-label='a label']/text()") == ["this"]
+    assert page.xpath("//a[@title='The guide']/@href") == ["https://example.org/guide"]
+    assert page.xpath("//*[@id='dosing']") and page.xpath("//div[contains(@class, 'note')]")
+
+
+def test_each_attribute_left_out_is_a_warning_at_its_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.md").write_text(FRONT + BODY, encoding="utf-8")
+    report = check([Path("m.md")], BuildOptions())
+    kept = "lang, dir, width, height, style, title, role, aria-*, rel and audience"
+    warned = [str(p) for p in report.problems if "left out of the handout" in str(p)]
+    assert warned == [
+        f"m.md:{line}: warning: attribute '{key}' is left out of the handout: "
+        "pandoc would write it into the web page and the EPUB, where no reader sees it (a "
+        f"handout keeps {kept}); write a note to editors as an HTML comment"
+        for line, key in ((10, "reviewer"), (12, "owner"), (12, "data-ticket"),
+                          (16, "checked-by"), (22, "source"), (24, "tracking"))]
