@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 LINKING = frozenset({"crossref", "xdata", "xref"})
 VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc",
                       "urlraw"})
+DATE_FIELDS = frozenset({"date", "origdate", "eventdate", "urldate"})
 _BRACES = re.compile(r"[{}]")
 _GROUP = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
 _SCRIPT_MATH = re.compile(r"(?:\$|\\\()\s*(?:\{\})?\s*([\^_])\s*(" + _GROUP
@@ -122,7 +123,7 @@ def prepare_tex(value: str) -> str:
             lambda m: ("\\textsuperscript" if m.group(1) == "^" else "\\textsubscript")
             + (m.group(2) if m.group(2).startswith("{") else "{" + m.group(2) + "}"), value)
     if "$" in value or "\\(" in value:
-        value = _MATH_TEX.sub(lambda m: _tex_escaped(_math_text(m.group(0))), value)
+        value = _MATH_TEX.sub(lambda m: _math_tex(m.group(0)), value)
     if "box" in value or "\\text" in value:
         value = _MBOX.sub("", value)
     if "\\sc" in value:
@@ -134,6 +135,34 @@ def prepare_tex(value: str) -> str:
     if "\\mkbib" in value or "\\add" in value or "\\NoCase" in value or "quote{" in value:
         value = _BIBLATEX_MACRO.sub(lambda m: _BIBLATEX_MACROS[m.group(1)], value)
     return value
+
+
+# A super- or subscript inside math: x^2, H_{2}O, 10^{-3}, e^\alpha
+_SCRIPT = re.compile(r"([\^_])\s*(" + _GROUP + r"|\\[A-Za-z]+|[^\s{}\\])")
+
+
+def _math_tex(math: str) -> str:
+    """Inline math as text for pandoc, kept from case changes as TeX keeps it; its scripts as
+    \\textsuperscript/\\textsubscript."""
+    inner = math[1:-1] if math.startswith("$") else math[2:-2]
+    out, last = [], 0
+    for m in _SCRIPT.finditer(inner):
+        out.append(_math_piece(inner[last:m.start()]))
+        command = "\\textsuperscript" if m.group(1) == "^" else "\\textsubscript"
+        argument = m.group(2)[1:-1] if m.group(2).startswith("{") else m.group(2)
+        out.append(f"{command}{{{_math_piece(argument)}}}")
+        last = m.end()
+    out.append(_math_piece(inner[last:]))
+    return "{" + "".join(out) + "}"
+
+
+def _math_piece(tex: str) -> str:
+    """Math without scripts as escaped text, its spaces kept at either end."""
+    if not tex.strip():
+        return tex
+    lead = tex[:len(tex) - len(tex.lstrip())]
+    trail = tex[len(tex.rstrip()):]
+    return lead + _tex_escaped(_math_text(f"${tex.strip()}$")) + trail
 
 
 def _tex_escaped(text: str) -> str:
@@ -232,7 +261,7 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
             continue
         if name == "month":
             value = month_number(value)
-        elif name == "date":
+        elif name in DATE_FIELDS:
             value = edtf_date(value)
         elif name in VERBATIM:
             value = verbatim(name, value)

@@ -12,7 +12,7 @@ exporters write instead is read here:
 - anything else (``in press``, ``forthcoming``, ``2013a``) is a literal date,
   printed as written, as pandoc's citeproc and citeproc-js print it; a
   warning unless it is a publication status;
-- EDTF that pandoc reads as nothing: ``201X``, ``2019/..``.
+- EDTF that pandoc reads as nothing: ``201X``, ``2019/..``, ``../2019``.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ _MONTH_WORD = r"[A-Za-z]{3,9}\.?"
 # 2013 | Sep | 15 - 2014 | Oct | 22: each later part may be left out
 _PUBMED = re.compile(
     rf"^(?P<y1>\d{{4}})\.?(?:\s+(?P<m1>{_MONTH_WORD})(?:\s+(?P<d1>\d{{1,2}}))?)?"
-    rf"(?:{_DASH}(?:(?P<y2>\d{{4}})\s*)?(?P<m2>{_MONTH_WORD})?\s*(?P<d2>\d{{1,2}})?)?\.?$")
+    rf"(?:(?P<dash>{_DASH})(?:(?P<y2>\d{{4}})\s*)?(?P<m2>{_MONTH_WORD})?\s*(?P<d2>\d{{1,2}})?)?\.?$")
 _UNSPECIFIED = re.compile(r"^(\d{2,3})(X{1,2})$")
 
 
@@ -109,7 +109,7 @@ def year_date(value: str) -> tuple[str | None, str | None]:
 
     ``2013 Sep-Oct`` -> ``2013-09/2013-10``; ``2019 Jan 15`` -> ``2019-01-15``;
     ``2014 Spring`` -> ``2014-21`` (a season); ``2001-2002`` -> ``2001/2002``;
-    ``in press`` -> literal ``in press``.
+    ``2019/`` and ``2019-`` -> ``2019/`` (open at its end); ``in press`` -> literal ``in press``.
     """
     text = plain(value)
     if re.fullmatch(r"-?\d{1,4}", text) or not text:
@@ -123,8 +123,8 @@ def year_date(value: str) -> tuple[str | None, str | None]:
         seasons = all(x is None or x <= 12 for x in (m1, m2)) or not (d1 or d2)
         if known and days and seasons and (m1 or not (m2 or d2 or d1)):
             start = _edtf_part(y1, m1, d1)
-            if not (y2 or m2 or d2):
-                return start, None
+            if not (y2 or m2 or d2):  # "2019/", "2019-": a range open at its end
+                return start + ("/" if m.group("dash") else ""), None
             end_month = m2 or (m1 if d2 else None)
             end = _edtf_part(y2 or y1, end_month, d2)
             return (start if end == start else f"{start}/{end}"), None
@@ -151,8 +151,10 @@ def edtf_date(value: str) -> str:
     """biblatex's EDTF dates pandoc reads as nothing: ``201X``, ``2019/..``, ``../2019``.
 
     An unspecified decade or century (``201X``, ``19XX``) is the range it
-    stands for (2010/2019); an open range keeps its known end (CSL 1.0.2 has
-    no open ranges); ``2017-XX`` is 2017.
+    stands for (2010/2019); a range open at its end (``2019/..``) is written
+    ``2019/``, which pandoc reads as CSL's open range (printed "2019–", as
+    biblatex and citeproc-js print it); one open at its start keeps its end,
+    as pandoc prints ``/2019``; ``2017-XX`` is 2017.
     """
     text = plain(value)
     m = _UNSPECIFIED.match(text)
@@ -160,8 +162,10 @@ def edtf_date(value: str) -> str:
         digits, xs = m.group(1), len(m.group(2))
         return f"{digits}{'0' * xs}/{digits}{'9' * xs}"
     start, slash, end = text.partition("/")
-    if slash and (start in ("", "..") or end in ("", "..")):
-        return end if start in ("", "..") else start
+    if slash and start in ("", "..") and end not in ("", ".."):
+        return end
+    if slash and end in ("", "..") and start not in ("", ".."):
+        return start + "/"
     if re.fullmatch(r"\d{4}-XX(?:-XX)?", text):
         return text[:4]
     return value

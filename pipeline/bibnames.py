@@ -38,6 +38,8 @@ def _top_level(value: str, separator: re.Pattern[str]) -> list[str]:
 
 
 AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+# a part of biblatex's extended name format: "family=Berg", "given={Anke M.}", "useprefix=true"
+_KEYED_PART = re.compile(r"^\s*[A-Za-z][A-Za-z-]*\s*=")
 COMMA = re.compile(r",")
 
 
@@ -50,7 +52,10 @@ def comma_separated_names(key: str, field: str, value: str) -> tuple[str, str | 
     """
     if value.count(",") < 2:  # the common case, read quickly
         return value, None
-    names = _top_level(value, AND)
+    names = [n for n in _top_level(value, AND)
+             if not all(_KEYED_PART.match(p) for p in _top_level(n, COMMA))]
+    if not names:  # biblatex's keyed names: family=Berg, given=Anke, prefix=van der
+        return value, None
     worst = max(len(_top_level(name, COMMA)) - 1 for name in names)
     if len(names) != 1 or worst < 2:
         return value, None
