@@ -17,6 +17,7 @@ import calendar
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +224,7 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
     if not isinstance(slug, str) or not SLUG.match(slug):
         problems.add(path, where("slug") or 1,
                      f"slug must be lower-case letters, digits, '.', '_' or '-', found '{slug}'"
-                     + ("" if "slug" in data else "; set 'slug:' in the front matter"))
+                     + _slug_hint(str(slug), "slug" in data))
 
     audiences = data.get("audiences", ["clinician"])
     if isinstance(audiences, str):
@@ -439,3 +440,12 @@ def _changes(value: Any, path: Path, line: int | None, version: Any,
 def _text(value: object) -> str | None:
     """A front-matter text with its spaces folded, or None when absent or not text."""
     return " ".join(value.split()) or None if isinstance(value, str) else None
+
+
+def _slug_hint(written: str, in_front_matter: bool) -> str:
+    """What to write instead of a slug that is not one (the file name's, by default)."""
+    ascii_text = unicodedata.normalize("NFKD", written).encode("ascii", "ignore").decode()
+    suggested = re.sub(r"[^a-z0-9._]+", "-", ascii_text.lower()).strip("-._")
+    if in_front_matter:
+        return f" (such as '{suggested}')" if suggested else ""
+    return ("; set 'slug: " + (suggested or "...") + "' in the front matter or rename the file")

@@ -272,7 +272,7 @@ def test_unknown_audience(work):
     ("bibliography", "{a: b}", "'bibliography' must be a list of .bib, .json or .yaml files"),
     ("authors", "7", "'authors' must be a list of {name: ..., role: ...}, found int"),
     ("slug", "'Bad Slug'", ("slug must be lower-case letters, digits, '.', '_' or '-', "
-                           "found 'Bad Slug'")),
+                           "found 'Bad Slug' (such as 'bad-slug')")),
     ("canonical_url", "ftp://example.org/x",
      "'canonical_url' must be an http(s) address, found 'ftp://example.org/x'"),
 ])
@@ -890,3 +890,13 @@ def test_a_footnote_never_called_is_a_warning_at_its_line(work):
         ("m.md:15: warning: footnote [^Dose] is never called, so its text is left out: write "
          "[^Dose] where it belongs, or delete the note"),
     ]
+
+
+@pytest.mark.parametrize(("name", "hint"), [
+    ("Knee Pain (Ávila) v2.md", "knee-pain-avila-v2"),
+    ("_Notes.md", "notes"),
+])
+def test_a_file_name_that_is_no_slug_says_which_slug_to_set(work, name, hint):
+    assert reported(manuscript(work, name=name)) == [(
+        f"{name}:1: slug must be lower-case letters, digits, '.', '_' or '-', found "
+        f"'{name[:-3]}'; set 'slug: {hint}' in the front matter or rename the file")]
