@@ -94,3 +94,15 @@ def test_scripts_inside_math_are_printed_raised_and_lowered(tmp_path):
     # pandoc prints the TeX as written: "Uptake of $x^2 + \alpha$ and $H_2O$ ..."
     assert refs == [("1.", ("Ng P. Uptake of x<sup>2</sup> + α and H<sub>2</sub>O at "
                             "10<sup>-3</sup> M. <i>Pain</i>. Published online 2020."))]
+
+
+PRESS = r"""@article{press, author = {Roe, Ann}, title = {Pressed}, journal = {Pain}, year = {in press}}
+@article{dated, author = {Lee, Kim}, title = {Dated}, journal = {Pain}, year = {2019}}
+"""
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa"])
+def test_a_literal_date_sorts_among_dates_in_author_date_styles(tmp_path, style):
+    ours, theirs = _compared(tmp_path, "See [@press; @dated].\n", PRESS, style)
+    assert ours == theirs
+    assert len(ours) == 2 and "in press" in ours[1]

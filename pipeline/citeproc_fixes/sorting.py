@@ -50,7 +50,9 @@ SORTING: list[bool] = []  # inside a sort key: dates render as sortable numbers
 
 def _date_sort_key(date: Any, shown: list[str]) -> str:
     """'0200011' style key of a date, with the parts the element does not show as zero."""
-    if not hasattr(date, "year"):  # a literal date sorts by its text
+    from citeproc.source import LiteralDate
+
+    if isinstance(date, LiteralDate):  # a literal date ("in press") sorts by its text
         return str(date.sort_key())
     try:
         year = date.year
