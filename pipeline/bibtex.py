@@ -19,22 +19,16 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
 from .bibconvert import biblatex_type, plain_text, to_csl
 from .bibdecode import decode_bib, encoding_note, no_entries_note
 from .bibscan import Field, Finding, Scanner
 from .bundle import package_styles
 from .errors import PipelineError, Problems, display_path
 from .frontmatter import FORBIDDEN, control_fate, control_name, read_source_bytes, without_controls
+from .kindsfile import load_kinds
 
 __all__ = ["BibEntry", "BibFile", "kind_of", "load_bibliographies", "read_bibtex",
            "read_bibtex_once", "to_csl"]
-
-try:  # the C loader reads the kinds map some twenty times faster
-    from yaml import CSafeLoader as _YAML_LOADER
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _YAML_LOADER  # type: ignore[assignment]
 
 KINDS_FILE = package_styles() / "kinds.yaml"
 CSL_SUFFIXES = (".json", ".yaml", ".yml")
@@ -98,9 +92,12 @@ class BibFile:
 
 @functools.cache
 def _kinds(path: Path = KINDS_FILE) -> dict[str, dict[str, str]]:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
-    return {section: {_normal(str(k)): str(v) for k, v in (data.get(section) or {}).items()}
-            for section in ("keywords", "types", "csl-types")}
+    try:
+        kinds = load_kinds(path)
+    except PipelineError:  # reported at its line by the build; the package's map stands in
+        kinds = load_kinds(KINDS_FILE)
+    return {section: {_normal(k): v for k, v in names.items()}
+            for section, names in kinds.items()}
 
 
 def _normal(keyword: str) -> str:

@@ -22,6 +22,7 @@ from .bundle import effective_styles, package_styles
 from .dispatch import RenderSpec, render, take_reading
 from .errors import PipelineError, Problem, Problems, UsageError, display_path
 from .gather import Gatherer
+from .kindsfile import kinds_problems
 from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
 from .output import OutputFolder, sweep_temporaries
 from .plan import Planned, Planner, Refused
@@ -272,6 +273,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         from .sitefile import site_problems
 
         problems.extend(site_problems(options.styles)[1])
+    problems.extend(kinds_problems(options.styles / "kinds.yaml")[1])
     out = options.out
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: is a file, not a folder")
@@ -520,6 +522,7 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     sources = discover(list(paths or [Path("manuscripts")]))
     report.manuscripts = len(sources)
     problems.extend(site_problems(options.styles)[1])
+    problems.extend(kinds_problems(options.styles / "kinds.yaml")[1])
     manuscripts, failed = load_all(sources, options, problems)
     report.failed.extend(failed)
     history = GitHistory()

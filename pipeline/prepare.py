@@ -35,6 +35,7 @@ from .editions import (
 from .errors import PipelineError, Problems
 from .frontmatter import read_text
 from .glyphs import check_glyphs, without_selectors
+from .kindsfile import kinds_problems
 from .links import check_links, unlink_computer_files
 from .math import check_math
 from .mathtags import equation_tags
@@ -154,6 +155,7 @@ def prepare(
         style = load_style(manuscript.csl, manuscript.path, manuscript.line_of("csl"), styles)
     except PipelineError as exc:
         problems.extend(exc.problems)
+    problems.extend(kinds_problems(styles / "kinds.yaml")[1])  # the map beside each reference
     expanded = cite_set_members(ast, entries, cited, problems)
     if expanded["blocks"] is not ast["blocks"]:  # a set's members now cited
         cited = citation_keys(expanded)

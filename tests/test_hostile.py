@@ -1,0 +1,74 @@
+"""Hostile conditions a user meets: wrong settings, odd environments, links and signals.
+
+Each case is driven through the command line as a user would meet it, and the
+exact message is asserted: a ``path:line: message`` or an ``error:`` line, never
+a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from pipeline import cli
+
+GOOD = """---
+title: "Knee pain"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-18
+bibliography: [refs.bib]
+---
+
+Rest helps [@doe-2020].
+"""
+
+BIB = "@article{doe-2020, author={Doe, Jane}, title={A trial}, journal={J}, year={2020},\n" \
+      "  keywords={guideline}}\n"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(list(argv), out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "manuscripts").mkdir()
+    (tmp_path / "bibliography").mkdir()
+    (tmp_path / "manuscripts" / "knee.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "bibliography" / "refs.bib").write_text(BIB, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(("kinds", "message"), [
+    ("keywords: 5\n", "styles/kinds.yaml:1: 'keywords' must map names to kinds, such as "
+     "'keywords: {guideline: Guideline}'; found '5'"),
+    ("keywords: [\n", "styles/kinds.yaml:2: not valid YAML: did not find expected node content"),
+    ("keyword:\n  guideline: Guideline\n",
+     "styles/kinds.yaml:1: unknown section 'keyword' (did you mean 'keywords'?)"),
+    ("keywords:\n  guideline: [Guideline]\n", "styles/kinds.yaml:2: 'keywords': the kind of "
+     "'guideline' must be text such as Guideline, found a list"),
+])
+def test_a_wrong_kinds_map_is_reported_at_its_line(work, kinds, message):
+    (work / "styles").mkdir()
+    (work / "styles" / "kinds.yaml").write_text(kinds, encoding="utf-8")
+    status, out, err = run("check")
+    assert (status, err) == (1, message + "\n")
+    assert out.endswith(": 1 error(s), 0 warning(s)\n")
+
+
+def test_a_build_with_a_wrong_kinds_map_fails_at_its_line_and_keeps_no_output(work):
+    (work / "styles").mkdir()
+    (work / "styles" / "kinds.yaml").write_text("keywords: 5\n", encoding="utf-8")
+    status, _out, err = run("build", "--format", "html", "--jobs", "1")
+    assert status == 1
+    assert "Traceback" not in err and "internal error" not in err
+    assert err.count("styles/kinds.yaml:1: 'keywords' must map names to kinds") == 1
+    assert not (work / "dist" / "knee.clinician.html").exists()
