@@ -18,6 +18,7 @@ from .build import FORMATS, BuildOptions, BuildReport, UsageError, build, check
 from .cache import parse_size
 from .errors import PipelineError
 from .progress import Progress
+from .stamp import source_date_epoch_problem
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -177,6 +178,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
 
 def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
+        wrong_epoch = source_date_epoch_problem()
+        if wrong_epoch and args.command != "cache":
+            raise UsageError(wrong_epoch)
         if args.command == "check":
             report = check(args.paths or None, BuildOptions(strict=args.strict))
             _print_report(report, stderr)

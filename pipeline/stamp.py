@@ -30,11 +30,26 @@ class Commit:
     age: int = 0  # position in the log, newest first: orders commits made in the same second
 
 
+LAST_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC, the last second a date can hold
+
+
 def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` as seconds; None when unset, empty or not a usable number."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit() and int(value) <= LAST_EPOCH:
         return int(value)
     return None
+
+
+def source_date_epoch_problem() -> str | None:
+    """What is wrong with a ``SOURCE_DATE_EPOCH`` that is set, or None when it is usable."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not value.strip() or source_date_epoch() is not None:
+        return None
+    late = value.strip().isascii() and value.strip().isdigit()
+    return ("SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, such as 1760000000, "
+            f"found {value!r}" + (" (after the year 9999)" if late else "")
+            + "; unset it to date each build by its source commit")
 
 
 def today() -> dt.date:

@@ -72,3 +72,24 @@ def test_a_build_with_a_wrong_kinds_map_fails_at_its_line_and_keeps_no_output(wo
     assert "Traceback" not in err and "internal error" not in err
     assert err.count("styles/kinds.yaml:1: 'keywords' must map names to kinds") == 1
     assert not (work / "dist" / "knee.clinician.html").exists()
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("abc", "'abc'"), ("-5", "'-5'"), ("1e9", "'1e9'"),
+    ("99999999999999", "'99999999999999' (after the year 9999)"),
+])
+@pytest.mark.parametrize("command", ["build", "check", "status", "release"])
+def test_a_source_date_epoch_that_is_not_seconds_is_a_usage_error(work, monkeypatch, command,
+                                                                  value, shown):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    assert run(command) == (2, "", (
+        "error: SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, such as "
+        f"1760000000, found {shown}; unset it to date each build by its source commit\n"))
+    assert not (work / "dist").exists()
+
+
+def test_an_empty_source_date_epoch_counts_as_unset(work, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", " ")
+    status, out, err = run("check")
+    assert (status, err) == (0, "")
+    assert out.endswith(": 0 error(s), 0 warning(s)\n")
