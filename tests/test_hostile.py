@@ -48,13 +48,13 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize(("kinds", "message"), [
-    ("keywords: 5\n", "styles/kinds.yaml:1: 'keywords' must map names to kinds, such as "
-     "'keywords: {guideline: Guideline}'; found '5'"),
+    ("keywords: 5\n", ("styles/kinds.yaml:1: 'keywords' must map names to kinds, such as "
+     "'keywords: {guideline: Guideline}'; found '5'")),
     ("keywords: [\n", "styles/kinds.yaml:2: not valid YAML: did not find expected node content"),
     ("keyword:\n  guideline: Guideline\n",
      "styles/kinds.yaml:1: unknown section 'keyword' (did you mean 'keywords'?)"),
-    ("keywords:\n  guideline: [Guideline]\n", "styles/kinds.yaml:2: 'keywords': the kind of "
-     "'guideline' must be text such as Guideline, found a list"),
+    ("keywords:\n  guideline: [Guideline]\n", ("styles/kinds.yaml:2: 'keywords': the kind of "
+     "'guideline' must be text such as Guideline, found a list")),
 ])
 def test_a_wrong_kinds_map_is_reported_at_its_line(work, kinds, message):
     (work / "styles").mkdir()
