@@ -165,6 +165,49 @@ def _math_piece(tex: str) -> str:
     return lead + _tex_escaped(_math_text(f"${tex.strip()}$")) + trail
 
 
+# Fields styles change the case of; a group in braces keeps its case there ({iPhone}, {of}).
+CASED_FIELDS = frozenset({"subtitle", "booksubtitle", "mainsubtitle", "journal", "series",
+                          "journalsubtitle", "issuesubtitle"})
+# pandoc's CSL-JSON drops the case protection of a braced group, so the group carries marks
+# that come back as CSL's <span class="nocase">
+NOCASE_OPEN, NOCASE_CLOSE = "\uf8f0", "\uf8f1"
+_COMMAND_BEFORE = re.compile(r"\\(?:[A-Za-z]+\s*|[^A-Za-z\s])$")
+
+
+def protected_groups(value: str) -> str:
+    """Each top-level braced group that is no command's argument, marked as kept from case changes.
+
+    ``{DNA} of {mRNA}`` keeps its marks through pandoc; ``\\emph{x}``, ``{\\"u}`` and
+    ``{\\relax Ab}`` are left alone.
+    """
+    if "{" not in value:
+        return value
+    out, depth, start, marked = [], 0, 0, False
+    for i, ch in enumerate(value):
+        if ch == "\\" or i and value[i - 1] == "\\":
+            continue
+        if ch == "{":
+            if depth == 0:
+                marked = not _COMMAND_BEFORE.search(value[max(0, i - 40):i]) \
+                    and value[i + 1:i + 2] != "\\" and (i == 0 or value[i - 1] != "}")
+                if marked:
+                    out.append(value[start:i + 1] + NOCASE_OPEN)
+                    start = i + 1
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+            if depth == 0 and marked:
+                out.append(value[start:i] + NOCASE_CLOSE)
+                start = i
+    if depth:  # unbalanced: as written
+        return value
+    return "".join(out) + value[start:]
+
+
+def _nocase_spans(text: str) -> str:
+    return text.replace(NOCASE_OPEN, '<span class="nocase">').replace(NOCASE_CLOSE, "</span>")
+
+
 def _tex_escaped(text: str) -> str:
     return _TEX_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
 
@@ -276,6 +319,8 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
             value = prepare_tex(value)
         else:
             value = prepare_tex(value)
+            if name.endswith("title") or name in CASED_FIELDS:
+                value = protected_groups(value)
         text = value.replace("\n", " ")
         lines.append(f"  {name} = {{{text}}},")
         source.append(line)
@@ -491,7 +536,7 @@ def fix_item(item: dict[str, Any]) -> dict[str, Any]:
                              flags=re.IGNORECASE)
     for key, value in list(item.items()):
         if isinstance(value, str):
-            item[key] = compose(value)
+            item[key] = compose(_nocase_spans(value) if NOCASE_OPEN in value else value)
     return item
 
 

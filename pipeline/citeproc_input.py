@@ -139,8 +139,8 @@ def _pair(tokens: list[_Token]) -> None:
             if text == "'":
                 token.kind, token.text = "text", "\u2019"
                 break
-            if not stack:
-                token.kind = "text"
+            if not any(_expected_close(t) == text for t in stack):
+                token.kind = "text"  # nothing it closes ("d’ Aubignac"): the spans stay open
                 break
             _unpaired(stack.pop())  # an opener never closed is text
     for token in stack:

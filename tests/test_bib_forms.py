@@ -106,3 +106,21 @@ def test_a_literal_date_sorts_among_dates_in_author_date_styles(tmp_path, style)
     ours, theirs = _compared(tmp_path, "See [@press; @dated].\n", PRESS, style)
     assert ours == theirs
     assert len(ours) == 2 and "in press" in ours[1]
+
+
+BRACED = r"""@article{lower, author = {Roe, Bob}, title = {{abbé} Pierre and the {van} Family},
+  journal = {{the} Journal of {pain}}, year = 2001}
+@article{whole, author = {Roe, Cy}, title = {{Abbé d' Aubignac and the rest of the}},
+  journal = {Pain}, year = 2002}
+@article{mixed, author = {Roe, Di}, title = {The {iPhone} in {de} practice: {DNA} of the {mRNA}},
+  journal = {Pain}, series = {{van} series}, year = 2003}
+"""
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa"])
+def test_braced_words_keep_their_case_in_title_case_styles(tmp_path, style):
+    ours, theirs = _compared(tmp_path, "See [@lower; @whole; @mixed].\n", BRACED, style)
+    assert ours == theirs
+    if style == "chicago-author-date":
+        assert ours[0] == "Roe, Bob. 2001. “abbé Pierre and the van Family.” the Journal of pain."
+        assert ours[1] == "Roe, Cy. 2002. “Abbé d’ Aubignac and the rest of the.” Pain."
