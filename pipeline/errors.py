@@ -104,7 +104,10 @@ def _display_path(path: str, cwd: str) -> str:
     # Resolving is a system call per part of the path: a build asks for the
     # same few thousand paths over and over.
     try:
-        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
+        resolved = Path(path).resolve()
+        if not resolved.exists():  # a broken link: its own name, not the missing target's
+            resolved = Path(path).absolute().parent.resolve() / Path(path).name
+        return str(resolved.relative_to(Path(cwd).resolve()))
     except (ValueError, RuntimeError, OSError):  # outside the folder, or a link loop
         return path
 

@@ -93,3 +93,12 @@ def test_an_empty_source_date_epoch_counts_as_unset(work, monkeypatch):
     status, out, err = run("check")
     assert (status, err) == (0, "")
     assert out.endswith(": 0 error(s), 0 warning(s)\n")
+
+
+def test_a_broken_link_in_the_folder_is_named_by_its_own_name(work):
+    (work / "manuscripts" / "moved.md").symlink_to("renamed.md")
+    expected = "manuscripts/moved.md: is a link to renamed.md, which does not exist\n"
+    for argv in (("check",), ("check", "manuscripts/moved.md"),
+                 ("build", "manuscripts/moved.md", "--format", "html")):
+        status, _out, err = run(*argv)
+        assert (status, err.replace("[1/1] failed", "")[-len(expected):]) == (1, expected), argv
