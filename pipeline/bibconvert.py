@@ -488,7 +488,9 @@ def _name(name: dict[str, Any], useprefix: bool) -> dict[str, Any]:
     if "dropping-particle" in name and "non-dropping-particle" not in name:
         name["non-dropping-particle"] = name.pop("dropping-particle")
     if useprefix and name.get("non-dropping-particle") and name.get("family"):
-        name["family"] = f"{name.pop('non-dropping-particle')} {name['family']}"
+        particle = name.pop("non-dropping-particle")
+        joined = particle.endswith(("'", "\u2019", "-"))  # d’Aubignac, al-Khatib: no space
+        name["family"] = f"{particle}{'' if joined else ' '}{name['family']}"
     return initialled(name)
 
 

@@ -124,3 +124,16 @@ def test_braced_words_keep_their_case_in_title_case_styles(tmp_path, style):
     if style == "chicago-author-date":
         assert ours[0] == "Roe, Bob. 2001. “abbé Pierre and the van Family.” the Journal of pain."
         assert ours[1] == "Roe, Cy. 2002. “Abbé d’ Aubignac and the rest of the.” Pain."
+
+
+JOINED = r"""@article{joined, author = {d' Jones, John and al- Khatib, Omar and van Roe, Jane},
+  title = {Joined}, journal = {Pain}, year = 2001, options = {useprefix=true}}
+"""
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_a_particle_ending_in_an_apostrophe_or_hyphen_joins_the_family_name(tmp_path, style):
+    ours, theirs = _compared(tmp_path, "See [@joined].\n", JOINED, style)
+    assert ours == theirs
+    if style == "american-medical-association":
+        assert ours == ["1. d’Jones J, al-Khatib O, van Roe J. Joined. Pain. Published online 2001."]
