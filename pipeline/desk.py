@@ -62,6 +62,7 @@ class Handout:
 def _warm_worker(styles: Path, weasyprint: bool, nice: int) -> None:
     """Leave Ctrl-C to the server; load the renderers (and WeasyPrint's stylesheets) once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the server's handler: end quietly
     if nice:
         os.nice(nice)  # yields the CPUs to pages and PDFs (pandoc inherits it)
     from . import formats, prepare  # noqa: F401

@@ -178,6 +178,7 @@ def stop_pool(pool: cf.ProcessPoolExecutor) -> None:
 def _ignore_interrupts() -> None:
     """Workers leave Ctrl-C to the parent, which stops them and reports once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: end quietly
 
 
 class DaskRunner(Runner):

@@ -102,3 +102,26 @@ def test_a_broken_link_in_the_folder_is_named_by_its_own_name(work):
                  ("build", "manuscripts/moved.md", "--format", "html")):
         status, _out, err = run(*argv)
         assert (status, err.replace("[1/1] failed", "")[-len(expected):]) == (1, expected), argv
+
+
+def test_stopping_the_preview_and_its_workers_together_says_terminated_once(tmp_path):
+    """``kill -TERM -PGID`` (``timeout``, a service manager) ends the workers with the server."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from helpers import EPOCH, ROOT, desk_project
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "preview", "--port", "0"], cwd=desk_project(tmp_path),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(ROOT)})
+    try:
+        assert proc.stdout.readline().startswith("serving http://")
+        time.sleep(3)  # the workers are up and waiting for work
+        os.killpg(proc.pid, signal.SIGTERM)
+        assert (proc.wait(timeout=30), proc.stderr.read()) == (143, "terminated\n")
+    finally:
+        proc.kill()
