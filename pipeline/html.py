@@ -17,7 +17,7 @@ from . import __version__, i18n
 from .errors import PipelineError
 from .footnotes import note_for_print, transform_inlines
 from .links import standalone_links
-from .math import draw_for_print
+from .math import draw_for_print, formula_words
 from .model import CitedDocument, RenderOptions
 from .pandoc import ast_to
 from .tree import Node, rewrite, stringify, transform, walk
@@ -161,12 +161,6 @@ def _for_print(node: Node) -> Any:
     """
     if node["t"] == "Note":
         return note_for_print(node["c"], transform_inlines(_for_print))
-    if node["t"] == "Header" and any(n["t"] == "Note" or _is_citation(n)
-                                     for n in walk(node["c"][2])):
-        level, (ident, classes, pairs), inlines = node["c"]
-        label = " ".join(stringify(transform(inlines, _without_marks)).split())
-        return {"t": "Header", "c": [level, [ident, classes, [*pairs, ["bookmark", label]]],
-                                     transform(inlines, _for_print)]}
     if node["t"] == "Span" and "cited-at" in node["c"][0][1]:
         return []  # paper has no way back
     if node["t"] == "Link":
@@ -182,16 +176,35 @@ def _for_print(node: Node) -> Any:
     return None
 
 
-FOR_PRINT = ("Note", "Header", "Span", "Link")  # what _for_print rewrites
+FOR_PRINT = ("Note", "Span", "Link")  # what _for_print rewrites
 
 
 def _is_citation(node: Node) -> bool:
     return node["t"] == "Span" and "citation" in node["c"][0][1]
 
 
-def _without_marks(node: Node) -> Any:
+def _bookmarked(node: Node) -> Any:
+    """A heading that calls a note, cites a work or holds a formula, with its bookmark's words.
+
+    The bookmark reads the heading's words alone, a formula as the characters
+    it draws (``CRB-65 ≥ 3``): set before the formulas are drawn as pictures.
+    """
+    if node["t"] != "Header" or not any(n["t"] in ("Note", "Math") or _is_citation(n)
+                                        for n in walk(node["c"][2])):
+        return None
+    level, (ident, classes, pairs), inlines = node["c"]
+    label = " ".join(stringify(transform(inlines, _bookmark_words)).split())
+    return {"t": "Header", "c": [level, [ident, classes, [*pairs, ["bookmark", label]]],
+                                 inlines]}
+
+
+def _bookmark_words(node: Node) -> Any:
     """A heading's text as the PDF's bookmarks show it: no note calls, no citations."""
-    return [] if node["t"] == "Note" or _is_citation(node) else None
+    if node["t"] == "Note" or _is_citation(node):
+        return []
+    if node["t"] == "Math":
+        return [{"t": "Str", "c": formula_words(node["c"][1])}]
+    return None
 
 
 def body_html(doc: CitedDocument, for_print: bool = True, styles: Path | None = None) -> str:
@@ -201,6 +214,7 @@ def body_html(doc: CitedDocument, for_print: bool = True, styles: Path | None = 
         return empty_header_cells(ast_to(ast, "html5", ["--section-divs"]))
     blocks = standalone_links(list(ast["blocks"]), doc.manuscript.canonical_url,
                               attachments=True)
+    blocks = rewrite(blocks, _bookmarked, ("Header",))
     if styles is not None:
         blocks = draw_for_print(blocks, styles)
     ast["blocks"] = rewrite(blocks, _for_print, FOR_PRINT)

@@ -220,6 +220,34 @@ def _presentation(mathml: str) -> ET.Element:
     return root
 
 
+def formula_words(tex: str) -> str:
+    """A formula in words for a text-only place: its characters, tokens spaced (``x ≥ 3``).
+
+    Its TeX on one line when pandoc cannot read it.
+    """
+    formula = read_formulas([(False, tex)])[(False, tex)]
+    if formula.mathml is None:
+        return alternative(tex)
+    tokens = [(e.tag.rsplit("}", 1)[-1], e.text or "")
+              for e in _presentation(formula.mathml).iter() if len(e) == 0]
+    return spelled(tokens) or alternative(tex)
+
+
+def spelled(tokens: Iterable[tuple[str, str]]) -> str:
+    """MathML tokens (element name, text) on one line: operators spaced, the rest joined.
+
+    ``CRB-65 ≥ 3``, ``CrCl < 30``, ``f(x) = x + 1``; invisible operators left out.
+    """
+    out: list[str] = []
+    for name, text in tokens:
+        text = text.strip()
+        if name == "mo" and text and text not in "()[]{}|,;.\u2061\u2062\u2063\u2064":
+            out.append(f" {text} ")
+        elif not (name == "mo" and text in "\u2061\u2062\u2063\u2064"):
+            out.append(text)
+    return " ".join("".join(out).split())
+
+
 def _text_of(mathml: str) -> str:
     """The characters a formula draws (its TeX annotation left out)."""
     return "".join(_presentation(mathml).itertext())

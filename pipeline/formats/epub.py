@@ -33,6 +33,7 @@ from ..pandoc import run_pandoc, write_book
 from ..tree import Node, str_inlines
 from . import OutputFormat
 from .archive import stand_ins, write_archive
+from .epub_nav import contents_in_words, words_of
 
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -275,6 +276,7 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int,
     if nav_name:
         files[nav_name] = _contents_without_citations(
             _localize_nav(files[nav_name], doc.words["contents"]))
+        contents_in_words(files, nav_name)
     for name in names:
         if name.endswith(".xhtml"):
             files[name] = label_mathml(files[name])
@@ -349,7 +351,7 @@ def _navigable_documents(files: dict[str, bytes], opf_name: str, doc: CitedDocum
         heading = next(root.iter(*(f"{{{XHTML_NS}}}h{n}" for n in range(1, 7))), None)
         title = root.find(f"{{{XHTML_NS}}}head/{{{XHTML_NS}}}title")
         if heading is not None and title is not None:
-            title.text = " ".join("".join(heading.itertext()).split())
+            title.text = words_of(heading)
         href = name[len(folder):]
         if not landmarks:
             landmarks.append(("bodymatter", href, doc.manuscript.title))
