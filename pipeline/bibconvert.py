@@ -37,6 +37,7 @@ from .bibdates import edtf_date, is_no_date, is_status, month_number, month_rang
 from .bibnames import (
     comma_separated_names,
     doubled_backslash,
+    empty_names,
     organisation_as_people,
     pubmed_names,
 )
@@ -281,6 +282,9 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
                 source.append(line)
             continue
         if name == "author" or name in NAME_FIELDS:
+            value, empty = empty_names(entry.key, name, value)
+            if empty:
+                prepared.warnings.append((line, empty))
             value, message = comma_separated_names(entry.key, name, value)
             message = message or pubmed_names(entry.key, name, value) \
                 or organisation_as_people(entry.key, name, value)

@@ -76,6 +76,29 @@ def comma_separated_names(key: str, field: str, value: str) -> tuple[str, str | 
                    "with 'and'")
 
 
+_EMPTY_NAME = re.compile(r"^\s*and(?=\s)|(?<=\s)and\s*$|(?<=\s)and(?=\s+and\s)",
+                         re.IGNORECASE)
+
+
+def empty_names(key: str, field: str, value: str) -> tuple[str, str | None]:
+    """``value`` without the empty names an 'and' too many leaves, and the warning about it.
+
+    ``Roe, Ann and`` (an export cut short) is read by pandoc as a name with the
+    particle 'and'; biber drops the empty name, and so does the project.
+    """
+    if "and" not in value.lower() or not _EMPTY_NAME.search(value):
+        return value, None
+    cleaned = value
+    while True:
+        shorter = re.sub(r"(\s)and\s+and(\s)", r"\1and\2", cleaned, flags=re.IGNORECASE)
+        if shorter == cleaned:
+            break
+        cleaned = shorter
+    cleaned = re.sub(r"^\s*and\s+|\s+and\s*$", "", cleaned, flags=re.IGNORECASE).strip()
+    return cleaned, (f"entry '{key}': field '{field}' has an 'and' with no name on one side; "
+                     "the empty name is left out")
+
+
 # PubMed writes "McMurray JJV": the family name, then 1-3 initials, no comma.  BibTeX reads
 # "First Last", so the initials become the family name.  A family name written in capitals
 # after the given name ("Wei LI", "Jae KIM") looks the same; these short ones are not warned

@@ -137,3 +137,22 @@ def test_a_particle_ending_in_an_apostrophe_or_hyphen_joins_the_family_name(tmp_
     assert ours == theirs
     if style == "american-medical-association":
         assert ours == ["1. d’Jones J, al-Khatib O, van Roe J. Joined. Pain. Published online 2001."]
+
+
+EMPTY = r"""@article{cut, author = {Roe, Ann and},
+  title = {Cut short}, journal = {Pain}, year = 2005}
+@article{twice, author = {Roe, Ann and and Lee, Kim}, title = {Twice}, journal = {Pain},
+  year = 2006}
+"""
+
+
+def test_an_and_with_no_name_beside_it_is_left_out_with_a_warning(tmp_path):
+    refs, problems = _references(tmp_path, "See [@cut; @twice].\n", EMPTY, "elsevier-vancouver")
+    # pandoc reads 'and' as a particle: "Roe A and. Cut short."
+    assert refs == [("[1]", "Roe A. Cut short. Pain 2005."),
+                    ("[2]", "Roe A, Lee K. Twice. Pain 2006.")]
+    assert problems == [
+        ("refs.bib:1: warning: entry 'cut': field 'author' has an 'and' with no name on one "
+        "side; the empty name is left out"),
+        ("refs.bib:3: warning: entry 'twice': field 'author' has an 'and' with no name on one "
+        "side; the empty name is left out")]
