@@ -64,12 +64,17 @@ def stub_renders() -> None:
 
     Only to prime a large corpus's cache and output folder on a machine too
     small to render it: what the parent does (planning, writing, memory) is
-    the real thing; what the workers do is not measured.
+    the real thing; what the workers do is not measured.  The render cache is
+    left as a real build leaves it: with the syllable table its reading grades
+    wrote (``pipeline/syllables.py``).
     """
     import pipeline.jobs
+    from pipeline import syllables
     from pipeline.jobs import RenderResult
 
     def stub(job):
+        with syllables.kept_in(job.cache_folder):
+            syllables.table()
         seed = hashlib.sha256(f"{job.manuscript.slug}{job.stamp}".encode()).digest()
         return RenderResult(problems=(), outputs=tuple(
             (audience, fmt, (seed * (STUB_BYTES[fmt] // len(seed) + 1))[:STUB_BYTES[fmt]])

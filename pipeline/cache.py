@@ -368,6 +368,7 @@ class Cache:
         Measuring needs pandoc and textstat: a build where nothing changed
         must not pay for them again.
         """
+        from . import syllables
         from .readability import PATIENT, assess
 
         if PATIENT not in m.audiences:
@@ -378,7 +379,8 @@ class Cache:
             return assess(m)
         known, reading = self.recall_reading(m, digest)
         if not known:
-            reading = assess(m)
+            with syllables.kept_in(self.folder):
+                reading = assess(m)
             self.keep_reading(m, digest, reading)
         return reading
 
@@ -491,7 +493,7 @@ class Cache:
 
 
 _OWN_FILES = re.compile(r"index\.sqlite(?:-wal|-shm|-journal)?|digests\.json|"
-                        r"\.(?:tmp|probe)-[0-9a-f]+")
+                        r"syllables-[0-9a-f]{64}\.bin|\.(?:tmp|probe)-[0-9a-f]+")
 _ENTRY = re.compile(r"[0-9a-f]{64}")
 
 
@@ -503,8 +505,9 @@ def cache_files(folder: Path) -> list[Path]:
     """The files the cache wrote in ``folder``: never anything else that lives there.
 
     ``HANDOUT_CACHE_DIR`` may name a folder shared with other programs (``~/.cache``)
-    or the project itself; only the index, the digests and entry files, named by
-    their 64-digit keys under two-digit folders and ``readings/``, are the cache's.
+    or the project itself; only the index, the digests, the syllable table
+    (``syllables.py``) and entry files, named by their 64-digit keys under
+    two-digit folders and ``readings/``, are the cache's.
     """
     found: list[Path] = []
     if not folder.is_dir() or folder.is_symlink():

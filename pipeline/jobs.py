@@ -21,7 +21,7 @@ import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import formula_store
+from . import formula_store, syllables
 from .bundle import Carried, sparse_bib, unpack_styles
 from .errors import PipelineError, Problem, Problems
 from .model import CitedDocument, Manuscript, Readability, RenderOptions, Stamp
@@ -203,7 +203,8 @@ def _run_job(job: RenderJob) -> RenderResult:
     if job.measure_reading:  # here rather than in the parent, which only writes files
         from .readability import assess
 
-        reading = assess(job.manuscript)
+        with syllables.kept_in(job.cache_folder):
+            reading = assess(job.manuscript)
     with formula_store.kept_in(job.cache_folder):
         documents, problems = prepare_job(job)
         rendered = {(doc.audience, fmt): render_one(doc, fmt, job.options, job.styles)

@@ -302,9 +302,11 @@ class Planner:
 
     def measure(self, m: Manuscript, digest: str) -> Readability | None:
         """The reading grade of ``m`` (with its body), kept in the cache."""
+        from . import syllables
         from .readability import assess
 
-        reading = assess(m)
+        with syllables.kept_in(self.store.folder if self.store is not None else None):
+            reading = assess(m)
         if self.store is not None:
             self.store.keep_reading(m, digest, reading)
         return reading

