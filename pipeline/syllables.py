@@ -23,6 +23,7 @@ import bisect
 import contextlib
 import functools
 import hashlib
+import itertools
 import marshal
 import os
 import secrets
@@ -156,16 +157,15 @@ def _plain_patterns(hd: Any) -> Patterns | None:
 
 def encode(counts: dict[str, int], patterns: Patterns | None = None) -> bytes:
     """The table of ``counts`` (and the hyphenation ``patterns``) as it is kept on disk."""
-    entries = sorted((word.encode("utf-8"), n) for word, n in counts.items())
-    offsets = array("I", [0])
-    for word, _ in entries:
-        offsets.append(offsets[-1] + len(word))
+    words = sorted(counts)  # code point order is the order of the UTF-8 bytes
+    encoded = [word.encode("utf-8") for word in words]
+    offsets = array("I", itertools.accumulate(map(len, encoded), initial=0))
     if sys.byteorder == "big":
         offsets.byteswap()
     kept = marshal.dumps(patterns) if patterns is not None else b""
-    body = (offsets.tobytes() + bytes(min(n, 255) for _, n in entries)
-            + b"".join(word for word, _ in entries) + kept)
-    return LAYOUT + HEADER.pack(len(entries), len(kept), zlib.crc32(body)) + body
+    body = (offsets.tobytes() + bytes(map(counts.__getitem__, words))
+            + b"".join(encoded) + kept)
+    return LAYOUT + HEADER.pack(len(words), len(kept), zlib.crc32(body)) + body
 
 
 def decode(data: bytes) -> Table | None:
