@@ -16,7 +16,7 @@ from typing import TextIO
 from . import __version__, cache, citeproc_fixes
 from .build import FORMATS, BuildOptions, BuildReport, UsageError, build, check
 from .cache import parse_size
-from .errors import PipelineError
+from .errors import PipelineError, did_you_mean
 from .progress import Progress
 from .stamp import source_date_epoch_problem
 
@@ -92,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     k = sub.add_parser("cache", help="show where the render cache is and how big; --clear "
                        "empties it")
     k.add_argument("--clear", action="store_true", help="remove every entry")
+    parser.set_defaults(commands=sub.choices)  # an unknown option is shown with its command's usage
     return parser
 
 
@@ -151,7 +152,14 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
     parser = _parser()
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            args = parser.parse_args(argv)
+            args, unknown = parser.parse_known_args(argv)
+            if unknown:
+                command = args.commands[args.command]
+                names = [o[2:] for a in command._actions for o in a.option_strings
+                         if o.startswith("--")]
+                hint = did_you_mean(unknown[0][2:], names).replace(" '", " '--") \
+                    if unknown[0].startswith("--") else ""
+                command.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
     except SystemExit as exc:
         return int(exc.code or 0)
     try:

@@ -125,3 +125,19 @@ def test_stopping_the_preview_and_its_workers_together_says_terminated_once(tmp_
         assert (proc.wait(timeout=30), proc.stderr.read()) == (143, "terminated\n")
     finally:
         proc.kill()
+
+
+@pytest.mark.parametrize(("argv", "usage", "message"), [
+    (("status", "--jsn"), "usage: python -m pipeline status [-h]",
+     "python -m pipeline status: error: unrecognized arguments: --jsn (did you mean '--json'?)"),
+    (("build", "--formats", "html"), "usage: python -m pipeline build [-h]",
+     ("python -m pipeline build: error: unrecognized arguments: --formats "
+     "(did you mean '--format'?)")),
+    (("cache", "--bogus"), "usage: python -m pipeline cache [-h] [--clear]",
+     "python -m pipeline cache: error: unrecognized arguments: --bogus"),
+])
+def test_an_unknown_option_is_shown_with_its_commands_usage(work, argv, usage, message):
+    status, out, err = run(*argv)
+    assert (status, out) == (2, "")
+    assert err.startswith(usage)
+    assert err.endswith("\n" + message + "\n")

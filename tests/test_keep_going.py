@@ -118,7 +118,7 @@ def test_unexpected_failure_keeps_its_traceback_and_the_others_build(work, monke
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["build", "--bogus"], "python -m pipeline: error: unrecognized arguments: --bogus"),
+    (["build", "--bogus"], "python -m pipeline build: error: unrecognized arguments: --bogus"),
     (["check", "missing-folder"], "error: missing-folder: no such file or folder"),
     (["build", "m.md", "--format", "docx"], "error: unknown format 'docx'; known: epub, pdf, html"),
     (["build", "m.md", "--jobs", "0"], "error: --jobs must be at least 1"),
