@@ -2,6 +2,7 @@
 
     python benchmarks/bench_bibliography.py            # 5 runs, each in a fresh process
     python benchmarks/bench_bibliography.py --runs 10
+    python benchmarks/bench_bibliography.py --entries 5000 --cited 500   # a large export
     invoke bench-bibliography
 
 The file mixes what reference managers write (Zotero, Better BibLaTeX,
@@ -72,13 +73,13 @@ def entry(i: int) -> str:
     return text
 
 
-def bibliography() -> str:
-    """The 500-entry file, with its @strings, parents and a duplicate key."""
+def bibliography(count: int = ENTRIES) -> str:
+    """The ``count``-entry file, with its @strings, parents and a duplicate key."""
     parts = ["Exported by several reference managers.\n", "@string{jpr = {J Pain Res}}",
              "@xdata{studio, publisher = {Northlight Films}, location = {London}}"]
     parts += [f"@book{{book{k}, title = {{Handbook {k}}}, editor = {{Hart, Owen}}, "
               f"publisher = {{Mosby}}, year = {{2015}}}}" for k in range(10)]
-    parts += [entry(i) for i in range(ENTRIES)]
+    parts += [entry(i) for i in range(count)]
     parts.append("@article{e3, title = {A second e3}, year = 2000}")
     return "\n\n".join(parts) + "\n"
 
@@ -109,14 +110,19 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print a table and write the results."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--entries", type=int, default=ENTRIES, help="entries in the file")
+    parser.add_argument("--cited", type=int, default=CITED,
+                        help="entries cited (at most a tenth of --entries)")
     args = parser.parse_args(argv)
+    if args.runs < 1 or args.entries < 10 or not 1 <= args.cited <= args.entries // 10:
+        parser.error("--runs at least 1, --entries at least 10, --cited 1 to a tenth of --entries")
     with tempfile.TemporaryDirectory() as scratch:
         bib = Path(scratch) / "refs.bib"
-        bib.write_text(bibliography(), encoding="utf-8")
-        code = RUN.format(entries=ENTRIES, cited=CITED)
+        bib.write_text(bibliography(args.entries), encoding="utf-8")
+        code = RUN.format(entries=args.entries, cited=args.cited)
         runs = fresh_runs(code, [str(bib)], args.runs)
-    result = summary(runs, "total", TARGET_SECONDS, entries=ENTRIES, cited=CITED)
-    line = (f"read {ENTRIES} entries and converted {runs[0]['items']} cited ones "
+    result = summary(runs, "total", TARGET_SECONDS, entries=args.entries, cited=args.cited)
+    line = (f"read {args.entries} entries and converted {runs[0]['items']} cited ones "
             f"({runs[0]['problems']} problems reported): median {result['median_seconds']:.3f} s, "
             f"max {result['max_seconds']:.3f} s over {args.runs} fresh processes "
             f"(target < {TARGET_SECONDS:.0f} s; read {median(runs, 'read'):.3f}"
