@@ -377,3 +377,53 @@ def test_notes_take_symbols_where_citations_are_superscript_numbers(browser, not
     assert markers == ["footnote-symbols"] * 2
     assert rule == ['"*" "\u2020" "\u2021" "\u00a7" "\u2016" "\u00b6"']
     assert axe_violations(browser) == []
+
+
+WIDE_CONTENT = """---
+title: Wide formulas and long code
+version: 1.0.0
+status: draft
+last_updated: 2025-01-10
+slug: formula
+audiences: [clinician]
+---
+
+The dose:
+
+$$\\mathrm{dose} = \\frac{\\mathrm{target\\ AUC} \\times (\\mathrm{GFR} + 25)}{1} + a_1 + a_2 + a_3
++ a_4 + a_5 + a_6 + a_7 + a_8 + a_9 + a_{10} + a_{11} + a_{12} + a_{13} + a_{14} + a_{15}$$
+
+```
+curl -s "https://api.example.org/v1/guidelines/community-acquired-pneumonia/adults/doses?format=json"
+```
+
+    iconv -t utf-8 input-file-with-a-long-name.txt | pandoc --from markdown --to html5 | iconv -f utf-8
+"""
+
+
+@pytest.fixture(scope="module")
+def formula_page(tmp_path_factory) -> Path:
+    from helpers import build_fixed
+
+    work = tmp_path_factory.mktemp("formula")
+    (work / "formula.md").write_text(WIDE_CONTENT, encoding="utf-8")
+    return build_fixed([work / "formula.md"], work / "out", formats=("html",), jobs=1)
+
+
+@pytest.mark.parametrize("size", [desktop, phone])
+def test_a_wide_formula_scrolls_by_itself_code_wraps_and_the_page_never_scrolls_sideways(
+        browser, formula_page, size):
+    """A formula wider than the page scrolls in its own box, which a keyboard reaches;
+    code wraps as in print; the page itself stays within the screen (README)."""
+    size(browser)
+    browser.get((formula_page / "formula.clinician.html").as_uri())
+    assert browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
+    formula = browser.execute_script(
+        "const m = document.querySelector('math[display=block]');"
+        "return [m.scrollWidth > m.clientWidth, m.tabIndex];")
+    assert formula == [True, 0]
+    assert browser.execute_script(
+        "return [...document.querySelectorAll('pre')].map(p => p.scrollWidth - p.clientWidth)"
+    ) == [0, 0]
+    assert axe_violations(browser) == []

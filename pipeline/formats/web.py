@@ -146,7 +146,12 @@ def web_body(doc: CitedDocument) -> str:
     html = ast_to({**doc.ast, "blocks": blocks}, "html5", ["--section-divs", "--mathml"])
     if doc.footnote_symbols:  # superscript numbers are the citations' (as in print)
         html = symbol_footnotes_html(html)
+    html = DISPLAY_MATH.sub(r'\1 tabindex="0"', html)
     return label_mathml(empty_header_cells(html).encode("utf-8")).decode("utf-8")
+
+
+# A display formula wider than the page scrolls by itself (web.css): a keyboard must reach it.
+DISPLAY_MATH = re.compile(r'(<math\b[^>]*\bdisplay="block")(?![^>]*\btabindex=)')
 
 
 def web_context(doc: CitedDocument, styles: Path,
