@@ -58,6 +58,34 @@ def _long_form_of_one_letter_options() -> None:
 _long_form_of_one_letter_options()
 
 
+def _numbers_said_plainly() -> None:
+    """``invoke build -j abc``: a usage error naming the option, not invoke's traceback.
+
+    invoke casts an option's value with its default's type and lets the
+    ``ValueError`` escape; it becomes a message and exit status 2, as the
+    command line's usage errors.
+    """
+    from invoke.parser import Argument
+
+    if getattr(Argument.set_value, "said_plainly", False):
+        return
+    set_value = Argument.set_value
+
+    def set_value_said_plainly(self, value, cast=True):
+        try:
+            set_value(self, value, cast=cast)
+        except ValueError:
+            kind = "a whole number" if self.kind is int else f"a {self.kind.__name__}"
+            flag = f"--{self.name.replace('_', '-')}"
+            raise Exit(f"{flag}: expected {kind}, found '{value}'", code=2) from None
+
+    set_value_said_plainly.said_plainly = True
+    Argument.set_value = set_value_said_plainly
+
+
+_numbers_said_plainly()
+
+
 def handout_task(*args, **kwargs):
     """``@task`` with the project's flags, so that every task spells an option alike."""
     return task(*args, klass=HandoutTask, **kwargs)
@@ -71,7 +99,9 @@ def _paths(paths: str) -> list[str]:
 def _run(c: Context, command: str) -> None:
     result = c.run(command, warn=True, pty=sys.stdout.isatty())
     if result is None or not result.ok:
-        raise Exit(f"failed: {command}", code=result.exited if result else 1)
+        # The command has said what went wrong; its status is passed on (a failed Result
+        # is false: tested against None, 2 for a usage error and 130 for Ctrl-C are kept).
+        raise Exit(code=result.exited if result is not None else 1)
 
 
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
@@ -218,7 +248,7 @@ def status(c, paths="", json=False, due_within=-1):
     args = _paths(paths)
     if json:
         args.append("--json")
-    if due_within >= 0:
+    if due_within != -1:  # the command line says what is wrong with another negative number
         args += ["--due-within", str(int(due_within))]
     _run(c, f"{PY} -m pipeline status {' '.join(args)}")
 

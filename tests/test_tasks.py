@@ -154,3 +154,14 @@ def test_clean_cache_empties_only_the_render_cache(project):
     assert proc.stdout.splitlines() == ["removed .cache/"]
     assert (project / "dist" / "manifest.json").is_file()
     assert not (project / ".cache").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["build", "-j", "abc"], "--jobs: expected a whole number, found 'abc'\n"),
+    (["status", "--due-within", "soon"], "--due-within: expected a whole number, found 'soon'\n"),
+    (["check", "-p", "nowhere.md"], "error: nowhere.md: no such file or folder\n"),
+    (["status", "--due-within=-3"], "error: --due-within must be 0 or more days\n"),
+])
+def test_a_tasks_usage_error_is_said_once_with_exit_status_2(project, args, message):
+    proc = invoke(project, *args)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", message)
