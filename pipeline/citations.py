@@ -298,6 +298,25 @@ def cross_reference_hint(key: str) -> str:
             f"{{#{key}}} on its target")
 
 
+# Editor-like roles biblatex's editortype names and CSL 1.0.2 added; a style written before them
+# (AMA, Vancouver) prints none, so their names would vanish: pandoc reads them as editors.
+_EDITOR_LIKE = ("compiler", "organizer", "chair", "curator")
+
+
+def editor_roles_the_style_knows(items: dict[str, dict[str, Any]],
+                                 style_xml: bytes) -> dict[str, dict[str, Any]]:
+    """``items`` with each editor-like role the style never prints read as the editor."""
+    unknown = [role for role in _EDITOR_LIKE
+               if not re.search(rb'variable="[^"]*\b' + role.encode() + rb'\b', style_xml)]
+    out = dict(items)
+    for key, item in items.items():
+        roles = [role for role in unknown if item.get(role)]
+        if roles and not item.get("editor"):
+            out[key] = {k: v for k, v in item.items() if k not in roles}
+            out[key]["editor"] = [name for role in roles for name in item[role]]
+    return out
+
+
 def format_citations(
     manuscript: Manuscript,
     ast: Mapping[str, Any],
@@ -321,6 +340,7 @@ def format_citations(
     cited = _keys(cite_nodes)
     report_missing_citations(manuscript, cited, entries, problems)
     usable = {k: items[k] for k in cited if k in items}
+    usable = editor_roles_the_style_knows(usable, style.xml)
     if not cited:
         return dict(ast), ()
     nocite = [k for k in listed if k in items and k not in usable]

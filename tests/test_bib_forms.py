@@ -156,3 +156,21 @@ def test_an_and_with_no_name_beside_it_is_left_out_with_a_warning(tmp_path):
         "side; the empty name is left out"),
         ("refs.bib:3: warning: entry 'twice': field 'author' has an 'and' with no name on one "
         "side; the empty name is left out")]
+
+
+COMPILED = r"""@book{compiled, editor = {Lee, Kim}, editortype = {compiler}, translator = {Roe, Rita},
+  title = {Compiled}, publisher = {Mosby}, date = {2001}}
+"""
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("american-medical-association", "1. Lee K, ed. Compiled. Mosby; 2001."),
+    ("elsevier-vancouver", "[1] Lee K, editor. Compiled. Mosby; 2001."),
+    ("chicago-author-date", "Roe, Rita, trans. 2001. Compiled. Compiled by Kim Lee. Mosby."),
+])
+def test_a_compiler_is_printed_as_an_editor_where_the_style_knows_no_compiler(
+        tmp_path, style, expected):
+    ours, theirs = _compared(tmp_path, "See [@compiled].\n", COMPILED, style)
+    assert ours == [expected]
+    if style == "elsevier-vancouver":
+        assert ours == theirs  # pandoc reads a compiler as an editor in every style
