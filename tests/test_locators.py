@@ -27,6 +27,9 @@ SUFFIXES = [
     ", pp. 33-35, 40", ", p. 3 and passim", ", 33", ", vol. 2, p. 4", ", chap. XII",
     ", p. iv", ", p. 34(1)(a)", ", § 4.2", ", para. 4", ", table 2", ", for a review",
     ", p. 12, for a review",
+    # plural labels, long and short, as the CSL locale's terms give them
+    ", chaps. 3-4", ", secs. 2-3", ", paras. 2-3", ", bks. 1-2", ", pts. 1-2", ", fols. 1-2",
+    ", nos. 1-2", ", opp. 3-4", ", books 1-2", ", parts 1-2", ", verses 3-4", ", issues 2-3",
 ]
 # Where the project and pandoc differ, and why; citeproc-js agrees with the project.
 KNOWN_DIFFERENCES = {
