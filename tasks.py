@@ -202,7 +202,8 @@ def check(c, paths="", strict=False):
 
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
             "out": "output folder (default: dist/); the release goes to OUT/release/<id>/",
-            "distribution": "which clinic receives which handouts (default: distribution.yaml)",
+            "distribution": "which clinic receives which handouts (default: distribution.yaml "
+                            "when there is one)",
             "skip_refused": "release the others when a manuscript is refused",
             "jobs": "worker processes (default: CPUs)",
             "no_cache": "render everything again"})
@@ -211,8 +212,8 @@ def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refu
     """Build the approved handouts to send to clinics: checksums and one zip per clinic."""
     args = _paths(paths)
     args += ["--out", shlex.quote(out)]
-    if distribution:
-        args += ["--distribution", shlex.quote(distribution)]
+    if distribution and (distribution != "distribution.yaml" or Path(distribution).is_file()):
+        args += ["--distribution", shlex.quote(distribution)]  # the default only when there
     if skip_refused:
         args.append("--skip-refused")
     if jobs:

@@ -108,6 +108,9 @@ def _release(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.distribution is not None and not args.distribution.is_file():
+        raise UsageError(f"--distribution {args.distribution}: no such file"
+                         + (" (it is a folder)" if args.distribution.is_dir() else ""))
     options = ReleaseOptions(out=args.out, distribution=args.distribution,
                              skip_refused=args.skip_refused, jobs=args.jobs,
                              use_cache=not args.no_cache)

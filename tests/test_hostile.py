@@ -141,3 +141,11 @@ def test_an_unknown_option_is_shown_with_its_commands_usage(work, argv, usage, m
     assert (status, out) == (2, "")
     assert err.startswith(usage)
     assert err.endswith("\n" + message + "\n")
+
+
+def test_a_distribution_file_that_is_not_there_is_a_usage_error(work):
+    (work / "clinics").mkdir()
+    assert run("release", "--distribution", "clinics.yaml") == (
+        2, "", "error: --distribution clinics.yaml: no such file\n")
+    assert run("release", "--distribution", "clinics") == (
+        2, "", "error: --distribution clinics: no such file (it is a folder)\n")

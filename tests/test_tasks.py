@@ -130,7 +130,7 @@ def test_the_same_thing_has_the_same_flag_in_every_task(project):
      "-m pipeline build x.md --out dist --paper a4 --jobs 2 --strict"),
     (["check", "-p", "x.md"], "-m pipeline check x.md"),
     (["release", "-p", "x.md", "--no-cache"],
-     "-m pipeline release x.md --out dist --distribution distribution.yaml --no-cache"),
+     "-m pipeline release x.md --out dist --no-cache"),  # no distribution.yaml here
     (["bench", "-n", "10"], "bench.py --n 10"),
     (["bench", "--n", "10"], "bench.py --n 10"),  # as the benchmark script spells it
     (["bench", "--n", "1000", "-f", "epub", "--skip", "alternative,dask", "--floor-edited-only"],
@@ -165,3 +165,11 @@ def test_clean_cache_empties_only_the_render_cache(project):
 def test_a_tasks_usage_error_is_said_once_with_exit_status_2(project, args, message):
     proc = invoke(project, *args)
     assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", message)
+
+
+def test_release_takes_distribution_yaml_when_there_is_one(project):
+    (project / "distribution.yaml").write_text("clinics: {}\n", encoding="utf-8")
+    proc = invoke(project, "--dry", "release")
+    assert proc.returncode == 0, proc.stderr
+    assert "-m pipeline release --out dist --distribution distribution.yaml" in re.sub(
+        r"\x1b\[[0-9;]*m", "", proc.stdout)
