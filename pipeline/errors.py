@@ -103,12 +103,16 @@ def display_path(path: str | Path) -> str:
 def _display_path(path: str, cwd: str) -> str:
     # Resolving is a system call per part of the path: a build asks for the
     # same few thousand paths over and over.
+    link = Path(path)
     try:
-        resolved = Path(path).resolve()
-        if not resolved.exists():  # a broken link: its own name, not the missing target's
-            resolved = Path(path).absolute().parent.resolve() / Path(path).name
+        try:
+            resolved = link.resolve()
+            if not resolved.exists():  # a broken link: its own name, not the missing target's
+                resolved = link.absolute().parent.resolve() / link.name
+        except (RuntimeError, OSError):  # a loop of links: its own name too
+            resolved = link.absolute().parent.resolve() / link.name
         return str(resolved.relative_to(Path(cwd).resolve()))
-    except (ValueError, RuntimeError, OSError):  # outside the folder, or a link loop
+    except (ValueError, RuntimeError, OSError):  # outside the folder
         return path
 
 

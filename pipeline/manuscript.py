@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -142,11 +143,31 @@ def resolve_bibliography(path: Path, name: str, bibliography_dir: Path) -> Path:
     shared = bibliography_dir / candidate
     for found in (beside, shared):
         try:
-            if found.exists():
+            if found.exists() or found.is_symlink():  # a broken link is reported as one
                 return found
         except (OSError, ValueError):  # a name the system refuses, such as a too long one
             pass
     return beside
+
+
+def _not_a_file(found: Path, beside: Path, bibliography_dir: Path) -> str:
+    """Why a bibliography named in front matter cannot be read: missing, a folder, a bad link."""
+    try:
+        if found.is_symlink():
+            target = os.readlink(found)
+            try:
+                found.resolve(strict=True)
+            except FileNotFoundError:
+                return f"is a link to {target}, which does not exist ({display_path(found)})"
+            except (OSError, RuntimeError):
+                return (f"is a link to {target}, which leads back to itself (a loop of links: "
+                        f"{display_path(found)})")
+        if found.is_dir():
+            return f"is a folder, not a file ({display_path(found)})"
+    except (OSError, ValueError):
+        pass
+    return (f"not found (looked in {display_path(beside)}/ and "
+            f"{display_path(bibliography_dir)}/)")
 
 
 def _lines(numbers: list[int]) -> str:
@@ -265,9 +286,8 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
                              f"bibliography file '{name}' must be .bib (BibTeX, biblatex), "
                              ".json (CSL-JSON) or .yaml (CSL-YAML)", code="bad-bibliography")
             elif not is_file(resolved):
-                problems.add(path, where("bibliography"),
-                             f"bibliography file '{name}' not found (looked in "
-                             f"{display_path(path.parent)}/ and {display_path(bibliography_dir)}/)",
+                problems.add(path, where("bibliography"), f"bibliography file '{name}' "
+                             + _not_a_file(resolved, path.parent, bibliography_dir),
                              code="missing-bibliography")
             bibliography.append(resolved)
 

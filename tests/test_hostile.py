@@ -149,3 +149,18 @@ def test_a_distribution_file_that_is_not_there_is_a_usage_error(work):
         2, "", "error: --distribution clinics.yaml: no such file\n")
     assert run("release", "--distribution", "clinics") == (
         2, "", "error: --distribution clinics: no such file (it is a folder)\n")
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda bib: bib.mkdir(), "is a folder, not a file (bibliography/refs.bib)"),
+    (lambda bib: bib.symlink_to("moved.bib"),
+     "is a link to moved.bib, which does not exist (bibliography/refs.bib)"),
+    (lambda bib: bib.symlink_to("refs.bib"), ("is a link to refs.bib, which leads back to "
+     "itself (a loop of links: bibliography/refs.bib)")),
+])
+def test_a_bibliography_that_cannot_be_read_says_why(work, make, message):
+    bib = work / "bibliography" / "refs.bib"
+    bib.unlink()
+    make(bib)
+    status, _out, err = run("check")
+    assert (status, err) == (1, f"manuscripts/knee.md:6: bibliography file 'refs.bib' {message}\n")
