@@ -24,7 +24,14 @@ from .bibdecode import decode_bib, encoding_note, no_entries_note
 from .bibscan import Field, Finding, Scanner
 from .bundle import package_styles
 from .errors import PipelineError, Problems, display_path
-from .frontmatter import FORBIDDEN, control_fate, control_name, read_source_bytes, without_controls
+from .frontmatter import (
+    BINARY_KINDS,
+    FORBIDDEN,
+    control_fate,
+    control_name,
+    read_source_bytes,
+    without_controls,
+)
 from .kindsfile import load_kinds
 
 __all__ = ["BibEntry", "BibFile", "kind_of", "load_bibliographies", "read_bibtex",
@@ -139,6 +146,12 @@ def _scan_file(path: Path) -> BibFile:
                                 code="bibtex-empty")]
         return BibFile(path, tuple(entries), "", tuple(findings))
     data = read_source_bytes(path)
+    for magic, kind, _advice in BINARY_KINDS:  # an image or a document saved under a .bib name
+        if data.startswith(magic):
+            return BibFile(path, (), "", (Finding(
+                1, f"no BibTeX entries found: the file is {kind}, not text; export the "
+                "references as BibTeX, CSL-JSON or CSL-YAML", dropped=False,
+                code="bibtex-empty"),))
     decoded = decode_bib(data)
     text = decoded.text.removeprefix("\ufeff")
     scanner = Scanner(text)

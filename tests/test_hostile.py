@@ -164,3 +164,18 @@ def test_a_bibliography_that_cannot_be_read_says_why(work, make, message):
     make(bib)
     status, _out, err = run("check")
     assert (status, err) == (1, f"manuscripts/knee.md:6: bibliography file 'refs.bib' {message}\n")
+
+
+@pytest.mark.parametrize(("data", "kind"), [
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "a PNG image"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+    (b"PK\x03\x04\x14\x00" + bytes(64), ("a ZIP archive (a Word .docx, an OpenDocument .odt or "
+     "an EPUB is one)")),
+])
+def test_a_bibliography_that_is_not_text_says_what_it_is(work, data, kind):
+    (work / "bibliography" / "refs.bib").write_bytes(data)
+    status, _out, err = run("check")
+    assert (status, err.splitlines()) == (1, [
+        (f"bibliography/refs.bib:1: warning: no BibTeX entries found: the file is {kind}, not "
+        "text; export the references as BibTeX, CSL-JSON or CSL-YAML"),
+        "manuscripts/knee.md:9: citation '@doe-2020' has no entry in the bibliography"])
