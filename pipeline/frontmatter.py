@@ -326,6 +326,13 @@ def parse_front_matter(path: Path, front: str, problems: Problems | None = None
         what = exc.problem or "invalid YAML"
         if exc.context and exc.context_mark and exc.context_mark.line + 2 != line:
             what += f" ({exc.context} that starts at line {exc.context_mark.line + 2})"
+        tag = re.match(r"could not determine a constructor for the tag '(?:tag:yaml\.org,2002:)?"
+                       r"(.*)'", what)
+        if tag:  # !!python/object and the like: YAML that would run code
+            name = tag.group(1)
+            what = (f"the YAML tag '{'!!' if tag.group(0).count('2002:') else ''}{name}' is not "
+                    "allowed: front matter holds plain text, numbers, dates, lists and mappings; "
+                    "quote a value that starts with '!'")
         if what.startswith("mapping values are not allowed"):
             what += ("; a value that contains ': ' must be quoted, as in "
                      'title: "Iron: what is new"')

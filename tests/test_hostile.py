@@ -179,3 +179,17 @@ def test_a_bibliography_that_is_not_text_says_what_it_is(work, data, kind):
         (f"bibliography/refs.bib:1: warning: no BibTeX entries found: the file is {kind}, not "
         "text; export the references as BibTeX, CSL-JSON or CSL-YAML"),
         "manuscripts/knee.md:9: citation '@doe-2020' has no entry in the bibliography"])
+
+
+@pytest.mark.parametrize(("value", "tag"), [
+    ("!!python/object/apply:os.system [ls]", "!!python/object/apply:os.system"),
+    ("!note Hello", "!note"),
+])
+def test_a_yaml_tag_in_front_matter_is_named(work, value, tag):
+    (work / "manuscripts" / "knee.md").write_text(
+        GOOD.replace('"Knee pain"', value), encoding="utf-8")
+    status, _out, err = run("check")
+    assert (status, err) == (1, (
+        f"manuscripts/knee.md:2: front matter is not valid YAML: the YAML tag '{tag}' is not "
+        "allowed: front matter holds plain text, numbers, dates, lists and mappings; quote a "
+        "value that starts with '!'\n"))
