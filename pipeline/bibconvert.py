@@ -41,6 +41,7 @@ from .bibnames import (
     organisation_as_people,
     pubmed_names,
 )
+from .bibtexlost import keep_text, lost_text
 from .bibtypes import (
     CSL_TYPES,
     CSL_VARIABLES,
@@ -133,6 +134,8 @@ def prepare_tex(value: str) -> str:
         value = _CONTROL_SPACE.sub("{} ", value)
     if "\\textendash" in value or "\\textemdash" in value:
         value = _DASHES.sub(lambda m: "--" if m.group(1) == "en" else "---", value)
+    if "\\" in value:
+        value = keep_text(value)
     if "\\mkbib" in value or "\\add" in value or "\\NoCase" in value or "quote{" in value:
         value = _BIBLATEX_MACRO.sub(lambda m: _BIBLATEX_MACROS[m.group(1)], value)
     return value
@@ -378,7 +381,12 @@ def to_csl(entries: list[BibEntry], problems: Problems,
     for prepared in todo:
         if prepared.text in _CONVERTED:
             found = json.loads(_CONVERTED[prepared.text])
-            items[prepared.entry.key] = _finish(prepared, found)
+            entry = prepared.entry
+            items[entry.key] = _finish(prepared, found)
+            fields = ((n, v, line) for (n, v), line in zip(entry.fields, entry.field_lines,
+                                                           strict=True))
+            for line, message in lost_text(entry.key, fields, items[entry.key]):
+                problems.warn(entry.path, line, message, code="bibtex-lost")
     return {e.key: items[e.key] for e in entries if e.key in items}
 
 

@@ -174,3 +174,19 @@ def test_a_compiler_is_printed_as_an_editor_where_the_style_knows_no_compiler(
     assert ours == [expected]
     if style == "elsevier-vancouver":
         assert ours == theirs  # pandoc reads a compiler as an editor in every style
+
+
+COMMANDS = r"""@article{cmds, author = {Roe, Ann}, title = {Uptake of \ce{H2O} in \v{S}imek's
+  \textcolor{red}{Red} and \hl{marked} cells \cite{other} with \foreignlanguage{german}{Schmerz}
+  \texttrademark{}}, journal = {Pain}, year = 2001}
+"""
+
+
+def test_a_command_whose_text_is_lost_is_a_warning_and_common_ones_keep_their_text(tmp_path):
+    refs, problems = _references(tmp_path, "See [@cmds].\n", COMMANDS, "elsevier-vancouver")
+    # pandoc prints "Uptake of in Šimek’s red and cells with schmerz." (the colour, not the text)
+    assert refs == [("[1]", ("Roe A. Uptake of  in šimek’s Red and marked cells  with Schmerz "
+                             "<sup>TM</sup>. Pain 2001."))]
+    assert problems == [
+        ("refs.bib:1: warning: entry 'cmds': field 'title' has '\\ce{H2O}', a command the reader "
+        "does not know, so 'H2O' is left out: write the text without the command")]

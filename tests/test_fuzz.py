@@ -159,7 +159,8 @@ def assert_located(report: BuildReport, folder: Path, front_is_valid: bool = Tru
         assert problem.path in files, str(problem)
         assert problem.message.strip(), str(problem)
         if problem.line is not None:
-            lines = files[problem.path].read_bytes().count(b"\n") + 1
+            data = files[problem.path].read_bytes()  # a lone CR ends a line, as in old Mac files
+            lines = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n") + 1
             assert 1 <= problem.line <= lines, str(problem)
     errors = [p for p in report.problems if p.is_error]
     assert bool(errors) == bool(report.failed), [str(p) for p in report.problems]
