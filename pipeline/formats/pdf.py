@@ -20,7 +20,16 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import ERROR, PipelineError, Problem, display_path
 from ..model import CitedDocument, RenderOptions
-from . import OutputFormat, fit, formula_images, libraries, pydyf_patches, subsetting, svg_numbers
+from . import (
+    OutputFormat,
+    fit,
+    formula_images,
+    libraries,
+    list_markers,
+    pydyf_patches,
+    subsetting,
+    svg_numbers,
+)
 from .tagged_pdf import FontReport, PdfFinisher, install_formula_tags
 
 PDF_VARIANT = "pdf/a-3a"
@@ -144,6 +153,7 @@ def _install() -> None:
     _quiet_weasyprint()
     subsetting.install()
     pydyf_patches.install()
+    list_markers.install()
     svg_numbers.install()
     svg_numbers.install_paths()
     formula_images.install()
