@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import Problems, is_file, local_path
 from .images import check_image
 from .model import Manuscript
+from .nesting import deepest_line
 from .pandoc import PandocFailure, markdown_to_ast
 from .tree import Node, attr_of, rewrite, stringify, walk
 
@@ -52,9 +53,10 @@ def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | N
         problems.add(manuscript.path, line, f"the Markdown body cannot be read: {exc}",
                      code="markdown")
         return None
-    problems.add(manuscript.path, None, "the Markdown body nests quotes, lists or divs too "
-                 f"deeply (about {MAX_DEPTH // 3} levels inside each other at most)",
-                 code="markdown")
+    line = deepest_line(manuscript.body, MAX_DEPTH // 3)
+    problems.add(manuscript.path, manuscript.body_line + line - 1 if line else None,
+                 "the Markdown body nests quotes, lists or divs too deeply (about "
+                 f"{MAX_DEPTH // 3} levels inside each other at most)", code="markdown")
     return None
 
 

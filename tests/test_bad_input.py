@@ -702,7 +702,7 @@ def test_raw_html_image_without_alt_text(work):
 ])
 def test_body_nested_too_deeply(work, body):
     assert reported(manuscript(work, body + "\n")) == [
-        ("m.md: the Markdown body nests quotes, lists or divs too deeply (about 40 levels inside "
+        ("m.md:7: the Markdown body nests quotes, lists or divs too deeply (about 40 levels inside "
         "each other at most)"),
     ]
 

@@ -193,3 +193,16 @@ def test_a_yaml_tag_in_front_matter_is_named(work, value, tag):
         f"manuscripts/knee.md:2: front matter is not valid YAML: the YAML tag '{tag}' is not "
         "allowed: front matter holds plain text, numbers, dates, lists and mappings; quote a "
         "value that starts with '!'\n"))
+
+
+@pytest.mark.parametrize(("nested", "line"), [
+    ("> " * 2000 + "deep\n", 11),
+    ("".join("    " * i + "1. item\n" for i in range(100)), 51),
+    ("".join(f"{':' * (3 + i)} note\n" for i in range(300)) + "x\n", 51),
+])
+def test_a_body_nested_too_deeply_is_refused_at_the_line_it_goes_too_deep(work, nested, line):
+    (work / "manuscripts" / "knee.md").write_text(GOOD + "\n" + nested, encoding="utf-8")
+    status, _out, err = run("check")
+    assert (status, err) == (1, (
+        f"manuscripts/knee.md:{line}: the Markdown body nests quotes, lists or divs too deeply "
+        "(about 40 levels inside each other at most)\n"))
