@@ -311,6 +311,11 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
             continue
         if name == "month":
             value = month_number(value)
+            if not value.isdigit():  # pandoc drops it without a word
+                message = (f"entry '{entry.key}': month '{plain_text(value)}' is not a month "
+                           "(1-12, jan-dec); it is left out")
+                prepared.warnings.append((line, message))
+                continue
         elif name in DATE_FIELDS:
             value = edtf_date(value)
         elif name in VERBATIM:

@@ -190,3 +190,18 @@ def test_a_command_whose_text_is_lost_is_a_warning_and_common_ones_keep_their_te
     assert problems == [
         ("refs.bib:1: warning: entry 'cmds': field 'title' has '\\ce{H2O}', a command the reader "
         "does not know, so 'H2O' is left out: write the text without the command")]
+
+
+MONTHS = r"""@article{spring, author = {Roe, Bo}, title = {M}, journal = {Pain}, year = 2002,
+  month = {Spring}}
+@article{sept, author = {Roe, Di}, title = {N}, journal = {Pain}, year = 2004, month = {Sept.}}
+"""
+
+
+def test_a_month_that_is_no_month_is_a_warning(tmp_path):
+    refs, problems = _references(tmp_path, "See [@spring; @sept].\n", MONTHS)
+    # pandoc drops both months without a word
+    assert refs == [("1.", "Roe B. M. <i>Pain</i>. Published online 2002."),
+                    ("2.", "Roe D. N. <i>Pain</i>. Published online September 2004.")]
+    assert problems == [("refs.bib:2: warning: entry 'spring': month 'Spring' is not a month "
+                        "(1-12, jan-dec); it is left out")]
