@@ -18,6 +18,9 @@
   (see :mod:`.chunks`).
 - An MkDocs admonition (``!!! warning "Title"``) is pandoc Markdown's text
   and an indented code block: a warning at its line says to write ``::: warning``.
+- A wiki link (``[[Page]]``, ``[[Text|Page]]`` of GitHub and GitLab wikis,
+  Obsidian's ``![[picture.png]]``) is text to pandoc's Markdown: a warning at
+  its line says to write a Markdown link.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ SHORTCODE_CLOSE = (">}}", "%}}")
 ADMONITION = re.compile(r"^(!!!|\?\?\?\+?)$")
 # bookdown: "\@ref(label)" (pandoc reads the escaped @ as text) and "(\#fig:label)".
 BOOKDOWN_REF = re.compile(r"@ref\(([\w:.-]+)\)")
+WIKI_LINK = re.compile(r"!?\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
 BOOKDOWN_LABEL = re.compile(r"\(#(?:fig|tab|eq|thm|lem|cor|prp|cnj|def|exm|exr|hyp|rem|sol):"
                             r"[\w.-]+\)")
 
@@ -123,6 +127,7 @@ class _Reader:
                       "before its text and ':::' after it, without indenting the text",
                       "admonition")
             return None
+        self.wiki_links(inlines)
         kept = self.shortcodes(self.bookdown(inlines))
         if kept is inlines:
             return None
@@ -134,6 +139,18 @@ class _Reader:
                                "line of its own to start a new page", code="shortcode")
             kept = [n for n in kept if n is not PAGE_BREAK]
         return {"t": node["t"], "c": rewrite(kept, self.visit, VISITED)} if _visible(kept) else []
+
+    def wiki_links(self, inlines: list[Node]) -> None:
+        """A warning for each wiki link, which stays as written."""
+        if not any(n["t"] == "Str" and "[[" in n["c"] for n in inlines):
+            return
+        for match in WIKI_LINK.finditer(stringify(inlines)):
+            if match.group(1).strip().isdigit():
+                continue  # "[[1]]": a bracketed number, not a page
+            written = " ".join(match.group(0).split())
+            self.warn(written, f"'{_short(written)}' is a wiki link, which pandoc's Markdown "
+                      "does not have: it is shown as text; write a Markdown link instead, "
+                      "[its text](its address)", "wiki-link")
 
     def bookdown(self, inlines: list[Node]) -> list[Node]:
         """``inlines`` without bookdown's labels; a warning for each of its cross-references."""
