@@ -38,6 +38,8 @@ from .bibnames import (
     comma_separated_names,
     doubled_backslash,
     empty_names,
+    inline_et_al,
+    literal_list,
     organisation_as_people,
     pubmed_names,
 )
@@ -63,6 +65,8 @@ LINKING = frozenset({"crossref", "xdata", "xref"})
 VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc",
                       "urlraw"})
 DATE_FIELDS = frozenset({"date", "origdate", "eventdate", "urldate"})
+LIST_FIELDS = frozenset({"publisher", "institution", "organization", "school", "location",
+                         "address", "origpublisher", "origlocation"})
 _BRACES = re.compile(r"[{}]")
 _GROUP = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
 _SCRIPT_MATH = re.compile(r"(?:\$|\\\()\s*(?:\{\})?\s*([\^_])\s*(" + _GROUP
@@ -286,13 +290,11 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
             continue
         if name == "author" or name in NAME_FIELDS:
             value, empty = empty_names(entry.key, name, value)
-            if empty:
-                prepared.warnings.append((line, empty))
             value, message = comma_separated_names(entry.key, name, value)
+            value, et_al = inline_et_al(entry.key, name, value)
             message = message or pubmed_names(entry.key, name, value) \
                 or organisation_as_people(entry.key, name, value)
-            if message:
-                prepared.warnings.append((line, message))
+            prepared.warnings.extend((line, m) for m in (empty, message, et_al) if m)
         if name in NAME_FIELDS:
             role_field, default = NAME_FIELDS[name]
             role = plain_text(entry.field(role_field) or "").lower() if role_field else ""
@@ -320,6 +322,8 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
             value = edtf_date(value)
         elif name in VERBATIM:
             value = verbatim(name, value)
+        elif name in LIST_FIELDS:
+            value = literal_list(prepare_tex(value))
         elif name == "howpublished" and "\\url" in value:
             found = _URL_MACRO.search(value)
             if found and not entry.field("url"):  # @misc{..., howpublished = {\url{...}}}

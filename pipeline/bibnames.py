@@ -99,6 +99,39 @@ def empty_names(key: str, field: str, value: str) -> tuple[str, str | None]:
                      "the empty name is left out")
 
 
+_INLINE_ET_AL = re.compile(r"^(?P<name>[^{}]*?\S),?\s+et\.?\s*al(?:ii|\.)?$", re.IGNORECASE)
+
+
+def inline_et_al(key: str, field: str, value: str) -> tuple[str, str | None]:
+    """``K. A. Olive et al.`` (no 'and') as the name and BibTeX's 'others', with a warning.
+
+    Read as written, 'et' becomes a particle and 'al.' the family name.
+    """
+    if "al" not in value.lower():
+        return value, None
+    names = _top_level(value, AND)
+    fixed = [_INLINE_ET_AL.sub(r"\g<name> and others", n.strip()) for n in names]
+    if fixed == [n.strip() for n in names]:
+        return value, None
+    return " and ".join(fixed), (f"entry '{key}': field '{field}' has 'et al.' without 'and' "
+                                 "before it; it is read as 'and others'")
+
+
+def literal_list(value: str) -> str:
+    """A list field (publisher, institution, location) read as biblatex prints it.
+
+    biblatex prints ``Centers for Disease Control and Prevention`` as written
+    (its list's last delimiter is "and"); pandoc joins the parts with "; ".
+    The list is given as one braced item, its parts joined as biblatex joins them.
+    """
+    if " and " not in value.lower():
+        return value
+    parts = [p.strip() for p in _top_level(value, AND)]
+    if len(parts) < 2 or not all(parts):
+        return value
+    return "{" + ", ".join(parts[:-1]) + " and " + parts[-1] + "}"
+
+
 # PubMed writes "McMurray JJV": the family name, then 1-3 initials, no comma.  BibTeX reads
 # "First Last", so the initials become the family name.  A family name written in capitals
 # after the given name ("Wei LI", "Jae KIM") looks the same; these short ones are not warned

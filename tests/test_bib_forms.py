@@ -205,3 +205,28 @@ def test_a_month_that_is_no_month_is_a_warning(tmp_path):
                     ("2.", "Roe D. N. <i>Pain</i>. Published online September 2004.")]
     assert problems == [("refs.bib:2: warning: entry 'spring': month 'Spring' is not a month "
                         "(1-12, jan-dec); it is left out")]
+
+
+WRITTEN = r"""@techreport{nist, author = {M.J. Berger et.al.}, title = {Stopping power},
+  institution = {National Institute of Standards and Technology}, year = 2005}
+@article{pdg, author = {K. A. Olive et al.}, title = {Review}, journal = {Pain}, year = 2014}
+@book{places, author = {Roe, Ann}, title = {Places}, publisher = {Mosby and Saunders},
+  location = {London and New York}, year = 2001}
+"""
+
+
+def test_et_al_without_and_and_lists_of_publishers_read_as_biblatex_prints_them(tmp_path):
+    refs, problems = _references(tmp_path, "See [@nist; @pdg; @places].\n", WRITTEN,
+                                 "elsevier-vancouver")
+    # pandoc: "et.al. MJB. Stopping power. National Institute of Standards; Technology; 2005.",
+    # "al. KAO et. Review. Pain 2014.", "Roe A. Places. London; New York: Mosby; Saunders; 2001."
+    assert refs == [
+        ("[1]", ("Berger MJ, et al. Stopping power. National Institute of Standards and "
+                "Technology; 2005.")),
+        ("[2]", "Olive KA, et al. Review. Pain 2014."),
+        ("[3]", "Roe A. Places. London and New York: Mosby and Saunders; 2001.")]
+    assert problems == [
+        ("refs.bib:1: warning: entry 'nist': field 'author' has 'et al.' without 'and' before "
+        "it; it is read as 'and others'"),
+        ("refs.bib:3: warning: entry 'pdg': field 'author' has 'et al.' without 'and' before "
+        "it; it is read as 'and others'")]
