@@ -21,8 +21,8 @@ from .myst import as_boxes
 # An opening fence whose braces start with a bare word (the engine): {r}, {python}, {r x, echo=F}
 CHUNK = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*\{[ \t]*([A-Za-z][\w-]*)([ \t,][^}]*)?\}[ \t]*$")
 # MyST's directives take an argument after the braces: {code-cell} python, {figure} chart.png
-DIRECTIVE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*\{([A-Za-z][\w-]*)\}[ \t]*(\S.*?)[ \t]*$")
-COLON_DIRECTIVE = re.compile(r"^ {0,3}:{3,}[ \t]*\{([A-Za-z][\w-]*)\}")
+DIRECTIVE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*\{([A-Za-z][\w:-]*)\}[ \t]*(\S.*?)[ \t]*$")
+COLON_DIRECTIVE = re.compile(r"^ {0,3}:{3,}[ \t]*\{([A-Za-z][\w:-]*)\}")
 MYST_ROLE = re.compile(r"\{[a-z][\w:-]*\}`[^`\n]+`")
 MYST_CODE = ("code-cell", "code", "code-block", "sourcecode")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

@@ -8,7 +8,8 @@ every line keeps its number): NOTE, IMPORTANT, HINT and SEEALSO a ``note``,
 TIP a ``tip``, WARNING, CAUTION, ATTENTION, DANGER and ERROR a ``warning``;
 the directive's argument (``{admonition} Before you start``) is the box's
 title, and its option lines (``:class: tip``) are left out.  A target line
-(``(label)=``) is left out, so that the heading under it stays a heading.  Other directives
+(``(label)=``) is left out, so that the heading under it stays a heading, as are
+a notebook's cell breaks (``+++``) and a formula's label (``$$ (my-eq)``).  Other directives
 (``{figure}``, ``{code-cell}``) are left to :mod:`.chunks`, which warns.
 """
 
@@ -19,10 +20,14 @@ import re
 BOXES = {"note": "note", "important": "important", "hint": "note", "seealso": "note",
          "admonition": "note", "tip": "tip", "warning": "warning", "caution": "caution",
          "attention": "warning", "danger": "warning", "error": "warning"}
-OPENER = re.compile(r"^( {0,3})(`{3,}|~{3,}|:{3,})[ \t]*\{([A-Za-z][\w-]*)\}[ \t]*(.*?)[ \t]*$")
+OPENER = re.compile(r"^( {0,3})(`{3,}|~{3,}|:{3,})[ \t]*\{([A-Za-z][\w:-]*)\}[ \t]*(.*?)[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 OPTION = re.compile(r"^[ \t]*:[\w-]+:")
 TARGET = re.compile(r"^ {0,3}\([\w.:-]+\)=[ \t]*$")
+# a notebook's cell break (``+++``, with or without the cell's metadata) and the label after
+# a display formula's closing ``$$`` (``$$ (my-eq)``), for MyST's {eq} role
+CELL_BREAK = re.compile(r"^\+\+\+([ \t]+\{.*\})?[ \t]*$")
+EQUATION_LABEL = re.compile(r"^( {0,3}\$\$)[ \t]*\([\w.:-]+\)[ \t]*$")
 
 
 def is_box(name: str) -> bool:
@@ -53,8 +58,12 @@ def as_boxes(text: str) -> str:
             open_boxes.pop()
             lines[index] = ":::"
             continue
-        if TARGET.match(line):  # a label for MyST's {ref}: a blank line, so a heading under it
-            lines[index] = ""  # stays a heading
+        if TARGET.match(line) or CELL_BREAK.match(line):  # a label for MyST's {ref}: a blank
+            lines[index] = ""  # line, so a heading under it stays a heading
+            continue
+        label = EQUATION_LABEL.match(line)
+        if label:
+            lines[index] = label.group(1)
             continue
         opener = OPENER.match(line)
         if opener and is_box(opener.group(3)):

@@ -115,3 +115,24 @@ def test_boxes_keep_every_line_in_its_place_and_leave_code_alone():
     assert as_boxes(text).split("\n") == [
         "::: {.callout-note}", "A", ":::", "", "````markdown", "```{note}", "shown", "```",
         "````", "", ""]
+
+
+def test_a_notebooks_cell_breaks_and_a_formulas_label_are_left_out_line_for_line():
+    text = "One.\n\n+++\n\n+++ {\"tags\": [\"hide\"]}\n$$\nC(t) = C_0 e^{-kt}\n$$ (my-eq)\n"
+    assert as_boxes(text).split("\n") == [
+        "One.", "", "", "", "", "$$", "C(t) = C_0 e^{-kt}", "$$", ""]
+
+
+def test_a_directive_whose_name_has_a_colon_is_a_warning_at_its_line(tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.md").write_text(
+        "---\ntitle: T\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-10\n---\n\n"
+        "```{glue:figure} curve\n:name: fig-curve\nThe curve.\n```\n\n"
+        ":::{glue:math} eq\n:::\n\n$$\nx = 1\n$$ (eq-x)\n\n+++\n", encoding="utf-8")
+    assert [str(p) for p in check([tmp_path / "m.md"], BuildOptions()).problems] == [
+        ("m.md:8: warning: MyST directive '{glue:figure} curve' is not supported: its text is "
+         "shown as code"),
+        ("m.md:13: warning: MyST directive '{glue:math} eq' is not supported: it is shown as "
+         "text; the boxes ':::{note}', ':::{tip}' and ':::{warning}' are read")]
