@@ -48,6 +48,9 @@ _PUBMED = re.compile(
     rf"^(?P<y1>\d{{4}})\.?(?:\s+(?P<m1>{_MONTH_WORD})(?:\s+(?P<d1>\d{{1,2}}))?)?"
     rf"(?:(?P<dash>{_DASH})(?:(?P<y2>\d{{4}})\s*)?(?P<m2>{_MONTH_WORD})?\s*(?P<d2>\d{{1,2}})?)?\.?$")
 _UNSPECIFIED = re.compile(r"^(\d{2,3})(X{1,2})$")
+# one end of an EDTF date: 2019, -0044, 201X, 2019-03, 2019-21, 2019-03-15T10:00:00Z, 2019~, ..
+_EDTF_PART = re.compile(r"(?:\.\.|-?\d{2,4}X{0,2}(?:-(?:\d{2}|XX)(?:-(?:\d{2}|XX))?)?[~?%]?"
+                        r"(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?)?")
 
 
 def plain(value: str) -> str:
@@ -128,7 +131,7 @@ def year_date(value: str) -> tuple[str | None, str | None]:
             end_month = m2 or (m1 if d2 else None)
             end = _edtf_part(y2 or y1, end_month, d2)
             return (start if end == start else f"{start}/{end}"), None
-    if re.fullmatch(r"[\dX?~%./:T+-]+", text) and re.search(r"\d", text):
+    if all(_EDTF_PART.fullmatch(part) for part in text.split("/", 1)) and re.search(r"\d", text):
         return None, None  # EDTF (2013-09/2013-10, 2019~, 201X): pandoc and edtf_date's
     return None, text
 

@@ -230,3 +230,12 @@ def test_et_al_without_and_and_lists_of_publishers_read_as_biblatex_prints_them(
         "it; it is read as 'and others'"),
         ("refs.bib:3: warning: entry 'pdg': field 'author' has 'et al.' without 'and' before "
         "it; it is read as 'and others'")]
+
+
+def test_a_date_that_is_not_edtf_is_printed_as_written_with_a_warning(tmp_path):
+    bib = "@article{us, author = {Ll, L}, title = {US}, journal = {Pain}, date = {03/15/2019}}"
+    refs, problems = _references(tmp_path, "See [@us].\n", bib)
+    # pandoc reads no date from it, without a word
+    assert refs == [("1.", "Ll L. US. <i>Pain</i>. Published online 03/15/2019.")]
+    assert problems == [("refs.bib:1: warning: entry 'us': date '03/15/2019' is not a date; it "
+                        "is printed as written")]
