@@ -466,12 +466,16 @@ def _finish(prepared: _Prepared, group: list[dict[str, Any]]) -> dict[str, Any]:
     item["type"] = _csl_type(entry, item.get("type"))
     useprefix = _options(entry).get("useprefix") == "true"
     # A family name in braces is one unit ({van der Berg}, Anke): no particle split off
-    braced = {g for name, value in entry.fields if name in NAME_FIELDS or name == "author"
-              for g in _BRACED.findall(value)}
+    names_written = [value for name, value in entry.fields
+                     if name in NAME_FIELDS or name == "author"]
+    braced = {g for value in names_written for g in _BRACED.findall(value)}
+    # a given name in braces ({UK} Biobank) is a word, not initials
+    braced_words = {g for value in names_written for g in _BRACED_WORD.findall(value)}
     for key, value in list(item.items()):
         if isinstance(value, list) and value and isinstance(value[0], dict) \
                 and "date-parts" not in value[0]:
-            item[key] = [_name(n, useprefix or _whole(n, braced)) for n in value]
+            item[key] = [_name(n, useprefix or _whole(n, braced),
+                               n.get("given") in braced_words) for n in value]
     eprint = plain_text(entry.field("eprint") or "")
     kind = plain_text(entry.field("eprinttype") or entry.field("archiveprefix") or "").lower()
     if eprint and kind in ("pubmed", "pmid") and not item.get("PMID"):
@@ -496,7 +500,7 @@ def _csl_type(entry: BibEntry, pandoc_type: str | None) -> str:
     return CSL_TYPES.get(entry.type, "")
 
 
-def _name(name: dict[str, Any], useprefix: bool) -> dict[str, Any]:
+def _name(name: dict[str, Any], useprefix: bool, word: bool = False) -> dict[str, Any]:
     name = {k: compose(v) if isinstance(v, str) else v for k, v in name.items()}
     whole = " ".join(str(name.get(k, "")) for k in ("literal", "non-dropping-particle",
                                                     "dropping-particle", "family", "given"))
@@ -512,10 +516,15 @@ def _name(name: dict[str, Any], useprefix: bool) -> dict[str, Any]:
         particle = name.pop("non-dropping-particle")
         joined = particle.endswith(("'", "\u2019", "-"))  # d’Aubignac, al-Khatib: no space
         name["family"] = f"{particle}{'' if joined else ' '}{name['family']}"
-    return initialled(name)
+    given = name.get("given")
+    cased = initialled(name)
+    if word and given:
+        cased["given"] = str(given)
+    return cased
 
 
 _BRACED = re.compile(r"\{([^{}]*\s[^{}]*)\}")
+_BRACED_WORD = re.compile(r"\{([^\W\d_]{2,3})\}")
 
 
 def _whole(name: dict[str, Any], braced: set[str]) -> bool:

@@ -239,3 +239,20 @@ def test_a_date_that_is_not_edtf_is_printed_as_written_with_a_warning(tmp_path):
     assert refs == [("1.", "Ll L. US. <i>Pain</i>. Published online 03/15/2019.")]
     assert problems == [("refs.bib:1: warning: entry 'us': date '03/15/2019' is not a date; it "
                         "is printed as written")]
+
+
+BRACED_GIVEN = r"""@article{biobank, author = {{UK} Biobank and {\relax Ch}ristensen, {\relax Th}omas},
+  title = {Braced}, journal = {Pain}, year = 2002}
+"""
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa", "american-medical-association"])
+def test_a_braced_given_name_is_a_word_not_initials(
+        tmp_path, style):
+    ours, theirs = _compared(tmp_path, "See [@biobank].\n", BRACED_GIVEN, style)
+    if style == "chicago-author-date":
+        assert ours == theirs == ["Biobank, UK, and Thomas Christensen. 2002. “Braced.” Pain."]
+    elif style == "apa":
+        assert ours == theirs == ["Biobank, U., & Christensen, T. (2002). Braced. Pain."]
+    else:
+        assert ours == theirs
