@@ -183,13 +183,18 @@ def _is_citation(node: Node) -> bool:
     return node["t"] == "Span" and "citation" in node["c"][0][1]
 
 
-def _bookmarked(node: Node) -> Any:
-    """A heading that calls a note, cites a work or holds a formula, with its bookmark's words.
+BOOKMARKED = ("Note", "Math", "Link", "Image")  # what a heading's bookmark reads as words
 
-    The bookmark reads the heading's words alone, a formula as the characters
-    it draws (``CRB-65 ≥ 3``): set before the formulas are drawn as pictures.
+
+def _bookmarked(node: Node) -> Any:
+    """A heading that calls a note, cites a work or holds a formula, a link or a picture,
+    with its bookmark's words.
+
+    The bookmark reads the heading's words alone: a formula as the characters
+    it draws (``CRB-65 ≥ 3``, set before formulas are drawn as pictures), a
+    picture as its alternative text, a link without the address print adds.
     """
-    if node["t"] != "Header" or not any(n["t"] in ("Note", "Math") or _is_citation(n)
+    if node["t"] != "Header" or not any(n["t"] in BOOKMARKED or _is_citation(n)
                                         for n in walk(node["c"][2])):
         return None
     level, (ident, classes, pairs), inlines = node["c"]

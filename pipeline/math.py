@@ -221,31 +221,63 @@ def _presentation(mathml: str) -> ET.Element:
 
 
 def formula_words(tex: str) -> str:
-    """A formula in words for a text-only place: its characters, tokens spaced (``x ≥ 3``).
+    """A formula in words for a text-only place (a bookmark): see :func:`spelled`.
 
     Its TeX on one line when pandoc cannot read it.
     """
     formula = read_formulas([(False, tex)])[(False, tex)]
     if formula.mathml is None:
         return alternative(tex)
-    tokens = [(e.tag.rsplit("}", 1)[-1], e.text or "")
-              for e in _presentation(formula.mathml).iter() if len(e) == 0]
-    return spelled(tokens) or alternative(tex)
+    return spelled(ET.fromstring(formula.mathml)) or alternative(tex)
 
 
-def spelled(tokens: Iterable[tuple[str, str]]) -> str:
-    """MathML tokens (element name, text) on one line: operators spaced, the rest joined.
+SUPERSCRIPTS = str.maketrans("0123456789+-−=()ni∘", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ°")
+SUBSCRIPTS = str.maketrans("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
+QUIET_OPERATORS = set("()[]{}|,;.!'′\u2061\u2062\u2063\u2064")
 
-    ``CRB-65 ≥ 3``, ``CrCl < 30``, ``f(x) = x + 1``; invisible operators left out.
+
+def spelled(math: Any) -> str:
+    """A MathML element (ElementTree or lxml) on one line, as a reader would type it.
+
+    ``CRB-65 ≥ 3``, ``CrCl < 30``, ``x² + 1``, ``(a + b)/2``, ``√x``; operators
+    spaced, digits raised or lowered where Unicode can, the TeX annotation left out.
     """
-    out: list[str] = []
-    for name, text in tokens:
-        text = text.strip()
-        if name == "mo" and text and text not in "()[]{}|,;.\u2061\u2062\u2063\u2064":
-            out.append(f" {text} ")
-        elif not (name == "mo" and text in "\u2061\u2062\u2063\u2064"):
-            out.append(text)
-    return " ".join("".join(out).split())
+
+    def name(e: Any) -> str:
+        return str(e.tag).rsplit("}", 1)[-1]
+
+    def grouped(text: str) -> str:
+        return f"({text})" if len(text) > 1 and not text.isalnum() else text
+
+    def script(text: str, table: dict[int, int], mark: str) -> str:
+        moved = text.translate(table)
+        return moved if moved != text and not any(c.isascii() for c in moved) \
+            else f"{mark}{grouped(text)}"
+
+    def spell(e: Any) -> str:
+        kind = name(e)
+        parts = [spell(c) for c in e if name(c) not in UNDRAWN]
+        if kind == "mo":
+            text = (e.text or "").strip()
+            if text in QUIET_OPERATORS:
+                return "" if text in "\u2061\u2062\u2063\u2064" else text
+            return f" {text} "
+        if kind in ("mi", "mn", "mtext", "ms"):
+            return (e.text or "").strip()
+        if kind == "mfrac" and len(parts) == 2:
+            return f"{grouped(parts[0].strip())}/{grouped(parts[1].strip())}"
+        if kind == "msup" and len(parts) == 2:
+            return parts[0] + script(parts[1].strip(), SUPERSCRIPTS, "^")
+        if kind == "msub" and len(parts) == 2:
+            return parts[0] + script(parts[1].strip(), SUBSCRIPTS, "_")
+        if kind == "msubsup" and len(parts) == 3:
+            return (parts[0] + script(parts[1].strip(), SUBSCRIPTS, "_")
+                    + script(parts[2].strip(), SUPERSCRIPTS, "^"))
+        if kind == "msqrt":
+            return "√" + grouped("".join(parts).strip())
+        return "".join(parts)
+
+    return " ".join(spell(math).split())
 
 
 def _text_of(mathml: str) -> str:

@@ -18,14 +18,11 @@ from ..math import spelled
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
-UNSPOKEN = (f"{{{MATHML_NS}}}annotation", f"{{{MATHML_NS}}}annotation-xml")
 
 
 def formula_words(math: etree._Element) -> str:
-    """The characters a MathML formula draws, operators spaced, its TeX annotation left out."""
-    return spelled((etree.QName(e).localname, e.text or "") for e in math.iter()
-                   if len(e) == 0 and e.tag not in UNSPOKEN
-                   and not any(a.tag in UNSPOKEN for a in e.iterancestors()))
+    """The characters a MathML formula draws, as :func:`..math.spelled` writes them."""
+    return spelled(math)
 
 
 def words_of(element: etree._Element) -> str:
@@ -35,6 +32,8 @@ def words_of(element: etree._Element) -> str:
     def collect(node: etree._Element) -> None:
         if node.tag == f"{{{MATHML_NS}}}math":
             parts.append(" " + formula_words(node) + " ")
+        elif node.tag == f"{{{XHTML_NS}}}img":
+            parts.append(node.get("alt", ""))
         else:
             parts.append(node.text or "")
             for child in node:
@@ -46,33 +45,38 @@ def words_of(element: etree._Element) -> str:
 
 
 def contents_in_words(files: dict[str, bytes], nav_name: str) -> None:
-    """Each formula of the navigation document's entries, and of ``toc.ncx``'s, as words."""
+    """The contents' entries as words: in the navigation document and in ``toc.ncx``.
+
+    A formula is named by its characters and a picture by its alternative text
+    (pandoc copies a heading's image with an address relative to the chapter,
+    which the navigation document, in another folder, cannot reach); every
+    entry of ``toc.ncx`` reads as the navigation document's, without the note
+    calls and citations pandoc leaves in it.
+    """
     tree = etree.parse(io.BytesIO(files[nav_name]))
     named: dict[str, str] = {}
+    changed = False
     for link in tree.getroot().iter(f"{{{XHTML_NS}}}a"):
-        if next(link.iter(f"{{{MATHML_NS}}}math"), None) is None:
-            continue
-        words = words_of(link)
-        for child in list(link):
-            link.remove(child)
-        link.text = words
-        named[link.get("href", "")] = words
-    if not named:
-        return
-    files[nav_name] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+        if next(link.iter(f"{{{MATHML_NS}}}math", f"{{{XHTML_NS}}}img"), None) is not None:
+            words = words_of(link)
+            for child in list(link):
+                link.remove(child)
+            link.text = words
+            changed = True
+        named[link.get("href", "")] = words_of(link)
+    if changed:
+        files[nav_name] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
     folder = nav_name.rsplit("/", 1)[0] + "/" if "/" in nav_name else ""
     ncx_name = next((n for n in files if n.endswith(".ncx")), None)
     if ncx_name is None:
         return
     ncx = etree.parse(io.BytesIO(files[ncx_name]))
     ncx_folder = ncx_name.rsplit("/", 1)[0] + "/" if "/" in ncx_name else ""
+    by_path = {folder + href: words for href, words in named.items()}
     for point in ncx.getroot().iter(f"{{{NCX_NS}}}navPoint"):
         content = point.find(f"{{{NCX_NS}}}content")
         text = point.find(f"{{{NCX_NS}}}navLabel/{{{NCX_NS}}}text")
-        if content is None or text is None:
-            continue
-        src = ncx_folder + content.get("src", "")
-        href = next((h for h in named if folder + h == src), None)
-        if href is not None:
-            text.text = named[href]
+        words = None if content is None else by_path.get(ncx_folder + content.get("src", ""))
+        if text is not None and words and text.text != words:
+            text.text = words
     files[ncx_name] = etree.tostring(ncx, xml_declaration=True, encoding="UTF-8")
