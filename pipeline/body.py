@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import Problems, is_file, local_path
 from .images import check_image
 from .model import Manuscript
-from .nesting import deepest_line
+from .nesting import MAX_BRACKETS, bracket_line, deepest_line
 from .pandoc import PandocFailure, markdown_to_ast
 from .tree import Node, attr_of, rewrite, stringify, walk
 
@@ -36,6 +36,13 @@ MAX_DEPTH = 120
 
 def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | None:
     """The body's AST; a pandoc failure becomes a located problem."""
+    brackets = bracket_line(manuscript.body)
+    if brackets:  # refused before pandoc spends minutes on it
+        problems.add(manuscript.path, manuscript.body_line + brackets - 1,
+                     f"more than {MAX_BRACKETS} '[' open inside each other: pandoc's Markdown "
+                     "reader takes seconds to minutes on them; write a bracket that is text "
+                     "as \\[", code="markdown")
+        return None
     try:
         ast = markdown_to_ast(manuscript.body)
         if _depth(ast) <= MAX_DEPTH:

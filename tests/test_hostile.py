@@ -206,3 +206,24 @@ def test_a_body_nested_too_deeply_is_refused_at_the_line_it_goes_too_deep(work, 
     assert (status, err) == (1, (
         f"manuscripts/knee.md:{line}: the Markdown body nests quotes, lists or divs too deeply "
         "(about 40 levels inside each other at most)\n"))
+
+
+@pytest.mark.parametrize("text", [
+    "A wiki link [[[[[[[[[[[[[[Page]]]]]]]]]]]]]] here.",
+    "Options [a [b [c [d [e [f [g [h [i",  # never closed
+])
+def test_brackets_nested_past_what_pandoc_reads_in_time_are_refused_at_once(work, text):
+    (work / "manuscripts" / "knee.md").write_text(GOOD + "\n" + text + "\n", encoding="utf-8")
+    status, _out, err = run("check")
+    assert (status, err) == (1, (
+        "manuscripts/knee.md:11: more than 8 '[' open inside each other: pandoc's Markdown "
+        "reader takes seconds to minutes on them; write a bracket that is text as \\[\n"))
+
+
+def test_brackets_in_code_or_escaped_are_not_counted(work):
+    (work / "manuscripts" / "knee.md").write_text(
+        GOOD + "\n`[[[[[[[[[[[[x]]]]]]]]]]]]` and \\[\\[\\[\\[\\[\\[\\[\\[\\[\\[ too.\n\n"
+        "```\n[[[[[[[[[[[[[[[[[[[[\n```\n", encoding="utf-8")
+    status, out, err = run("check")
+    assert (status, err) == (0, "")
+    assert out.endswith(": 0 error(s), 0 warning(s)\n")
