@@ -183,33 +183,68 @@ _COMMAND_BEFORE = re.compile(r"\\(?:[A-Za-z]+\s*|[^A-Za-z\s])$")
 
 
 def protected_groups(value: str) -> str:
-    """Each top-level braced group that is no command's argument, marked as kept from case changes.
+    """Each word with a braced group that is no command's argument, marked as kept from case
+    changes.
 
-    ``{DNA} of {mRNA}`` keeps its marks through pandoc; ``\\emph{x}``, ``{\\"u}`` and
-    ``{\\relax Ab}`` are left alone.
+    ``{DNA} of {mRNA}`` and ``{T}he {iP}hone`` (the whole word) keep their marks through
+    pandoc; ``\\emph{x}``, ``{\\"u}`` and ``{\\relax Ab}`` are left alone.
     """
     if "{" not in value:
         return value
-    out, depth, start, marked = [], 0, 0, False
-    for i, ch in enumerate(value):
-        if ch == "\\" or i and value[i - 1] == "\\":
+    spans: list[tuple[int, int]] = []
+    i, n, depth, start, done = 0, len(value), 0, 0, 0
+    while i < n:
+        ch = value[i]
+        if ch == "\\":
+            i += 2
             continue
         if ch == "{":
-            if depth == 0:
-                marked = not _COMMAND_BEFORE.search(value[max(0, i - 40):i]) \
-                    and value[i + 1:i + 2] != "\\" and (i == 0 or value[i - 1] != "}")
-                if marked:
-                    out.append(value[start:i + 1] + NOCASE_OPEN)
-                    start = i + 1
+            start = i if depth == 0 else start
             depth += 1
         elif ch == "}" and depth:
             depth -= 1
-            if depth == 0 and marked:
-                out.append(value[start:i] + NOCASE_CLOSE)
-                start = i
+            if depth == 0 and _protecting(value, start):
+                first = start
+                while first > done and value[first - 1].isalnum():  # the rest of the word
+                    first -= 1
+                last = i + 1
+                while last < n and (value[last].isalnum() or value[last] == "{"):
+                    close = _group_end(value, last) if value[last] == "{" else last
+                    if close < 0:
+                        break
+                    last = close + 1
+                spans.append((first, last))
+                i = done = last
+                continue
+        i += 1
     if depth:  # unbalanced: as written
         return value
-    return "".join(out) + value[start:]
+    out, at = [], 0
+    for first, last in spans:
+        out += [value[at:first], NOCASE_OPEN, value[first:last], NOCASE_CLOSE]
+        at = last
+    return "".join(out) + value[at:]
+
+
+def _protecting(value: str, start: int) -> bool:
+    """Whether the group at ``start`` protects case: no command's argument, no accent group."""
+    return not _COMMAND_BEFORE.search(value[max(0, start - 40):start]) \
+        and value[start + 1:start + 2] != "\\" and (start == 0 or value[start - 1] != "}")
+
+
+def _group_end(value: str, start: int) -> int:
+    """The index of the brace closing the group at ``start``; -1 if none or an accent group."""
+    if value[start + 1:start + 2] == "\\":
+        return -1
+    depth = 0
+    for i in range(start, len(value)):
+        if value[i] == "{" and value[i - 1:i] != "\\":
+            depth += 1
+        elif value[i] == "}" and value[i - 1:i] != "\\":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
 
 
 def _nocase_spans(text: str) -> str:

@@ -114,12 +114,14 @@ BRACED = r"""@article{lower, author = {Roe, Bob}, title = {{abbé} Pierre and th
   journal = {Pain}, year = 2002}
 @article{mixed, author = {Roe, Di}, title = {The {iPhone} in {de} practice: {DNA} of the {mRNA}},
   journal = {Pain}, series = {{van} series}, year = 2003}
+@article{inword, author = {Roe, Ed}, title = {{T}he {s}tudy of {iP}hones and {N}ew {D}rugs},
+  journal = {{J}ournal of {P}ain}, year = 2004}
 """
 
 
-@pytest.mark.parametrize("style", ["chicago-author-date", "apa"])
+@pytest.mark.parametrize("style", STYLES)
 def test_braced_words_keep_their_case_in_title_case_styles(tmp_path, style):
-    ours, theirs = _compared(tmp_path, "See [@lower; @whole; @mixed].\n", BRACED, style)
+    ours, theirs = _compared(tmp_path, "See [@lower; @whole; @mixed; @inword].\n", BRACED, style)
     assert ours == theirs
     if style == "chicago-author-date":
         assert ours[0] == "Roe, Bob. 2001. “abbé Pierre and the van Family.” the Journal of pain."
