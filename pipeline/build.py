@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from . import cache as cache_mod
 from .bundle import effective_styles, package_styles
 from .dispatch import RenderSpec, render, take_reading
-from .errors import PipelineError, Problem, Problems, UsageError, display_path
+from .errors import PipelineError, Problem, Problems, UsageError, display_path, undecodable_name
 from .gather import Gatherer
 from .kindsfile import kinds_problems
 from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
@@ -288,6 +288,10 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     except OSError as exc:
         raise UsageError(f"--out {out}: cannot write in the folder: {exc.strerror}") from None
     sweep_temporaries(out)
+    for source in [s for s in sources if undecodable_name(s)]:  # no cache key can hold it
+        problems.add(source, None, undecodable_name(source) or "", code="file-name")
+        report.failed.append(display_path(source))
+        sources.remove(source)
     store = cache_mod.Cache(cache_mod.ensure_dir(options.cache_dir or cache_mod.default_dir()),
                             options.styles, options.cache_max) if options.use_cache else None
     render_options = RenderOptions(paper=options.paper, formats=tuple(options.formats))

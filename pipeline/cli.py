@@ -7,6 +7,7 @@ when any manuscript failed, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import signal
 import sys
@@ -148,8 +149,18 @@ def _terminate(signum: int, _frame: object) -> None:
     raise Terminated(signum)
 
 
+def _unbreakable(stream: TextIO) -> None:
+    """A text stream that writes what its encoding lacks as escapes instead of raising."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    utf8 = codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"
+    if reconfigure is not None and (getattr(stream, "errors", "") == "strict" or not utf8):
+        reconfigure(errors="backslashreplace")  # a UTF-8 stream keeps surrogateescape
+
+
 def main(argv: list[str] | None = None, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
+    if stdout is None:  # a terminal or log that cannot show 'Fernández': shown as \xe1
+        _unbreakable(sys.stdout)
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     parser = _parser()

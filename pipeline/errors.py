@@ -95,8 +95,25 @@ class UsageError(Exception):
 
 
 def display_path(path: str | Path) -> str:
-    """A path as users see it: relative to the working folder when inside it."""
-    return _display_path(str(path), os.getcwd())
+    """A path as users see it: relative to the working folder when inside it.
+
+    A name that is not valid UTF-8 shows its bytes as ``\\xe9``, printable and
+    storable anywhere.
+    """
+    shown = _display_path(str(path), os.getcwd())
+    if not shown.isascii() and any("\udc80" <= c <= "\udcff" for c in shown):
+        shown = os.fsencode(shown).decode("utf-8", "backslashreplace")
+    return shown
+
+
+def undecodable_name(path: str | Path) -> str | None:
+    """What is wrong with a file name that is not valid UTF-8, or None for a good one."""
+    name = str(path)
+    if name.isascii() or not any("\udc80" <= c <= "\udcff" for c in name):
+        return None
+    byte = next(ord(c) - 0xDC00 for c in name if "\udc80" <= c <= "\udcff")
+    return (f"the file name is not valid UTF-8 (byte 0x{byte:02x}, as a Windows or Latin-1 "
+            "system writes it): rename the file")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from .csl import is_path, renamed_style, resolve_style
-from .errors import PipelineError, Problem, Problems, did_you_mean, display_path, is_file
+from .errors import (
+    PipelineError,
+    Problem,
+    Problems,
+    did_you_mean,
+    display_path,
+    is_file,
+    undecodable_name,
+)
 from .frontmatter import parse_front_matter, read_text, split_front_matter
 from .model import AUDIENCES, DEFAULT_STYLE, STATUSES, Change, Manuscript, Person
 from .stamp import today, today_source
@@ -182,6 +190,9 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
     Returns the manuscript and its warnings; raises :class:`PipelineError` with
     every error found in the front matter.
     """
+    wrong_name = undecodable_name(path)
+    if wrong_name:
+        raise PipelineError.at(path, None, wrong_name, "file-name")
     try:
         size = path.stat().st_size
     except OSError:

@@ -227,3 +227,36 @@ def test_brackets_in_code_or_escaped_are_not_counted(work):
     status, out, err = run("check")
     assert (status, err) == (0, "")
     assert out.endswith(": 0 error(s), 0 warning(s)\n")
+
+
+def test_a_manuscript_whose_name_is_not_utf8_fails_alone_and_is_shown_escaped(work):
+    import json
+    import os
+
+    with open(os.fsencode(work / "manuscripts") + b"/caf\xe9.md", "w", encoding="utf-8") as f:
+        f.write(GOOD)
+    expected = ("manuscripts/caf\\xe9.md: the file name is not valid UTF-8 (byte 0xe9, as a "
+                "Windows or Latin-1 system writes it): rename the file\n")
+    status, _out, err = run("check")
+    assert (status, err) == (1, expected)
+    status, _out, err = run("build", "--format", "html", "--jobs", "1")
+    assert status == 1 and err.endswith(expected)
+    assert (work / "dist" / "knee.clinician.html").is_file()
+    manifest = json.loads((work / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    assert [e["source"] for e in manifest["errors"]] == ["manuscripts/caf\\xe9.md"]
+
+
+def test_output_that_the_terminal_cannot_show_is_escaped_not_a_traceback(work):
+    import os
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    (work / "manuscripts" / "knee.md").write_text(GOOD.replace("Knee pain", "Rodilla: qué hacer"),
+                                                  encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "status"], capture_output=True, check=False,
+        env={**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONPATH": str(ROOT)})
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert b"Rodilla: qu\\xe9 hacer" in result.stdout
