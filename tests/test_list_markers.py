@@ -1,4 +1,5 @@
-"""A list item's marker is written just before its text: a copied page keeps its numbering."""
+"""A list item's marker is written just before its text: a copied page keeps its numbering;
+in the structure tree each item holds its label and one body, whatever blocks it has."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ audiences: [clinician]
       - measured over a full minute,
       - at rest.
 2. Decide where to treat.
+
+   | Score | Place of care |
+   |-------|---------------|
+   | 0     | Home          |
+
 3. Start antibiotics within 4 hours.
 
 (1) Take a history.
@@ -32,18 +38,47 @@ audiences: [clinician]
 
 
 @pytest.fixture(scope="module")
-def text(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+def pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder: Path = tmp_path_factory.mktemp("list-markers")
     (folder / "cap.md").write_text(MANUSCRIPT, encoding="utf-8")
     out, _ = build_in(folder, ["cap.md"], formats=("pdf",))
-    return [line.strip() for line in pdf_pages(out / "cap.clinician.pdf")[0].splitlines()]
+    return out / "cap.clinician.pdf"
+
+
+@pytest.fixture(scope="module")
+def text(pdf: Path) -> list[str]:
+    return [line.strip() for line in pdf_pages(pdf)[0].splitlines()]
 
 
 def test_each_marker_comes_just_before_its_items_text(text):
     start = text.index("1. Assess severity:")
-    assert text[start:start + 10] == [
+    assert text[start:start + 12] == [
         "1. Assess severity:", "a. confusion;", "b. respiratory rate of 30 a minute or more;",
         "– measured over a full minute,", "– at rest.", "2. Decide where to treat.",
-        "3. Start antibiotics within 4 hours.", "(1) Take a history.", "(2) Examine the chest.",
+        "Score Place of care", "0 Home", "3. Start antibiotics within 4 hours.", "(1) Take a history.", "(2) Examine the chest.",
         "• Oxygen if the saturation is below 94%."]
     assert not any(line in {"1.", "a.", "•", "–", "(1)"} for line in text)
+
+
+def test_each_list_item_holds_its_label_and_one_body(pdf):
+    import pikepdf
+
+    items: list[tuple[list[str], list[str]]] = []
+
+    def walk(element: pikepdf.Dictionary) -> None:
+        kids = element.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        kids = [k for k in kids if isinstance(k, pikepdf.Dictionary)]
+        if element.get("/S") == "/LI":
+            body = [str(g.get("/S")) for k in kids if k.get("/S") == "/LBody"
+                    for g in (list(k.get("/K")) if isinstance(k.get("/K"), pikepdf.Array)
+                              else [k.get("/K")]) if isinstance(g, pikepdf.Dictionary)]
+            items.append(([str(k.get("/S")) for k in kids], body))
+        for kid in kids:
+            walk(kid)
+
+    with pikepdf.open(pdf) as document:
+        walk(document.Root.StructTreeRoot)
+    assert all(children in (["/Lbl", "/LBody"], ["/LBody"]) for children, _ in items), items
+    # the loose item: its paragraph and its table in its body, in that order
+    assert (["/Lbl", "/LBody"], ["/P", "/Table"]) in items

@@ -52,6 +52,7 @@ class PdfFinisher:
         objects = pdf.objects
         if "StructTreeRoot" in pdf.catalog:
             mark_margins_as_artifacts(pdf, objects)
+            list_items_in_bodies(pdf, objects)
         tidy_attachments(pdf, objects)
 
 
@@ -132,6 +133,46 @@ def mark_margins_as_artifacts(pdf: Any, objects: list) -> None:
                 renumbered[k] if isinstance(k, int) and not isinstance(k, bool) else k
                 for k in element["K"])
     _drop_elements(objects, orphans)
+
+
+def list_items_in_bodies(pdf: Any, objects: list) -> None:
+    """Each list item holds its label and one body: what else it holds goes into the body.
+
+    WeasyPrint puts a loose item's paragraphs, and the tables and lists inside
+    an item, straight under its ``/LI``; PDF/UA allows only ``/Lbl`` and
+    ``/LBody`` there, so a screen reader may not read them as the item's.
+    """
+    import pydyf
+
+    for number in sorted(_reachable_elements(pdf, objects)):
+        item = objects[number]
+        if item.get("S") != "/LI":
+            continue
+        kids = [(k, objects[n]) for k in item.get("K", ()) if (n := _number(k)) is not None
+                and isinstance(objects[n], dict)]
+        strays = [(k, e) for k, e in kids if e.get("S") not in ("/Lbl", "/LBody")]
+        if not strays or len(kids) != len(item["K"]):
+            continue  # nothing to move, or marked content of its own (left as it is)
+        bodies = [(k, e) for k, e in kids if e.get("S") == "/LBody"]
+        if len(bodies) > 1:
+            continue
+        if bodies:
+            body_reference, body = bodies[0]
+            body_at = next(i for i, (k, _) in enumerate(kids) if k == body_reference)
+            moved = {id(e) for _, e in strays}
+            before = [k for k, e in kids[:body_at] if id(e) in moved]
+            after = [k for k, e in kids[body_at + 1:] if id(e) in moved]
+            body["K"] = pydyf.Array([*before, *body["K"], *after])
+        else:
+            body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody",
+                                     "K": pydyf.Array([k for k, _ in strays]),
+                                     "Pg": item["Pg"], "P": item.reference})
+            pdf.add_object(body)
+            body_reference = body.reference
+        for _, element in strays:
+            element["P"] = body_reference
+        labels = [k for k, e in kids if e.get("S") == "/Lbl"]
+        item["K"] = pydyf.Array([*labels, body_reference])
 
 
 def _drop_elements(objects: list, numbers: set[int]) -> None:
