@@ -246,7 +246,10 @@ def resource_problem(target: str, folder: Path) -> str | None:
     path = unquote(parts.path)
     if path.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:[\\/]", path):
         return "absolute paths are not allowed; use a path relative to the manuscript"
-    resolved = (folder / path).resolve()
+    try:
+        resolved = (folder / path).resolve()
+    except (OSError, RuntimeError):
+        return "is a link that leads back to itself (a loop of links)"
     if not resolved.is_relative_to(folder.resolve()):
         return "the path leaves the manuscript's folder"
     return None

@@ -255,7 +255,10 @@ def _local_file(url: str, folder: Path, top: Path) -> Path | None:
     path = local_path(url, folder)
     if path is None:
         return None
-    path = path.resolve()
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return None
     return path if path.is_relative_to(top.resolve()) and path.is_file() else None
 
 

@@ -182,7 +182,7 @@ class GitHistory:
         for path in paths:
             try:
                 rel = path.resolve().relative_to(root).as_posix()
-            except ValueError:
+            except (ValueError, OSError, RuntimeError):  # outside, or a loop of links
                 continue
             prefix = rel.rstrip("/") + "/"
             if path.is_dir():
@@ -209,7 +209,7 @@ class GitHistory:
         for path in paths:
             try:
                 resolved = path.resolve()
-            except OSError:
+            except (OSError, RuntimeError):  # a loop of links: reported where it is read
                 continue
             root = self.root_of(resolved if resolved.is_dir() else resolved.parent)
             if root is None:

@@ -260,3 +260,14 @@ def test_output_that_the_terminal_cannot_show_is_escaped_not_a_traceback(work):
         env={**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONPATH": str(ROOT)})
     assert (result.returncode, result.stderr) == (0, b"")
     assert b"Rodilla: qu\\xe9 hacer" in result.stdout
+
+
+def test_an_image_that_is_a_loop_of_links_fails_its_manuscript_at_its_line(work):
+    (work / "manuscripts" / "loop.png").symlink_to("loop.png")
+    (work / "manuscripts" / "knee.md").write_text(GOOD + "\n![A knee](loop.png)\n",
+                                                  encoding="utf-8")
+    expected = ("manuscripts/knee.md:11: image 'loop.png' refused: is a link that leads back "
+                "to itself (a loop of links)\n")
+    assert run("check")[::2] == (1, expected)
+    status, _out, err = run("build", "--format", "html", "--jobs", "1")
+    assert status == 1 and "Traceback" not in err and expected in err
