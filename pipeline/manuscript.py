@@ -239,7 +239,8 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
     status = data.get("status")
     if status is not None and status not in STATUSES:
         problems.add(path, where("status"),
-                     f"'status' must be one of {', '.join(STATUSES)}; found '{status}'"
+                     f"'status' must be one of {', '.join(STATUSES)}; found "
+                     + (f"'{status}'" if isinstance(status, str) else repr(status))
                      + did_you_mean(str(status), STATUSES), code="bad-status")
     dates: dict[str, dt.date | None] = {}
     for key in ("last_updated", "next_review"):
@@ -288,7 +289,7 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
     bibliography: list[Path] = []
     if not isinstance(bib_names, list) or not all(isinstance(b, str) for b in bib_names):
         problems.add(path, where("bibliography"), "'bibliography' must be a list of .bib, "
-                     ".json or .yaml files")
+                     f".json or .yaml files such as [refs.bib], found {bib_names!r}")
     else:
         for name in bib_names:
             resolved = resolve_bibliography(path, name, bibliography_dir)

@@ -269,7 +269,10 @@ def test_unknown_audience(work):
     ("lang", "english", "'lang' must be a BCP 47 tag such as en-US or es, found 'english'"),
     ("lang", "en_GB.UTF-8", ("'lang' must be a BCP 47 tag such as en-US or es, found "
                              "'en_GB.UTF-8' (write 'en-GB': a hyphen, as BCP 47 does)")),
-    ("bibliography", "{a: b}", "'bibliography' must be a list of .bib, .json or .yaml files"),
+    ("bibliography", "{a: b}", ("'bibliography' must be a list of .bib, .json or .yaml files "
+                                "such as [refs.bib], found {'a': 'b'}")),
+    ("status", "[draft]", ("'status' must be one of draft, submitted, under-review, approved, "
+                           "retired; found ['draft'] (did you mean 'draft'?)")),
     ("authors", "7", "'authors' must be a list of {name: ..., role: ...}, found int"),
     ("slug", "'Bad Slug'", ("slug must be lower-case letters, digits, '.', '_' or '-', "
                            "found 'Bad Slug' (such as 'bad-slug')")),
@@ -277,7 +280,7 @@ def test_unknown_audience(work):
      "'canonical_url' must be an http(s) address, found 'ftp://example.org/x'"),
 ])
 def test_field_of_the_wrong_type(work, field, value, message):
-    line = {"version": 3}.get(field, 6)
+    line = {"version": 3, "status": 4}.get(field, 6)
     assert reported(manuscript(work, **{field: value})) == [f"m.md:{line}: {message}"]
 
 
