@@ -34,6 +34,13 @@ audiences: [clinician]
 (2) Examine the chest.
 
 - Oxygen if the saturation is below 94%.
+
+CAP
+:   community-acquired pneumonia
+
+CRB-65
+:   a severity score
+:   scored from 0 to 4
 """
 
 
@@ -82,3 +89,16 @@ def test_each_list_item_holds_its_label_and_one_body(pdf):
     assert all(children in (["/Lbl", "/LBody"], ["/LBody"]) for children, _ in items), items
     # the loose item: its paragraph and its table in its body, in that order
     assert (["/Lbl", "/LBody"], ["/P", "/Table"]) in items
+
+
+def test_a_definition_lists_term_labels_its_definition(pdf):
+    """Each term is its item's label and the definition after it the item's body."""
+    from test_pdf_archival import structure_tree
+
+    root, _ = structure_tree(pdf)
+    [terms] = [lst for lst in root.iter("/L") if "CAP" in lst.text]
+    assert [[(c.tag, c.text) for c in item.children] for item in terms.children] == [
+        [("/Lbl", "CAP"), ("/LBody", "community-acquired pneumonia")],
+        [("/Lbl", "CRB-65"), ("/LBody", "a severity score")],
+        [("/LBody", "scored from 0 to 4")],
+    ]

@@ -30,7 +30,7 @@ from . import (
     subsetting,
     svg_numbers,
 )
-from .tagged_pdf import FontReport, PdfFinisher, install_formula_tags
+from .tagged_pdf import FontReport, PdfFinisher, install_definition_tags, install_formula_tags
 
 PDF_VARIANT = "pdf/a-3a"
 
@@ -158,6 +158,7 @@ def _install() -> None:
     svg_numbers.install_paths()
     formula_images.install()
     install_formula_tags()
+    install_definition_tags()
 
 
 def _quiet_weasyprint() -> None:

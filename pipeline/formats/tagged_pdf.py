@@ -248,3 +248,49 @@ def install_formula_tags() -> bool:
     build_box_tree.original = original  # type: ignore[attr-defined]
     tags._build_box_tree = build_box_tree
     return True
+
+
+@functools.cache
+def install_definition_tags() -> bool:
+    """Tag a definition list's term and its definition as one item (once per process).
+
+    WeasyPrint (70) makes each ``<dt>`` and each ``<dd>`` an ``/LI`` of its own
+    holding an ``/LBody``, so a screen reader announces twice as many items as
+    there are terms, each term apart from its definition.  A term becomes the
+    ``/Lbl`` of its item and the definition that follows it that item's
+    ``/LBody``; a second definition of the same term stays an item of its own.
+    """
+    try:
+        from weasyprint.pdf import tags
+    except ImportError:  # pragma: no cover - WeasyPrint is a dependency
+        return False
+    original = tags._build_box_tree
+    if getattr(original, "tags_definitions", False):
+        return False
+    open_terms: dict[int, Any] = {}  # a list's element -> the item of its last term
+
+    def build_box_tree(box: Any, parent: Any, pdf: Any, *args: Any) -> Any:
+        tag = getattr(box, "element_tag", None) if getattr(box, "element", None) is not None \
+            else None
+        for element in original(box, parent, pdf, *args):
+            kids = list(element.get("K", ())) if isinstance(element, dict) else []
+            if tag not in ("dt", "dd") or element.get("S") != "/LI" or len(kids) != 1 \
+                    or (number := _number(kids[0])) is None:
+                open_terms.pop(id(parent), None)
+                yield element
+                continue
+            body = pdf.objects[number]
+            term_item = open_terms.pop(id(parent), None)
+            if tag == "dt":
+                body["S"] = "/Lbl"
+                open_terms[id(parent)] = element
+                yield element
+            elif term_item is not None and term_item.get("P") == element.get("P"):
+                body["P"] = term_item.reference
+                term_item["K"].append(kids[0])
+            else:
+                yield element
+
+    build_box_tree.tags_definitions = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build_box_tree
+    return True
