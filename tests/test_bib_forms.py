@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_bib_semantics import _references
+from test_bib_semantics import _prepared, _references
 
 from pipeline.csl import resolve_style
 from pipeline.pandoc import run_pandoc
@@ -223,9 +223,9 @@ def test_et_al_without_and_and_lists_of_publishers_read_as_biblatex_prints_them(
     # pandoc: "et.al. MJB. Stopping power. National Institute of Standards; Technology; 2005.",
     # "al. KAO et. Review. Pain 2014.", "Roe A. Places. London; New York: Mosby; Saunders; 2001."
     assert refs == [
-        ("[1]", ("Berger MJ, et al. Stopping power. National Institute of Standards and "
+        ("[1]", ("Berger MJ et al. Stopping power. National Institute of Standards and "
                 "Technology; 2005.")),
-        ("[2]", "Olive KA, et al. Review. Pain 2014."),
+        ("[2]", "Olive KA et al. Review. Pain 2014."),
         ("[3]", "Roe A. Places. London and New York: Mosby and Saunders; 2001.")]
     assert problems == [
         ("refs.bib:1: warning: entry 'nist': field 'author' has 'et al.' without 'and' before "
@@ -258,3 +258,23 @@ def test_a_braced_given_name_is_a_word_not_initials(
         assert ours == theirs == ["Biobank, U., & Christensen, T. (2002). Braced. Pain."]
     else:
         assert ours == theirs
+
+
+OTHERS = r"""@misc{one, author = {Galstad, Ethan and others}, title = {Nagios}, year = {1999}}
+@misc{two, author = {Alted, Francesc and Vilata, Ivan and others}, title = {PyTables},
+  year = {2002}}
+"""
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_and_others_is_the_styles_et_al_in_citations_and_the_list(tmp_path, style):
+    body = "See [@one] and [@two].\n"
+    ours, theirs = _compared(tmp_path, body, OTHERS, style)
+    assert ours == theirs
+    if style == "apa":
+        # APA's list: no '… last author' for an unknown last author; in the text, et al.
+        assert ours == ["Alted, F., Vilata, I., et al. (2002). PyTables.",
+                        "Galstad, E. et al. (1999). Nagios."]
+        doc, _ = _prepared(tmp_path, body, OTHERS, style)
+        text = " ".join(stringify(doc.ast["blocks"]).split())
+        assert "(Galstad et al., 1999)" in text and "(Alted et al., 2002)" in text

@@ -119,6 +119,14 @@ _SPACED_WORD = re.compile("[&A-Za-z\u00c0-\u017f\u0218-\u021b\u0370-\u03ff\u0400
                           "\u0590-\u05d4\u05d6-\u05ff\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff]")
 
 
+def _is_others(name: Any) -> bool:
+    """Whether a name is BibTeX's "others", which the project reads as the literal 'et al.'."""
+    try:
+        return str(name.get("literal") or "") == "et al."
+    except AttributeError:
+        return False
+
+
 def _separator(option: str, delimiter: str, shown: int, inverted_before: bool,
                contextual_at: int) -> str:
     """The delimiter before 'and' or 'et al.' as ``delimiter-precedes-*`` asks, or a space."""
@@ -215,6 +223,9 @@ def _render_names(self: Any, item: Any, variable: str, context: Any = None,
         return self.get_option(name, context, sort_options)
 
     names = item.reference.get(variable) or []
+    # BibTeX's "and others" (a last name "et al."): the style's own 'et al.', as pandoc prints it
+    others = bool(names) and _is_others(names[-1])
+    names = names[:-1] if others else names
     et_al_min = option("et-al-min")
     use_first = option("et-al-use-first") if _use_first_given(self, context, sort_options) \
         else len(names)  # et-al-min alone truncates nothing
@@ -223,14 +234,18 @@ def _render_names(self: Any, item: Any, variable: str, context: Any = None,
         et_al_min, use_first = _subsequent_et_al(self, context, et_al_min, use_first)
         # names added to tell references apart stay (see disambiguation.py)
         use_first = max(use_first, item.reference.get(ADDED_NAMES) or 0)
-    truncate = bool(et_al_min) and len(names) >= et_al_min and use_first < len(names)
+    count = len(names) + others  # "others" counts as a name towards et-al-min
+    truncate = bool(et_al_min) and count >= et_al_min and use_first < count
+    if others and names:
+        truncate, use_first = True, min(use_first, len(names))
     if truncate and use_first == 0:
         return ""  # no names at all
     shown = names[:use_first] if truncate else list(names)
     form = option("form") or "long"
     if form == "count":
         return len(shown)
-    use_last = truncate and option("et-al-use-last") and use_first <= et_al_min - 2
+    use_last = truncate and option("et-al-use-last") and use_first <= et_al_min - 2 \
+        and not others  # the last author is not known
     order = option("name-as-sort-order")
     initialize_with = option("initialize-with")
     demote = option("demote-non-dropping-particle")
