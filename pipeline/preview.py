@@ -164,13 +164,14 @@ class Handler(BaseHTTPRequestHandler):
                     f"{html.escape(slug)}</title>{script}</head><body><main><h1>"
                     f"{html.escape(words)}</h1>"
                     f"{problems_box('Problems', problems) if problems else ''}</main></body></html>")
-            return self._send(HTTPStatus.OK, body.encode(), TYPES[".html"])
+            return self._send(HTTPStatus.OK, body.encode("utf-8", "backslashreplace"),
+                              TYPES[".html"])
         text = target.read_text(encoding="utf-8")
         text = text.replace("</head>", script + "</head>", 1)
         if problems:
             box = problems_box("Out of date: the last changes could not be built", problems)
             text = re.sub(r"(<body[^>]*>\n?)", lambda m: m.group(1) + box, text, count=1)
-        self._send(HTTPStatus.OK, text.encode("utf-8"), TYPES[".html"])
+        self._send(HTTPStatus.OK, text.encode("utf-8", "backslashreplace"), TYPES[".html"])
 
     def _rendered(self, slug: str, path: str, timeout: float = 120) -> Path | None:
         """The file at ``path`` once its handout's first render is done (None if it fails)."""
@@ -189,7 +190,7 @@ class Handler(BaseHTTPRequestHandler):
 
         text = index_html(self.desk.summaries(), self.desk.styles)
         text = text.replace("</head>", RELOAD % '"/_preview/events"' + "</head>", 1)
-        self._send(HTTPStatus.OK, text.encode("utf-8"), TYPES[".html"])
+        self._send(HTTPStatus.OK, text.encode("utf-8", "backslashreplace"), TYPES[".html"])
 
     def _events(self, slug: str, audience: str) -> None:
         """Server-sent events: the generation of ``slug`` (or of the desk), at every change.

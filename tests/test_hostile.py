@@ -271,3 +271,21 @@ def test_an_image_that_is_a_loop_of_links_fails_its_manuscript_at_its_line(work)
     assert run("check")[::2] == (1, expected)
     status, _out, err = run("build", "--format", "html", "--jobs", "1")
     assert status == 1 and "Traceback" not in err and expected in err
+
+
+def test_the_preview_index_lists_a_folder_with_a_name_that_is_not_utf8(tmp_path):
+    import os
+
+    from helpers import Preview, desk_project
+
+    project = desk_project(tmp_path)
+    with open(os.fsencode(project / "manuscripts") + b"/caf\xe9.md", "w",
+              encoding="utf-8") as f:
+        f.write(GOOD)
+    server = Preview(project)
+    try:
+        server.idle()
+        status, body = server.get("/")
+        assert status == 200 and b'href="desk.clinician.html"' in body
+    finally:
+        assert server.interrupt() == (130, "interrupted\n")
