@@ -131,7 +131,36 @@ def _read(folder: Path, result: MergeResult) -> dict[str, Any] | None:
         result.problems.append(f"{path}: not a shard's manifest (no 'shard' record; build it "
                                "with --shard I/N)")
         return None
+    wrong = _wrong_record(data)
+    if wrong:
+        result.problems.append(f"{path}: a damaged manifest: {wrong}; build the shard again")
+        return None
     return data
+
+
+def _wrong_record(data: dict[str, Any]) -> str | None:
+    """What in a shard's manifest has the wrong form (a number as text, a path out), or None."""
+    shard = data["shard"]
+    count, index = shard["count"], shard["index"]
+    if not isinstance(count, int) or not isinstance(index, int) or not 1 <= index <= count:
+        return f"shard {index!r}/{count!r} is not I/N with 1 <= I <= N"
+    for key in ("sources", "all_sources", "failed"):
+        if not isinstance(shard.get(key, []), list) or not all(
+                isinstance(s, str) for s in shard.get(key, [])):
+            return f"'{key}' is not a list of manuscripts"
+    for key in ("artifacts", "errors", "warnings"):
+        if not isinstance(data.get(key, []), list) or not all(
+                isinstance(e, dict) for e in data.get(key, [])):
+            return f"'{key}' is not a list of records"
+    for entry in data.get("artifacts", []):
+        path = entry.get("path")
+        if not isinstance(path, str) or not path or path.startswith(("/", "\\")) \
+                or ".." in re.split(r"[/\\]", path):
+            return f"artifact path {path!r} is not a file inside the shard's folder"
+        if not all(isinstance(entry.get(k), str) for k in ("source", "sha256", "format")) \
+                or not isinstance(entry.get("bytes"), int):
+            return f"artifact {path!r} lacks its source, format, sha256 or bytes"
+    return None
 
 
 def merge_manifests(out: Path, folders: list[Path], copy: bool = True) -> MergeResult:

@@ -209,3 +209,24 @@ def test_sharded_builds_merge_into_the_unsharded_build(tmp_path, monkeypatch):
     assert err.getvalue().splitlines()[-2:] == [
         "shard 2/3: missing (no folder given holds its manifest)",
         "merge failed: 1 problem(s); nothing written"]
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda m: m["shard"].update(count="two"), "shard 1/'two' is not I/N with 1 <= I <= N"),
+    (lambda m: m["shard"].update(sources=5), "'sources' is not a list of manuscripts"),
+    (lambda m: m["artifacts"][0].update(path="../../escape.pdf"),
+     "artifact path '../../escape.pdf' is not a file inside the shard's folder"),
+    (lambda m: m["artifacts"][0].pop("format"),
+     "artifact 'a.clinician.pdf' lacks its source, format, sha256 or bytes"),
+])
+def test_merge_refuses_a_damaged_manifest_and_writes_nothing(tmp_path, damage, message):
+    fake_shard(tmp_path / "s1", 1, 1, EVERYTHING, EVERYTHING)
+    manifest = json.loads((tmp_path / "s1" / "manifest.json").read_text())
+    damage(manifest)
+    (tmp_path / "s1" / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / "escape.pdf").write_bytes(b"")
+    result = merge_manifests(tmp_path / "a" / "out", [tmp_path / "s1"])
+    assert result.problems == [
+        (f"{tmp_path / 's1' / 'manifest.json'}: a damaged manifest: {message}; build the shard "
+        "again")]
+    assert not (tmp_path / "a").exists()
