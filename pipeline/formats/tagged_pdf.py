@@ -210,11 +210,12 @@ def tidy_attachments(pdf: Any, objects: list) -> None:
 
 
 FORMULA_CLASS = "math"  # the class of a formula's <img> in the print HTML (pipeline/math.py)
+FOOTNOTE_CLASS = "footnote"  # the class of a note's span in the print HTML (pipeline/footnotes.py)
 
 
 @functools.cache
 def install_formula_tags() -> bool:
-    """Tag a formula's drawing ``/Formula`` instead of ``/Figure`` (once per process).
+    """Tag a formula's drawing ``/Formula`` and a footnote ``/Note`` (once per process).
 
     WeasyPrint (70) tags every ``<img>`` a ``/Figure``; PDF/UA wants a formula
     to be a ``/Formula`` element, with the same ``/Alt`` (its TeX) and layout
@@ -239,6 +240,12 @@ def install_formula_tags() -> bool:
                     and box.element_tag == "img"
                     and FORMULA_CLASS in source.get("class", "").split()):
                 element["S"] = "/Formula"
+            if (element.get("S") == "/Span" and source is not None
+                    and box.element_tag == "span"
+                    and FOOTNOTE_CLASS in source.get("class", "").split()):
+                # a footnote is a /Note with an identifier (PDF/UA 7.9), read where it is called
+                element["S"] = "/Note"
+                element["ID"] = pydyf.String(f"note-{element.number}")
             if source is not None and source.get("lang") and "Lang" not in element:
                 # a part in another language is read in that language (PDF/UA, WCAG 3.1.2)
                 element["Lang"] = pydyf.String(source.get("lang"))
