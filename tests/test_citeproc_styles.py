@@ -122,6 +122,29 @@ def test_the_most_used_styles_print_as_citeproc_js():
     assert not stale, f"causes that explain no difference any more: {stale}"
 
 
+# The handout languages and locales whose words, dates and punctuation differ most.
+LANGUAGES = ("es-ES", "es-MX", "de-DE", "fr-FR", "pt-BR")
+
+
+@needs_node
+@pytest.mark.parametrize("lang", ["es-ES"])
+def test_a_spanish_handout_prints_as_citeproc_js_in_spanish(lang):
+    """Spanish terms ('y', 'n.º', 'versión', '(Ed.)'), dates and quotes in two styles."""
+    comparisons = compare([VARIED], ("apa", "chicago-notes-bibliography"), varied_clusters,
+                          lang)
+    _check(comparisons)
+    apa = dict(comparisons[0].entries)
+    assert apa["edited2018"][0] == ("Schmidt, U., & Rossi, G. (Eds.). (2018). <i>Handbook of "
+                                    "Pain Assessment</i>. Oxford University Press.")
+
+
+@needs_node
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_most_used_styles_print_as_citeproc_js_in_other_languages(lang):
+    _check(compare([VARIED], MAJOR_STYLES, varied_clusters, lang))
+
+
 @pytest.mark.parametrize(("style", "names"), [
     ("apa", "Mbeki & Lindqvist"),  # sorted by names and year
     ("harvard-cite-them-right", "Mbeki and Lindqvist"),  # by a key that prints the suffix

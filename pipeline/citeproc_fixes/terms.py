@@ -12,6 +12,18 @@ FORM_FALLBACK: dict[str | None, tuple[str | None, ...]] = {
     None: (None,), "long": ("long", None), "short": ("short", None), "verb": ("verb", None),
     "verb-short": ("verb-short", "verb", None), "symbol": ("symbol", "short", None),
 }
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _own_locales(root: Any) -> list[Any] | None:
+    """The root's locales in its output language, when some others (en-US) follow them."""
+    language = getattr(root, "output_language", None)
+    locales = getattr(root, "locales", None)
+    if not language or not locales:
+        return None
+    own = [locale for locale in locales
+           if (locale.get(XML_LANG) or language).split("-")[0].lower() == language]
+    return own if len(own) < len(locales) else None
 
 
 @patch
@@ -22,6 +34,10 @@ def term_form_fallback() -> None:
     ``form="verb-short"`` that the locale defines only as a verb ('by' for
     reviewed-author) printed nothing.  Each form is looked up in every locale
     (the style's own, then the locale file) before the next form is tried.
+    In another language than English, every form is first looked up in that
+    language's locales, and only then in en-US: a Spanish handout printed the
+    English 'v.' (short 'version', which es-ES defines only long) for 'versión'
+    as citeproc-js prints it, which reads no en-US file for another language.
     Fixtures: bugreports_ByBy, label_NameLabelThroughSubstitute.
     """
     from citeproc import model
@@ -29,6 +45,15 @@ def term_form_fallback() -> None:
     original = model.CitationStylesElement.get_term
 
     def get_term(self: Any, name: str, form: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        root = self.get_root()
+        own = None if args or not kwargs.get("fallback_locale", True) else _own_locales(root)
+        for each in FORM_FALLBACK.get(form, (form,)) if own else ():
+            for locale in own or ():
+                try:
+                    return locale.get_term(name, each,
+                                           zero_padded=kwargs.get("zero_padded", False))
+                except IndexError:  # not in this locale
+                    continue
         for each in FORM_FALLBACK.get(form, (form,)):
             term = original(self, name, each, *args, **kwargs)
             if term is not None:

@@ -131,28 +131,42 @@ def text_case_rules() -> None:
     ending the title, changes the case of ``<span class="nocase">``, small
     caps, superscript and subscript from the data, and skips title case
     wherever it is not told the item's language: labels, so APA printed
-    '(eds.)' for '(Eds.)'.  Without a language, the output locale's decides.
+    '(eds.)' for '(Eds.)'.  As in citeproc-js, only an item's text (a variable,
+    a macro) keeps its case in another language than English (the item's
+    ``language``, else the output locale's, not the style's ``default-locale``,
+    so a Spanish handout in an English style printed 'Dolor Crónico En
+    Adultos'): a term, a label or a value is title-cased in any language.
     Fixtures: textcase_*, flipflop_SingleBeforeColon, bugreports_NoCaseEscape.
     """
     from citeproc import model
     from citeproc.string import String
 
     original_locales = model.Style.set_locale_list
+    original_process = model.Text.process
 
     def set_locale_list(self: Any, output_locale: str, validate: bool = True) -> None:
         self.output_language = output_locale.split("-")[0]
         original_locales(self, output_locale, validate)
 
+    def process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        text, _language = original_process(self, item, context, **kwargs)
+        if "variable" not in self.attrib and "macro" not in self.attrib:
+            return text, None  # a term or a value: cased in any language
+        language = item.reference.get("language")
+        return text, (str(language)[:2] if language else
+                      getattr(self.get_root(), "output_language", "en"))
+
     def case(self: Any, text: Any, language: str | None = None) -> Any:
         text_case = self.get("text-case")
         if text_case is None or text is None:
             return text
+        if text_case == "title" and language not in (None, "en"):
+            return text
         if language is None:
             language = getattr(self.get_root(), "output_language", "en")
-        if text_case == "title" and language != "en":
-            return text
         cased = case_text(str(text), text_case, language)
         return cased if type(text) is str else String(cased)
 
     model.Style.set_locale_list = set_locale_list
+    model.Text.process = process
     model.TextCased.case = case
