@@ -465,12 +465,7 @@ class _Canonical(HTMLParser):
 
 
 def canonical_html(text: str) -> str:
-    """HTML as the reader sees it: entities resolved, one kind of tag per formatting.
-
-    citeproc-js sets the ordinal indicators of a locale's terms ('n.º', '2.ª')
-    as superscript letters; they are the characters the terms have.
-    """
-    text = re.sub(r"<sup>([ao])</sup>", lambda m: {"a": "ª", "o": "º"}[m.group(1)], text)
+    """HTML as the reader sees it: entities resolved, one kind of tag per formatting."""
     parser = _Canonical()
     parser.feed(text)
     parser.close()
@@ -524,6 +519,15 @@ def canonical_inlines(inlines: list[dict[str, Any]]) -> str:
 
 
 _ORDER = ("b", "i", "sc", "sup", "sub", "u")
+
+
+def _superscript(ch: str) -> str:
+    import unicodedata
+
+    form = unicodedata.decomposition(ch)
+    if not form.startswith("<super>"):
+        return ch
+    return "<sup>" + "".join(chr(int(code, 16)) for code in form.split()[1:]) + "</sup>"
 _TAG = re.compile(r"<(/?)([\w-]+)>")
 
 
@@ -531,9 +535,12 @@ def tidy(text: str) -> str:
     """Markup-equivalent spellings made one: each character's formatting as a reader sees it.
 
     Spaces carry no formatting, small capitals only on lower-case letters (where
-    they show), nested or split tags are one run; whitespace is one space.
+    they show), nested or split tags are one run; whitespace is one space.  A
+    superscript character ('n.º', '2ᵉ') is its letter in superscript, as
+    citeproc-js sets the locales' terms.
     """
     text = re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+    text = "".join(_superscript(ch) for ch in text)
     chars: list[tuple[str, frozenset[str]]] = []
     open_tags: list[str] = []
     pos = 0

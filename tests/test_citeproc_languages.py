@@ -75,3 +75,17 @@ def test_a_style_locale_in_the_handouts_language_is_still_preferred(tmp_path):
                           'name="version" form="short">vers.</term></terms></locale>')
     assert _entry(tmp_path, "es", style).startswith(
         "Diario de síntomas para el dolor crónico | vers. 2.1.0 | ")
+
+
+def test_a_terms_apostrophe_is_typographic_as_the_titles_are():
+    """fr-FR's 'à l'adresse' printed beside 'l’enfant' with its straight apostrophe."""
+    from pipeline.citeproc_engine import format_clusters
+    from pipeline.model import CiteItem, Cluster
+
+    style = STYLE.replace('default-locale="en-US"', 'default-locale="fr-FR"').replace(
+        '<text variable="title"/></layout></citation>',
+        '<group delimiter=" "><text variable="title"/><text term="from"/></group>'
+        '</layout></citation>')
+    items = {"a": {"id": "a", "type": "book", "title": "La douleur de l'enfant"}}
+    formatted = format_clusters(style.encode(), items, [Cluster((CiteItem("a"),))], "fr-FR")
+    assert formatted.citations == ("La douleur de l\u2019enfant \u00e0 l\u2019adresse",)

@@ -61,3 +61,27 @@ def term_form_fallback() -> None:
         return None
 
     model.CitationStylesElement.get_term = get_term
+
+
+@patch
+def typographic_apostrophe_in_terms() -> None:
+    """A locale term's straight apostrophe after a letter is printed as a typographic one.
+
+    citeproc-py printed the French 'à l'adresse' as the locale file writes it,
+    beside titles whose apostrophes are typographic ('l’enfant'); citeproc-js
+    prints 'à l’adresse'.
+    """
+    import re
+
+    from citeproc import model
+    from citeproc.string import String
+
+    def typographic(form: str) -> property:
+        def text(self: Any) -> Any:
+            found = self.find(f"cs:{form}", self.nsmap)
+            raw = (found.text if found is not None else self.text) or ""
+            return String(self.preformat(re.sub(r"(?<=\w)'", "\u2019", raw)))
+        return property(text)
+
+    model.Term.single = typographic("single")
+    model.Term.multiple = typographic("multiple")
