@@ -43,13 +43,16 @@ def released_versions(out: Path) -> dict[str, str]:
     for manifest in (out / "release").glob("*/manifest.json"):
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
-            releases.append((str(data.get("date", "")), manifest.parent.name, data))
         except (OSError, ValueError):
             continue
+        if isinstance(data, dict) and isinstance(data.get("artifacts"), list):  # else damaged
+            releases.append((str(data.get("date", "")), manifest.parent.name, data))
     versions: dict[str, str] = {}
     for _date, _name, data in sorted(releases, key=lambda r: (r[0], r[1])):
-        for entry in data.get("artifacts", []):
-            versions[entry["manuscript"]] = entry["version"]
+        for entry in data["artifacts"]:
+            if isinstance(entry, dict) and isinstance(entry.get("manuscript"), str) \
+                    and isinstance(entry.get("version"), str):
+                versions[entry["manuscript"]] = entry["version"]
     return versions
 
 

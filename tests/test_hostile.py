@@ -289,3 +289,20 @@ def test_the_preview_index_lists_a_folder_with_a_name_that_is_not_utf8(tmp_path)
         assert status == 200 and b'href="desk.clinician.html"' in body
     finally:
         assert server.interrupt() == (130, "interrupted\n")
+
+
+@pytest.mark.parametrize("manifest", [
+    '{"artifacts": 5}', "[1, 2]", '{"artifacts": [{"manuscript": 5, "version": [1]}, 7]}',
+])
+def test_status_skips_a_damaged_release_manifest(work, manifest):
+    (work / "dist" / "release" / "r1").mkdir(parents=True)
+    (work / "dist" / "release" / "r1" / "manifest.json").write_text(manifest, encoding="utf-8")
+    (work / "dist" / "release" / "r2").mkdir()
+    (work / "dist" / "release" / "r2" / "manifest.json").write_text(
+        '{"date": "2025-01-01", "artifacts": [{"manuscript": "knee", "version": "0.9.0"}]}',
+        encoding="utf-8")
+    status, out, err = run("status", "--json")
+    assert (status, err) == (0, "")
+    import json
+
+    assert [row["released"] for row in json.loads(out)["handouts"]] == ["0.9.0"]
