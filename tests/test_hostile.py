@@ -306,3 +306,21 @@ def test_status_skips_a_damaged_release_manifest(work, manifest):
     import json
 
     assert [row["released"] for row in json.loads(out)["handouts"]] == ["0.9.0"]
+
+
+@pytest.mark.parametrize(("blocker", "why"), [
+    ("dist", "dist is a file, not a folder"),
+    ("dist/release", "dist/release is a file, not a folder"),
+])
+def test_a_release_that_cannot_be_written_is_a_located_error_and_nothing_is_left(
+        work, blocker, why):
+    from pipeline.errors import PipelineError
+    from pipeline.publish import publish_folder
+
+    (work / blocker).parent.mkdir(exist_ok=True)
+    (work / blocker).write_bytes(b"")
+    with pytest.raises(PipelineError) as caught:
+        publish_folder(Path("dist/release/r1"), {"a.pdf": b"%PDF"}, "release r1")
+    assert str(caught.value) == (
+        f"dist/release/r1: cannot write the release r1: {why}; nothing of it was published")
+    assert (work / blocker).read_bytes() == b"" and not list(work.rglob(".r1-*"))
