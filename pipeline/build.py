@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as cache_mod
+from . import syllables
 from .bundle import effective_styles, package_styles
 from .dispatch import RenderSpec, render, take_reading
 from .errors import PipelineError, Problem, Problems, UsageError, display_path, undecodable_name
@@ -537,8 +538,11 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         problems.extend(found.items)
         if found.errors or options.strict and found.counted:
             report.failed.append(display_path(m.path))
-    # graded even when another check failed: every problem in one run
-    report.readings = assess_all(manuscripts, problems)
+    # graded even when another check failed: every problem in one run; the syllable table
+    # of a render cache the builds already made is read rather than the dictionary
+    kept = options.cache_dir or cache_mod.default_dir()
+    with syllables.kept_in(kept if options.use_cache and kept.is_dir() else None):
+        report.readings = assess_all(manuscripts, problems)
     if options.strict:
         _strict_failures(problems, manuscripts, report)
     report.problems = problems.items

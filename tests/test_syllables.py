@@ -142,3 +142,22 @@ def test_emptying_the_cache_removes_the_table_and_nothing_else(tmp_path):
     removed, kept = cache.clear(tmp_path)
     assert removed == 1 and kept == 1
     assert _tables(tmp_path) == [] and notes.exists()
+
+
+def test_check_keeps_the_table_in_the_render_cache_unless_told_not_to(tmp_path):
+    from pipeline.build import BuildOptions, check
+
+    source = tmp_path / "kept.md"
+    source.write_text(PATIENT_PAGE, encoding="utf-8")
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    uncached = check([source], BuildOptions(cache_dir=folder, use_cache=False)).readings["kept"]
+    assert _tables(folder) == []
+    syllables._table.cache_clear()
+    written = check([source], BuildOptions(cache_dir=folder)).readings["kept"]
+    assert len(_tables(folder)) == 1
+    syllables._table.cache_clear()
+    with syllables.kept_in(folder):
+        assert isinstance(syllables.table().dictionary, syllables.Sorted)
+    assert check([source], BuildOptions(cache_dir=folder)).readings["kept"] \
+        == written == uncached
