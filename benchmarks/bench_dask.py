@@ -175,10 +175,7 @@ class Cluster:
             file.unlink(missing_ok=True)
             self._start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port",
                          "0", "--no-dashboard", "--scheduler-file", str(file)], "scheduler", work)
-            deadline = time.monotonic() + 60
-            while not file.is_file() and time.monotonic() < deadline:
-                time.sleep(0.1)
-            self.address = json.loads(file.read_text())["address"]
+            self.address = self._scheduler_address(file)
         worker = ["distributed.cli.dask_worker", self.address, "--nthreads", "1",
                   "--no-dashboard", "--local-directory", str(work / "workers")]
         if nanny:
@@ -192,6 +189,19 @@ class Cluster:
         if self.local is not None:
             roots[os.getpid()] = "scheduler (and this process)"
         self.tree = Tree(roots)
+
+    def _scheduler_address(self, file: Path) -> str:
+        """The address the scheduler wrote, once the whole file is there; the scheduler is
+        stopped if it never comes."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                return json.loads(file.read_text())["address"]
+            except (OSError, ValueError, KeyError):  # not yet written, or half written
+                time.sleep(0.1)
+        for proc, _ in self.procs:
+            proc.kill()
+        raise RuntimeError(f"the scheduler wrote no address in 60 s: see {file.parent}/cluster.log")
 
     def _start(self, args: list[str], role: str, work: Path) -> None:
         self.procs.append((subprocess.Popen([sys.executable, "-m", *args], env=self.env,
