@@ -58,10 +58,13 @@ def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
     """(entries, findings) of a CSL-JSON or CSL-YAML file."""
     text = read_text(path)
     findings: list[Finding] = []
-    if path.suffix.lower() == ".json":
-        located = _json_items(text, findings)
-    else:
-        located = _yaml_items(text, findings)
+    try:
+        located = (_json_items if path.suffix.lower() == ".json" else _yaml_items)(text, findings)
+    except RecursionError:  # deeper than Python's readers go: a damaged or hostile file
+        findings.append(Finding(1, "nests lists or mappings too deeply to be read (thousands "
+                                "of levels); export the bibliography again", dropped=False,
+                                code="bibtex-empty"))
+        located = []
     from .bibtex import BibEntry
 
     entries = []

@@ -324,3 +324,15 @@ def test_a_release_that_cannot_be_written_is_a_located_error_and_nothing_is_left
     assert str(caught.value) == (
         f"dist/release/r1: cannot write the release r1: {why}; nothing of it was published")
     assert (work / blocker).read_bytes() == b"" and not list(work.rglob(".r1-*"))
+
+
+def test_a_csl_json_bibliography_nested_past_what_json_reads_is_a_warning(work):
+    (work / "bibliography" / "refs.json").write_text("[" * 100000 + "]" * 100000,
+                                                     encoding="utf-8")
+    (work / "manuscripts" / "knee.md").write_text(GOOD.replace("refs.bib", "refs.json"),
+                                                  encoding="utf-8")
+    status, _out, err = run("check")
+    assert (status, err.splitlines()) == (1, [
+        ("bibliography/refs.json:1: warning: nests lists or mappings too deeply to be read "
+        "(thousands of levels); export the bibliography again"),
+        "manuscripts/knee.md:9: citation '@doe-2020' has no entry in the bibliography"])
