@@ -346,7 +346,9 @@ def style_xml(style: str) -> str:
 
     path = resolve_style(style, ROOT / "x.md", None)
     text = path.read_text(encoding="utf-8")
-    parent = re.search(r'rel="independent-parent"[^>]*href="[^"]*/([^"/]+)"', text)
+    link = next((m.group(0) for m in re.finditer(r"<link\b[^>]*>", text)
+                 if 'rel="independent-parent"' in m.group(0)), "")
+    parent = re.search(r'href="[^"]*/([^"/]+)"', link)
     if parent and "<citation" not in text:
         xml = resolve_style(parent.group(1), ROOT / "x.md", None).read_text(encoding="utf-8")
         locale = re.search(r'<style\b[^>]*\bdefault-locale="([^"]+)"', text)
