@@ -14,9 +14,9 @@ import re
 QUOTES = re.compile(r"^[ \t]{0,3}((?:>[ \t]?)+)")
 LIST_ITEM = re.compile(r"^([ \t]*)(?:[-+*]|\d{1,9}[.)]|[a-zA-Z#][.)])[ \t]+\S")
 DIV_FENCE = re.compile(r"^[ \t]*(:{3,})[ \t]*(\S*)")
-HTML_OPEN = re.compile(r"<(?:div|blockquote|section|article|aside|details|ul|ol|li|dl|dd)\b",
+HTML_OPEN = re.compile(r"<(?:div|span|blockquote|section|article|aside|details|ul|ol|li|dl|dd)\b",
                        re.IGNORECASE)
-HTML_CLOSE = re.compile(r"</(?:div|blockquote|section|article|aside|details|ul|ol|li|dl|dd)\s*>",
+HTML_CLOSE = re.compile(r"</(?:div|span|blockquote|section|article|aside|details|ul|ol|li|dl|dd)\s*>",
                         re.IGNORECASE)
 
 

@@ -199,6 +199,7 @@ def test_a_yaml_tag_in_front_matter_is_named(work, value, tag):
     ("> " * 2000 + "deep\n", 11),
     ("".join("    " * i + "1. item\n" for i in range(100)), 51),
     ("".join(f"{':' * (3 + i)} note\n" for i in range(300)) + "x\n", 51),
+    ("<span>" * 3000 + "x" + "</span>" * 3000 + "\n", 11),
 ])
 def test_a_body_nested_too_deeply_is_refused_at_the_line_it_goes_too_deep(work, nested, line):
     (work / "manuscripts" / "knee.md").write_text(GOOD + "\n" + nested, encoding="utf-8")
