@@ -223,9 +223,9 @@ def test_et_al_without_and_and_lists_of_publishers_read_as_biblatex_prints_them(
     # pandoc: "et.al. MJB. Stopping power. National Institute of Standards; Technology; 2005.",
     # "al. KAO et. Review. Pain 2014.", "Roe A. Places. London; New York: Mosby; Saunders; 2001."
     assert refs == [
-        ("[1]", ("Berger MJ et al. Stopping power. National Institute of Standards and "
+        ("[1]", ("Berger MJ, et al. Stopping power. National Institute of Standards and "
                 "Technology; 2005.")),
-        ("[2]", "Olive KA et al. Review. Pain 2014."),
+        ("[2]", "Olive KA, et al. Review. Pain 2014."),
         ("[3]", "Roe A. Places. London and New York: Mosby and Saunders; 2001.")]
     assert problems == [
         ("refs.bib:1: warning: entry 'nist': field 'author' has 'et al.' without 'and' before "
@@ -266,15 +266,26 @@ OTHERS = r"""@misc{one, author = {Galstad, Ethan and others}, title = {Nagios}, 
 """
 
 
-@pytest.mark.parametrize("style", STYLES)
-def test_and_others_is_the_styles_et_al_in_citations_and_the_list(tmp_path, style):
+@pytest.mark.parametrize(("style", "listed"), [
+    ("american-medical-association", ["1. Galstad E, et al. Nagios. Published online 1999.",
+                                      ("2. Alted F, Vilata I, et al. PyTables. Published online "
+                                      "2002.")]),
+    ("apa", ["Alted, F., Vilata, I., et al. (2002). PyTables.",
+             "Galstad, E., et al. (1999). Nagios."]),
+    ("elsevier-vancouver", ["[1] Galstad E, et al. Nagios 1999.",
+                            "[2] Alted F, Vilata I, et al. PyTables 2002."]),
+    ("chicago-author-date", ["Alted, Francesc, Ivan Vilata, et al. 2002. PyTables.",
+                             "Galstad, Ethan, et al. 1999. Nagios."]),
+])
+def test_and_others_is_the_styles_et_al_in_citations_and_the_list(tmp_path, style, listed):
     body = "See [@one] and [@two].\n"
     ours, theirs = _compared(tmp_path, body, OTHERS, style)
-    assert ours == theirs
-    if style == "apa":
-        # APA's list: no '… last author' for an unknown last author; in the text, et al.
-        assert ours == ["Alted, F., Vilata, I., et al. (2002). PyTables.",
-                        "Galstad, E. et al. (1999). Nagios."]
-        doc, _ = _prepared(tmp_path, body, OTHERS, style)
-        text = " ".join(stringify(doc.ast["blocks"]).split())
-        assert "(Galstad et al., 1999)" in text and "(Alted et al., 2002)" in text
+    # pandoc leaves out the comma after one inverted name ('Galstad E et al.'); the project
+    # writes it, as citeproc-js, AMA and NLM do
+    assert ours == listed
+    assert [t.replace(" et al.", ", et al.").replace(",,", ",") for t in theirs] == listed
+    doc, _ = _prepared(tmp_path, body, OTHERS, style)
+    text = " ".join(stringify(doc.ast["blocks"]).split())
+    if style in ("apa", "chicago-author-date"):  # in the text, as pandoc prints it
+        comma = "," if style == "apa" else ""
+        assert f"(Galstad et al.{comma} 1999)" in text and f"(Alted et al.{comma} 2002)" in text

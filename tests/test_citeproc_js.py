@@ -38,7 +38,8 @@ JUSTIFIED = {
         "BibTeX's 'and others' arrives as a last name 'et al.'; citeproc-js joins it like "
         "a person ('Walsh, D. & et al.'), the project writes 'Walsh, D., et al.' as APA does",
     ("apa", "cite:28"):
-        "the same 'and others' entry in text: citeproc-js '(Walsh & et al., 2023)'",
+        "the same 'and others' entry in text: citeproc-js '(Walsh & et al., 2023)', the "
+        "project '(Walsh et al., 2023)', as pandoc prints BibTeX's 'and others'",
 }
 
 pytestmark = pytest.mark.skipif(node_available() is not None,

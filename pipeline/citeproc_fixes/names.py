@@ -280,8 +280,10 @@ def _render_names(self: Any, item: Any, variable: str, context: Any = None,
     if use_last:
         return delimiter.join(texts[:-1]) + delimiter + "\u2026 " + texts[-1]
     if truncate and et_al and not _sorting():  # CSL: no 'et al.' in a sort key
-        before = _separator(option("delimiter-precedes-et-al"), delimiter, len(texts),
-                            inverted[-1], 2)
+        precedes = option("delimiter-precedes-et-al")
+        before = _separator(precedes, delimiter, len(texts), inverted[-1], 2)
+        if others and precedes in (None, "contextual") and inverted[-1]:
+            before = delimiter  # one inverted name: 'Walsh D, et al.'; in text '(Walsh et al.)'
         return delimiter.join(texts) + before + str(et_al)
     and_ = option("and")
     if and_ in ("text", "symbol") and len(texts) > 1 and not truncate and not _sorting():
