@@ -89,3 +89,19 @@ def test_a_terms_apostrophe_is_typographic_as_the_titles_are():
     items = {"a": {"id": "a", "type": "book", "title": "La douleur de l'enfant"}}
     formatted = format_clusters(style.encode(), items, [Cluster((CiteItem("a"),))], "fr-FR")
     assert formatted.citations == ("La douleur de l\u2019enfant \u00e0 l\u2019adresse",)
+
+
+def test_a_term_written_as_the_long_form_is_the_plain_terms_text():
+    """A style's <term name="cited" form="long"> wins over the locale file's 'citato'."""
+    from pipeline.citeproc_engine import format_clusters
+    from pipeline.model import CiteItem, Cluster
+
+    style = STYLE.replace('default-locale="en-US"', 'default-locale="it-IT"').replace(
+        "</info>", '</info><locale xml:lang="it-IT"><terms><term name="cited" form="long">'
+        "op. cit.</term></terms></locale>").replace(
+        '<text variable="title"/></layout></citation>',
+        '<group delimiter=", "><text variable="title"/><text term="cited"/></group>'
+        '</layout></citation>')
+    items = {"a": {"id": "a", "type": "book", "title": "Il dolore"}}
+    formatted = format_clusters(style.encode(), items, [Cluster((CiteItem("a"),))], "it-IT")
+    assert formatted.citations == ("Il dolore, op. cit.",)

@@ -103,3 +103,13 @@ def test_the_options_are_seen_in_the_output(both):
     assert "van der Berg, Pieter" in both["demote-non-dropping-particle=never"][0][0]
     assert any(e.startswith("———. ") for e in both[
         "subsequent-author-substitute-rule=complete-all"][0])
+
+
+def test_a_date_elements_formatting_is_printed_inside_its_affixes():
+    """<date font-weight="bold" prefix=" ("> gives ' (<b>2019</b>)', as citeproc-js prints."""
+    xml = _style("", '<text variable="title"/><date variable="issued" font-weight="bold" '
+                 'prefix=" (" suffix=")"><date-part name="year"/></date>')
+    items = {"a": {"id": "a", "type": "book", "title": "T", "issued": {"date-parts": [[2019]]}}}
+    ours = format_clusters(prepare_xml(xml.encode(), "o").xml, items,
+                           [Cluster((CiteItem("a"),))], "en-US")
+    assert marks_to_html(ours.citations[0]) == "(T (<b>2019</b>))"

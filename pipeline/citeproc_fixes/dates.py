@@ -141,3 +141,20 @@ def seasons_given_as_months() -> None:
         return None if term is None else str(term)
 
     model.Date_Part.process = process
+
+
+@patch
+def formatting_of_the_date_element() -> None:
+    """A ``<date>``'s own font-style, font-weight and the like format its text.
+
+    citeproc-py applied only its affixes, so Journal of Neuroscience and
+    Neuroengineering's ``<date variable="issued" font-weight="bold" prefix=" (">``
+    printed '(2019)' where citeproc-js prints '(**2019**)'; the affixes stay
+    outside the formatting.
+    """
+    from citeproc import model
+
+    def wrap(self: Any, text: Any) -> Any:
+        return model.Affixed.wrap(self, self.format(text))
+
+    model.Date.wrap = wrap

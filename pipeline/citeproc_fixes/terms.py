@@ -38,11 +38,25 @@ def term_form_fallback() -> None:
     language's locales, and only then in en-US: a Spanish handout printed the
     English 'v.' (short 'version', which es-ES defines only long) for 'versión'
     as citeproc-js prints it, which reads no en-US file for another language.
+    A term written with ``form="long"`` is the long form a plain ``<text
+    term>`` asks for (a style's 'op.cit.' for 'cited', not the locale's 'citato').
     Fixtures: bugreports_ByBy, label_NameLabelThroughSubstitute.
     """
     from citeproc import model
 
     original = model.CitationStylesElement.get_term
+    locale_term = model.Locale.get_term
+
+    def long_term(self: Any, name: str, form: str | None = None,
+                  zero_padded: bool = False) -> Any:
+        try:
+            return locale_term(self, name, form, zero_padded=zero_padded)
+        except IndexError:
+            if form is not None:
+                raise
+            return locale_term(self, name, "long", zero_padded=zero_padded)
+
+    model.Locale.get_term = long_term
 
     def get_term(self: Any, name: str, form: str | None = None, *args: Any, **kwargs: Any) -> Any:
         root = self.get_root()
