@@ -223,7 +223,7 @@ def test_brackets_nested_past_what_pandoc_reads_in_time_are_refused_at_once(work
 
 def test_brackets_in_code_or_escaped_are_not_counted(work):
     (work / "manuscripts" / "knee.md").write_text(
-        GOOD + "\n`[[[[[[[[[[[[x]]]]]]]]]]]]` and \\[\\[\\[\\[\\[\\[\\[\\[\\[\\[ too.\n\n"
+        GOOD + "\n`[[[[[[[[[[[[x` and \\[\\[\\[\\[\\[\\[\\[\\[\\[\\[ too.\n\n"
         "```\n[[[[[[[[[[[[[[[[[[[[\n```\n", encoding="utf-8")
     status, out, err = run("check")
     assert (status, err) == (0, "")
