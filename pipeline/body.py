@@ -323,8 +323,13 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
             if _report_resource(manuscript, written, "image", folder, problems):
                 continue
             if not urlsplit(target).scheme and not is_file(folder / unquote(target)):
-                problems.add(manuscript.path, line, f"image '{written}' not found"
-                             + _size_hint(written), code="missing-image")
+                try:
+                    folder_named = (folder / unquote(target)).is_dir()
+                except (OSError, ValueError):  # a name the system refuses: not found
+                    folder_named = False
+                problems.add(manuscript.path, line, f"image '{written}' "
+                             + ("is a folder, not an image file" if folder_named
+                                else "not found" + _size_hint(written)), code="missing-image")
             else:
                 check_svg(target, folder, problems)
                 if not urlsplit(target).scheme:

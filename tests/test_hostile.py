@@ -337,3 +337,11 @@ def test_a_csl_json_bibliography_nested_past_what_json_reads_is_a_warning(work):
         ("bibliography/refs.json:1: warning: nests lists or mappings too deeply to be read "
         "(thousands of levels); export the bibliography again"),
         "manuscripts/knee.md:9: citation '@doe-2020' has no entry in the bibliography"])
+
+
+def test_an_image_that_is_a_folder_says_so(work):
+    (work / "manuscripts" / "knee.png").mkdir()
+    (work / "manuscripts" / "knee.md").write_text(GOOD + "\n![A knee](knee.png)\n",
+                                                  encoding="utf-8")
+    assert run("check")[::2] == (
+        1, "manuscripts/knee.md:11: image 'knee.png' is a folder, not an image file\n")
