@@ -214,19 +214,11 @@ def disambiguate(bib: Any) -> None:
                 _add_given_by_cite(bib, still, top)
     remaining = _ambiguous(bib, keys)
     if conditional:  # one more disambiguate="true" branch at a time, where still needed
-        # a note style's later notes ('Mbeki and Lindqvist (n 2)') are told apart too, their
-        # note numbers aside, as citeproc-js does
-        again = bool(citation.xpath_search(".//@position"))
-
-        def ambiguous(group: list[str]) -> list[list[str]]:
-            found = _ambiguous(bib, group)
-            return _merged(found + _ambiguous_again(bib, group)) if again else found
-
-        for group in ambiguous(keys):
+        for group in remaining:
             for level in range(1, conditional + 1):
                 for key in group:
                     bib.source[key][CONDITION] = level
-                group = [key for still in ambiguous(group) for key in still]
+                group = [key for still in _ambiguous(bib, group) for key in still]
                 if not group:
                     break
         remaining = _ambiguous(bib, keys)
