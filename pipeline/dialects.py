@@ -32,7 +32,7 @@ from typing import Any
 from .chunks import chunk_problems
 from .errors import Problems
 from .model import Manuscript
-from .tree import Node, rewrite, str_inlines, stringify
+from .tree import Node, rewrite, str_inlines, stringify, transform
 
 ALERTS = {"NOTE": "note", "IMPORTANT": "note", "TIP": "tip", "WARNING": "warning",
           "CAUTION": "warning"}
@@ -144,7 +144,8 @@ class _Reader:
         """A warning for each wiki link, which stays as written."""
         if not any(n["t"] == "Str" and "[[" in n["c"] for n in inlines):
             return
-        for match in WIKI_LINK.finditer(stringify(inlines)):
+        words = transform(inlines, lambda n: [{"t": "Space"}] if n["t"] == "Code" else None)
+        for match in WIKI_LINK.finditer(stringify(words)):
             if match.group(1).strip().isdigit():
                 continue  # "[[1]]": a bracketed number, not a page
             written = " ".join(match.group(0).split())

@@ -202,7 +202,7 @@ def test_a_wiki_link_is_a_warning_at_its_line_saying_what_to_write(work):
     said = ("is a wiki link, which pandoc's Markdown does not have: it is shown as text; "
             "write a Markdown link instead, [its text](its address)")
     assert _check(work, "See [[Getting Started]] first.\n\n- then [[the triage page|Triage-Page]]"
-                  "\n\n| A |\n|---|\n| ![[chart.png]] |\n\nA list [[1]] of [2] stays.\n") == [
+                  "\n\n| A |\n|---|\n| ![[chart.png]] |\n\nA list [[1]] of [2] stays, `[[code]]` too.\n") == [
         f"m.md:8: warning: '[[Getting Started]]' {said}",
         f"m.md:10: warning: '[[the triage page|Triage-Page]]' {said}",
         f"m.md:14: warning: '![[chart.png]]' {said}",
