@@ -18,8 +18,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .bibconvert import plain_text
 from .bibtex import BibEntry
+from .bibtex_tex import plain_text
 from .errors import Problems
 from .tree import transform
 

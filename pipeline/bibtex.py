@@ -19,9 +19,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .bibconvert import biblatex_type, plain_text, to_csl
+from .bibconvert import biblatex_type, to_csl
 from .bibdecode import decode_bib, encoding_note, no_entries_note
 from .bibscan import Field, Finding, Scanner
+from .bibtex_tex import plain_text
 from .bundle import package_styles
 from .errors import PipelineError, Problems, display_path
 from .frontmatter import (

@@ -131,7 +131,9 @@ def test_one_style_of_each_kind_prints_as_citeproc_js(quick):
 def test_the_most_used_styles_print_as_citeproc_js():
     comparisons = compare([VARIED], MAJOR_STYLES, varied_clusters)
     used = _check(comparisons)
-    stale = {why for _s, _k, why in CAUSES} - used
+    # a cause of these styles that explains nothing any more (note styles' causes have theirs)
+    stale = {why for styles, _k, why in CAUSES
+             if any(re.fullmatch(styles, style) for style in MAJOR_STYLES)} - used
     assert not stale, f"causes that explain no difference any more: {stale}"
 
 
@@ -155,7 +157,10 @@ def test_a_spanish_handout_prints_as_citeproc_js_in_spanish(lang):
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_most_used_styles_print_as_citeproc_js_in_other_languages(lang):
-    _check(compare([VARIED], MAJOR_STYLES, varied_clusters, lang))
+    """Spanish, a handout language, in every style; the others in every fifth (the suite's
+    time: ``citeproc_js.py --wide --lang LANG`` compares all of them)."""
+    styles = MAJOR_STYLES if lang.startswith("es-ES") else MAJOR_STYLES[::5]
+    _check(compare([VARIED], styles, varied_clusters, lang))
 
 
 @needs_node
