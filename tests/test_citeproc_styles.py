@@ -157,9 +157,9 @@ def test_a_spanish_handout_prints_as_citeproc_js_in_spanish(lang):
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_most_used_styles_print_as_citeproc_js_in_other_languages(lang):
-    """Spanish, a handout language, in every style; the others in every fifth (the suite's
-    time: ``citeproc_js.py --wide --lang LANG`` compares all of them)."""
-    styles = MAJOR_STYLES if lang.startswith("es-ES") else MAJOR_STYLES[::5]
+    """Spanish, a handout language, in every other style; the others in every fifth (the
+    suite's time: ``citeproc_js.py --wide --lang LANG`` compares all of them)."""
+    styles = MAJOR_STYLES[::2] if lang == "es-ES" else MAJOR_STYLES[::5]
     _check(compare([VARIED], styles, varied_clusters, lang))
 
 
