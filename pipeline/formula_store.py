@@ -21,32 +21,20 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from .kept import KeptIn
 
 FOLDER = "formulas"  # inside the render cache
 # the modules that decide how a formula is drawn: a change to either draws afresh
 DRAWING_SOURCES = ("math.py", "ziamath_patches.py")
-_kept_in: list[Path] = []
-
-
-@contextlib.contextmanager
-def kept_in(cache_folder: Path | None) -> Iterator[None]:
-    """Within the block, drawings are read from and written to ``cache_folder``'s store."""
-    if cache_folder is None:
-        yield
-        return
-    _kept_in.append(cache_folder / FOLDER)
-    try:
-        yield
-    finally:
-        _kept_in.pop()
+kept_in = KeptIn(FOLDER)
 
 
 def folder() -> Path | None:
     """The store in use, if a build has one."""
-    return _kept_in[-1] if _kept_in else None
+    return kept_in.folder()
 
 
 @functools.lru_cache(maxsize=8)

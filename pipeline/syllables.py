@@ -31,9 +31,11 @@ import struct
 import sys
 import zlib
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from .kept import KeptIn
 
 LAYOUT = b"handout syllables 2\n"
 HEADER = struct.Struct("<III")  # words, bytes of the patterns, crc32 of what follows
@@ -41,20 +43,7 @@ PREFIX = "syllables-"
 LANGUAGE = "en"  # pyphen's patterns kept: the reading grade's English
 LEFT = RIGHT = 2  # pyphen's default shortest first and last syllables
 Patterns = dict[str, tuple[int, tuple[int, ...]]]
-_kept_in: list[Path] = []
-
-
-@contextlib.contextmanager
-def kept_in(cache_folder: Path | None) -> Iterator[None]:
-    """Within the block, the tables are read from (or written to) ``cache_folder``."""
-    if cache_folder is None:
-        yield
-        return
-    _kept_in.append(cache_folder)
-    try:
-        yield
-    finally:
-        _kept_in.pop()
+kept_in = KeptIn()
 
 
 def parse_dictionary(text: str) -> dict[str, int]:
@@ -258,7 +247,7 @@ def _save(kept: Path, data: bytes) -> None:
 
 def table() -> Table:
     """Syllables of English words, from the render cache in use when there is one."""
-    return _table(_kept_in[-1] if _kept_in else None)
+    return _table(kept_in.folder())
 
 
 def counter(language: str) -> Callable[[str], int]:
