@@ -21,6 +21,8 @@
 - A wiki link (``[[Page]]``, ``[[Text|Page]]`` of GitHub and GitLab wikis,
   Obsidian's ``![[picture.png]]``) is text to pandoc's Markdown: a warning at
   its line says to write a Markdown link.
+- Obsidian's comments (``%%private%%``) are left out with a warning (see
+  :mod:`.obsidian`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 from .chunks import chunk_problems
 from .errors import Problems
 from .model import Manuscript
+from .obsidian import comment_problems
 from .tree import Node, rewrite, str_inlines, stringify, transform
 
 ALERTS = {"NOTE": "note", "IMPORTANT": "note", "TIP": "tip", "WARNING": "warning",
@@ -231,4 +234,6 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     """The AST with alerts, Quarto callouts and shortcodes read (see the module)."""
     chunk_problems(manuscript, problems)
     reader = _Reader(manuscript, problems)
-    return {**ast, "blocks": rewrite(list(ast["blocks"]), reader.visit, VISITED)}
+    blocks = rewrite(list(ast["blocks"]), reader.visit, VISITED)
+    comment_problems(manuscript, problems)
+    return {**ast, "blocks": blocks}

@@ -30,6 +30,7 @@ from typing import Any
 from .chunks import as_code_fences
 from .gfm import as_tex_math
 from .myst import as_boxes
+from .obsidian import without_comments
 from .texstars import drop_separators, separate_stars
 
 READER = "markdown"
@@ -100,17 +101,23 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
     run; each caller gets its own fresh tree.  A star after a TeX command that
     has no starred form is read as Markdown (see :mod:`.texstars`); an R Markdown
     or Quarto code chunk is read as a code block (see :mod:`.chunks`), a MyST admonition as
-    a box (see :mod:`.myst`), GitHub's math as TeX math (see :mod:`.gfm`).
+    a box (see :mod:`.myst`), GitHub's math as TeX math (see :mod:`.gfm`); Obsidian's
+    comments are left out (see :mod:`.obsidian`).
     """
     ahead = _AHEAD.pop(text, None)
     if ahead is not None:  # being read already (see parse_ahead): its answer is remembered
         ahead.join()
-    fenced = as_code_fences(as_boxes(as_tex_math(text)))
+    fenced = _rewritten(text)
     separated = separate_stars(fenced)
     ast = json.loads(_parsed(separated))
     if separated != fenced:
         ast["blocks"] = drop_separators(ast["blocks"])
     return ast
+
+
+def _rewritten(text: str) -> str:
+    """``text`` as pandoc's Markdown: other dialects' constructs written as its own, line for line."""
+    return as_code_fences(as_boxes(as_tex_math(without_comments(text))))
 
 
 # Texts being parsed ahead, by text: each a thread that parses it once.
@@ -138,7 +145,7 @@ def parse_ahead(text: str) -> None:
 
 def _parse_quietly(text: str) -> None:
     try:
-        _parsed(separate_stars(as_code_fences(as_boxes(as_tex_math(text)))))
+        _parsed(separate_stars(_rewritten(text)))
     except Exception:  # noqa: BLE001, S110 - reported by the call that needs the tree
         pass
 

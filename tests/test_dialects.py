@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import build_in, callout_boxes, epub_elements, epubcheck, pdf_pages
+from helpers import build_in, callout_boxes, epub_elements, epub_text, epubcheck, pdf_pages
 from lxml import html as lxml_html
 
 from pipeline.build import BuildOptions, check
@@ -56,6 +56,14 @@ Watch {{< video https://example.org/knee.mp4 >}} before coming.
 {{< pagebreak >}}
 
 On a page of its own.
+
+Bring your card. %%ask Dr Roe about MRN 4471%% Ask at the desk.
+
+%%
+Reviewer: Jane Roe, bed 4, asked for this handout.
+%%
+
+Type `%%d%%` for the day.
 """
 
 
@@ -77,7 +85,24 @@ def test_what_cannot_be_read_is_a_warning_at_its_line(built):
         "':::' after it, without indenting the text"),
         ("d.md:35: warning: Quarto shortcode '{{< video https://example.org/knee.mp4 >}}' is "
         "not supported: it is left out of the handout"),
+        *(f"d.md:{line}: warning: '%%...%%' is an Obsidian comment, which pandoc's Markdown "
+          "does not have: it is left out of the handout; for a note to the editors write an "
+          "HTML comment <!-- ... -->, which no file shows" for line in (41, 43)),
     ]
+
+
+def test_obsidian_comments_reach_no_file_and_code_keeps_its_percent_signs(built):
+    out, _ = built
+    page = lxml_html.parse(str(out / "d.clinician.html")).getroot()
+    texts = {"pdf": " ".join(" ".join(pdf_pages(out / "d.clinician.pdf")).split()),
+             "epub": " ".join(epub_text(out / "d.clinician.epub").split()),
+             "html": " ".join(page.text_content().split())}
+    for kind, text in texts.items():
+        assert "Bring your card. Ask at the desk." in text, kind
+        assert "Type %%d%% for the day." in text, kind
+        assert "Roe" not in text and "4471" not in text, kind
+    raw = (out / "d.clinician.html").read_bytes() + (out / "d.clinician.epub").read_bytes()
+    assert b"Roe" not in raw
 
 
 EXPECTED_BOXES = [

@@ -1,0 +1,73 @@
+"""Obsidian's comments (``%%a note to myself%%``, or ``%%`` lines around a block), left out.
+
+Obsidian shows nothing of what stands between two ``%%``: authors keep
+private notes there (a patient's name, a reviewer's remark).  pandoc's
+Markdown has no such comment and would print the text in every format, so
+each comment is left out before pandoc reads the text, its lines kept as
+empty lines so that every other line keeps its number, and
+:func:`comment_problems` warns at its first line.  ``%%`` in a fenced code
+block or in inline code is code and stays as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import Problems
+from .model import Manuscript
+
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
+COMMENT = re.compile(r"%%(?:(?!%%).)*?%%", re.DOTALL)
+BARRIER = "\0"  # stands for a line of code while comments are found: none crosses it
+
+
+def _masked(text: str) -> str:
+    """``text`` with its code blanked out (fenced lines a barrier, inline code spaces)."""
+    lines = text.split("\n")
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        if fence is not None:
+            stripped = line.strip()
+            if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
+                fence = None
+            lines[index] = BARRIER * len(line)
+            continue
+        opener = FENCE.match(line)
+        if opener:
+            fence = opener.group(1)
+            lines[index] = BARRIER * len(line)
+    masked = "\n".join(lines)
+    return CODE_SPAN.sub(lambda m: " " * len(m.group(0)), masked)
+
+
+def _comments(text: str) -> list[tuple[int, int]]:
+    """The start and end of each comment of ``text``, outside code."""
+    if "%%" not in text:
+        return []
+    return [(m.start(), m.end()) for m in COMMENT.finditer(_masked(text))
+            if BARRIER not in m.group(0)]
+
+
+def without_comments(text: str) -> str:
+    """``text`` with each Obsidian comment left out, its line breaks kept."""
+    found = _comments(text)
+    if not found:
+        return text
+    out: list[str] = []
+    last = 0
+    for start, end in found:
+        out += [text[last:start], "\n" * text.count("\n", start, end)]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def comment_problems(manuscript: Manuscript, problems: Problems) -> None:
+    """A warning at the first line of each Obsidian comment: it is left out."""
+    body = manuscript.body
+    for start, _end in _comments(body):
+        problems.warn(manuscript.path, manuscript.body_line + body.count("\n", 0, start),
+                      "'%%...%%' is an Obsidian comment, which pandoc's Markdown does not "
+                      "have: it is left out of the handout; for a note to the editors write "
+                      "an HTML comment <!-- ... -->, which no file shows", code="comment")
