@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .bibdates import edtf_date, is_no_date, is_status, month_number, month_range, year_date
+from .bibjournals import journal_macro
 from .bibnames import (
     comma_separated_names,
     doubled_backslash,
@@ -41,6 +42,7 @@ from .bibnames import (
     literal_list,
     organisation_as_people,
     pubmed_names,
+    quoted_nicknames,
 )
 from .bibtex_tex import (
     CASED_FIELDS,
@@ -130,8 +132,17 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
     dated = "date" if entry.field("date") else "year"
     written_date, literal = (None, None) if months else year_date(entry.field(dated) or "")
     for (name, value), line in zip(entry.fields, entry.field_lines, strict=True):
-        if name in LINKING or name.endswith("type") and name[:-4] in NAME_FIELDS:
+        if name in LINKING or name.endswith("type") and name[:-4] in NAME_FIELDS \
+                or not plain_text(value):  # doi = {}: absent, as biber reads it
             continue
+        if "\\" in value and name not in VERBATIM:
+            value, unknown = journal_macro(value)
+            if unknown:
+                message = (f"entry '{entry.key}': field '{name}' is only the macro "
+                           f"'\\{unknown}', which the reader does not know, so it is left "
+                           "out: write the text itself")
+                prepared.warnings.append((line, message))
+                continue
         doubled = "\\\\" in value and name not in VERBATIM and \
             doubled_backslash(entry.key, name, value)
         if doubled:
@@ -159,6 +170,7 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
             value, empty = empty_names(entry.key, name, value)
             value, message = comma_separated_names(entry.key, name, value)
             value, et_al = inline_et_al(entry.key, name, value)
+            value = quoted_nicknames(value)
             message = message or pubmed_names(entry.key, name, value) \
                 or organisation_as_people(entry.key, name, value)
             prepared.warnings.extend((line, m) for m in (empty, message, et_al) if m)

@@ -205,3 +205,19 @@ def doubled_backslash(key: str, field: str, value: str) -> str | None:
     word = value[start:end if end >= 0 else len(value)].strip(",;")
     return (f"entry '{key}': field '{field}' has '{word}': '\\\\' is a line break in TeX; did "
             f"you mean '{word.replace(chr(92) * 2, chr(92))}'?")
+
+
+# A word opening with a single quote before a capital: a nickname ('Floyd', `Kim').
+_NICKNAME = re.compile(r"(?:(?<=\s)|^)(['`\u2018][A-Z][^\s{},]*)")
+
+
+def quoted_nicknames(value: str) -> str:
+    """A quoted nickname kept with the given names, where BibTeX reads it.
+
+    BibTeX decides a word's part by its first letter: ``Florian 'Floyd' Mueller``
+    has given names "Florian 'Floyd'"; pandoc reads the quote as lower case and
+    the nickname as a particle ("’Floyd’ Mueller"), unless the word is braced.
+    """
+    if not any(q in value for q in "'`\u2018"):
+        return value
+    return _NICKNAME.sub(r"{\1}", value)

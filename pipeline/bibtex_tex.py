@@ -21,6 +21,7 @@ _SCRIPT_MATH = re.compile(r"(?:\$|\\\()\s*(?:\{\})?\s*([\^_])\s*(" + _GROUP
                           + r"|\\?[A-Za-z0-9+\-])\s*(?:\$|\\\))")
 # Inline math: $...$ (not \$) and \(...\); pandoc would hand its TeX through as text.
 _MATH_TEX = re.compile(r"(?<!\\)\$(?:[^$\\]|\\.)+?(?<!\\)\$|\\\((?:.+?)\\\)", re.DOTALL)
+_ENSUREMATH = re.compile(r"\\ensuremath\s*(" + _GROUP + ")")
 _TEX_SPECIAL = re.compile(r"[\\{}%&#$_^~]")
 _CONTROL_SPACE = re.compile(r"(?<!\\)\\ ")
 # biblatex's own macros in field values that pandoc's reader drops with their text.
@@ -46,6 +47,8 @@ def plain_text(value: str) -> str:
 
 def prepare_tex(value: str) -> str:
     """Rewrite the TeX pandoc's reader misreads: math super/subscripts, ``\\mbox``."""
+    if "\\ensuremath" in value:  # ADS titles: \ensuremath{\Lambda} is math
+        value = _ENSUREMATH.sub(lambda m: "$" + m.group(1)[1:-1] + "$", value)
     if "$" in value or "\\(" in value:
         value = _SCRIPT_MATH.sub(
             lambda m: ("\\textsuperscript" if m.group(1) == "^" else "\\textsubscript")

@@ -1,0 +1,98 @@
+"""Exports of databases and reference managers as they write them: NASA ADS's journal macros,
+IEEE's and RePEc's empty fields, DBLP's quoted nicknames.
+
+Each test writes its own small .bib in the export's manner, prints it through
+the citation stage and compares the references with pandoc --citeproc's, or,
+where pandoc loses text the export holds, says what the project prints.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_bib_forms import STYLES, _compared
+from test_bib_semantics import _references
+
+ADS = r"""@ARTICLE{2019ApJ...882...12S,
+       author = {{Smith}, J.~A. and {Garc{\'\i}a}, M.},
+        title = "{Dust at z$\sim$2 in the \ensuremath{\Lambda}CDM model}",
+      journal = {\apj},
+         year = 2019,
+       volume = {882},
+        pages = {12},
+       adsurl = {https://ui.adsabs.harvard.edu/abs/2019ApJ...882...12S},
+      adsnote = {Provided by the SAO/NASA Astrophysics Data System}
+}
+@ARTICLE{2020A&A...641A...6P,
+       author = {{Planck Collaboration}},
+        title = "{Cosmological parameters}",
+      journal = {\aap},
+         year = 2020,
+       volume = {641},
+        pages = {A6}
+}
+@ARTICLE{2018Unknown,
+       author = {{Nagy}, P.},
+        title = "{Voids}",
+      journal = {\jcomp},
+         year = 2018
+}
+"""
+
+
+def test_ads_journal_macros_are_the_journals_aas_macros_names(tmp_path):
+    refs, problems = _references(
+        tmp_path, "See [@{2019ApJ...882...12S}; @{2020A&A...641A...6P}; @2018Unknown].\n", ADS)
+    # pandoc drops \apj with its text: the reference had no journal at all
+    assert refs == [
+        ("1.", "Smith JA, García M. Dust at z∼2 in the ΛCDM model. <i>ApJ</i>. 2019;882:12."),
+        ("2.", "Planck Collaboration. Cosmological parameters. <i>A&A</i>. 2020;641:A6."),
+        ("3.", "Nagy P. Voids. Published online 2018.")]
+    assert problems == [
+        ("refs.bib:22: warning: entry '2018Unknown': field 'journal' is only the macro '\\jcomp', "
+        "which the reader does not know, so it is left out: write the text itself")]
+
+
+EMPTY = """@ARTICLE{8765432,
+  author={Ng, Li and Roe, Peter},
+  journal={IEEE Transactions on Medical Imaging},
+  title={Cell Counting},
+  year={2019},
+  volume={},
+  number={},
+  pages={1-4},
+  doi={},
+  url={https://ieeexplore.ieee.org/document/8765432},}
+"""
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_an_empty_field_is_no_field(tmp_path, style):
+    ours, theirs = _compared(tmp_path, "See [@8765432].\n", EMPTY, style)
+    assert ours == theirs  # an empty DOI hid the URL in AMA, APA and Chicago
+    if style != "elsevier-vancouver":  # it prints a URL only for a web page
+        assert "https://ieeexplore.ieee.org/document/8765432" in ours[0]
+
+
+NICKNAME = """@inproceedings{DBLP:conf/chi/SmithL20,
+  author       = {John Smith},
+  editor       = {Regina Bernhaupt and
+                  Florian 'Floyd' Mueller},
+  title        = {Designing for Nurses},
+  booktitle    = {{CHI} '20},
+  pages        = {1--12},
+  publisher    = {{ACM}},
+  year         = {2020},
+  biburl       = {https://dblp.org/rec/conf/chi/SmithL20.bib},
+  bibsource    = {dblp computer science bibliography, https://dblp.org}
+}
+"""
+
+
+@pytest.mark.parametrize(("style", "editors"), [
+    ("american-medical-association", "In: Bernhaupt R, Mueller F ’Floyd’, eds."),
+    ("chicago-author-date", "edited by Regina Bernhaupt and Florian ’Floyd’ Mueller.")])
+def test_a_quoted_nickname_is_a_given_name_as_bibtex_reads_it(tmp_path, style, editors):
+    ours, theirs = _compared(tmp_path, "See [@DBLP:conf/chi/SmithL20].\n", NICKNAME, style)
+    assert editors in ours[0]
+    if style == "chicago-author-date":  # pandoc reads the nickname as a particle
+        assert "Florian ’Floyd’Mueller" in theirs[0]
