@@ -65,6 +65,11 @@ def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
                                 "of levels); export the bibliography again", dropped=False,
                                 code="bibtex-empty"))
         located = []
+    if located and all(_zotero_item(item) for _, _, item, _ in located):
+        findings.append(Finding(located[0][0], "this is Zotero's own JSON (items with "
+                                "'itemType'), not CSL-JSON: export the items as 'CSL JSON'",
+                                dropped=False, code="bibtex-empty"))
+        located = []
     from .bibtex import BibEntry
 
     entries = []
@@ -89,6 +94,14 @@ def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
             written_type=checked["type"], values=bibtex_values(checked),
             item=json.dumps(checked, ensure_ascii=False, sort_keys=True)))
     return entries, findings
+
+
+def _zotero_item(item: Any) -> bool:
+    """An item as Zotero's web API (``{"key", "data": {"itemType"}}``) or its JSON gives it."""
+    if not isinstance(item, dict) or "type" in item:
+        return False
+    data = item.get("data")
+    return "itemType" in item or isinstance(data, dict) and "itemType" in data
 
 
 # An item as read: its first line, its text, its value, the line of each of its fields.

@@ -60,6 +60,11 @@ SEMVER = re.compile(
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # What a bibliography file may be: BibTeX/biblatex, CSL-JSON, CSL-YAML (as pandoc reads them).
+# reference managers' other export formats, named when given as a bibliography
+OTHER_BIBLIOGRAPHIES = {".ris": "a RIS file", ".nbib": "a PubMed (MEDLINE) file",
+                        ".medline": "a PubMed (MEDLINE) file", ".enw": "an EndNote (Refer) file",
+                        ".xml": "an XML file (such as EndNote XML)", ".rdf": "a Zotero RDF file",
+                        ".csv": "a CSV table", ".txt": "a text file"}
 BIBLIOGRAPHY_SUFFIXES = (".bib", ".bibtex", ".biblatex", ".json", ".yaml", ".yml")
 # pandoc reads a long list at about 100 KiB in 7 s; handouts are tens of KiB.
 MAX_MANUSCRIPT = 512 * 1024
@@ -294,9 +299,12 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         for name in bib_names:
             resolved = resolve_bibliography(path, name, bibliography_dir)
             if resolved.suffix.lower() not in BIBLIOGRAPHY_SUFFIXES:
+                kind = OTHER_BIBLIOGRAPHIES.get(resolved.suffix.lower())
                 problems.add(path, where("bibliography"),
                              f"bibliography file '{name}' must be .bib (BibTeX, biblatex), "
-                             ".json (CSL-JSON) or .yaml (CSL-YAML)", code="bad-bibliography")
+                             ".json (CSL-JSON) or .yaml (CSL-YAML)"
+                             + (f"; {kind} is not read: export the references as BibTeX or "
+                                "CSL-JSON" if kind else ""), code="bad-bibliography")
             elif not is_file(resolved):
                 problems.add(path, where("bibliography"), f"bibliography file '{name}' "
                              + _not_a_file(resolved, path.parent, bibliography_dir),

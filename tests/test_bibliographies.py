@@ -405,19 +405,37 @@ def test_better_bibtex_yaml_dates_of_year_month_and_day_are_read(tmp_path):
     assert ("date", "{2013-08-29}") in entries["angus2013"].values
 
 
-def test_a_bibliography_of_another_format_is_named(tmp_path, monkeypatch):
+@pytest.mark.parametrize(("name", "said"), [
+    ("refs.ris", "; a RIS file is not read: export the references as BibTeX or CSL-JSON"),
+    ("pubmed.nbib", ("; a PubMed (MEDLINE) file is not read: export the references as BibTeX "
+     "or CSL-JSON")),
+    ("refs.bbl", "")])
+def test_a_bibliography_of_another_format_is_named(tmp_path, monkeypatch, name, said):
     from pipeline.errors import PipelineError
     from pipeline.manuscript import load_manuscript
 
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "refs.ris").write_text("TY  - JOUR\n")
+    (tmp_path / name).write_text("TY  - JOUR\n")
     (tmp_path / "m.md").write_text("---\ntitle: T\nversion: 1.0.0\nstatus: draft\n"
-                                   "last_updated: 2025-01-01\nbibliography: [refs.ris]\n---\n")
+                                   f"last_updated: 2025-01-01\nbibliography: [{name}]\n---\n")
     with pytest.raises(PipelineError) as caught:
         load_manuscript(tmp_path / "m.md", tmp_path)
     assert [str(p) for p in caught.value.problems] == [
-        ("m.md:6: bibliography file 'refs.ris' must be .bib (BibTeX, biblatex), .json "
-        "(CSL-JSON) or .yaml (CSL-YAML)")]
+        (f"m.md:6: bibliography file '{name}' must be .bib (BibTeX, biblatex), .json "
+         "(CSL-JSON) or .yaml (CSL-YAML)" + said)]
+
+
+def test_zoteros_own_json_is_named_once_not_an_item_without_id_each(tmp_path):
+    from test_bib_semantics import _prepared
+
+    item = ('{"key": "AB%d", "version": 1, "data": {"key": "AB%d", "itemType": '
+            '"journalArticle", "title": "T", "abstractNote": "private"}}')
+    _, problems = _prepared(tmp_path, "See [@AB1].\n", "[\n" + ",\n".join(
+        item % (i, i) for i in (1, 2)) + "\n]\n", name="zotero.json")
+    assert problems == [
+        ("zotero.json:2: warning: this is Zotero's own JSON (items with 'itemType'), not "
+         "CSL-JSON: export the items as 'CSL JSON'"),
+        "m.md:10: citation '@AB1' has no entry in the bibliography"]
 
 
 def test_an_entry_pandoc_refuses_is_reported_at_its_line_in_one_more_run(tmp_path, monkeypatch):
