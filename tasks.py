@@ -96,6 +96,15 @@ def _paths(paths: str) -> list[str]:
     return [shlex.quote(part.strip()) for part in paths.split(",") if part.strip()]
 
 
+TIME_LIMIT_HELP = {"time_limit": "seconds one manuscript may take to render (default: "
+                                 "$HANDOUT_TIME_LIMIT, else 300; 0: no limit)"}
+
+
+def _time_limit(seconds: str) -> list[str]:
+    """``--time-limit`` when given (the command line checks the value)."""
+    return ["--time-limit", shlex.quote(str(seconds))] if str(seconds) else []
+
+
 def _run(c: Context, command: str) -> None:
     result = c.run(command, warn=True, pty=sys.stdout.isatty())
     if result is None or not result.ok:
@@ -110,9 +119,9 @@ def _run(c: Context, command: str) -> None:
             "no_cache": "render everything again",
             "scheduler": "render on this Dask scheduler, e.g. tcp://127.0.0.1:8786",
             "shard": "build only shard I/N of the manuscripts (join with merge-manifests)",
-            "format": "only this format: pdf, epub or html"})
+            "format": "only this format: pdf, epub or html", **TIME_LIMIT_HELP})
 def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=False,
-          scheduler="", shard="", format=""):
+          scheduler="", shard="", format="", time_limit=""):
     """Build every handout (PDF, EPUB and web page per audience), index.html and manifest.json."""
     args = _paths(paths)
     args += ["--out", shlex.quote(out), "--paper", shlex.quote(paper)]
@@ -128,6 +137,7 @@ def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=Fa
         args += ["--scheduler", scheduler]
     if shard:
         args += ["--shard", shard]
+    args += _time_limit(time_limit)
     _run(c, f"{PY} -m pipeline build {' '.join(args)}")
 
 
@@ -206,9 +216,9 @@ def check(c, paths="", strict=False):
                             "when there is one)",
             "skip_refused": "release the others when a manuscript is refused",
             "jobs": "worker processes (default: CPUs)",
-            "no_cache": "render everything again"})
+            "no_cache": "render everything again", **TIME_LIMIT_HELP})
 def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refused=False,
-            jobs=0, no_cache=False):
+            jobs=0, no_cache=False, time_limit=""):
     """Build the approved handouts to send to clinics: checksums and one zip per clinic."""
     args = _paths(paths)
     args += ["--out", shlex.quote(out)]
@@ -220,6 +230,7 @@ def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refu
         args += ["--jobs", str(jobs)]
     if no_cache:
         args.append("--no-cache")
+    args += _time_limit(time_limit)
     _run(c, f"{PY} -m pipeline release {' '.join(args)}")
 
 
@@ -232,12 +243,13 @@ def bench_preview(c, edits=5):
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
                     "port": "port (default 8000; 0: any free one)",
                     "host": "address to listen on (default 127.0.0.1: this machine only)",
-                    "open": "open the index in a web browser"})
-def preview(c, paths="", port=8000, host="127.0.0.1", open=False):
+                    "open": "open the index in a web browser", **TIME_LIMIT_HELP})
+def preview(c, paths="", port=8000, host="127.0.0.1", open=False, time_limit=""):
     """Serve the handouts on this machine, rebuilt and reloaded as you edit (Ctrl-C stops)."""
     args = _paths(paths) + ["--port", str(int(port)), "--host", shlex.quote(host)]
     if open:
         args.append("--open")
+    args += _time_limit(time_limit)
     _run(c, f"{PY} -m pipeline preview {' '.join(args)}")
 
 

@@ -57,6 +57,15 @@ class BuildOptions:
     bibliography_dir: Path | None = None
     scheduler: str | None = None  # a Dask scheduler address: render there
     shard: tuple[int, int] | None = None  # (index, count), index from 1
+    # seconds one manuscript's render may take; None: $HANDOUT_TIME_LIMIT, else 300; 0: none
+    time_limit: float | None = None
+
+    def render_time_limit(self) -> float | None:
+        """The time limit a render job runs under (None: no limit)."""
+        from .timelimit import default_limit
+
+        limit = default_limit() if self.time_limit is None else self.time_limit
+        return limit or None
 
     def bibliography_folder(self) -> Path:
         """Where shared .bib files are looked up: the option, else ./bibliography/, else ours."""
@@ -259,6 +268,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     started = time.perf_counter()
     report = BuildReport()
     problems = Problems()
+    time_limit = options.render_time_limit()  # a wrong $HANDOUT_TIME_LIMIT stops it here
     sources = discover(list(paths or [Path("manuscripts")]))
     from .formats import FORMATS as REGISTRY
 
@@ -303,7 +313,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     pdf_worker = _pdf_worker_ahead(options, changed)
     try:
         if pdf_worker is not None:
-            _begin_ahead(pdf_worker, planner, changed[0], render_options, store)
+            _begin_ahead(pdf_worker, planner, changed[0], render_options, store, time_limit)
         plans = _plan_all(planner, sources, problems, report)
         if options.strict:
             _strict_failures(problems, [p.manuscript for p in plans], report)
@@ -332,7 +342,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
                scheduler=options.scheduler, styles=options.styles,
                options=render_options, strict=options.strict,
                graded=graded, cache_folder=store.folder if store else None,
-               pdf_worker=pdf_worker)
+               pdf_worker=pdf_worker, time_limit=time_limit)
         for p in plans:
             problems.extend(graded.get(p.source, Problems()).items)
     elif pdf_worker is not None:
@@ -358,6 +368,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
                                    images=[i for p in plans for i in p.images]).items)
     if store:
         store.finish()
+        problems.extend(store.problems())
     report.problems = problems.items
     report.seconds = time.perf_counter() - started
     progress.finish(report)
@@ -378,7 +389,7 @@ def _pdf_worker_ahead(options: BuildOptions, changed: list[Path]) -> PdfWorker |
 
 
 def _begin_ahead(pdf_worker: PdfWorker, planner: Planner, path: Path, options: RenderOptions,
-                 store: cache_mod.Cache | None) -> None:
+                 store: cache_mod.Cache | None, time_limit: float | None = None) -> None:
     """The one changed manuscript planned and prepared first, its PDFs sent to the worker
     before the other manuscripts are planned: they are planned while the PDFs are drawn.
 
@@ -400,7 +411,8 @@ def _begin_ahead(pdf_worker: PdfWorker, planner: Planner, path: Path, options: R
         pdf_worker.begin(RenderJob(m, planned.stamp, planner.styles,
                                    tuple(pair for pair, _key in planned.keys), options,
                                    measure_reading=not planned.measured,
-                                   cache_folder=store.folder if store else None))
+                                   cache_folder=store.folder if store else None,
+                                   time_limit=time_limit))
 
 
 def _plan_all(planner: Planner, sources: list[Path], problems: Problems,

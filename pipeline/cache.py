@@ -27,6 +27,7 @@ recently used entries after each build.  ``invoke clean --cache`` empties it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -40,7 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .cache_index import CacheIndex, IndexEntry
-from .errors import PipelineError, Problem, UsageError, local_path
+from .errors import WARNING, PipelineError, Problem, UsageError, display_path, local_path
 from .model import HardSentence, Manuscript, Readability, RenderOptions, Stamp
 
 CACHE_VERSION = "2"
@@ -266,6 +267,7 @@ class Cache:
         self._environment: str | None = None
         self._bib: dict[Path, tuple[str, dict[str, str]]] = {}
         self._inputs: dict[Path, str | None] = {}
+        self.unwritten: list[OSError] = []  # why entries could not be kept (a full disk)
 
     def environment(self) -> str:
         """:func:`environment_digest`, taken from the cache while its fingerprint holds."""
@@ -477,8 +479,7 @@ class Cache:
     def _remove(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
-    @staticmethod
-    def _store(path: Path, data: bytes) -> bool:
+    def _store(self, path: Path, data: bytes) -> bool:
         tmp = path.parent / f".tmp-{secrets.token_hex(6)}"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -486,10 +487,24 @@ class Cache:
             with open(tmp, "wb") as f:
                 f.write(data)
             os.replace(tmp, path)
-        except OSError:
-            tmp.unlink(missing_ok=True)
+        except OSError as exc:
+            with contextlib.suppress(OSError):  # not there, or its folder is a file
+                tmp.unlink()
+            self.unwritten.append(exc)
             return False
         return True
+
+    def problems(self) -> list[Problem]:
+        """One warning when entries could not be kept: the build is whole, the next slower."""
+        if not self.unwritten:
+            return []
+        reason = self.unwritten[0].strerror or str(self.unwritten[0])
+        count = len(self.unwritten)
+        return [Problem(display_path(self.folder), None,
+                        f"the render cache could not keep {count} render(s): {reason}; the "
+                        f"outputs are whole, later builds render them again (free space, set "
+                        f"HANDOUT_CACHE_DIR to another folder or use --no-cache)",
+                        severity=WARNING, code="cache-unwritten", counts=False)]
 
 
 _OWN_FILES = re.compile(r"index\.sqlite(?:-wal|-shm|-journal)?|digests\.json|"

@@ -33,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="manuscript files or folders (default: manuscripts/)")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
+    def time_limit(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--time-limit", metavar="SECONDS",
+                       help="fail a manuscript whose render takes longer (default: "
+                       "$HANDOUT_TIME_LIMIT, else 300; 0: no limit)")
+
     b = sub.add_parser("build", help="build PDFs, EPUBs, web pages and manifest.json")
     common(b)
     b.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default dist/)")
@@ -48,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--scheduler", metavar="ADDRESS",
                    help="render on a Dask cluster, e.g. tcp://127.0.0.1:8786 (needs the "
                    "'distributed' extra); files are still written here")
+    time_limit(b)
     b.add_argument("--shard", metavar="I/N",
                    help="build only shard I of N (from 1): a stable, cost-balanced slice of "
                    "the manuscripts; join the shards with merge-manifests")
@@ -66,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", "-j", type=int, default=None,
                    help="worker processes (default: number of CPUs; 1 = in-process)")
     r.add_argument("--no-cache", action="store_true", help="render everything again")
+    time_limit(r)
     v = sub.add_parser("preview", help="serve the handouts locally, rebuilt and reloaded as "
                        "you edit")
     v.add_argument("paths", nargs="*", type=Path, metavar="PATH",
@@ -75,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="address to listen on (default 127.0.0.1: this machine only)")
     v.add_argument("--open", action="store_true", dest="open_browser",
                    help="open the index in a web browser")
+    time_limit(v)
     s = sub.add_parser("status", help="every handout's status, version, dates, reading grade "
                        "and last release")
     s.add_argument("paths", nargs="*", type=Path, metavar="PATH",
@@ -97,6 +105,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _time_limit(args: argparse.Namespace) -> float | None:
+    """``--time-limit`` in seconds; None when not given (the environment's, else 300)."""
+    from .timelimit import parse_limit
+
+    return None if args.time_limit is None else parse_limit(args.time_limit)
+
+
+def _preview_options(args: argparse.Namespace) -> BuildOptions:
+    """The preview's build settings, a wrong time limit refused before it serves."""
+    options = BuildOptions(time_limit=_time_limit(args))
+    options.render_time_limit()
+    return options
+
+
 def _print_readings(readings: dict, stream: TextIO) -> None:
     from .readability import describe
 
@@ -114,7 +136,7 @@ def _release(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                          + (" (it is a folder)" if args.distribution.is_dir() else ""))
     options = ReleaseOptions(out=args.out, distribution=args.distribution,
                              skip_refused=args.skip_refused, jobs=args.jobs,
-                             use_cache=not args.no_cache)
+                             use_cache=not args.no_cache, time_limit=_time_limit(args))
     report = release(args.paths or None, options, Progress(stream=stderr))
     # file by file, in the order of each file's lines, as an editor fixes them
     files = list(dict.fromkeys(str(p.path) for p in report.problems))
@@ -217,7 +239,8 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             if not 0 <= args.port <= 65535:
                 raise UsageError("--port must be between 0 and 65535")
             return serve(args.paths or None, port=args.port, host=args.host,
-                         open_browser=args.open_browser, stdout=stdout, stderr=stderr)
+                         open_browser=args.open_browser, stdout=stdout, stderr=stderr,
+                         options=_preview_options(args))
         if args.command == "status":
             return _status(args, stdout, stderr)
         if args.command == "cache":
@@ -239,7 +262,7 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                                formats=tuple(args.formats) if args.formats else FORMATS,
                                use_cache=not args.no_cache, scheduler=args.scheduler,
                                shard=shard, cache_max=parse_size(args.cache_max)
-                               if args.cache_max else None)
+                               if args.cache_max else None, time_limit=_time_limit(args))
         report = build(args.paths or None, options, Progress(stream=stderr))
         _print_report(report, stderr)
         _print_readings(report.readings, stderr)

@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from .citeproc_marks import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN
-from .errors import PipelineError, display_path
+from .errors import PipelineError, display_path, not_a_file
 
 NS = "http://purl.org/net/xbiblio/csl"
 WEB_ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
@@ -139,8 +139,8 @@ def resolve_style(name: str, manuscript: Path, line: int | None,
         except (OSError, ValueError):  # a name the system refuses, such as a too long one
             found = False
         if not found:
-            raise PipelineError.at(manuscript, line, f"CSL file '{name}' not found "
-                                   f"(looked for {display_path(path)})", "unknown-style")
+            why = not_a_file(path, "a .csl file") or f"not found (looked for {display_path(path)})"
+            raise PipelineError.at(manuscript, line, f"CSL file '{name}' {why}", "unknown-style")
         return path
     known = bundled_styles(styles)
     if name in known:

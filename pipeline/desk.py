@@ -253,7 +253,8 @@ class Desk:
         handout.fingerprint = (fingerprint([p for p in inputs_of(m, self.styles)
                                             if p != self.styles]), handout.fingerprint[1])
         options = RenderOptions(paper=self.options.paper)
-        jobs = [RenderJob(m, stamp, self.styles, ((a, fmt),), options)
+        limit = self.options.render_time_limit()
+        jobs = [RenderJob(m, stamp, self.styles, ((a, fmt),), options, time_limit=limit)
                 for fmt in PREVIEW_FORMATS for a in m.audiences]
         with self.changed:
             handout.manuscript = m if handout.manuscript is None else handout.manuscript

@@ -60,7 +60,7 @@ def render(work: list[RenderSpec], planner: Planner, gatherer: Gatherer, report:
            problems: Problems, progress: Progress, *, jobs: int | None, scheduler: str | None,
            styles: Path, options: RenderOptions, strict: bool,
            graded: dict[str, Problems], cache_folder: Path | None = None,
-           pdf_worker: PdfWorker | None = None) -> None:
+           pdf_worker: PdfWorker | None = None, time_limit: float | None = None) -> None:
     """Run the jobs; each manuscript's outputs are written as soon as all are back.
 
     A job is made (its manuscript read again) only when a worker will soon
@@ -69,6 +69,7 @@ def render(work: list[RenderSpec], planner: Planner, gatherer: Gatherer, report:
     warnings the workers found (the caller reports them in a stable order).
     ``cache_folder``, the render cache, also keeps the workers' formula drawings.
     ``pdf_worker``: a ``single.PdfWorker`` started ahead, taken or stopped by the runner.
+    ``time_limit``: seconds each job may take (``timelimit.py``).
     """
     from .executors import open_runner
     from .jobs import RenderJob
@@ -93,7 +94,8 @@ def render(work: list[RenderSpec], planner: Planner, gatherer: Gatherer, report:
                 gatherer.fail(spec.manuscript.slug)
                 continue
             job = RenderJob(m, spec.planned.stamp, styles, spec.wanted, options,
-                            measure_reading=spec.measure_reading, cache_folder=cache_folder)
+                            measure_reading=spec.measure_reading, cache_folder=cache_folder,
+                            time_limit=time_limit)
             specs[id(job)] = spec
             runner.submit(job)
 
@@ -114,7 +116,8 @@ def render(work: list[RenderSpec], planner: Planner, gatherer: Gatherer, report:
                 continue
             report.render_seconds += outcome.seconds
             report.worker_max_rss_kb = max(report.worker_max_rss_kb, outcome.max_rss_kb)
-            if spec.measure_reading:
+            stopped = any(p.code == "time-limit" for p in outcome.problems)
+            if spec.measure_reading and not stopped:  # a job stopped midway measured nothing
                 if planner.store is not None:
                     planner.store.keep_reading(m, spec.planned.digest, outcome.reading)
                 # reported after the render, in the order planned: not as jobs finish

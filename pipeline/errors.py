@@ -94,6 +94,26 @@ class UsageError(Exception):
     """A mistake in how the command was called (exit status 2)."""
 
 
+def not_a_file(path: Path, kind: str = "a file") -> str | None:
+    """Why ``path``, which is there, is not a readable file: a folder, a broken link, a loop
+    of links; None when it is missing or a file."""
+    try:
+        if path.is_symlink():
+            target = os.readlink(path)
+            try:
+                path.resolve(strict=True)
+            except FileNotFoundError:
+                return f"is a link to {target}, which does not exist ({display_path(path)})"
+            except (OSError, RuntimeError):
+                return (f"is a link to {target}, which leads back to itself (a loop of links: "
+                        f"{display_path(path)})")
+        if path.is_dir():
+            return f"is a folder, not {kind} ({display_path(path)})"
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def display_path(path: str | Path) -> str:
     """A path as users see it: relative to the working folder when inside it.
 

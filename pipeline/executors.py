@@ -144,7 +144,10 @@ class LocalPoolRunner(Runner):
             for future in sorted(done, key=lambda f: self._pending[f][0].manuscript.slug):
                 job, attempt, pool = self._pending.pop(future)
                 try:
-                    yield job, future.result()
+                    result = future.result()
+                    if any(p.code == "time-limit" for p in result.problems):
+                        self._replace_pool(pool)  # its worker was stopped mid-render
+                    yield job, result
                 except BrokenProcessPool as exc:
                     if attempt >= self.retries:
                         yield job, exc
@@ -155,6 +158,20 @@ class LocalPoolRunner(Runner):
                     self._submit(job, attempt + 1)
                 except Exception as exc:  # noqa: BLE001 - reported against the manuscript
                     yield job, exc
+
+    def _replace_pool(self, pool: cf.ProcessPoolExecutor) -> None:
+        """A fresh pool for ``pool``, whose worker overran its time limit: a render stopped
+        midway may leave that worker's modules half-built.  The jobs still running in the
+        other workers start again in the new pool, not counted as a retry."""
+        if pool is not self._pool:
+            return
+        self._pool = self._new_pool()
+        unfinished = [(f, job, attempt) for f, (job, attempt, p) in self._pending.items()
+                      if p is pool and not f.done()]
+        stop_pool(pool)
+        for future, job, attempt in unfinished:
+            del self._pending[future]
+            self._submit(job, attempt)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

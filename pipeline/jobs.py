@@ -25,6 +25,7 @@ from . import formula_store, syllables
 from .bundle import Carried, sparse_bib, unpack_styles
 from .errors import PipelineError, Problem, Problems
 from .model import CitedDocument, Manuscript, Readability, RenderOptions, Stamp
+from .timelimit import TookTooLong, time_limit, too_long_problem
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class RenderJob:
     carried: Carried | None = None  # the inputs themselves, for a worker elsewhere
     measure_reading: bool = False  # also the reading grade of the patient edition
     cache_folder: Path | None = None  # the render cache, whose formula store drawings use
+    time_limit: float | None = None  # seconds the job may take (timelimit.py); None: no limit
 
     @property
     def name(self) -> str:
@@ -112,12 +114,18 @@ def run_job(job: RenderJob, styles_bundle: bytes | None = None) -> RenderResult:
     exception that would not survive the trip back to the parent (pickling)
     comes back as a located problem instead of hiding behind a second one.
     A carried job (see :func:`carry`) renders from its own files and the
-    styles bundle.
+    styles bundle.  A job that runs past its time limit comes back as its
+    manuscript's error, without outputs.
     """
     try:
-        if job.carried is None:
-            return _run_job(job)
-        return _run_carried(job, styles_bundle)
+        with time_limit(job.time_limit):
+            if job.carried is None:
+                return _run_job(job)
+            return _run_carried(job, styles_bundle)
+    except TookTooLong as exc:
+        problem = too_long_problem(job.manuscript.path, job.manuscript.body, job.wanted,
+                                   exc.seconds)
+        return RenderResult(problems=(problem,), outputs=())
     except Exception as exc:
         if travels(exc):
             raise

@@ -16,7 +16,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
-import os
 import re
 import unicodedata
 from pathlib import Path
@@ -30,6 +29,7 @@ from .errors import (
     did_you_mean,
     display_path,
     is_file,
+    not_a_file,
     undecodable_name,
 )
 from .frontmatter import parse_front_matter, read_text, split_front_matter
@@ -165,20 +165,9 @@ def resolve_bibliography(path: Path, name: str, bibliography_dir: Path) -> Path:
 
 def _not_a_file(found: Path, beside: Path, bibliography_dir: Path) -> str:
     """Why a bibliography named in front matter cannot be read: missing, a folder, a bad link."""
-    try:
-        if found.is_symlink():
-            target = os.readlink(found)
-            try:
-                found.resolve(strict=True)
-            except FileNotFoundError:
-                return f"is a link to {target}, which does not exist ({display_path(found)})"
-            except (OSError, RuntimeError):
-                return (f"is a link to {target}, which leads back to itself (a loop of links: "
-                        f"{display_path(found)})")
-        if found.is_dir():
-            return f"is a folder, not a file ({display_path(found)})"
-    except (OSError, ValueError):
-        pass
+    why = not_a_file(found)
+    if why:
+        return why
     return (f"not found (looked in {display_path(beside)}/ and "
             f"{display_path(bibliography_dir)}/)")
 

@@ -280,6 +280,9 @@ class Resident:
             except (OSError, ValueError):
                 self.close()
                 return None
+            except BaseException:  # stopped mid-answer (a time limit, Ctrl-C): start afresh
+                self.close()
+                raise
         if book:  # a failed book is written again by the command line, in its words
             return out if status == "ok" else None
         if status == "error":

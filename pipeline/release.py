@@ -88,6 +88,7 @@ class ReleaseOptions:
     cache_dir: Path | None = None
     styles: Path = BuildOptions.styles
     bibliography_dir: Path | None = None
+    time_limit: float | None = None  # as BuildOptions.time_limit
 
 
 @dataclass
@@ -177,7 +178,9 @@ def release(paths: list[Path] | None = None, options: ReleaseOptions | None = No
     problems = Problems()
     build_options = BuildOptions(out=options.out, jobs=options.jobs, use_cache=options.use_cache,
                                  cache_dir=options.cache_dir, styles=options.styles,
-                                 bibliography_dir=options.bibliography_dir)
+                                 bibliography_dir=options.bibliography_dir,
+                                 time_limit=options.time_limit)
+    build_options.render_time_limit()  # a wrong $HANDOUT_TIME_LIMIT stops it before any work
     in_git = stamp_styles(resolve_styles(build_options))  # the project's styles/, if any
     sources = discover(list(paths or [Path("manuscripts")]))
     manuscripts, failed = load_all(sources, build_options, problems)
@@ -280,7 +283,8 @@ def _build_editions(accepted: list[Manuscript], distribution: Distribution | Non
             report = build(paths, BuildOptions(
                 out=Path(tmp), jobs=options.jobs, paper=paper, formats=formats,
                 use_cache=options.use_cache, cache_dir=options.cache_dir, styles=options.styles,
-                bibliography_dir=options.bibliography_dir), progress)
+                bibliography_dir=options.bibliography_dir, time_limit=options.time_limit),
+                progress)
             problems.extend(p for p in report.problems if p.is_error)
             for text in report.internal_errors:
                 problems.add(text.split(":", 1)[0], None, text.split(":", 1)[1].strip(),

@@ -36,6 +36,7 @@ from .jobs import (
     travels,
 )
 from .model import CitedDocument, RenderOptions
+from .timelimit import TookTooLong, time_limit, too_long_problem
 
 Rendered = tuple[bytes | None, tuple[Problem, ...]]
 
@@ -153,8 +154,14 @@ class SingleRunner(InlineRunner):
         super().__init__()
 
     def _run(self, job: RenderJob) -> RenderResult:
-        with formula_store.kept_in(job.cache_folder):
-            return self._prepare_and_render(job)
+        try:
+            with time_limit(job.time_limit), formula_store.kept_in(job.cache_folder):
+                return self._prepare_and_render(job)
+        except TookTooLong as exc:
+            stop_pool(self._pool)  # the PDF worker may be laying it out still
+            problem = too_long_problem(job.manuscript.path, job.manuscript.body, job.wanted,
+                                       exc.seconds)
+            return RenderResult(problems=(problem,), outputs=())
 
     def _prepare_and_render(self, job: RenderJob) -> RenderResult:
         started = time.perf_counter()

@@ -161,6 +161,12 @@ def test_clean_cache_empties_only_the_render_cache(project):
     (["status", "--due-within", "soon"], "--due-within: expected a whole number, found 'soon'\n"),
     (["check", "-p", "nowhere.md"], "error: nowhere.md: no such file or folder\n"),
     (["status", "--due-within=-3"], "error: --due-within must be 0 or more days\n"),
+    (["build", "--time-limit", "soon"],
+     "error: --time-limit: expected a number of seconds (0 for no limit), found 'soon'\n"),
+    (["release", "--time-limit", "-1"],
+     "error: --time-limit: expected a number of seconds (0 for no limit), found '-1'\n"),
+    (["preview", "--time-limit", "x"],
+     "error: --time-limit: expected a number of seconds (0 for no limit), found 'x'\n"),
 ])
 def test_a_tasks_usage_error_is_said_once_with_exit_status_2(project, args, message):
     proc = invoke(project, *args)

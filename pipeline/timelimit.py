@@ -1,0 +1,122 @@
+"""A time limit per manuscript: one that takes minutes to lay out fails alone.
+
+WeasyPrint's layout grows faster than the text for some shapes of document
+(thousands of footnotes, tables of thousands of columns): such a handout can
+take many minutes while ``check`` reads it in seconds.  Each render job runs
+under a limit (``--time-limit SECONDS``, ``$HANDOUT_TIME_LIMIT``, default
+:data:`DEFAULT` seconds; 0 for none).  A job that overruns is stopped, its
+manuscript reported at its first line, and nothing of it written or cached.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from .errors import Problem, UsageError, display_path
+
+DEFAULT = 300.0
+ENV = "HANDOUT_TIME_LIMIT"
+
+
+class TookTooLong(BaseException):
+    """Raised into a render that ran past its time limit (not an ``Exception``: no
+    library's ``except Exception`` may swallow it)."""
+
+    def __init__(self, seconds: float):
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def parse_limit(text: str, option: str = "--time-limit") -> float:
+    """Seconds from the command line or the environment; 0 means no limit."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise UsageError(f"{option}: expected a number of seconds (0 for no limit), "
+                         f"found '{text}'")
+    return value
+
+
+def default_limit() -> float:
+    """``$HANDOUT_TIME_LIMIT``, else :data:`DEFAULT`."""
+    text = os.environ.get(ENV, "").strip()
+    return parse_limit(text, ENV) if text else DEFAULT
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`TookTooLong` into the block when it runs longer than ``seconds``.
+
+    Only this process's main thread can be interrupted (a signal's handler runs
+    there); elsewhere, and for ``None`` or 0, the block runs unlimited.
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, frame: FrameType | None) -> None:
+        if importing(frame):  # a module stopped half-imported stays broken: a moment later
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            return
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        raise TookTooLong(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def importing(frame: FrameType | None) -> bool:
+    """Whether the interrupted code is importing a module."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def too_long_problem(path: Path, body: str, wanted: tuple[tuple[str, str], ...],
+                     seconds: float) -> Problem:
+    """The manuscript's error: what took too long, what in it is large, what to do."""
+    verb = "lay out" if any(fmt == "pdf" for _, fmt in wanted) else "render"
+    large = ", ".join(sizes(body))
+    return Problem(display_path(path), 1,
+                   f"the handout took longer than {seconds:g} s to {verb}"
+                   f"{f' ({large})' if large else ''}: split it into smaller handouts, or allow "
+                   f"more time with --time-limit SECONDS or ${ENV}; nothing of it was written",
+                   code="time-limit")
+
+
+FOOTNOTE = re.compile(r"^\[\^[^\]\s]+\]:|\^\[", re.MULTILINE)
+LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]", re.MULTILINE)
+
+
+def sizes(body: str) -> list[str]:
+    """What is large in a body, in words (footnotes, table columns and rows, list items)."""
+    found = []
+    notes = len(FOOTNOTE.findall(body))
+    if notes >= 100:
+        found.append(f"{notes:,} footnotes")
+    rows = [line for line in body.splitlines() if line.lstrip().startswith("|")]
+    columns = max((line.count("|") - 1 for line in rows), default=0)
+    if columns >= 50:
+        found.append(f"a table of {columns:,} columns")
+    if len(rows) >= 1000:
+        found.append(f"{len(rows):,} table rows")
+    items = len(LIST_ITEM.findall(body))
+    if items >= 2000:
+        found.append(f"{items:,} list items")
+    return found

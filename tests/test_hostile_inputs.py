@@ -1,0 +1,77 @@
+"""More hostile inputs: a cache that cannot keep renders, styles and references that
+are not what they claim, unsafe images and HTML.
+
+Driven through the command line as a user meets them; the exact message is asserted.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from pipeline import cli
+
+GOOD = """---
+title: "Knee pain"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-18
+bibliography: [refs.bib]
+---
+
+Rest helps [@doe-2020].
+"""
+
+BIB = "@article{doe-2020, author={Doe, Jane}, title={A trial}, journal={J}, year={2020}}\n"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(list(argv), out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "manuscripts").mkdir()
+    (tmp_path / "bibliography").mkdir()
+    (tmp_path / "manuscripts" / "knee.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "bibliography" / "refs.bib").write_text(BIB, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_cache_that_cannot_keep_renders_says_so_once_and_the_build_succeeds(work):
+    cache = work / "cache"
+    cache.mkdir()
+    for i in range(256):  # where every entry's folder belongs, a file: no entry can be kept
+        (cache / f"{i:02x}").write_bytes(b"")
+    status, _out, err = run("build", "--format", "html", "--format", "epub", "--jobs", "1")
+    assert status == 0
+    assert [line for line in err.splitlines() if "render cache" in line] == [
+        ("cache: warning: the render cache could not keep 2 render(s): File exists; the outputs "
+        "are whole, later builds render them again (free space, set HANDOUT_CACHE_DIR to "
+        "another folder or use --no-cache)")]
+    assert (work / "dist" / "knee.clinician.html").is_file()
+    assert (work / "dist" / "knee.clinician.epub").is_file()
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda m: (m / "house.csl").mkdir(),
+     "CSL file 'house.csl' is a folder, not a .csl file (manuscripts/house.csl)"),
+    (lambda m: (m / "house.csl").symlink_to("moved.csl"),
+     ("CSL file 'house.csl' is a link to moved.csl, which does not exist "
+     "(manuscripts/house.csl)")),
+    (lambda m: None, "CSL file 'house.csl' not found (looked for manuscripts/house.csl)"),
+])
+def test_a_csl_path_that_is_not_a_file_says_what_it_is(work, make, message):
+    make(work / "manuscripts")
+    knee = work / "manuscripts" / "knee.md"
+    knee.write_text(GOOD.replace("bibliography:", "csl: house.csl\nbibliography:"),
+                    encoding="utf-8")
+    status, _out, err = run("check")
+    assert (status, err) == (1, f"manuscripts/knee.md:6: {message}\n")

@@ -1,0 +1,112 @@
+"""A manuscript that takes too long to lay out fails alone, at its first line.
+
+WeasyPrint lays out thousands of footnotes in minutes; the build stops such a
+render at its time limit, reports it, writes and caches nothing of it, and
+builds the others.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pipeline import cli
+
+HEAD = """---
+title: "{title}"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-18
+---
+
+"""
+NOTES = 3000
+
+
+def notes_body(count: int) -> str:
+    """A body with ``count`` footnotes: minutes of layout for WeasyPrint."""
+    return ("".join(f"Sentence {i}.[^n{i}]\n\n" for i in range(count))
+            + "".join(f"[^n{i}]: Note {i}.\n\n" for i in range(count)))
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(list(argv), out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def overran(seconds: int) -> str:
+    return (f"manuscripts/notes.md:1: the handout took longer than {seconds} s to lay out "
+            f"({NOTES:,} footnotes): split it into smaller handouts, or allow more time with "
+            f"--time-limit SECONDS or $HANDOUT_TIME_LIMIT; nothing of it was written")
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("HANDOUT_TIME_LIMIT", raising=False)
+    (tmp_path / "manuscripts").mkdir()
+    (tmp_path / "manuscripts" / "notes.md").write_text(
+        HEAD.format(title="Many notes") + notes_body(NOTES), encoding="utf-8")
+    return tmp_path
+
+
+def cached_entries(work: Path) -> int:
+    with sqlite3.connect(work / "cache" / "index.sqlite") as db:
+        return db.execute("select count(*) from entries").fetchone()[0]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])  # in this process; beside a PDF worker
+def test_a_manuscript_past_its_time_limit_fails_at_its_first_line(work, jobs):
+    status, _out, err = run("build", "--format", "pdf", "--jobs", jobs, "--time-limit", "3")
+    assert status == 1
+    assert err.splitlines()[-1] == overran(3)
+    assert "Traceback" not in err
+    assert sorted(p.name for p in (work / "dist").iterdir()) == ["manifest.json"]
+    manifest = json.loads((work / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["artifacts"] == []
+    assert [e["line"] for e in manifest["errors"]] == [1]
+    assert cached_entries(work) == 0  # the next build tries again
+
+
+@pytest.mark.slow
+def test_the_workers_stop_an_overrun_and_build_the_others(work, monkeypatch):
+    (work / "manuscripts" / "short.md").write_text(HEAD.format(title="Short") + "Rest.\n",
+                                                   encoding="utf-8")
+    (work / "manuscripts" / "brief.md").write_text(HEAD.format(title="Brief") + "Ice.\n",
+                                                   encoding="utf-8")
+    monkeypatch.setenv("HANDOUT_TIME_LIMIT", "40")  # the environment's, as CI sets it
+    status, _out, err = run("build", "--format", "pdf", "--jobs", "2")
+    assert status == 1
+    assert [line for line in err.splitlines() if "took longer" in line] == [overran(40)]
+    assert sorted(p.name for p in (work / "dist").glob("*.pdf")) == [
+        "brief.clinician.pdf", "short.clinician.pdf"]
+    assert (work / "dist" / "short.clinician.pdf").read_bytes().endswith(b"%%EOF\n")
+
+
+@pytest.mark.parametrize(("argv", "env", "message"), [
+    (["build", "--time-limit", "soon"], None,
+     "error: --time-limit: expected a number of seconds (0 for no limit), found 'soon'"),
+    (["release", "--time-limit", "-5"], None,
+     "error: --time-limit: expected a number of seconds (0 for no limit), found '-5'"),
+    (["preview", "--port", "0", "--time-limit", "inf"], None,
+     "error: --time-limit: expected a number of seconds (0 for no limit), found 'inf'"),
+    (["build"], "2 minutes",
+     ("error: HANDOUT_TIME_LIMIT: expected a number of seconds (0 for no limit), "
+     "found '2 minutes'")),
+    (["preview", "--port", "0"], "nan",
+     "error: HANDOUT_TIME_LIMIT: expected a number of seconds (0 for no limit), found 'nan'"),
+])
+def test_a_time_limit_that_is_not_seconds_is_a_usage_error(work, monkeypatch, argv, env,
+                                                            message):
+    if env is not None:
+        monkeypatch.setenv("HANDOUT_TIME_LIMIT", env)
+    status, _out, err = run(*argv)
+    assert (status, err) == (2, message + "\n")
+    assert not (work / "dist").exists()
