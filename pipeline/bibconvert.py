@@ -32,7 +32,15 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .bibdates import edtf_date, is_no_date, is_status, month_number, month_range, year_date
+from .bibdates import (
+    access_date,
+    edtf_date,
+    is_no_date,
+    is_status,
+    month_number,
+    month_range,
+    year_date,
+)
 from .bibjournals import journal_macro
 from .bibnames import (
     comma_separated_names,
@@ -76,6 +84,9 @@ if TYPE_CHECKING:
 LINKING = frozenset({"crossref", "xdata", "xref"})
 VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc",
                       "urlraw"})
+# what is left of a note once its \url is the entry's URL: words that only led to it
+_URL_LEAD = re.compile(r"(?:(?:available|online|url|retrieved|accessible|see|at|from|on|"
+                       r"the|internet|web)[\s:.,]*)+", re.IGNORECASE)
 DATE_FIELDS = frozenset({"date", "origdate", "eventdate", "urldate"})
 LIST_FIELDS = frozenset({"publisher", "institution", "organization", "school", "location",
                          "address", "origpublisher", "origlocation"})
@@ -197,19 +208,28 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
                            "(1-12, jan-dec); it is left out")
                 prepared.warnings.append((line, message))
                 continue
+        elif name == "urldate":
+            value, why = access_date(value)
+            if why:
+                message = (f"entry '{entry.key}': urldate '{plain_text(value)}' is left out: "
+                           f"{why}")
+                prepared.warnings.append((line, message))
+                continue
         elif name in DATE_FIELDS:
             value = edtf_date(value)
         elif name in VERBATIM:
             value = verbatim(name, value)
         elif name in LIST_FIELDS:
             value = literal_list(prepare_tex(value))
-        elif name == "howpublished" and "\\url" in value:
+        elif name in ("howpublished", "note") and "\\url" in value:
             found = URL_MACRO.search(value)
-            if found and not entry.field("url"):  # @misc{..., howpublished = {\url{...}}}
+            rest = plain_text(URL_MACRO.sub("", value)).strip(" .,;:")
+            if found and not entry.field("url") and (  # howpublished = {\url{...}}
+                    name == "howpublished" or not rest or _URL_LEAD.fullmatch(rest)):
                 lines.append(f"  url = {{{verbatim('url', found.group(1))}}},")
                 source.append(line)
-                value = plain_text(URL_MACRO.sub("", value)).strip(" .,;:")
-                if not value:
+                value = rest
+                if not value or _URL_LEAD.fullmatch(value):  # "Available at \url{...}"
                     continue
             value = prepare_tex(value)
         else:

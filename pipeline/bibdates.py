@@ -172,3 +172,47 @@ def edtf_date(value: str) -> str:
     if re.fullmatch(r"\d{4}-XX(?:-XX)?", text):
         return text[:4]
     return value
+
+
+_ISO_LOOSE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+_DOTTED = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})$")  # 6.5.2021: day first
+_SLASHED = re.compile(r"^(\d{1,4})/(\d{1,2})/(\d{1,4})$")
+_WORDED = re.compile(r"^(?:(\d{1,2})\.?\s+([A-Za-z]{3,9})\.?|([A-Za-z]{3,9})\.?(?:\s+(\d{1,2})"
+                     r"(?:st|nd|rd|th)?)?,?)\s+(\d{4})$")
+
+
+def access_date(value: str) -> tuple[str, str | None]:
+    """A ``urldate`` as EDTF, and why it is left out when it cannot be one.
+
+    Reference managers write the day a page was seen as their locale does:
+    ``6.5.2021`` (Citavi), ``May 6, 2021``, ``2021-5-6``, ``2021/05/06``;
+    biber and pandoc read only ``2021-05-06`` and drop the others without a
+    word.  ``06/05/2021`` is left out with the reason, as either number could
+    be the month.
+    """
+    text = plain(value)
+    if not text or _EDTF_PART.fullmatch(text.split("T")[0]):
+        return value, None
+    day = month = year = None
+    if m := _ISO_LOOSE.match(text):
+        year, month, day = m.group(1), int(m.group(2)), m.group(3)
+    elif m := _DOTTED.match(text):
+        day, month, year = m.group(1), int(m.group(2)), m.group(3)
+    elif m := _WORDED.match(text):
+        word = (m.group(2) or m.group(3)).lower().replace("sept", "sep")
+        month = next((i for i, name in enumerate(_FULL_MONTHS, 1) if name.startswith(word)),
+                     None)
+        day, year = m.group(1) or m.group(4), m.group(5)
+    elif m := _SLASHED.match(text):
+        a, b, c = m.groups()
+        if len(a) == 4:
+            year, month, day = a, int(b), c
+        elif len(c) == 4 and int(a) > 12 >= int(b):
+            day, month, year = a, int(b), c
+        elif len(c) == 4 and int(b) > 12 >= int(a):
+            month, day, year = int(a), b, c
+        elif len(c) == 4:
+            return value, "either number could be the month: write it as YYYY-MM-DD"
+    if not (year and month and 1 <= month <= 12 and (day is None or 1 <= int(day) <= 31)):
+        return value, "it is not a date (write it as YYYY-MM-DD)"
+    return _edtf_part(year, month, day), None

@@ -96,3 +96,29 @@ def test_a_quoted_nickname_is_a_given_name_as_bibtex_reads_it(tmp_path, style, e
     assert editors in ours[0]
     if style == "chicago-author-date":  # pandoc reads the nickname as a particle
         assert "Florian ’Floyd’Mueller" in theirs[0]
+
+
+ACCESSED = """@online{citavi, author = {{WHO}}, title = {Sleep}, url = {https://who.int/s},
+  urldate = {6.5.2021}}
+@online{worded, author = {{CDC}}, title = {Rest}, url = {https://cdc.gov/r},
+  urldate = {Sept. 3, 2020}}
+@online{loose, author = {{NHS}}, title = {Naps}, url = {https://nhs.uk/n}, urldate = {2021-5-6}}
+@online{either, author = {{NIH}}, title = {Beds}, url = {https://nih.gov/b},
+  urldate = {06/05/2021}}
+@misc{noted, author = {{AHA}}, title = {Hearts}, year = {2020},
+  note = {Available at: \\url{https://heart.org/h}}}
+"""
+
+
+def test_an_access_date_as_reference_managers_write_it_is_read(tmp_path):
+    refs, problems = _references(
+        tmp_path, "See [@citavi; @worded; @loose; @either; @noted].\n", ACCESSED)
+    # pandoc drops each of these access dates, and the note's URL, without a word
+    assert refs == [("1.", "WHO. Sleep. Accessed May 6, 2021. https://who.int/s"),
+                    ("2.", "CDC. Rest. Accessed September 3, 2020. https://cdc.gov/r"),
+                    ("3.", "NHS. Naps. Accessed May 6, 2021. https://nhs.uk/n"),
+                    ("4.", "NIH. Beds. https://nih.gov/b"),
+                    ("5.", "AHA. Hearts. Published online 2020. https://heart.org/h")]
+    assert problems == [
+        ("refs.bib:7: warning: entry 'either': urldate '06/05/2021' is left out: either number "
+         "could be the month: write it as YYYY-MM-DD")]
