@@ -93,7 +93,10 @@ def link_citations(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:
                 places.setdefault(key, []).append(first)
         return {"t": "Span", "c": [node["c"][0], inlines]}
 
-    blocks = rewrite(blocks, cite, only=("Span",))
+    # A figure's picture has its caption again as alternative text, which pandoc writes as
+    # plain words: a citation there is no place to come back to.
+    blocks = rewrite(blocks, lambda node: node if node["t"] == "Image" else cite(node),
+                     only=("Span", "Image"))
     return rewrite(blocks, lambda node: _back_links(node, places, words), only=("Div",))
 
 
@@ -123,6 +126,23 @@ def _back_links(node: Node, places: Mapping[str, list[str]], words: Mapping[str,
     if blocks == list(node["c"][1]):
         blocks.append({"t": "Plain", "c": [back]})
     return {"t": "Div", "c": [node["c"][0], blocks]}
+
+
+HIDDEN_CAPTION = re.compile(r'<figcaption aria-hidden="true">((?:(?!</figcaption>).)*?<a\b)',
+                            re.DOTALL)
+
+
+def captions_with_links_shown(markup: str) -> str:
+    """Figure captions that hold a link (a citation, a note's call) not hidden from screen readers.
+
+    pandoc hides a caption that repeats its picture's alternative text
+    (``aria-hidden="true"``); a link inside it would be reachable by the
+    keyboard yet hidden, which WCAG forbids (axe's ``aria-hidden-focus``).
+    Such a caption is read like any other.
+    """
+    if 'aria-hidden="true"' not in markup:
+        return markup
+    return HIDDEN_CAPTION.sub(r"<figcaption>\1", markup)
 
 
 def symbol_footnotes(xhtml: bytes) -> bytes:

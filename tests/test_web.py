@@ -326,3 +326,48 @@ def test_a_collapsed_range_links_its_first_and_last_work_and_all_link_back(tmp_p
                    ("4", "#ref-ng-2022", "cite-ng-2022-1")]
     # the work inside the range ("2" of "1–3") points back to the range
     assert dict(backs)["ref-smith-2021"] == ["#cite-smith-2020-1"]
+
+
+CAPTION_MD = """\
+    ---
+    title: "A figure whose caption cites"
+    version: 0.3.0
+    status: draft
+    last_updated: 2025-05-01
+    bibliography: [web.bib]
+    ---
+
+    ![A red square, as drawn by @smith-2020[^1].](red.png)
+
+    Squares help [@smith-2020].
+
+    [^1]: Redrawn.
+    """
+
+
+def test_a_citation_in_a_figure_caption_links_back_and_the_caption_is_not_hidden(tmp_path):
+    """pandoc repeats a caption as its picture's alternative text, plain words there."""
+    import zipfile
+
+    from helpers import epubcheck
+    from lxml import etree
+    from PIL import Image
+
+    (tmp_path / "c.md").write_text(textwrap.dedent(CAPTION_MD))
+    (tmp_path / "web.bib").write_text(textwrap.dedent(WEB_BIB))
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(tmp_path / "red.png")
+    out = build_fixed([tmp_path / "c.md"], tmp_path / "dist", formats=("html", "epub"))
+    root = page(out / "c.clinician.html")
+    ids = {e.get("id") for e in root.iter() if e.get("id")}
+    backs = [a.get("href") for a in root.cssselect("a.cite-back")]
+    assert backs == ["#cite-smith-2020-1", "#cite-smith-2020-2"]
+    assert all(href[1:] in ids for href in backs)
+    caption = root.cssselect("figure figcaption")[0]
+    assert caption.get("aria-hidden") is None and len(caption.cssselect("a")) == 2
+    book = out / "c.clinician.epub"
+    with zipfile.ZipFile(book) as epub:
+        captions = [c for n in epub.namelist() if n.endswith(".xhtml")
+                    for c in etree.fromstring(epub.read(n)).iter(
+                        "{http://www.w3.org/1999/xhtml}figcaption")]
+    assert [c.get("aria-hidden") for c in captions] == [None]
+    assert epubcheck([book])[book] == []
