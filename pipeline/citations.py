@@ -281,17 +281,21 @@ def report_missing_citations(manuscript: Manuscript, cited: list[str],
                      code="missing-citation")
 
 
-# Quarto's cross-reference prefixes, and how a link to the same target reads.
+# The cross-reference prefixes of Quarto (@fig-x) and pandoc-crossref (@fig:x), and how a
+# link to the same target reads.
 CROSS_REFERENCES = {"fig": "Figure 1", "tbl": "Table 1", "sec": "Section 2", "eq": "",
                     "lst": "Listing 1", "thm": "Theorem 1", "lem": "Lemma 1"}
+XREF_FILTERS = {"-": "Quarto's", ":": "pandoc-crossref's"}
 
 
 def cross_reference_hint(key: str) -> str:
-    """For ``@fig-x`` and its kin: cross-references are not supported, a link is the way."""
-    prefix = key.split("-", 1)[0]
-    if "-" not in key or prefix not in CROSS_REFERENCES:
+    """For ``@fig-x``, ``@fig:x`` and their kin: not supported, a link is the way."""
+    match = re.match(r"([a-z]+)([-:])", key)
+    if match is None or match.group(1) not in CROSS_REFERENCES:
         return ""
-    unsupported = f": '@{prefix}-' cross-references (Quarto's) are not supported; "
+    prefix, mark = match.groups()
+    unsupported = (f": '@{prefix}{mark}' cross-references ({XREF_FILTERS[mark]}) are not "
+                   "supported; ")
     if prefix == "eq":  # pandoc gives a formula no id to link to
         return unsupported + "number the formula with \\tag{1} and write (1)"
     return (unsupported + f"link to it instead, as [{CROSS_REFERENCES[prefix]}](#{key}), with "

@@ -178,6 +178,22 @@ def test_quarto_cross_references_get_a_hint_not_a_bibliography_error(work):
     ]
 
 
+def test_pandoc_crossref_references_get_a_hint_not_a_bibliography_error(work):
+    (work / "r.bib").write_text("@book{b, title={B}, author={A, B}, year={2000}}\n")
+    assert _check(work, "As [@fig:arch] and @tbl:planes show [@b].\n\nSee @eq:dose.\n",
+                  "bibliography: [r.bib]\n") == [
+        ("m.md:9: citation '@fig:arch' has no entry in the bibliography: '@fig:' "
+        "cross-references (pandoc-crossref's) are not supported; link to it instead, as "
+        "[Figure 1](#fig:arch), with {#fig:arch} on its target"),
+        ("m.md:9: citation '@tbl:planes' has no entry in the bibliography: '@tbl:' "
+        "cross-references (pandoc-crossref's) are not supported; link to it instead, as "
+        "[Table 1](#tbl:planes), with {#tbl:planes} on its target"),
+        ("m.md:11: citation '@eq:dose' has no entry in the bibliography: '@eq:' "
+        "cross-references (pandoc-crossref's) are not supported; number the formula with "
+        "\\tag{1} and write (1)"),
+    ]
+
+
 def test_nocite_says_why_it_is_not_used(work):
     assert _check(work, "Text.\n", "nocite: '@*'\n") == [
         ("m.md:6: warning: 'nocite' is not used: a handout's reference list holds only the "
