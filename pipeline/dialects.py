@@ -13,7 +13,8 @@
 - bookdown's cross-references (``\\@ref(fig:x)``, written by R Markdown
   books) are shown as text with a warning at their line saying to link
   instead; the labels they point at (``(\\#fig:x)``, ``(\\#tab:x)`` at the
-  start of a caption) are left out, since nothing can show them.
+  start of a caption) are left out, since nothing can show them.  Its text
+  references (``(ref:label) text``) are read (see :mod:`.textrefs`).
 - R Markdown's and Quarto's code chunks are shown as code, with a warning
   (see :mod:`.chunks`).
 - An MkDocs admonition (``!!! warning "Title"``) is pandoc Markdown's text
@@ -35,6 +36,7 @@ from .chunks import chunk_problems
 from .errors import Problems
 from .model import Manuscript
 from .obsidian import comment_problems
+from .textrefs import read_text_references
 from .tree import Node, rewrite, str_inlines, stringify, transform
 
 ALERTS = {"NOTE": "note", "IMPORTANT": "note", "TIP": "tip", "WARNING": "warning",
@@ -234,6 +236,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     """The AST with alerts, Quarto callouts and shortcodes read (see the module)."""
     chunk_problems(manuscript, problems)
     reader = _Reader(manuscript, problems)
+    ast = read_text_references(manuscript, ast, problems)
     blocks = rewrite(list(ast["blocks"]), reader.visit, VISITED)
     comment_problems(manuscript, problems)
     return {**ast, "blocks": blocks}

@@ -49,6 +49,12 @@ Table: (\\#tab:rates)Hourly rates by weight.
 </div>
 
 Figure \\@ref(fig:drip) shows the chamber.
+
+(ref:chamber-cap) The chamber seen from the *side* [@holliday1957].
+
+![(ref:chamber-cap)](fig/drip.png)
+
+An undefined (ref:nowhere) stays.
 """
 BIB = """@article{holliday1957,
   author = {Holliday, Malcolm A. and Segar, William E.},
@@ -76,6 +82,8 @@ def test_cross_references_are_warnings_at_their_lines_and_the_front_matter_is_kn
     hint = ("is not supported: it is shown as text; link to what it names instead "
             "([Table 1](#its-id), an id set with {#its-id})")
     assert problems == [
+        ("chapter.md:33: warning: bookdown's text reference '(ref:nowhere)' is defined nowhere: "
+         "it is shown as text; define it in a paragraph of its own, '(ref:nowhere) The text.'"),
         f"chapter.md:13: warning: bookdown's cross-reference '\\@ref(maintenance)' {hint}",
         f"chapter.md:13: warning: bookdown's cross-reference '\\@ref(tab:rates)' {hint}",
         f"chapter.md:27: warning: bookdown's cross-reference '\\@ref(fig:drip)' {hint}",
@@ -109,6 +117,12 @@ def test_the_reference_list_has_its_own_title_and_labels_are_gone(built):
     assert "References" not in text
     assert "Hourly rates by weight." in text and "A drip chamber." in text
     assert "(#" not in text and "(\\#" not in text
+    # a text reference: its text in the caption, its definition gone, its citation numbered once
+    assert "The chamber seen from the side1." in text and text.count("The chamber") == 1
+    assert "(ref:chamber-cap)" not in text and "An undefined (ref:nowhere) stays." in text
+    page = lxml_html.parse(str(out / "chapter.clinician.html")).getroot()
+    captions = [" ".join(c.text_content().split()) for c in page.iter("figcaption")]
+    assert captions == ["The chamber seen from the side1."]
     nav = next(root for name, root in epub_documents(out / "chapter.clinician.epub").items()
                if name.endswith("nav.xhtml"))
     assert "Works cited" in " ".join(nav.itertext())
