@@ -48,6 +48,10 @@ SHORTCODE_CLOSE = (">}}", "%}}")
 ADMONITION = re.compile(r"^(!!!|\?\?\?\+?)$")
 # bookdown: "\@ref(label)" (pandoc reads the escaped @ as text) and "(\#fig:label)".
 BOOKDOWN_REF = re.compile(r"@ref\(([\w:.-]+)\)")
+# A reference link or image whose label nothing defines: pandoc leaves it as text.
+UNDEFINED_REFERENCE = re.compile(r"(!?)\[([^\[\]\n]+)\]\[([^\[\]\n]*)\]")
+NOT_PLAIN_TEXT = ("Code", "Note", "Link", "Image", "Span", "Math", "RawInline")
+NUMBERS = re.compile(r"[\d\s,;.\u2013-]*")  # "[1][2]", "[3, 4][]": numbers in brackets, as text
 WIKI_LINK = re.compile(r"!?\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
 BOOKDOWN_LABEL = re.compile(r"\(#(?:fig|tab|eq|thm|lem|cor|prp|cnj|def|exm|exr|hyp|rem|sol):"
                             r"[\w.-]+\)")
@@ -133,6 +137,7 @@ class _Reader:
                       "admonition")
             return None
         self.wiki_links(inlines)
+        self.undefined_references(inlines)
         kept = self.shortcodes(self.bookdown(inlines))
         if kept is inlines:
             return None
@@ -157,6 +162,37 @@ class _Reader:
             self.warn(written, f"'{_short(written)}' is a wiki link, which pandoc's Markdown "
                       "does not have: it is shown as text; write a Markdown link instead, "
                       "[its text](its address)", "wiki-link")
+
+    def undefined_references(self, inlines: list[Node]) -> None:
+        """A warning for each ``[text][label]`` or ``[text][]`` no ``[label]: address``
+        defines (pandoc's Markdown shows it as text, brackets and all).
+
+        Only what pandoc left as text is searched: code, notes, links and spans
+        are not, nor citations side by side or bracketed numbers (``[1][2]``); brackets written escaped (``\\[a\\][b]``) are not found in
+        the source, so not reported.
+        """
+        if not any(n["t"] == "Str" and "][" in n["c"] for n in inlines):
+            return
+        words = transform(inlines, lambda n: [{"t": "Space"}]
+                          if n["t"] in NOT_PLAIN_TEXT else None)
+        for match in UNDEFINED_REFERENCE.finditer(stringify(words)):
+            image, text, label = match.groups()
+            if text.startswith("[") or match.group(0).startswith("[["):
+                continue  # a wiki link, reported as one
+            if text.lstrip().startswith(("@", "-@")) or NUMBERS.fullmatch(text + label):
+                continue  # citations side by side ("[@a][@b]"); numbers written as text
+            written = " ".join(match.group(0).split())
+            line = self.line(written) or self.line(f"][{label}]")
+            if line is None:
+                continue  # written escaped, or not as the text shows it
+            name = " ".join((label or text).split())
+            kind = "reference image" if image else "reference link"
+            self.problems.warn(
+                self.manuscript.path, line,
+                f"'{_short(written)}' is a {kind}, but no line '[{_short(name)}]: address' "
+                f"defines its label: it is shown as text, brackets and all; add that line, "
+                f"or write {image}[{_short(' '.join(text.split()))}](its address)",
+                code="undefined-reference")
 
     def bookdown(self, inlines: list[Node]) -> list[Node]:
         """``inlines`` without bookdown's labels; a warning for each of its cross-references."""

@@ -75,3 +75,53 @@ def test_a_csl_path_that_is_not_a_file_says_what_it_is(work, make, message):
                     encoding="utf-8")
     status, _out, err = run("check")
     assert (status, err) == (1, f"manuscripts/knee.md:6: {message}\n")
+
+
+REFERENCES = """
+See [the trial][trail], [Trial][] and ![a knee][knee-photo].
+Not these: [ok][def], [DEF][], `[in][code]`, \\[escaped\\]\\[too\\], [1][2], [x] [y],
+[@doe-2020][@doe-2020], [[Wiki]] and [a span]{.note} with a note.[^1]
+
+- [ ] a task
+- [x] a done task [with][nothing]
+
+| cell |
+|------|
+| [in a][table] |
+
+```
+[in a][fence]
+```
+
+[def]: https://example.org
+
+[^1]: A note [inside][note].
+"""
+
+
+def test_a_reference_link_nothing_defines_is_a_warning_at_its_line(work):
+    knee = work / "manuscripts" / "knee.md"
+    knee.write_text(GOOD + REFERENCES, encoding="utf-8")
+    status, _out, err = run("check")
+    assert status == 0
+    said = [line for line in err.splitlines() if "defines its label" in line]
+    assert said == [
+        ("manuscripts/knee.md:11: warning: '[the trial][trail]' is a reference link, but no "
+        "line '[trail]: address' defines its label: it is shown as text, brackets and all; add "
+        "that line, or write [the trial](its address)"),
+        ("manuscripts/knee.md:11: warning: '[Trial][]' is a reference link, but no line "
+        "'[Trial]: address' defines its label: it is shown as text, brackets and all; add that "
+        "line, or write [Trial](its address)"),
+        ("manuscripts/knee.md:11: warning: '![a knee][knee-photo]' is a reference image, but no "
+        "line '[knee-photo]: address' defines its label: it is shown as text, brackets and "
+        "all; add that line, or write ![a knee](its address)"),
+        ("manuscripts/knee.md:16: warning: '[with][nothing]' is a reference link, but no line "
+        "'[nothing]: address' defines its label: it is shown as text, brackets and all; add "
+        "that line, or write [with](its address)"),
+        ("manuscripts/knee.md:20: warning: '[in a][table]' is a reference link, but no line "
+        "'[table]: address' defines its label: it is shown as text, brackets and all; add "
+        "that line, or write [in a](its address)"),
+        ("manuscripts/knee.md:28: warning: '[inside][note]' is a reference link, but no line "
+        "'[note]: address' defines its label: it is shown as text, brackets and all; add that "
+        "line, or write [inside](its address)"),
+    ]
