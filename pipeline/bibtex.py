@@ -164,6 +164,9 @@ def _scan_file(path: Path) -> BibFile:
         line, message = no_entries_note(text)
         findings.append(Finding(line, message, dropped=False, code="bibtex-empty"))
     strings = _string_text(text) if scanner.defined else ""
+    # one search of the file, not two per field (FORBIDDEN's astral noncharacters make
+    # it slow: a second for 5 MB; the ASCII controls alone take a tenth of that)
+    controls = (ASCII_CONTROLS if text.isascii() else FORBIDDEN).search(text) is not None
     entries: list[BibEntry] = []
     first: dict[str, int] = {}
     for e in scanner.entries:
@@ -176,15 +179,18 @@ def _scan_file(path: Path) -> BibFile:
                                     e.key, False, "duplicate-key"))
             continue
         first[e.key] = e.line
-        fields = _without_controls(e.key, e.fields, findings)
+        fields = _without_controls(e.key, e.fields, findings) if controls else e.fields
         entries.append(BibEntry(
             key=e.key, type=biblatex_type(e.type), path=path, line=e.line,
-            raw=without_controls(e.raw),
+            raw=without_controls(e.raw) if controls else e.raw,
             fields=tuple((f.name, f.value) for f in fields), strings=strings,
             field_lines=tuple(f.line for f in fields), written_type=e.type,
             values=tuple((f.name, f.raw) for f in fields)))
     findings.sort(key=lambda f: f.line)
     return BibFile(path, tuple(entries), strings, tuple(findings))
+
+
+ASCII_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # FORBIDDEN's in ASCII
 
 
 def _without_controls(key: str, fields: tuple[Field, ...],

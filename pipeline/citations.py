@@ -275,10 +275,22 @@ def report_missing_citations(manuscript: Manuscript, cited: list[str],
             continue
         problems.add(manuscript.path, citation_line(manuscript, key),
                      f"citation '@{key}' has no entry in the bibliography"
-                     + (cross_reference_hint(key) or did_you_mean(key, entries) or
+                     + (cross_reference_hint(key) or punctuation_hint(key, entries)
+                        or did_you_mean(key, entries) or
                         ("" if manuscript.bibliography else
                          "; the front matter names no 'bibliography'")),
                      code="missing-citation")
+
+
+def punctuation_hint(key: str, entries: Mapping[str, BibEntry]) -> str:
+    """For ``@a.b.`` when the entry is ``a.b.``: pandoc reads a key's last punctuation as
+    the sentence's, so such a key is written in braces."""
+    whole = [k for k in entries if k.startswith(key) and k != key
+             and all(not c.isalnum() and c != "_" for c in k[len(key):])]
+    if len(whole) != 1:
+        return ""
+    return (f"; the entry '{whole[0]}' ends in punctuation, which pandoc reads as the "
+            f"sentence's: write it in braces, @{{{whole[0]}}}")
 
 
 # The cross-reference prefixes of Quarto (@fig-x) and pandoc-crossref (@fig:x), and how a

@@ -125,3 +125,18 @@ def test_a_reference_link_nothing_defines_is_a_warning_at_its_line(work):
         "'[note]: address' defines its label: it is shown as text, brackets and all; add that "
         "line, or write [inside](its address)"),
     ]
+
+
+def test_a_key_ending_in_punctuation_is_shown_how_to_cite_it(work):
+    (work / "bibliography" / "refs.bib").write_text(
+        BIB + "@article{a.b., author={Dots, Ann}, title={Dots}, journal={J}, year={2022}}\n",
+        encoding="utf-8")
+    knee = work / "manuscripts" / "knee.md"
+    knee.write_text(GOOD + "As shown [@a.b.].\n", encoding="utf-8")
+    status, _out, err = run("check")
+    assert (status, err) == (1, (
+        "manuscripts/knee.md:10: citation '@a.b' has no entry in the bibliography; the entry "
+        "'a.b.' ends in punctuation, which pandoc reads as the sentence's: write it in braces, "
+        "@{a.b.}\n"))
+    knee.write_text(GOOD + "As shown [@{a.b.}].\n", encoding="utf-8")
+    assert run("check")[0] == 0
