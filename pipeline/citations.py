@@ -105,9 +105,10 @@ def _keys(cite_nodes: list[Node]) -> list[str]:
     return list(dict.fromkeys(cite["citationId"] for node in cite_nodes for cite in node["c"][0]))
 
 
-def citation_line(manuscript: Manuscript, key: str) -> int | None:
-    """The manuscript line where ``@key`` first appears."""
-    pattern = re.compile(r"(?<![\w@])-?@\{?" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*\w)")
+def citation_line(manuscript: Manuscript, key: str, loose: bool = False) -> int | None:
+    """The manuscript line where ``@key`` first appears (``loose``: perhaps with more after)."""
+    pattern = re.compile(r"(?<![\w@])-?@\{?" + re.escape(key)
+                         + ("" if loose else r"(?![\w:.#$%&+?<>~/-]*\w)"))
     for offset, line in enumerate(manuscript.body.split("\n")):
         if pattern.search(line):
             return manuscript.body_line + offset
@@ -273,10 +274,12 @@ def report_missing_citations(manuscript: Manuscript, cited: list[str],
                          f"citation '@{key}': its entry could not be read (see "
                          f"{display_path(path)}:{line})", code="missing-citation")
             continue
-        problems.add(manuscript.path, citation_line(manuscript, key),
+        cut = cut_key_hint(key, entries)
+        problems.add(manuscript.path, citation_line(manuscript, key) or (
+                         cut and citation_line(manuscript, key, loose=True)),
                      f"citation '@{key}' has no entry in the bibliography"
                      + (cross_reference_hint(key) or punctuation_hint(key, entries)
-                        or did_you_mean(key, entries) or
+                        or cut or did_you_mean(key, entries) or
                         ("" if manuscript.bibliography else
                          "; the front matter names no 'bibliography'")),
                      code="missing-citation")
@@ -291,6 +294,17 @@ def punctuation_hint(key: str, entries: Mapping[str, BibEntry]) -> str:
         return ""
     return (f"; the entry '{whole[0]}' ends in punctuation, which pandoc reads as the "
             f"sentence's: write it in braces, @{{{whole[0]}}}")
+
+
+def cut_key_hint(key: str, entries: Mapping[str, BibEntry]) -> str:
+    """For a key pandoc ended early (``@2019ApJ...882...12S``, a NASA ADS bibcode, reads as
+    ``@2019ApJ``): the braces that keep it whole, else an empty string."""
+    whole = sorted(k for k in entries if k.startswith(key) and len(k) > len(key)
+                   and not (k[len(key)].isalnum() or k[len(key)] == "_"))
+    if not whole:
+        return ""
+    return (f"; a key with punctuation such as '{whole[0][len(key):][:3]}' is written in "
+            f"braces: @{{{whole[0]}}}")
 
 
 # The cross-reference prefixes of Quarto (@fig-x) and pandoc-crossref (@fig:x), and how a

@@ -52,6 +52,13 @@ def test_ads_journal_macros_are_the_journals_aas_macros_names(tmp_path):
         "which the reader does not know, so it is left out: write the text itself")]
 
 
+def test_an_ads_bibcode_cited_without_braces_is_said_with_the_braces(tmp_path):
+    refs, problems = _references(tmp_path, "See [@2019ApJ...882...12S].\n", ADS)
+    assert (refs, problems) == ([], [
+        ("m.md:10: citation '@2019ApJ' has no entry in the bibliography; a key with punctuation "
+         "such as '...' is written in braces: @{2019ApJ...882...12S}")])
+
+
 EMPTY = """@ARTICLE{8765432,
   author={Ng, Li and Roe, Peter},
   journal={IEEE Transactions on Medical Imaging},
