@@ -84,27 +84,47 @@ def on_this_computer(target: str) -> bool:
             or target.startswith(("\\", "~/")) or HOME_FOLDERS.match(target) is not None)
 
 
+# Addresses a browser or PDF viewer runs as code when the link is followed.
+SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "livescript", "data"})
+
+
+def is_script(target: str) -> bool:
+    """A ``javascript:`` (``vbscript:``, ``data:``) address, however it is capitalised or
+    spaced: following it runs code."""
+    return urlsplit(target.strip()).scheme.lower() in SCRIPT_SCHEMES
+
+
 def unlink_computer_files(manuscript: Manuscript, ast: Mapping[str, Any],
                           problems: Problems) -> dict[str, Any]:
-    """Links to files on the author's computer as plain text in every format, each warned.
+    """Links to files on the author's computer, and links that are scripts, as plain text
+    in every format, each warned.
 
-    No reader can open such a file, and its path names the author's folders.
+    No reader can open such a file, and its path names the author's folders; a
+    ``javascript:`` link would run code in the web page, the EPUB or the PDF viewer.
     """
     warned: set[str] = set()
 
     def fix(node: Node) -> Any:
-        if node["t"] != "Link" or not on_this_computer(node["c"][2][0]):
+        if node["t"] != "Link":
             return None
         target = node["c"][2][0]
+        script = is_script(target)
+        if not script and not on_this_computer(target):
+            return None
         if target not in warned:
             warned.add(target)
             line = (source_line(manuscript, f"({target}") or source_line(manuscript, target)
                     or source_line(manuscript, target.replace("\\", "\\\\")))
-            problems.warn(manuscript.path, line, f"link '{target}' points to a file on the "
-                          "computer it was written on, which no reader can open: it is plain "
-                          "text in every format (put the file beside the manuscript and link "
-                          "to it by its relative path, or link to its web address)",
-                          code="local-link")
+            if script:
+                problems.warn(manuscript.path, line, f"link '{target[:60]}' is a script, which "
+                              "never goes into a handout: it is plain text in every format",
+                              code="script-link")
+            else:
+                problems.warn(manuscript.path, line, f"link '{target}' points to a file on "
+                              "the computer it was written on, which no reader can open: it is "
+                              "plain text in every format (put the file beside the manuscript "
+                              "and link to it by its relative path, or link to its web "
+                              "address)", code="local-link")
         return {"t": "Span", "c": [node["c"][0], rewrite(node["c"][1], fix, ("Link",))]}
 
     return {**ast, "blocks": rewrite(list(ast["blocks"]), fix, ("Link",))}

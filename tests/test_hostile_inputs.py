@@ -7,6 +7,7 @@ Driven through the command line as a user meets them; the exact message is asser
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,31 @@ def test_a_key_ending_in_punctuation_is_shown_how_to_cite_it(work):
         "@{a.b.}\n"))
     knee.write_text(GOOD + "As shown [@{a.b.}].\n", encoding="utf-8")
     assert run("check")[0] == 0
+
+
+def test_a_script_link_is_plain_text_in_every_format(work):
+    import zipfile
+
+    import pikepdf
+
+    knee = work / "manuscripts" / "knee.md"
+    knee.write_text(GOOD + "[Click](javascript:alert(1)), [this](JaVaScRiPt:alert(2)) and "
+                    "<javascript:void(3)>; [a trial](https://example.org/trial) stays.\n",
+                    encoding="utf-8")
+    status, _out, err = run("build", "--jobs", "1")
+    assert status == 0, err
+    assert [line for line in err.splitlines() if "is a script" in line] == [
+        f"manuscripts/knee.md:10: warning: link '{target}' is a script, which never goes into "
+        f"a handout: it is plain text in every format"
+        for target in ("javascript:alert(1)", "JaVaScRiPt:alert(2)", "javascript:void(3)")]
+    page = (work / "dist" / "knee.clinician.html").read_text(encoding="utf-8")
+    with zipfile.ZipFile(work / "dist" / "knee.clinician.epub") as epub:
+        book = "".join(epub.read(n).decode("utf-8") for n in epub.namelist()
+                       if n.endswith(".xhtml"))
+    for text in (page, book):
+        assert not re.search(r'(?:href|src)="\s*(?:java|vb)script:', text, re.IGNORECASE)
+        assert "Click" in text and 'href="https://example.org/trial"' in text
+    with pikepdf.open(work / "dist" / "knee.clinician.pdf") as pdf:
+        targets = [str(a.A.URI) for p in pdf.pages for a in p.get("/Annots", [])
+                   if "/A" in a and "/URI" in a.A]
+    assert targets == ["https://example.org/trial"]
