@@ -59,7 +59,9 @@ def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
     text = read_text(path)
     findings: list[Finding] = []
     try:
-        located = (_json_items if path.suffix.lower() == ".json" else _yaml_items)(text, findings)
+        suffix = path.suffix.lower()
+        located = (_json_items if suffix == ".json" else _ris_items if suffix == ".ris"
+                   else _yaml_items)(text, findings)
     except RecursionError:  # deeper than Python's readers go: a damaged or hostile file
         findings.append(Finding(1, "nests lists or mappings too deeply to be read (thousands "
                                 "of levels); export the bibliography again", dropped=False,
@@ -106,6 +108,30 @@ def _zotero_item(item: Any) -> bool:
 
 # An item as read: its first line, its text, its value, the line of each of its fields.
 Located = tuple[int, str, Any, dict[str, int]]
+_RIS_RECORD = re.compile(r"^TY  - ", re.MULTILINE)
+# RIS dates are YYYY/MM/DD/other: pandoc reads '2018///' as four dates
+_RIS_DATE = re.compile(r"^((?:PY|Y1|DA)  - [^/\n]*(?:/\d+)*)/+[^\n]*$", re.MULTILINE)
+
+
+def _ris_items(text: str, findings: list[Finding]) -> list[Located]:
+    """A RIS file's records as pandoc's RIS reader reads them, each at its ``TY`` line."""
+    from .pandoc import PandocFailure, convert_text
+
+    starts = [m.start() for m in _RIS_RECORD.finditer(text)]
+    if not starts:
+        findings.append(Finding(1, "no RIS records found (a record starts with 'TY  - ')",
+                                dropped=False, code="bibtex-empty"))
+        return []
+    try:
+        items = json.loads(convert_text("ris", "csljson", _RIS_DATE.sub(r"\1", text)))
+    except (PandocFailure, ValueError) as exc:
+        findings.append(Finding(1, f"not a RIS file that can be read: {exc}"))
+        return []
+    if len(items) != len(starts):  # records pandoc skipped: no line is sure but the first
+        starts = [starts[0]] * len(items)
+    ends = starts[1:] + [len(text)]
+    return [(_line(text, start), text[start:end].strip(), item, {})
+            for start, end, item in zip(starts, ends, items, strict=True)]
 
 
 def _json_items(text: str, findings: list[Finding]) -> list[Located]:

@@ -127,8 +127,8 @@ def test_a_file_with_no_entries_is_said_at_the_file(tmp_path):
     assert entries == {}
     assert [str(p).replace(f"{tmp_path}/", "") for p in problems.items] == [
         "empty.bib:1: warning: no BibTeX entries found: the file is empty",
-        ("ris.bib:2: warning: no BibTeX entries found; this looks like a RIS file: export "
-         "BibTeX, CSL-JSON or CSL-YAML"),
+        ("ris.bib:2: warning: no BibTeX entries found; this looks like a RIS file (name it "
+         ".ris): export BibTeX, CSL-JSON or CSL-YAML"),
         ("endnote.bib:2: warning: no BibTeX entries found; this looks like an EndNote XML file: "
          "export BibTeX, CSL-JSON or CSL-YAML"),
         ("notes.bib:1: warning: no BibTeX entries found (an entry starts with '@article{key,' "
