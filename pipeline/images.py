@@ -151,6 +151,22 @@ def _active_parts(root: Any) -> list[tuple[Any, str | None, str]]:
     return found
 
 
+def _entities(root: Any) -> list[tuple[Any, str | None]]:
+    """Each entity reference of an SVG (``&name;``) and the plain text it stands for; None
+    for one that names a file (``SYSTEM "file:///etc/passwd"``), holds markup or is
+    not declared: those are left out."""
+    from lxml import etree
+
+    dtd = root.getroottree().docinfo.internalDTD
+    declared = {e.name: e for e in dtd.iterentities()} if dtd is not None else {}
+    found = []
+    for ref in root.iter(etree.Entity):
+        decl = declared.get(ref.name)
+        text = decl.content if decl is not None and decl.system_url is None else None
+        found.append((ref, None if text is None or "&" in text or "<" in text else text))
+    return found
+
+
 def _why(what: str) -> str:
     if what.startswith("<foreignObject"):
         return "HTML inside a drawing cannot be checked; draw it in SVG"
@@ -169,7 +185,11 @@ def svg_problems(path: Path) -> list[Problem]:
     return [Problem(shown, element.sourceline,
                     f"{what} is left out of the image in the EPUB and the web page: "
                     f"{_why(what)}", WARNING, "svg-script")
-            for element, _key, what in _active_parts(root)]
+            for element, _key, what in _active_parts(root)] + [
+        Problem(shown, ref.sourceline, f"the entity '{ref.text}' is left out of the image: it "
+                "names a file or holds markup, and a drawing may not load another file or "
+                "hide markup; write its text in the drawing", WARNING, "svg-entity")
+        for ref, text in _entities(root) if text is None]
 
 
 def clean_svg(data: bytes) -> bytes:
@@ -181,22 +201,33 @@ def clean_svg(data: bytes) -> bytes:
     except Exception:  # noqa: BLE001 - not XML: refused by check, never shown as is
         return data
     parts = _active_parts(root)
-    if not parts:
+    doctype = root.getroottree().docinfo.doctype
+    if not parts and not doctype:
         return data
+    for ref, text in _entities(root):  # plain text in their place; the declarations go
+        _remove_keeping_tail(ref, text or "")
     for element, key, _what in parts:
         if key is not None:
             element.attrib.pop(key, None)
         elif element.getparent() is not None:
-            tail = element.tail
-            parent = element.getparent()
-            previous = element.getprevious()
-            parent.remove(element)
-            if tail:  # the text after the element stays where it was
-                if previous is not None:
-                    previous.tail = (previous.tail or "") + tail
-                else:
-                    parent.text = (parent.text or "") + tail
-    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
+            _remove_keeping_tail(element)
+    # without its DOCTYPE: no reader may load what it names (EPUB forbids external ones)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def _remove_keeping_tail(element: Any, text: str = "") -> None:
+    """``element`` out of its parent; ``text``, then the text after it, stay where it was."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = text + (element.tail or "")
+    previous = element.getprevious()
+    parent.remove(element)
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
 
 
 def for_screen(data: bytes, svg: bool = False) -> tuple[bytes, str | None]:

@@ -169,3 +169,32 @@ def test_a_script_link_is_plain_text_in_every_format(work):
         targets = [str(a.A.URI) for p in pdf.pages for a in p.get("/Annots", [])
                    if "/A" in a and "/URI" in a.A]
     assert targets == ["https://example.org/trial"]
+
+
+XXE = """<?xml version="1.0"?>
+<!DOCTYPE svg [<!ENTITY secret SYSTEM "file:///etc/passwd"><!ENTITY word "knee">]>
+<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><title>A knee</title>
+<text x="1" y="20">&secret;&word; joint</text></svg>
+"""
+
+
+def test_an_svg_entity_naming_a_file_is_left_out_and_no_doctype_leaves(work):
+    import zipfile
+
+    (work / "manuscripts" / "knee.svg").write_text(XXE, encoding="utf-8")
+    knee = work / "manuscripts" / "knee.md"
+    knee.write_text(GOOD + "![A knee](knee.svg)\n", encoding="utf-8")
+    status, _out, err = run("build", "--format", "html", "--format", "epub", "--jobs", "1")
+    assert status == 0, err
+    assert [line for line in err.splitlines() if "entity" in line] == [
+        ("manuscripts/knee.svg:4: warning: the entity '&secret;' is left out of the image: it "
+        "names a file or holds markup, and a drawing may not load another file or hide markup; "
+        "write its text in the drawing")]
+    with zipfile.ZipFile(work / "dist" / "knee.clinician.epub") as epub:
+        drawings = [epub.read(n) for n in epub.namelist() if n.endswith(".svg")]
+    drawings += [p.read_bytes() for p in (work / "dist" / "assets").rglob("*.svg")]
+    assert len(drawings) == 2
+    for data in drawings:
+        assert b"DOCTYPE" not in data and b"ENTITY" not in data and b"&secret;" not in data
+        assert b"root:" not in data
+        assert b">knee joint</text>" in data
