@@ -117,18 +117,21 @@ def protected_groups(value: str) -> str:
     if "{" not in value:
         return value
     spans: list[tuple[int, int]] = []
-    i, n, depth, start, done = 0, len(value), 0, 0, 0
+    i, n, done = 0, len(value), 0
+    opened: list[int] = []  # where each open group starts
     while i < n:
         ch = value[i]
         if ch == "\\":
             i += 2
             continue
         if ch == "{":
-            start = i if depth == 0 else start
-            depth += 1
-        elif ch == "}" and depth:
-            depth -= 1
-            if depth == 0 and _protecting(value, start):
+            opened.append(i)
+        elif ch == "}" and opened:
+            start = opened.pop()
+            whole = bool(opened) and opened[-1] == start - 1 and value[i + 1:i + 2] == "}"
+            # also inside a command's argument (\emph{Homo {sapiens}}); a group that is all of
+            # the one around it ({{Title}}, \textsuperscript{{th}}) is as that one is
+            if not whole and _protecting(value, start):
                 first = start
                 while first > done and value[first - 1].isalnum():  # the rest of the word
                     first -= 1
@@ -138,11 +141,12 @@ def protected_groups(value: str) -> str:
                     if close < 0:
                         break
                     last = close + 1
+                spans = [s for s in spans if not first <= s[0] < last]  # inside this one
                 spans.append((first, last))
                 i = done = last
                 continue
         i += 1
-    if depth:  # unbalanced: as written
+    if opened:  # unbalanced: as written
         return value
     out, at = [], 0
     for first, last in spans:

@@ -181,3 +181,14 @@ def test_a_ris_file_is_read_as_pandoc_reads_it(tmp_path, style):
     # pandoc reads 'PY  - 2018///' as a range open at its end ("2018–"): RIS's empty parts
     assert ours == [t.replace("2018–", "2018") for t in theirs]
     assert "PRIVATE" not in " ".join(ours) and "smith.pdf" not in " ".join(ours)
+
+
+NESTED = r"""@article{species, author = {Ng, Li}, title = {Carriage of {\textit{Staphylococcus
+  {aureus}}} and \emph{Homo {sapiens}} in {\em vivo}}, journal = {Pain}, year = 2016}
+"""
+
+
+def test_a_braced_word_inside_a_commands_argument_keeps_its_case(tmp_path):
+    ours, theirs = _compared(tmp_path, "See [@species].\n", NESTED, "chicago-author-date")
+    assert ours == theirs  # title case printed "Staphylococcus Aureus", "Homo Sapiens"
+    assert "Staphylococcus aureus" in ours[0] and "Homo sapiens" in ours[0]
