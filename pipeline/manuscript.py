@@ -261,13 +261,21 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
                      f"[clinician, patient], found {audiences!r}")
         audiences = ["clinician"]
     for audience in audiences:
-        if audience not in AUDIENCES:
+        if not isinstance(audience, str):
+            kind = ("true/false" if isinstance(audience, bool) else "a list"
+                    if isinstance(audience, list) else "a mapping"
+                    if isinstance(audience, dict) else "a number")
+            shown = "nothing (null)" if audience is None else f"{kind} ({audience!r})"
+            problems.add(path, where("audiences"), f"an audience must be a name such as "
+                         f"clinician, found {shown}", code="bad-audience")
+        elif audience not in AUDIENCES:
             problems.add(path, where("audiences"),
                          f"unknown audience '{audience}'; expected one of "
-                         f"{', '.join(AUDIENCES)}" + did_you_mean(str(audience), AUDIENCES),
+                         f"{', '.join(AUDIENCES)}" + did_you_mean(audience, AUDIENCES),
                          code="bad-audience")
-    if len(set(map(str, audiences))) != len(audiences):
-        problems.add(path, where("audiences"), "an audience is listed twice")
+    twice = [a for i, a in enumerate(audiences) if isinstance(a, str) and a in audiences[:i]]
+    if twice:
+        problems.add(path, where("audiences"), f"audience '{twice[0]}' is listed twice")
 
     lang = data.get("lang", "en-US")
     if not isinstance(lang, str) or not LANG.match(lang):

@@ -198,3 +198,18 @@ def test_an_svg_entity_naming_a_file_is_left_out_and_no_doctype_leaves(work):
         assert b"DOCTYPE" not in data and b"ENTITY" not in data and b"&secret;" not in data
         assert b"root:" not in data
         assert b">knee joint</text>" in data
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("[clinician, patient, clinician]", "audience 'clinician' is listed twice"),
+    ("[[clinician]]", "an audience must be a name such as clinician, found a list (['clinician'])"),
+    ("[null]", "an audience must be a name such as clinician, found nothing (null)"),
+    ("[5]", "an audience must be a name such as clinician, found a number (5)"),
+    ("[]", "'audiences' must be a non-empty list such as [clinician, patient], found []"),
+])
+def test_an_odd_audiences_list_says_what_is_wrong(work, value, message):
+    knee = work / "manuscripts" / "knee.md"
+    knee.write_text(GOOD.replace("bibliography:", f"audiences: {value}\nbibliography:"),
+                    encoding="utf-8")
+    status, _out, err = run("check")
+    assert (status, err) == (1, f"manuscripts/knee.md:6: {message}\n")
