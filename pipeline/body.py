@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problems, is_file, local_path
-from .images import check_image
+from .images import check_image, raster_problem
 from .model import Manuscript
 from .nesting import MAX_BRACKETS, bracket_line, deepest_line
 from .pandoc import PandocFailure, markdown_to_ast
@@ -429,10 +429,16 @@ def check_svg(target: str, folder: Path, problems: Problems) -> None:
             if why:
                 problems.add(path, element.sourceline, f"SVG image loads '{url}', refused: {why}",
                              code="resource")
-            elif (target := local_path(url, path.parent)) is not None and not is_file(target):
+            elif (target := local_path(url, path.parent)) is None:
+                continue
+            elif not is_file(target):
                 problems.add(path, element.sourceline, f"SVG image loads '{url}', which is not "
                              "found: the drawing would be printed without it",
                              code="missing-image")
+            elif target.suffix.lower() in RASTER_SUFFIXES \
+                    and (bad := raster_problem(target)):  # a photograph it shows: sized too
+                problems.add(path, element.sourceline, f"SVG image loads '{url}', which {bad}",
+                             code="bad-image")
 
 
 def _report_resource(manuscript: Manuscript, target: str, what: str, folder: Path,
@@ -446,6 +452,9 @@ def _report_resource(manuscript: Manuscript, target: str, what: str, folder: Pat
 
 
 DIVS_AND_SPANS = ("Div", "Span")
+# Files an SVG drawing may show that are photographs: checked as an image in the text is.
+RASTER_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff",
+                             ".bmp"})
 
 
 def select_audience(ast: Mapping[str, Any], audience: str) -> dict[str, Any]:

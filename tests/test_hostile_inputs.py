@@ -213,3 +213,27 @@ def test_an_odd_audiences_list_says_what_is_wrong(work, value, message):
                     encoding="utf-8")
     status, _out, err = run("check")
     assert (status, err) == (1, f"manuscripts/knee.md:6: {message}\n")
+
+
+def test_a_photograph_an_svg_shows_is_held_to_the_pixel_limit(work):
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    # a header of 60,000 x 60,000 pixels: what a decompression bomb says it holds
+    header = struct.pack(">IIBBBBB", 60_000, 60_000, 8, 0, 0, 0, 0)
+    (work / "manuscripts" / "bomb.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0"))
+        + chunk(b"IEND", b""))
+    (work / "manuscripts" / "plate.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><title>A plate</title>\n'
+        '<image href="bomb.png" width="9" height="9"/></svg>\n', encoding="utf-8")
+    knee = work / "manuscripts" / "knee.md"
+    knee.write_text(GOOD + "![A plate](plate.svg)\n", encoding="utf-8")
+    status, _out, err = run("check")
+    assert (status, err) == (1, (
+        "manuscripts/plate.svg:2: SVG image loads 'bomb.png', which has more pixels (3600 "
+        "megapixels) than the 50 megapixels a handout may have: scale it down\n"))
