@@ -3,7 +3,9 @@
 Raw HTML is read together with the Markdown around it, cleaned and written
 back as XHTML (see :mod:`.rawhtml`): scripts, forms, event handlers and the
 like are left out with a warning at their line.  ``\\newpage``,
-``\\pagebreak`` and ``\\clearpage`` become page breaks; any other raw TeX is
+``\\pagebreak`` and ``\\clearpage`` become page breaks; a display-math
+environment (``\\begin{equation}``, ``align``, ``gather``...) a formula, as
+pandoc's web writer shows it (its ``\\label`` left out); any other raw TeX is
 a warning at its line and left out of every output.  Raw content for another
 writer (``{=openxml}``, ``{=typst}``, ...) is a warning and left out likewise.
 """
@@ -37,6 +39,11 @@ RAW = {"RawBlock", "RawInline"}
 BLOCKS = {"Plain", "Para", "LineBlock", "CodeBlock", "RawBlock", "BlockQuote", "OrderedList",
           "BulletList", "DefinitionList", "Header", "HorizontalRule", "Table", "Figure", "Div"}
 PAGE_BREAK = re.compile(r"^\\(newpage|pagebreak|clearpage|cleardoublepage)(\[\d\])?(\{\})?$")
+# A LaTeX display-math environment: pandoc's web and EPUB writers show it as a formula.
+MATH_ENVIRONMENT = re.compile(r"\\begin\{(equation|align|alignat|flalign|gather|multline|eqnarray|"
+                              r"displaymath|math)(\*?)\}(?:\{\d+\})?.*\\end\{\1\2\}", re.DOTALL)
+# What names a formula for a cross-reference, which nothing shows: \label{x}, bookdown's (\#eq:x)
+FORMULA_LABEL = re.compile(r"\\label\{[^{}]*\}|\(\\#eq:[\w.:-]+\)|\\(?:nonumber|notag)\b")
 MACRO_DEFINITION = re.compile(r"\s*\\(?:(?:re)?newcommand|providecommand|def|let|"
                               r"DeclareMathOperator|(?:re)?newenvironment)(?![A-Za-z])")
 PLACEHOLDER = re.compile("\ue10a(\\d+)\ue10b")
@@ -187,7 +194,10 @@ class _Cleaner:
             if is_macro_definition(text):
                 self._tex_line(text.split("\n")[0][:40])
                 continue  # pandoc has written the macros into every formula
-            if PAGE_BREAK.match(text) and self.tables:
+            if MATH_ENVIRONMENT.fullmatch(text):
+                formula = {"t": "Math", "c": [{"t": "DisplayMath"}, FORMULA_LABEL.sub("", text)]}
+                out.append(formula if node["t"] == "RawInline" else {"t": "Para", "c": [formula]})
+            elif PAGE_BREAK.match(text) and self.tables:
                 self.problems.warn(
                     self.manuscript.path, self._tex_line(text),
                     f"'{text}' inside a table cell is left out: a table row is never split "

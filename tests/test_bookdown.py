@@ -55,6 +55,11 @@ Figure \\@ref(fig:drip) shows the chamber.
 ![(ref:chamber-cap)](fig/drip.png)
 
 An undefined (ref:nowhere) stays.
+
+\\begin{equation}
+  R = 4 \\times w \\label{eq:rate}
+  (\\#eq:rate)
+\\end{equation}
 """
 BIB = """@article{holliday1957,
   author = {Holliday, Malcolm A. and Segar, William E.},
@@ -123,6 +128,23 @@ def test_the_reference_list_has_its_own_title_and_labels_are_gone(built):
     page = lxml_html.parse(str(out / "chapter.clinician.html")).getroot()
     captions = [" ".join(c.text_content().split()) for c in page.iter("figcaption")]
     assert captions == ["The chamber seen from the side1."]
+
+
+def test_an_equation_environment_is_a_formula_without_its_labels(built):
+    import pikepdf
+
+    out, _ = built
+    with pikepdf.open(out / "chapter.clinician.pdf") as pdf:
+        alts = [str(obj.Alt) for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                and obj.get("/Type") == "/StructElem" and obj.get("/S") == "/Formula"]
+    written = "\\begin{equation} R = 4 \\times w \\end{equation}"
+    assert [" ".join(alt.split()) for alt in alts] == [written]
+    maths = [m for root in epub_documents(out / "chapter.clinician.epub").values()
+             for m in root.iter("{http://www.w3.org/1998/Math/MathML}math")]
+    assert [(m.get("display"), " ".join(m.get("alttext").split())) for m in maths] == [
+        ("block", written)]
+    page = lxml_html.parse(str(out / "chapter.clinician.html")).getroot()
+    assert [m.get("display") for m in page.iter("math")] == ["block"]
     nav = next(root for name, root in epub_documents(out / "chapter.clinician.epub").items()
                if name.endswith("nav.xhtml"))
     assert "Works cited" in " ".join(nav.itertext())
