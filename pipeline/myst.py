@@ -9,7 +9,8 @@ TIP a ``tip``, WARNING, CAUTION, ATTENTION, DANGER and ERROR a ``warning``;
 the directive's argument (``{admonition} Before you start``) is the box's
 title, and its option lines (``:class: tip``) are left out.  A target line
 (``(label)=``) is left out, so that the heading under it stays a heading, as are
-a notebook's cell breaks (``+++``) and a formula's label (``$$ (my-eq)``).  Other directives
+a notebook's cell breaks (``+++``) and a formula's label (``$$ (my-eq)``, and
+pandoc-crossref's ``$$ {#eq:x}``).  Other directives
 (``{figure}``, ``{code-cell}``) are left to :mod:`.chunks`, which warns.
 """
 
@@ -28,6 +29,8 @@ TARGET = re.compile(r"^ {0,3}\([\w.:-]+\)=[ \t]*$")
 # a display formula's closing ``$$`` (``$$ (my-eq)``), for MyST's {eq} role
 CELL_BREAK = re.compile(r"^\+\+\+([ \t]+\{.*\})?[ \t]*$")
 EQUATION_LABEL = re.compile(r"^( {0,3}\$\$)[ \t]*\([\w.:-]+\)[ \t]*$")
+# pandoc-crossref's label after a formula's closing $$: "$$ x = 1 $$ {#eq:x}"
+CROSSREF_LABEL = re.compile(r"^(.*\$\$)[ \t]*\{#eq:[\w.:-]+\}[ \t]*$")
 
 
 def is_box(name: str) -> bool:
@@ -61,7 +64,7 @@ def as_boxes(text: str) -> str:
         if TARGET.match(line) or CELL_BREAK.match(line):  # a label for MyST's {ref}: a blank
             lines[index] = ""  # line, so a heading under it stays a heading
             continue
-        label = EQUATION_LABEL.match(line)
+        label = EQUATION_LABEL.match(line) or CROSSREF_LABEL.match(line)
         if label:
             lines[index] = label.group(1)
             continue

@@ -123,6 +123,18 @@ def test_a_notebooks_cell_breaks_and_a_formulas_label_are_left_out_line_for_line
         "One.", "", "", "", "", "$$", "C(t) = C_0 e^{-kt}", "$$", ""]
 
 
+def test_a_pandoc_crossref_formula_label_is_left_out_and_code_kept():
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import walk
+
+    text = ("$$ d = w \\times 15 $$ {#eq:dose}\n\n$$\nx = 1\n$$   {#eq:x}\n\n"
+            "```\n$$ y $$ {#eq:y}\n```\n")
+    assert as_boxes(text).split("\n") == [
+        "$$ d = w \\times 15 $$", "", "$$", "x = 1", "$$", "", "```", "$$ y $$ {#eq:y}", "```", ""]
+    kinds = [n["t"] for n in walk(markdown_to_ast(text)["blocks"]) if n["t"] in ("Math", "Str")]
+    assert kinds == ["Math", "Math"]
+
+
 def test_a_directive_whose_name_has_a_colon_is_a_warning_at_its_line(tmp_path, monkeypatch):
     from pipeline.build import BuildOptions, check
 
