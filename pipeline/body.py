@@ -457,8 +457,13 @@ RASTER_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", "
                              ".bmp"})
 
 
-def select_audience(ast: Mapping[str, Any], audience: str) -> dict[str, Any]:
-    """The AST of one edition: audience blocks of other audiences removed."""
+def select_audience(ast: Mapping[str, Any], audience: str, renumber: bool = True
+                    ) -> dict[str, Any]:
+    """The AST of one edition: audience blocks of other audiences removed.
+
+    Its example items and their references are then numbered within the
+    edition (see :mod:`.examples`), unless ``renumber`` is false.
+    """
 
     def keep(node: Node) -> Any:
         if node["t"] not in ("Div", "Span"):
@@ -476,4 +481,8 @@ def select_audience(ast: Mapping[str, Any], audience: str) -> dict[str, Any]:
 
     new_ast = dict(ast)
     new_ast["blocks"] = rewrite(list(ast["blocks"]), keep, DIVS_AND_SPANS)
+    if renumber:
+        from .examples import renumber_examples
+
+        new_ast["blocks"] = renumber_examples(new_ast["blocks"])
     return new_ast

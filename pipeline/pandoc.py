@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .chunks import as_code_fences
+from .examples import marked_references
 from .gfm import as_tex_math
 from .myst import as_boxes
 from .obsidian import without_comments
@@ -117,7 +118,7 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
 
 def _rewritten(text: str) -> str:
     """``text`` as pandoc's Markdown: other dialects' constructs written as its own, line for line."""
-    return as_code_fences(as_boxes(as_tex_math(without_comments(text))))
+    return marked_references(as_code_fences(as_boxes(as_tex_math(without_comments(text)))))
 
 
 # Texts being parsed ahead, by text: each a thread that parses it once.

@@ -33,6 +33,7 @@ from .editions import (
     even_heading_levels,
 )
 from .errors import PipelineError, Problems
+from .examples import example_problems
 from .frontmatter import read_text
 from .glyphs import check_glyphs, without_selectors
 from .kindsfile import kinds_problems
@@ -131,6 +132,8 @@ def prepare(
     for audience in audiences or manuscript.audiences:
         check_empty_sections(manuscript, select_audience(ast, audience), audience, problems,
                              whole=ast)
+        example_problems(manuscript, select_audience(ast, audience, renumber=False), audience,
+                         problems)
     ast = {**ast, "blocks": even_heading_levels(manuscript, ast["blocks"], problems)}
     ast = clean_raw_markup(manuscript, ast, problems)
     ast = unlink_computer_files(manuscript, ast, problems)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from helpers import EPOCH, epub_documents, epub_elements, epubcheck, pdf_pages
+from helpers import EPOCH, epub_documents, epub_elements, epub_text, epubcheck, pdf_pages
 
 from pipeline.build import BuildOptions, build
 
@@ -67,6 +67,18 @@ A box the pipeline does not know.
 [^1]: Doses vary between centres.
 [^2]: For a few days.
 [^3]: Even a little.
+
+## Cases
+
+(@) A case for everyone.
+
+::: {{audience="clinician"}}
+(@dose) A dosing case.
+:::
+
+(@rest) A resting case.
+
+As (@rest) shows, and (@dose) for clinicians; `(@rest)` is code.
 """
 
 
@@ -97,7 +109,23 @@ def test_empty_sections_and_unknown_boxes_are_warnings(editions):
              "the patient edition: its text is all for other audiences"),
             (f"{name}:{34 + shift}: warning: unknown box 'box': it is shown as plain text; the "
              "known boxes are note, tip, warning (::: note ... :::)"),
+            (f"{name}:{52 + shift}: warning: the example (@dose) is not in the patient edition: "
+             "its reference is shown there as written; put the reference in the example's "
+             "audience block"),
         ]
+
+
+def test_example_lists_are_numbered_within_each_edition(editions):
+    out, _ = editions
+    clinician = " ".join(" ".join(pdf_pages(out / "knee.clinician.pdf")).split())
+    assert ("(1) A case for everyone. (2) A dosing case. (3) A resting case. As (3) shows, and "
+            "(2) for clinicians; (@rest) is code.") in clinician
+    patient = " ".join(epub_text(out / "knee.patient.epub").split())
+    assert ("As (2) shows, and (@dose) for clinicians; (@rest) is code.") in patient
+    items = [(ol.get("start"), [" ".join("".join(li.itertext()).split()) for li in ol])
+             for ol in epub_elements(out / "knee.patient.epub", "ol")
+             if ol.get("type") or "case" in "".join(ol.itertext())]
+    assert items == [(None, ["A case for everyone."]), ("2", ["A resting case."])]
 
 
 def test_callouts_carry_their_label_in_the_pdf(editions):
