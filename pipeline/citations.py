@@ -388,6 +388,12 @@ def format_citations(
     texts: dict[int, list[tuple[list[Node], str, tuple[str | None, ...]]]] = {}
     for (node, part), text, names in zip(pieces, formatted.citations, formatted.names,
                                          strict=True):
+        if not text:
+            key = part[0]["citationId"]
+            problems.warn(manuscript.path, citation_line(manuscript, key),
+                          f"citation '@{key}': the style prints nothing for this entry "
+                          "(none of the fields its citations use is filled in)",
+                          code="empty-citation")
         texts.setdefault(id(node), []).append((part, _others(text), names))
 
     def piece(node: Node, cites: list[Node], text: str, names: tuple[str | None, ...]

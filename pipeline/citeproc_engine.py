@@ -199,7 +199,8 @@ def format_clusters(style_xml: bytes, items: Mapping[str, Mapping[str, Any]],
     names: list[tuple[str | None, ...]] = []
     try:
         for citation in citations:
-            texts.append(finish(str(bib.cite(citation, lambda _item: None)), quotes))
+            rendered = bib.cite(citation, lambda _item: None)  # None: nothing printed
+            texts.append("" if rendered is None else finish(str(rendered), quotes))
             names.append(tuple(_finished(author_only(style.root.citation.layout, item), quotes)
                                for item in citation.cites if item.get("author_in_text")))
     finally:

@@ -141,6 +141,21 @@ def _year(item: Any) -> Any:
         return None
 
 
+def _unnamed(layout: Any, item: Any) -> str:
+    """What a cite that prints no names is grouped by: its text but for the numbers (and year suffixes).
+
+    As in citeproc-js, cites printing only a year collapse together ('1965a,b'),
+    while cites printing a title instead of names ('Adeyemi v Northfield Health
+    Trust, 2014; Clinical Records Act 2011, 2011') stay apart.
+    """
+    start = RENDERING["citation_start"]
+    try:
+        text = render_cite(layout, item, None) or ""
+    finally:
+        RENDERING["citation_start"] = start
+    return NO_NAMES + re.sub(r"\d+[a-z]{0,2}\b", "", MARKS.sub("", text))
+
+
 def _by_names(cites: list[Any], names: dict[int, str | None], regroup: bool) -> list[list[Any]]:
     """Cites with the same names together (all of them when the citation is sorted)."""
     groups: list[list[Any]] = []
@@ -308,8 +323,8 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
                    "year-suffix-delimiter": element.get("year-suffix-delimiter", delimiter
                                                         if group_delimiter is None
                                                         else group_delimiter)}
-        # cites that print no names at all collapse together, as in citeproc-js
-        names = {id(item): render_cite(layout, item, "only") or NO_NAMES for item in good}
+        names = {id(item): render_cite(layout, item, "only") or _unnamed(layout, item)
+                 for item in good}
         for group in _by_names(good, names, regroup=element.sort is not None):
             text, done = _year_group(layout, group, collapse, options)
             element.cites.extend(done)

@@ -92,13 +92,15 @@ def _collisions(texts: dict[str, str], group: list[str]) -> dict[str, int]:
     return {key: sum(texts[other] == texts[key] for other in group) - 1 for key in group}
 
 
-def _add_names(bib: Any, group: list[str], with_given: bool) -> None:
+def _add_names(bib: Any, group: list[str], with_given: bool, subsequent: bool = False
+               ) -> None:
     """Each reference shows the fewest names that tell it apart from the others.
 
     A reference that never becomes distinct keeps the fewest names with which
     it collides with as few others as it ever does (no names added in vain).
     Where given names may be added next, names count as distinct when their
-    given names are.
+    given names are.  With ``subsequent``, the citations compared are the
+    shortened ones of a work cited again (``et-al-subsequent-min``).
     """
     most = max(_names_count(bib, key) for key in group)
     if not most:
@@ -110,7 +112,7 @@ def _add_names(bib: Any, group: list[str], with_given: bool) -> None:
             bib.source[key][NAMES] = count
             if with_given:
                 bib.source[key][GIVEN] = dict.fromkeys(range(most), 2)
-        collisions = _collisions({k: cite_text(bib, k) for k in group}, group)
+        collisions = _collisions({k: cite_text(bib, k, subsequent) for k in group}, group)
         for key, found in collisions.items():
             if key not in best or found < best[key][0]:
                 best[key] = (found, count)
@@ -222,8 +224,13 @@ def disambiguate(bib: Any) -> None:
                 if not group:
                     break
         remaining = _ambiguous(bib, keys)
+    shortened = citation.xpath_search("(//@et-al-subsequent-min | //@et-al-subsequent-use-first)")
+    if shortened and add_names:  # names added to a shortened citation too, as in citeproc-js
+        for group in _ambiguous_again(bib, keys):
+            if not any(bib.source[key].get(NAMES) for key in group):
+                _add_names(bib, group, False, subsequent=True)
     if add_suffix:
-        if citation.xpath_search("(//@et-al-subsequent-min | //@et-al-subsequent-use-first)"):
+        if shortened:
             remaining = _merged(remaining + _ambiguous_again(bib, keys))
         order = {key: i for i, key in enumerate(keys)}
         for group in remaining:

@@ -229,3 +229,23 @@ def locator_with_its_own_label() -> None:
         return original(self, item, variable, plural, context, **kwargs)
 
     model.Label.process = process
+
+
+@patch
+def numbers_as_written() -> None:
+    """A ``<number>`` in the numeric form keeps its digits as written ('20-07', '007').
+
+    citeproc-py reads each number as an integer and so drops its leading zeros
+    ('20–7' for report number '20-07'); citeproc-js, as CSL's "numeric" form,
+    prints the number's digits.
+    """
+    from citeproc import model
+
+    original = model.Number.format_number
+
+    def format_number(self: Any, number: Any) -> Any:
+        if self.get("form", "numeric") == "numeric" and str(number).strip().isdigit():
+            return str(number).strip()
+        return original(self, number)
+
+    model.Number.format_number = format_number

@@ -1,0 +1,116 @@
+"""Citations of the reference kinds ``varied.bib`` lacks, as citeproc-js prints them.
+
+``tests/fixtures/citation_styles/kinds.bib`` and ``kinds.json`` hold legal cases,
+legislation, patents, standards, datasets and software with versions, preprints,
+numbered reports, theses, conference papers with their event, interviews,
+personal communications, maps, videos, podcasts, web pages with an accessed
+date, reviews, translated and reprinted works, multi-volume works, chapters with
+editors and translators, corporate and one-part names, particles and suffixes,
+author lists of 1 to 30 names, one author's works of one year and of none, date
+ranges and titles with quotes, inner italics, sub- and superscripts.  The quick
+tests hold what the comparison once found different; the slow test compares a few
+styles whole.  ``.venv/bin/python tests/citeproc_js.py --wide --summary
+tests/fixtures/citation_styles/kinds.bib tests/fixtures/citation_styles/kinds.json``
+prints the agreement of the most used styles.
+"""
+
+from __future__ import annotations
+
+import pytest
+from citeproc_js import ROOT, canonical_inlines, compare, node_available, varied_clusters
+from test_citeproc_styles import _check
+
+from pipeline.citeproc_engine import format_clusters, marks_to_html
+from pipeline.csl import bundled_styles, prepare_xml
+from pipeline.manuscript import load_manuscript
+from pipeline.model import CiteItem, Cluster, Stamp
+from pipeline.prepare import prepare
+from pipeline.tree import walk
+
+KINDS = (ROOT / "tests" / "fixtures" / "citation_styles" / "kinds.bib",
+         ROOT / "tests" / "fixtures" / "citation_styles" / "kinds.json")
+STAMP = Stamp(version="1.0.0", status="draft", last_updated="2025-06-01",
+              build_date="2025-06-01", commit="", dirty=False)
+
+
+def _cited(style: str, items: dict[str, dict], clusters: list[list[str]]) -> list[str]:
+    xml = prepare_xml(bundled_styles()[style].read_bytes(), style).xml
+    out = format_clusters(xml, items, [Cluster(tuple(CiteItem(k) for k in keys))
+                                       for keys in clusters], "en-US")
+    return [marks_to_html(text) for text in out.citations]
+
+
+def _authors(*families: str) -> list[dict[str, str]]:
+    return [{"family": f, "given": g} for f, g in (n.split(" ") for n in families)]
+
+
+def test_cites_that_print_a_title_for_names_are_not_grouped_as_one_authors():
+    items = {
+        "case": {"id": "case", "type": "legal_case", "title": "Adeyemi v Northfield",
+                 "issued": {"date-parts": [[2014]]}},
+        "act": {"id": "act", "type": "legislation", "title": "Clinical Records Act 2011",
+                "issued": {"date-parts": [[2011]]}},
+        "paper": {"id": "paper", "type": "article-journal", "title": "Valves",
+                  "author": _authors("Haddad Rania"), "issued": {"date-parts": [[2016]]}},
+    }
+    assert _cited("apa", items, [["case", "act", "paper"]]) == [
+        "(<i>Adeyemi v Northfield</i>, 2014; Clinical Records Act 2011, 2011; Haddad, 2016)"]
+
+
+def test_names_are_added_to_a_shortened_cite_before_a_year_suffix():
+    # et al. after the first cite makes both 'Aziz et al. 2015': citeproc-js shows more
+    # names ('Aziz, Becker, Costa, et al.') where they tell the works apart, no '2015a'
+    year = {"issued": {"date-parts": [[2015]]}}
+    items = {
+        "three": {"id": "three", "type": "article-journal", "title": "Ninety", **year,
+                  "author": _authors("Aziz Layla", "Becker Jonas", "Costa Bruna")},
+        "four": {"id": "four", "type": "article-journal", "title": "Eighty", **year,
+                 "author": _authors("Aziz Layla", "Becker Jonas", "Costa Bruna", "Dunn Callum")},
+    }
+    clusters = [["three"], ["four"], ["three"], ["four"]]
+    assert _cited("american-sociological-association", items, clusters) == [
+        "(Aziz, Becker, and Costa 2015)", "(Aziz, Becker, Costa, et al. 2015)",
+        "(Aziz, Becker, and Costa 2015)", "(Aziz, Becker, Costa, et al. 2015)"]
+    assert _cited("apa-6th-edition", items, clusters) == [
+        "(Aziz, Becker, &#38; Costa, 2015)", "(Aziz, Becker, Costa, &#38; Dunn, 2015)",
+        "(Aziz, Becker, &#38; Costa, 2015)", "(Aziz, Becker, Costa, et al., 2015)"]
+
+
+def test_a_number_keeps_the_digits_it_is_written_with():
+    text = ('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
+            "<info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated></info>"
+            '<citation><layout><number variable="number"/><number variable="issue" prefix=" "'
+            ' form="ordinal"/></layout></citation></style>')
+    style = prepare_xml(text.encode("utf-8"), "t").xml
+    items = {k: {"id": k, "type": "report", "title": k, "number": number, "issue": "3"}
+             for k, number in (("paper", "20-07"), ("code", "007"), ("range", "12-14"))}
+    out = format_clusters(style, items, [Cluster((CiteItem(k),)) for k in items], "en-US")
+    assert out.citations == ("20–07 3rd", "007 3rd", "12–14 3rd")
+
+
+def test_a_cite_the_style_prints_nothing_for_is_a_located_warning(tmp_path):
+    # springer-basic-author-date cites a work by names and date only: a page with
+    # neither prints nothing (citeproc-js: '[CSL STYLE ERROR: ...]'), never 'None'
+    (tmp_path / "refs.bib").write_text(
+        "@online{heat,\n  title = {Heat and Health},\n  url = {https://example.org/heat},\n}\n"
+        "@article{paper,\n  author = {Lam, Vivian},\n  title = {Trials},\n"
+        "  journal = {Evidence},\n  year = {2023},\n}\n", encoding="utf-8")
+    (tmp_path / "m.md").write_text(
+        "---\ntitle: Heat\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01\n"
+        "bibliography: [refs.bib]\ncsl: springer-basic-author-date\n---\n\nFirst [@paper].\n\n"
+        "Hot days [@heat].\n", encoding="utf-8")
+    manuscript, _ = load_manuscript(tmp_path / "m.md", ROOT / "bibliography")
+    documents, problems = prepare(manuscript, STAMP, ROOT / "styles")
+    assert [str(p) for p in problems.warnings] == [(
+        f"{tmp_path / 'm.md'}:12: warning: citation '@heat': the style prints nothing for this "
+        "entry (none of the fields its citations use is filled in)")]
+    texts = [canonical_inlines(span["c"][1]) for span in walk(documents[0].ast["blocks"])
+             if span["t"] == "Span" and "citation" in span["c"][0][1]]
+    assert texts == ["(Lam 2023)", ""]
+
+
+@pytest.mark.skipif(node_available() is not None, reason=node_available() or "")
+@pytest.mark.slow
+def test_styles_that_differed_on_these_kinds_print_as_citeproc_js():
+    _check(compare(list(KINDS), ("apa", "apa-6th-edition", "american-sociological-association",
+                                 "science", "chicago-author-date"), varied_clusters))
