@@ -88,6 +88,47 @@ def test_a_number_keeps_the_digits_it_is_written_with():
     assert out.citations == ("20–07 3rd", "007 3rd", "12–14 3rd")
 
 
+def test_initialize_is_inherited_from_the_nearest_element_that_sets_it():
+    # initialize="false" on the bibliography overrides the style's "true": full given
+    # names in the list, initials punctuated ('J. Paul'); the citation keeps initials
+    text = ('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text"'
+            ' initialize="true"><info><title>t</title><id>t</id>'
+            "<updated>2020-01-01T00:00:00Z</updated></info>"
+            '<citation><layout><names variable="author"><name initialize-with=". "/></names>'
+            '</layout></citation><bibliography initialize="false"><layout><names '
+            'variable="author"><name initialize-with=". "/></names></layout></bibliography>'
+            "</style>")
+    style = prepare_xml(text.encode("utf-8"), "t").xml
+    items = {"a": {"id": "a", "type": "book", "title": "A",
+                   "author": _authors("Abbott Ruth", "Lee J")}}
+    items["a"]["author"][1]["given"] = "J Paul"
+    out = format_clusters(style, items, [Cluster((CiteItem("a"),))], "en-US")
+    assert out.citations == ("R. Abbott, J. P. Lee",)
+    assert out.bibliography == (("a", "Ruth Abbott, J. Paul Lee"),)
+
+
+@pytest.mark.parametrize(("name", "printed"), [
+    ('suffix="."', ["National Audit Office T", "Lee J., WHO T"]),
+    ('prefix="[" suffix="]"', ["National Audit Office T", "[Lee J], WHO T"]),
+    ('font-weight="bold" suffix="."',
+     ["<b>National Audit Office</b> T", "<b>Lee J</b>., <b>WHO</b> T"]),
+])
+def test_an_institutions_name_takes_the_name_elements_formatting_not_its_affixes(
+        name, printed):
+    text = ('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
+            "<info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated></info>"
+            f'<citation><layout><names variable="author"><name {name} initialize-with=""'
+            ' name-as-sort-order="all" sort-separator=" " delimiter=", "/></names>'
+            '<text variable="title" prefix=" "/></layout></citation></style>')
+    style = prepare_xml(text.encode("utf-8"), "t").xml
+    items = {"office": {"id": "office", "type": "report", "title": "T",
+                        "author": [{"literal": "National Audit Office"}]},
+             "both": {"id": "both", "type": "report", "title": "T",
+                      "author": [*_authors("Lee Jo"), {"literal": "WHO"}]}}
+    out = format_clusters(style, items, [Cluster((CiteItem(k),)) for k in items], "en-US")
+    assert [marks_to_html(c) for c in out.citations] == printed
+
+
 def test_a_cite_the_style_prints_nothing_for_is_a_located_warning(tmp_path):
     # springer-basic-author-date cites a work by names and date only: a page with
     # neither prints nothing (citeproc-js: '[CSL STYLE ERROR: ...]'), never 'None'

@@ -66,9 +66,9 @@ def initials_as_written() -> None:
 
     def initialize(self: Any, given: str, mark: str, context: Any) -> str:
         value = self.get("initialize")
-        if value is None:
-            for element in (context if context is not None else self).xpath_search(
-                    "./ancestor::*[self::cs:citation or self::cs:bibliography or self::cs:style]"):
+        if value is None:  # the nearest of the elements it is inherited from
+            for element in reversed((context if context is not None else self).xpath_search(
+                    "./ancestor::*[self::cs:citation or self::cs:bibliography or self::cs:style]")):
                 value = value or element.get("initialize")
         return initialize_given(str(given), str(mark), value != "false",
                                 self.get_option("initialize-with-hyphen", context))
@@ -254,7 +254,7 @@ def _render_names(self: Any, item: Any, variable: str, context: Any = None,
     separator = option("sort-separator")
     delimiter = option("delimiter")
     fmt = PartFormat(self)
-    texts, inverted = [], []
+    texts, inverted, literals = [], [], []
     listed = shown + ([names[-1]] if use_last else [])
     levels = _given_levels(item, listed) if sort_options and sort_options.get("_cite") else {}
     for index, name in enumerate(listed):
@@ -267,10 +267,13 @@ def _render_names(self: Any, item: Any, variable: str, context: Any = None,
             parts.suffix = suffix_abbreviations(parts.suffix, str(initialize_with))
         flip = own_form == "long" and (order == "all" or order == "first" and index == 0)
         inverted.append(flip and not parts.literal)
+        literals.append(bool(parts.literal))
         texts.append(display(parts, own_form, flip, demote, separator, fmt))
     if _formats(self):  # each name formatted and in affixes, not the 'and' or delimiters
-        texts = [str(self.wrap(self.format(text)) if _wraps_each(self) else self.format(text))
-                 for text in texts]
+        # an institution's name (a literal) takes no affixes, as in citeproc-js: 'Lee J., WHO'
+        texts = [str(self.wrap(self.format(text)) if _wraps_each(self) and not literal
+                     else self.format(text))
+                 for text, literal in zip(texts, literals, strict=True)]
     replaced = False
     if SUBSEQUENT["capture"] and SUBSEQUENT["current"] is None:
         texts, replaced = _substituted([(str(t),) for t in texts], texts)  # as printed
