@@ -30,6 +30,7 @@ _TOP = re.compile(r"[@%]")
 _OPEN = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t\n]*([{(])?")
 _NAME = re.compile(r"[^\s=,{}()\"#%]+")
 _KEY = re.compile(r"[^\s,{}()\"#%=]+")
+_FIELD_START = re.compile(r"[A-Za-z][\w-]*\s*=")
 _BARE = re.compile(r"[^\s,{}()\"#%=]+")
 _NEXT_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
@@ -328,8 +329,13 @@ class Scanner:
         after = r.skip(key_m.end()) if key_m else i
         if not key_m or (after < r.n and text[after] not in "," + close):
             end = self._group_end(body, close)
-            self.findings.append(Finding(line, f"entry @{kind} has no citation key: write "
-                                         f"@{kind}{{key, ...}}"))
+            if key_m and _FIELD_START.match(text, after):  # @article{smith2019 author = ...
+                message = (f"entry @{kind}{{{key_m.group(0)}: a comma is missing after the "
+                           f"key: write @{kind}{{{key_m.group(0)}, ...}}")
+            else:
+                message = f"entry @{kind} has no citation key: write @{kind}{{key, ...}}"
+            self.findings.append(Finding(line, message, key_m.group(0) if key_m and
+                                         _FIELD_START.match(text, after) else None))
             return end if end > 0 and not _NEXT_ENTRY.search(text, body, end) \
                 else self._resume(body)
         key = key_m.group(0)

@@ -192,3 +192,12 @@ def test_a_braced_word_inside_a_commands_argument_keeps_its_case(tmp_path):
     ours, theirs = _compared(tmp_path, "See [@species].\n", NESTED, "chicago-author-date")
     assert ours == theirs  # title case printed "Staphylococcus Aureus", "Homo Sapiens"
     assert "Staphylococcus aureus" in ours[0] and "Homo sapiens" in ours[0]
+
+
+def test_a_key_without_its_comma_is_named_with_the_fix(tmp_path):
+    bib = "@article{ok, title = {A}, year = 2019}\n@article{ng2019 author = {Ng, Li}, year = 2019}\n"
+    refs, problems = _references(tmp_path, "See [@ng2019].\n", bib)
+    assert (refs, problems) == ([], [
+        ("refs.bib:2: entry @article{ng2019: a comma is missing after the key: write "
+         "@article{ng2019, ...}"),
+        "m.md:10: citation '@ng2019': its entry could not be read (see refs.bib:2)"])
