@@ -335,7 +335,7 @@ class Cache:
                 ALIASES.search(raw) for _, _, entries in split for raw in entries.values())
             for bib, shared, entries in split:
                 h.update(str(bib.resolve()).encode() + b"\0" + shared.encode())
-                if linked or bib.suffix.lower() in (".json", ".yaml", ".yml", ".ris"):
+                if linked or bib.suffix.lower() in (".json", ".yaml", ".yml", ".ris", ".xml"):
                     h.update(bib.read_bytes())
                     continue
                 for key in sorted(tokens & set(entries)):

@@ -60,8 +60,8 @@ def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
     findings: list[Finding] = []
     try:
         suffix = path.suffix.lower()
-        located = (_json_items if suffix == ".json" else _ris_items if suffix == ".ris"
-                   else _yaml_items)(text, findings)
+        located = {".json": _json_items, ".ris": _ris_items, ".xml": _endnote_items}.get(
+            suffix, _yaml_items)(text, findings)
     except RecursionError:  # deeper than Python's readers go: a damaged or hostile file
         findings.append(Finding(1, "nests lists or mappings too deeply to be read (thousands "
                                 "of levels); export the bibliography again", dropped=False,
@@ -109,26 +109,43 @@ def _zotero_item(item: Any) -> bool:
 # An item as read: its first line, its text, its value, the line of each of its fields.
 Located = tuple[int, str, Any, dict[str, int]]
 _RIS_RECORD = re.compile(r"^TY  - ", re.MULTILINE)
+_XML_RECORD = re.compile(r"<record>")
 # RIS dates are YYYY/MM/DD/other: pandoc reads '2018///' as four dates
 _RIS_DATE = re.compile(r"^((?:PY|Y1|DA)  - [^/\n]*(?:/\d+)*)/+[^\n]*$", re.MULTILINE)
 
 
 def _ris_items(text: str, findings: list[Finding]) -> list[Located]:
     """A RIS file's records as pandoc's RIS reader reads them, each at its ``TY`` line."""
+    return _converted(_RIS_DATE.sub(r"\1", text), findings, "ris", _RIS_RECORD,
+                      "no RIS records found (a record starts with 'TY  - ')")
+
+
+def _endnote_items(text: str, findings: list[Finding]) -> list[Located]:
+    """An EndNote XML file's records as pandoc reads them, each at its ``<record>``."""
+    return _converted(text, findings, "endnotexml", _XML_RECORD,
+                      "no EndNote XML records found (each is a <record> in <records>)")
+
+
+def _converted(text: str, findings: list[Finding], reader: str, record: re.Pattern[str],
+               none: str) -> list[Located]:
     from .pandoc import PandocFailure, convert_text
 
-    starts = [m.start() for m in _RIS_RECORD.finditer(text)]
+    starts = [m.start() for m in record.finditer(text)]
     if not starts:
-        findings.append(Finding(1, "no RIS records found (a record starts with 'TY  - ')",
-                                dropped=False, code="bibtex-empty"))
+        findings.append(Finding(1, none, dropped=False, code="bibtex-empty"))
         return []
     try:
-        items = json.loads(convert_text("ris", "csljson", _RIS_DATE.sub(r"\1", text)))
+        items = json.loads(convert_text(reader, "csljson", text))
     except (PandocFailure, ValueError) as exc:
-        findings.append(Finding(1, f"not a RIS file that can be read: {exc}"))
+        reason = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+        findings.append(Finding(1, f"the file cannot be read: {reason}"))
         return []
+    for item in items:  # pandoc's EndNote reader writes 'pages', CSL's name is 'page'
+        if isinstance(item, dict) and "pages" in item:
+            item.setdefault("page", item.pop("pages"))
     if len(items) != len(starts):  # records pandoc skipped: no line is sure but the first
-        starts = [starts[0]] * len(items)
+        return [(_line(text, starts[0]), json.dumps(item, ensure_ascii=False), item, {})
+                for item in items]
     ends = starts[1:] + [len(text)]
     return [(_line(text, start), text[start:end].strip(), item, {})
             for start, end, item in zip(starts, ends, items, strict=True)]

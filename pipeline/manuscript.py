@@ -63,9 +63,9 @@ LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # reference managers' other export formats, named when given as a bibliography
 OTHER_BIBLIOGRAPHIES = {".nbib": "a PubMed (MEDLINE) file",
                         ".medline": "a PubMed (MEDLINE) file", ".enw": "an EndNote (Refer) file",
-                        ".xml": "an XML file (such as EndNote XML)", ".rdf": "a Zotero RDF file",
+".rdf": "a Zotero RDF file",
                         ".csv": "a CSV table", ".txt": "a text file"}
-BIBLIOGRAPHY_SUFFIXES = (".bib", ".bibtex", ".biblatex", ".json", ".yaml", ".yml", ".ris")
+BIBLIOGRAPHY_SUFFIXES = (".bib", ".bibtex", ".biblatex", ".json", ".yaml", ".yml", ".ris", ".xml")
 # pandoc reads a long list at about 100 KiB in 7 s; handouts are tens of KiB.
 MAX_MANUSCRIPT = 512 * 1024
 
@@ -299,7 +299,7 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
                 kind = OTHER_BIBLIOGRAPHIES.get(resolved.suffix.lower())
                 problems.add(path, where("bibliography"),
                              f"bibliography file '{name}' must be .bib (BibTeX, biblatex), "
-                             ".json (CSL-JSON), .yaml (CSL-YAML) or .ris (RIS)"
+                             ".json (CSL-JSON), .yaml (CSL-YAML), .ris (RIS) or .xml (EndNote XML)"
                              + (f"; {kind} is not read: export the references as BibTeX or "
                                 "CSL-JSON" if kind else ""), code="bad-bibliography")
             elif not is_file(resolved):

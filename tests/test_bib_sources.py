@@ -201,3 +201,25 @@ def test_a_key_without_its_comma_is_named_with_the_fix(tmp_path):
         ("refs.bib:2: entry @article{ng2019: a comma is missing after the key: write "
          "@article{ng2019, ...}"),
         "m.md:10: citation '@ng2019': its entry could not be read (see refs.bib:2)"])
+
+
+ENDNOTE_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<xml><records>
+<record><rec-number>12</rec-number><ref-type name="Journal Article">17</ref-type>
+<contributors><authors><author>Smith, John</author><author>Lee, K.</author></authors>
+</contributors><titles><title>Effects of sleep</title><secondary-title>Sleep Medicine
+</secondary-title></titles><pages>10-20</pages><volume>3</volume><dates><year>2019</year>
+</dates><abstract>PRIVATE abstract</abstract><notes>PRIVATE note</notes></record>
+<record><rec-number>13</rec-number><ref-type name="Book">6</ref-type><contributors><authors>
+<author>Kim, Anna</author></authors></contributors><titles><title>Handbook</title></titles>
+<publisher>Oxford University Press</publisher><dates><year>2018</year></dates></record>
+</records></xml>
+"""
+
+
+def test_an_endnote_xml_file_is_read_by_pandocs_endnote_reader(tmp_path):
+    refs, problems = _references(tmp_path, "See [@12; @13].\n", ENDNOTE_XML, name="refs.xml")
+    # pandoc's reader writes the pages as 'pages', which no style prints: read as 'page'
+    assert (refs, problems) == ([
+        ("1.", "Smith J, Lee K. Effects of sleep. <i>Sleep Medicine</i>. 2019;3:10-20."),
+        ("2.", "Kim A. <i>Handbook</i>. Oxford University Press; 2018.")], [])
