@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from .bibtex import BibEntry
+from .bibtex_tex import note_url
 from .frontmatter import parse_front_matter, read_text, split_front_matter
 from .model import CitedDocument
 from .pandoc import ast_to
@@ -157,6 +158,9 @@ def public_fields(entry: BibEntry, entries: Mapping[str, BibEntry]) -> list[tupl
                     own.append((target, value))
                     have.add(target)
             parent = entries.get(_plain_key(dict(parent.values).get(link, "")))
+    url = None if "url" in have else note_url(dict(entry.values).get("note", ""))
+    if url:  # note = {Available at: \url{...}}: the URL the reference prints
+        own.append(("url", "{" + url + "}"))
     return own
 
 

@@ -55,6 +55,7 @@ from .bibnames import (
 from .bibtex_tex import (
     CASED_FIELDS,
     NOCASE_OPEN,
+    URL_LEAD,
     URL_MACRO,
     compose,
     nocase_spans,
@@ -84,9 +85,6 @@ if TYPE_CHECKING:
 LINKING = frozenset({"crossref", "xdata", "xref"})
 VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc",
                       "urlraw"})
-# what is left of a note once its \url is the entry's URL: words that only led to it
-_URL_LEAD = re.compile(r"(?:(?:available|online|url|retrieved|accessible|see|at|from|on|"
-                       r"the|internet|web)[\s:.,]*)+", re.IGNORECASE)
 DATE_FIELDS = frozenset({"date", "origdate", "eventdate", "urldate"})
 LIST_FIELDS = frozenset({"publisher", "institution", "organization", "school", "location",
                          "address", "origpublisher", "origlocation"})
@@ -225,11 +223,11 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
             found = URL_MACRO.search(value)
             rest = plain_text(URL_MACRO.sub("", value)).strip(" .,;:")
             if found and not entry.field("url") and (  # howpublished = {\url{...}}
-                    name == "howpublished" or not rest or _URL_LEAD.fullmatch(rest)):
+                    name == "howpublished" or not rest or URL_LEAD.fullmatch(rest)):
                 lines.append(f"  url = {{{verbatim('url', found.group(1))}}},")
                 source.append(line)
                 value = rest
-                if not value or _URL_LEAD.fullmatch(value):  # "Available at \url{...}"
+                if not value or URL_LEAD.fullmatch(value):  # "Available at \url{...}"
                     continue
             value = prepare_tex(value)
         else:

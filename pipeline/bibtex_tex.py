@@ -40,6 +40,13 @@ _DASHES = re.compile(r"\\text(en|em)dash\b(?:\{\})?")
 _MBOX = re.compile(r"\\(?:mbox|hbox|text|textnormal|textup)\s*(?=\{)")
 
 
+def note_url(value: str) -> str | None:
+    """The URL a ``note`` holds when it is only that (``Available at: \\url{...}``), else None."""
+    found = URL_MACRO.search(value)
+    rest = plain_text(URL_MACRO.sub("", value)).strip(" .,;:") if found else "x"
+    return found.group(1) if found and (not rest or URL_LEAD.fullmatch(rest)) else None
+
+
 def plain_text(value: str) -> str:
     """A raw field value without TeX braces and extra spaces (for keys and options)."""
     return " ".join(_BRACES.sub("", value).split())
@@ -184,6 +191,9 @@ def _tex_escaped(text: str) -> str:
     return _TEX_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
 
 
+# what is left of a note once its \url is the entry's URL: words that only led to it
+URL_LEAD = re.compile(r"(?:(?:available|online|url|retrieved|accessible|see|at|from|on|"
+                       r"the|internet|web)[\s:.,]*)+", re.IGNORECASE)
 URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
 _TEX_ESCAPE = re.compile(r"\\([_%&#$~])(?:\{\})?")
 

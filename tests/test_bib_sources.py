@@ -223,3 +223,15 @@ def test_an_endnote_xml_file_is_read_by_pandocs_endnote_reader(tmp_path):
     assert (refs, problems) == ([
         ("1.", "Smith J, Lee K. Effects of sleep. <i>Sleep Medicine</i>. 2019;3:10-20."),
         ("2.", "Kim A. <i>Handbook</i>. Oxford University Press; 2018.")], [])
+
+
+def test_a_note_that_is_only_a_url_is_the_url_of_the_attached_entry(tmp_path):
+    from pipeline.attachments import cited_bibtex
+    from pipeline.bibtex import load_bibliographies
+    from pipeline.errors import Problems
+
+    (tmp_path / "refs.bib").write_text(ACCESSED, encoding="utf-8")
+    entries = load_bibliographies((tmp_path / "refs.bib",), Problems())
+    assert cited_bibtex(entries, ["noted"]) == (
+        "@misc{noted,\n  author = {{AHA}},\n  title  = {Hearts},\n  year   = {2020},\n"
+        "  url    = {https://heart.org/h}\n}\n")
