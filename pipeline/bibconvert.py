@@ -407,7 +407,8 @@ def _name(name: dict[str, Any], useprefix: bool, word: bool = False) -> dict[str
         return {"literal": "et al."}
     # The von part is printed before the family name ("van der Berg A"); each
     # style decides whether to demote it (CSL's non-dropping particle).
-    if "dropping-particle" in name and "non-dropping-particle" not in name:
+    if "dropping-particle" in name and "non-dropping-particle" not in name \
+            and not _QUOTED.match(str(name["dropping-particle"])):  # Jim "Bo" Lee: a nickname
         name["non-dropping-particle"] = name.pop("dropping-particle")
     if useprefix and name.get("non-dropping-particle") and name.get("family"):
         particle = name.pop("non-dropping-particle")
@@ -421,6 +422,7 @@ def _name(name: dict[str, Any], useprefix: bool, word: bool = False) -> dict[str
 
 
 _BRACED = re.compile(r"\{([^{}]*\s[^{}]*)\}")
+_QUOTED = re.compile("[\"\u201c\u2018'`]")
 _BRACED_WORD = re.compile(r"\{([^\W\d_]{2,3})\}")
 
 

@@ -235,3 +235,14 @@ def test_a_note_that_is_only_a_url_is_the_url_of_the_attached_entry(tmp_path):
     assert cited_bibtex(entries, ["noted"]) == (
         "@misc{noted,\n  author = {{AHA}},\n  title  = {Hearts},\n  year   = {2020},\n"
         "  url    = {https://heart.org/h}\n}\n")
+
+
+def test_a_double_quoted_nickname_stays_out_of_the_citation(tmp_path):
+    from test_bib_exports import _cite
+
+    bib = '@book{q1, author = {Jim "Bo" Lee and Ann Roe}, title = {Quoted}, publisher = {P},\n' \
+          '  year = 2019}\n'
+    text, refs, problems = _cite(tmp_path, "See [@q1].\n", bib, "chicago-author-date")
+    # pandoc reads "Bo" as a dropping particle: "(Lee and Roe 2019)", "Lee, Jim "Bo", and"
+    assert (text, problems) == ("See (Lee and Roe 2019).", [])
+    assert refs == ["Lee, Jim “Bo,” and Ann Roe. 2019. <i>Quoted</i>. P."]
