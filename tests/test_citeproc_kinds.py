@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 from citeproc_js import ROOT, canonical_inlines, compare, node_available, varied_clusters
-from test_citeproc_styles import _check
+from test_citeproc_styles import HYPHENATED, _check
 
 from pipeline.citeproc_engine import format_clusters, marks_to_html
 from pipeline.csl import bundled_styles, prepare_xml
@@ -129,6 +129,27 @@ def test_an_institutions_name_takes_the_name_elements_formatting_not_its_affixes
     assert [marks_to_html(c) for c in out.citations] == printed
 
 
+@pytest.mark.parametrize(("name", "printed"), [
+    ('<name font-variant="small-caps"/>',
+     ('<span style="font-variant:small-caps;">Jo Lee</span> '
+      '<span style="font-variant:small-caps;">et al.</span>')),
+    ('<name font-weight="bold"/><et-al font-style="italic"/>',
+     "<b>Jo Lee</b> <b><i>et al.</i></b>"),
+])
+def test_the_name_elements_formatting_takes_in_et_al(name, printed):
+    # din-1505-2's 'H<sc>unt</sc>, H. ; <sc>u. a.</sc>' as citeproc-js prints it; an 'and'
+    # between names stays in the text's style
+    text = ('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
+            "<info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated></info>"
+            '<citation et-al-min="3" et-al-use-first="1"><layout><names variable="author">'
+            f"{name}</names></layout></citation></style>")
+    style = prepare_xml(text.encode("utf-8"), "t").xml
+    items = {"a": {"id": "a", "type": "book", "title": "T",
+                   "author": _authors("Lee Jo", "Kim Al", "Ng Bo")}}
+    out = format_clusters(style, items, [Cluster((CiteItem("a"),))], "en-US")
+    assert [marks_to_html(c) for c in out.citations] == [printed]
+
+
 def test_a_cite_the_style_prints_nothing_for_is_a_located_warning(tmp_path):
     # springer-basic-author-date cites a work by names and date only: a page with
     # neither prints nothing (citeproc-js: '[CSL STYLE ERROR: ...]'), never 'None'
@@ -150,8 +171,42 @@ def test_a_cite_the_style_prints_nothing_for_is_a_located_warning(tmp_path):
     assert texts == ["(Lam 2023)", ""]
 
 
+# (style pattern, entry key or cite pattern, why): a difference from citeproc-js on these
+# kinds explained, citeproc-js's own or a question CSL leaves open.
+KINDS_CAUSES = [
+    (r".*", r"sevenauthors2012", HYPHENATED),
+    (r".*", r"quotes2017",
+     ("citeproc-js's own: typographic double quotes in a title ('The “weekend effect”') are "
+      "kept as written in a British or German style, though it gives straight quotes the "
+      "locale's ('‘weekend effect’', '„weekend effect“'); the project prints both in the "
+      "locale's quotation marks, as pandoc prints a quotation")),
+    (r"nature|cell|pnas", r"rangeyears2010",
+     ("citeproc-js's own: a range of years where the style prints the year alone runs the "
+      "second year into the date's affixes or another group ('2008–(2010)', '2008–Deposited "
+      "2010'); the project prints '2008–2010'")),
+    (r"elsevier-harvard|cambridge-university-press-author-date|cse-name-year|arctic",
+     r"reportworking2020",
+     ("citeproc-js's own: a report number written with a hyphen ('20-07') is printed as a "
+      "range with a space after its dash ('20– 07'); the project prints '20–07'")),
+    (r"elsevier-harvard|iso690-author-date-en", r"order",
+     ("CSL spec question: a sort key macro that prints the 'no date' term for an undated "
+      "work; citeproc-js sorts the works of no date after the dated ones, the project "
+      "sorts by the term as printed ('n.d.' before '2022' when descending)")),
+    (r"modern-language-association", r"fourauthors2015",
+     ("citeproc-js's own: names added to tell two cites apart ('Aziz, Becker, Costa, et "
+      "al.') are also printed in the reference list; CSL disambiguates cites only, and the "
+      "reference list keeps the style's own et-al ('Aziz, Layla, et al.')")),
+    (r"springer-basic-author-date", r"cite:20",
+     ("an entry the citation prints nothing for: citeproc-js prints '[CSL STYLE ERROR: "
+      "reference with no printed form.]' in the text; the project prints nothing there and "
+      "warns at the citation's line")),
+]
+
+
 @pytest.mark.skipif(node_available() is not None, reason=node_available() or "")
 @pytest.mark.slow
 def test_styles_that_differed_on_these_kinds_print_as_citeproc_js():
-    _check(compare(list(KINDS), ("apa", "apa-6th-edition", "american-sociological-association",
-                                 "science", "chicago-author-date"), varied_clusters))
+    styles = ("apa-6th-edition", "american-sociological-association", "the-lancet",
+              "din-1505-2", "elsevier-harvard")
+    used = _check(compare(list(KINDS), styles, varied_clusters), KINDS_CAUSES)
+    assert used >= {KINDS_CAUSES[1][2], KINDS_CAUSES[3][2], KINDS_CAUSES[4][2]}

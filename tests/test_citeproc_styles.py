@@ -91,17 +91,18 @@ CAUSES = [
 ]
 
 
-def _explained(style: str, key: str) -> str | None:
-    return next((why for styles, keys, why in CAUSES
+def _explained(style: str, key: str, causes: list[tuple[str, str, str]]) -> str | None:
+    return next((why for styles, keys, why in causes
                  if re.fullmatch(styles, style) and re.fullmatch(keys, key)), None)
 
 
-def _check(comparisons: list[Comparison]) -> set[str | None]:
+def _check(comparisons: list[Comparison], causes: list[tuple[str, str, str]] | None = None
+           ) -> set[str | None]:
     unexplained, used = [], set()
     for comparison in comparisons:
         assert not comparison.error, f"{comparison.style}: {comparison.error}"
         for key, (ours, theirs) in comparison.differing().items():
-            why = _explained(comparison.style, key)
+            why = _explained(comparison.style, key, CAUSES if causes is None else causes)
             if why is None:
                 unexplained.append(f"{comparison.style} {key}\n  ours:        {ours}\n"
                                    f"  citeproc-js: {theirs}")

@@ -287,6 +287,8 @@ def _render_names(self: Any, item: Any, variable: str, context: Any = None,
         before = _separator(precedes, delimiter, len(texts), inverted[-1], 2)
         if others and precedes in (None, "contextual") and inverted[-1]:
             before = delimiter  # one inverted name: 'Walsh D, et al.'; in text '(Walsh et al.)'
+        if _formats(self):  # the name's formatting takes in the 'et al.', as in citeproc-js
+            et_al = self.format(et_al)
         return delimiter.join(texts) + before + str(et_al)
     and_ = option("and")
     if and_ in ("text", "symbol") and len(texts) > 1 and not truncate and not _sorting():
