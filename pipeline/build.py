@@ -29,6 +29,7 @@ from .output import OutputFolder, sweep_temporaries
 from .plan import Planned, Planner, Refused
 from .progress import Progress
 from .stamp import GitHistory, make_stamp
+from .timelimit import layout_warning
 
 if TYPE_CHECKING:
     from .single import PdfWorker
@@ -545,6 +546,9 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     history = GitHistory()
     for m in manuscripts:
         problems.extend(review_warnings(m))
+        slow = layout_warning(m.path, m.body, m.body_line)
+        if slow is not None:
+            problems.extend([slow])
         stamp = make_stamp(m, inputs_of(m, stamp_styles(options)), history)
         _docs, found = prepare(m, stamp, options.styles)
         problems.extend(found.items)

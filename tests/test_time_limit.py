@@ -110,3 +110,18 @@ def test_a_time_limit_that_is_not_seconds_is_a_usage_error(work, monkeypatch, ar
     status, _out, err = run(*argv)
     assert (status, err) == (2, message + "\n")
     assert not (work / "dist").exists()
+
+
+def test_check_warns_of_footnotes_that_take_minutes_to_lay_out(work):
+    notes = work / "manuscripts" / "notes.md"
+    status, _out, err = run("check")
+    assert status == 0
+    first = 7 + 2 * NOTES + 1  # front matter, the sentences, then the first note
+    assert err == (f"manuscripts/notes.md:{first}: warning: {NOTES:,} footnotes take minutes "
+                   "to lay out in the PDF (the time grows faster than their number: 800 take "
+                   "about 20 s); a build stops a render after its time limit (300 s unless "
+                   "--time-limit says otherwise): move some into the text, or split the "
+                   "handout\n")
+    notes.write_text(HEAD.format(title="Fewer notes") + notes_body(1499), encoding="utf-8")
+    status, _out, err = run("check")
+    assert (status, err) == (0, "")
