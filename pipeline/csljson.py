@@ -58,10 +58,15 @@ def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
     """(entries, findings) of a CSL-JSON or CSL-YAML file."""
     text = read_text(path)
     findings: list[Finding] = []
+    suffix = path.suffix.lower()
+    misnamed = _misnamed(text, suffix, path.stem)
     try:
-        suffix = path.suffix.lower()
-        located = {".json": _json_items, ".ris": _ris_items, ".xml": _endnote_items}.get(
-            suffix, _yaml_items)(text, findings)
+        if misnamed:
+            findings.append(Finding(1, misnamed, dropped=False, code="bibtex-empty"))
+            located = []
+        else:
+            located = {".json": _json_items, ".ris": _ris_items, ".xml": _endnote_items}.get(
+                suffix, _yaml_items)(text, findings)
     except RecursionError:  # deeper than Python's readers go: a damaged or hostile file
         findings.append(Finding(1, "nests lists or mappings too deeply to be read (thousands "
                                 "of levels); export the bibliography again", dropped=False,
@@ -96,6 +101,20 @@ def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
             written_type=checked["type"], values=bibtex_values(checked),
             item=json.dumps(checked, ensure_ascii=False, sort_keys=True)))
     return entries, findings
+
+
+# What a file under another format's name starts with, and the name it wants.
+_STARTS = (("BibTeX", ".bib", re.compile(r"\A(?:\s*%[^\n]*\n)*\s*@[A-Za-z]+\s*[{(]")),
+           ("RIS", ".ris", re.compile(r"\A\s*TY  - ")),
+           ("EndNote XML", ".xml", re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?<xml>\s*<records>")))
+
+
+def _misnamed(text: str, suffix: str, stem: str) -> str | None:
+    """Why a file is not read as its name says (BibTeX saved as .json), or None."""
+    for kind, wanted, start in _STARTS:
+        if suffix != wanted and start.match(text):
+            return f"this is {kind}, not what a '{suffix}' file holds: name it '{stem}{wanted}'"
+    return None
 
 
 def _zotero_item(item: Any) -> bool:

@@ -246,3 +246,21 @@ def test_a_double_quoted_nickname_stays_out_of_the_citation(tmp_path):
     # pandoc reads "Bo" as a dropping particle: "(Lee and Roe 2019)", "Lee, Jim "Bo", and"
     assert (text, problems) == ("See (Lee and Roe 2019).", [])
     assert refs == ["Lee, Jim “Bo,” and Ann Roe. 2019. <i>Quoted</i>. P."]
+
+
+def test_a_file_named_as_another_format_says_which_name_it_wants(tmp_path):
+    from pipeline.bibtex import load_bibliographies
+    from pipeline.errors import Problems
+
+    files = {"refs.json": "% exported\n@article{a, title = {A}}\n",
+             "more.yaml": "TY  - JOUR\nTI  - B\nER  - \n",
+             "en.ris": '<?xml version="1.0"?>\n<xml><records><record></record></records></xml>\n'}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    problems = Problems()
+    load_bibliographies(tuple(tmp_path / n for n in files), problems)
+    assert [str(p).replace(f"{tmp_path}/", "") for p in problems.items] == [
+        "refs.json:1: warning: this is BibTeX, not what a '.json' file holds: name it 'refs.bib'",
+        "more.yaml:1: warning: this is RIS, not what a '.yaml' file holds: name it 'more.ris'",
+        ("en.ris:1: warning: this is EndNote XML, not what a '.ris' file holds: name it "
+         "'en.xml'")]
