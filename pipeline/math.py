@@ -23,10 +23,11 @@ import html
 import json
 import re
 import tempfile
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ class Drawing:
     width: float
     height: float
     depth: float  # below the baseline
+    words: str = ""  # what it says, as text (the PDF writes it invisibly over the drawing)
 
 
 def math_nodes(blocks: Iterable[Node]) -> list[tuple[bool, str]]:
@@ -232,15 +234,30 @@ def formula_words(tex: str) -> str:
 
 
 SUPERSCRIPTS = str.maketrans("0123456789+-−=()ni∘", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ°")
-SUBSCRIPTS = str.maketrans("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
+SUBSCRIPTS = str.maketrans("0123456789+-−=()aeoxhklmnpstij", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼ")
 QUIET_OPERATORS = set("()[]{}|,;.!'′\u2061\u2062\u2063\u2064")
+INVISIBLE = {"\u2061": " ", "\u2062": "", "\u2063": "", "\u2064": ""}  # f x: "f x"
+# an accent over one letter as the combining mark that draws it: x̄, β̂, ṽ, v⃗
+ACCENTS = {"¯": "\u0304", "‾": "\u0304", "^": "\u0302", "ˆ": "\u0302", "~": "\u0303",
+           "˜": "\u0303", "→": "\u20d7", "⃗": "\u20d7", "˙": "\u0307", "¨": "\u0308",
+           "ˇ": "\u030c", "´": "\u0301", "`": "\u0300"}
+ROOTS = {"2": "√", "3": "∛", "4": "∜"}
+LARGE_OPERATORS = set("∑∏∐∫∬∭∮⋃⋂⋁⋀⨁⨂")
+BRACES = set("⏞⏟︷︸⎴⎵")  # \overbrace, \underbrace: the script alone says it
+
+
+def _plain_letters(text: str) -> str:
+    """Mathematical alphanumerics (𝒗, 𝐱, 𝔸) as the letters and digits they style."""
+    return "".join(unicodedata.normalize("NFKC", ch) if "\U0001d400" <= ch <= "\U0001d7ff"
+                   else ch for ch in text)
 
 
 def spelled(math: Any) -> str:
     """A MathML element (ElementTree or lxml) on one line, as a reader would type it.
 
-    ``CRB-65 ≥ 3``, ``CrCl < 30``, ``x² + 1``, ``(a + b)/2``, ``√x``; operators
-    spaced, digits raised or lowered where Unicode can, the TeX annotation left out.
+    ``CRB-65 ≥ 3``, ``CrCl < 30``, ``x² + 1``, ``(a + b)/2``, ``√x``, ``sin x``,
+    ``∑_(i = 1)ⁿ xᵢ``, ``x̄``; operators spaced, digits raised or lowered where
+    Unicode can, the TeX annotation left out.
     """
 
     def name(e: Any) -> str:
@@ -254,27 +271,54 @@ def spelled(math: Any) -> str:
         return moved if moved != text and not any(c.isascii() for c in moved) \
             else f"{mark}{grouped(text)}"
 
+    def accented(base: str, over: str) -> str | None:
+        mark = over if len(over) == 1 and unicodedata.combining(over) else ACCENTS.get(over)
+        if mark is None:
+            return None
+        if mark == "\u0304" and len(base) > 1:  # a bar over several letters: over each
+            mark = "\u0305"
+        return "".join(ch + mark for ch in base) if len(base) == 1 or mark == "\u0305" \
+            else f"({base}){mark}"
+
+    def apart(base: str) -> str:
+        """A space after an operator's limits (``lim_(x → 0) f``, ``∑ᵢ xᵢ``), none after x²."""
+        return " " if base in LARGE_OPERATORS or (len(base) > 1 and base.isalpha()) else ""
+
     def spell(e: Any) -> str:
         kind = name(e)
         parts = [spell(c) for c in e if name(c) not in UNDRAWN]
+        stripped = [part.strip() for part in parts]
         if kind == "mo":
             text = (e.text or "").strip()
             if text in QUIET_OPERATORS:
-                return "" if text in "\u2061\u2062\u2063\u2064" else text
+                return INVISIBLE.get(text, text)
             return f" {text} "
         if kind in ("mi", "mn", "mtext", "ms"):
-            return (e.text or "").strip()
+            return _plain_letters((e.text or "").strip())
+        if kind == "mspace":
+            return " "
         if kind == "mfrac" and len(parts) == 2:
-            return f"{grouped(parts[0].strip())}/{grouped(parts[1].strip())}"
-        if kind == "msup" and len(parts) == 2:
-            return parts[0] + script(parts[1].strip(), SUPERSCRIPTS, "^")
-        if kind == "msub" and len(parts) == 2:
-            return parts[0] + script(parts[1].strip(), SUBSCRIPTS, "_")
-        if kind == "msubsup" and len(parts) == 3:
-            return (parts[0] + script(parts[1].strip(), SUBSCRIPTS, "_")
-                    + script(parts[2].strip(), SUPERSCRIPTS, "^"))
+            return f"{grouped(stripped[0])}/{grouped(stripped[1])}"
+        if kind in ("mover", "munder") and len(parts) == 2 and stripped[1] in BRACES:
+            return grouped(stripped[0])
+        if kind in ("msup", "mover") and len(parts) == 2:
+            if kind == "mover" and (mark := accented(stripped[0], stripped[1])):
+                return mark
+            return stripped[0] + script(stripped[1], SUPERSCRIPTS, "^") + apart(stripped[0])
+        if kind in ("msub", "munder") and len(parts) == 2:
+            return stripped[0] + script(stripped[1], SUBSCRIPTS, "_") + apart(stripped[0])
+        if kind in ("msubsup", "munderover") and len(parts) == 3:
+            return (stripped[0] + script(stripped[1], SUBSCRIPTS, "_")
+                    + script(stripped[2], SUPERSCRIPTS, "^") + apart(stripped[0]))
         if kind == "msqrt":
             return "√" + grouped("".join(parts).strip())
+        if kind == "mroot" and len(parts) == 2:
+            root = ROOTS.get(stripped[1], f"{grouped(stripped[1])}√")
+            return root + grouped(stripped[0])
+        if kind == "mtr":
+            return ", ".join(stripped)
+        if kind == "mtable":
+            return "; ".join(stripped)
         return "".join(parts)
 
     return " ".join(spell(math).split())
@@ -358,9 +402,17 @@ def image_html(formula: Formula, drawing: Drawing) -> str:
                  f'style="{style}"/>')
     else:
         source = ADDRESS + hashlib.sha256(drawing.svg.encode("utf-8")).hexdigest()[:32]
-        book[source] = drawing
+        book[source] = replace(drawing, words=_words(formula))
         image = f'<img class="math" src="{source}" alt="{alt}"/>'
     return f'<span class="math display">{image}</span>' if formula.display else image
+
+
+def _words(formula: Formula) -> str:
+    """The formula as a reader would type it (:func:`spelled`), else its TeX on one line."""
+    try:
+        return spelled(ET.fromstring(formula.mathml or "")) or alternative(formula.tex)
+    except ET.ParseError:
+        return alternative(formula.tex)
 
 
 def alternative(tex: str) -> str:

@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from . import formula_text
 from .svg_numbers import is_plain_path, path_operators, pdf_number
 
 ADDRESS = "formula:"  # the scheme of a drawing's address in the print HTML
@@ -320,11 +321,12 @@ class FormulaImage:
     """
 
     def __init__(self, em: tuple[float, float], depth: float, drawing: FormulaDrawing | None,
-                 svg_image: Any = None):
+                 svg_image: Any = None, words: str = ""):
         self.em = em
         self.depth = depth
         self.drawing = drawing
         self.svg_image = svg_image
+        self.words = words
 
     def get_intrinsic_size(self, resolution: float, font_size: float) -> tuple[float, ...]:
         """Width and height at the image's font size, and their ratio."""
@@ -333,7 +335,19 @@ class FormulaImage:
 
     def draw(self, stream: Any, concrete_width: float, concrete_height: float,
              style: Any) -> None:
-        """Draw into ``stream`` at the box's size, as WeasyPrint draws the root ``<svg>``."""
+        """Draw into ``stream`` at the box's size, as WeasyPrint draws the root ``<svg>``.
+
+        The formula's words go over it as invisible text (:mod:`.formula_text`),
+        written after it: a reader that breaks lines at each drawn form (pypdf)
+        keeps them with the text that follows.
+        """
+        self._draw(stream, concrete_width, concrete_height, style)
+        height = self.em[1]
+        formula_text.show(stream, self.words, concrete_width,
+                          concrete_height * (height - self.depth) / height)
+
+    def _draw(self, stream: Any, concrete_width: float, concrete_height: float,
+              style: Any) -> None:
         if self.drawing is None:
             self.svg_image.draw(stream, concrete_width, concrete_height, style)
             return
@@ -385,9 +399,10 @@ def install() -> bool:
         read = read_drawing(drawing.svg)
         em = (drawing.width, drawing.height)
         if read is not None:
-            return FormulaImage(em, drawing.depth, read)
+            return FormulaImage(em, drawing.depth, read, words=drawing.words)
         return FormulaImage(em, drawing.depth, None,
-                            SVGImage(ET.fromstring(drawing.svg), url, url_fetcher, context))
+                            SVGImage(ET.fromstring(drawing.svg), url, url_fetcher, context),
+                            drawing.words)
 
     get_image_from_uri.formulas_by_address = True  # type: ignore[attr-defined]
     get_image_from_uri.original = original  # type: ignore[attr-defined]

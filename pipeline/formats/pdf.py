@@ -24,6 +24,7 @@ from . import (
     OutputFormat,
     fit,
     formula_images,
+    formula_text,
     libraries,
     list_markers,
     pydyf_patches,
@@ -196,9 +197,10 @@ class PdfFormat(OutputFormat):
                                           modified=when, relationship="Source",
                                           url_fetcher=fetcher))
         finisher = PdfFinisher()
-        data = document.write_pdf(
-            pdf_variant=PDF_VARIANT, custom_metadata=True, attachments=attachments,
-            finisher=finisher, pdf_identifier=pdf_identifier(doc))
+        with formula_text.collecting(finisher.formula_text):
+            data = document.write_pdf(
+                pdf_variant=PDF_VARIANT, custom_metadata=True, attachments=attachments,
+                finisher=finisher, pdf_identifier=pdf_identifier(doc))
         # Checked after writing: images inside an SVG are only fetched when drawn.
         if fetcher.refused:
             raise PipelineError([_refused(doc, url, folder) for url in sorted(set(fetcher.refused))])

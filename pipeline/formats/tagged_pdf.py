@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .formula_text import FormulaText
+
 PROJECT_FAMILIES = ("Handout Sans", "Handout Mono", "Handout Math", "Handout Symbols")
 ATTACHMENT_TYPES = {".md": "text/markdown", ".bib": "text/x-bibtex"}
 
@@ -46,10 +48,12 @@ class PdfFinisher:
 
     def __init__(self) -> None:
         self.fonts = FontReport()
+        self.formula_text = FormulaText()
 
     def __call__(self, document: Any, pdf: Any) -> None:
         self.fonts = font_report(document.fonts.values())
         objects = pdf.objects
+        self.formula_text.add_fonts(pdf, objects)
         if "StructTreeRoot" in pdf.catalog:
             mark_margins_as_artifacts(pdf, objects)
             list_items_in_bodies(pdf, objects)
