@@ -26,6 +26,7 @@ from . import (
     formula_images,
     formula_text,
     libraries,
+    line_breaks,
     list_markers,
     pydyf_patches,
     subsetting,
@@ -155,6 +156,7 @@ def _install() -> None:
     subsetting.install()
     pydyf_patches.install()
     list_markers.install()
+    line_breaks.install()
     svg_numbers.install()
     svg_numbers.install_paths()
     formula_images.install()
