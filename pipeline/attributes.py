@@ -5,7 +5,8 @@ pandoc writes an attribute it has no use for (``::: {owner="Dr X"}``,
 and the attached source would carry it too: words written for the team, not
 for readers, that no reader sees and every file would hold.  A handout keeps
 the attributes that mean something in it (language and direction, an image's
-size, accessibility, a style, a link's relation, a title, code line numbers,
+size and its alternative text, written ``alt`` or as Quarto writes it ``fig-alt``,
+accessibility, a style, a link's relation, a title, code line numbers,
 an audience); the others are left out of every output, with a warning at the
 line where each name is first written.
 """
@@ -26,6 +27,18 @@ KEPT = frozenset({
 })
 
 
+IMAGE_KEPT = frozenset({"alt"})  # an image's alternative text, when it differs from its caption
+
+
+def _image_description(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Quarto's ``fig-alt`` as the image's ``alt`` (an ``alt`` written too wins)."""
+    if not any(k == "fig-alt" for k, _ in pairs):
+        return pairs
+    if any(k == "alt" for k, _ in pairs):
+        return [(k, v) for k, v in pairs if k != "fig-alt"]
+    return [("alt" if k == "fig-alt" else k, v) for k, v in pairs]
+
+
 def kept(key: str) -> bool:
     """Whether an attribute named ``key`` means something in a handout."""
     return key in KEPT or key.startswith("aria-")
@@ -38,10 +51,17 @@ def without_private_attributes(manuscript: Manuscript, ast: Mapping[str, Any],
 
     def strip(node: Node) -> Any:
         attr = attr_of(node)
-        if attr is None or all(kept(key) for key, _ in attr[2]):
+        if attr is None:
             return None
-        dropped.extend(key for key, _ in attr[2] if not kept(key) and key not in dropped)
-        inside = [attr[0], attr[1], [[k, v] for k, v in attr[2] if kept(k)]]
+        pairs = [(k, v) for k, v in attr[2]]
+        if node["t"] == "Image":  # an image's own description, Quarto's name for it too
+            pairs = _image_description(pairs)
+        keep = IMAGE_KEPT if node["t"] == "Image" else frozenset()
+        if pairs == [(k, v) for k, v in attr[2]] and all(kept(k) or k in keep for k, _ in pairs):
+            return None
+        dropped.extend(key for key, _ in pairs
+                       if not kept(key) and key not in keep and key not in dropped)
+        inside = [attr[0], attr[1], [[k, v] for k, v in pairs if kept(k) or k in keep]]
         content = list(node["c"])
         content[1 if node["t"] == "Header" else 0] = inside
         return rewrite({"t": node["t"], "c": content}, strip)
@@ -51,6 +71,7 @@ def without_private_attributes(manuscript: Manuscript, ast: Mapping[str, Any],
         problems.warn(manuscript.path, source_line(manuscript, f"{key}="),
                       f"attribute '{key}' is left out of the handout: pandoc would write it "
                       "into the web page and the EPUB, where no reader sees it (a handout keeps "
-                      "lang, dir, width, height, style, title, role, aria-*, rel and audience); "
+                      "lang, dir, width, height, style, title, role, aria-*, rel, audience and an "
+                      "image's alt); "
                       "write a note to editors as an HTML comment", code="attribute-left-out")
     return {**ast, "blocks": blocks}

@@ -30,11 +30,22 @@ Say [hola]{lang=es checked-by="PRIVATE-CHECKER"} and [this]{aria-label="a label"
 : Doses {#tbl-doses source="PRIVATE-SOURCE"}
 
 See [the guide](https://example.org/guide){tracking="PRIVATE-TRACKING" title="The guide"}.
+
+![Knee X-ray](knee.png){fig-alt="Frontal X-ray of a right knee" shot-by="PRIVATE-SHOT"}
+
+An icon ![icon](knee.png){alt="warning sign"} here.
 """
 
 
+def _write(folder: Path) -> None:
+    from PIL import Image
+
+    (folder / "m.md").write_text(FRONT + BODY, encoding="utf-8")
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(folder / "knee.png")
+
+
 def test_attributes_no_handout_uses_are_in_no_file_and_the_others_are_kept(tmp_path):
-    (tmp_path / "m.md").write_text(FRONT + BODY, encoding="utf-8")
+    _write(tmp_path)
     out = build_fixed([tmp_path / "m.md"], tmp_path / "out", jobs=1)
     files = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     with zipfile.ZipFile(out / "m.clinician.epub") as epub:
@@ -43,6 +54,7 @@ def test_attributes_no_handout_uses_are_in_no_file_and_the_others_are_kept(tmp_p
                        b"hola" in epub.read(n))
         page = lxml_html.fromstring(epub.read(chapter))
     with pikepdf.open(out / "m.clinician.pdf") as pdf:
+        figures = [str(e.Alt) for e in _elements(pdf.Root.StructTreeRoot) if e.S == "/Figure"]
         for name, spec in pdf.attachments.items():
             files[f"attached {name}"] = spec.get_file().read_bytes()
         source = files["attached m.clinician.md"].decode()
@@ -53,17 +65,34 @@ def test_attributes_no_handout_uses_are_in_no_file_and_the_others_are_kept(tmp_p
     assert page.xpath("//span[@aria-label='a label']/text()") == ["this"]
     assert page.xpath("//a[@title='The guide']/@href") == ["https://example.org/guide"]
     assert page.xpath("//*[@id='dosing']") and page.xpath("//div[contains(@class, 'note')]")
+    # an image's own description, written alt= or as Quarto writes it, fig-alt=
+    with zipfile.ZipFile(out / "m.clinician.epub") as epub:
+        alts = [alt for n in epub.namelist() if n.endswith(".xhtml")
+                for alt in lxml_html.fromstring(epub.read(n)).xpath("//img/@alt")]
+    assert alts == ["Frontal X-ray of a right knee", "warning sign"]
+    assert figures == ["Frontal X-ray of a right knee", "warning sign"]
+
+
+def _elements(node: pikepdf.Object) -> list[pikepdf.Object]:
+    """The structure elements under ``node``, in order."""
+    found = []
+    kids = node.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            found.append(kid)
+            found.extend(_elements(kid))
+    return found
 
 
 def test_each_attribute_left_out_is_a_warning_at_its_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "m.md").write_text(FRONT + BODY, encoding="utf-8")
+    _write(tmp_path)
     report = check([Path("m.md")], BuildOptions())
-    kept = "lang, dir, width, height, style, title, role, aria-*, rel and audience"
+    kept = "lang, dir, width, height, style, title, role, aria-*, rel, audience and an image's alt"
     warned = [str(p) for p in report.problems if "left out of the handout" in str(p)]
     assert warned == [
         f"m.md:{line}: warning: attribute '{key}' is left out of the handout: "
         "pandoc would write it into the web page and the EPUB, where no reader sees it (a "
         f"handout keeps {kept}); write a note to editors as an HTML comment"
         for line, key in ((10, "reviewer"), (12, "owner"), (12, "data-ticket"),
-                          (16, "checked-by"), (22, "source"), (24, "tracking"))]
+                          (16, "checked-by"), (22, "source"), (24, "tracking"), (26, "shot-by"))]
