@@ -270,9 +270,11 @@ class _Cleaner:
             self.warn(fragments[0].strip().split("\n")[0][:37], "raw HTML that cannot be kept "
                       "in order with the text around it is left out", "raw-html")
             return [n for i, n in enumerate(items) if i not in raws]
-        for what, why in report.removed:
-            self.warn(_needle(fragments, what), f"raw HTML {what} is left out: {why}",
-                      "raw-html")
+        told: dict[str, int] = {}
+        for what, why in report.removed:  # the second note of a tag: its second fragment
+            told[what] = told.get(what, -1) + 1
+            self.warn(_needle(fragments, what, told[what]), f"raw HTML {what} is left out: "
+                      f"{why}", "raw-html")
         kind = "RawInline" if inline else "RawBlock"
         out: list[Node] = []
         for k, piece in enumerate(pieces):
@@ -394,16 +396,18 @@ def nth_line_outside_code(manuscript: Manuscript, text: str, nth: int) -> int | 
     return None
 
 
-def _needle(fragments: list[str], what: str) -> list[str]:
+def _needle(fragments: list[str], what: str, nth: int = 0) -> list[str]:
     """Text to find the line of ``what`` (``<tag>`` or ``attr=``) by, surest first."""
     name = what.strip("<>=")
     pattern = re.compile((r"<\s*" + re.escape(name) + r"\b") if what.startswith("<")
                          else (r"\s" + re.escape(name) + r"\s*="), re.IGNORECASE)
-    found = next((f for f in fragments if pattern.search(f)), fragments[0])
+    having = [f for f in fragments if pattern.search(f)] or fragments[:1]
+    found = having[min(nth, len(having) - 1)]
     match = pattern.search(found)
     start = match.start() if match else 0
-    return [found[start:start + 40].strip() or found.strip()[:40], found.strip()[:20],
-            what.rstrip(">").rstrip("=")]
+    # one line of the source each: pieces pandoc read as blocks are joined by line breaks
+    return [found[start:start + 40].split("\n")[0].strip() or found.strip()[:40],
+            found.strip()[:20].split("\n")[0], what.rstrip(">").rstrip("=")]
 
 
 def _unwrap_around_blocks(root: Any, items: list[Node], report: Cleaning) -> None:

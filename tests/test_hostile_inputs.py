@@ -237,3 +237,17 @@ def test_a_photograph_an_svg_shows_is_held_to_the_pixel_limit(work):
     assert (status, err) == (1, (
         "manuscripts/plate.svg:2: SVG image loads 'bomb.png', which has more pixels (3600 "
         "megapixels) than the 50 megapixels a handout may have: scale it down\n"))
+
+
+def test_a_script_inside_a_drawing_is_reported_at_its_own_line(work):
+    knee = work / "manuscripts" / "knee.md"
+    knee.write_text(GOOD + "\n<script>alert(1)</script>\n\nText.\n\n"
+                    "<svg><title>A dot</title><script>alert(2)</script></svg>\n",
+                    encoding="utf-8")
+    status, _out, err = run("check")
+    assert status == 0
+    assert [line for line in err.splitlines() if "<script>" in line] == [
+        ("manuscripts/knee.md:11: warning: raw HTML <script> is left out: scripts and embedded "
+        "content never go into a handout"),
+        ("manuscripts/knee.md:15: warning: raw HTML <script> is left out: scripts never go into "
+        "a handout")]
