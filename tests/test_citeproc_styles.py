@@ -112,10 +112,24 @@ def _check(comparisons: list[Comparison], causes: list[tuple[str, str, str]] | N
     return used
 
 
+_COMPARED: dict[tuple[str, object, str], Comparison] = {}
+
+
+def _compare(styles: tuple[str, ...], clusters_for: object, lang: str = "") -> list[Comparison]:
+    """:func:`compare` on the varied references, each style, clusters and language once per
+    run: the quick tests' styles are among the slow tests', which reuse them."""
+    todo = [style for style in styles if (style, clusters_for, lang) not in _COMPARED]
+    if todo:
+        for style, comparison in zip(todo, compare([VARIED], todo, clusters_for, lang),
+                                     strict=True):
+            _COMPARED[style, clusters_for, lang] = comparison
+    return [_COMPARED[style, clusters_for, lang] for style in styles]
+
+
 @pytest.fixture(scope="module")
 def quick():
     """The quick styles on the varied references, once for the module."""
-    return compare([VARIED], QUICK_STYLES, varied_clusters)
+    return _compare(QUICK_STYLES, varied_clusters)
 
 
 @needs_node
@@ -130,7 +144,7 @@ def test_one_style_of_each_kind_prints_as_citeproc_js(quick):
 @needs_node
 @pytest.mark.slow
 def test_the_most_used_styles_print_as_citeproc_js():
-    comparisons = compare([VARIED], MAJOR_STYLES, varied_clusters)
+    comparisons = _compare(MAJOR_STYLES, varied_clusters)
     used = _check(comparisons)
     # a cause of these styles that explains nothing any more (note styles' causes have theirs)
     stale = {why for styles, _k, why in CAUSES
@@ -146,8 +160,7 @@ LANGUAGES = ("es-ES", "es-MX", "de-DE", "fr-FR", "pt-BR")
 @pytest.mark.parametrize("lang", ["es-ES"])
 def test_a_spanish_handout_prints_as_citeproc_js_in_spanish(lang):
     """Spanish terms ('y', 'n.º', 'versión', '(Ed.)'), dates and quotes in two styles."""
-    comparisons = compare([VARIED], ("apa", "chicago-notes-bibliography"), varied_clusters,
-                          lang)
+    comparisons = _compare(("apa", "chicago-notes-bibliography"), varied_clusters, lang)
     _check(comparisons)
     apa = dict(comparisons[0].entries)
     assert apa["edited2018"][0] == ("Schmidt, U., & Rossi, G. (Eds.). (2018). <i>Handbook of "
@@ -161,14 +174,14 @@ def test_the_most_used_styles_print_as_citeproc_js_in_other_languages(lang):
     """Spanish, a handout language, in every other style; the others in every fifth (the
     suite's time: ``citeproc_js.py --wide --lang LANG`` compares all of them)."""
     styles = MAJOR_STYLES[::2] if lang == "es-ES" else MAJOR_STYLES[::5]
-    _check(compare([VARIED], styles, varied_clusters, lang))
+    _check(_compare(styles, varied_clusters, lang))
 
 
 @needs_node
 def test_a_note_style_cites_again_as_citeproc_js():
     """OSCOLA: ibid with and without a locator, '(n 2)' back to the first note, a later
     note beside another work, plural and braced locators, an author suppressed."""
-    (oscola,) = compare([VARIED], ("oscola",), note_clusters)
+    (oscola,) = _compare(("oscola",), note_clusters)
     _check([oscola])
     marks = [ours for _md, ours, _theirs in oscola.citations]
     assert marks[45:50] == ["Fernández and Moreau (n 14).", "ibid 5.", "ibid.", "ibid 7–9.",
@@ -179,7 +192,7 @@ def test_a_note_style_cites_again_as_citeproc_js():
 @needs_node
 @pytest.mark.slow
 def test_the_note_styles_cite_again_as_citeproc_js():
-    _check(compare([VARIED], NOTE_STYLES, note_clusters))
+    _check(_compare(NOTE_STYLES, note_clusters))
 
 
 @pytest.mark.parametrize(("style", "names"), [
