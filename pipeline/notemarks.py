@@ -145,6 +145,29 @@ def captions_with_links_shown(markup: str) -> str:
     return HIDDEN_CAPTION.sub(r"<figcaption>\1", markup)
 
 
+SUMMARY = re.compile(r"(<summary\b[^>]*>)(.*?)(</summary>)", re.DOTALL)
+LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL)
+LINK_ID = re.compile(r'\bid="[^"]*"')
+
+
+def summaries_without_links(markup: str) -> str:
+    """The links inside a ``<summary>`` (a citation's, an author's) as their words.
+
+    A summary is the control that opens its ``<details>``: a link inside it is
+    a control inside a control, which screen readers may not announce (axe's
+    ``nested-interactive``), and a click on it would not open the details.  A
+    citation keeps its ``id``, so that its reference still links back to it.
+    """
+    if "<summary" not in markup:
+        return markup
+
+    def words(link: re.Match[str]) -> str:
+        ident = LINK_ID.search(link.group(1))
+        return f"<span {ident.group(0)}>{link.group(2)}</span>" if ident else link.group(2)
+
+    return SUMMARY.sub(lambda m: m.group(1) + LINK.sub(words, m.group(2)) + m.group(3), markup)
+
+
 def symbol_footnotes(xhtml: bytes) -> bytes:
     """pandoc's EPUB notes with symbols for numbers: the calls, and a mark before each note."""
     if b"footnote-ref" not in xhtml:

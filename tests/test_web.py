@@ -341,12 +341,23 @@ CAPTION_MD = """\
 
     Squares help [@smith-2020].
 
+    <details>
+    <summary>Why shapes [@lee-2021]? See [the rules](https://example.org/rules).</summary>
+
+    Because.
+
+    </details>
+
     [^1]: Redrawn.
     """
 
 
 def test_a_citation_in_a_figure_caption_links_back_and_the_caption_is_not_hidden(tmp_path):
-    """pandoc repeats a caption as its picture's alternative text, plain words there."""
+    """pandoc repeats a caption as its picture's alternative text, plain words there.
+
+    A summary (the control that opens its details) holds no link: a citation
+    there is words that keep the id its reference links back to.
+    """
     import zipfile
 
     from helpers import epubcheck
@@ -360,8 +371,11 @@ def test_a_citation_in_a_figure_caption_links_back_and_the_caption_is_not_hidden
     root = page(out / "c.clinician.html")
     ids = {e.get("id") for e in root.iter() if e.get("id")}
     backs = [a.get("href") for a in root.cssselect("a.cite-back")]
-    assert backs == ["#cite-smith-2020-1", "#cite-smith-2020-2"]
+    assert backs == ["#cite-smith-2020-1", "#cite-smith-2020-2", "#cite-lee-2021-1"]
     assert all(href[1:] in ids for href in backs)
+    summary = root.cssselect("details summary")[0]
+    assert not summary.cssselect("a") and " ".join(summary.text_content().split()) == \
+        "Why shapes2? See the rules."
     caption = root.cssselect("figure figcaption")[0]
     assert caption.get("aria-hidden") is None and len(caption.cssselect("a")) == 2
     book = out / "c.clinician.epub"
@@ -369,5 +383,9 @@ def test_a_citation_in_a_figure_caption_links_back_and_the_caption_is_not_hidden
         captions = [c for n in epub.namelist() if n.endswith(".xhtml")
                     for c in etree.fromstring(epub.read(n)).iter(
                         "{http://www.w3.org/1999/xhtml}figcaption")]
+        summaries = [c for n in epub.namelist() if n.endswith(".xhtml")
+                     for c in etree.fromstring(epub.read(n)).iter(
+                         "{http://www.w3.org/1999/xhtml}summary")]
     assert [c.get("aria-hidden") for c in captions] == [None]
+    assert [len(list(s.iter("{http://www.w3.org/1999/xhtml}a"))) for s in summaries] == [0]
     assert epubcheck([book])[book] == []

@@ -28,7 +28,12 @@ from ..images import for_screen, self_contained_svg
 from ..links import standalone_links
 from ..math import MATH_FONT, has_formulas_written, label_mathml
 from ..model import CitedDocument, RenderOptions
-from ..notemarks import captions_with_links_shown, link_citations, symbol_footnotes
+from ..notemarks import (
+    captions_with_links_shown,
+    link_citations,
+    summaries_without_links,
+    symbol_footnotes,
+)
 from ..pandoc import run_pandoc, write_book
 from ..tree import Node, str_inlines
 from . import OutputFormat
@@ -279,8 +284,8 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int,
         contents_in_words(files, nav_name)
     for name in names:
         if name.endswith(".xhtml"):
-            files[name] = captions_with_links_shown(
-                label_mathml(files[name]).decode("utf-8")).encode("utf-8")
+            files[name] = summaries_without_links(captions_with_links_shown(
+                label_mathml(files[name]).decode("utf-8"))).encode("utf-8")
     _navigable_documents(files, opf_name, doc)
     if doc.footnote_symbols:
         for name in [n for n in files if n.endswith(".xhtml")]:

@@ -26,7 +26,12 @@ from ..imagemeta import data_url_without_metadata
 from ..images import screen_copy
 from ..math import label_mathml
 from ..model import CitedDocument, RenderOptions
-from ..notemarks import captions_with_links_shown, link_citations, symbol_footnotes_html
+from ..notemarks import (
+    captions_with_links_shown,
+    link_citations,
+    summaries_without_links,
+    symbol_footnotes_html,
+)
 from ..pandoc import ast_to
 from ..sitefile import site_settings
 from ..tree import Node, stringify, transform
@@ -146,7 +151,8 @@ def web_body(doc: CitedDocument) -> str:
     html = ast_to({**doc.ast, "blocks": blocks}, "html5", ["--section-divs", "--mathml"])
     if doc.footnote_symbols:  # superscript numbers are the citations' (as in print)
         html = symbol_footnotes_html(html)
-    html = captions_with_links_shown(DISPLAY_MATH.sub(r'\1 tabindex="0"', html))
+    html = summaries_without_links(
+        captions_with_links_shown(DISPLAY_MATH.sub(r'\1 tabindex="0"', html)))
     return label_mathml(empty_header_cells(html).encode("utf-8")).decode("utf-8")
 
 
