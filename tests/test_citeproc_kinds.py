@@ -17,7 +17,14 @@ prints the agreement of the most used styles.
 from __future__ import annotations
 
 import pytest
-from citeproc_js import ROOT, canonical_inlines, compare, node_available, varied_clusters
+from citeproc_js import (
+    ROOT,
+    canonical_html,
+    canonical_inlines,
+    compare,
+    node_available,
+    varied_clusters,
+)
 from test_citeproc_styles import HYPHENATED, _check
 
 from pipeline.citeproc_engine import format_clusters, marks_to_html
@@ -130,24 +137,40 @@ def test_an_institutions_name_takes_the_name_elements_formatting_not_its_affixes
 
 
 @pytest.mark.parametrize(("name", "printed"), [
+    # inside a bold layout, as citeproc-js prints them (small capitals show on lower case)
     ('<name font-variant="small-caps"/>',
-     ('<span style="font-variant:small-caps;">Jo Lee</span> '
-      '<span style="font-variant:small-caps;">et al.</span>')),
-    ('<name font-weight="bold"/><et-al font-style="italic"/>',
-     "<b>Jo Lee</b> <b><i>et al.</i></b>"),
+     "<b>J</b><b><sc>o</sc></b> <b>L</b><b><sc>ee et al</sc></b><b>.</b>"),
+    ('<name font-weight="bold"/><et-al font-style="italic"/>', "<b>Jo Lee</b> <b><i>et al.</i></b>"),
+    ('<name font-weight="normal" et-al-use-first="2"/>', "Jo Lee, Al Kim, et al."),
 ])
 def test_the_name_elements_formatting_takes_in_et_al(name, printed):
     # din-1505-2's 'H<sc>unt</sc>, H. ; <sc>u. a.</sc>' as citeproc-js prints it; an 'and'
-    # between names stays in the text's style
+    # between names stays in the text's style, a shortened list is formatted whole
     text = ('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
             "<info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated></info>"
-            '<citation et-al-min="3" et-al-use-first="1"><layout><names variable="author">'
-            f"{name}</names></layout></citation></style>")
+            '<citation et-al-min="3" et-al-use-first="1"><layout font-weight="bold">'
+            f'<names variable="author">{name}</names></layout></citation></style>')
     style = prepare_xml(text.encode("utf-8"), "t").xml
     items = {"a": {"id": "a", "type": "book", "title": "T",
                    "author": _authors("Lee Jo", "Kim Al", "Ng Bo")}}
     out = format_clusters(style, items, [Cluster((CiteItem("a"),))], "en-US")
-    assert [marks_to_html(c) for c in out.citations] == [printed]
+    assert [canonical_html(marks_to_html(c)) for c in out.citations] == [printed]
+
+
+def test_a_name_set_upright_leaves_the_delimiters_in_the_texts_style():
+    # pediatric-urology-case-reports: a bold author group, each name font-weight="normal"
+    text = ('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
+            "<info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated></info>"
+            '<citation><layout><group font-weight="bold"><group suffix=".">'
+            '<names variable="author"><name font-weight="normal" initialize-with="" '
+            'name-as-sort-order="all" sort-separator=" "/></names></group></group></layout>'
+            "</citation></style>")
+    style = prepare_xml(text.encode("utf-8"), "t").xml
+    items = {"a": {"id": "a", "type": "book", "title": "T",
+                   "author": _authors("Lee Jo", "Park Soo")}}
+    out = format_clusters(style, items, [Cluster((CiteItem("a"),))], "en-US")
+    assert [canonical_html(marks_to_html(c)) for c in out.citations] == [
+        "Lee J<b>,</b> Park S<b>.</b>"]
 
 
 def test_a_cite_the_style_prints_nothing_for_is_a_located_warning(tmp_path):

@@ -198,7 +198,7 @@ def _wraps_each(name: Any) -> bool:
 
 def _formats(name: Any) -> bool:
     return bool(name.get("prefix") or name.get("suffix")) or any(
-        name.get(attribute) not in (None, "normal", "none", "baseline") for attribute in _FONT)
+        name.get(attribute) is not None for attribute in _FONT)
 
 
 def render_names(self: Any, item: Any, variable: str, context: Any = None,
@@ -287,9 +287,9 @@ def _render_names(self: Any, item: Any, variable: str, context: Any = None,
         before = _separator(precedes, delimiter, len(texts), inverted[-1], 2)
         if others and precedes in (None, "contextual") and inverted[-1]:
             before = delimiter  # one inverted name: 'Walsh D, et al.'; in text '(Walsh et al.)'
-        if _formats(self):  # the name's formatting takes in the 'et al.', as in citeproc-js
-            et_al = self.format(et_al)
-        return delimiter.join(texts) + before + str(et_al)
+        text = delimiter.join(texts) + before + str(et_al)
+        # as in citeproc-js, the name's formatting takes in the delimiters and 'et al.'
+        return str(self.format(text)) if _formats(self) else text
     and_ = option("and")
     if and_ in ("text", "symbol") and len(texts) > 1 and not truncate and not _sorting():
         word = str(self.get_single_term(name="and") if and_ == "text" else "&")
