@@ -308,6 +308,15 @@ Facet pain responds to injections [@muller-2019, p. 95], as @tanaka-2020 found.
 | Bupivacaine | 0.25% |
 
 : Doses
+
+![The needle's path, as @tanaka-2020 drew it.](data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAFElEQVR4nGNkiFrAAANMDEgANwcAMTgBAqAp7WoAAAAASUVORK5CYII=)
+
+<details>
+<summary>Why facets [@muller-2019]?</summary>
+
+They carry the pain.
+
+</details>
 """
 
 
@@ -328,7 +337,8 @@ def author_date_page(tmp_path_factory) -> Path:
 
 def test_citation_links_in_running_text_and_repeated_captions_pass_every_axe_rule(
         browser, author_date_page):
-    """Links told apart by more than colour (WCAG 1.4.1), landmarks with unique names."""
+    """Links told apart by more than colour (WCAG 1.4.1), landmarks with unique names; a
+    caption holding a citation is not hidden, a summary holds no link."""
     desktop(browser)
     browser.get((author_date_page / "apa.clinician.html").as_uri())
     labels = browser.execute_script(
