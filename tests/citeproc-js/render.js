@@ -11,6 +11,28 @@ const fs = require("fs");
 const path = require("path");
 const CSL = require("citeproc");
 
+// citeproc-js finds a macro by walking the whole style each time the macro is
+// called: in the large Chicago styles most of the time of a comparison.  The
+// style's tree is complete before the engine builds its macros, so each tree's
+// macros are found in one walk and kept by name; the nodes are the same.
+const getNodesByName = CSL.XmlJSON.prototype.getNodesByName;
+const macroIndexes = new WeakMap();
+CSL.XmlJSON.prototype.getNodesByName = function (myjson, name, nameattrval, ret) {
+  if (name !== "macro" || !nameattrval || ret || !myjson || myjson !== this.dataObj) {
+    return getNodesByName.call(this, myjson, name, nameattrval, ret);
+  }
+  let index = macroIndexes.get(myjson);
+  if (!index) {
+    index = new Map();
+    for (const node of getNodesByName.call(this, myjson, "macro")) {
+      const key = node.attrs.name;
+      index.set(key, [...(index.get(key) || []), node]);
+    }
+    macroIndexes.set(myjson, index);
+  }
+  return [...(index.get(nameattrval) || [])];
+};
+
 function readStdin() {
   return fs.readFileSync(0, "utf8");
 }
