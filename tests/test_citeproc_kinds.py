@@ -173,6 +173,24 @@ def test_a_name_set_upright_leaves_the_delimiters_in_the_texts_style():
         "Lee J<b>,</b> Park S<b>.</b>"]
 
 
+@pytest.mark.parametrize(("substitute", "printed"), [
+    # florida-entomologist: '<names variable="author" suffix=".">' with the 'anonymous' term
+    ('<text term="anonymous" form="short" strip-periods="true"/>', "anon T"),
+    ('<text variable="title"/>', "T"),
+    ('<names variable="editor"/>', "[Bo Ng. T"),
+])
+def test_text_standing_in_for_names_takes_no_affixes_of_the_names(substitute, printed):
+    text = ('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
+            "<info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated></info>"
+            '<citation><layout><names variable="author" prefix="[" suffix="."><name/>'
+            f'<substitute>{substitute}</substitute></names><text variable="title" prefix=" "/>'
+            "</layout></citation></style>")
+    style = prepare_xml(text.encode("utf-8"), "t").xml
+    items = {"a": {"id": "a", "type": "book", "title": "T", "editor": _authors("Ng Bo")}}
+    out = format_clusters(style, items, [Cluster((CiteItem("a"),))], "en-US")
+    assert [marks_to_html(c) for c in out.citations] == [printed]
+
+
 def test_a_cite_the_style_prints_nothing_for_is_a_located_warning(tmp_path):
     # springer-basic-author-date cites a work by names and date only: a page with
     # neither prints nothing (citeproc-js: '[CSL STYLE ERROR: ...]'), never 'None'

@@ -10,6 +10,9 @@ from .registry import patch
 SUBSTITUTE_RECORDS: list[list[tuple[str, str]]] = []
 # the <names> element of each substitute being rendered, innermost last
 SUBSTITUTE_NAMES: list[Any] = []
+# the <names> elements whose substitute printed text, not names: as in citeproc-js, the
+# names' affixes do not go around it ('Anon 2015', not 'Anon. 2015' for suffix=".")
+SUBSTITUTED_TEXT: list[Any] = []
 
 
 @patch
@@ -21,6 +24,8 @@ def substitute_suppresses_rendered_variables() -> None:
     web page) was printed a second time.  The variables it printed are recorded
     while it renders (see ``groups.tracked``), so those of branches not taken stay
     printable (APA: a book's publisher after the title that replaced its author).
+    Text standing in for the names (a title, a term) takes the ``<names>``
+    element's formatting but not its affixes, as in citeproc-js.
     """
     from citeproc import model
 
@@ -40,6 +45,8 @@ def substitute_suppresses_rendered_variables() -> None:
                 printed = SUBSTITUTE_RECORDS.pop()
                 SUBSTITUTE_NAMES.pop()
             if text:
+                if not isinstance(child, model.Names):
+                    SUBSTITUTED_TEXT.append(names)  # its affixes are not the text's
                 try:
                     layout = (context if context is not None else self).get_layout()
                 except IndexError:  # rendered for sorting, outside a layout
@@ -49,7 +56,16 @@ def substitute_suppresses_rendered_variables() -> None:
                 return text
         return None
 
+    original_markup = model.Names.markup
+
+    def markup(self: Any, text: Any) -> Any:
+        if SUBSTITUTED_TEXT and SUBSTITUTED_TEXT[-1] is self:
+            SUBSTITUTED_TEXT.pop()
+            return self.format(text) if text else None
+        return original_markup(self, text)
+
     model.Substitute.render = render
+    model.Names.markup = markup
 
 
 # -- substitute (names) ------------------------------------------------------
