@@ -18,12 +18,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import Problems
+from .fences import fenced
 from .model import Manuscript
 from .tree import Node, rewrite, stringify, walk
 
 ITEM = re.compile(r"^([ \t]*(?:[>][ \t]*)*)\(@([\w-]*)\)(?=[ \t]|$)")
 REFERENCE = re.compile(r"\(@([\w-]+)\)")
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 NUMBER = re.compile(r"\((\d+)\)")
 CLASS = "example-ref"
@@ -31,20 +31,9 @@ CLASS = "example-ref"
 
 def _prose_lines(text: str) -> list[tuple[int, str]]:
     """Each line outside fenced code, with its index."""
-    out: list[tuple[int, str]] = []
-    fence: str | None = None
-    for index, line in enumerate(text.split("\n")):
-        if fence is not None:
-            stripped = line.strip()
-            if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
-                fence = None
-            continue
-        opener = FENCE.match(line)
-        if opener:
-            fence = opener.group(1)
-            continue
-        out.append((index, line))
-    return out
+    lines = text.split("\n")
+    return [(index, line) for index, (line, code) in enumerate(zip(lines, fenced(lines),
+                                                                    strict=True)) if not code]
 
 
 def marked_references(text: str) -> str:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 
 from .errors import Problems
+from .fences import fenced
 from .model import Manuscript
 
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 COMMENT = re.compile(r"%%(?:(?!%%).)*?%%", re.DOTALL)
 BARRIER = "\0"  # stands for a line of code while comments are found: none crosses it
@@ -25,19 +25,8 @@ BARRIER = "\0"  # stands for a line of code while comments are found: none cross
 def _masked(text: str) -> str:
     """``text`` with its code blanked out (fenced lines a barrier, inline code spaces)."""
     lines = text.split("\n")
-    fence: str | None = None
-    for index, line in enumerate(lines):
-        if fence is not None:
-            stripped = line.strip()
-            if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
-                fence = None
-            lines[index] = BARRIER * len(line)
-            continue
-        opener = FENCE.match(line)
-        if opener:
-            fence = opener.group(1)
-            lines[index] = BARRIER * len(line)
-    masked = "\n".join(lines)
+    masked = "\n".join(BARRIER * len(line) if code else line
+                       for line, code in zip(lines, fenced(lines), strict=True))
     return CODE_SPAN.sub(lambda m: " " * len(m.group(0)), masked)
 
 

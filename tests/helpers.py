@@ -298,3 +298,27 @@ RIVERSIDE_CSL = """<?xml version="1.0" encoding="utf-8"?>
   </bibliography>
 </style>
 """
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """``python -m pipeline ARGV`` in this process: its exit status, stdout and stderr."""
+    import io
+
+    from pipeline import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(list(argv), out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def knee_project(folder: Path, monkeypatch: object, manuscript: str, bib: str) -> Path:
+    """``folder`` entered as a project (``manuscripts/knee.md``, ``bibliography/refs.bib``),
+    with a fixed SOURCE_DATE_EPOCH and a render cache of its own."""
+    monkeypatch.chdir(folder)  # type: ignore[attr-defined]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)  # type: ignore[attr-defined]
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(folder / "cache"))  # type: ignore[attr-defined]
+    (folder / "manuscripts").mkdir()
+    (folder / "bibliography").mkdir()
+    (folder / "manuscripts" / "knee.md").write_text(manuscript, encoding="utf-8")
+    (folder / "bibliography" / "refs.bib").write_text(bib, encoding="utf-8")
+    return folder

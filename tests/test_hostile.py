@@ -7,12 +7,11 @@ a traceback.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-
-from pipeline import cli
+from helpers import knee_project
+from helpers import run_cli as run
 
 GOOD = """---
 title: "Knee pain"
@@ -29,22 +28,9 @@ BIB = "@article{doe-2020, author={Doe, Jane}, title={A trial}, journal={J}, year
       "  keywords={guideline}}\n"
 
 
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.main(list(argv), out, err)
-    return status, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
-    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(tmp_path / "cache"))
-    (tmp_path / "manuscripts").mkdir()
-    (tmp_path / "bibliography").mkdir()
-    (tmp_path / "manuscripts" / "knee.md").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "bibliography" / "refs.bib").write_text(BIB, encoding="utf-8")
-    return tmp_path
+    return knee_project(tmp_path, monkeypatch, GOOD, BIB)
 
 
 @pytest.mark.parametrize(("kinds", "message"), [

@@ -6,13 +6,12 @@ Driven through the command line as a user meets them; the exact message is asser
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import pytest
-
-from pipeline import cli
+from helpers import knee_project
+from helpers import run_cli as run
 
 GOOD = """---
 title: "Knee pain"
@@ -28,22 +27,9 @@ Rest helps [@doe-2020].
 BIB = "@article{doe-2020, author={Doe, Jane}, title={A trial}, journal={J}, year={2020}}\n"
 
 
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.main(list(argv), out, err)
-    return status, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
-    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(tmp_path / "cache"))
-    (tmp_path / "manuscripts").mkdir()
-    (tmp_path / "bibliography").mkdir()
-    (tmp_path / "manuscripts" / "knee.md").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "bibliography" / "refs.bib").write_text(BIB, encoding="utf-8")
-    return tmp_path
+    return knee_project(tmp_path, monkeypatch, GOOD, BIB)
 
 
 def test_a_cache_that_cannot_keep_renders_says_so_once_and_the_build_succeeds(work):

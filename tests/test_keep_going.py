@@ -7,7 +7,6 @@ outputs are opened as a reader would open them.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import subprocess
 import sys
@@ -16,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, pdf_pages
+from helpers import run_cli as run
 
-from pipeline import cli
 from pipeline.build import discover
 
 GOOD = """---
@@ -34,12 +33,6 @@ def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.main(list(argv), out, err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def problem_lines(stderr: str) -> list[str]:

@@ -7,14 +7,12 @@ builds the others.
 
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
 from pathlib import Path
 
 import pytest
-
-from pipeline import cli
+from helpers import run_cli as run
 
 HEAD = """---
 title: "{title}"
@@ -31,12 +29,6 @@ def notes_body(count: int) -> str:
     """A body with ``count`` footnotes: minutes of layout for WeasyPrint."""
     return ("".join(f"Sentence {i}.[^n{i}]\n\n" for i in range(count))
             + "".join(f"[^n{i}]: Note {i}.\n\n" for i in range(count)))
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.main(list(argv), out, err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def overran(seconds: int) -> str:
