@@ -388,7 +388,7 @@ def format_citations(
     texts: dict[int, list[tuple[list[Node], str, tuple[str | None, ...]]]] = {}
     for (node, part), text, names in zip(pieces, formatted.citations, formatted.names,
                                          strict=True):
-        if not text:
+        if not text and not (is_narrative(part[0]) and any(names)):  # "Lee et al." in text
             key = part[0]["citationId"]
             problems.warn(manuscript.path, citation_line(manuscript, key),
                           f"citation '@{key}': the style prints nothing for this entry "

@@ -86,7 +86,7 @@ def _check(name: str) -> None:
     """Format the fixture in style ``name``; an AssertionError says what went wrong."""
     style, marks, references, problems = _format(name)
     assert not problems.items, [str(p) for p in problems.items]
-    assert len(marks) == 8 and all(marks), marks
+    assert len(marks) == 8 and all(marks) and "None" not in marks, marks
     if b"<bibliography" in style.xml:
         assert sorted(r.key for r in references) == sorted(_inputs()[2])
         assert all(r.html.strip() for r in references)

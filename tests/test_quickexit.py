@@ -28,9 +28,15 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+def _as_at_a_terminal() -> None:
+    """Ctrl-C's default, as at a terminal: a job started in the background ignores it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run(end: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", SCRIPT.format(end=end)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60, check=False)
+                          capture_output=True, text=True, timeout=60, check=False,
+                          preexec_fn=_as_at_a_terminal)
 
 
 def test_the_status_is_kept_and_everything_but_the_teardown_runs():
