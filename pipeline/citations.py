@@ -414,12 +414,12 @@ def format_citations(
             if text and not text.startswith((OPEN["sup"], OPEN["sub"])):
                 inlines.append({"t": "Space"})  # "Smith and Lee [4]", but "Smith and Lee⁴"
         named: list[Node] = []
-        if style.note and id(node) not in inside:  # the name in the text, the rest a footnote
+        if style.note and id(node) not in inside and text:  # the name in the text, the
             named = inlines[:-1] if inlines and inlines[-1]["t"] == "Space" else inlines
-            inlines = []
+            inlines = []  # rest a footnote; nothing else to print: the name alone, no note
         inlines.extend(marks_to_inlines(text, cites=[c["citationId"] for c in cites]))
         span = {"t": "Span", "c": [["", ["citation"], [["data-cites", keys]]], inlines]}
-        if style.note and id(node) not in inside:
+        if style.note and id(node) not in inside and text:
             return [*named, as_note([span])]
         return [span]
 

@@ -311,6 +311,18 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
     return status, out.getvalue(), err.getvalue()
 
 
+KNEE_MANUSCRIPT = """---
+title: "Knee pain"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-18
+bibliography: [refs.bib]
+---
+
+Rest helps [@doe-2020].
+"""
+
+
 def knee_project(folder: Path, monkeypatch: object, manuscript: str, bib: str) -> Path:
     """``folder`` entered as a project (``manuscripts/knee.md``, ``bibliography/refs.bib``),
     with a fixed SOURCE_DATE_EPOCH and a render cache of its own."""

@@ -10,19 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import KNEE_MANUSCRIPT as GOOD
 from helpers import knee_project
 from helpers import run_cli as run
-
-GOOD = """---
-title: "Knee pain"
-version: 1.0.0
-status: draft
-last_updated: 2025-09-18
-bibliography: [refs.bib]
----
-
-Rest helps [@doe-2020].
-"""
 
 BIB = "@article{doe-2020, author={Doe, Jane}, title={A trial}, journal={J}, year={2020}}\n"
 
