@@ -53,11 +53,12 @@ def without_private_attributes(manuscript: Manuscript, ast: Mapping[str, Any],
         attr = attr_of(node)
         if attr is None:
             return None
-        pairs = [(k, v) for k, v in attr[2]]
+        written = [(k, v) for k, v in attr[2]]
+        pairs = written
         if node["t"] == "Image":  # an image's own description, Quarto's name for it too
-            pairs = _image_description(pairs)
+            pairs = _image_description(written)
         keep = IMAGE_KEPT if node["t"] == "Image" else frozenset()
-        if pairs == [(k, v) for k, v in attr[2]] and all(kept(k) or k in keep for k, _ in pairs):
+        if pairs == written and all(kept(k) or k in keep for k, _ in pairs):
             return None
         dropped.extend(key for key, _ in pairs
                        if not kept(key) and key not in keep and key not in dropped)
