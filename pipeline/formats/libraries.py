@@ -48,3 +48,13 @@ def import_weasyprint() -> None:
     with no_library_search():
         import weasyprint.text.ffi  # the module that loads the libraries
     import weasyprint  # noqa: F401
+
+
+WEASYPRINT_WRITTEN_FOR = "70."  # the WeasyPrint the pipeline's patches of its internals fit
+
+
+def weasyprint_patchable() -> bool:
+    """Whether the installed WeasyPrint is the one the pipeline's patches were written for."""
+    import weasyprint
+
+    return weasyprint.__version__.startswith(WEASYPRINT_WRITTEN_FOR)

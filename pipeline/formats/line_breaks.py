@@ -18,16 +18,15 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-WEASYPRINT_WRITTEN_FOR = "70."
+from .libraries import weasyprint_patchable
 
 
 @functools.cache
 def install() -> bool:
     """Refuse the split above (once per process); False on a WeasyPrint it was not made for."""
-    import weasyprint
     from weasyprint.layout import inline
 
-    if not weasyprint.__version__.startswith(WEASYPRINT_WRITTEN_FOR):
+    if not weasyprint_patchable():
         return False
     original = inline.split_first_line
 

@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import functools
 
-WEASYPRINT_WRITTEN_FOR = "70."
+from .libraries import weasyprint_patchable
 
 
 @functools.cache
 def install() -> bool:
     """Paint outside list markers in document order; False on a WeasyPrint it was not made for."""
-    import weasyprint
     from weasyprint import stacking
 
-    if not weasyprint.__version__.startswith(WEASYPRINT_WRITTEN_FOR):
+    if not weasyprint_patchable():
         return False
     dispatch = stacking._dispatch
 
