@@ -241,6 +241,7 @@ INVISIBLE = {"\u2061": " ", "\u2062": "", "\u2063": "", "\u2064": ""}  # f x: "f
 ACCENTS = {"¯": "\u0304", "‾": "\u0304", "^": "\u0302", "ˆ": "\u0302", "~": "\u0303",
            "˜": "\u0303", "→": "\u20d7", "⃗": "\u20d7", "˙": "\u0307", "¨": "\u0308",
            "ˇ": "\u030c", "´": "\u0301", "`": "\u0300"}
+ATOM = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]\w*|.", re.DOTALL)  # 12, 0.5, kₑₗ, h²: no brackets
 ROOTS = {"2": "√", "3": "∛", "4": "∜"}
 LARGE_OPERATORS = set("∑∏∐∫∬∭∮⋃⋂⋁⋀⨁⨂")
 BRACES = set("⏞⏟︷︸⎴⎵")  # \overbrace, \underbrace: the script alone says it
@@ -264,12 +265,14 @@ def spelled(math: Any) -> str:
         return str(e.tag).rsplit("}", 1)[-1]
 
     def grouped(text: str) -> str:
-        return f"({text})" if len(text) > 1 and not text.isalnum() else text
+        bare = text.rstrip(LOOSE)
+        return bare if ATOM.fullmatch(bare) else f"({text})"
 
     def script(text: str, table: dict[int, int], mark: str) -> str:
         moved = text.translate(table)
-        return moved if moved != text and not any(c.isascii() for c in moved) \
-            else f"{mark}{grouped(text)}"
+        if all(a != b for a, b in zip(text, moved, strict=True)):
+            return moved + ("" if moved == "°" else LOOSE)  # x², kₑₗ t, 37°C
+        return f"{mark}{grouped(text)}{LOOSE}"  # e^(−λ), λ^k e
 
     def accented(base: str, over: str) -> str | None:
         mark = over if len(over) == 1 and unicodedata.combining(over) else ACCENTS.get(over)
@@ -298,7 +301,7 @@ def spelled(math: Any) -> str:
         if kind == "mspace":
             return " "
         if kind == "mfrac" and len(parts) == 2:
-            return f"{grouped(stripped[0])}/{grouped(stripped[1])}"
+            return f"{grouped(stripped[0])}/{grouped(stripped[1])}{LOOSE}"
         if kind in ("mover", "munder") and len(parts) == 2 and stripped[1] in BRACES:
             return grouped(stripped[0])
         if kind in ("msup", "mover") and len(parts) == 2:
@@ -315,13 +318,26 @@ def spelled(math: Any) -> str:
         if kind == "mroot" and len(parts) == 2:
             root = ROOTS.get(stripped[1], f"{grouped(stripped[1])}√")
             return root + grouped(stripped[0])
-        if kind == "mtr":
-            return ", ".join(stripped)
+        if kind == "mtr":  # an aligned pair (a &= b) is one piece: "a = b"
+            cells = [c for c in e if name(c) not in UNDRAWN]
+            return "".join(("" if index == 0 else " " if _aligned(cells[index - 1])
+                            else ", ") + part for index, part in enumerate(stripped))
         if kind == "mtable":
             return "; ".join(stripped)
         return "".join(parts)
 
-    return " ".join(spell(math).split())
+    text = TIGHT.sub("", " ".join(spell(math).split()))
+    return " ".join(text.replace(LOOSE, " ").split())
+
+
+LOOSE = "\u0000"  # after a script or a fraction (λ^k e, 1/n ∑): a space, unless one of TIGHT follows
+RAISED = "".join(chr(code) for code in (*SUPERSCRIPTS.values(), *SUBSCRIPTS.values()))
+TIGHT = re.compile(LOOSE + "(?=[\\s^_)\\]},;.!" + RAISED + "]|$)")
+
+
+def _aligned(cell: Any) -> bool:
+    """Whether a table cell is the left half of an aligned pair (``a &= b``), as pandoc writes it."""
+    return "padding-right: 0" in (cell.get("style") or "")
 
 
 def _text_of(mathml: str) -> str:

@@ -143,6 +143,13 @@ def test_the_text_is_invisible_and_sits_in_its_formula(pdf):
     (r"\begin{pmatrix}1&2\\3&4\end{pmatrix}", "(1, 2; 3, 4)"),
     (r"37\,^\circ\mathrm{C}", "37°C"),
     (r"e^{-kt}", "e^(−kt)"),
+    (r"\sigma\sqrt{2\pi}", "σ√(2π)"),  # the whole radicand, not √2 times π
+    (r"\frac{1}{n}\sum_{i} x_i", "1/n ∑ᵢ xᵢ"),
+    (r"\frac{x}{2\sigma^2}", "x/(2σ²)"),
+    (r"\lambda^k e^{-\lambda}", "λ^k e^(−λ)"),  # a script half raised is written out
+    (r"C_0 e^{-k_{el} t}", "C₀ e^(−kₑₗ t)"),
+    (r"\begin{aligned} a &= b \\ c &= d + 1 \end{aligned}", "a = b; c = d + 1"),
+    (r"\begin{cases} 1 & x > 0 \\ 0 & x \leq 0 \end{cases}", "{1, x > 0; 0, x ≤ 0"),
 ])
 def test_a_formula_is_spelled_as_a_reader_would_type_it(tex, words):
     assert math.formula_words(tex) == words
