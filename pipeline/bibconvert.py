@@ -54,11 +54,8 @@ from .bibnames import (
 )
 from .bibtex_tex import (
     CASED_FIELDS,
-    NOCASE_OPEN,
     URL_LEAD,
     URL_MACRO,
-    compose,
-    nocase_spans,
     plain_text,
     prepare_tex,
     protected_groups,
@@ -75,6 +72,7 @@ from .bibtypes import (
     SUBTYPES,
     TYPE_ALIASES,
 )
+from .cslitems import fix_item, read_names, written_name
 from .errors import Problems
 from .manuscript import LANG
 from .pandoc import PandocFailure, convert_text
@@ -90,8 +88,6 @@ LIST_FIELDS = frozenset({"publisher", "institution", "organization", "school", "
                          "address", "origpublisher", "origlocation"})
 _FIELD_NAME = re.compile(r"[a-z0-9_:+-]+")
 _POSITION = re.compile(r"\(line (\d+), column (\d+)\)")
-_OTHERS = frozenset({"others", "et al", "et alii", "etal", "", "…"})
-_INITIALS = re.compile(r"^[^\W\d_a-z]{2,3}$")
 
 
 @dataclass(eq=False)
@@ -361,18 +357,9 @@ def _finish(prepared: _Prepared, group: list[dict[str, Any]]) -> dict[str, Any]:
         for variable in variables:
             item[variable] = (item.get(variable) or []) + names
     item["type"] = _csl_type(entry, item.get("type"))
-    useprefix = _options(entry).get("useprefix") == "true"
-    # A family name in braces is one unit ({van der Berg}, Anke): no particle split off
     names_written = [value for name, value in entry.fields
                      if name in NAME_FIELDS or name == "author"]
-    braced = {g for value in names_written for g in _BRACED.findall(value)}
-    # a given name in braces ({UK} Biobank) is a word, not initials
-    braced_words = {g for value in names_written for g in _BRACED_WORD.findall(value)}
-    for key, value in list(item.items()):
-        if isinstance(value, list) and value and isinstance(value[0], dict) \
-                and "date-parts" not in value[0]:
-            item[key] = [_name(n, useprefix or _whole(n, braced),
-                               n.get("given") in braced_words) for n in value]
+    item = read_names(item, names_written, _options(entry).get("useprefix") == "true")
     eprint = plain_text(entry.field("eprint") or "")
     kind = plain_text(entry.field("eprinttype") or entry.field("archiveprefix") or "").lower()
     if eprint and kind in ("pubmed", "pmid") and not item.get("PMID"):
@@ -385,7 +372,7 @@ def _finish(prepared: _Prepared, group: list[dict[str, Any]]) -> dict[str, Any]:
     holders = item.pop("holder", None)
     if holders and not item.get("publisher"):
         # CSL has no holder (a patent's assignee): styles print it where the publisher goes
-        item["publisher"] = "; ".join(_written(n) for n in holders)
+        item["publisher"] = "; ".join(written_name(n) for n in holders)
     return fix_item({k: v for k, v in item.items() if k in CSL_VARIABLES})
 
 
@@ -395,77 +382,3 @@ def _csl_type(entry: BibEntry, pandoc_type: str | None) -> str:
     if pandoc_type is not None:
         return pandoc_type
     return CSL_TYPES.get(entry.type, "")
-
-
-def _name(name: dict[str, Any], useprefix: bool, word: bool = False) -> dict[str, Any]:
-    name = {k: compose(v) if isinstance(v, str) else v for k, v in name.items()}
-    whole = " ".join(str(name.get(k, "")) for k in ("literal", "non-dropping-particle",
-                                                    "dropping-particle", "family", "given"))
-    # BibTeX's "and others"; exports also write "and et al." or "and ...".
-    others = " ".join(whole.lower().replace(".", " ").split())
-    if others in _OTHERS and (others or "." in whole):
-        return {"literal": "et al."}
-    # The von part is printed before the family name ("van der Berg A"); each
-    # style decides whether to demote it (CSL's non-dropping particle).
-    if "dropping-particle" in name and "non-dropping-particle" not in name \
-            and not _QUOTED.match(str(name["dropping-particle"])):  # Jim "Bo" Lee: a nickname
-        name["non-dropping-particle"] = name.pop("dropping-particle")
-    if useprefix and name.get("non-dropping-particle") and name.get("family"):
-        particle = name.pop("non-dropping-particle")
-        joined = particle.endswith(("'", "\u2019", "-"))  # d’Aubignac, al-Khatib: no space
-        name["family"] = f"{particle}{'' if joined else ' '}{name['family']}"
-    given = name.get("given")
-    cased = initialled(name)
-    if word and given:
-        cased["given"] = str(given)
-    return cased
-
-
-_BRACED = re.compile(r"\{([^{}]*\s[^{}]*)\}")
-_QUOTED = re.compile("[\"\u201c\u2018'`]")
-_BRACED_WORD = re.compile(r"\{([^\W\d_]{2,3})\}")
-
-
-def _whole(name: dict[str, Any], braced: set[str]) -> bool:
-    """Whether the particle and family name were written as one braced family name."""
-    particle = name.get("non-dropping-particle") or name.get("dropping-particle")
-    return bool(particle) and f"{particle} {name.get('family', '')}" in braced
-
-
-def _written(name: dict[str, Any]) -> str:
-    """A name as text, given name first: 'Medtronic Inc', 'Ann de Geer'."""
-    if "literal" in name:
-        return str(name["literal"])
-    return " ".join(str(name[k]) for k in ("given", "dropping-particle", "non-dropping-particle",
-                                           "family", "suffix") if name.get(k))
-
-
-NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")
-
-
-def initialled(name: dict[str, Any]) -> dict[str, Any]:
-    """A CSL name with the parts styles print; ``ME`` as a given name is ``M. E.``.
-
-    Initials written together are two initials, so styles initialize them to
-    ME; flags such as ``comma-suffix`` or ``parse-names`` are left out.
-    """
-    if name.get("literal"):
-        return {"literal": str(name["literal"])}
-    name = {k: str(name[k]) for k in NAME_PARTS if name.get(k) not in (None, "")}
-    given, family = name.get("given"), name.get("family", "")
-    # A name written in capitals throughout ("SMITH, ANN") has a given name, not initials.
-    if given and _INITIALS.match(given) and not family.isupper():
-        name["given"] = " ".join(ch + "." for ch in given)
-    return name
-
-
-def fix_item(item: dict[str, Any]) -> dict[str, Any]:
-    """What pandoc's CSL-JSON leaves for citeproc-py to stumble on: DOIs, dotless i."""
-    doi = item.get("DOI")
-    if isinstance(doi, str):  # editors paste DOIs as links: keep the bare identifier
-        item["DOI"] = re.sub(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi,
-                             flags=re.IGNORECASE)
-    for key, value in list(item.items()):
-        if isinstance(value, str):
-            item[key] = compose(nocase_spans(value) if NOCASE_OPEN in value else value)
-    return item
