@@ -10,11 +10,14 @@ manuscript reported at its first line, and nothing of it written or cached.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import signal
+import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -56,11 +59,16 @@ def default_limit() -> float:
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise :class:`TookTooLong` into the block when it runs longer than ``seconds``.
 
-    Only this process's main thread can be interrupted (a signal's handler runs
-    there); elsewhere, and for ``None`` or 0, the block runs unlimited.
+    In the main thread a timer signal interrupts the block; in another thread
+    (a Dask worker runs jobs in its threads) a watching thread raises it there
+    (:func:`_thread_limit`).  ``None`` or 0: the block runs unlimited.
     """
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    if not seconds:
         yield
+        return
+    if threading.current_thread() is not threading.main_thread():
+        with _thread_limit(seconds):
+            yield
         return
 
     def expire(_signum: int, frame: FrameType | None) -> None:
@@ -77,6 +85,61 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _thread_limit(seconds: float) -> Iterator[None]:
+    """:func:`time_limit` for a thread other than the main one.
+
+    A timer thread raises the exception into this thread between two of its
+    Python instructions (``PyThreadState_SetAsyncExc``), as the signal does in
+    the main thread: a render is Python code that returns from the text
+    shaper often, so it stops within moments.  Not while the thread is
+    importing a module, as for the signal; a raise not yet delivered when the
+    block ends is taken back.
+    """
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"open": True, "raised": False}
+    overran = type("TookTooLong", (TookTooLong,), {"__init__": _fixed_init(seconds)})
+
+    def expire() -> None:
+        while True:
+            with lock:
+                if not state["open"]:
+                    return
+                if not importing(sys._current_frames().get(target)):
+                    state["raised"] = _raise_in(target, overran)
+                    return
+            time.sleep(0.2)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["open"] = False
+            timer.cancel()
+            if state["raised"]:
+                _raise_in(target, None)  # not yet delivered: withdrawn
+
+
+def _fixed_init(seconds: float) -> Callable[[TookTooLong], None]:
+    """``__init__`` of a :class:`TookTooLong` raised with no arguments, as a thread's is."""
+
+    def init(self: TookTooLong) -> None:
+        TookTooLong.__init__(self, seconds)
+
+    return init
+
+
+def _raise_in(thread: int, exception: type[BaseException] | None) -> bool:
+    """Ask ``thread`` to raise ``exception`` at its next instruction (None: cancel that)."""
+    done = ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread), ctypes.py_object(exception) if exception else None)
+    return done == 1
 
 
 def importing(frame: FrameType | None) -> bool:

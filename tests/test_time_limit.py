@@ -117,3 +117,32 @@ def test_check_warns_of_footnotes_that_take_minutes_to_lay_out(work):
     notes.write_text(HEAD.format(title="Fewer notes") + notes_body(1499), encoding="utf-8")
     status, _out, err = run("check")
     assert (status, err) == (0, "")
+
+
+def test_a_render_in_another_thread_is_stopped_there_and_a_quick_one_is_not():
+    import threading
+    import time
+
+    from pipeline.timelimit import TookTooLong, time_limit
+
+    seen: list[object] = []
+
+    def endless() -> None:
+        try:
+            with time_limit(0.5):
+                while True:
+                    sum(range(100))
+        except TookTooLong as exc:
+            seen.append(exc.seconds)
+
+    def quick() -> None:
+        with time_limit(0.3):
+            pass
+        time.sleep(0.8)  # past the limit, outside the block: nothing is raised
+        seen.append("quick")
+
+    for target in (endless, quick):
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join(30)
+    assert seen == [0.5, "quick"]
