@@ -13,7 +13,7 @@ import io
 
 from lxml import etree
 
-from ..math import spelled
+from ..math_words import spelled
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -21,7 +21,7 @@ NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 
 
 def formula_words(math: etree._Element) -> str:
-    """The characters a MathML formula draws, as :func:`..math.spelled` writes them."""
+    """The characters a MathML formula draws, as :func:`..math_words.spelled` writes them."""
     return spelled(math)
 
 

@@ -3,7 +3,7 @@
 A formula of the print edition is drawn as glyph outlines (:mod:`.formula_images`),
 so a PDF reader's search, copy and text extraction found nothing where it stood:
 ``dose = 15 mg/kg`` came out as ``dose =  mg/kg``.  Over each drawing this module
-writes the formula's words (``x² + 1``, ``CrCl < 30``: :func:`pipeline.math.spelled`)
+writes the formula's words (``x² + 1``, ``CrCl < 30``: :func:`pipeline.math_words.spelled`)
 as text in rendering mode 3 (invisible), as wide as the drawing and on its
 baseline, inside the drawing's marked content: the ``/Formula`` structure element
 keeps its ``/Alt``, which a screen reader reads in its place.
