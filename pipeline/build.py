@@ -23,6 +23,7 @@ from .bundle import effective_styles, package_styles
 from .dispatch import RenderSpec, render, take_reading
 from .errors import PipelineError, Problem, Problems, UsageError, display_path, undecodable_name
 from .gather import Gatherer
+from .includes import located
 from .kindsfile import kinds_problems
 from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
 from .output import OutputFolder, sweep_temporaries
@@ -150,9 +151,10 @@ MANUSCRIPT_SUFFIXES = (".md", ".markdown")
 
 
 def is_manuscript_name(name: str) -> bool:
-    """Whether a file called ``name`` in a folder is a manuscript: not hidden, not a README."""
+    """Whether a file called ``name`` in a folder is a manuscript: not hidden, not a README,
+    not a part that manuscripts include (``_methods.md``, as Quarto names them)."""
     stem, suffix = os.path.splitext(name)
-    return suffix.lower() in MANUSCRIPT_SUFFIXES and not name.startswith(".") \
+    return suffix.lower() in MANUSCRIPT_SUFFIXES and not name.startswith((".", "_")) \
         and stem.lower() != "readme"
 
 
@@ -200,10 +202,13 @@ def load_all(paths: list[Path], options: BuildOptions,
         try:
             manuscript, warnings = load_manuscript(path, bib_dir)
         except PipelineError as exc:
-            problems.extend(exc.problems)
             failed.append(display_path(path))
+            found = Problems()
+            found.extend(exc.problems)
             if isinstance(exc, FrontMatterError):
-                check_rest(exc.manuscript, options.styles, problems)
+                check_rest(exc.manuscript, options.styles, found)
+                found.items = located(found.items, [exc.manuscript])
+            problems.extend(found.items)
             continue
         problems.extend(warnings)
         manuscripts.append(manuscript)
@@ -316,6 +321,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         if pdf_worker is not None:
             _begin_ahead(pdf_worker, planner, changed[0], render_options, store, time_limit)
         plans = _plan_all(planner, sources, problems, report)
+        planned = [p.manuscript for p in plans]
         if options.strict:
             _strict_failures(problems, [p.manuscript for p in plans], report)
             plans = [p for p in plans if p.source not in report.failed]
@@ -360,6 +366,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     report.built, report.reused = gatherer.built, gatherer.reused
     grades = {slug: r.grade for slug, r in report.readings.items()}
     report.artifacts = gatherer.records(grades)
+    problems.items = located(problems.items, planned)
     _write_manifest(folder, report, problems, options)
     if "html" in options.formats or (out / "index.html").is_file():
         from .site import write_site
@@ -561,6 +568,6 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         report.readings = assess_all(manuscripts, problems)
     if options.strict:
         _strict_failures(problems, manuscripts, report)
-    report.problems = problems.items
+    report.problems = located(problems.items, manuscripts)
     report.seconds = time.perf_counter() - started
     return report

@@ -42,6 +42,7 @@ from pathlib import Path
 
 from .cache_index import CacheIndex, IndexEntry
 from .errors import WARNING, PipelineError, Problem, UsageError, display_path, local_path
+from .includes import source_digest
 from .model import HardSentence, Manuscript, Readability, RenderOptions, Stamp
 
 CACHE_VERSION = "2"
@@ -106,9 +107,9 @@ def default_max() -> int:
 
 
 def referenced_files(manuscript: Manuscript) -> list[Path]:
-    """Local files the body refers to (images, and what its SVG images show), found
-    without parsing it."""
-    out = []
+    """Local files the body refers to (images, and what its SVG images show, and the
+    files it includes), found without parsing it."""
+    out = list(dict.fromkeys(s.path for s in manuscript.spans if s.path != manuscript.path))
     for m in IMAGE_REF.finditer(manuscript.body):
         target = m.group(1) or m.group(2)
         if target and "://" not in target and not target.startswith(("data:", "/")):
@@ -376,7 +377,7 @@ class Cache:
         if PATIENT not in m.audiences:
             return assess(m)  # nothing to measure
         try:
-            digest = hashlib.sha256(m.path.read_bytes()).hexdigest()
+            digest = source_digest(m, m.path.read_bytes())
         except OSError:
             return assess(m)
         known, reading = self.recall_reading(m, digest)

@@ -28,6 +28,7 @@ from pathlib import Path
 from .build import STYLES, BuildOptions, discover, inputs_of, output_name, resolve_styles
 from .errors import PipelineError, Problem, display_path
 from .executors import available_cpus, stop_pool
+from .includes import located
 from .jobs import RenderJob, RenderResult, run_job
 from .manuscript import load_manuscript
 from .model import HandoutSummary, Manuscript, RenderOptions
@@ -261,7 +262,7 @@ class Desk:
             handout.slug = handout.manuscript.slug
             handout.submitted += 1
             handout.pending = len(jobs)
-            handout.problems = list(warnings)
+            handout.problems = located(warnings, [m])
             round_ = handout.submitted
             self._bump(handout)
         return [(handout, round_, m, job) for job in jobs]
@@ -284,7 +285,7 @@ class Desk:
             if round_ != handout.submitted or self._stop.is_set():
                 return  # a newer save is being rendered
             handout.pending -= 1
-            new = [p for p in result.problems if p not in handout.problems]
+            new = [p for p in located(result.problems, [m]) if p not in handout.problems]
             handout.problems += new
             page = any(p.is_error for p in new)
             if not any(p.is_error for p in result.problems):

@@ -72,6 +72,15 @@ class _Reader:
         self.seen[text] = self.seen.get(text, 0) + 1
         return nth_line_outside_code(self.manuscript, text, self.seen[text])
 
+    def own_line(self, line: int | None) -> bool:
+        """Whether ``line`` of the manuscript holds an include alone (one that failed: an
+        error already says why)."""
+        from .includes import INCLUDE
+
+        lines = self.manuscript.body.split("\n")
+        index = (line or 0) - self.manuscript.body_line
+        return 0 <= index < len(lines) and INCLUDE.match(lines[index]) is not None
+
     def warn(self, text: str, message: str, code: str) -> None:
         self.problems.warn(self.manuscript.path, self.line(text), message, code=code)
 
@@ -238,6 +247,12 @@ class _Reader:
             self.line_of_last_shortcode = line
             if written[3:-3].split()[:1] == ["pagebreak"]:
                 out.append(PAGE_BREAK)
+            elif written[3:-3].split()[:1] == ["include"]:
+                if not self.own_line(line):  # on its own line it failed, with an error
+                    self.problems.warn(self.manuscript.path, line,
+                                       f"'{_short(written)}' is read only on a line of its "
+                                       "own: here it is left out of the handout",
+                                       code="shortcode")
             else:
                 self.problems.warn(self.manuscript.path, line,
                                    f"Quarto shortcode '{_short(written)}' is not supported: it "

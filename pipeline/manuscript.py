@@ -33,6 +33,7 @@ from .errors import (
     undecodable_name,
 )
 from .frontmatter import parse_front_matter, read_text, split_front_matter
+from .includes import expand
 from .model import AUDIENCES, DEFAULT_STYLE, STATUSES, Change, Manuscript, Person
 from .stamp import today, today_source
 
@@ -206,6 +207,11 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
                       + (f"; also on line(s) {_lines(lines[1:])}" if lines[1:] else ""),
                       code="control-character")
     data, lines = parse_front_matter(path, front, problems)
+    try:
+        body, spans = expand(path, body, body_line)
+    except PipelineError as exc:
+        problems.extend(exc.problems)
+        spans = ()
     where = lines.get
 
     for key in data:
@@ -391,6 +397,7 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         max_grade=float(max_grade),
         changes=changes,
         field_lines=dict(lines),
+        spans=spans,
     )
     if not valid:
         raise FrontMatterError(problems.items, manuscript)

@@ -34,6 +34,16 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A run of a manuscript body's lines read from one file (see :mod:`.includes`)."""
+
+    start: int  # index of its first line in the body
+    count: int
+    path: Path
+    line: int  # that line's number in ``path``
+
+
+@dataclass(frozen=True)
 class Manuscript:
     """A validated manuscript: front matter plus the Markdown body."""
 
@@ -61,6 +71,7 @@ class Manuscript:
     keywords: tuple[str, ...] = ()
     references_title: str | None = None  # pandoc's reference-section-title
     field_lines: Mapping[str, int] = field(default_factory=dict)
+    spans: tuple[Span, ...] = ()  # where the body's lines came from when it includes files
 
     @property
     def approved(self) -> bool:

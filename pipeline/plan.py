@@ -35,6 +35,7 @@ from typing import Any
 
 from .cache import Cache, referenced_files
 from .errors import PipelineError, Problem, Problems, display_path
+from .includes import located, source_digest
 from .model import Manuscript, Readability, RenderOptions, Stamp
 from .stamp import OUTSIDE_GIT, GitHistory, make_stamp, source_date_epoch
 
@@ -272,6 +273,7 @@ class Planner:
             problems.extend(exc.problems)
             if isinstance(exc, FrontMatterError):
                 self.check_rest(exc.manuscript, self.styles, problems)
+                problems.items = located(problems.items, [exc.manuscript])
                 files = self._watched(exc.manuscript, referenced_files(exc.manuscript))
             else:
                 files = [str(path)]
@@ -288,7 +290,7 @@ class Planner:
                       if self.store else "") for pair in pairs)
         names = tuple((pair, self.output_name(m, *pair)) for pair in pairs)
         planned = Planned(slim(m, self._shared), display_path(m.path), stamp, keys, names,
-                          hashlib.sha256(data).hexdigest(), len(m.body),
+                          source_digest(m, data), len(m.body),
                           tuple(found.items), images=tuple(images))
         if PATIENT not in m.audiences:
             planned = planned.with_reading(None)
@@ -315,9 +317,9 @@ class Planner:
         """The whole manuscript of ``planned`` again; None when it changed since."""
         path = planned.manuscript.path
         try:
-            if hashlib.sha256(path.read_bytes()).hexdigest() != planned.digest:
-                return None
-            return load_manuscript(path, self.bibliography_dir)[0]
+            data = path.read_bytes()
+            m = load_manuscript(path, self.bibliography_dir)[0]
+            return m if source_digest(m, data) == planned.digest else None
         except (OSError, PipelineError):
             return None
 
