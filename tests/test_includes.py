@@ -98,21 +98,21 @@ def test_an_edited_part_is_built_again(inside):
 
 @pytest.mark.parametrize(("inner", "message"), [
     ("{{< include _methods.md >}}",
-     "manuscripts/parts/_inner.md:1: '{{< include _methods.md >}}' includes a file that is "
+     ("manuscripts/parts/_inner.md:1: '{{< include _methods.md >}}' includes a file that is "
      "being included (a loop: manuscripts/parts/_methods.md includes "
-     "manuscripts/parts/_inner.md includes manuscripts/parts/_methods.md)"),
+     "manuscripts/parts/_inner.md includes manuscripts/parts/_methods.md)")),
     ("One.\n\n{{< include \"no such.md\" >}}",
-     "manuscripts/parts/_inner.md:3: '{{< include \"no such.md\" >}}': no such file "
-     "(manuscripts/parts/no such.md)"),
+     ("manuscripts/parts/_inner.md:3: '{{< include \"no such.md\" >}}': no such file "
+     "(manuscripts/parts/no such.md)")),
     ("{{< include ../../../outside.md >}}",
-     "manuscripts/parts/_inner.md:1: '{{< include ../../../outside.md >}}' names a file "
-     "outside the project ({root}): copy it into the project"),
+     ("manuscripts/parts/_inner.md:1: '{{< include ../../../outside.md >}}' names a file "
+     "outside the project ({root}): copy it into the project")),
     ("{{< include /etc/hostname >}}",
-     "manuscripts/parts/_inner.md:1: '{{< include /etc/hostname >}}': the path must be "
-     "relative to this file's folder"),
+     ("manuscripts/parts/_inner.md:1: '{{< include /etc/hostname >}}': the path must be "
+     "relative to this file's folder")),
     ("Text {{< include x.md >}} here.",
-     "manuscripts/parts/_inner.md:1: warning: '{{< include x.md >}}' is read only on a line "
-     "of its own: here it is left out of the handout"),
+     ("manuscripts/parts/_inner.md:1: warning: '{{< include x.md >}}' is read only on a line "
+     "of its own: here it is left out of the handout")),
 ])
 def test_a_part_that_cannot_be_read_is_an_error_at_its_line(inside, inner, message):
     (inside / "manuscripts" / "parts" / "_inner.md").write_text(inner + "\n")
