@@ -101,12 +101,12 @@ def forget(drawings: bool = True) -> None:
     them from one build of a manuscript to the next (an edit elsewhere).
     """
     from pipeline import math, pandoc
-    from pipeline.formats import formula_images
+    from pipeline.formats import formula_svg
 
     math._READ.clear()
     if drawings:
         math.draw.cache_clear()
-        formula_images.read_drawing.cache_clear()
+        formula_svg.read_drawing.cache_clear()
     pandoc._parsed.cache_clear()
     pandoc._run_small.cache_clear()
 

@@ -21,7 +21,7 @@ from helpers import ROOT
 from PIL import Image, ImageChops
 
 from pipeline import math
-from pipeline.formats import formula_images
+from pipeline.formats import formula_images, formula_svg
 
 FONT = str(ROOT / "styles" / math.MATH_FONT)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -154,12 +154,12 @@ def test_the_typesetters_writing_reads_as_the_tree_reader_reads_it():
     items = [(True, tex) for tex in _source_formulas() + STRETCHY] + FORMULAS
     drawings = [math.draw(f.mathml, FONT).svg for f in math.read_formulas(items).values()]
     drawings += [math.draw(mathml, FONT).svg for mathml in STYLED_MATHML]
-    read = [(formula_images._read_written(svg), svg) for svg in drawings]
+    read = [(formula_svg._read_written(svg), svg) for svg in drawings]
     assert sum(1 for written, _ in read if written is not None) > len(drawings) * 0.8
     for written, svg in read:
         if written is not None:
-            assert written == formula_images._read_tree(svg)
+            assert written == formula_svg._read_tree(svg)
     # anything else is left to the tree reader
     svg = drawings[0]
-    assert formula_images._read_written(svg.replace("<use ", '<use opacity="0.5" ', 1)) is None
-    assert formula_images.read_drawing(svg.replace("<use ", '<use opacity="0.5" ', 1)) is None
+    assert formula_svg._read_written(svg.replace("<use ", '<use opacity="0.5" ', 1)) is None
+    assert formula_svg.read_drawing(svg.replace("<use ", '<use opacity="0.5" ', 1)) is None
