@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
+from .pdf_refs import resolved
 from .svg_numbers import pdf_number
 
 FONT_NAME = "FormulaText"  # resource names FormulaText0, FormulaText1, ...
@@ -120,28 +121,19 @@ def _font_dictionaries(pdf: Any, objects: list[Any]) -> Iterator[Any]:
 
 
 def _fonts_of(objects: list[Any], resources: Any, seen: set[int]) -> Iterator[Any]:
-    resources = _resolve(objects, resources)
+    resources = resolved(objects, resources)
     if resources is None or id(resources) in seen:
         return
     seen.add(id(resources))
-    fonts = _resolve(objects, resources.get("Font"))
+    fonts = resolved(objects, resources.get("Font"))
     if fonts is not None and id(fonts) not in seen:
         seen.add(id(fonts))
         yield fonts
-    for x_object in (_resolve(objects, resources.get("XObject")) or {}).values():
-        x_object = _resolve(objects, x_object)
+    for x_object in (resolved(objects, resources.get("XObject")) or {}).values():
+        x_object = resolved(objects, x_object)
         extra = getattr(x_object, "extra", None)
         if extra is not None and "Resources" in extra:
             yield from _fonts_of(objects, extra["Resources"], seen)
-
-
-def _resolve(objects: list[Any], value: Any) -> Any:
-    """``value``, or the object a ``b"n 0 R"`` reference names."""
-    if isinstance(value, bytes | str):
-        parts = value.split()
-        if len(parts) == 3 and parts[2] in (b"R", "R"):
-            return objects[int(parts[0])]
-    return value
 
 
 _OPEN: ContextVar[FormulaText | None] = ContextVar("formula_text", default=None)

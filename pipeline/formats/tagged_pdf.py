@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .formula_text import FormulaText
+from .pdf_refs import object_number
 
 PROJECT_FAMILIES = ("Handout Sans", "Handout Mono", "Handout Math", "Handout Symbols")
 ATTACHMENT_TYPES = {".md": "text/markdown", ".bib": "text/x-bibtex"}
@@ -70,19 +71,10 @@ def font_report(fonts: Iterable[Any]) -> FontReport:
     return report
 
 
-def _number(reference: Any) -> int | None:
-    """The object number of a ``b"12 0 R"`` reference, else None."""
-    if isinstance(reference, bytes | str):
-        parts = reference.split()
-        if len(parts) == 3 and parts[2] in (b"R", "R"):
-            return int(parts[0])
-    return None
-
-
 def _reachable_elements(pdf: Any, objects: list) -> set[int]:
-    root = objects[_number(pdf.catalog["StructTreeRoot"])]
+    root = objects[object_number(pdf.catalog["StructTreeRoot"])]
     seen: set[int] = set()
-    stack = [_number(k) for k in root["K"]]
+    stack = [object_number(k) for k in root["K"]]
     while stack:
         number = stack.pop()
         if number is None or number in seen:
@@ -91,7 +83,7 @@ def _reachable_elements(pdf: Any, objects: list) -> set[int]:
         if not isinstance(element, dict) or element.get("Type") != "/StructElem":
             continue
         seen.add(number)
-        stack.extend(_number(k) for k in element.get("K", ()))
+        stack.extend(object_number(k) for k in element.get("K", ()))
     return seen
 
 
@@ -104,15 +96,15 @@ def mark_margins_as_artifacts(pdf: Any, objects: list) -> None:
     import pydyf
 
     reachable = _reachable_elements(pdf, objects)
-    root = objects[_number(pdf.catalog["StructTreeRoot"])]
-    nums = objects[_number(root["ParentTree"])]["Nums"]
+    root = objects[object_number(pdf.catalog["StructTreeRoot"])]
+    nums = objects[object_number(root["ParentTree"])]["Nums"]
     orphans: set[int] = set()
     for index in range(0, len(nums), 2):
         page_number, parents = nums[index], nums[index + 1]
         if not isinstance(parents, list):
             continue  # an annotation's entry
-        page = objects[_number(pdf.page_references[page_number])]
-        stream = objects[_number(page["Contents"])]
+        page = objects[object_number(pdf.page_references[page_number])]
+        stream = objects[object_number(page["Contents"])]
         renumbered: dict[int, int] = {}
         kept = pydyf.Array()
         items = stream.stream
@@ -122,16 +114,16 @@ def mark_margins_as_artifacts(pdf: Any, objects: list) -> None:
                 continue
             mcid = item["MCID"]
             parent = parents[mcid]
-            if _number(parent) in reachable:
+            if object_number(parent) in reachable:
                 renumbered[mcid] = len(kept)
                 item["MCID"] = len(kept)
                 kept.append(parent)
             else:
-                orphans.add(_number(parent))
+                orphans.add(object_number(parent))
                 items[i - 1] = "/Artifact"
                 items[i] = pydyf.Dictionary({"Type": "/Pagination"})
         nums[index + 1] = kept
-        for number in {_number(parent) for parent in kept}:
+        for number in {object_number(parent) for parent in kept}:
             element = objects[number]
             element["K"] = pydyf.Array(
                 renumbered[k] if isinstance(k, int) and not isinstance(k, bool) else k
@@ -152,7 +144,7 @@ def list_items_in_bodies(pdf: Any, objects: list) -> None:
         item = objects[number]
         if item.get("S") != "/LI":
             continue
-        kids = [(k, objects[n]) for k in item.get("K", ()) if (n := _number(k)) is not None
+        kids = [(k, objects[n]) for k in item.get("K", ()) if (n := object_number(k)) is not None
                 and isinstance(objects[n], dict)]
         strays = [(k, e) for k, e in kids if e.get("S") not in ("/Lbl", "/LBody")]
         if not strays or len(kids) != len(item["K"]):
@@ -187,7 +179,7 @@ def _drop_elements(objects: list, numbers: set[int]) -> None:
         element = objects[number] if number is not None else None
         if not isinstance(element, dict) or element.get("Type") != "/StructElem":
             continue
-        stack.extend(_number(k) for k in element.get("K", ()))
+        stack.extend(object_number(k) for k in element.get("K", ()))
         element.clear()
 
 
@@ -200,16 +192,16 @@ def tidy_attachments(pdf: Any, objects: list) -> None:
     names = pdf.catalog.get("Names", {})
     if "EmbeddedFiles" not in names:
         return
-    tree = objects[_number(names["EmbeddedFiles"])]
+    tree = objects[object_number(names["EmbeddedFiles"])]
     pairs = list(zip(tree["Names"][0::2], tree["Names"][1::2], strict=True))
     pairs.sort(key=lambda pair: str(pair[0].string).encode("utf-16-be"))
     tree["Names"] = pydyf.Array(item for pair in pairs for item in pair)
     for name, reference in pairs:
-        filespec = objects[_number(reference)]
+        filespec = objects[object_number(reference)]
         suffix = "." + str(name.string).rsplit(".", 1)[-1]
         media_type = ATTACHMENT_TYPES.get(suffix)
         if media_type:
-            stream = objects[_number(filespec["EF"]["F"])]
+            stream = objects[object_number(filespec["EF"]["F"])]
             stream.extra["Subtype"] = "/" + media_type.replace("/", "#2f")
 
 
@@ -286,7 +278,7 @@ def install_definition_tags() -> bool:
         for element in original(box, parent, pdf, *args):
             kids = list(element.get("K", ())) if isinstance(element, dict) else []
             if tag not in ("dt", "dd") or element.get("S") != "/LI" or len(kids) != 1 \
-                    or (number := _number(kids[0])) is None:
+                    or (number := object_number(kids[0])) is None:
                 open_terms.pop(id(parent), None)
                 yield element
                 continue
