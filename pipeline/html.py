@@ -225,12 +225,23 @@ def body_html(doc: CitedDocument, for_print: bool = True, styles: Path | None = 
     ast["blocks"] = rewrite(blocks, _for_print, FOR_PRINT)
     html = ORDERED_LIST.sub(_numbered_for_print, ast_to(ast, "html5", ["--section-divs"]))
     html = IMAGE.sub(_sized_for_print, html)
-    return empty_header_cells(TASK_ITEM.sub('<li class="task">', html))
+    html = TASK_ITEM.sub('<li class="task">', html)
+    return empty_header_cells(TASK_BOX.sub(_task_box, html))
 
 
-# A task item, in a task list or among ordinary items: print.css draws its checkbox where the
+# A task item, in a task list or among ordinary items: print.css sets its box where the
 # bullet would be, which it can only do for an item marked so.
 TASK_ITEM = re.compile(r'<li>(?=(?:<p>)?<label><input type="checkbox")')
+# Its box as a character, ☐ or ☑: a drawn box is no text, and the PDF's text and tags
+# (what pypdf, search and a screen reader get) would not say whether it is ticked.
+TASK_BOX = re.compile(r'<input type="checkbox"( checked="")? />')
+
+
+TICKED, UNTICKED = "\u2611", "\u2610"
+
+
+def _task_box(match: re.Match[str]) -> str:
+    return f'<span class="task-box">{TICKED if match.group(1) else UNTICKED} </span>'
 
 
 EMPTY_HEADER = re.compile(r'<th((?: [a-z-]+="[^"]*")*)>\s*</th>')

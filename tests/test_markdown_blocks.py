@@ -295,21 +295,26 @@ On their own:
 
 
 def test_a_task_item_among_bullets_has_its_checkbox_in_place_of_the_bullet(tmp_path):
-    from page_geometry import characters, paths, text_boxes
+    from page_geometry import characters, text_boxes
 
     (tmp_path / "tasks.md").write_text(TASKS, encoding="utf-8")
     pdf = build_fixed([tmp_path / "tasks.md"], tmp_path / "dist", formats=("pdf",)) \
         / "tasks.clinician.pdf"
-    boxes = [b for b in paths(pdf) if b[2] - b[0] < 15 and b[3] - b[1] < 15
-             and abs((b[2] - b[0]) - (b[3] - b[1])) < 0.5]
-    bullets = [box for _page, ch, box, _ in characters(pdf) if ch == "\u2022"]
+    # The box is a character, so the text (pypdf's, a search's, a screen reader's) says
+    # whether the task is ticked.
+    lines = [" ".join(line.split()) for line in pdf_pages(pdf)[0].splitlines()]
+    assert ["\u2610 Stop anticoagulants", "\u2611 Fast from midnight",
+            "\u2610 Book the transport"] == [line for line in lines if line[:1] in "\u2610\u2611"]
+    drawn = characters(pdf)
+    boxes = [box for _page, ch, box, _ in drawn if ch in "\u2610\u2611"]
+    bullets = [box for _page, ch, box, _ in drawn if ch == "\u2022"]
     assert len(bullets) == 1  # "Bring your medicines" only
     for task in ("Stop anticoagulants", "Fast from midnight", "Book the transport"):
         left, bottom, _right, top = text_boxes(pdf, task)[0]
-        beside = [b for b in boxes if b[1] - 1 < bottom and top < b[3] + 1]
-        assert beside, f"no checkbox on the line of {task!r}"
-        assert all(b[2] < left for b in beside)  # the checkbox before the text
-        bullet_line = [b for b in bullets if b[1] - 1 < bottom and top < b[3] + 1]
+        beside = [b for b in boxes if b[1] - 1 < top and bottom < b[3] + 1]
+        assert len(beside) == 1, f"no box on the line of {task!r}"
+        assert beside[0][2] < left  # the box before the text
+        bullet_line = [b for b in bullets if b[1] - 1 < top and bottom < b[3] + 1]
         assert bullet_line == []
     (first, *_), (item, *_) = text_boxes(pdf, "Bring"), text_boxes(pdf, "Stop")
     assert abs(first[0] - item[0]) < 0.5  # the task's text where the bullet item's text is
