@@ -26,6 +26,7 @@ import yaml
 
 from .bibtex import BibEntry
 from .bibtex_tex import note_url
+from .bibtypes import web_of_science
 from .frontmatter import parse_front_matter, read_text, split_front_matter
 from .model import CitedDocument
 from .pandoc import ast_to
@@ -143,7 +144,9 @@ def cited_bibtex(entries: Mapping[str, BibEntry], keys: list[str]) -> str:
 
 def public_fields(entry: BibEntry, entries: Mapping[str, BibEntry]) -> list[tuple[str, str]]:
     """(name, raw BibTeX value) of ``entry``'s allowed fields, with inherited ones."""
-    own = [(name, value) for name, value in entry.values if name in BIBLIOGRAPHIC_FIELDS]
+    postal = ("address", "location") if web_of_science(entry) else ()  # a publisher's street
+    own = [(name, value) for name, value in entry.values
+           if name in BIBLIOGRAPHIC_FIELDS and name not in postal]
     have = {name for name, _ in own}
     seen = {entry.key}
     for link in ("crossref", "xdata"):

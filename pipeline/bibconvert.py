@@ -65,12 +65,16 @@ from .bibtexlost import lost_text
 from .bibtypes import (
     CSL_TYPES,
     CSL_VARIABLES,
+    DATABASE_TYPES,
     ENDNOTE_TYPES,
     KNOWN_TYPES,
     NAME_FIELDS,
     ROLES,
+    SHORT_JOURNALS,
     SUBTYPES,
+    TEMPLATE_FIELDS,
     TYPE_ALIASES,
+    web_of_science,
 )
 from .cslitems import fix_item, read_names, written_name
 from .errors import Problems
@@ -84,6 +88,8 @@ LINKING = frozenset({"crossref", "xdata", "xref"})
 VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc",
                       "urlraw"})
 DATE_FIELDS = frozenset({"date", "origdate", "eventdate", "urldate"})
+RAW_FIELDS = frozenset({"isbn", "issn", "pmid", "pmcid", "library", "type", "langid",
+                        "language"})
 LIST_FIELDS = frozenset({"publisher", "institution", "organization", "school", "location",
                          "address", "origpublisher", "origlocation"})
 _FIELD_NAME = re.compile(r"[a-z0-9_:+-]+")
@@ -192,9 +198,21 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
                            + (f"\n  options = {{{options}}}," if options else "") + "\n}")
             role_vars.setdefault(helper, []).append(variable)
             continue
-        if name == "type" and plain_text(value).lower() in ENDNOTE_TYPES \
-                or not _FIELD_NAME.fullmatch(name):  # no field pandoc reads has such a name
+        if name[:3] in ("opt", "alt") and name[3:] in TEMPLATE_FIELDS:
+            message = (f"entry '{entry.key}': field '{name[:3].upper()}{name[3:]}' is not read "
+                       f"(an editor's template marks an unfilled field with "
+                       f"'{name[:3].upper()}'; BibTeX, biber and pandoc ignore it): rename it "
+                       f"'{name[3:]}'")
+            prepared.warnings.append((line, message))
             continue
+        if name == "type" and plain_text(value).lower() in ENDNOTE_TYPES | DATABASE_TYPES \
+                or not _FIELD_NAME.fullmatch(name) and name not in SHORT_JOURNALS \
+                or name in ("address", "location") and web_of_science(entry):
+            continue  # pandoc reads no field of such a name; a database's kind of record
+        if name in SHORT_JOURNALS:  # the ISO abbreviation Web of Science and Scopus give
+            if entry.field("shortjournal") or entry.field("journalabbreviation"):
+                continue
+            name = "shortjournal"
         if name == "month":
             value = month_number(value)
             if not value.isdigit():  # pandoc drops it without a word
@@ -213,6 +231,8 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
             value = edtf_date(value)
         elif name in VERBATIM:
             value = verbatim(name, value)
+        elif name in RAW_FIELDS:  # pandoc keeps their braces: ISSN = {{0363-5465}} (WoS)
+            value = plain_text(value)
         elif name in LIST_FIELDS:
             value = literal_list(prepare_tex(value))
         elif name in ("howpublished", "note") and "\\url" in value:

@@ -34,6 +34,7 @@ _FIELD_START = re.compile(r"[A-Za-z][\w-]*\s*=")
 _BARE = re.compile(r"[^\s,{}()\"#%=]+")
 _NEXT_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
+_SPACED_NAME = re.compile(r"([^\s=,{}()\"#%]+(?:[ \t]+[^\s=,{}()\"#%]+)+)[ \t]*=")
 _IN_BRACES = re.compile(r"\\[{}]|[{}\n]")  # an escaped brace is text, as pandoc reads it
 _IN_QUOTES = re.compile(r"\\.|[{}\"\n]", re.DOTALL)
 # A value that holds what reads as the next fields: 'title = {A {B},\n  year = {2020}'.
@@ -370,7 +371,10 @@ class Scanner:
                     raise _Broken(r.line(i), "expected 'field = value', found "
                                   f"'{_snippet(text, i)}'")
                 j = r.skip(name_m.end())
-                if j >= r.n or text[j] != "=":
+                spaced = None if j < r.n and text[j] == "=" else _SPACED_NAME.match(text, i)
+                if spaced:  # Scopus writes 'funding_text 1 = {...}'
+                    j = spaced.end() - 1
+                elif j >= r.n or text[j] != "=":
                     raise _Broken(r.line(i), "expected 'field = value', found "
                                   f"'{_snippet(text, i)}'")
                 field_name = name_m.group(0).lower()
@@ -387,8 +391,15 @@ class Scanner:
                     raise _Broken(line, f"field '{field_name}' expands to {size // 1024:,} KiB "
                                   f"through @string, more than the {self.max_entry // 1024} KiB "
                                   "an entry may have")
-                fields.append(Field(field_name, value, r.line(name_m.start()),
-                                    text[value_start:i].strip()))
+                if spaced:
+                    written = " ".join(spaced.group(1).split())
+                    self.findings.append(Finding(r.line(name_m.start()), (
+                        f"entry '{key}': field name '{written}' has a space, which BibTeX does "
+                        "not allow (biber and pandoc stop reading there); the field is left "
+                        "out"), key, dropped=False, code="bibtex-field"))
+                else:
+                    fields.append(Field(field_name, value, r.line(name_m.start()),
+                                        text[value_start:i].strip()))
                 value_end = i
                 i = r.skip(i)
         except _Unclosed:
@@ -439,5 +450,7 @@ class Scanner:
 
 
 def _snippet(text: str, i: int) -> str:
+    """The text at ``i`` up to its line's end or a value's start: no field value is echoed."""
     line = text[i:text.find("\n", i) if "\n" in text[i:] else len(text)]
+    line = re.split(r'[{"]', line, maxsplit=1)[0] if not line.startswith(("{", '"')) else line[:1]
     return _SPACE.sub(" ", line).strip()[:30]

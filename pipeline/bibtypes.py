@@ -6,6 +6,8 @@ spellings reference managers write (Mendeley's ``@book_section``) added.
 
 from __future__ import annotations
 
+from typing import Any
+
 # biblatex's data model: entry types pandoc knows (others are read as @misc).
 KNOWN_TYPES = frozenset(["article", "book", "mvbook", "inbook", "bookinbook", "suppbook", "booklet", "collection", "mvcollection", "incollection", "suppcollection", "dataset", "manual", "misc", "online", "patent", "periodical", "suppperiodical", "proceedings", "mvproceedings", "inproceedings", "reference", "mvreference", "inreference", "report", "set", "software", "thesis", "unpublished", "xdata", "conference", "electronic", "mastersthesis", "phdthesis", "techreport", "www", "artwork", "audio", "bibnote", "commentary", "image", "jurisdiction", "legislation", "legal", "letter", "movie", "music", "performance", "review", "standard", "video", "data", "letters", "newsarticle"])
 # Mendeley's and EndNote's type names, and other spellings, as biblatex types.
@@ -108,3 +110,24 @@ CROSSREF_TYPES = {
 # Crossref's spellings of CSL variables.
 CROSSREF_VARIABLES = {"short-container-title": "container-title-short",
                       "short-title": "title-short"}
+# What Web of Science and Scopus give as a record's document type when it only names the
+# kind of entry (`Type = {Article}` on an @article): no genre for a style to print.
+DATABASE_TYPES = frozenset({"article", "proceedings paper", "conference paper", "book chapter",
+                            "article; early access", "article; proceedings paper",
+                            "article; book chapter", "article; data paper", "early access"})
+# The journal's ISO abbreviation as Web of Science (Journal-ISO) and Scopus write it.
+SHORT_JOURNALS = frozenset({"journal-iso", "abbrev_source_title"})
+
+
+def web_of_science(entry: Any) -> bool:
+    """Whether ``entry`` is a Web of Science record, whose ``Address`` is the publisher's postal
+    address (``2455 TELLER RD, THOUSAND OAKS, CA 91320 USA``), not a place of publication."""
+    unique = entry.field("unique-id") or ""
+    return unique.strip("{} ").upper().startswith(("WOS:", "ISI:"))
+# The fields BibTeX-mode editors (Emacs, Kile, TeXstudio) put in their templates, as
+# OPTvolume or ALTauthor until filled in.
+TEMPLATE_FIELDS = frozenset({"author", "editor", "title", "journal", "journaltitle", "booktitle",
+                             "year", "date", "volume", "number", "issue", "pages", "month",
+                             "publisher", "address", "location", "series", "edition", "chapter",
+                             "school", "institution", "organization", "howpublished", "note",
+                             "doi", "url", "isbn", "issn", "type", "eprint"})

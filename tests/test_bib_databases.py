@@ -1,0 +1,140 @@
+"""Exports of citation databases (Web of Science, Scopus) and of editors' BibTeX templates.
+
+Web of Science doubles every brace, writes the record's document type as
+``Type``, the publisher's street address as ``Address`` and the journal's ISO
+abbreviation as ``Journal-ISO``; Scopus names a field ``funding_text 1``.
+pandoc --citeproc prints ``[{Article}]`` (APA), the street address (Chicago)
+and refuses a whole file for one such field name.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_bib_semantics import _references
+
+WOS = """@article{ WOS:000111222300004,
+Author = {Ng, Pei and Roe, Ann},
+Title = {{Heel pain in runners: a cohort study}},
+Journal = {{JOURNAL OF FOOT PAIN}},
+Year = {{2020}},
+Volume = {{12}},
+Number = {{3}},
+Pages = {{101-109}},
+Month = {{MAR}},
+Publisher = {{EXAMPLE PRESS LTD}},
+Address = {{12 MARKET ST, SPRINGFIELD 01101, USA}},
+Type = {{Article}},
+Language = {{English}},
+DOI = {{10.5555/jfp.2020.0012}},
+ISSN = {{1234-5678}},
+Journal-ISO = {{J. Foot Pain}},
+Times-Cited = {{4}},
+Unique-ID = {{WOS:000111222300004}},
+}
+@article{ WOS:000111222300005,
+Author = {Doe, Jon},
+Title = {{Night splints for plantar fasciitis}},
+Journal = {{JOURNAL OF FOOT PAIN}},
+Year = {{2021}},
+Type = {{Review}},
+Unique-ID = {{WOS:000111222300005}},
+}
+"""
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("american-medical-association", [
+        ("1.", "Ng P, Roe A. Heel pain in runners: a cohort study. <i>J Foot Pain</i>. "
+               "2020;12(3):101-109. doi:10.5555/jfp.2020.0012"),
+        ("2.", "Doe J. Night splints for plantar fasciitis. <i>JOURNAL OF FOOT PAIN</i>. "
+               "Published online 2021.")]),
+    ("apa", [
+        ("", "Doe, J. (2021). Night splints for plantar fasciitis [Review]. "
+             "<i>JOURNAL OF FOOT PAIN</i>."),
+        ("", "Ng, P., & Roe, A. (2020). Heel pain in runners: a cohort study. <i>JOURNAL OF FOOT "
+             "PAIN</i>, <i>12</i>(3), 101–109. https://doi.org/10.5555/jfp.2020.0012")]),
+    ("chicago-author-date", [
+        ("", "Doe, Jon. 2021. “Night splints for plantar fasciitis.” Review. <i>JOURNAL OF FOOT "
+             "PAIN</i>."),
+        ("", "Ng, Pei, and Ann Roe. 2020. “Heel pain in runners: a cohort study.” <i>JOURNAL OF "
+             "FOOT PAIN</i> 12 (3): 101–9. https://doi.org/10.5555/jfp.2020.0012.")]),
+])
+def test_a_web_of_science_record_prints_without_its_database_fields(tmp_path, style, expected):
+    # pandoc: "[{Article}]" (APA), "{Article}. JOURNAL OF FOOT PAIN (12 MARKET ST, ...)"
+    # (Chicago), "doi:{10.5555/...}" and the journal in capitals where AMA abbreviates it
+    refs, problems = _references(
+        tmp_path, "See [@{WOS:000111222300004}; @{WOS:000111222300005}].\n", WOS, style)
+    assert (refs, problems) == (expected, [])
+
+
+SCOPUS = """Scopus
+EXPORT DATE: 02 March 2024
+
+@ARTICLE{Ng2020101,
+	author = {Ng, P. and Roe, A.},
+	title = {Heel pain in runners: A cohort study},
+	year = {2020},
+	journal = {Journal of Foot Pain},
+	volume = {12},
+	pages = {101 – 109},
+	abbrev_source_title = {J. Foot Pain},
+	funding_details = {Example Trust, ET-0042},
+	funding_text 1 = {Funded by the Example Trust (grant ET-0042).},
+	note = {Cited by: 4},
+	source = {Scopus}
+}
+"""
+
+
+def test_a_scopus_field_name_with_a_space_costs_that_field_not_the_entry(tmp_path):
+    # pandoc refuses the whole file ("unexpected '1'"); biber drops the entry
+    refs, problems = _references(tmp_path, "See [@Ng2020101].\n", SCOPUS)
+    assert refs == [("1.", "Ng P, Roe A. Heel pain in runners: A cohort study. <i>J Foot "
+                           "Pain</i>. 2020;12:101-109.")]
+    assert problems == [
+        "refs.bib:13: warning: entry 'Ng2020101': field name 'funding_text 1' has a space, "
+        "which BibTeX does not allow (biber and pandoc stop reading there); the field is left "
+        "out"]
+
+
+def test_a_broken_field_is_named_without_its_value(tmp_path):
+    bib = "@article{x,\n  title = {T},\n  {Private note: call 555-0100},\n}\n"
+    refs, problems = _references(tmp_path, "See [@x].\n", bib)
+    assert problems == [
+        "refs.bib:3: entry 'x': expected 'field = value', found '{'",
+        "m.md:10: citation '@x': its entry could not be read (see refs.bib:3)"]
+
+
+KILE = """@Article{ng2020,
+AUTHOR = {Ng, Pei},
+TITLE = {Heel pain in runners},
+JOURNAL = {Foot},
+YEAR = {2020},
+OPTkey = {},
+OPTvolume = {12},
+OPTnumber = {},
+OPTpages = {101--109},
+}
+@Book{roe2019,
+ALTauthor = {Roe, Ann},
+ALTeditor = {},
+TITLE = {Running},
+PUBLISHER = {Mosby},
+YEAR = {2019},
+}
+"""
+
+
+def test_an_editors_template_field_left_marked_is_said_with_its_name(tmp_path):
+    refs, problems = _references(tmp_path, "See [@ng2020; @roe2019].\n", KILE)
+    assert refs == [("1.", "Ng P. Heel pain in runners. <i>Foot</i>. Published online 2020."),
+                    ("2.", "<i>Running</i>. Mosby; 2019.")]
+    template = ("(an editor's template marks an unfilled field with '{0}'; BibTeX, biber and "
+                "pandoc ignore it): rename it '{1}'")
+    assert problems == [
+        f"refs.bib:7: warning: entry 'ng2020': field 'OPTvolume' is not read "
+        f"{template.format('OPT', 'volume')}",
+        f"refs.bib:9: warning: entry 'ng2020': field 'OPTpages' is not read "
+        f"{template.format('OPT', 'pages')}",
+        f"refs.bib:12: warning: entry 'roe2019': field 'ALTauthor' is not read "
+        f"{template.format('ALT', 'author')}"]
