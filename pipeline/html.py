@@ -268,12 +268,79 @@ def _numbered_for_print(match: re.Match[str]) -> str:
     if attrs.get("type") in LIST_TYPES:
         css.append(f"list-style-type: {LIST_TYPES[attrs['type']]}")
     start = attrs.get("start", "1")
-    if re.fullmatch(r"-?\d{1,9}", start) and int(start) != 1:
-        css.append(f"counter-reset: list-item {int(start) - 1}")
+    first = int(start) if re.fullmatch(r"-?\d{1,9}", start) else 1
+    if first != 1:
+        css.append(f"counter-reset: list-item {first - 1}")
+    div = LIST_DIV.search(match.string, max(0, match.start() - 200), match.start())
+    widest = _widest_marker(first, first + _items(match.string, match.end()) - 1,
+                            attrs.get("type", "1"), DELIMITERS_EM[div.group(1) if div else ""])
+    if widest > MARKER_FITS:  # the padding holds its marker, not the page's margin
+        css.append(f"padding-left: {widest + 0.15:.2f}em")
     if not css:
         return match.group(0)
     attrs["style"] = "; ".join(css)
     return "<ol" + "".join(f' {k}="{v}"' for k, v in attrs.items()) + ">"
+
+
+# Widths in em of what a marker is written with (Noto Sans); a marker wider than
+# MARKER_FITS would reach past print.css's 16pt padding into the page's margin (as "98. "
+# reaches 1pt into it, as it always has).
+GLYPH_EM = {**dict.fromkeys("0123456789-", 0.572), "i": 0.258, "v": 0.5, "x": 0.52,
+            "l": 0.258, "c": 0.48, "d": 0.571, "m": 0.924, "I": 0.307, "V": 0.6, "X": 0.6,
+            "L": 0.5, "C": 0.632, "D": 0.73, "M": 0.9}
+DELIMITERS_EM = {"list-two-parens": 0.3 + 0.3 + 0.26, "list-one-paren": 0.3 + 0.26,
+                 "": 0.268 + 0.26}  # "(9) ", "9) ", "9. " (pipeline/blocks.py's classes)
+LIST_DIV = re.compile(r'<div class="(list-(?:two-parens|one-paren))[^"]*">\s*$')
+LETTER_EM = {"a": 0.62, "A": 0.75}
+MARKER_FITS = 1.7
+LIST_TAG = re.compile(r"<(/?)(ol|ul|li)\b")
+
+
+def _items(html: str, position: int) -> int:
+    """How many items the list opened just before ``position`` has (not its lists' items)."""
+    depth = count = 0
+    for tag in LIST_TAG.finditer(html, position):
+        closing, name = tag.groups()
+        if name == "li":
+            count += depth == 0 and not closing
+        elif closing:
+            if depth == 0:
+                break
+            depth -= 1
+        else:
+            depth += 1
+    return count
+
+
+def _widest_marker(first: int, last: int, kind: str, delimiters: float) -> float:
+    """Width in em of the widest marker from ``first`` to ``last``, its ``delimiters`` too."""
+    if kind in ("i", "I"):
+        numbers = range(max(first, 1), min(last, 3999) + 1)
+        labels = [_roman(n).upper() if kind == "I" else _roman(n) for n in numbers]
+    elif kind in ("a", "A"):
+        return len(_alphabetic(max(last, 1))) * LETTER_EM[kind] + delimiters
+    else:
+        labels = [str(first), str(last)]
+    return max((sum(GLYPH_EM.get(c, 0.6) for c in label) for label in labels),
+               default=0.0) + delimiters
+
+
+def _roman(n: int) -> str:
+    digits = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+              (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    out = ""
+    for value, letters in digits:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _alphabetic(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        out = chr(97 + rest) + out
+    return out
 
 
 IMAGE = re.compile(r'<img((?: [a-z-]+="[^"]*")*)( ?/?>)')

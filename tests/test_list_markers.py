@@ -41,6 +41,16 @@ CAP
 CRB-65
 :   a severity score
 :   scored from 0 to 4
+
+Wide markers:
+
+99999. The last but one.
+100000. The last.
+
+Between.
+
+(vii) Seventh.
+(viii) Eighth.
 """
 
 
@@ -89,6 +99,17 @@ def test_each_list_item_holds_its_label_and_one_body(pdf):
     assert all(children in (["/Lbl", "/LBody"], ["/LBody"]) for children, _ in items), items
     # the loose item: its paragraph and its table in its body, in that order
     assert (["/Lbl", "/LBody"], ["/P", "/Table"]) in items
+
+
+def test_a_wide_marker_stays_out_of_the_page_margin(pdf, text):
+    """The list's indent grows to hold its widest marker, as "100000." or "(viii)"."""
+    from page_geometry import text_boxes
+
+    assert ["99999. The last but one.", "100000. The last.", "Between.", "(vii) Seventh.",
+            "(viii) Eighth."] == text[text.index("Wide markers:") + 1:][:5]
+    left = text_boxes(pdf, "Wide markers:")[0][0]
+    for marker in ("99999.", "100000.", "(vii)", "(viii)", "1.", "(1)"):
+        assert text_boxes(pdf, marker)[0][0] > left - 1.5, marker
 
 
 def test_a_definition_lists_term_labels_its_definition(pdf):
