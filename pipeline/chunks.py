@@ -17,6 +17,7 @@ import re
 from .errors import Problems
 from .model import Manuscript
 from .myst import as_boxes
+from .tree import Node
 
 # An opening fence whose braces start with a bare word (the engine): {r}, {python}, {r x, echo=F}
 CHUNK = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*\{[ \t]*([A-Za-z][\w-]*)([ \t,][^}]*)?\}[ \t]*$")
@@ -56,8 +57,29 @@ def as_code_fences(text: str) -> str:
         return text
     lines = text.split("\n")
     for index, chunk in found:
-        lines[index] = f"{chunk.group(1)}{chunk.group(2)}{_language(chunk)}"
+        language = _language(chunk)
+        if chunk.re is CHUNK:  # marked, so that its option lines can be left out
+            language = f"{{.{language} .{CHUNK_CLASS}}}"
+        lines[index] = f"{chunk.group(1)}{chunk.group(2)}{language}"
     return "\n".join(lines)
+
+
+CHUNK_CLASS = "knitr-chunk"
+# Quarto's chunk options, the first lines of its code: "#| label: fig-x", "//| echo: false".
+OPTION_LINE = re.compile(r"^[ \t]*(?:#|//|--|%%)\|")
+
+
+def without_options(node: Node) -> Node | None:
+    """A chunk's code block without its option lines and its mark; None for other code."""
+    ident, classes, attrs = node["c"][0]
+    if CHUNK_CLASS not in classes:
+        return None
+    lines = node["c"][1].split("\n")
+    kept = 0
+    while kept < len(lines) and OPTION_LINE.match(lines[kept]):
+        kept += 1
+    classes = [c for c in classes if c != CHUNK_CLASS]
+    return {"t": "CodeBlock", "c": [[ident, classes, attrs], "\n".join(lines[kept:])]}
 
 
 def _language(chunk: re.Match[str]) -> str:

@@ -32,7 +32,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .chunks import chunk_problems
+from .chunks import chunk_problems, without_options
 from .errors import Problems
 from .model import Manuscript
 from .obsidian import comment_problems
@@ -289,5 +289,6 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     reader = _Reader(manuscript, problems)
     ast = read_text_references(manuscript, ast, problems)
     blocks = rewrite(list(ast["blocks"]), reader.visit, VISITED)
+    blocks = rewrite(blocks, without_options, ("CodeBlock",))
     comment_problems(manuscript, problems)
     return {**ast, "blocks": blocks}

@@ -188,8 +188,15 @@ x <- 1
 ````
 
 ~~~{python}
+#| label: fig-age
+//| echo: false
 print(1)
+#| a comment after the code starts
 ~~~
+
+```python
+#| an ordinary block keeps its lines
+```
 """
 
 
@@ -211,9 +218,15 @@ def test_code_chunks_are_code_blocks_of_their_language_with_a_warning(tmp_path, 
          "is shown as python code; knit the document first, or write '```python' for code "
          "that is meant to be shown"),
     ]
-    _front, body, _line = split_front_matter(Path("u.md"), UNKNITTED)
-    blocks = [(b["c"][0][1], b["c"][1]) for b in markdown_to_ast(body)["blocks"]
-              if b["t"] == "CodeBlock"]
+    _front, body, line = split_front_matter(Path("u.md"), UNKNITTED)
+    from pipeline.dialects import read_dialects
+
+    m = Manuscript(path=Path("u.md"), body=body, body_line=line, title="U", version="1.0.0",
+                   status="draft", last_updated=dt.date(2025, 1, 1), slug="u")
+    ast = read_dialects(m, markdown_to_ast(body), Problems())
+    blocks = [(b["c"][0][1], b["c"][1]) for b in ast["blocks"] if b["t"] == "CodeBlock"]
+    # Quarto's chunk options ("#| label: ...") are no code of the chunk's
     assert blocks == [(["r"], "library(knitr)"),
                       (["markdown"], "```{r shown-as-an-example}\nx <- 1\n```"),
-                      (["python"], "print(1)")]
+                      (["python"], "print(1)\n#| a comment after the code starts"),
+                      (["python"], "#| an ordinary block keeps its lines")]
