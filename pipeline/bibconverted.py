@@ -17,7 +17,8 @@ from .csljson import Located
 # What a file under another format's name starts with, and the name it wants.
 _STARTS = (("BibTeX", ".bib", re.compile(r"\A(?:\s*%[^\n]*\n)*\s*@[A-Za-z]+\s*[{(]")),
            ("RIS", ".ris", re.compile(r"\A\s*TY  - ")),
-           ("EndNote XML", ".xml", re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?<xml>\s*<records>")))
+           ("EndNote XML", ".xml", re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?<xml>\s*<records>")),
+           ("MEDLINE", ".nbib", re.compile(r"\A\s*PMID- ")))
 
 
 def misnamed_file(text: str, suffix: str, stem: str) -> str | None:

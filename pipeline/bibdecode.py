@@ -122,7 +122,7 @@ def _lines(text: str) -> str:
 # Formats reference managers also export, by a line that marks them.
 _FORMATS = (
     (re.compile(r"^\s*TY  - ", re.MULTILINE), "a RIS file (name it .ris)"),
-    (re.compile(r"^\s*PMID- ", re.MULTILINE), "a PubMed (MEDLINE) file"),
+    (re.compile(r"^\s*PMID- ", re.MULTILINE), "a PubMed (MEDLINE) file (name it .nbib)"),
     (re.compile(r"^\s*%0 ", re.MULTILINE), "an EndNote (Refer) export"),
     (re.compile(r"<records>|<record>", re.IGNORECASE), "an EndNote XML file"),
     (re.compile(r"\A\s*<"), "an XML file"),

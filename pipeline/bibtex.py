@@ -39,7 +39,7 @@ __all__ = ["BibEntry", "BibFile", "kind_of", "load_bibliographies", "read_bibtex
            "read_bibtex_once", "to_csl"]
 
 KINDS_FILE = package_styles() / "kinds.yaml"
-CSL_SUFFIXES = (".json", ".yaml", ".yml", ".ris", ".xml")  # read as CSL items
+CSL_SUFFIXES = (".json", ".yaml", ".yml", ".ris", ".xml", ".nbib", ".medline")  # CSL items
 # Fields a crossref parent never passes on (biblatex's \DefaultInheritance exclusions).
 NOT_INHERITED = frozenset({"ids", "crossref", "xref", "xdata", "entryset", "entrysubtype",
                            "execute", "label", "options", "presort", "related",

@@ -43,6 +43,7 @@ def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
     findings: list[Finding] = []
     suffix = path.suffix.lower()
     from .bibconverted import endnote_items, misnamed_file, ris_items
+    from .medline import medline_items
 
     misnamed = misnamed_file(text, suffix, path.stem)
     try:
@@ -50,7 +51,8 @@ def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
             findings.append(Finding(1, misnamed, dropped=False, code="bibtex-empty"))
             located = []
         else:
-            located = {".json": _json_items, ".ris": ris_items, ".xml": endnote_items}.get(
+            located = {".json": _json_items, ".ris": ris_items, ".xml": endnote_items,
+                       ".nbib": medline_items, ".medline": medline_items}.get(
                 suffix, _yaml_items)(text, findings)
     except RecursionError:  # deeper than Python's readers go: a damaged or hostile file
         findings.append(Finding(1, "nests lists or mappings too deeply to be read (thousands "

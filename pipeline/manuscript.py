@@ -62,11 +62,11 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # What a bibliography file may be: BibTeX/biblatex, CSL-JSON, CSL-YAML (as pandoc reads them).
 # reference managers' other export formats, named when given as a bibliography
-OTHER_BIBLIOGRAPHIES = {".nbib": "a PubMed (MEDLINE) file",
-                        ".medline": "a PubMed (MEDLINE) file", ".enw": "an EndNote (Refer) file",
+OTHER_BIBLIOGRAPHIES = {".enw": "an EndNote (Refer) file",
 ".rdf": "a Zotero RDF file",
                         ".csv": "a CSV table", ".txt": "a text file"}
-BIBLIOGRAPHY_SUFFIXES = (".bib", ".bibtex", ".biblatex", ".json", ".yaml", ".yml", ".ris", ".xml")
+BIBLIOGRAPHY_SUFFIXES = (".bib", ".bibtex", ".biblatex", ".json", ".yaml", ".yml", ".ris", ".xml",
+                         ".nbib", ".medline")
 # pandoc reads a long list at about 100 KiB in 7 s; handouts are tens of KiB.
 MAX_MANUSCRIPT = 512 * 1024
 
@@ -305,7 +305,8 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
                 kind = OTHER_BIBLIOGRAPHIES.get(resolved.suffix.lower())
                 problems.add(path, where("bibliography"),
                              f"bibliography file '{name}' must be .bib (BibTeX, biblatex), "
-                             ".json (CSL-JSON), .yaml (CSL-YAML), .ris (RIS) or .xml (EndNote XML)"
+                             ".json (CSL-JSON), .yaml (CSL-YAML), .ris (RIS), .xml (EndNote XML) or "
+                             ".nbib (PubMed's MEDLINE)"
                              + (f"; {kind} is not read: export the references as BibTeX or "
                                 "CSL-JSON" if kind else ""), code="bad-bibliography")
             elif not is_file(resolved):

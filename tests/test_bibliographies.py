@@ -408,8 +408,6 @@ def test_better_bibtex_yaml_dates_of_year_month_and_day_are_read(tmp_path):
 @pytest.mark.parametrize(("name", "said"), [
     ("refs.enw", ("; an EndNote (Refer) file is not read: export the references as BibTeX "
      "or CSL-JSON")),
-    ("pubmed.nbib", ("; a PubMed (MEDLINE) file is not read: export the references as BibTeX "
-     "or CSL-JSON")),
     ("refs.bbl", "")])
 def test_a_bibliography_of_another_format_is_named(tmp_path, monkeypatch, name, said):
     from pipeline.errors import PipelineError
@@ -423,7 +421,8 @@ def test_a_bibliography_of_another_format_is_named(tmp_path, monkeypatch, name, 
         load_manuscript(tmp_path / "m.md", tmp_path)
     assert [str(p) for p in caught.value.problems] == [
         (f"m.md:6: bibliography file '{name}' must be .bib (BibTeX, biblatex), .json "
-         "(CSL-JSON), .yaml (CSL-YAML), .ris (RIS) or .xml (EndNote XML)" + said)]
+         "(CSL-JSON), .yaml (CSL-YAML), .ris (RIS), .xml (EndNote XML) or .nbib (PubMed's "
+         "MEDLINE)" + said)]
 
 
 def test_zoteros_own_json_is_named_once_not_an_item_without_id_each(tmp_path):
