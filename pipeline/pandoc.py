@@ -34,7 +34,8 @@ from .myst import as_boxes
 from .obsidian import without_comments
 from .texstars import drop_separators, separate_stars
 
-READER = "markdown"
+# pandoc's Markdown, with ==highlighted text== (Obsidian's, HackMD's, Typora's) read as marked.
+READER = "markdown+mark"
 # Some inputs take pandoc minutes (20,000 '[' in a row); a build never waits forever.
 TIMEOUT = 60
 

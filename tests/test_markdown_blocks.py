@@ -82,7 +82,8 @@ def test_the_pdf_has_every_block_and_no_markup(dist, pages):
                   "macintosh", "task done", "Pomaceous fruit", "Below the rule.",
                   "A simple table with its caption.", "Example of a row that",
                   "built-in wrapper", "Max: 4 mg/kg", "*not emphasised*", "non\xa0breaking space",
-                  "strikeout", "highlighted", "https://example.org/reference",
+                  "strikeout", "highlighted and marked as Obsidian marks text",
+                  "https://example.org/reference",
                   "A bar chart of three rising columns", "Check the weight before every dose.",
                   "blue span", "Hidden dosing notes.", "Old-fashioned font tag.",
                   "A paragraph with an event handler.", "Inline notes are easier to write.",
@@ -90,7 +91,7 @@ def test_the_pdf_has_every_block_and_no_markup(dist, pages):
                   "The appendix comes after the references."]:
         assert shown in text, shown
     for markup in ["<br", "<b>", "<font", "onclick", "never printed", "\\newpage", "\\textbf",
-                   "{.smallcaps}", "&amp;", "&#39;", ":::", "[^list]", "@okafor"]:
+                   "{.smallcaps}", "&amp;", "&#39;", ":::", "[^list]", "@okafor", "=="]:
         assert markup not in text, markup
     assert len(pages) == 5
     assert outside(dist / "constructs.clinician.pdf") == []
@@ -206,6 +207,8 @@ def test_epub_blocks_have_their_elements(xhtml):
     assert len(all_of(xhtml, "hr")) >= 3
     assert [text_of(s) for s in all_of(xhtml, "sup") if text_of(s) == "raised"] == ["raised"]
     assert any(d.get("class") == "page-break" for d in all_of(xhtml, "div"))
+    assert [text_of(m) for m in all_of(xhtml, "mark")] == ["highlighted",
+                                                           "marked as Obsidian marks"]
 
 
 def test_epub_raw_html_is_clean(xhtml):
