@@ -1,0 +1,77 @@
+"""What stops a manuscript from being released, each reason at its line.
+
+Not approved; no reviewer other than its authors; past its ``next_review``
+date; a patient edition that reads above its grade limit; an input
+(manuscript, bibliographies, images, styles) git does not hold as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from .build import inputs_of
+from .errors import Problem, Problems, display_path
+from .model import Manuscript, Readability
+from .readability import over_limit_message
+from .stamp import GitHistory, today_source
+
+
+def _names(people: Any) -> set[str]:
+    return {" ".join(p.name.casefold().split()) for p in people}
+
+
+def refusals(m: Manuscript, on: dt.date, reading: Readability | None) -> list[Problem]:
+    """Why ``m`` may not be released (empty when it may), each at its line."""
+    found = Problems()
+    if not m.approved:
+        found.add(m.path, m.line_of("status"), f"not released: status is '{m.status}'; only "
+                  "approved manuscripts are released", code="not-approved")
+    if not m.reviewers:
+        found.add(m.path, m.line_of("reviewers") or m.line_of("status"),
+                  "not released: no reviewers are listed; a release needs a reviewer other "
+                  "than its authors", code="no-independent-review")
+    elif not (_names(m.reviewers) - _names(m.authors)):
+        reviewers = ", ".join(p.name for p in m.reviewers)
+        found.add(m.path, m.line_of("reviewers"),
+                  f"not released: no reviewer other than its authors (reviewers: {reviewers})",
+                  code="no-independent-review")
+    if m.next_review is not None and m.next_review < on:
+        where = today_source()
+        found.add(m.path, m.line_of("next_review"),
+                  f"not released: review overdue: next_review {m.next_review.isoformat()} is "
+                  f"before today, {on.isoformat()} ({where})", code="review-overdue")
+    if reading is not None and reading.over_limit:
+        line = reading.hardest[0].line if reading.hardest else m.line_of("max_grade")
+        found.add(m.path, line, "not released: " + over_limit_message(reading),
+                  code="reading-grade")
+    return found.items
+
+
+def uncommitted_refusals(m: Manuscript, styles: Path, history: GitHistory) -> list[Problem]:
+    """Each input of ``m`` that git does not hold as it is, named at the line that uses it.
+
+    A release names the exact commit it came from, so it is built from
+    committed files only.
+    """
+    from .body import source_line
+
+    found = Problems()
+    bibliographies = {p.resolve() for p in m.bibliography}
+    for path, why in history.uncommitted(inputs_of(m, styles)):
+        resolved = path.resolve()
+        if resolved == m.path.resolve():
+            line = None
+        elif resolved in bibliographies:
+            line = m.line_of("bibliography")
+        elif resolved.suffix == ".csl":
+            line = m.line_of("csl")
+        elif resolved.is_relative_to(m.path.parent.resolve()):
+            line = source_line(m, resolved.relative_to(m.path.parent.resolve()).as_posix())
+        else:
+            line = None
+        found.add(m.path, line, f"not released: {display_path(path)} {why}; a release is "
+                  "built from committed files only: commit it and release again",
+                  code="uncommitted")
+    return found.items
