@@ -290,5 +290,60 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     ast = read_text_references(manuscript, ast, problems)
     blocks = rewrite(list(ast["blocks"]), reader.visit, VISITED)
     blocks = rewrite(blocks, without_options, ("CodeBlock",))
+    foreign_captions(manuscript, blocks, problems)
     comment_problems(manuscript, problems)
     return {**ast, "blocks": blocks}
+
+
+# "Table" in other languages: "Tabla: ..." beside a table is a paragraph to pandoc, which
+# reads only "Table:" (or "table:") and ":" as a table's caption; Quarto reads it as pandoc.
+TABLE_WORDS = {"tabla", "tableau", "tabelle", "tabela", "tabella", "tabel", "tabell",
+               "taula", "taulukko", "tablo", "tabulka", "táblázat", "tabelul", "tabuľka",
+               "tafla", "πίνακας", "таблица", "таблиця", "tabl"}
+
+
+def foreign_captions(manuscript: Manuscript, blocks: list[Node], problems: Problems) -> None:
+    """A warning at each paragraph beside a table that starts as a caption in another
+    language ("Tabla: Dosis."): pandoc shows it as text, the table has no caption."""
+    from .raw import nth_line_outside_code
+
+    seen: dict[str, int] = {}
+    for siblings in _block_lists(blocks):
+        for index, block in enumerate(siblings):
+            word = _caption_word(block)
+            if word is None:
+                continue
+            seen[word] = seen.get(word, 0) + 1
+            beside = siblings[max(index - 1, 0):index + 2]
+            if any(b.get("t") == "Table" for b in beside if isinstance(b, dict)):
+                problems.warn(manuscript.path,
+                              nth_line_outside_code(manuscript, word, seen[word]),
+                              f"'{word}' starts a paragraph beside a table: pandoc's Markdown "
+                              "reads it as text, not as the table's caption; write the caption "
+                              f"as ': {_after(block)}' (or 'Table: ...'), in any language",
+                              code="caption")
+
+
+def _caption_word(block: Any) -> str | None:
+    if not isinstance(block, dict) or block.get("t") not in ("Para", "Plain"):
+        return None
+    first = block["c"][0] if block["c"] else None
+    if first is None or first["t"] != "Str" or not first["c"].endswith(":"):
+        return None
+    return first["c"] if first["c"][:-1].lower() in TABLE_WORDS else None
+
+
+def _after(block: Node) -> str:
+    text = stringify(block["c"][1:]).strip()
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _block_lists(value: Any) -> Any:
+    """Every list of blocks in ``value`` (the body's, a quote's, a cell's, an item's)."""
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict) and "t" in value[0]:
+            yield value
+        for item in value:
+            yield from _block_lists(item)
+    elif isinstance(value, dict):
+        yield from _block_lists(value.get("c"))

@@ -248,3 +248,16 @@ def test_a_wiki_link_is_a_warning_at_its_line_saying_what_to_write(work):
         f"m.md:10: warning: '[[the triage page|Triage-Page]]' {said}",
         f"m.md:14: warning: '![[chart.png]]' {said}",
     ]
+
+
+def test_a_caption_written_in_another_language_is_a_warning_at_its_line(work):
+    assert _check(work, "Tabla: dosis, lejos de la tabla.\n\nTexto.\n\n| Edad | Dosis |\n"
+                  "|------|-------|\n| 2    | 5 ml  |\n\nTabla: Dosis por *edad*.\n\n"
+                  "> | a |\n> |---|\n> | 1 |\n>\n> Tabelle: Dosen.\n") == [
+        ("m.md:16: warning: 'Tabla:' starts a paragraph beside a table: pandoc's Markdown "
+         "reads it as text, not as the table's caption; write the caption as ': Dosis por "
+         "edad.' (or 'Table: ...'), in any language"),
+        ("m.md:22: warning: 'Tabelle:' starts a paragraph beside a table: pandoc's Markdown "
+         "reads it as text, not as the table's caption; write the caption as ': Dosen.' (or "
+         "'Table: ...'), in any language"),
+    ]
