@@ -92,6 +92,8 @@ RAW_FIELDS = frozenset({"isbn", "issn", "pmid", "pmcid", "library", "type", "lan
                         "language"})
 LIST_FIELDS = frozenset({"publisher", "institution", "organization", "school", "location",
                          "address", "origpublisher", "origlocation"})
+# A unit after a degree sign (37 °C, 37~\textdegree{}C) is no word for sentence case to lower
+_DEGREE_UNIT = re.compile(r"((?:°|\\textdegree\b(?:\{\})?)[ ~]?)([CFK])(?![A-Za-z])")
 _FIELD_NAME = re.compile(r"[a-z0-9_:+-]+")
 _POSITION = re.compile(r"\(line (\d+), column (\d+)\)")
 
@@ -198,6 +200,11 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
                            + (f"\n  options = {{{options}}}," if options else "") + "\n}")
             role_vars.setdefault(helper, []).append(variable)
             continue
+        if name == "options" and {"skipbib", "dataonly"} & {
+                k for k, v in _options(entry).items() if v == "true"}:
+            message = (f"entry '{entry.key}': options '{plain_text(value)}' asks biblatex to "
+                       "leave the entry out of the list; a handout lists every entry it cites")
+            prepared.warnings.append((line, message))
         if name[:3] in ("opt", "alt") and name[3:] in TEMPLATE_FIELDS:
             message = (f"entry '{entry.key}': field '{name[:3].upper()}{name[3:]}' is not read "
                        f"(an editor's template marks an unfilled field with "
@@ -249,7 +256,7 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
         else:
             value = prepare_tex(value)
             if name.endswith("title") or name in CASED_FIELDS:
-                value = protected_groups(value)
+                value = protected_groups(_DEGREE_UNIT.sub(r"\1{\2}", value))
         text = value.replace("\n", " ")
         lines.append(f"  {name} = {{{text}}},")
         source.append(line)

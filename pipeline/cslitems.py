@@ -16,6 +16,8 @@ from typing import Any
 
 from .bibtex_tex import NOCASE_OPEN, compose, nocase_spans
 
+_OPEN_PAGES = re.compile(r"^\s*([^\s\u2013\u2014-]+)\s*[-\u2013\u2014]+\s*$")
+_NICKNAME = re.compile("^(.*\\S)\\s+([\"\u201c][^\"\u201d]+[\"\u201d])$")
 _OTHERS = frozenset({"others", "et al", "et alii", "etal", "", "…"})
 _INITIALS = re.compile(r"^[^\W\d_a-z]{2,3}$")
 
@@ -52,6 +54,9 @@ def _name(name: dict[str, Any], useprefix: bool, word: bool = False) -> dict[str
         particle = name.pop("non-dropping-particle")
         joined = particle.endswith(("'", "\u2019", "-"))  # d’Aubignac, al-Khatib: no space
         name["family"] = f"{particle}{'' if joined else ' '}{name['family']}"
+    nickname = _NICKNAME.match(str(name.get("given") or ""))
+    if nickname and not name.get("dropping-particle"):  # Ann {"Annie"} Roe: as Jim "Bo" Lee
+        name["given"], name["dropping-particle"] = nickname.group(1), nickname.group(2)
     given = name.get("given")
     cased = initialled(name)
     if word and given:
@@ -103,6 +108,9 @@ def fix_item(item: dict[str, Any]) -> dict[str, Any]:
     if isinstance(doi, str):  # editors paste DOIs as links: keep the bare identifier
         item["DOI"] = re.sub(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi,
                              flags=re.IGNORECASE)
+    page = item.get("page")
+    if isinstance(page, str) and _OPEN_PAGES.match(page):  # '123-': from 123 on, as biblatex
+        item["page"] = _OPEN_PAGES.sub("\\1\u2013", page)
     for key, value in list(item.items()):
         if isinstance(value, str):
             item[key] = compose(nocase_spans(value) if NOCASE_OPEN in value else value)
