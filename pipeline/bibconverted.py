@@ -12,7 +12,7 @@ import json
 import re
 
 from .bibscan import Finding
-from .csljson import Located
+from .jsonfiles import Located
 
 # What a file under another format's name starts with, and the name it wants.
 _STARTS = (("BibTeX", ".bib", re.compile(r"\A(?:\s*%[^\n]*\n)*\s*@[A-Za-z]+\s*[{(]")),

@@ -27,6 +27,7 @@ from .bibtypes import CSL_NAMES as NAMES
 from .cslbibtex import BIBTEX_TYPES, bibtex_values
 from .cslitems import NAME_PARTS, fix_item, initialled
 from .frontmatter import FORBIDDEN, control_fate, control_name, read_text, without_controls
+from .jsonfiles import Located, database_json, json_items
 
 UNTYPED = "document"  # the CSL type of an item that gives none
 _EDTF = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -51,13 +52,17 @@ def read_csl_file(path: Path) -> tuple[list, list[Finding]]:
             findings.append(Finding(1, misnamed, dropped=False, code="bibtex-empty"))
             located = []
         else:
-            located = {".json": _json_items, ".ris": ris_items, ".xml": endnote_items,
+            located = {".json": json_items, ".ris": ris_items, ".xml": endnote_items,
                        ".nbib": medline_items, ".medline": medline_items}.get(
                 suffix, _yaml_items)(text, findings)
     except RecursionError:  # deeper than Python's readers go: a damaged or hostile file
         findings.append(Finding(1, "nests lists or mappings too deeply to be read (thousands "
                                 "of levels); export the bibliography again", dropped=False,
                                 code="bibtex-empty"))
+        located = []
+    foreign = database_json(located[0][2]) if located else None
+    if foreign:
+        findings.append(Finding(located[0][0], foreign, dropped=False, code="bibtex-empty"))
         located = []
     if located and all(_zotero_item(item) for _, _, item, _ in located):
         findings.append(Finding(located[0][0], "this is Zotero's own JSON (items with "
@@ -96,76 +101,6 @@ def _zotero_item(item: Any) -> bool:
         return False
     data = item.get("data")
     return "itemType" in item or isinstance(data, dict) and "itemType" in data
-
-
-# An item as read: its first line, its text, its value, the line of each of its fields.
-Located = tuple[int, str, Any, dict[str, int]]
-
-
-def _json_items(text: str, findings: list[Finding]) -> list[Located]:
-    decoder = json.JSONDecoder()
-    i = _skip(text, 0)
-    if i >= len(text):
-        return []  # an empty file: said by the reader of bibliographies
-    if i < len(text) and text[i] == "{":  # one item, or {"items": [...]}
-        try:
-            value, _ = decoder.raw_decode(text, i)
-        except json.JSONDecodeError as exc:
-            findings.append(Finding(exc.lineno, f"not valid JSON: {exc.msg}"))
-            return []
-        items = value.get("items") if isinstance(value.get("items"), list) else [value]
-        return [(_line(text, i), json.dumps(v, ensure_ascii=False), v, {}) for v in items]
-    if i >= len(text) or text[i] != "[":
-        findings.append(Finding(_line(text, i), "a CSL-JSON bibliography is a list of items: "
-                                "it starts with '['"))
-        return []
-    out = []
-    i = _skip(text, i + 1)
-    while i < len(text) and text[i] != "]":
-        try:
-            value, end = decoder.raw_decode(text, i)
-        except json.JSONDecodeError as exc:
-            findings.append(Finding(exc.lineno, f"not valid JSON: {exc.msg} (column "
-                                    f"{exc.colno}); the items after it are not read"))
-            return out
-        first = _line(text, i)
-        out.append((first, text[i:end], value, _json_key_lines(text[i:end], first)))
-        i = _skip(text, end)
-        if i < len(text) and text[i] == ",":
-            i = _skip(text, i + 1)
-        elif i < len(text) and text[i] != "]":
-            findings.append(Finding(_line(text, i), "not valid JSON: expected ',' or ']' after "
-                                    "an item; the items after it are not read"))
-            return out
-    return out
-
-
-def _skip(text: str, i: int) -> int:
-    while i < len(text) and text[i].isspace():
-        i += 1
-    return i
-
-
-def _line(text: str, i: int) -> int:
-    return text.count("\n", 0, i) + 1
-
-
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
-
-
-def _json_key_lines(raw: str, first: int) -> dict[str, int]:
-    """The line of each key of the JSON object ``raw`` (which starts at line ``first``)."""
-    lines: dict[str, int] = {}
-    depth = 0
-    for match in _JSON_TOKEN.finditer(raw):
-        token = match.group()
-        if token in "{[":
-            depth += 1
-        elif token in "}]":
-            depth -= 1
-        elif depth == 1 and raw[match.end():].lstrip().startswith(":"):
-            lines.setdefault(json.loads(token), first + raw.count("\n", 0, match.start()))
-    return lines
 
 
 def _yaml_items(text: str, findings: list[Finding]) -> list[Located]:

@@ -138,3 +138,43 @@ def test_an_editors_template_field_left_marked_is_said_with_its_name(tmp_path):
         f"{template.format('OPT', 'pages')}"),
         (f"refs.bib:12: warning: entry 'roe2019': field 'ALTauthor' is not read "
         f"{template.format('ALT', 'author')}")]
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    (('{"id": "https://openalex.org/W1", "title": "Heel pain", "type": "article", '
+     '"authorships": [{"author": {"display_name": "Pei Ng"}}], "cited_by_count": 4}'),
+     ("OpenAlex's JSON (works with 'authorships'), not CSL-JSON: export the references as "
+     "BibTeX or RIS")),
+    ('{"meta": {"count": 1}, "results": [{"id": "https://openalex.org/W1", "title": "Heel"}]}',
+     ("OpenAlex's JSON (works with 'authorships'), not CSL-JSON: export the references as "
+     "BibTeX or RIS")),
+    ('[{"paperId": "649d", "title": "Heel pain", "authors": [{"name": "Pei Ng"}]}]',
+     ("Semantic Scholar's JSON (papers with 'paperId'), not CSL-JSON: export the references as "
+     "BibTeX (the paper's 'Cite' button)")),
+    ('{"last-modified-date": {"value": 1}, "group": [{"work-summary": [{"put-code": 1}]}]}',
+     ("ORCID's JSON (works with 'put-code'), not CSL-JSON: export the references as BibTeX "
+     "(ORCID's 'Export works')")),
+    ('{"header": {"type": "esummary"}, "result": {"uids": ["1"]}}',
+     ("PubMed's E-utilities JSON (esummary), not CSL-JSON: export the references as PubMed's "
+     ".nbib ('Send to: Citation manager')")),
+])
+def test_a_databases_own_json_is_named_not_read_as_items(tmp_path, text, said):
+    from pipeline.bibtex import load_bibliographies
+    from pipeline.errors import Problems
+
+    (tmp_path / "refs.json").write_text(text, encoding="utf-8")
+    problems = Problems()
+    assert load_bibliographies((tmp_path / "refs.json",), problems) == {}
+    assert [str(p).replace(f"{tmp_path}/", "") for p in problems.items] == [
+        f"refs.json:1: warning: this is {said}"]
+
+
+def test_crossrefs_api_answer_is_read_keyed_by_its_doi(tmp_path):
+    work = ('{"status": "ok", "message-type": "work", "message": {"DOI": "10.5555/jfp.12", '
+            '"type": "journal-article", "title": ["Heel pain"], "author": [{"given": "Pei", '
+            '"family": "Ng", "sequence": "first", "affiliation": []}], "container-title": '
+            '["Journal of Foot Pain"], "issued": {"date-parts": [[2020, 3]]}, '
+            '"is-referenced-by-count": 4}}')
+    refs, problems = _references(tmp_path, "See [@{10.5555/jfp.12}].\n", work, name="refs.json")
+    assert (refs, problems) == ([("1.", ("Ng P. Heel pain. <i>Journal of Foot Pain</i>. "
+                                        "Published online March 2020. doi:10.5555/jfp.12"))], [])
