@@ -27,6 +27,16 @@ KEPT = frozenset({
 })
 
 
+# Classes the handout's own parts wear (styles/templates): written on the author's text
+# (Manubot's "[...]{.banner}") they would dress it as the approval banner, the disclaimer
+# or the stamp, so they are left out of it.
+OWN_CLASSES = frozenset({
+    "audiences", "banner", "colophon", "disclaimer", "downloads", "edition", "edition-links",
+    "facts", "fact-status", "footer-stamp", "history", "index", "index-table", "label",
+    "masthead", "people", "preview-problems", "problems-row", "qr", "skip-link", "stamp",
+    "status", "subtitle", "table-scroll", "title-block", "track", "track-note", "value",
+})
+
 IMAGE_KEPT = frozenset({"alt"})  # an image's alternative text, when it differs from its caption
 
 
@@ -48,21 +58,25 @@ def without_private_attributes(manuscript: Manuscript, ast: Mapping[str, Any],
                                problems: Problems) -> dict[str, Any]:
     """The AST without the attributes no handout uses, each name warned about once."""
     dropped: list[str] = []
+    classes: list[str] = []
 
     def strip(node: Node) -> Any:
         attr = attr_of(node)
         if attr is None:
             return None
+        own = [c for c in attr[1] if c in OWN_CLASSES]
+        classes.extend(c for c in own if c not in classes)
         written = [(k, v) for k, v in attr[2]]
         pairs = written
         if node["t"] == "Image":  # an image's own description, Quarto's name for it too
             pairs = _image_description(written)
         keep = IMAGE_KEPT if node["t"] == "Image" else frozenset()
-        if pairs == written and all(kept(k) or k in keep for k, _ in pairs):
+        if not own and pairs == written and all(kept(k) or k in keep for k, _ in pairs):
             return None
         dropped.extend(key for key, _ in pairs
                        if not kept(key) and key not in keep and key not in dropped)
-        inside = [attr[0], attr[1], [[k, v] for k, v in pairs if kept(k) or k in keep]]
+        inside = [attr[0], [c for c in attr[1] if c not in OWN_CLASSES],
+                  [[k, v] for k, v in pairs if kept(k) or k in keep]]
         content = list(node["c"])
         content[1 if node["t"] == "Header" else 0] = inside
         return rewrite({"t": node["t"], "c": content}, strip)
@@ -75,4 +89,10 @@ def without_private_attributes(manuscript: Manuscript, ast: Mapping[str, Any],
                       "lang, dir, width, height, style, title, role, aria-*, rel, audience and an "
                       "image's alt); "
                       "write a note to editors as an HTML comment", code="attribute-left-out")
+    for name in classes:
+        line = source_line(manuscript, f".{name}") or source_line(manuscript, name, "class")
+        problems.warn(manuscript.path, line,
+                      f"class '{name}' is left out: the handout's own parts wear it (its "
+                      "approval banner, disclaimer, stamp), and the text must not look like "
+                      "them; choose another name", code="attribute-left-out")
     return {**ast, "blocks": blocks}

@@ -278,7 +278,8 @@ def report_missing_citations(manuscript: Manuscript, cited: list[str],
         problems.add(manuscript.path, citation_line(manuscript, key) or (
                          cut and citation_line(manuscript, key, loose=True)),
                      f"citation '@{key}' has no entry in the bibliography"
-                     + (cross_reference_hint(key) or punctuation_hint(key, entries)
+                     + (cross_reference_hint(key) or identifier_hint(key)
+                        or punctuation_hint(key, entries)
                         or cut or did_you_mean(key, entries) or
                         ("" if manuscript.bibliography else
                          "; the front matter names no 'bibliography'")),
@@ -312,6 +313,27 @@ def cut_key_hint(key: str, entries: Mapping[str, BibEntry]) -> str:
 CROSS_REFERENCES = {"fig": "Figure 1", "tbl": "Table 1", "sec": "Section 2", "eq": "",
                     "lst": "Listing 1", "thm": "Theorem 1", "lem": "Lemma 1"}
 XREF_FILTERS = {"-": "Quarto's", ":": "pandoc-crossref's"}
+
+
+# Manubot's citations by identifier, which it looks up on the network as it builds.
+IDENTIFIERS = {"doi": "a DOI", "pmid": "a PubMed ID", "pmcid": "a PubMed Central ID",
+               "arxiv": "an arXiv ID", "isbn": "an ISBN", "wikidata": "a Wikidata ID",
+               "url": "a URL"}
+
+
+def identifier_hint(key: str) -> str:
+    """For Manubot's ``@doi:10.x/y``, ``@pmid:123``, ``@url:...`` and ``@tag:x``."""
+    prefix, mark, _rest = key.partition(":")
+    if not mark:
+        return ""
+    if prefix == "tag":
+        return ("; Manubot's '@tag:' citations (named in citation-tags.tsv) are not "
+                "read: cite the entry's own key")
+    if prefix.lower() not in IDENTIFIERS:
+        return ""
+    return (f": a handout does not look {IDENTIFIERS[prefix.lower()]} up on the network as "
+            f"Manubot does; give the bibliography an entry whose key is '{key}' (or cite the "
+            "entry's own key)")
 
 
 def cross_reference_hint(key: str) -> str:

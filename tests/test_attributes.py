@@ -34,6 +34,8 @@ See [the guide](https://example.org/guide){tracking="PRIVATE-TRACKING" title="Th
 ![Knee X-ray](knee.png){fig-alt="Frontal X-ray of a right knee" shot-by="PRIVATE-SHOT"}
 
 An icon ![icon](knee.png){alt="warning sign"} here.
+
+[Looks official]{.banner .lightblue} and <span class="stamp">raw</span>.
 """
 
 
@@ -65,6 +67,10 @@ def test_attributes_no_handout_uses_are_in_no_file_and_the_others_are_kept(tmp_p
     assert page.xpath("//span[@aria-label='a label']/text()") == ["this"]
     assert page.xpath("//a[@title='The guide']/@href") == ["https://example.org/guide"]
     assert page.xpath("//*[@id='dosing']") and page.xpath("//div[contains(@class, 'note')]")
+    # the classes the handout's own parts wear (its approval banner, its stamp) are not the text's
+    assert [(e.text, e.get("class")) for e in page.xpath("//span[text()='Looks official' or "
+                                                          "text()='raw']")] == [
+        ("Looks official", "lightblue"), ("raw", None)]
     # an image's own description, written alt= or as Quarto writes it, fig-alt=
     with zipfile.ZipFile(out / "m.clinician.epub") as epub:
         alts = [alt for n in epub.namelist() if n.endswith(".xhtml")
@@ -96,3 +102,20 @@ def test_each_attribute_left_out_is_a_warning_at_its_line(tmp_path, monkeypatch)
         f"handout keeps {kept}); write a note to editors as an HTML comment"
         for line, key in ((10, "reviewer"), (12, "owner"), (12, "data-ticket"),
                           (16, "checked-by"), (22, "source"), (24, "tracking"), (26, "shot-by"))]
+    assert [str(p) for p in report.problems if "class '" in str(p)] == [
+        f"m.md:30: warning: class '{name}' is left out: the handout's own parts wear it (its "
+        "approval banner, disclaimer, stamp), and the text must not look like them; choose "
+        "another name" for name in ("banner", "stamp")]
+
+
+def test_the_classes_the_handouts_own_parts_wear_are_all_kept_from_the_text():
+    import re
+
+    from pipeline.attributes import OWN_CLASSES
+    from pipeline.build import BuildOptions
+
+    templates = BuildOptions().styles / "templates"
+    written = {name for path in templates.glob("*.j2")
+               for value in re.findall(r'class="([^"{]*)"', path.read_text(encoding="utf-8"))
+               for name in value.split()}
+    assert written <= OWN_CLASSES, written - OWN_CLASSES

@@ -261,3 +261,15 @@ def test_a_caption_written_in_another_language_is_a_warning_at_its_line(work):
          "reads it as text, not as the table's caption; write the caption as ': Dosen.' (or "
          "'Table: ...'), in any language"),
     ]
+
+
+def test_manubot_citations_by_identifier_get_a_hint_and_an_entry_under_that_key_is_cited(work):
+    (work / "r.bib").write_text("@book{doi:10.1000/x1, title={B}, author={A, B}, year={2000}}\n")
+    assert _check(work, "Known [@doi:10.1000/x1]; [@pmid:29424689; @tag:ors].\n",
+                  "bibliography: [r.bib]\n") == [
+        ("m.md:9: citation '@pmid:29424689' has no entry in the bibliography: a handout does "
+         "not look a PubMed ID up on the network as Manubot does; give the bibliography an "
+         "entry whose key is 'pmid:29424689' (or cite the entry's own key)"),
+        ("m.md:9: citation '@tag:ors' has no entry in the bibliography; Manubot's '@tag:' "
+         "citations (named in citation-tags.tsv) are not read: cite the entry's own key"),
+    ]
