@@ -43,8 +43,9 @@ ALERTS = {"NOTE": "note", "IMPORTANT": "note", "TIP": "tip", "WARNING": "warning
           "CAUTION": "warning"}
 QUARTO_CALLOUTS = {f"callout-{name.lower()}": kind for name, kind in ALERTS.items()}
 ALERT = re.compile(r"^\[!([A-Za-z]+)\][+-]?$")
-SHORTCODE_OPEN = ("{{<", "{{%")
-SHORTCODE_CLOSE = (">}}", "%}}")
+SHORTCODE_OPEN = ("{{<", "{{%", "{%")  # Quarto's and Hugo's; HackMD's and Jekyll's "{%youtube x %}"
+SHORTCODE_CLOSE = (">}}", "%}}", "%}")
+TOC = re.compile(r"^\[(?:TOC|toc|\[_TOC_\])\]$")  # HackMD's, Typora's [TOC], VuePress's [[TOC]]
 ADMONITION = re.compile(r"^(!!!|\?\?\?\+?)$")
 # bookdown: "\@ref(label)" (pandoc reads the escaped @ as text) and "(\#fig:label)".
 BOOKDOWN_REF = re.compile(r"@ref\(([\w:.-]+)\)")
@@ -136,6 +137,11 @@ class _Reader:
 
     def paragraph(self, node: Node) -> Any:
         inlines = node["c"]
+        if len(inlines) == 1 and inlines[0]["t"] == "Str" and TOC.match(inlines[0]["c"]):
+            self.warn(inlines[0]["c"], f"'{inlines[0]['c']}' (a table of contents, as HackMD "
+                      "and Typora write it) is left out: the PDF's bookmarks and the EPUB's "
+                      "contents list the headings", "toc")
+            return []
         if len(inlines) >= 3 and inlines[0]["t"] == "Str" and ADMONITION.match(
                 inlines[0]["c"]) and inlines[1]["t"] == "Space" and inlines[2]["t"] == "Str":
             kind = inlines[2]["c"]
@@ -239,13 +245,20 @@ class _Reader:
                 index += 1
                 continue
             last = inlines[end]["c"]
-            cut = min(last.index(c) + 3 for c in SHORTCODE_CLOSE if c in last)
+            cut = min(last.index(c) + len(c) for c in SHORTCODE_CLOSE if c in last)
+            if last[cut:cut + 1] == "}":  # "%}}" found as "%}"
+                cut += 1
             after = last[cut:]  # punctuation right after the shortcode: "{{< meta title >}}."
             written = stringify(inlines[index:end]) + last[:cut]
             changed = True
             line = self.line(written[:3])  # every shortcode opens so, counted in order
             self.line_of_last_shortcode = line
-            if written[3:-3].split()[:1] == ["pagebreak"]:
+            if not written.startswith("{{"):
+                self.problems.warn(self.manuscript.path, line,
+                                   f"template tag '{_short(written)}' (HackMD's, Jekyll's) is "
+                                   "not supported: it is left out of the handout",
+                                   code="shortcode")
+            elif written[3:-3].split()[:1] == ["pagebreak"]:
                 out.append(PAGE_BREAK)
             elif written[3:-3].split()[:1] == ["include"]:
                 if not self.own_line(line):  # on its own line it failed, with an error

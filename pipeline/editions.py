@@ -52,6 +52,7 @@ def check_div_classes(manuscript: Manuscript, ast: Mapping[str, Any], problems: 
         for name in node["c"][0][1]:
             if name not in CALLOUTS:
                 line = _line(manuscript, f".{name}") or _line(manuscript, f"::: {name}") \
+                    or _line(manuscript, f":::{name}") \
                     or _html_class_line(manuscript, name)
                 problems.warn(manuscript.path, line,
                               f"unknown box '{name}': it is shown as plain text; the known boxes "

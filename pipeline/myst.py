@@ -27,6 +27,10 @@ OPTION = re.compile(r"^[ \t]*:[\w-]+:")
 TARGET = re.compile(r"^ {0,3}\([\w.:-]+\)=[ \t]*$")
 # a notebook's cell break (``+++``, with or without the cell's metadata) and the label after
 # a display formula's closing ``$$`` (``$$ (my-eq)``), for MyST's {eq} role
+# HackMD's, Docusaurus's and VuePress's boxes: ":::info", ":::tip Title", ":::note[Title]"
+TITLED = re.compile(r"^( {0,3})(:{3,})[ \t]*([A-Za-z]+)(?:\[(.*)\]|[ \t]+([^{\s].*?))?[ \t]*$")
+OTHER_BOXES = {"info": "note", "success": "tip", "spoiler": "note", "details": "note",
+               "secondary": "note"}
 CELL_BREAK = re.compile(r"^\+\+\+([ \t]+\{.*\})?[ \t]*$")
 EQUATION_LABEL = re.compile(r"^( {0,3}\$\$)[ \t]*\([\w.:-]+\)[ \t]*$")
 # pandoc-crossref's label after a formula's closing $$: "$$ x = 1 $$ {#eq:x}"
@@ -40,7 +44,7 @@ def is_box(name: str) -> bool:
 
 def as_boxes(text: str) -> str:
     """``text`` with each MyST admonition written as a Quarto callout, line for line."""
-    if "{" not in text:
+    if "{" not in text and ":::" not in text:
         return text
     lines = text.split("\n")
     code: str | None = None  # the fence of the code block the line is in
@@ -67,6 +71,16 @@ def as_boxes(text: str) -> str:
         label = EQUATION_LABEL.match(line) or CROSSREF_LABEL.match(line)
         if label:
             lines[index] = label.group(1)
+            continue
+        titled = TITLED.match(line)
+        name = titled.group(3).lower() if titled else ""
+        if titled and (name in OTHER_BOXES or name in BOXES and (
+                titled.group(4) is not None or titled.group(5) or BOXES[name] != name)):
+            kind = OTHER_BOXES.get(name) or BOXES[name]
+            title = (titled.group(4) or titled.group(5) or "").strip()
+            title = title.replace("\\", "\\\\").replace('"', '\\"')
+            attrs = f' title="{title}"' if title else ""
+            lines[index] = f"{titled.group(1)}{titled.group(2)} {{.callout-{kind}{attrs}}}"
             continue
         opener = OPENER.match(line)
         if opener and is_box(opener.group(3)):

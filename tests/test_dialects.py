@@ -64,6 +64,26 @@ Reviewer: Jane Roe, bed 4, asked for this handout.
 %%
 
 Type `%%d%%` for the day.
+
+[TOC]
+
+:::info
+Bring your card.
+:::
+
+:::danger
+Stop the drip.
+:::
+
+:::tip Before the drip
+Check the line.
+:::
+
+:::caution[Careful]
+Sharp needle.
+:::
+
+{%youtube knee-video %}
 """
 
 
@@ -85,6 +105,10 @@ def test_what_cannot_be_read_is_a_warning_at_its_line(built):
         "':::' after it, without indenting the text"),
         ("d.md:35: warning: Quarto shortcode '{{< video https://example.org/knee.mp4 >}}' is "
         "not supported: it is left out of the handout"),
+        ("d.md:49: warning: '[TOC]' (a table of contents, as HackMD and Typora write it) is "
+         "left out: the PDF's bookmarks and the EPUB's contents list the headings"),
+        ("d.md:67: warning: template tag '{%youtube knee-video %}' (HackMD's, Jekyll's) is "
+         "not supported: it is left out of the handout"),
         *(f"d.md:{line}: warning: '%%...%%' is an Obsidian comment, which pandoc's Markdown "
           "does not have: it is left out of the handout; for a note to the editors write an "
           "HTML comment <!-- ... -->, which no file shows" for line in (41, 43)),
@@ -112,6 +136,11 @@ EXPECTED_BOXES = [
     ("warning", "Warning", "Stop if it bleeds."),
     ("warning", "Warning", "Heat Call your doctor if the knee becomes hot."),
     ("tip", "Tip", "Rest the knee."),
+    # HackMD's and Docusaurus's boxes, titled as they title them
+    ("note", "Note", "Bring your card."),
+    ("warning", "Warning", "Stop the drip."),
+    ("tip", "Tip", "Before the drip Check the line."),
+    ("warning", "Warning", "Careful Sharp needle."),
 ]
 
 
@@ -141,6 +170,7 @@ def test_boxes_and_the_page_break_in_the_pdf(built):
     assert "Tip Before you start Wash your hands." in text
     assert "Warning Heat Call your doctor if the knee becomes hot." in text
     assert "[!NOTE]" not in text and "{{<" not in text and "pagebreak" not in text
+    assert "TOC" not in text and ":::" not in text and "youtube" not in text
     where = [i for i, page in enumerate(pages) if "On a page of its own." in page]
     before = [i for i, page in enumerate(pages) if "Watch before coming." in page]
     assert len(where) == 1 and where[0] == before[0] + 1
