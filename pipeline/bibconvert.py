@@ -43,6 +43,7 @@ from .bibdates import (
 )
 from .bibjournals import journal_macro
 from .bibnames import (
+    braced_organisations,
     comma_separated_names,
     doubled_backslash,
     empty_names,
@@ -184,9 +185,12 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
             value, message = comma_separated_names(entry.key, name, value)
             value, et_al = inline_et_al(entry.key, name, value)
             value = quoted_nicknames(value)
+            value, organisation = braced_organisations(entry.key, name, value) \
+                if name != "holder" else (value, None)  # an assignee: printed as written
             message = message or pubmed_names(entry.key, name, value) \
                 or organisation_as_people(entry.key, name, value)
-            prepared.warnings.extend((line, m) for m in (empty, message, et_al) if m)
+            prepared.warnings.extend((line, m) for m in (empty, message, et_al, organisation)
+                                     if m)
         if name in NAME_FIELDS:
             role_field, default = NAME_FIELDS[name]
             role = plain_text(entry.field(role_field) or "").lower() if role_field else ""

@@ -190,6 +190,37 @@ def organisation_as_people(key: str, field: str, value: str) -> str | None:
     return None
 
 
+# The last word of an organisation's name: Google Scholar writes
+# 'World Health Organization' unbraced, which BibTeX reads as 'Organization, W. H.'.
+_ORGANISATION_WORDS = frozenset({"organization", "organisation", "association", "society",
+                                 "institute", "foundation", "council", "agency", "committee",
+                                 "collaboration", "collaborative", "consortium", "group",
+                                 "network", "department", "ministry", "board", "commission",
+                                 "federation", "centre", "center", "college", "university",
+                                 "hospital", "trust", "service", "services", "alliance", "academy",
+                                 "initiative", "taskforce", "administration", "authority",
+                                 "bureau", "inc", "ltd", "llc", "corporation", "company"})
+
+
+def braced_organisations(key: str, field: str, value: str) -> tuple[str, str | None]:
+    """``value`` with each unbraced organisation's name braced, and a warning (None if none)."""
+    names = _top_level(value, AND)
+    found = [n.strip() for n in names if _organisation(n.strip())]
+    if not found:
+        return value, None
+    kept = ["{" + n.strip() + "}" if _organisation(n.strip()) else n for n in names]
+    return " and ".join(kept), (
+        f"entry '{key}': '{found[0]}' in '{field}' is read as an organisation, not as a person "
+        f"named '{found[0].split()[-1]}'; write it in double braces: "
+        f"{field} = {{{{{found[0]}}}}}")
+
+
+def _organisation(name: str) -> bool:
+    words = name.split()
+    return len(words) >= 2 and "," not in name and not name.startswith("{") \
+        and "\\" not in name and words[-1].lower().strip(".") in _ORGANISATION_WORDS
+
+
 # 'G{\\o}tzsche', 'J{\\'e}r{\\'e}mie': a doubled backslash (TeX's line break) where an accent
 # command was meant, as some tools escape a backslash once more than they should.
 _DOUBLED = re.compile(r"\{\\\\(?=[A-Za-z]|[^A-Za-z\s{}\\])")

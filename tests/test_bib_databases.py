@@ -178,3 +178,36 @@ def test_crossrefs_api_answer_is_read_keyed_by_its_doi(tmp_path):
     refs, problems = _references(tmp_path, "See [@{10.5555/jfp.12}].\n", work, name="refs.json")
     assert (refs, problems) == ([("1.", ("Ng P. Heel pain. <i>Journal of Foot Pain</i>. "
                                         "Published online March 2020. doi:10.5555/jfp.12"))], [])
+
+
+SCHOLAR = """@book{who2020guidelines,
+  title={WHO guidelines on physical activity and sedentary behaviour},
+  author={World Health Organization and others},
+  year={2020},
+  publisher={World Health Organization}
+}
+@article{ng2020heel,
+  title={Heel pain in runners},
+  author={Ng, Pei and Example Podiatry Research Group},
+  journal={Foot},
+  volume={12},
+  year={2020}
+}
+"""
+
+
+def test_google_scholars_unbraced_organisation_is_not_a_person(tmp_path):
+    # pandoc: "Organization WH et al.", "(Organization et al. 2020)"
+    refs, problems = _references(tmp_path, "See [@who2020guidelines; @ng2020heel].\n", SCHOLAR)
+    assert refs == [
+        ("1.", ("World Health Organization et al. <i>WHO Guidelines on Physical Activity and "
+               "Sedentary Behaviour</i>. World Health Organization; 2020.")),
+        ("2.", ("Ng P, Example Podiatry Research Group. Heel pain in runners. <i>Foot</i>. "
+               "2020;12."))]
+    assert problems == [
+        ("refs.bib:3: warning: entry 'who2020guidelines': 'World Health Organization' in "
+        "'author' is read as an organisation, not as a person named 'Organization'; write it "
+        "in double braces: author = {{World Health Organization}}"),
+        ("refs.bib:9: warning: entry 'ng2020heel': 'Example Podiatry Research Group' in "
+        "'author' is read as an organisation, not as a person named 'Group'; write it in "
+        "double braces: author = {{Example Podiatry Research Group}}")]

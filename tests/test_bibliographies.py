@@ -168,6 +168,9 @@ def test_exporters_warnings_are_located_and_exact(built):
         "used"),
         ("endnote.bib:27: warning: key 'RN12' is defined twice in this file (first at line 1); "
         "this entry is ignored"),
+        ("endnote.bib:36: warning: entry 'RN20': 'European Medicines Agency' in 'author' is "
+         "read as an organisation, not as a person named 'Agency'; write it in double braces: "
+         "author = {{European Medicines Agency}}"),
         ("jabref-cp1252.bib:1: warning: the file declares '% Encoding: Cp1252'; read as "
         "Windows-1252 (Latin-1)"),
         ("jabref-utf16.bib:1: warning: the file is UTF-16 (little-endian) (it starts with a "
