@@ -55,6 +55,9 @@ def medline_items(text: str, findings: list[Finding]) -> list[tuple[int, str, An
                                     "then '- '); the line is skipped", dropped=False,
                                     code="bibtex-field"))
             continue
+        if tags and m.group(1).strip() == "PMID":  # a record begun without a blank line
+            out.append(_record(tags, "\n".join(lines[start - 1:number - 1]), findings))
+            tags = []
         if not tags:
             start = number
         tags.append((m.group(1).strip(), m.group(2).strip(), number))

@@ -119,3 +119,14 @@ def test_a_medline_files_kinds_and_broken_lines(tmp_path):
     assert problems == [("pubmed.nbib:45: warning: not a MEDLINE line (a tag of up to four "
                         "capitals, then '- '); the line is skipped")]
     assert [r.kind for r in doc.references] == ["Research", "Review"]
+
+
+def test_medline_records_run_together_and_seasons(tmp_path):
+    nbib = ("PMID- 2\nDP  - 2019 Spring\nTI  - Heel pain.\nFAU - Ng, Pei\nTA  - Foot\n"
+            "PMID- 3\nDP  - 2018 Dec-2019 Jan\nTI  - Insoles.\nAU  - van der Berg A\n"
+            "JT  - Foot\n")
+    refs, problems = _references(tmp_path, "See [@2; @3].\n", nbib, name="pubmed.nbib")
+    assert (refs, problems) == ([
+        ("1.", "Ng P. Heel pain. <i>Foot</i>. Published online Spring 2019."),
+        ("2.", ("van der Berg A. Insoles. <i>Foot</i>. Published online December 2018–January "
+               "2019."))], [])
