@@ -256,22 +256,53 @@ def test_sigkill_without_unnamed_files_leaves_only_a_hidden_temporary_the_next_b
     assert _assert_complete(dist, old) == "new"
 
 
+def _importing_pipeline(line: str) -> bool:
+    """A line of ``-X importtime`` for a module of the pipeline's own package."""
+    name = line.rsplit("|", 1)[-1].strip()
+    return line.startswith("import time:") and (name == "pipeline"
+                                                 or name.startswith("pipeline."))
+
+
 @pytest.mark.parametrize(("signum", "delay"), [
-    (signal.SIGINT, 0.4),  # starting up
-    (signal.SIGTERM, 1.2),  # checking and rendering
-    (signal.SIGKILL, 1.8),  # rendering
+    (signal.SIGINT, 0.2),  # starting up: importing its modules
+    (signal.SIGTERM, 1.0),  # checking and rendering
+    (signal.SIGKILL, 1.6),  # rendering
 ])
 def test_build_killed_at_an_arbitrary_moment(previous_build, signum, delay):
+    """The delay counts from the pipeline's first module imported, not from the launch.
+
+    A signal landing while Python itself starts (reading its site packages)
+    meets the interpreter, not the pipeline: Python's own fatal start-up error.
+    ``-X importtime`` tells on stderr when Python's start-up is over.
+    """
+    import threading
+
     dist, old = previous_build["dist"], previous_build["old"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "build", "a.md", "--out", "dist", "--format", "pdf",
-         "--jobs", "1", "--no-cache"],
+        [sys.executable, "-X", "importtime", "-m", "pipeline", "build", "a.md", "--out", "dist",
+         "--format", "pdf", "--jobs", "1", "--no-cache"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         preexec_fn=interruptible,  # noqa: PLW1509 - only resets a signal disposition
         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    lines: list[str] = []
+    started = threading.Event()
+
+    def read() -> None:
+        for line in process.stderr:
+            if _importing_pipeline(line):
+                started.set()
+            else:
+                lines.append(line)
+        started.set()  # ended before (it never should)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    assert started.wait(120), "the pipeline's modules were never imported"
     time.sleep(delay)
     process.send_signal(signum)
-    _out, err = process.communicate(timeout=120)
+    process.wait(timeout=120)
+    reader.join(timeout=30)
+    err = "".join(line for line in lines if not line.startswith("import time:"))
     version = _assert_complete(dist, old)
     if process.returncode == 0:  # finished before the signal arrived
         assert version == "new"
