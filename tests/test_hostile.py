@@ -82,11 +82,13 @@ def test_a_broken_link_in_the_folder_is_named_by_its_own_name(work):
 
 def test_stopping_the_preview_and_its_workers_together_says_terminated_once(tmp_path):
     """``kill -TERM -PGID`` (``timeout``, a service manager) ends the workers with the server."""
+    import json
     import os
     import signal
     import subprocess
     import sys
     import time
+    import urllib.request
 
     from helpers import EPOCH, ROOT, desk_project
 
@@ -95,8 +97,16 @@ def test_stopping_the_preview_and_its_workers_together_says_terminated_once(tmp_
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(ROOT)})
     try:
-        assert proc.stdout.readline().startswith("serving http://")
-        time.sleep(3)  # the workers are up and waiting for work
+        line = proc.stdout.readline()
+        assert line.startswith("serving http://")
+        deadline = time.monotonic() + 120
+        while True:  # the workers are up, have rendered every edition, and wait for work
+            with urllib.request.urlopen(line.split()[1] + "_preview/state", timeout=30) as r:
+                handouts = json.load(r)["handouts"]
+            if handouts and not any(h["rendering"] for h in handouts.values()):
+                break
+            assert time.monotonic() < deadline, handouts
+            time.sleep(0.1)
         os.killpg(proc.pid, signal.SIGTERM)
         assert (proc.wait(timeout=30), proc.stderr.read()) == (143, "terminated\n")
     finally:
