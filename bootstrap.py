@@ -6,7 +6,8 @@ runtime exists for EPUBCheck and the W3C Nu checker and biber for the
 bibliography tests (tests only), citeproc-js (the npm package the citation
 tests compare against) is installed (set-up and tests only), and Chromium,
 chromedriver, axe-core and DAISY Ace for the browser and EPUB accessibility
-tests (tests only), then runs the build or the tests.
+tests (tests only), then runs the build or the tests (in two pytest-xdist
+workers on a machine with two CPUs or more).
 Needs only Python 3.11+.
 """
 
@@ -144,7 +145,21 @@ def main(argv: list[str]) -> int:
     ensure_biber()
     ensure_citeproc_js()
     ensure_browser()
-    return subprocess.call([str(PYTHON), "-m", "pytest", *rest])
+    return subprocess.call([str(PYTHON), "-m", "pytest", *parallel(rest), *rest])
+
+
+def parallel(args: list[str]) -> list[str]:
+    """pytest-xdist's options: a worker per CPU (two at most), whole modules to each.
+
+    Many tests wait on a child (pandoc, node, java, Chromium, a worker pool), so
+    two workers use two CPUs where one pytest left one idle.  Each module runs
+    in one worker, so that what it builds once is built once.  ``-n 0`` (or
+    ``-p no:xdist``) runs the tests in this process, one after another.
+    """
+    given = any(a in ("-n", "--numprocesses", "no:xdist") or a.startswith(("-n", "--numprocesses="))
+                for a in args)
+    workers = min(len(os.sched_getaffinity(0)), 2)
+    return [] if given or workers < 2 else ["-n", str(workers), "--dist", "loadfile"]
 
 
 if __name__ == "__main__":

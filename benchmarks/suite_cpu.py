@@ -7,6 +7,7 @@ worker pools) and of the children still running (a JVM or browser kept for
 the session).
 
     PYTHONPATH=benchmarks .venv/bin/python -m pytest -p suite_cpu tests/test_x.py
+    PYTHONPATH=benchmarks .venv/bin/python -m pytest -p suite_cpu -n 2 --dist loadfile tests
     .venv/bin/python benchmarks/suite_cpu.py report [suite-cpu.json] [--top N]
 
 ``SUITE_CPU_OUT`` names the file written (default ``suite-cpu.json``).
@@ -71,8 +72,21 @@ def pytest_fixture_setup(fixturedef: Any, request: pytest.FixtureRequest) -> Any
                           children))
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """Under pytest-xdist: a worker's rows, sent back as it ends, join the controller's."""
+    rows = getattr(node, "workeroutput", {}).get("suite_cpu")
+    if rows:
+        _ROWS.extend(tuple(r) for r in rows["tests"])
+        _FIXTURES.extend(tuple(r) for r in rows["fixtures"])
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Write the rows to ``SUITE_CPU_OUT``."""
+    """Write the rows to ``SUITE_CPU_OUT`` (a pytest-xdist worker hands them back instead)."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["suite_cpu"] = {"tests": _ROWS, "fixtures": _FIXTURES}
+        return
     with open(os.environ.get("SUITE_CPU_OUT", "suite-cpu.json"), "w", encoding="utf-8") as out:
         json.dump({"tests": _ROWS, "fixtures": _FIXTURES}, out)
 

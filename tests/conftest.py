@@ -1,25 +1,54 @@
-"""Shared fixtures: the example handouts built once per test session."""
+"""Shared fixtures: the example handouts built once per test run.
+
+With pytest-xdist (``-n 2``) the session fixtures that build something are
+built once for all workers: the first worker to need one builds it in the
+workers' common temporary folder while holding a lock, the others wait and
+reuse it.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from helpers import ROOT, build_fixed
 
 
+def once_per_run(factory: pytest.TempPathFactory, name: str,
+                 make: Callable[[Path], object]) -> Path:
+    """A folder ``make`` filled once per test run, shared by every pytest-xdist worker."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = factory.mktemp(name)
+        make(folder)
+        return folder
+    common = factory.getbasetemp().parent  # each worker's basetemp is a folder in it
+    folder, done = common / name, common / f"{name}.done"
+    with open(common / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed at it left it
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def render_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A render cache, empty at first, that later builds of the examples may reuse."""
-    return tmp_path_factory.mktemp("render-cache")
+    return once_per_run(tmp_path_factory, "render-cache", lambda folder: None)
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> Path:
     """dist/ of the example manuscripts, built with a fixed SOURCE_DATE_EPOCH."""
-    return build_fixed([ROOT / "manuscripts"], tmp_path_factory.mktemp("dist"),
-                       use_cache=True, cache_dir=render_cache, jobs=2)
+    return once_per_run(tmp_path_factory, "dist", lambda folder: build_fixed(
+        [ROOT / "manuscripts"], folder, use_cache=True, cache_dir=render_cache, jobs=2))
 
 
 @pytest.fixture(scope="session")
@@ -30,22 +59,22 @@ def manifest(built: Path) -> dict:
 @pytest.fixture(scope="session")
 def dosing_card(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """dist/ of the dosing card fixture: a long table with <br> in its cells."""
-    import shutil
+    def make(work: Path) -> None:
+        source = ROOT / "tests" / "fixtures" / "constructs"
+        (work / "src").mkdir()
+        for name in ("dosing-card.md", "constructs.bib"):
+            shutil.copy(source / name, work / "src" / name)
+        build_fixed([work / "src"], work / "dist")
 
-    work = tmp_path_factory.mktemp("dosing-card")
-    source = ROOT / "tests" / "fixtures" / "constructs"
-    (work / "src").mkdir()
-    for name in ("dosing-card.md", "constructs.bib"):
-        shutil.copy(source / name, work / "src" / name)
-    return build_fixed([work / "src"], work / "dist")
+    return once_per_run(tmp_path_factory, "dosing-card", make) / "dist"
 
 
 @pytest.fixture(scope="session")
 def formulas_and_code(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The formula and code fixtures (tests/fixtures/math, tests/fixtures/code), built once."""
     fixtures = ROOT / "tests" / "fixtures"
-    return build_fixed([fixtures / "math" / "formulas.md", fixtures / "code" / "code.md"],
-                       tmp_path_factory.mktemp("formulas-and-code"), jobs=2)
+    return once_per_run(tmp_path_factory, "formulas-and-code", lambda folder: build_fixed(
+        [fixtures / "math" / "formulas.md", fixtures / "code" / "code.md"], folder, jobs=2))
 
 
 @pytest.fixture(scope="session")
@@ -55,27 +84,26 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Its dependencies are this environment's (a path entry, so nothing is
     downloaded); the package and its styles are the installed copy only.
     """
-    import shutil
     import subprocess
     import sys
     import sysconfig
 
-    base = tmp_path_factory.mktemp("installed")
-    source = base / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md", "pipeline", "styles"):
-        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy
-        copy(ROOT / name, source / name)  # type: ignore[operator]
-    env = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
-    python = env / "bin" / "python"
-    purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
-    site = subprocess.run([str(python), "-c", purelib], capture_output=True, text=True,
-                          check=True)
-    Path(site.stdout.strip(), "dependencies.pth").write_text(
-        sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--disable-pip-version-check", f"{source}[distributed]"],
-                   check=True, capture_output=True, cwd=base)
-    shutil.rmtree(source)  # nothing of a checkout is left
-    return python
+    def make(base: Path) -> None:
+        source = base / "source"
+        source.mkdir()
+        for name in ("pyproject.toml", "README.md", "pipeline", "styles"):
+            copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy
+            copy(ROOT / name, source / name)  # type: ignore[operator]
+        env = base / "venv"
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
+        purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+        site = subprocess.run([str(env / "bin" / "python"), "-c", purelib], capture_output=True,
+                              text=True, check=True)
+        Path(site.stdout.strip(), "dependencies.pth").write_text(
+            sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+        subprocess.run([str(env / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                        "--no-deps", "--no-build-isolation", "--disable-pip-version-check",
+                        f"{source}[distributed]"], check=True, capture_output=True, cwd=base)
+        shutil.rmtree(source)  # nothing of a checkout is left
+
+    return once_per_run(tmp_path_factory, "installed", make) / "venv" / "bin" / "python"
