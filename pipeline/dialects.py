@@ -34,6 +34,7 @@ from typing import Any
 
 from .chunks import chunk_problems, without_options
 from .errors import Problems
+from .mdx import mdx_problems
 from .model import Manuscript
 from .obsidian import comment_problems
 from .textrefs import read_text_references
@@ -150,6 +151,15 @@ class _Reader:
                       f"does not have: it is shown as text; write '::: {kind}' on the line "
                       "before its text and ':::' after it, without indenting the text",
                       "admonition")
+            return None
+        if len(inlines) >= 3 and inlines[0]["t"] == "Str" and inlines[0]["c"] in ("===", "===!",
+                                                                                   "===+") \
+                and inlines[1]["t"] == "Space" and inlines[2]["t"] == "Quoted":
+            written = f"{inlines[0]['c']} \"{stringify(inlines[2]['c'])}\""
+            self.warn(inlines[0]["c"] + " ", f"'{written}' is a content tab of MkDocs "
+                      "(pymdownx.tabbed), which pandoc's Markdown does not have: it is shown "
+                      "as text and its indented text as code; write the tab's title as a "
+                      "heading or a bold line and its text without indenting it", "admonition")
             return None
         self.wiki_links(inlines)
         self.undefined_references(inlines)
@@ -305,6 +315,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     blocks = rewrite(blocks, without_options, ("CodeBlock",))
     foreign_captions(manuscript, blocks, problems)
     comment_problems(manuscript, problems)
+    mdx_problems(manuscript, problems)
     return {**ast, "blocks": blocks}
 
 

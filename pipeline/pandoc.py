@@ -30,6 +30,7 @@ from typing import Any
 from .chunks import as_code_fences
 from .examples import marked_references
 from .gfm import as_tex_math
+from .mdx import without_mdx
 from .myst import as_boxes
 from .obsidian import without_comments
 from .texstars import drop_separators, separate_stars
@@ -119,7 +120,8 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
 
 def _rewritten(text: str) -> str:
     """``text`` as pandoc's Markdown: other dialects' constructs written as its own, line for line."""
-    return marked_references(as_code_fences(as_boxes(as_tex_math(without_comments(text)))))
+    return marked_references(as_code_fences(as_boxes(as_tex_math(
+        without_mdx(without_comments(text))))))
 
 
 # Texts being parsed ahead, by text: each a thread that parses it once.

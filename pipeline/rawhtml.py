@@ -130,6 +130,7 @@ def clean(root, inline: bool, report: Cleaning) -> None:
         clean(element, inline or name in PHRASING, report)
         if name not in ALLOWED:
             report.note(f"<{name}>", "it is not an element of HTML5 (its text is kept)")
+            _label_kept(element, inline)
             unwrap_or_drop(root, element, keep_children=True)
         elif inline and name not in PHRASING:
             report.note(f"<{name}>", "it is a block inside a line of text; start it on a line "
@@ -180,6 +181,24 @@ def _clean_attributes(element, name: str, report: Cleaning) -> None:
     if css:
         style = element.get("style", "").strip().rstrip(";")
         element.set("style", "; ".join(([style] if style else []) + css))
+
+
+def _label_kept(element, inline: bool) -> None:
+    """A component's ``label`` (Docusaurus's ``<TabItem label="Adults">``) or ``title`` as
+    bold text at its start: the text under it is for those only."""
+    label = " ".join((element.get("label") or element.get("title") or "").split())
+    if not label:
+        return
+    strong = element.makeelement(f"{HTML_NS}strong", {})
+    strong.text = label
+    if inline:
+        first = strong
+    else:
+        first = element.makeelement(f"{HTML_NS}p", {})
+        first.append(strong)
+    first.tail = (" " if inline else "") + (element.text or "")
+    element.text = None
+    element.insert(0, first)
 
 
 def unwrap_or_drop(parent, element, keep_children: bool) -> None:

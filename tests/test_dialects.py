@@ -84,6 +84,18 @@ Sharp needle.
 :::
 
 {%youtube knee-video %}
+
+import Tabs from '@theme/Tabs';
+export const Dose = () => 2;
+
+{/* reviewer: Dr Hidden Person */}
+
+<Tabs><TabItem value="a" label="Adults">Two units.</TabItem>
+<TabItem value="c" label="Children">One unit.</TabItem></Tabs>
+
+=== "Before the dose"
+
+    Check the name.
 """
 
 
@@ -109,9 +121,21 @@ def test_what_cannot_be_read_is_a_warning_at_its_line(built):
          "left out: the PDF's bookmarks and the EPUB's contents list the headings"),
         ("d.md:67: warning: template tag '{%youtube knee-video %}' (HackMD's, Jekyll's) is "
          "not supported: it is left out of the handout"),
+        ("d.md:77: warning: '=== \"Before the dose\"' is a content tab of MkDocs "
+         "(pymdownx.tabbed), which pandoc's Markdown does not have: it is shown as text and "
+         "its indented text as code; write the tab's title as a heading or a bold line and its "
+         "text without indenting it"),
         *(f"d.md:{line}: warning: '%%...%%' is an Obsidian comment, which pandoc's Markdown "
           "does not have: it is left out of the handout; for a note to the editors write an "
           "HTML comment <!-- ... -->, which no file shows" for line in (41, 43)),
+        ("d.md:69: warning: MDX's 'import' line (JavaScript, as a Docusaurus page has) is left "
+         "out: a handout runs no code, and the components it brings in are shown as their "
+         "text"),
+        ("d.md:72: warning: '{/* ... */}' is an MDX comment, which pandoc's Markdown does not "
+         "have: it is left out of the handout; for a note to the editors write an HTML comment "
+         "<!-- ... -->, which no file shows"),
+        *(f"d.md:74: warning: raw HTML <{tag}> is left out: it is not an element of HTML5 (its "
+          "text is kept)" for tag in ("tabitem", "tabs")),
     ]
 
 
@@ -171,6 +195,10 @@ def test_boxes_and_the_page_break_in_the_pdf(built):
     assert "Warning Heat Call your doctor if the knee becomes hot." in text
     assert "[!NOTE]" not in text and "{{<" not in text and "pagebreak" not in text
     assert "TOC" not in text and ":::" not in text and "youtube" not in text
+    # MDX: its JavaScript and its comments in no file; a tab's label before its text
+    assert "Adults Two units. Children One unit." in text
+    raw = b"".join(p.read_bytes() for p in out.iterdir() if p.is_file())
+    assert b"Hidden Person" not in raw and b"@theme" not in raw and b"Dose = " not in raw
     where = [i for i, page in enumerate(pages) if "On a page of its own." in page]
     before = [i for i, page in enumerate(pages) if "Watch before coming." in page]
     assert len(where) == 1 and where[0] == before[0] + 1
