@@ -64,6 +64,7 @@ from .bibtex_tex import (
 )
 from .bibtexlost import lost_text
 from .bibtypes import (
+    ARTICLE_NUMBERS,
     CSL_TYPES,
     CSL_VARIABLES,
     DATABASE_TYPES,
@@ -220,6 +221,11 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
                 or not _FIELD_NAME.fullmatch(name) and name not in SHORT_JOURNALS \
                 or name in ("address", "location") and web_of_science(entry):
             continue  # pandoc reads no field of such a name; a database's kind of record
+        if name in ARTICLE_NUMBERS:  # an online article's e-locator stands for its pages
+            if entry.field("pages") or name != next(n for n in ARTICLE_NUMBERS
+                                                    if entry.field(n)):
+                continue
+            name = "pages"
         if name in SHORT_JOURNALS:  # the ISO abbreviation Web of Science and Scopus give
             if entry.field("shortjournal") or entry.field("journalabbreviation"):
                 continue

@@ -131,3 +131,6 @@ TEMPLATE_FIELDS = frozenset({"author", "editor", "title", "journal", "journaltit
                              "publisher", "address", "location", "series", "edition", "chapter",
                              "school", "institution", "organization", "howpublished", "note",
                              "doi", "url", "isbn", "issn", "type", "eprint"})
+# An online article's number, which stands for its pages (PLOS ONE's e0248123): biblatex's
+# eid, Web of Science's Article-Number, Scopus's art_number, ACM's articleno.
+ARTICLE_NUMBERS = ("article-number", "art_number", "articleno", "eid")

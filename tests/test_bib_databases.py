@@ -211,3 +211,22 @@ def test_google_scholars_unbraced_organisation_is_not_a_person(tmp_path):
         ("refs.bib:9: warning: entry 'ng2020heel': 'Example Podiatry Research Group' in "
         "'author' is read as an organisation, not as a person named 'Group'; write it in "
         "double braces: author = {{Example Podiatry Research Group}}")]
+
+
+def test_an_article_number_stands_for_the_pages_it_has_not(tmp_path):
+    # pandoc drops eid, Article-Number and art_number: "PLOS ONE. 2021;16(3)."
+    bib = """@article{ WOS:000600111200001,
+Author = {Ng, Pei}, Title = {{Heel pain}}, Journal = {{PLOS ONE}}, Year = {{2021}},
+Volume = {{16}}, Number = {{3}}, Article-Number = {{e0248123}},
+Unique-ID = {{WOS:000600111200001}}}
+@ARTICLE{Roe2021, author = {Roe, A.}, title = {Insoles}, journal = {PLoS ONE}, year = {2021},
+  volume = {16}, pages = {1-9}, art_number = {e0248124}}
+@article{kay2020, author = {Kay, Li}, title = {Taping}, journaltitle = {Foot}, date = {2020},
+  eid = {102}}
+"""
+    refs, problems = _references(
+        tmp_path, "See [@{WOS:000600111200001}; @Roe2021; @kay2020].\n", bib)
+    assert (refs, problems) == ([
+        ("1.", "Ng P. Heel pain. <i>PLOS ONE</i>. 2021;16(3):e0248123."),
+        ("2.", "Roe A. Insoles. <i>PLoS ONE</i>. 2021;16:1-9."),
+        ("3.", "Kay L. Taping. <i>Foot</i>. Published online 2020:102.")], [])
