@@ -41,6 +41,7 @@ from .bibdates import (
     month_range,
     year_date,
 )
+from .bibfields import exported_field
 from .bibjournals import journal_macro
 from .bibnames import (
     braced_organisations,
@@ -64,19 +65,13 @@ from .bibtex_tex import (
 )
 from .bibtexlost import lost_text
 from .bibtypes import (
-    ARTICLE_NUMBERS,
     CSL_TYPES,
     CSL_VARIABLES,
-    DATABASE_TYPES,
-    ENDNOTE_TYPES,
     KNOWN_TYPES,
     NAME_FIELDS,
     ROLES,
-    SHORT_JOURNALS,
     SUBTYPES,
-    TEMPLATE_FIELDS,
     TYPE_ALIASES,
-    web_of_science,
 )
 from .cslitems import fix_item, read_names, written_name
 from .errors import Problems
@@ -96,7 +91,6 @@ LIST_FIELDS = frozenset({"publisher", "institution", "organization", "school", "
                          "address", "origpublisher", "origlocation"})
 # A unit after a degree sign (37 °C, 37~\textdegree{}C) is no word for sentence case to lower
 _DEGREE_UNIT = re.compile(r"((?:°|\\textdegree\b(?:\{\})?)[ ~]?)([CFK])(?![A-Za-z])")
-_FIELD_NAME = re.compile(r"[a-z0-9_:+-]+")
 _POSITION = re.compile(r"\(line (\d+), column (\d+)\)")
 
 
@@ -205,31 +199,11 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
                            + (f"\n  options = {{{options}}}," if options else "") + "\n}")
             role_vars.setdefault(helper, []).append(variable)
             continue
-        if name == "options" and {"skipbib", "dataonly"} & {
-                k for k, v in _options(entry).items() if v == "true"}:
-            message = (f"entry '{entry.key}': options '{plain_text(value)}' asks biblatex to "
-                       "leave the entry out of the list; a handout lists every entry it cites")
+        name, message = exported_field(entry, name, value)
+        if message:
             prepared.warnings.append((line, message))
-        if name[:3] in ("opt", "alt") and name[3:] in TEMPLATE_FIELDS:
-            message = (f"entry '{entry.key}': field '{name[:3].upper()}{name[3:]}' is not read "
-                       f"(an editor's template marks an unfilled field with "
-                       f"'{name[:3].upper()}'; BibTeX, biber and pandoc ignore it): rename it "
-                       f"'{name[3:]}'")
-            prepared.warnings.append((line, message))
+        if name is None:
             continue
-        if name == "type" and plain_text(value).lower() in ENDNOTE_TYPES | DATABASE_TYPES \
-                or not _FIELD_NAME.fullmatch(name) and name not in SHORT_JOURNALS \
-                or name in ("address", "location") and web_of_science(entry):
-            continue  # pandoc reads no field of such a name; a database's kind of record
-        if name in ARTICLE_NUMBERS:  # an online article's e-locator stands for its pages
-            if entry.field("pages") or name != next(n for n in ARTICLE_NUMBERS
-                                                    if entry.field(n)):
-                continue
-            name = "pages"
-        if name in SHORT_JOURNALS:  # the ISO abbreviation Web of Science and Scopus give
-            if entry.field("shortjournal") or entry.field("journalabbreviation"):
-                continue
-            name = "shortjournal"
         if name == "month":
             value = month_number(value)
             if not value.isdigit():  # pandoc drops it without a word
