@@ -119,13 +119,17 @@ def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+WEB_PAGE = re.compile(r"\A\s*(?:<!DOCTYPE\s+html|<html)", re.IGNORECASE)
 # Formats reference managers also export, by a line that marks them.
 _FORMATS = (
     (re.compile(r"^\s*TY  - ", re.MULTILINE), "a RIS file (name it .ris)"),
     (re.compile(r"^\s*PMID- ", re.MULTILINE), "a PubMed (MEDLINE) file (name it .nbib)"),
     (re.compile(r"^\s*%0 ", re.MULTILINE), "an EndNote (Refer) export"),
     (re.compile(r"<records>|<record>", re.IGNORECASE), "an EndNote XML file"),
+    (WEB_PAGE, "a web page (HTML) saved instead of the export"),
+    (re.compile(r"<rdf:RDF"), "a Zotero RDF file"),
     (re.compile(r"\A\s*<"), "an XML file"),
+    (re.compile(r"\A[^@\n]*,[^@\n]*,[^@\n]*\n[^@\n]*,"), "a CSV table"),
     (re.compile(r"\A\s*[\[{]\s*[\"{]"), "a CSL-JSON file (name it .json)"),
 )
 

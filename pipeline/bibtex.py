@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .bibconvert import biblatex_type, to_csl
-from .bibdecode import decode_bib, encoding_note, no_entries_note
+from .bibdecode import WEB_PAGE, decode_bib, encoding_note, no_entries_note
 from .bibscan import Field, Finding, Scanner
 from .bibtex_tex import plain_text
 from .bundle import package_styles
@@ -160,6 +160,11 @@ def _scan_file(path: Path) -> BibFile:
     note = encoding_note(decoded, data)
     if note:
         findings.append(Finding(note[0], note[1], dropped=False, code="encoding"))
+    if scanner.entries and WEB_PAGE.match(text):  # BibTeX shown on a page, saved as the page
+        findings.append(Finding(1, "this is a web page (HTML), not a BibTeX file: its entries "
+                                "are read, but not HTML's escapes such as '&amp;'; save the "
+                                "BibTeX the page shows as the file", dropped=False,
+                                code="bibtex-kind"))
     if not scanner.entries and not findings and not scanner.defined:
         line, message = no_entries_note(text)
         findings.append(Finding(line, message, dropped=False, code="bibtex-empty"))

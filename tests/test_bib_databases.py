@@ -230,3 +230,29 @@ Unique-ID = {{WOS:000600111200001}}}
         ("1.", "Ng P. Heel pain. <i>PLOS ONE</i>. 2021;16(3):e0248123."),
         ("2.", "Roe A. Insoles. <i>PLoS ONE</i>. 2021;16:1-9."),
         ("3.", "Kay L. Taping. <i>Foot</i>. Published online 2020:102.")], [])
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("<!DOCTYPE html>\n<html><body><p>Please show you're not a robot</p></body></html>\n",
+     ("1: warning: no BibTeX entries found; this looks like a web page (HTML) saved instead of "
+     "the export: export BibTeX, CSL-JSON or CSL-YAML")),
+    ("Title,Authors,Year\nHeel pain,Ng P,2020\n",
+     ("1: warning: no BibTeX entries found; this looks like a CSV table: export BibTeX, "
+     "CSL-JSON or CSL-YAML")),
+    ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="x"><bib:Article/></rdf:RDF>\n',
+     ("2: warning: no BibTeX entries found; this looks like a Zotero RDF file: export BibTeX, "
+     "CSL-JSON or CSL-YAML")),
+    (("<html><body><pre>@article{ng, title={Heel}, author={Ng, P}, year={2020}}</pre></body>"
+     "</html>\n"),
+     ("1: warning: this is a web page (HTML), not a BibTeX file: its entries are read, but not "
+     "HTML's escapes such as '&amp;'; save the BibTeX the page shows as the file")),
+])
+def test_a_page_or_table_saved_as_bib_is_named(tmp_path, text, said):
+    from pipeline.bibtex import load_bibliographies
+    from pipeline.errors import Problems
+
+    (tmp_path / "refs.bib").write_text(text, encoding="utf-8")
+    problems = Problems()
+    entries = load_bibliographies((tmp_path / "refs.bib",), problems)
+    assert [str(p).replace(f"{tmp_path}/", "") for p in problems.items] == [f"refs.bib:{said}"]
+    assert list(entries) == (["ng"] if "@article" in text else [])
