@@ -44,6 +44,21 @@ def words_of(element: etree._Element) -> str:
     return " ".join("".join(parts).split())
 
 
+def _without_empty_spans(link: etree._Element) -> bool:
+    """``link`` without the empty spans pandoc copies from its heading (a Word bookmark,
+    ``[]{#_Toc123 .anchor}``), which EPUBCheck refuses in a navigation document."""
+    empty = [s for s in link.iter(f"{{{XHTML_NS}}}span") if not (s.text or "").strip()
+             and len(s) == 0]
+    for span in empty:
+        parent, previous, tail = span.getparent(), span.getprevious(), span.tail or ""
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        parent.remove(span)
+    return bool(empty)
+
+
 def contents_in_words(files: dict[str, bytes], nav_name: str) -> None:
     """The contents' entries as words: in the navigation document and in ``toc.ncx``.
 
@@ -57,6 +72,7 @@ def contents_in_words(files: dict[str, bytes], nav_name: str) -> None:
     named: dict[str, str] = {}
     changed = False
     for link in tree.getroot().iter(f"{{{XHTML_NS}}}a"):
+        changed = _without_empty_spans(link) or changed
         if next(link.iter(f"{{{MATHML_NS}}}math", f"{{{XHTML_NS}}}img"), None) is not None:
             words = words_of(link)
             for child in list(link):
