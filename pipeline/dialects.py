@@ -126,7 +126,10 @@ class _Reader:
 
     def quarto_callout(self, node: Node) -> Any:
         ident, classes, attrs = node["c"][0]
-        if not any(c in QUARTO_CALLOUTS for c in classes):
+        # a box's title="..." (::: {.warning title="Boxed warning"}) is its title, as a Quarto
+        # callout's is, not a tooltip no page shows
+        titled = any(c in ALERTS.values() for c in classes) and any(k == "title" for k, _ in attrs)
+        if not titled and not any(c in QUARTO_CALLOUTS for c in classes):
             return None
         classes = [QUARTO_CALLOUTS.get(c, c) for c in classes]
         inner = rewrite(node["c"][1], self.visit, VISITED)

@@ -96,6 +96,10 @@ export const Dose = () => 2;
 === "Before the dose"
 
     Check the name.
+
+::: {.warning title="Boxed warning"}
+Never twice.
+:::
 """
 
 
@@ -165,6 +169,7 @@ EXPECTED_BOXES = [
     ("warning", "Warning", "Stop the drip."),
     ("tip", "Tip", "Before the drip Check the line."),
     ("warning", "Warning", "Careful Sharp needle."),
+    ("warning", "Warning", "Boxed warning Never twice."),
 ]
 
 
