@@ -51,6 +51,9 @@ CHANGE_KEYS = ("version", "date", "summary")
 NOT_USED = {
     "output": "'output' (R Markdown's) is not used: a handout is always built as a PDF, an "
               "EPUB and a web page",
+    "abstract": "'abstract' (R Markdown's, Quarto's) is not printed: a handout has no abstract; "
+                "write it as the text's first section (## Abstract), or as 'summary', the files' "
+                "one- or two-sentence description",
     "nocite": "'nocite' is not used: a handout's reference list holds only the works its text "
               "cites; cite a work to list it",
 }

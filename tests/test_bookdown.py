@@ -173,6 +173,8 @@ version: 1.0.0
 status: draft
 last_updated: 2025-09-01
 output: html_document
+abstract: |
+  Not printed.
 ---
 
 ```{r setup, include=FALSE}
@@ -209,12 +211,15 @@ def test_code_chunks_are_code_blocks_of_their_language_with_a_warning(tmp_path, 
     assert [str(p) for p in check([tmp_path / "u.md"], BuildOptions()).problems] == [
         ("u.md:6: warning: 'output' (R Markdown's) is not used: a handout is always built as a "
          "PDF, an EPUB and a web page"),
-        ("u.md:9: warning: code chunk '{r setup, include=FALSE}' (R Markdown's, Quarto's) is "
+        ("u.md:7: warning: 'abstract' (R Markdown's, Quarto's) is not printed: a handout has no "
+         "abstract; write it as the text's first section (## Abstract), or as 'summary', the "
+         "files' one- or two-sentence description"),
+        ("u.md:11: warning: code chunk '{r setup, include=FALSE}' (R Markdown's, Quarto's) is "
          "not run: its code is shown as r code; knit the document first, or write '```r' for "
          "code that is meant to be shown"),
-        ("u.md:13: warning: inline R code `r mean(age)` is not run: it is shown as code; knit "
+        ("u.md:15: warning: inline R code `r mean(age)` is not run: it is shown as code; knit "
          "the document first"),
-        ("u.md:21: warning: code chunk '{python}' (R Markdown's, Quarto's) is not run: its code "
+        ("u.md:23: warning: code chunk '{python}' (R Markdown's, Quarto's) is not run: its code "
          "is shown as python code; knit the document first, or write '```python' for code "
          "that is meant to be shown"),
     ]
