@@ -100,6 +100,10 @@ export const Dose = () => 2;
 ::: {.warning title="Boxed warning"}
 Never twice.
 :::
+
+## Appendix {.page_break_before}
+
+After Manubot's page break.
 """
 
 
@@ -207,6 +211,9 @@ def test_boxes_and_the_page_break_in_the_pdf(built):
     where = [i for i, page in enumerate(pages) if "On a page of its own." in page]
     before = [i for i, page in enumerate(pages) if "Watch before coming." in page]
     assert len(where) == 1 and where[0] == before[0] + 1
+    appendix = [i for i, page in enumerate(pages) if "Appendix After Manubot" in page]
+    assert appendix and "Never twice." not in pages[appendix[0]]
+    assert "Never twice." in pages[appendix[0] - 1]
 
 
 # ------------------------------------------------------------ check only
