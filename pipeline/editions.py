@@ -220,10 +220,12 @@ def even_heading_levels(manuscript: Manuscript, blocks: list[Node],
                         problems: Problems) -> list[Node]:
     """``blocks`` with each heading at most one level below the heading it falls under.
 
-    Siblings stay siblings (``#``, ``###``, ``###`` becomes 1, 2, 2) and the
-    first heading keeps its level.
+    Siblings stay siblings (``#``, ``###``, ``###`` becomes 1, 2, 2); the title is
+    the level-1 heading above them all (HackMD's ``###### tags: ...`` first in a note is
+    shown as level 2).
     """
-    stack: list[tuple[int, int, str, int]] = []  # parents: written, shown level, title, n
+    # parents: written, shown level, title, n
+    stack: list[tuple[int, int, str, int]] = [(1, 1, manuscript.title, -1)]
     warned: set[int] = set()  # the parents whose children were moved up
     numbers = count()
 

@@ -82,6 +82,18 @@ def test_one_warning_at_the_first_heading_under_each_parent(built):
     ]
 
 
+def test_a_first_heading_far_below_the_title_is_shown_as_level_2(tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+
+    monkeypatch.chdir(tmp_path)
+    Path("note.md").write_text(MANUSCRIPT.split("# Adults")[0].replace("Anaphylaxis", "Ward")
+                               + "###### tags: `ward`\n\nText.\n\n## Plan\n\nMore.\n")
+    assert [str(p) for p in check([Path("note.md")], BuildOptions()).problems] == [
+        "note.md:8: warning: the heading 'tags: ward' is level 6 right under the level-1 "
+        "heading 'Ward': it and the headings after it at its level are shown as level 2 "
+        "(write ## for them)"]
+
+
 def test_the_epub_and_the_web_page_show_the_even_levels(built):
     out, _problems = built
     documents = epub_documents(out / "anaphylaxis.clinician.epub")
