@@ -28,6 +28,7 @@ from . import (
     libraries,
     line_breaks,
     list_markers,
+    min_content,
     pydyf_patches,
     subsetting,
     svg_numbers,
@@ -157,6 +158,7 @@ def _install() -> None:
     pydyf_patches.install()
     list_markers.install()
     line_breaks.install()
+    min_content.install()
     svg_numbers.install()
     svg_numbers.install_paths()
     formula_images.install()
