@@ -89,9 +89,9 @@ def test_a_first_heading_far_below_the_title_is_shown_as_level_2(tmp_path, monke
     Path("note.md").write_text(MANUSCRIPT.split("# Adults")[0].replace("Anaphylaxis", "Ward")
                                + "###### tags: `ward`\n\nText.\n\n## Plan\n\nMore.\n")
     assert [str(p) for p in check([Path("note.md")], BuildOptions()).problems] == [
-        "note.md:8: warning: the heading 'tags: ward' is level 6 right under the level-1 "
+        ("note.md:8: warning: the heading 'tags: ward' is level 6 right under the level-1 "
         "heading 'Ward': it and the headings after it at its level are shown as level 2 "
-        "(write ## for them)"]
+        "(write ## for them)")]
 
 
 def test_the_epub_and_the_web_page_show_the_even_levels(built):
