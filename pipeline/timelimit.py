@@ -163,9 +163,6 @@ def too_long_problem(path: Path, body: str, wanted: tuple[tuple[str, str], ...],
                    code="time-limit")
 
 
-# An unbroken run of characters is broken wherever the line ends, each place tried in turn:
-# in a table cell 800 characters take 3 s of layout, 3,000 about a minute.
-LONG_WORD = 1000
 FOOTNOTE = re.compile(r"^\[\^[^\]\s]+\]:|\^\[", re.MULTILINE)
 LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]", re.MULTILINE)
 
@@ -185,9 +182,6 @@ def sizes(body: str) -> list[str]:
     items = len(LIST_ITEM.findall(body))
     if items >= 2000:
         found.append(f"{items:,} list items")
-    longest = max((len(word) for word in body.split()), default=0)
-    if longest >= LONG_WORD:
-        found.append(f"a word of {longest:,} characters")
     return found
 
 

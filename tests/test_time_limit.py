@@ -146,14 +146,3 @@ def test_a_render_in_another_thread_is_stopped_there_and_a_quick_one_is_not():
         thread.start()
         thread.join(30)
     assert seen == [0.5, "quick"]
-
-
-def test_the_message_names_an_unbroken_word_of_thousands_of_characters():
-    from pipeline.timelimit import too_long_problem
-
-    body = "| Key |\n|---|\n| " + "A1b2" * 750 + " |\n\nShort words, " + "y" * 999 + ".\n"
-    problem = too_long_problem(Path("manuscripts/keys.md"), body, (("clinician", "pdf"),), 300)
-    assert str(problem) == (
-        "manuscripts/keys.md:1: the handout took longer than 300 s to lay out (a word of "
-        "3,000 characters): split it into smaller handouts, or allow more time with "
-        "--time-limit SECONDS or $HANDOUT_TIME_LIMIT; nothing of it was written")
