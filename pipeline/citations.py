@@ -25,7 +25,7 @@ from .citenotes import (
     without_suffix,
 )
 from .citeproc_engine import CLOSE, MARKS, OPEN, OPEN_CHARS, format_clusters
-from .citeproc_marks import DISPLAY, cite_index
+from .citeproc_marks import DISPLAY, cite_index, number_area
 from .csl import MARK_NUMBER_CLOSE, MARK_NUMBER_OPEN, Style
 from .errors import Problems, did_you_mean, display_path
 from .model import Cluster, Manuscript, Reference
@@ -468,12 +468,8 @@ def format_citations(
     references: list[Reference] = []
     for key, text in formatted.bibliography:
         text = _others(_without_alignment(text))
-        label = ""
-        if MARK_NUMBER_OPEN in text and MARK_NUMBER_CLOSE in text:
-            before, rest = text.split(MARK_NUMBER_OPEN, 1)
-            label, after = rest.split(MARK_NUMBER_CLOSE, 1)
-            text = before + after
-        references.append(Reference(key=key, label=label.strip(), html=text.strip(),
+        label, text = number_area(text)
+        references.append(Reference(key=key, label=label, html=text.strip(),
                                     kind=i18n.kind_label(kind_of(entries[key], kinds),
                                                          dict(words))))
     return new_ast, tuple(references)
@@ -489,7 +485,7 @@ def references_block(references: tuple[Reference, ...], heading: str,
         content: list[Node] = []
         if ref.label:
             content.append({"t": "Span", "c": [["", ["csl-left-margin"], []],
-                                               [{"t": "Str", "c": ref.label}]]})
+                                               marks_to_inlines(ref.label)]})
         right = [{"t": "Span", "c": [["", ["ref-kind"], []], _words(ref.kind)]}, {"t": "LineBreak"}]
         right.extend(marks_to_inlines(ref.html, link=True))
         content.append({"t": "Span", "c": [["", ["csl-right-inline"], []], right]})

@@ -99,3 +99,35 @@ def strip_cite_marks(text: str) -> str:
 
 MARKS = CLOSE + "".join(OPEN.values()) + MARK_NUMBER_OPEN + MARK_NUMBER_CLOSE
 ALL_MARKS = MARKS + TRANSIENT
+
+
+_EMPTY_RUN = re.compile("[" + "".join(v for k, v in OPEN.items() if k not in DISPLAY) + "]"
+                        + CLOSE)
+
+
+def number_area(text: str) -> tuple[str, str]:
+    """(the reference list entry's citation number, the entry without it).
+
+    The number keeps the formatting it is printed in ('<sup>20)</sup>' where a
+    group around it sets ``vertical-align="sup"``, as citeproc-js prints it);
+    formatting left with nothing inside is dropped from the entry.
+    """
+    if MARK_NUMBER_OPEN not in text or MARK_NUMBER_CLOSE not in text:
+        return "", text
+    before, rest = text.split(MARK_NUMBER_OPEN, 1)
+    number, after = rest.split(MARK_NUMBER_CLOSE, 1)
+    stack: list[str] = []  # the marks open where the number starts
+    for ch in before:
+        if ch in OPEN_CHARS:
+            stack.append(ch)
+        elif ch == CLOSE and stack:
+            stack.pop()
+    around = [ch for ch in stack if OPEN_CHARS[ch] not in DISPLAY]
+    number = number.strip()
+    label = "".join(around) + number + CLOSE * len(around) if number else ""
+    text = before + after
+    while True:
+        emptied = _EMPTY_RUN.sub("", text)
+        if emptied == text:
+            return label, text
+        text = emptied

@@ -159,10 +159,50 @@ def suffix_into_last_area(text: str) -> str:
     return text[:tail - 1] + suffix + CLOSE + text[tail + len(suffix):]
 
 
+_AREA_START = re.compile(f"[{''.join(DISPLAY_CHARS)}][.,;:!?]")
+
+
+def punctuation_before_area(text: str) -> str:
+    """An area's leading punctuation moved to the end of the area just before it.
+
+    citeproc-js moves punctuation starting a piece of output to the end of the
+    piece before it where nothing separates them, display areas too: AAA's
+    '<div class="csl-left-margin">2011.</div><div class="csl-right-inline">
+    United Kingdom.</div>', not '2011</div><div ...>. United Kingdom.'.  Only an
+    area right after another area's end is changed.
+    """
+    if not _AREA_START.search(text):
+        return text
+    out: list[str] = []
+    stack: list[str] = []  # the marks open before the current character
+    closed = ""  # the mark the character just before closed ('' when not a CLOSE)
+    for ch in text:
+        punctuation = ch in MERGE and closed in DISPLAY_CHARS and out and out[-1] in DISPLAY_CHARS
+        if punctuation:
+            area = out.pop()
+            end = out.pop()  # the previous area's CLOSE
+            i = _last_visible(out)
+            if i >= 0 and out[i] in MERGE:
+                out[i:i + 1] = list(merge_punctuation(out[i], ch))
+            else:
+                out.append(ch)
+            out.extend((end, area))
+            closed = ""
+            continue
+        if ch in OPEN_CHARS or ch in TRANSIENT and ch not in (QUOTE_CLOSE, PUNCTUATION_HELD):
+            stack.append(ch)
+        closed = stack.pop() if ch in (CLOSE, QUOTE_CLOSE) and stack else (
+            closed if ch in DISPLAY_CHARS else "")
+        out.append(ch)
+    return "".join(out)
+
+
 def finish(text: str, quotes: Quotes) -> str:
     """Marks that only live while citeproc-py works resolved into text and formatting."""
     if text[:1] in DISPLAY_CHARS:  # areas from the start: the suffix goes into the last
         text = suffix_into_last_area(text)
+    if not DISPLAY_CHARS.isdisjoint(text):
+        text = punctuation_before_area(text)
     if _TRANSIENT.isdisjoint(text):
         return text
     text = _inside_quotes(text) if quotes.punctuation_inside else _outside_quotes(text)

@@ -104,7 +104,7 @@ class Reference:
     """One entry of the reference list, already formatted as HTML."""
 
     key: str
-    label: str  # "1." for numeric styles, "" otherwise
+    label: str  # "1." for numeric styles (in formatting marks, as html), "" otherwise
     html: str
     kind: str
 

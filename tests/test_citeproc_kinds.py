@@ -27,6 +27,7 @@ from citeproc_js import (
 )
 from test_citeproc_styles import HYPHENATED, _check
 
+from pipeline.citations import references_block
 from pipeline.citeproc_engine import format_clusters, marks_to_html
 from pipeline.csl import bundled_styles, prepare_xml
 from pipeline.manuscript import load_manuscript
@@ -210,6 +211,54 @@ def test_a_cite_the_style_prints_nothing_for_is_a_located_warning(tmp_path):
     texts = [canonical_inlines(span["c"][1]) for span in walk(documents[0].ast["blocks"])
              if span["t"] == "Span" and "citation" in span["c"][0][1]]
     assert texts == ["(Lam 2023)", ""]
+
+
+def _listed(style: str, items: dict[str, dict]) -> list[str]:
+    xml = prepare_xml(bundled_styles()[style].read_bytes(), style).xml
+    out = format_clusters(xml, items, [Cluster((CiteItem(k),)) for k in items], "en-US")
+    return [" ".join(marks_to_html(text).split()) for _key, text in out.bibliography]
+
+
+def test_a_variable_a_substitute_printed_is_not_printed_again_by_another_element():
+    # AAA's title macro stands in for a case's author and prints its volume with <number>
+    case = {"id": "case", "type": "legal_case", "title": "Adeyemi v Northfield",
+            "volume": "139", "issued": {"date-parts": [[2014]]},
+            "container-title": "Medical Law Reports"}
+    assert _listed("american-anthropological-association", {"case": case}) == [
+        ('<div class="csl-block">Adeyemi v Northfield, vol.139</div> '
+        '<div class="csl-left-margin"> 2014</div><div class="csl-right-inline">'
+        'Medical Law Reports.</div>')]
+
+
+def test_punctuation_starting_an_area_ends_the_area_before_it():
+    act = {"id": "act", "type": "legislation", "title": "Clinical Records Act 2011",
+           "issued": {"date-parts": [[2011]]}, "publisher-place": "United Kingdom"}
+    assert _listed("american-anthropological-association", {"act": act}) == [
+        ('<div class="csl-block">Clinical Records Act 2011</div> '
+        '<div class="csl-left-margin"> 2011.</div><div class="csl-right-inline"> '
+        'United Kingdom.</div>')]
+
+
+def _prepared(folder, style: str, bib: str, body: str):
+    (folder / "refs.bib").write_text(bib, encoding="utf-8")
+    (folder / "m.md").write_text(
+        "---\ntitle: Heat\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01\n"
+        f"bibliography: [refs.bib]\ncsl: {style}\n---\n\n{body}\n", encoding="utf-8")
+    manuscript, _ = load_manuscript(folder / "m.md", ROOT / "bibliography")
+    documents, problems = prepare(manuscript, STAMP, ROOT / "styles")
+    assert not problems.errors
+    return documents[0]
+
+
+def test_the_reference_lists_number_keeps_the_formatting_around_it(tmp_path):
+    # the style's number is in a group set vertical-align="sup": citeproc-js prints '<sup>1)</sup>'
+    document = _prepared(tmp_path, "journal-of-physical-therapy-science",
+                         "@article{lam,\n  author = {Lam, Vivian},\n  title = {Trials},\n"
+                         "  journal = {Evidence},\n  year = {2023},\n}\n", "Heat [@lam].")
+    (entry,) = references_block(document.references, "References")[1]["c"][1]
+    margin, text = entry["c"][1][0]["c"]
+    assert canonical_inlines(margin["c"][1]) == "<sup>1)</sup>"
+    assert canonical_inlines(text["c"][1][2:]) == "Lam V: Trials. Evidence, 2023."
 
 
 # (style pattern, entry key or cite pattern, why): a difference from citeproc-js on these

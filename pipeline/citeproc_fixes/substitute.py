@@ -15,6 +15,10 @@ SUBSTITUTE_NAMES: list[Any] = []
 SUBSTITUTED_TEXT: list[Any] = []
 
 
+# the elements that print a variable a <text> or <number> in a substitute printed
+_SAME_VARIABLES = {"text": ("text", "number"), "number": ("text", "number")}
+
+
 @patch
 def substitute_suppresses_rendered_variables() -> None:
     """CSL: the variables a substitute printed are suppressed in the rest of the entry.
@@ -25,7 +29,10 @@ def substitute_suppresses_rendered_variables() -> None:
     while it renders (see ``groups.tracked``), so those of branches not taken stay
     printable (APA: a book's publisher after the title that replaced its author).
     Text standing in for the names (a title, a term) takes the ``<names>``
-    element's formatting but not its affixes, as in citeproc-js.
+    element's formatting but not its affixes, as in citeproc-js.  A variable
+    is suppressed whichever element prints it: AAA's title macro, standing in
+    for a legal case's author, prints the volume with ``<number>``, and the
+    volume was printed again ('Adeyemi v Northfield, vol.139 2014 vol.139.').
     """
     from citeproc import model
 
@@ -51,8 +58,9 @@ def substitute_suppresses_rendered_variables() -> None:
                     layout = (context if context is not None else self).get_layout()
                 except IndexError:  # rendered for sorting, outside a layout
                     return text
-                for tag, variable in printed:
-                    layout.repressed.setdefault(tag, []).append(variable)
+                for tag, variable in printed:  # as citeproc-js: by any element
+                    for each in _SAME_VARIABLES.get(tag, (tag,)):
+                        layout.repressed.setdefault(each, []).append(variable)
                 return text
         return None
 
@@ -64,8 +72,20 @@ def substitute_suppresses_rendered_variables() -> None:
             return self.format(text) if text else None
         return original_markup(self, text)
 
+    original_number = model.Number.process
+
+    def number(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        try:
+            repressed = (context if context is not None else self).get_layout().repressed
+        except IndexError:  # rendered for sorting, outside a layout
+            repressed = {}
+        if self.get("variable") in repressed.get(self.tag, ()):
+            return None
+        return original_number(self, item, context, **kwargs)
+
     model.Substitute.render = render
     model.Names.markup = markup
+    model.Number.process = number
 
 
 # -- substitute (names) ------------------------------------------------------
