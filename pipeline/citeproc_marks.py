@@ -41,10 +41,15 @@ QUOTE_CLOSE = "\ue01b"
 QUOTE_OPENS = QUOTE_STYLE + QUOTE_OUTER + QUOTE_INNER
 # punctuation written after a closing quote in the data stays there (only a seam moves it)
 PUNCTUATION_HELD = "\ue01c"
+# punctuation order where quotes are closed: the end of a quoted element's own suffix, and
+# the start of an enclosing element's suffix that follows it (see pipeline.citeproc_output)
+QUOTED_SUFFIX_END = "\ue01d"
+OUTER_SUFFIX = "\ue01e"
+POINT_MARKS = PUNCTUATION_HELD + QUOTED_SUFFIX_END + OUTER_SUFFIX  # marks that open nothing
 
 FLIPPING = FIELD_EMPH + FIELD_STRONG + FIELD_SMALLCAPS + FIELD_NODECOR
 CONDITIONAL = STYLE_ROMAN + STYLE_WEIGHT_NORMAL + STYLE_VARIANT_NORMAL
-TRANSIENT = FLIPPING + CONDITIONAL + QUOTE_OPENS + QUOTE_CLOSE + PUNCTUATION_HELD
+TRANSIENT = FLIPPING + CONDITIONAL + QUOTE_OPENS + QUOTE_CLOSE + POINT_MARKS
 
 # the reference list's citation number (see pipeline.csl)
 MARK_NUMBER_OPEN = "\ue0f0"
@@ -86,7 +91,7 @@ def strip_cite_marks(text: str) -> str:
             pass
         else:
             if ch != CLOSE:
-                if ch in OPEN_CHARS or ch in TRANSIENT and ch != QUOTE_CLOSE:
+                if ch in OPEN_CHARS or ch in TRANSIENT and ch not in POINT_MARKS + QUOTE_CLOSE:
                     stack.append(False)
                 elif ch == QUOTE_CLOSE and stack:
                     stack.pop()

@@ -32,11 +32,13 @@ from .citeproc_marks import (
     FIELD_STRONG,
     OPEN,
     OPEN_CHARS,
-    PUNCTUATION_HELD,
+    OUTER_SUFFIX,
+    POINT_MARKS,
     QUOTE_CLOSE,
     QUOTE_OPENS,
     QUOTE_OUTER,
     QUOTE_STYLE,
+    QUOTED_SUFFIX_END,
     STYLE_ROMAN,
     STYLE_VARIANT_NORMAL,
     STYLE_WEIGHT_NORMAL,
@@ -111,6 +113,23 @@ def _inside_quotes(text: str) -> str:
     return "".join(out)
 
 
+_OWN_THEN_OUTER = re.compile(
+    f"({QUOTE_CLOSE}[{CLOSE}{QUOTE_CLOSE}]*)([.,;:!?]+){QUOTED_SUFFIX_END}([{CLOSE}]*)"
+    f"{OUTER_SUFFIX}([{SWAP_IN}]+)")
+
+
+def _outer_first(text: str) -> str:
+    """An enclosing element's punctuation put before a quoted element's own suffix.
+
+    citeproc-js moves a macro's or group's ending punctuation down into the
+    quoted text it ends with, ahead of that text's own suffix, before both go
+    inside the quotes: a title quoted with suffix ',' in a macro with suffix '.'
+    prints '“Title.,”' (IEEE-like styles: Neural Plasticity, Frontiers).
+    """
+    return _OWN_THEN_OUTER.sub(lambda m: m.group(1) + m.group(4) + m.group(2) + m.group(3),
+                               text)
+
+
 def _outside_quotes(text: str) -> str:
     """A comma, semicolon or colon ending a quotation moved after it."""
     def move(match: re.Match[str]) -> str:
@@ -146,7 +165,7 @@ def suffix_into_last_area(text: str) -> str:
     depth = 0
     for i in range(tail - 1, -1, -1):
         ch = text[i]
-        if ch == PUNCTUATION_HELD:
+        if ch in POINT_MARKS:
             continue
         if ch == CLOSE or ch == QUOTE_CLOSE:
             depth += 1
@@ -189,7 +208,7 @@ def punctuation_before_area(text: str) -> str:
             out.extend((end, area))
             closed = ""
             continue
-        if ch in OPEN_CHARS or ch in TRANSIENT and ch not in (QUOTE_CLOSE, PUNCTUATION_HELD):
+        if ch in OPEN_CHARS or ch in TRANSIENT and ch not in POINT_MARKS + QUOTE_CLOSE:
             stack.append(ch)
         closed = stack.pop() if ch in (CLOSE, QUOTE_CLOSE) and stack else (
             closed if ch in DISPLAY_CHARS else "")
@@ -205,6 +224,10 @@ def finish(text: str, quotes: Quotes) -> str:
         text = punctuation_before_area(text)
     if _TRANSIENT.isdisjoint(text):
         return text
+    if QUOTED_SUFFIX_END in text:
+        if quotes.punctuation_inside and OUTER_SUFFIX in text:
+            text = _outer_first(text)
+        text = text.replace(QUOTED_SUFFIX_END, "").replace(OUTER_SUFFIX, "")
     text = _inside_quotes(text) if quotes.punctuation_inside else _outside_quotes(text)
     out: list[str] = []
     top = _Frame("", False, False, False, None)
@@ -212,7 +235,7 @@ def finish(text: str, quotes: Quotes) -> str:
     for ch in text:
         top = stack[-1]
         state = [top.italic, top.bold, top.caps, top.quote]
-        if ch == PUNCTUATION_HELD:
+        if ch in POINT_MARKS:
             continue
         if ch == CLOSE or ch == QUOTE_CLOSE:
             if len(stack) > 1:

@@ -239,6 +239,32 @@ def test_punctuation_starting_an_area_ends_the_area_before_it():
         'United Kingdom.</div>')]
 
 
+def test_a_quoted_titles_comma_follows_the_period_of_the_macro_around_it():
+    # the title is quoted with suffix ',' in a macro called with suffix '.': citeproc-js puts
+    # the macro's period first for a plain title, after the comma for one with markup
+    def article(key: str, title: str) -> dict:
+        return {"id": key, "type": "article-journal", "title": title, "volume": "44",
+                "author": [{"family": "Aziz", "given": "Layla"}], "container-title": "Age",
+                "issued": {"date-parts": [[2015]]}}
+
+    items = {"a": article("a", "Statins after ninety"),
+             "b": article("b", 'Gout in <span class="nocase">Māori</span> men')}
+    assert _listed("neural-plasticity", items) == [
+        ('<div class="csl-left-margin">[1]</div><div class="csl-right-inline">L. Aziz, '
+        "“Statins after ninety.,” <i>Age</i>. vol. 44, p. 2015.</div>"),
+        ('<div class="csl-left-margin">[2]</div><div class="csl-right-inline">L. Aziz, '
+        "“Gout in Māori men,.” <i>Age</i>. vol. 44, p. 2015.</div>")]
+
+
+def test_a_term_an_entry_starts_with_is_capitalized():
+    page = {"id": "w", "type": "webpage", "title": "Fact sheet", "publisher": "Regional Office",
+            "URL": "https://example.org/heat"}
+    assert _listed("monographs-of-the-palaeontographical-society", {"w": page}) == [
+        "N.d. <i>Fact sheet</i>. Downloaded from https://example.org/heat . Regional Office"]
+    assert _cited("monographs-of-the-palaeontographical-society", {"w": page}, [["w"]]) == [
+        "(n.d.)"]  # not in an in-text citation
+
+
 def _prepared(folder, style: str, bib: str, body: str):
     (folder / "refs.bib").write_text(bib, encoding="utf-8")
     (folder / "m.md").write_text(

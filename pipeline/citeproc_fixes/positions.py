@@ -152,3 +152,30 @@ def cite_positions() -> None:
     model.If._position = position
     model.Text._variable = variable
     model.Text._term = term
+
+
+@patch
+def term_starting_an_entry_capitalized() -> None:
+    """A term a reference list entry starts with is capitalized, as citeproc-js prints it.
+
+    citeproc-js capitalizes a term printed before anything else of an entry, as
+    it does at the start of a note style's cite: 'N.d. <i>Fact sheet</i>' for a
+    work of no author and no date, 'O. A. (2011)' ('ohne Autor').  The term of
+    :func:`cite_positions` does it while the entry has printed nothing.
+    """
+    from citeproc import model
+
+    from .cluster import RENDERING
+
+    original = model.Layout.render_children
+
+    def render_children(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(self.getparent(), model.Bibliography):
+            return original(self, item, *args, **kwargs)
+        RENDERING["printed"] = False
+        try:
+            return original(self, item, *args, **kwargs)
+        finally:
+            RENDERING["printed"] = None
+
+    model.Layout.render_children = render_children

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from ..citeproc_marks import QUOTE_CLOSE
-from ..citeproc_output import MERGE, merge_punctuation
+from ..citeproc_marks import CLOSE, OUTER_SUFFIX, QUOTE_CLOSE, QUOTE_STYLE, QUOTED_SUFFIX_END
+from ..citeproc_output import MERGE, SWAP_IN, merge_punctuation
 from .registry import patch
 
 
@@ -139,3 +140,48 @@ def seam_punctuation() -> None:
     cstring.normalize_seam = normalize_seam
     model.normalize_seam = normalize_seam
     cstring.MixedString.__add__ = add
+
+
+_ENDING = ".,;:!?"
+_MARK = re.compile("[\ue000-\ue0ff]")
+
+
+def _plain_quotation(text: str) -> bool:
+    """Whether ``text`` is a quotation of plain text (no formatting, no protected case)."""
+    return text[:1] == QUOTE_STYLE and text[-1:] == QUOTE_CLOSE and not _MARK.search(text, 1,
+                                                                                    len(text) - 1)
+
+
+@patch
+def outer_punctuation_before_a_quoted_suffix() -> None:
+    """A quoted element's own suffix and the punctuation of what encloses it are marked.
+
+    citeproc-js puts the punctuation ending a macro or group ahead of the own
+    suffix of the quoted text it ends with ('“Title.,”' for a title quoted with
+    suffix ',' in a macro with suffix '.') where the title is plain text (with
+    formatting or protected case in it, it keeps '“Title,.”'); citeproc-py's
+    text ('“Title”,.') no longer tells the two apart, so both are marked for
+    ``pipeline.citeproc_output`` to order.
+    """
+    from citeproc import model
+
+    original = model.Affixed.wrap
+
+    def wrap(self: Any, string: Any) -> Any:
+        suffix = self.get("suffix") if string is not None and hasattr(self, "get") else None
+        if not suffix:
+            return original(self, string)
+        if self.get("quotes") == "true" and all(ch in _ENDING for ch in suffix) \
+                and _plain_quotation(str(string)):
+            marked = suffix + QUOTED_SUFFIX_END
+        elif suffix[0] in SWAP_IN and str(string).rstrip(CLOSE).endswith(QUOTED_SUFFIX_END):
+            marked = OUTER_SUFFIX + suffix
+        else:
+            return original(self, string)
+        self.set("suffix", marked)
+        try:
+            return original(self, string)
+        finally:
+            self.set("suffix", suffix)
+
+    model.Affixed.wrap = wrap
