@@ -265,6 +265,18 @@ def test_a_term_an_entry_starts_with_is_capitalized():
         "(n.d.)"]  # not in an in-text citation
 
 
+def test_each_element_of_a_substitutes_choice_is_a_candidate_of_its_own():
+    # the Oxford Guide's container-author substitute lists editor, translator, ... in a
+    # <choose>: the editors stand in alone, the translator is printed later
+    chapter = {"id": "c", "type": "chapter", "title": "Palliative sedation",
+               "container-title": "End-of-life care", "author": _authors("Moreau Sylvie"),
+               "editor": _authors("Janssen Pieter"), "translator": _authors("Bright Oliver"),
+               "publisher": "OUP", "publisher-place": "Oxford", "issued": {"date-parts": [[2016]]}}
+    (note,) = _cited("oxford-guide-to-style-notes", {"c": chapter}, [["c"]])
+    assert note == ("Sylvie Moreau, “Palliative Sedation,” in Pieter Janssen (ed.), "
+                    "<i>End-of-Life Care</i>, trans. Oliver Bright (Oxford, 2016).")
+
+
 def _prepared(folder, style: str, bib: str, body: str):
     (folder / "refs.bib").write_text(bib, encoding="utf-8")
     (folder / "m.md").write_text(

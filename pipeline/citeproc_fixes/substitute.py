@@ -13,6 +13,9 @@ SUBSTITUTE_NAMES: list[Any] = []
 # the <names> elements whose substitute printed text, not names: as in citeproc-js, the
 # names' affixes do not go around it ('Anon 2015', not 'Anon. 2015' for suffix=".")
 SUBSTITUTED_TEXT: list[Any] = []
+# the <choose> elements of the substitutes being rendered: each child of the branch taken
+# is a candidate of its own
+SUBSTITUTE_CHOICES: list[Any] = []
 
 
 # the elements that print a variable a <text> or <number> in a substitute printed
@@ -41,6 +44,8 @@ def substitute_suppresses_rendered_variables() -> None:
         for child in self.getchildren():
             SUBSTITUTE_RECORDS.append([])
             SUBSTITUTE_NAMES.append(names)
+            if isinstance(child, model.Choose):
+                SUBSTITUTE_CHOICES.append(child)
             try:
                 if isinstance(child, model.Names) and child.name is None:
                     text = child.render(item, names_context=names, context=context, **kwargs)
@@ -51,6 +56,8 @@ def substitute_suppresses_rendered_variables() -> None:
             finally:
                 printed = SUBSTITUTE_RECORDS.pop()
                 SUBSTITUTE_NAMES.pop()
+                if isinstance(child, model.Choose):
+                    SUBSTITUTE_CHOICES.pop()
             if text:
                 if not isinstance(child, model.Names):
                     SUBSTITUTED_TEXT.append(names)  # its affixes are not the text's
@@ -86,6 +93,39 @@ def substitute_suppresses_rendered_variables() -> None:
     model.Substitute.render = render
     model.Names.markup = markup
     model.Number.process = number
+
+
+@patch
+def substitute_choice_takes_one_candidate() -> None:
+    """In a ``<choose>`` of a substitute, each element of the branch taken is one candidate.
+
+    CSL: the first element of a substitute that prints stands in for the
+    names.  citeproc-py printed the whole branch, so the Oxford Guide's chapter
+    (whose ``<choose>`` lists editor, translator, ...) gave 'Pieter Janssen and
+    Marta Kowalski (eds.)Oliver Bright (trans.)' where citeproc-js prints the
+    editors alone, and the translator later ('trans. Oliver Bright').
+    """
+    from citeproc import model
+
+    def first_only(original: Any) -> Any:
+        def render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
+            if not SUBSTITUTE_CHOICES or self.getparent() is not SUBSTITUTE_CHOICES[-1]:
+                return original(self, item, delimiter=delimiter, **kwargs)
+            for child in self.iterchildren():
+                try:
+                    if isinstance(child, model.Choose):
+                        text = child.render(item, delimiter=delimiter, **kwargs)
+                    else:
+                        text = child.render(item, **kwargs)
+                except model.VariableError:
+                    continue
+                if text is not None and str(text):
+                    return text
+            return None
+        return render_children
+
+    model.If.render_children = first_only(model.If.render_children)
+    model.Else.render_children = first_only(model.Else.render_children)
 
 
 # -- substitute (names) ------------------------------------------------------
