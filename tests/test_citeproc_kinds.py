@@ -277,6 +277,19 @@ def test_each_element_of_a_substitutes_choice_is_a_candidate_of_its_own():
                     "<i>End-of-Life Care</i>, trans. Oliver Bright (Oxford, 2016).")
 
 
+def test_a_styles_ordinals_without_ordinal_reword_the_locales_rules():
+    # universite-de-liege-histoire writes 'ordinal-01' to '-04' only: the French locale's
+    # rules still decide (21 takes 'ordinal', 1 the feminine 'ordinal-01'), as citeproc-js
+    xml = prepare_xml(bundled_styles()["universite-de-liege-histoire"].read_bytes(), "l").xml
+    items = {key: {"id": key, "type": "book", "title": "Medicine", "edition": edition,
+                   "publisher": "McGraw", "issued": {"date-parts": [[2022]]}}
+             for key, edition in (("a", "21"), ("b", "1"))}
+    out = format_clusters(xml, items, [Cluster((CiteItem(k),)) for k in items], "fr-FR")
+    assert [canonical_html(marks_to_html(text)) for text in out.citations] == [
+        "<i>Medicine</i>, 21<sup>e</sup> éd., McGraw, 2022.",
+        "<i>Medicine</i>, 1<sup>re</sup> éd., McGraw, 2022."]
+
+
 def _prepared(folder, style: str, bib: str, body: str):
     (folder / "refs.bib").write_text(bib, encoding="utf-8")
     (folder / "m.md").write_text(

@@ -109,14 +109,22 @@ def ordinal_suffix(number: int, context: Any, gender: str | None) -> str:
     'ordinal-09', which win over 'ordinal'; a term's gender-form variant of
     the noun's gender wins over its variant without gender.
     """
-    terms: list[Any] = []
-    for locale in _locales(context):
-        terms = _terms(locale, _ORDINAL_TERMS)
-        if terms:
-            break
+    chain = [_terms(locale, _ORDINAL_TERMS) for locale in _locales(context)]
+    # the rules (which names, matching what) are the first set with 'ordinal' (CSL 1.0.1),
+    # else the first set; a locale before it without 'ordinal' only rewords its terms
+    rules = next((i for i, terms in enumerate(chain)
+                  if any(t.get("name") == "ordinal" for t in terms)), None)
+    if rules is None:
+        rules = next((i for i, terms in enumerate(chain) if terms), 0)
+    terms = chain[rules] if chain else []
 
     def variant(candidates: list[Any]) -> Any:
+        name = candidates[0].get("name") if candidates else None
         for wanted in ((gender, None) if gender else (None,)):
+            for earlier in chain[:rules]:  # a style's own wording of the term
+                for term in earlier:
+                    if term.get("name") == name and term.get("gender-form") == wanted:
+                        return term
             for term in candidates:
                 if term.get("gender-form") == wanted:
                     return term
@@ -143,7 +151,10 @@ def gendered_ordinals() -> None:
     reads ordinal terms from every locale of the fallback chain.  CSL 1.0.2:
     a number agrees with the term of its variable ('edition' feminine, 'issue'
     masculine), a day with its month; a style locale that defines ordinal
-    terms replaces all of the locale file's.  Fixtures:
+    terms replaces all of the locale file's.  As in citeproc-js, a style locale
+    whose ordinals lack 'ordinal' (the CSL 1.0 set, 'ordinal-01' to '-04') only
+    rewords the terms of the locale file's rules: French '21ᵉ', not '21re' for a
+    style's 'ordinal-01' 're'.  Fixtures:
     number_LimitOrdinalsToDayOne, number_SeparateOrdinalNamespaces.
     """
     from citeproc import model
