@@ -290,6 +290,17 @@ def test_a_styles_ordinals_without_ordinal_reword_the_locales_rules():
         "<i>Medicine</i>, 1<sup>re</sup> éd., McGraw, 2022."]
 
 
+def test_a_character_reference_in_the_substitute_for_repeated_names_is_the_character():
+    # ib-tauris-note writes subsequent-author-substitute="&amp;#8212;&amp;#8212;&amp;#8212;"
+    def book(key: str, title: str) -> dict:
+        return {"id": key, "type": "book", "title": title, "author": _authors("Oyelaran Bisi"),
+                "publisher-place": "Cham", "issued": {"date-parts": [[2022]]}}
+
+    assert _listed("ib-tauris-note", {"a": book("a", "Malaria"), "b": book("b", "Obstetrics")}
+                   ) == ["Oyelaran, Bisi, <i>Malaria</i> (Cham, 2022).",
+                         "———, <i>Obstetrics</i> (Cham, 2022)."]
+
+
 def _prepared(folder, style: str, bib: str, body: str):
     (folder / "refs.bib").write_text(bib, encoding="utf-8")
     (folder / "m.md").write_text(

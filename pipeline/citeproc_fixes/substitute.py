@@ -236,7 +236,11 @@ def subsequent_author_substitute() -> None:
     the first on (``partial-each``, ``partial-first``).  Fixtures:
     name_SubsequentAuthorSubstitute*, name_SubstitutePartialEach,
     sort_ChicagoYearSuffix*, sort_DropNameLabelInSort, substitute_SharedMacro.
+    A character reference the style escaped once more ('&amp;#8212;') is the
+    character, as citeproc-js's HTML shows it ('———', not '&#8212;&#8212;&#8212;').
     """
+    import html
+
     from citeproc import model
 
     from .names import SUBSEQUENT
@@ -249,6 +253,8 @@ def subsequent_author_substitute() -> None:
         string = bibliography.get("subsequent-author-substitute")
         if bibliography.tag.rpartition("}")[2] != "bibliography" or string is None:
             return original_children(self, item, *args, **kwargs)
+        if "&" in string:  # '&amp;#8212;' in the file: a character reference, as HTML reads it
+            string = html.unescape(string)
         SUBSEQUENT.update(string=string, current=None, armed=True, rule=bibliography.get(
             "subsequent-author-substitute-rule", "complete-all"))
         try:
