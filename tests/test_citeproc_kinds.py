@@ -301,6 +301,15 @@ def test_a_character_reference_in_the_substitute_for_repeated_names_is_the_chara
                          "———, <i>Obstetrics</i> (Cham, 2022)."]
 
 
+def test_a_particle_ending_in_an_apostrophe_stays_glued_through_its_formatting():
+    article = {"id": "p", "type": "article-journal", "title": "Particles",
+               "author": [{"family": "Alembert", "given": "Jean", "non-dropping-particle": "d’"}],
+               "container-title": "Annals", "volume": "158", "issued": {"date-parts": [[2013]]}}
+    (entry,) = _listed("monographs-of-the-palaeontographical-society", {"p": article})
+    assert canonical_html(entry) == ("D’A<sc>lembert</sc>, J. 2013. Particles. <i>Annals</i>, "
+                                     "<b>158</b>.")
+
+
 def _prepared(folder, style: str, bib: str, body: str):
     (folder / "refs.bib").write_text(bib, encoding="utf-8")
     (folder / "m.md").write_text(

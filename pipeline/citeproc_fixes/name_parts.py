@@ -112,13 +112,21 @@ def _abbreviation(word: str) -> bool:
     return len(word) > 1 and word.endswith(".") or len(word) == 1 and word.isupper()
 
 
+_MARK_CHARS = "".join(map(chr, range(0xE000, 0xE100)))  # formatting marks (citeproc_marks)
+
+
 def glue(*pieces: str) -> str:
-    """Pieces joined by spaces, except after a particle ending in an apostrophe or hyphen."""
+    """Pieces joined by spaces, except after a particle ending in an apostrophe or hyphen.
+
+    The particle's formatting is looked through: small capitals on the family
+    name ('<sc>d</sc>’Alembert') keep the particle glued, as citeproc-js prints it.
+    """
     out = ""
     for piece in pieces:
         if not piece:
             continue
-        if out and not out.endswith(_GLUED) and not out[-1].isspace():
+        seen = out.rstrip(_MARK_CHARS)
+        if seen and not seen.endswith(_GLUED) and not seen[-1].isspace():
             out += " "
         out += piece
     return out
