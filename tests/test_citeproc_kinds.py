@@ -368,6 +368,7 @@ KINDS_CAUSES = [
 @pytest.mark.slow
 def test_styles_that_differed_on_these_kinds_print_as_citeproc_js():
     styles = ("apa-6th-edition", "american-sociological-association", "the-lancet",
-              "din-1505-2", "elsevier-harvard")
+              "din-1505-2", "elsevier-harvard", "american-anthropological-association",
+              "neural-plasticity", "oxford-guide-to-style-notes")
     used = _check(compare(list(KINDS), styles, varied_clusters), KINDS_CAUSES)
     assert used >= {KINDS_CAUSES[1][2], KINDS_CAUSES[3][2], KINDS_CAUSES[4][2]}
