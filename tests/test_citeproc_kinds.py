@@ -310,6 +310,19 @@ def test_a_particle_ending_in_an_apostrophe_stays_glued_through_its_formatting()
                                      "<b>158</b>.")
 
 
+def test_terms_of_a_script_without_word_spaces_join_the_names():
+    # Japanese 'と' and 'ほか': no delimiter or space before them, whatever
+    # delimiter-precedes-last says (Chicago's 'always'), as citeproc-js prints them
+    xml = prepare_xml(bundled_styles()["chicago-author-date"].read_bytes(), "c").xml
+    item = {"id": "a", "type": "article-journal", "title": "Pain", "container-title": "EJP",
+            "author": _authors("Kranjc Tina", "Petek Rok", "Novak Jan"),
+            "issued": {"date-parts": [[2017]]}}
+    out = format_clusters(xml, {"a": item}, [Cluster((CiteItem("a"),))], "ja-JP")
+    assert [marks_to_html(text) for _key, text in out.bibliography] == [
+        "Kranjc, Tina, Rok PetekとJan Novak. 2017年. 「Pain」. <i>EJP</i>."]
+    assert [marks_to_html(text) for text in out.citations] == ["(Kranjcほか 2017年)"]
+
+
 def _prepared(folder, style: str, bib: str, body: str):
     (folder / "refs.bib").write_text(bib, encoding="utf-8")
     (folder / "m.md").write_text(

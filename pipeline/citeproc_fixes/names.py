@@ -115,6 +115,7 @@ def _substituted(keys: list[tuple[str, ...]], texts: list[str]) -> tuple[list[st
 # An 'and' term starting with a letter of a script that spaces its words (Latin, Greek,
 # Cyrillic, Arabic, Thai, Hebrew but its prefix conjunction 'ו') stands between spaces;
 # any other ('と', 'ו') joins the names as the term is written, as in citeproc-js.
+_MARKS_AT_START = re.compile("^[\ue000-\ue0ff]+")
 _SPACED_WORD = re.compile("[&A-Za-z\u00c0-\u017f\u0218-\u021b\u0370-\u03ff\u0400-\u052f"
                           "\u0590-\u05d4\u05d6-\u05ff\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff]")
 
@@ -287,6 +288,8 @@ def _render_names(self: Any, item: Any, variable: str, context: Any = None,
         before = _separator(precedes, delimiter, len(texts), inverted[-1], 2)
         if others and precedes in (None, "contextual") and inverted[-1]:
             before = delimiter  # one inverted name: 'Walsh D, et al.'; in text '(Walsh et al.)'
+        if before == " " and not _SPACED_WORD.match(_MARKS_AT_START.sub("", str(et_al))):
+            before = ""  # a term of a script without word spaces: 'Okonkwoほか', as citeproc-js
         text = delimiter.join(texts) + before + str(et_al)
         # as in citeproc-js, the name's formatting takes in the delimiters and 'et al.'
         return str(self.format(text)) if _formats(self) else text
@@ -297,8 +300,7 @@ def _render_names(self: Any, item: Any, variable: str, context: Any = None,
                             inverted[-2], 3)
         after = " "
         if not _SPACED_WORD.match(word):  # 'と', the Hebrew 'ו': joined as the term is written
-            always = option("delimiter-precedes-last") == "always"
-            before, after = (delimiter if always else ""), ""
+            before, after = "", ""  # whatever delimiter-precedes-last, as in citeproc-js
         return delimiter.join(texts[:-1]) + before + word + after + texts[-1]
     return delimiter.join(texts)
 
