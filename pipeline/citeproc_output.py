@@ -130,6 +130,16 @@ def _outer_first(text: str) -> str:
                                text)
 
 
+def _outer_after(text: str) -> str:
+    """Where punctuation stays outside quotes, the two suffixes merge where they meet."""
+    def merged(m: re.Match[str]) -> str:
+        own, outer = m.group(2), m.group(4)
+        return (m.group(1) + own[:-1] + merge_punctuation(own[-1], outer[0]) + outer[1:]
+                + m.group(3))
+
+    return _OWN_THEN_OUTER.sub(merged, text)
+
+
 def _outside_quotes(text: str) -> str:
     """A comma, semicolon or colon ending a quotation moved after it."""
     def move(match: re.Match[str]) -> str:
@@ -225,8 +235,8 @@ def finish(text: str, quotes: Quotes) -> str:
     if _TRANSIENT.isdisjoint(text):
         return text
     if QUOTED_SUFFIX_END in text:
-        if quotes.punctuation_inside and OUTER_SUFFIX in text:
-            text = _outer_first(text)
+        if OUTER_SUFFIX in text:
+            text = _outer_first(text) if quotes.punctuation_inside else _outer_after(text)
         text = text.replace(QUOTED_SUFFIX_END, "").replace(OUTER_SUFFIX, "")
     text = _inside_quotes(text) if quotes.punctuation_inside else _outside_quotes(text)
     out: list[str] = []

@@ -256,6 +256,17 @@ def test_a_quoted_titles_comma_follows_the_period_of_the_macro_around_it():
         "“Gout in Māori men,.” <i>Age</i>. vol. 44, p. 2015.</div>")]
 
 
+def test_a_quoted_titles_comma_and_the_macros_comma_are_one_outside_the_quotes():
+    # British punctuation stays outside the quotes: the title's ',' and the macro's ',' merge
+    xml = prepare_xml(bundled_styles()["the-journal-of-transport-history"].read_bytes(), "t").xml
+    item = {"id": "a", "type": "article-journal", "title": "Statins after ninety",
+            "author": _authors("Aziz Layla"), "container-title": "Age and Ageing",
+            "volume": "44", "page": "12-18", "issued": {"date-parts": [[2015]]}}
+    out = format_clusters(xml, {"a": item}, [Cluster((CiteItem("a"),))], "en-GB")
+    assert [marks_to_html(text) for text in out.citations] == [
+        "Layla Aziz, ‘Statins after ninety’, <i>Age and Ageing</i> 44 (2015), 12–8."]
+
+
 def test_a_term_an_entry_starts_with_is_capitalized():
     page = {"id": "w", "type": "webpage", "title": "Fact sheet", "publisher": "Regional Office",
             "URL": "https://example.org/heat"}
