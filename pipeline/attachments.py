@@ -30,7 +30,7 @@ from .bibtypes import web_of_science
 from .frontmatter import parse_front_matter, read_text, split_front_matter
 from .model import CitedDocument
 from .pandoc import ast_to
-from .tree import Node, transform
+from .tree import Node, rewrite, transform
 
 NAME_ROLES = (
     "author", "editor", "editora", "editorb", "editorc", "translator", "bookauthor",
@@ -100,6 +100,9 @@ def public_front_matter(data: Mapping[str, Any]) -> dict[str, Any]:
     return kept
 
 
+CLEANED = ("RawBlock", "RawInline", "Div", "Span")  # what public_body's clean may change
+
+
 def public_body(edition: Mapping[str, Any], audience: str) -> str:
     """The edition's AST (other audiences already removed) as Markdown, without comments."""
     marker = f"audience-{audience}"
@@ -118,7 +121,7 @@ def public_body(edition: Mapping[str, Any], audience: str) -> str:
             return {"t": t, "c": [[ident, rest, attrs], inner]}
         return None
 
-    ast = {**edition, "meta": {}, "blocks": transform(list(edition["blocks"]), clean)}
+    ast = {**edition, "meta": {}, "blocks": rewrite(list(edition["blocks"]), clean, CLEANED)}
     return ast_to(ast, "markdown", ["--wrap=none"])
 
 

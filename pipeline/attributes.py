@@ -19,7 +19,7 @@ from typing import Any
 from .body import source_line
 from .errors import Problems
 from .model import Manuscript
-from .tree import Node, attr_of, rewrite
+from .tree import ATTRIBUTED, Node, attr_of, rewrite
 
 KEPT = frozenset({
     "audience", "lang", "dir", "width", "height", "style", "rel", "title", "role", "hidden",
@@ -79,9 +79,9 @@ def without_private_attributes(manuscript: Manuscript, ast: Mapping[str, Any],
                   [[k, v] for k, v in pairs if kept(k) or k in keep]]
         content = list(node["c"])
         content[1 if node["t"] == "Header" else 0] = inside
-        return rewrite({"t": node["t"], "c": content}, strip)
+        return rewrite({"t": node["t"], "c": content}, strip, ATTRIBUTED)
 
-    blocks = rewrite(ast["blocks"], strip)
+    blocks = rewrite(ast["blocks"], strip, ATTRIBUTED)
     for key in dropped:
         problems.warn(manuscript.path, source_line(manuscript, f"{key}="),
                       f"attribute '{key}' is left out of the handout: pandoc would write it "

@@ -45,7 +45,7 @@ def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | N
         return None
     try:
         ast = markdown_to_ast(manuscript.body)
-        if _depth(ast) <= MAX_DEPTH:
+        if not _deeper_than(ast, MAX_DEPTH):
             if ast.get("meta"):
                 _body_metadata(manuscript, sorted(ast["meta"]), problems)
             _unused_notes(manuscript, problems)
@@ -120,21 +120,21 @@ def _unused_notes(manuscript: Manuscript, problems: Problems) -> None:
                           code="unused-note")
 
 
-def _depth(value: Any) -> int:
-    """How deep ``value`` nests, counting the values inside its innermost lists and dicts."""
-    deepest = 0
-    stack = [(value, 1)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        item, depth = pop()
-        if not isinstance(item, dict | list) or not item:
-            deepest = max(deepest, depth)
-            continue
-        deepest = max(deepest, depth + 1)  # its values, containers or not, one level deeper
-        for child in item.values() if isinstance(item, dict) else item:
-            if isinstance(child, dict | list):  # only containers go deeper
-                push((child, depth + 1))
-    return deepest
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests deeper than ``limit``, counting the values inside its innermost
+    lists and dicts (a string at the top is 1 deep, ``["a"]`` 2); containers only are
+    visited, and none below ``limit``."""
+    def deeper(item: Any, depth: int) -> bool:  # a container that is not empty, at depth
+        if depth >= limit:  # its values are one level deeper
+            return True
+        for child in item.values() if type(item) is dict else item:
+            if isinstance(child, dict | list) and child and deeper(child, depth + 1):
+                return True  # an empty container inside is no deeper than its values
+        return False
+
+    if not isinstance(value, dict | list) or not value:
+        return limit < 1
+    return deeper(value, 1)
 
 
 def source_line(manuscript: Manuscript, needle: str, near: str = "") -> int | None:

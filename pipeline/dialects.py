@@ -55,6 +55,8 @@ UNDEFINED_REFERENCE = re.compile(r"(!?)\[([^\[\]\n]+)\]\[([^\[\]\n]*)\]")
 NOT_PLAIN_TEXT = ("Code", "Note", "Link", "Image", "Span", "Math", "RawInline")
 NUMBERS = re.compile(r"[\d\s,;.\u2013-]*")  # "[1][2]", "[3, 4][]": numbers in brackets, as text
 WIKI_LINK = re.compile(r"!?\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
+# What a paragraph's words hold when it has one of the constructs above (a Str holds each).
+PARAGRAPH_MARKS = ("[[", "][", "@ref(", "(#", *SHORTCODE_OPEN)
 BOOKDOWN_LABEL = re.compile(r"\(#(?:fig|tab|eq|thm|lem|cor|prp|cnj|def|exm|exr|hyp|rem|sol):"
                             r"[\w.-]+\)")
 
@@ -164,6 +166,9 @@ class _Reader:
                       "as text and its indented text as code; write the tab's title as a "
                       "heading or a bold line and its text without indenting it", "admonition")
             return None
+        words = "\0".join(n["c"] for n in inlines if n["t"] == "Str")
+        if not any(mark in words for mark in PARAGRAPH_MARKS):
+            return None  # no wiki link, reference, bookdown label or shortcode: as it is
         self.wiki_links(inlines)
         self.undefined_references(inlines)
         kept = self.shortcodes(self.bookdown(inlines))

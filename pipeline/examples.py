@@ -91,11 +91,16 @@ def renumber_examples(blocks: list[Node]) -> list[Node]:
     loses its span.
     """
     numbers: dict[int, int] = {}
+    referenced = False
     for node in walk(blocks):
         if _is_example_list(node):
             start = node["c"][0][0]
             for offset in range(len(node["c"][1])):
                 numbers[start + offset] = len(numbers) + 1
+        elif not referenced and _is_reference(node):
+            referenced = True
+    if not numbers and not referenced:  # no example and no reference: nothing to number
+        return blocks
 
     def renumber(node: Node) -> Any:
         if _is_example_list(node):

@@ -33,7 +33,7 @@ from .editions import (
     even_heading_levels,
 )
 from .errors import PipelineError, Problems
-from .examples import example_problems
+from .examples import example_problems, renumber_examples
 from .frontmatter import read_text
 from .glyphs import check_glyphs, without_selectors
 from .kindsfile import kinds_problems
@@ -44,7 +44,7 @@ from .model import CitedDocument, Manuscript, Stamp
 from .notemarks import superscript_citations
 from .pandoc import markdown_to_ast
 from .raw import clean_raw_markup
-from .tree import stringify
+from .tree import kinds, stringify
 
 DEFAULT_DISCLAIMER = {"clinician": "professional", "patient": "patient"}
 
@@ -130,18 +130,26 @@ def prepare(
     check_div_classes(manuscript, ast, problems)
     check_audiences(manuscript, ast, problems)
     for audience in audiences or manuscript.audiences:
-        check_empty_sections(manuscript, select_audience(ast, audience), audience, problems,
-                             whole=ast)
-        example_problems(manuscript, select_audience(ast, audience, renumber=False), audience,
-                         problems)
+        plain = select_audience(ast, audience, renumber=False)  # selected once, numbered apart
+        check_empty_sections(manuscript, {**plain, "blocks": renumber_examples(plain["blocks"])},
+                             audience, problems, whole=ast)
+        example_problems(manuscript, plain, audience, problems)
     ast = {**ast, "blocks": even_heading_levels(manuscript, ast["blocks"], problems)}
     ast = clean_raw_markup(manuscript, ast, problems)
-    ast = unlink_computer_files(manuscript, ast, problems)
+    # The passes below add no link, raw markup, formula or list: a pass whose elements the
+    # body has none of is left out (most handouts have no formula and no raw HTML).
+    present = kinds(ast["blocks"])
+    if "Link" in present:
+        ast = unlink_computer_files(manuscript, ast, problems)
     ast = without_private_attributes(manuscript, ast, problems)
-    check_links(manuscript, ast, problems)
-    ast = {**ast, "blocks": equation_tags(ast["blocks"])}
-    ast = {**ast, "blocks": mark_list_delimiters(ast["blocks"])}
-    check_math(manuscript, ast, problems, styles)
+    if present & {"Link", "RawInline", "RawBlock"}:
+        check_links(manuscript, ast, problems)
+    if "Math" in present:
+        ast = {**ast, "blocks": equation_tags(ast["blocks"])}
+    if "OrderedList" in present:
+        ast = {**ast, "blocks": mark_list_delimiters(ast["blocks"])}
+    if "Math" in present:
+        check_math(manuscript, ast, problems, styles)
 
     cited = citation_keys(ast)
     read = Problems()

@@ -41,6 +41,11 @@ def walk(value: Any) -> Iterator[Node]:
     return iter(found)
 
 
+def kinds(value: Any) -> frozenset[str]:
+    """The element types under ``value``: a pass over types that are absent can be skipped."""
+    return frozenset(node["t"] for node in walk(value))
+
+
 def _walk_deep(value: Any) -> Iterator[Node]:
     """``walk`` for trees of any depth."""
     stack = [value]
@@ -215,6 +220,10 @@ def str_inlines(text: str) -> list[Node]:
         if word:
             out.append({"t": "Str", "c": word})
     return out
+
+
+# The element types that carry an attribute (``attr_of``).
+ATTRIBUTED = ("Div", "Span", "CodeBlock", "Code", "Header", "Table", "Figure", "Image", "Link")
 
 
 def attr_of(node: Node) -> tuple[str, list[str], list[list[str]]] | None:
