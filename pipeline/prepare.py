@@ -46,6 +46,8 @@ from .pandoc import markdown_to_ast
 from .raw import clean_raw_markup
 from .tree import kinds, stringify
 
+DIVS_AND_SPANS = frozenset({"Div", "Span"})
+RAW = frozenset({"RawInline", "RawBlock"})
 DEFAULT_DISCLAIMER = {"clinician": "professional", "patient": "patient"}
 
 
@@ -127,22 +129,27 @@ def prepare(
     check_body(manuscript, ast, problems)
     check_glyphs(manuscript, ast, styles, problems)
     ast = without_selectors(ast)
-    check_div_classes(manuscript, ast, problems)
-    check_audiences(manuscript, ast, problems)
+    # A pass over elements the body has none of is left out (most handouts have no box,
+    # no audience block, no formula and no raw HTML): what each pass adds is said below.
+    present = kinds(ast["blocks"])
+    if "Div" in present:
+        check_div_classes(manuscript, ast, problems)
+    if present & DIVS_AND_SPANS:
+        check_audiences(manuscript, ast, problems)
     for audience in audiences or manuscript.audiences:
         plain = select_audience(ast, audience, renumber=False)  # selected once, numbered apart
         check_empty_sections(manuscript, {**plain, "blocks": renumber_examples(plain["blocks"])},
                              audience, problems, whole=ast)
         example_problems(manuscript, plain, audience, problems)
     ast = {**ast, "blocks": even_heading_levels(manuscript, ast["blocks"], problems)}
-    ast = clean_raw_markup(manuscript, ast, problems)
-    # The passes below add no link, raw markup, formula or list: a pass whose elements the
-    # body has none of is left out (most handouts have no formula and no raw HTML).
-    present = kinds(ast["blocks"])
+    if present & (DIVS_AND_SPANS | RAW):  # hidden blocks and raw markup: nothing else cleaned
+        ast = clean_raw_markup(manuscript, ast, problems)
+        present = kinds(ast["blocks"])  # raw markup may have become formulas, links, boxes
+    # The passes below add no link, raw markup, formula or list.
     if "Link" in present:
         ast = unlink_computer_files(manuscript, ast, problems)
     ast = without_private_attributes(manuscript, ast, problems)
-    if present & {"Link", "RawInline", "RawBlock"}:
+    if present & (RAW | {"Link"}):
         check_links(manuscript, ast, problems)
     if "Math" in present:
         ast = {**ast, "blocks": equation_tags(ast["blocks"])}

@@ -50,9 +50,13 @@ $$D = \\frac{w}{10} \\tag{4}$$
 (@first) An example item.
 
 As (@first) shows, the dose follows.
+
+::: {.sidebar audience="patient"}
+Only for patients.
+:::
 """
-GUARDED = ("unlink_computer_files", "check_links", "equation_tags", "mark_list_delimiters",
-           "check_math")
+GUARDED = ("check_div_classes", "check_audiences", "clean_raw_markup", "unlink_computer_files",
+           "check_links", "equation_tags", "mark_list_delimiters", "check_math")
 
 
 def _prepared(tmp_path: Path, text: str):
@@ -104,6 +108,13 @@ def test_a_handout_with_links_formulas_and_lists_gets_every_pass(tmp_path):
     assert any(n["t"] == "Div" and "list-decimal" in n["c"][0][1] for n in nodes)
     # the example and its reference are numbered in the edition
     assert "(1)" in [n["c"] for n in nodes if n["t"] == "Str"]
+    # an unknown box is warned about; the patient's block is in the patient's edition only
+    assert [p.line for p in problems.items if p.code == "unknown-class"] == [26]
+    patient = [n["c"] for n in walk(documents[1].ast["blocks"]) if n["t"] == "Str"]
+    assert "patients." in patient
+    assert "patients." not in [n["c"] for n in nodes if n["t"] == "Str"]
+    # raw HTML is cleaned: its link to the section is kept
+    assert any(n["t"] == "RawInline" and 'href="#dosing"' in n["c"][1] for n in nodes)
 
 
 def test_numbering_examples_leaves_a_body_without_them_as_it_is():
