@@ -222,15 +222,13 @@ def str_inlines(text: str) -> list[Node]:
     return out
 
 
-# The element types that carry an attribute (``attr_of``).
-ATTRIBUTED = ("Div", "Span", "CodeBlock", "Code", "Header", "Table", "Figure", "Image", "Link")
+# The element types that carry an attribute (``attr_of``), and where in their content it is.
+_ATTRIBUTE_AT = {"Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Header": 1, "Table": 0,
+                 "Figure": 0, "Image": 0, "Link": 0}
+ATTRIBUTED = tuple(_ATTRIBUTE_AT)
 
 
 def attr_of(node: Node) -> tuple[str, list[str], list[list[str]]] | None:
     """The (id, classes, key-values) attribute of a node that has one."""
-    t, c = node.get("t"), node.get("c")
-    if t in ("Div", "Span", "CodeBlock", "Code", "Header", "Table", "Figure"):
-        return c[1] if t == "Header" else c[0]
-    if t in ("Image", "Link"):
-        return c[0]
-    return None
+    at = _ATTRIBUTE_AT.get(node.get("t"))
+    return None if at is None else node["c"][at]
