@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import ERROR, Problem, Problems, display_path
 from .model import Manuscript
-from .tree import rewrite, walk
+from .tree import Node, rewrite, walk
 
 # Drawn without a glyph of their own: spaces, joiners, marks of direction, controls.
 ADD_FONT = ("add a font that has {0} (a file in styles/fonts/, declared in "
@@ -52,16 +52,17 @@ def check_glyphs(manuscript: Manuscript, ast: Mapping[str, Any], styles: Path,
     known = drawable(fonts)
     if not known:
         return
-    missing: set[str] = set()
-    for node in walk(ast["blocks"]):
-        if node["t"] == "Str":
-            text = node["c"]
-        elif node["t"] in ("Code", "CodeBlock"):
-            text = node["c"][1]
-        else:
-            continue
-        missing.update(ch for ch in text if ord(ch) not in known)
+    missing = {ch for ch in set(_text(ast["blocks"])) if ord(ch) not in known}
     problems.extend(missing_character_problems(manuscript, missing, fonts))
+
+
+TEXT = ("Str", "Code", "CodeBlock")  # the elements that hold the body's characters
+
+
+def _text(blocks: list[Node]) -> str:
+    """The characters of every word and piece of code in ``blocks``, one string."""
+    return "\0".join(node["c"] if node["t"] == "Str" else node["c"][1]
+                      for node in walk(blocks) if node["t"] in TEXT)
 
 
 def without_selectors(ast: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,8 +78,10 @@ def without_selectors(ast: Mapping[str, Any]) -> dict[str, Any]:
             return {"t": node["t"], "c": [node["c"][0], SELECTORS.sub("", node["c"][1])]}
         return None
 
+    if not SELECTORS.search(_text(ast["blocks"])):  # the common case: nothing to strip
+        return {**ast, "blocks": list(ast["blocks"])}
     # what holds no selector is shared with ``ast``
-    return {**ast, "blocks": rewrite(list(ast["blocks"]), strip, ("Str", "Code", "CodeBlock"))}
+    return {**ast, "blocks": rewrite(list(ast["blocks"]), strip, TEXT)}
 
 
 def runs(text: str, missing: set[str]) -> list[tuple[int, int, str]]:
