@@ -258,8 +258,12 @@ class _Reader:
                 continue
             end = next((j for j in range(index, len(inlines)) if inlines[j]["t"] == "Str"
                         and any(c in inlines[j]["c"] for c in SHORTCODE_CLOSE)), None)
-            if end is None:
-                out.append(node)
+            opening = stringify(inlines[index:index + 3])
+            if end is None or (opening.startswith("{%") and not opening.startswith("{%%")
+                               and _tag_name(opening) not in EMBED_TAGS):
+                if end is not None:
+                    self.line(opening[:3])  # counted, so the tags after it are found
+                out.append(node)  # "{% for x %}" in prose is text, as written
                 index += 1
                 continue
             last = inlines[end]["c"]
@@ -300,6 +304,16 @@ class _Reader:
 
 
 PAGE_BREAK: Node = {"t": "Str", "c": ""}
+# "{%name ... %}" tags that embed what a handout cannot hold: HackMD's players and viewers,
+# Jekyll's includes and links to its own pages; any other "{% ... %}" is text
+EMBED_TAGS = frozenset(("youtube", "vimeo", "gist", "slideshare", "speakerdeck", "pdf", "figma",
+                        "include", "include_relative", "link", "post_url"))
+
+
+def _tag_name(text: str) -> str:
+    """The name a ``{%name`` or ``{% name`` tag opens with."""
+    words = text[2:].split()
+    return words[0].lower() if words else ""
 
 
 def _short(written: str) -> str:

@@ -343,3 +343,13 @@ def test_manubot_citations_by_identifier_get_a_hint_and_an_entry_under_that_key_
         ("m.md:9: citation '@tag:ors' has no entry in the bibliography; Manubot's '@tag:' "
          "citations (named in citation-tags.tsv) are not read: cite the entry's own key"),
     ]
+
+
+def test_an_embedding_tag_is_left_out_and_other_template_text_is_text(work):
+    body = ("Watch {% youtube knee-video %} now.\n\n"
+            "Loops {% for x in doses %} are text.\n\n{% include footer.html %}\n")
+    assert _check(work, body) == [
+        "m.md:8: warning: template tag '{% youtube knee-video %}' (HackMD's, Jekyll's) is not "
+        "supported: it is left out of the handout",
+        "m.md:12: warning: template tag '{% include footer.html %}' (HackMD's, Jekyll's) is not "
+        "supported: it is left out of the handout"]
