@@ -349,7 +349,7 @@ def test_an_embedding_tag_is_left_out_and_other_template_text_is_text(work):
     body = ("Watch {% youtube knee-video %} now.\n\n"
             "Loops {% for x in doses %} are text.\n\n{% include footer.html %}\n")
     assert _check(work, body) == [
-        "m.md:8: warning: template tag '{% youtube knee-video %}' (HackMD's, Jekyll's) is not "
-        "supported: it is left out of the handout",
-        "m.md:12: warning: template tag '{% include footer.html %}' (HackMD's, Jekyll's) is not "
-        "supported: it is left out of the handout"]
+        ("m.md:8: warning: template tag '{% youtube knee-video %}' (HackMD's, Jekyll's) is not "
+        "supported: it is left out of the handout"),
+        ("m.md:12: warning: template tag '{% include footer.html %}' (HackMD's, Jekyll's) is not "
+        "supported: it is left out of the handout")]
