@@ -332,6 +332,10 @@ def test_terms_of_a_script_without_word_spaces_join_the_names():
     assert [marks_to_html(text) for _key, text in out.bibliography] == [
         "Kranjc, Tina, Rok PetekとJan Novak. 2017年. 「Pain」. <i>EJP</i>."]
     assert [marks_to_html(text) for text in out.citations] == ["(Kranjcほか 2017年)"]
+    item["author"] = item["author"][:2]  # two names: the delimiter it always precedes stays
+    out = format_clusters(xml, {"a": item}, [Cluster((CiteItem("a"),))], "ja-JP")
+    assert [marks_to_html(text) for _key, text in out.bibliography] == [
+        "Kranjc, Tina, とRok Petek. 2017年. 「Pain」. <i>EJP</i>."]
 
 
 def _prepared(folder, style: str, bib: str, body: str):

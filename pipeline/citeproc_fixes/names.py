@@ -300,7 +300,10 @@ def _render_names(self: Any, item: Any, variable: str, context: Any = None,
                             inverted[-2], 3)
         after = " "
         if not _SPACED_WORD.match(word):  # 'と', the Hebrew 'ו': joined as the term is written
-            before, after = "", ""  # whatever delimiter-precedes-last, as in citeproc-js
+            # as citeproc-js joins them: the delimiter stays only between two names it
+            # always precedes ('Lee, J., とPark, S.'), not before the last of more
+            two = len(texts) == 2 and option("delimiter-precedes-last") == "always"
+            before, after = (delimiter if two else ""), ""
         return delimiter.join(texts[:-1]) + before + word + after + texts[-1]
     return delimiter.join(texts)
 
