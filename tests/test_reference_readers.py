@@ -38,7 +38,11 @@ FILES = ["zotero.bib", "betterbibtex.bib", "betterbiblatex.bib", "mendeley.bib",
 INITIALS = "PubMed's initials are two given names: every style then prints both (Axford ME)"
 APOSTROPHE = "a typographic apostrophe, as pandoc writes it"
 # (reader, file, key, what, theirs, ours): why the project reads it otherwise.
+ORGANISATION = ("an organisation's name written as a person's is read as the "
+                "organisation, with a warning giving the braces (biber and pandoc print 'Agency EM')")
 BIBER = {
+    ("endnote.bib", "RN20", "author", "Agency, European Medicines", "European Medicines Agency"):
+        ORGANISATION,
     ("zotero.bib", "axford_uptake_2020", "author",
      "Axford, ME | de Geer, Ingrid | Nguy\\ ên, Thí Lan",
      "Axford, M. E. | de Geer, Ingrid | Nguyễn, Thí Lan"):
@@ -65,6 +69,8 @@ BIBER = {
         "@xdata entries only lend fields; they are never cited or listed",
 }
 PANDOC = {
+    ("endnote.bib", "RN20", "author", "Agency, European Medicines", "European Medicines Agency"):
+        ORGANISATION,
     ("zotero.bib", "axford_uptake_2020", "author",
      "Axford, ME | de Geer, Ingrid | Nguyễn, Thí Lan",
      "Axford, M. E. | de Geer, Ingrid | Nguyễn, Thí Lan"): INITIALS,
