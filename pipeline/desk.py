@@ -131,6 +131,9 @@ class Desk:
         # worker for the web pages, the other CPUs for the PDFs, and one for the EPUBs at
         # a lower priority.
         prints = max(1, (workers or available_cpus()) - 1)
+        # each lane's workers, whether they load WeasyPrint, their priority
+        self._lanes = {"pages": (1, False, 0), "prints": (prints, True, 0),
+                       "books": (1, False, 10)}
         self.pages = _warm_pool(1, self.styles, weasyprint=False)
         self.prints = _warm_pool(prints, self.styles, weasyprint=True)
         self.books = _warm_pool(1, self.styles, weasyprint=False, nice=10)
@@ -213,12 +216,28 @@ class Desk:
         handout, round_, m, job = item
         fmt = job.wanted[0][1]
         early = fmt not in LATER
-        lane = self.books if not early else self.prints if fmt == "pdf" else self.pages
+        lane = "books" if not early else "prints" if fmt == "pdf" else "pages"
+        try:
+            future = getattr(self, lane).submit(run_job, job)
+        except RuntimeError:  # its pool is broken (a worker was killed) or stopped
+            if self._stop.is_set():
+                return
+            self._renew(lane)
+            future = getattr(self, lane).submit(run_job, job)
         self._early += early
-        future = lane.submit(run_job, job)
         self._futures.setdefault(handout.source.resolve(), []).append(future)
         future.add_done_callback(
             lambda f: self._finished(handout, round_, m, job, f, early))
+
+    def _renew(self, lane: str) -> None:
+        """A lane whose pool broke (a worker killed from outside, out of memory) gets new
+        workers, so that the next save renders; the jobs it held came back as errors."""
+        workers, weasyprint, nice = self._lanes[lane]
+        stop_pool(getattr(self, lane))
+        fresh = _warm_pool(workers, self.styles, weasyprint=weasyprint, nice=nice)
+        setattr(self, lane, fresh)
+        if self._stop.is_set():  # stopped meanwhile: stop() may have seen the old pool
+            stop_pool(fresh)
 
     def _release_later(self) -> None:
         """Called with ``self.changed`` held: the EPUBs, once no page or PDF is left."""

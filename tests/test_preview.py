@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from helpers import Preview, desk_project
+from helpers import Preview, desk_project, pdf_pages
 
 from pipeline.preview import Handler, PreviewServer
 
@@ -206,3 +206,42 @@ def test_a_save_seen_half_written_is_loaded_once_it_holds(tmp_path: Path, monkey
     board.scan()  # as it was at the last look: loaded
     board.scan()
     assert loaded == [text, text + "\nOne more line.\n"]
+
+
+def test_a_lane_whose_worker_was_killed_gets_new_workers_and_the_next_save_renders(
+        tmp_path: Path, monkeypatch):
+    import time
+
+    from pipeline import desk
+
+    project = desk_project(tmp_path)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    board = desk.Desk([project / "manuscripts"], project / "dist", workers=2)
+    manuscript = project / "manuscripts" / "desk.md"
+    pdf = project / "dist" / "desk.patient.pdf"
+
+    def rendered(timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while any(h.pending for h in board.handouts.values()) or board._early:
+            assert time.monotonic() < deadline, "still rendering"
+            time.sleep(0.2)
+
+    try:
+        board.scan()
+        rendered()
+        assert "Still standing." not in " ".join(pdf_pages(pdf))
+        for process in list(board.prints._processes.values()):
+            process.kill()  # as the system's out-of-memory killer would
+        deadline = time.monotonic() + 30
+        while not board.prints._broken:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        manuscript.write_text(manuscript.read_text() + "\nStill standing.\n")
+        board.scan()  # the change seen
+        board.scan()  # and loaded, as it holds
+        rendered()
+        assert "Still standing." in " ".join(pdf_pages(pdf))
+        assert not board.prints._broken
+    finally:
+        board.stop()
