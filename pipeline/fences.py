@@ -1,8 +1,9 @@
-"""Which lines of a manuscript's text are fenced code, before pandoc reads it."""
+"""A manuscript's text before pandoc reads it: which lines are fenced code; spans cut out."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
@@ -27,3 +28,17 @@ def fenced(lines: list[str]) -> list[bool]:
             fence = opener.group(1)
         inside.append(bool(opener))
     return inside
+
+
+def cut_keeping_lines(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` without each ``(start, end)`` span (in order; one inside the last cut is
+    skipped), each replaced by its line breaks, so every later line keeps its number."""
+    out: list[str] = []
+    last = 0
+    for start, end in spans:
+        if start < last:
+            continue
+        out += [text[last:start], "\n" * text.count("\n", start, end)]
+        last = end
+    out.append(text[last:])
+    return "".join(out)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .errors import Problems
+from .fences import cut_keeping_lines
 from .model import Manuscript
 from .obsidian import BARRIER, _masked
 
@@ -55,17 +56,8 @@ def _found(text: str) -> list[tuple[int, int, str]]:
 def without_mdx(text: str) -> str:
     """``text`` without MDX's import/export paragraphs and comments, its line breaks kept."""
     found = _found(text)
-    if not found:
-        return text
-    out: list[str] = []
-    last = 0
-    for start, end, _kind in found:
-        if start < last:
-            continue
-        out += [text[last:start], "\n" * text.count("\n", start, end)]
-        last = end
-    out.append(text[last:])
-    return "".join(out)
+    return cut_keeping_lines(text, [(start, end) for start, end, _kind in found]) \
+        if found else text
 
 
 def mdx_problems(manuscript: Manuscript, problems: Problems) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .errors import Problems
-from .fences import fenced
+from .fences import cut_keeping_lines, fenced
 from .model import Manuscript
 
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
@@ -41,15 +41,7 @@ def _comments(text: str) -> list[tuple[int, int]]:
 def without_comments(text: str) -> str:
     """``text`` with each Obsidian comment left out, its line breaks kept."""
     found = _comments(text)
-    if not found:
-        return text
-    out: list[str] = []
-    last = 0
-    for start, end in found:
-        out += [text[last:start], "\n" * text.count("\n", start, end)]
-        last = end
-    out.append(text[last:])
-    return "".join(out)
+    return cut_keeping_lines(text, found) if found else text
 
 
 def comment_problems(manuscript: Manuscript, problems: Problems) -> None:
