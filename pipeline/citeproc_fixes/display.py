@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..citeproc_marks import CLOSE, DISPLAY, OPEN
-from .registry import patch
+from .registry import patch, printed_children
 
 
 @patch
@@ -43,7 +43,6 @@ def second_field_align() -> None:
     magic_SecondFieldAlign, bugreports_AutomaticallyDeleteItemsFails.
     """
     from citeproc import model
-    from citeproc.source import VariableError
     from citeproc.string import join
 
     original = model.Layout.render_children
@@ -52,17 +51,7 @@ def second_field_align() -> None:
         parent = self.getparent()
         if not isinstance(parent, model.Bibliography) or not parent.get("second-field-align"):
             return original(self, item, delimiter, **kwargs)
-        output = []
-        for child in self.iterchildren():
-            try:
-                if isinstance(child, model.Choose):
-                    text = child.render(item, delimiter=delimiter, **kwargs)
-                else:
-                    text = child.render(item, **kwargs)
-            except VariableError:
-                continue
-            if text is not None and str(text):
-                output.append(text)
+        output = list(printed_children(self, item, delimiter, **kwargs))
         if not output:
             return None
         first = OPEN["left-margin"] + output[0] + CLOSE

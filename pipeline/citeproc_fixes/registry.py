@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 CITEPROC_VERSION = "0.11.1"
 PATCHES: dict[str, Callable[[], None]] = {}
@@ -16,6 +17,24 @@ def patch(function: Callable[[], None]) -> Callable[[], None]:
     """Register a patch under its function's name."""
     PATCHES[function.__name__] = function
     return function
+
+
+def printed_children(element: Any, item: Any, delimiter: str = "",
+                     **kwargs: Any) -> Iterator[Any]:
+    """Each child of ``element`` that prints, rendered as citeproc-py renders them (a
+    ``<choose>`` with the parent's delimiter); one whose variable is missing is skipped."""
+    from citeproc import model
+
+    for child in element.iterchildren():
+        try:
+            if isinstance(child, model.Choose):
+                text = child.render(item, delimiter=delimiter, **kwargs)
+            else:
+                text = child.render(item, **kwargs)
+        except model.VariableError:
+            continue
+        if text is not None and str(text):
+            yield text
 
 
 def installed_version() -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .registry import patch
+from .registry import patch, printed_children
 
 # (tag, variable) of what each substitute being rendered printed, innermost last
 SUBSTITUTE_RECORDS: list[list[tuple[str, str]]] = []
@@ -111,17 +111,7 @@ def substitute_choice_takes_one_candidate() -> None:
         def render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
             if not SUBSTITUTE_CHOICES or self.getparent() is not SUBSTITUTE_CHOICES[-1]:
                 return original(self, item, delimiter=delimiter, **kwargs)
-            for child in self.iterchildren():
-                try:
-                    if isinstance(child, model.Choose):
-                        text = child.render(item, delimiter=delimiter, **kwargs)
-                    else:
-                        text = child.render(item, **kwargs)
-                except model.VariableError:
-                    continue
-                if text is not None and str(text):
-                    return text
-            return None
+            return next(printed_children(self, item, delimiter, **kwargs), None)
         return render_children
 
     model.If.render_children = first_only(model.If.render_children)
