@@ -151,11 +151,10 @@ def prepare(
     ast = without_private_attributes(manuscript, ast, problems)
     if present & (RAW | {"Link"}):
         check_links(manuscript, ast, problems)
-    if "Math" in present:
-        ast = {**ast, "blocks": equation_tags(ast["blocks"])}
     if "OrderedList" in present:
         ast = {**ast, "blocks": mark_list_delimiters(ast["blocks"])}
-    if "Math" in present:
+    if "Math" in present:  # a tag set beside its formula, then the formula read without it
+        ast = {**ast, "blocks": equation_tags(ast["blocks"])}
         check_math(manuscript, ast, problems, styles)
 
     cited = citation_keys(ast)
