@@ -208,14 +208,30 @@ class Cluster:
                                             stdout=self.log, stderr=self.log, cwd=work), role))
 
     def close(self) -> None:
+        """Stop the cluster and every process it started (a worker's pandoc among them),
+        so that nothing of it runs on during the measurements that follow."""
+        import psutil
+
         self.tree.stop()
         self.client.close()
+        descendants = []
+        for proc, _ in self.procs:
+            try:
+                descendants += psutil.Process(proc.pid).children(recursive=True)
+            except psutil.NoSuchProcess:
+                pass
         for proc, _ in reversed(self.procs):
             proc.terminate()
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        _, alive = psutil.wait_procs(descendants, timeout=10)
+        for leftover in alive:
+            try:
+                leftover.kill()
+            except psutil.NoSuchProcess:
+                pass
         if self.local is not None:
             self.local.close()
         self.log.close()
