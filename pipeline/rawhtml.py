@@ -233,6 +233,17 @@ def _escape(text: str, quote: bool = False) -> str:
     return text.replace('"', "&quot;") if quote else text
 
 
+# HTML's boolean attributes: pandoc's EPUB writer shortens an empty value to the bare name
+# (``<details open>``), which is no XML, so each is written as its own name, as XHTML has it.
+BOOLEAN = frozenset(("open", "reversed", "hidden", "inert", "ismap", "itemscope"))
+
+
+def _filled(name: str, value: str) -> str:
+    """An attribute's value as written: a boolean one's empty value as its name; any other
+    empty value stays empty and is left out (it says nothing a missing attribute does not)."""
+    return name if not value and name in BOOLEAN else value
+
+
 def to_xhtml(root) -> str:
     """The children of ``root`` as XHTML that HTML5 parsers read back the same."""
     out: list[str] = [_escape(root.text or "")]
@@ -245,9 +256,9 @@ def _write(element, out: list[str], parent_namespace: str | None = None) -> None
     name = local(element) or "span"
     space = namespace(element)
     foreign = space is not None and not element.tag.startswith(HTML_NS)
-    pairs = sorted((qualified(k) or "", v) for k, v in element.attrib.items())
+    pairs = sorted((qualified(k) or "", _filled(k, v)) for k, v in element.attrib.items())
     attrs = "".join(f' {k}="{_escape(v, quote=True)}"' for k, v in pairs
-                    if XML_NAME.match(k) or (foreign and QUALIFIED.match(k)))
+                    if v and (XML_NAME.match(k) or (foreign and QUALIFIED.match(k))))
     if foreign and space != parent_namespace:
         attrs = declarations(element) + attrs
     if foreign and not len(element) and not element.text:

@@ -317,6 +317,23 @@ def test_any_mix_of_raw_tags_and_markdown_becomes_well_formed_xhtml():
     check()
 
 
+def test_an_attribute_without_a_value_keeps_the_xhtml_well_formed():
+    """pandoc's writers shorten an empty value to the bare name (``<details open>``), which
+    an EPUB's XHTML cannot hold: a boolean attribute is written as its name, another empty
+    one is left out."""
+    from pipeline.pandoc import ast_to
+
+    body = ("<details open>\n<summary>Scoring</summary>\n\nText.\n\n</details>\n\n"
+            '<ol reversed><li>b</li><li>a</li></ol>\n\n<p title="" class="">Plain.</p>\n')
+    blocks, problems = cleaned(body)
+    assert problems == []
+    root = etree.fromstring(f"<body>{ast_to({**markdown_to_ast(body), 'blocks': blocks}, 'html5')}"
+                            "</body>".encode())
+    assert root.find("details").get("open") == "open"
+    assert root.find("ol").get("reversed") == "reversed"
+    assert root.find("p").attrib == {}
+
+
 # -- raw content for a writer (```{=html}, `x`{=latex}, ```{=openxml}) -----------------------
 
 
