@@ -17,8 +17,9 @@
   references (``(ref:label) text``) are read (see :mod:`.textrefs`).
 - R Markdown's and Quarto's code chunks are shown as code, with a warning
   (see :mod:`.chunks`).
-- An MkDocs admonition (``!!! warning "Title"``) is pandoc Markdown's text
-  and an indented code block: a warning at its line says to write ``::: warning``.
+- MkDocs's admonitions and content tabs are read as boxes and labelled text (see
+  :mod:`.mkdocs`); one its reader could not take (no type after ``!!!``) is a warning at
+  its line saying to write ``::: warning``.
 - A wiki link (``[[Page]]``, ``[[Text|Page]]`` of GitHub and GitLab wikis,
   Obsidian's ``![[picture.png]]``) is text to pandoc's Markdown: a warning at
   its line says to write a Markdown link.
@@ -35,6 +36,7 @@ from typing import Any
 from .chunks import chunk_problems, without_options
 from .errors import Problems
 from .mdx import mdx_problems
+from .mkdocs import TAB_CLASS, mkdocs_problems
 from .model import Manuscript
 from .obsidian import comment_problems
 from .textrefs import read_text_references
@@ -128,6 +130,11 @@ class _Reader:
 
     def quarto_callout(self, node: Node) -> Any:
         ident, classes, attrs = node["c"][0]
+        if TAB_CLASS in classes:  # an MkDocs content tab: its title in bold, then its text
+            title = next((v for k, v in attrs if k == "title"), "")
+            inner = rewrite(node["c"][1], self.visit, VISITED)
+            return [{"t": "Para", "c": [{"t": "Strong", "c": str_inlines(title)}]}, *inner] \
+                if title.strip() else inner
         # a box's title="..." (::: {.warning title="Boxed warning"}) is its title, as a Quarto
         # callout's is, not a tooltip no page shows
         titled = any(c in ALERTS.values() for c in classes) and any(k == "title" for k, _ in attrs)
@@ -338,6 +345,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     foreign_captions(manuscript, blocks, problems)
     comment_problems(manuscript, problems)
     mdx_problems(manuscript, problems)
+    mkdocs_problems(manuscript, problems)
     return {**ast, "blocks": blocks}
 
 

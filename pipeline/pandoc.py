@@ -31,12 +31,15 @@ from .chunks import as_code_fences
 from .examples import marked_references
 from .gfm import as_tex_math
 from .mdx import without_mdx
+from .mkdocs import as_boxes as mkdocs_boxes
+from .mkdocs import without_snippets
 from .myst import as_boxes
 from .obsidian import without_comments
 from .texstars import drop_separators, separate_stars
 
-# pandoc's Markdown, with ==highlighted text== (Obsidian's, HackMD's, Typora's) read as marked.
-READER = "markdown+mark"
+# pandoc's Markdown, with ==highlighted text== (Obsidian's, HackMD's, Typora's) read as marked,
+# and PHP Markdown Extra's and MkDocs's abbreviations ("*[HTML]: ...") left out, not shown.
+READER = "markdown+mark+abbreviations"
 # Some inputs take pandoc minutes (20,000 '[' in a row); a build never waits forever.
 TIMEOUT = 60
 
@@ -120,8 +123,8 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
 
 def _rewritten(text: str) -> str:
     """``text`` as pandoc's Markdown: other dialects' constructs written as its own, line for line."""
-    return marked_references(as_code_fences(as_boxes(as_tex_math(
-        without_mdx(without_comments(text))))))
+    return marked_references(as_code_fences(as_boxes(as_tex_math(mkdocs_boxes(
+        without_snippets(without_mdx(without_comments(text))))))))
 
 
 # Texts being parsed ahead, by text: each a thread that parses it once.

@@ -104,6 +104,28 @@ Never twice.
 ## Appendix {.page_break_before}
 
 After Manubot's page break.
+
+!!! danger
+    Outer text.
+
+    ??? tip "Inside"
+        Inner text.
+
+1.  A step.
+
+    !!! note ""
+        In the step.
+
+=== "Adults"
+    Two tablets.
+=== "Children"
+    One tablet.
+
+Wash :material-hand-wash: the hands of the MRN holder, `:material-x:` in code.
+
+--8<-- "parts/abbreviations.md"
+
+*[MRN]: Medical record number
 """
 
 
@@ -120,19 +142,12 @@ def test_what_cannot_be_read_is_a_warning_at_its_line(built):
         ("d.md:21: warning: '[!DANGER]' is not a GitHub alert the handout knows: it is shown "
         "as a quote; the known alerts are [!NOTE], [!IMPORTANT], [!TIP], [!WARNING], "
         "[!CAUTION]"),
-        ("d.md:32: warning: '!!! warning' is an MkDocs admonition, which pandoc's Markdown does "
-        "not have: it is shown as text; write '::: warning' on the line before its text and "
-        "':::' after it, without indenting the text"),
         ("d.md:35: warning: Quarto shortcode '{{< video https://example.org/knee.mp4 >}}' is "
         "not supported: it is left out of the handout"),
         ("d.md:49: warning: '[TOC]' (a table of contents, as HackMD and Typora write it) is "
          "left out: the PDF's bookmarks and the EPUB's contents list the headings"),
         ("d.md:67: warning: template tag '{%youtube knee-video %}' (HackMD's, Jekyll's) is "
          "not supported: it is left out of the handout"),
-        ("d.md:77: warning: '=== \"Before the dose\"' is a content tab of MkDocs "
-         "(pymdownx.tabbed), which pandoc's Markdown does not have: it is shown as text and "
-         "its indented text as code; write the tab's title as a heading or a bold line and its "
-         "text without indenting it"),
         *(f"d.md:{line}: warning: '%%...%%' is an Obsidian comment, which pandoc's Markdown "
           "does not have: it is left out of the handout; for a note to the editors write an "
           "HTML comment <!-- ... -->, which no file shows" for line in (41, 43)),
@@ -142,6 +157,11 @@ def test_what_cannot_be_read_is_a_warning_at_its_line(built):
         ("d.md:72: warning: '{/* ... */}' is an MDX comment, which pandoc's Markdown does not "
          "have: it is left out of the handout; for a note to the editors write an HTML comment "
          "<!-- ... -->, which no file shows"),
+        ("d.md:105: warning: ':material-hand-wash:' is an icon of MkDocs Material, which no "
+         "font of the handout draws: it is left out; write its meaning in words"),
+        ("d.md:107: warning: '--8<-- \"parts/abbreviations.md\"' is a snippet of MkDocs "
+         "(pymdownx.snippets), which pandoc's Markdown does not have: it is left out; write the "
+         "text here, or include the file with {{< include file.md >}} on a line of its own"),
         *(f"d.md:74: warning: raw HTML <{tag}> is left out: it is not an element of HTML5 (its "
           "text is kept)" for tag in ("tabitem", "tabs")),
     ]
@@ -168,12 +188,17 @@ EXPECTED_BOXES = [
     ("warning", "Warning", "Stop if it bleeds."),
     ("warning", "Warning", "Heat Call your doctor if the knee becomes hot."),
     ("tip", "Tip", "Rest the knee."),
+    ("warning", "Warning", "Warning: Never inject an infected joint."),
     # HackMD's and Docusaurus's boxes, titled as they title them
     ("note", "Note", "Bring your card."),
     ("warning", "Warning", "Stop the drip."),
     ("tip", "Tip", "Before the drip Check the line."),
     ("warning", "Warning", "Careful Sharp needle."),
     ("warning", "Warning", "Boxed warning Never twice."),
+    # MkDocs's admonitions: nested, in a list item; a type of its own is the title
+    ("warning", "Warning", "Danger Outer text. Tip Inside Inner text."),
+    ("tip", "Tip", "Inside Inner text."),
+    ("note", "Note", "In the step."),
 ]
 
 
@@ -206,6 +231,14 @@ def test_boxes_and_the_page_break_in_the_pdf(built):
     assert "TOC" not in text and ":::" not in text and "youtube" not in text
     # MDX: its JavaScript and its comments in no file; a tab's label before its text
     assert "Adults Two units. Children One unit." in text
+    # MkDocs: a content tab's title in bold before its text; icons, snippets and
+    # abbreviations' definitions left out; the box in a list item stays in it
+    assert "Before the dose Check the name." in text and "===" not in text
+    assert "Adults Two tablets. Children One tablet." in text
+    assert "Wash the hands of the MRN holder, :material-x: in code." in text
+    assert "--8<--" not in text and "8<" not in text and "Medical record" not in text
+    assert "!!!" not in text and "???" not in text
+    assert "1. A step. Note In the step." in text
     raw = b"".join(p.read_bytes() for p in out.iterdir() if p.is_file())
     assert b"Hidden Person" not in raw and b"@theme" not in raw and b"Dose = " not in raw
     where = [i for i, page in enumerate(pages) if "On a page of its own." in page]
