@@ -17,7 +17,7 @@ import re
 from .errors import Problems
 from .model import Manuscript
 from .myst import as_boxes
-from .tree import Node
+from .tree import Node, str_inlines
 
 # An opening fence whose braces start with a bare word (the engine): {r}, {python}, {r x, echo=F}
 CHUNK = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*\{[ \t]*([A-Za-z][\w-]*)([ \t,][^}]*)?\}[ \t]*$")
@@ -48,15 +48,39 @@ def _scan(text: str) -> list[tuple[int, str, re.Match[str] | None]]:
     return out
 
 
+# A fence whose info string has words after the language, as CommonMark reads it (GitHub,
+# MkDocs, Docusaurus, VitePress): 'python title="app.py"', 'js {1,3}', 'js showLineNumbers'.
+# pandoc's Markdown reads no fence there, and the block's lines run together as inline code.
+INFO = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([\w+#.-]+)[ \t]+([^\s{`][^`]*?|\{[\d,\s-]*\}[^`]*?)"
+                  r"[ \t]*$")
+TITLE = re.compile(r"""\btitle=(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
+
+
+def _info_fence(info: re.Match[str]) -> str:
+    """A fence with words after its language as pandoc's Markdown reads one: the language,
+    and the block's title (``title="app.py"``) as its attribute."""
+    title = TITLE.search(info.group(4))
+    if title is None:
+        return f"{info.group(1)}{info.group(2)}{info.group(3)}"
+    text = next(g for g in title.groups() if g is not None)
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'{info.group(1)}{info.group(2)}{{.{info.group(3)} title="{text}"}}'
+
+
 def as_code_fences(text: str) -> str:
-    """``text`` with each chunk's opening fence written as a code block's (```` ```r ````)."""
-    if "{" not in text:
+    """``text`` with each chunk's opening fence written as a code block's (```` ```r ````),
+    and each fence with words after its language as pandoc reads one."""
+    if "{" not in text and "```" not in text and "~~~" not in text:
         return text
-    found = [(index, chunk) for index, _line, chunk in _scan(text) if chunk]
+    found = [(index, chunk or info) for index, line, chunk in _scan(text)
+             if chunk or (info := INFO.match(line))]
     if not found:
         return text
     lines = text.split("\n")
     for index, chunk in found:
+        if chunk.re is INFO:
+            lines[index] = _info_fence(chunk)
+            continue
         language = _language(chunk)
         if chunk.re is CHUNK:  # marked, so that its option lines can be left out
             language = f"{{.{language} .{CHUNK_CLASS}}}"
@@ -80,6 +104,19 @@ def without_options(node: Node) -> Node | None:
         kept += 1
     classes = [c for c in classes if c != CHUNK_CLASS]
     return {"t": "CodeBlock", "c": [[ident, classes, attrs], "\n".join(lines[kept:])]}
+
+
+def titled_code(node: Node) -> list[Node] | None:
+    """A code block with a title (``title="app.py"``) as the title in bold, then the code,
+    as MkDocs and Docusaurus show it; None for other code."""
+    ident, classes, attrs = node["c"][0]
+    title = next((v for k, v in attrs if k == "title"), None)
+    if title is None:
+        return None
+    code = {"t": "CodeBlock", "c": [[ident, classes, [[k, v] for k, v in attrs if k != "title"]],
+                                    node["c"][1]]}
+    return [{"t": "Para", "c": [{"t": "Strong", "c": str_inlines(title)}]}, code] \
+        if title.strip() else [code]
 
 
 def _language(chunk: re.Match[str]) -> str:

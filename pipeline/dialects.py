@@ -33,7 +33,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .chunks import chunk_problems, without_options
+from .chunks import chunk_problems, titled_code, without_options
 from .errors import Problems
 from .mdx import mdx_problems
 from .mkdocs import TAB_CLASS, mkdocs_problems
@@ -341,7 +341,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     reader = _Reader(manuscript, problems)
     ast = read_text_references(manuscript, ast, problems)
     blocks = rewrite(list(ast["blocks"]), reader.visit, VISITED)
-    blocks = rewrite(blocks, without_options, ("CodeBlock",))
+    blocks = rewrite(blocks, lambda n: without_options(n) or titled_code(n), ("CodeBlock",))
     foreign_captions(manuscript, blocks, problems)
     comment_problems(manuscript, problems)
     mdx_problems(manuscript, problems)

@@ -101,3 +101,31 @@ def test_the_epub_keeps_the_highlighted_code_and_passes_epubcheck(built):
               if c.getparent().tag == f"{XHTML}p"]
     assert "tablet" in inline and "dose --kg 70 --mg-per-kg 0.5" in inline
     assert epubcheck([path])[path] == []
+
+
+def test_a_fence_with_words_after_its_language_is_a_code_block_and_its_title_shown():
+    """CommonMark reads a fence's first word as its language and GitHub, MkDocs and
+    Docusaurus put more after it; pandoc's Markdown would read no fence at all."""
+    import datetime as dt
+
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.model import Manuscript
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    body = ('```python title="check.py" linenums="1"\ndef ok():\n    return True\n```\n\n'
+            "```js {1,3}\nlet a = 1;\n```\n\n~~~bash showLineNumbers\nls\n~~~\n\n"
+            '````\n```python title="shown.py"\n````\n')
+    manuscript = Manuscript(path=Path("m.md"), body=body, body_line=1, title="T",
+                            version="1.0.0", status="draft",
+                            last_updated=dt.date(2025, 1, 1), slug="m")
+    problems = Problems()
+    blocks = read_dialects(manuscript, markdown_to_ast(body), problems)["blocks"]
+    assert [(b["t"], b["c"][0][1] if b["t"] == "CodeBlock" else stringify(b).strip())
+            for b in blocks] == [("Para", "check.py"), ("CodeBlock", ["python"]),
+                                 ("CodeBlock", ["js"]), ("CodeBlock", ["bash"]),
+                                 ("CodeBlock", [])]
+    assert blocks[1]["c"][1] == "def ok():\n    return True"
+    assert blocks[4]["c"][1] == '```python title="shown.py"'  # inside code: as written
+    assert problems.items == []
