@@ -44,7 +44,7 @@ REMOVED = {
     **dict.fromkeys(("style", "meta", "base", "title", "head"),
                     "it would change the whole document; use the project's styles"),
     "link": "to attach a file, write [text](file){rel=\"attachment\"}",
-    **dict.fromkeys(("audio", "video", "source", "track", "picture", "map", "area", "dialog"),
+    **dict.fromkeys(("audio", "video", "source", "track", "map", "area", "dialog"),
                     "it cannot be printed"),
 }
 FOREIGN_WHY = "only SVG drawings and MathML formulas are kept from other markup languages"
@@ -118,6 +118,12 @@ def clean(root, inline: bool, report: Cleaning) -> None:
             continue
         if foreign and is_foreign_root(element):
             clean_foreign(element, report)
+            continue
+        if name == "picture":  # its <img> is the picture every reader gets; its <source>s
+            for source in [c for c in element if local(c) == "source"]:  # are other files
+                unwrap_or_drop(element, source, keep_children=False)  # for other screens
+            clean(element, inline, report)
+            unwrap_or_drop(root, element, keep_children=True)
             continue
         if name in REMOVED or foreign:
             report.note(f"<{name}>", REMOVED.get(name, FOREIGN_WHY))

@@ -334,6 +334,16 @@ def test_an_attribute_without_a_value_keeps_the_xhtml_well_formed():
     assert root.find("p").attrib == {}
 
 
+def test_a_picture_element_is_its_image_and_its_other_sources_are_left_out():
+    """GitHub's READMEs give a dark theme its own file in <picture>: print shows the <img>."""
+    blocks, problems = cleaned(
+        '<picture>\n  <source media="(prefers-color-scheme: dark)" srcset="dark.png">\n'
+        '  <img alt="Screening flow chart" src="light.png">\n</picture>\n')
+    assert problems == []
+    assert [p.strip() for p in raw_pieces(blocks)] == [
+        '<img alt="Screening flow chart" src="light.png" />']
+
+
 # -- raw content for a writer (```{=html}, `x`{=latex}, ```{=openxml}) -----------------------
 
 
