@@ -308,7 +308,7 @@ def clean(c, cache=False):
     folders = [ROOT / ".cache"]
     if os.environ.get("HANDOUT_CACHE_DIR"):
         # A folder the user named may be shared (~/.cache): only the cache's own files go.
-        from pipeline import cache as render_cache
+        from pipeline import cache_folder as render_cache
 
         shared = Path(os.environ["HANDOUT_CACHE_DIR"])
         removed, kept = render_cache.clear(shared)

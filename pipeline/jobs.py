@@ -68,7 +68,7 @@ class RenderResult:
 def carry(job: RenderJob, styles_digest: str) -> RenderJob:
     """The job with its input files inside: the manuscript, the entries it may cite
     (other entries blanked, lines kept), its images and a CSL file of the project."""
-    from .cache import CITE_TOKEN, INHERITS, referenced_files
+    from .cache_keys import CITE_TOKEN, INHERITS, referenced_files
     from .csl import is_path, resolve_style
 
     m = job.manuscript

@@ -33,7 +33,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .cache import Cache, referenced_files
+from .cache import Cache
+from .cache_keys import referenced_files
 from .errors import PipelineError, Problem, Problems, display_path
 from .includes import located, source_digest
 from .model import Manuscript, Readability, RenderOptions, Stamp

@@ -107,7 +107,7 @@ def write_assets(out: Path, styles: Path, manuscripts: Iterable[Manuscript],
     ``images`` are the files the manuscripts' bodies refer to, when known
     (else found in their bodies).
     """
-    from .cache import referenced_files
+    from .cache_keys import referenced_files
 
     folder = out / ASSETS
     for name in ("fonts.css", "web.css", "code.css", "callouts.css", "lists.css"):

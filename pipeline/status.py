@@ -62,7 +62,8 @@ def _reading_grade(m: Manuscript, styles: Path, use_cache: bool) -> float | None
     if PATIENT not in m.audiences:
         return None
     if use_cache:
-        from .cache import Cache, default_dir
+        from .cache import Cache
+        from .cache_folder import default_dir
 
         reading = Cache(default_dir(), styles).remember_reading(m)
     else:

@@ -19,7 +19,8 @@ import pytest
 from helpers import EPOCH, ROOT
 
 from pipeline.build import BuildOptions, build
-from pipeline.cache import Cache, bib_entry_texts
+from pipeline.cache import Cache
+from pipeline.cache_keys import bib_entry_texts
 
 BIB = """@string{pm = {Pain Medicine}}
 
@@ -193,7 +194,7 @@ NO_CHANGE_SCRIPT = """
 import json, sys
 from pathlib import Path
 import pipeline.pandoc
-from pipeline.cache import environment_digest
+from pipeline.cache_keys import environment_digest
 calls = []
 real = pipeline.pandoc.run_pandoc
 pipeline.pandoc.run_pandoc = lambda *a, **k: calls.append(a) or real(*a, **k)
@@ -326,8 +327,8 @@ def test_the_cache_stays_under_its_limit_least_recently_used_first(project):
 
 def test_the_limit_and_the_command_that_empties_the_cache(project, monkeypatch, capsys):
     from pipeline import cli
-    from pipeline.cache import default_max, parse_size
-    from pipeline.cache import usage as cache_usage
+    from pipeline.cache_folder import default_max, parse_size
+    from pipeline.cache_folder import usage as cache_usage
 
     assert default_max() == 2 * 2**30
     monkeypatch.setenv("HANDOUT_CACHE_MAX", "1.5G")

@@ -93,7 +93,7 @@ def _refuse() -> None:
 
 
 def test_emptying_the_render_cache_removes_the_drawings_and_nothing_else(tmp_path):
-    from pipeline import cache
+    from pipeline import cache_folder
 
     folder = tmp_path / "cache"
     math.draw.cache_clear()
@@ -101,7 +101,7 @@ def test_emptying_the_render_cache_removes_the_drawings_and_nothing_else(tmp_pat
                 formats=("pdf",), use_cache=True, cache_dir=folder)
     assert len(_entries(folder)) == 3
     (folder / "formulas" / "notes.txt").write_text("someone else's", encoding="utf-8")
-    removed, _kept = cache.clear(folder)
+    removed, _kept = cache_folder.clear(folder)
     assert removed >= 3 and _entries(folder) == []
     assert [p.name for p in (folder / "formulas").iterdir()] == ["notes.txt"]
     math.draw.cache_clear()
@@ -113,7 +113,8 @@ def test_drawings_take_at_most_a_tenth_of_the_cache_least_recently_used_going_fi
     from helpers import ROOT
 
     from pipeline import formula_store
-    from pipeline.cache import Cache, usage
+    from pipeline.cache import Cache
+    from pipeline.cache_folder import usage
 
     cache = tmp_path / "cache"
     (cache / formula_store.FOLDER).mkdir(parents=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from pipeline import cache, syllables
+from pipeline import cache, cache_folder, syllables
 from pipeline.manuscript import load_manuscript
 from pipeline.readability import assess, measure
 
@@ -139,7 +139,7 @@ def test_emptying_the_cache_removes_the_table_and_nothing_else(tmp_path):
         syllables.table()
     notes = tmp_path / "syllables-notes.txt"
     notes.write_text("someone else's", encoding="utf-8")
-    removed, kept = cache.clear(tmp_path)
+    removed, kept = cache_folder.clear(tmp_path)
     assert removed == 1 and kept == 1
     assert _tables(tmp_path) == [] and notes.exists()
 
