@@ -300,6 +300,14 @@ last_updated: 2025-09-01
 On their own:
 
 - [ ] Book the transport
+- [ ] Pack a bag
+  - [ ] a change of clothes
+
+1. [ ] Sign the consent form
+
+###### Deepest heading
+
+Text under the deepest heading.
 """
 
 
@@ -313,7 +321,9 @@ def test_a_task_item_among_bullets_has_its_checkbox_in_place_of_the_bullet(tmp_p
     # whether the task is ticked.
     lines = [" ".join(line.split()) for line in pdf_pages(pdf)[0].splitlines()]
     assert ["\u2610 Stop anticoagulants", "\u2611 Fast from midnight",
-            "\u2610 Book the transport"] == [line for line in lines if line[:1] in "\u2610\u2611"]
+            "\u2610 Book the transport", "\u2610 Pack a bag", "\u2610 a change of clothes",
+            "1. \u2610 Sign the consent form"] == [line for line in lines
+                                                   if line[:1] in "\u2610\u2611" or "Sign" in line]
     drawn = characters(pdf)
     boxes = [box for _page, ch, box, _ in drawn if ch in "\u2610\u2611"]
     bullets = [box for _page, ch, box, _ in drawn if ch == "\u2022"]
@@ -327,6 +337,13 @@ def test_a_task_item_among_bullets_has_its_checkbox_in_place_of_the_bullet(tmp_p
         assert bullet_line == []
     (first, *_), (item, *_) = text_boxes(pdf, "Bring"), text_boxes(pdf, "Stop")
     assert abs(first[0] - item[0]) < 0.5  # the task's text where the bullet item's text is
+    # a task list inside a task: its box under that task's text, as on GitHub
+    (parent, *_), (nested, *_) = text_boxes(pdf, "Pack"), text_boxes(pdf, "change")
+    nested_box = [b for b in boxes if b[1] - 1 < nested[3] and nested[1] < b[3] + 1]
+    assert len(nested_box) == 1 and abs(nested_box[0][0] - parent[0]) < 1.5
+    # the deepest heading is no smaller than the text under it
+    (heading, *_), (text, *_) = text_boxes(pdf, "Deepest"), text_boxes(pdf, "under")
+    assert heading[3] - heading[1] >= (text[3] - text[1]) - 0.1
 
 
 NOTES_FROM_STYLED_PLACES = """---
