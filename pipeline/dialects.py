@@ -343,6 +343,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     blocks = rewrite(list(ast["blocks"]), reader.visit, VISITED)
     blocks = rewrite(blocks, lambda n: without_options(n) or titled_code(n), ("CodeBlock",))
     foreign_captions(manuscript, blocks, problems)
+    blocks = numbered_captions(blocks)
     comment_problems(manuscript, problems)
     mdx_problems(manuscript, problems)
     mkdocs_problems(manuscript, problems)
@@ -376,6 +377,49 @@ def foreign_captions(manuscript: Manuscript, blocks: list[Node], problems: Probl
                               "reads it as text, not as the table's caption; write the caption "
                               f"as ': {_after(block)}' (or 'Table: ...'), in any language",
                               code="caption")
+
+
+# "Table 1. Doses" or "Table 2: Doses" as a paragraph of its own right above a table, as a
+# document converted from Word or Google Docs has its captions: the table's caption.
+NUMBERED = re.compile(r"^\d+(?:\.\d+)*[.:]?$|^[IVXLC]+[.:]?$")
+
+
+def numbered_captions(blocks: list[Node]) -> list[Node]:
+    """``blocks`` with each numbered caption paragraph right above a table without a caption
+    made that table's caption, in every list of blocks (a box's, a cell's ...)."""
+    def visit(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: visit(v) for k, v in value.items()} if "c" in value else value
+        if not isinstance(value, list):
+            return value
+        items = [visit(v) for v in value]
+        if not (items and isinstance(items[0], dict) and "t" in items[0]):
+            return items
+        out: list[Any] = []
+        for item in items:
+            previous = out[-1] if out else None
+            if item.get("t") == "Table" and not item["c"][1][1] and _numbered(previous):
+                out[-1] = {**item, "c": [item["c"][0], [None, [{"t": "Plain",
+                                                                "c": previous["c"]}]],
+                                         *item["c"][2:]]}
+            else:
+                out.append(item)
+        return out
+
+    return visit(blocks)
+
+
+def _numbered(block: Any) -> bool:
+    """Whether ``block`` is a paragraph that starts as a numbered table caption."""
+    if not isinstance(block, dict) or block.get("t") not in ("Para", "Plain") \
+            or len(block["c"]) < 4:
+        return False
+    first, space, number = block["c"][:3]
+    return (first["t"] == "Str" and space["t"] == "Space" and number["t"] == "Str"
+            and (first["c"].lower() == "table" or first["c"].lower() in TABLE_WORDS)
+            and NUMBERED.match(number["c"]) is not None
+            and (number["c"][-1] in ".:" or block["c"][3]["t"] == "Str"
+                 and block["c"][3]["c"] in (".", ":")))
 
 
 def _caption_word(block: Any) -> str | None:

@@ -126,6 +126,12 @@ Wash :material-hand-wash: the hands of the MRN holder, `:material-x:` in code.
 --8<-- "parts/abbreviations.md"
 
 *[MRN]: Medical record number
+
+Table 4. Doses by weight
+
+| Weight | Dose |
+|--------|------|
+| 10 kg  | 1 mL |
 """
 
 
@@ -386,3 +392,26 @@ def test_an_embedding_tag_is_left_out_and_other_template_text_is_text(work):
         "supported: it is left out of the handout"),
         ("m.md:12: warning: template tag '{% include footer.html %}' (HackMD's, Jekyll's) is not "
         "supported: it is left out of the handout")]
+
+
+def test_a_numbered_caption_above_a_table_is_its_caption_in_every_format(built):
+    """"Table 4. Doses by weight" right above a table, as Word and Google Docs write it."""
+    import pikepdf
+
+    out, _ = built
+    captions = [" ".join("".join(c.itertext()).split())
+                for c in epub_elements(out / "d.clinician.epub", "caption")]
+    assert captions == ["Table 4. Doses by weight"]
+    page = lxml_html.parse(str(out / "d.clinician.html")).getroot()
+    assert [" ".join(c.text_content().split()) for c in page.iter("caption")] == captions
+    with pikepdf.open(out / "d.clinician.pdf") as pdf:
+        tags = []
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids else []:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    tags.append(str(kid.S))
+                    stack.append(kid)
+    assert "/Caption" in tags
