@@ -398,7 +398,8 @@ def numbered_captions(blocks: list[Node]) -> list[Node]:
         out: list[Any] = []
         for item in items:
             previous = out[-1] if out else None
-            if item.get("t") == "Table" and not item["c"][1][1] and _numbered(previous):
+            if isinstance(item, dict) and item.get("t") == "Table" and not item["c"][1][1] \
+                    and _numbered(previous):
                 out[-1] = {**item, "c": [item["c"][0], [None, [{"t": "Plain",
                                                                 "c": previous["c"]}]],
                                          *item["c"][2:]]}

@@ -415,3 +415,20 @@ def test_a_numbered_caption_above_a_table_is_its_caption_in_every_format(built):
                     tags.append(str(kid.S))
                     stack.append(kid)
     assert "/Caption" in tags
+
+
+def test_a_quotation_in_the_text_is_read_with_the_captions_of_tables():
+    """pandoc's quoted text is a pair (its kind, its words), not a list of blocks."""
+    import datetime as dt
+
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.model import Manuscript
+    from pipeline.pandoc import markdown_to_ast
+
+    body = 'Table 1. "Doses" by weight\n\n| A | B |\n|---|---|\n| 1 | 2 |\n'
+    manuscript = Manuscript(path=Path("m.md"), body=body, body_line=1, title="T",
+                            version="1.0.0", status="draft",
+                            last_updated=dt.date(2025, 1, 1), slug="m")
+    blocks = read_dialects(manuscript, markdown_to_ast(body), Problems())["blocks"]
+    assert [b["t"] for b in blocks] == ["Table"]
