@@ -147,3 +147,57 @@ def missing_character_problems(manuscript: Manuscript, characters: Iterable[str]
         problems.append(Problem(path, None, f"{what} {verb} in {where}: "
                                 + hint.format(pronoun), ERROR, "font"))
     return problems
+
+
+def drawn_emoji(manuscript: Manuscript, ast: Mapping[str, Any], styles: Path,
+                problems: Problems) -> dict[str, Any]:
+    """The AST with each emoji that pandoc's ``emoji`` extension read (``:smile:``) as its
+    character when a font of the project draws it (``:warning:``, ⚠), else as written, with
+    a warning at its line: the file would otherwise depend on the reader's fonts.
+
+    One between letters or digits is text as written: ``1:100:1000`` is a dilution.
+    """
+    from .raw import nth_line_outside_code
+
+    if not any(node["t"] == "Span" for node in walk(ast["blocks"])):
+        return {**ast, "blocks": list(ast["blocks"])}
+    known = drawable(styles / "fonts")
+    seen: dict[str, int] = {}
+
+    def read(node: Node, before: Any, after: Any) -> Node:
+        name = dict(node["c"][0][2]).get("data-emoji", "")
+        written = f":{name}:"
+        if _glued(before, -1) or _glued(after, 0):
+            return {"t": "Str", "c": written}
+        character = SELECTORS.sub("", "".join(n["c"] for n in node["c"][1] if n["t"] == "Str"))
+        if not known or all(ord(ch) in known for ch in character):
+            return {"t": "Str", "c": character}
+        seen[written] = seen.get(written, 0) + 1
+        codes = ", ".join(f"U+{ord(ch):04X}" for ch in character)
+        problems.warn(manuscript.path, nth_line_outside_code(manuscript, written, seen[written]),
+                      f"emoji '{written}' ({character}, {codes}) is in none of the project's "
+                      f"fonts: it is shown as written; {ADD_FONT.format('it')}", code="font")
+        return {"t": "Str", "c": written}
+
+    def visit(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: visit(v) for k, v in value.items()} if "c" in value else value
+        if not isinstance(value, list):
+            return value
+        out: list[Any] = []
+        for index, item in enumerate(value):
+            if isinstance(item, dict) and item.get("t") == "Span" \
+                    and "emoji" in item["c"][0][1]:
+                out.append(read(item, out[-1] if out else None,
+                                value[index + 1] if index + 1 < len(value) else None))
+            else:
+                out.append(visit(item))
+        return out
+
+    return {**ast, "blocks": visit(list(ast["blocks"]))}
+
+
+def _glued(node: Any, end: int) -> bool:
+    """Whether ``node`` is a word whose character at ``end`` is a letter or a digit."""
+    return isinstance(node, dict) and node.get("t") == "Str" and bool(node["c"]) \
+        and node["c"][end].isalnum()

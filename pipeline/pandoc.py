@@ -38,8 +38,9 @@ from .obsidian import without_comments
 from .texstars import drop_separators, separate_stars
 
 # pandoc's Markdown, with ==highlighted text== (Obsidian's, HackMD's, Typora's) read as marked,
-# and PHP Markdown Extra's and MkDocs's abbreviations ("*[HTML]: ...") left out, not shown.
-READER = "markdown+mark+abbreviations"
+# PHP Markdown Extra's and MkDocs's abbreviations ("*[HTML]: ...") left out, not shown, and
+# GitHub's and HackMD's emoji (":smile:") read as their characters (see glyphs.drawn_emoji).
+READER = "markdown+mark+abbreviations+emoji"
 # Some inputs take pandoc minutes (20,000 '[' in a row); a build never waits forever.
 TIMEOUT = 60
 

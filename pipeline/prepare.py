@@ -35,7 +35,7 @@ from .editions import (
 from .errors import PipelineError, Problems
 from .examples import example_problems, renumber_examples
 from .frontmatter import read_text
-from .glyphs import check_glyphs, without_selectors
+from .glyphs import check_glyphs, drawn_emoji, without_selectors
 from .kindsfile import kinds_problems
 from .links import check_links, unlink_computer_files
 from .math import check_math
@@ -127,6 +127,7 @@ def prepare(
         return [], problems
     ast = read_dialects(manuscript, ast, problems)
     check_body(manuscript, ast, problems)
+    ast = drawn_emoji(manuscript, ast, styles, problems)
     check_glyphs(manuscript, ast, styles, problems)
     ast = without_selectors(ast)
     # A pass over elements the body has none of is left out (most handouts have no box,

@@ -162,11 +162,19 @@ def test_an_emoji_presentation_selector_is_dropped_and_its_symbol_drawn(tmp_path
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     # as phones write them: the symbol, then U+FE0F (show it as an emoji)
-    body = "\u26a0\ufe0f Do not drive. \u2714\ufe0f Done. `\u2764\ufe0f` in code.\n"
+    body = ("\u26a0\ufe0f Do not drive. \u2714\ufe0f Done. `\u2764\ufe0f` in code.\n\n"
+            # GitHub's and HackMD's shortcodes, read by pandoc's emoji extension: drawn when a
+            # font has them, else as written with a warning; a dilution stays a dilution
+            ":warning: Hot. :heavy_check_mark: Checked. :smile: Fine. Dilute 1:100:1000.\n")
     text = GLYPHS.split("\n---\n")[0] + "\n---\n\n" + body
     report, out = _build(tmp_path, text, ("pdf", "epub"))
-    assert report.ok and [p for p in report.problems if p.code == "font"] == []
-    expected = "\u26a0 Do not drive. \u2714 Done. \u2764 in code."
+    path = display_path(tmp_path / "glifos.md")
+    assert report.ok and [str(p) for p in report.problems if p.code == "font"] == [
+        (f"{path}:{text.count(chr(10))}: warning: emoji ':smile:' (\U0001f604, U+1F604) is in "
+         "none of the project's fonts: it is shown as written; add a font that has it (a file "
+         "in styles/fonts/, declared in styles/css/fonts.css), or write it another way")]
+    expected = ("\u26a0 Do not drive. \u2714 Done. \u2764 in code. \u26a0 Hot. \u2714 "
+                "Checked. :smile: Fine. Dilute 1:100:1000.")
     pdf, = out.glob("*.pdf")
     assert expected in " ".join(" ".join(pdf_pages(pdf)).split())
     epub, = out.glob("*.epub")
