@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as cache_mod
-from . import cache_folder, cache_keys, syllables
+from . import cache_folder, cache_keys
 from .bundle import effective_styles, package_styles
+from .discover import discover
 from .dispatch import RenderSpec, render, take_reading
 from .errors import PipelineError, Problem, Problems, UsageError, display_path, undecodable_name
 from .gather import Gatherer
@@ -29,8 +30,7 @@ from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
 from .output import OutputFolder, sweep_temporaries
 from .plan import Planned, Planner, Refused
 from .progress import Progress
-from .stamp import GitHistory, make_stamp
-from .timelimit import layout_warning
+from .stamp import GitHistory
 
 if TYPE_CHECKING:
     from .single import PdfWorker
@@ -120,74 +120,6 @@ def resolve_styles(options: BuildOptions) -> BuildOptions:
 def stamp_styles(options: BuildOptions) -> Path:
     """The styles folder a stamp's source commit follows (see ``BuildOptions.source_styles``)."""
     return options.source_styles or options.styles
-
-
-def discover(paths: Iterable[Path], require: bool = True) -> list[Path]:
-    """Manuscript files named by ``paths`` (files, or folders searched for .md and .markdown).
-
-    A folder without any is a usage error unless ``require`` is false (a
-    preview waits for the first manuscript to be written).
-    """
-    found: list[tuple[Path, str]] = []
-    for path in paths:
-        if path.is_dir():
-            inside = _markdown_files(path)
-            if require and not inside:
-                raise UsageError(f"{path}: no manuscripts (.md or .markdown files) in this folder")
-            found.extend(inside)
-        elif path.is_file() or path.is_symlink():  # a broken link is reported as a manuscript
-            found.append((path, os.path.realpath(path)))
-        else:
-            raise UsageError(f"{path}: no such file or folder")
-    unique: dict[str, Path] = {}
-    for p, real in found:
-        unique.setdefault(real, p)
-    return list(unique.values())
-
-
-# What a folder's manuscripts are called: Markdown's usual suffixes, in any case (a Windows
-# tool may save "GUIDE.MD").
-MANUSCRIPT_SUFFIXES = (".md", ".markdown")
-
-
-def is_manuscript_name(name: str) -> bool:
-    """Whether a file called ``name`` in a folder is a manuscript: not hidden, not a README,
-    not a part that manuscripts include (``_methods.md``, as Quarto names them)."""
-    stem, suffix = os.path.splitext(name)
-    return suffix.lower() in MANUSCRIPT_SUFFIXES and not name.startswith((".", "_")) \
-        and stem.lower() != "readme"
-
-
-def _markdown_files(folder: Path) -> list[tuple[Path, str]]:
-    """(path, real path) of every manuscript under ``folder``, sorted (:func:`is_manuscript_name`).
-
-    Walked with ``os.scandir``: a real path costs a system call only for a
-    symbolic link, not for every part of every path.
-    """
-    found: list[tuple[Path, str]] = []
-    hidden = any(part.startswith(".") for part in folder.parts)
-    stack = [(folder, os.path.realpath(folder))]
-    while stack:
-        here, real = stack.pop()
-        try:
-            entries = list(os.scandir(here))
-        except OSError:
-            continue
-        for entry in entries:
-            try:
-                if entry.is_dir():
-                    if not entry.name.startswith(".") and not hidden:
-                        stack.append((here / entry.name, os.path.realpath(entry.path)
-                                      if entry.is_symlink() else os.path.join(real, entry.name)))
-                elif is_manuscript_name(entry.name) and (entry.is_file() or entry.is_symlink()) \
-                        and not hidden:
-                    found.append((here / entry.name, os.path.realpath(entry.path)
-                                  if entry.is_symlink() else os.path.join(real, entry.name)))
-            except OSError:  # a loop of links: reported when it is read
-                if is_manuscript_name(entry.name) and not hidden:
-                    found.append((here / entry.name, os.path.join(real, entry.name)))
-    # as paths sort, by parts (comparing the Path objects costs ten times more)
-    return sorted(found, key=lambda f: (f[0].parts, f[1]))
 
 
 def load_all(paths: list[Path], options: BuildOptions,
@@ -324,7 +256,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         plans = _plan_all(planner, sources, problems, report)
         planned = [p.manuscript for p in plans]
         if options.strict:
-            _strict_failures(problems, [p.manuscript for p in plans], report)
+            strict_failures(problems, [p.manuscript for p in plans], report)
             plans = [p for p in plans if p.source not in report.failed]
         progress = progress or Progress(total=0, stream=None)
         progress.start(sum(len(p.keys) for p in plans))
@@ -492,7 +424,7 @@ def _from_cache(m: Manuscript, keys: dict[tuple[str, str], str],
     return wanted
 
 
-def _strict_failures(problems: Problems, manuscripts: list[Manuscript],
+def strict_failures(problems: Problems, manuscripts: list[Manuscript],
                      report: BuildReport) -> None:
     warned = {p.path for p in problems.warnings if p.counts}
     for m in manuscripts:
@@ -535,40 +467,7 @@ def _write_manifest(folder: OutputFolder, report: BuildReport, problems: Problem
 
 def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = None
           ) -> BuildReport:
-    """Every validation of a build, without rendering."""
-    from .manuscript import review_warnings
-    from .prepare import prepare
-    from .readability import assess_all
-    from .sitefile import site_problems
+    """Every validation of a build, without rendering (``checking.py``)."""
+    from .checking import check as check_all
 
-    options = resolve_styles(options or BuildOptions())
-    started = time.perf_counter()
-    report = BuildReport()
-    problems = Problems()
-    sources = discover(list(paths or [Path("manuscripts")]))
-    report.manuscripts = len(sources)
-    problems.extend(site_problems(options.styles)[1])
-    problems.extend(kinds_problems(options.styles / "kinds.yaml")[1])
-    manuscripts, failed = load_all(sources, options, problems)
-    report.failed.extend(failed)
-    history = GitHistory()
-    for m in manuscripts:
-        problems.extend(review_warnings(m))
-        slow = layout_warning(m.path, m.body, m.body_line)
-        if slow is not None:
-            problems.extend([slow])
-        stamp = make_stamp(m, inputs_of(m, stamp_styles(options)), history)
-        _docs, found = prepare(m, stamp, options.styles)
-        problems.extend(found.items)
-        if found.errors or options.strict and found.counted:
-            report.failed.append(display_path(m.path))
-    # graded even when another check failed: every problem in one run; the syllable table
-    # of a render cache the builds already made is read rather than the dictionary
-    kept = options.cache_dir or cache_folder.default_dir()
-    with syllables.kept_in(kept if options.use_cache and kept.is_dir() else None):
-        report.readings = assess_all(manuscripts, problems)
-    if options.strict:
-        _strict_failures(problems, manuscripts, report)
-    report.problems = located(problems.items, manuscripts)
-    report.seconds = time.perf_counter() - started
-    return report
+    return check_all(paths, options)

@@ -25,7 +25,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import STYLES, BuildOptions, discover, inputs_of, output_name, resolve_styles
+from .build import STYLES, BuildOptions, inputs_of, output_name, resolve_styles
+from .discover import discover
 from .errors import PipelineError, Problem, display_path
 from .executors import available_cpus, stop_pool
 from .includes import located

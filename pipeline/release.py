@@ -47,13 +47,13 @@ from . import __version__
 from .build import (
     BuildOptions,
     build,
-    discover,
     inputs_of,
     load_all,
     output_name,
     resolve_styles,
     stamp_styles,
 )
+from .discover import discover
 from .distribution import Clinic, Distribution, load_distribution
 from .errors import WARNING, PipelineError, Problem, Problems, display_path
 from .model import Manuscript, Readability, Stamp

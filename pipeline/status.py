@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .build import BuildOptions, discover, load_all
+from .build import BuildOptions, load_all
+from .discover import discover
 from .errors import Problem, Problems, display_path
 from .model import HandoutSummary, Manuscript
 

@@ -17,7 +17,7 @@ import pytest
 from helpers import ROOT, pdf_pages
 from helpers import run_cli as run
 
-from pipeline.build import discover
+from pipeline.discover import discover
 
 GOOD = """---
 title: "{title}"

@@ -1,0 +1,65 @@
+"""``check``: every validation of a build, without rendering."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import cache_folder, syllables
+from .build import (
+    BuildOptions,
+    BuildReport,
+    inputs_of,
+    load_all,
+    resolve_styles,
+    stamp_styles,
+    strict_failures,
+)
+from .discover import discover
+from .errors import Problems, display_path
+from .includes import located
+from .kindsfile import kinds_problems
+from .stamp import GitHistory, make_stamp
+from .timelimit import layout_warning
+
+
+def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = None
+          ) -> BuildReport:
+    """Every validation of a build, without rendering."""
+    from .manuscript import review_warnings
+    from .prepare import prepare
+    from .readability import assess_all
+    from .sitefile import site_problems
+
+    options = resolve_styles(options or BuildOptions())
+    started = time.perf_counter()
+    report = BuildReport()
+    problems = Problems()
+    sources = discover(list(paths or [Path("manuscripts")]))
+    report.manuscripts = len(sources)
+    problems.extend(site_problems(options.styles)[1])
+    problems.extend(kinds_problems(options.styles / "kinds.yaml")[1])
+    manuscripts, failed = load_all(sources, options, problems)
+    report.failed.extend(failed)
+    history = GitHistory()
+    for m in manuscripts:
+        problems.extend(review_warnings(m))
+        slow = layout_warning(m.path, m.body, m.body_line)
+        if slow is not None:
+            problems.extend([slow])
+        stamp = make_stamp(m, inputs_of(m, stamp_styles(options)), history)
+        _docs, found = prepare(m, stamp, options.styles)
+        problems.extend(found.items)
+        if found.errors or options.strict and found.counted:
+            report.failed.append(display_path(m.path))
+    # graded even when another check failed: every problem in one run; the syllable table
+    # of a render cache the builds already made is read rather than the dictionary
+    kept = options.cache_dir or cache_folder.default_dir()
+    with syllables.kept_in(kept if options.use_cache and kept.is_dir() else None):
+        report.readings = assess_all(manuscripts, problems)
+    if options.strict:
+        strict_failures(problems, manuscripts, report)
+    report.problems = located(problems.items, manuscripts)
+    report.seconds = time.perf_counter() - started
+    return report
