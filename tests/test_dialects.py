@@ -15,6 +15,7 @@ from helpers import build_in, callout_boxes, epub_elements, epub_text, epubcheck
 from lxml import html as lxml_html
 
 from pipeline.build import BuildOptions, check
+from pipeline.tree import stringify
 
 FRONT = """---
 title: "Dialects"
@@ -432,3 +433,19 @@ def test_a_quotation_in_the_text_is_read_with_the_captions_of_tables():
                             last_updated=dt.date(2025, 1, 1), slug="m")
     blocks = read_dialects(manuscript, markdown_to_ast(body), Problems())["blocks"]
     assert [b["t"] for b in blocks] == ["Table"]
+
+
+def test_hackmd_and_pymdownx_marks_are_inserted_text_keys_and_tags():
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import walk
+
+    body = ("Alarms for ++every++ and ^^each^^ patient, ++ctrl+alt+del++ to lock; C++ and "
+            "i++ stay. [name=Ana Ruiz] [time=Mar 3] [color=#f00]`++code++`\n")
+    nodes = list(walk(markdown_to_ast(body)["blocks"]))
+    assert [stringify(n["c"]) for n in nodes if n["t"] == "Underline"] == ["every", "each"]
+    assert [n["c"][1] for n in nodes if n["t"] == "RawInline"] == [
+        "<kbd>", "</kbd>", "<kbd>", "</kbd>", "<kbd>", "</kbd>"]
+    assert [stringify(n["c"]) for n in nodes if n["t"] == "Emph"] == ["Ana Ruiz", "Mar 3"]
+    assert [n["c"][1] for n in nodes if n["t"] == "Code"] == ["++code++"]
+    text = stringify(markdown_to_ast(body)["blocks"])
+    assert "Ctrl+Alt+Del to lock; C++ and i++ stay." in text and "color" not in text
