@@ -39,6 +39,7 @@ from .mdx import mdx_problems
 from .mkdocs import TAB_CLASS, mkdocs_problems
 from .model import Manuscript
 from .obsidian import comment_problems
+from .percent import percent_problems
 from .textrefs import read_text_references
 from .tree import Node, rewrite, str_inlines, stringify, transform
 
@@ -347,6 +348,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     comment_problems(manuscript, problems)
     mdx_problems(manuscript, problems)
     mkdocs_problems(manuscript, problems)
+    percent_problems(manuscript, problems)
     return {**ast, "blocks": blocks}
 
 

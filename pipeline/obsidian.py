@@ -16,6 +16,7 @@ import re
 from .errors import Problems
 from .fences import cut_keeping_lines, fenced
 from .model import Manuscript
+from .percent import MARKER  # a notebook's cell marker ("# %%"): no comment crosses it
 
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 COMMENT = re.compile(r"%%(?:(?!%%).)*?%%", re.DOTALL)
@@ -25,7 +26,7 @@ BARRIER = "\0"  # stands for a line of code while comments are found: none cross
 def _masked(text: str) -> str:
     """``text`` with its code blanked out (fenced lines a barrier, inline code spaces)."""
     lines = text.split("\n")
-    masked = "\n".join(BARRIER * len(line) if code else line
+    masked = "\n".join(BARRIER * len(line) if code or MARKER.match(line) else line
                        for line, code in zip(lines, fenced(lines), strict=True))
     return CODE_SPAN.sub(lambda m: " " * len(m.group(0)), masked)
 

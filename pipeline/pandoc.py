@@ -36,6 +36,7 @@ from .mkdocs import as_boxes as mkdocs_boxes
 from .mkdocs import without_snippets
 from .myst import as_boxes
 from .obsidian import without_comments
+from .percent import as_notebook
 from .texstars import drop_separators, separate_stars
 
 # pandoc's Markdown, with ==highlighted text== (Obsidian's, HackMD's, Typora's) read as marked,
@@ -126,7 +127,7 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
 def _rewritten(text: str) -> str:
     """``text`` as pandoc's Markdown: other dialects' constructs written as its own, line for line."""
     return marked_references(as_code_fences(as_boxes(as_tex_math(mkdocs_boxes(
-        without_snippets(hackmd_marks(without_mdx(without_comments(text)))))))))
+        without_snippets(hackmd_marks(without_mdx(without_comments(as_notebook(text))))))))))
 
 
 # Texts being parsed ahead, by text: each a thread that parses it once.

@@ -449,3 +449,40 @@ def test_hackmd_and_pymdownx_marks_are_inserted_text_keys_and_tags():
     assert [n["c"][1] for n in nodes if n["t"] == "Code"] == ["++code++"]
     text = stringify(markdown_to_ast(body)["blocks"])
     assert "Ctrl+Alt+Del to lock; C++ and i++ stay." in text and "color" not in text
+
+
+def test_a_jupytext_percent_script_is_read_as_its_notebook_and_no_comment_eats_its_cells():
+    import datetime as dt
+
+    from pipeline.errors import Problems
+    from pipeline.model import Manuscript
+    from pipeline.obsidian import comment_problems
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.percent import percent_problems
+
+    script = ("# %% [markdown]\n# # Heart rate\n#\n# Reads the rates.\n\n# %%\nx = 1\n\n"
+              "# %% [markdown]\n# The mean.\n\n# %%\nx.mean()\n")
+    blocks = markdown_to_ast(script)["blocks"]
+    assert [(b["t"], b["c"][1] if b["t"] == "CodeBlock" else stringify(b).strip())
+            for b in blocks] == [
+        ("Header", "Heart rate"), ("Para", "Reads the rates."), ("CodeBlock", "x = 1"),
+        ("Para", "The mean."), ("CodeBlock", "x.mean()")]
+    assert blocks[2]["c"][0][1] == ["python"]
+    stray = "Before.\n\n# %% a cell\n\nAfter, 50 %% of them.\n"
+    assert stringify(markdown_to_ast(stray)["blocks"]).split() == [
+        "Before.", "After,", "50", "%%", "of", "them."]
+    found = []
+    for body in (script, stray):
+        problems = Problems()
+        manuscript = Manuscript(path=Path("m.md"), body=body, body_line=8, title="T",
+                                version="1.0.0", status="draft",
+                                last_updated=dt.date(2025, 1, 1), slug="m")
+        comment_problems(manuscript, problems)
+        percent_problems(manuscript, problems)
+        found += [str(p) for p in problems.items]
+    assert found == [
+        ("m.md:8: warning: the manuscript is a Jupytext percent script ('# %%' cells): it is "
+        "read as its notebook, its code cells shown as code and never run; for a manuscript "
+        "of your own, convert it once with 'jupytext --to md'"),
+        ("m.md:10: warning: '# %% a cell' is a cell marker of a Jupytext percent script: it is "
+        "left out")]
