@@ -379,6 +379,14 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(border=0)
 
 
+def back_matter_level(doc: CitedDocument) -> int:
+    """The level of the disclaimer's and the colophon's headings in print: the body's top
+    level, so that a body of ``#`` sections (a wiki's, a document from Word) does not hold
+    them in its last section, in the bookmarks and the structure tree alike."""
+    levels = [n["c"][0] for n in doc.ast["blocks"] if n["t"] == "Header"]
+    return 1 if levels and min(levels) == 1 else 2
+
+
 def render_print_html(doc: CitedDocument, options: RenderOptions, templates: Path) -> str:
     context = handout_context(doc)
     context.update(
@@ -386,6 +394,7 @@ def render_print_html(doc: CitedDocument, options: RenderOptions, templates: Pat
         disclaimer=disclaimer_html(doc),
         paper=options.paper.upper() if options.paper in ("a4", "a5") else options.paper,
         qr_svg=qr_data_uri(context["canonical_url"]),
+        back_level=back_matter_level(doc),
     )
     if not context["disclaimer"].strip():
         raise PipelineError.at(doc.manuscript.path, None, "no disclaimer text: refusing to "

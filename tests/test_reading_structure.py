@@ -148,3 +148,18 @@ def _elements(node):
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
             yield kid
             yield from _elements(kid)
+
+
+def test_the_back_matter_stands_beside_a_body_of_level_one_sections_in_the_pdf(built):
+    """The disclaimer and the colophon are not subsections of the body's last section."""
+    out, _problems = built
+    with pikepdf.open(out / "anaphylaxis.clinician.pdf") as pdf:
+        with pdf.open_outline() as outline:
+            top = [item.title for item in outline.root]
+            last = next(item for item in outline.root if item.title == "Aftercare")
+            assert [child.title for child in last.children] == []
+        tags = [str(element.S)[1:] for element in _elements(pdf.Root.StructTreeRoot)]
+    assert top[-3:] == ["Aftercare", "Disclaimer for Healthcare Professionals",
+                        "About this handout"]
+    headings = [tag for tag in tags if re.fullmatch(r"H[1-6]", tag)]
+    assert headings[-2:] == ["H1", "H1"]
