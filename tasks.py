@@ -11,7 +11,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from invoke import Context, Exit, Task, task
+from invoke import Context, Exit, Local, Task, task
 
 ROOT = Path(__file__).resolve().parent
 PY = sys.executable
@@ -105,7 +105,22 @@ def _time_limit(seconds: str) -> list[str]:
     return ["--time-limit", shlex.quote(str(seconds))] if str(seconds) else []
 
 
+class CommandRunner(Local):
+    """invoke's local runner, Ctrl-C left to the command when it has no terminal of its own.
+
+    Without a pty the command is in this process group, so Ctrl-C (or a CI job's
+    SIGINT to the group) reaches it as well and it stops with status 130; invoke's
+    own answer, writing ``^C`` to the command's stdin, does nothing for it and fails
+    with a traceback once that stdin is closed (a task started with stdin at EOF).
+    """
+
+    def send_interrupt(self, interrupt: KeyboardInterrupt) -> None:
+        if self.using_pty:
+            super().send_interrupt(interrupt)
+
+
 def _run(c: Context, command: str) -> None:
+    c.config.runners.local = CommandRunner
     result = c.run(command, warn=True, pty=sys.stdout.isatty())
     if result is None or not result.ok:
         # The command has said what went wrong; its status is passed on (a failed Result
@@ -255,10 +270,11 @@ def preview(c, paths="", port=8000, host="127.0.0.1", open=False, time_limit="")
 
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
                     "json": "print JSON instead of a table",
-                    "due_within": "fail when a review is overdue or due within this many days"})
-def status(c, paths="", json=False, due_within=-1):
+                    "due_within": "fail when a review is overdue or due within this many days",
+                    "out": "the build folder whose release/ holds the releases (default: dist/)"})
+def status(c, paths="", json=False, due_within=-1, out="dist"):
     """Every handout's status, version, dates, reading grade and last release."""
-    args = _paths(paths)
+    args = _paths(paths) + ["--out", shlex.quote(out)]
     if json:
         args.append("--json")
     if due_within != -1:  # the command line says what is wrong with another negative number

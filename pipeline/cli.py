@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                        help="manuscript files or folders (default: manuscripts/)")
-        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        p.add_argument("--strict", "-s", action="store_true", help="treat warnings as errors")
 
     def time_limit(p: argparse.ArgumentParser) -> None:
         p.add_argument("--time-limit", metavar="SECONDS",
@@ -40,11 +40,11 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build PDFs, EPUBs, web pages and manifest.json")
     common(b)
-    b.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default dist/)")
+    b.add_argument("--out", "-o", type=Path, default=Path("dist"), help="output folder (default dist/)")
     b.add_argument("--jobs", "-j", type=int, default=None,
                    help="worker processes (default: number of CPUs; 1 = in-process)")
     b.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size")
-    b.add_argument("--format", action="append", dest="formats", metavar="FORMAT",
+    b.add_argument("--format", "-f", action="append", dest="formats", metavar="FORMAT",
                    help="only this format (pdf, epub, html); repeatable")
     b.add_argument("--no-cache", action="store_true", help="render everything again")
     b.add_argument("--cache-max", metavar="SIZE",
@@ -63,9 +63,9 @@ def _parser() -> argparse.ArgumentParser:
                        "with manifest, checksums and one zip per clinic")
     r.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="manuscript files or folders (default: manuscripts/)")
-    r.add_argument("--out", type=Path, default=Path("dist"),
+    r.add_argument("--out", "-o", type=Path, default=Path("dist"),
                    help="output folder (default dist/); the release goes to OUT/release/<id>/")
-    r.add_argument("--distribution", type=Path, metavar="FILE",
+    r.add_argument("--distribution", "-d", type=Path, metavar="FILE",
                    help="which clinic receives which handouts (see distribution.yaml)")
     r.add_argument("--skip-refused", action="store_true",
                    help="release the others when a manuscript is refused")
@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
     s.add_argument("--due-within", type=int, metavar="DAYS",
                    help="exit 1 when a review is overdue or due within DAYS days")
-    s.add_argument("--out", type=Path, default=Path("dist"),
+    s.add_argument("--out", "-o", type=Path, default=Path("dist"),
                    help="the build folder whose release/ holds the releases (default dist/)")
     mm = sub.add_parser("merge-manifests", help="join the outputs of sharded builds",
                         description="Check that the shard folders DIR... hold every shard of "

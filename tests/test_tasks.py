@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, interruptible
 
 INVOKE = Path(sys.executable).with_name("invoke")
 
@@ -124,11 +125,26 @@ def test_the_same_thing_has_the_same_flag_in_every_task(project):
             assert owners.setdefault(short, long_flag) == long_flag, (short, long_flag)
 
 
+def test_the_command_line_spells_each_option_as_the_tasks_do():
+    from pipeline.cli import _parser
+
+    short_of = {"--paths": "-p", "--out": "-o", "--jobs": "-j", "--strict": "-s",
+                "--format": "-f", "--distribution": "-d"}
+    commands = _parser().get_default("commands")
+    found = {(name, action.option_strings[0]): sorted(action.option_strings)
+             for name, command in commands.items() for action in command._actions
+             if action.option_strings and action.option_strings[0] in short_of}
+    assert found and all(flags == sorted([long_flag, short_of[long_flag]])
+                         for (_, long_flag), flags in found.items()), found
+    assert {name for name, _ in found} >= {"build", "check", "release", "status"}
+
+
 @pytest.mark.parametrize(("args", "expected"), [
     (["build", "-p", "a b.md,c.md"], "-m pipeline build 'a b.md' c.md --out dist --paper a4"),
     (["build", "--paths", "x.md", "-j", "2", "-s"],
      "-m pipeline build x.md --out dist --paper a4 --jobs 2 --strict"),
     (["check", "-p", "x.md"], "-m pipeline check x.md"),
+    (["status", "-o", "build", "--json"], "-m pipeline status --out build --json"),
     (["release", "-p", "x.md", "--no-cache"],
      "-m pipeline release x.md --out dist --no-cache"),  # no distribution.yaml here
     (["bench", "-n", "10"], "bench.py --n 10"),
@@ -179,3 +195,19 @@ def test_release_takes_distribution_yaml_when_there_is_one(project):
     assert proc.returncode == 0, proc.stderr
     assert "-m pipeline release --out dist --distribution distribution.yaml" in re.sub(
         r"\x1b\[[0-9;]*m", "", proc.stdout)
+
+
+def test_ctrl_c_ends_a_task_with_its_commands_status_when_stdin_is_closed(project):
+    (project / "manuscripts").mkdir()
+    proc = subprocess.Popen([str(INVOKE), "--search-root", str(project), "preview", "--port",
+                             "0"], cwd=project, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=interruptible)  # noqa: PLW1509 - it only resets SIGINT
+    try:
+        assert proc.stdout.readline().startswith("serving http://127.0.0.1:")
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C reaches the whole group
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert (proc.returncode, out, err) == (130, "", "interrupted\n")
