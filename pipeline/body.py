@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problems, is_file, local_path
-from .images import check_image, raster_problem
+from .images import alt_names_the_file, check_image, raster_problem
 from .model import Manuscript
 from .nesting import MAX_BRACKETS, bracket_line, deepest_line
 from .pandoc import PandocFailure, markdown_to_ast
@@ -317,9 +317,17 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
             target = node["c"][2][0]
             written = as_written(manuscript, target)
             line = source_line(manuscript, written)
-            if not stringify(node["c"][1]).strip():
+            alt = stringify(node["c"][1]).strip()
+            if not alt:
                 problems.add(manuscript.path, line, f"image '{written}' has no alt text: write "
                              f"![what the image shows]({written})", code="no-alt")
+            elif alt_names_the_file(alt, target):
+                shown = written if len(written) <= 60 else written[:40] + "..."
+                problems.warn(manuscript.path, line,
+                              f"image '{shown}' has the alt text '{alt}', its "
+                              "file's type or name (as a notebook exported by nbconvert has "
+                              "it), which says nothing of the picture: write ![what the image "
+                              "shows](...)", code="no-alt")
             if _report_resource(manuscript, written, "image", folder, problems):
                 continue
             if not urlsplit(target).scheme and not is_file(folder / unquote(target)):

@@ -384,3 +384,21 @@ def screen_copy(path: Path) -> tuple[bytes, str]:
     stat = path.stat()
     data, converted = _screen_copy(str(path), stat.st_mtime_ns, stat.st_size)
     return data, ".png" if converted else path.suffix.lower()
+
+
+IMAGE_TYPES = frozenset(("png", "jpg", "jpeg", "gif", "svg", "webp", "tif", "tiff", "bmp"))
+
+
+def alt_names_the_file(alt: str, target: str) -> bool:
+    """Whether an image's alt text is only its file's type (``png``, as nbconvert writes
+    every picture) or its file's whole name (``output_5_0.png``), which says nothing of
+    what it shows."""
+    from urllib.parse import unquote, urlsplit
+
+    lowered = alt.lower()
+    if lowered in IMAGE_TYPES:
+        return True
+    if target.lower().startswith("data:"):
+        return False
+    name = unquote(urlsplit(target).path).rsplit("/", 1)[-1].lower()
+    return "." in name and lowered == name

@@ -350,3 +350,21 @@ def test_a_file_a_drawing_shows_that_is_missing_is_an_error_at_its_line(work):
     assert [str(p) for p in check([work / "m.md"], BuildOptions()).problems] == [
         ("plate.svg:5: SVG image loads 'parts/badge.svg', which is not found: the drawing "
          "would be printed without it")]
+
+
+def test_an_alt_text_that_is_the_files_type_or_name_is_a_warning_at_its_line(work):
+    """nbconvert writes every picture of a notebook as ![png](...): no description."""
+    (work / "output_5_0.png").write_bytes(_image("PNG"))
+    (work / "m.md").write_text(
+        FRONT + "![png](data:image/png;base64,iVBORw0KGgo=)\n\n![output_5_0.png](output_5_0.png)"
+        "\n\n![Output of the model](output_5_0.png)\n", encoding="utf-8")
+    problems = [str(p) for p in check([work / "m.md"], BuildOptions()).problems
+                if p.code == "no-alt"]
+    line = FRONT.count("\n") + 1
+    assert problems == [
+        (f"m.md:{line}: warning: image 'data:image/png;base64,iVBORw0KGgo=' has the alt text "
+         "'png', its file's type or name (as a notebook exported by nbconvert has it), which "
+         "says nothing of the picture: write ![what the image shows](...)"),
+        (f"m.md:{line + 2}: warning: image 'output_5_0.png' has the alt text 'output_5_0.png', "
+         "its file's type or name (as a notebook exported by nbconvert has it), which says "
+         "nothing of the picture: write ![what the image shows](...)")]
