@@ -224,7 +224,8 @@ def body_html(doc: CitedDocument, for_print: bool = True, styles: Path | None = 
         blocks = draw_for_print(blocks, styles)
     ast["blocks"] = rewrite(blocks, _for_print, FOR_PRINT)
     html = ORDERED_LIST.sub(_numbered_for_print, ast_to(ast, "html5", ["--section-divs"]))
-    html = IMAGE.sub(_sized_for_print, html)
+    folder = doc.manuscript.path.parent
+    html = IMAGE.sub(lambda match: _sized_for_print(match, folder), html)
     html = TASK_ITEM.sub('<li class="task">', html)
     return empty_header_cells(TASK_BOX.sub(_task_box, html))
 
@@ -347,24 +348,53 @@ IMAGE = re.compile(r'<img((?: [a-z-]+="[^"]*")*)( ?/?>)')
 PIXELS = re.compile(r"\d{1,5}(?:\.\d+)?")
 
 
-def _sized_for_print(match: re.Match[str]) -> str:
+# Typora's "zoom: 50%" (or "zoom: 0.5"), which WeasyPrint does not read
+ZOOM = re.compile(r"(?:^|;)\s*zoom\s*:\s*(\d{1,4}(?:\.\d+)?)\s*(%?)\s*(?=;|$)", re.IGNORECASE)
+
+
+def _sized_for_print(match: re.Match[str], folder: Path | None = None) -> str:
     """``<img width height>`` (pandoc's ``{width=300px}``) as the CSS WeasyPrint follows.
 
     WeasyPrint reads no presentational attribute, so an image sized in pixels
-    would be drawn at its own size on paper.
+    would be drawn at its own size on paper; nor does it read ``zoom`` (Typora's
+    ``<img style="zoom:50%">``), which becomes the width it means.
     """
     attrs = dict(re.findall(r' ([a-z-]+)="([^"]*)"', match.group(1)))
     style = attrs.get("style", "").rstrip("; ")
+    zoom = ZOOM.search(style)
+    if zoom and folder is not None:
+        width = _zoomed_width(folder, attrs.get("src", ""), zoom)
+        if width:
+            style = "; ".join(p for p in (style[:zoom.start()].strip("; "),
+                                          style[zoom.end():].strip("; "), f"width: {width}px")
+                              if p)
+            attrs["style"] = style
     given = {d.split(":")[0].strip() for d in style.split(";") if ":" in d}
     css = [style] if style else []
     for dimension in ("width", "height"):
         value = attrs.get(dimension, "")
         if dimension not in given and PIXELS.fullmatch(value):
             css.append(f"{dimension}: {value}px")
-    if len(css) == (1 if style else 0):
+    if len(css) == (1 if style else 0) and not zoom:
         return match.group(0)
     attrs["style"] = "; ".join(css)
     return "<img" + "".join(f' {k}="{v}"' for k, v in attrs.items()) + match.group(2)
+
+
+def _zoomed_width(folder: Path, src: str, zoom: re.Match[str]) -> int | None:
+    """The width in pixels an image's ``zoom`` shows it at, from its file's own width."""
+    from urllib.parse import unquote, urlsplit
+
+    if not src or urlsplit(src).scheme:
+        return None
+    factor = float(zoom.group(1)) / (100 if zoom.group(2) else 1)
+    try:
+        from PIL import Image
+
+        with Image.open(folder / unquote(src)) as image:
+            return max(1, round(image.width * factor))
+    except (OSError, ValueError):  # not a raster file (an SVG): left as written
+        return None
 
 
 def disclaimer_html(doc: CitedDocument) -> str:
