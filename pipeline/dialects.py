@@ -197,8 +197,9 @@ class _Reader:
             return
         words = transform(inlines, lambda n: [{"t": "Space"}] if n["t"] == "Code" else None)
         for match in WIKI_LINK.finditer(stringify(words)):
-            if match.group(1).strip().isdigit():
-                continue  # "[[1]]": a bracketed number, not a page
+            number = match.group(1).strip()
+            if number.isdigit() and len(number) < 8:
+                continue  # "[[1]]": a bracketed number, not a page (Zettlr's ids have 14)
             written = " ".join(match.group(0).split())
             self.warn(written, f"'{_short(written)}' is a wiki link, which pandoc's Markdown "
                       "does not have: it is shown as text; write a Markdown link instead, "

@@ -353,10 +353,12 @@ def test_a_wiki_link_is_a_warning_at_its_line_saying_what_to_write(work):
     said = ("is a wiki link, which pandoc's Markdown does not have: it is shown as text; "
             "write a Markdown link instead, [its text](its address)")
     assert _check(work, "See [[Getting Started]] first.\n\n- then [[the triage page|Triage-Page]]"
-                  "\n\n| A |\n|---|\n| ![[chart.png]] |\n\nA list [[1]] of [2] stays, `[[code]]` too.\n") == [
+                  "\n\n| A |\n|---|\n| ![[chart.png]] |\n\nA list [[1]] of [2] stays, `[[code]]` too."
+                  "\n\nZettlr's [[20260301120000]] links by id.\n") == [
         f"m.md:8: warning: '[[Getting Started]]' {said}",
         f"m.md:10: warning: '[[the triage page|Triage-Page]]' {said}",
         f"m.md:14: warning: '![[chart.png]]' {said}",
+        f"m.md:18: warning: '[[20260301120000]]' {said}",
     ]
 
 
