@@ -418,7 +418,8 @@ def compare(bibs: list[Path], styles: Iterable[str] = STYLES,
         except (RuntimeError, ValueError) as error:
             out.append(Comparison(Path(style).stem, ([], []), {}, [], error=str(error)))
             continue
-        theirs_list = [(e["id"], canonical_entry(e["html"])) for e in result["bibliography"]]
+        theirs_list = [(e["id"], canonical_entry(e.get("html") or ""))  # an entry it printed empty
+                       for e in result["bibliography"]]
         theirs = dict(theirs_list)
         entries = {k: (text, theirs.get(k, "")) for k, text in ours_list}
         entries.update({k: ("", text) for k, text in theirs_list if k not in entries})

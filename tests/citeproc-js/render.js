@@ -75,7 +75,13 @@ function run(job, retrieveLocale) {
     const [params, entries] = engine.makeBibliography();
     // An entry the style prints nothing for is left out of the entries, not of entry_ids.
     const empty = new Set((params.bibliography_errors || []).map((e) => String(e.itemID)));
-    const ids = params.entry_ids.filter((ids) => !empty.has(String(ids[0])));
+    let ids = params.entry_ids.filter((ids) => !empty.has(String(ids[0])));
+    if (ids.length !== entries.length) {
+      // An entry whose output is purged to nothing is dropped without an error: found by
+      // printing each entry alone.
+      ids = ids.filter((ids) => engine.makeBibliography(
+        { select: [{ field: "id", value: String(ids[0]) }] })[1].some((entry) => entry));
+    }
     out.bibliography = ids.map((ids, i) => ({ id: String(ids[0]), html: entries[i] }));
   }
   return out;
