@@ -101,6 +101,9 @@ BIB_STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" clas
       '<div class="csl-right-inline">Pain.</div>\n  ')),
     ("", '<text variable="title"/><text variable="abstract" display="indent"/>',
      'Pain<div class="csl-indent">On pain</div>\n  .'),
+    # an area in a group is printed inline: citeproc-js reads display in the layout only
+    ("", ('<group delimiter=". "><text variable="title"/><text variable="abstract" '
+          'display="block"/></group>'), "Pain. On pain."),
 ])
 def test_display_areas_in_the_reference_list(align, layout, expected):
     style = prepare_xml(BIB_STYLE.format(align=align, layout=layout).encode(), "test")

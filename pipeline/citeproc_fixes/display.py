@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from lxml import etree
+
 from ..citeproc_marks import CLOSE, DISPLAY, OPEN
 from .registry import patch, printed_children
+
+_BRANCHES = frozenset({"choose", "if", "else-if", "else"})
+
+
+def _in_layout(element: Any) -> bool:
+    """Whether ``element`` is printed by the layout itself, not by a group or macro in it."""
+    parent = element.getparent()
+    while parent is not None and etree.QName(parent).localname in _BRANCHES:
+        parent = parent.getparent()
+    return parent is not None and etree.QName(parent).localname == "layout"
 
 
 @patch
@@ -15,7 +27,10 @@ def display_areas() -> None:
     citeproc-py ignores ``display``: an author heading (``block``), a year in
     the margin and the abstract set ``indent`` ran together in one line
     ('John Aloysius Doe1999Aaaaa').  The element's output, affixes included,
-    is marked as its area; the reference list lays the areas out.
+    is marked as its area; the reference list lays the areas out.  As in
+    citeproc-js, only an element the layout prints itself (a child of the layout,
+    or of a ``choose`` there) has an area: one in a group or a macro is printed
+    inline, never a block cut out of the middle of its line.
     Fixtures: display_AuthorAsHeading, display_DisplayBlock.
     """
     from citeproc import model
@@ -25,7 +40,7 @@ def display_areas() -> None:
     def wrap(self: Any, string: Any) -> Any:
         text = original(self, string)
         display = self.get("display") if hasattr(self, "get") else None
-        if text is None or display not in DISPLAY or not str(text):
+        if text is None or display not in DISPLAY or not str(text) or not _in_layout(self):
             return text
         return OPEN[display] + text + CLOSE
 
