@@ -108,6 +108,13 @@ ALL_MARKS = MARKS + TRANSIENT
 
 _EMPTY_RUN = re.compile("[" + "".join(v for k, v in OPEN.items() if k not in DISPLAY) + "]"
                         + CLOSE)
+# The delimiter of a group that begins with the number ('<group delimiter=". ">'): its
+# punctuation ends the number, as citeproc-js prints '1. Okonkwo C', never '. Okonkwo C'.
+_NUMBER_DELIMITER = re.compile(f"({CLOSE}*)([.:)\\]]+)\\s+")
+
+
+def _visible(text: str) -> bool:
+    return bool(re.sub(f"[{ALL_MARKS}]", "", text).strip())
 
 
 def number_area(text: str) -> tuple[str, str]:
@@ -130,6 +137,10 @@ def number_area(text: str) -> tuple[str, str]:
     around = [ch for ch in stack if OPEN_CHARS[ch] not in DISPLAY]
     number = number.strip()
     label = "".join(around) + number + CLOSE * len(around) if number else ""
+    ended = _NUMBER_DELIMITER.match(after)
+    if label and ended and not _visible(before):
+        label += ended.group(2)
+        after = ended.group(1) + after[ended.end():]
     text = before + after
     while True:
         emptied = _EMPTY_RUN.sub("", text)

@@ -360,6 +360,18 @@ def test_the_reference_lists_number_keeps_the_formatting_around_it(tmp_path):
     assert canonical_inlines(text["c"][1][2:]) == "Lam V: Trials. Evidence, 2023."
 
 
+def test_the_delimiter_after_the_number_ends_the_number(tmp_path):
+    # the number opens a group delimited by ". ": citeproc-js prints '1. Lam, V. (2023) ...'
+    document = _prepared(tmp_path, "journal-of-aoac-international",
+                         "@article{lam,\n  author = {Lam, Vivian},\n  journal = {Evidence},\n"
+                         "  year = {2023},\n  volume = {3},\n  doi = {10.1/x},\n}\n", "Heat [@lam].")
+    (entry,) = references_block(document.references, "References")[1]["c"][1]
+    margin, text = entry["c"][1][0]["c"]
+    assert canonical_inlines(margin["c"][1]) == "1."
+    # the group's display="block" is in the group: inline, as citeproc-js prints it
+    assert canonical_inlines(text["c"][1][2:]) == "Lam, V. (2023) <i>Evidence</i> <b>3</b>. doi:10.1/x"
+
+
 # (style pattern, entry key or cite pattern, why): a difference from citeproc-js on these
 # kinds explained, citeproc-js's own or a question CSL leaves open.
 KINDS_CAUSES = [
