@@ -136,10 +136,33 @@ def undecodable_name(path: str | Path) -> str | None:
             "system writes it): rename the file")
 
 
+# A file of the styles merged for a build (``bundle.effective_styles``: the
+# package's with the project's styles/ laid over them, under a digest's name).
+_MERGED_STYLE = re.compile(r"[/\\]styles[/\\][0-9a-f]{32}[/\\](.+)$")
+
+
+def _style_origin(path: str, cwd: str) -> str | None:
+    """The file a merged styles file was copied from: the project's, else the package's."""
+    found = _MERGED_STYLE.search(path)
+    if not found:
+        return None
+    relative = found.group(1)
+    own = Path(cwd) / "styles" / relative
+    if own.is_file():
+        return str(Path("styles") / relative)
+    from .bundle import package_styles
+
+    shipped = package_styles() / relative
+    return str(shipped) if shipped.is_file() else None
+
+
 @functools.lru_cache(maxsize=4096)
 def _display_path(path: str, cwd: str) -> str:
     # Resolving is a system call per part of the path: a build asks for the
     # same few thousand paths over and over.
+    origin = _style_origin(path, cwd)
+    if origin is not None:  # the file the user can open, not the build's copy of it
+        return _display_path(origin, cwd) if Path(origin).is_absolute() else origin
     link = Path(path)
     try:
         try:

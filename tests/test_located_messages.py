@@ -171,3 +171,21 @@ def test_vancouver_author_lists_are_read_as_names_with_a_warning(work):
                                  "Trauma systems.")
     assert entries[1].startswith("2.Research Rudd KE, Johnson SC, Agesa KM, et al. Sepsis")
     assert entries[3].startswith("4.Research Doe J Jr, van der Berg A. Fine names.")  # as citeproc-js
+
+
+def test_a_projects_own_style_file_is_reported_at_its_own_path(work):
+    """The project's styles/ are merged with the package's for a build; a problem in one of
+    its files names that file, not the build's merged copy of it."""
+    (work / "styles" / "disclaimers").mkdir(parents=True)
+    (work / "styles" / "disclaimers" / "professional.en.md").write_text(
+        "Ask the desk first.\n", encoding="utf-8")
+    (work / "styles" / "site.yaml").write_text("editorial_polcy: policy.html\n",
+                                              encoding="utf-8")
+    path = work / "a.md"
+    path.write_text(FRONT.format(extra="") + "Text.\n", encoding="utf-8")
+    assert sorted(problems_of(path)) == [
+        ("styles/disclaimers/professional.en.md:1: a disclaimer starts with its heading: "
+         "'# ... Disclaimer'"),
+        ("styles/site.yaml:1: unknown setting 'editorial_polcy' (did you mean "
+         "'editorial_policy'?)"),
+    ]
