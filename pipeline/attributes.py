@@ -31,7 +31,8 @@ KEPT = frozenset({
 # (Manubot's "[...]{.banner}") they would dress it as the approval banner, the disclaimer
 # or the stamp, so they are left out of it.
 OWN_CLASSES = frozenset({
-    "audiences", "banner", "colophon", "disclaimer", "downloads", "edition", "edition-links",
+    "audiences", "back-subtitle", "back-title", "banner", "colophon", "disclaimer", "downloads",
+    "edition", "edition-links",
     "facts", "fact-status", "footer-stamp", "history", "index", "index-table", "label",
     "masthead", "people", "preview-problems", "problems-row", "qr", "skip-link", "stamp",
     "status", "subtitle", "table-scroll", "title-block", "track", "track-note", "value",
@@ -47,6 +48,20 @@ def _image_description(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     if any(k == "alt" for k, _ in pairs):
         return [(k, v) for k, v in pairs if k != "fig-alt"]
     return [("alt" if k == "fig-alt" else k, v) for k, v in pairs]
+
+
+ALIGNMENTS = frozenset({"left", "right", "center", "justify"})
+
+
+def _aligned(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``align="center"`` (old HTML's, as GitHub's READMEs write ``<div align="center">``)
+    as the style it means, ``text-align: center``, as raw HTML's is."""
+    align = next((v.strip().lower() for k, v in pairs if k == "align"), None)
+    if align not in ALIGNMENTS:
+        return pairs
+    style = next((v.rstrip("; ") for k, v in pairs if k == "style"), "")
+    style = f"{style}; text-align: {align}" if style else f"text-align: {align}"
+    return [(k, v) for k, v in pairs if k not in ("align", "style")] + [("style", style)]
 
 
 def kept(key: str) -> bool:
@@ -70,6 +85,7 @@ def without_private_attributes(manuscript: Manuscript, ast: Mapping[str, Any],
         pairs = written
         if node["t"] == "Image":  # an image's own description, Quarto's name for it too
             pairs = _image_description(written)
+        pairs = _aligned(pairs)
         keep = IMAGE_KEPT if node["t"] == "Image" else frozenset()
         if not own and pairs == written and all(kept(k) or k in keep for k, _ in pairs):
             return None
