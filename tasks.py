@@ -134,9 +134,11 @@ def _run(c: Context, command: str) -> None:
             "no_cache": "render everything again",
             "scheduler": "render on this Dask scheduler, e.g. tcp://127.0.0.1:8786",
             "shard": "build only shard I/N of the manuscripts (join with merge-manifests)",
-            "format": "only this format: pdf, epub or html", **TIME_LIMIT_HELP})
+            "format": "only these formats: pdf, epub or html (comma-separated)",
+            "cache_max": "size limit of the render cache, e.g. 500M or 4G (default: "
+                         "$HANDOUT_CACHE_MAX, else 2G)", **TIME_LIMIT_HELP})
 def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=False,
-          scheduler="", shard="", format="", time_limit=""):
+          scheduler="", shard="", format="", time_limit="", cache_max=""):
     """Build every handout (PDF, EPUB and web page per audience), index.html and manifest.json."""
     args = _paths(paths)
     args += ["--out", shlex.quote(out), "--paper", shlex.quote(paper)]
@@ -148,6 +150,8 @@ def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=Fa
         args.append("--strict")
     if no_cache:
         args.append("--no-cache")
+    if cache_max:
+        args += ["--cache-max", shlex.quote(cache_max)]
     if scheduler:
         args += ["--scheduler", scheduler]
     if shard:

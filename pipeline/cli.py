@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="worker processes (default: number of CPUs; 1 = in-process)")
     b.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size")
     b.add_argument("--format", "-f", action="append", dest="formats", metavar="FORMAT",
-                   help="only this format (pdf, epub, html); repeatable")
+                   help="only these formats (pdf, epub, html): repeated or comma-separated")
     b.add_argument("--no-cache", action="store_true", help="render everything again")
     b.add_argument("--cache-max", metavar="SIZE",
                    help="size limit of the render cache, e.g. 500M or 4G (default: "
@@ -110,6 +110,12 @@ def _time_limit(args: argparse.Namespace) -> float | None:
     from .timelimit import parse_limit
 
     return None if args.time_limit is None else parse_limit(args.time_limit)
+
+
+def _formats(given: list[str] | None) -> tuple[str, ...]:
+    """``--format pdf --format epub`` and ``--format pdf,epub`` alike, each format once."""
+    names = (name.strip() for value in given or () for name in value.split(","))
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def _preview_options(args: argparse.Namespace) -> BuildOptions:
@@ -259,7 +265,7 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             raise UsageError(str(exc)) from None
         options = BuildOptions(out=args.out, jobs=args.jobs, paper=args.paper,
                                strict=args.strict,
-                               formats=tuple(args.formats) if args.formats else FORMATS,
+                               formats=_formats(args.formats) or FORMATS,
                                use_cache=not args.no_cache, scheduler=args.scheduler,
                                shard=shard, cache_max=parse_size(args.cache_max)
                                if args.cache_max else None, time_limit=_time_limit(args))

@@ -37,6 +37,13 @@ def test_a_cache_that_cannot_keep_renders_says_so_once_and_the_build_succeeds(wo
     assert (work / "dist" / "knee.clinician.epub").is_file()
 
 
+def test_formats_are_given_repeated_or_comma_separated_as_the_tasks_pass_them(work):
+    status, _out, err = run("build", "-f", "html,epub", "-f", "html", "-o", "out", "-j", "1")
+    assert status == 0, err
+    assert sorted(p.name for p in (work / "out").glob("knee.*")) == [
+        "knee.clinician.epub", "knee.clinician.html"]
+
+
 @pytest.mark.parametrize(("make", "message"), [
     (lambda m: (m / "house.csl").mkdir(),
      "CSL file 'house.csl' is a folder, not a .csl file (manuscripts/house.csl)"),

@@ -145,6 +145,8 @@ def test_the_command_line_spells_each_option_as_the_tasks_do():
      "-m pipeline build x.md --out dist --paper a4 --jobs 2 --strict"),
     (["check", "-p", "x.md"], "-m pipeline check x.md"),
     (["status", "-o", "build", "--json"], "-m pipeline status --out build --json"),
+    (["build", "-f", "pdf,epub", "--cache-max", "500M"],
+     "-m pipeline build --out dist --paper a4 --format pdf,epub --cache-max 500M"),
     (["release", "-p", "x.md", "--no-cache"],
      "-m pipeline release x.md --out dist --no-cache"),  # no distribution.yaml here
     (["bench", "-n", "10"], "bench.py --n 10"),
