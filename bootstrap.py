@@ -1,4 +1,4 @@
-"""Set up the project and run it: ``python3 bootstrap.py build|test [ARGS...]``.
+"""Set up the project and run it: ``python3 bootstrap.py setup|build|test [ARGS...]``.
 
 Creates ``.venv/`` when missing, installs the project with its test extras
 when ``pyproject.toml`` changed since the last install, makes sure a Java
@@ -129,8 +129,14 @@ def ensure_citeproc_js() -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0
     if not argv or argv[0] not in ("build", "test", "setup"):
-        print(__doc__.strip().splitlines()[0], file=sys.stderr)
+        given = f"unknown command '{argv[0]}'; " if argv else ""
+        print(f"usage: python3 bootstrap.py setup|build|test [ARGS...]\n{given}setup "
+              "sets up .venv/, build builds every handout into dist/, test runs the tests "
+              "(--help says more)", file=sys.stderr)
         return 2
     ensure_venv()
     ensure_harfbuzz_subset()

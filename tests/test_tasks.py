@@ -213,3 +213,20 @@ def test_ctrl_c_ends_a_task_with_its_commands_status_when_stdin_is_closed(projec
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     assert (proc.returncode, out, err) == (130, "", "interrupted\n")
+
+
+def test_bootstrap_says_its_commands_and_help_is_not_an_error():
+    def bootstrap(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(ROOT / "bootstrap.py"), *args],
+                              capture_output=True, text=True, check=False, timeout=60)
+
+    done = bootstrap("--help")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("Set up the project and run it: "
+                                  "``python3 bootstrap.py setup|build|test [ARGS...]``.")
+    done = bootstrap("biuld")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[:2] == [
+        "usage: python3 bootstrap.py setup|build|test [ARGS...]",
+        ("unknown command 'biuld'; setup sets up .venv/, build builds every handout into dist/, "
+         "test runs the tests (--help says more)")]
