@@ -53,6 +53,7 @@ def _scan(text: str) -> list[tuple[int, str, re.Match[str] | None]]:
 # pandoc's Markdown reads no fence there, and the block's lines run together as inline code.
 INFO = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([\w+#.-]+)[ \t]+([^\s{`][^`]*?|\{[\d,\s-]*\}[^`]*?)"
                   r"[ \t]*$")
+ANY_INFO = re.compile(r"^ {0,3}(?:`{3,}|~{3,})[ \t]*[\w+#.-]+[ \t]+\S", re.MULTILINE)
 TITLE = re.compile(r"""\btitle=(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 
 
@@ -70,7 +71,7 @@ def _info_fence(info: re.Match[str]) -> str:
 def as_code_fences(text: str) -> str:
     """``text`` with each chunk's opening fence written as a code block's (```` ```r ````),
     and each fence with words after its language as pandoc reads one."""
-    if "{" not in text and "```" not in text and "~~~" not in text:
+    if "{" not in text and not ANY_INFO.search(text):
         return text
     found = [(index, chunk or info) for index, line, chunk in _scan(text)
              if chunk or (info := INFO.match(line))]
