@@ -384,7 +384,7 @@ def foreign_captions(manuscript: Manuscript, blocks: list[Node], problems: Probl
 
 # "Table 1. Doses" or "Table 2: Doses" as a paragraph of its own right above a table, as a
 # document converted from Word or Google Docs has its captions: the table's caption.
-NUMBERED = re.compile(r"^\d+(?:\.\d+)*[.:]?$|^[IVXLC]+[.:]?$")
+NUMBERED = re.compile(r"^([^\W\d_]+) (?:\d+(?:\.\d+)*|[IVXLC]+) ?[.:] ?\S", re.UNICODE)
 
 
 def numbered_captions(blocks: list[Node]) -> list[Node]:
@@ -414,16 +414,12 @@ def numbered_captions(blocks: list[Node]) -> list[Node]:
 
 
 def _numbered(block: Any) -> bool:
-    """Whether ``block`` is a paragraph that starts as a numbered table caption."""
-    if not isinstance(block, dict) or block.get("t") not in ("Para", "Plain") \
-            or len(block["c"]) < 4:
+    """Whether ``block`` is a paragraph that starts as a numbered table caption, its words
+    plain or, as Google Docs exports them, bold or italic (``**Table 1.** Doses``)."""
+    if not isinstance(block, dict) or block.get("t") not in ("Para", "Plain"):
         return False
-    first, space, number = block["c"][:3]
-    return (first["t"] == "Str" and space["t"] == "Space" and number["t"] == "Str"
-            and (first["c"].lower() == "table" or first["c"].lower() in TABLE_WORDS)
-            and NUMBERED.match(number["c"]) is not None
-            and (number["c"][-1] in ".:" or block["c"][3]["t"] == "Str"
-                 and block["c"][3]["c"] in (".", ":")))
+    match = NUMBERED.match(stringify(block["c"][:8])[:40])
+    return match is not None and match.group(1).lower() in TABLE_WORDS | {"table"}
 
 
 def _caption_word(block: Any) -> str | None:

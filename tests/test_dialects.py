@@ -437,6 +437,25 @@ def test_a_quotation_in_the_text_is_read_with_the_captions_of_tables():
     assert [b["t"] for b in blocks] == ["Table"]
 
 
+@pytest.mark.parametrize("caption", ["**Table 2.** Zones", "*Table 2: Zones*", "Table IV: Zones",
+                                     "Table 2.1. Zones"])
+def test_a_numbered_caption_in_bold_or_italics_as_google_docs_exports_it_is_read(caption):
+    import datetime as dt
+
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.model import Manuscript
+    from pipeline.pandoc import markdown_to_ast
+
+    body = f"{caption}\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\nTable 3 shows more.\n\n| C |\n|---|\n| 3 |\n"
+    manuscript = Manuscript(path=Path("m.md"), body=body, body_line=1, title="T",
+                            version="1.0.0", status="draft",
+                            last_updated=dt.date(2025, 1, 1), slug="m")
+    blocks = read_dialects(manuscript, markdown_to_ast(body), Problems())["blocks"]
+    assert [b["t"] for b in blocks] == ["Table", "Para", "Table"]
+    assert stringify(blocks[0]["c"][1][1]).strip() == caption.replace("*", "")
+
+
 def test_hackmd_and_pymdownx_marks_are_inserted_text_keys_and_tags():
     from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import walk
