@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from .build import inputs_of
+from .bundle import package_styles
 from .errors import Problem, Problems, display_path
 from .model import Manuscript, Readability
 from .readability import over_limit_message
-from .stamp import GitHistory, today_source
+from .stamp import OUTSIDE_GIT, GitHistory, today_source
 
 
 def _names(people: Any) -> set[str]:
@@ -59,8 +60,13 @@ def uncommitted_refusals(m: Manuscript, styles: Path, history: GitHistory) -> li
 
     found = Problems()
     bibliographies = {p.resolve() for p in m.bibliography}
+    shipped = package_styles().resolve()
     for path, why in history.uncommitted(inputs_of(m, styles)):
         resolved = path.resolve()
+        if why == OUTSIDE_GIT and resolved == shipped:
+            # The styles of the installed package (pip install .) are no file of the
+            # project: the pipeline's version, in the release's manifest, names them.
+            continue
         if resolved == m.path.resolve():
             line = None
         elif resolved in bibliographies:

@@ -80,3 +80,20 @@ def test_a_styles_folder_of_the_project_overrides_the_package_file_by_file(insta
     assert "Disclaimer for Healthcare Professionals" not in text
     # the rest (template, CSS, fonts, locales) still comes from the package
     assert "Cold therapy after ankle sprain" in text
+
+
+@pytest.mark.slow
+def test_an_approved_committed_handout_is_released_with_the_packages_styles(installed, project):
+    manuscript = project / "manuscripts" / "ankle.md"
+    manuscript.write_text(MANUSCRIPT.replace(
+        "status: draft\n", "status: approved\nreviewers: [{name: A Reviewer, role: Nurse, "
+        "date: 2025-09-17}]\n"), encoding="utf-8")
+    git = ["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org"]
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "manuscripts", "bibliography"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "Handouts"], cwd=project, check=True)
+    done = run(installed, project, "-m", "pipeline", "release")
+    assert done.returncode == 0, done.stderr
+    [folder] = (project / "dist" / "release").iterdir()
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "SHA256SUMS", "ankle.clinician.epub", "ankle.clinician.pdf", "manifest.json"]

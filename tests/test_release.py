@@ -400,3 +400,25 @@ def test_a_release_of_some_handouts_gives_each_clinic_those_it_lists(tmp_path, e
         (f"{display_path(tmp_path / 'typo.yaml')}:3: clinic 'north': unknown manuscript 'goood'; "
         "the release has: good, other (did you mean 'good'?)")]
     assert not whole.written
+
+
+def test_the_styles_of_the_installed_package_need_no_git_but_a_styles_folder_does(
+        tmp_path, epoch, monkeypatch):
+    """``pip install .`` puts the styles in site-packages, outside the project's git: the
+    pipeline's version names them, so a release does not refuse every handout over them."""
+    from pipeline import release_gates
+    from pipeline.manuscript import load_manuscript
+    from pipeline.stamp import GitHistory
+
+    shipped = write(tmp_path / "site-packages" / "pipeline" / "styles", "web.css", "p {}\n")
+    other = write(tmp_path / "elsewhere" / "styles", "web.css", "p {}\n")
+    good = write(tmp_path / "project" / "manuscripts", "good.md", GOOD)
+    commit(tmp_path / "project")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    monkeypatch.setattr(release_gates, "package_styles", lambda: shipped.parent)
+    manuscript = load_manuscript(good, tmp_path / "project" / "bibliography")[0]
+    assert release_gates.uncommitted_refusals(manuscript, shipped.parent, GitHistory()) == []
+    assert [p.message for p in release_gates.uncommitted_refusals(
+        manuscript, other.parent, GitHistory())] == [
+        (f"not released: {display_path(other.parent)} is outside any git repository; a release "
+         "is built from committed files only: commit it and release again")]
