@@ -175,10 +175,14 @@ def _without_icons(line: str) -> str:
                     line)
 
 
+ABBREVIATION = re.compile(r"^\*\[[^\]\n]+\]:")  # pandoc's abbreviations extension leaves it out
+
+
 def mkdocs_problems(manuscript: Manuscript, problems: Problems) -> None:
-    """A warning at each snippet and each icon of MkDocs, which are left out."""
+    """A warning at each snippet and each icon of MkDocs, which are left out, and at the
+    first abbreviation."""
     body = manuscript.body
-    if "--8<--" not in body and not ICON.search(body):
+    if "--8<--" not in body and "*[" not in body and not ICON.search(body):
         return
     lines = body.split("\n")
     snippets = _snippet_lines(lines)
@@ -202,3 +206,13 @@ def mkdocs_problems(manuscript: Manuscript, problems: Problems) -> None:
                               f"'{icon.group(0)}' is an icon of MkDocs Material, which no font "
                               "of the handout draws: it is left out; write its meaning in "
                               "words", code="icon")
+    abbreviations = [i for i, (line, code) in enumerate(zip(lines, fenced(lines), strict=True))
+                     if not code and ABBREVIATION.match(line)]
+    if abbreviations:
+        more = len(abbreviations) - 1
+        problems.warn(manuscript.path, manuscript.body_line + abbreviations[0],
+                      f"'{lines[abbreviations[0]].strip()[:60]}' is an abbreviation (PHP Markdown "
+                      "Extra's, MkDocs's): it is left out" + (f", as are the {more} after it"
+                                                              if more else "")
+                      + ", since a handout shows no tooltip; write the words out where the "
+                      "abbreviation is first used", code="abbreviation")

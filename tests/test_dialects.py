@@ -169,6 +169,9 @@ def test_what_cannot_be_read_is_a_warning_at_its_line(built):
         ("d.md:107: warning: '--8<-- \"parts/abbreviations.md\"' is a snippet of MkDocs "
          "(pymdownx.snippets), which pandoc's Markdown does not have: it is left out; write the "
          "text here, or include the file with {{< include file.md >}} on a line of its own"),
+        ("d.md:109: warning: '*[MRN]: Medical record number' is an abbreviation (PHP "
+         "Markdown Extra's, MkDocs's): it is left out, since a handout shows no tooltip; write "
+         "the words out where the abbreviation is first used"),
         *(f"d.md:74: warning: raw HTML <{tag}> is left out: it is not an element of HTML5 (its "
           "text is kept)" for tag in ("tabitem", "tabs")),
     ]
