@@ -21,6 +21,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from .addresses import host_problem
 from .csl import is_path, renamed_style, resolve_style
 from .errors import (
     PipelineError,
@@ -338,9 +339,9 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         if value is not None and not isinstance(value, str):
             problems.add(path, where(key), f"'{key}' must be text, found {value!r}")
     url = data.get("canonical_url")
-    if isinstance(url, str) and not re.match(r"^https?://[^\s]+$", url):
-        problems.add(path, where("canonical_url"),
-                     f"'canonical_url' must be an http(s) address, found '{url}'")
+    if isinstance(url, str) and (not re.match(r"^https?://[^\s]+$", url) or host_problem(url)):
+        problems.add(path, where("canonical_url"), "'canonical_url' must be an http(s) address, "
+                     f"found '{url}'{host_problem(url) or ''}")
 
     keywords = data.get("keywords", [])
     if isinstance(keywords, str):

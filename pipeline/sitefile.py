@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from .addresses import host_problem
 from .errors import ERROR, PipelineError, Problem, Problems, did_you_mean
 from .model import SiteSettings
 
@@ -57,6 +58,8 @@ def web_address(node: yaml.Node) -> str:
     scheme = urlsplit(value).scheme.lower()
     if not value or any(c.isspace() for c in value) or scheme not in ("", "http", "https"):
         raise Invalid(f"must be {expected}, found '{value}'")
+    if why := host_problem(value):
+        raise Invalid(f"must be {expected}, found '{value}'{why}")
     return value
 
 

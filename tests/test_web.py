@@ -230,6 +230,10 @@ def test_site_settings_mistakes_are_reported_at_their_lines(web_site, tmp_path):
     ("editorial_policy: javascript:alert(1)\n",
      [("styles/site.yaml:1: 'editorial_policy' must be a web address (https://... or a path "
       "relative to the pages), found 'javascript:alert(1)'")]),
+    ("editorial_policy: https://...\n",
+     [("styles/site.yaml:1: 'editorial_policy' must be a web address (https://... or a path "
+       "relative to the pages), found 'https://...' (its host '...' is not a host name: write "
+       "the address readers will open)")]),
     ("- editorial_policy: https://example.org\n",
      [("styles/site.yaml:1: must map setting names to values, such as "
       "'editorial_policy: https://...'; found a list")]),
