@@ -279,8 +279,8 @@ def test_unknown_audience(work):
     ("canonical_url", "ftp://example.org/x",
      "'canonical_url' must be an http(s) address, found 'ftp://example.org/x'"),
     ("canonical_url", "https://...",
-     "'canonical_url' must be an http(s) address, found 'https://...' (its host '...' is not "
-     "a host name: write the address readers will open)"),
+     ("'canonical_url' must be an http(s) address, found 'https://...' (its host '...' is not "
+      "a host name: write the address readers will open)")),
 ])
 def test_field_of_the_wrong_type(work, field, value, message):
     line = {"version": 3, "status": 4}.get(field, 6)
