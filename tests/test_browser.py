@@ -286,6 +286,53 @@ def test_a_wide_table_scrolls_in_its_own_region_on_a_phone(browser, wide_page):
     assert axe_violations(browser) == []
 
 
+TASKS = """---
+title: Before the visit
+version: 1.0.0
+status: draft
+last_updated: 2025-06-01
+---
+
+Before the visit:
+
+- [ ] Book the appointment
+- [x] Fill in the form
+  - [ ] Sign it
+
+1. [ ] Bring the letter
+2. [x] Stop the tablets
+"""
+
+
+@pytest.fixture(scope="module")
+def task_page(tmp_path_factory) -> Path:
+    from helpers import build_fixed
+
+    work = tmp_path_factory.mktemp("tasks")
+    (work / "tasks.md").write_text(TASKS, encoding="utf-8")
+    return build_fixed([work / "tasks.md"], work / "out", formats=("html",), jobs=1)
+
+
+def test_a_task_list_shows_its_boxes_where_bullets_would_be(browser, task_page):
+    desktop(browser)
+    browser.get((task_page / "tasks.clinician.html").as_uri())
+    items = browser.execute_script(
+        "return [...document.querySelectorAll('main li')].map(li => {"
+        " const box = li.querySelector('input[type=checkbox]').getBoundingClientRect();"
+        " return [li.firstChild.textContent.trim() || li.textContent.trim().split('\\n')[0],"
+        "  getComputedStyle(li).listStyleType, box.left, li.getBoundingClientRect().left,"
+        "  li.querySelector('input').checked]; });")
+    styles = {text: (marker, checked) for text, marker, *_, checked in items}
+    assert styles == {"Book the appointment": ("none", False),
+                      "Fill in the form": ("none", True), "Sign it": ("none", False),
+                      "Bring the letter": ("decimal", False), "Stop the tablets": ("decimal", True)}
+    left = {text: box for text, _, box, *_ in items}
+    assert left["Sign it"] > left["Fill in the form"] + 10  # the inner list under its task
+    for text, _, box, item_left, _ in items:
+        assert box - item_left < 2, text  # the box starts the item: no bullet before it
+    assert axe_violations(browser) == []
+
+
 AUTHOR_DATE = """---
 title: Citations in running text
 version: 1.0.0
