@@ -146,20 +146,42 @@ def sparse_bib(text: str, cited: set[str]) -> str:
     """The .bib text with only the cited entries (and @string/@preamble), lines kept in place.
 
     Every other entry becomes blank lines, so a problem in a cited entry is
-    reported at its real line.
+    reported at its real line.  The file is split into entries once per
+    process (every job of a build carries the same shared .bib).
     """
+    pieces = _bib_pieces(text)
+    if pieces is None:
+        return text
+    return "".join(raw if key is None or key in cited else blank for raw, blank, key in pieces)
+
+
+@functools.lru_cache(maxsize=8)
+def _bib_pieces(text: str) -> tuple[tuple[str, str, str | None], ...] | None:
+    """(text, its blank lines, key) of each entry of a .bib text, in order; key None for
+    what every copy keeps (@string, @preamble, @comment, and the blank lines before the
+    first entry); None when the text has no entry."""
     from .cache_keys import BIB_ENTRY, SHARED_BIB
 
     starts = list(BIB_ENTRY.finditer(text))
     if not starts:
-        return text
-    parts = [_blank(text[:starts[0].start()])]
+        return None
+    head = _blank(text[:starts[0].start()])
+    pieces: list[tuple[str, str, str | None]] = [(head, head, None)]
     for i, m in enumerate(starts):
         end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
         raw = text[m.start():end]
-        keep = m.group(1).lower() in SHARED_BIB or m.group(2) in cited
-        parts.append(raw if keep else _blank(raw))
-    return "".join(parts)
+        shared = m.group(1).lower() in SHARED_BIB
+        pieces.append((raw, raw if shared else _blank(raw), None if shared else m.group(2)))
+    return tuple(pieces)
+
+
+@functools.lru_cache(maxsize=8)
+def travels_whole(text: str) -> bool:
+    """Whether a .bib text goes to a worker whole rather than sparse: its entries inherit
+    from others (parents, sets' members, aliases) or it is UTF-16 (NUL bytes)."""
+    from .cache_keys import INHERITS
+
+    return "\0" in text or INHERITS.search(text) is not None
 
 
 def _blank(text: str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import formula_store, syllables
-from .bundle import Carried, sparse_bib, unpack_styles
+from .bundle import Carried, sparse_bib, travels_whole, unpack_styles
 from .errors import PipelineError, Problem, Problems
 from .model import CitedDocument, Manuscript, Readability, RenderOptions, Stamp
 from .timelimit import TookTooLong, time_limit, too_long_problem
@@ -68,7 +68,7 @@ class RenderResult:
 def carry(job: RenderJob, styles_digest: str) -> RenderJob:
     """The job with its input files inside: the manuscript, the entries it may cite
     (other entries blanked, lines kept), its images and a CSL file of the project."""
-    from .cache_keys import CITE_TOKEN, INHERITS, referenced_files
+    from .cache_keys import CITE_TOKEN, referenced_files
     from .csl import is_path, resolve_style
 
     m = job.manuscript
@@ -84,7 +84,7 @@ def carry(job: RenderJob, styles_digest: str) -> RenderJob:
     for bib in m.bibliography:
         if bib.suffix.lower() == ".bib":
             text = bib.read_text(encoding="utf-8", errors="surrogateescape")
-            if INHERITS.search(text) or "\0" in text:
+            if travels_whole(text):
                 # parents, sets' members and a UTF-16 file's entries: the whole file
                 bibliography.append(take(bib))
                 continue

@@ -275,3 +275,19 @@ def test_a_projects_styles_reach_a_worker_that_has_only_the_package(installed, t
     assert "Clinic Rule" in text and "Riverside Clinic Disclaimer" in text
     assert "Riverside list: Cold therapy" in " ".join(
         pdf_pages(tmp_path / "remote" / "ankle.clinician.pdf"))
+
+
+def test_each_job_carries_only_its_own_cited_entries_from_a_shared_bib():
+    """The shared .bib is split once per build; each job's copy still blanks every entry
+    it does not cite, keeps @string and the lines of what it cites."""
+    from pipeline.bundle import sparse_bib, travels_whole
+
+    text = ("% exported\n@string{jn = {J. Pain}}\n@article{a,\n  title = {A},\n}\n\n"
+            "@book{b,\n  title = {B},\n}\n@article{c, journal = jn}\n")
+    first, second = sparse_bib(text, {"a"}), sparse_bib(text, {"b", "c"})
+    assert first.splitlines() == ["", "@string{jn = {J. Pain}}", "@article{a,", "  title = {A},",
+                                  "}", "", "", "", "", ""]
+    assert second == "\n@string{jn = {J. Pain}}\n\n\n\n\n@book{b,\n  title = {B},\n}\n" \
+        "@article{c, journal = jn}\n"
+    assert not travels_whole(text)
+    assert travels_whole(text.replace("journal = jn", "crossref = {b}"))
