@@ -70,6 +70,17 @@ def dosing_card(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def constructs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dist/ of the constructs fixture (every block of the handout format), built once."""
+    def make(work: Path) -> None:
+        shutil.copytree(ROOT / "tests" / "fixtures" / "constructs", work / "src",
+                        ignore=shutil.ignore_patterns("dosing-card.md"))  # see dosing_card
+        build_fixed([work / "src"], work / "dist")
+
+    return once_per_run(tmp_path_factory, "constructs", make) / "dist"
+
+
+@pytest.fixture(scope="session")
 def formulas_and_code(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The formula and code fixtures (tests/fixtures/math, tests/fixtures/code), built once."""
     fixtures = ROOT / "tests" / "fixtures"

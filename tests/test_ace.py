@@ -14,9 +14,10 @@ import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
-from helpers import ROOT, build_fixed
+from helpers import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -26,15 +27,13 @@ OPTIONAL_METADATA = {"a11y:certifierCredential", "a11y:certifierReport"}
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def report(tmp_path_factory: pytest.TempPathFactory, constructs: Path) -> dict:
     if not (ACE.exists() and shutil.which("chromium")):
         pytest.fail("DAISY Ace or Chromium is missing: run python3 bootstrap.py test")
     tmp = tmp_path_factory.mktemp("ace")
-    source = ROOT / "tests" / "fixtures" / "constructs" / "constructs.md"
-    build_fixed([source], tmp / "dist", formats=("epub",))
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": shutil.which("chromium") or ""}
     done = subprocess.run([str(ACE), "--silent", "--force", "--outdir", str(tmp / "ace"),
-                           str(tmp / "dist" / "constructs.clinician.epub")],
+                           str(constructs / "constructs.clinician.epub")],
                           check=False, capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads((tmp / "ace" / "report.json").read_text())
