@@ -9,8 +9,9 @@ clusters of several, a locator of every label, affixes and repeated cites
 footnote.  Every entry and citation must read as citeproc-js prints it, or be
 explained by a cause below; a cause that explains nothing fails too.  The quick
 subset runs one style of each kind; the most used styles (``MAJOR_STYLES``)
-run in the slow test.  ``.venv/bin/python tests/citeproc_js.py --wide --summary``
-prints the agreement per style and group.
+run in the slow test, and in other languages in ``test_citeproc_styles_languages.py``.
+``.venv/bin/python tests/citeproc_js.py --wide --summary`` prints the agreement per style
+and group.
 """
 
 from __future__ import annotations
@@ -150,31 +151,6 @@ def test_the_most_used_styles_print_as_citeproc_js():
     stale = {why for styles, _k, why in CAUSES
              if any(re.fullmatch(styles, style) for style in MAJOR_STYLES)} - used
     assert not stale, f"causes that explain no difference any more: {stale}"
-
-
-# The handout languages and locales whose words, dates and punctuation differ most.
-LANGUAGES = ("es-ES", "es-MX", "de-DE", "fr-FR", "pt-BR")
-
-
-@needs_node
-@pytest.mark.parametrize("lang", ["es-ES"])
-def test_a_spanish_handout_prints_as_citeproc_js_in_spanish(lang):
-    """Spanish terms ('y', 'n.º', 'versión', '(Ed.)'), dates and quotes in two styles."""
-    comparisons = _compare(("apa", "chicago-notes-bibliography"), varied_clusters, lang)
-    _check(comparisons)
-    apa = dict(comparisons[0].entries)
-    assert apa["edited2018"][0] == ("Schmidt, U., & Rossi, G. (Eds.). (2018). <i>Handbook of "
-                                    "Pain Assessment</i>. Oxford University Press.")
-
-
-@needs_node
-@pytest.mark.slow
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_most_used_styles_print_as_citeproc_js_in_other_languages(lang):
-    """Spanish, a handout language, in every other style; the others in every fifth (the
-    suite's time: ``citeproc_js.py --wide --lang LANG`` compares all of them)."""
-    styles = MAJOR_STYLES[::2] if lang == "es-ES" else MAJOR_STYLES[::5]
-    _check(_compare(styles, varied_clusters, lang))
 
 
 @needs_node
