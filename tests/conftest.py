@@ -18,6 +18,34 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, build_fixed
 
+# The modules that cost the most CPU, in seconds (benchmarks/suite_cpu.py, whole suite),
+# run first and costliest first; the others follow in file order.  Under pytest-xdist each
+# module runs whole in one worker: a costly module started near the end (xdist's own order
+# is by number of tests, so a module of two slow tests came last) keeps one worker busy
+# long after the other has run out of work.
+COSTLIEST: dict[str, float] = {
+    "test_all_styles.py": 420, "test_citeproc_styles_languages.py": 150,
+    "test_citeproc_styles.py": 150, "test_dask.py": 110, "test_browser.py": 95,
+    "test_csl_suite.py": 20, "test_preview.py": 50, "test_tasks.py": 26, "test_cache.py": 24,
+    "test_citeproc_kinds.py": 23, "test_hostile.py": 21, "test_atomic.py": 19,
+    "test_time_limit.py": 17, "test_ace.py": 16, "test_web.py": 15,
+    "test_narrative_citations.py": 15, "test_reproducible.py": 15, "test_dialects.py": 15,
+    "test_single.py": 14, "test_bad_input.py": 14, "test_fuzz.py": 13,
+    "test_pdf_archival.py": 12, "test_reference_readers.py": 11, "test_math.py": 11,
+    "test_pandoc_resident.py": 11, "test_markdown_blocks.py": 10,
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest-xdist hands out the modules in the order below, not by their number of tests."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The costliest modules first (a stable sort: each module's tests keep their order)."""
+    items.sort(key=lambda item: -COSTLIEST.get(item.path.name, 0.0))
+
 
 def once_per_run(factory: pytest.TempPathFactory, name: str,
                  make: Callable[[Path], object]) -> Path:
