@@ -201,6 +201,9 @@ def check_math(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
         if re.search(r"\\(?:def|let|gdef|edef)(?![A-Za-z])", why):
             where += (": define a macro with \\newcommand{\\name}{...}, in the formula or on a "
                       "line of its own before the text")
+        elif re.search(r"\\(?:eq)?ref(?![A-Za-z])", why):
+            where += (": a formula is not numbered for a reference; write its number as text, "
+                      "(1), and \\tag{1} on the formula")
         problems.add(manuscript.path, line,
                      f"TeX math {fence}{alternative(formula.tex)}{fence} cannot be read: "
                      f"{why}{where}",

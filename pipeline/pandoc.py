@@ -37,6 +37,7 @@ from .mkdocs import without_snippets
 from .myst import as_boxes
 from .obsidian import without_comments
 from .percent import as_notebook
+from .texmath_dialects import plain_math
 from .texstars import drop_separators, separate_stars
 
 # pandoc's Markdown, with ==highlighted text== (Obsidian's, HackMD's, Typora's) read as marked,
@@ -111,7 +112,8 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
     has no starred form is read as Markdown (see :mod:`.texstars`); an R Markdown
     or Quarto code chunk is read as a code block (see :mod:`.chunks`), a MyST admonition as
     a box (see :mod:`.myst`), GitHub's math as TeX math (see :mod:`.gfm`); Obsidian's
-    comments are left out (see :mod:`.obsidian`).
+    comments are left out (see :mod:`.obsidian`); mhchem's ``\\ce{H2O}`` and other TeX
+    that pandoc's reader does not know is written as TeX it does (see :mod:`.texmath_dialects`).
     """
     ahead = _AHEAD.pop(text, None)
     if ahead is not None:  # being read already (see parse_ahead): its answer is remembered
@@ -121,6 +123,7 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
     ast = json.loads(_parsed(separated))
     if separated != fenced:
         ast["blocks"] = drop_separators(ast["blocks"])
+    ast["blocks"] = plain_math(ast["blocks"], text)
     return ast
 
 

@@ -141,6 +141,8 @@ $$a + b
 Math text $x + \\text{漢字}$ here.
 
 A macro $\\def\\half{1/2} \\half$ here.
+
+See $\\eqref{eq:x}$ here.
 """
 
 
@@ -160,9 +162,22 @@ def test_a_formula_that_cannot_be_read_is_an_error_at_its_line_and_column(tmp_pa
         (f"{path}:17: TeX math $\\def\\half{{1/2}} \\half$ cannot be read: unexpected control "
          "sequence \\def (column 10): define a macro with \\newcommand{\\name}{...}, in the "
          "formula or on a line of its own before the text"),
+        (f"{path}:19: TeX math $\\eqref{{eq:x}}$ cannot be read: unexpected control sequence "
+         "\\eqref (column 6): a formula is not numbered for a reference; write its number as "
+         "text, (1), and \\tag{1} on the formula"),
     ]
     assert not list((tmp_path / "out").glob("*.pdf"))
     assert not list((tmp_path / "out").glob("*.epub"))
+
+
+def test_chemistry_degrees_colour_and_mathjax_commands_are_read_as_plain_tex():
+    ast = markdown_to_ast("$\\ce{CO2 + H2O <=> H2CO3}$, $\\ce{SO4^2-}$ at $37\\degree$, "
+                          "$\\textcolor{red}{x}$, $\\require{cancel}\\cancel{y}$\n\n"
+                          "$$a = b \\label{eq:x}$$\n")
+    items = math.math_nodes(ast["blocks"])
+    assert all(formula.mathml for formula in math.read_formulas(items).values())
+    assert [math.formula_words(tex) for _, tex in items] == [
+        "CO₂ + H₂ O ⇌ H₂ CO₃", "SO₄^(2 −)", "37°", "x", "y", "a = b"]
 
 
 def test_a_formula_used_twice_is_laid_out_once(monkeypatch):

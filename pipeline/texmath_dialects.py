@@ -1,0 +1,133 @@
+"""TeX math written for MathJax or LaTeX packages, as plain TeX that pandoc's reader knows.
+
+Authors of chemistry and pharmacology texts write mhchem's ``\\ce{CO2 + H2O <=> H2CO3}``,
+gensymb's ``\\degree``, xcolor's ``\\textcolor{red}{x}``, MathJax's ``\\require{cancel}``
+and a display formula's ``\\label{eq:x}``; texmath (pandoc's TeX reader) knows none of
+them and would refuse the formula.  Each Math node is rewritten once, after the
+parse, to TeX texmath reads and draws the same way: a formula in ``\\mathrm`` with
+its counts as subscripts and its charges as superscripts, ``^{\\circ}``,
+``\\color``; ``\\require`` and ``\\label`` (which only MathJax and LaTeX use) are
+left out.  A formula without these commands is not touched.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .tree import Node, rewrite
+
+COMMANDS = re.compile(r"\\(?:ce|pu|require|label|degree|textcolor)(?![A-Za-z])")
+ARROWS = {"->": r"\rightarrow", "<-": r"\leftarrow", "<->": r"\leftrightarrow",
+          "<=>": r"\rightleftharpoons", "<=>>": r"\rightleftharpoons",
+          "<<=>": r"\rightleftharpoons", "=": "=", "+": "+"}
+# an arrow with a condition above it: ->[k] or ->[{\Delta}]
+ARROW_ABOVE = re.compile(r"^(->|<-|<=>)\[([^\]]*)\]$")
+COEFFICIENT = re.compile(r"^(\d+(?:/\d+)?|\d*\.\d+)(?=[A-Z(\[])")
+STATE = re.compile(r"\((s|l|g|aq)\)$")
+COUNT = re.compile(r"(?<=[A-Za-z)\]])(\d+)")
+CHARGE = re.compile(r"\^\{?([0-9]*[+-])\}?$|(?<=[A-Za-z)\]\d])([0-9]*[+-])$")
+
+
+def _argument(tex: str, start: int) -> tuple[str, int] | None:
+    """The braced group opening at ``start`` (after spaces) and the index past it."""
+    at = start
+    while at < len(tex) and tex[at] == " ":
+        at += 1
+    if at >= len(tex) or tex[at] != "{":
+        return None
+    depth = 0
+    for index in range(at, len(tex)):
+        if tex[index] == "\\":
+            continue
+        if tex[index] == "{" and (index == 0 or tex[index - 1] != "\\"):
+            depth += 1
+        elif tex[index] == "}" and tex[index - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return tex[at + 1:index], index + 1
+    return None
+
+
+def _species(token: str) -> str:
+    """One mhchem species (``2H2O``, ``SO4^2-``, ``NaCl(aq)``) as TeX."""
+    if re.search(r"[.*]", token):  # a hydrate: CuSO4*5H2O
+        return r"\cdot ".join(_species(part) for part in re.split(r"[.*]", token))
+    coefficient = ""
+    found = COEFFICIENT.match(token)
+    if found:
+        coefficient, token = found.group(1) + r"\,", token[found.end():]
+    state = ""
+    found_state = STATE.search(token)
+    if found_state:
+        state, token = r"\mathrm{(" + found_state.group(1) + ")}", token[:found_state.start()]
+    charge = ""
+    found_charge = CHARGE.search(token)
+    if found_charge and token[:found_charge.start()]:
+        charge = "^{" + (found_charge.group(1) or found_charge.group(2)) + "}"
+        token = token[:found_charge.start()]
+    return coefficient + r"\mathrm{" + COUNT.sub(r"_{\1}", token) + "}" + charge + state
+
+
+def chemistry(equation: str) -> str:
+    """mhchem's ``\\ce{...}`` argument as plain TeX (species, ``+``, arrows)."""
+    out = []
+    for token in equation.split():
+        above = ARROW_ABOVE.match(token)
+        if above:
+            arrow = {"->": "xrightarrow", "<-": "xleftarrow",
+                     "<=>": "xrightleftharpoons"}[above.group(1)]
+            if arrow == "xrightleftharpoons":  # texmath has no such command
+                out.append(r"\overset{" + above.group(2) + r"}{\rightleftharpoons}")
+            else:
+                out.append("\\" + arrow + "{" + above.group(2) + "}")
+        elif token in ARROWS:
+            out.append(ARROWS[token])
+        elif token.startswith(("\\", "$")):
+            out.append(token.strip("$"))
+        else:
+            out.append(_species(token))
+    return " ".join(out)
+
+
+def plain_tex(tex: str) -> str:
+    """``tex`` with mhchem, gensymb, xcolor and MathJax-only commands as texmath reads them."""
+    if not COMMANDS.search(tex):
+        return tex
+    out: list[str] = []
+    at = 0
+    for found in COMMANDS.finditer(tex):
+        if found.start() < at:
+            continue
+        name = found.group(0)[1:]
+        out.append(tex[at:found.start()])
+        at = found.end()
+        if name == "degree":
+            out.append(r"^{\circ}")
+            continue
+        if name == "textcolor":
+            out.append(r"\color")
+            continue
+        group = _argument(tex, at)
+        if group is None:  # left as written: texmath says what it expected
+            out.append(found.group(0))
+            continue
+        argument, at = group
+        if name in ("ce", "pu"):
+            out.append("{" + chemistry(argument) + "}")
+    out.append(tex[at:])
+    return "".join(out)
+
+
+def plain_math(blocks: list[Node], text: str) -> list[Node]:
+    """``blocks`` (parsed from ``text``) with every Math node's TeX as :func:`plain_tex` has it."""
+    if not COMMANDS.search(text):
+        return blocks
+
+    def replace(node: Node) -> Any:
+        if node["t"] != "Math":
+            return None
+        tex = plain_tex(node["c"][1])
+        return None if tex == node["c"][1] else {"t": "Math", "c": [node["c"][0], tex]}
+
+    return rewrite(blocks, replace, only=("Math",))
