@@ -83,7 +83,8 @@ def public_front_matter(data: Mapping[str, Any]) -> dict[str, Any]:
     A field the template does not use (``internal_notes``, a reviewer's
     ``email``) was warned about as unknown, and stays behind.
     """
-    from .manuscript import CHANGE_KEYS, KNOWN, PERSON_KEYS
+    from .field_values import CHANGE_KEYS, PERSON_KEYS
+    from .fields import KNOWN
 
     def known(value: Any, keys: tuple[str, ...]) -> Any:
         if isinstance(value, dict):

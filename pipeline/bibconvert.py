@@ -75,7 +75,7 @@ from .bibtypes import (
 )
 from .cslitems import fix_item, read_names, written_name
 from .errors import Problems
-from .manuscript import LANG
+from .fields import LANG
 from .pandoc import PandocFailure, convert_text
 
 if TYPE_CHECKING:

@@ -25,9 +25,9 @@ from pathlib import Path
 import yaml
 
 from .errors import PipelineError, Problems, did_you_mean
+from .fields import SLUG
 from .frontmatter import read_text
 from .i18n import language_of, supported_languages
-from .manuscript import SLUG
 from .model import AUDIENCES, Manuscript
 
 PAPERS = ("a4", "letter")
