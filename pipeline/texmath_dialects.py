@@ -2,12 +2,13 @@
 
 Authors of chemistry and pharmacology texts write mhchem's ``\\ce{CO2 + H2O <=> H2CO3}``,
 gensymb's ``\\degree``, xcolor's ``\\textcolor{red}{x}``, MathJax's ``\\require{cancel}``
-and a display formula's ``\\label{eq:x}``; texmath (pandoc's TeX reader) knows none of
-them and would refuse the formula.  Each Math node is rewritten once, after the
-parse, to TeX texmath reads and draws the same way: a formula in ``\\mathrm`` with
-its counts as subscripts and its charges as superscripts, ``^{\\circ}``,
-``\\color``; ``\\require`` and ``\\label`` (which only MathJax and LaTeX use) are
-left out.  A formula without these commands is not touched.
+and a display formula's ``\\label{eq:x}``, which texmath (pandoc's TeX reader) refuses,
+and siunitx's units as letters (``\\si{mg.kg^{-1}}``), which it reads as italic
+variables.  Each Math node is rewritten once, after the parse, to TeX texmath reads
+and draws as those packages do: a chemical formula in ``\\mathrm`` with its counts as
+subscripts and its charges as superscripts, a unit upright, ``^{\\circ}``, ``\\color``;
+``\\require`` and ``\\label`` (only MathJax and LaTeX use them) are left out.  A
+formula without these commands is not touched.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from typing import Any
 
 from .tree import Node, rewrite
 
-COMMANDS = re.compile(r"\\(?:ce|pu|require|label|degree|textcolor)(?![A-Za-z])")
+COMMANDS = re.compile(r"\\(?:ce|pu|require|label|degree|textcolor|si|unit|SI|qty|SIrange|"
+                      r"qtyrange)(?![A-Za-z])")
+# siunitx's commands and how many arguments come before the unit
+UNIT_AFTER = {"si": 0, "unit": 0, "SI": 1, "qty": 1, "SIrange": 2, "qtyrange": 2}
 ARROWS = {"->": r"\rightarrow", "<-": r"\leftarrow", "<->": r"\leftrightarrow",
           "<=>": r"\rightleftharpoons", "<=>>": r"\rightleftharpoons",
           "<<=>": r"\rightleftharpoons", "=": "=", "+": "+"}
@@ -90,6 +94,30 @@ def chemistry(equation: str) -> str:
     return " ".join(out)
 
 
+def _units(tex: str, command: str, before: int, at: int, out: list[str]) -> int:
+    """A siunitx command with its unit written literally (``mg.kg^{-1}``) upright, as siunitx
+    draws it, ``.`` and ``~`` a thin space; ``out`` gets the command, the index past it is returned.
+
+    texmath reads such a unit as variables (italic, the dot kept); a unit written with
+    macros (``\\milli\\gram``) it reads right and is left as written.
+    """
+    out.append(command)
+    for _ in range(before):
+        group = _argument(tex, at)
+        if group is None:
+            return at
+        out.append("{" + group[0] + "}")
+        at = group[1]
+    group = _argument(tex, at)
+    if group is None:
+        return at
+    unit, at = group
+    if "\\" not in unit:
+        unit = r"\mathrm{" + re.sub(r"[.~]", r"\\,", unit) + "}"
+    out.append("{" + unit + "}")
+    return at
+
+
 def plain_tex(tex: str) -> str:
     """``tex`` with mhchem, gensymb, xcolor and MathJax-only commands as texmath reads them."""
     if not COMMANDS.search(tex):
@@ -107,6 +135,9 @@ def plain_tex(tex: str) -> str:
             continue
         if name == "textcolor":
             out.append(r"\color")
+            continue
+        if name in UNIT_AFTER:
+            at = _units(tex, found.group(0), UNIT_AFTER[name], at, out)
             continue
         group = _argument(tex, at)
         if group is None:  # left as written: texmath says what it expected

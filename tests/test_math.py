@@ -170,14 +170,18 @@ def test_a_formula_that_cannot_be_read_is_an_error_at_its_line_and_column(tmp_pa
     assert not list((tmp_path / "out").glob("*.epub"))
 
 
-def test_chemistry_degrees_colour_and_mathjax_commands_are_read_as_plain_tex():
+def test_chemistry_units_degrees_colour_and_mathjax_commands_are_read_as_plain_tex():
     ast = markdown_to_ast("$\\ce{CO2 + H2O <=> H2CO3}$, $\\ce{SO4^2-}$ at $37\\degree$, "
+                          "$\\SI{5}{mg.kg^{-1}}$, "
                           "$\\textcolor{red}{x}$, $\\require{cancel}\\cancel{y}$\n\n"
                           "$$a = b \\label{eq:x}$$\n")
     items = math.math_nodes(ast["blocks"])
-    assert all(formula.mathml for formula in math.read_formulas(items).values())
+    formulas = math.read_formulas(items)
+    assert all(formula.mathml for formula in formulas.values())
     assert [math.formula_words(tex) for _, tex in items] == [
-        "CO₂ + H₂ O ⇌ H₂ CO₃", "SO₄^(2 −)", "37°", "x", "y", "a = b"]
+        "CO₂ + H₂ O ⇌ H₂ CO₃", "SO₄^(2 −)", "37°", "5 mg kg⁻¹", "x", "y", "a = b"]
+    unit = formulas[items[3]].mathml or ""
+    assert '<mi mathvariant="normal">m</mi>' in unit and "<mi>" not in unit  # upright
 
 
 def test_a_formula_used_twice_is_laid_out_once(monkeypatch):
