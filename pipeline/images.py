@@ -365,7 +365,7 @@ def self_contained_svg(data: bytes, folder: Path, top: Path | None = None,
 
 
 def _css_url_values(css: str) -> list[str]:
-    from .body import css_urls
+    from .resources import css_urls
 
     return css_urls(css)
 
