@@ -40,6 +40,7 @@ from .mkdocs import TAB_CLASS, mkdocs_problems
 from .model import Manuscript
 from .obsidian import comment_problems
 from .percent import percent_problems
+from .texmath_dialects import delimiter_problems
 from .textrefs import read_text_references
 from .tree import Node, rewrite, str_inlines, stringify, transform
 
@@ -349,6 +350,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     comment_problems(manuscript, problems)
     mdx_problems(manuscript, problems)
     mkdocs_problems(manuscript, problems)
+    delimiter_problems(manuscript, problems)
     percent_problems(manuscript, problems)
     return {**ast, "blocks": blocks}
 

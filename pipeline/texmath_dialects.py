@@ -16,6 +16,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .errors import Problems
+from .fences import fenced
+from .model import Manuscript
 from .tree import Node, rewrite
 
 COMMANDS = re.compile(r"\\(?:ce|pu|require|label|degree|textcolor|si|unit|SI|qty|SIrange|"
@@ -162,3 +165,31 @@ def plain_math(blocks: list[Node], text: str) -> list[Node]:
         return None if tex == node["c"][1] else {"t": "Math", "c": [node["c"][0], tex]}
 
     return rewrite(blocks, replace, only=("Math",))
+
+
+CODE_SPAN = re.compile(r"(`+).*?\1")
+INLINE_DELIMITED = re.compile(r"\\\((.+?)\\\)")
+
+
+def delimiter_problems(manuscript: Manuscript, problems: Problems) -> None:
+    """A warning at each ``\\(...\\)`` and ``\\[`` of LaTeX and MathJax, which pandoc's
+    Markdown reads as text (a parenthesis, a bracket), not as math, and prints as TeX."""
+    body = manuscript.body
+    if "\\(" not in body and "\\[" not in body:
+        return
+    lines = body.split("\n")
+    for index, (line, code) in enumerate(zip(lines, fenced(lines), strict=True)):
+        if code:
+            continue
+        text = CODE_SPAN.sub("", line)
+        at = manuscript.body_line + index
+        for found in INLINE_DELIMITED.finditer(text):
+            problems.warn(manuscript.path, at,
+                          f"'{found.group(0)[:60]}' is LaTeX's inline math, which pandoc's "
+                          "Markdown reads as text: it is printed as TeX; write "
+                          f"${found.group(1).strip()[:60]}$", code="math")
+        if text.strip() == "\\[":
+            problems.warn(manuscript.path, at,
+                          "'\\[' starts LaTeX's display math, which pandoc's Markdown reads as "
+                          "text: it is printed as TeX; write $$ here and for its '\\]'",
+                          code="math")

@@ -510,3 +510,13 @@ def test_a_jupytext_percent_script_is_read_as_its_notebook_and_no_comment_eats_i
         "of your own, convert it once with 'jupytext --to md'"),
         ("m.md:10: warning: '# %% a cell' is a cell marker of a Jupytext percent script: it is "
         "left out")]
+
+
+def test_latex_math_delimiters_are_a_warning_at_their_line_saying_what_to_write(work):
+    assert _check(work, "Dose \\(C_0 e^{-kt}\\) daily, `\\(code\\)` and \\(a) stay.\n\n"
+                  "\\[\nx^2\n\\]\n") == [
+        ("m.md:8: warning: '\\(C_0 e^{-kt}\\)' is LaTeX's inline math, which pandoc's "
+         "Markdown reads as text: it is printed as TeX; write $C_0 e^{-kt}$"),
+        ("m.md:10: warning: '\\[' starts LaTeX's display math, which pandoc's Markdown reads "
+         "as text: it is printed as TeX; write $$ here and for its '\\]'"),
+    ]
