@@ -68,6 +68,20 @@ def spelled(math: Any) -> str:
         """A space after an operator's limits (``lim_(x → 0) f``, ``∑ᵢ xᵢ``), none after x²."""
         return " " if base in LARGE_OPERATORS or (len(base) > 1 and base.isalpha()) else ""
 
+    def upright(e: Any) -> bool:
+        kind = name(e)
+        if kind == "mrow":
+            return len(e) > 0 and all(upright(c) for c in e)
+        return kind == "mtext" or (kind in ("mi", "mn") and e.get("mathvariant") == "normal")
+
+    def tight(e: Any, text: str) -> str:
+        """An upright element's symbol and its count or charge (``\\mathrm{H_2O}``,
+        ``\\mathrm{Na^+Cl}``) with no space after: a chemical formula is one word, ``H₂O``;
+        an operator's name keeps its space (``\\mathrm{max}_i x``, ``maxᵢ x``)."""
+        if name(e) in ("msub", "msup", "msubsup") and upright(e[0]) and ELEMENT.match(text):
+            return text.rstrip(" " + LOOSE)
+        return text
+
     def spell(e: Any) -> str:
         kind = name(e)
         parts = [spell(c) for c in e if name(c) not in UNDRAWN]
@@ -88,12 +102,14 @@ def spelled(math: Any) -> str:
         if kind in ("msup", "mover") and len(parts) == 2:
             if kind == "mover" and (mark := accented(stripped[0], stripped[1])):
                 return mark
-            return stripped[0] + script(stripped[1], SUPERSCRIPTS, "^") + apart(stripped[0])
+            return tight(e, stripped[0] + script(stripped[1], SUPERSCRIPTS, "^")
+                         + apart(stripped[0]))
         if kind in ("msub", "munder") and len(parts) == 2:
-            return stripped[0] + script(stripped[1], SUBSCRIPTS, "_") + apart(stripped[0])
+            return tight(e, stripped[0] + script(stripped[1], SUBSCRIPTS, "_")
+                         + apart(stripped[0]))
         if kind in ("msubsup", "munderover") and len(parts) == 3:
-            return (stripped[0] + script(stripped[1], SUBSCRIPTS, "_")
-                    + script(stripped[2], SUPERSCRIPTS, "^") + apart(stripped[0]))
+            return tight(e, stripped[0] + script(stripped[1], SUBSCRIPTS, "_")
+                         + script(stripped[2], SUPERSCRIPTS, "^") + apart(stripped[0]))
         if kind == "msqrt":
             return "√" + grouped("".join(parts).strip())
         if kind == "mroot" and len(parts) == 2:
@@ -113,6 +129,8 @@ def spelled(math: Any) -> str:
 
 LOOSE = "\u0000"  # after a script or a fraction (λ^k e, 1/n ∑): a space, unless one of TIGHT follows
 RAISED = "".join(chr(code) for code in (*SUPERSCRIPTS.values(), *SUBSCRIPTS.values()))
+# a chemical element's symbol and its count or charge, all in Unicode scripts: H₂, Na⁺, Cl⁻
+ELEMENT = re.compile(f"[A-Z][a-z]?[₀-₉⁰¹²³⁴-⁹⁺⁻]+[ {LOOSE}]*$")
 TIGHT = re.compile(LOOSE + "(?=[\\s^_)\\]},;.!" + RAISED + "]|$)")
 
 
