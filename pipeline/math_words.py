@@ -50,6 +50,8 @@ def spelled(math: Any) -> str:
         return bare if ATOM.fullmatch(bare) else f"({text})"
 
     def script(text: str, table: dict[int, int], mark: str) -> str:
+        if CHARGE.fullmatch(text):  # Ca²⁺, SO₄²⁻: a charge is one raised word
+            text = text.replace(" ", "")
         moved = text.translate(table)
         if all(a != b for a, b in zip(text, moved, strict=True)):
             return moved + ("" if moved == "°" else LOOSE)  # x², kₑₗ t, 37°C
@@ -129,6 +131,7 @@ def spelled(math: Any) -> str:
 
 LOOSE = "\u0000"  # after a script or a fraction (λ^k e, 1/n ∑): a space, unless one of TIGHT follows
 RAISED = "".join(chr(code) for code in (*SUPERSCRIPTS.values(), *SUBSCRIPTS.values()))
+CHARGE = re.compile(r"\d* ?[+\-−]")
 # a chemical element's symbol and its count or charge, all in Unicode scripts: H₂, Na⁺, Cl⁻
 ELEMENT = re.compile(f"[A-Z][a-z]?[₀-₉⁰¹²³⁴-⁹⁺⁻]+[ {LOOSE}]*$")
 TIGHT = re.compile(LOOSE + "(?=[\\s^_)\\]},;.!" + RAISED + "]|$)")

@@ -149,6 +149,7 @@ def test_the_text_is_invisible_and_sits_in_its_formula(pdf):
     (r"\lambda^k e^{-\lambda}", "λ^k e^(−λ)"),  # a script half raised is written out
     (r"C_0 e^{-k_{el} t}", "C₀ e^(−kₑₗ t)"),
     (r"\mathrm{H_2O} + \mathrm{Na}^{+}\mathrm{Cl}^{-}", "H₂O + Na⁺Cl⁻"),  # one word each
+    (r"\mathrm{Ca}^{2+} + \mathrm{SO_4}^{2-}", "Ca²⁺ + SO₄²⁻"),
     (r"\begin{aligned} a &= b \\ c &= d + 1 \end{aligned}", "a = b; c = d + 1"),
     (r"\begin{cases} 1 & x > 0 \\ 0 & x \leq 0 \end{cases}", "{1, x > 0; 0, x ≤ 0"),
 ])

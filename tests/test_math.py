@@ -179,7 +179,7 @@ def test_chemistry_units_degrees_colour_and_mathjax_commands_are_read_as_plain_t
     formulas = math.read_formulas(items)
     assert all(formula.mathml for formula in formulas.values())
     assert [math.formula_words(tex) for _, tex in items] == [
-        "CO₂ + H₂O ⇌ H₂CO₃", "SO₄^(2 −)", "37°", "5 mg kg⁻¹", "x", "y", "a = b"]
+        "CO₂ + H₂O ⇌ H₂CO₃", "SO₄²⁻", "37°", "5 mg kg⁻¹", "x", "y", "a = b"]
     unit = formulas[items[3]].mathml or ""
     assert '<mi mathvariant="normal">m</mi>' in unit and "<mi>" not in unit  # upright
 
