@@ -33,7 +33,7 @@ ARROW_ABOVE = re.compile(r"^(->|<-|<=>)\[([^\]]*)\]$")
 COEFFICIENT = re.compile(r"^(\d+(?:/\d+)?|\d*\.\d+)(?=[A-Z(\[])")
 STATE = re.compile(r"\((s|l|g|aq)\)$")
 COUNT = re.compile(r"(?<=[A-Za-z)\]])(\d+)")
-CHARGE = re.compile(r"\^\{?([0-9]*[+-])\}?$|(?<=[A-Za-z)\]\d])([0-9]*[+-])$")
+CHARGE = re.compile(r"\^\{?([0-9]*[+-])\}?$|(?<=[A-Za-z)\]\d])([+-])$")  # HCO3-: a count, then -
 
 
 def _argument(tex: str, start: int) -> tuple[str, int] | None:

@@ -15,7 +15,7 @@ import pytest
 from helpers import ROOT, build_fixed, epub_documents, epubcheck, pdf_pages
 from page_geometry import outside, paths, text_boxes
 
-from pipeline import math
+from pipeline import math, texmath_dialects
 from pipeline.build import BuildOptions, build
 from pipeline.errors import display_path
 from pipeline.pandoc import markdown_to_ast
@@ -182,6 +182,9 @@ def test_chemistry_units_degrees_colour_and_mathjax_commands_are_read_as_plain_t
         "CO₂ + H₂O ⇌ H₂CO₃", "SO₄²⁻", "37°", "5 mg kg⁻¹", "x", "y", "a = b"]
     unit = formulas[items[3]].mathml or ""
     assert '<mi mathvariant="normal">m</mi>' in unit and "<mi>" not in unit  # upright
+    # mhchem: a count, then a charge; a charge after ^ may have a number
+    assert texmath_dialects.plain_tex(r"\ce{HCO3- + Fe^3+}") == (
+        r"{\mathrm{HCO_{3}}^{-} + \mathrm{Fe}^{3+}}")
 
 
 def test_a_formula_used_twice_is_laid_out_once(monkeypatch):
