@@ -338,6 +338,25 @@ def test_terms_of_a_script_without_word_spaces_join_the_names():
         "Kranjc, Tina, とRok Petek. 2017年. 「Pain」. <i>EJP</i>."]
 
 
+def test_a_cite_with_a_locator_or_affixes_collapses_to_its_year_suffix():
+    items = {key: {"id": key, "type": "article-journal", "author": _authors("Mbeki T"),
+                   "title": title, "issued": {"date-parts": [[2021]]}}
+             for key, title in (("x", "Sleep"), ("y", "Pain"))}
+    clusters = [[CiteItem("x"), CiteItem("y", locator="3", label="page")],
+                [CiteItem("x", locator="4", label="page"), CiteItem("y")],
+                [CiteItem("x", prefix="see ", suffix=", above"), CiteItem("y")]]
+    def cited(style: str) -> list[str]:
+        xml = prepare_xml(bundled_styles()[style].read_bytes(), style).xml
+        out = format_clusters(xml, items, [Cluster(tuple(c)) for c in clusters], "en-US")
+        return [marks_to_html(text) for text in out.citations]
+
+    # as citeproc-js prints them: the year once, each cite's locator and affixes kept
+    assert cited("antipode") == [
+        "(Mbeki 2021a, b:3)", "(Mbeki 2021a:4; b)", "(see Mbeki 2021a, above, b)"]
+    # collapse="year": after a located cite the names' group goes on with ', ', not '; '
+    assert cited("apa")[1] == "(Mbeki, 2021b, p. 4, 2021a)"
+
+
 def _prepared(folder, style: str, bib: str, body: str):
     (folder / "refs.bib").write_text(bib, encoding="utf-8")
     (folder / "m.md").write_text(

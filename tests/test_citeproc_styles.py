@@ -56,14 +56,6 @@ CAUSES = [
      ("citeproc-js's own: where a style sets after-collapse-delimiter, the cites of one "
      "author's group are joined by the layout's delimiter ('Mbeki, Lindqvist 2021a; 2021b'); "
      "CSL joins them with cite-group-delimiter, ', ' by default, as the project")),
-    (r"springer-basic-author-date", r"cite:(52|74)",
-     ("CSL spec question: with collapse=\"year-suffix\", citeproc-js collapses a cite with a "
-      "locator or an affix to its letter ('2021a, b, pp. 3–5'); the project gives such a cite "
-      "its whole year, collapsing only cites alike but for the suffix")),
-    (r"sage-harvard", r"cite:52",
-     ("CSL spec question: after a cite with a locator inside one author's group citeproc-js "
-     "goes on with ', ' ('2021b: 3–5, 2021c'); the project ends the group there and joins "
-     "with the layout's '; ', as CSL's after-collapse-delimiter (the layout's by default)")),
     (r"american-institute-of-physics", r"law2016|case2010",
      ("the entry's number: the project sets it in the list's own margin column, so it stands "
      "apart from the text; citeproc-js's flat entry runs it into a title with no author "

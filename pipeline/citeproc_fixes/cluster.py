@@ -184,18 +184,24 @@ def _runs_by_names(rendered: list[tuple[Any, str]], names: dict[int, str | None]
     return runs
 
 
-def _year_group(layout: Any, group: list[Any], collapse: str, options: dict[str, str]
+def _year_group(layout: Any, group: list[Any], collapse: str, options: dict[str, Any]
                 ) -> tuple[str, list[Any]]:
     """One author's cites: the first in full, the others without names (or just a suffix)."""
-    parts: list[tuple[Any, str, bool]] = []  # (item, text, suffix only)
+    parts: list[tuple[Any, str, bool | None]] = []  # (item, text, suffix only; None: shortened)
     for index, item in enumerate(group):
         previous = group[index - 1] if index else None
         suffix = item.reference.get("year_suffix")
-        if (previous is not None and collapse != "year" and suffix and _plain(item)
-                and _plain(previous) and previous.reference.get("year_suffix")
+        if (previous is not None and collapse != "year" and suffix
+                and previous.reference.get("year_suffix")
                 and _year(previous) == _year(item) and _year(item) is not None):
-            parts.append((item, suffix, True))
-            continue
+            if _plain(item) and _plain(previous):
+                parts.append((item, suffix, True))
+                continue
+            short = _without_year(render_cite(layout, item, "suppress"), _year(item), suffix)
+            if short is not None:  # as citeproc-js: 'Smith 2000a, b, p. 3', '2000a, p. 3, b'
+                parts.append((item, _mark(item, item.get("prefix", "") + short
+                                          + item.get("suffix", "")), None))
+                continue
         text = render_cite(layout, item, "suppress" if index else _mode(item))
         if text is not None:
             parts.append((item, item.get("prefix", "") + text + item.get("suffix", ""), False))
@@ -204,7 +210,18 @@ def _year_group(layout: Any, group: list[Any], collapse: str, options: dict[str,
     i = 0
     suffixes_before = False
     while i < len(parts):
-        item, text, _only = parts[i]
+        item, text, only = parts[i]
+        if only is None:  # a shortened cite follows its year's cite as a suffix does
+            previous = parts[i - 1][0]
+            if _plain(item) and not (previous.get("prefix") or previous.get("suffix")):
+                out += options["year-suffix-delimiter"]  # after a locator: '2000a:4; b'
+            else:  # citeproc-js's splice delimiter of a cite whose names collapsed
+                out += (options["after-collapse-delimiter"] if options["explicit-after"]
+                        and previous.has_locator else options["cite-group-delimiter"])
+            out += text
+            suffixes_before = True
+            i += 1
+            continue
         j = i
         while j + 1 < len(parts) and parts[j + 1][2]:
             j += 1
@@ -216,12 +233,24 @@ def _year_group(layout: Any, group: list[Any], collapse: str, options: dict[str,
         else:
             text = _mark(item, text)
         if i:
-            out += (options["after-collapse-delimiter"] if parts[i - 1][0].has_locator
-                    or suffixes_before else options["cite-group-delimiter"])
+            # after a located cite only a style's own after-collapse-delimiter, as in citeproc-js
+            located = parts[i - 1][0].has_locator and options["explicit-after"]
+            out += (options["after-collapse-delimiter"] if located or suffixes_before
+                    else options["cite-group-delimiter"])
         out += text
         suffixes_before = j > i
         i = j + 1
     return out, done
+
+
+def _without_year(text: str | None, year: Any, suffix: str) -> str | None:
+    """A cite's text without the year before its suffix ('b, p. 3' of '2000b, p. 3'), or None."""
+    if not text:
+        return None
+    found = re.search(f"{re.escape(str(year))}(?=[\ue000-\uf8ff]*{re.escape(suffix)})", text)
+    if found is None or MARKS.sub("", text[:found.start()]).strip():
+        return None  # the year is not where the cite begins: left whole
+    return text[:found.start()] + text[found.end():]
 
 
 def _mark(item: Any, text: str) -> str:
@@ -319,7 +348,7 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
     if collapse in BY_YEAR:
         group_delimiter = element.get("cite-group-delimiter")
         options = {"cite-group-delimiter": ", " if group_delimiter is None else group_delimiter,
-                   "after-collapse-delimiter": after,
+                   "after-collapse-delimiter": after, "explicit-after": explicit_after,
                    "year-suffix-delimiter": element.get("year-suffix-delimiter", delimiter
                                                         if group_delimiter is None
                                                         else group_delimiter)}
