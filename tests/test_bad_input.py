@@ -634,6 +634,14 @@ def test_citation_without_any_bibliography(work):
     ]
 
 
+def test_a_citation_pandoc_ends_early_is_reported_at_its_line(work):
+    # pandoc reads "@j---ones2019" as the key "j" followed by text
+    assert reported(manuscript(work, "Intro.\n\nText [@j---ones2019].\n")) == [
+        ("m.md:9: citation '@j' has no entry in the bibliography; the front matter "
+         "names no 'bibliography'"),
+    ]
+
+
 def test_unknown_style_names_the_close_styles(work):
     assert reported(manuscript(work, csl="american-medical-asociation")) == [
         ("m.md:6: unknown CSL style 'american-medical-asociation' (did you mean "
