@@ -315,3 +315,7 @@ FIELDS: dict[str, Callable[[Reading], Any]] = {
 }
 REQUIRED = ("title", "version", "status", "last_updated")
 KNOWN = tuple(FIELDS)
+# The manuscript's attribute a field fills, where its name is not the field's ...
+ATTRIBUTES = {"reference-section-title": "references_title"}
+# ... and the fields that are only checked (citations and references are always linked).
+NOT_KEPT = frozenset(("link-citations", "link-bibliography"))

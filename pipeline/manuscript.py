@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .csl import resolve_style
 from .errors import PipelineError, Problem, Problems, did_you_mean, is_file, undecodable_name
-from .fields import FIELDS, KNOWN, NOT_USED, REQUIRED, Reading
+from .fields import ATTRIBUTES, FIELDS, KNOWN, NOT_KEPT, NOT_USED, REQUIRED, Reading
 from .frontmatter import parse_front_matter, read_text, split_front_matter
 from .includes import expand
 from .model import Manuscript
@@ -109,34 +109,13 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         except PipelineError as exc:
             problems.extend(exc.problems)
     valid = not problems.errors
-    bibliography = values["bibliography"]
-    manuscript = Manuscript(
-        path=path,
-        body=body,
-        body_line=body_line,
-        title=values["title"],
-        version=values["version"],
-        status=values["status"],
-        last_updated=values["last_updated"] or today(),
-        next_review=values["next_review"],
-        slug=values["slug"],
-        lang=values["lang"],
-        audiences=values["audiences"],
-        authors=values["authors"],
-        reviewers=values["reviewers"],
-        bibliography=bibliography if valid else tuple(b for b in bibliography if is_file(b)),
-        csl=values["csl"],
-        subtitle=values["subtitle"],
-        summary=values["summary"],
-        keywords=values["keywords"],
-        references_title=values["reference-section-title"],
-        disclaimer=values["disclaimer"],
-        canonical_url=values["canonical_url"],
-        max_grade=values["max_grade"],
-        changes=values["changes"],
-        field_lines=dict(lines),
-        spans=spans,
-    )
+    kept = {ATTRIBUTES.get(name, name): value for name, value in values.items()
+            if name not in NOT_KEPT}
+    kept["last_updated"] = kept["last_updated"] or today()
+    if not valid:  # the body is still checked against the bibliography files that are there
+        kept["bibliography"] = tuple(b for b in kept["bibliography"] if is_file(b))
+    manuscript = Manuscript(path=path, body=body, body_line=body_line, field_lines=dict(lines),
+                            spans=spans, **kept)
     if not valid:
         raise FrontMatterError(problems.items, manuscript)
     return manuscript, problems.warnings
