@@ -334,3 +334,14 @@ def knee_project(folder: Path, monkeypatch: object, manuscript: str, bib: str) -
     (folder / "manuscripts" / "knee.md").write_text(manuscript, encoding="utf-8")
     (folder / "bibliography" / "refs.bib").write_text(bib, encoding="utf-8")
     return folder
+
+
+def draft(body: str, body_line: int = 1, path: Path = Path("m.md"), title: str = "T"):
+    """A draft manuscript of ``body`` held in memory (its body at ``body_line``), for the
+    passes that read a body without a file."""
+    import datetime as dt
+
+    from pipeline.model import Manuscript
+
+    return Manuscript(path=path, body=body, body_line=body_line, title=title, version="1.0.0",
+                      status="draft", last_updated=dt.date(2025, 1, 1), slug=path.stem)

@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pikepdf
-from helpers import build_fixed
+from helpers import build_fixed, draft
 from lxml import html as lxml_html
 
 from pipeline.build import BuildOptions, check
@@ -123,18 +123,14 @@ def test_the_classes_the_handouts_own_parts_wear_are_all_kept_from_the_text():
 
 def test_an_alignment_of_old_html_is_the_style_it_means():
     """GitHub's READMEs centre with <div align="center">, which pandoc reads as a div."""
-    import datetime as dt
 
     from pipeline.attributes import without_private_attributes
     from pipeline.errors import Problems
-    from pipeline.model import Manuscript
     from pipeline.pandoc import markdown_to_ast
 
     body = ('<div align="center">Centred text</div>\n\n'
             '::: {align="right" style="color: navy"}\nRight.\n:::\n')
-    manuscript = Manuscript(path=Path("m.md"), body=body, body_line=1, title="T",
-                            version="1.0.0", status="draft",
-                            last_updated=dt.date(2025, 1, 1), slug="m")
+    manuscript = draft(body)
     problems = Problems()
     blocks = without_private_attributes(manuscript, markdown_to_ast(body), problems)["blocks"]
     assert [b["c"][0][2] for b in blocks] == [[["style", "text-align: center"]],

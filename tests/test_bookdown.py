@@ -9,15 +9,13 @@ figure, and what cannot be read is a warning at its line.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
-from helpers import build_in, epub_documents, epubcheck, pdf_pages
+from helpers import build_in, draft, epub_documents, epubcheck, pdf_pages
 from lxml import html as lxml_html
 
 from pipeline.errors import Problems
-from pipeline.model import Manuscript
 from pipeline.pandoc import markdown_to_ast
 from pipeline.raw import clean_raw_markup
 from pipeline.tree import walk
@@ -151,8 +149,7 @@ def test_an_equation_environment_is_a_formula_without_its_labels(built):
 
 
 def _cleaned(body: str) -> tuple[list[str], list[str]]:
-    m = Manuscript(path=Path("m.md"), body=body, body_line=1, title="T", version="1.0.0",
-                   status="draft", last_updated=dt.date(2025, 1, 1), slug="m")
+    m = draft(body)
     problems = Problems()
     ast = clean_raw_markup(m, markdown_to_ast(body), problems)
     raw = [n["c"][1] for n in walk(ast["blocks"]) if n["t"] in ("RawInline", "RawBlock")]
@@ -226,8 +223,7 @@ def test_code_chunks_are_code_blocks_of_their_language_with_a_warning(tmp_path, 
     _front, body, line = split_front_matter(Path("u.md"), UNKNITTED)
     from pipeline.dialects import read_dialects
 
-    m = Manuscript(path=Path("u.md"), body=body, body_line=line, title="U", version="1.0.0",
-                   status="draft", last_updated=dt.date(2025, 1, 1), slug="u")
+    m = draft(body, body_line=line, path=Path("u.md"), title="U")
     ast = read_dialects(m, markdown_to_ast(body), Problems())
     blocks = [(b["c"][0][1], b["c"][1]) for b in ast["blocks"] if b["t"] == "CodeBlock"]
     # Quarto's chunk options ("#| label: ...") are no code of the chunk's

@@ -368,13 +368,18 @@ def _prepared(folder, style: str, bib: str, body: str):
     return documents[0]
 
 
+
+def _lone_entry(document):
+    """The margin (the number) and the text of the only entry of the reference list."""
+    (entry,) = references_block(document.references, "References")[1]["c"][1]
+    return entry["c"][1][0]["c"]
+
 def test_the_reference_lists_number_keeps_the_formatting_around_it(tmp_path):
     # the style's number is in a group set vertical-align="sup": citeproc-js prints '<sup>1)</sup>'
     document = _prepared(tmp_path, "journal-of-physical-therapy-science",
                          "@article{lam,\n  author = {Lam, Vivian},\n  title = {Trials},\n"
                          "  journal = {Evidence},\n  year = {2023},\n}\n", "Heat [@lam].")
-    (entry,) = references_block(document.references, "References")[1]["c"][1]
-    margin, text = entry["c"][1][0]["c"]
+    margin, text = _lone_entry(document)
     assert canonical_inlines(margin["c"][1]) == "<sup>1)</sup>"
     assert canonical_inlines(text["c"][1][2:]) == "Lam V: Trials. Evidence, 2023."
 
@@ -384,8 +389,7 @@ def test_the_delimiter_after_the_number_ends_the_number(tmp_path):
     document = _prepared(tmp_path, "journal-of-aoac-international",
                          "@article{lam,\n  author = {Lam, Vivian},\n  journal = {Evidence},\n"
                          "  year = {2023},\n  volume = {3},\n  doi = {10.1/x},\n}\n", "Heat [@lam].")
-    (entry,) = references_block(document.references, "References")[1]["c"][1]
-    margin, text = entry["c"][1][0]["c"]
+    margin, text = _lone_entry(document)
     assert canonical_inlines(margin["c"][1]) == "1."
     # the group's display="block" is in the group: inline, as citeproc-js prints it
     assert canonical_inlines(text["c"][1][2:]) == "Lam, V. (2023) <i>Evidence</i> <b>3</b>. doi:10.1/x"

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, epub_documents, epubcheck, pdf_pages
+from helpers import ROOT, draft, epub_documents, epubcheck, pdf_pages
 from page_geometry import outside
 from pdf_content import shown_strings
 
@@ -106,20 +106,16 @@ def test_the_epub_keeps_the_highlighted_code_and_passes_epubcheck(built):
 def test_a_fence_with_words_after_its_language_is_a_code_block_and_its_title_shown():
     """CommonMark reads a fence's first word as its language and GitHub, MkDocs and
     Docusaurus put more after it; pandoc's Markdown would read no fence at all."""
-    import datetime as dt
 
     from pipeline.dialects import read_dialects
     from pipeline.errors import Problems
-    from pipeline.model import Manuscript
     from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import stringify
 
     body = ('```python title="check.py" linenums="1"\ndef ok():\n    return True\n```\n\n'
             "```js {1,3}\nlet a = 1;\n```\n\n~~~bash showLineNumbers\nls\n~~~\n\n"
             '````\n```python title="shown.py"\n````\n')
-    manuscript = Manuscript(path=Path("m.md"), body=body, body_line=1, title="T",
-                            version="1.0.0", status="draft",
-                            last_updated=dt.date(2025, 1, 1), slug="m")
+    manuscript = draft(body)
     problems = Problems()
     blocks = read_dialects(manuscript, markdown_to_ast(body), problems)["blocks"]
     assert [(b["t"], b["c"][0][1] if b["t"] == "CodeBlock" else stringify(b).strip())

@@ -11,7 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import build_in, callout_boxes, epub_elements, epub_text, epubcheck, pdf_pages
+from helpers import (
+    build_in,
+    callout_boxes,
+    draft,
+    epub_elements,
+    epub_text,
+    epubcheck,
+    pdf_pages,
+)
 from lxml import html as lxml_html
 
 from pipeline.build import BuildOptions, check
@@ -330,17 +338,14 @@ def test_a_quote_that_only_starts_like_an_alert_stays_a_quote(work):
 
 
 def test_a_shortcode_followed_by_punctuation_is_read_and_the_punctuation_kept():
-    import datetime as dt
 
     from pipeline.dialects import read_dialects
     from pipeline.errors import Problems
-    from pipeline.model import Manuscript
     from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import stringify
 
     body = "The title is {{< meta title >}}.\n\nPress {{< kbd Ctrl-C >}}, then wait.\n"
-    m = Manuscript(path=Path("m.md"), body=body, body_line=8, title="T", version="1.0.0",
-                   status="draft", last_updated=dt.date(2025, 1, 1), slug="m")
+    m = draft(body, body_line=8)
     problems = Problems()
     ast = read_dialects(m, markdown_to_ast(body), problems)
     assert [stringify([b]).strip() for b in ast["blocks"]] == ["The title is.", "Press, then wait."]
@@ -425,17 +430,13 @@ def test_a_numbered_caption_above_a_table_is_its_caption_in_every_format(built):
 
 def test_a_quotation_in_the_text_is_read_with_the_captions_of_tables():
     """pandoc's quoted text is a pair (its kind, its words), not a list of blocks."""
-    import datetime as dt
 
     from pipeline.dialects import read_dialects
     from pipeline.errors import Problems
-    from pipeline.model import Manuscript
     from pipeline.pandoc import markdown_to_ast
 
     body = 'Table 1. "Doses" by weight\n\n| A | B |\n|---|---|\n| 1 | 2 |\n'
-    manuscript = Manuscript(path=Path("m.md"), body=body, body_line=1, title="T",
-                            version="1.0.0", status="draft",
-                            last_updated=dt.date(2025, 1, 1), slug="m")
+    manuscript = draft(body)
     blocks = read_dialects(manuscript, markdown_to_ast(body), Problems())["blocks"]
     assert [b["t"] for b in blocks] == ["Table"]
 
@@ -443,17 +444,13 @@ def test_a_quotation_in_the_text_is_read_with_the_captions_of_tables():
 @pytest.mark.parametrize("caption", ["**Table 2.** Zones", "*Table 2: Zones*", "Table IV: Zones",
                                      "Table 2.1. Zones"])
 def test_a_numbered_caption_in_bold_or_italics_as_google_docs_exports_it_is_read(caption):
-    import datetime as dt
 
     from pipeline.dialects import read_dialects
     from pipeline.errors import Problems
-    from pipeline.model import Manuscript
     from pipeline.pandoc import markdown_to_ast
 
     body = f"{caption}\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\nTable 3 shows more.\n\n| C |\n|---|\n| 3 |\n"
-    manuscript = Manuscript(path=Path("m.md"), body=body, body_line=1, title="T",
-                            version="1.0.0", status="draft",
-                            last_updated=dt.date(2025, 1, 1), slug="m")
+    manuscript = draft(body)
     blocks = read_dialects(manuscript, markdown_to_ast(body), Problems())["blocks"]
     assert [b["t"] for b in blocks] == ["Table", "Para", "Table"]
     assert stringify(blocks[0]["c"][1][1]).strip() == caption.replace("*", "")
@@ -476,10 +473,8 @@ def test_hackmd_and_pymdownx_marks_are_inserted_text_keys_and_tags():
 
 
 def test_a_jupytext_percent_script_is_read_as_its_notebook_and_no_comment_eats_its_cells():
-    import datetime as dt
 
     from pipeline.errors import Problems
-    from pipeline.model import Manuscript
     from pipeline.obsidian import comment_problems
     from pipeline.pandoc import markdown_to_ast
     from pipeline.percent import percent_problems
@@ -498,9 +493,7 @@ def test_a_jupytext_percent_script_is_read_as_its_notebook_and_no_comment_eats_i
     found = []
     for body in (script, stray):
         problems = Problems()
-        manuscript = Manuscript(path=Path("m.md"), body=body, body_line=8, title="T",
-                                version="1.0.0", status="draft",
-                                last_updated=dt.date(2025, 1, 1), slug="m")
+        manuscript = draft(body, body_line=8)
         comment_problems(manuscript, problems)
         percent_problems(manuscript, problems)
         found += [str(p) for p in problems.items]

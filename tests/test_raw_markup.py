@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from helpers import draft
 from lxml import etree
 
 from pipeline.errors import Problems
@@ -16,8 +17,7 @@ from pipeline.tree import stringify
 
 
 def manuscript(body: str, path: Path = Path("m.md")) -> Manuscript:
-    return Manuscript(path=path, body=body, body_line=10, title="T", version="1.0.0",
-                      status="draft", last_updated=dt.date(2025, 1, 1), slug="m")
+    return draft(body, body_line=10, path=path)
 
 
 def cleaned(body: str) -> tuple[list, list[str]]:
