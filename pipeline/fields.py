@@ -243,9 +243,12 @@ def _text_field(key: str, fold: bool = True) -> Callable[[Reading], str | None]:
 
 def _canonical_url(r: Reading) -> str | None:
     url = _text_field("canonical_url", fold=False)(r)
-    if url is not None and (not re.match(r"^https?://[^\s]+$", url) or host_problem(url)):
+    if url is None:
+        return None
+    why = host_problem(url)
+    if why is not None or not re.match(r"^https?://[^\s]+$", url):
         r.problems.add(r.path, r.where("canonical_url"), "'canonical_url' must be an http(s) "
-                       f"address, found '{url}'{host_problem(url) or ''}")
+                       f"address, found '{url}'{why or ''}")
     return url
 
 

@@ -27,6 +27,8 @@ ADD_FONT = ("add a font that has {0} (a file in styles/fonts/, declared in "
 INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 # Variation selectors ask for a presentation of the character before them (U+FE0F: as an
 # emoji, as every phone writes "⚠️"); a font without them draws that character as it has it.
+# What pandoc's emoji extension reads: a name between colons.
+EMOJI_MARK = re.compile(r":[\w+-]+:")
 SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
 
@@ -159,7 +161,9 @@ def drawn_emoji(manuscript: Manuscript, ast: Mapping[str, Any], styles: Path,
     """
     from .raw import nth_line_outside_code
 
-    if not any(node["t"] == "Span" for node in walk(ast["blocks"])):
+    # pandoc makes an emoji of ":name:" only (raw HTML may write its span): a body without
+    # either is not walked
+    if not (EMOJI_MARK.search(manuscript.body) or "emoji" in manuscript.body):
         return {**ast, "blocks": list(ast["blocks"])}
     known = drawable(styles / "fonts")
     seen: dict[str, int] = {}
