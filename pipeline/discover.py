@@ -49,13 +49,19 @@ def _markdown_files(folder: Path) -> list[tuple[Path, str]]:
     """(path, real path) of every manuscript under ``folder``, sorted (:func:`is_manuscript_name`).
 
     Walked with ``os.scandir``: a real path costs a system call only for a
-    symbolic link, not for every part of every path.
+    symbolic link, not for every part of every path. A folder is walked once
+    however many links lead to it, so a link to a folder above (``up -> ..``)
+    ends the walk instead of doubling it at every level.
     """
     found: list[tuple[Path, str]] = []
     hidden = any(part.startswith(".") for part in folder.parts)
     stack = [(folder, os.path.realpath(folder))]
+    walked: set[str] = set()
     while stack:
         here, real = stack.pop()
+        if real in walked:
+            continue
+        walked.add(real)
         try:
             entries = list(os.scandir(here))
         except OSError:

@@ -80,6 +80,29 @@ def test_a_broken_link_in_the_folder_is_named_by_its_own_name(work):
         assert (status, err.replace("[1/1] failed", "")[-len(expected):]) == (1, expected), argv
 
 
+def test_links_to_folders_above_are_walked_once(work, monkeypatch):
+    """``up -> ..`` and ``here -> .`` in a folder once doubled the walk at every level."""
+    import os
+
+    from pipeline import discover
+
+    (work / "manuscripts" / "up").symlink_to("..")
+    (work / "manuscripts" / "here").symlink_to(".")
+    folders = []
+    real_scandir = os.scandir
+
+    def scandir(path):
+        folders.append(path)
+        assert len(folders) < 20, "the walk goes round a loop of links"
+        return real_scandir(path)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "scandir", scandir)
+        found = discover.discover([Path("manuscripts")])
+    assert found == [Path("manuscripts/knee.md")]
+    assert run("check")[::2] == (0, "")
+
+
 def test_stopping_the_preview_and_its_workers_together_says_terminated_once(tmp_path):
     """``kill -TERM -PGID`` (``timeout``, a service manager) ends the workers with the server."""
     import json
