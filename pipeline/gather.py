@@ -130,7 +130,9 @@ class Gatherer:
             self.artifacts.append(Artifact(
                 path=name, format=fmt, manuscript=m.slug, source=source, title=m.title,
                 version=m.version, status=m.status, audience=audience, lang=m.lang,
-                sha256=ready.sha256, bytes=ready.size))
+                sha256=ready.sha256, bytes=ready.size,
+                last_updated=m.last_updated.isoformat(),
+                next_review=m.next_review.isoformat() if m.next_review else None))
 
     def records(self, grades: dict[str, float]) -> list[Artifact]:
         """Every written output's record, patient editions with their reading grade."""

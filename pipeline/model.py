@@ -191,12 +191,14 @@ class Artifact:
     sha256: str
     bytes: int
     reading_grade: float | None = None  # patient editions only
+    # The manuscript's dates when these files were made (ISO): the index shows them even
+    # when a later edit of the manuscript no longer reads.
+    last_updated: str | None = None
+    next_review: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
-        if data["reading_grade"] is None:
-            del data["reading_grade"]
-        return data
+        return {f.name: value for f in fields(self)
+                if (value := getattr(self, f.name)) is not None or f.default is not None}
 
 
 @dataclass(frozen=True)

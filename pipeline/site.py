@@ -10,6 +10,7 @@ their inputs, so two builds write the same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -31,10 +32,12 @@ IMAGE_LINK = re.compile(rf'"{ASSETS}/images/([0-9a-f]+\.[A-Za-z0-9]+)"')
 
 def summaries(manifest: Mapping[str, Any], known: Mapping[str, Manuscript],
               bibliography_dir: Path) -> list[HandoutSummary]:
-    """One summary per handout of ``manifest``, dates from its manuscript.
+    """One summary per handout of ``manifest``, with the dates its entries recorded.
 
-    ``known`` are manuscripts already loaded (by slug); others are read from
-    their source again, and a source that no longer reads leaves its dates out.
+    The dates are those of the manuscript that made the files, so a later edit
+    that fails to build leaves them as they were.  Entries of an older manifest
+    without dates take them from ``known`` (manuscripts already loaded, by slug)
+    or from their source read again; a source that no longer reads leaves them out.
     """
     by_slug: dict[str, list[dict]] = {}
     for entry in manifest.get("artifacts", []):
@@ -42,19 +45,31 @@ def summaries(manifest: Mapping[str, Any], known: Mapping[str, Manuscript],
     out = []
     for slug, entries in sorted(by_slug.items()):
         first = entries[0]
-        m = known.get(slug) or _reload(Path(first["source"]), bibliography_dir)
-        if m is not None and m.slug != slug:
-            m = None
+        last_updated, next_review = _dates(first)
+        if last_updated is None:  # a manifest written before entries carried the dates
+            m = known.get(slug) or _reload(Path(first["source"]), bibliography_dir)
+            if m is not None and m.slug == slug:
+                last_updated, next_review = m.last_updated, m.next_review
         files = tuple(sorted((e["audience"], e["format"], e["path"]) for e in entries))
         grade = next((e["reading_grade"] for e in entries if e.get("reading_grade") is not None),
                      None)
         out.append(HandoutSummary(
             slug=slug, title=first["title"], status=first["status"], version=first["version"],
             source=first["source"], lang=first.get("lang", "en-US"),
-            last_updated=m.last_updated if m else None, next_review=m.next_review if m else None,
+            last_updated=last_updated, next_review=next_review,
             audiences=tuple(dict.fromkeys(a for a, _f, _p in files)), files=files,
             reading_grade=grade))
     return out
+
+
+def _dates(entry: Mapping[str, Any]) -> tuple[dt.date | None, dt.date | None]:
+    """The dates a manifest entry recorded for its manuscript's files (ISO), if any."""
+    def day(value: Any) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+    return day(entry.get("last_updated")), day(entry.get("next_review"))
 
 
 def _reload(source: Path, bibliography_dir: Path) -> Manuscript | None:

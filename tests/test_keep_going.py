@@ -273,6 +273,19 @@ def test_failed_rebuild_keeps_the_previous_files_and_says_so(work):
     assert [(e["source"], e["line"]) for e in manifest["errors"]] == [("a.md", 3), ("b.md", 7)]
 
 
+def test_the_index_keeps_the_dates_of_the_files_a_failed_rebuild_left(work):
+    a = write(work, "a.md", GOOD.format(title="Handout A", body="Alpha text."))
+    args = ("build", "a.md", "--out", "dist", "--format", "html", "--jobs", "1", "--no-cache")
+    assert run(*args)[0] == 0
+    index = work / "dist" / "index.html"
+    before = index.read_text(encoding="utf-8")
+    assert '<time datetime="2025-09-18">September 18, 2025</time>' in before
+
+    a.write_text(a.read_text().replace("version: 1.0.0", "version: 1.1"))
+    assert run(*args)[0] == 1
+    assert index.read_text(encoding="utf-8") == before  # the dates of the files still there
+
+
 def test_check_does_not_import_weasyprint():
     script = textwrap.dedent("""
         import io, sys
