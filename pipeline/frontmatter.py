@@ -290,6 +290,12 @@ def without_comments(value: Any) -> Any:
     return value
 
 
+def _tab_at(text: str, line: int, column: int) -> bool:
+    """Whether the YAML error at ``line``, ``column`` of ``text`` is at a tab."""
+    lines = text.split("\n")
+    return line < len(lines) and lines[line][column:column + 1] == "\t"
+
+
 def parse_front_matter(path: Path, front: str, problems: Problems | None = None
                        ) -> tuple[dict[str, Any], dict[str, int]]:
     """The front matter as a dict, and the file line of each top-level key.
@@ -346,6 +352,8 @@ def parse_front_matter(path: Path, front: str, problems: Problems | None = None
             what = (f"the YAML tag '{'!!' if tag.group(0).count('2002:') else ''}{name}' is not "
                     "allowed: front matter holds plain text, numbers, dates, lists and mappings; "
                     "quote a value that starts with '!'")
+        if mark and _tab_at(front, mark.line, mark.column) or "tab character" in what:
+            what = "a tab indents this line: YAML indents with spaces; replace the tab with spaces"
         if what.startswith("mapping values are not allowed"):
             what += ("; a value that contains ': ' must be quoted, as in "
                      'title: "Iron: what is new"')

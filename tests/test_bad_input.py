@@ -84,6 +84,19 @@ def test_yaml_error_in_a_later_field(work):
     ]
 
 
+@pytest.mark.parametrize(("front", "line"), [
+    ("\tversion: 1.2.0\n", 3),
+    ("version: 1.2.0\nauthors:\n\t- name: Jane Doe\n", 5),
+    ("version: 1.2.0\nauthors:\n  - name: Jane Doe\n  \trole: editor\n", 6),
+])
+def test_a_tab_that_indents_front_matter_says_to_indent_with_spaces(work, front, line):
+    path = work / "m.md"
+    path.write_text(f'---\ntitle: "T"\n{front}status: draft\n---\nBody.\n', encoding="utf-8")
+    assert reported(path) == [
+        (f"m.md:{line}: front matter is not valid YAML: a tab indents this line: YAML indents "
+         "with spaces; replace the tab with spaces"),
+    ]
+
 def test_keywords_must_be_words(work):
     assert reported(manuscript(work, keywords="{a: 1}")) == [
         "m.md:6: 'keywords' must be a list of words or phrases, or one text with commas"]
