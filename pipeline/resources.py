@@ -132,6 +132,14 @@ def resource_problem(target: str, folder: Path) -> str | None:
     return None
 
 
+def _entity_line(path: Path) -> int | None:
+    """The line of an SVG file's first entity declaration (``<!ENTITY``), if any."""
+    for number, line in enumerate(path.read_bytes().splitlines(), 1):
+        if b"<!ENTITY" in line:
+            return number
+    return None
+
+
 def check_svg(target: str, folder: Path, problems: Problems) -> None:
     """Resources an SVG image in ``folder`` loads, held to the body's rule.
 
@@ -149,8 +157,12 @@ def check_svg(target: str, folder: Path, problems: Problems) -> None:
     try:
         root = etree.parse(str(path), parser).getroot()
     except etree.XMLSyntaxError as exc:
-        problems.add(path, exc.lineno or None, f"SVG image is not valid XML: {exc.msg}",
-                     code="resource")
+        line, message = exc.lineno or None, f"SVG image is not valid XML: {exc.msg}"
+        if "amplification" in exc.msg:  # libxml2's guard against "billion laughs"
+            line = _entity_line(path) or line
+            message = ("SVG image refused: its entities (&name;) stand for more text than a "
+                       "drawing may hold; write the text in the drawing")
+        problems.add(path, line, message, code="resource")
         return
     for element in root.iter():
         if not isinstance(element.tag, str):

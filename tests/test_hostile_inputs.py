@@ -183,6 +183,18 @@ def test_an_svg_entity_naming_a_file_is_left_out_and_no_doctype_leaves(work):
         assert b">knee joint</text>" in data
 
 
+def test_an_svg_whose_entities_stand_for_too_much_text_is_refused_at_their_line(work):
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "ha"}">\n' for i in range(9))
+    (work / "manuscripts" / "laugh.svg").write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE svg [\n{laughs}]>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><text>&l8;</text></svg>\n',
+        encoding="utf-8")
+    knee = work / "manuscripts" / "knee.md"
+    knee.write_text(GOOD + "![A laugh](laugh.svg)\n", encoding="utf-8")
+    assert run("check")[::2] == (1, (
+        "manuscripts/laugh.svg:3: SVG image refused: its entities (&name;) stand for more text "
+        "than a drawing may hold; write the text in the drawing\n"))
+
 @pytest.mark.parametrize(("value", "message"), [
     ("[clinician, patient, clinician]", "audience 'clinician' is listed twice"),
     ("[[clinician]]", "an audience must be a name such as clinician, found a list (['clinician'])"),
