@@ -44,6 +44,8 @@ def _inspect(path: str, _mtime: int, _size: int) -> str:
     """The Pillow format name of the raster image at ``path``; raises :class:`ImageProblem`."""
     from PIL import Image, UnidentifiedImageError
 
+    if not _size:  # a copy or a download that never finished
+        raise ImageProblem("is empty (0 bytes): copy or export it again")
     with warnings.catch_warnings():
         # Pillow's own warning for a large image is replaced by the limit below.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)

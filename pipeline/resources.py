@@ -158,7 +158,9 @@ def check_svg(target: str, folder: Path, problems: Problems) -> None:
         root = etree.parse(str(path), parser).getroot()
     except etree.XMLSyntaxError as exc:
         line, message = exc.lineno or None, f"SVG image is not valid XML: {exc.msg}"
-        if "amplification" in exc.msg:  # libxml2's guard against "billion laughs"
+        if not path.stat().st_size:
+            message = "SVG image is empty (0 bytes): copy or export it again"
+        elif "amplification" in exc.msg:  # libxml2's guard against "billion laughs"
             line = _entity_line(path) or line
             message = ("SVG image refused: its entities (&name;) stand for more text than a "
                        "drawing may hold; write the text in the drawing")

@@ -214,6 +214,13 @@ def test_a_file_with_an_image_signature_and_nothing_else_is_damaged(work):
         "again")]
 
 
+@pytest.mark.parametrize(("name", "message"), [
+    ("empty.png", "m.md:10: image 'empty.png' is empty (0 bytes): copy or export it again"),
+    ("empty.svg", "empty.svg:1: SVG image is empty (0 bytes): copy or export it again"),
+])
+def test_an_empty_image_file_says_it_is_empty(work, name, message):
+    assert _check(work, name, b"") == [message]
+
 def test_a_file_that_is_no_image(work):
     assert _check(work, "notes.png", b"just some text\n") == [
         ("m.md:10: image 'notes.png' is not an image file the handout can show (PNG, JPEG, GIF, "
