@@ -205,7 +205,7 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
         if t == "Image":
             target = node["c"][2][0]
             written = as_written(manuscript, target)
-            line = source_line(manuscript, written)
+            line = image_line(manuscript, written)
             alt = stringify(node["c"][1]).strip()
             if not alt:
                 problems.add(manuscript.path, line, f"image '{written}' has no alt text: write "
@@ -252,16 +252,23 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                                  near="style=" if key == "style" else f"<{tag}")
                 if tag == "img" and key == "src" and not resource_problem(url, folder) \
                         and not urlsplit(url).scheme and not is_file(folder / unquote(url)):
-                    problems.add(manuscript.path, source_line(manuscript, url),
+                    problems.add(manuscript.path, source_line(manuscript, url, "src="),
                                  f"image '{url}' not found", code="missing-image")
                 elif not resource_problem(url, folder):
                     check_svg(url, folder, problems)
                     if tag == "img" and key == "src" and not urlsplit(url).scheme:
                         problems.extend(check_image(folder / unquote(url), url, manuscript.path,
-                                                    source_line(manuscript, url)))
+                                                    source_line(manuscript, url, "src=")))
             if re.search(r"<img\b(?![^>]*\balt\s*=\s*['\"]?[^'\"\s>])", text, re.IGNORECASE):
                 problems.add(manuscript.path, source_line(manuscript, text.strip().split("\n")[0][:40]),
                              "raw <img> has no alt text", code="no-alt")
+
+
+def image_line(manuscript: Manuscript, written: str) -> int | None:
+    """The line of the image ``![...](written)``, not of a sentence that names its file first
+    (a reference-style image's line is that of its ``[name]: written``)."""
+    return source_line(manuscript, f"]({written}") or source_line(manuscript, f"](<{written}>") \
+        or source_line(manuscript, written, "]:")
 
 
 def as_written(manuscript: Manuscript, target: str) -> str:

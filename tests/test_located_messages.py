@@ -54,6 +54,17 @@ def test_an_image_is_reported_at_its_line_as_written_with_how_to_size_it(work):
     ]
 
 
+def test_an_image_is_reported_at_its_own_line_not_where_a_sentence_names_its_file(work):
+    path = work / "img.md"
+    path.write_text(FRONT.format(extra="") + "Plot x.png shows the trend; y.png the ranks.\n\n"
+                    "![The trend](x.png)\n\n<img src=\"y.png\" alt=\"The ranks\">\n\n"
+                    "See the ![trend][t].\n\n[t]: z.png\n", encoding="utf-8")
+    assert problems_of(path) == [
+        "img.md:10: image 'x.png' not found",
+        "img.md:12: image 'y.png' not found",
+        "img.md:16: image 'z.png' not found",
+    ]
+
 def test_empty_headings_say_why_at_their_line(work):
     path = work / "h.md"
     path.write_text(FRONT.format(extra="audiences: [clinician, patient]\n")
