@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from .body import source_line
+from .body import as_written, source_line
 from .errors import Problems
 from .model import Manuscript
 from .tree import Node, rewrite, walk
@@ -58,8 +58,9 @@ def check_links(manuscript: Manuscript, ast: Mapping[str, Any], problems: Proble
     """A warning at each local link that the PDF or the EPUB will show as plain text."""
     if manuscript.canonical_url:
         return
-    for target, attachment in dict.fromkeys(local_links(ast)):
-        line = source_line(manuscript, f"({target}") or source_line(manuscript, target)
+    for found, attachment in dict.fromkeys(local_links(ast)):
+        target = as_written(manuscript, found)
+        line = link_line(manuscript, target)
         if attachment:
             problems.warn(manuscript.path, line, f"attachment '{target}' is attached to the PDF "
                           "only: in the EPUB it is plain text (set canonical_url to link to the "
@@ -68,6 +69,13 @@ def check_links(manuscript: Manuscript, ast: Mapping[str, Any], problems: Proble
             problems.warn(manuscript.path, line, f"link '{target}' points to a file that is not "
                           "part of the PDF or EPUB: there it is plain text (set canonical_url "
                           "to link to the online version)", code="local-link")
+
+
+def link_line(manuscript: Manuscript, written: str) -> int | None:
+    """The line of a link to ``written``: ``(written``, ``(<written>``, else any mention."""
+    return source_line(manuscript, f"({written}") or source_line(manuscript, f"(<{written}>") \
+        or source_line(manuscript, written)
+
 
 LINKS_AND_RAW = ("Link", "RawInline", "RawBlock")
 
@@ -113,8 +121,9 @@ def unlink_computer_files(manuscript: Manuscript, ast: Mapping[str, Any],
             return None
         if target not in warned:
             warned.add(target)
-            line = (source_line(manuscript, f"({target}") or source_line(manuscript, target)
-                    or source_line(manuscript, target.replace("\\", "\\\\")))
+            line = link_line(manuscript, as_written(manuscript, target)) \
+                or source_line(manuscript, target.replace("\\", "\\\\"))
+            target = as_written(manuscript, target)
             if script:
                 problems.warn(manuscript.path, line, f"link '{target[:60]}' is a script, which "
                               "never goes into a handout: it is plain text in every format",
