@@ -69,8 +69,9 @@ def test_a_link_to_a_name_with_spaces_is_reported_at_its_line_as_written(work):
     path = work / "links.md"
     path.write_text(FRONT.format(extra="") + "Intro.\n\nSee [the notes](<my notes.pdf>).\n\n"
                     "Or [mine](</home/jane/my notes.pdf>).\n", encoding="utf-8")
-    assert sorted(p.split(": warning: ")[0] + ": " + p.split("'")[1] for p in problems_of(path)) == [
-        "links.md:10: my notes.pdf", "links.md:12: /home/jane/my notes.pdf"]
+    where = sorted(p.split(": warning: ")[0] + ": " + p.split("'")[1] for p in problems_of(path))
+    assert where == ["links.md:10: my notes.pdf", "links.md:12: /home/jane/my notes.pdf"]
+
 
 def test_empty_headings_say_why_at_their_line(work):
     path = work / "h.md"
