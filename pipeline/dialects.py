@@ -7,9 +7,14 @@
 - Quarto callouts (``::: {.callout-note}``, ``-tip``, ``-warning``,
   ``-caution``, ``-important``) are the same boxes; a ``title="..."`` is the
   box's title in bold.
-- Quarto's ``{{< pagebreak >}}`` is a page break; any other shortcode
-  (``{{< video ... >}}``) is left out with a warning at its line, since no
-  handout format can show what it stands for.
+- Quarto's ``{{< pagebreak >}}`` is a page break, ``{{< meta title >}}`` the front
+  matter's value (``kbd`` and Hugo's figures and boxes are read before pandoc, see
+  :mod:`.hugo`); any other shortcode (``{{< video ... >}}``) is left out with a warning
+  at its line, since no handout format can show what it stands for.
+- bookdown's part headings (``# (PART) Title {-}``) lose their mark, and its boxes
+  (``::: rmdnote``) are the boxes their names say.
+- Jekyll's Liquid tags and kramdown's attribute lists are read before pandoc, and warned
+  about here (see :mod:`.liquid`).
 - bookdown's cross-references (``\\@ref(fig:x)``, written by R Markdown
   books) are shown as text with a warning at their line saying to link
   instead; the labels they point at (``(\\#fig:x)``, ``(\\#tab:x)`` at the
@@ -29,6 +34,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -36,6 +42,8 @@ from typing import Any
 from .captions import foreign_captions, numbered_captions
 from .chunks import chunk_problems, titled_code, without_options
 from .errors import Problems
+from .hugo import hugo_shortcodes
+from .liquid import liquid_problems, without_liquid
 from .mdx import mdx_problems
 from .mkdocs import TAB_CLASS, mkdocs_problems
 from .model import Manuscript
@@ -48,6 +56,8 @@ from .tree import Node, rewrite, str_inlines, stringify, transform
 ALERTS = {"NOTE": "note", "IMPORTANT": "note", "TIP": "tip", "WARNING": "warning",
           "CAUTION": "warning"}
 QUARTO_CALLOUTS = {f"callout-{name.lower()}": kind for name, kind in ALERTS.items()}
+# bookdown's own boxes (R Markdown books style .rmdnote ... in their CSS): the same boxes
+QUARTO_CALLOUTS |= {f"rmd{name.lower()}": kind for name, kind in ALERTS.items()}
 ALERT = re.compile(r"^\[!([A-Za-z]+)\][+-]?$")
 SHORTCODE_OPEN = ("{{<", "{{%", "{%")  # Quarto's and Hugo's; HackMD's and Jekyll's "{%youtube x %}"
 SHORTCODE_CLOSE = (">}}", "%}}", "%}")
@@ -74,12 +84,15 @@ class _Reader:
         self.problems = problems
         self.seen: dict[str, int] = {}
         self.line_of_last_shortcode: int | None = None
+        # the text as pandoc reads it, line for line: what was read before it is not counted
+        self.read = dataclasses.replace(manuscript, body=hugo_shortcodes(without_liquid(
+            manuscript.body)))
 
     def line(self, text: str) -> int | None:
         from .raw import nth_line_outside_code
 
         self.seen[text] = self.seen.get(text, 0) + 1
-        return nth_line_outside_code(self.manuscript, text, self.seen[text])
+        return nth_line_outside_code(self.read, text, self.seen[text])
 
     def own_line(self, line: int | None) -> bool:
         """Whether ``line`` of the manuscript holds an include alone (one that failed: an
@@ -101,6 +114,8 @@ class _Reader:
             return self.quarto_callout(node)
         if kind in ("Para", "Plain"):
             return self.paragraph(node)
+        if kind == "Header":
+            return _part_heading(node)
         return None
 
     def alert(self, node: Node) -> Any:
@@ -299,10 +314,14 @@ class _Reader:
                                        f"'{_short(written)}' is read only on a line of its "
                                        "own: here it is left out of the handout",
                                        code="shortcode")
+            elif (value := _meta(self.manuscript, written[3:-3].split())) is not None:
+                if out and out[-1]["t"] != "Space" and value:
+                    out.append({"t": "Space"})
+                out.extend(str_inlines(value))
             else:
                 self.problems.warn(self.manuscript.path, line,
-                                   f"Quarto shortcode '{_short(written)}' is not supported: it "
-                                   "is left out of the handout", code="shortcode")
+                                   f"shortcode '{_short(written)}' (Quarto's, Hugo's) is not "
+                                   "supported: it is left out of the handout", code="shortcode")
             index = end + 1
             if after:
                 if out and out[-1]["t"] == "Space":
@@ -321,6 +340,19 @@ EMBED_TAGS = frozenset(("youtube", "vimeo", "gist", "slideshare", "speakerdeck",
                         "include", "include_relative", "link", "post_url"))
 
 
+# what Quarto's {{< meta key >}} may show: the front matter's fields a handout prints
+META = ("title", "subtitle", "summary", "version", "status", "slug", "lang", "last_updated",
+        "next_review")
+
+
+def _meta(manuscript: Manuscript, words: list[str]) -> str | None:
+    """The text of ``{{< meta key >}}``: the front matter's value, else None."""
+    if len(words) != 2 or words[0] != "meta" or words[1] not in META:
+        return None
+    value = getattr(manuscript, words[1])
+    return "" if value is None else str(value)
+
+
 def _tag_name(text: str) -> str:
     """The name a ``{%name`` or ``{% name`` tag opens with."""
     words = text[2:].split()
@@ -335,7 +367,18 @@ def _visible(inlines: list[Node]) -> bool:
     return bool(stringify([n for n in inlines if n is not PAGE_BREAK]).strip())
 
 
-VISITED = ("BlockQuote", "Div", "Para", "Plain")  # what _Reader.visit rewrites
+VISITED = ("BlockQuote", "Div", "Para", "Plain", "Header")  # what _Reader.visit rewrites
+BOOKDOWN_PART = ("(PART)", "(PART*)", "(PART\\*)", "(APPENDIX)")
+
+
+def _part_heading(node: Node) -> Node | None:
+    """bookdown's ``# (PART) Title {-}`` and ``# (APPENDIX) Appendix {-}``: the heading
+    without its mark, which only bookdown's book layout reads."""
+    inlines = node["c"][2]
+    if len(inlines) < 3 or inlines[0]["t"] != "Str" or inlines[0]["c"] not in BOOKDOWN_PART \
+            or inlines[1]["t"] != "Space":
+        return None
+    return {"t": "Header", "c": [node["c"][0], node["c"][1], inlines[2:]]}
 
 
 def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
@@ -350,6 +393,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     blocks = numbered_captions(blocks)
     comment_problems(manuscript, problems)
     mdx_problems(manuscript, problems)
+    liquid_problems(manuscript, problems)
     mkdocs_problems(manuscript, problems)
     delimiter_problems(manuscript, problems)
     percent_problems(manuscript, problems)

@@ -31,6 +31,8 @@ from .chunks import as_code_fences
 from .examples import marked_references
 from .gfm import as_tex_math
 from .hackmd import as_pandoc as hackmd_marks
+from .hugo import hugo_shortcodes
+from .liquid import without_liquid
 from .mdx import without_mdx
 from .mkdocs import as_boxes as mkdocs_boxes
 from .mkdocs import without_snippets
@@ -130,7 +132,8 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
 def _rewritten(text: str) -> str:
     """``text`` as pandoc's Markdown: other dialects' constructs written as its own, line for line."""
     return marked_references(as_code_fences(as_boxes(as_tex_math(mkdocs_boxes(
-        without_snippets(hackmd_marks(without_mdx(without_comments(as_notebook(text))))))))))
+        without_snippets(hackmd_marks(without_mdx(without_comments(hugo_shortcodes(
+        without_liquid(as_notebook(text))))))))))))
 
 
 # Texts being parsed ahead, by text: each a thread that parses it once.

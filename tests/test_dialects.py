@@ -157,8 +157,8 @@ def test_what_cannot_be_read_is_a_warning_at_its_line(built):
         ("d.md:21: warning: '[!DANGER]' is not a GitHub alert the handout knows: it is shown "
         "as a quote; the known alerts are [!NOTE], [!IMPORTANT], [!TIP], [!WARNING], "
         "[!CAUTION]"),
-        ("d.md:35: warning: Quarto shortcode '{{< video https://example.org/knee.mp4 >}}' is "
-        "not supported: it is left out of the handout"),
+        ("d.md:35: warning: shortcode '{{< video https://example.org/knee.mp4 >}}' (Quarto's, "
+        "Hugo's) is not supported: it is left out of the handout"),
         ("d.md:49: warning: '[TOC]' (a table of contents, as HackMD and Typora write it) is "
          "left out: the PDF's bookmarks and the EPUB's contents list the headings"),
         ("d.md:67: warning: template tag '{%youtube knee-video %}' (HackMD's, Jekyll's) is "
@@ -323,13 +323,14 @@ def test_nocite_says_why_it_is_not_used(work):
 
 def test_a_page_break_inside_a_paragraph_and_shortcodes_in_order(work):
     assert _check(work, "One {{< pagebreak >}} two.\n\n{{< kbd Ctrl-C >}}\n\n"
-                  "`{{< video x >}}` in code is code.\n\n{{< meta title >}}\n") == [
+                  "`{{< video x >}}` in code is code.\n\n{{< meta author >}}\n\n"
+                  "{{< video y >}}\n") == [
         ("m.md:8: warning: '{{< pagebreak >}}' inside a paragraph is left out: put it on a "
         "line of its own to start a new page"),
-        ("m.md:10: warning: Quarto shortcode '{{< kbd Ctrl-C >}}' is not supported: it is "
-        "left out of the handout"),
-        ("m.md:14: warning: Quarto shortcode '{{< meta title >}}' is not supported: it is "
-        "left out of the handout"),
+        ("m.md:14: warning: shortcode '{{< meta author >}}' (Quarto's, Hugo's) is not "
+        "supported: it is left out of the handout"),
+        ("m.md:16: warning: shortcode '{{< video y >}}' (Quarto's, Hugo's) is not supported: "
+        "it is left out of the handout"),
     ]
 
 
@@ -344,16 +345,16 @@ def test_a_shortcode_followed_by_punctuation_is_read_and_the_punctuation_kept():
     from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import stringify
 
-    body = "The title is {{< meta title >}}.\n\nPress {{< kbd Ctrl-C >}}, then wait.\n"
+    body = ("The title is {{< meta title >}}.\n\nPress {{< kbd Ctrl-C >}}, then wait.\n\n"
+            "No {{< meta subtitle >}}, {{< video x >}}.\n")
     m = draft(body, body_line=8)
     problems = Problems()
     ast = read_dialects(m, markdown_to_ast(body), problems)
-    assert [stringify([b]).strip() for b in ast["blocks"]] == ["The title is.", "Press, then wait."]
+    assert [stringify([b]).strip() for b in ast["blocks"]] == [
+        f"The title is {m.title}.", "Press Ctrl-C, then wait.", "No,."]
     assert [str(p) for p in problems.items] == [
-        ("m.md:8: warning: Quarto shortcode '{{< meta title >}}' is not supported: it is left "
-         "out of the handout"),
-        ("m.md:10: warning: Quarto shortcode '{{< kbd Ctrl-C >}}' is not supported: it is left "
-         "out of the handout"),
+        ("m.md:12: warning: shortcode '{{< video x >}}' (Quarto's, Hugo's) is not supported: "
+         "it is left out of the handout"),
     ]
 
 
@@ -395,14 +396,18 @@ def test_manubot_citations_by_identifier_get_a_hint_and_an_entry_under_that_key_
     ]
 
 
-def test_an_embedding_tag_is_left_out_and_other_template_text_is_text(work):
+def test_an_embedding_tag_and_a_liquid_tag_are_left_out_other_braces_are_text(work):
     body = ("Watch {% youtube knee-video %} now.\n\n"
-            "Loops {% for x in doses %} are text.\n\n{% include footer.html %}\n")
+            "Loops {% for x in doses %} are not run, {% unknown %} is text.\n\n"
+            "{% include footer.html %}\n")
     assert _check(work, body) == [
         ("m.md:8: warning: template tag '{% youtube knee-video %}' (HackMD's, Jekyll's) is not "
         "supported: it is left out of the handout"),
         ("m.md:12: warning: template tag '{% include footer.html %}' (HackMD's, Jekyll's) is not "
-        "supported: it is left out of the handout")]
+        "supported: it is left out of the handout"),
+        ("m.md:10: warning: '{% for x in doses %}' is a Liquid tag (Jekyll's), which pandoc's "
+         "Markdown does not have: it is left out of the handout; a handout runs no template: "
+         "the text around it is shown")]
 
 
 def test_a_numbered_caption_above_a_table_is_its_caption_in_every_format(built):

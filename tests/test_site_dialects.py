@@ -1,0 +1,114 @@
+"""Pages of static sites and books (Jekyll, Hugo, Quarto, bookdown), read back from the outputs.
+
+A Jekyll page's Liquid tags and kramdown attribute lists, Hugo's figure and box
+shortcodes, Quarto's key and meta shortcodes and bookdown's part headings and
+boxes are shown as what they mean, or left out with a warning at their line;
+none is printed as written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import build_in, callout_boxes, epub_elements, epub_text, pdf_pages
+
+FRONT = """---
+title: "Site pages"
+version: 1.0.0
+status: draft
+last_updated: 2025-09-01
+---
+
+"""
+BODY = """The handout is {{< meta title >}}, printed with {{< kbd Ctrl-P >}}.
+
+{{< figure src="dot.png" alt="A red dot" caption="The dot to press" >}}
+
+{{< notice warning title="Hot water" >}}
+Test the bath first.
+{{< /notice >}}
+
+{% highlight python %}
+dose = weight * 15  # {{ kept.as.code }}
+{% endhighlight %}
+
+{% if page.adults %}
+Two tablets a day.
+{% endif %}
+
+Hello {{ page.author }} and {% raw %}{{ shown }}{% endraw %}.
+{: .lead}
+
+* TOC
+{:toc}
+
+{::comment}
+Reviewer: Dr Hidden Kramdown
+{:/comment}
+
+::: rmdcaution
+A caution of a bookdown book.
+:::
+
+# (PART) Later chapters {-}
+
+## After the part
+
+The end.
+"""
+SAID = "which pandoc's Markdown does not have: it is left out of the handout"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    from PIL import Image
+
+    folder = tmp_path_factory.mktemp("sites")
+    (folder / "s.md").write_text(FRONT + BODY, encoding="utf-8")
+    Image.new("RGB", (20, 20), (200, 30, 30)).save(folder / "dot.png")
+    return build_in(folder, ["s.md"])
+
+
+def test_what_is_left_out_is_a_warning_at_its_line(built):
+    _out, problems = built
+    assert problems == [
+        *(f"s.md:{line}: warning: '{tag}' is a Liquid tag (Jekyll's), {SAID}; a handout runs "
+          "no template: the text around it is shown"
+          for line, tag in ((20, "{% if page.adults %}"), (22, "{% endif %}"))),
+        (f"s.md:24: warning: '{{{{ page.author }}}}' is a Liquid variable (Jekyll's), {SAID}; "
+         "a handout fills in no template: write the words themselves"),
+        (f"s.md:25: warning: '{{: .lead}}' is a kramdown attribute list (Jekyll's), {SAID}; "
+         "pandoc's Markdown writes them otherwise ({#id .class} after a heading, ::: {.class} "
+         "around a block); a handout's look is its own"),
+        (f"s.md:27: warning: '* TOC {{:toc}}' is kramdown's table of contents (Jekyll's), "
+         f"{SAID}; the PDF's bookmarks and the EPUB's contents list the headings"),
+        (f"s.md:30: warning: '{{::comment}} Reviewer: Dr Hidden Kram ...nt}}' is a kramdown "
+         f"comment (Jekyll's), {SAID}; for a note to the editors write an HTML comment "
+         "<!-- ... -->, which no file shows"),
+    ]
+
+
+def test_each_mark_is_shown_as_what_it_means_in_every_format(built):
+    out, _ = built
+    pdf = " ".join(" ".join(pdf_pages(out / "s.clinician.pdf")).split())
+    epub = " ".join(epub_text(out / "s.clinician.epub").split())
+    for kind, text in (("pdf", pdf), ("epub", epub)):
+        assert "The handout is Site pages, printed with Ctrl-P" in text, kind
+        assert "Warning Hot water Test the bath first." in text, kind
+        assert "dose = weight * 15 # {{ kept.as.code }}" in text, kind
+        assert "Two tablets a day. Hello and {{ shown }}." in text, kind
+        assert "Later chapters" in text and "After the part The end." in text, kind
+        for written in ("{%", "{:", "TOC", "Hidden", "page.", "(PART)", "{{<", "notice"):
+            assert written not in text, (kind, written)
+    book = out / "s.clinician.epub"
+    assert [k.text for k in epub_elements(book, "kbd")] == ["Ctrl-P"]
+    assert [(i.get("alt"), " ".join("".join(f.itertext()).split()))
+            for f in epub_elements(book, "figure") for i in f.iter("{*}img")] == [
+        ("A red dot", "The dot to press")]
+    assert [c.get("class") for c in epub_elements(book, "code") if c.get("class")] == [
+        "sourceCode python"]
+    assert callout_boxes(epub_elements(book, "div")) == [
+        ("warning", "Warning", "Hot water Test the bath first."),
+        ("warning", "Warning", "A caution of a bookdown book."),
+    ]
