@@ -125,3 +125,21 @@ def test_a_fence_with_words_after_its_language_is_a_code_block_and_its_title_sho
     assert blocks[1]["c"][1] == "def ok():\n    return True"
     assert blocks[4]["c"][1] == '```python title="shown.py"'  # inside code: as written
     assert problems.items == []
+
+
+def test_a_numbered_code_block_keeps_xhtml_attribute_names_in_the_epub(tmp_path):
+    """``{.python .numberLines startFrom="10"}``: pandoc writes ``data-startFrom``, a name
+    XHTML forbids (EPUBCheck HTM_061); the numbering itself is the code's counter."""
+    from helpers import build_in
+
+    (tmp_path / "n.md").write_text(
+        "---\ntitle: Numbered\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-09-01\n---\n\n"
+        "Code:\n\n~~~ {.python .numberLines startFrom=\"10\"}\ndef f(x):\n    return x\n~~~\n",
+        encoding="utf-8")
+    out, _ = build_in(tmp_path, ["n.md"], formats=("epub",))
+    documents = epub_documents(out / "n.clinician.epub")
+    names = [name for root in documents.values() for element in root.iter()
+             for name in element.attrib if name.startswith("data-")]
+    assert names == ["data-startfrom"]
+    code = [c.get("style") for root in documents.values() for c in root.iter(f"{XHTML}code")]
+    assert code == ["counter-reset: source-line 9;"]

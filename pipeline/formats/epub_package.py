@@ -68,13 +68,25 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int,
         contents_in_words(files, nav_name)
     for name in names:
         if name.endswith(".xhtml"):
-            files[name] = summaries_without_links(captions_with_links_shown(
-                label_mathml(files[name]).decode("utf-8"))).encode("utf-8")
+            files[name] = _lowercase_data_attributes(summaries_without_links(
+                captions_with_links_shown(label_mathml(files[name]).decode("utf-8")))
+            ).encode("utf-8")
     _navigable_documents(files, opf_name, doc)
     if doc.footnote_symbols:
         for name in [n for n in files if n.endswith(".xhtml")]:
             files[name] = symbol_footnotes(files[name])
     return write_archive(files, dt.datetime.fromtimestamp(epoch, dt.UTC), fonts)
+
+
+# pandoc writes an attribute it keeps as data-NAME as written (a numbered code block's
+# data-startFrom), and XHTML forbids capitals in a data- name (EPUBCheck HTM_061)
+DATA_NAME = re.compile(r"(\s)(data-[\w.:-]*[A-Z][\w.:-]*)(=\")")
+
+
+def _lowercase_data_attributes(text: str) -> str:
+    if "data-" not in text:
+        return text
+    return DATA_NAME.sub(lambda m: m.group(1) + m.group(2).lower() + m.group(3), text)
 
 
 def _image_media_types(files: dict[str, bytes], opf_name: str) -> None:
