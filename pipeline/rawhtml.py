@@ -175,6 +175,10 @@ def _clean_attributes(element, name: str, report: Cleaning) -> None:
                 css.append(f"{lower}: {value.strip().lower()}")
             else:
                 report.note(f"{lower}=", f"'{value.strip()}' is not a size")
+        elif lower == "style" and not _is_css(value):
+            shown = " ".join(value.split())
+            report.note("style=", f"'{shown[:40]}' is not CSS (a JSX style object, as MDX "
+                        "writes one, is not); write style=\"color: red\"")
         elif lower in allowed or lower.startswith(("aria-", "data-")) and XML_NAME.match(lower):
             continue
         elif lower in AS_CSS:
@@ -187,6 +191,15 @@ def _clean_attributes(element, name: str, report: Cleaning) -> None:
     if css:
         style = element.get("style", "").strip().rstrip(";")
         element.set("style", "; ".join(([style] if style else []) + css))
+
+
+def _is_css(value: str) -> bool:
+    """Whether a style attribute's value reads as CSS declarations (an EPUB with any other
+    fails EPUBCheck, CSS-008)."""
+    import tinycss2
+
+    return not any(node.type == "error" for node in tinycss2.parse_declaration_list(
+        value, skip_comments=True, skip_whitespace=True))
 
 
 def _label_kept(element, inline: bool) -> None:

@@ -439,3 +439,14 @@ def test_a_picture_written_into_raw_html_is_kept_and_a_drawing_is_not():
     assert problems == [
         ("m.md:10: warning: raw HTML src= is left out: only web, mail and relative addresses "
          "are kept")]
+
+
+def test_a_style_that_is_not_css_is_left_out_with_a_warning_at_its_line():
+    """MDX's ``style={{color: 'red'}}`` reads as ``style="{{color:"``: an EPUB holding it
+    fails EPUBCheck (CSS-008)."""
+    body = "<div style={{color: 'red'}}>Styled.</div>\n\n<p style=\"color: red\">Kept.</p>\n"
+    blocks, problems = cleaned(body)
+    html = "".join(raw_pieces(blocks))
+    assert "{{" not in html and '<p style="color: red">' in html
+    assert ("m.md:10: warning: raw HTML style= is left out: '{{color:' is not CSS (a JSX style "
+            "object, as MDX writes one, is not); write style=\"color: red\"") in problems
