@@ -179,7 +179,11 @@ def load_style(name: str, manuscript: Path, line: int | None,
 
 @functools.lru_cache(maxsize=32)
 def _prepare(path: Path, _mtime: int, _size: int) -> Style:
-    return _style(_parse(path), path)
+    from .cslcheck import check_style
+
+    style = _style(_parse(path), path)
+    check_style(_parse(path), path)  # as written: _style has resolved and changed its copy
+    return style
 
 
 def prepare_xml(xml: bytes, name: str) -> Style:

@@ -701,6 +701,33 @@ def test_style_file_that_is_not_valid(work, xml, message):
     assert reported(manuscript(work, csl="mine.csl")) == [message]
 
 
+def _style(layout: str, macros: str = "") -> str:
+    return ('<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" '
+            'class="in-text" version="1.0">\n  <info><title>Mine</title><id>mine</id>'
+            f'<updated>2025-01-01T00:00:00+00:00</updated></info>\n{macros}'
+            f'  <citation><layout>{layout}</layout></citation>\n</style>\n')
+
+
+@pytest.mark.parametrize(("xml", "message"), [
+    (_style('<text variable="title" text-case="sideways"/>'),
+     ('mine.csl:4: not a valid CSL style: <text text-case="sideways">: CSL does not allow '
+      "text-case here, or not this value")),
+    (_style('<text variable="title"/><bogus/>'),
+     "mine.csl:4: not a valid CSL style: <bogus> is not allowed here"),
+    (_style('<date variable="issued" form="weird"/>'),
+     ("mine.csl:4: not a valid CSL style: <date> holds an element, or an attribute value, "
+      "that CSL does not allow there")),
+    (_style('<text macro="a"/>', '  <macro name="a"><text macro="b"/></macro>\n'
+            '  <macro name="b"><text macro="a"/></macro>\n'),
+     "mine.csl:4: not a usable CSL style: macro 'a' calls itself (a -> b -> a)"),
+    (_style('<text macro="author"/>'),
+     "mine.csl:4: not a usable CSL style: macro 'author' is used but never defined"),
+])
+def test_a_style_citeproc_cannot_run_is_reported_at_its_line(work, xml, message):
+    (work / "mine.csl").write_text(xml)
+    assert reported(manuscript(work, csl="mine.csl")) == [message]
+
+
 # ------------------------------------------------------------ body
 
 def test_image_that_does_not_exist(work):
