@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from traceback import format_exception
 
 from . import cache_folder, syllables
 from .build import (
@@ -49,7 +50,13 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         if slow is not None:
             problems.extend([slow])
         stamp = make_stamp(m, inputs_of(m, stamp_styles(options)), history)
-        _docs, found = prepare(m, stamp, options.styles)
+        try:
+            _docs, found = prepare(m, stamp, options.styles)
+        except Exception as exc:  # noqa: BLE001 - a bug: keep its traceback, check the others
+            report.internal_errors.append(f"{display_path(m.path)}: internal error while "
+                                          "checking:\n" + "".join(format_exception(exc)))
+            report.failed.append(display_path(m.path))
+            continue
         problems.extend(found.items)
         if found.errors or options.strict and found.counted:
             report.failed.append(display_path(m.path))

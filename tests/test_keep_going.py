@@ -110,6 +110,26 @@ def test_unexpected_failure_keeps_its_traceback_and_the_others_build(work, monke
                                                                   "manifest.json"]
 
 
+def test_an_unexpected_failure_in_check_keeps_its_traceback_and_the_others_are_checked(
+        work, monkeypatch):
+    from pipeline import prepare
+
+    original = prepare.prepare
+
+    def failing(m, *args, **kwargs):
+        if m.slug == "boom":
+            raise RuntimeError("a bug in checking")
+        return original(m, *args, **kwargs)
+
+    monkeypatch.setattr(prepare, "prepare", failing)
+    write(work, "boom.md", GOOD.format(title="Boom", body="Text."))
+    write(work, "later.md", GOOD.format(title="Later", body="![](x.png)"))
+    status, _out, err = run("check", "boom.md", "later.md")
+    assert status == 1
+    assert "boom.md: internal error while checking:\nTraceback (most recent call last):" in err
+    assert "RuntimeError: a bug in checking" in err
+    assert "later.md:7: image 'x.png' has no alt text" in err
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["build", "--bogus"], "python -m pipeline build: error: unrecognized arguments: --bogus"),
     (["check", "missing-folder"], "error: missing-folder: no such file or folder"),
