@@ -145,6 +145,22 @@ def captions_with_links_shown(markup: str) -> str:
     return HIDDEN_CAPTION.sub(r"<figcaption>\1", markup)
 
 
+LINE_ANCHOR = re.compile(r'<a href="#(cb\d+-\d+)"></a>')
+
+
+def line_anchors_hidden(markup: str) -> str:
+    """The empty link before each line of a numbered code block (``.numberLines``) out of
+    the keyboard's and screen readers' way.
+
+    pandoc writes ``<a href="#cb1-10"></a>`` there, on which its style sheet draws the
+    line's number: a link with no words (axe's ``link-name``) that a keyboard would stop
+    at on every line.  The number stays drawn.
+    """
+    if 'href="#cb' not in markup:
+        return markup
+    return LINE_ANCHOR.sub(r'<a href="#\1" aria-hidden="true" tabindex="-1"></a>', markup)
+
+
 SUMMARY = re.compile(r"(<summary\b[^>]*>)(.*?)(</summary>)", re.DOTALL)
 LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL)
 LINK_ID = re.compile(r'\bid="[^"]*"')

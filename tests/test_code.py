@@ -127,19 +127,28 @@ def test_a_fence_with_words_after_its_language_is_a_code_block_and_its_title_sho
     assert problems.items == []
 
 
-def test_a_numbered_code_block_keeps_xhtml_attribute_names_in_the_epub(tmp_path):
+def test_a_numbered_code_block_passes_the_epub_and_web_checkers(tmp_path):
     """``{.python .numberLines startFrom="10"}``: pandoc writes ``data-startFrom``, a name
-    XHTML forbids (EPUBCheck HTM_061); the numbering itself is the code's counter."""
+    XHTML forbids (EPUBCheck HTM_061), and an empty link before each line, on which its
+    style draws the number (axe's link-name): the links are hidden from the keyboard and
+    screen readers, the numbering stays the code's counter."""
     from helpers import build_in
+    from lxml import html as lxml_html
 
     (tmp_path / "n.md").write_text(
         "---\ntitle: Numbered\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-09-01\n---\n\n"
         "Code:\n\n~~~ {.python .numberLines startFrom=\"10\"}\ndef f(x):\n    return x\n~~~\n",
         encoding="utf-8")
-    out, _ = build_in(tmp_path, ["n.md"], formats=("epub",))
+    out, _ = build_in(tmp_path, ["n.md"], formats=("epub", "html"))
     documents = epub_documents(out / "n.clinician.epub")
     names = [name for root in documents.values() for element in root.iter()
              for name in element.attrib if name.startswith("data-")]
     assert names == ["data-startfrom"]
     code = [c.get("style") for root in documents.values() for c in root.iter(f"{XHTML}code")]
     assert code == ["counter-reset: source-line 9;"]
+    page = lxml_html.parse(str(out / "n.clinician.html")).getroot()
+    for links in ([a for root in documents.values() for a in root.iter(f"{XHTML}a")],
+                  list(page.iter("a"))):
+        lines = [(a.get("href"), a.get("aria-hidden"), a.get("tabindex")) for a in links
+                 if (a.get("href") or "").startswith("#cb")]
+        assert lines == [("#cb1-10", "true", "-1"), ("#cb1-11", "true", "-1")]

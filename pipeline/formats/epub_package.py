@@ -19,6 +19,7 @@ from ..math import label_mathml
 from ..model import CitedDocument
 from ..notemarks import (
     captions_with_links_shown,
+    line_anchors_hidden,
     summaries_without_links,
     symbol_footnotes,
 )
@@ -68,8 +69,8 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int,
         contents_in_words(files, nav_name)
     for name in names:
         if name.endswith(".xhtml"):
-            files[name] = _lowercase_data_attributes(summaries_without_links(
-                captions_with_links_shown(label_mathml(files[name]).decode("utf-8")))
+            files[name] = _lowercase_data_attributes(line_anchors_hidden(summaries_without_links(
+                captions_with_links_shown(label_mathml(files[name]).decode("utf-8"))))
             ).encode("utf-8")
     _navigable_documents(files, opf_name, doc)
     if doc.footnote_symbols:

@@ -28,6 +28,7 @@ from ..math import label_mathml
 from ..model import CitedDocument, RenderOptions
 from ..notemarks import (
     captions_with_links_shown,
+    line_anchors_hidden,
     link_citations,
     summaries_without_links,
     symbol_footnotes_html,
@@ -151,8 +152,8 @@ def web_body(doc: CitedDocument) -> str:
     html = ast_to({**doc.ast, "blocks": blocks}, "html5", ["--section-divs", "--mathml"])
     if doc.footnote_symbols:  # superscript numbers are the citations' (as in print)
         html = symbol_footnotes_html(html)
-    html = summaries_without_links(
-        captions_with_links_shown(DISPLAY_MATH.sub(r'\1 tabindex="0"', html)))
+    html = line_anchors_hidden(summaries_without_links(
+        captions_with_links_shown(DISPLAY_MATH.sub(r'\1 tabindex="0"', html))))
     return label_mathml(empty_header_cells(html).encode("utf-8")).decode("utf-8")
 
 
