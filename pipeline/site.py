@@ -110,9 +110,14 @@ def index_html(handouts: Iterable[HandoutSummary], styles: Path) -> str:
     return render_template(styles / "templates", "index.html.j2", index_context(handouts))
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
+def _write_if_changed(path: Path, data: bytes, what: str = "the file") -> None:
+    """Write ``path`` unless it holds ``data``; a failure is reported at the file itself."""
     if not (path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data):
-        write_atomic(path, data)
+        try:
+            write_atomic(path, data)
+        except OSError as exc:
+            raise PipelineError.at(path, None, f"cannot write {what}: {exc.strerror or exc}",
+                                   "write") from None
 
 
 def write_assets(out: Path, styles: Path, manuscripts: Iterable[Manuscript],
@@ -164,7 +169,8 @@ def write_site(out: Path, styles: Path, manuscripts: Iterable[Manuscript],
     try:
         write_assets(out, styles, known.values(), images)
         handouts = summaries(manifest, known, bibliography_dir)
-        _write_if_changed(out / "index.html", index_html(handouts, styles).encode("utf-8"))
+        _write_if_changed(out / "index.html", index_html(handouts, styles).encode("utf-8"),
+                          "the index")
     except PipelineError as exc:
         problems.extend(exc.problems)
     except OSError as exc:

@@ -196,6 +196,25 @@ def test_disk_full_keeps_the_previous_file_and_says_where(previous_build, monkey
                                    "message": "cannot write the output: No space left on device"}]
 
 
+def test_a_full_disk_while_writing_the_web_pages_fonts_names_the_font(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    (tmp_path / "a.md").write_text(MANUSCRIPT.format(name="A", text="Text."))
+    real = output.write_atomic
+
+    def disk_full(path: Path, data: bytes) -> None:
+        if path.suffix == ".ttf":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr("pipeline.site.write_atomic", disk_full)
+    status, err = _cli("build", "a.md", "--out", "dist", "--format", "html", "--jobs", "1",
+                       "--no-cache")
+    assert status == 1
+    failed = [line for line in err.splitlines() if "No space" in line]
+    assert len(failed) == 1 and failed[0].startswith("dist/assets/fonts/"), err
+    assert failed[0].endswith(".ttf: cannot write the file: No space left on device")
+
 DRIVER = textwrap.dedent("""
     import os, signal, sys
     from pipeline import cli, output
