@@ -22,14 +22,35 @@ TABLE_WORDS = {"tabla", "tableau", "tabelle", "tabela", "tabella", "tabel", "tab
                "tafla", "πίνακας", "таблица", "таблиця", "tabl"}
 
 
-def foreign_captions(manuscript: Manuscript, blocks: list[Node], problems: Problems) -> None:
+def table_captions(manuscript: Manuscript, blocks: list[Node], problems: Problems
+                   ) -> list[Node]:
+    """``blocks`` with numbered captions read (:func:`numbered_captions`), and a warning at
+    each caption in another language (:func:`foreign_captions`).
+
+    One look at every list of blocks finds both; the tree is rebuilt only when a
+    numbered caption stands above a table (most bodies have none).
+    """
+    if foreign_captions(manuscript, blocks, problems):
+        return numbered_captions(blocks)
+    return blocks
+
+
+def foreign_captions(manuscript: Manuscript, blocks: list[Node], problems: Problems) -> bool:
     """A warning at each paragraph beside a table that starts as a caption in another
-    language ("Tabla: Dosis."): pandoc shows it as text, the table has no caption."""
+    language ("Tabla: Dosis."): pandoc shows it as text, the table has no caption.
+
+    Returns whether a numbered caption stands right above a table without one (what
+    :func:`numbered_captions` reads).
+    """
     from .raw import nth_line_outside_code
 
     seen: dict[str, int] = {}
+    numbered = False
     for siblings in _block_lists(blocks):
         for index, block in enumerate(siblings):
+            if not numbered and index and _uncaptioned_table(block) \
+                    and _numbered(siblings[index - 1]):
+                numbered = True
             word = _caption_word(block)
             if word is None:
                 continue
@@ -42,6 +63,7 @@ def foreign_captions(manuscript: Manuscript, blocks: list[Node], problems: Probl
                               "reads it as text, not as the table's caption; write the caption "
                               f"as ': {_after(block)}' (or 'Table: ...'), in any language",
                               code="caption")
+    return numbered
 
 
 # "Table 1. Doses" or "Table 2: Doses" as a paragraph of its own right above a table, as a
@@ -63,8 +85,7 @@ def numbered_captions(blocks: list[Node]) -> list[Node]:
         out: list[Any] = []
         for item in items:
             previous = out[-1] if out else None
-            if isinstance(item, dict) and item.get("t") == "Table" and not item["c"][1][1] \
-                    and _numbered(previous):
+            if _uncaptioned_table(item) and _numbered(previous):
                 out[-1] = {**item, "c": [item["c"][0], [None, [{"t": "Plain",
                                                                 "c": previous["c"]}]],
                                          *item["c"][2:]]}
@@ -73,6 +94,10 @@ def numbered_captions(blocks: list[Node]) -> list[Node]:
         return out
 
     return visit(blocks)
+
+
+def _uncaptioned_table(block: Any) -> bool:
+    return isinstance(block, dict) and block.get("t") == "Table" and not block["c"][1][1]
 
 
 def _numbered(block: Any) -> bool:

@@ -39,7 +39,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .captions import foreign_captions, numbered_captions
+from .captions import table_captions
 from .chunks import chunk_problems, titled_code, without_options
 from .errors import Problems
 from .hugo import hugo_shortcodes
@@ -389,8 +389,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     ast = read_text_references(manuscript, ast, problems)
     blocks = rewrite(list(ast["blocks"]), reader.visit, VISITED)
     blocks = rewrite(blocks, lambda n: without_options(n) or titled_code(n), ("CodeBlock",))
-    foreign_captions(manuscript, blocks, problems)
-    blocks = numbered_captions(blocks)
+    blocks = table_captions(manuscript, blocks, problems)
     comment_problems(manuscript, problems)
     mdx_problems(manuscript, problems)
     liquid_problems(manuscript, problems)

@@ -461,6 +461,24 @@ def test_a_numbered_caption_in_bold_or_italics_as_google_docs_exports_it_is_read
     assert stringify(blocks[0]["c"][1][1]).strip() == caption.replace("*", "")
 
 
+def test_a_numbered_caption_is_read_in_a_box_and_a_list_item_and_only_right_above_a_table():
+    """The tree is rebuilt only when a numbered caption was found: one deep inside counts."""
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+
+    body = ("Table 1. Doses\n\nText between.\n\n| A |\n|---|\n| 1 |\n\n::: note\n"
+            "Table 2. Zones\n\n| B |\n|---|\n| 2 |\n:::\n\n- Table 3: Ages\n\n"
+            "  | C |\n  |---|\n  | 3 |\n")
+    blocks = read_dialects(draft(body), markdown_to_ast(body), Problems())["blocks"]
+    assert [b["t"] for b in blocks] == ["Para", "Para", "Table", "Div", "BulletList"]
+    assert not blocks[2]["c"][1][1]  # not right above its table: text, as written
+    box, item = blocks[3]["c"][1], blocks[4]["c"][0]
+    assert [b["t"] for b in box] == [b["t"] for b in item] == ["Table"]
+    assert [stringify(t["c"][1][1]).strip() for t in (box[0], item[0])] == [
+        "Table 2. Zones", "Table 3: Ages"]
+
+
 def test_hackmd_and_pymdownx_marks_are_inserted_text_keys_and_tags():
     from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import walk
