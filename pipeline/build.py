@@ -10,6 +10,7 @@ deterministic slice of the manuscripts (see ``shard.py``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Iterable
@@ -27,7 +28,7 @@ from .gather import Gatherer
 from .includes import located
 from .kindsfile import kinds_problems
 from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
-from .output import OutputFolder, sweep_temporaries
+from .output import OutputFolder, holding, sweep_temporaries
 from .plan import Planned, Planner, Refused
 from .progress import Progress
 from .stamp import GitHistory
@@ -194,7 +195,14 @@ def output_name(manuscript: Manuscript, audience: str, fmt: str) -> str:
 
 def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = None,
           progress: Progress | None = None) -> BuildReport:
-    """Build every manuscript under ``paths`` into ``options.out``.
+    """Build every manuscript under ``paths`` into ``options.out``: see :func:`_build`."""
+    with contextlib.ExitStack() as held:
+        return _build(paths, options, progress, held)
+
+
+def _build(paths: Iterable[Path] | None, options: BuildOptions | None,
+           progress: Progress | None, held: contextlib.ExitStack) -> BuildReport:
+    """Build every manuscript under ``paths`` into ``options.out``, held for it alone.
 
     Manuscripts are planned one at a time and only a small record of each
     is kept (``plan.py``); each is read again when its job is handed out, a
@@ -236,6 +244,7 @@ def build(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
         probe.unlink()
     except OSError as exc:
         raise UsageError(f"--out {out}: cannot write in the folder: {exc.strerror}") from None
+    held.enter_context(holding(out))
     sweep_temporaries(out)
     for source in [s for s in sources if undecodable_name(s)]:  # no cache key can hold it
         problems.add(source, None, undecodable_name(source) or "", code="file-name")

@@ -8,6 +8,7 @@ temporary name is used and swept by the next build.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -120,6 +121,25 @@ def _in_blocks(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[bytes]:
             block, length = [], 0
     if block:
         yield "".join(block).encode("utf-8")
+
+
+@contextlib.contextmanager
+def holding(folder: Path) -> Iterator[None]:
+    """The output folder for this build alone: a second build into it waits until the first
+    has written its manifest, then reads it, so neither drops the other's files from it nor
+    sweeps away the other's temporary files.
+
+    The lock is on the folder itself (``flock``): nothing is left in it, and a killed
+    build's lock goes with its process.
+    """
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def sweep_temporaries(folder: Path) -> None:

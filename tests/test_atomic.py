@@ -215,6 +215,45 @@ def test_a_full_disk_while_writing_the_web_pages_fonts_names_the_font(tmp_path, 
     assert len(failed) == 1 and failed[0].startswith("dist/assets/fonts/"), err
     assert failed[0].endswith(".ttf: cannot write the file: No space left on device")
 
+def test_two_builds_into_one_folder_at_once_keep_each_others_files(tmp_path, monkeypatch):
+    """The second waits for the first: had both read the manifest first, the one that wrote
+    it last would have left the other's files out of it."""
+    import threading
+
+    from pipeline import build as build_mod
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.md").write_text(MANUSCRIPT.format(name=name, text="Text."))
+    options = build_mod.BuildOptions(out=Path("dist"), jobs=1, formats=("html",),
+                                     use_cache=False)
+    reports, inside = {}, threading.Event()
+    second = threading.Thread(target=lambda: reports.update(b=build_mod.build([Path("b.md")],
+                                                                              options)))
+    real_folder, real_sweep = build_mod.OutputFolder, build_mod.sweep_temporaries
+
+    def sweep(folder: Path) -> None:
+        if threading.current_thread() is second:
+            inside.set()
+        real_sweep(folder)
+
+    def folder_read_then_second_build(out: Path):
+        folder = real_folder(out)  # this build has read the manifest
+        if threading.current_thread() is not second:
+            second.start()
+            if inside.wait(1):  # the second build was let in: let it finish first
+                second.join()
+        return folder
+
+    monkeypatch.setattr(build_mod, "sweep_temporaries", sweep)
+    monkeypatch.setattr(build_mod, "OutputFolder", folder_read_then_second_build)
+    reports["a"] = build_mod.build([Path("a.md")], options)
+    second.join()
+    assert reports["a"].ok and reports["b"].ok
+    manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text())
+    assert [a["path"] for a in manifest["artifacts"]] == ["a.clinician.html", "b.clinician.html"]
+
 DRIVER = textwrap.dedent("""
     import os, signal, sys
     from pipeline import cli, output
