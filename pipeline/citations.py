@@ -314,6 +314,10 @@ def cut_key_hint(key: str, entries: Mapping[str, BibEntry]) -> str:
 CROSS_REFERENCES = {"fig": "Figure 1", "tbl": "Table 1", "sec": "Section 2", "eq": "",
                     "lst": "Listing 1", "thm": "Theorem 1", "lem": "Lemma 1"}
 XREF_FILTERS = {"-": "Quarto's", ":": "pandoc-crossref's"}
+# the cross-references that are read (see crossrefs.py): what names the target
+TARGETS = {"fig": ("figure", "its image", "![Caption](file.png){{#{key}}}"),
+           "tbl": ("table", "its caption", ": Caption {{#{key}}}"),
+           "sec": ("heading", "its title", "## Title {{#{key}}}")}
 
 
 # Manubot's citations by identifier, which it looks up on the network as it builds.
@@ -338,11 +342,16 @@ def identifier_hint(key: str) -> str:
 
 
 def cross_reference_hint(key: str) -> str:
-    """For ``@fig-x``, ``@fig:x`` and their kin: not supported, a link is the way."""
+    """For ``@fig-x``, ``@fig:x`` and their kin that name no target (see crossrefs.py):
+    what to write; a formula's is not supported."""
     match = re.match(r"([a-z]+)([-:])", key)
     if match is None or match.group(1) not in CROSS_REFERENCES:
         return ""
     prefix, mark = match.groups()
+    if prefix in TARGETS:
+        what, where, example = TARGETS[prefix]
+        return (f": no {what} of the handout has the id '{key}' (write {{#{key}}} after "
+                f"{where}: {example.format(key=key)})")
     unsupported = (f": '@{prefix}{mark}' cross-references ({XREF_FILTERS[mark]}) are not "
                    "supported; ")
     if prefix == "eq":  # pandoc gives a formula no id to link to

@@ -23,6 +23,7 @@ from .citations import (
     references_block,
     report_missing_citations,
 )
+from .crossrefs import mark_cross_references, number_cross_references
 from .csl import load_style
 from .dialects import read_dialects
 from .editions import (
@@ -125,7 +126,7 @@ def prepare(
     ast = parse_body(manuscript, problems)
     if ast is None:
         return [], problems
-    ast = read_dialects(manuscript, ast, problems)
+    ast = mark_cross_references(read_dialects(manuscript, ast, problems))
     check_body(manuscript, ast, problems)
     ast = drawn_emoji(manuscript, ast, styles, problems)
     check_glyphs(manuscript, ast, styles, problems)
@@ -203,6 +204,7 @@ def prepare(
     warned: set[str] = set()
     for audience in audiences or manuscript.audiences:
         edition = select_audience(ast, audience)
+        edition = {**edition, "blocks": number_cross_references(edition["blocks"], words)}
         cited_ast, references = format_citations(
             manuscript, edition, entries, items, style, citation_locale(manuscript, style),
             words, problems, listed, styles / "kinds.yaml")

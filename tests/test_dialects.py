@@ -280,35 +280,35 @@ def _check(work: Path, body: str, extra: str = "") -> list[str]:
     return [str(p) for p in check([work / "m.md"], BuildOptions()).problems]
 
 
-def test_quarto_cross_references_get_a_hint_not_a_bibliography_error(work):
+def test_a_cross_reference_to_nothing_gets_a_hint_not_a_bibliography_error(work):
     (work / "r.bib").write_text("@book{b, title={B}, author={A, B}, year={2000}}\n")
     assert _check(work, "See @fig-knee and [@tbl-doses; @b].\n\nAnd @sec-dosing, @eq-bmi.\n",
                   "bibliography: [r.bib]\n") == [
-        ("m.md:9: citation '@fig-knee' has no entry in the bibliography: '@fig-' "
-        "cross-references (Quarto's) are not supported; link to it instead, as "
-        "[Figure 1](#fig-knee), with {#fig-knee} on its target"),
-        ("m.md:9: citation '@tbl-doses' has no entry in the bibliography: '@tbl-' "
-        "cross-references (Quarto's) are not supported; link to it instead, as "
-        "[Table 1](#tbl-doses), with {#tbl-doses} on its target"),
-        ("m.md:11: citation '@sec-dosing' has no entry in the bibliography: '@sec-' "
-        "cross-references (Quarto's) are not supported; link to it instead, as "
-        "[Section 2](#sec-dosing), with {#sec-dosing} on its target"),
+        ("m.md:9: citation '@fig-knee' has no entry in the bibliography: no figure of the "
+         "handout has the id 'fig-knee' (write {#fig-knee} after its image: "
+         "![Caption](file.png){#fig-knee})"),
+        ("m.md:9: citation '@tbl-doses' has no entry in the bibliography: no table of the "
+         "handout has the id 'tbl-doses' (write {#tbl-doses} after its caption: "
+         ": Caption {#tbl-doses})"),
+        ("m.md:11: citation '@sec-dosing' has no entry in the bibliography: no heading of the "
+         "handout has the id 'sec-dosing' (write {#sec-dosing} after its title: "
+         "## Title {#sec-dosing})"),
         ("m.md:11: citation '@eq-bmi' has no entry in the bibliography: '@eq-' "
         "cross-references (Quarto's) are not supported; number the formula with \\tag{1} "
         "and write (1)"),
     ]
 
 
-def test_pandoc_crossref_references_get_a_hint_not_a_bibliography_error(work):
+def test_pandoc_crossref_references_to_nothing_get_a_hint_not_a_bibliography_error(work):
     (work / "r.bib").write_text("@book{b, title={B}, author={A, B}, year={2000}}\n")
     assert _check(work, "As [@fig:arch] and @tbl:planes show [@b].\n\nSee @eq:dose.\n",
                   "bibliography: [r.bib]\n") == [
-        ("m.md:9: citation '@fig:arch' has no entry in the bibliography: '@fig:' "
-        "cross-references (pandoc-crossref's) are not supported; link to it instead, as "
-        "[Figure 1](#fig:arch), with {#fig:arch} on its target"),
-        ("m.md:9: citation '@tbl:planes' has no entry in the bibliography: '@tbl:' "
-        "cross-references (pandoc-crossref's) are not supported; link to it instead, as "
-        "[Table 1](#tbl:planes), with {#tbl:planes} on its target"),
+        ("m.md:9: citation '@fig:arch' has no entry in the bibliography: no figure of the "
+         "handout has the id 'fig:arch' (write {#fig:arch} after its image: "
+         "![Caption](file.png){#fig:arch})"),
+        ("m.md:9: citation '@tbl:planes' has no entry in the bibliography: no table of the "
+         "handout has the id 'tbl:planes' (write {#tbl:planes} after its caption: "
+         ": Caption {#tbl:planes})"),
         ("m.md:11: citation '@eq:dose' has no entry in the bibliography: '@eq:' "
         "cross-references (pandoc-crossref's) are not supported; number the formula with "
         "\\tag{1} and write (1)"),

@@ -1,8 +1,8 @@
 """Pages of static sites and books (Jekyll, Hugo, Quarto, bookdown), read back from the outputs.
 
 A Jekyll page's Liquid tags and kramdown attribute lists, Hugo's figure and box
-shortcodes, Quarto's key and meta shortcodes and bookdown's part headings and
-boxes are shown as what they mean, or left out with a warning at their line;
+shortcodes, Quarto's key and meta shortcodes and cross-references, and bookdown's
+part headings and boxes are shown as what they mean, or left out with a warning at their line;
 none is printed as written.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import build_in, callout_boxes, epub_elements, epub_text, pdf_pages
+from helpers import build_in, callout_boxes, epub_documents, epub_elements, epub_text, pdf_pages
 
 FRONT = """---
 title: "Site pages"
@@ -56,6 +56,18 @@ A caution of a bookdown book.
 ## After the part
 
 The end.
+
+## Results {#sec-results}
+
+See @fig-dot, [-@tbl-doses] and @sec-results, as [see @tbl-doses, row 1].
+
+![A second dot](dot.png){#fig-dot}
+
+| Age | Dose |
+|-----|------|
+| 2   | 5 ml |
+
+: Doses by age {#tbl-doses}
 """
 SAID = "which pandoc's Markdown does not have: it is left out of the handout"
 
@@ -99,15 +111,25 @@ def test_each_mark_is_shown_as_what_it_means_in_every_format(built):
         assert "dose = weight * 15 # {{ kept.as.code }}" in text, kind
         assert "Two tablets a day. Hello and {{ shown }}." in text, kind
         assert "Later chapters" in text and "After the part The end." in text, kind
-        for written in ("{%", "{:", "TOC", "Hidden", "page.", "(PART)", "{{<", "notice"):
+        assert "See Figure 1, 1 and Results, as see Table 1, row 1." in text.replace(" ,", ","), kind
+        assert "Figure 1: A second dot" in text and "Table 1: Doses by age" in text, kind
+        for written in ("{%", "{:", "TOC", "Hidden", "page.", "(PART)", "{{<", "notice", "@fig", "@tbl",
+                        "@sec"):
             assert written not in text, (kind, written)
     book = out / "s.clinician.epub"
     assert [k.text for k in epub_elements(book, "kbd")] == ["Ctrl-P"]
     assert [(i.get("alt"), " ".join("".join(f.itertext()).split()))
             for f in epub_elements(book, "figure") for i in f.iter("{*}img")] == [
-        ("A red dot", "The dot to press")]
+        ("A red dot", "The dot to press"), ("A second dot", "Figure 1: A second dot")]
     assert [c.get("class") for c in epub_elements(book, "code") if c.get("class")] == [
         "sourceCode python"]
+    assert [(a.get("href").split("#")[1], a.text)
+            for name, root in sorted(epub_documents(book).items()) if "nav" not in name
+            for a in root.iter("{*}a")
+            if "#fig-" in a.get("href", "") or "#tbl-" in a.get("href", "")
+            or "#sec-" in a.get("href", "")] == [
+        ("fig-dot", "Figure 1"), ("tbl-doses", "1"), ("sec-results", "Results"),
+        ("tbl-doses", "Table 1")]
     assert callout_boxes(epub_elements(book, "div")) == [
         ("warning", "Warning", "Hot water Test the bath first."),
         ("warning", "Warning", "A caution of a bookdown book."),

@@ -1,0 +1,123 @@
+"""Cross-references to figures, tables and sections, as Quarto and pandoc-crossref write them.
+
+``@fig-tug`` (Quarto) or ``@fig:tug`` (pandoc-crossref) names the figure whose id is
+``fig-tug`` (``![Caption](a.png){#fig-tug}``); ``@tbl-x`` a table captioned
+``: Caption {#tbl-x}``; ``@sec-x`` a heading ``## Title {#sec-x}``.  pandoc reads each as
+a citation.  :func:`mark_cross_references` turns those whose target the body has into
+links (before citations are looked up, so none is an error); :func:`number_cross_references`
+numbers one edition's figures and tables in order, as Quarto does, starting each caption
+``Figure 1: `` and writing the link ``Figure 1`` (``[-@fig-x]``: ``1``); a section's link
+reads as its heading.  A name with no such target stays a citation, and is an error that
+says so (see :mod:`.citations`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .tree import Node, str_inlines, transform, walk
+
+PREFIX = re.compile(r"^(fig|tbl|sec)[-:]")
+LINK_CLASS = "cross-reference"
+NUMBER_ONLY = "cross-reference-number"  # [-@fig-x]: the number alone
+KINDS = {"fig": ("Figure", "figure_n"), "tbl": ("Table", "table_n")}
+
+
+def _targets(blocks: list[Node]) -> dict[str, str]:
+    """The ids of the body's figures, tables and headings that a cross-reference may name."""
+    found: dict[str, str] = {}
+    for node in walk(blocks):
+        kind = {"Figure": "fig", "Table": "tbl", "Header": "sec"}.get(node["t"])
+        if kind is None:
+            continue
+        ident = (node["c"][1] if kind == "sec" else node["c"][0])[0]
+        match = PREFIX.match(ident)
+        if match and match.group(1) == kind:
+            found[ident] = kind
+    return found
+
+
+def mark_cross_references(ast: Mapping[str, Any]) -> dict[str, Any]:
+    """The AST with each citation of a figure, table or section the body has as a link."""
+    targets = _targets(list(ast["blocks"]))
+    if not targets:
+        return dict(ast)
+
+    def link(node: Node) -> Any:
+        if node["t"] != "Cite" or not any(c["citationId"] in targets for c in node["c"][0]):
+            return None
+        out: list[Node] = []
+        rest: list[dict[str, Any]] = []
+        for citation in node["c"][0]:
+            key = citation["citationId"]
+            if key not in targets:
+                rest.append(citation)
+                continue
+            if out:
+                out += [{"t": "Str", "c": ","}, {"t": "Space"}]
+            classes = [NUMBER_ONLY if citation["citationMode"]["t"] == "SuppressAuthor"
+                       else LINK_CLASS]
+            prefix, suffix = citation["citationPrefix"], citation["citationSuffix"]
+            out += [*prefix, *([{"t": "Space"}] if prefix else []),
+                    {"t": "Link", "c": [["", classes, []], [{"t": "Str", "c": f"@{key}"}],
+                                        [f"#{key}", ""]]},
+                    *suffix]
+        if rest:
+            out += [{"t": "Space"}, {"t": "Cite", "c": [rest, node["c"][1]]}]
+        return out
+
+    return {**ast, "blocks": transform(list(ast["blocks"]), link)}
+
+
+def number_cross_references(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:
+    """One edition's blocks with its figures and tables numbered and its cross-references
+    written (see the module)."""
+    numbers: dict[str, str] = {}
+    headings: dict[str, list[Node]] = {}
+    counts = {"fig": 0, "tbl": 0}
+    for node in walk(blocks):
+        if node["t"] == "Header" and PREFIX.match(node["c"][1][0]):
+            headings[node["c"][1][0]] = node["c"][2]
+        elif node["t"] in ("Figure", "Table"):
+            ident = node["c"][0][0]
+            kind = "fig" if node["t"] == "Figure" else "tbl"
+            if ident.startswith((f"{kind}-", f"{kind}:")):
+                counts[kind] += 1
+                numbers[ident] = str(counts[kind])
+    if not numbers and not headings:
+        return blocks
+
+    def captioned(node: Node) -> Any:
+        ident = node["c"][0][0]
+        if ident not in numbers:
+            return None
+        name = _name("fig" if node["t"] == "Figure" else "tbl", numbers[ident], words)
+        short, caption = node["c"][1]
+        first = caption[0] if caption else {"t": "Plain", "c": []}
+        label = [*str_inlines(f"{name}:"), *([{"t": "Space"}] if first["c"] else [])]
+        caption = [{**first, "c": label + first["c"]}, *caption[1:]]
+        return {"t": node["t"], "c": [node["c"][0], [short, caption], *node["c"][2:]]}
+
+    def written(node: Node) -> Any:
+        if not set(node["c"][0][1]) & {LINK_CLASS, NUMBER_ONLY}:
+            return None
+        ident = node["c"][2][0][1:]
+        if ident in numbers:
+            text = numbers[ident] if NUMBER_ONLY in node["c"][0][1] \
+                else _name(ident[:3], numbers[ident], words)
+            inlines = str_inlines(text)
+        elif ident in headings:
+            inlines = headings[ident]
+        else:
+            return None  # in another edition only: the link checks say so
+        return {"t": "Link", "c": [["", [], []], inlines, node["c"][2]]}
+
+    return transform(transform(blocks, written, ("Link",)), captioned, ("Figure", "Table"))
+
+
+def _name(kind: str, number: str, words: Mapping[str, str]) -> str:
+    default, key = KINDS[kind]
+    return words.get(key, default + " {n}").format(n=number)
+
