@@ -38,6 +38,15 @@ OWN_CLASSES = frozenset({
     "status", "subtitle", "table-scroll", "title-block", "track", "track-note", "value",
 })
 
+# Quarto's options of a box's or a layout's look (a folded callout, a grid of figures, a
+# format's own text): a handout shows the text open and in order, so nothing is lost and,
+# unlike a note for the team, nothing needs saying (the layout's class is warned about).
+QUARTO_OPTIONS = frozenset({
+    "collapse", "appearance", "icon", "layout", "layout-ncol", "layout-nrow", "layout-align",
+    "layout-valign", "when-format", "unless-format", "when-profile", "unless-profile",
+    "when-meta", "unless-meta",
+})
+
 IMAGE_KEPT = frozenset({"alt"})  # an image's alternative text, when it differs from its caption
 
 
@@ -98,7 +107,7 @@ def without_private_attributes(manuscript: Manuscript, ast: Mapping[str, Any],
         return rewrite({"t": node["t"], "c": content}, strip, ATTRIBUTED)
 
     blocks = rewrite(ast["blocks"], strip, ATTRIBUTED)
-    for key in dropped:
+    for key in (k for k in dropped if k not in QUARTO_OPTIONS):
         problems.warn(manuscript.path, source_line(manuscript, f"{key}="),
                       f"attribute '{key}' is left out of the handout: pandoc would write it "
                       "into the web page and the EPUB, where no reader sees it (a handout keeps "

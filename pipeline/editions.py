@@ -44,6 +44,19 @@ def _html_class_line(manuscript: Manuscript, name: str) -> int | None:
     return None
 
 
+_LAYOUT = ("Quarto's layout '{name}' is not used in a handout: its text is shown in order, "
+           "in every format")
+_CONDITION = ("Quarto's '{name}' is not read: its text is shown in every format and edition; "
+              "for one audience's text write ::: {{audience=\"patient\"}}")
+QUARTO_LAYOUTS = {
+    **dict.fromkeys(("columns", "column", "column-margin", "column-page", "column-screen",
+                     "column-body-outset", "column-page-inset", "column-screen-inset",
+                     "panel-tabset", "panel-sidebar", "panel-fill", "panel-center",
+                     "panel-input", "aside"), _LAYOUT),
+    **dict.fromkeys(("content-visible", "content-hidden"), _CONDITION),
+}
+
+
 def check_div_classes(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problems) -> None:
     """A warning for each fenced-div class that is neither a callout nor the pipeline's own."""
     for node in walk(ast["blocks"]):
@@ -51,10 +64,13 @@ def check_div_classes(manuscript: Manuscript, ast: Mapping[str, Any], problems: 
             continue
         for name in node["c"][0][1]:
             if name not in CALLOUTS:
-                line = _line(manuscript, f".{name}") or _line(manuscript, f"::: {name}") \
+                # ".column}" before ".column", which ".columns" holds too
+                line = _line(manuscript, f".{name}}}") or _line(manuscript, f".{name} ") \
+                    or _line(manuscript, f".{name}") or _line(manuscript, f"::: {name}") \
                     or _line(manuscript, f":::{name}") \
                     or _html_class_line(manuscript, name)
-                problems.warn(manuscript.path, line,
+                problems.warn(manuscript.path, line, QUARTO_LAYOUTS[name].format(name=name)
+                              if name in QUARTO_LAYOUTS else
                               f"unknown box '{name}': it is shown as plain text; the known boxes "
                               f"are {', '.join(CALLOUTS)} (::: note ... :::)",
                               code="unknown-class")

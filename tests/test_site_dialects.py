@@ -134,3 +134,30 @@ def test_each_mark_is_shown_as_what_it_means_in_every_format(built):
         ("warning", "Warning", "Hot water Test the bath first."),
         ("warning", "Warning", "A caution of a bookdown book."),
     ]
+
+
+def test_quarto_layouts_are_named_and_a_callouts_options_need_no_warning(tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "q.md").write_text(FRONT + """::: {.callout-tip collapse="true" icon=false}
+Rest the knee.
+:::
+
+:::: {.columns}
+::: {.column width="50%"}
+Left.
+:::
+::::
+
+::: {.content-visible when-format="pdf"}
+Print only.
+:::
+""", encoding="utf-8")
+    layout = "is not used in a handout: its text is shown in order, in every format"
+    assert [str(p) for p in check([tmp_path / "q.md"], BuildOptions()).problems] == [
+        f"q.md:12: warning: Quarto's layout 'columns' {layout}",
+        f"q.md:13: warning: Quarto's layout 'column' {layout}",
+        ("q.md:18: warning: Quarto's 'content-visible' is not read: its text is shown in every "
+         "format and edition; for one audience's text write ::: {audience=\"patient\"}"),
+    ]
