@@ -22,6 +22,15 @@ from .progress import Progress
 from .stamp import source_date_epoch_problem
 
 
+def _path(text: str) -> Path:
+    """A path argument; an empty one (an unset variable in a script) would mean the current
+    folder, and build or clean there."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path (an unset variable?): give a file or "
+                                         "folder")
+    return Path(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline",
                                      description="Build medical handouts (PDF, EPUB and HTML).")
@@ -29,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+        p.add_argument("paths", nargs="*", type=_path, metavar="PATH",
                        help="manuscript files or folders (default: manuscripts/)")
         p.add_argument("--strict", "-s", action="store_true", help="treat warnings as errors")
 
@@ -40,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build PDFs, EPUBs, web pages and manifest.json")
     common(b)
-    b.add_argument("--out", "-o", type=Path, default=Path("dist"), help="output folder (default dist/)")
+    b.add_argument("--out", "-o", type=_path, default=Path("dist"), help="output folder (default dist/)")
     b.add_argument("--jobs", "-j", type=int, default=None,
                    help="worker processes (default: number of CPUs; 1 = in-process)")
     b.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size")
@@ -61,11 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     common(c)
     r = sub.add_parser("release", help="build the approved handouts to send to clinics, "
                        "with manifest, checksums and one zip per clinic")
-    r.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+    r.add_argument("paths", nargs="*", type=_path, metavar="PATH",
                    help="manuscript files or folders (default: manuscripts/)")
-    r.add_argument("--out", "-o", type=Path, default=Path("dist"),
+    r.add_argument("--out", "-o", type=_path, default=Path("dist"),
                    help="output folder (default dist/); the release goes to OUT/release/<id>/")
-    r.add_argument("--distribution", "-d", type=Path, metavar="FILE",
+    r.add_argument("--distribution", "-d", type=_path, metavar="FILE",
                    help="which clinic receives which handouts (see distribution.yaml)")
     r.add_argument("--skip-refused", action="store_true",
                    help="release the others when a manuscript is refused")
@@ -75,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     time_limit(r)
     v = sub.add_parser("preview", help="serve the handouts locally, rebuilt and reloaded as "
                        "you edit")
-    v.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+    v.add_argument("paths", nargs="*", type=_path, metavar="PATH",
                    help="manuscript files or folders (default: manuscripts/)")
     v.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free one)")
     v.add_argument("--host", default="127.0.0.1",
@@ -85,19 +94,19 @@ def _parser() -> argparse.ArgumentParser:
     time_limit(v)
     s = sub.add_parser("status", help="every handout's status, version, dates, reading grade "
                        "and last release")
-    s.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+    s.add_argument("paths", nargs="*", type=_path, metavar="PATH",
                    help="manuscript files or folders (default: manuscripts/)")
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
     s.add_argument("--due-within", type=int, metavar="DAYS",
                    help="exit 1 when a review is overdue or due within DAYS days")
-    s.add_argument("--out", "-o", type=Path, default=Path("dist"),
+    s.add_argument("--out", "-o", type=_path, default=Path("dist"),
                    help="the build folder whose release/ holds the releases (default dist/)")
     mm = sub.add_parser("merge-manifests", help="join the outputs of sharded builds",
                         description="Check that the shard folders DIR... hold every shard of "
                         "one build once, nothing missing or twice, then copy their files "
                         "into OUT and write OUT/manifest.json.")
-    mm.add_argument("out", type=Path, metavar="OUT", help="folder for the joined handouts")
-    mm.add_argument("dirs", type=Path, nargs="+", metavar="DIR", help="a shard's output folder")
+    mm.add_argument("out", type=_path, metavar="OUT", help="folder for the joined handouts")
+    mm.add_argument("dirs", type=_path, nargs="+", metavar="DIR", help="a shard's output folder")
     k = sub.add_parser("cache", help="show where the render cache is and how big; --clear "
                        "empties it")
     k.add_argument("--clear", action="store_true", help="remove every entry")

@@ -136,6 +136,10 @@ def test_an_unexpected_failure_in_check_keeps_its_traceback_and_the_others_are_c
     (["build", "m.md", "--format", "docx"], "error: unknown format 'docx'; known: epub, pdf, html"),
     (["build", "m.md", "--jobs", "0"], "error: --jobs must be at least 1"),
     (["build", "m.md", "--out", "m.md"], "error: --out m.md: is a file, not a folder"),
+    (["build", "m.md", "--out", ""], ("python -m pipeline build: error: argument --out/-o: an "
+                                      "empty path (an unset variable?): give a file or folder")),
+    (["check", ""], ("python -m pipeline check: error: argument PATH: an empty path (an unset "
+                     "variable?): give a file or folder")),
     (["build", "m.md", "--out", "m.md/dist"],
      "error: --out m.md/dist: cannot create the folder: Not a directory"),
     (["publish"], ("python -m pipeline: error: argument command: invalid choice: 'publish' "
