@@ -14,7 +14,7 @@ from pathlib import Path
 from invoke import Context, Exit, Local, Task, task
 
 ROOT = Path(__file__).resolve().parent
-PY = sys.executable
+PY = shlex.quote(sys.executable)  # a checkout or a venv may sit in a folder with a space
 # One flag for one thing in every task: `-p/--paths` means the same in build,
 # check, release and the others; options not listed here have a long form only.
 SHORT_FLAGS = {"paths": "p", "out": "o", "jobs": "j", "strict": "s", "format": "f",
@@ -100,6 +100,11 @@ TIME_LIMIT_HELP = {"time_limit": "seconds one manuscript may take to render (def
                                  "$HANDOUT_TIME_LIMIT, else 300; 0: no limit)"}
 
 
+def _bench(script: str) -> str:
+    """A benchmark script's path, quoted for the shell."""
+    return shlex.quote(str(ROOT / "benchmarks" / script))
+
+
 def _time_limit(seconds: str) -> list[str]:
     """``--time-limit`` when given (the command line checks the value)."""
     return ["--time-limit", shlex.quote(str(seconds))] if str(seconds) else []
@@ -153,9 +158,9 @@ def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=Fa
     if cache_max:
         args += ["--cache-max", shlex.quote(cache_max)]
     if scheduler:
-        args += ["--scheduler", scheduler]
+        args += ["--scheduler", shlex.quote(scheduler)]
     if shard:
-        args += ["--shard", shard]
+        args += ["--shard", shlex.quote(shard)]
     args += _time_limit(time_limit)
     _run(c, f"{PY} -m pipeline build {' '.join(args)}")
 
@@ -194,13 +199,13 @@ def bench(c, n=100, big=False, skip="", format="", baseline="", floor_edited_onl
         args.append(f"--baseline {shlex.quote(str(Path(baseline).resolve()))}")
     if floor_edited_only:
         args.append("--floor-edited-only")
-    _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench.py'} {' '.join(args)}")
+    _run(c, f"{PY} {_bench('bench.py')} {' '.join(args)}")
 
 
 @handout_task(help={"runs": "fresh processes to time (default 5)"})
 def bench_bibliography(c, runs=5):
     """Time reading a 500-entry .bib and converting the 50 entries a manuscript cites (< 1 s)."""
-    _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench_bibliography.py'} --runs {int(runs)}")
+    _run(c, f"{PY} {_bench('bench_bibliography.py')} --runs {int(runs)}")
 
 
 @handout_task(help={"rounds": "builds of each page (default 5)"})
@@ -211,14 +216,14 @@ def bench_math(c, rounds=5):
     """
     if int(rounds) < 1:
         raise Exit("--rounds: at least 1")
-    _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench_math.py'} --rounds {int(rounds)}")
+    _run(c, f"{PY} {_bench('bench_math.py')} --rounds {int(rounds)}")
 
 
 @handout_task(help={"runs": "fresh processes to time (default 5)",
                     "style": "the CSL style (default american-medical-association)"})
 def bench_citations(c, runs=5, style="american-medical-association"):
     """Time 200 citations and a 200-entry reference list through the citation stage (< 1 s)."""
-    _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench_citations.py'} --runs {int(runs)} "
+    _run(c, f"{PY} {_bench('bench_citations.py')} --runs {int(runs)} "
             f"--style {shlex.quote(style)}")
 
 
@@ -256,7 +261,7 @@ def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refu
 @handout_task(help={"edits": "saves to time (default 5)"})
 def bench_preview(c, edits=5):
     """Time how soon a save shows in the preview, as a web page and as a PDF."""
-    _run(c, f"{PY} {ROOT / 'benchmarks' / 'bench_preview.py'} --edits {int(edits)}")
+    _run(c, f"{PY} {_bench('bench_preview.py')} --edits {int(edits)}")
 
 
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
@@ -289,7 +294,7 @@ def status(c, paths="", json=False, due_within=-1, out="dist"):
 @handout_task(help={"k": "only tests matching this expression"})
 def test(c, k=""):
     """Run the test suite."""
-    _run(c, f"{PY} -m pytest -q {'-k ' + repr(k) if k else ''}")
+    _run(c, f"{PY} -m pytest -q {'-k ' + shlex.quote(k) if k else ''}")
 
 
 @handout_task(help={"pattern": "only fixtures whose name matches this glob, e.g. 'collapse_*'",

@@ -155,12 +155,23 @@ def test_the_command_line_spells_each_option_as_the_tasks_do():
      "bench.py --n 1000 --skip alternative --skip dask --format epub --floor-edited-only"),
     (["bench", "--format", "pdf,epub", "--skip", "sequential"],
      "bench.py --n 100 --skip sequential --format pdf --format epub"),
+    (["build", "--scheduler", "tcp://h:1; echo x", "--shard", "1/2 "],
+     "--scheduler 'tcp://h:1; echo x' --shard '1/2 '"),  # given to the command, not the shell
+    (["test", "-k", "o'neil or $(date)"], "-m pytest -q -k 'o'\"'\"'neil or $(date)'"),
 ])
 def test_tasks_pass_their_flags_on(project, args, expected):
     proc = invoke(project, "--dry", *args)
     assert proc.returncode == 0, proc.stderr
     assert expected in re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
 
+
+def test_a_checkout_in_a_folder_with_a_space_runs_its_scripts(tmp_path):
+    project = tmp_path / "my handouts"
+    project.mkdir()
+    shutil.copy(ROOT / "tasks.py", project / "tasks.py")
+    proc = invoke(project, "--dry", "bench-math")
+    assert proc.returncode == 0, proc.stderr
+    assert f"'{project}/benchmarks/bench_math.py' --rounds 5" in proc.stdout
 
 def test_clean_cache_empties_only_the_render_cache(project):
     (project / "dist").mkdir()
