@@ -47,7 +47,7 @@ from .liquid import liquid_problems, without_liquid
 from .mdx import mdx_problems
 from .mkdocs import TAB_CLASS, mkdocs_problems
 from .model import Manuscript
-from .obsidian import comment_problems
+from .obsidian import block_id_problems, comment_problems, nested_quote_problems
 from .percent import percent_problems
 from .texmath_dialects import delimiter_problems
 from .textrefs import read_text_references
@@ -391,6 +391,8 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     blocks = rewrite(blocks, lambda n: without_options(n) or titled_code(n), ("CodeBlock",))
     blocks = table_captions(manuscript, blocks, problems)
     comment_problems(manuscript, problems)
+    block_id_problems(manuscript, problems)
+    nested_quote_problems(manuscript, problems)
     mdx_problems(manuscript, problems)
     liquid_problems(manuscript, problems)
     mkdocs_problems(manuscript, problems)

@@ -161,3 +161,24 @@ Print only.
         ("q.md:18: warning: Quarto's 'content-visible' is not read: its text is shown in every "
          "format and edition; for one audience's text write ::: {audience=\"patient\"}"),
     ]
+
+
+def test_obsidian_block_ids_are_left_out_and_a_quote_opened_under_text_is_warned(tmp_path,
+                                                                                 monkeypatch):
+    from pipeline.build import BuildOptions, check
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    body = ("> [!warning] Outer\n> > [!note] Inner\n> > Nested.\n\n> Fine\n>\n> > nested\n\n"
+            "Step one. ^step-1\n\nA sum of x ^2 and `code ^abc` stay.\n")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "o.md").write_text(FRONT + body, encoding="utf-8")
+    assert [str(p) for p in check([tmp_path / "o.md"], BuildOptions()).problems] == [
+        ("o.md:16: warning: '^step-1' is an Obsidian block id, which pandoc's Markdown does not "
+         "have: it is left out of the handout; to link to this text, give it an id pandoc reads "
+         "([text]{#step-1})"),
+        ("o.md:9: warning: a quote inside a quote right under a line of its text is that text "
+         "to pandoc's Markdown, '>' and all: put a line holding only '>' before it"),
+    ]
+    assert [stringify([b]).strip() for b in markdown_to_ast(body)["blocks"][-2:]] == [
+        "Step one.", "A sum of x ^2 and code ^abc stay."]
