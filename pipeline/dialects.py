@@ -381,6 +381,11 @@ def _part_heading(node: Node) -> Node | None:
     return {"t": "Header", "c": [node["c"][0], node["c"][1], inlines[2:]]}
 
 
+# What a body holds when a code block of it may be a chunk or have a title: a chunk's or an
+# attribute's brace, or a fence's 'title=' (see chunks.as_code_fences).
+ATTRIBUTED_CODE = re.compile(r"[{]|title=")
+
+
 def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
                   problems: Problems) -> dict[str, Any]:
     """The AST with alerts, Quarto callouts and shortcodes read (see the module)."""
@@ -388,7 +393,8 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     reader = _Reader(manuscript, problems)
     ast = read_text_references(manuscript, ast, problems)
     blocks = rewrite(list(ast["blocks"]), reader.visit, VISITED)
-    blocks = rewrite(blocks, lambda n: without_options(n) or titled_code(n), ("CodeBlock",))
+    if ATTRIBUTED_CODE.search(manuscript.body):  # no chunk and no title without them
+        blocks = rewrite(blocks, lambda n: without_options(n) or titled_code(n), ("CodeBlock",))
     blocks = table_captions(manuscript, blocks, problems)
     comment_problems(manuscript, problems)
     block_id_problems(manuscript, problems)

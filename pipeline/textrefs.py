@@ -22,6 +22,9 @@ from .tree import Node, rewrite, walk
 
 LABEL = re.compile(r"\(ref:([\w.-]+)\)")
 DEFINITION = re.compile(r"\(ref:[\w.-]+\)")
+# What a body holds when pandoc's text of it may have "(ref:": the word and its colon (which a
+# backslash may escape), or an entity (which may write any character).
+MARK = re.compile(r"ref\\?:|&#?\w+;")
 
 
 def _definition(node: Node) -> tuple[str, list[Node]] | None:
@@ -38,7 +41,8 @@ def _definition(node: Node) -> tuple[str, list[Node]] | None:
 def read_text_references(manuscript: Manuscript, ast: Mapping[str, Any],
                          problems: Problems) -> dict[str, Any]:
     """The AST with each ``(ref:label)`` replaced by its text and the definitions left out."""
-    if not any(n["t"] == "Str" and "(ref:" in n["c"] for n in walk(ast["blocks"])):
+    if not MARK.search(manuscript.body) \
+            or not any(n["t"] == "Str" and "(ref:" in n["c"] for n in walk(ast["blocks"])):
         return dict(ast)
     texts: dict[str, list[Node]] = {}
     for node in walk(ast["blocks"]):

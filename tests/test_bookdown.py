@@ -231,3 +231,16 @@ def test_code_chunks_are_code_blocks_of_their_language_with_a_warning(tmp_path, 
                       (["markdown"], "```{r shown-as-an-example}\nx <- 1\n```"),
                       (["python"], "print(1)\n#| a comment after the code starts"),
                       (["python"], "#| an ordinary block keeps its lines")]
+
+
+@pytest.mark.parametrize("label", ["(ref\\:dose)", "&#40;ref&#58;dose)"])
+def test_a_text_reference_written_with_an_escaped_colon_or_entities_is_read(label):
+    """The body is searched for text references before its tree: written escaped or as
+    entities, one is still found."""
+    from pipeline.dialects import read_dialects
+    from pipeline.tree import stringify
+
+    body = f"{label} The *dose* chart.\n\n![{label}](chart.png)\n"
+    blocks = read_dialects(draft(body), markdown_to_ast(body), Problems())["blocks"]
+    assert [b["t"] for b in blocks] == ["Figure"]
+    assert stringify(blocks[0]["c"][1][1]).strip() == "The dose chart."
