@@ -20,6 +20,7 @@ from .model import Manuscript
 from .obsidian import BARRIER, _masked
 
 COMMENT = re.compile(r"\{/\*.*?\*/\}", re.DOTALL)
+SPACE = re.compile(r"\{(['\"]) \1\}")  # JSX's {' '}: five characters for one space
 # An ECMAScript import or export statement opening a paragraph, as MDX reads one.
 STATEMENT = re.compile(r"(?:import\s+(?:[\w*{}\s,]+?\s+from\s+)?['\"][^'\"\n]+['\"]\s*;?\s*$"
                        r"|export\s+(?:const|let|var|function|default|async|class|\{))")
@@ -54,10 +55,18 @@ def _found(text: str) -> list[tuple[int, int, str]]:
 
 
 def without_mdx(text: str) -> str:
-    """``text`` without MDX's import/export paragraphs and comments, its line breaks kept."""
+    """``text`` without MDX's import/export paragraphs and comments, its line breaks kept,
+    and JSX's written space (``text{' '}``, which ends a line without losing its space) as
+    the space it is."""
     found = _found(text)
-    return cut_keeping_lines(text, [(start, end) for start, end, _kind in found]) \
+    text = cut_keeping_lines(text, [(start, end) for start, end, _kind in found]) \
         if found else text
+    if "{'" not in text and '{"' not in text:
+        return text
+    spaces = [m.start() for m in SPACE.finditer(_masked(text))]
+    for start in reversed(spaces):
+        text = text[:start] + " " + text[start + 5:]
+    return text
 
 
 def mdx_problems(manuscript: Manuscript, problems: Problems) -> None:

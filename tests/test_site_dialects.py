@@ -182,3 +182,12 @@ def test_obsidian_block_ids_are_left_out_and_a_quote_opened_under_text_is_warned
     ]
     assert [stringify([b]).strip() for b in markdown_to_ast(body)["blocks"][-2:]] == [
         "Step one.", "A sum of x ^2 and code ^abc stay."]
+
+
+def test_a_jsx_space_of_an_mdx_page_is_a_space():
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    body = "Press <kbd>Enter</kbd>{' '}\nto go on, {\" \"}then wait; `{' '}` is code.\n"
+    assert stringify(markdown_to_ast(body)["blocks"]).split() == [
+        "Press", "Enter", "to", "go", "on,", "then", "wait;", "{'", "'}", "is", "code."]
