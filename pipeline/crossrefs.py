@@ -45,13 +45,18 @@ def mark_cross_references(ast: Mapping[str, Any]) -> dict[str, Any]:
     if not targets:
         return dict(ast)
 
+    def target(key: str) -> str:
+        """The id ``key`` names: Quarto's ``@Fig-x`` (a sentence's first word) is ``fig-x``."""
+        return key if key in targets else key[:1].lower() + key[1:]
+
     def link(node: Node) -> Any:
-        if node["t"] != "Cite" or not any(c["citationId"] in targets for c in node["c"][0]):
+        if node["t"] != "Cite" or not any(target(c["citationId"]) in targets
+                                          for c in node["c"][0]):
             return None
         out: list[Node] = []
         rest: list[dict[str, Any]] = []
         for citation in node["c"][0]:
-            key = citation["citationId"]
+            key = target(citation["citationId"])
             if key not in targets:
                 rest.append(citation)
                 continue

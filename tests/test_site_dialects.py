@@ -59,7 +59,7 @@ The end.
 
 ## Results {#sec-results}
 
-See @fig-dot, [-@tbl-doses] and @sec-results, as [see @tbl-doses, row 1].
+See @Fig-dot, [-@tbl-doses] and @sec-results, as [see @tbl-doses, row 1].
 
 ![A second dot](dot.png){#fig-dot}
 
