@@ -70,6 +70,20 @@ def test_same_author_and_year_collapse_with_year_suffixes():
     assert citation == "(Smith 2020a, 2020b; Zhang 2019)"
 
 
+def test_citations_that_read_apart_are_rendered_once_to_be_compared(monkeypatch):
+    """No two works alike: no step of disambiguation changed a citation, so none is
+    rendered again to see whether they still read apart."""
+    from pipeline.citeproc_fixes import disambiguation
+
+    compared: list[str] = []
+    original = disambiguation.cite_text
+    monkeypatch.setattr(disambiguation, "cite_text", lambda bib, key, *args: (
+        compared.append(key), original(bib, key, *args))[1])
+    (citation,) = _format(cited=["zhang", "ostberg", "adams"]).citations
+    assert citation == "(adams 2017; Östberg 2020; Zhang 2019)"
+    assert sorted(compared) == ["adams", "ostberg", "zhang"]
+
+
 def test_the_installed_release_is_read_from_its_metadata_folder():
     from importlib.metadata import version
 

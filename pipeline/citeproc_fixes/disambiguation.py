@@ -208,14 +208,18 @@ def disambiguate(bib: Any) -> None:
     top = 1 if rule.endswith("with-initials") else 2
     if add_given and rule != "by-cite":
         _add_given_globally(bib, keys, rule.startswith("primary"), top)
-    for group in _ambiguous(bib, keys):
-        if add_names:
-            _add_names(bib, group, add_given and rule == "by-cite")
-        if add_given and rule == "by-cite":
-            for still in _ambiguous(bib, group):
-                _add_given_by_cite(bib, still, top)
+    # A step that changed nothing leaves every citation as it was: the groups found
+    # before it still hold, so they are not rendered again (most lists have none).
     remaining = _ambiguous(bib, keys)
-    if conditional:  # one more disambiguate="true" branch at a time, where still needed
+    if remaining:
+        for group in remaining:
+            if add_names:
+                _add_names(bib, group, add_given and rule == "by-cite")
+            if add_given and rule == "by-cite":
+                for still in _ambiguous(bib, group):
+                    _add_given_by_cite(bib, still, top)
+        remaining = _ambiguous(bib, keys)
+    if conditional and remaining:  # one more disambiguate="true" branch at a time
         for group in remaining:
             for level in range(1, conditional + 1):
                 for key in group:
@@ -225,13 +229,17 @@ def disambiguate(bib: Any) -> None:
                     break
         remaining = _ambiguous(bib, keys)
     shortened = citation.xpath_search("(//@et-al-subsequent-min | //@et-al-subsequent-use-first)")
+    again: list[list[str]] | None = None  # groups alike when cited again, while they hold
     if shortened and add_names:  # names added to a shortened citation too, as in citeproc-js
-        for group in _ambiguous_again(bib, keys):
+        again = _ambiguous_again(bib, keys)
+        for group in again:
             if not any(bib.source[key].get(NAMES) for key in group):
                 _add_names(bib, group, False, subsequent=True)
+                again = None
     if add_suffix:
         if shortened:
-            remaining = _merged(remaining + _ambiguous_again(bib, keys))
+            remaining = _merged(remaining + (_ambiguous_again(bib, keys) if again is None
+                                             else again))
         order = {key: i for i, key in enumerate(keys)}
         for group in remaining:
             for index, key in enumerate(sorted(group, key=order.__getitem__)):
