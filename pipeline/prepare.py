@@ -49,6 +49,7 @@ from .tree import kinds, stringify
 
 DIVS_AND_SPANS = frozenset({"Div", "Span"})
 RAW = frozenset({"RawInline", "RawBlock"})
+EXAMPLES = frozenset({"OrderedList", "Span"})  # example lists, references to their items
 DEFAULT_DISCLAIMER = {"clinician": "professional", "patient": "patient"}
 
 
@@ -139,10 +140,15 @@ def prepare(
     if present & DIVS_AND_SPANS:
         check_audiences(manuscript, ast, problems)
     for audience in audiences or manuscript.audiences:
-        plain = select_audience(ast, audience, renumber=False)  # selected once, numbered apart
-        check_empty_sections(manuscript, {**plain, "blocks": renumber_examples(plain["blocks"])},
-                             audience, problems, whole=ast)
-        example_problems(manuscript, plain, audience, problems)
+        # selected once, numbered apart; audience blocks are divs and spans, examples are
+        # numbered in their lists and referred to by spans
+        plain = select_audience(ast, audience, renumber=False) \
+            if present & DIVS_AND_SPANS else ast
+        numbered = renumber_examples(plain["blocks"]) if present & EXAMPLES else plain["blocks"]
+        check_empty_sections(manuscript, {**plain, "blocks": numbered}, audience, problems,
+                             whole=ast)
+        if "Span" in present:
+            example_problems(manuscript, plain, audience, problems)
     ast = {**ast, "blocks": even_heading_levels(manuscript, ast["blocks"], problems)}
     if present & (DIVS_AND_SPANS | RAW):  # hidden blocks and raw markup: nothing else cleaned
         ast = clean_raw_markup(manuscript, ast, problems)
@@ -203,7 +209,10 @@ def prepare(
     documents = []
     warned: set[str] = set()
     for audience in audiences or manuscript.audiences:
-        edition = select_audience(ast, audience)
+        # the passes since the last look at ``present`` add lists and divs, no audience
+        # block and no example
+        edition = select_audience(ast, audience) if present & (DIVS_AND_SPANS | EXAMPLES) \
+            else {**ast, "blocks": list(ast["blocks"])}
         edition = {**edition, "blocks": number_cross_references(edition["blocks"], words)}
         cited_ast, references = format_citations(
             manuscript, edition, entries, items, style, citation_locale(manuscript, style),

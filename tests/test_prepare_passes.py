@@ -56,7 +56,8 @@ Only for patients.
 :::
 """
 GUARDED = ("check_div_classes", "check_audiences", "clean_raw_markup", "unlink_computer_files",
-           "check_links", "equation_tags", "mark_list_delimiters", "check_math")
+           "check_links", "equation_tags", "mark_list_delimiters", "check_math",
+           "select_audience", "renumber_examples", "example_problems")
 
 
 def _prepared(tmp_path: Path, text: str):
@@ -78,8 +79,8 @@ def test_kinds_lists_every_element_type_once():
     assert kinds([]) == frozenset()
 
 
-def test_a_plain_handout_runs_no_pass_for_links_formulas_or_numbered_lists(tmp_path,
-                                                                          monkeypatch):
+def test_a_plain_handout_runs_no_pass_for_links_formulas_lists_or_audiences(tmp_path,
+                                                                            monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("a pass ran for elements the body does not have")
 
