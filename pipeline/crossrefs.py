@@ -9,6 +9,11 @@ numbers one edition's figures and tables in order, as Quarto does, starting each
 ``Figure 1: `` and writing the link ``Figure 1`` (``[-@fig-x]``: ``1``); a section's link
 reads as its heading.  A name with no such target stays a citation, and is an error that
 says so (see :mod:`.citations`).
+
+bookdown's ``\\@ref(fig:x)`` stands for the number of the figure whose caption starts
+``(\\#fig:x)`` (a table's ``(\\#tab:x)``), and ``\\@ref(id)`` for a heading's: each is such
+a link too, numbered the same way (:func:`bookdown_ids`, :func:`number_link`; a heading's
+link reads as the heading, since a handout numbers no section).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from typing import Any
 from .tree import Node, str_inlines, transform, walk
 
 PREFIX = re.compile(r"^(fig|tbl|sec)[-:]")
+TABLE_IDS = ("tbl-", "tbl:", "tab:")  # Quarto's, pandoc-crossref's, bookdown's
+LABEL = re.compile(r"^\(#((?:fig|tab):[\w.-]+)\)")  # bookdown's, first in a caption
 LINK_CLASS = "cross-reference"
 NUMBER_ONLY = "cross-reference-number"  # [-@fig-x]: the number alone
 KINDS = {"fig": ("Figure", "figure_n"), "tbl": ("Table", "table_n")}
@@ -37,6 +44,32 @@ def _targets(blocks: list[Node]) -> dict[str, str]:
         if match and match.group(1) == kind:
             found[ident] = kind
     return found
+
+
+def target_ids(blocks: list[Node]) -> frozenset[str]:
+    """The ids of the figures, tables and headings of ``blocks``."""
+    return frozenset((n["c"][1] if n["t"] == "Header" else n["c"][0])[0] for n in walk(blocks)
+                     if n["t"] in ("Figure", "Table", "Header"))
+
+
+def bookdown_ids(blocks: list[Node]) -> list[Node]:
+    """``blocks`` with each figure or table whose caption starts with bookdown's label
+    (``(\\#fig:x)``) and has no id of its own given that label as its id."""
+    def labelled(node: Node) -> Any:
+        caption = node["c"][1][1]
+        first = caption[0]["c"] if caption and caption[0]["t"] in ("Plain", "Para") else []
+        match = LABEL.match(first[0]["c"]) if first and first[0]["t"] == "Str" else None
+        if node["c"][0][0] or match is None:
+            return None
+        return {"t": node["t"], "c": [[match.group(1), *node["c"][0][1:]], *node["c"][1:]]}
+
+    return transform(blocks, labelled, ("Figure", "Table"))
+
+
+def number_link(ident: str, written: str) -> Node:
+    """A link that reads as the number of the figure or table ``ident`` (else as its heading)."""
+    return {"t": "Link", "c": [["", [NUMBER_ONLY], []], [{"t": "Str", "c": written}],
+                               [f"#{ident}", ""]]}
 
 
 def mark_cross_references(ast: Mapping[str, Any]) -> dict[str, Any]:
@@ -83,12 +116,12 @@ def number_cross_references(blocks: list[Node], words: Mapping[str, str]) -> lis
     headings: dict[str, list[Node]] = {}
     counts = {"fig": 0, "tbl": 0}
     for node in walk(blocks):
-        if node["t"] == "Header" and PREFIX.match(node["c"][1][0]):
+        if node["t"] == "Header" and node["c"][1][0]:
             headings[node["c"][1][0]] = node["c"][2]
         elif node["t"] in ("Figure", "Table"):
             ident = node["c"][0][0]
             kind = "fig" if node["t"] == "Figure" else "tbl"
-            if ident.startswith((f"{kind}-", f"{kind}:")):
+            if ident.startswith(("fig-", "fig:") if kind == "fig" else TABLE_IDS):
                 counts[kind] += 1
                 numbers[ident] = str(counts[kind])
     if not numbers and not headings:
@@ -111,7 +144,7 @@ def number_cross_references(blocks: list[Node], words: Mapping[str, str]) -> lis
         ident = node["c"][2][0][1:]
         if ident in numbers:
             text = numbers[ident] if NUMBER_ONLY in node["c"][0][1] \
-                else _name(ident[:3], numbers[ident], words)
+                else _name("fig" if ident.startswith("fig") else "tbl", numbers[ident], words)
             inlines = str_inlines(text)
         elif ident in headings:
             inlines = headings[ident]

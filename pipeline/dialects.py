@@ -16,8 +16,8 @@
 - Jekyll's Liquid tags and kramdown's attribute lists are read before pandoc, and warned
   about here (see :mod:`.liquid`).
 - bookdown's cross-references (``\\@ref(fig:x)``, written by R Markdown
-  books) are shown as text with a warning at their line saying to link
-  instead; the labels they point at (``(\\#fig:x)``, ``(\\#tab:x)`` at the
+  books) are links numbered with Quarto's (see :mod:`.crossrefs`), or, when they name
+  nothing the body has, text with a warning at their line; the labels they point at (``(\\#fig:x)``, ``(\\#tab:x)`` at the
   start of a caption) are left out, since nothing can show them.  Its text
   references (``(ref:label) text``) are read (see :mod:`.textrefs`).
 - R Markdown's and Quarto's code chunks are shown as code, with a warning
@@ -41,6 +41,7 @@ from typing import Any
 
 from .captions import table_captions
 from .chunks import chunk_problems, titled_code, without_options
+from .crossrefs import bookdown_ids, number_link, target_ids
 from .errors import Problems
 from .hugo import hugo_shortcodes
 from .liquid import liquid_problems, without_liquid
@@ -84,6 +85,7 @@ class _Reader:
         self.problems = problems
         self.seen: dict[str, int] = {}
         self.line_of_last_shortcode: int | None = None
+        self.ids: frozenset[str] = frozenset()  # of the figures, tables and headings
         # the text as pandoc reads it, line for line: what was read before it is not counted
         self.read = dataclasses.replace(manuscript, body=hugo_shortcodes(without_liquid(
             manuscript.body)))
@@ -260,14 +262,22 @@ class _Reader:
             if node["t"] != "Str" or ("@ref(" not in node["c"] and "(#" not in node["c"]):
                 out.append(node)
                 continue
-            for match in BOOKDOWN_REF.finditer(node["c"]):
+            text, last = BOOKDOWN_LABEL.sub("", node["c"]), 0
+            for match in BOOKDOWN_REF.finditer(text):
                 written = f"\\{match.group(0)}"
-                self.warn(written, f"bookdown's cross-reference '{written}' is not supported: "
-                          "it is shown as text; link to what it names instead "
-                          "([Table 1](#its-id), an id set with {#its-id})", "cross-reference")
-            text = BOOKDOWN_LABEL.sub("", node["c"])
-            if text:
-                out.append(node if text == node["c"] else {"t": "Str", "c": text})
+                if match.group(1) in self.ids:  # numbered as Quarto's are (see crossrefs.py)
+                    out += [*([{"t": "Str", "c": text[last:match.start()]}]
+                              if match.start() > last else []),
+                            number_link(match.group(1), written)]
+                    last = match.end()
+                    continue
+                self.warn(written, f"bookdown's cross-reference '{written}' names no figure, "
+                          "table or heading of the handout: it is shown as text; give its "
+                          "target that id ({#its-id}, or (\\#fig:x) first in a caption)",
+                          "cross-reference")
+            if text[last:]:
+                out.append(node if not last and text == node["c"]
+                           else {"t": "Str", "c": text[last:]})
         return out if len(out) != len(inlines) or any(a is not b for a, b in zip(out, inlines))\
             else inlines
 
@@ -391,6 +401,8 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     """The AST with alerts, Quarto callouts and shortcodes read (see the module)."""
     chunk_problems(manuscript, problems)
     reader = _Reader(manuscript, problems)
+    ast = {**ast, "blocks": bookdown_ids(list(ast["blocks"]))}
+    reader.ids = target_ids(ast["blocks"])
     ast = read_text_references(manuscript, ast, problems)
     blocks = rewrite(list(ast["blocks"]), reader.visit, VISITED)
     if ATTRIBUTED_CODE.search(manuscript.body):  # no chunk and no title without them
