@@ -114,7 +114,7 @@ def resource_problem(target: str, folder: Path) -> str | None:
     if not target or target.startswith("#"):
         return None
     parts = urlsplit(target)
-    if parts.scheme in ("http", "https", "ftp", "ftps"):
+    if parts.scheme in ("http", "https", "ftp", "ftps") or not parts.scheme and parts.netloc:
         return "remote resources are not allowed (the build never uses the network)"
     if parts.scheme == "data":
         return None

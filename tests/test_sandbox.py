@@ -104,6 +104,7 @@ REFUSED = [
      f"image 'docs/../../outside/secret.png' refused: {LEAVES}"),
     ("![Chart](file:///etc/passwd)", f"image 'file:///etc/passwd' refused: {FILE}"),
     ("![Chart]({url}/chart.png)", f"image '{{url}}/chart.png' refused: {REMOTE}"),
+    ("![Chart](//example.org/chart.png)", f"image '//example.org/chart.png' refused: {REMOTE}"),
     ('<img src="/etc/passwd" alt="Chart">', f"<img src> '/etc/passwd' refused: {ABSOLUTE}"),
     ('<img src="{url}/a.png" alt="Chart">', f"<img src> '{{url}}/a.png' refused: {REMOTE}"),
     ('<img src="ok.png" srcset="/etc/passwd 2x" alt="Chart">',
