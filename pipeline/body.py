@@ -16,10 +16,11 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problems, is_file
-from .images import alt_names_the_file, check_image
+from .images import alt_names_the_file, check_image, data_image_problem
 from .model import Manuscript
 from .nesting import MAX_BRACKETS, bracket_line, deepest_line
 from .pandoc import PandocFailure, markdown_to_ast
+from .rawhtml import DATA_IMAGE
 from .resources import RESOURCE_ATTRS, RawScanner, check_svg, css_urls, resource_problem
 from .tree import Node, attr_of, rewrite, stringify, walk
 
@@ -232,6 +233,7 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                 if not urlsplit(target).scheme:
                     problems.extend(check_image(folder / unquote(target), written,
                                                 manuscript.path, line))
+                _check_data_image(manuscript, target, line, problems)
         elif t in ("RawInline", "RawBlock"):
             fmt, text = node["c"]
             if fmt.lower() not in ("html", "html5", "html4"):
@@ -259,9 +261,21 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                     if tag == "img" and key == "src" and not urlsplit(url).scheme:
                         problems.extend(check_image(folder / unquote(url), url, manuscript.path,
                                                     source_line(manuscript, url, "src=")))
+                    elif tag == "img" and key == "src" and DATA_IMAGE.match(url.strip()):
+                        # what raw HTML keeps (other data: addresses are left out there)
+                        _check_data_image(manuscript, url, source_line(manuscript, url[:60],
+                                                                       "src="), problems)
             if re.search(r"<img\b(?![^>]*\balt\s*=\s*['\"]?[^'\"\s>])", text, re.IGNORECASE):
                 problems.add(manuscript.path, source_line(manuscript, text.strip().split("\n")[0][:40]),
                              "raw <img> has no alt text", code="no-alt")
+
+
+def _check_data_image(manuscript: Manuscript, target: str, line: int | None,
+                      problems: Problems) -> None:
+    if not target.lower().startswith("data:") or (why := data_image_problem(target)) is None:
+        return
+    shown = target if len(target) <= 60 else target[:40] + "..."
+    problems.add(manuscript.path, line, f"image '{shown}' {why}", code="bad-image")
 
 
 def image_line(manuscript: Manuscript, written: str) -> int | None:

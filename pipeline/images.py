@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ERROR, WARNING, Problem, display_path, local_path
-from .imagemeta import without_metadata
+from .imagemeta import DATA_URL, without_metadata
 
 # 50 million pixels: a 8660 x 5773 photograph, more than any printed or screen page
 # needs, and about 200 MB once decoded; a handout's figure is a few megapixels.
@@ -42,7 +42,15 @@ class ImageProblem(Exception):
 @functools.lru_cache(maxsize=256)
 def _inspect(path: str, _mtime: int, _size: int) -> str:
     """The Pillow format name of the raster image at ``path``; raises :class:`ImageProblem`."""
+    return _inspect_raster(path, _size)
+
+
+def _inspect_raster(source: str | bytes, _size: int) -> str:
+    """:func:`_inspect` of a file's path or of an image's bytes."""
     from PIL import Image, UnidentifiedImageError
+
+    def opened() -> Any:
+        return Image.open(io.BytesIO(source) if isinstance(source, bytes) else source)
 
     if not _size:  # a copy or a download that never finished
         raise ImageProblem("is empty (0 bytes): copy or export it again")
@@ -50,7 +58,7 @@ def _inspect(path: str, _mtime: int, _size: int) -> str:
         # Pillow's own warning for a large image is replaced by the limit below.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
-            with Image.open(path) as image:
+            with opened() as image:
                 kind, (width, height) = image.format or "", image.size
                 if width * height > MAX_PIXELS:
                     raise ImageProblem(
@@ -58,7 +66,7 @@ def _inspect(path: str, _mtime: int, _size: int) -> str:
                         f"megapixels), more than the {MAX_PIXELS // 1_000_000} a handout may "
                         "have: scale it down")
                 image.verify()
-            with Image.open(path) as image:
+            with opened() as image:
                 image.load()
         except Image.DecompressionBombError as exc:
             found = re.search(r"\((\d+) pixels\)", str(exc))
@@ -66,7 +74,7 @@ def _inspect(path: str, _mtime: int, _size: int) -> str:
             raise ImageProblem(f"has more pixels{size} than the {MAX_PIXELS // 1_000_000} "
                                "megapixels a handout may have: scale it down") from None
         except UnidentifiedImageError:
-            if _signed(path):
+            if _signed(source):
                 raise ImageProblem("is damaged (its header cannot be read): copy or export it "
                                    "again") from None
             raise ImageProblem("is not an image file the handout can show (PNG, JPEG, GIF, "
@@ -81,9 +89,12 @@ def _inspect(path: str, _mtime: int, _size: int) -> str:
 SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
 
 
-def _signed(path: str) -> bool:
-    with open(path, "rb") as file:
-        head = file.read(12)
+def _signed(source: str | bytes) -> bool:
+    if isinstance(source, bytes):
+        head = source[:12]
+    else:
+        with open(source, "rb") as file:
+            head = file.read(12)
     return head.startswith(SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
 
 
@@ -105,6 +116,33 @@ def raster_problem(path: Path) -> str | None:
         return str(exc)
     except OSError:
         return None  # a missing or unreadable file is reported as such elsewhere
+    return None
+
+
+def data_image_problem(target: str) -> str | None:
+    """What makes an image written into the text as a ``data:`` address unusable, or None.
+
+    Held to the rules of an image file: a drawing (SVG) could load files or run scripts
+    that nothing checks, and a photograph is held to the pixel limit before it is decoded.
+    """
+    import base64
+    import binascii
+
+    match = DATA_URL.match(target.strip())
+    if match is None:
+        return ("is a data: address but not a base64 image (data:image/png;base64,...): save "
+                "the image as a file beside the manuscript and show that file")
+    try:
+        data = base64.b64decode(re.sub(r"\s+", "", match.group(3)), validate=True)
+    except (binascii.Error, ValueError):
+        return "is a data: address whose base64 text is damaged: copy or export the image again"
+    if match.group(1).lower() == "image/svg+xml" or _looks_like_svg(data):
+        return ("is a drawing (SVG) written into the text as a data: address, which is not "
+                "allowed: save it as a .svg file beside the manuscript and show that file")
+    try:
+        _inspect_raster(data, len(data))
+    except ImageProblem as exc:
+        return str(exc)
     return None
 
 

@@ -9,6 +9,7 @@ Damaged and oversized images are errors at their line in ``check`` and
 
 from __future__ import annotations
 
+import base64
 import io
 import struct
 import subprocess
@@ -18,7 +19,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from helpers import EPOCH, epub_documents, epub_opf, epubcheck
+from helpers import EPOCH, PNG_1PX, epub_documents, epub_opf, epubcheck
 from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image
@@ -259,6 +260,31 @@ def test_a_raw_img_is_checked_too(work):
         "m.md:10: image 'half.png' is damaged (the file ends early): copy or export it again"]
 
 
+def test_an_image_written_into_the_text_is_held_to_the_rules_of_a_file(work):
+    """A data: address is no way around the checks: a drawing could load files or run
+    scripts, a photograph could hold a billion pixels or be cut short."""
+    def address(media: str, data: bytes) -> str:
+        return f"data:{media};base64,{base64.b64encode(data).decode()}"
+
+    huge, cut = address("image/png", _png_header(12000, 9000)), address("image/png", b"\x89PNG")
+    drawing = address("image/svg+xml", SCRIPTED_SVG.encode())
+    kept = address("image/png", _image("PNG", (4, 4)))
+    (work / "m.md").write_text(
+        FRONT + f"![A chart]({huge})\n\n![A dot]({cut})\n\n![A plate]({drawing})\n\n"
+        f'Raw <img src="{cut}" alt="A dot"> and <img src="{kept}" alt="A square">.\n\n'
+        f"![A square]({kept})\n", encoding="utf-8")
+    assert [str(p) for p in check([work / "m.md"], BuildOptions()).problems] == [
+        (f"m.md:8: image '{huge[:40]}...' is 12000\u00d79000 pixels (108 megapixels), more "
+         "than the 50 a handout may have: scale it down"),
+        (f"m.md:10: image '{cut}' is damaged (its header cannot be read): copy or export it "
+         "again"),
+        (f"m.md:12: image '{drawing[:40]}...' is a drawing (SVG) written into the text as a "
+         "data: address, which is not allowed: save it as a .svg file beside the manuscript "
+         "and show that file"),
+        (f"m.md:14: image '{cut}' is damaged (its header cannot be read): copy or export it "
+         "again")]
+
+
 def test_an_svg_is_cleaned_whatever_its_first_bytes():
     from pipeline.images import for_screen
 
@@ -362,14 +388,15 @@ def test_a_file_a_drawing_shows_that_is_missing_is_an_error_at_its_line(work):
 def test_an_alt_text_that_is_the_files_type_or_name_is_a_warning_at_its_line(work):
     """nbconvert writes every picture of a notebook as ![png](...): no description."""
     (work / "output_5_0.png").write_bytes(_image("PNG"))
+    dot = base64.b64encode(PNG_1PX).decode()
     (work / "m.md").write_text(
-        FRONT + "![png](data:image/png;base64,iVBORw0KGgo=)\n\n![output_5_0.png](output_5_0.png)"
+        FRONT + f"![png](data:image/png;base64,{dot})\n\n![output_5_0.png](output_5_0.png)"
         "\n\n![Output of the model](output_5_0.png)\n", encoding="utf-8")
     problems = [str(p) for p in check([work / "m.md"], BuildOptions()).problems
                 if p.code == "no-alt"]
     line = FRONT.count("\n") + 1
     assert problems == [
-        (f"m.md:{line}: warning: image 'data:image/png;base64,iVBORw0KGgo=' has the alt text "
+        (f"m.md:{line}: warning: image 'data:image/png;base64,{dot[:18]}...' has the alt text "
          "'png', its file's type or name (as a notebook exported by nbconvert has it), which "
          "says nothing of the picture: write ![what the image shows](...)"),
         (f"m.md:{line + 2}: warning: image 'output_5_0.png' has the alt text 'output_5_0.png', "
