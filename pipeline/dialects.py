@@ -35,6 +35,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -86,9 +87,13 @@ class _Reader:
         self.seen: dict[str, int] = {}
         self.line_of_last_shortcode: int | None = None
         self.ids: frozenset[str] = frozenset()  # of the figures, tables and headings
-        # the text as pandoc reads it, line for line: what was read before it is not counted
-        self.read = dataclasses.replace(manuscript, body=hugo_shortcodes(without_liquid(
-            manuscript.body)))
+
+    @functools.cached_property
+    def read(self) -> Manuscript:
+        """The manuscript with its text as pandoc reads it, line for line: what was read
+        before it is not counted (made at the first warning; most bodies have none)."""
+        return dataclasses.replace(self.manuscript, body=hugo_shortcodes(without_liquid(
+            self.manuscript.body)))
 
     def line(self, text: str) -> int | None:
         from .raw import nth_line_outside_code
