@@ -70,10 +70,22 @@ class Reading:
         return self.lines.get(key)
 
 
+def not_text(key: str, value: Any) -> str:
+    """``'key' must be text``, saying what YAML read instead: a date, a number or a yes/no
+    in words (not as Python writes them), with how to keep it as written."""
+    if isinstance(value, (bool, int, float, dt.date)):
+        kind, shown = (("a yes/no value", str(value).lower()) if isinstance(value, bool)
+                       else ("a date", value.isoformat()) if isinstance(value, dt.date)
+                       else ("a number", str(value)))
+        return (f"'{key}' must be text, found {kind} ({shown}): put it in quotes to keep it "
+                f"as written, {key}: \"...\"")
+    return f"'{key}' must be text, found {value!r}"
+
+
 def _title(r: Reading) -> str:
     title = r.data.get("title")
     if title is not None and not isinstance(title, str):
-        r.problems.add(r.path, r.where("title"), f"'title' must be text, found {title!r}")
+        r.problems.add(r.path, r.where("title"), not_text("title", title))
     return title.strip() if isinstance(title, str) else ""
 
 
@@ -236,7 +248,7 @@ def _text_field(key: str, fold: bool = True) -> Callable[[Reading], str | None]:
     def read(r: Reading) -> str | None:
         value = r.data.get(key)
         if value is not None and not isinstance(value, str):
-            r.problems.add(r.path, r.where(key), f"'{key}' must be text, found {value!r}")
+            r.problems.add(r.path, r.where(key), not_text(key, value))
         return (folded_text(value) if fold else value) if isinstance(value, str) else None
     return read
 
