@@ -60,6 +60,11 @@ ALERTS = {"NOTE": "note", "IMPORTANT": "note", "TIP": "tip", "WARNING": "warning
 QUARTO_CALLOUTS = {f"callout-{name.lower()}": kind for name, kind in ALERTS.items()}
 # bookdown's own boxes (R Markdown books style .rmdnote ... in their CSS): the same boxes
 QUARTO_CALLOUTS |= {f"rmd{name.lower()}": kind for name, kind in ALERTS.items()}
+# Bootstrap's alerts, as a hospital's web page writes them (<div class="alert alert-warning">)
+BOOTSTRAP_ALERTS = {"alert-info": "note", "alert-primary": "note", "alert-secondary": "note",
+                    "alert-light": "note", "alert-dark": "note", "alert-success": "tip",
+                    "alert-warning": "warning", "alert-danger": "warning"}
+QUARTO_CALLOUTS |= BOOTSTRAP_ALERTS
 ALERT = re.compile(r"^\[!([A-Za-z]+)\][+-]?$")
 SHORTCODE_OPEN = ("{{<", "{{%", "{%")  # Quarto's and Hugo's; HackMD's and Jekyll's "{%youtube x %}"
 SHORTCODE_CLOSE = (">}}", "%}}", "%}")
@@ -165,7 +170,8 @@ class _Reader:
         titled = any(c in ALERTS.values() for c in classes) and any(k == "title" for k, _ in attrs)
         if not titled and not any(c in QUARTO_CALLOUTS for c in classes):
             return None
-        classes = [QUARTO_CALLOUTS.get(c, c) for c in classes]
+        classes = [QUARTO_CALLOUTS.get(c, c) for c in classes
+                   if c != "alert" or not any(a in BOOTSTRAP_ALERTS for a in classes)]
         inner = rewrite(node["c"][1], self.visit, VISITED)
         title = next((v for k, v in attrs if k == "title"), "")
         if title.strip():  # shown as the title of a GitHub alert is

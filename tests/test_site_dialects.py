@@ -11,7 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import build_in, callout_boxes, epub_documents, epub_elements, epub_text, pdf_pages
+from helpers import (
+    build_in,
+    callout_boxes,
+    draft,
+    epub_documents,
+    epub_elements,
+    epub_text,
+    pdf_pages,
+)
 
 FRONT = """---
 title: "Site pages"
@@ -191,3 +199,19 @@ def test_a_jsx_space_of_an_mdx_page_is_a_space():
     body = "Press <kbd>Enter</kbd>{' '}\nto go on, {\" \"}then wait; `{' '}` is code.\n"
     assert stringify(markdown_to_ast(body)["blocks"]).split() == [
         "Press", "Enter", "to", "go", "on,", "then", "wait;", "{'", "'}", "is", "code."]
+
+
+def test_a_bootstrap_alert_of_a_hospitals_page_is_a_box(tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+
+    body = ('<div class="alert alert-danger" role="alert">\n<strong>Call 999</strong> if '
+            'you cannot breathe.\n</div>\n\n<div class="alert alert-info">Visiting: 2-8 pm.'
+            '</div>\n')
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "l.md").write_text(FRONT + body, encoding="utf-8")
+    assert [str(p) for p in check([tmp_path / "l.md"], BuildOptions()).problems] == []
+    ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
+    assert [b["c"][0][1] for b in ast["blocks"] if b["t"] == "Div"] == [["warning"], ["note"]]
