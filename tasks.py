@@ -105,6 +105,12 @@ def _bench(script: str) -> str:
     return shlex.quote(str(ROOT / "benchmarks" / script))
 
 
+def _in_checkout(command: str) -> str:
+    """``command`` run from the checkout: invoke finds tasks.py from any folder below it, and
+    the test suite, the linter and the CSL suite name their files from there."""
+    return f"cd {shlex.quote(str(ROOT))} && {command}"
+
+
 def _time_limit(seconds: str) -> list[str]:
     """``--time-limit`` when given (the command line checks the value)."""
     return ["--time-limit", shlex.quote(str(seconds))] if str(seconds) else []
@@ -294,7 +300,7 @@ def status(c, paths="", json=False, due_within=-1, out="dist"):
 @handout_task(help={"k": "only tests matching this expression"})
 def test(c, k=""):
     """Run the test suite."""
-    _run(c, f"{PY} -m pytest -q {'-k ' + shlex.quote(k) if k else ''}")
+    _run(c, _in_checkout(f"{PY} -m pytest -q {'-k ' + shlex.quote(k) if k else ''}"))
 
 
 @handout_task(help={"pattern": "only fixtures whose name matches this glob, e.g. 'collapse_*'",
@@ -304,22 +310,22 @@ def csl_suite(c, pattern="", verbose=False):
     args = [shlex.quote(pattern)] if pattern else []
     if verbose:
         args.append("--verbose")
-    _run(c, f"{PY} tests/csl_suite.py {' '.join(args)}")
+    _run(c, _in_checkout(f"{PY} tests/csl_suite.py {' '.join(args)}"))
 
 
 @handout_task(help={"out": "write the images here instead of tests/golden/ (to compare first)"})
 def update_golden(c, out=""):
     """Render the first page of each example, the dosing card, the formula and code pages."""
     folder = Path(out).resolve() if out else ROOT / "tests" / "golden"
-    _run(c, f"HANDOUT_UPDATE_GOLDEN=1 HANDOUT_GOLDEN_DIR={shlex.quote(str(folder))} "
-            f"{PY} -m pytest -q tests/test_visual.py")
+    _run(c, _in_checkout(f"HANDOUT_UPDATE_GOLDEN=1 HANDOUT_GOLDEN_DIR={shlex.quote(str(folder))} "
+                         f"{PY} -m pytest -q tests/test_visual.py"))
     print(f"wrote {folder}/: look at the images before committing them")
 
 
 @handout_task
 def lint(c):
     """Check the code with ruff."""
-    _run(c, f"{PY} -m ruff check pipeline tests tasks.py benchmarks")
+    _run(c, _in_checkout(f"{PY} -m ruff check pipeline tests tasks.py benchmarks"))
 
 
 @handout_task(help={"cache": "empty only the render cache; dist/ stays"})

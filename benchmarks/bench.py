@@ -420,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=HERE / "results",
                         help="where the JSON and Markdown go")
     args = parser.parse_args(argv)
+    if args.n < 1 or args.jobs is not None and args.jobs < 1 or args.big_sections < 1:
+        parser.error("--n, --jobs and --big-sections must be at least 1")
     cpus = len(os.sched_getaffinity(0))
     jobs = args.jobs or cpus
     work = args.work or Path(tempfile.mkdtemp(prefix="handout-bench-"))

@@ -173,6 +173,29 @@ def test_a_checkout_in_a_folder_with_a_space_runs_its_scripts(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert f"'{project}/benchmarks/bench_math.py' --rounds 5" in proc.stdout
 
+@pytest.mark.parametrize(("task", "command"), [
+    (["test"], "-m pytest -q"), (["lint"], "-m ruff check pipeline tests"),
+    (["csl-suite"], "tests/csl_suite.py"), (["update-golden"], "tests/test_visual.py"),
+])
+def test_the_checkouts_own_tasks_run_from_it_when_started_in_a_folder_below(project, task,
+                                                                              command):
+    (project / "manuscripts").mkdir()
+    proc = subprocess.run([str(INVOKE), "--dry", *task], cwd=project / "manuscripts",
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout).startswith(f"cd {project} && ")
+    assert command in proc.stdout
+
+
+@pytest.mark.parametrize("args", [["--n", "0"], ["--n", "-3"]])
+def test_a_benchmark_of_nothing_is_a_usage_error(args):
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), *args],
+                          capture_output=True, text=True, check=False, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1] == (
+        "bench.py: error: --n, --jobs and --big-sections must be at least 1")
+
+
 def test_clean_cache_empties_only_the_render_cache(project):
     (project / "dist").mkdir()
     (project / "dist" / "manifest.json").write_text("{}")
