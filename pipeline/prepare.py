@@ -219,7 +219,8 @@ def prepare(
             words, problems, listed, styles / "kinds.yaml")
         heading = manuscript.references_title or words["references"]
         cited_ast["blocks"] = unique_ids(place_references(
-            callouts(cited_ast["blocks"], words),
+            # boxes are divs the body has (lists and citations add divs, never a box)
+            callouts(cited_ast["blocks"], words) if "Div" in present else cited_ast["blocks"],
             references_block(references, heading, section_level(edition)), heading))
         cited_ast["blocks"] = internal_links(manuscript, cited_ast["blocks"], ast["blocks"],
                                              audience, problems, warned)

@@ -57,7 +57,7 @@ Only for patients.
 """
 GUARDED = ("check_div_classes", "check_audiences", "clean_raw_markup", "unlink_computer_files",
            "check_links", "equation_tags", "mark_list_delimiters", "check_math",
-           "select_audience", "renumber_examples", "example_problems")
+           "select_audience", "renumber_examples", "example_problems", "callouts")
 
 
 def _prepared(tmp_path: Path, text: str):
