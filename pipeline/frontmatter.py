@@ -296,6 +296,24 @@ def _tab_at(text: str, line: int, column: int) -> bool:
     return line < len(lines) and lines[line][column:column + 1] == "\t"
 
 
+SEPARATORS = {"\u2028": "line separator U+2028", "\u2029": "paragraph separator U+2029"}
+
+
+def _separators_as_spaces(path: Path, front: str, problems: Problems | None) -> str:
+    """``front`` with Unicode's line and paragraph separators read as spaces, a warning at
+    each: YAML takes them for line ends, which would cut a value in two and put every
+    later field's line off by one (a word processor pastes them into a title)."""
+    if "\u2028" not in front and "\u2029" not in front:
+        return front
+    for number, line in enumerate(front.split("\n"), start=2):
+        for column, char in enumerate(line, start=1):
+            if char in SEPARATORS and problems is not None:
+                problems.warn(path, number, f"{SEPARATORS[char]} at column {column} is read as "
+                              "a space (YAML would end the line there): remove it",
+                              code="control-character")
+    return front.replace("\u2028", " ").replace("\u2029", " ")
+
+
 def parse_front_matter(path: Path, front: str, problems: Problems | None = None
                        ) -> tuple[dict[str, Any], dict[str, int]]:
     """The front matter as a dict, and the file line of each top-level key.
@@ -303,6 +321,7 @@ def parse_front_matter(path: Path, front: str, problems: Problems | None = None
     YAML that does not parse raises; a bad or repeated field name is added to
     ``problems`` (raised when none is given) and the other fields are kept.
     """
+    front = _separators_as_spaces(path, front, problems)
     loader = _Loader(front)
     try:
         node = loader.get_single_node()

@@ -18,6 +18,7 @@ from helpers import PNG_1PX, ROOT
 from pipeline.bibtex import load_bibliographies, read_bibtex
 from pipeline.build import BuildOptions, build, check
 from pipeline.errors import PipelineError, Problems
+from pipeline.manuscript import load_manuscript
 
 FRONT = {
     "title": '"Platelet-rich plasma for back pain"',
@@ -469,6 +470,22 @@ def test_control_characters_in_a_bib_field_are_said_at_their_line_and_left_out(w
 def test_tabs_line_ends_and_other_invisible_characters_are_text(work):
     path = manuscript(work, "Tab\there,\r\nnbsp\u00a0and\u2028separator, soft\u00adhyphen.\r\n")
     assert reported(path) == []
+
+
+def test_a_line_separator_in_front_matter_is_a_space_and_later_lines_stay_right(work):
+    """YAML ends a line at U+2028: the title would be cut and every later line be off."""
+    path = manuscript(work, title='Knee\u2028pain', status="final\u2029")
+    assert reported(path) == [
+        ("m.md:2: warning: line separator U+2028 at column 12 is read as a space (YAML would "
+         "end the line there): remove it"),
+        ("m.md:4: warning: paragraph separator U+2029 at column 14 is read as a space (YAML "
+         "would end the line there): remove it"),
+        ("m.md:4: 'status' must be one of draft, submitted, under-review, approved, retired; "
+         "found 'final'"),
+    ]
+    loaded, _ = load_manuscript(manuscript(work, title='"Knee\u2028pain"', name="n.md"),
+                                Path("bibliography"))
+    assert loaded.title == "Knee pain"
 
 
 def test_every_control_character_is_reported_up_to_a_limit(work):
