@@ -79,6 +79,8 @@ def not_text(key: str, value: Any) -> str:
                        else ("a number", str(value)))
         return (f"'{key}' must be text, found {kind} ({shown}): put it in quotes to keep it "
                 f"as written, {key}: \"...\"")
+    if isinstance(value, bytes):  # YAML's !!binary
+        return f"'{key}' must be text, found binary data (a !!binary value)"
     return f"'{key}' must be text, found {value!r}"
 
 
