@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
 from pathlib import Path
 
 from .csl import resolve_style
@@ -49,6 +50,33 @@ def _lines(numbers: list[int]) -> str:
     return shown + (f", ... ({len(numbers)} in all)" if len(numbers) > 5 else "")
 
 
+def _visible_names(path: Path, data: dict, lines: dict[str, int], problems: Problems
+                   ) -> tuple[dict, dict[str, int]]:
+    """Field names without the invisible characters a copy may carry (a zero width space,
+    a byte-order mark), with a warning at each: 'ti\u200btle' would be an unknown field
+    that looks like 'title', and the title itself missing."""
+    renamed: dict = {}
+    for key, value in data.items():
+        hidden = [(i, c) for i, c in enumerate(key, 1) if unicodedata.category(c) == "Cf"]
+        visible = "".join(c for c in key if unicodedata.category(c) != "Cf")
+        if not hidden or not visible:
+            renamed[key] = value
+            continue
+        column, char = hidden[0]
+        name = unicodedata.name(char, "").lower() or "format character"
+        if visible in data or visible in renamed:
+            problems.add(path, lines[key], f"field '{visible}' is given twice (first at line "
+                         f"{lines[visible]}; this name holds an invisible U+{ord(char):04X} "
+                         f"({name}))", code="front-matter")
+            continue
+        problems.warn(path, lines[key], f"the field name holds an invisible U+{ord(char):04X} "
+                      f"({name}) at its character {column}: read as '{visible}'; remove it",
+                      code="unknown-field")
+        renamed[visible] = value
+        lines[visible] = lines[key]
+    return renamed, lines
+
+
 def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, list]:
     """Read and validate one manuscript.
 
@@ -77,6 +105,7 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
                       + (f"; also on line(s) {_lines(lines[1:])}" if lines[1:] else ""),
                       code="control-character")
     data, lines = parse_front_matter(path, front, problems)
+    data, lines = _visible_names(path, data, lines, problems)
     try:
         body, spans = expand(path, body, body_line)
     except PipelineError as exc:

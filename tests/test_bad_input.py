@@ -193,6 +193,18 @@ def test_misspelled_field_is_a_warning_naming_the_close_match(work):
     ]
 
 
+def test_an_invisible_character_in_a_field_name_is_named_and_the_field_read(work):
+    path = manuscript(work, title=None, **{"ti\u200btle": '"Knee pain"', "\u2060status": "final"})
+    assert reported(path) == [
+        ("m.md:5: warning: the field name holds an invisible U+200B (zero width space) at its "
+         "character 3: read as 'title'; remove it"),
+        ("m.md:6: field 'status' is given twice (first at line 3; this name holds an invisible "
+         "U+2060 (word joiner))"),
+    ]
+    path.write_text(path.read_text().replace("\u2060status: final\n", ""))
+    assert load_manuscript(path, Path("bibliography"))[0].title == "Knee pain"
+
+
 def test_unknown_field_alone_is_only_a_warning(work):
     report = check([manuscript(work, reviwers="[]")], BuildOptions())
     assert [str(p) for p in report.problems] == [
