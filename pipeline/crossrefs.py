@@ -27,6 +27,9 @@ from .tree import Node, str_inlines, transform, walk
 PREFIX = re.compile(r"^(fig|tbl|sec)[-:]")
 TABLE_IDS = ("tbl-", "tbl:", "tab:")  # Quarto's, pandoc-crossref's, bookdown's
 LABEL = re.compile(r"^\(#((?:fig|tab):[\w.-]+)\)")  # bookdown's, first in a caption
+# What a body holds when pandoc's text of it may have such a label: '#fig:' or '#tab:' (its
+# colon perhaps escaped), or an entity (which may write any character).
+LABEL_WRITTEN = re.compile(r"#(?:fig|tab)\\?:|&#?\w+;")
 LINK_CLASS = "cross-reference"
 NUMBER_ONLY = "cross-reference-number"  # [-@fig-x]: the number alone
 KINDS = {"fig": ("Figure", "figure_n"), "tbl": ("Table", "table_n")}
@@ -52,9 +55,16 @@ def target_ids(blocks: list[Node]) -> frozenset[str]:
                      if n["t"] in ("Figure", "Table", "Header"))
 
 
-def bookdown_ids(blocks: list[Node]) -> list[Node]:
+def bookdown_ids(blocks: list[Node], body: str) -> list[Node]:
     """``blocks`` with each figure or table whose caption starts with bookdown's label
-    (``(\\#fig:x)``) and has no id of its own given that label as its id."""
+    (``(\\#fig:x)``) and has no id of its own given that label as its id.
+
+    ``body``, the text ``blocks`` were read from, is searched first: a body
+    without a label is not walked.
+    """
+    if not LABEL_WRITTEN.search(body):
+        return blocks
+
     def labelled(node: Node) -> Any:
         caption = node["c"][1][1]
         first = caption[0]["c"] if caption and caption[0]["t"] in ("Plain", "Para") else []

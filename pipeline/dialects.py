@@ -91,7 +91,13 @@ class _Reader:
         self.problems = problems
         self.seen: dict[str, int] = {}
         self.line_of_last_shortcode: int | None = None
-        self.ids: frozenset[str] = frozenset()  # of the figures, tables and headings
+        self.blocks: list[Node] = []  # the body's: its figures, tables and headings are named
+
+    @functools.cached_property
+    def ids(self) -> frozenset[str]:
+        """The ids of the body's figures, tables and headings (found at the first
+        cross-reference; most bodies have none)."""
+        return target_ids(self.blocks)
 
     @functools.cached_property
     def read(self) -> Manuscript:
@@ -412,8 +418,8 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     """The AST with alerts, Quarto callouts and shortcodes read (see the module)."""
     chunk_problems(manuscript, problems)
     reader = _Reader(manuscript, problems)
-    ast = {**ast, "blocks": bookdown_ids(list(ast["blocks"]))}
-    reader.ids = target_ids(ast["blocks"])
+    ast = {**ast, "blocks": bookdown_ids(list(ast["blocks"]), manuscript.body)}
+    reader.blocks = ast["blocks"]
     ast = read_text_references(manuscript, ast, problems)
     blocks = rewrite(list(ast["blocks"]), reader.visit, VISITED)
     if ATTRIBUTED_CODE.search(manuscript.body):  # no chunk and no title without them

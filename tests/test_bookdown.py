@@ -251,3 +251,15 @@ def test_a_text_reference_written_with_an_escaped_colon_or_entities_is_read(labe
     blocks = read_dialects(draft(body), markdown_to_ast(body), Problems())["blocks"]
     assert [b["t"] for b in blocks] == ["Figure"]
     assert stringify(blocks[0]["c"][1][1]).strip() == "The dose chart."
+
+
+@pytest.mark.parametrize("label", ["(\\#fig\\:dose)", "(&#35;fig:dose)"])
+def test_a_figure_label_written_with_an_escaped_colon_or_an_entity_is_its_id(label):
+    """The body is searched for bookdown's labels before its tree: written escaped or as an
+    entity, one is still found."""
+    from pipeline.dialects import read_dialects
+
+    body = f"![{label} Dose chart](chart.png)\n\nSee \\@ref(fig:dose).\n"
+    blocks = read_dialects(draft(body), markdown_to_ast(body), Problems())["blocks"]
+    assert [(b["t"], b["c"][0][0]) for b in blocks if b["t"] == "Figure"] == [
+        ("Figure", "fig:dose")]
