@@ -11,6 +11,7 @@ import errno
 import itertools
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,19 @@ except ImportError:  # pragma: no cover
 MAX_FRONT_MATTER = 256 * 1024
 
 def read_source_bytes(path: Path) -> bytes:
-    """A source file's bytes; a missing or unreadable file is a located error."""
+    """A source file's bytes; a missing or unreadable file is a located error.
+
+    A named pipe or a device (a link to /dev/zero) is refused before it is opened: reading
+    one would wait for a writer or never end.
+    """
     try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                    else "a device")
+            link = f"a link to {os.readlink(path)}, " if path.is_symlink() else ""
+            raise PipelineError.at(path, None, f"is {link}{kind}, not a file: nothing is read "
+                                   "from it", "unreadable")
         return path.read_bytes()
     except FileNotFoundError:
         if path.is_symlink():

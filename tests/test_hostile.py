@@ -283,6 +283,26 @@ def test_an_image_that_is_a_loop_of_links_fails_its_manuscript_at_its_line(work)
     assert status == 1 and "Traceback" not in err and expected in err
 
 
+def test_a_link_to_a_device_or_a_named_pipe_fails_alone_without_waiting(work, tmp_path_factory):
+    import os
+    import subprocess
+    import sys
+
+    (work / "manuscripts" / "zero.md").symlink_to("/dev/zero")
+    pipe = tmp_path_factory.mktemp("elsewhere") / "pipe"
+    os.mkfifo(pipe)
+    (work / "manuscripts" / "pipe.md").symlink_to(pipe)
+    result = subprocess.run([sys.executable, "-m", "pipeline", "check"], cwd=work, timeout=60,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        (f"manuscripts/pipe.md: is a link to {pipe}, a named pipe, not a file: "
+         "nothing is read from it"),
+        ("manuscripts/zero.md: is a link to /dev/zero, a device, not a file: nothing is read "
+         "from it")]
+    assert result.stdout.startswith("checked 3 manuscript(s)")
+
+
 def test_the_preview_index_lists_a_folder_with_a_name_that_is_not_utf8(tmp_path):
     import os
 
