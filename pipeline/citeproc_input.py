@@ -49,6 +49,8 @@ _OPENER_BEFORE = " \t\n\u00a0([{\u2014\u2013-/"
 # not rich text: identifiers and addresses are printed as written
 VERBATIM = frozenset({"id", "type", "URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "language",
                       "citation-key", "citation-label"})
+# what comes before the first range or list of pages: citeproc-js's page-first
+_FIRST_PAGE = re.compile(r"\s*(?:&|, |-|\u2013)\s*")
 _ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
 SEASON_BASE = 20  # months 21-24 are the four seasons, as CSL-JSON writes them
 _DATE_VARIABLES = frozenset({"accessed", "available-date", "event-date", "issued",
@@ -351,4 +353,6 @@ def clean_item(item: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = fix(normalize_date(value))
         else:
             out[key] = fix(value)
+    if out.get("page"):  # as citeproc-js derives it, so that <if variable="page-first"> holds
+        out["page-first"] = _FIRST_PAGE.split(str(out["page"]))[0]
     return out
