@@ -38,3 +38,17 @@ def test_page_first_is_there_when_the_item_has_pages():
         "a": _article("a", "Okonkwo", 2019, page="112-119", volume="33")})
     assert entries == ['[1] A. Okonkwo, <i>Pain</i> <b>2019</b>, 33, 112.']
 
+
+def test_a_macro_whose_names_fall_back_to_a_term_alone_is_left_out():
+    # comparative-population-studies' author macros end their substitute with the
+    # 'anonymous' term; citeproc-js leaves such a macro out as a group without a
+    # variable, so two works of 2016 without authors are told apart by their year
+    untitled = {"type": "article-journal", "container-title": "Pain",
+                "issued": {"date-parts": [[2016]]}}
+    cites, entries = _formatted("comparative-population-studies", {
+        "paper": {"id": "paper", "title": "Anonymous Paper", **untitled},
+        "act": {"id": "act", "type": "legislation", "title": "Health and Social Care Act",
+                "issued": {"date-parts": [[2016]]}}})
+    assert cites == ["(2016a)", "(2016b)"]
+    assert entries == ["2016a: Anonymous Paper. In: Pain.",
+                       "2016b: Health and Social Care Act. 2016."]

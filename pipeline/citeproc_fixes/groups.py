@@ -38,8 +38,20 @@ def _non_empty(text: Any) -> bool:
     return text is not None and str(text) != ""
 
 
-def tracked(render: Callable[..., Any]) -> Callable[..., Any]:
-    """A rendering element's render that reports called variables and terms to its group."""
+def _has_names(names: Any, item: Any) -> bool:
+    """Whether the item has any of the name variables ``names`` calls."""
+    reference = item.reference
+    return any(role in reference for role in names.get("variable").split())
+
+
+def tracked(render: Callable[..., Any], names: bool = False) -> Callable[..., Any]:
+    """A rendering element's render that reports called variables and terms to its group.
+
+    ``names``: the element is a ``<names>``, which counts as a variable that rendered
+    only when the item has one of its names; what its substitute printed in their
+    place reports itself, so a macro whose names fall back to a term alone (the
+    'anonymous' term) is left out, as citeproc-js leaves it out.
+    """
 
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         attrib = self.attrib
@@ -68,7 +80,9 @@ def tracked(render: Callable[..., Any]) -> Callable[..., Any]:
             SUBSTITUTE_RECORDS[-1].extend((self.tag, v) for v in self.get("variable").split())
         if frame is not None:
             if calls_variable:
-                if printed or self.get("variable") in _ALWAYS_RENDERED:
+                if printed and names and not _has_names(self, args[0]):
+                    frame.attempt = True  # its substitute printed, and told the group what
+                elif printed or self.get("variable") in _ALWAYS_RENDERED:
                     frame.success = True
                 else:
                     frame.attempt = True
@@ -93,7 +107,7 @@ def group_suppressed_by_rendered_variables() -> None:
     from citeproc import model
 
     for cls in (model.Text, model.Number, model.Date, model.Names):
-        cls.render = tracked(cls.render)
+        cls.render = tracked(cls.render, names=cls is model.Names)
 
     def process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
         output = []
