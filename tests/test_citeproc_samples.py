@@ -52,3 +52,13 @@ def test_a_macro_whose_names_fall_back_to_a_term_alone_is_left_out():
     assert cites == ["(2016a)", "(2016b)"]
     assert entries == ["2016a: Anonymous Paper. In: Pain.",
                        "2016b: Health and Social Care Act. 2016."]
+
+
+def test_a_term_without_latin_letters_is_not_set_in_italics():
+    # west-european-politics sets 'et al.' in italics; citeproc-js prints Japanese and
+    # Chinese text (which has no italics) upright, and so does a Latin 'et al.' stay italic
+    authors = [{"family": family, "given": "Ana"} for family in ("Okonkwo", "Berg", "Dunn")]
+    items = {"a": {**_article("a", "Okonkwo", 2019), "author": authors}}
+    assert _formatted("west-european-politics", items, "ja-JP")[0] == ["(Okonkwoほか 2019)"]
+    assert _formatted("west-european-politics", items, "zh-CN")[0] == ["(Okonkwo等 2019)"]
+    assert _formatted("west-european-politics", items)[0] == ["(Okonkwo <i>et al.</i> 2019)"]

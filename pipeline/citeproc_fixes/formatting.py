@@ -1,7 +1,8 @@
-"""Quotes, ``normal`` decorations and text values as CSL's formatting rules want them."""
+"""Quotes, ``normal`` decorations, italics and text values as CSL's formatting rules want them."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..citeproc_marks import (
@@ -89,3 +90,31 @@ def text_values_as_rich_text() -> None:
         return text, language
 
     model.Text.process = process
+
+
+# citeproc-js's ROMANESQUE_REGEXP: the letters and digits of scripts that have italics
+_ROMANESQUE = re.compile("[-0-9a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f"
+                         "\u0590-\u05d4\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d"
+                         "\u200e\u0218-\u021b\u202a-\u202e]")
+
+
+@patch
+def no_italics_without_latin_letters() -> None:
+    """A text, term, label or number with no letter of a script that has italics is upright.
+
+    citeproc-js drops ``font-style`` from such a piece of text: Chinese and
+    Japanese have no italics, so a style's ``<et-al font-style="italic"/>``
+    prints '等' and 'ほか' upright in zh-CN and ja-JP ('Okonkwo等, 2019').
+    Groups, names and dates keep their style, as in citeproc-js.
+    """
+    from citeproc import model
+
+    formatted = model.Formatted
+
+    def font_style(self: Any, text: Any) -> Any:
+        if self.get("font-style") in ("italic", "oblique") and not _ROMANESQUE.search(str(text)):
+            return text
+        return formatted.font_style(self, text)
+
+    for cls in (model.Text, model.Et_Al, model.Label, model.Number):
+        cls.font_style = font_style
