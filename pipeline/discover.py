@@ -24,6 +24,8 @@ def discover(paths: Iterable[Path], require: bool = True) -> list[Path]:
             found.extend(inside)
         elif path.is_file() or path.is_symlink():  # a broken link is reported as a manuscript
             found.append((path, os.path.realpath(path)))
+        elif path.exists():  # a named pipe, a device: reading one could wait forever
+            raise UsageError(f"{path}: not a file or folder (a named pipe or a device)")
         else:
             raise UsageError(f"{path}: no such file or folder")
     unique: dict[str, Path] = {}

@@ -301,6 +301,8 @@ def test_a_link_to_a_device_or_a_named_pipe_fails_alone_without_waiting(work, tm
         ("manuscripts/zero.md: is a link to /dev/zero, a device, not a file: nothing is read "
          "from it")]
     assert result.stdout.startswith("checked 3 manuscript(s)")
+    message = f"error: {pipe}: not a file or folder (a named pipe or a device)\n"
+    assert run("check", str(pipe)) == (2, "", message)
 
 
 def test_the_preview_index_lists_a_folder_with_a_name_that_is_not_utf8(tmp_path):
