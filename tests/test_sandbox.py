@@ -352,10 +352,10 @@ def test_manuscript_text_is_never_a_template(harmless_build):
     pdf = " ".join(" ".join(pdf_pages(dist / "m.clinician.pdf")).split())
     epub = " ".join(epub_text(dist / "m.clinician.epub").split())
     for text in (pdf, epub):
-        assert "{{ 7*7 }}" in text
-        assert "{% for x in range(3) %}X{% endfor %}" in text
-        assert "{{ config }}" in text
-        assert "XXX" not in text
+        # Nothing is evaluated: what is no template tag stays as written; Liquid's tags and
+        # variables, which a Jekyll page means, are left out with a warning (test_site_dialects).
+        assert "Template syntax stays text: {{ 7*7 }} and X and ." in text
+        assert "XXX" not in text and "config" not in text.lower()
 
 
 def test_epub_embeds_no_file_from_outside(harmless_build):
