@@ -19,6 +19,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -171,19 +172,23 @@ def _assert_complete(dist: Path, old: dict[str, bytes], *, allow_temporary: bool
     return version
 
 
-def test_disk_full_keeps_the_previous_file_and_says_where(previous_build, monkeypatch):
-    dist, old = previous_build["dist"], previous_build["old"]
-
-    from pipeline import output
-
+def fill_disk(monkeypatch: pytest.MonkeyPatch, module: str, full: Callable[[Path], bool]) -> None:
+    """``module``'s ``write_atomic`` fails as a full disk does for the paths ``full`` picks."""
     real = output.write_atomic
 
-    def disk_full(path: Path, data: bytes) -> None:
-        if path.name != "manifest.json":  # the output fails; the small manifest fits
+    def write(path: Path, data: bytes) -> None:
+        if full(path):
             raise OSError(errno.ENOSPC, "No space left on device")
         real(path, data)
 
-    monkeypatch.setattr("pipeline.output.write_atomic", disk_full)
+    monkeypatch.setattr(f"{module}.write_atomic", write)
+
+
+def test_disk_full_keeps_the_previous_file_and_says_where(previous_build, monkeypatch):
+    dist, old = previous_build["dist"], previous_build["old"]
+
+    # the output fails; the small manifest fits
+    fill_disk(monkeypatch, "pipeline.output", lambda path: path.name != "manifest.json")
     status, err = _cli("build", "a.md", "--out", "dist", "--format", "pdf", "--jobs", "1",
                        "--no-cache")
     assert status == 1
@@ -200,14 +205,7 @@ def test_a_full_disk_while_writing_the_web_pages_fonts_names_the_font(tmp_path, 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
     (tmp_path / "a.md").write_text(MANUSCRIPT.format(name="A", text="Text."))
-    real = output.write_atomic
-
-    def disk_full(path: Path, data: bytes) -> None:
-        if path.suffix == ".ttf":
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, data)
-
-    monkeypatch.setattr("pipeline.site.write_atomic", disk_full)
+    fill_disk(monkeypatch, "pipeline.site", lambda path: path.suffix == ".ttf")
     status, err = _cli("build", "a.md", "--out", "dist", "--format", "html", "--jobs", "1",
                        "--no-cache")
     assert status == 1
