@@ -19,7 +19,7 @@ link reads as the heading, since a handout numbers no section).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .tree import Node, str_inlines, transform, walk
@@ -32,27 +32,27 @@ LABEL = re.compile(r"^\(#((?:fig|tab):[\w.-]+)\)")  # bookdown's, first in a cap
 LABEL_WRITTEN = re.compile(r"#(?:fig|tab)\\?:|&#?\w+;")
 LINK_CLASS = "cross-reference"
 NUMBER_ONLY = "cross-reference-number"  # [-@fig-x]: the number alone
+TARGET_KINDS = {"Figure": "fig", "Table": "tbl", "Header": "sec"}
 KINDS = {"fig": ("Figure", "figure_n"), "tbl": ("Table", "table_n")}
 
 
-def _targets(blocks: list[Node]) -> dict[str, str]:
-    """The ids of the body's figures, tables and headings that a cross-reference may name."""
-    found: dict[str, str] = {}
+def _named(blocks: list[Node]) -> Iterator[tuple[str, str]]:
+    """(kind, id) of each figure, table and heading of ``blocks``: what a reference may name."""
     for node in walk(blocks):
-        kind = {"Figure": "fig", "Table": "tbl", "Header": "sec"}.get(node["t"])
-        if kind is None:
-            continue
-        ident = (node["c"][1] if kind == "sec" else node["c"][0])[0]
-        match = PREFIX.match(ident)
-        if match and match.group(1) == kind:
-            found[ident] = kind
-    return found
+        kind = TARGET_KINDS.get(node["t"])
+        if kind is not None:
+            yield kind, (node["c"][1] if kind == "sec" else node["c"][0])[0]
+
+
+def _targets(blocks: list[Node]) -> dict[str, str]:
+    """The ids that a Quarto cross-reference may name: each with its kind's prefix."""
+    return {ident: kind for kind, ident in _named(blocks)
+            if (match := PREFIX.match(ident)) and match.group(1) == kind}
 
 
 def target_ids(blocks: list[Node]) -> frozenset[str]:
     """The ids of the figures, tables and headings of ``blocks``."""
-    return frozenset((n["c"][1] if n["t"] == "Header" else n["c"][0])[0] for n in walk(blocks)
-                     if n["t"] in ("Figure", "Table", "Header"))
+    return frozenset(ident for _kind, ident in _named(blocks))
 
 
 def bookdown_ids(blocks: list[Node], body: str) -> list[Node]:
