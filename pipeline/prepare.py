@@ -46,6 +46,7 @@ from .notemarks import superscript_citations
 from .pandoc import markdown_to_ast
 from .raw import clean_raw_markup
 from .tree import kinds, stringify
+from .wordmarks import without_tracked_changes
 
 DIVS_AND_SPANS = frozenset({"Div", "Span"})
 RAW = frozenset({"RawInline", "RawBlock"})
@@ -127,6 +128,7 @@ def prepare(
     ast = parse_body(manuscript, problems)
     if ast is None:
         return [], problems
+    ast = without_tracked_changes(manuscript, ast, problems)  # Word's, before any is shown
     ast = mark_cross_references(read_dialects(manuscript, ast, problems))
     check_body(manuscript, ast, problems)
     ast = drawn_emoji(manuscript, ast, styles, problems)

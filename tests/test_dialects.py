@@ -141,6 +141,11 @@ Table 4. Doses by weight
 | Weight | Dose |
 |--------|------|
 | 10 kg  | 1 mL |
+
+Stop [aspirin]{.insertion author="Kofi Mensah" date="2026-01-05"}[ibuprofen]{.deletion author="Kofi Mensah"} a week before.
+[Ask about her warfarin dose.]{.comment-start id="0" author="Ines Quarrie"}Bring your list.[]{.comment-end id="0"}
+
+[Whole paragraph struck out.]{.deletion author="Kofi Mensah"}[]{.paragraph-deletion}
 """
 
 
@@ -154,6 +159,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 def test_what_cannot_be_read_is_a_warning_at_its_line(built):
     _out, problems = built
     assert problems == [
+        *(f"d.md:{line}: warning: {said} ({times} in the document); accept or reject the "
+          "changes and delete the comments in Word, then convert it again"
+          for line, said, times in (
+              (117, ("an insertion tracked in Word is kept as text, as Word shows it with the "
+                    "change accepted"), 1),
+              (117, ("a deletion tracked in Word is left out with its words, as Word shows the "
+                    "document with the change accepted"), 2),
+              (118, ("a comment written in Word is left out with its author, since a comment is "
+                    "for the team, not for readers"), 1))),
         ("d.md:21: warning: '[!DANGER]' is not a GitHub alert the handout knows: it is shown "
         "as a quote; the known alerts are [!NOTE], [!IMPORTANT], [!TIP], [!WARNING], "
         "[!CAUTION]"),
@@ -183,6 +197,26 @@ def test_what_cannot_be_read_is_a_warning_at_its_line(built):
         *(f"d.md:74: warning: raw HTML <{tag}> is left out: it is not an element of HTML5 (its "
           "text is kept)" for tag in ("tabitem", "tabs")),
     ]
+
+
+def test_words_tracked_in_word_are_read_as_accepted_and_comments_reach_no_file(built):
+    import pikepdf
+
+    out, _ = built
+    page = lxml_html.parse(str(out / "d.clinician.html")).getroot()
+    texts = {"pdf": " ".join(" ".join(pdf_pages(out / "d.clinician.pdf")).split()),
+             "epub": " ".join(epub_text(out / "d.clinician.epub").split()),
+             "html": " ".join(page.text_content().split())}
+    for kind, text in texts.items():
+        assert "Stop aspirin a week before. Bring your list." in text, kind
+        assert "ibuprofen" not in text and "warfarin" not in text, kind
+        assert "struck out" not in text, kind
+    with pikepdf.open(out / "d.clinician.pdf") as pdf:
+        raw = b"".join(f.get_file().read_bytes() for f in pdf.attachments.values())
+    raw += (out / "d.clinician.html").read_bytes() + (out / "d.clinician.epub").read_bytes()
+    assert b"aspirin" in raw
+    for private in (b"ibuprofen", b"warfarin", b"Mensah", b"Quarrie", b"struck out"):
+        assert private not in raw, private
 
 
 def test_obsidian_comments_reach_no_file_and_code_keeps_its_percent_signs(built):
