@@ -17,6 +17,7 @@ import re
 from .errors import Problems
 from .model import Manuscript
 from .myst import as_boxes
+from .mystmarkup import ENGINES, as_pandoc, comment_problems, is_myst
 from .tree import Node, str_inlines
 
 # An opening fence whose braces start with a bare word (the engine): {r}, {python}, {r x, echo=F}
@@ -136,11 +137,14 @@ def chunk_problems(manuscript: Manuscript, problems: Problems) -> None:
     boxes) are warned about too: a code cell is not run, anything else is
     shown as code (a backtick fence) or as text (a colon fence).
     """
-    for index, line, chunk in _scan(as_boxes(manuscript.body)):
+    comment_problems(manuscript, problems)
+    for index, line, chunk in _scan(as_boxes(as_pandoc(manuscript.body))):
         where = manuscript.body_line + index
         header = line.strip().lstrip("`~:").strip()
-        if chunk and chunk.re is DIRECTIVE:
-            language = _language(chunk)
+        myst = chunk is not None and chunk.re is CHUNK and not chunk.group(4) \
+            and chunk.group(3).lower() not in ENGINES and is_myst(manuscript.body)
+        if chunk and (chunk.re is DIRECTIVE or myst):
+            language = "" if myst else _language(chunk)
             problems.warn(manuscript.path, where,
                           f"MyST code cell '{header}' is not run: its code is shown as "
                           f"{language} code" if language else

@@ -5,7 +5,8 @@ fence, or a colon fence, whose braces name it.  pandoc's Markdown reads the
 first as a code block and the second as text, so the box would be lost.  An
 admonition is written here as the Quarto callout it means, line for line (so
 every line keeps its number): NOTE, IMPORTANT, HINT and SEEALSO a ``note``,
-TIP a ``tip``, WARNING, CAUTION, ATTENTION, DANGER and ERROR a ``warning``;
+TIP a ``tip``, WARNING, CAUTION, ATTENTION, DANGER and ERROR a ``warning``, and
+a DROPDOWN (folded on a web page) a ``note`` shown open;
 the directive's argument (``{admonition} Before you start``) is the box's
 title, and its option lines (``:class: tip``) are left out.  A target line
 (``(label)=``) is left out, so that the heading under it stays a heading, as are
@@ -20,7 +21,8 @@ import re
 
 BOXES = {"note": "note", "important": "important", "hint": "note", "seealso": "note",
          "admonition": "note", "tip": "tip", "warning": "warning", "caution": "caution",
-         "attention": "warning", "danger": "warning", "error": "warning"}
+         "attention": "warning", "danger": "warning", "error": "warning",
+         "dropdown": "note"}
 OPENER = re.compile(r"^( {0,3})(`{3,}|~{3,}|:{3,})[ \t]*\{([A-Za-z][\w:-]*)\}[ \t]*(.*?)[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 OPTION = re.compile(r"^[ \t]*:[\w-]+:")

@@ -1,0 +1,170 @@
+"""MyST's comments, formulas, figures, code blocks and citations as pandoc's Markdown.
+
+A Jupyter Book page (MyST Markdown) writes what pandoc's Markdown has in other words;
+each is written here as pandoc's own, line for line (so every line keeps its number),
+in a page that has MyST's marks (a directive ```` ```{name} ````, a role ``{name}`x```
+or a target ``(label)=``: ``%`` begins a line of many other texts):
+
+- a comment line (``% a note to the team``) is left out, as MyST leaves it out;
+- a ```` ```{math} ```` directive is a display formula, its ``:label:`` left out;
+- a ```` ```{figure} path ```` directive (backticks or colons) is the figure: its first
+  paragraph the caption, ``:name:`` its id, ``:alt:`` its description, ``:width:`` and
+  ``:height:`` its size; a ```` ```{image} path ```` the picture, its ``:alt:`` its
+  description (it has no caption: the picture stays in the text's flow);
+- a ```` ```{code-block} python ```` (``{code}``, ``{sourcecode}``) is a code block, its
+  ``:caption:`` the block's title and its other options left out;
+- a ```` ```{bibliography} ```` directive places the reference list, as ``::: {#refs}``;
+- ``{cite}`key``` and ``{cite:p}`a,b``` (sphinxcontrib-bibtex) are citations
+  ``[@a; @b]``, ``{cite:t}`key``` the narrative ``@key``, ``{cite:year}`key``` ``[-@key]``.
+
+What the handout cannot show (MyST's ``{ref}``, ``{numref}`` and ``{eq}`` roles, other
+directives) is left to :mod:`.chunks`, which warns at its line; so are the comments.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import Problems
+from .model import Manuscript
+
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+DIRECTIVE = re.compile(r"^( {0,3})(`{3,}|~{3,}|:{3,})[ \t]*\{([A-Za-z][\w:-]*)\}[ \t]*(.*?)[ \t]*$")
+OPTION = re.compile(r"^[ \t]*:([\w-]+):[ \t]*(.*?)[ \t]*$")
+ROLE = re.compile(r"\{[a-z][\w:-]*\}`[^`\n]+`")
+TARGET = re.compile(r"^ {0,3}\([\w.:-]+\)=[ \t]*$", re.MULTILINE)
+COMMENT = re.compile(r"^%(?!%)")
+CITE = re.compile(r"\{cite(?::(p|ps|t|ts|year|yearpar))?\}`([\w.:/-]+(?:[ \t]*,[ \t]*[\w.:/-]+)*)`")
+# the engines of R Markdown's and Quarto's chunks, whose fences look like directives
+ENGINES = frozenset({"r", "python", "julia", "sql", "bash", "sh", "ojs", "js", "mermaid", "dot",
+                     "stan", "rcpp", "cpp", "c", "sas", "perl", "ruby", "octave", "matlab"})
+CODE = frozenset({"code-block", "code", "sourcecode"})
+PICTURES = frozenset({"figure", "image"})
+
+
+def is_myst(text: str) -> bool:
+    """Whether ``text`` has a MyST directive, role or target (its comments are read then)."""
+    if "{" in text:
+        if ROLE.search(text):
+            return True
+        for match in re.finditer(r"^ {0,3}(?:`{3,}|~{3,}|:{3,})[ \t]*\{([A-Za-z][\w:-]*)\}",
+                                 text, re.MULTILINE):
+            if match.group(1).lower() not in ENGINES:
+                return True
+    return ")=" in text and TARGET.search(text) is not None
+
+
+def _citation(match: re.Match[str]) -> str:
+    keys = [k.strip() for k in match.group(2).split(",")]
+    form = match.group(1) or "p"
+    if form in ("t", "ts"):
+        return ", ".join(f"@{k}" for k in keys)
+    if form in ("year", "yearpar"):
+        return "[" + "; ".join(f"-@{k}" for k in keys) + "]"
+    return "[" + "; ".join(f"@{k}" for k in keys) + "]"
+
+
+def _attribute(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _picture(name: str, target: str, options: dict[str, str], body: list[str]) -> list[str]:
+    """The lines of a figure or an image directive's body as a picture, as many as given
+    (the opener's and the closer's included)."""
+    attrs = []
+    if options.get("name"):
+        attrs.append("#" + options["name"])
+    for key in ("alt", "width", "height"):
+        if options.get(key) and (key != "alt" or name == "figure"):
+            attrs.append(f"{key}={_attribute(options[key])}")
+    after = f"]({target})" + ("{" + " ".join(attrs) + "}" if attrs else "")
+    out = [""] * len(body)
+    words = [i for i, line in enumerate(body) if line.strip() and not OPTION.match(line)]
+    caption: list[int] = []
+    for i in words:  # the first paragraph: the caption; what follows: the legend, as text
+        if caption and i != caption[-1] + 1:
+            break
+        caption.append(i)
+    for i in words:
+        out[i] = body[i]
+    if name == "image" or not caption:
+        alt = options.get("alt", "") if name == "image" or not caption else ""
+        # the picture on the closing fence's line; an image's text after it keeps it inline
+        out[-1] = f"![{alt}{after}" + ("\\ " if name == "image" else "")
+        return out
+    out[caption[0]] = "![" + body[caption[0]].strip()
+    out[caption[-1]] = out[caption[-1]].rstrip() + after
+    return out
+
+
+def as_pandoc(text: str) -> str:
+    """``text`` with MyST's comments, formulas, figures, code and citations as pandoc's
+    Markdown, line for line (see the module); a text without MyST's marks as it is."""
+    if "%" not in text and "{" not in text or not is_myst(text):
+        return text
+    lines = text.split("\n")
+    code: str | None = None
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if code is not None:
+            stripped = line.strip()
+            if stripped and set(stripped) == {code[0]} and len(stripped) >= len(code):
+                code = None
+            index += 1
+            continue
+        opener = DIRECTIVE.match(line)
+        name = opener.group(3).lower() if opener else ""
+        if opener and (name in PICTURES or name in CODE or name in ("math", "bibliography")):
+            fence = opener.group(2)
+            end = index + 1
+            while end < len(lines) and not (lines[end].strip()
+                                            and set(lines[end].strip()) == {fence[0]}
+                                            and len(lines[end].strip()) >= len(fence)):
+                end += 1
+            if end == len(lines):  # never closed: left as written (pandoc reads it so)
+                index += 1
+                continue
+            body = lines[index + 1:end]
+            count = 0
+            while count < len(body) and OPTION.match(body[count]):
+                count += 1
+            options = {m.group(1): m.group(2) for m in map(OPTION.match, body[:count]) if m}
+            if name == "bibliography":  # where the reference list goes
+                new = ["::: {#refs}"] + [""] * len(body) + [":::"]
+            elif name == "math":
+                new = [""] * count + ["$$"] + body[count:] + ["$$"]
+            elif name in CODE:
+                fence = "`" * max(3, len(fence)) if fence[0] == ":" else fence
+                words = [f".{opener.group(4).split()[0]}"] if opener.group(4) else []
+                if options.get("caption"):
+                    words.append(f"title={_attribute(options['caption'])}")
+                fenced = fence + ("{" + " ".join(words) + "}" if words else "")
+                new = [""] * count + [fenced] + body[count:] + [fence]
+            else:
+                new = _picture(name, opener.group(4), options, ["", *body, ""])
+            lines[index:end + 1] = new
+            index = end + 1
+            continue
+        fenced = FENCE.match(line)
+        if fenced:
+            code = fenced.group(1)
+        elif COMMENT.match(line):
+            lines[index] = ""
+        elif "{cite" in line:
+            lines[index] = CITE.sub(_citation, line)
+        index += 1
+    return "\n".join(lines)
+
+
+def comment_problems(manuscript: Manuscript, problems: Problems) -> None:
+    """A warning at each MyST comment line: it is left out of the handout."""
+    if "%" not in manuscript.body:
+        return
+    read = as_pandoc(manuscript.body).split("\n")
+    for index, line in enumerate(manuscript.body.split("\n")):
+        if COMMENT.match(line) and not read[index]:
+            problems.warn(manuscript.path, manuscript.body_line + index,
+                          "'% ...' is a MyST comment: it is left out of the handout; for a "
+                          "note to the editors write an HTML comment <!-- ... -->, which no "
+                          "file shows", code="code-chunk")
