@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import re
 import signal
 import sys
 from pathlib import Path
@@ -194,6 +195,32 @@ def _unbreakable(stream: TextIO) -> None:
         reconfigure(errors="backslashreplace")  # a UTF-8 stream keeps surrogateescape
 
 
+def _joined_values(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """``--cache-max -1G`` as ``--cache-max=-1G``.
+
+    argparse takes a value that starts with a dash and is not a plain number for an
+    option, and answers "expected one argument" instead of what is wrong with the value.
+    """
+    commands = parser.get_default("commands") or {}
+    takes_value = {option for command in commands.values() for action in command._actions
+                   if action.nargs is None for option in action.option_strings}
+    joined: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--":
+            return [*joined, arg, *args]
+        value = next(args, None) if arg in takes_value else None
+        if value is not None and NEGATIVE.match(value):
+            joined.append(f"{arg}={value}")
+        else:
+            joined += [arg] if value is None else [arg, value]
+    return joined
+
+
+# a value such as -1G or -.5: not an option of any command
+NEGATIVE = re.compile(r"-[\d.]")
+
+
 def main(argv: list[str] | None = None, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     if stdout is None:  # a terminal or log that cannot show 'Fernández': shown as \xe1
@@ -203,7 +230,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
     parser = _parser()
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            args, unknown = parser.parse_known_args(argv)
+            args, unknown = parser.parse_known_args(_joined_values(
+                parser, sys.argv[1:] if argv is None else argv))
             if unknown:
                 command = args.commands[args.command]
                 names = [o[2:] for a in command._actions for o in a.option_strings

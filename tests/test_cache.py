@@ -348,6 +348,18 @@ def test_the_limit_and_the_command_that_empties_the_cache(project, monkeypatch, 
         "error: --cache-max: expected a size such as 500M or 2G, found 'lots'\n"
 
 
+@pytest.mark.parametrize("argv", [["build", "--cache-max", "-1G"],
+                                  ["build", "-j", "2", "--cache-max", "-.5G", "manuscripts"]])
+def test_a_negative_cache_size_is_refused_for_what_it_is(argv, capsys):
+    """Not argparse's "expected one argument": the value is there, it is wrong."""
+    from pipeline import cli
+
+    assert cli.main(argv) == 2
+    value = argv[argv.index("--cache-max") + 1]
+    assert capsys.readouterr().err == \
+        f"error: --cache-max: expected a size such as 500M or 2G, found '{value}'\n"
+
+
 def test_a_shared_cache_folder_keeps_what_other_programs_put_there(project, monkeypatch,
                                                                      capsys):
     """HANDOUT_CACHE_DIR may name ~/.cache or the project itself: only the cache's files go."""

@@ -87,6 +87,8 @@ def test_the_workers_stop_an_overrun_and_build_the_others(work, monkeypatch):
      "error: --time-limit: expected a number of seconds (0 for no limit), found 'soon'"),
     (["release", "--time-limit", "-5"], None,
      "error: --time-limit: expected a number of seconds (0 for no limit), found '-5'"),
+    (["build", "--time-limit", "-5s"], None,  # a dash that argparse would take for an option
+     "error: --time-limit: expected a number of seconds (0 for no limit), found '-5s'"),
     (["preview", "--port", "0", "--time-limit", "inf"], None,
      "error: --time-limit: expected a number of seconds (0 for no limit), found 'inf'"),
     (["build"], "2 minutes",
