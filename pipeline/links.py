@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from .body import as_written, source_line
 from .errors import Problems
 from .model import Manuscript
-from .tree import Node, rewrite, walk
+from .tree import Node, rewrite, stringify, walk
 
 RAW_HREF = re.compile(r'(<a\b[^<>]*?)\shref="([^"]*)"([^<>]*>)', re.IGNORECASE)
 
@@ -137,6 +137,28 @@ def unlink_computer_files(manuscript: Manuscript, ast: Mapping[str, Any],
         return {"t": "Span", "c": [node["c"][0], rewrite(node["c"][1], fix, ("Link",))]}
 
     return {**ast, "blocks": rewrite(list(ast["blocks"]), fix, ("Link",))}
+
+
+def named_links(manuscript: Manuscript, ast: Mapping[str, Any],
+                problems: Problems) -> dict[str, Any]:
+    """A link without words (``[](https://...)``, or one whose words were a template's
+    variable, left out) shows its address as its words, with a warning at its line.
+
+    Nothing would name such a link: a screen reader says only "link", the page shows
+    nothing to click, and the web page and the EPUB fail axe's and Ace's ``link-name``.
+    """
+    def name(node: Node) -> Any:
+        if stringify(node["c"][1]).strip() or any(n["t"] == "Image" for n in walk(node["c"][1])):
+            return None
+        target = node["c"][2][0]
+        written = as_written(manuscript, target)
+        problems.warn(manuscript.path, link_line(manuscript, written),
+                      f"link '{written}' has no words, so nothing names it to a reader: its "
+                      f"address is shown instead; write [what it leads to]({written})",
+                      code="unnamed-link")
+        return {"t": "Link", "c": [node["c"][0], [{"t": "Str", "c": target}], node["c"][2]]}
+
+    return {**ast, "blocks": rewrite(list(ast["blocks"]), name, ("Link",))}
 
 
 def standalone_links(blocks: list[Node], canonical_url: str | None,

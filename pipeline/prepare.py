@@ -38,7 +38,7 @@ from .examples import example_problems, renumber_examples
 from .frontmatter import read_text
 from .glyphs import check_glyphs, drawn_emoji, without_selectors
 from .kindsfile import kinds_problems
-from .links import check_links, unlink_computer_files
+from .links import check_links, named_links, unlink_computer_files
 from .math import check_math
 from .mathtags import equation_tags
 from .model import CitedDocument, Manuscript, Stamp
@@ -157,7 +157,7 @@ def prepare(
         present = kinds(ast["blocks"])  # raw markup may have become formulas, links, boxes
     # The passes below add no link, raw markup, formula or list.
     if "Link" in present:
-        ast = unlink_computer_files(manuscript, ast, problems)
+        ast = named_links(manuscript, unlink_computer_files(manuscript, ast, problems), problems)
     ast = without_private_attributes(manuscript, ast, problems)
     if present & (RAW | {"Link"}):
         check_links(manuscript, ast, problems)

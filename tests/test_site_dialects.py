@@ -215,3 +215,22 @@ def test_a_bootstrap_alert_of_a_hospitals_page_is_a_box(tmp_path, monkeypatch):
     assert [str(p) for p in check([tmp_path / "l.md"], BuildOptions()).problems] == []
     ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
     assert [b["c"][0][1] for b in ast["blocks"] if b["t"] == "Div"] == [["warning"], ["note"]]
+
+
+def test_a_link_left_without_words_shows_its_address(tmp_path):
+    from lxml import html as lxml_html
+
+    body = ("Built from commit [{{ site.commit }}](https://example.org/c1).\n\n"
+            "Also [](https://example.org/guide) and [the guide](https://example.org/g).\n")
+    (tmp_path / "l.md").write_text(FRONT + body, encoding="utf-8")
+    out, problems = build_in(tmp_path, ["l.md"], formats=("html",))
+    assert [p for p in problems if "no words" in p] == [
+        f"l.md:{line}: warning: link '{url}' has no words, so nothing names it to a reader: its "
+        f"address is shown instead; write [what it leads to]({url})"
+        for line, url in ((8, "https://example.org/c1"), (10, "https://example.org/guide"))]
+    page = lxml_html.parse(str(out / "l.clinician.html")).getroot()
+    links = {a.get("href"): a.text_content() for a in page.iter("a")
+             if (a.get("href") or "").startswith("https://example.org/")}
+    assert links == {"https://example.org/c1": "https://example.org/c1",
+                     "https://example.org/guide": "https://example.org/guide",
+                     "https://example.org/g": "the guide"}
