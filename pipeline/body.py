@@ -18,8 +18,8 @@ from urllib.parse import unquote, urlsplit
 from .errors import Problems, is_file
 from .images import alt_names_the_file, check_image, data_image_problem
 from .model import Manuscript
-from .nesting import MAX_BRACKETS, bracket_line, deepest_line
-from .pandoc import PandocFailure, markdown_to_ast
+from .nesting import MAX_BRACKETS, MAX_OPEN_TAGS, bracket_line, deepest_line, open_tag_line
+from .pandoc import PandocFailure, PandocTimeout, markdown_to_ast
 from .rawhtml import DATA_IMAGE
 from .resources import RESOURCE_ATTRS, RawScanner, check_svg, css_urls, resource_problem
 from .tree import Node, attr_of, rewrite, stringify, walk
@@ -38,6 +38,13 @@ def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | N
                      "reader takes seconds to minutes on them; write a bracket that is text "
                      "as \\[", code="markdown")
         return None
+    tags = open_tag_line(manuscript.body)
+    if tags:
+        problems.add(manuscript.path, manuscript.body_line + tags - 1,
+                     f"more than {MAX_OPEN_TAGS} '<' open with no '>' after them (HTML tags or "
+                     "comments never closed): pandoc's Markdown reader takes minutes on them; "
+                     "close each tag, or write a '<' that is text as \\<", code="markdown")
+        return None
     try:
         ast = markdown_to_ast(manuscript.body)
         if not _deeper_than(ast, MAX_DEPTH):
@@ -47,6 +54,12 @@ def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | N
             return ast
     except RecursionError:  # deeper than json.loads goes
         pass
+    except PandocTimeout as exc:  # no line of its own: the body's first, and what to look for
+        problems.add(manuscript.path, manuscript.body_line,
+                     f"the Markdown body cannot be read: {exc}: look for text repeated "
+                     "thousands of times (tags, brackets or quotes never closed), or split the "
+                     "handout", code="markdown")
+        return None
     except PandocFailure as exc:
         line = None
         m = re.search(r"line (\d+)", str(exc))

@@ -38,6 +38,7 @@ from .mkdocs import as_boxes as mkdocs_boxes
 from .mkdocs import without_snippets
 from .myst import as_boxes
 from .mystmarkup import as_pandoc
+from .nesting import bracket_line, open_tag_line
 from .obsidian import without_comments
 from .percent import as_notebook
 from .texmath_dialects import plain_math
@@ -53,6 +54,10 @@ TIMEOUT = 60
 
 class PandocFailure(RuntimeError):
     """pandoc exited non-zero; the message holds what it printed."""
+
+
+class PandocTimeout(PandocFailure):
+    """pandoc did not finish within ``TIMEOUT`` seconds and was stopped."""
 
 
 @functools.cache
@@ -81,7 +86,7 @@ def run_pandoc(args: list[str], stdin: bytes | str = b"", env: dict[str, str] | 
             cwd=cwd, check=False, timeout=TIMEOUT,
         )
     except subprocess.TimeoutExpired:
-        raise PandocFailure(f"pandoc did not finish within {TIMEOUT} s") from None
+        raise PandocTimeout(f"pandoc did not finish within {TIMEOUT} s") from None
     if proc.returncode != 0:
         raise PandocFailure(proc.stderr.decode("utf-8", "replace").strip())
     return proc.stdout
@@ -150,8 +155,8 @@ def parse_ahead(text: str) -> None:
     parse instead of asking again.  A failure is left to that call, which asks
     again and reports it.
     """
-    if text in _AHEAD:
-        return
+    if text in _AHEAD or bracket_line(text) or open_tag_line(text):
+        return  # the latter two are refused unread (body.parse_body): pandoc takes minutes
     while len(_AHEAD) >= AHEAD_KEPT:
         _AHEAD.pop(next(iter(_AHEAD)))
     thread = threading.Thread(target=_parse_quietly, args=(text,), name="pandoc parse",
@@ -291,7 +296,7 @@ class Resident:
                 # as the command line has its timeout: some inputs take pandoc minutes
                 if not select.select([proc.stdout], [], [], TIMEOUT)[0]:
                     self.close()
-                    raise PandocFailure(f"pandoc did not finish within {TIMEOUT} s")
+                    raise PandocTimeout(f"pandoc did not finish within {TIMEOUT} s")
                 status, _, size = proc.stdout.readline().decode().partition(" ")
                 out = proc.stdout.read(int(size))
             except (OSError, ValueError):

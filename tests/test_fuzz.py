@@ -239,8 +239,9 @@ def test_input_pandoc_chokes_on_is_a_located_error_not_a_hang(monkeypatch):
         monkeypatch.setattr("pipeline.body.bracket_line", lambda body: None)
         report = check([path], BuildOptions(bibliography_dir=folder))  # pandoc's own limit
     assert [str(p) for p in report.problems] == [
-        (f"{display_path(path)}: the Markdown body cannot be read: pandoc did not finish "
-        "within 1 s")]
+        (f"{display_path(path)}:{line - 2}: the Markdown body cannot be read: pandoc did not "
+         "finish within 1 s: look for text repeated thousands of times (tags, brackets or "
+         "quotes never closed), or split the handout")]  # at the body's first line
 
 
 @settings(max_examples=4, deadline=timedelta(seconds=60), report_multiple_bugs=False,

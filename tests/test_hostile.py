@@ -239,6 +239,27 @@ def test_brackets_in_code_or_escaped_are_not_counted(work):
     assert out.endswith(": 0 error(s), 0 warning(s)\n")
 
 
+@pytest.mark.parametrize(("text", "line"), [
+    ("Links " + "<a " * 100_000 + "\n", 11),  # hours for pandoc, refused at once
+    ("x\n\n" + "<!-- open\n\n" * 300 + "<span\n" * 300, 813),
+])
+def test_tags_never_closed_that_pandoc_reads_for_minutes_are_refused_at_once(work, text, line):
+    (work / "manuscripts" / "knee.md").write_text(GOOD + "\n" + text, encoding="utf-8")
+    status, _out, err = run("check")
+    assert (status, err) == (1, (
+        f"manuscripts/knee.md:{line}: more than 500 '<' open with no '>' after them (HTML tags "
+        "or comments never closed): pandoc's Markdown reader takes minutes on them; close each "
+        "tag, or write a '<' that is text as \\<\n"))
+
+
+def test_tags_closed_escaped_or_in_code_are_not_counted(work):
+    (work / "manuscripts" / "knee.md").write_text(
+        GOOD + "\n" + "<b>x</b> " * 400 + "\\<a " * 600 + "`<a <a`\n\n```\n" + "<a " * 600
+        + "\n```\n", encoding="utf-8")
+    status, _out, err = run("check")
+    assert (status, err) == (0, "")
+
+
 def test_a_manuscript_whose_name_is_not_utf8_fails_alone_and_is_shown_escaped(work):
     import json
     import os
