@@ -7,6 +7,7 @@ the site sees.  pandoc's Markdown reads the first as a paragraph whose
 never meant) and prints the comment in every file.  Both are left out before
 pandoc reads the text, their lines kept as empty lines so that every other line
 keeps its number, and :func:`mdx_problems` warns at the first line of each.
+Docusaurus's ``<Admonition type="tip" title="...">`` component is the box it shows.
 Code (fenced, or inline) keeps them as written.
 """
 
@@ -54,10 +55,47 @@ def _found(text: str) -> list[tuple[int, int, str]]:
         s <= f[0] < e for s, e, _ in inside))
 
 
+# Docusaurus's <Admonition type="tip" title="..."> component, on lines of their own: a box
+ADMONITION_OPEN = re.compile(r"^( {0,3})<Admonition\b([^<>]*)>[ \t]*$")
+ADMONITION_CLOSE = re.compile(r"^ {0,3}</Admonition>[ \t]*$")
+ADMONITION_TYPE = re.compile(r"""\btype=(?:"(\w+)"|'(\w+)')""")
+ADMONITION_TITLE = re.compile(r"""\btitle=(?:"([^"]*)"|'([^']*)')""")
+ADMONITIONS = {"note": "note", "info": "note", "secondary": "note", "tip": "tip",
+               "success": "tip", "important": "important", "caution": "caution",
+               "warning": "warning", "danger": "warning"}
+
+
+def _admonitions(text: str) -> str:
+    """Docusaurus's ``<Admonition type="tip" title="...">`` ... ``</Admonition>``, each tag on
+    a line of its own, as the box it is (a Quarto callout with that title), line for line;
+    a type Docusaurus does not have stays raw HTML (warned, its text kept)."""
+    lines = text.split("\n")
+    masked = _masked(text).split("\n")
+    opened: list[bool] = []  # whether each open component became a box
+    for index, line in enumerate(masked):
+        opener = ADMONITION_OPEN.match(line)
+        if opener:
+            kind = ADMONITION_TYPE.search(opener.group(2))
+            kind = ADMONITIONS.get(((kind.group(1) or kind.group(2)) if kind else "").lower())
+            opened.append(kind is not None)
+            if kind is None:
+                continue
+            title = ADMONITION_TITLE.search(opener.group(2))
+            title = (title.group(1) or title.group(2) or "") if title else ""
+            title = title.replace("\\", "\\\\").replace('"', '\\"')
+            lines[index] = f"{opener.group(1)}::: {{.callout-{kind}" + (
+                f' title="{title}"' if title.strip() else "") + "}"
+        elif ADMONITION_CLOSE.match(line) and opened and opened.pop():
+            lines[index] = ":::"
+    return "\n".join(lines)
+
+
 def without_mdx(text: str) -> str:
     """``text`` without MDX's import/export paragraphs and comments, its line breaks kept,
     and JSX's written space (``text{' '}``, which ends a line without losing its space) as
     the space it is."""
+    if "<Admonition" in text:
+        text = _admonitions(text)
     found = _found(text)
     text = cut_keeping_lines(text, [(start, end) for start, end, _kind in found]) \
         if found else text

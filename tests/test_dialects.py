@@ -570,3 +570,21 @@ def test_latex_math_delimiters_are_a_warning_at_their_line_saying_what_to_write(
         ("m.md:10: warning: '\\[' starts LaTeX's display math, which pandoc's Markdown reads "
          "as text: it is printed as TeX; write $$ here and for its '\\]'"),
     ]
+
+
+def test_a_docusaurus_admonition_component_is_a_box_with_its_title(work):
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+
+    body = ('<Admonition type="tip" title=\'Before the "drip"\'>\nCheck the line.\n'
+            '</Admonition>\n\n<Admonition type="danger">\n\nNever twice.\n\n</Admonition>\n\n'
+            '<Admonition type="odd">\nKept.\n</Admonition>\n\n```\n<Admonition type="tip">\n```\n')
+    assert _check(work, body) == [
+        f"m.md:{line}: warning: raw HTML <admonition> is left out: it is not an element of "
+        "HTML5 (its text is kept)" for line in (18,)]
+    ast = read_dialects(draft(body), markdown_to_ast(body), Problems())
+    boxes = [(b["c"][0][1], " ".join(stringify(b["c"][1]).split())) for b in ast["blocks"]
+             if b["t"] == "Div"]
+    assert boxes == [(["tip"], "Before the \"drip\" Check the line."), (["warning"], "Never twice.")]
+    assert ast["blocks"][-1] == {"t": "CodeBlock", "c": [["", [], []], '<Admonition type="tip">']}
