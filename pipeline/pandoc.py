@@ -39,6 +39,7 @@ from .mkdocs import without_snippets
 from .myst import as_boxes
 from .mystmarkup import as_pandoc
 from .nesting import bracket_line, open_tag_line
+from .notion import as_callouts
 from .obsidian import without_comments
 from .percent import as_notebook
 from .texmath_dialects import plain_math
@@ -138,8 +139,8 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
 def _rewritten(text: str) -> str:
     """``text`` as pandoc's Markdown: other dialects' constructs written as its own, line for line."""
     return marked_references(as_code_fences(as_boxes(as_tex_math(as_pandoc(mkdocs_boxes(
-        without_snippets(hackmd_marks(without_mdx(without_comments(hugo_shortcodes(
-        without_liquid(as_notebook(text)))))))))))))
+        without_snippets(hackmd_marks(without_mdx(as_callouts(without_comments(hugo_shortcodes(
+        without_liquid(as_notebook(text))))))))))))))
 
 
 # Texts being parsed ahead, by text: each a thread that parses it once.

@@ -588,3 +588,19 @@ def test_a_docusaurus_admonition_component_is_a_box_with_its_title(work):
              if b["t"] == "Div"]
     assert boxes == [(["tip"], "Before the \"drip\" Check the line."), (["warning"], "Never twice.")]
     assert ast["blocks"][-1] == {"t": "CodeBlock", "c": [["", [], []], '<Admonition type="tip">']}
+
+
+def test_a_notion_callout_is_a_box_of_its_icons_kind_without_the_icon(work):
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+
+    body = ("<aside>\n💡 Read this first.\n\n</aside>\n\n<aside>\n⚠️ **Never** store names.\n"
+            "</aside>\n\n<aside>\nPlain aside.\n</aside>\n\n```\n<aside>\n! code\n</aside>\n```\n")
+    assert _check(work, body) == []  # no emoji left for the fonts to draw
+    ast = read_dialects(draft(body), markdown_to_ast(body), Problems())
+    boxes = [(b["c"][0][1], " ".join(stringify(b["c"][1]).split())) for b in ast["blocks"]
+             if b["t"] == "Div"]
+    assert boxes == [(["tip"], "Read this first."), (["warning"], "Never store names."),
+                     (["note"], "Plain aside.")]
+    assert ast["blocks"][-1]["c"][1] == "<aside>\n! code\n</aside>"
