@@ -147,8 +147,11 @@ def _check_dates(r: Reading, updated: dt.date | None, review: dt.date | None) ->
 def _slug(r: Reading) -> str:
     slug = r.data.get("slug", r.path.stem)
     if not isinstance(slug, str) or not SLUG.match(slug):
-        r.problems.add(r.path, r.where("slug") or 1,
-                       f"slug must be lower-case letters, digits, '.', '_' or '-', found '{slug}'"
+        # '-dash' holds only the characters named, yet is refused: say what is wrong with it
+        rule = "start with a lower-case letter or digit" \
+            if re.fullmatch(r"[a-z0-9._-]+", str(slug)) else \
+            "be lower-case letters, digits, '.', '_' or '-'"
+        r.problems.add(r.path, r.where("slug") or 1, f"slug must {rule}, found '{slug}'"
                        + slug_hint(str(slug), "slug" in r.data))
     return slug if isinstance(slug, str) and SLUG.match(slug) else "manuscript"
 

@@ -991,6 +991,13 @@ def test_a_footnote_never_called_is_a_warning_at_its_line(work):
     ]
 
 
+@pytest.mark.parametrize(("name", "hint"), [("-knee.md", "knee"), ("_1.2.md", "1.2")])
+def test_a_file_name_that_starts_with_a_dash_or_underscore_says_so(work, name, hint):
+    assert reported(manuscript(work, name=name)) == [(
+        f"{name}:1: slug must start with a lower-case letter or digit, found '{name[:-3]}'; "
+        f"set 'slug: {hint}' in the front matter or rename the file")]
+
+
 @pytest.mark.parametrize(("name", "hint"), [
     ("Knee Pain (Ávila) v2.md", "knee-pain-avila-v2"),
     ("_Notes.md", "notes"),
