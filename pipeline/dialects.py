@@ -54,6 +54,7 @@ from .percent import percent_problems
 from .texmath_dialects import delimiter_problems
 from .textrefs import read_text_references
 from .tree import Node, rewrite, str_inlines, stringify, transform
+from .wikipictures import is_picture
 
 ALERTS = {"NOTE": "note", "IMPORTANT": "note", "TIP": "tip", "WARNING": "warning",
           "CAUTION": "warning"}
@@ -237,6 +238,12 @@ class _Reader:
             if number.isdigit() and len(number) < 8:
                 continue  # "[[1]]": a bracketed number, not a page (Zettlr's ids have 14)
             written = " ".join(match.group(0).split())
+            if is_picture(match.group(1)):  # one with a description is an image already
+                self.warn(written, f"'{_short(written)}' is a picture embedded as a wiki or "
+                          "Obsidian writes it, with nothing said of what it shows: it is shown "
+                          "as text; write ![what the image shows]"
+                          f"({match.group(1).strip()})", "wiki-link")
+                continue
             self.warn(written, f"'{_short(written)}' is a wiki link, which pandoc's Markdown "
                       "does not have: it is shown as text; write a Markdown link instead, "
                       "[its text](its address)", "wiki-link")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers import (
+    PNG_1PX,
     build_in,
     callout_boxes,
     draft,
@@ -400,9 +401,29 @@ def test_a_wiki_link_is_a_warning_at_its_line_saying_what_to_write(work):
                   "\n\nZettlr's [[20260301120000]] links by id.\n") == [
         f"m.md:8: warning: '[[Getting Started]]' {said}",
         f"m.md:10: warning: '[[the triage page|Triage-Page]]' {said}",
-        f"m.md:14: warning: '![[chart.png]]' {said}",
+        ("m.md:14: warning: '![[chart.png]]' is a picture embedded as a wiki or Obsidian "
+        "writes it, with nothing said of what it shows: it is shown as text; write "
+        "![what the image shows](chart.png)"),
         f"m.md:18: warning: '[[20260301120000]]' {said}",
     ]
+
+
+def test_a_picture_embedded_as_a_wiki_writes_it_with_a_description_is_an_image(work):
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import walk
+
+    (work / "chart.png").write_bytes(PNG_1PX)
+    (work / "knee view.png").write_bytes(PNG_1PX)
+    body = ("[[chart.png|alt=Dose chart]]\n\n![[knee view.png|The knee|300x200]] and "
+            "![[chart.png|120]] `![[chart.png|In code]]`\n")
+    assert _check(work, body) == [
+        ("m.md:10: warning: '![[chart.png|120]]' is a picture embedded as a wiki or Obsidian "
+        "writes it, with nothing said of what it shows: it is shown as text; write "
+        "![what the image shows](chart.png)")]
+    images = [(stringify(n["c"][1]), n["c"][2][0], n["c"][0][2])
+              for n in walk(markdown_to_ast(body)["blocks"]) if n["t"] == "Image"]
+    assert images == [("Dose chart", "chart.png", []),
+                      ("The knee", "knee%20view.png", [["width", "300px"], ["height", "200px"]])]
 
 
 def test_a_caption_written_in_another_language_is_a_warning_at_its_line(work):
