@@ -150,9 +150,12 @@ def load_all(paths: list[Path], options: BuildOptions,
     for m in manuscripts:
         first = by_slug.get(m.slug)
         if first is not None:
+            from .errors import look_alike
+
+            shown = display_path(first.path)
             problems.add(m.path, m.line_of("slug") or 1, f"slug '{m.slug}' is already used by "
-                         f"{display_path(first.path)}; outputs would overwrite each other",
-                         code="duplicate-slug")
+                         f"{shown}{look_alike(display_path(m.path), shown)}; outputs would "
+                         "overwrite each other", code="duplicate-slug")
             failed.append(display_path(m.path))
             continue
         by_slug[m.slug] = m
@@ -380,9 +383,12 @@ def _plan_all(planner: Planner, sources: list[Path], problems: Problems,
             continue
         first = by_slug.get(planned.slug)
         if first is not None:
+            from .errors import look_alike
+
             m = planned.manuscript
             problems.add(m.path, m.line_of("slug") or 1, f"slug '{m.slug}' is already used by "
-                         f"{first}; outputs would overwrite each other", code="duplicate-slug")
+                         f"{first}{look_alike(planned.source, first)}; outputs would overwrite "
+                         "each other", code="duplicate-slug")
             report.failed.append(planned.source)
             continue
         by_slug[planned.slug] = planned.source

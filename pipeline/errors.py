@@ -11,6 +11,7 @@ import difflib
 import functools
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -124,6 +125,18 @@ def display_path(path: str | Path) -> str:
     if not shown.isascii() and any("\udc80" <= c <= "\udcff" for c in shown):
         shown = os.fsencode(shown).decode("utf-8", "backslashreplace")
     return shown
+
+
+def look_alike(shown: str, other: str) -> str:
+    """Why two names that print the same are two files, or '' when they differ to the eye.
+
+    'é' may be one character (NFC, as most systems write it) or 'e' and a combining
+    accent (NFD, as macOS writes it): Linux keeps both as two files.
+    """
+    if shown == other or unicodedata.normalize("NFC", shown) != unicodedata.normalize("NFC", other):
+        return ""
+    return (" (the two names look the same but are written with other Unicode characters, "
+            "an accent as a separate mark (NFD) in one of them: rename one)")
 
 
 def undecodable_name(path: str | Path) -> str | None:

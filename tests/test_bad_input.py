@@ -991,6 +991,25 @@ def test_a_footnote_never_called_is_a_warning_at_its_line(work):
     ]
 
 
+def test_two_names_that_look_the_same_are_told_apart(work):
+    """'é' as one character (NFC) and as 'e' with a combining accent (NFD): two files."""
+    import unicodedata
+
+    from helpers import run_cli
+
+    names = [unicodedata.normalize(form, "cadera-é.md") for form in ("NFC", "NFD")]
+    for name in names:
+        manuscript(work, name=name, slug="cadera")
+    told = ("slug 'cadera' is already used by {} (the two names look the same but are written "
+            "with other Unicode characters, an accent as a separate mark (NFD) in one of them: "
+            "rename one); outputs would overwrite each other")
+    shown = sorted(names)
+    assert reported(*(work / name for name in shown)) == [
+        f"{shown[1]}:6: {told.format(shown[0])}"]
+    status, _out, err = run_cli("build", "-f", "html", "-j", "1", *shown)
+    assert status == 1 and f"{shown[1]}:6: {told.format(shown[0])}\n" in err
+
+
 @pytest.mark.parametrize(("name", "hint"), [("-knee.md", "knee"), ("_1.2.md", "1.2")])
 def test_a_file_name_that_starts_with_a_dash_or_underscore_says_so(work, name, hint):
     assert reported(manuscript(work, name=name)) == [(
