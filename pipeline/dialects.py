@@ -66,6 +66,10 @@ BOOTSTRAP_ALERTS = {"alert-info": "note", "alert-primary": "note", "alert-second
                     "alert-light": "note", "alert-dark": "note", "alert-success": "tip",
                     "alert-warning": "warning", "alert-danger": "warning"}
 QUARTO_CALLOUTS |= BOOTSTRAP_ALERTS
+# Confluence's info, note, tip and warning macros, as its HTML and Markdown exports write them
+QUARTO_CALLOUTS |= {f"confluence-information-macro-{name}": kind for name, kind in (
+    ("information", "note"), ("note", "note"), ("tip", "tip"), ("warning", "warning"))}
+WRAPPERS = ("alert", "confluence-information-macro")  # left out beside the class of their kind
 ALERT = re.compile(r"^\[!([A-Za-z]+)\][+-]?$")
 SHORTCODE_OPEN = ("{{<", "{{%", "{%")  # Quarto's and Hugo's; HackMD's and Jekyll's "{%youtube x %}"
 SHORTCODE_CLOSE = (">}}", "%}}", "%}")
@@ -178,8 +182,10 @@ class _Reader:
         if not titled and not any(c in QUARTO_CALLOUTS for c in classes):
             return None
         classes = [QUARTO_CALLOUTS.get(c, c) for c in classes
-                   if c != "alert" or not any(a in BOOTSTRAP_ALERTS for a in classes)]
-        inner = rewrite(node["c"][1], self.visit, VISITED)
+                   if c not in WRAPPERS or not any(a in QUARTO_CALLOUTS for a in classes)]
+        inner = [b for block in rewrite(node["c"][1], self.visit, VISITED)  # a macro's body
+                 for b in (block["c"][1] if block["t"] == "Div" and block["c"][0][1] ==
+                           ["confluence-information-macro-body"] else [block])]
         title = next((v for k, v in attrs if k == "title"), "")
         if title.strip():  # shown as the title of a GitHub alert is
             inner = [{"t": "Para", "c": [{"t": "Strong", "c": str_inlines(title)}]}, *inner]

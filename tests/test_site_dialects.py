@@ -234,3 +234,25 @@ def test_a_link_left_without_words_shows_its_address(tmp_path):
     assert links == {"https://example.org/c1": "https://example.org/c1",
                      "https://example.org/guide": "https://example.org/guide",
                      "https://example.org/g": "the guide"}
+
+
+def test_a_confluence_macro_is_a_box_of_its_kind(tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    body = ('<div class="confluence-information-macro confluence-information-macro-warning">'
+            '<span class="aui-icon aui-icon-small"></span><div class="confluence-information-'
+            'macro-body"><p>Do not inject an infected joint.</p></div></div>\n\n'
+            '<div class="confluence-information-macro confluence-information-macro-tip">'
+            '<div class="confluence-information-macro-body">Rest.</div></div>\n')
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.md").write_text(FRONT + body, encoding="utf-8")
+    assert [str(p) for p in check([tmp_path / "c.md"], BuildOptions()).problems] == []
+    ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
+    # the box holds the macro's text, not a box of an unknown kind around it
+    assert [(b["c"][0][1], "Div" in [c["t"] for c in b["c"][1]], " ".join(stringify(b).split()))
+            for b in ast["blocks"] if b["t"] == "Div"] == [
+        (["warning"], False, "Do not inject an infected joint."), (["tip"], False, "Rest.")]
