@@ -156,6 +156,9 @@ def _slug(r: Reading) -> str:
     return slug if isinstance(slug, str) and SLUG.match(slug) else "manuscript"
 
 
+LISTED_AUDIENCES = 5  # wrong audiences reported one by one; the rest are counted
+
+
 def _audiences(r: Reading) -> tuple[str, ...]:
     path, where, problems = r.path, r.where, r.problems
     audiences = r.data.get("audiences", ["clinician"])
@@ -165,7 +168,11 @@ def _audiences(r: Reading) -> tuple[str, ...]:
         problems.add(path, where("audiences"), "'audiences' must be a non-empty list such as "
                      f"[clinician, patient], found {audiences!r}")
         audiences = ["clinician"]
+    wrong = 0
     for audience in audiences:
+        wrong += not isinstance(audience, str) or audience not in AUDIENCES
+        if wrong > LISTED_AUDIENCES:
+            continue  # counted: a list of thousands would bury the other problems
         if not isinstance(audience, str):
             kind = ("true/false" if isinstance(audience, bool) else "a list"
                     if isinstance(audience, list) else "a mapping"
@@ -178,7 +185,11 @@ def _audiences(r: Reading) -> tuple[str, ...]:
                          f"unknown audience '{audience}'; expected one of "
                          f"{', '.join(AUDIENCES)}" + did_you_mean(audience, AUDIENCES),
                          code="bad-audience")
-    twice = [a for i, a in enumerate(audiences) if isinstance(a, str) and a in audiences[:i]]
+    if wrong > LISTED_AUDIENCES:
+        problems.add(path, where("audiences"), f"{wrong - LISTED_AUDIENCES:,} more unknown "
+                     "audiences not listed", code="bad-audience")
+    seen: set[str] = set()
+    twice = [a for a in audiences if isinstance(a, str) and (a in seen or seen.add(a))]
     if twice:
         problems.add(path, where("audiences"), f"audience '{twice[0]}' is listed twice")
     return tuple(dict.fromkeys(a for a in audiences if isinstance(a, str)

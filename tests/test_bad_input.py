@@ -287,6 +287,14 @@ def test_unknown_audience(work):
     ]
 
 
+def test_thousands_of_unknown_audiences_are_counted_not_listed(work):
+    audiences = ", ".join(f"aud{i}" for i in range(3000))
+    assert reported(manuscript(work, audiences=f"[patient, {audiences}, 7]")) == [
+        *(f"m.md:6: unknown audience 'aud{i}'; expected one of clinician, patient"
+          for i in range(5)),
+        "m.md:6: 2,996 more unknown audiences not listed"]
+
+
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("version", "[1, 2, 0]", ("'version' must be a semantic version such as 1.2.0, "
                              "found '[1, 2, 0]'")),
