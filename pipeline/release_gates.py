@@ -8,6 +8,7 @@ date; a patient edition that reads above its grade limit; an input
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,13 @@ def uncommitted_refusals(m: Manuscript, styles: Path, history: GitHistory) -> li
             line = source_line(m, resolved.relative_to(m.path.parent.resolve()).as_posix())
         else:
             line = None
+        if why == OUTSIDE_GIT and os.path.abspath(path) != str(resolved):
+            # a link in the project to a file elsewhere: committing the link is not enough
+            found.add(m.path, line, f"not released: {display_path(path)} is a link to "
+                      f"{display_path(resolved)}, which {why}; a release is built from committed "
+                      "files only: copy the file into the project and commit it",
+                      code="uncommitted")
+            continue
         found.add(m.path, line, f"not released: {display_path(path)} {why}; a release is "
                   "built from committed files only: commit it and release again",
                   code="uncommitted")

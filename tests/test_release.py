@@ -402,6 +402,27 @@ def test_a_release_of_some_handouts_gives_each_clinic_those_it_lists(tmp_path, e
     assert not whole.written
 
 
+def test_a_bibliography_linked_from_outside_the_project_is_refused_as_a_link(tmp_path,
+                                                                             monkeypatch):
+    """Committing the link does not commit the entries: the message says to copy the file."""
+    from pipeline import release_gates
+    from pipeline.manuscript import load_manuscript
+    from pipeline.stamp import GitHistory
+
+    outside = write(tmp_path / "elsewhere", "refs.bib", "@misc{a, title={A}, year={2020}}\n")
+    good = write(tmp_path / "project" / "manuscripts", "good.md",
+                 GOOD.replace("---\n\n", "bibliography: [refs.bib]\n---\n\n", 1))
+    (good.parent / "refs.bib").symlink_to(outside)
+    commit(tmp_path / "project")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    manuscript = load_manuscript(good, tmp_path / "project" / "bibliography")[0]
+    assert [str(p) for p in release_gates.uncommitted_refusals(
+        manuscript, tmp_path / "project" / "styles", GitHistory())] == [
+        (f"{display_path(good)}:9: not released: {display_path(good.parent / 'refs.bib')} is a "
+         f"link to {display_path(outside)}, which is outside any git repository; a release is "
+         "built from committed files only: copy the file into the project and commit it")]
+
+
 def test_the_styles_of_the_installed_package_need_no_git_but_a_styles_folder_does(
         tmp_path, epoch, monkeypatch):
     """``pip install .`` puts the styles in site-packages, outside the project's git: the
