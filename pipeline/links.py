@@ -146,11 +146,26 @@ def named_links(manuscript: Manuscript, ast: Mapping[str, Any],
 
     Nothing would name such a link: a screen reader says only "link", the page shows
     nothing to click, and the web page and the EPUB fail axe's and Ace's ``link-name``.
+    One to a heading of the body (``[](#dosing)``, as MyST's ``{ref}`dosing``` is read)
+    reads as the heading, and one to a figure as its caption, without a warning.
     """
+    headings: dict[str, list[Node]] = {}
+
     def name(node: Node) -> Any:
         if stringify(node["c"][1]).strip() or any(n["t"] == "Image" for n in walk(node["c"][1])):
             return None
         target = node["c"][2][0]
+        if target.startswith("#"):
+            if not headings:  # the words of each heading, and of each figure's caption
+                for n in walk(list(ast["blocks"])):
+                    if n["t"] == "Header" and n["c"][1][0]:
+                        headings[n["c"][1][0]] = n["c"][2]
+                    elif n["t"] == "Figure" and n["c"][0][0] and n["c"][1][1] \
+                            and n["c"][1][1][0]["t"] in ("Plain", "Para"):
+                        headings[n["c"][0][0]] = n["c"][1][1][0]["c"]
+            if target[1:] in headings:
+                words = [n for n in headings[target[1:]] if n["t"] not in ("Note", "Link")]
+                return {"t": "Link", "c": [node["c"][0], words, node["c"][2]]}
         written = as_written(manuscript, target)
         problems.warn(manuscript.path, link_line(manuscript, written),
                       f"link '{written}' has no words, so nothing names it to a reader: its "

