@@ -99,7 +99,7 @@ def render(work: list[RenderSpec], planner: Planner, gatherer: Gatherer, report:
             specs[id(job)] = spec
             runner.submit(job)
 
-    with runner:
+    with runner, progress.heartbeat():
         hand_out()
         for job, outcome in runner.completed():
             spec = specs.pop(id(job))

@@ -8,21 +8,26 @@ from the cache are instant and do not count towards the pace).  Elsewhere
 most :data:`EVERY_OUTPUT_UP_TO`; above that, a log of thousands of files
 gets a line with the counts at each twentieth of the way, after a pause of
 :data:`LOG_PAUSE` seconds, and for every output that failed.  Both end with
-a summary: built, reused, failed and the time taken.
+a summary: built, reused, failed and the time taken.  While outputs render,
+a log that heard nothing for :data:`HEARTBEAT` seconds (one handout of thousands
+of citations renders for minutes) gets a line saying that the build goes on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 STATUSES = ("built", "reused", "failed")
 EVERY_OUTPUT_UP_TO = 100  # outputs: a log names each one
 LOG_STEPS = 20  # above that, a line at each 5 % of the outputs
 LOG_PAUSE = 10.0  # seconds: and one when nothing was said for that long
+HEARTBEAT = 30.0  # seconds without a line in a log while rendering: say it goes on
 
 
 def format_duration(seconds: float) -> str:
@@ -55,6 +60,8 @@ class Progress:
         self.render_started: float | None = None
         self._drawn = 0.0
         self._step = 0  # the twentieth of the outputs last logged
+        self._said = clock()  # when the log last got a line
+        self._lock = threading.RLock()  # the heartbeat writes from a thread of its own
 
     def start(self, total: int) -> None:
         """``total`` more outputs are planned.
@@ -117,8 +124,40 @@ class Progress:
             eta = self.eta() if self.done < self.total else None
             line += f" ({', '.join(f'{self.counts[s]} {s}' for s in STATUSES)}" + (
                 f", ETA {format_duration(eta)})" if eta is not None else ")")
-        self.stream.write(line + "\n")
-        self.stream.flush()
+        self._write(line)
+
+    def _write(self, line: str) -> None:
+        assert self.stream is not None
+        with self._lock:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+            self._said = self.clock()
+
+    @contextlib.contextmanager
+    def heartbeat(self, every: float | None = None) -> Iterator[None]:
+        """While the block runs, a log (not a terminal, whose bar shows the time) that heard
+        nothing for ``every`` seconds (default :data:`HEARTBEAT`) is told the build goes on."""
+        if self.stream is None or self.tty:
+            yield
+            return
+        every = HEARTBEAT if every is None else every
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(max(every - (self.clock() - self._said), every / 10)):
+                with self._lock:  # not after the last output's line
+                    if self.clock() - self._said >= every and self.done < self.total \
+                            and not stop.is_set():
+                        self._write(f"[{self.done}/{self.total}] still rendering "
+                                    f"({format_duration(self.clock() - self.started)} so far)")
+
+        thread = threading.Thread(target=beat, name="progress heartbeat", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def _bar_line(self, name: str) -> str:
         columns = self.width or shutil.get_terminal_size((100, 24)).columns

@@ -142,3 +142,23 @@ def test_the_command_line_in_a_log_prints_each_output(tmp_path, monkeypatch):
                          "[2/2] reused prp-spine-pain.patient.epub"]
     assert re.fullmatch(r"built 0, reused 2 from cache, failed 0, in \d+\.\ds", lines[-1])
 
+
+
+def test_a_log_is_told_the_build_goes_on_while_a_long_render_says_nothing(tmp_path,
+                                                                           monkeypatch):
+    """One handout of thousands of citations renders for minutes: a CI log is not left silent."""
+    import pipeline.progress
+
+    monkeypatch.setattr(pipeline.progress, "HEARTBEAT", 0.02)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "m.md").write_text("---\ntitle: Long\nversion: 1.0.0\nstatus: draft\n"
+                                   "last_updated: 2025-01-02\n---\n\nText.\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["build", str(tmp_path / "m.md"), "--out", str(tmp_path / "dist"),
+                     "--format", "html", "--jobs", "1"], out, err) == 0, err.getvalue()
+    lines = [line for line in err.getvalue().splitlines() if line.startswith("[")]
+    assert re.fullmatch(r"\[0/1\] still rendering \(\d+s so far\)", lines[0]), lines
+    assert lines[-1] == "[1/1] built m.clinician.html"
+    assert all(re.fullmatch(r"\[0/1\] still rendering \(\d+s so far\)", line)
+               for line in lines[:-1])
