@@ -37,6 +37,8 @@ OPTION = re.compile(r"^[ \t]*:([\w-]+):[ \t]*(.*?)[ \t]*$")
 ROLE = re.compile(r"\{[a-z][\w:-]*\}`[^`\n]+`")
 TARGET = re.compile(r"^ {0,3}\([\w.:-]+\)=[ \t]*$", re.MULTILINE)
 COMMENT = re.compile(r"^%(?!%)")
+NAMED = re.compile(r"\{([A-Za-z][\w:-]*)\}")
+FENCE_ONLY = re.compile(r" {0,3}(?:`{3,}|~{3,}|:{3,})$")  # all a directive's line holds before it
 HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S")
 REF = re.compile(r"\{ref\}`(?:([^`<\n]*?)[ \t]*<([\w.:-]+)>|([\w.:-]+))`")
 CITE = re.compile(r"\{cite(?::(p|ps|t|ts|year|yearpar))?\}`([\w.:/-]+(?:[ \t]*,[ \t]*[\w.:/-]+)*)`")
@@ -50,11 +52,12 @@ PICTURES = frozenset({"figure", "image"})
 def is_myst(text: str) -> bool:
     """Whether ``text`` has a MyST directive, role or target (its comments are read then)."""
     if "{" in text:
-        if ROLE.search(text):
+        if "}`" in text and ROLE.search(text):
             return True
-        for match in re.finditer(r"^ {0,3}(?:`{3,}|~{3,}|:{3,})[ \t]*\{([A-Za-z][\w:-]*)\}",
-                                 text, re.MULTILINE):
-            if match.group(1).lower() not in ENGINES:
+        for match in NAMED.finditer(text):  # "{name}" (a literal brace first: a quick search)
+            start = text.rfind("\n", 0, match.start()) + 1
+            fence = text[start:match.start()].rstrip(" \t")
+            if FENCE_ONLY.match(fence) and match.group(1).lower() not in ENGINES:
                 return True
     return ")=" in text and TARGET.search(text) is not None
 
