@@ -114,6 +114,7 @@ def test_commit_is_printed_on_every_page_and_in_metadata(repo, monkeypatch):
     for page in pdf_pages(pdf):
         assert f"Source {head[:10]}" in " ".join(page.split())
     assert PdfReader(pdf).metadata["/handoutsourcecommit"] == head
+    assert "/Author" not in PdfReader(pdf).metadata  # no authors listed: none, not ''
 
 
 def test_a_build_of_modified_files_says_so_on_the_page_and_as_a_warning(repo, monkeypatch):
