@@ -84,6 +84,33 @@ def test_citations_that_read_apart_are_rendered_once_to_be_compared(monkeypatch)
     assert sorted(compared) == ["adams", "ostberg", "zhang"]
 
 
+TERMS_STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">
+  <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated></info>
+  <locale><terms><term name="et-al">and others</term></terms></locale>
+  <citation et-al-min="2" et-al-use-first="1"><layout prefix="(" suffix=")" delimiter="; ">
+    <group delimiter=", "><names variable="author"><name form="short"/></names>
+      <group delimiter=" "><label variable="locator" form="short"/><text variable="locator"/>
+      </group></group></layout></citation></style>"""
+
+
+def test_a_locale_term_is_found_in_its_locale_without_an_xpath_question(monkeypatch):
+    """'and others' from the style's own locale, 'p.' from the locale file: each is
+    taken from a table of its locale's terms, not found by XPath among all of them."""
+    from citeproc import model
+
+    citeproc_fixes.apply()  # (it installs xpath_search)
+    asked: list[str] = []
+    original = model.CitationStylesElement.xpath_search
+    monkeypatch.setattr(model.CitationStylesElement, "xpath_search", lambda self, expression: (
+        asked.append(expression), original(self, expression))[1])
+    style = prepare_xml(TERMS_STYLE.encode(), "terms")
+    two = {**ITEMS["smith-a"], "author": [*ITEMS["smith-a"]["author"], *ITEMS["zhang"]["author"]]}
+    (citation,) = format_clusters(style.xml, {"smith-a": two}, [Cluster((CiteItem(
+        "smith-a", locator="12", label="page"),))], "en-US").citations
+    assert citation == "(Smith and others, p. 12)"
+    assert [e for e in asked if "cs:term[" in e] == []
+
+
 def test_the_installed_release_is_read_from_its_metadata_folder():
     from importlib.metadata import version
 
