@@ -57,12 +57,17 @@ def internal_links(manuscript: Manuscript, blocks: list[Node], whole: list[Node]
     ``whole`` is the body of every edition, to tell an identifier another
     edition has; ``warned`` holds the targets already reported.
     """
-    known, headings = _identifiers(blocks)
-    known |= RESERVED_IDS
-    github: dict[str, str] = {}  # made when a link first needs it
+    # gathered when a link first needs them: most editions have no internal link
+    known: set[str] = set()
+    headings: list[Node] = []
+    github: dict[str, str] = {}
 
     def target(fragment: str) -> str | None:
         """The identifier a ``#fragment`` link leads to; None when there is none."""
+        if not known:
+            found, heads = _identifiers(blocks)
+            known.update(found | RESERVED_IDS)
+            headings.extend(heads)
         if fragment in known or RESERVED_PATTERN.match(fragment):
             return fragment
         if not github:

@@ -132,14 +132,11 @@ def unique_ids(blocks: list[Node]) -> list[Node]:
     """Identifiers made unique, none taken from the writers' own; links follow a renamed one."""
     seen: set[str] = set()
     renamed: dict[str, str] = {}
-    taken: set[str] = set()
-    for node in walk(blocks):
-        if (attr := attr_of(node)) and attr[0]:
-            taken.add(attr[0])
-        elif _is_raw_html(node):
-            taken.update(m.group(2) for m in RAW_ID.finditer(node["c"][1]))
+    taken: set[str] = set()  # every identifier the blocks have: gathered at the first clash
 
     def fresh(ident: str) -> str:
+        if not taken:
+            taken.update(_taken_ids(blocks))
         n = 1
         while f"{ident}-{n}" in taken or f"{ident}-{n}" in seen:
             n += 1
@@ -184,6 +181,17 @@ def unique_ids(blocks: list[Node]) -> list[Node]:
                                    [f"#{target}", node["c"][2][1]]]}
 
     return rewrite(result, relink, LINKS)
+
+
+def _taken_ids(blocks: list[Node]) -> set[str]:
+    """The identifiers of ``blocks`` as written: elements' and raw HTML's."""
+    taken = {""}  # never empty: gathered once
+    for node in walk(blocks):
+        if (attr := attr_of(node)) and attr[0]:
+            taken.add(attr[0])
+        elif _is_raw_html(node):
+            taken.update(m.group(2) for m in RAW_ID.finditer(node["c"][1]))
+    return taken
 
 
 def _with_id(node: Node, ident: str, fn: Any) -> Node:

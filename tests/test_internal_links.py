@@ -85,3 +85,17 @@ def test_each_edition_links_only_to_what_it_has(built):
         assert found == links, audience
     books = [out / "m.clinician.epub", out / "m.patient.epub"]
     assert epubcheck(books) == {book: [] for book in books}
+
+
+def test_a_repeated_identifier_takes_a_suffix_no_later_element_has():
+    from pipeline.blocks import unique_ids
+
+    def heading(ident: str) -> dict:
+        return {"t": "Header", "c": [2, [ident, [], []], [{"t": "Str", "c": ident}]]}
+
+    link = {"t": "Para", "c": [{"t": "Link", "c": [["", [], []], [{"t": "Str", "c": "x"}],
+                                                  ["#a", ""]]}]}
+    blocks = [heading("a"), heading("a"), heading("a-1"), link]
+    assert [b["c"][1][0] for b in unique_ids(blocks)[:3]] == ["a", "a-2", "a-1"]
+    alone = [heading("a"), heading("b"), link]
+    assert unique_ids(alone) is alone  # nothing renamed: the same blocks
