@@ -153,7 +153,10 @@ class EpubFormat(OutputFormat):
             raise PipelineError.at(doc.manuscript.path, None, "no disclaimer text: refusing to "
                                    "produce an output without one", "no-disclaimer")
         book = book_ast(doc)
-        book["blocks"] = _drawings_on_their_own(book["blocks"], doc.manuscript.path.parent)
+        written = json.dumps(book)
+        if '"t": "Image"' in written:  # without an image there is no drawing: no walk
+            book["blocks"] = _drawings_on_their_own(book["blocks"], doc.manuscript.path.parent)
+            written = json.dumps(book)
         meta_file = json.dumps(_metadata(doc))
         epoch = calendar.timegm(doc.stamp.build_date.timetuple())
         fonts = sorted((styles / "fonts").glob("*.ttf"))
@@ -173,7 +176,6 @@ class EpubFormat(OutputFormat):
                     "--css", str(styles / "css" / "lists.css"), "--mathml",
                     "--toc", "--toc-depth=2", "--split-level=1", "--epub-title-page=false",
                     "--resource-path", str(folder), "--wrap=none"]
-            written = json.dumps(book)
             source = written.encode("utf-8")
             if has_formulas_written(book["blocks"], written):
                 args += ["--css", str(styles / "css" / "math.css")]
