@@ -46,6 +46,7 @@ NOT_USED = {
               "cites; cite a work to list it",
 }
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+MAX_SLUG = 200  # characters: with '.clinician.epub' and a release's folders, under 255
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # What a bibliography file may be: BibTeX/biblatex, CSL-JSON, CSL-YAML (as pandoc reads them).
 # reference managers' other export formats, named when given as a bibliography
@@ -153,6 +154,13 @@ def _slug(r: Reading) -> str:
             "be lower-case letters, digits, '.', '_' or '-'"
         r.problems.add(r.path, r.where("slug") or 1, f"slug must {rule}, found '{slug}'"
                        + slug_hint(str(slug), "slug" in r.data))
+    elif len(slug) > MAX_SLUG:  # found by check, not by a build that cannot name its files
+        r.problems.add(r.path, r.where("slug") or 1,
+                       f"slug is {len(slug)} characters long, at most {MAX_SLUG}: the names of "
+                       "its files (SLUG.clinician.epub) must fit the file system's 255; "
+                       + ("write a shorter one" if "slug" in r.data else
+                          "set a shorter 'slug:' in the front matter or rename the file"))
+        return "manuscript"
     return slug if isinstance(slug, str) and SLUG.match(slug) else "manuscript"
 
 

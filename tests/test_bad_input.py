@@ -885,6 +885,19 @@ def test_names_too_long_for_the_file_system_in_front_matter(work):
     ]
 
 
+@pytest.mark.parametrize(("name", "slug", "advice"), [
+    ("k" * 230 + ".md", None, "set a shorter 'slug:' in the front matter or rename the file"),
+    ("m.md", "s" * 201, "write a shorter one"),
+])
+def test_a_slug_too_long_to_name_its_files_is_found_by_check(work, name, slug, advice):
+    """Not by a build that fails writing 'SLUG.clinician.epub' (File name too long)."""
+    path = manuscript(work, name=name, **({"slug": slug} if slug else {}))
+    length = len(slug or name[:-3])
+    assert reported(path) == [
+        (f"{name}:{6 if slug else 1}: slug is {length} characters long, at most 200: the "
+         f"names of its files (SLUG.clinician.epub) must fit the file system's 255; {advice}")]
+
+
 def test_names_too_long_for_the_file_system_in_the_body(work):
     path = manuscript(work, f"![Chart]({LONG}.png)\n\n<img src='{LONG}.svg' alt='Chart'>\n")
     expected = [f"m.md:7: image '{LONG}.png' not found", f"m.md:9: image '{LONG}.svg' not found"]
