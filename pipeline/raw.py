@@ -259,6 +259,12 @@ class _Cleaner:
         source = "".join(items[i]["c"][1] if i in raws else f"\ue10a{i}\ue10b"
                          for i in range(len(items)))
         root = parse_fragment(source, inline)
+        if _nested_past(root, MAX_HTML_DEPTH):  # pandoc's tree is flat: each tag a raw node
+            self.problems.add(self.manuscript.path, source_line(
+                self.manuscript, fragments[0].strip().split("\n")[0][:37]),
+                f"raw HTML nests more than {MAX_HTML_DEPTH} elements inside each other: close "
+                "its tags sooner", code="raw-html")
+            return [n for i, n in enumerate(items) if i not in raws]
         report = Cleaning()
         clean(root, inline, report)
         self._untitled_drawings(root, fragments)
@@ -302,6 +308,22 @@ class _Cleaner:
             self.problems.add(self.manuscript.path, line,
                               "raw <svg> has no text alternative: give it a <title> that says "
                               "what it shows, as an image's alt text", code="no-alt")
+
+
+# as deep as the body's quotes, lists and divs may go (body.MAX_DEPTH // 3): every
+# stage after this one, and WeasyPrint's layout, walks the elements recursively
+MAX_HTML_DEPTH = 40
+
+
+def _nested_past(root: Any, limit: int) -> bool:
+    """Whether an element under ``root`` lies more than ``limit`` levels down."""
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in element)
+    return False
 
 
 def _nth_line(manuscript: Manuscript, written: str, nth: int) -> int | None:

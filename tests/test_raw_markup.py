@@ -84,6 +84,22 @@ def test_active_content_is_left_out_with_a_warning_at_its_line():
     assert "iframe" not in html and "javascript" not in html and "onclick" not in html
 
 
+@pytest.mark.parametrize("html", [
+    "<b>" * 2000 + "x" + "</b>" * 2000,  # inline tags: each a raw node of a flat paragraph
+    "<table><tr><td>" * 400 + "x",  # never closed
+])
+def test_raw_html_nested_past_what_the_stages_walk_is_an_error_at_its_line(html):
+    blocks, problems = cleaned("Text.\n\n" + html + "\n\nAfter.\n")
+    assert problems == [
+        "m.md:12: raw HTML nests more than 40 elements inside each other: close its tags sooner"]
+    assert raw_pieces(blocks) == []
+
+
+def test_raw_html_forty_deep_is_kept():
+    blocks, problems = cleaned("<div>" + "<i>" * 39 + "x" + "</i>" * 39 + "</div>\n")
+    assert problems == [] and "".join(raw_pieces(blocks)).count("<i>") == 39
+
+
 def test_a_heading_inside_raw_html_keeps_the_heading_and_drops_the_tags():
     blocks, problems = cleaned("<details>\n\n# Inside\n\ntext\n\n</details>\n")
     assert [b["t"] for b in blocks] == ["Header", "Para"]
