@@ -16,7 +16,8 @@ or a target ``(label)=``: ``%`` begins a line of many other texts):
 - a ```` ```{bibliography} ```` directive places the reference list, as ``::: {#refs}``;
 - a target line (``(dosing)=``) right above a heading is the heading's id, and
   ``{ref}`dosing``` a link to it that reads as the heading (``{ref}`the doses <dosing>```
-  reads "the doses");
+  reads "the doses"); ``{numref}`fig-knee``` is Quarto's ``@fig-knee`` ("Figure 1") for a
+  label that starts as Quarto's do (``fig-``, ``tbl-``), else read as ``{ref}``;
 - ``{cite}`key``` and ``{cite:p}`a,b``` (sphinxcontrib-bibtex) are citations
   ``[@a; @b]``, ``{cite:t}`key``` the narrative ``@key``, ``{cite:year}`key``` ``[-@key]``.
 
@@ -40,6 +41,7 @@ COMMENT = re.compile(r"^%(?!%)")
 NAMED = re.compile(r"\{([A-Za-z][\w:-]*)\}")
 FENCE_ONLY = re.compile(r" {0,3}(?:`{3,}|~{3,}|:{3,})$")  # all a directive's line holds before it
 HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S")
+NUMREF = re.compile(r"\{numref\}`([\w.:-]+)`")
 REF = re.compile(r"\{ref\}`(?:([^`<\n]*?)[ \t]*<([\w.:-]+)>|([\w.:-]+))`")
 CITE = re.compile(r"\{cite(?::(p|ps|t|ts|year|yearpar))?\}`([\w.:/-]+(?:[ \t]*,[ \t]*[\w.:/-]+)*)`")
 # the engines of R Markdown's and Quarto's chunks, whose fences look like directives
@@ -78,6 +80,13 @@ def _reference(match: re.Match[str]) -> str:
     if match.group(3):
         return f"[](#{match.group(3)})"
     return f"[{match.group(1)}](#{match.group(2)})"
+
+
+def _numbered(match: re.Match[str]) -> str:
+    """``{numref}`fig-knee``` as Quarto's ``@fig-knee`` ("Figure 1"), for a figure's or a
+    table's label written as Quarto names them; any other as ``{ref}`` reads it."""
+    label = match.group(1)
+    return f"@{label}" if label.startswith(("fig-", "tbl-")) else f"[](#{label})"
 
 
 def _name_heading(lines: list[str], index: int) -> None:
@@ -180,7 +189,7 @@ def as_pandoc(text: str) -> str:
         elif TARGET.match(line):
             _name_heading(lines, index)
         elif "}`" in line:
-            lines[index] = REF.sub(_reference, CITE.sub(_citation, line))
+            lines[index] = NUMREF.sub(_numbered, REF.sub(_reference, CITE.sub(_citation, line)))
         index += 1
     return "\n".join(lines)
 

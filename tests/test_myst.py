@@ -125,8 +125,6 @@ def test_directives_that_are_not_boxes_and_roles_are_warnings_at_their_line(buil
     assert problems == [
         ("m.md:49: warning: '% ...' is a MyST comment: it is left out of the handout; for a "
          "note to the editors write an HTML comment <!-- ... -->, which no file shows"),
-        ("m.md:35: warning: MyST role {numref}`fig-joint` is not supported: it is shown as "
-         "text; write it as pandoc's Markdown (a link, [@key], $math$)"),
         ("m.md:41: warning: MyST code cell '{code-cell} python' is not run: its code is shown "
          "as python code"),
     ]
@@ -165,7 +163,7 @@ def test_admonitions_are_boxes_in_the_epub_and_on_the_web_page(built):
     links = [(a.get("href"), a.text_content()) for a in page.iter("a")
              if (a.get("href") or "").startswith(("#dosing", "#fig-"))]
     assert links == [("#dosing", "Dosing"), ("#dosing", "the doses"),
-                     ("#fig-joint", "The joint after the injection.")]
+                     ("#fig-joint", "The joint after the injection."), ("#fig-joint", "Figure 1")]
     code = [c.text_content() for c in page.iter("code")]
     assert 'print("dose")' in code
     assert epubcheck([book])[book] == []
