@@ -18,7 +18,14 @@ from urllib.parse import unquote, urlsplit
 from .errors import Problems, is_file
 from .images import alt_names_the_file, check_image, data_image_problem
 from .model import Manuscript
-from .nesting import MAX_BRACKETS, MAX_OPEN_TAGS, bracket_line, deepest_line, open_tag_line
+from .nesting import (
+    MAX_BRACKETS,
+    MAX_OPEN_TAGS,
+    bracket_line,
+    busiest_line,
+    deepest_line,
+    open_tag_line,
+)
 from .pandoc import PandocFailure, PandocTimeout, markdown_to_ast
 from .rawhtml import DATA_IMAGE
 from .resources import RESOURCE_ATTRS, RawScanner, check_svg, css_urls, resource_problem
@@ -68,7 +75,8 @@ def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | N
         problems.add(manuscript.path, line, f"the Markdown body cannot be read: {exc}",
                      code="markdown")
         return None
-    line = deepest_line(manuscript.body, MAX_DEPTH // 3)
+    line = deepest_line(manuscript.body, MAX_DEPTH // 3) or \
+        busiest_line(manuscript.body, MAX_DEPTH // 3)
     problems.add(manuscript.path, manuscript.body_line + line - 1 if line else None,
                  "the Markdown body nests quotes, lists or divs too deeply (about "
                  f"{MAX_DEPTH // 3} levels inside each other at most)", code="markdown")

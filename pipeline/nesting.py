@@ -46,6 +46,30 @@ def deepest_line(body: str, limit: int) -> int | None:
     return None
 
 
+# what may open a line before its text: indentation, a footnote's label, then quote
+# markers, list markers and a definition's ':' (or '~')
+LINE_PREFIX = re.compile(r"^([ \t]*)(?:\[\^[^\]\s]+\]:[ \t]*)?((?:(?:>|[-+*:~]|\d{1,9}[.)])[ \t]+)*)")
+
+
+def busiest_line(body: str, limit: int) -> int | None:
+    """The 1-based line of ``body`` that opens with the most structure, or None.
+
+    Where :func:`deepest_line` finds no line (quotes in a footnote, definition lists
+    indented under each other), the line whose indentation (4 columns a level) and
+    markers count more than ``limit`` first, else the most, is where to look.
+    """
+    best, best_line = 0, None
+    for number, line in enumerate(body.split("\n"), 1):
+        found = LINE_PREFIX.match(line)
+        assert found is not None  # every part of it is optional
+        level = len(found.group(1).expandtabs(4)) // 4 + len(found.group(2).split())
+        if level > limit:
+            return number
+        if level > best:
+            best, best_line = level, number
+    return best_line
+
+
 # pandoc's Markdown reader tries every way to pair brackets: its time grows about
 # threefold with each '[' open inside another (8: 2.5 s, 9: 7 s, 14: over a minute).
 MAX_BRACKETS = 8

@@ -209,6 +209,9 @@ def test_a_yaml_tag_in_front_matter_is_named(work, value, tag):
     ("".join("    " * i + "1. item\n" for i in range(100)), 51),
     ("".join(f"{':' * (3 + i)} note\n" for i in range(300)) + "x\n", 51),
     ("<span>" * 3000 + "x" + "</span>" * 3000 + "\n", 11),
+    ("Text[^0].\n\n[^0]: " + "> " * 30 + "- " * 30 + "x\n", 13),  # inside a footnote
+    ("".join("    " * i + f"Term {i}\n" + "    " * i + ":   Def\n\n" for i in range(60)),
+     11 + 3 * 40 + 1),  # definition lists indented under each other
 ])
 def test_a_body_nested_too_deeply_is_refused_at_the_line_it_goes_too_deep(work, nested, line):
     (work / "manuscripts" / "knee.md").write_text(GOOD + "\n" + nested, encoding="utf-8")
