@@ -11,7 +11,7 @@ the directive's argument (``{admonition} Before you start``) is the box's
 title, and its option lines (``:class: tip``) are left out.  A target line
 (``(label)=``) is left out, so that the heading under it stays a heading, as are
 a notebook's cell breaks (``+++``) and a formula's label (``$$ (my-eq)``, and
-pandoc-crossref's ``$$ {#eq:x}``).  Other directives
+pandoc-crossref's ``$$ {#eq:x}`` and Quarto's ``$$ {#eq-x}``).  Other directives
 (``{figure}``, ``{code-cell}``) are left to :mod:`.chunks`, which warns.
 """
 
@@ -35,8 +35,9 @@ OTHER_BOXES = {"info": "note", "success": "tip", "spoiler": "note", "details": "
                "secondary": "note"}
 CELL_BREAK = re.compile(r"^\+\+\+([ \t]+\{.*\})?[ \t]*$")
 EQUATION_LABEL = re.compile(r"^( {0,3}\$\$)[ \t]*\([\w.:-]+\)[ \t]*$")
-# pandoc-crossref's label after a formula's closing $$: "$$ x = 1 $$ {#eq:x}"
-CROSSREF_LABEL = re.compile(r"^(.*\$\$)[ \t]*\{#eq:[\w.:-]+\}[ \t]*$")
+# pandoc-crossref's and Quarto's label after a formula's closing $$: "$$ x = 1 $$ {#eq:x}",
+# "$$ {#eq-x}"
+CROSSREF_LABEL = re.compile(r"^(.*\$\$)[ \t]*\{#eq[:-][\w.:-]+\}[ \t]*$")
 
 
 def is_box(name: str) -> bool:
