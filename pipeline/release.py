@@ -46,6 +46,7 @@ from typing import Any
 from . import __version__
 from .build import (
     BuildOptions,
+    UsageError,
     build,
     inputs_of,
     load_all,
@@ -123,6 +124,9 @@ def release(paths: list[Path] | None = None, options: ReleaseOptions | None = No
                                  bibliography_dir=options.bibliography_dir,
                                  time_limit=options.time_limit)
     build_options.render_time_limit()  # a wrong $HANDOUT_TIME_LIMIT stops it before any work
+    for folder in (options.out, options.out / "release"):  # as build says, before any render
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"--out {options.out}: {folder} is a file, not a folder")
     in_git = stamp_styles(resolve_styles(build_options))  # the project's styles/, if any
     sources = discover(list(paths or [Path("manuscripts")]))
     manuscripts, failed = load_all(sources, build_options, problems)

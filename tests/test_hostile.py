@@ -382,6 +382,15 @@ def test_a_release_that_cannot_be_written_is_a_located_error_and_nothing_is_left
     assert (work / blocker).read_bytes() == b"" and not list(work.rglob(".r1-*"))
 
 
+@pytest.mark.parametrize("blocker", ["dist", "dist/release"])
+def test_a_release_whose_out_folder_is_a_file_is_a_usage_error_before_any_render(work, blocker):
+    """As build says it: not after rendering every edition."""
+    (work / blocker).parent.mkdir(exist_ok=True)
+    (work / blocker).write_bytes(b"")
+    assert run("release") == (2, "", f"error: --out dist: {blocker} is a file, not a folder\n")
+    assert (work / blocker).read_bytes() == b""
+
+
 def test_a_csl_json_bibliography_nested_past_what_json_reads_is_a_warning(work):
     (work / "bibliography" / "refs.json").write_text("[" * 100000 + "]" * 100000,
                                                      encoding="utf-8")
