@@ -32,6 +32,7 @@ LABEL = re.compile(r"^\(#((?:fig|tab):[\w.-]+)\)")  # bookdown's, first in a cap
 LABEL_WRITTEN = re.compile(r"#(?:fig|tab)\\?:|&#?\w+;")
 LINK_CLASS = "cross-reference"
 NUMBER_ONLY = "cross-reference-number"  # [-@fig-x]: the number alone
+MARKS = frozenset((LINK_CLASS, NUMBER_ONLY))  # the classes of a cross-reference still to write
 TARGET_KINDS = {"Figure": "fig", "Table": "tbl", "Header": "sec"}
 KINDS = {"fig": ("Figure", "figure_n"), "tbl": ("Table", "table_n")}
 
@@ -125,6 +126,7 @@ def number_cross_references(blocks: list[Node], words: Mapping[str, str]) -> lis
     numbers: dict[str, str] = {}
     headings: dict[str, list[Node]] = {}
     counts = {"fig": 0, "tbl": 0}
+    referred = False  # a cross-reference to write (most bodies have none)
     for node in walk(blocks):
         if node["t"] == "Header" and node["c"][1][0]:
             headings[node["c"][1][0]] = node["c"][2]
@@ -134,7 +136,9 @@ def number_cross_references(blocks: list[Node], words: Mapping[str, str]) -> lis
             if ident.startswith(("fig-", "fig:") if kind == "fig" else TABLE_IDS):
                 counts[kind] += 1
                 numbers[ident] = str(counts[kind])
-    if not numbers and not headings:
+        elif node["t"] == "Link" and not referred:
+            referred = not MARKS.isdisjoint(node["c"][0][1])
+    if not numbers and not referred:
         return blocks
 
     def captioned(node: Node) -> Any:
@@ -162,7 +166,9 @@ def number_cross_references(blocks: list[Node], words: Mapping[str, str]) -> lis
             return None  # in another edition only: the link checks say so
         return {"t": "Link", "c": [["", [], []], inlines, node["c"][2]]}
 
-    return transform(transform(blocks, written, ("Link",)), captioned, ("Figure", "Table"))
+    if referred:
+        blocks = transform(blocks, written, ("Link",))
+    return transform(blocks, captioned, ("Figure", "Table")) if numbers else blocks
 
 
 def _name(kind: str, number: str, words: Mapping[str, str]) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from pipeline import dialects, examples
+from pipeline import crossrefs, dialects, examples
 from pipeline import prepare as prepare_module
 from pipeline.manuscript import load_manuscript
 from pipeline.model import Stamp
@@ -122,6 +122,17 @@ def test_numbering_examples_leaves_a_body_without_them_as_it_is():
     blocks = [{"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}],
                                          [[{"t": "Plain", "c": [{"t": "Str", "c": "a"}]}]]]}]
     assert examples.renumber_examples(blocks) is blocks
+
+
+def test_numbering_cross_references_leaves_a_body_without_them_as_it_is():
+    heading = {"t": "Header", "c": [2, ["dosing", [], []], [{"t": "Str", "c": "Dosing"}]]}
+    link = {"t": "Link", "c": [["", [crossrefs.LINK_CLASS], []],
+                               [{"t": "Str", "c": "@dosing"}], ["#dosing", ""]]}
+    plain = [heading, {"t": "Para", "c": [{"t": "Str", "c": "Text."}]}]
+    assert crossrefs.number_cross_references(plain, {}) is plain
+    referring = [heading, {"t": "Para", "c": [link]}]
+    written = crossrefs.number_cross_references(referring, {})
+    assert written[1]["c"][0]["c"][1] == [{"t": "Str", "c": "Dosing"}]
 
 
 @pytest.mark.parametrize("text", ["[[Dose table]] is a wiki link.",
