@@ -94,3 +94,28 @@ def test_dates_and_identifiers_come_from_the_inputs(built):
             assert {info.date_time for info in z.infolist()} == {(2025, 10, 9, 0, 0, 0)}
             assert z.infolist()[0].filename == "mimetype"
             assert z.infolist()[0].compress_type == zipfile.ZIP_STORED
+
+
+def test_two_checkouts_in_other_folders_give_identical_pdfs_with_pictures(tmp_path, monkeypatch):
+    """A picture is named in the PDF by its bytes, not by the folder the checkout lives in."""
+    from helpers import PNG_1PX
+
+    from pipeline.build import BuildOptions, build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    pdfs = []
+    for checkout in ("first", "second/deeper"):
+        folder = tmp_path / checkout
+        folder.mkdir(parents=True)
+        (folder / "dot.png").write_bytes(PNG_1PX)
+        (folder / "m.md").write_text("---\ntitle: Pictures\nversion: 1.0.0\nstatus: draft\n"
+                                     "last_updated: 2025-01-02\n---\n\n![A dot](dot.png)\n",
+                                     encoding="utf-8")
+        report = build([folder / "m.md"], BuildOptions(out=folder / "dist", use_cache=False,
+                                                       jobs=1, formats=("pdf",)))
+        assert report.ok, [str(p) for p in report.problems]
+        pdfs.append((folder / "dist" / "m.clinician.pdf").read_bytes())
+    with pikepdf.open(tmp_path / "first" / "dist" / "m.clinician.pdf") as pdf:
+        assert any(obj.get("/Subtype") == "/Image" for obj in pdf.objects
+                   if isinstance(obj, pikepdf.Stream))
+    assert pdfs[0] == pdfs[1]

@@ -115,8 +115,14 @@ def install() -> bool:
                            forced_mime_type: str | None = None, context: Any = None,
                            orientation: str = "from-image") -> Any:
         if not url.startswith(ADDRESS):
-            return original(cache, url_fetcher, options, url, forced_mime_type, context,
-                            orientation)
+            image = original(cache, url_fetcher, options, url, forced_mime_type, context,
+                             orientation)
+            # WeasyPrint names a picture in the PDF by a digest of its address, which holds
+            # the checkout's folder: named by its bytes, two checkouts write the same PDF
+            named = getattr(url_fetcher, "digests", {}).get(url)
+            if named is not None and isinstance(getattr(image, "id", None), str):
+                image.id = named
+            return image
         from ..math import addressed
 
         drawing = addressed(url)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import functools
+import hashlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,7 @@ def _fetcher_class() -> type:
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
             self.roots = [r.resolve() for r in roots]
             self.refused: list[str] = []
+            self.digests: dict[str, str] = {}  # an image's bytes by its address: its PDF name
 
         def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
             parts = urlsplit(url)
@@ -79,8 +81,9 @@ def _fetcher_class() -> type:
             finally:
                 response.close()
             # An image is drawn without what describes its maker (EXIF, comments, paths).
-            return Cleaned(response.url, without_metadata(data, sniffed_kind(data)),
-                           response.headers, response.status)
+            cleaned = without_metadata(data, sniffed_kind(data))
+            self.digests[url] = hashlib.sha256(cleaned).hexdigest()[:32]
+            return Cleaned(response.url, cleaned, response.headers, response.status)
 
     return SandboxFetcher
 
