@@ -317,7 +317,8 @@ XREF_FILTERS = {"-": "Quarto's", ":": "pandoc-crossref's"}
 # the cross-references that are read (see crossrefs.py): what names the target
 TARGETS = {"fig": ("figure", "its image", "![Caption](file.png){{#{key}}}"),
            "tbl": ("table", "its caption", ": Caption {{#{key}}}"),
-           "sec": ("heading", "its title", "## Title {{#{key}}}")}
+           "sec": ("heading", "its title", "## Title {{#{key}}}"),
+           "eq": ("formula", "its closing $$", "$$ x = 1 $$ {{#{key}}}")}
 
 
 # Manubot's citations by identifier, which it looks up on the network as it builds.
@@ -354,8 +355,6 @@ def cross_reference_hint(key: str) -> str:
                 f"{where}: {example.format(key=key)})")
     unsupported = (f": '@{prefix}{mark}' cross-references ({XREF_FILTERS[mark]}) are not "
                    "supported; ")
-    if prefix == "eq":  # pandoc gives a formula no id to link to
-        return unsupported + "number the formula with \\tag{1} and write (1)"
     return (unsupported + f"link to it instead, as [{CROSS_REFERENCES[prefix]}](#{key}), with "
             f"{{#{key}}} on its target")
 

@@ -7,8 +7,10 @@ a citation.  :func:`mark_cross_references` turns those whose target the body has
 links (before citations are looked up, so none is an error); :func:`number_cross_references`
 numbers one edition's figures and tables in order, as Quarto does, starting each caption
 ``Figure 1: `` and writing the link ``Figure 1`` (``[-@fig-x]``: ``1``); a section's link
-reads as its heading.  A name with no such target stays a citation, and is an error that
-says so (see :mod:`.citations`).
+reads as its heading.  A display formula labelled after its closing ``$$`` (``{#eq-x}``,
+``{#eq:x}``, MyST's ``(label)``: :mod:`.myst` writes it in a span of the class ``equation``)
+is numbered the same way, "(1)" beside it, and ``@eq-x`` reads "Equation 1".  A name with
+no such target stays a citation, and is an error that says so (see :mod:`.citations`).
 
 bookdown's ``\\@ref(fig:x)`` stands for the number of the figure whose caption starts
 ``(\\#fig:x)`` (a table's ``(\\#tab:x)``), and ``\\@ref(id)`` for a heading's: each is such
@@ -34,21 +36,27 @@ LINK_CLASS = "cross-reference"
 NUMBER_ONLY = "cross-reference-number"  # [-@fig-x]: the number alone
 MARKS = frozenset((LINK_CLASS, NUMBER_ONLY))  # the classes of a cross-reference still to write
 TARGET_KINDS = {"Figure": "fig", "Table": "tbl", "Header": "sec"}
-KINDS = {"fig": ("Figure", "figure_n"), "tbl": ("Table", "table_n")}
+KINDS = {"fig": ("Figure", "figure_n"), "tbl": ("Table", "table_n"),
+         "eq": ("Equation", "equation_n")}
+EQUATION = "equation"  # the class of the span that names a display formula ({#eq-x} after it)
 
 
 def _named(blocks: list[Node]) -> Iterator[tuple[str, str]]:
-    """(kind, id) of each figure, table and heading of ``blocks``: what a reference may name."""
+    """(kind, id) of each figure, table, heading and labelled formula of ``blocks``: what a
+    reference may name."""
     for node in walk(blocks):
         kind = TARGET_KINDS.get(node["t"])
         if kind is not None:
             yield kind, (node["c"][1] if kind == "sec" else node["c"][0])[0]
+        elif node["t"] == "Span" and EQUATION in node["c"][0][1] and node["c"][0][0]:
+            yield "eq", node["c"][0][0]
 
 
 def _targets(blocks: list[Node]) -> dict[str, str]:
-    """The ids that a Quarto cross-reference may name: each with its kind's prefix."""
+    """The ids that a Quarto cross-reference may name: each with its kind's prefix (a
+    formula's label, as MyST writes it, may have none)."""
     return {ident: kind for kind, ident in _named(blocks)
-            if (match := PREFIX.match(ident)) and match.group(1) == kind}
+            if kind == "eq" or (match := PREFIX.match(ident)) and match.group(1) == kind}
 
 
 def target_ids(blocks: list[Node]) -> frozenset[str]:
@@ -124,28 +132,37 @@ def number_cross_references(blocks: list[Node], words: Mapping[str, str]) -> lis
     """One edition's blocks with its figures and tables numbered and its cross-references
     written (see the module)."""
     numbers: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     headings: dict[str, list[Node]] = {}
-    counts = {"fig": 0, "tbl": 0}
+    counts = {"fig": 0, "tbl": 0, "eq": 0}
     referred = False  # a cross-reference to write (most bodies have none)
     for node in walk(blocks):
         if node["t"] == "Header" and node["c"][1][0]:
             headings[node["c"][1][0]] = node["c"][2]
-        elif node["t"] in ("Figure", "Table"):
+        elif node["t"] in ("Figure", "Table", "Span"):
             ident = node["c"][0][0]
-            kind = "fig" if node["t"] == "Figure" else "tbl"
-            if ident.startswith(("fig-", "fig:") if kind == "fig" else TABLE_IDS):
+            kind = {"Figure": "fig", "Table": "tbl", "Span": "eq"}[node["t"]]
+            if (EQUATION in node["c"][0][1] and ident) if kind == "eq" else ident.startswith(
+                    ("fig-", "fig:") if kind == "fig" else TABLE_IDS):
                 counts[kind] += 1
-                numbers[ident] = str(counts[kind])
+                numbers[ident], kinds[ident] = str(counts[kind]), kind
         elif node["t"] == "Link" and not referred:
             referred = not MARKS.isdisjoint(node["c"][0][1])
     if not numbers and not referred:
         return blocks
 
+    def tagged(node: Node) -> Any:  # a labelled formula shows its number, as \tag{1} does
+        ident = node["c"][0][0]
+        if EQUATION not in node["c"][0][1] or ident not in numbers:
+            return None
+        tag = {"t": "Span", "c": [["", ["math-tag"], []], str_inlines(f"({numbers[ident]})")]}
+        return {"t": "Span", "c": [node["c"][0], [tag, *node["c"][1]]]}
+
     def captioned(node: Node) -> Any:
         ident = node["c"][0][0]
         if ident not in numbers:
             return None
-        name = _name("fig" if node["t"] == "Figure" else "tbl", numbers[ident], words)
+        name = _name(kinds[ident], numbers[ident], words)
         short, caption = node["c"][1]
         first = caption[0] if caption else {"t": "Plain", "c": []}
         label = [*str_inlines(f"{name}:"), *([{"t": "Space"}] if first["c"] else [])]
@@ -158,7 +175,7 @@ def number_cross_references(blocks: list[Node], words: Mapping[str, str]) -> lis
         ident = node["c"][2][0][1:]
         if ident in numbers:
             text = numbers[ident] if NUMBER_ONLY in node["c"][0][1] \
-                else _name("fig" if ident.startswith("fig") else "tbl", numbers[ident], words)
+                else _name(kinds[ident], numbers[ident], words)
             inlines = str_inlines(text)
         elif ident in headings:
             inlines = headings[ident]
@@ -168,7 +185,9 @@ def number_cross_references(blocks: list[Node], words: Mapping[str, str]) -> lis
 
     if referred:
         blocks = transform(blocks, written, ("Link",))
-    return transform(blocks, captioned, ("Figure", "Table")) if numbers else blocks
+    if numbers:
+        blocks = transform(blocks, captioned, ("Figure", "Table"))
+    return transform(blocks, tagged, ("Span",)) if counts["eq"] else blocks
 
 
 def _name(kind: str, number: str, words: Mapping[str, str]) -> str:

@@ -10,8 +10,10 @@ a DROPDOWN (folded on a web page) a ``note`` shown open;
 the directive's argument (``{admonition} Before you start``) is the box's
 title, and its option lines (``:class: tip``) are left out.  A target line
 (``(label)=``) is left out, so that the heading under it stays a heading, as are
-a notebook's cell breaks (``+++``) and a formula's label (``$$ (my-eq)``, and
-pandoc-crossref's ``$$ {#eq:x}`` and Quarto's ``$$ {#eq-x}``).  Other directives
+a notebook's cell breaks (``+++``).  A formula's label after its closing ``$$``
+(``$$ (my-eq)``, pandoc-crossref's ``$$ {#eq:x}``, Quarto's ``$$ {#eq-x}``) names it: the
+formula, from the line that opens it, is written in a span of that id and the class
+``equation``, which :mod:`.crossrefs` numbers.  Other directives
 (``{figure}``, ``{code-cell}``) are left to :mod:`.chunks`, which warns.
 """
 
@@ -34,10 +36,10 @@ TITLED = re.compile(r"^( {0,3})(:{3,})[ \t]*([A-Za-z]+)(?:\[(.*)\]|[ \t]+([^{\s]
 OTHER_BOXES = {"info": "note", "success": "tip", "spoiler": "note", "details": "note",
                "secondary": "note"}
 CELL_BREAK = re.compile(r"^\+\+\+([ \t]+\{.*\})?[ \t]*$")
-EQUATION_LABEL = re.compile(r"^( {0,3}\$\$)[ \t]*\([\w.:-]+\)[ \t]*$")
+EQUATION_LABEL = re.compile(r"^( {0,3}\$\$)[ \t]*\(([\w.:-]+)\)[ \t]*$")
 # pandoc-crossref's and Quarto's label after a formula's closing $$: "$$ x = 1 $$ {#eq:x}",
 # "$$ {#eq-x}"
-CROSSREF_LABEL = re.compile(r"^(.*\$\$)[ \t]*\{#eq[:-][\w.:-]+\}[ \t]*$")
+CROSSREF_LABEL = re.compile(r"^(.*\$\$)[ \t]*\{#(eq[:-][\w.:-]+)\}[ \t]*$")
 
 
 def is_box(name: str) -> bool:
@@ -53,6 +55,7 @@ def as_boxes(text: str) -> str:
     code: str | None = None  # the fence of the code block the line is in
     open_boxes: list[str] = []  # the fences of the admonitions the line is in
     options = False
+    math: int | None = None  # the line that opened the display formula the line is in
     for index, line in enumerate(lines):
         stripped = line.strip()
         if code is not None:
@@ -72,9 +75,17 @@ def as_boxes(text: str) -> str:
             lines[index] = ""  # line, so a heading under it stays a heading
             continue
         label = EQUATION_LABEL.match(line) or CROSSREF_LABEL.match(line)
-        if label:
-            lines[index] = label.group(1)
+        if label:  # the formula, from the line that opens it, in a span that names it
+            start = index if label.group(1).count("$$") % 2 == 0 else math
+            math = None
+            lines[index] = f"{label.group(1)}]{{#{label.group(2)} .equation}}"
+            if start is not None:
+                lines[start] = re.sub(r"^( *)", r"\1[", lines[start], count=1)
+            else:
+                lines[index] = label.group(1)
             continue
+        if line.count("$$") % 2:  # a display formula opens or closes
+            math = index if math is None else None
         titled = TITLED.match(line)
         name = titled.group(3).lower() if titled else ""
         if titled and (name in OTHER_BOXES or name in BOXES and (

@@ -6,7 +6,9 @@ in a page that has MyST's marks (a directive ```` ```{name} ````, a role ``{name
 or a target ``(label)=``: ``%`` begins a line of many other texts):
 
 - a comment line (``% a note to the team``) is left out, as MyST leaves it out;
-- a ```` ```{math} ```` directive is a display formula, its ``:label:`` left out;
+- a ```` ```{math} ```` directive is a display formula, numbered when it has a ``:label:``
+  (as ``$$ ... $$ {#eq-x}`` is, see :mod:`.crossrefs`), and ``{eq}`label``` its number,
+  "(1)";
 - a ```` ```{figure} path ```` directive (backticks or colons) is the figure: its first
   paragraph the caption, ``:name:`` its id, ``:alt:`` its description, ``:width:`` and
   ``:height:`` its size; a ```` ```{image} path ```` the picture, its ``:alt:`` its
@@ -41,6 +43,7 @@ COMMENT = re.compile(r"^%(?!%)")
 NAMED = re.compile(r"\{([A-Za-z][\w:-]*)\}")
 FENCE_ONLY = re.compile(r" {0,3}(?:`{3,}|~{3,}|:{3,})$")  # all a directive's line holds before it
 HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S")
+EQ = re.compile(r"\{eq\}`([\w.:-]+)`")
 NUMREF = re.compile(r"\{numref\}`([\w.:-]+)`")
 REF = re.compile(r"\{ref\}`(?:([^`<\n]*?)[ \t]*<([\w.:-]+)>|([\w.:-]+))`")
 CITE = re.compile(r"\{cite(?::(p|ps|t|ts|year|yearpar))?\}`([\w.:/-]+(?:[ \t]*,[ \t]*[\w.:/-]+)*)`")
@@ -169,6 +172,8 @@ def as_pandoc(text: str) -> str:
                 new = ["::: {#refs}"] + [""] * len(body) + [":::"]
             elif name == "math":
                 new = [""] * count + ["$$"] + body[count:] + ["$$"]
+                if options.get("label"):  # named as a formula with its label after it is
+                    new[count], new[-1] = "[$$", f"$$]{{#{options['label']} .equation}}"
             elif name in CODE:
                 fence = "`" * max(3, len(fence)) if fence[0] == ":" else fence
                 words = [f".{opener.group(4).split()[0]}"] if opener.group(4) else []
@@ -189,7 +194,8 @@ def as_pandoc(text: str) -> str:
         elif TARGET.match(line):
             _name_heading(lines, index)
         elif "}`" in line:
-            lines[index] = NUMREF.sub(_numbered, REF.sub(_reference, CITE.sub(_citation, line)))
+            lines[index] = EQ.sub(r"([-@\1])", NUMREF.sub(_numbered, REF.sub(
+                _reference, CITE.sub(_citation, line))))
         index += 1
     return "\n".join(lines)
 

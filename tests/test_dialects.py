@@ -328,9 +328,9 @@ def test_a_cross_reference_to_nothing_gets_a_hint_not_a_bibliography_error(work)
         ("m.md:11: citation '@sec-dosing' has no entry in the bibliography: no heading of the "
          "handout has the id 'sec-dosing' (write {#sec-dosing} after its title: "
          "## Title {#sec-dosing})"),
-        ("m.md:11: citation '@eq-bmi' has no entry in the bibliography: '@eq-' "
-        "cross-references (Quarto's) are not supported; number the formula with \\tag{1} "
-        "and write (1)"),
+        ("m.md:11: citation '@eq-bmi' has no entry in the bibliography: no formula of the "
+         "handout has the id 'eq-bmi' (write {#eq-bmi} after its closing $$: "
+         "$$ x = 1 $$ {#eq-bmi})"),
     ]
 
 
@@ -344,9 +344,9 @@ def test_pandoc_crossref_references_to_nothing_get_a_hint_not_a_bibliography_err
         ("m.md:9: citation '@tbl:planes' has no entry in the bibliography: no table of the "
          "handout has the id 'tbl:planes' (write {#tbl:planes} after its caption: "
          ": Caption {#tbl:planes})"),
-        ("m.md:11: citation '@eq:dose' has no entry in the bibliography: '@eq:' "
-        "cross-references (pandoc-crossref's) are not supported; number the formula with "
-        "\\tag{1} and write (1)"),
+        ("m.md:11: citation '@eq:dose' has no entry in the bibliography: no formula of the "
+         "handout has the id 'eq:dose' (write {#eq:dose} after its closing $$: "
+         "$$ x = 1 $$ {#eq:dose})"),
     ]
 
 
@@ -625,3 +625,22 @@ def test_a_notion_callout_is_a_box_of_its_icons_kind_without_the_icon(work):
     assert boxes == [(["tip"], "Read this first."), (["warning"], "Never store names."),
                      (["note"], "Plain aside.")]
     assert ast["blocks"][-1]["c"][1] == "<aside>\n! code\n</aside>"
+
+
+def test_a_labelled_formula_is_numbered_and_its_cross_references_read_as_its_number(tmp_path):
+    body = ("$$\nd = w \\times 15\n$$ {#eq-dose}\n\nSee @eq-dose ([-@eq-dose]) and @eq:v.\n\n"
+            "$$ V = d / c $$ {#eq:v}\n\n::: {audience=\"patient\"}\n$$ x = 1 $$ {#eq-x}\n:::\n\n"
+            "Then @Eq-x.\n\n```{math}\n:label: my-eq\ny = 2\n```\n\nMyST: {eq}`my-eq`.\n")
+    front = FRONT.format(extra="audiences: [clinician, patient]\n")
+    (tmp_path / "m.md").write_text(front + body, encoding="utf-8")
+    out, _ = build_in(tmp_path, ["m.md"], formats=("html",))
+    for audience, expected in (
+            ("clinician", (["(1)", "(2)", "(3)"],
+                           "See Equation 1 (1) and Equation 2. Then @eq-x. MyST: (3).")),
+            ("patient", (["(1)", "(2)", "(3)", "(4)"],
+                         "See Equation 1 (1) and Equation 2. Then Equation 3. MyST: (4)."))):
+        page = lxml_html.parse(str(out / f"m.{audience}.html")).getroot()
+        tags = [t.text_content() for t in page.find_class("math-tag")]
+        words = " ".join(" ".join(p.text_content().split()) for p in page.iter("p")
+                         if p.text_content().strip()[:4] in ("See ", "Then", "MySt", "MyST"))
+        assert (tags, words) == expected, audience

@@ -184,23 +184,24 @@ def test_boxes_keep_every_line_in_its_place_and_leave_code_alone():
         "````", "", ""]
 
 
-def test_a_notebooks_cell_breaks_and_a_formulas_label_are_left_out_line_for_line():
+def test_a_notebooks_cell_breaks_are_left_out_and_a_formulas_label_names_it_line_for_line():
     text = "One.\n\n+++\n\n+++ {\"tags\": [\"hide\"]}\n$$\nC(t) = C_0 e^{-kt}\n$$ (my-eq)\n"
     assert as_boxes(text).split("\n") == [
-        "One.", "", "", "", "", "$$", "C(t) = C_0 e^{-kt}", "$$", ""]
+        "One.", "", "", "", "", "[$$", "C(t) = C_0 e^{-kt}", "$$]{#my-eq .equation}", ""]
 
 
-def test_a_pandoc_crossref_or_quarto_formula_label_is_left_out_and_code_kept():
+def test_a_pandoc_crossref_or_quarto_formula_label_names_the_formula_and_code_is_kept():
     from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import walk
 
     text = ("$$ d = w \\times 15 $$ {#eq:dose}\n\n$$\nx = 1\n$$   {#eq:x}\n\n"
             "```\n$$ y $$ {#eq:y}\n```\n\n$$\nz = 2\n$$ {#eq-z}\n")
     assert as_boxes(text).split("\n") == [
-        "$$ d = w \\times 15 $$", "", "$$", "x = 1", "$$", "", "```", "$$ y $$ {#eq:y}", "```", "",
-        "$$", "z = 2", "$$", ""]
+        "[$$ d = w \\times 15 $$]{#eq:dose .equation}", "", "[$$", "x = 1",
+        "$$]{#eq:x .equation}", "", "```", "$$ y $$ {#eq:y}", "```", "",
+        "[$$", "z = 2", "$$]{#eq-z .equation}", ""]
     kinds = [n["t"] for n in walk(markdown_to_ast(text)["blocks"]) if n["t"] in ("Math", "Str")]
-    assert kinds == ["Math", "Math", "Math"]  # Quarto's label ({#eq-z}) printed nowhere
+    assert kinds == ["Math", "Math", "Math"]  # no label printed
 
 
 def test_a_directive_whose_name_has_a_colon_is_a_warning_at_its_line(tmp_path, monkeypatch):
@@ -226,5 +227,6 @@ def test_myst_markup_is_read_line_for_line_only_in_a_myst_page():
     text = ("(top)=\n% a note\n```{math}\n:label: eq-a\nx = 1\n```\n\n````{image} a.png\n"
             ":alt: A\n````\n```text\n{cite}`k`\n% kept\n```\n{cite:year}`k, j`\n")
     assert as_pandoc(text).split("\n") == [
-        "(top)=", "", "", "$$", "x = 1", "$$", "", "", "", "![A](a.png)\\ ", "```text",
+        "(top)=", "", "", "[$$", "x = 1", "$$]{#eq-a .equation}", "", "", "", "![A](a.png)\\ ",
+        "```text",
         "{cite}`k`", "% kept", "```", "[-@k; -@j]", ""]
