@@ -15,6 +15,8 @@ or a target ``(label)=``: ``%`` begins a line of many other texts):
   description (it has no caption: the picture stays in the text's flow);
 - a ```` ```{code-block} python ```` (``{code}``, ``{sourcecode}``) is a code block, its
   ``:caption:`` the block's title and its other options left out;
+- a ```` ```{list-table} Title ```` whose cells are each a line of text is a table, its
+  title the caption and ``:name:`` its id (``:header-rows: 1``: its first row the header);
 - a ```` ```{bibliography} ```` directive places the reference list, as ``::: {#refs}``;
 - a target line (``(dosing)=``) right above a heading is the heading's id, and
   ``{ref}`dosing``` a link to it that reads as the heading (``{ref}`the doses <dosing>```
@@ -43,6 +45,8 @@ COMMENT = re.compile(r"^%(?!%)")
 NAMED = re.compile(r"\{([A-Za-z][\w:-]*)\}")
 FENCE_ONLY = re.compile(r" {0,3}(?:`{3,}|~{3,}|:{3,})$")  # all a directive's line holds before it
 HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S")
+ROW = re.compile(r"^\*[ \t]+-[ \t]+(.*)$")  # a list-table's row, opened by its first cell
+CELL = re.compile(r"^[ \t]+-[ \t]+(.*)$")
 EQ = re.compile(r"\{eq\}`([\w.:-]+)`")
 NUMREF = re.compile(r"\{numref\}`([\w.:-]+)`")
 REF = re.compile(r"\{ref\}`(?:([^`<\n]*?)[ \t]*<([\w.:-]+)>|([\w.:-]+))`")
@@ -102,6 +106,34 @@ def _name_heading(lines: list[str], index: int) -> None:
     lines[index] = ""
 
 
+def _list_table(title: str, options: dict[str, str], body: list[str],
+                size: int) -> list[str] | None:
+    """A ``{list-table}`` as a pipe table of ``size`` lines (its caption after it, with its
+    ``:name:``), when each cell is a line of text; else None."""
+    rows: list[list[str]] = []
+    for line in body:
+        cell = ROW.match(line) or CELL.match(line)
+        if cell is None:
+            if line.strip():
+                return None
+            continue
+        if cell.re is ROW:
+            rows.append([])
+        elif not rows:
+            return None
+        rows[-1].append(cell.group(1).strip().replace("|", "\\|"))
+    if not rows or len({len(r) for r in rows}) > 1:
+        return None
+    headed = options.get("header-rows", "0").strip() != "0"
+    header = rows[0] if headed else [""] * len(rows[0])
+    table = ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    table += ["| " + " | ".join(r) + " |" for r in rows[1 if headed else 0:]]
+    if title.strip():
+        table += ["", ": " + title.strip() + (f" {{#{options['name']}}}" if options.get("name")
+                                               else "")]
+    return table + [""] * (size - len(table)) if len(table) <= size else None
+
+
 def _attribute(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -153,7 +185,8 @@ def as_pandoc(text: str) -> str:
             continue
         opener = DIRECTIVE.match(line)
         name = opener.group(3).lower() if opener else ""
-        if opener and (name in PICTURES or name in CODE or name in ("math", "bibliography")):
+        if opener and (name in PICTURES or name in CODE
+                       or name in ("math", "bibliography", "list-table")):
             fence = opener.group(2)
             end = index + 1
             while end < len(lines) and not (lines[end].strip()
@@ -181,6 +214,11 @@ def as_pandoc(text: str) -> str:
                     words.append(f"title={_attribute(options['caption'])}")
                 fenced = fence + ("{" + " ".join(words) + "}" if words else "")
                 new = [""] * count + [fenced] + body[count:] + [fence]
+            elif name == "list-table":
+                new = _list_table(opener.group(4), options, body[count:], len(body) + 2)
+                if new is None:  # a cell of more than a line: left, and warned as code
+                    index = end + 1
+                    continue
             else:
                 new = _picture(name, opener.group(4), options, ["", *body, ""])
             lines[index:end + 1] = new

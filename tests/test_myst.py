@@ -89,6 +89,16 @@ V = \\frac{d}{c}
 volume = dose / concentration
 ```
 
+```{list-table} Doses by weight
+:header-rows: 1
+:name: tbl-doses
+
+* - Weight
+  - Dose
+* - 70 kg
+  - 1050 mg
+```
+
 ```{bibliography}
 ```
 
@@ -148,6 +158,9 @@ def test_figures_formulas_code_and_citations_are_read_as_pandoc_writes_them(buil
         (None, "The knee.", "The knee."), (None, "The dose chart.", "The dose chart."),
         ("fig-joint", "Figure 1: The joint after the injection.", "Drawing of a knee joint")]
     assert "width:60" in figures[2][3]
+    tables = [([" ".join(c.text_content().split()) for c in t.iter("th", "td")],
+               " ".join(t.find(".//caption").text_content().split())) for t in page.iter("table")]
+    assert tables == [(["Weight", "Dose", "70 kg", "1050 mg"], "Table 1: Doses by weight")]
     assert [i.get("alt") for i in page.iter("img")].count("A small knee") == 1
     assert "panel" not in (out / "m.clinician.html").read_text(encoding="utf-8")
     assert epubcheck([out / "m.clinician.epub"])[out / "m.clinician.epub"] == []
