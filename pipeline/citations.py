@@ -261,13 +261,15 @@ def citation_locale(manuscript: Manuscript, style: Style) -> str:
     return i18n.csl_locale(manuscript.lang)
 
 
+LISTED_MISSING = 20  # citations without an entry, each reported with its hint
+
+
 def report_missing_citations(manuscript: Manuscript, cited: list[str],
                              entries: Mapping[str, BibEntry], problems: Problems) -> None:
     """A located problem for each cited key without a bibliography entry."""
     broken = unreadable_entries(manuscript.bibliography) if manuscript.bibliography else {}
-    for key in cited:
-        if key in entries:
-            continue
+    missing = [key for key in cited if key not in entries]
+    for key in missing[:LISTED_MISSING]:
         if key in broken:
             path, line = broken[key]
             problems.add(manuscript.path, citation_line(manuscript, key),
@@ -285,6 +287,11 @@ def report_missing_citations(manuscript: Manuscript, cited: list[str],
                         ("" if manuscript.bibliography else
                          "; the front matter names no 'bibliography'")),
                      code="missing-citation")
+    if len(missing) > LISTED_MISSING:  # each hint looks through every entry: counted instead
+        rest = missing[LISTED_MISSING:]
+        problems.add(manuscript.path, citation_line(manuscript, rest[0]),
+                     f"{len(rest):,} more citations have no entry in the bibliography, from "
+                     f"'@{rest[0]}' on (not listed)", code="missing-citation")
 
 
 def punctuation_hint(key: str, entries: Mapping[str, BibEntry]) -> str:

@@ -693,6 +693,18 @@ def test_citation_without_entry_names_its_line_and_the_close_keys(work):
     ]
 
 
+def test_thousands_of_citations_without_entries_are_counted_after_twenty(work):
+    """Each listed one is compared with every entry for a hint: 5,000 took minutes."""
+    (work / "refs.bib").write_text(BIB)
+    keys = "; ".join(f"@gone{i}" for i in range(1500))
+    problems = reported(manuscript(work, f"Text.\n\nMany [{keys}].\n",
+                                   bibliography="[refs.bib]"))
+    assert problems == [
+        *(f"m.md:10: citation '@gone{i}' has no entry in the bibliography" for i in range(20)),
+        ("m.md:10: 1,480 more citations have no entry in the bibliography, from '@gone20' on "
+         "(not listed)")]
+
+
 def test_citation_without_any_bibliography(work):
     assert reported(manuscript(work, "Text [@smith2020].\n")) == [
         ("m.md:7: citation '@smith2020' has no entry in the bibliography; the front matter "
