@@ -20,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from .tree import Node, rewrite, transform, walk
+from .tree import Node, rewrite, transform, walk, walk_lazily
 
 SYMBOLS = ("*", "\u2020", "\u2021", "\u00a7", "\u2016", "\u00b6")
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -34,7 +34,7 @@ def footnote_symbol(n: int) -> str:
 
 def superscript_citations(ast: Mapping[str, Any]) -> bool:
     """Whether the edition's citation marks are superscript (a numeric superscript style)."""
-    for node in walk(ast["blocks"]):
+    for node in walk_lazily(ast["blocks"]):  # the first citation is near the start
         if _cited_keys(node):
             return any(n["t"] == "Superscript" for n in walk(node["c"][1]))
     return False

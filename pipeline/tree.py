@@ -46,6 +46,12 @@ def kinds(value: Any) -> frozenset[str]:
     return frozenset(node["t"] for node in walk(value))
 
 
+def walk_lazily(value: Any) -> Iterator[Node]:
+    """``walk``'s nodes in its order, one at a time: for a search that stops at its first find
+    (``walk`` gathers the whole tree first, about twice as fast per node)."""
+    return _walk_deep(value)
+
+
 def _walk_deep(value: Any) -> Iterator[Node]:
     """``walk`` for trees of any depth."""
     stack = [value]

@@ -16,7 +16,7 @@ from pipeline import prepare as prepare_module
 from pipeline.manuscript import load_manuscript
 from pipeline.model import Stamp
 from pipeline.prepare import prepare
-from pipeline.tree import kinds, walk
+from pipeline.tree import kinds, walk, walk_lazily
 
 STAMP = Stamp(version="1.0.0", status="draft", last_updated="2025-06-01",
               build_date="2025-06-01", commit="", dirty=False)
@@ -122,6 +122,12 @@ def test_numbering_examples_leaves_a_body_without_them_as_it_is():
     blocks = [{"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}],
                                          [[{"t": "Plain", "c": [{"t": "Str", "c": "a"}]}]]]}]
     assert examples.renumber_examples(blocks) is blocks
+
+
+def test_walking_lazily_gives_the_nodes_of_a_walk_in_its_order(tmp_path):
+    documents, _ = _prepared(tmp_path, RICH)
+    blocks = documents[0].ast["blocks"]
+    assert [id(n) for n in walk_lazily(blocks)] == [id(n) for n in walk(blocks)]
 
 
 def test_numbering_cross_references_leaves_a_body_without_them_as_it_is():
