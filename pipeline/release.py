@@ -68,7 +68,13 @@ from .publish import (
     publish_folder,
 )
 from .readability import assess
-from .release_gates import refusals, uncommitted_refusals
+from .release_gates import (
+    refusals,
+    released_texts,
+    text_digest,
+    uncommitted_refusals,
+    version_refusals,
+)
 from .stamp import GitHistory, make_stamp, today
 
 # What clinics receive: the files that stand alone (a web page needs its assets/ folder).
@@ -133,12 +139,13 @@ def release(paths: list[Path] | None = None, options: ReleaseOptions | None = No
     refused: set[str] = set(failed)
     accepted: list[Manuscript] = []
     history = GitHistory()
+    released = released_texts(options.out / "release")
     for m in manuscripts:
         reading = assess(m)
         if reading is not None:
             report.readings[m.slug] = reading
         reasons = refusals(m, report.today, reading) \
-            + uncommitted_refusals(m, in_git, history)
+            + uncommitted_refusals(m, in_git, history) + version_refusals(m, released)
         problems.extend(reasons)
         (refused.add(display_path(m.path)) if reasons else accepted.append(m))
 
@@ -262,7 +269,8 @@ def _entry(m: Manuscript, audience: str, fmt: str, paper: str, name: str, data: 
     entry = {"path": name, "format": fmt, "manuscript": m.slug, "source": source,
              "title": m.title, "version": m.version, "status": m.status, "audience": audience,
              "lang": m.lang, "paper": paper if fmt == "pdf" else None,
-             "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+             "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+             "text_sha256": text_digest(m)}
     if entry["paper"] is None:
         del entry["paper"]
     if audience == "patient" and reading is not None:

@@ -2,12 +2,15 @@
 
 Not approved; no reviewer other than its authors; past its ``next_review``
 date; a patient edition that reads above its grade limit; an input
-(manuscript, bibliographies, images, styles) git does not hold as it is.
+(manuscript, bibliographies, images, styles) git does not hold as it is; a
+version an earlier release in the same output folder published with other text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -88,4 +91,45 @@ def uncommitted_refusals(m: Manuscript, styles: Path, history: GitHistory) -> li
         found.add(m.path, line, f"not released: {display_path(path)} {why}; a release is "
                   "built from committed files only: commit it and release again",
                   code="uncommitted")
+    return found.items
+
+
+def text_digest(m: Manuscript) -> str:
+    """What a version names: the words a reader reads (title, summary, disclaimer, body and
+    its audiences), not the dates, reviewers or next review the front matter also holds."""
+    text = [m.title, m.subtitle, m.summary, m.disclaimer, list(m.audiences), m.body]
+    return hashlib.sha256(json.dumps(text, ensure_ascii=False).encode()).hexdigest()
+
+
+def released_texts(releases: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """(slug, version) -> (text digest, release id) of the releases under ``releases``.
+
+    Releases written before manifests recorded the text (no ``text_sha256``) are skipped;
+    an unreadable manifest is left to the release's own checks.
+    """
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for manifest in sorted(releases.glob("*/manifest.json")) if releases.is_dir() else ():
+        try:
+            data = json.loads(manifest.read_bytes())
+            for entry in data.get("artifacts", []):
+                if "text_sha256" in entry:
+                    found.setdefault((entry["manuscript"], entry["version"]),
+                                     (entry["text_sha256"], manifest.parent.name))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            continue
+    return found
+
+
+def version_refusals(m: Manuscript,
+                     released: dict[tuple[str, str], tuple[str, str]]) -> list[Problem]:
+    """A version already released with other text: a clinic would hold two handouts that
+    both say "Version X, approved" and read differently."""
+    earlier = released.get((m.slug, m.version))
+    if earlier is None or earlier[0] == text_digest(m):
+        return []
+    found = Problems()
+    found.add(m.path, m.line_of("version"),
+              f"not released: version {m.version} was released in {earlier[1]} with other "
+              "text; give the changed text a new version (and its review)",
+              code="version-reused")
     return found.items

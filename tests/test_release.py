@@ -443,3 +443,36 @@ def test_the_styles_of_the_installed_package_need_no_git_but_a_styles_folder_doe
         manuscript, other.parent, GitHistory())] == [
         (f"not released: {display_path(other.parent)} is outside any git repository; a release "
          "is built from committed files only: commit it and release again")]
+
+
+def test_a_version_released_with_other_text_is_refused_until_it_is_given_a_new_one(
+        tmp_path, epoch):
+    path = write(tmp_path / "ms", "m.md", GOOD)
+    commit(tmp_path)
+    options = ReleaseOptions(out=tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache")
+    first = release([path], options)
+    assert first.written, messages(first)
+    [entry, *_] = json.loads((first.folder / "manifest.json").read_text())["artifacts"]
+    assert len(entry["text_sha256"]) == 64
+
+    # a new review date alone keeps the version: released again, as another release
+    write(tmp_path / "ms", "m.md", GOOD.replace("2025-02-27", "2025-02-28"))
+    commit(tmp_path)
+    again = release([path], options)
+    assert again.written and again.release_id != first.release_id, messages(again)
+
+    write(tmp_path / "ms", "m.md", GOOD.replace("Text for everyone.", "Text for all."))
+    commit(tmp_path)
+    changed = release([path], options)
+    assert not changed.written and changed.refused == [display_path(path)]
+    [said] = messages(changed)
+    assert said in [(f"{display_path(path)}:3: not released: version 1.0.0 was released in "
+                     f"{earlier.release_id} with other text; give the changed text a new "
+                     "version (and its review)") for earlier in (first, again)]
+    assert sorted(p.name for p in (tmp_path / "out" / "release").iterdir()) == sorted(
+        [first.release_id, again.release_id])
+
+    write(tmp_path / "ms", "m.md", GOOD.replace("Text for everyone.", "Text for all.")
+          .replace("version: 1.0.0", "version: 1.1.0"))
+    commit(tmp_path)
+    assert release([path], options).written
