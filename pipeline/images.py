@@ -26,6 +26,9 @@ from .imagemeta import DATA_URL, without_metadata
 # 50 million pixels: a 8660 x 5773 photograph, more than any printed or screen page
 # needs, and about 200 MB once decoded; a handout's figure is a few megapixels.
 MAX_PIXELS = 50_000_000
+# A file larger than this is carried whole by every PDF and EPUB that shows it (a clinic's
+# mail may refuse them): a warning, since it still prints well.
+LARGE_IMAGE_BYTES = 5 * 1024 * 1024
 # What EPUB 3.3 calls core media types among raster images, and what every browser shows.
 SCREEN_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -150,12 +153,26 @@ def check_image(path: Path, written: str, manuscript_path: Path,
                 line: int | None) -> list[Problem]:
     """The problems of the image file ``path`` that the body shows as ``written``."""
     if path.suffix.lower() in (".svg", ".svgz"):
-        return svg_problems(path)
+        return svg_problems(path) + _size_problems(path, written, manuscript_path, line)
     why = raster_problem(path)
     if why is None:
-        return []
+        return _size_problems(path, written, manuscript_path, line)
     return [Problem(display_path(manuscript_path), line, f"image '{written}' {why}", ERROR,
                     "bad-image")]
+
+
+def _size_problems(path: Path, written: str, manuscript_path: Path,
+                   line: int | None) -> list[Problem]:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return []
+    if size <= LARGE_IMAGE_BYTES:
+        return []
+    return [Problem(display_path(manuscript_path), line,
+                    f"image '{written}' is {size / 1024 / 1024:.1f} MB, and every PDF and EPUB "
+                    "that shows it carries it whole: save a smaller copy (a photograph as JPEG "
+                    "about 2,000 pixels wide is well under 1 MB)", WARNING, "large-image")]
 
 
 def _svg_tree(data: bytes) -> Any:

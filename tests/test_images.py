@@ -402,3 +402,15 @@ def test_an_alt_text_that_is_the_files_type_or_name_is_a_warning_at_its_line(wor
         (f"m.md:{line + 2}: warning: image 'output_5_0.png' has the alt text 'output_5_0.png', "
          "its file's type or name (as a notebook exported by nbconvert has it), which says "
          "nothing of the picture: write ![what the image shows](...)")]
+
+
+def test_an_image_file_of_many_megabytes_is_a_warning(work):
+    noise = Image.frombytes("RGB", (1400, 1400), (bytes(range(256)) * 22969)[:5_880_000])
+    out = io.BytesIO()
+    noise.save(out, "PNG", compress_level=0)
+    assert len(out.getvalue()) > 5 * 1024 * 1024
+    assert _check(work, "big.png", out.getvalue()) == [
+        ("m.md:10: warning: image 'big.png' is 5.6 MB, and every PDF and EPUB that shows it "
+        "carries it whole: save a smaller copy (a photograph as JPEG about 2,000 pixels wide is "
+        "well under 1 MB)")]
+    assert _check(work, "small.png", _image("PNG", (1400, 1400))) == []
