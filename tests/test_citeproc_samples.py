@@ -62,3 +62,19 @@ def test_a_term_without_latin_letters_is_not_set_in_italics():
     assert _formatted("west-european-politics", items, "ja-JP")[0] == ["(Okonkwoほか 2019)"]
     assert _formatted("west-european-politics", items, "zh-CN")[0] == ["(Okonkwo等 2019)"]
     assert _formatted("west-european-politics", items)[0] == ["(Okonkwo <i>et al.</i> 2019)"]
+
+
+def test_names_a_sort_key_reaches_through_another_macro_sort_by_family_name():
+    # jahrbuch-der-osterreichischen-byzantinischen-gesellschaft sorts by a macro whose
+    # substitute calls the editors' macro; citeproc-js sorts every name of a key
+    # family first, so 'Martin Hughes' (ed.) files under H, not under M after 'Lee'
+    def edited(key: str, family: str, given: str) -> dict:
+        return {"id": key, "type": "book", "title": f"Book {key}",
+                "editor": [{"family": family, "given": given}],
+                "issued": {"date-parts": [[2020]]}}
+    _cites, entries = _formatted(
+        "jahrbuch-der-osterreichischen-byzantinischen-gesellschaft",
+        {"lee": _article("lee", "Lee", 2018), "hughes": edited("hughes", "Hughes", "Martin"),
+         "ivers": edited("ivers", "Ivers", "Zoe")})
+    assert [entry.split(" ", 1)[0] for entry in entries] == ["M.", "Z.", "A."]
+

@@ -18,6 +18,7 @@ from typing import Any
 from .cluster import RENDERING
 from .names import ADDED_NAMES, GIVEN, GIVEN_LEVELS
 from .registry import patch
+from .sorting import SORTING
 
 NAMES = ADDED_NAMES
 CONDITION = "_disambiguate_condition"  # <if disambiguate="true"> holds
@@ -310,6 +311,8 @@ def disambiguation_hooks() -> None:
 
     def name_process(self: Any, item: Any, variable: str, context: Any = None,
                      sort_options: Any = None, **kwargs: Any) -> Any:
+        if sort_options is None and SORTING:  # a macro of a sort key's macro: its options
+            sort_options = SORTING[-1]
         reference = item.reference
         names, given = reference.get(NAMES), reference.get(GIVEN)
         if sort_options is None and (names or given or GIVEN_LEVELS) and (

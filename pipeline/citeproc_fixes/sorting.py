@@ -45,7 +45,17 @@ def collation_key(value: Any, language: str = "en-US") -> list[tuple[int, int, b
             for run in _RUNS.findall(_MARKUP.sub("", str(value)))]
 
 
-SORTING: list[bool] = []  # inside a sort key: dates render as sortable numbers
+# inside a sort key: its name options (dates render as sortable numbers)
+SORTING: list[dict[str, str]] = []
+
+
+def key_name_options(key: Any) -> dict[str, str]:
+    """The name options a ``<key>`` sets on every name it renders, as citeproc-py's own."""
+    options = {"name-as-sort-order": "all"}
+    for option in ("names-min", "names-use-first", "names-use-last"):
+        if option in key.attrib:
+            options[option.replace("names", "et-al")] = key.get(option)
+    return options
 
 
 def _date_sort_key(date: Any, shown: list[str]) -> str:
@@ -107,7 +117,11 @@ def locale_collation_sort() -> None:
     text ('44 BC' before '100 BC' in numeric order).  A names label ('ed.')
     is left out of the key (sort_DropNameLabelInSort, sort_SeparateAuthorsAndOthers),
     and so is a year suffix, which is given after the sort (Harvard's 'year-date' key
-    keeps 'Smith 2021c, 2021b' in the order cited).
+    keeps 'Smith 2021c, 2021b' in the order cited).  The key's name options
+    (family name first, ``names-min``) reach the names of every macro its macro
+    calls, as in citeproc-js: citeproc-py's ``<text macro>`` dropped them, so
+    editors standing in for the author through their own macro sorted by given
+    name (see ``disambiguation_hooks``, which hands them on).
     """
     from citeproc import model
 
@@ -143,7 +157,7 @@ def locale_collation_sort() -> None:
         if variable in ("accessed", "available_date", "event_date", "issued", "original_date",
                         "submitted"):
             return [_whole_date_key(item.reference.get(variable)) for item in items]
-        SORTING.append(True)
+        SORTING.append(key_name_options(self))
         try:
             return original_keys(self, items, context)
         finally:
