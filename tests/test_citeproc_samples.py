@@ -13,6 +13,8 @@ from pipeline.citeproc_engine import format_clusters, marks_to_html
 from pipeline.csl import bundled_styles, prepare_xml
 from pipeline.model import CiteItem, Cluster
 
+NB_HYPHEN = "\u2011"  # fr-FR's page-range-delimiter
+
 
 def _formatted(style: str, items: dict[str, dict], locale: str = "en-US",
                clusters: list[list[str]] | None = None) -> tuple[list[str], list[str]]:
@@ -78,3 +80,20 @@ def test_names_a_sort_key_reaches_through_another_macro_sort_by_family_name():
          "ivers": edited("ivers", "Ivers", "Zoe")})
     assert [entry.split(" ", 1)[0] for entry in entries] == ["M.", "Z.", "A."]
 
+
+def test_a_locator_range_takes_the_locales_page_range_delimiter():
+    # fr-FR writes ranges with a non-breaking hyphen; citeproc-js joins every numeric
+    # locator range with it ('chap. 3-4', '§ 14-15' in all eleven note styles), and the
+    # volume and issue ranges too, not only the pages
+    items = {"a": {**_article("a", "Rossi", 2019, volume="3-4"), "type": "book"}}
+    xml = prepare_xml(bundled_styles()["chicago-notes-bibliography"].read_bytes(),
+                      "chicago-notes-bibliography").xml
+    located = [Cluster((CiteItem("a", locator="3-4", label=label),))
+               for label in ("chapter", "section", "page")]
+    out = format_clusters(xml, items, located, "fr-FR")
+    cites = [canonical_html(marks_to_html(text)) for text in out.citations]
+    assert [cite.rsplit(", ", 1)[1] for cite in cites] == [
+        f"chap. 3{NB_HYPHEN}4.", f"sect. 3{NB_HYPHEN}4.", f"3{NB_HYPHEN}4."]
+    assert f"vol. 3{NB_HYPHEN}4" in canonical_html(marks_to_html(out.bibliography[0][1]))
+    english = format_clusters(xml, items, located[:1], "en-US").citations[0]
+    assert canonical_html(marks_to_html(english)).endswith("chaps. 3\u20134.")

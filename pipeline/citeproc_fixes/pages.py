@@ -19,6 +19,8 @@ _KEPT_HYPHEN = "\ue0fe"
 _NUMBER_VARIABLES = frozenset(("number", "volume", "issue", "edition", "chapter-number",
                                "collection-number", "part-number", "supplement-number",
                                "printing-number", "number-of-volumes"))
+# those of them whose ranges citeproc-js joins with the locale's page-range-delimiter
+_PAGE_LIKE = frozenset(("number", "volume", "issue", "edition"))
 
 
 def _last_page(first: str, last: str, range_format: str) -> str:
@@ -92,8 +94,10 @@ def page_range_format() -> None:
     so 'minimal' prints '1-12' as '1-2' and '1-10' as '1-0' (a page the reader
     will not find); it reformats ranges that are not numbers ('185-203.e13'),
     and never applies the style's format or ``page-range-delimiter`` term to a
-    page locator.  A range in a number variable ('Pub. L. No. 114-255')
-    takes an en dash, and ``page-first`` is what comes before the first range
+    page locator.  A range in any other locator ('chap. 3-4') or in a volume,
+    issue, edition or number ('Pub. L. No. 114-255') is joined as pages are, with
+    the locale's ``page-range-delimiter`` (fr-FR's non-breaking hyphen), one in
+    the other number variables with an en dash, and ``page-first`` is what comes before the first range
     or list ('s. 1-12': 's. 1'), as in citeproc-js.  Pages joined by '&'
     take the locale's 'and' symbol (label_PluralWithLocalizedAmpersand).
     """
@@ -116,14 +120,22 @@ def page_range_format() -> None:
                 return None
             if item.locator.label == "page":
                 return format_page_ranges(self, str(item.locator.identifier))
-            # any other locator: a range of numbers takes an en dash, as written otherwise
+            # any other locator: a range of numbers as pages join theirs, as written otherwise
             locator = str(item.locator.identifier).replace(_ESCAPED_HYPHEN, _KEPT_HYPHEN)
-            return _NUMBER_RANGE.sub("\\1\u2013\\2", locator).replace(_KEPT_HYPHEN, "-")
+            if _NUMBER_RANGE.search(locator):
+                locator = _NUMBER_RANGE.sub(_range_joint(self), locator)
+            return locator.replace(_KEPT_HYPHEN, "-")
         text = original_variable(self, item, context)
-        if self.get("variable") in _NUMBER_VARIABLES and text is not None \
+        variable = self.get("variable")
+        if variable in _NUMBER_VARIABLES and text is not None \
                 and "-" in str(text) and NUMERIC.fullmatch(str(text)):
-            return _NUMBER_RANGE.sub("\\1\u2013\\2", str(text))  # 'Pub. L. No. 114–255'
+            joint = _range_joint(self) if variable in _PAGE_LIKE else "\\1\u2013\\2"
+            return _NUMBER_RANGE.sub(joint, str(text))  # 'Pub. L. No. 114–255'
         return text
+
+    def _range_joint(element: Any) -> str:
+        delimiter = element.get_single_term(name="page-range-delimiter") or "\u2013"
+        return "\\1" + str(delimiter).replace("\\", "\\\\") + "\\2"
 
     model.FormatNumber._process = _process
     model.Text._variable = _variable
