@@ -97,3 +97,15 @@ def test_a_locator_range_takes_the_locales_page_range_delimiter():
     assert f"vol. 3{NB_HYPHEN}4" in canonical_html(marks_to_html(out.bibliography[0][1]))
     english = format_clusters(xml, items, located[:1], "en-US").citations[0]
     assert canonical_html(marks_to_html(english)).endswith("chaps. 3\u20134.")
+
+
+def test_editors_standing_in_for_the_author_take_the_authors_name_part_formatting():
+    # biblio-3w writes the author's family name in capitals and lets a macro of the
+    # editors stand in for it; citeproc-js formats the editors' family names as the
+    # author's <name-part> says wherever their own <name> says nothing of them
+    edited = {"id": "e", "type": "book", "title": "Handbook of pain",
+              "editor": [{"family": "Schmidt", "given": "Ulrike"},
+                         {"family": "Rossi", "given": "Giulia"}],
+              "issued": {"date-parts": [[2018]]}}
+    _cites, entries = _formatted("biblio-3w", {"e": edited})
+    assert entries[0].startswith("SCHMIDT, Ulrike and ROSSI, Giulia (eds.). <i>Handbook")

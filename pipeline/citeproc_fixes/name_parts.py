@@ -139,6 +139,18 @@ class PartFormat:
         self.parts = {part.get("name"): part
                       for part in name_element.findall("cs:name-part", name_element.nsmap)}
 
+    def inherit(self, name_element: Any) -> None:
+        """Take ``name_element``'s ``<name-part>``s for the parts this one leaves alone.
+
+        Names standing in for others in a ``<substitute>`` (through a macro too) are
+        formatted as the ``<name>`` of the names they replace says, part by part, as
+        citeproc-js formats them: 'SCHMIDT, Ulrike (eds.)' where the author's family
+        name is upper case and the editors' own ``<name>`` has no ``<name-part>``.
+        """
+        if name_element is not None:
+            for part in name_element.findall("cs:name-part", name_element.nsmap):
+                self.parts.setdefault(part.get("name"), part)
+
     def text(self, which: str, value: str) -> str:
         """``value`` with the name-part's text case and formatting (not its affixes)."""
         part = self.parts.get(which)

@@ -8,6 +8,7 @@ from typing import Any
 
 from .positions import POSITION
 from .registry import patch
+from .substitute import SUBSTITUTE_NAMES
 
 _GIVEN_TOKEN = re.compile(r"([^\s.]+)(\.?)")
 _WRAPPED = re.compile("([\ue000-\uf8ff]*)(.*?)([\ue000-\uf8ff]*)", re.DOTALL)  # marks
@@ -255,6 +256,8 @@ def _render_names(self: Any, item: Any, variable: str, context: Any = None,
     separator = option("sort-separator")
     delimiter = option("delimiter")
     fmt = PartFormat(self)
+    if SUBSTITUTE_NAMES:  # standing in for names: their <name-part>s, where this says none
+        fmt.inherit(SUBSTITUTE_NAMES[-1].find("cs:name", self.nsmap))
     texts, inverted, literals = [], [], []
     listed = shown + ([names[-1]] if use_last else [])
     levels = _given_levels(item, listed) if sort_options and sort_options.get("_cite") else {}
