@@ -109,3 +109,11 @@ def test_editors_standing_in_for_the_author_take_the_authors_name_part_formattin
               "issued": {"date-parts": [[2018]]}}
     _cites, entries = _formatted("biblio-3w", {"e": edited})
     assert entries[0].startswith("SCHMIDT, Ulrike and ROSSI, Giulia (eds.). <i>Handbook")
+
+
+def test_an_empty_cite_group_delimiter_is_no_delimiter_set():
+    # decision-sciences writes cite-group-delimiter="" with collapse="year"; citeproc-js
+    # reads an empty value as none given, so one author's years keep CSL's ', '
+    items = {key: _article(key, "Mbeki", 2021, title=f"Sleep {key}") for key in ("a", "b")}
+    cites, _entries = _formatted("decision-sciences", items, clusters=[["a", "b"]])
+    assert cites == ["(Mbeki, 2021a, 2021b)"]

@@ -346,7 +346,7 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
     after = delimiter if after is None else after
     groups: list[Group] = []
     if collapse in BY_YEAR:
-        group_delimiter = element.get("cite-group-delimiter")
+        group_delimiter = element.get("cite-group-delimiter") or None  # "" is unset (citeproc-js)
         options = {"cite-group-delimiter": ", " if group_delimiter is None else group_delimiter,
                    "after-collapse-delimiter": after, "explicit-after": explicit_after,
                    "year-suffix-delimiter": element.get("year-suffix-delimiter", delimiter
@@ -360,7 +360,7 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
             if done:
                 groups.append((text, len(done) > 1, done[0], done[-1]))
     else:
-        group_delimiter = element.get("cite-group-delimiter")
+        group_delimiter = element.get("cite-group-delimiter") or None  # "" is unset (citeproc-js)
         if group_delimiter is not None and collapse is None:  # same names together
             names = {id(item): render_cite(layout, item, "only") for item in good}
             good = [i for g in _by_names(good, names, regroup=element.sort is not None)
