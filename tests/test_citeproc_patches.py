@@ -84,6 +84,20 @@ def test_citations_that_read_apart_are_rendered_once_to_be_compared(monkeypatch)
     assert sorted(compared) == ["adams", "ostberg", "zhang"]
 
 
+def test_a_citation_of_one_work_renders_no_names_to_group_it_by(monkeypatch):
+    """collapse="year" groups a citation's cites by their names; one work alone is a group
+    of its own, so its names are not rendered to be compared."""
+    from pipeline.citeproc_fixes import cluster
+
+    modes: list[str | None] = []
+    original = cluster.render_cite
+    monkeypatch.setattr(cluster, "render_cite", lambda layout, item, mode: (
+        modes.append(mode), original(layout, item, mode))[1])
+    (citation,) = _format(collapse="year", cited=["zhang"]).citations
+    assert citation == "(Zhang 2019)"
+    assert modes == [None]  # the cite itself, never "only" its names
+
+
 TERMS_STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">
   <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated></info>
   <locale><terms><term name="et-al">and others</term></terms></locale>

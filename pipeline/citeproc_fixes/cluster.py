@@ -11,6 +11,7 @@ CSL also collapses: numbers (``[1–3]``), cites by the same authors
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..citeproc_marks import CLOSE, OPEN, cite_marked, strip_cite_marks
@@ -154,6 +155,11 @@ def _unnamed(layout: Any, item: Any) -> str:
     finally:
         RENDERING["citation_start"] = start
     return NO_NAMES + re.sub(r"\d+[a-z]{0,2}\b", "", MARKS.sub("", text))
+
+
+def _names_to_group_by(cites: list[Any], names_of: Callable[[Any], Any]) -> dict[int, Any]:
+    """Each cite's names, to group by; a cite alone is a group: its names are not rendered."""
+    return {id(item): names_of(item) if len(cites) > 1 else None for item in cites}
 
 
 def _by_names(cites: list[Any], names: dict[int, str | None], regroup: bool) -> list[list[Any]]:
@@ -352,8 +358,8 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
                    "year-suffix-delimiter": element.get("year-suffix-delimiter", delimiter
                                                         if group_delimiter is None
                                                         else group_delimiter)}
-        names = {id(item): render_cite(layout, item, "only") or _unnamed(layout, item)
-                 for item in good}
+        names = _names_to_group_by(good, lambda item: render_cite(layout, item, "only")
+                                   or _unnamed(layout, item))
         for group in _by_names(good, names, regroup=element.sort is not None):
             text, done = _year_group(layout, group, collapse, options)
             element.cites.extend(done)
@@ -362,7 +368,7 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
     else:
         group_delimiter = element.get("cite-group-delimiter") or None  # "" is unset (citeproc-js)
         if group_delimiter is not None and collapse is None:  # same names together
-            names = {id(item): render_cite(layout, item, "only") for item in good}
+            names = _names_to_group_by(good, lambda item: render_cite(layout, item, "only"))
             good = [i for g in _by_names(good, names, regroup=element.sort is not None)
                     for i in g]
         rendered: list[tuple[Any, str]] = []
