@@ -113,7 +113,7 @@ def test_a_render_past_its_time_limit_stops_on_a_worker_and_the_others_build(clu
     source = tmp_path / "manuscripts"
     source.mkdir()
     head = "---\ntitle: {}\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01\n---\n"
-    notes = 3000  # minutes of layout: stopped after 30 s, in the worker's thread
+    notes = 3000  # minutes of layout: stopped after 20 s, in the worker's thread
     (source / "notes.md").write_text(
         head.format("Notes") + "".join(f"Line {i}.[^n{i}]\n\n" for i in range(notes))
         + "".join(f"[^n{i}]: Note {i}.\n\n" for i in range(notes)), encoding="utf-8")
@@ -121,11 +121,11 @@ def test_a_render_past_its_time_limit_stops_on_a_worker_and_the_others_build(clu
     started = time.monotonic()
     report = build([source], BuildOptions(out=tmp_path / "dist", use_cache=False,
                                           formats=("pdf",), scheduler=cluster.scheduler_address,
-                                          time_limit=30))
+                                          time_limit=20))
     assert time.monotonic() - started < 150
     assert report.failed == [str(source / "notes.md")]
     assert [p.message for p in report.problems if p.code == "time-limit"] == [
-        ("the handout took longer than 30 s to lay out (3,000 footnotes): split it into smaller "
+        ("the handout took longer than 20 s to lay out (3,000 footnotes): split it into smaller "
         "handouts, or allow more time with --time-limit SECONDS or $HANDOUT_TIME_LIMIT; "
         "nothing of it was written")]
     assert sorted(p.name for p in (tmp_path / "dist").glob("*.pdf")) == ["short.clinician.pdf"]
