@@ -78,6 +78,10 @@ def kept(key: str) -> bool:
     return key in KEPT or key.startswith("aria-")
 
 
+# pandoc's name for the Word style of a paragraph or a run (``pandoc -f docx+styles``)
+WORD_STYLE = "custom-style"
+
+
 def without_private_attributes(manuscript: Manuscript, ast: Mapping[str, Any],
                                problems: Problems) -> dict[str, Any]:
     """The AST without the attributes no handout uses, each name warned about once."""
@@ -108,6 +112,13 @@ def without_private_attributes(manuscript: Manuscript, ast: Mapping[str, Any],
 
     blocks = rewrite(ast["blocks"], strip, ATTRIBUTED)
     for key in (k for k in dropped if k not in QUARTO_OPTIONS):
+        if key == WORD_STYLE:
+            problems.warn(manuscript.path, source_line(manuscript, f"{key}="),
+                          f"attribute '{key}' (the name of a Word style, as pandoc reads a "
+                          ".docx) is left out: the words are kept and the handout's own styles "
+                          "set how they look; for a box or a heading, write it as one",
+                          code="attribute-left-out")
+            continue
         problems.warn(manuscript.path, source_line(manuscript, f"{key}="),
                       f"attribute '{key}' is left out of the handout: pandoc would write it "
                       "into the web page and the EPUB, where no reader sees it (a handout keeps "

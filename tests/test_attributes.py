@@ -136,3 +136,15 @@ def test_an_alignment_of_old_html_is_the_style_it_means():
     assert [b["c"][0][2] for b in blocks] == [[["style", "text-align: center"]],
                                               [["style", "color: navy; text-align: right"]]]
     assert problems.items == []
+
+
+def test_a_word_style_name_is_left_out_with_advice_that_fits_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("m.md").write_text(FRONT + '::: {custom-style="Warning Box"}\nDo not drive.\n:::\n\n'
+                            'Take [two tablets]{custom-style="Strong Emphasis"} a day.\n',
+                            encoding="utf-8")
+    report = check([Path("m.md")], BuildOptions())
+    assert [str(p) for p in report.problems] == [
+        ("m.md:10: warning: attribute 'custom-style' (the name of a Word style, as pandoc reads a "
+        ".docx) is left out: the words are kept and the handout's own styles set how they look; "
+        "for a box or a heading, write it as one")]
