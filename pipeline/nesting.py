@@ -10,6 +10,7 @@ items indented under the one before, and ``:::`` fences not yet closed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 QUOTES = re.compile(r"^[ \t]{0,3}((?:>[ \t]?)+)")
 LIST_ITEM = re.compile(r"^([ \t]*)(?:[-+*]|\d{1,9}[.)]|[a-zA-Z#][.)])[ \t]+\S")
@@ -78,6 +79,30 @@ BLANK_LINE = re.compile(r"\n[ \t]*\n")
 FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
+def _markup_tokens(lines: list[str], events: re.Pattern[str]) -> Iterator[tuple[int, str]]:
+    """(1-based line, token) of each of ``events`` outside code (fenced blocks and backtick
+    spans; an escaped character is none), and (line, "") for a blank line or a line of a
+    fenced block: a paragraph ends there, and a backtick span never closed with it."""
+    code, fence = "", ""
+    for number, text in enumerate(lines, 1):
+        opener = FENCE.match(text)
+        if opener and (not fence or opener.group(1).startswith(fence)):
+            fence = "" if fence else opener.group(1)[0] * 3
+            continue
+        if fence or not text.strip():
+            code = ""
+            yield number, ""
+            continue
+        for match in events.finditer(text):
+            token = match.group(0)
+            if token.startswith("\\"):
+                continue
+            if token.startswith("`"):
+                code = "" if code == token else (code or token)
+            elif not code:
+                yield number, token
+
+
 def bracket_line(body: str, limit: int = MAX_BRACKETS) -> int | None:
     """The 1-based line of ``body`` where more than ``limit`` '[' are open at once, or None.
 
@@ -86,30 +111,16 @@ def bracket_line(body: str, limit: int = MAX_BRACKETS) -> int | None:
     """
     if not any(part.count("[") > limit for part in BLANK_LINE.split(body)):
         return None  # the common case, at the speed of str.count
-    lines = body.split("\n")
-    depth, code, fence = 0, "", ""
-    for number, text in enumerate(lines, 1):
-        opener = FENCE.match(text)
-        if opener and (not fence or opener.group(1).startswith(fence)):
-            fence = "" if fence else opener.group(1)[0] * 3
-            continue
-        if fence or not text.strip():
-            depth, code = 0, ""  # a blank line ends the paragraph
-            continue
-        for match in BRACKET_EVENTS.finditer(text):
-            token = match.group(0)
-            if token.startswith("\\"):
-                continue
-            if token.startswith("`"):
-                code = "" if code == token else (code or token)
-            elif code:
-                continue
-            elif token == "[":
-                depth += 1
-                if depth > limit:
-                    return number
-            else:
-                depth = max(depth - 1, 0)
+    depth = 0
+    for number, token in _markup_tokens(body.split("\n"), BRACKET_EVENTS):
+        if not token:
+            depth = 0  # a blank line ends the paragraph
+        elif token == "[":
+            depth += 1
+            if depth > limit:
+                return number
+        else:
+            depth = max(depth - 1, 0)
     return None
 
 
@@ -128,28 +139,12 @@ def open_tag_line(body: str, limit: int = MAX_OPEN_TAGS) -> int | None:
     """
     if body.count("<") <= limit:
         return None  # the common case, at the speed of str.count
-    opened, code, fence = 0, "", ""
-    for number, text in enumerate(body.split("\n"), 1):
-        opener = FENCE.match(text)
-        if opener and (not fence or opener.group(1).startswith(fence)):
-            fence = "" if fence else opener.group(1)[0] * 3
-            continue
-        if fence:
-            continue
-        if not text.strip():
-            code = ""  # a blank line ends a backtick span never closed
-        for match in TAG_EVENTS.finditer(text):
-            token = match.group(0)
-            if token.startswith("\\"):
-                continue
-            if token.startswith("`"):
-                code = "" if code == token else (code or token)
-            elif code:
-                continue
-            elif token == ">":
-                opened = 0
-            else:
-                opened += 1
-                if opened > limit:
-                    return number
+    opened = 0
+    for number, token in _markup_tokens(body.split("\n"), TAG_EVENTS):
+        if token == ">":
+            opened = 0
+        elif token:
+            opened += 1
+            if opened > limit:
+                return number
     return None
