@@ -200,14 +200,19 @@ def test_what_cannot_be_read_is_a_warning_at_its_line(built):
     ]
 
 
+def _reader_texts(out: Path) -> dict[str, str]:
+    """What a reader of each format sees of ``d``'s clinician edition, spaces collapsed."""
+    page = lxml_html.parse(str(out / "d.clinician.html")).getroot()
+    return {"pdf": " ".join(" ".join(pdf_pages(out / "d.clinician.pdf")).split()),
+            "epub": " ".join(epub_text(out / "d.clinician.epub").split()),
+            "html": " ".join(page.text_content().split())}
+
+
 def test_words_tracked_in_word_are_read_as_accepted_and_comments_reach_no_file(built):
     import pikepdf
 
     out, _ = built
-    page = lxml_html.parse(str(out / "d.clinician.html")).getroot()
-    texts = {"pdf": " ".join(" ".join(pdf_pages(out / "d.clinician.pdf")).split()),
-             "epub": " ".join(epub_text(out / "d.clinician.epub").split()),
-             "html": " ".join(page.text_content().split())}
+    texts = _reader_texts(out)
     for kind, text in texts.items():
         assert "Stop aspirin a week before. Bring your list." in text, kind
         assert "ibuprofen" not in text and "warfarin" not in text, kind
@@ -222,10 +227,7 @@ def test_words_tracked_in_word_are_read_as_accepted_and_comments_reach_no_file(b
 
 def test_obsidian_comments_reach_no_file_and_code_keeps_its_percent_signs(built):
     out, _ = built
-    page = lxml_html.parse(str(out / "d.clinician.html")).getroot()
-    texts = {"pdf": " ".join(" ".join(pdf_pages(out / "d.clinician.pdf")).split()),
-             "epub": " ".join(epub_text(out / "d.clinician.epub").split()),
-             "html": " ".join(page.text_content().split())}
+    texts = _reader_texts(out)
     for kind, text in texts.items():
         assert "Bring your card. Ask at the desk." in text, kind
         assert "Type %%d%% for the day." in text, kind
