@@ -126,3 +126,19 @@ def _same_or_refuse(folder: Path, files: dict[str, bytes], what: str) -> str:
                            f"({detail}); a release is never rewritten: change the version of "
                            "the handouts that changed, or commit the changes, for a new "
                            "release id", "release-exists")
+
+
+def published_artifacts(releases: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(release id, artifact entry) of every release under ``releases``, the oldest release
+    first (by its date, then its id); a manifest that cannot be read, or is damaged, is
+    skipped here and left to the checks of whatever meets it."""
+    found = []
+    for manifest in releases.glob("*/manifest.json") if releases.is_dir() else ():
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("artifacts"), list):
+            found.append((str(data.get("date", "")), manifest.parent.name, data["artifacts"]))
+    return [(release, entry) for _date, release, entries in sorted(found, key=lambda r: r[:2])
+            for entry in entries if isinstance(entry, dict)]

@@ -19,6 +19,7 @@ from .build import inputs_of
 from .bundle import package_styles
 from .errors import Problem, Problems, display_path
 from .model import Manuscript, Readability
+from .publish import published_artifacts
 from .readability import over_limit_message
 from .stamp import OUTSIDE_GIT, GitHistory, today_source
 
@@ -102,21 +103,15 @@ def text_digest(m: Manuscript) -> str:
 
 
 def released_texts(releases: Path) -> dict[tuple[str, str], tuple[str, str]]:
-    """(slug, version) -> (text digest, release id) of the releases under ``releases``.
-
-    Releases written before manifests recorded the text (no ``text_sha256``) are skipped;
-    an unreadable manifest is left to the release's own checks.
-    """
+    """(slug, version) -> (text digest, release id) of the first release under ``releases``
+    that published them.  Releases written before manifests recorded the text (no
+    ``text_sha256``) are skipped."""
     found: dict[tuple[str, str], tuple[str, str]] = {}
-    for manifest in sorted(releases.glob("*/manifest.json")) if releases.is_dir() else ():
-        try:
-            data = json.loads(manifest.read_bytes())
-            for entry in data.get("artifacts", []):
-                if "text_sha256" in entry:
-                    found.setdefault((entry["manuscript"], entry["version"]),
-                                     (entry["text_sha256"], manifest.parent.name))
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            continue
+    for release, entry in published_artifacts(releases):
+        slug, version, text = entry.get("manuscript"), entry.get("version"), \
+            entry.get("text_sha256")
+        if isinstance(slug, str) and isinstance(version, str) and isinstance(text, str):
+            found.setdefault((slug, version), (text, release))
     return found
 
 

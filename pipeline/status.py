@@ -11,7 +11,6 @@ scheduled job that reminds the team.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from .build import BuildOptions, load_all
 from .discover import discover
 from .errors import Problem, Problems, display_path
 from .model import HandoutSummary, Manuscript
+from .publish import published_artifacts
 
 TITLE_WIDTH = 44
 
@@ -40,20 +40,10 @@ class StatusReport:
 
 def released_versions(out: Path) -> dict[str, str]:
     """The version of each handout in the newest release under ``out/release/`` holding it."""
-    releases = []
-    for manifest in (out / "release").glob("*/manifest.json"):
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict) and isinstance(data.get("artifacts"), list):  # else damaged
-            releases.append((str(data.get("date", "")), manifest.parent.name, data))
     versions: dict[str, str] = {}
-    for _date, _name, data in sorted(releases, key=lambda r: (r[0], r[1])):
-        for entry in data["artifacts"]:
-            if isinstance(entry, dict) and isinstance(entry.get("manuscript"), str) \
-                    and isinstance(entry.get("version"), str):
-                versions[entry["manuscript"]] = entry["version"]
+    for _release, entry in published_artifacts(out / "release"):
+        if isinstance(entry.get("manuscript"), str) and isinstance(entry.get("version"), str):
+            versions[entry["manuscript"]] = entry["version"]
     return versions
 
 
