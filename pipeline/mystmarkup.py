@@ -34,10 +34,10 @@ from __future__ import annotations
 import re
 
 from .errors import Problems
+from .fences import FENCE
 from .model import Manuscript
+from .myst import OPENER
 
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-DIRECTIVE = re.compile(r"^( {0,3})(`{3,}|~{3,}|:{3,})[ \t]*\{([A-Za-z][\w:-]*)\}[ \t]*(.*?)[ \t]*$")
 OPTION = re.compile(r"^[ \t]*:([\w-]+):[ \t]*(.*?)[ \t]*$")
 ROLE = re.compile(r"\{[a-z][\w:-]*\}`[^`\n]+`")
 TARGET = re.compile(r"^ {0,3}\([\w.:-]+\)=[ \t]*$", re.MULTILINE)
@@ -183,7 +183,7 @@ def as_pandoc(text: str) -> str:
                 code = None
             index += 1
             continue
-        opener = DIRECTIVE.match(line)
+        opener = OPENER.match(line)
         name = opener.group(3).lower() if opener else ""
         if opener and (name in PICTURES or name in CODE
                        or name in ("math", "bibliography", "list-table")):
