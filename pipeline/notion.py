@@ -50,12 +50,12 @@ def as_callouts(text: str) -> str:
         if end is None or any(OPEN.match(m) for m in masked[index + 1:end]):
             index += 1
             continue
-        kind = "note"
         first = next((i for i in range(index + 1, end) if lines[i].strip()), None)
         icon = ICON.match(lines[first]) if first is not None else None
-        if icon and _icon(icon.group(2)):
-            kind = _icon(icon.group(2)) or kind
+        kind = _icon(icon.group(2)) if icon else None
+        if icon and kind:
             lines[first] = icon.group(1) + lines[first][icon.end():]
+        kind = kind or "note"
         lines[index] = f"{opener.group(1)}::: {{.callout-{kind}}}"
         lines[end] = ":::"
         index = end + 1
