@@ -31,12 +31,12 @@ from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
 from .output import OutputFolder, holding, sweep_temporaries
 from .plan import Planned, Planner, Refused
 from .progress import Progress
+from .project import in_project, project_folder
 from .stamp import GitHistory
 
 if TYPE_CHECKING:
     from .single import PdfWorker
 
-ROOT = Path(__file__).resolve().parent.parent
 STYLES = package_styles()  # the default: with ./styles/ laid over it (see bundle.py)
 FORMATS = ("pdf", "epub", "html")
 
@@ -71,11 +71,11 @@ class BuildOptions:
         return limit or None
 
     def bibliography_folder(self) -> Path:
-        """Where shared .bib files are looked up: the option, else ./bibliography/, else ours."""
+        """Where shared .bib files are looked up: the option, else the project's bibliography/
+        (never the pipeline's own checkout's: see ``project.py``)."""
         if self.bibliography_dir is not None:
             return self.bibliography_dir
-        local = Path.cwd() / "bibliography"
-        return local if local.is_dir() else ROOT / "bibliography"
+        return in_project("bibliography")
 
 
 @dataclass
@@ -103,7 +103,8 @@ class BuildReport:
 
 
 def resolve_styles(options: BuildOptions) -> BuildOptions:
-    """The options with the default styles made the package's, overridden by ./styles/."""
+    """The options with the default styles made the package's, overridden by the project's
+    styles/."""
     if options.styles != STYLES:
         return options
     scratch = options.cache_dir or cache_folder.default_dir()
@@ -111,10 +112,11 @@ def resolve_styles(options: BuildOptions) -> BuildOptions:
         import tempfile
 
         scratch = Path(tempfile.gettempdir()) / "handout-pipeline"
-    if (Path.cwd() / "styles").is_dir():  # merged there with the package's
+    project = project_folder()
+    if (project / "styles").is_dir():  # merged there with the package's
         scratch = cache_folder.ensure_dir(scratch)
-    styles = effective_styles(Path.cwd(), scratch)
-    source = Path.cwd() / "styles" if styles != STYLES else STYLES
+    styles = effective_styles(project, scratch)
+    source = project / "styles" if styles != STYLES else STYLES
     return replace(options, styles=styles, source_styles=options.source_styles or source)
 
 
@@ -218,7 +220,7 @@ def _build(paths: Iterable[Path] | None, options: BuildOptions | None,
     report = BuildReport()
     problems = Problems()
     time_limit = options.render_time_limit()  # a wrong $HANDOUT_TIME_LIMIT stops it here
-    sources = discover(list(paths or [Path("manuscripts")]))
+    sources = discover(list(paths or [in_project("manuscripts")]))
     from .formats import FORMATS as REGISTRY
 
     for fmt in options.formats:

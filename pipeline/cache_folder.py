@@ -18,11 +18,13 @@ UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
 def default_dir() -> Path:
-    """``$HANDOUT_CACHE_DIR``, else ``.cache/handouts`` in the working folder."""
+    """``$HANDOUT_CACHE_DIR``, else ``.cache/handouts`` in the project (see ``project.py``)."""
+    from .project import in_project
+
     env = os.environ.get("HANDOUT_CACHE_DIR")
     if env:
         return Path(env)
-    return Path.cwd() / ".cache" / "handouts"
+    return in_project(".cache").absolute() / "handouts"
 
 
 def ensure_dir(folder: Path) -> Path:

@@ -21,6 +21,7 @@ from .discover import discover
 from .errors import Problems, display_path
 from .includes import located
 from .kindsfile import kinds_problems
+from .project import in_project
 from .stamp import GitHistory, make_stamp
 from .timelimit import layout_warning
 
@@ -37,7 +38,7 @@ def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = No
     started = time.perf_counter()
     report = BuildReport()
     problems = Problems()
-    sources = discover(list(paths or [Path("manuscripts")]))
+    sources = discover(list(paths or [in_project("manuscripts")]))
     report.manuscripts = len(sources)
     problems.extend(site_problems(options.styles)[1])
     problems.extend(kinds_problems(options.styles / "kinds.yaml")[1])

@@ -20,6 +20,7 @@ from .build import FORMATS, BuildOptions, BuildReport, UsageError, build, check
 from .cache_folder import parse_size
 from .errors import PipelineError, did_you_mean
 from .progress import Progress
+from .project import elsewhere, in_project
 from .stamp import source_date_epoch_problem
 
 
@@ -50,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build PDFs, EPUBs, web pages and manifest.json")
     common(b)
-    b.add_argument("--out", "-o", type=_path, default=Path("dist"), help="output folder (default dist/)")
+    dist = in_project("dist")  # the project's, also from a folder below it
+    b.add_argument("--out", "-o", type=_path, default=dist,
+                   help="output folder (default: dist/ of the project)")
     b.add_argument("--jobs", "-j", type=int, default=None,
                    help="worker processes (default: number of CPUs; 1 = in-process)")
     b.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size")
@@ -73,8 +76,8 @@ def _parser() -> argparse.ArgumentParser:
                        "with manifest, checksums and one zip per clinic")
     r.add_argument("paths", nargs="*", type=_path, metavar="PATH",
                    help="manuscript files or folders (default: manuscripts/)")
-    r.add_argument("--out", "-o", type=_path, default=Path("dist"),
-                   help="output folder (default dist/); the release goes to OUT/release/<id>/")
+    r.add_argument("--out", "-o", type=_path, default=dist,
+                   help="output folder (default: dist/ of the project); the release goes to OUT/release/<id>/")
     r.add_argument("--distribution", "-d", type=_path, metavar="FILE",
                    help="which clinic receives which handouts (see distribution.yaml)")
     r.add_argument("--skip-refused", action="store_true",
@@ -100,8 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
     s.add_argument("--due-within", type=int, metavar="DAYS",
                    help="exit 1 when a review is overdue or due within DAYS days")
-    s.add_argument("--out", "-o", type=_path, default=Path("dist"),
-                   help="the build folder whose release/ holds the releases (default dist/)")
+    s.add_argument("--out", "-o", type=_path, default=dist,
+                   help="the build folder whose release/ holds the releases (default: dist/ "
+                   "of the project)")
     mm = sub.add_parser("merge-manifests", help="join the outputs of sharded builds",
                         description="Check that the shard folders DIR... hold every shard of "
                         "one build once, nothing missing or twice, then copy their files "
@@ -268,6 +272,10 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         wrong_epoch = source_date_epoch_problem()
         if wrong_epoch and args.command != "cache":
             raise UsageError(wrong_epoch)
+        project = elsewhere()
+        if project is not None and args.command != "merge-manifests":
+            print(f"project: {project} (the nearest folder above holding manuscripts/)",
+                  file=stderr)
         if args.command == "check":
             report = check(args.paths or None, BuildOptions(strict=args.strict))
             _print_report(report, stderr)

@@ -39,10 +39,11 @@ class Style:
 
 
 def project_styles_dir() -> Path:
-    """``styles/csl`` of the working folder, else of the package's styles."""
+    """``styles/csl`` of the project, else of the package's styles."""
     from .bundle import package_styles
+    from .project import project_folder
 
-    local = Path.cwd() / "styles" / "csl"
+    local = project_folder() / "styles" / "csl"
     return local if local.is_dir() else package_styles() / "csl"
 
 

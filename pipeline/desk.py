@@ -34,6 +34,7 @@ from .jobs import RenderJob, RenderResult, run_job
 from .manuscript import load_manuscript
 from .model import HandoutSummary, Manuscript, RenderOptions
 from .output import write_atomic
+from .project import project_folder
 from .stamp import GitHistory, make_stamp
 
 PREVIEW_FORMATS = ("html", "pdf", "epub")
@@ -115,8 +116,8 @@ class Desk:
         self.paths = paths
         self.out = out
         self.options = options or BuildOptions()
-        # the package's styles with ./styles/ laid over them, as a build has them
-        self._style_sources = [self.options.styles, Path.cwd() / "styles"] \
+        # the package's styles with the project's laid over them, as a build has them
+        self._style_sources = [self.options.styles, project_folder() / "styles"] \
             if self.options.styles == STYLES else [self.options.styles]
         self._style_print = fingerprint(self._style_sources)
         self.styles = resolve_styles(self.options).styles.resolve()

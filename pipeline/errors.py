@@ -160,9 +160,11 @@ def _style_origin(path: str, cwd: str) -> str | None:
     if not found:
         return None
     relative = found.group(1)
-    own = Path(cwd) / "styles" / relative
+    from .project import project_folder
+
+    own = project_folder(Path(cwd)) / "styles" / relative
     if own.is_file():
-        return str(Path("styles") / relative)
+        return os.path.relpath(own, cwd)
     from .bundle import package_styles
 
     shipped = package_styles() / relative

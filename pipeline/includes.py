@@ -15,7 +15,6 @@ problem reported at a line of the body to that file and line.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -24,13 +23,14 @@ from pathlib import Path
 from .errors import PipelineError, Problem, display_path, is_file
 from .fences import fenced
 from .model import Manuscript, Span
+from .project import project_folder
 
 INCLUDE = re.compile(r"^ {0,3}\{\{<\s*include\s+(?:\"([^\"]+)\"|'([^']+)'|(\S+))\s*>\}\}\s*$")
 MAX_DEPTH = 16  # includes inside includes: deeper is a loop in all but name
 
 
 def _root(path: Path) -> Path:
-    here = Path(os.getcwd()).resolve()
+    here = project_folder().resolve()
     folder = path.parent.resolve()
     return here if folder == here or here in folder.parents else folder
 

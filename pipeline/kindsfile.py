@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ERROR, PipelineError, Problem, Problems, did_you_mean
+from .project import seen_from_here
 
 try:  # the C loader reads the map some twenty times faster
     from yaml import CSafeLoader as _LOADER
@@ -104,7 +105,8 @@ def kinds_problems(path: Path) -> tuple[Kinds, tuple[Problem, ...]]:
     except (OSError, UnicodeDecodeError) as exc:
         return {section: {} for section in SECTIONS}, (
             Problem(str(SHOWN), None, f"cannot read: {exc}", ERROR, "kinds"),)
-    return _cached(text)
+    found, problems = _cached(text)
+    return found, seen_from_here(problems)
 
 
 def load_kinds(path: Path) -> Kinds:

@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from .build import BuildOptions, UsageError
 from .desk import Desk
+from .project import in_project
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 PAGE = re.compile(r"/(?P<slug>[A-Za-z0-9][A-Za-z0-9._-]*)\.(?P<audience>[a-z]+)\."
@@ -241,7 +242,7 @@ def serve(paths: list[Path] | None, port: int = 8000, host: str = "127.0.0.1",
     """Serve until interrupted; Ctrl-C ends it (``KeyboardInterrupt`` reaches the caller)."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     with tempfile.TemporaryDirectory(prefix="handout-preview-") as tmp:
-        desk = Desk(list(paths or [Path("manuscripts")]), Path(tmp), options)
+        desk = Desk(list(paths or [in_project("manuscripts")]), Path(tmp), options)
         handler = type("DeskHandler", (Handler,), {"desk": desk})
         try:
             server = PreviewServer((host, port), handler)

@@ -59,6 +59,7 @@ from .distribution import Clinic, Distribution, load_distribution
 from .errors import WARNING, PipelineError, Problem, Problems, display_path
 from .model import Manuscript, Readability, Stamp
 from .progress import Progress
+from .project import in_project
 from .publish import (
     UNCHANGED,
     WRITTEN,
@@ -134,7 +135,7 @@ def release(paths: list[Path] | None = None, options: ReleaseOptions | None = No
         if folder.exists() and not folder.is_dir():
             raise UsageError(f"--out {options.out}: {folder} is a file, not a folder")
     in_git = stamp_styles(resolve_styles(build_options))  # the project's styles/, if any
-    sources = discover(list(paths or [Path("manuscripts")]))
+    sources = discover(list(paths or [in_project("manuscripts")]))
     manuscripts, failed = load_all(sources, build_options, problems)
     refused: set[str] = set(failed)
     accepted: list[Manuscript] = []

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from .addresses import host_problem
 from .errors import ERROR, PipelineError, Problem, Problems, did_you_mean
 from .model import SiteSettings
+from .project import seen_from_here
 
 if TYPE_CHECKING:  # read only when there is a site.yaml
     import yaml
@@ -125,7 +126,8 @@ def site_problems(styles: Path) -> tuple[SiteSettings, tuple[Problem, ...]]:
     except (OSError, UnicodeDecodeError) as exc:
         return SiteSettings(), (Problem(str(SHOWN), None, f"cannot read: {exc}", ERROR,
                                         "site-settings"),)
-    return _cached(text)
+    found, problems = _cached(text)
+    return found, seen_from_here(problems)
 
 
 def site_settings(styles: Path) -> SiteSettings:

@@ -20,6 +20,7 @@ from .build import BuildOptions, load_all
 from .discover import discover
 from .errors import Problem, Problems, display_path
 from .model import HandoutSummary, Manuscript
+from .project import in_project
 from .publish import published_artifacts
 
 TITLE_WIDTH = 44
@@ -71,7 +72,7 @@ def collect(paths: Iterable[Path] | None, out: Path = Path("dist"),
     options = options or BuildOptions()
     report = StatusReport(today=on or today())
     problems = Problems()
-    sources = discover(list(paths or [Path("manuscripts")]))
+    sources = discover(list(paths or [in_project("manuscripts")]))
     manuscripts, report.failed = load_all(sources, options, problems)
     released = released_versions(out)
     for m in sorted(manuscripts, key=lambda m: m.slug):
