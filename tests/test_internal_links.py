@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import build_in, epub_documents, epubcheck
+from helpers import PNG_1PX, build_in, epub_documents, epubcheck
 from lxml import html as lxml_html
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -37,6 +37,12 @@ Text.
 :::
 
 See [the clinical part](#clinical) and [the doses again](#rash).
+
+The [picture](#fig-dot) comes in the next chapter.
+
+# Pictures
+
+![A red dot](dot.png){#fig-dot}
 """
 
 
@@ -44,6 +50,7 @@ See [the clinical part](#clinical) and [the doses again](#rash).
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     folder = tmp_path_factory.mktemp("links")
     (folder / "m.md").write_text(BODY, encoding="utf-8")
+    (folder / "dot.png").write_bytes(PNG_1PX)
     return build_in(folder, ["m.md"], formats=("epub", "html"))
 
 
@@ -72,8 +79,9 @@ def test_each_edition_links_only_to_what_it_has(built):
     out, _ = built
     expected = {
         "clinician": [("the doses", "#doses"), ("access", "#fs.accesspath-mode-and-more"),
-                      ("the clinical part", "#clinical")],
-        "patient": [("the doses", "#doses"), ("access", "#fs.accesspath-mode-and-more")],
+                      ("the clinical part", "#clinical"), ("picture", "#fig-dot")],
+        "patient": [("the doses", "#doses"), ("access", "#fs.accesspath-mode-and-more"),
+                    ("picture", "#fig-dot")],
     }
     for audience, links in expected.items():
         page = lxml_html.parse(str(out / f"m.{audience}.html")).getroot()
@@ -85,6 +93,19 @@ def test_each_edition_links_only_to_what_it_has(built):
         assert found == links, audience
     books = [out / "m.clinician.epub", out / "m.patient.epub"]
     assert epubcheck(books) == {book: [] for book in books}
+
+
+def test_a_link_to_a_figure_in_another_chapter_of_the_epub_names_that_chapter(built):
+    out, _ = built
+    documents = epub_documents(out / "m.clinician.epub")
+    ids = {name.rpartition("/")[2]: {e.get("id") for e in root.iter() if e.get("id")}
+           for name, root in documents.items()}
+    links = [(name.rpartition("/")[2], a.get("href")) for name, root in documents.items()
+             for a in root.iter(f"{XHTML}a") if "#fig-dot" in (a.get("href") or "")]
+    assert len(links) == 1
+    name, href = links[0]
+    chapter, _, fragment = href.partition("#")
+    assert chapter and chapter != name and fragment in ids[chapter]
 
 
 def test_a_repeated_identifier_takes_a_suffix_no_later_element_has():

@@ -72,11 +72,45 @@ def finish_epub(data: bytes, doc: CitedDocument, epoch: int,
             files[name] = _lowercase_data_attributes(line_anchors_hidden(summaries_without_links(
                 captions_with_links_shown(label_mathml(files[name]).decode("utf-8"))))
             ).encode("utf-8")
+    _links_across_chapters(files)
     _navigable_documents(files, opf_name, doc)
     if doc.footnote_symbols:
         for name in [n for n in files if n.endswith(".xhtml")]:
             files[name] = symbol_footnotes(files[name])
     return write_archive(files, dt.datetime.fromtimestamp(epoch, dt.UTC), fonts)
+
+
+ID = re.compile(r'\sid="([^"]+)"')
+LOCAL_LINK = re.compile(r'(\shref=")#([^"]+)(")')
+
+
+def _links_across_chapters(files: dict[str, bytes]) -> None:
+    """A link to an element of another chapter names that chapter's file.
+
+    pandoc 3.9's EPUB writer does so for headings, divs, spans and tables, not for a
+    figure: ``[Figure 1](#fig-knee)`` (or ``@fig-knee``) to a figure under a later
+    first-level heading went nowhere (EPUBCheck RSC-012).
+    """
+    chapters = {name: files[name].decode("utf-8") for name in files if name.endswith(".xhtml")}
+    ids = {name: set(ID.findall(text)) for name, text in chapters.items()}
+    home: dict[str, str] = {}
+    for name in sorted(ids):
+        for ident in ids[name]:
+            home.setdefault(ident, name)
+    for name, text in chapters.items():
+        if 'href="#' not in text:
+            continue
+
+        def address(match: re.Match[str], name: str = name) -> str:
+            other = home.get(match.group(2))
+            if match.group(2) in ids[name] or other is None \
+                    or other.rpartition("/")[0] != name.rpartition("/")[0]:
+                return match.group(0)  # its own, none, or not a chapter beside it
+            return f"{match.group(1)}{other.rpartition('/')[2]}#{match.group(2)}{match.group(3)}"
+
+        fixed = LOCAL_LINK.sub(address, text)
+        if fixed != text:
+            files[name] = fixed.encode("utf-8")
 
 
 # pandoc writes an attribute it keeps as data-NAME as written (a numbered code block's
