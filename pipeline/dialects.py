@@ -73,7 +73,7 @@ WRAPPERS = ("alert", "confluence-information-macro")  # left out beside the clas
 ALERT = re.compile(r"^\[!([A-Za-z]+)\][+-]?$")
 SHORTCODE_OPEN = ("{{<", "{{%", "{%")  # Quarto's and Hugo's; HackMD's and Jekyll's "{%youtube x %}"
 SHORTCODE_CLOSE = (">}}", "%}}", "%}")
-TOC = re.compile(r"^\[(?:TOC|toc|\[_TOC_\])\]$")  # HackMD's, Typora's [TOC], VuePress's [[TOC]]
+TOC = re.compile(r"^(?:\[(?:TOC|toc)\]|\[\[(?:TOC|toc|_TOC_)\]\])$")  # HackMD, VitePress, GitLab
 ADMONITION = re.compile(r"^(!!!|\?\?\?\+?)$")
 # bookdown: "\@ref(label)" (pandoc reads the escaped @ as text) and "(\#fig:label)".
 BOOKDOWN_REF = re.compile(r"@ref\(([\w:.-]+)\)")
@@ -194,9 +194,10 @@ class _Reader:
 
     def paragraph(self, node: Node) -> Any:
         inlines = node["c"]
-        if len(inlines) == 1 and inlines[0]["t"] == "Str" and TOC.match(inlines[0]["c"]):
-            self.warn(inlines[0]["c"], f"'{inlines[0]['c']}' (a table of contents, as HackMD "
-                      "and Typora write it) is left out: the PDF's bookmarks and the EPUB's "
+        toc = _toc_mark(inlines)
+        if toc:
+            self.warn(toc, f"'{toc}' (a table of contents, as HackMD, Typora, GitLab and "
+                      "VitePress write it) is left out: the PDF's bookmarks and the EPUB's "
                       "contents list the headings", "toc")
             return []
         if len(inlines) >= 3 and inlines[0]["t"] == "Str" and ADMONITION.match(
@@ -397,6 +398,13 @@ def _tag_name(text: str) -> str:
     """The name a ``{%name`` or ``{% name`` tag opens with."""
     words = text[2:].split()
     return words[0].lower() if words else ""
+
+
+def _toc_mark(inlines: list[Node]) -> str | None:
+    """The table of contents a paragraph is, as written (pandoc reads GitLab's as emphasis)."""
+    written = "".join(n["c"] if n["t"] == "Str" else f"_{stringify(n['c'])}_"
+                      if n["t"] == "Emph" else "\0" for n in inlines[:4])
+    return written if len(inlines) < 4 and TOC.match(written) else None
 
 
 def _short(written: str) -> str:

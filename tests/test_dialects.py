@@ -174,7 +174,8 @@ def test_what_cannot_be_read_is_a_warning_at_its_line(built):
         "[!CAUTION]"),
         ("d.md:35: warning: shortcode '{{< video https://example.org/knee.mp4 >}}' (Quarto's, "
         "Hugo's) is not supported: it is left out of the handout"),
-        ("d.md:49: warning: '[TOC]' (a table of contents, as HackMD and Typora write it) is "
+        ("d.md:49: warning: '[TOC]' (a table of contents, as HackMD, Typora, GitLab and "
+         "VitePress write it) is "
          "left out: the PDF's bookmarks and the EPUB's contents list the headings"),
         ("d.md:67: warning: template tag '{%youtube knee-video %}' (HackMD's, Jekyll's) is "
          "not supported: it is left out of the handout"),
@@ -646,3 +647,19 @@ def test_a_labelled_formula_is_numbered_and_its_cross_references_read_as_its_num
         words = " ".join(" ".join(p.text_content().split()) for p in page.iter("p")
                          if p.text_content().strip()[:4] in ("See ", "Then", "MySt", "MyST"))
         assert (tags, words) == expected, audience
+
+
+def test_gitlab_and_vitepress_tables_of_contents_are_left_out_at_their_line(work):
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    said = ("(a table of contents, as HackMD, Typora, GitLab and VitePress write it) is left "
+            "out: the PDF's bookmarks and the EPUB's contents list the headings")
+    body = "[[_TOC_]]\n\nText.\n\n[[toc]]\n\n[[TOC]]\n"
+    assert _check(work, body) == [f"m.md:8: warning: '[[_TOC_]]' {said}",
+                                  f"m.md:12: warning: '[[toc]]' {said}",
+                                  f"m.md:14: warning: '[[TOC]]' {said}"]
+    ast = read_dialects(draft(body), markdown_to_ast(body), Problems())
+    assert [stringify([b]).strip() for b in ast["blocks"]] == ["Text."]
