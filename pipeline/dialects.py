@@ -41,9 +41,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from .captions import table_captions
+from .changemarks import change_problems
 from .chunks import chunk_problems, titled_code, without_options
 from .crossrefs import bookdown_ids, number_link, target_ids
 from .errors import Problems
+from .gitlab import diagram_problems
 from .hugo import hugo_shortcodes
 from .liquid import liquid_problems, without_liquid
 from .mdx import mdx_problems
@@ -446,12 +448,8 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     if ATTRIBUTED_CODE.search(manuscript.body):  # no chunk and no title without them
         blocks = rewrite(blocks, lambda n: without_options(n) or titled_code(n), ("CodeBlock",))
     blocks = table_captions(manuscript, blocks, problems)
-    comment_problems(manuscript, problems)
-    block_id_problems(manuscript, problems)
-    nested_quote_problems(manuscript, problems)
-    mdx_problems(manuscript, problems)
-    liquid_problems(manuscript, problems)
-    mkdocs_problems(manuscript, problems)
-    delimiter_problems(manuscript, problems)
-    percent_problems(manuscript, problems)
+    for warn in (comment_problems, block_id_problems, nested_quote_problems, mdx_problems,
+                 liquid_problems, mkdocs_problems, delimiter_problems, percent_problems,
+                 change_problems, diagram_problems):
+        warn(manuscript, problems)
     return {**ast, "blocks": blocks}

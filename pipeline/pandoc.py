@@ -27,9 +27,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .changemarks import accepted
 from .chunks import as_code_fences
 from .examples import marked_references
 from .gfm import as_tex_math
+from .gitlab import as_quotes
 from .hackmd import as_pandoc as hackmd_marks
 from .hugo import hugo_shortcodes
 from .liquid import without_liquid
@@ -141,7 +143,7 @@ def _rewritten(text: str) -> str:
     """``text`` as pandoc's Markdown: other dialects' constructs written as its own, line for line."""
     return marked_references(as_code_fences(as_boxes(as_tex_math(as_pandoc(mkdocs_boxes(
         without_snippets(hackmd_marks(without_mdx(as_callouts(as_images(without_comments(
-            hugo_shortcodes(without_liquid(as_notebook(text)))))))))))))))
+            hugo_shortcodes(without_liquid(accepted(as_quotes(as_notebook(text)))))))))))))))))
 
 
 # Texts being parsed ahead, by text: each a thread that parses it once.

@@ -663,3 +663,48 @@ def test_gitlab_and_vitepress_tables_of_contents_are_left_out_at_their_line(work
                                   f"m.md:14: warning: '[[TOC]]' {said}"]
     ast = read_dialects(draft(body), markdown_to_ast(body), Problems())
     assert [stringify([b]).strip() for b in ast["blocks"]] == ["Text."]
+
+
+def test_changes_marked_in_the_text_are_read_accepted_and_remarks_reach_no_file(work):
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    body = ("Give {++two++} tablets{-- a day--}.{>> Dr Hidden: check\nthe dose <<} Take "
+            "{~~water~>milk~~} and {==rest==}.\n\nGitLab: [+ added +], [- cut -], "
+            "{+ more +} and {- gone -}; `{-- code --}` stays.\n\nLast line.\n")
+    said = "which pandoc's Markdown does not have"
+    accepted = "as the text reads with the change accepted"
+    assert _check(work, body) == [
+        (f"m.md:8: warning: '{{++ ... ++}}' marks a change (CriticMarkup), {said}: an addition "
+        f"is kept as text, {accepted}"),
+        (f"m.md:8: warning: '{{-- ... --}}' marks a change (CriticMarkup), {said}: a removal "
+        f"is left out with its words, {accepted}"),
+        (f"m.md:8: warning: '{{>> ... <<}}' marks a change (CriticMarkup), {said}: a remark "
+        "is left out, since it is for the team, not for readers"),
+        (f"m.md:9: warning: '{{~~ ... ~~}}' marks a change (CriticMarkup), {said}: a "
+        f"substitution is its new words, {accepted}"),
+        (f"m.md:11: warning: '[+ ... +]' marks a change (GitLab's inline diff), {said}: an "
+        f"addition is kept as text, {accepted} (2 such marks)"),
+        (f"m.md:11: warning: '[- ... -]' marks a change (GitLab's inline diff), {said}: a "
+        f"removal is left out with its words, {accepted} (2 such marks)"),
+    ]
+    blocks = markdown_to_ast(body)["blocks"]
+    assert [" ".join(stringify([b]).split()) for b in blocks] == [
+        "Give two tablets. Take milk and rest.",
+        "GitLab: added, , more and ; {-- code --} stays.", "Last line."]
+    assert blocks[0]["c"][-2]["c"][0][1] == ["mark"]  # highlighted, as ==rest== is
+
+
+def test_gitlab_quote_fences_are_a_block_quote_and_a_diagram_is_shown_as_code_with_a_warning(
+        work):
+    from pipeline.pandoc import markdown_to_ast
+
+    body = (">>>\nQuoted one.\n\nQuoted two.\n>>>\n\nAfter.\n\n```mermaid\ngraph TD;\n```\n\n"
+            "~~~\n>>>\n```mermaid\n~~~\n")
+    assert _check(work, body) == [
+        ("m.md:16: warning: '```mermaid' is a diagram written as code (mermaid), which a handout "
+        "does not draw: it is shown as its code; show a picture of it instead, "
+        "![what the diagram shows](diagram.png)")]
+    blocks = markdown_to_ast(body)["blocks"]
+    assert [b["t"] for b in blocks] == ["BlockQuote", "Para", "CodeBlock", "CodeBlock"]
+    assert len(blocks[0]["c"]) == 2 and blocks[3]["c"][1] == ">>>\n```mermaid"
