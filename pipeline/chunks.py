@@ -52,10 +52,12 @@ def _scan(text: str) -> list[tuple[int, str, re.Match[str] | None]]:
 # A fence whose info string has words after the language, as CommonMark reads it (GitHub,
 # MkDocs, Docusaurus, VitePress): 'python title="app.py"', 'js {1,3}', 'js showLineNumbers'.
 # pandoc's Markdown reads no fence there, and the block's lines run together as inline code.
-INFO = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([\w+#.-]+)[ \t]+([^\s{`][^`]*?|\{[\d,\s-]*\}[^`]*?)"
-                  r"[ \t]*$")
-ANY_INFO = re.compile(r"^ {0,3}(?:`{3,}|~{3,})[ \t]*[\w+#.-]+[ \t]+\S", re.MULTILINE)
-TITLE = re.compile(r"""\btitle=(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
+# VitePress writes the lines to highlight right after the language ('js{2,4}') and a title in
+# brackets ('js [config.js]').
+INFO = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([\w+#.-]+)(?:[ \t]+|(?=\{[\d,\s-]*\}))"
+                  r"([^\s{`][^`]*?|\{[\d,\s-]*\}[^`]*?)[ \t]*$")
+ANY_INFO = re.compile(r"^ {0,3}(?:`{3,}|~{3,})[ \t]*[\w+#.-]+(?:[ \t]+\S|\{\d)", re.MULTILINE)
+TITLE = re.compile(r"""\btitle=(?:"([^"]*)"|'([^']*)'|([^\s"']+))|\[([^\[\]\n]+)\][ \t]*$""")
 
 
 def _info_fence(info: re.Match[str]) -> str:

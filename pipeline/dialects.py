@@ -432,8 +432,8 @@ def _part_heading(node: Node) -> Node | None:
 
 
 # What a body holds when a code block of it may be a chunk or have a title: a chunk's or an
-# attribute's brace, or a fence's 'title=' (see chunks.as_code_fences).
-ATTRIBUTED_CODE = re.compile(r"[{]|title=")
+# attribute's brace, or a fence's 'title=' or '[title]' (see chunks.as_code_fences).
+ATTRIBUTED_CODE = re.compile(r"[{]|title=|^ {0,3}(?:`{3,}|~{3,}).*\][ \t]*$", re.MULTILINE)
 
 
 def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],

@@ -127,6 +127,25 @@ def test_a_fence_with_words_after_its_language_is_a_code_block_and_its_title_sho
     assert problems.items == []
 
 
+def test_vitepress_fences_highlighting_lines_and_titled_in_brackets_are_code_blocks():
+    """VitePress writes the lines to highlight right after the language and a title in
+    brackets: ```` ```js{2,4} [box.js] ````; pandoc's Markdown would read no fence."""
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    body = ("```js{2,4} [box.js]\nopen();\n```\n\n```ts [config.ts]\nrun();\n```\n\n"
+            "```sh{1}\nls\n```\n")
+    blocks = read_dialects(draft(body), markdown_to_ast(body), Problems())["blocks"]
+    assert [(b["t"], b["c"][0][1] if b["t"] == "CodeBlock" else stringify(b).strip())
+            for b in blocks] == [("Para", "box.js"), ("CodeBlock", ["js"]),
+                                 ("Para", "config.ts"), ("CodeBlock", ["ts"]),
+                                 ("CodeBlock", ["sh"])]
+    assert [b["c"][1] for b in blocks if b["t"] == "CodeBlock"] == ["open();", "run();", "ls"]
+    assert all(b["c"][0][2] == [] for b in blocks if b["t"] == "CodeBlock")
+
+
 def test_a_numbered_code_block_passes_the_epub_and_web_checkers(tmp_path):
     """``{.python .numberLines startFrom="10"}``: pandoc writes ``data-startFrom``, a name
     XHTML forbids (EPUBCheck HTM_061), and an empty link before each line, on which its
