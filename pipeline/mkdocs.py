@@ -12,6 +12,11 @@
   its title in bold, then its text, no longer indented (a page shows every tab).
 - A snippet (``--8<-- "file.md"``, or ``--8<--`` lines around a list of files) is left
   out with a warning at its line: the handout does not include other files so.
+- An attribute list of Python-Markdown's (``{ .annotate }`` on the line after a list,
+  ``Text. { #intro .lead }`` at the end of a paragraph) is left out with a warning at its
+  line: pandoc's Markdown reads one only right after a heading, a link, an image, a span,
+  code or a fence, and would print it.  kramdown's ``{: .lead}`` is read with Jekyll's
+  marks (see :mod:`.liquid`).
 - An icon (``:material-hand-wash:``, ``:fontawesome-solid-syringe:``, ``:octicons-x-16:``,
   ``:simple-x:``, with its ``{ .class }``) is left out with a warning: no font of the
   handout draws it.
@@ -27,8 +32,9 @@ import re
 from dataclasses import dataclass
 
 from .errors import Problems
-from .fences import fenced
+from .fences import cut_keeping_lines, fenced
 from .model import Manuscript
+from .obsidian import BARRIER, _masked
 
 ADMONITION = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>!!!|\?\?\?\+?)[ \t]*(?P<type>[\w-]+)"
                         r"(?:[ \t]+[\w-]+)*(?:[ \t]+\"(?P<title>.*)\")?[ \t]*$")
@@ -42,6 +48,12 @@ LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
 SNIPPET = re.compile(r"^[ \t]*--8<--(?:[ \t]+(['\"]).*\1)?[ \t]*$")
 ICON = re.compile(r":(?:material|fontawesome|octicons|simple)-[a-z0-9-]+:(?:\{[^}\n]*\})?")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# A block's attribute list: alone on its line, or after a space at the end of one (pandoc
+# reads '{#id .class}' after a heading, and right after a link, image, span or code).
+ATTRIBUTES = re.compile(r"(?:^[ \t]*|(?<=\S)[ \t]+)(\{[ \t]*(?:(?:#[\w:.-]+|\.[\w-]+|[\w-]+="
+                        r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+))[ \t]*)+\})[ \t]*$", re.MULTILINE)
+SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)  # the line under a heading
+NOT_A_BLOCK = re.compile(r"(?: {0,3}(?:#|:|Table:)|.*\$\$)")  # headings, divs, captions, math
 
 
 @dataclass
@@ -169,6 +181,23 @@ def _snippet_lines(lines: list[str]) -> list[int]:
     return found
 
 
+def _attribute_lists(text: str) -> list[tuple[int, int]]:
+    """The start and end of each block attribute list of Python-Markdown's, outside code."""
+    if "{" not in text:
+        return []
+    masked = _masked(text)
+    return [match.span(1) for match in ATTRIBUTES.finditer(masked)
+            if BARRIER not in match.group(0) and not NOT_A_BLOCK.match(
+                masked, masked.rfind("\n", 0, match.start()) + 1)
+            and not SETEXT.match(masked, match.end() + 1)]
+
+
+def without_attribute_lists(text: str) -> str:
+    """``text`` without Python-Markdown's block attribute lists (see the module)."""
+    found = _attribute_lists(text)
+    return cut_keeping_lines(text, found) if found else text
+
+
 def _without_icons(line: str) -> str:
     spans = [m.span() for m in CODE_SPAN.finditer(line)]
     return ICON.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in spans) else "",
@@ -182,6 +211,12 @@ def mkdocs_problems(manuscript: Manuscript, problems: Problems) -> None:
     """A warning at each snippet and each icon of MkDocs, which are left out, and at the
     first abbreviation."""
     body = manuscript.body
+    for start, end in _attribute_lists(body):
+        problems.warn(manuscript.path, manuscript.body_line + body.count("\n", 0, start),
+                      f"'{body[start:end]}' is an attribute list of Python-Markdown (MkDocs), "
+                      "which pandoc's Markdown reads only after a heading, a link, an image, a "
+                      "span or code: it is left out; write ::: {.class} around a block, or "
+                      "{#id} after a heading's title", code="attributes")
     if "--8<--" not in body and "*[" not in body and not ICON.search(body):
         return
     lines = body.split("\n")

@@ -37,7 +37,7 @@ from .hugo import hugo_shortcodes
 from .liquid import without_liquid
 from .mdx import without_mdx
 from .mkdocs import as_boxes as mkdocs_boxes
-from .mkdocs import without_snippets
+from .mkdocs import without_attribute_lists, without_snippets
 from .myst import as_boxes
 from .mystmarkup import as_pandoc
 from .nesting import bracket_line, open_tag_line
@@ -142,8 +142,8 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
 def _rewritten(text: str) -> str:
     """``text`` as pandoc's Markdown: other dialects' constructs written as its own, line for line."""
     return marked_references(as_code_fences(as_boxes(as_tex_math(as_pandoc(mkdocs_boxes(
-        without_snippets(hackmd_marks(without_mdx(as_callouts(as_images(without_comments(
-            hugo_shortcodes(without_liquid(accepted(as_quotes(as_notebook(text)))))))))))))))))
+        without_snippets(without_attribute_lists(hackmd_marks(without_mdx(as_callouts(as_images(without_comments(
+            hugo_shortcodes(without_liquid(accepted(as_quotes(as_notebook(text))))))))))))))))))
 
 
 # Texts being parsed ahead, by text: each a thread that parses it once.

@@ -708,3 +708,23 @@ def test_gitlab_quote_fences_are_a_block_quote_and_a_diagram_is_shown_as_code_wi
     blocks = markdown_to_ast(body)["blocks"]
     assert [b["t"] for b in blocks] == ["BlockQuote", "Para", "CodeBlock", "CodeBlock"]
     assert len(blocks[0]["c"]) == 2 and blocks[3]["c"][1] == ">>>\n```mermaid"
+
+
+def test_python_markdown_attribute_lists_on_blocks_are_left_out_at_their_line(work):
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    body = ("Steps { #steps .lead }\n-----\n\nWash first: { .annotate }\n\n1. Palm (1)\n"
+            "{ .annotate }\n\n| A |\n|---|\n| 1 |\n{ .compact }\n\n[Top](#steps){ .button } "
+            "and `{ .code }`\n\n```\n{ .fenced }\n```\n")
+    said = ("is an attribute list of Python-Markdown (MkDocs), which pandoc's Markdown reads "
+            "only after a heading, a link, an image, a span or code: it is left out; write "
+            "::: {.class} around a block, or {#id} after a heading's title")
+    assert _check(work, body) == [f"m.md:11: warning: '{{ .annotate }}' {said}",
+                                  f"m.md:14: warning: '{{ .annotate }}' {said}",
+                                  f"m.md:19: warning: '{{ .compact }}' {said}"]
+    blocks = markdown_to_ast(body)["blocks"]
+    assert blocks[0]["c"][1] == ["steps", ["lead"], []]
+    assert "{" not in stringify(blocks[1:4])
+    assert blocks[4]["c"][0]["c"][0] == ["", ["button"], []]
+    assert blocks[-1]["c"][1] == "{ .fenced }"
