@@ -56,6 +56,7 @@ from .percent import percent_problems
 from .texmath_dialects import delimiter_problems
 from .textrefs import read_text_references
 from .tree import Node, rewrite, str_inlines, stringify, transform
+from .vitepress import vitepress_problems
 from .wikipictures import is_picture
 
 ALERTS = {"NOTE": "note", "IMPORTANT": "note", "TIP": "tip", "WARNING": "warning",
@@ -450,6 +451,6 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     blocks = table_captions(manuscript, blocks, problems)
     for warn in (comment_problems, block_id_problems, nested_quote_problems, mdx_problems,
                  liquid_problems, mkdocs_problems, delimiter_problems, percent_problems,
-                 change_problems, diagram_problems):
+                 change_problems, diagram_problems, vitepress_problems):
         warn(manuscript, problems)
     return {**ast, "blocks": blocks}

@@ -256,3 +256,28 @@ def test_a_confluence_macro_is_a_box_of_its_kind(tmp_path, monkeypatch):
     assert [(b["c"][0][1], "Div" in [c["t"] for c in b["c"][1]], " ".join(stringify(b).split()))
             for b in ast["blocks"] if b["t"] == "Div"] == [
         (["warning"], False, "Do not inject an infected joint."), (["tip"], False, "Rest.")]
+
+
+def test_vitepress_file_imports_are_warned_and_its_page_variables_read(tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    monkeypatch.chdir(tmp_path)
+    body = ("Title: {{ $frontmatter.title }}.\n\n<<< @/snippets/dose.js{2} [dose.js]\n\n"
+            "@[code js{1-3}](./dose.js)\n\n<!--@include: ./parts/dosing.md-->\n\n"
+            "```\n<<< @/kept.js\n```\n")
+    (tmp_path / "v.md").write_text(FRONT + body, encoding="utf-8")
+    code = ("imports a file as code (VitePress, VuePress), which a handout does not do: it is "
+            "left out; paste the code in a fenced block (```js ... ```)")
+    assert [str(p) for p in check([tmp_path / "v.md"], BuildOptions()).problems] == [
+        f"v.md:10: warning: '<<< @/snippets/dose.js{{2}} [dose.js]' {code}",
+        f"v.md:12: warning: '@[code js{{1-3}}](./dose.js)' {code}",
+        ("v.md:14: warning: '<!--@include: ./parts/dosing.md-->' includes a file (VitePress), "
+         "but to pandoc's Markdown it is a comment, which no file shows: write "
+         "{{< include ./parts/dosing.md >}} on a line of its own"),
+    ]
+    blocks = markdown_to_ast(body)["blocks"]
+    assert stringify(blocks[:1]).strip() == "Title: {{< meta title >}}."  # read as Quarto's
+    assert [b["t"] for b in blocks[1:]] == ["RawBlock", "CodeBlock"]
+    assert blocks[2]["c"][1] == "<<< @/kept.js"
