@@ -117,3 +117,13 @@ def test_an_empty_cite_group_delimiter_is_no_delimiter_set():
     items = {key: _article(key, "Mbeki", 2021, title=f"Sleep {key}") for key in ("a", "b")}
     cites, _entries = _formatted("decision-sciences", items, clusters=[["a", "b"]])
     assert cites == ["(Mbeki, 2021a, 2021b)"]
+
+
+def test_a_note_styles_collapsed_years_are_joined_by_the_layout_delimiter():
+    # nova-univerza, a note style, collapses one author's years without a
+    # cite-group-delimiter; citeproc-js gives CSL's ', ' only to in-text styles, and a
+    # note style's years keep the layout's '; ' (64 note styles collapse by year)
+    items = {key: _article(key, "Mbeki", year, title=f"Sleep {key}")
+             for key, year in (("a", 2019), ("b", 2021))}
+    cites, _entries = _formatted("nova-univerza", items, clusters=[["a", "b"]])
+    assert cites == ["Mbeki, 2019; 2021."]

@@ -353,7 +353,9 @@ def render_citation(layout: Any, citation: Any, callback: Any) -> Any:
     groups: list[Group] = []
     if collapse in BY_YEAR:
         group_delimiter = element.get("cite-group-delimiter") or None  # "" is unset (citeproc-js)
-        options = {"cite-group-delimiter": ", " if group_delimiter is None else group_delimiter,
+        # unset, citeproc-js joins one author's cites with ', ' in an in-text style only
+        unset = ", " if layout.get_root().get("class") != "note" else delimiter
+        options = {"cite-group-delimiter": unset if group_delimiter is None else group_delimiter,
                    "after-collapse-delimiter": after, "explicit-after": explicit_after,
                    "year-suffix-delimiter": element.get("year-suffix-delimiter", delimiter
                                                         if group_delimiter is None
