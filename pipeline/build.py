@@ -482,9 +482,9 @@ def _write_manifest(folder: OutputFolder, report: BuildReport, problems: Problem
                      f"cannot write the manifest: {exc.strerror or exc}", code="write")
 
 
-def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = None
-          ) -> BuildReport:
+def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = None,
+          progress: Progress | None = None) -> BuildReport:
     """Every validation of a build, without rendering (``checking.py``)."""
     from .checking import check as check_all
 
-    return check_all(paths, options)
+    return check_all(paths, options, progress)

@@ -277,7 +277,11 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             print(f"project: {project} (the nearest folder above holding manuscripts/)",
                   file=stderr)
         if args.command == "check":
-            report = check(args.paths or None, BuildOptions(strict=args.strict))
+            from .checking import CHECK_STATUSES
+
+            progress = Progress(stream=stdout, statuses=CHECK_STATUSES, doing="checking")
+            report = check(args.paths or None, BuildOptions(strict=args.strict), progress)
+            progress.clear()
             _print_report(report, stderr)
             errors = sum(1 for p in report.problems if p.is_error)
             _print_readings(report.readings, stdout)

@@ -10,7 +10,9 @@ gets a line with the counts at each twentieth of the way, after a pause of
 :data:`LOG_PAUSE` seconds, and for every output that failed.  Both end with
 a summary: built, reused, failed and the time taken.  While outputs render,
 a log that heard nothing for :data:`HEARTBEAT` seconds (one handout of thousands
-of citations renders for minutes) gets a line saying that the build goes on.
+of citations renders for minutes) gets a line saying that the build goes on, and a
+terminal's bar names what is under way with the seconds so far.  ``check`` reports
+its manuscripts the same way, as checked or failed.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ EVERY_OUTPUT_UP_TO = 100  # outputs: a log names each one
 LOG_STEPS = 20  # above that, a line at each 5 % of the outputs
 LOG_PAUSE = 10.0  # seconds: and one when nothing was said for that long
 HEARTBEAT = 30.0  # seconds without a line in a log while rendering: say it goes on
+TTY_BEAT = 1.0  # seconds: a terminal's bar is redrawn with the time so far
 
 
 def format_duration(seconds: float) -> str:
@@ -45,15 +48,19 @@ class Progress:
 
     def __init__(self, total: int = 0, stream: TextIO | None = sys.stderr,
                  tty: bool | None = None, clock: Callable[[], float] = time.perf_counter,
-                 width: int | None = None):
+                 width: int | None = None, statuses: tuple[str, ...] = STATUSES,
+                 doing: str = "rendering"):
         self.stream = stream
+        self.statuses = statuses  # ("checked", "failed") for a check
+        self.doing = doing  # what the heartbeat says goes on
         self.tty = stream is not None and (_isatty(stream) if tty is None else tty)
         self.clock = clock
         self.width = width
         self.total = total
         self.planned = 0
         self.done = 0
-        self.counts = dict.fromkeys(STATUSES, 0)
+        self.counts = dict.fromkeys(statuses, 0)
+        self.current = ""  # what is being worked on, for a terminal's bar
         self.started = clock()
         self.render_total = 0
         self.render_done = 0
@@ -109,8 +116,7 @@ class Progress:
         if self.done < self.total and now - self._drawn < 0.1:
             return
         self._drawn = now
-        self.stream.write("\r" + self._bar_line(name) + "\x1b[K")
-        self.stream.flush()
+        self._draw(name)
 
     def _log_line(self, name: str, status: str) -> None:
         line = f"[{self.done}/{self.total}] {status} {name}"
@@ -122,7 +128,7 @@ class Progress:
                 return
             self._step, self._drawn = step, now
             eta = self.eta() if self.done < self.total else None
-            line += f" ({', '.join(f'{self.counts[s]} {s}' for s in STATUSES)}" + (
+            line += f" ({', '.join(f'{self.counts[s]} {s}' for s in self.statuses)}" + (
                 f", ETA {format_duration(eta)})" if eta is not None else ")")
         self._write(line)
 
@@ -133,23 +139,41 @@ class Progress:
             self.stream.flush()
             self._said = self.clock()
 
+    def working(self, name: str) -> None:
+        """``name`` is started: a terminal's bar names it at once (a log waits for its line)."""
+        self.current = name
+        if self.stream is not None and self.tty:
+            self._draw(name)
+
+    def _draw(self, name: str) -> None:
+        assert self.stream is not None
+        with self._lock:
+            self.stream.write("\r" + self._bar_line(name) + "\x1b[K")
+            self.stream.flush()
+
     @contextlib.contextmanager
     def heartbeat(self, every: float | None = None) -> Iterator[None]:
-        """While the block runs, a log (not a terminal, whose bar shows the time) that heard
-        nothing for ``every`` seconds (default :data:`HEARTBEAT`) is told the build goes on."""
-        if self.stream is None or self.tty:
+        """While the block runs, a log that heard nothing for ``every`` seconds (default
+        :data:`HEARTBEAT`) is told the work goes on; a terminal's bar counts the seconds."""
+        if self.stream is None:
             yield
             return
-        every = HEARTBEAT if every is None else every
+        every = (TTY_BEAT if self.tty else HEARTBEAT) if every is None else every
         stop = threading.Event()
 
         def beat() -> None:
             while not stop.wait(max(every - (self.clock() - self._said), every / 10)):
                 with self._lock:  # not after the last output's line
-                    if self.clock() - self._said >= every and self.done < self.total \
-                            and not stop.is_set():
-                        self._write(f"[{self.done}/{self.total}] still rendering "
-                                    f"({format_duration(self.clock() - self.started)} so far)")
+                    if self.clock() - self._said < every or self.done >= self.total \
+                            or stop.is_set():
+                        continue
+                    so_far = format_duration(self.clock() - self.started)
+                    if self.tty:
+                        self._draw(f"{self.current} ({so_far} so far)")
+                        self._said = self.clock()
+                    else:
+                        self._write(f"[{self.done}/{self.total}] still {self.doing} "
+                                    f"({so_far} so far)")
 
         thread = threading.Thread(target=beat, name="progress heartbeat", daemon=True)
         thread.start()
@@ -163,10 +187,16 @@ class Progress:
         columns = self.width or shutil.get_terminal_size((100, 24)).columns
         eta = self.eta()
         filled = int(24 * self.done / max(self.total, 1))
-        counts = ", ".join(f"{self.counts[s]} {s}" for s in STATUSES)
+        counts = ", ".join(f"{self.counts[s]} {s}" for s in self.statuses)
         line = (f"[{'#' * filled}{'-' * (24 - filled)}] {self.done}/{self.total} ({counts})"
                 f"  ETA {format_duration(eta) if eta is not None else '--'}  {name}")
         return line[:max(columns - 1, 20)]
+
+    def clear(self) -> None:
+        """A terminal's bar wiped, for the lines that follow (a log keeps its lines)."""
+        if self.stream is not None and self.tty:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
 
     def finish(self, report: Any) -> None:
         """The summary line."""

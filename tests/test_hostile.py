@@ -324,7 +324,7 @@ def test_a_link_to_a_device_or_a_named_pipe_fails_alone_without_waiting(work, tm
          "nothing is read from it"),
         ("manuscripts/zero.md: is a link to /dev/zero, a device, not a file: nothing is read "
          "from it")]
-    assert result.stdout.startswith("checked 3 manuscript(s)")
+    assert result.stdout.splitlines()[-1].startswith("checked 3 manuscript(s)")
     message = f"error: {pipe}: not a file or folder (a named pipe or a device)\n"
     assert run("check", str(pipe)) == (2, "", message)
 

@@ -179,7 +179,7 @@ def test_a_folder_named_like_a_manuscript_is_not_one_and_an_empty_folder_is_an_e
         2, "error: manuscripts: no manuscripts (.md or .markdown files) in this folder\n")
     write(work, "manuscripts/m.md", GOOD.format(title="T", body="Fine."))
     status, out, err = run("check")
-    assert (status, err) == (0, "") and out.startswith("checked 1 manuscript(s) in ")
+    assert (status, err) == (0, "") and out.splitlines()[-1].startswith("checked 1 manuscript(s) in ")
     status, _out, err = run("check", "empty")
     assert (status, err) == (
         2, "error: empty: no manuscripts (.md or .markdown files) in this folder\n")
@@ -196,7 +196,7 @@ def test_markdown_files_of_every_usual_name_are_manuscripts(work):
         write(work, f"manuscripts/{name}", "not a manuscript")
     status, out, err = run("check")
     assert (status, err) == (0, "")
-    assert out.startswith("checked 5 manuscript(s) in ")
+    assert out.splitlines()[-1].startswith("checked 5 manuscript(s) in ")
     assert [p.name for p in discover([Path("manuscripts")])] == [
         "B.MD", "D.Markdown", "a.md", "c.markdown", "e.Md"]
 
@@ -222,7 +222,7 @@ def test_a_loop_of_links_fails_at_each_link_and_the_others_are_checked(work):
             "(a loop of links)")
     status, out, err = run("check")
     assert (status, err.splitlines()) == (1, [loop.format("a", "b"), loop.format("b", "a")])
-    assert out.startswith("checked 3 manuscript(s)")
+    assert out.splitlines()[-1].startswith("checked 3 manuscript(s)")
     status, out, err = run("build", "manuscripts/a.md", "--format", "html")
     assert (status, err.splitlines()[-1]) == (1, loop.format("a", "b"))
 
@@ -231,14 +231,14 @@ def test_check_exit_status(work):
     write(work, "m.md", GOOD.format(title="T", body="Fine."))
     status, out, err = run("check", "m.md")
     assert (status, err) == (0, "")
-    assert out.startswith("checked 1 manuscript(s) in ") and out.endswith(
+    assert out.splitlines()[-1].startswith("checked 1 manuscript(s) in ") and out.endswith(
         ": 0 error(s), 0 warning(s)\n")
     write(work, "m.md", GOOD.format(title="T", body="Fine.").replace("draft", "drafty"))
     status, out, err = run("check", "m.md")
     assert status == 1
     assert err == ("m.md:4: 'status' must be one of draft, submitted, under-review, approved, "
                    "retired; found 'drafty' (did you mean 'draft'?)\n")
-    assert out.startswith("checked 1 manuscript(s) in ") and out.endswith(
+    assert out.splitlines()[-1].startswith("checked 1 manuscript(s) in ") and out.endswith(
         ": 1 error(s), 0 warning(s)\n")
 
 

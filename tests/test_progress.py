@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -162,3 +163,48 @@ def test_a_log_is_told_the_build_goes_on_while_a_long_render_says_nothing(tmp_pa
     assert lines[-1] == "[1/1] built m.clinician.html"
     assert all(re.fullmatch(r"\[0/1\] still rendering \(\d+s so far\)", line)
                for line in lines[:-1])
+
+
+def test_check_in_a_log_names_each_manuscript_and_says_a_long_one_goes_on(tmp_path,
+                                                                           monkeypatch):
+    """A check of one handout of thousands of citations takes tens of seconds: not silent."""
+    import pipeline.progress
+
+    monkeypatch.setattr(pipeline.progress, "HEARTBEAT", 0.02)
+    monkeypatch.chdir(tmp_path)
+    front = "---\ntitle: T\nversion: 1.0.0\nstatus: {}\nlast_updated: 2025-01-02\n---\n\nText.\n"
+    (tmp_path / "refs.bib").write_text("".join(
+        f"@article{{k{i}, author={{Doe, Jane}}, title={{Trial {i}}}, year={{2020}}}}\n"
+        for i in range(200)), encoding="utf-8")
+    (tmp_path / "a.md").write_text(front.format("draft").replace(
+        "---\n\n", "bibliography: [refs.bib]\n---\n\n")
+        + "".join(f"Rest [@k{i}].\n\n" for i in range(200)), encoding="utf-8")
+    (tmp_path / "b.md").write_text(front.format("drafty"), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["check", "a.md", "b.md"], out, err) == 1
+    assert err.getvalue().startswith("b.md:4: 'status' must be")
+    lines = out.getvalue().splitlines()
+    beats = [line for line in lines if "still" in line]
+    assert beats and all(re.fullmatch(r"\[1/2\] still checking \(\d+s so far\)", line)
+                         for line in beats), lines
+    assert [line for line in lines if line not in beats][:-1] == [
+        "[1/2] failed b.md", "[2/2] checked a.md"]
+    assert lines[-1].startswith("checked 2 manuscript(s) in ")
+
+
+def test_a_terminal_bar_names_the_manuscript_under_way_and_counts_its_seconds():
+    from pipeline.checking import CHECK_STATUSES
+
+    stream = io.StringIO()
+    progress = Progress(stream=stream, tty=True, width=200, statuses=CHECK_STATUSES,
+                        doing="checking")
+    progress.start(1)
+    progress.rendering(1)
+    progress.working("manuscripts/big.md")
+    assert stream.getvalue() == ("\r[------------------------] 0/1 (0 checked, 0 failed)  "
+                                 "ETA --  manuscripts/big.md\x1b[K")
+    with progress.heartbeat(every=0.01):
+        deadline = time.monotonic() + 5
+        while "so far" not in stream.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert stream.getvalue().endswith("ETA --  manuscripts/big.md (0s so far)\x1b[K")

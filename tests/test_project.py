@@ -32,7 +32,7 @@ def test_a_check_from_a_folder_below_the_project_reads_its_bibliography(project,
     status, out, err = run("check")
     said = f"project: {project} (the nearest folder above holding manuscripts/)\n"
     assert (status, err) == (0, said)
-    assert out.startswith("checked 1 manuscript(s)")
+    assert out.splitlines()[-1].startswith("checked 1 manuscript(s)")
 
 
 def test_a_missing_bibliography_names_the_projects_folder_never_the_checkouts(project,
