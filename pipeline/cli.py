@@ -18,7 +18,7 @@ from typing import TextIO
 from . import __version__, cache_folder, citeproc_fixes
 from .build import FORMATS, BuildOptions, BuildReport, UsageError, build, check
 from .cache_folder import parse_size
-from .errors import PipelineError, did_you_mean
+from .errors import PipelineError, Problem, did_you_mean, told_apart
 from .progress import Progress
 from .project import elsewhere, in_project
 from .stamp import source_date_epoch_problem
@@ -158,11 +158,7 @@ def _release(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                              skip_refused=args.skip_refused, jobs=args.jobs,
                              use_cache=not args.no_cache, time_limit=_time_limit(args))
     report = release(args.paths or None, options, Progress(stream=stderr))
-    # file by file, in the order of each file's lines, as an editor fixes them
-    files = list(dict.fromkeys(str(p.path) for p in report.problems))
-    for problem in sorted(report.problems,
-                          key=lambda p: (files.index(str(p.path)), p.line or 1e9)):
-        print(problem, file=stderr)
+    _print_problems(report.problems, stderr)
     _print_readings(report.readings, stderr)
     if report.written or report.unchanged:
         state = "already published, unchanged" if report.unchanged else "written"
@@ -173,12 +169,16 @@ def _release(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return 0 if report.ok else 1
 
 
-def _print_report(report: BuildReport, stderr: TextIO) -> None:
+def _print_problems(problems: list[Problem], stderr: TextIO) -> None:
     # file by file, in the order of each file's lines, as an editor fixes them
-    files = list(dict.fromkeys(str(p.path) for p in report.problems))
-    for problem in sorted(report.problems,
-                          key=lambda p: (files.index(str(p.path)), p.line or 1e9)):
+    files = list(dict.fromkeys(str(p.path) for p in problems))
+    for problem in told_apart(sorted(problems,
+                                     key=lambda p: (files.index(str(p.path)), p.line or 1e9))):
         print(problem, file=stderr)
+
+
+def _print_report(report: BuildReport, stderr: TextIO) -> None:
+    _print_problems(report.problems, stderr)
     for text in report.internal_errors:
         print(text, file=stderr)
 
@@ -338,8 +338,7 @@ def _status(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.due_within is not None and args.due_within < 0:
         raise UsageError("--due-within must be 0 or more days")
     report = collect(args.paths or None, out=args.out, due_within=args.due_within)
-    for problem in report.problems:
-        print(problem, file=stderr)
+    _print_problems(report.problems, stderr)
     if args.json:
         print(json.dumps(to_json(report), indent=2, ensure_ascii=False), file=stdout)
     else:

@@ -139,6 +139,38 @@ def look_alike(shown: str, other: str) -> str:
             "an accent as a separate mark (NFD) in one of them: rename one)")
 
 
+def told_apart(problems: Iterable[Problem]) -> list[Problem]:
+    """``problems``, those of two files whose names print the same (an 'é' written as one
+    character in one and as 'e' and an accent in the other) each saying how its name is
+    written, so that two lines that read the same are seen to be two files."""
+    problems = list(problems)
+    spellings: dict[str, set[str]] = {}
+    for p in problems:
+        spellings.setdefault(unicodedata.normalize("NFC", p.path), set()).add(p.path)
+    twins = {path for paths in spellings.values() if len(paths) > 1 for path in paths}
+    return [replace(p, message=p.message + written_as(p.path)) if p.path in twins else p
+            for p in problems]
+
+
+def written_as(name: str) -> str:
+    """How ``name`` writes its first accented letter, for a name that looks like another."""
+    marks = [i for i, c in enumerate(name) if unicodedata.combining(c) and i]
+    if marks:
+        base, mark = name[marks[0] - 1], name[marks[0]]
+        letter = unicodedata.normalize("NFC", base + mark)
+        return (f" (this file's name writes '{letter}' as '{base}' and a separate accent, "
+                f"U+{ord(mark):04X} {unicodedata.name(mark, '')} (NFD, as macOS writes names); "
+                "another file's name that looks the same writes it as one character: rename "
+                "one of them)")
+    letter = next((c for c in name if unicodedata.normalize("NFD", c) != c), "")
+    if not letter:
+        return (" (another file's name looks the same but is written with other Unicode "
+                "characters: rename one of them)")
+    return (f" (this file's name writes '{letter}' as one character, U+{ord(letter):04X}; "
+            "another file's name that looks the same writes it as a letter and a separate "
+            "accent (NFD): rename one of them)")
+
+
 def undecodable_name(path: str | Path) -> str | None:
     """What is wrong with a file name that is not valid UTF-8, or None for a good one."""
     name = str(path)

@@ -1043,6 +1043,28 @@ def test_two_names_that_look_the_same_are_told_apart(work):
     assert status == 1 and f"{shown[1]}:6: {told.format(shown[0])}\n" in err
 
 
+def test_two_names_that_look_the_same_without_a_slug_say_how_each_is_written(work):
+    """Two lines that read the same would be taken for one problem printed twice."""
+    import unicodedata
+
+    from helpers import run_cli
+
+    nfc, nfd = (unicodedata.normalize(form, "cadera-é.md") for form in ("NFC", "NFD"))
+    for name in (nfc, nfd):
+        manuscript(work, name=name)
+    status, _out, err = run_cli("check", nfc, nfd)
+    wrong = ("slug must be lower-case letters, digits, '.', '_' or '-', found '{}'; set 'slug: "
+             "cadera-e' in the front matter or rename the file")
+    assert status == 1
+    assert sorted(err.splitlines()) == sorted([
+        (f"{nfc}:1: {wrong.format(nfc[:-3])} (this file's name writes 'é' as one character, "
+        "U+00E9; another file's name that looks the same writes it as a letter and a separate "
+        "accent (NFD): rename one of them)"),
+        (f"{nfd}:1: {wrong.format(nfd[:-3])} (this file's name writes 'é' as 'e' and a separate "
+        "accent, U+0301 COMBINING ACUTE ACCENT (NFD, as macOS writes names); another file's "
+        "name that looks the same writes it as one character: rename one of them)")])
+
+
 @pytest.mark.parametrize(("name", "hint"), [("-knee.md", "knee"), ("_1.2.md", "1.2")])
 def test_a_file_name_that_starts_with_a_dash_or_underscore_says_so(work, name, hint):
     assert reported(manuscript(work, name=name)) == [(
