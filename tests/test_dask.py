@@ -6,7 +6,6 @@ The cluster is a ``distributed.LocalCluster`` of two worker processes on
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import signal
@@ -197,10 +196,13 @@ def test_the_local_pool_also_survives_a_killed_worker(built, tmp_path, epoch):
             assert path.read_bytes() == (built / path.name).read_bytes(), path.name
 
 
-@contextlib.contextmanager
-def worker_with_only_the_package(installed: Path, folder: Path):
-    """A scheduler and one worker from the non-editable install, started in ``folder``."""
-    folder.mkdir()
+@pytest.fixture(scope="module")
+def worker_with_only_the_package(installed: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A scheduler and one worker from the non-editable install, started in an empty folder.
+
+    Started once for the tests that need it: (scheduler address, client).
+    """
+    folder = tmp_path_factory.mktemp("worker")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=":0",
                                   silence_logs=50) as scheduler:
@@ -217,17 +219,17 @@ def worker_with_only_the_package(installed: Path, folder: Path):
             worker.wait(timeout=30)
 
 
-def test_a_worker_with_only_the_installed_package_renders_the_same_bytes(installed, built,
-                                                                         tmp_path, epoch):
+def test_a_worker_with_only_the_installed_package_renders_the_same_bytes(
+        worker_with_only_the_package, installed, built, tmp_path, epoch):
     """The worker runs from a separate environment (non-editable install), in an empty
     folder: the jobs carry the manuscript, the entries it cites and the styles bundle."""
-    with worker_with_only_the_package(installed, tmp_path / "worker") as (address, client):
-        where = client.run(lambda: __import__("pipeline").__file__)
-        assert all(Path(f).is_relative_to(installed.parent.parent) for f in where.values()), where
-        report = build([ROOT / "manuscripts" / "prp-spine-pain.md"], BuildOptions(
-            out=tmp_path / "dist", use_cache=False, scheduler=address))
-        assert report.ok, [str(p) for p in report.problems] + report.internal_errors
-        assert not client.who_has()  # every result released once it was here
+    address, client = worker_with_only_the_package
+    where = client.run(lambda: __import__("pipeline").__file__)
+    assert all(Path(f).is_relative_to(installed.parent.parent) for f in where.values()), where
+    report = build([ROOT / "manuscripts" / "prp-spine-pain.md"], BuildOptions(
+        out=tmp_path / "dist", use_cache=False, scheduler=address))
+    assert report.ok, [str(p) for p in report.problems] + report.internal_errors
+    assert not client.who_has()  # every result released once it was here
     outputs = sorted((tmp_path / "dist").glob("prp-spine-pain.*"))
     assert [p.name for p in outputs] == ["prp-spine-pain.clinician.epub",
                                          "prp-spine-pain.clinician.html",
@@ -239,8 +241,8 @@ def test_a_worker_with_only_the_installed_package_renders_the_same_bytes(install
         assert path.read_bytes() == (built / path.name).read_bytes(), path.name
 
 
-def test_a_projects_styles_reach_a_worker_that_has_only_the_package(installed, tmp_path,
-                                                                    epoch, monkeypatch):
+def test_a_projects_styles_reach_a_worker_that_has_only_the_package(
+        worker_with_only_the_package, tmp_path, epoch, monkeypatch):
     """A project's styles/ (a disclaimer, its kinds map, a CSL style of its own) travels in
     the styles bundle: the worker renders what the local build renders, byte for byte."""
     project = tmp_path / "project"
@@ -265,9 +267,9 @@ def test_a_projects_styles_reach_a_worker_that_has_only_the_package(installed, t
     options = BuildOptions(use_cache=False, formats=("pdf", "epub"), jobs=1)
     local = build([project / "manuscripts"], replace(options, out=tmp_path / "local"))
     assert local.ok, [str(p) for p in local.problems]
-    with worker_with_only_the_package(installed, tmp_path / "worker") as (address, _client):
-        remote = build([project / "manuscripts"],
-                       replace(options, out=tmp_path / "remote", scheduler=address))
+    address, _client = worker_with_only_the_package
+    remote = build([project / "manuscripts"],
+                   replace(options, out=tmp_path / "remote", scheduler=address))
     assert remote.ok and remote.runner == "dask", [str(p) for p in remote.problems]
     same_files(tmp_path / "remote", tmp_path / "local")
     text = epub_text(tmp_path / "remote" / "ankle.clinician.epub")
