@@ -47,6 +47,11 @@ QUARTO_OPTIONS = frozenset({
     "when-meta", "unless-meta",
 })
 
+# What pandoc's LaTeX reader writes on a link it made of \ref or \eqref
+# ('[2](#sec:x){reference-type="ref" reference="sec:x"}', in a paper turned to Markdown):
+# the link's words and target say all, so nothing needs saying.
+REFERENCE_MARKS = frozenset({"reference-type", "reference"})
+
 IMAGE_KEPT = frozenset({"alt"})  # an image's alternative text, when it differs from its caption
 
 
@@ -111,7 +116,7 @@ def without_private_attributes(manuscript: Manuscript, ast: Mapping[str, Any],
         return rewrite({"t": node["t"], "c": content}, strip, ATTRIBUTED)
 
     blocks = rewrite(ast["blocks"], strip, ATTRIBUTED)
-    for key in (k for k in dropped if k not in QUARTO_OPTIONS):
+    for key in (k for k in dropped if k not in QUARTO_OPTIONS and k not in REFERENCE_MARKS):
         if key == WORD_STYLE:
             problems.warn(manuscript.path, source_line(manuscript, f"{key}="),
                           f"attribute '{key}' (the name of a Word style, as pandoc reads a "

@@ -148,3 +148,22 @@ def test_a_word_style_name_is_left_out_with_advice_that_fits_it(tmp_path, monkey
         ("m.md:10: warning: attribute 'custom-style' (the name of a Word style, as pandoc reads a "
         ".docx) is left out: the words are kept and the handout's own styles set how they look; "
         "for a box or a heading, write it as one")]
+
+
+def test_the_marks_latex_links_carry_from_pandocs_reader_are_left_out_quietly(tmp_path,
+                                                                             monkeypatch):
+    """``pandoc -t markdown paper.tex`` writes each \\ref as a link with two attributes."""
+    from pipeline.attributes import without_private_attributes
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+
+    monkeypatch.chdir(tmp_path)
+    body = ('See Section [2](#sec-b){reference-type="ref" reference="sec-b"}.\n\n'
+            "## B {#sec-b}\n\nText.\n")
+    Path("m.md").write_text(FRONT + body, encoding="utf-8")
+    assert [str(p) for p in check([Path("m.md")], BuildOptions()).problems] == []
+    link = markdown_to_ast(body)["blocks"][0]["c"][4]
+    manuscript = draft(body)
+    ast = without_private_attributes(manuscript, {"blocks": [{"t": "Para", "c": [link]}]},
+                                     Problems())
+    assert ast["blocks"][0]["c"][0]["c"][0] == ["", [], []]
