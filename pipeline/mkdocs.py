@@ -247,7 +247,12 @@ def mkdocs_problems(manuscript: Manuscript, problems: Problems) -> None:
         more = len(abbreviations) - 1
         problems.warn(manuscript.path, manuscript.body_line + abbreviations[0],
                       f"'{lines[abbreviations[0]].strip()[:60]}' is an abbreviation (PHP Markdown "
-                      "Extra's, MkDocs's): it is left out" + (f", as are the {more} after it"
-                                                              if more else "")
+                      "Extra's, MkDocs's): it is left out" + _and_after(more)
                       + ", since a handout shows no tooltip; write the words out where the "
                       "abbreviation is first used", code="abbreviation")
+
+
+def _and_after(more: int) -> str:
+    """What else is left out with the first one: nothing, the one after it, the N after it."""
+    return f", as are the {more} after it" if more > 1 else ", as is the one after it" \
+        if more else ""

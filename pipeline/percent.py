@@ -84,6 +84,7 @@ def percent_problems(manuscript: Manuscript, problems: Problems) -> None:
         return
     problems.warn(manuscript.path, where,
                   f"'{lines[markers[0]].strip()}' is a cell marker of a Jupytext percent "
-                  "script: it is left out" + (f", as are the {len(markers) - 1} after it"
-                                              if len(markers) > 1 else ""),
+                  "script: it is left out" + ("" if len(markers) == 1 else ", as is the one after"
+                                              " it" if len(markers) == 2 else
+                                              f", as are the {len(markers) - 1} after it"),
                   code="notebook")
