@@ -728,3 +728,11 @@ def test_python_markdown_attribute_lists_on_blocks_are_left_out_at_their_line(wo
     assert "{" not in stringify(blocks[1:4])
     assert blocks[4]["c"][0]["c"][0] == ["", ["button"], []]
     assert blocks[-1]["c"][1] == "{ .fenced }"
+
+
+def test_one_abbreviation_after_the_first_is_said_in_words(work):
+    assert _check(work, "The CDC and WHO.\n\n*[CDC]: Centers for Disease Control\n"
+                  "*[WHO]: World Health Organization\n") == [
+        ("m.md:10: warning: '*[CDC]: Centers for Disease Control' is an abbreviation (PHP "
+         "Markdown Extra's, MkDocs's): it is left out, as is the one after it, since a handout "
+         "shows no tooltip; write the words out where the abbreviation is first used")]
