@@ -143,6 +143,30 @@ def test_only_tex_is_raw_tex_and_each_warning_is_at_its_own_line():
     ]
 
 
+def test_tex_commands_that_latex_reads_as_words_are_those_words_and_citations():
+    """What ``pandoc -t markdown paper.tex`` leaves in the text: the words stay."""
+    from pipeline.texwords import read_tex_words
+
+    body = ("The \\textsc{who} data use \\SI{5}{\\milli\\litre} doses \\cite{kim2020, lee2019};"
+            " \\citet{kim2020} agrees, \\emph{twice}.\n\n\\vspace{2cm} and \\ref{tab:x} "
+            "\\foo{x} stay.\n")
+    problems = Problems()
+    ast = clean_raw_markup(manuscript(body), read_tex_words(markdown_to_ast(body), body),
+                           problems)
+    first, second = ast["blocks"]
+    assert " ".join(stringify(first).split()) == (
+        "The who data use 5 ml doses [@kim2020; @lee2019]; @kim2020 agrees, twice.")
+    kinds = [n["t"] for n in first["c"] if n["t"] not in ("Str", "Space")]
+    assert kinds == ["SmallCaps", "Cite", "Cite", "Emph"]
+    assert [[c["citationId"] for c in n["c"][0]] for n in first["c"] if n["t"] == "Cite"] == [
+        ["kim2020", "lee2019"], ["kim2020"]]
+    assert " ".join(stringify(second).split()) == "and stay."
+    said = ("is left out of the handout: only \\newpage, \\pagebreak and \\clearpage are "
+            "understood (write $...$ for math)")
+    assert [str(p) for p in problems.items] == [f"m.md:12: warning: raw TeX '{t}' {said}" for t in
+                                                ("\\ref{tab:x}", "\\foo{x}", "\\vspace{2cm}")]
+
+
 def test_emphasis_around_a_raw_tex_command_is_emphasis_and_the_star_is_not_the_commands():
     body = ("*text \\newpage*\n\n**bold \\alpha** after\n\n"
             "\\section*{Starred} stays starred.\n\n"
