@@ -28,7 +28,7 @@ from .gather import Gatherer
 from .includes import located
 from .kindsfile import kinds_problems
 from .model import Artifact, Manuscript, Readability, RenderOptions, Stamp
-from .output import OutputFolder, holding, sweep_temporaries
+from .output import OutputFolder, cannot_write, holding, sweep_temporaries
 from .plan import Planned, Planner, Refused
 from .progress import Progress
 from .project import in_project, project_folder
@@ -479,7 +479,7 @@ def _write_manifest(folder: OutputFolder, report: BuildReport, problems: Problem
         folder.write_manifest(manifest)
     except OSError as exc:
         problems.add(folder.out / "manifest.json", None,
-                     f"cannot write the manifest: {exc.strerror or exc}", code="write")
+                     cannot_write(folder.out / "manifest.json", exc, "the manifest"), code="write")
 
 
 def check(paths: Iterable[Path] | None = None, options: BuildOptions | None = None,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .errors import Problem, Problems, display_path
 from .model import Artifact, Manuscript
-from .output import OutputFolder
+from .output import OutputFolder, cannot_write
 from .progress import Progress
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ class Gatherer:
                     self.folder.write(name, ready.data, ready.sha256)
             except OSError as exc:
                 self.problems.add(self.folder.out / name, None,
-                                  f"cannot write the output: {exc.strerror or exc}",
+                                  cannot_write(self.folder.out / name, exc, "the output", ""),
                                   code="write")
                 if source not in self.failed:
                     self.failed.append(source)

@@ -9,6 +9,7 @@ temporary name is used and swept by the next build.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import itertools
 import json
@@ -71,6 +72,35 @@ def write_atomic(path: Path, data: bytes | Callable[[], Iterable[bytes]]) -> Non
         raise
     finally:
         os.close(dir_fd)
+
+
+def cannot_write(path: Path, exc: OSError, what: str = "the file", kept: str | None = None
+                 ) -> str:
+    """Why ``path`` could not be written, and what to do, for a message at ``path``.
+
+    The folder that is in the way is named: a file where a folder must be, a folder
+    where the file must be, a read-only folder (``os.access``), a full disk.  An
+    atomic write that failed left the previous file in place, and the message says so
+    (``kept``: what to say instead).
+    """
+    from .errors import display_path
+
+    kept = "; the previous file, if any, is kept" if kept is None else kept
+    folder = next((p for p in path.parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        return (f"cannot write {what}: {display_path(folder)} is a file where a folder must be: "
+                f"remove or rename it, or build into another --out{kept}")
+    if path.is_dir():
+        return (f"cannot write {what}: a folder of that name is in the way: remove or rename "
+                f"it, or build into another --out{kept}")
+    why = exc.strerror or str(exc)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) or (
+            folder is not None and not os.access(folder, os.W_OK)):
+        return (f"cannot write {what}: the folder {display_path(folder or path.parent)} is "
+                f"read-only ({why}): make it writable, or build into another --out{kept}")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"cannot write {what}: the disk is full ({why}): free some space{kept}"
+    return f"cannot write {what}: {why}{kept}"
 
 
 def _unnamed_file(dir_fd: int) -> int:

@@ -76,11 +76,10 @@ def publish_folder(folder: Path, files: dict[str, bytes], what: str) -> str:
     try:
         return _publish_new(folder, files, what)
     except OSError as exc:  # a file where a folder belongs, no permission, a full disk
-        blocker = next((p for p in (folder.parent.parent, folder.parent)
-                        if p.exists() and not p.is_dir()), None)
-        why = f"{blocker} is a file, not a folder" if blocker else exc.strerror
-        raise PipelineError.at(folder, None, f"cannot write the {what}: {why}; nothing of it "
-                               "was published", "unwritable") from None
+        from .output import cannot_write
+
+        raise PipelineError.at(folder, None, cannot_write(
+            folder, exc, f"the {what}", "; nothing of it was published"), "unwritable") from None
 
 
 def _publish_new(folder: Path, files: dict[str, bytes], what: str) -> str:

@@ -23,7 +23,7 @@ from .html import render_template
 from .images import screen_copy
 from .manuscript import load_manuscript
 from .model import HandoutSummary, Manuscript
-from .output import read_manifest, write_atomic
+from .output import cannot_write, read_manifest, write_atomic
 
 FORMAT_ORDER = ("html", "pdf", "epub")
 FORMAT_LABELS = {"html": "HTML", "pdf": "PDF", "epub": "EPUB"}
@@ -116,8 +116,7 @@ def _write_if_changed(path: Path, data: bytes, what: str = "the file") -> None:
         try:
             write_atomic(path, data)
         except OSError as exc:
-            raise PipelineError.at(path, None, f"cannot write {what}: {exc.strerror or exc}",
-                                   "write") from None
+            raise PipelineError.at(path, None, cannot_write(path, exc, what), "write") from None
 
 
 def write_assets(out: Path, styles: Path, manuscripts: Iterable[Manuscript],
@@ -174,6 +173,6 @@ def write_site(out: Path, styles: Path, manuscripts: Iterable[Manuscript],
     except PipelineError as exc:
         problems.extend(exc.problems)
     except OSError as exc:
-        problems.add(out / "index.html", None, f"cannot write the index: {exc.strerror or exc}",
+        problems.add(out / "index.html", None, cannot_write(out / "index.html", exc, "the index"),
                      code="write")
     return problems

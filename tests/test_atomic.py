@@ -192,13 +192,14 @@ def test_disk_full_keeps_the_previous_file_and_says_where(previous_build, monkey
     status, err = _cli("build", "a.md", "--out", "dist", "--format", "pdf", "--jobs", "1",
                        "--no-cache")
     assert status == 1
-    assert "dist/a.clinician.pdf: cannot write the output: No space left on device" \
-        in err.splitlines()
+    assert ("dist/a.clinician.pdf: cannot write the output: the disk is full (No space left on "
+            "device): free some space") in err.splitlines()
     assert (dist / "a.clinician.pdf").read_bytes() == old["a.clinician.pdf"]
     manifest = json.loads((dist / "manifest.json").read_text())
     assert manifest["artifacts"] == json.loads(old["manifest.json"])["artifacts"]
     assert manifest["errors"] == [{"source": "dist/a.clinician.pdf", "line": None,
-                                   "message": "cannot write the output: No space left on device"}]
+                                   "message": "cannot write the output: the disk is full (No "
+                                              "space left on device): free some space"}]
 
 
 def test_a_full_disk_while_writing_the_web_pages_fonts_names_the_font(tmp_path, monkeypatch):
@@ -211,7 +212,8 @@ def test_a_full_disk_while_writing_the_web_pages_fonts_names_the_font(tmp_path, 
     assert status == 1
     failed = [line for line in err.splitlines() if "No space" in line]
     assert len(failed) == 1 and failed[0].startswith("dist/assets/fonts/"), err
-    assert failed[0].endswith(".ttf: cannot write the file: No space left on device")
+    assert failed[0].endswith(".ttf: cannot write the file: the disk is full (No space left on "
+                              "device): free some space; the previous file, if any, is kept")
 
 def test_two_builds_into_one_folder_at_once_keep_each_others_files(tmp_path, monkeypatch):
     """The second waits for the first: had both read the manifest first, the one that wrote

@@ -7,6 +7,7 @@ a traceback.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -365,8 +366,10 @@ def test_status_skips_a_damaged_release_manifest(work, manifest):
 
 
 @pytest.mark.parametrize(("blocker", "why"), [
-    ("dist", "dist is a file, not a folder"),
-    ("dist/release", "dist/release is a file, not a folder"),
+    ("dist", ("dist is a file where a folder must be: remove or rename it, or build into "
+             "another --out")),
+    ("dist/release", ("dist/release is a file where a folder must be: remove or rename it, or "
+                     "build into another --out")),
 ])
 def test_a_release_that_cannot_be_written_is_a_located_error_and_nothing_is_left(
         work, blocker, why):
@@ -389,6 +392,53 @@ def test_a_release_whose_out_folder_is_a_file_is_a_usage_error_before_any_render
     (work / blocker).write_bytes(b"")
     assert run("release") == (2, "", f"error: --out dist: {blocker} is a file, not a folder\n")
     assert (work / blocker).read_bytes() == b""
+
+
+def test_a_file_where_an_output_folder_must_be_is_named_and_the_pages_are_kept(work):
+    assert run("build", "--format", "html", "--jobs", "1")[0] == 0
+    page = (work / "dist" / "knee.clinician.html").read_bytes()
+    shutil.rmtree(work / "dist" / "assets")
+    (work / "dist" / "assets").write_bytes(b"")
+    status, _out, err = run("build", "--format", "html", "--jobs", "1")
+    assert status == 1 and "Traceback" not in err
+    assert "dist/assets/css/fonts.css: cannot write the file: dist/assets is a file where a " \
+           "folder must be: remove or rename it, or build into another --out; the previous " \
+           "file, if any, is kept\n" in err
+    assert (work / "dist" / "knee.clinician.html").read_bytes() == page
+
+
+def test_a_folder_where_the_manifest_must_be_is_named(work):
+    (work / "dist" / "manifest.json").mkdir(parents=True)
+    status, _out, err = run("build", "--format", "html", "--jobs", "1")
+    assert status == 1
+    assert err.splitlines()[-1] == (
+        "dist/manifest.json: cannot write the manifest: a folder of that name is in the way: "
+        "remove or rename it, or build into another --out; the previous file, if any, is kept")
+
+
+def test_a_read_only_output_folder_is_named_and_the_last_good_files_are_kept(work,
+                                                                             monkeypatch):
+    """Root writes anywhere: the refusal a read-only folder gives is made at the write."""
+    import errno
+
+    import pipeline.output
+
+    assert run("build", "--format", "html", "--jobs", "1")[0] == 0
+    before = {p: p.read_bytes() for p in (work / "dist").rglob("*") if p.is_file()}
+    knee = work / "manuscripts" / "knee.md"
+    knee.write_text(knee.read_text().replace("Rest helps", "Rest often helps"))
+
+    def refused(_dir_fd: int) -> int:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(pipeline.output, "_unnamed_file", refused)
+    status, _out, err = run("build", "--format", "html", "--jobs", "1")
+    assert status == 1 and "Traceback" not in err
+    assert "dist/knee.clinician.html: cannot write the output: the folder dist is read-only " \
+           "(Permission denied): make it writable, or build into another --out\n" in err
+    assert "manuscripts/knee.md: warning: build failed; the previous files are kept: " \
+           "knee.clinician.html\n" in err
+    assert {p: p.read_bytes() for p in (work / "dist").rglob("*") if p.is_file()} == before
 
 
 def test_a_csl_json_bibliography_nested_past_what_json_reads_is_a_warning(work):
