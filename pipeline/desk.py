@@ -28,7 +28,7 @@ from pathlib import Path
 from .build import STYLES, BuildOptions, inputs_of, output_name, resolve_styles
 from .discover import discover
 from .errors import PipelineError, Problem, display_path
-from .executors import available_cpus, stop_pool
+from .executors import available_cpus, end_with_parent, stop_pool
 from .includes import located
 from .jobs import RenderJob, RenderResult, run_job
 from .manuscript import load_manuscript
@@ -66,6 +66,7 @@ def _warm_worker(styles: Path, weasyprint: bool, nice: int) -> None:
     """Leave Ctrl-C to the server; load the renderers (and WeasyPrint's stylesheets) once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the server's handler: end quietly
+    end_with_parent()
     if nice:
         os.nice(nice)  # yields the CPUs to pages and PDFs (pandoc inherits it)
     from . import formats, prepare  # noqa: F401

@@ -196,6 +196,32 @@ def _ignore_interrupts() -> None:
     """Workers leave Ctrl-C to the parent, which stops them and reports once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: end quietly
+    end_with_parent()
+
+
+PARENT_WATCH = 1.0  # seconds between a worker's looks at its parent
+
+
+def end_with_parent() -> None:
+    """In a worker: end it once the process that started it is gone.
+
+    A build killed outright (SIGKILL, a CI job cancelled, the system out of
+    memory) cannot stop its pool, and the standard library's workers, each
+    holding the pool's queue open for the others, would wait on it forever
+    with their resident pandoc.
+    """
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_WATCH)
+            if os.getppid() != parent:
+                os._exit(1)  # nothing to save: the parent alone writes files
+
+    threading.Thread(target=watch, name="parent watch", daemon=True).start()
 
 
 class DaskRunner(Runner):

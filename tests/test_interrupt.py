@@ -40,3 +40,34 @@ def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path):
         assert not stat.exists() or stat.read_text().split()[2] == "Z"  # gone or reaped
     leftovers = [p.name for p in (tmp_path / "out").glob("*") if p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_a_build_killed_outright_leaves_no_worker_behind(tmp_path):
+    """SIGKILL (a cancelled CI job, the system out of memory) gives the build no say: its
+    workers and their resident pandoc end by themselves."""
+    env = {**os.environ, "HANDOUT_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", "--jobs", "2", "--no-cache",
+         "--out", str(tmp_path / "out")],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(_children(proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    workers = _children(proc.pid)
+    assert workers, "the pool never started"
+    time.sleep(0.5)
+    started = [pid for worker in workers for pid in (worker, *_children(worker))]
+    proc.kill()
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+
+    def alive() -> list[int]:
+        return [pid for pid in started if Path(f"/proc/{pid}/stat").exists()
+                and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
+
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = alive()
+    for pid in left:  # not to leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
