@@ -239,17 +239,31 @@ def resident_convert(source: str, target: str, options: dict[str, Any],
 
 
 def write_book(data: bytes, fmt: str, options: dict[str, Any], metadata: str,
-               env: dict[str, str], cwd: Path) -> bytes | None:
+               env: dict[str, str], cwd: Path, template: bool = True) -> bytes | None:
     """A JSON AST written as a whole book (EPUB) by this process's resident pandoc.
 
     What ``pandoc --from json --to FMT --standalone --metadata-file F`` run in
     ``cwd`` with ``env`` added writes, ``metadata`` being F's text and ``options``
     the writer options its other flags set; None when the resident cannot (the
-    caller then runs the command line, which also words any failure).
+    caller then runs the command line, which also words any failure).  Without
+    ``template``, each page of the book is its body alone (see ``page_frame``).
     """
-    book = {"standalone": True, "metadata": metadata, "metadata_reader": reader_options(),
-            "env": env, "cwd": str(cwd)}
+    book = {"metadata": metadata, "metadata_reader": reader_options(), "env": env,
+            "cwd": str(cwd)}
+    if template:
+        book["standalone"] = True
     return _resident().convert("json", fmt, options, data, book=book)
+
+
+def page_frame(fmt: str, context: dict[str, Any]) -> str | None:
+    """What the default template of ``fmt`` writes with ``context`` as its variables, by
+    this process's resident pandoc; None when it cannot.
+
+    The pages of a book written without its template are framed with it
+    (see ``formats.epub_pages``).
+    """
+    out = _resident().convert("json", fmt, {}, b"", book={"frame": context})
+    return None if out is None else out.decode("utf-8")
 
 
 class Resident:

@@ -163,7 +163,7 @@ def test_the_resident_writes_the_command_lines_epub(book_documents, monkeypatch)
                         lambda args, *a, **k: command_line.append(args) or run(args, *a, **k))
     by_resident = [epub.EpubFormat().render(doc, RenderOptions(), styles) for doc in documents]
     assert command_line == []  # the resident wrote them
-    monkeypatch.setattr(epub, "write_book", lambda *args: None)  # as when it cannot
+    monkeypatch.setattr(epub, "write_book", lambda *args, **kwargs: None)  # as when it cannot
     by_command = [epub.EpubFormat().render(doc, RenderOptions(), styles) for doc in documents]
     assert len(command_line) == 2
     assert by_resident == by_command
@@ -171,6 +171,62 @@ def test_the_resident_writes_the_command_lines_epub(book_documents, monkeypatch)
     dc = "{http://purl.org/dc/elements/1.1/}"
     # the metadata read as Markdown, as the command line's --metadata-file reads it
     assert [c.text for c in opf.iter(f"{dc}creator")] == ["Ana O’Brien", "Team – ‘B’"]
+
+
+def _books(documents, styles, monkeypatch) -> tuple[list[bytes], list[bool]]:
+    """The EPUB of each edition, and whether each book pandoc was asked for had its template."""
+    from pipeline.formats import epub
+    from pipeline.model import RenderOptions
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    asked: list[bool] = []
+    write = epub.write_book
+    monkeypatch.setattr(epub, "write_book", lambda *args, template=True: asked.append(template)
+                        or write(*args, template=template))
+    return [epub.EpubFormat().render(doc, RenderOptions(), styles) for doc in documents], asked
+
+
+def test_pages_framed_here_are_the_pages_of_pandocs_template(book_documents, monkeypatch):
+    from pipeline.formats import epub
+
+    documents, styles = book_documents
+    framed, asked = _books(documents, styles, monkeypatch)
+    assert asked == [False, False]  # each book written once, its pages without the template
+    monkeypatch.setattr(epub, "needs_template", lambda written: True)
+    templated, asked = _books(documents, styles, monkeypatch)
+    assert asked == [True, True]
+    assert framed == templated
+
+
+def test_a_page_with_spaces_pandocs_layout_merges_is_written_with_the_template(
+        tmp_path, monkeypatch):
+    """A TeX command left out mid-sentence leaves two spaces, which the template's layout
+    writes as one."""
+    from pipeline.build import STYLES
+    from pipeline.formats import epub
+    from pipeline.manuscript import load_manuscript
+    from pipeline.prepare import prepare
+    from pipeline.stamp import GitHistory, make_stamp
+
+    (tmp_path / "spaced.md").write_text(
+        "---\ntitle: Spaced\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-06-01\n---\n\n"
+        "# One\n\nThe command \\label{x} is left out.\n", encoding="utf-8")
+    manuscript, _ = load_manuscript(tmp_path / "spaced.md", tmp_path)
+    stamp = make_stamp(manuscript, [tmp_path / "spaced.md"], GitHistory())
+    documents, _ = prepare(manuscript, stamp, STYLES)
+    (book,), asked = _books(documents, STYLES, monkeypatch)
+    assert asked == [False, True]  # framed here, refused, written again with the template
+    monkeypatch.setattr(epub, "needs_template", lambda written: True)
+    assert _books(documents, STYLES, monkeypatch)[0] == [book]
+    assert b"<p>The command is left out.</p>" in _pages(book)
+
+
+def _pages(data: bytes) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        return b"".join(book.read(n) for n in book.namelist() if n.endswith(".xhtml"))
 
 
 def epub_opf_of(data: bytes):

@@ -30,7 +30,8 @@ from ..pandoc import run_pandoc, write_book
 from ..tree import Node, str_inlines
 from . import OutputFormat
 from .archive import stand_ins
-from .epub_package import finish_epub
+from .epub_package import finish_epub, unpacked
+from .epub_pages import framed, needs_template
 
 NAMESPACE = uuid.UUID("6f1c2a9e-3c55-4d3c-9b61-0b7d4c1e2a10")
 
@@ -185,8 +186,14 @@ class EpubFormat(OutputFormat):
             for font in font_files:
                 args += ["--epub-embed-font", font]
             env = {"SOURCE_DATE_EPOCH": str(epoch)}
-            data = write_book(source, "epub3", _writer_options(args, font_files), meta_file,
-                              env, folder) or run_pandoc(args, source, env=env, cwd=folder)
+            options = _writer_options(args, font_files)
+            data: bytes | dict[str, bytes] | None = None
+            if not needs_template(written):  # pages framed here (see epub_pages)
+                bare = write_book(source, "epub3", options, meta_file, env, folder,
+                                  template=False)
+                data = framed(unpacked(bare), doc.manuscript.title) if bare else None
+            data = data or write_book(source, "epub3", options, meta_file, env, folder) \
+                or run_pandoc(args, source, env=env, cwd=folder)
         try:
             return finish_epub(data, doc, epoch,
                                {font.name: font for font in fonts} if embedded else None)

@@ -49,17 +49,23 @@ A11Y_PROPERTIES = {prop for prop, _ in A11Y + A11Y_IMAGES} | {
     "schema:accessibilitySummary", "dcterms:conformsTo", "a11y:certifiedBy"}
 
 
-def finish_epub(data: bytes, doc: CitedDocument, epoch: int,
+def unpacked(data: bytes) -> dict[str, bytes]:
+    """The files of an EPUB archive by name, in the archive's order."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    return {name: source.read(name) for name in source.namelist()}
+
+
+def finish_epub(data: bytes | Mapping[str, bytes], doc: CitedDocument, epoch: int,
                 fonts: Mapping[str, Path] | None = None) -> bytes:
     """Add accessibility and version metadata; rewrite the zip deterministically.
 
+    ``data``: the archive pandoc wrote, or its files (:func:`unpacked`).
     ``fonts``: the fonts pandoc embedded as empty stand-ins, by file name (see
     :mod:`.archive`).
     """
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
+    files = unpacked(data) if isinstance(data, bytes) else dict(data)
+    names = list(files)
     opf_name = next(n for n in names if n.endswith(".opf"))
-    files = {name: source.read(name) for name in names}
     files[opf_name] = _patch_opf(files[opf_name], doc)
     _image_media_types(files, opf_name)
     nav_name = next((n for n in names if n.endswith("nav.xhtml")), None)

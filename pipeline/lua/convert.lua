@@ -3,7 +3,9 @@
 -- with "reader" (reader options) when the input is not JSON, then N bytes of input. Answer: "ok N" or "error N", a newline, then N bytes.
 -- A whole book (EPUB) also sends: "standalone" (the format's default template), "metadata"
 -- (a metadata file's text, read as --metadata-file reads it), "env" (variables added to the
--- environment) and "cwd" (the folder the command line would run in).
+-- environment) and "cwd" (the folder the command line would run in); without "standalone"
+-- each page of the book is its body alone.  A request with "frame" (variables) and no input
+-- answers what the default template of "to" writes with them.
 local json = pandoc.json
 
 local function with_metadata(doc, request)
@@ -17,6 +19,10 @@ local function with_metadata(doc, request)
 end
 
 local function convert(request, text)
+  if request.frame then  -- the default template of "to" alone, "frame" its variables
+    local template = pandoc.template.compile(pandoc.template.default(request.to))
+    return pandoc.layout.render(pandoc.template.apply(template, request.frame))
+  end
   local doc = with_metadata(pandoc.read(text, request.from, request.reader), request)
   local options = request.options
   if request.standalone then
