@@ -22,7 +22,7 @@ from .errors import Problems
 from .model import Manuscript
 from .obsidian import BARRIER, _masked
 
-MARKS = ("{++", "{--", "{~~", "{>>", "{==", "{+", "[+", "{-", "[-")
+MARKS = ("{+", "[+", "{-", "[-", "{~", "{>", "{=")  # what every mark opens with
 FOUND = re.compile(
     r"\{\+\+(?P<insertion>.*?)\+\+\}|\{--(?P<deletion>.*?)--\}"
     r"|\{~~(?P<old>.*?)~>(?P<substitution>.*?)~~\}|\{>>(?P<comment>.*?)<<\}"

@@ -50,8 +50,9 @@ ICON = re.compile(r":(?:material|fontawesome|octicons|simple)-[a-z0-9-]+:(?:\{[^
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 # A block's attribute list: alone on its line, or after a space at the end of one (pandoc
 # reads '{#id .class}' after a heading, and right after a link, image, span or code).
-ATTRIBUTES = re.compile(r"(?:^[ \t]*|(?<=\S)[ \t]+)(\{[ \t]*(?:(?:#[\w:.-]+|\.[\w-]+|[\w-]+="
-                        r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+))[ \t]*)+\})[ \t]*$", re.MULTILINE)
+ATTRIBUTES = re.compile(r"\{[ \t]*(?:(?:#[\w:.-]+|\.[\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+))"
+                        r"[ \t]*)+\}")
+LINE_END_BRACES = re.compile(r"\{[ \t]*[#.\w][^{}\n]*\}(?=[ \t]*$)", re.MULTILINE)
 SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)  # the line under a heading
 NOT_A_BLOCK = re.compile(r"(?: {0,3}(?:#|:|Table:)|.*\$\$)")  # headings, divs, captions, math
 
@@ -183,13 +184,19 @@ def _snippet_lines(lines: list[str]) -> list[int]:
 
 def _attribute_lists(text: str) -> list[tuple[int, int]]:
     """The start and end of each block attribute list of Python-Markdown's, outside code."""
-    if "{" not in text:
+    found = []
+    for match in LINE_END_BRACES.finditer(text) if "{" in text else ():
+        start = text.rfind("\n", 0, match.start()) + 1
+        attached = text[start:match.start()].strip() and text[match.start() - 1] not in " \t"
+        after = text.find("\n", match.end())
+        if attached or not ATTRIBUTES.fullmatch(match.group(0)) \
+                or NOT_A_BLOCK.match(text, start) or after >= 0 and SETEXT.match(text, after + 1):
+            continue  # pandoc's: after a link, a span or code, a heading, a div or math
+        found.append(match.span())
+    if not found:
         return []
-    masked = _masked(text)
-    return [match.span(1) for match in ATTRIBUTES.finditer(masked)
-            if BARRIER not in match.group(0) and not NOT_A_BLOCK.match(
-                masked, masked.rfind("\n", 0, match.start()) + 1)
-            and not SETEXT.match(masked, match.end() + 1)]
+    masked = _masked(text)  # fenced and inline code keep theirs
+    return [(a, b) for a, b in found if BARRIER not in masked[a:b] and masked[a:b] == text[a:b]]
 
 
 def without_attribute_lists(text: str) -> str:
