@@ -45,6 +45,7 @@ from .model import CitedDocument, Manuscript, Stamp
 from .notemarks import superscript_citations
 from .pandoc import markdown_to_ast
 from .raw import clean_raw_markup
+from .texlabels import equation_references
 from .texwords import read_tex_words
 from .tree import kinds, stringify
 from .wordmarks import without_tracked_changes
@@ -130,7 +131,7 @@ def prepare(
     if ast is None:
         return [], problems
     ast = without_tracked_changes(manuscript, ast, problems)  # Word's, before any is shown
-    ast = read_tex_words(ast, manuscript.body)
+    ast = equation_references(read_tex_words(ast, manuscript.body), manuscript.body)
     ast = mark_cross_references(read_dialects(manuscript, ast, problems))
     check_body(manuscript, ast, problems)
     ast = drawn_emoji(manuscript, ast, styles, problems)

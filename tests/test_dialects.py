@@ -649,6 +649,21 @@ def test_a_labelled_formula_is_numbered_and_its_cross_references_read_as_its_num
         assert (tags, words) == expected, audience
 
 
+def test_a_formula_labelled_in_latex_is_numbered_and_its_eqref_reads_its_number(tmp_path):
+    """As ``pandoc -t markdown paper.tex`` writes them: the label inside the formula."""
+    body = ("See Eq. [\\[eq:a\\]](#eq:a){reference-type=\"eqref\" reference=\"eq:a\"} and "
+            "[\\[eq:b\\]](#eq:b){reference-type=\"ref\" reference=\"eq:b\"}.\n\n"
+            "$$\\begin{aligned}\nx &= 1 \\label{eq:a} \\\\\ny &= 2\n\\end{aligned}$$\n\n"
+            "Then $$ z = 3 \\label{eq:b} $$ and `$$ \\label{eq:c} $$`.\n")
+    (tmp_path / "m.md").write_text(FRONT.format(extra="") + body, encoding="utf-8")
+    out, problems = build_in(tmp_path, ["m.md"], formats=("html",))
+    page = lxml_html.parse(str(out / "m.clinician.html")).getroot()
+    assert [t.text_content() for t in page.find_class("math-tag")] == ["(1)", "(2)"]
+    first = next(p for p in page.iter("p") if p.text_content().startswith("See"))
+    assert " ".join(first.text_content().split()) == "See Eq. (1) and 2."
+    assert [p for p in problems if "reading grade" not in p] == []
+
+
 def test_gitlab_and_vitepress_tables_of_contents_are_left_out_at_their_line(work):
     from pipeline.dialects import read_dialects
     from pipeline.errors import Problems
