@@ -204,7 +204,11 @@ def _is_css(value: str) -> bool:
 
 def _label_kept(element, inline: bool) -> None:
     """A component's ``label`` (Docusaurus's ``<TabItem label="Adults">``) or ``title`` as
-    bold text at its start: the text under it is for those only."""
+    bold text at its start: the text under it is for those only.  An empty one's ``text``
+    (VitePress's ``<Badge type="tip" text="New" />``) is its text."""
+    if not (element.text or "").strip() and len(element) == 0 and element.get("text"):
+        element.text = " ".join(element.get("text").split())
+        return
     label = " ".join((element.get("label") or element.get("title") or "").split())
     if not label:
         return

@@ -281,3 +281,21 @@ def test_vitepress_file_imports_are_warned_and_its_page_variables_read(tmp_path,
     assert stringify(blocks[:1]).strip() == "Title: {{< meta title >}}."  # read as Quarto's
     assert [b["t"] for b in blocks[1:]] == ["RawBlock", "CodeBlock"]
     assert blocks[2]["c"][1] == "<<< @/kept.js"
+
+
+def test_a_vitepress_badge_keeps_the_words_of_its_text_attribute(tmp_path, monkeypatch):
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.raw import clean_raw_markup
+    from pipeline.tree import stringify
+
+    body = '## Dosing <Badge type="tip" text="New in  v2" />\n\nA <Badge type="info" />.\n'
+    problems = Problems()
+    ast = clean_raw_markup(draft(body), markdown_to_ast(body), problems)
+    shown = [" ".join("".join(n["c"][1] if n["t"] == "RawInline" else stringify([n])
+                              for n in (b["c"][2] if b["t"] == "Header" else b["c"])).split())
+             for b in ast["blocks"]]
+    assert shown == ["Dosing New in v2", "A ."]
+    assert [str(p) for p in problems.items] == [
+        f"m.md:{line}: warning: raw HTML <badge> is left out: it is not an element of HTML5 "
+        "(its text is kept)" for line in (1, 3)]
