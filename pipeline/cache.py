@@ -300,12 +300,20 @@ class Cache:
         return True
 
     def problems(self) -> list[Problem]:
-        """One warning when entries could not be kept: the build is whole, the next slower."""
+        """One warning when entries could not be kept, or the index was damaged and replaced:
+        the build is whole, the next slower."""
+        found = []
+        if self.index.renewed:
+            found.append(Problem(
+                display_path(self.index.path), None,
+                f"the render cache's index was damaged ({self.index.renewed}), as a killed "
+                "build or a copy cut short leaves it: a new one was started; the outputs are "
+                "whole", severity=WARNING, code="cache-renewed", counts=False))
         if not self.unwritten:
-            return []
+            return found
         reason = self.unwritten[0].strerror or str(self.unwritten[0])
         count = len(self.unwritten)
-        return [Problem(display_path(self.folder), None,
+        return [*found, Problem(display_path(self.folder), None,
                         f"the render cache could not keep {count} render(s): {reason}; the "
                         f"outputs are whole, later builds render them again (free space, set "
                         f"HANDOUT_CACHE_DIR to another folder or use --no-cache)",

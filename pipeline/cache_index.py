@@ -59,19 +59,41 @@ class CacheIndex:
         self.path = folder / "index.sqlite"
         self._db: sqlite3.Connection | None = None
         self._used: set[str] = set()
+        self.renewed = ""  # why a damaged index was replaced by a new one, if it was
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-                db.execute("pragma journal_mode=wal")
-                db.execute("pragma synchronous=off")  # a lost row is a cache miss
-                db.executescript(SCHEMA)
-                self._db = db
+                self._db = self._open()
+            except sqlite3.OperationalError:  # locked, or no room: this build goes without
+                return None
+            except sqlite3.DatabaseError as exc:  # not a database, or torn by a killed build
+                # Left alone it would cost every later build all of its renders, silently.
+                self.renewed = str(exc)
+                for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
+                    try:
+                        (self.path.parent / name).unlink(missing_ok=True)
+                    except OSError:
+                        return None
+                try:
+                    self._db = self._open()
+                except sqlite3.Error:
+                    return None
             except sqlite3.Error:
                 return None
         return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("pragma journal_mode=wal")
+            db.execute("pragma synchronous=off")  # a lost row is a cache miss
+            db.executescript(SCHEMA)
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
 
     def lookup(self, keys: Iterable[str]) -> dict[str, IndexEntry]:
         """The rows of ``keys`` that exist."""

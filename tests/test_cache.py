@@ -160,6 +160,24 @@ def test_a_damaged_entry_is_rendered_again(project):
     assert (report.built, report.reused) == (1, 1)
 
 
+def test_a_damaged_index_is_replaced_once_with_a_warning_not_kept_forever(project):
+    """A build killed while the index was written (or a cache copy cut short) left it torn:
+    left alone, every later build would render everything again without a word."""
+    run(project)
+    index = project / "cache" / "index.sqlite"
+    for leftover in (project / "cache").glob("index.sqlite-*"):
+        leftover.unlink()
+    index.write_bytes(index.read_bytes()[:1000])
+    (project / "manuscripts" / "one.md").touch()  # read again, not taken from the plan
+    torn = run(project)
+    assert [str(p) for p in torn.problems] == [
+        ("cache/index.sqlite: warning: the render cache's index was damaged (database disk image is "
+        "malformed), as a killed build or a copy cut short leaves it: a new one was started; "
+        "the outputs are whole")]
+    again = run(project)
+    assert (again.built, again.reused, again.problems) == (0, 2, [])
+
+
 def test_warnings_are_reported_again_from_the_cache(project):
     write(project, "one", "Platelet-rich plasma helps [@alpha-2020].\n\n![](missing.png)")
     first = build([project / "manuscripts"], options(project))

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from helpers import ROOT, interruptible
 
 
@@ -42,6 +43,7 @@ def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path):
     assert leftovers == []
 
 
+@pytest.mark.slow
 def test_a_build_killed_outright_leaves_no_worker_behind(tmp_path):
     """SIGKILL (a cancelled CI job, the system out of memory) gives the build no say: its
     workers and their resident pandoc end by themselves."""
