@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import ERROR, Problem, Problems, display_path
 from .model import Manuscript
-from .tree import Node, rewrite, walk
+from .tree import Node, rewrite
 
 # Drawn without a glyph of their own: spaces, joiners, marks of direction, controls.
 ADD_FONT = ("add a font that has {0} (a file in styles/fonts/, declared in "
@@ -47,31 +47,35 @@ def drawable(fonts: Path) -> frozenset[int]:
     return frozenset(points)
 
 
-def check_glyphs(manuscript: Manuscript, ast: Mapping[str, Any], styles: Path,
-                 problems: Problems) -> None:
-    """One problem per run of body-text characters that none of the project's fonts has."""
+def check_glyphs(manuscript: Manuscript, text: str, styles: Path, problems: Problems) -> None:
+    """One problem per run of body-text characters that none of the project's fonts has.
+
+    ``text``: the body's characters (:func:`body_text`).
+    """
     fonts = styles / "fonts"
     known = drawable(fonts)
     if not known:
         return
-    missing = {ch for ch in set(_text(ast["blocks"])) if ord(ch) not in known}
+    missing = {ch for ch in set(text) if ord(ch) not in known}
     problems.extend(missing_character_problems(manuscript, missing, fonts))
 
 
 TEXT = ("Str", "Code", "CodeBlock")  # the elements that hold the body's characters
 
 
-def _text(blocks: list[Node]) -> str:
-    """The characters of every word and piece of code in ``blocks``, one string."""
+def body_text(nodes: Iterable[Node]) -> str:
+    """The characters of every word and piece of code among ``nodes`` (a ``tree.walk`` of the
+    body, which its caller may use for more), one string."""
     return "\0".join(node["c"] if node["t"] == "Str" else node["c"][1]
-                      for node in walk(blocks) if node["t"] in TEXT)
+                      for node in nodes if node["t"] in TEXT)
 
 
-def without_selectors(ast: Mapping[str, Any]) -> dict[str, Any]:
+def without_selectors(ast: Mapping[str, Any], text: str) -> dict[str, Any]:
     """The AST with variation selectors out of its text: no font here draws them.
 
     Left in, they make the renderer look for a font that has both the selector
     and the character before it, find none, and draw that character as a box.
+    ``text``: the body's characters (:func:`body_text`).
     """
     def strip(node: Any) -> Any:
         if node["t"] == "Str" and SELECTORS.search(node["c"]):
@@ -80,7 +84,7 @@ def without_selectors(ast: Mapping[str, Any]) -> dict[str, Any]:
             return {"t": node["t"], "c": [node["c"][0], SELECTORS.sub("", node["c"][1])]}
         return None
 
-    if not SELECTORS.search(_text(ast["blocks"])):  # the common case: nothing to strip
+    if not SELECTORS.search(text):  # the common case: nothing to strip
         return {**ast, "blocks": list(ast["blocks"])}
     # what holds no selector is shared with ``ast``
     return {**ast, "blocks": rewrite(list(ast["blocks"]), strip, TEXT)}

@@ -36,7 +36,7 @@ from .editions import (
 from .errors import PipelineError, Problems
 from .examples import example_problems, renumber_examples
 from .frontmatter import read_text
-from .glyphs import check_glyphs, drawn_emoji, without_selectors
+from .glyphs import body_text, check_glyphs, drawn_emoji, without_selectors
 from .kindsfile import kinds_problems
 from .links import check_links, named_links, unlink_computer_files
 from .math import check_math
@@ -47,7 +47,7 @@ from .pandoc import markdown_to_ast
 from .raw import clean_raw_markup
 from .texlabels import equation_references
 from .texwords import read_tex_words
-from .tree import kinds, stringify
+from .tree import kinds, stringify, walk
 from .wordmarks import without_tracked_changes
 
 DIVS_AND_SPANS = frozenset({"Div", "Span"})
@@ -91,15 +91,11 @@ def load_disclaimer(path: Path, lang: str) -> tuple[str, list[Any]]:
 
 def section_level(ast: Mapping[str, Any]) -> int:
     """The level of the body's top headings (where a References section belongs)."""
-    from .tree import walk
-
     levels = [node["c"][0] for node in walk(ast["blocks"]) if node["t"] == "Header"]
     return min(levels) if levels else 2
 
 
 def image_paths(ast: Mapping[str, Any], manuscript: Manuscript) -> list[Path]:
-    from .tree import walk
-
     out = []
     for node in walk(ast["blocks"]):
         if node["t"] == "Image":
@@ -135,11 +131,14 @@ def prepare(
     ast = mark_cross_references(read_dialects(manuscript, ast, problems))
     check_body(manuscript, ast, problems)
     ast = drawn_emoji(manuscript, ast, styles, problems)
-    check_glyphs(manuscript, ast, styles, problems)
-    ast = without_selectors(ast)
+    nodes = list(walk(ast["blocks"]))  # one walk: the body's characters and element types
+    text = body_text(nodes)
+    check_glyphs(manuscript, text, styles, problems)
+    ast = without_selectors(ast, text)  # words without selectors: the same element types
     # A pass over elements the body has none of is left out (most handouts have no box,
     # no audience block, no formula and no raw HTML): what each pass adds is said below.
-    present = kinds(ast["blocks"])
+    present = frozenset(node["t"] for node in nodes)
+    del nodes
     if "Div" in present:
         check_div_classes(manuscript, ast, problems)
     if present & DIVS_AND_SPANS:
