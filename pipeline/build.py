@@ -249,7 +249,9 @@ def _build(paths: Iterable[Path] | None, options: BuildOptions | None,
         probe.unlink()
     except OSError as exc:
         raise UsageError(f"--out {out}: cannot write in the folder: {exc.strerror}") from None
-    held.enter_context(holding(out))
+    held.enter_context(holding(out, lambda: (progress or Progress(stream=None)).say(
+        f"{display_path(out)}: another build is writing into this folder: waiting for it to "
+        "finish")))
     sweep_temporaries(out)
     for source in [s for s in sources if undecodable_name(s)]:  # no cache key can hold it
         problems.add(source, None, undecodable_name(source) or "", code="file-name")

@@ -154,19 +154,25 @@ def _in_blocks(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[bytes]:
 
 
 @contextlib.contextmanager
-def holding(folder: Path) -> Iterator[None]:
+def holding(folder: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
     """The output folder for this build alone: a second build into it waits until the first
     has written its manifest, then reads it, so neither drops the other's files from it nor
     sweeps away the other's temporary files.
 
     The lock is on the folder itself (``flock``): nothing is left in it, and a killed
-    build's lock goes with its process.
+    build's lock goes with its process.  ``waiting`` is called once when another build
+    holds it, before waiting (a log would otherwise show nothing for minutes).
     """
     import fcntl
 
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)

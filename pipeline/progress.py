@@ -132,6 +132,14 @@ class Progress:
                 f", ETA {format_duration(eta)})" if eta is not None else ")")
         self._write(line)
 
+    def say(self, line: str) -> None:
+        """A line of its own, in a log and on a terminal alike (the bar is drawn again later)."""
+        if self.stream is None:
+            return
+        if self.tty:
+            self.stream.write("\r\x1b[K")
+        self._write(line)
+
     def _write(self, line: str) -> None:
         assert self.stream is not None
         with self._lock:

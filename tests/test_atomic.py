@@ -254,6 +254,32 @@ def test_two_builds_into_one_folder_at_once_keep_each_others_files(tmp_path, mon
     manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text())
     assert [a["path"] for a in manifest["artifacts"]] == ["a.clinician.html", "b.clinician.html"]
 
+def test_a_build_that_waits_for_another_into_its_folder_says_so(tmp_path, monkeypatch):
+    """Two CI jobs on one folder: the second's log would show nothing for minutes."""
+    import fcntl
+    import threading
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    (tmp_path / "a.md").write_text(MANUSCRIPT.format(name="a", text="Text."))
+    (tmp_path / "dist").mkdir()
+    other = os.open(tmp_path / "dist", os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(other, fcntl.LOCK_EX)  # another build's hold on the folder
+    err, status = io.StringIO(), []
+    waiting = threading.Thread(target=lambda: status.append(cli.main(
+        ["build", "a.md", "-f", "html", "-j", "1", "--no-cache"], io.StringIO(), err)))
+    waiting.start()
+    deadline = time.monotonic() + 30
+    while "waiting" not in err.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    said = err.getvalue()
+    os.close(other)
+    waiting.join(timeout=60)
+    assert said == ("dist: another build is writing into this folder: waiting for it to "
+                    "finish\n")
+    assert status == [0] and (tmp_path / "dist" / "a.clinician.html").is_file()
+
+
 DRIVER = textwrap.dedent("""
     import os, signal, sys
     from pipeline import cli, output
