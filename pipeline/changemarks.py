@@ -23,12 +23,13 @@ from .model import Manuscript
 from .obsidian import BARRIER, _masked
 
 MARKS = ("{+", "[+", "{-", "[-", "{~", "{>", "{=")  # what every mark opens with
-FOUND = re.compile(
-    r"\{\+\+(?P<insertion>.*?)\+\+\}|\{--(?P<deletion>.*?)--\}"
-    r"|\{~~(?P<old>.*?)~>(?P<substitution>.*?)~~\}|\{>>(?P<comment>.*?)<<\}"
-    r"|\{==(?P<highlight>.*?)==\}"
-    r"|(?P<open>[{\[])(?P<sign>[+-])[ \t](?P<diff>[^\n]*?)[ \t](?P=sign)(?P<close>[}\]])",
-    re.DOTALL)
+# Each mark's opening and closing, and what ends a mark left open (a blank line, for
+# GitLab's a line's end): read in one pass, so that openings never closed cost no more
+# than the text (a search for each one's closing would go on to the text's end).
+TOKEN = re.compile(r"\{\+\+|\+\+\}|\{--|--\}|\{~~|~>|~~\}|\{>>|<<\}|\{==|==\}"
+                   r"|[{\[][+-][ \t]|[ \t][+-][}\]]|\n[ \t]*\n|\n")
+CRITIC = {"{++": ("++}", "insertion"), "{--": ("--}", "deletion"), "{~~": ("~~}", "substitution"),
+          "{>>": ("<<}", "comment"), "{==": ("==}", "highlight")}
 SAID = {"insertion": "an addition is kept as text, as the text reads with the change "
                      "accepted",
         "deletion": "a removal is left out with its words, as the text reads with the change "
@@ -38,27 +39,49 @@ SAID = {"insertion": "an addition is kept as text, as the text reads with the ch
         "comment": "a remark is left out, since it is for the team, not for readers"}
 
 
+def _marks(masked: str) -> list[tuple[int, int, str, int, int]]:
+    """(start, end, kind, start and end of the words it holds) of each change mark."""
+    found = []
+    opened: tuple[int, str, str, int] | None = None  # start, closing, kind, the words' start
+    arrow = -1  # where a substitution's new words start
+    for token in TOKEN.finditer(masked):
+        mark = token.group(0)
+        if opened is None or mark in CRITIC or mark[0] in "{[":  # marks do not nest
+            if mark in CRITIC:
+                opened = (token.start(), *CRITIC[mark], token.end())
+                arrow = -1
+            elif mark[0] in "{[" and len(mark) == 3:
+                closing = ("}" if mark[0] == "{" else "]")
+                kind = "insertion" if mark[1] == "+" else "deletion"
+                opened = (token.start(), mark[1] + closing, kind, token.end())
+            else:
+                opened = None
+            continue
+        start, closing, kind, words = opened
+        if mark == "~>" and kind == "substitution":
+            arrow = token.end()
+        elif mark.lstrip(" \t") == closing:
+            if kind != "substitution" or arrow >= 0:
+                found.append((start, token.end(), kind, arrow if arrow >= 0 else words,
+                              token.start()))
+            opened = None
+        elif mark.startswith("\n") and (len(closing) == 2 or mark.count("\n") == 2):
+            opened = None  # a blank line (a line's end for GitLab's) ends no mark
+    return found
+
+
 def _found(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, the text kept) of each change mark of ``text``, outside code."""
     found = []
-    for match in FOUND.finditer(_masked(text)):
-        if BARRIER in match.group(0):
+    masked = _masked(text)
+    for start, end, kind, first, last in _marks(masked):
+        if BARRIER in masked[start:end]:
             continue
-        if match.group("sign"):
-            if (match.group("open") == "{") != (match.group("close") == "}"):
-                continue  # "[+ a +}": no mark of GitLab's
-            kind = "insertion" if match.group("sign") == "+" else "deletion"
-            inner = match.start("diff"), match.end("diff")
-        else:
-            kind = next(k for k in ("insertion", "deletion", "substitution", "comment",
-                                    "highlight") if match.group(k) is not None)
-            inner = match.start(kind), match.end(kind)
-        words = text[inner[0]:inner[1]]
+        words = text[first:last]
         kept = {"insertion": words, "substitution": words, "highlight": f"=={words}=="}
-        gone = text[match.start():match.end()].count("\n") - words.count("\n")
-        found.append((match.start(), match.end(), kind,
-                      kept.get(kind, "") + "\n" * (gone if kind in kept else
-                                                   text.count("\n", *match.span()))))
+        gone = text.count("\n", start, end) - words.count("\n")
+        found.append((start, end, kind, kept.get(kind, "") + "\n" * gone if kind in kept
+                      else "\n" * text.count("\n", start, end)))
     return found
 
 
