@@ -28,11 +28,12 @@ def as_quotes(text: str) -> str:
     if ">>>" not in text:
         return text
     lines = text.split("\n")
+    last = max(i for i, line in enumerate(lines) if ">>>" in line)
     quoting = False
     changed = False
     for index, (line, code) in enumerate(zip(lines, fenced(lines), strict=True)):
         if QUOTE_FENCE.match(line) and (not code or quoting):
-            if not quoting and ">>>" not in "".join(lines[index + 1:]):
+            if not quoting and index >= last:
                 break  # no fence closes it: left as written
             quoting, changed = not quoting, True
             lines[index] = ""
