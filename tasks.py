@@ -18,7 +18,8 @@ PY = shlex.quote(sys.executable)  # a checkout or a venv may sit in a folder wit
 # One flag for one thing in every task: `-p/--paths` means the same in build,
 # check, release and the others; options not listed here have a long form only.
 SHORT_FLAGS = {"paths": "p", "out": "o", "jobs": "j", "strict": "s", "format": "f",
-               "distribution": "d"}
+               "distribution": "d", "quiet": "q"}
+QUIET_HELP = {"quiet": "print only the problems (path:line: message) and a release's folder"}
 
 
 class HandoutTask(Task):
@@ -147,8 +148,8 @@ def _run(c: Context, command: str) -> None:
             "shard": "build only shard I/N of the manuscripts (join with merge-manifests)",
             "format": "only these formats: pdf, epub or html (comma-separated)",
             "cache_max": "size limit of the render cache, e.g. 500M or 4G (default: "
-                         "$HANDOUT_CACHE_MAX, else 2G)", **TIME_LIMIT_HELP})
-def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=False,
+                         "$HANDOUT_CACHE_MAX, else 2G)", **TIME_LIMIT_HELP, **QUIET_HELP})
+def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=False, quiet=False,
           scheduler="", shard="", format="", time_limit="", cache_max=""):
     """Build every handout (PDF, EPUB and web page per audience), index.html and manifest.json."""
     args = _paths(paths)
@@ -168,6 +169,8 @@ def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=Fa
     if shard:
         args += ["--shard", shlex.quote(shard)]
     args += _time_limit(time_limit)
+    if quiet:
+        args.append("--quiet")
     _run(c, f"{PY} -m pipeline build {' '.join(args)}")
 
 
@@ -234,10 +237,11 @@ def bench_citations(c, runs=5, style="american-medical-association"):
 
 
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
-            "strict": "treat warnings as errors"})
-def check(c, paths="", strict=False):
+            "strict": "treat warnings as errors", **QUIET_HELP})
+def check(c, paths="", strict=False, quiet=False):
     """Validate manuscripts, bibliographies and styles without rendering."""
-    _run(c, f"{PY} -m pipeline check {' '.join(_paths(paths))} {'--strict' if strict else ''}")
+    flags = ["--strict"] * strict + ["--quiet"] * quiet
+    _run(c, f"{PY} -m pipeline check {' '.join(_paths(paths) + flags)}")
 
 
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
@@ -246,9 +250,9 @@ def check(c, paths="", strict=False):
                             "when there is one)",
             "skip_refused": "release the others when a manuscript is refused",
             "jobs": "worker processes (default: CPUs)",
-            "no_cache": "render everything again", **TIME_LIMIT_HELP})
+            "no_cache": "render everything again", **TIME_LIMIT_HELP, **QUIET_HELP})
 def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refused=False,
-            jobs=0, no_cache=False, time_limit=""):
+            jobs=0, no_cache=False, time_limit="", quiet=False):
     """Build the approved handouts to send to clinics: checksums and one zip per clinic."""
     args = _paths(paths)
     args += ["--out", shlex.quote(out)]
@@ -261,6 +265,8 @@ def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refu
     if no_cache:
         args.append("--no-cache")
     args += _time_limit(time_limit)
+    if quiet:
+        args.append("--quiet")
     _run(c, f"{PY} -m pipeline release {' '.join(args)}")
 
 

@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("paths", nargs="*", type=_path, metavar="PATH",
                        help="manuscript files or folders (default: manuscripts/)")
         p.add_argument("--strict", "-s", action="store_true", help="treat warnings as errors")
+        quiet(p)
+
+    def quiet(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--quiet", "-q", action="store_true",
+                       help="print only the problems (path:line: message) and a release's "
+                       "folder: no progress, summary or reading grades")
 
     def time_limit(p: argparse.ArgumentParser) -> None:
         p.add_argument("--time-limit", metavar="SECONDS",
@@ -86,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="worker processes (default: number of CPUs; 1 = in-process)")
     r.add_argument("--no-cache", action="store_true", help="render everything again")
     time_limit(r)
+    quiet(r)
     v = sub.add_parser("preview", help="serve the handouts locally, rebuilt and reloaded as "
                        "you edit")
     v.add_argument("paths", nargs="*", type=_path, metavar="PATH",
@@ -157,9 +164,11 @@ def _release(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     options = ReleaseOptions(out=args.out, distribution=args.distribution,
                              skip_refused=args.skip_refused, jobs=args.jobs,
                              use_cache=not args.no_cache, time_limit=_time_limit(args))
-    report = release(args.paths or None, options, Progress(stream=stderr))
+    report = release(args.paths or None, options,
+                     Progress(stream=None if args.quiet else stderr))
     _print_problems(report.problems, stderr)
-    _print_readings(report.readings, stderr)
+    if not args.quiet:
+        _print_readings(report.readings, stderr)
     if report.written or report.unchanged:
         state = "already published, unchanged" if report.unchanged else "written"
         print(f"release {report.release_id} {state}: {len(report.files)} file(s), "
@@ -279,10 +288,13 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if args.command == "check":
             from .checking import CHECK_STATUSES
 
-            progress = Progress(stream=stdout, statuses=CHECK_STATUSES, doing="checking")
+            progress = Progress(stream=None if args.quiet else stdout,
+                                statuses=CHECK_STATUSES, doing="checking")
             report = check(args.paths or None, BuildOptions(strict=args.strict), progress)
             progress.clear()
             _print_report(report, stderr)
+            if args.quiet:
+                return 0 if report.ok else 1
             errors = sum(1 for p in report.problems if p.is_error)
             _print_readings(report.readings, stdout)
             print(f"checked {report.manuscripts} manuscript(s) in {report.seconds:.2f}s: "
@@ -318,9 +330,11 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                                use_cache=not args.no_cache, scheduler=args.scheduler,
                                shard=shard, cache_max=parse_size(args.cache_max)
                                if args.cache_max else None, time_limit=_time_limit(args))
-        report = build(args.paths or None, options, Progress(stream=stderr))
+        report = build(args.paths or None, options,
+                       Progress(stream=None if args.quiet else stderr))
         _print_report(report, stderr)
-        _print_readings(report.readings, stderr)
+        if not args.quiet:
+            _print_readings(report.readings, stderr)
         return 0 if report.ok else 1
     except UsageError as exc:
         print(f"error: {exc}", file=stderr)

@@ -208,3 +208,21 @@ def test_a_terminal_bar_names_the_manuscript_under_way_and_counts_its_seconds():
         while "so far" not in stream.getvalue() and time.monotonic() < deadline:
             time.sleep(0.01)
     assert stream.getvalue().endswith("ETA --  manuscripts/big.md (0s so far)\x1b[K")
+
+
+def test_quiet_prints_only_the_problems(tmp_path, monkeypatch):
+    """A CI log of a thousand handouts that reads as its problems and nothing else."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "m.md").write_text("---\ntitle: T\nversion: 1.0.0\nstatus: draft\n"
+                                   "last_updated: 2025-01-02\nowner: Ana\n---\n\nText.\n",
+                                   encoding="utf-8")
+    warning = "m.md:6: warning: unknown field 'owner'\n"
+    for argv in (["check", "m.md", "-q"], ["build", "m.md", "--quiet", "-f", "html", "-j", "1"]):
+        out, err = io.StringIO(), io.StringIO()
+        assert cli.main(argv, out, err) == 0
+        assert (out.getvalue(), err.getvalue()) == ("", warning), argv
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["check", "m.md", "-q", "--strict"], out, err) == 1
+    assert (out.getvalue(), err.getvalue()) == ("", warning.replace("warning: ", ""))

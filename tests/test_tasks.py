@@ -129,7 +129,7 @@ def test_the_command_line_spells_each_option_as_the_tasks_do():
     from pipeline.cli import _parser
 
     short_of = {"--paths": "-p", "--out": "-o", "--jobs": "-j", "--strict": "-s",
-                "--format": "-f", "--distribution": "-d"}
+                "--format": "-f", "--distribution": "-d", "--quiet": "-q"}
     commands = _parser().get_default("commands")
     found = {(name, action.option_strings[0]): sorted(action.option_strings)
              for name, command in commands.items() for action in command._actions
@@ -144,6 +144,8 @@ def test_the_command_line_spells_each_option_as_the_tasks_do():
     (["build", "--paths", "x.md", "-j", "2", "-s"],
      "-m pipeline build x.md --out dist --paper a4 --jobs 2 --strict"),
     (["check", "-p", "x.md"], "-m pipeline check x.md"),
+    (["check", "-q", "-s"], "-m pipeline check --strict --quiet"),
+    (["build", "--quiet"], "-m pipeline build --out dist --paper a4 --quiet"),
     (["status", "-o", "build", "--json"], "-m pipeline status --out build --json"),
     (["build", "-f", "pdf,epub", "--cache-max", "500M"],
      "-m pipeline build --out dist --paper a4 --format pdf,epub --cache-max 500M"),
