@@ -117,8 +117,9 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         if key in NOT_USED:
             problems.warn(path, where(key), NOT_USED[key], code="unknown-field")
         elif key not in KNOWN:
-            problems.warn(path, where(key), f"unknown field '{key}'" + did_you_mean(key, KNOWN),
-                          code="unknown-field")
+            hint = did_you_mean(key, KNOWN) or (": no output shows it; remove it (a note for "
+                                                 "the editors goes in an HTML comment)")
+            problems.warn(path, where(key), f"unknown field '{key}'{hint}", code="unknown-field")
     for key in REQUIRED:
         if data.get(key) in (None, ""):
             unknown = [k for k in data if k not in KNOWN]

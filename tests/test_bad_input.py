@@ -193,6 +193,12 @@ def test_misspelled_field_is_a_warning_naming_the_close_match(work):
     ]
 
 
+def test_an_unknown_field_says_what_becomes_of_it_and_what_to_do(work):
+    assert reported(manuscript(work, owner="Dr X")) == [
+        ("m.md:6: warning: unknown field 'owner': no output shows it; remove it (a note for the "
+        "editors goes in an HTML comment)")]
+
+
 def test_an_invisible_character_in_a_field_name_is_named_and_the_field_read(work):
     path = manuscript(work, title=None, **{"ti\u200btle": '"Knee pain"', "\u2060status": "final"})
     assert reported(path) == [

@@ -92,8 +92,8 @@ def test_a_build_where_nothing_changed_reads_no_manuscript(project, loads):
     assert loads == []
     # what the skipped reading would have found is still reported
     assert [str(p) for p in again.problems] == [str(p) for p in first.problems]
-    assert "manuscripts/one.md:7: warning: unknown field 'colour'" in \
-        [str(p) for p in again.problems]
+    assert any(str(p).startswith("manuscripts/one.md:7: warning: unknown field 'colour'")
+               for p in again.problems)
     assert [a.to_json() for a in again.artifacts] == [a.to_json() for a in first.artifacts]
 
 
