@@ -490,3 +490,20 @@ def test_a_style_that_is_not_css_is_left_out_with_a_warning_at_its_line():
     assert "{{" not in html and '<p style="color: red">' in html
     assert ("m.md:10: warning: raw HTML style= is left out: '{{color:' is not CSS (a JSX style "
             "object, as MDX writes one, is not); write style=\"color: red\"") in problems
+
+
+def test_at_most_five_hundred_tex_commands_are_read_as_words_in_one_run(monkeypatch):
+    """A hostile body of thousands of commands: pandoc's LaTeX reader took 25 s for 20,000."""
+    from pipeline import texwords
+
+    asked: list[str] = []
+
+    def convert(source: str, target: str, text: str) -> bytes:
+        asked.append(text)
+        raise texwords.PandocFailure("not run")
+
+    monkeypatch.setattr(texwords, "convert_text", convert)
+    body = " ".join(f"\\textsc{{w{i}}} \\textsc{{w{i}}}" for i in range(600))
+    ast = markdown_to_ast(body)
+    assert texwords.read_tex_words(ast, body) == ast  # left raw when pandoc fails
+    assert len(asked) == 1 and asked[0].count("\\textsc") == 500
