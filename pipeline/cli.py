@@ -117,8 +117,13 @@ def _parser() -> argparse.ArgumentParser:
                         description="Check that the shard folders DIR... hold every shard of "
                         "one build once, nothing missing or twice, then copy their files "
                         "into OUT and write OUT/manifest.json.")
-    mm.add_argument("out", type=_path, metavar="OUT", help="folder for the joined handouts")
-    mm.add_argument("dirs", type=_path, nargs="+", metavar="DIR", help="a shard's output folder")
+    mm.add_argument("--out", "-o", type=_path, dest="out_folder", metavar="OUT",
+                    help="folder for the joined handouts, as the other commands spell it "
+                    "(else the first folder named)")
+    mm.usage = "python -m pipeline merge-manifests [-o/--out] OUT DIR [DIR ...]"
+    mm.add_argument("dirs", type=_path, nargs="+", metavar="DIR",
+                    help="the folder for the joined handouts (without --out), then each "
+                    "shard's output folder")
     k = sub.add_parser("cache", help="show where the render cache is and how big; --clear "
                        "empties it")
     k.add_argument("--clear", action="store_true", help="remove every entry")
@@ -377,13 +382,17 @@ def _cache(args: argparse.Namespace, stdout: TextIO) -> int:
 def _merge(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .shard import merge_manifests
 
-    result = merge_manifests(args.out, args.dirs)
+    args.out, dirs = (args.out_folder, args.dirs) if args.out_folder else (
+        args.dirs[0], args.dirs[1:])
+    if not dirs:
+        raise UsageError("merge-manifests: name the shards' output folders after OUT")
+    result = merge_manifests(args.out, dirs)
     for problem in result.problems:
         print(problem, file=stderr)
     if not result.ok:
         print(f"merge failed: {len(result.problems)} problem(s); nothing written", file=stderr)
         return 1
     errors = len(result.manifest["errors"])
-    print(f"merged {len(args.dirs)} shard(s): {len(result.manifest['artifacts'])} file(s), "
+    print(f"merged {len(dirs)} shard(s): {len(result.manifest['artifacts'])} file(s), "
           f"{errors} build error(s) -> {args.out / 'manifest.json'}", file=stdout)
     return 0

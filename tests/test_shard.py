@@ -68,6 +68,26 @@ def test_bad_shard_argument_on_the_command_line():
     assert err.getvalue() == "error: --shard 5/4: I must be between 1 and N\n"
 
 
+@pytest.mark.parametrize("argv", [["joined", "s1"], ["--out", "joined", "s1"],
+                                  ["s1", "-o", "joined"]])
+def test_merge_manifests_takes_its_out_folder_as_the_other_commands_spell_it(tmp_path,
+                                                                              monkeypatch, argv):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s1").mkdir()
+    err = io.StringIO()
+    assert cli.main(["merge-manifests", *argv], io.StringIO(), err) == 1
+    assert err.getvalue() == ("s1/manifest.json: no manifest here (did this shard build?)\n"
+                              "merge failed: 1 problem(s); nothing written\n")
+    assert not (tmp_path / "joined").exists()
+
+
+def test_merge_manifests_without_a_shard_folder_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    err = io.StringIO()
+    assert cli.main(["merge-manifests", "joined"], io.StringIO(), err) == 2
+    assert err.getvalue() == "error: merge-manifests: name the shards' output folders after OUT\n"
+
+
 def test_select_records_the_slice(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     paths = []
