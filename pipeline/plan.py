@@ -284,6 +284,12 @@ class Planner:
         found = Problems()
         found.extend(warnings)
         self._warn_uncommitted(m, stamp, found)
+        if stamp.commit and stamp.commit in self.history.shallow_edge(m.path.parent):
+            found.warn(m.path, None, f"the checkout is shallow (git clone --depth): its history "
+                       f"stops at {stamp.commit[:10]}, so the commit that last changed this "
+                       "handout may be older and its stamp (source commit, build date) differ "
+                       "from a full clone's; fetch the whole history (git fetch --unshallow; "
+                       "actions/checkout's fetch-depth: 0)", code="shallow", counts=False)
         pairs = [(a, f) for a in m.audiences for f in self.formats]
         # Only the web page links the other formats built: theirs is the only key they change.
         keys = tuple((pair, self.store.key(m, stamp, *pair, self.options if pair[1] == "html"

@@ -109,6 +109,7 @@ class GitHistory:
         self._untracked: dict[Path, set[str]] = {}
         self._folders: dict[tuple[Path, str], tuple[Commit | None, bool]] = {}
         self._fingerprints: dict[Path, str] = {}
+        self._edges: dict[Path, frozenset[str]] = {}
 
     def root_of(self, folder: Path) -> Path | None:
         if folder not in self._roots:
@@ -226,6 +227,24 @@ class GitHistory:
             elif resolved.exists() and (rel in self._dirty[root] or rel not in self._tracked[root]):
                 found.setdefault(path, self._why(root, rel))
         return list(found.items())
+
+    def shallow_edge(self, folder: Path) -> frozenset[str]:
+        """The commits where a shallow clone's history stops (``git clone --depth``), or none.
+
+        A file last changed before them reads as changed in them: a stamp naming one of
+        them may name the wrong commit, and date the build by it.
+        """
+        root = self.root_of(folder)
+        if root is None:
+            return frozenset()
+        if root not in self._edges:
+            where = (_git(["rev-parse", "--git-path", "shallow"], root) or "").strip()
+            try:
+                text = (root / where).read_text() if where else ""
+            except OSError:  # not shallow: git writes no such file
+                text = ""
+            self._edges[root] = frozenset(text.split())
+        return self._edges[root]
 
     def _why(self, root: Path, rel: str) -> str:
         if rel in self._untracked[root] or rel not in self._tracked[root]:

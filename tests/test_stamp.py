@@ -130,3 +130,28 @@ def test_a_build_of_modified_files_says_so_on_the_page_and_as_a_warning(repo, mo
         "a release")]
     for page in pdf_pages(repo / "dist" / "a.clinician.pdf"):
         assert f"Source {head[:10]}+modified" in " ".join(page.split())
+
+
+def test_a_shallow_clone_whose_history_stops_at_the_stamps_commit_says_so(repo, tmp_path,
+                                                                           monkeypatch):
+    """actions/checkout fetches one commit unless told otherwise: a.md, last changed before
+    it, would be stamped with that commit and its date, and differ from a full clone's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    (repo / "b.md").write_text(MANUSCRIPT.format(title="Second, revised"), encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "Revise the second", when="2025-05-02T08:00:00Z")
+    for depth, name in ((["--depth", "1"], "shallow"), ([], "full")):
+        _git(tmp_path, "clone", "-q", *depth, f"file://{repo}", name)
+    found = {}
+    for name in ("shallow", "full"):
+        clone = tmp_path / name
+        report = build([clone / "a.md"], BuildOptions(out=clone / "dist", use_cache=False,
+                                                      jobs=1, formats=("html",)))
+        assert report.ok
+        found[name] = [str(p) for p in report.problems]
+    edge = _git(tmp_path / "shallow", "rev-parse", "HEAD")
+    assert found == {"full": [], "shallow": [
+        (f"{display_path(tmp_path / 'shallow' / 'a.md')}: warning: the checkout is shallow (git "
+        f"clone --depth): its history stops at {edge[:10]}, so the commit that last changed "
+        "this handout may be older and its stamp (source commit, build date) differ from a "
+        "full clone's; fetch the whole history (git fetch --unshallow; actions/checkout's "
+        "fetch-depth: 0)")]}
