@@ -179,7 +179,13 @@ def _release(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(f"release {report.release_id} {state}: {len(report.files)} file(s), "
               f"{len(report.clinics)} clinic zip(s) in {report.folder}/", file=stdout)
     else:
-        print("no release written", file=stderr)
+        why = ""
+        if report.refused and args.skip_refused:
+            why = ": every manuscript was refused (see above)"
+        elif report.refused:
+            why = (f": {len(report.refused)} manuscript(s) refused (see above); mend them, or "
+                   "release the others with --skip-refused")
+        print(f"no release written{why}", file=stderr)
     return 0 if report.ok else 1
 
 

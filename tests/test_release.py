@@ -224,6 +224,17 @@ def test_a_patient_edition_over_its_grade_limit_is_refused(tmp_path, epoch):
 
 # ---------------------------------------------------------------- command line
 
+def test_a_release_of_nothing_but_refused_manuscripts_says_so(tmp_path, epoch):
+    folder = tmp_path / "ms"
+    write(folder, "draft.md", GOOD.replace("status: approved", "status: draft"))
+    commit(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["release", str(folder), "--out", str(tmp_path / "out"), "--skip-refused"],
+                out, err) == 1
+    assert err.getvalue().endswith(
+        "no release written: every manuscript was refused (see above)\n")
+
+
 def test_release_command_refuses_skips_repeats_and_guards_the_published_bytes(tmp_path, epoch):
     folder = tmp_path / "ms"
     write(folder, "good.md", GOOD)
@@ -235,7 +246,9 @@ def test_release_command_refuses_skips_repeats_and_guards_the_published_bytes(tm
     assert main(argv, out, err) == 1
     draft = display_path(folder / "draft.md")
     assert f"{draft}:4: not released: status is 'draft'" in err.getvalue()
-    assert "no release written" in err.getvalue() and not (tmp_path / "out").exists()
+    assert err.getvalue().endswith(
+        "no release written: 1 manuscript(s) refused (see above); mend them, or release the "
+        "others with --skip-refused\n") and not (tmp_path / "out").exists()
 
     out, err = io.StringIO(), io.StringIO()
     assert main([*argv, "--skip-refused"], out, err) == 0, err.getvalue()
