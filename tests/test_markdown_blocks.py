@@ -276,7 +276,7 @@ def test_left_out_raw_markup_is_a_warning_at_its_line():
         "handout"),
         (f"{path}:217: warning: raw HTML <form> is left out: forms have no place in a printed "
         "handout"),
-        (f"{path}:227: warning: raw TeX '\\textbf{{bold}}' is left out of the handout: only "
+        (f"{path}:227: warning: raw TeX '\\vspace{{1em}}' is left out of the handout: only "
         "\\newpage, \\pagebreak and \\clearpage are understood (write $...$ for math)"),
     ]
     assert not re.search("error", " ".join(str(p) for p in report.problems))
