@@ -127,3 +127,16 @@ def test_a_note_styles_collapsed_years_are_joined_by_the_layout_delimiter():
              for key, year in (("a", 2019), ("b", 2021))}
     cites, _entries = _formatted("nova-univerza", items, clusters=[["a", "b"]])
     assert cites == ["Mbeki, 2019; 2021."]
+
+
+def test_works_alike_when_cited_again_take_year_suffixes_before_a_disambiguate_branch():
+    # associacao-brasileira-de-normas-tecnicas-ufrgs-note-initials-with-ibid cites a work
+    # in full first, then as '(Mbeki, 2021)'; citeproc-js tells works apart on that later
+    # form, and by year suffix before its <if disambiguate="true"> title, which it never
+    # reaches once suffixes are on (and comparative-politics' short notes likewise)
+    items = {key: _article(key, "Mbeki", 2021, title=title)
+             for key, title in (("a", "Sleep"), ("b", "Insomnia"))}
+    cites, entries = _formatted("associacao-brasileira-de-normas-tecnicas-ufrgs-note-"
+                                "initials-with-ibid", items, clusters=[["a"], ["b"], ["a"]])
+    assert cites[2] == "(Mbeki, 2021b)"
+    assert [entry.rsplit(", ", 1)[1] for entry in entries] == ["2021a.", "2021b."]

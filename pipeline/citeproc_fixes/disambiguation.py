@@ -30,10 +30,11 @@ def _option(citation: Any, name: str) -> bool:
     return str(citation.get_option(name)).lower() == "true"
 
 
-def cite_text(bib: Any, key: str, subsequent: bool = False) -> str:
-    """A reference's citation on its own, first cited, without locator: what readers tell apart.
+def cite_text(bib: Any, key: str) -> str:
+    """A reference's citation on its own, without locator: what readers tell apart.
 
-    With ``subsequent``, its form when cited again (``et-al-subsequent-min``).
+    As citeproc-js compares them, the form of a work cited again in a near note
+    (``position="subsequent"``, ``et-al-subsequent-min``), not its first, full one.
     """
     from citeproc import Citation, CitationItem
     from citeproc.source import VariableError
@@ -41,8 +42,7 @@ def cite_text(bib: Any, key: str, subsequent: bool = False) -> str:
     from .positions import POSITION
 
     item = CitationItem(key)
-    if subsequent:
-        item[POSITION] = {"subsequent"}
+    item[POSITION] = {"subsequent", "near-note"}
     Citation([item]).bibliography = bib
     citation = bib.style.root.citation
     layout = citation.layout
@@ -64,24 +64,6 @@ def _ambiguous(bib: Any, keys: list[str]) -> list[list[str]]:
     return [group for group in groups.values() if len(group) > 1]
 
 
-def _ambiguous_again(bib: Any, keys: list[str]) -> list[list[str]]:
-    """Groups of references whose subsequent citations read alike ('Baur et al. 2000')."""
-    groups: dict[str, list[str]] = defaultdict(list)
-    for key in keys:
-        groups[cite_text(bib, key, subsequent=True)].append(key)
-    return [group for group in groups.values() if len(group) > 1]
-
-
-def _merged(groups: list[list[str]]) -> list[list[str]]:
-    """Groups that share a reference joined into one."""
-    out: list[list[str]] = []
-    for group in groups:
-        joined = [g for g in out if set(g) & set(group)]
-        keys = list(dict.fromkeys([k for g in joined for k in g] + group))
-        out = [g for g in out if g not in joined] + [keys]
-    return out
-
-
 def _names_count(bib: Any, key: str) -> int:
     reference = bib.source[key]
     return max((len(reference.get(v) or []) for v in ("author", "editor", "translator")
@@ -93,15 +75,13 @@ def _collisions(texts: dict[str, str], group: list[str]) -> dict[str, int]:
     return {key: sum(texts[other] == texts[key] for other in group) - 1 for key in group}
 
 
-def _add_names(bib: Any, group: list[str], with_given: bool, subsequent: bool = False
-               ) -> None:
+def _add_names(bib: Any, group: list[str], with_given: bool) -> None:
     """Each reference shows the fewest names that tell it apart from the others.
 
     A reference that never becomes distinct keeps the fewest names with which
     it collides with as few others as it ever does (no names added in vain).
     Where given names may be added next, names count as distinct when their
-    given names are.  With ``subsequent``, the citations compared are the
-    shortened ones of a work cited again (``et-al-subsequent-min``).
+    given names are.
     """
     most = max(_names_count(bib, key) for key in group)
     if not most:
@@ -113,7 +93,7 @@ def _add_names(bib: Any, group: list[str], with_given: bool, subsequent: bool = 
             bib.source[key][NAMES] = count
             if with_given:
                 bib.source[key][GIVEN] = dict.fromkeys(range(most), 2)
-        collisions = _collisions({k: cite_text(bib, k, subsequent) for k in group}, group)
+        collisions = _collisions({k: cite_text(bib, k) for k in group}, group)
         for key, found in collisions.items():
             if key not in best or found < best[key][0]:
                 best[key] = (found, count)
@@ -220,7 +200,9 @@ def disambiguate(bib: Any) -> None:
                 for still in _ambiguous(bib, group):
                     _add_given_by_cite(bib, still, top)
         remaining = _ambiguous(bib, keys)
-    if conditional and remaining:  # one more disambiguate="true" branch at a time
+    # citeproc-js tries year suffixes before disambiguate="true" branches, and suffixes
+    # end it: a style with both never reaches the branches
+    if conditional and remaining and not add_suffix:  # one more branch at a time
         for group in remaining:
             for level in range(1, conditional + 1):
                 for key in group:
@@ -229,18 +211,7 @@ def disambiguate(bib: Any) -> None:
                 if not group:
                     break
         remaining = _ambiguous(bib, keys)
-    shortened = citation.xpath_search("(//@et-al-subsequent-min | //@et-al-subsequent-use-first)")
-    again: list[list[str]] | None = None  # groups alike when cited again, while they hold
-    if shortened and add_names:  # names added to a shortened citation too, as in citeproc-js
-        again = _ambiguous_again(bib, keys)
-        for group in again:
-            if not any(bib.source[key].get(NAMES) for key in group):
-                _add_names(bib, group, False, subsequent=True)
-                again = None
     if add_suffix:
-        if shortened:
-            remaining = _merged(remaining + (_ambiguous_again(bib, keys) if again is None
-                                             else again))
         order = {key: i for i, key in enumerate(keys)}
         for group in remaining:
             for index, key in enumerate(sorted(group, key=order.__getitem__)):
@@ -296,9 +267,11 @@ def disambiguation_hooks() -> None:
     ``disambiguate="true"`` branches are tried one at a time, in the order
     written, each only for the citations still alike
     (disambiguate_IncrementalExtraText).
-    Where the style shortens subsequent citations (``et-al-subsequent-min``),
-    works alike in that form take year suffixes too
-    (disambiguate_BasedOnEtAlSubsequent).
+    As in citeproc-js, citations are compared in the form of a work cited again
+    in a near note (``position="subsequent"``, ``et-al-subsequent-min``): a note
+    style's short form, not its full first note (disambiguate_BasedOnEtAlSubsequent,
+    disambiguate_BasedOnSubsequentFormWithBackref2); with year suffixes on,
+    ``disambiguate="true"`` branches are never reached, suffixes coming first.
     The date a work was accessed is left out of the citations compared: two
     reads of one undated page are two works ('n.d.-a', 'n.d.-b'), as in
     citeproc-js (date_YearSuffixWithNoDate, date_YearSuffixImplicitWithNoDate).
