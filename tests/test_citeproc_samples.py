@@ -140,3 +140,13 @@ def test_works_alike_when_cited_again_take_year_suffixes_before_a_disambiguate_b
                                 "initials-with-ibid", items, clusters=[["a"], ["b"], ["a"]])
     assert cites[2] == "(Mbeki, 2021b)"
     assert [entry.rsplit(", ", 1)[1] for entry in entries] == ["2021a.", "2021b."]
+
+
+def test_strip_periods_on_a_citation_number_prints_the_number():
+    # revista-da-sociedade-brasileira-de-medicina-tropical strips periods from its
+    # citation number, an int to citeproc-py: every build stopped with an AttributeError
+    items = {"a": _article("a", "Mbeki", 2021), "b": _article("b", "Rossi", 2020)}
+    cites, entries = _formatted("revista-da-sociedade-brasileira-de-medicina-tropical", items,
+                                clusters=[["a"], ["b", "a"]])
+    assert cites == ["<sup>(1)</sup>", "<sup>(1) (2)</sup>"]
+    assert entries[1].endswith("Rossi A. On Rossi. Pain 2020.")

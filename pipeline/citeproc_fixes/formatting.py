@@ -118,3 +118,22 @@ def no_italics_without_latin_letters() -> None:
 
     for cls in (model.Text, model.Et_Al, model.Label, model.Number):
         cls.font_style = font_style
+
+
+@patch
+def strip_periods_of_a_number() -> None:
+    """``strip-periods="true"`` on a citation number leaves the number as it is.
+
+    citeproc-py strips periods from the value with ``str.replace``, which a
+    citation number (an ``int``) does not have: revista-da-sociedade-brasileira-
+    de-medicina-tropical's ``<text variable="citation-number" strip-periods="true"/>``
+    stopped every build with an AttributeError.
+    """
+    from citeproc import model
+
+    def strip_periods(self: Any, string: Any) -> Any:
+        if self.get("strip-periods", "false").lower() == "true" and not isinstance(string, int):
+            return string.replace(".", "")
+        return string
+
+    model.StrippedPeriods.strip_periods = strip_periods
