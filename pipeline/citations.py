@@ -396,15 +396,18 @@ def format_citations(
     problems: Problems,
     listed: Sequence[str] = (),
     kinds: Path | None = None,
+    cite_nodes: list[Node] | None = None,
 ) -> tuple[dict[str, Any], tuple[Reference, ...]]:
     """The AST with citations formatted, and the reference list entries.
 
     ``listed`` are entries to list though not cited (crossref parents that
     enough cited entries name); they follow the cited ones.  ``kinds``: the
     map of keywords and types to kinds of source in use (``styles/kinds.yaml``
-    of the build's styles; default the package's).
+    of the build's styles; default the package's).  ``cite_nodes``: the Cite
+    nodes of ``ast``'s blocks in ``tree.walk``'s order, when the caller walked them.
     """
-    cite_nodes = _cite_nodes(ast["blocks"])
+    if cite_nodes is None:
+        cite_nodes = _cite_nodes(ast["blocks"])
     cited = _keys(cite_nodes)
     report_missing_citations(manuscript, cited, entries, problems)
     usable = {k: items[k] for k in cited if k in items}

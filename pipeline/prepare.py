@@ -5,7 +5,7 @@ Everything ``check`` reports happens here; nothing here imports WeasyPrint.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ from .pandoc import markdown_to_ast
 from .raw import clean_raw_markup
 from .texlabels import equation_references
 from .texwords import read_tex_words
-from .tree import kinds, stringify, walk
+from .tree import Node, kinds, stringify, walk
 from .wordmarks import without_tracked_changes
 
 DIVS_AND_SPANS = frozenset({"Div", "Span"})
@@ -89,10 +89,10 @@ def load_disclaimer(path: Path, lang: str) -> tuple[str, list[Any]]:
     return title, blocks[1:]
 
 
-def section_level(ast: Mapping[str, Any]) -> int:
-    """The level of the body's top headings (where a References section belongs)."""
-    levels = [node["c"][0] for node in walk(ast["blocks"]) if node["t"] == "Header"]
-    return min(levels) if levels else 2
+def section_level(nodes: Iterable[Node]) -> int:
+    """The level of the top headings among ``nodes`` (a ``tree.walk`` of the body): where a
+    References section belongs."""
+    return min((node["c"][0] for node in nodes if node["t"] == "Header"), default=2)
 
 
 def image_paths(ast: Mapping[str, Any], manuscript: Manuscript) -> list[Path]:
@@ -218,14 +218,16 @@ def prepare(
         edition = select_audience(ast, audience) if present & (DIVS_AND_SPANS | EXAMPLES) \
             else {**ast, "blocks": list(ast["blocks"])}
         edition = {**edition, "blocks": number_cross_references(edition["blocks"], words)}
+        nodes = list(walk(edition["blocks"]))  # one walk: its citations and its headings
         cited_ast, references = format_citations(
             manuscript, edition, entries, items, style, citation_locale(manuscript, style),
-            words, problems, listed, styles / "kinds.yaml")
+            words, problems, listed, styles / "kinds.yaml",
+            cite_nodes=[node for node in nodes if node["t"] == "Cite"])
         heading = manuscript.references_title or words["references"]
         cited_ast["blocks"] = unique_ids(place_references(
             # boxes are divs the body has (lists and citations add divs, never a box)
             callouts(cited_ast["blocks"], words) if "Div" in present else cited_ast["blocks"],
-            references_block(references, heading, section_level(edition)), heading))
+            references_block(references, heading, section_level(nodes)), heading))
         cited_ast["blocks"] = internal_links(manuscript, cited_ast["blocks"], ast["blocks"],
                                              audience, problems, warned)
         title, blocks = disclaimers[audience]
