@@ -1,7 +1,7 @@
 """Styles and inputs that travel: the package's styles, a project's overrides, remote jobs.
 
 The styles (templates, CSS, fonts, disclaimers, locales) ship inside the
-package; a ``styles/`` folder in the working folder overrides them file by
+package; a ``styles/`` folder in the project (``project.py``) overrides them file by
 file (the two are merged once into a content-addressed folder).  For a
 remote worker that has only the package installed, a job carries its own
 inputs (:class:`Carried`: the manuscript, the bibliography entries it

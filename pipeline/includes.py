@@ -3,7 +3,7 @@
 A line holding only the shortcode (outside fenced code) is replaced by the
 named file's lines, read as the manuscript is (UTF-8), includes inside it read
 the same way.  The path is relative to the file that names it and must stay
-inside the project (the working folder when the manuscript is in it, else the
+inside the project (``project.py``, when the manuscript is in it, else the
 manuscript's folder).  A missing file, an include of a file that is being
 included (a loop) or a path outside the project is an error at its line.
 

@@ -177,7 +177,7 @@ class Progress:
                         continue
                     so_far = format_duration(self.clock() - self.started)
                     if self.tty:
-                        self._draw(f"{self.current} ({so_far} so far)")
+                        self._draw(f"{self.current} ({so_far} so far)".lstrip())
                         self._said = self.clock()
                     else:
                         self._write(f"[{self.done}/{self.total}] still {self.doing} "
