@@ -106,9 +106,12 @@ def _keys(cite_nodes: list[Node]) -> list[str]:
 
 
 def citation_line(manuscript: Manuscript, key: str, loose: bool = False) -> int | None:
-    """The manuscript line where ``@key`` first appears (``loose``: perhaps with more after)."""
+    """The manuscript line where ``@key`` first appears (``loose``: perhaps with more after),
+    or TeX's ``\\cite{key}`` (see :mod:`.texwords`)."""
     pattern = re.compile(r"(?<![\w@])-?@\{?" + re.escape(key)
-                         + ("" if loose else r"(?![\w:.#$%&+?<>~/-]*\w)"))
+                         + ("" if loose else r"(?![\w:.#$%&+?<>~/-]*\w)")
+                         + r"|\\[A-Za-z]*cite[A-Za-z]*\*?(?:\[[^\]\n]*\])*\{(?:[^{}\n]*,)?[ \t]*"
+                         + re.escape(key) + r"[ \t]*[,}]")
     for offset, line in enumerate(manuscript.body.split("\n")):
         if pattern.search(line):
             return manuscript.body_line + offset

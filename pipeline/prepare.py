@@ -127,7 +127,7 @@ def prepare(
     if ast is None:
         return [], problems
     ast = without_tracked_changes(manuscript, ast, problems)  # Word's, before any is shown
-    ast = equation_references(read_tex_words(ast, manuscript.body), manuscript.body)
+    ast = equation_references(ast, manuscript.body)
     ast = mark_cross_references(read_dialects(manuscript, ast, problems))
     check_body(manuscript, ast, problems)
     ast = drawn_emoji(manuscript, ast, styles, problems)
@@ -155,6 +155,8 @@ def prepare(
             example_problems(manuscript, plain, audience, problems)
     ast = {**ast, "blocks": even_heading_levels(manuscript, ast["blocks"], problems)}
     if present & (DIVS_AND_SPANS | RAW):  # hidden blocks and raw markup: nothing else cleaned
+        if "RawInline" in present:  # TeX that pandoc's LaTeX reader reads as words, as words
+            ast = read_tex_words(ast, manuscript.body)
         ast = clean_raw_markup(manuscript, ast, problems)
         present = kinds(ast["blocks"])  # raw markup may have become formulas, links, boxes
     # The passes below add no link, raw markup, formula or list.

@@ -507,3 +507,16 @@ def test_at_most_five_hundred_tex_commands_are_read_as_words_in_one_run(monkeypa
     ast = markdown_to_ast(body)
     assert texwords.read_tex_words(ast, body) == ast  # left raw when pandoc fails
     assert len(asked) == 1 and asked[0].count("\\textsc") == 500
+
+
+def test_a_tex_citation_is_cited_by_a_checked_manuscript(tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.bib").write_text("@book{b, title={B}, author={Ng, A}, year={2000}}\n")
+    (tmp_path / "m.md").write_text(
+        "---\ntitle: T\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-01\n"
+        "bibliography: [r.bib]\n---\n\nThe \\textsc{who} view \\cite{b}; \\cite{nowhere}.\n",
+        encoding="utf-8")
+    assert [str(p) for p in check([tmp_path / "m.md"], BuildOptions()).problems] == [
+        "m.md:9: citation '@nowhere' has no entry in the bibliography"]
