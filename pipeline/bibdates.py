@@ -47,6 +47,7 @@ _MONTH_WORD = r"[A-Za-z]{3,9}\.?"
 _PUBMED = re.compile(
     rf"^(?P<y1>\d{{4}})\.?(?:\s+(?P<m1>{_MONTH_WORD})(?:\s+(?P<d1>\d{{1,2}}))?)?"
     rf"(?:(?P<dash>{_DASH})(?:(?P<y2>\d{{4}})\s*)?(?P<m2>{_MONTH_WORD})?\s*(?P<d2>\d{{1,2}})?)?\.?$")
+_PLAIN_DATE = re.compile(r"\d{4}(?:-\d{2}){0,2}")  # 2020, 2020-05, 2020-05-17
 _UNSPECIFIED = re.compile(r"^(\d{2,3})(X{1,2})$")
 # one end of an EDTF date: 2019, -0044, 201X, 2019-03, 2019-21, 2019-03-15T10:00:00Z, 2019~, ..
 _EDTF_PART = re.compile(r"(?:\.\.|-?\d{2,4}X{0,2}(?:-(?:\d{2}|XX)(?:-(?:\d{2}|XX))?)?[~?%]?"
@@ -157,7 +158,11 @@ def edtf_date(value: str) -> str:
     stands for (2010/2019); a range open at its end (``2019/..``) is written
     ``2019/``, which pandoc reads as CSL's open range (printed "2019–", as
     biblatex and citeproc-js print it); one open at its start keeps its end,
-    as pandoc prints ``/2019``; ``2017-XX`` is 2017.
+    as pandoc prints ``/2019``; ``2017-XX`` is 2017.  A range whose ends are
+    not as precise as each other (``2020-05/2021``: a month to a year) keeps
+    the parts both have (2020/2021): CSL dates a range part by part, and
+    citeproc-js refuses the item ("element mismatch in date range input")
+    where citeproc-py printed APA's '(2020–2021, May–)'.
     """
     text = plain(value)
     m = _UNSPECIFIED.match(text)
@@ -171,6 +176,11 @@ def edtf_date(value: str) -> str:
         return start + "/"
     if re.fullmatch(r"\d{4}-XX(?:-XX)?", text):
         return text[:4]
+    if slash and _PLAIN_DATE.fullmatch(start) and _PLAIN_DATE.fullmatch(end):
+        parts = min(start.count("-"), end.count("-"))
+        if start.count("-") != end.count("-"):
+            return "/".join(side.split("-")[0] if not parts else side[:7]
+                            for side in (start, end))
     return value
 
 

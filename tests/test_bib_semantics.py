@@ -306,3 +306,17 @@ def test_private_fields_never_reach_the_printed_list(tmp_path):
         ("", "Ng, P. (2020b). Two URLs. <i>Pain</i>. http://www.ncbi.nlm.nih.gov/pubmed/12345"),
         ("", "World Health Organization. (2021). <i>Fact sheet</i>. https://example.org/who"),
     ]
+
+
+def test_a_date_range_from_a_month_to_a_year_keeps_the_parts_both_ends_have(tmp_path):
+    # Zotero Better BibTeX writes a range as the user typed it ('2020-05/2021'); CSL
+    # dates a range part by part (citeproc-js refuses the item), and APA printed
+    # '(2020–2021, May–)'
+    bib = ("@online{nhs, author = {{National Health Service}}, title = {Chronic pain},\n"
+           "  date = {2020-05/2021}, url = {https://example.org/pain}, urldate = {2024-02-03}}\n"
+           "@online{ng, author = {Ng, P}, title = {Days}, url = {https://example.org/ng},\n"
+           "  date = {2020-05-01/2020-06}}\n")
+    refs, problems = _references(tmp_path, "See [@nhs; @ng].\n", bib, "apa")
+    assert problems == []
+    assert [text.split(". ", 2)[1] for _label, text in refs] == [
+        "(2020–2021)", "(2020, May–June)"]
