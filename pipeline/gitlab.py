@@ -4,6 +4,8 @@
   is a block quote: pandoc's Markdown reads the fences as empty quotes and the lines as
   paragraphs.  Each quoted line is written with ``> `` before it and the fences as
   blank lines, line for line, so every line keeps its number.
+- A task GitLab marks inapplicable (``- [~] Bring the old card``) is an open task whose
+  words are struck through, as GitLab shows it; pandoc's Markdown would print ``[~]``.
 - A diagram written as code (```` ```mermaid ````, ``plantuml``), which GitLab, GitHub,
   Obsidian, Typora and MkDocs draw, is shown as its code: a handout draws no diagram,
   and a warning at its line says to show a picture of it.
@@ -20,11 +22,15 @@ from .fences import fenced
 from .model import Manuscript
 
 QUOTE_FENCE = re.compile(r"^ {0,3}>>>[ \t]*$")
+INAPPLICABLE = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[~\][ \t]+(\S.*?)[ \t]*$")
 DIAGRAM = re.compile(r"^ {0,3}(?:`{3,}|~{3,})[ \t]*\{?\.?(mermaid|plantuml)\b", re.MULTILINE)
 
 
 def as_quotes(text: str) -> str:
-    """``text`` with GitLab's fenced quotes written as pandoc's block quotes, line for line."""
+    """``text`` with GitLab's fenced quotes written as pandoc's block quotes, and its
+    inapplicable tasks as struck-through ones, line for line."""
+    if "[~]" in text:
+        text = _inapplicable_tasks(text)
     if ">>>" not in text:
         return text
     lines = text.split("\n")
@@ -40,6 +46,15 @@ def as_quotes(text: str) -> str:
         elif quoting:
             lines[index] = f"> {line}" if line.strip() else ">"
     return "\n".join(lines) if changed else text
+
+
+def _inapplicable_tasks(text: str) -> str:
+    lines = text.split("\n")
+    for index, (line, code) in enumerate(zip(lines, fenced(lines), strict=True)):
+        task = None if code or "[~]" not in line else INAPPLICABLE.match(line)
+        if task:
+            lines[index] = f"{task.group(1)}[ ] ~~{task.group(2)}~~"
+    return "\n".join(lines)
 
 
 def diagram_problems(manuscript: Manuscript, problems: Problems) -> None:

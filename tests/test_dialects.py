@@ -751,3 +751,15 @@ def test_one_abbreviation_after_the_first_is_said_in_words(work):
         ("m.md:10: warning: '*[CDC]: Centers for Disease Control' is an abbreviation (PHP "
          "Markdown Extra's, MkDocs's): it is left out, as is the one after it, since a handout "
          "shows no tooltip; write the words out where the abbreviation is first used")]
+
+
+def test_a_task_gitlab_marks_inapplicable_is_an_open_task_struck_through():
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    body = "- [x] Done\n- [~] Bring the old card\n- [ ] Open\n\n```\n- [~] code\n```\n"
+    items = markdown_to_ast(body)["blocks"][0]["c"]
+    assert [stringify(item).strip() for item in items] == ["☒ Done", "☐ Bring the old card",
+                                                          "☐ Open"]
+    assert items[1][0]["c"][-1]["t"] == "Strikeout"
+    assert markdown_to_ast(body)["blocks"][1]["c"][1] == "- [~] code"
