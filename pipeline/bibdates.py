@@ -43,6 +43,8 @@ NO_DATE = frozenset({"n.d.", "n. d.", "nd", "n.d", "no date", "undated", "s.d.",
 _DASH = r"\s*(?:-{1,3}|\u2013|\u2014|/)\s*"
 _MONTH_RANGE = re.compile(_DASH)
 _MONTH_WORD = r"[A-Za-z]{3,9}\.?"
+_MONTH_DAY = re.compile(r"(?P<m1>[A-Za-z]{3,9})\.?[~ ](?P<d1>[1-9]|[12]\d|3[01])"
+                        r"|(?P<d2>[1-9]|[12]\d|3[01])\.?[~ ](?P<m2>[A-Za-z]{3,9})\.?")
 # 2013 | Sep | 15 - 2014 | Oct | 22: each later part may be left out
 _PUBMED = re.compile(
     rf"^(?P<y1>\d{{4}})\.?(?:\s+(?P<m1>{_MONTH_WORD})(?:\s+(?P<d1>\d{{1,2}}))?)?"
@@ -84,7 +86,9 @@ def _month_or_season(word: str | None) -> int | None:
 def month_range(entry: BibEntry) -> str | None:
     """``year = 2018, month = {feb-mar}`` as a biblatex date range, ``2018-02/2018-03``.
 
-    pandoc reads no month range and keeps only the year.  A ``date`` that is
+    pandoc reads no month range and keeps only the year.  A day beside the
+    month, as BibTeX styles print it (``month = jan # "~15"``, ``"15~" # jun``),
+    makes the date that day.  A ``date`` that is
     a year only takes the ``month`` beside it, as biber does (Better BibTeX
     writes both); any other ``date`` is kept as it is.
     """
@@ -92,6 +96,11 @@ def month_range(entry: BibEntry) -> str | None:
     date = plain(entry.field("date") or "")
     if not month:
         return None
+    day = _MONTH_DAY.fullmatch(plain(month))  # BibTeX's month = jan # "~15": a day
+    if day and not date and re.fullmatch(r"\d{4}", year):
+        number = _month_or_season(day.group("m1") or day.group("m2"))
+        if number and number <= 12:
+            return f"{year}-{number:02d}-{int(day.group('d1') or day.group('d2')):02d}"
     parts = _MONTH_RANGE.split(plain(month).strip())
     numbers = [month_number(p) for p in parts]
     if len(parts) > 2 or not all(n.isdigit() and 1 <= int(n) <= 12 for n in numbers):

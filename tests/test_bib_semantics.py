@@ -320,3 +320,17 @@ def test_a_date_range_from_a_month_to_a_year_keeps_the_parts_both_ends_have(tmp_
     assert problems == []
     assert [text.split(". ", 2)[1] for _label, text in refs] == [
         "(2020–2021)", "(2020, May–June)"]
+
+
+def test_a_day_written_beside_the_month_makes_the_date_that_day(tmp_path):
+    # BibTeX's idiom month = jan # "~15" (BibDesk and hand-written files); the month
+    # alone was kept, the day lost without a word
+    bib = ("@string{pm = {Pain}}\n"
+           "@online{a, author = {Ng, P}, title = {Day after}, url = {https://example.org/a},\n"
+           "  year = 2019, month = jan # \"~15\"}\n"
+           "@online{b, author = {Ng, Q}, title = {Day before}, url = {https://example.org/b},\n"
+           "  year = 2021, month = \"15~\" # jun}\n")
+    refs, problems = _references(tmp_path, "See [@a; @b].\n", bib, "apa")
+    assert problems == []
+    assert [text.split(". ", 2)[1] for _label, text in refs] == [
+        "(2019, January 15)", "(2021, June 15)"]
