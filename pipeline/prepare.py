@@ -21,7 +21,6 @@ from .citations import (
     citation_locale,
     format_citations,
     references_block,
-    report_missing_citations,
 )
 from .crossrefs import mark_cross_references, number_cross_references
 from .csl import load_style
@@ -41,6 +40,7 @@ from .kindsfile import kinds_problems
 from .links import check_links, named_links, unlink_computer_files
 from .math import check_math
 from .mathtags import equation_tags
+from .missing_citations import report_missing_citations
 from .model import CitedDocument, Manuscript, Stamp
 from .notemarks import superscript_citations
 from .pandoc import markdown_to_ast
