@@ -51,7 +51,7 @@ HERE = Path(__file__).resolve().parent
 
 # (module, attribute) of each step logged; the first are the building process's
 STEPS = [("pipeline.build", "build"), ("pipeline.plan", "Planner.prefetch"),
-         ("pipeline.build", "_pdf_worker_ahead"), ("pipeline.build", "_begin_ahead"),
+         ("pipeline.ahead", "pdf_worker_ahead"), ("pipeline.ahead", "begin_ahead"),
          ("pipeline.single", "PdfWorker.begin"), ("pipeline.build", "_plan_all"),
          ("pipeline.single", "SingleRunner._prepare_and_render"),
          ("pipeline.readability", "assess"), ("pipeline.build", "_write_manifest"),
@@ -105,7 +105,7 @@ def summary(events: list[tuple[float, float, int, str, str]]) -> dict[str, float
     def cpu(pid: int, mark: str, name: str) -> float:
         return next(e[1] for e in events if e[2] == pid and e[3] == mark and e[4] == name)
 
-    fork = cpu(parent, "<", "_pdf_worker_ahead")
+    fork = cpu(parent, "<", "pdf_worker_ahead")
     sent = cpu(parent, "<", "PdfWorker.begin")
     back = cpu(parent, "<", "SingleRunner._prepare_and_render")
     parts = {"to fork": fork, "prepared": sent - fork, "warm": cpu(worker, "<", "warm_pdf"),

@@ -16,10 +16,9 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from . import ahead, cache_folder, cache_keys
 from . import cache as cache_mod
-from . import cache_folder, cache_keys
 from .bundle import effective_styles, package_styles
 from .discover import discover
 from .dispatch import RenderSpec, render, take_reading
@@ -33,9 +32,6 @@ from .plan import Planned, Planner, Refused
 from .progress import Progress
 from .project import in_project, project_folder
 from .stamp import GitHistory
-
-if TYPE_CHECKING:
-    from .single import PdfWorker
 
 STYLES = package_styles()  # the default: with ./styles/ laid over it (see bundle.py)
 FORMATS = ("pdf", "epub", "html")
@@ -265,10 +261,10 @@ def _build(paths: Iterable[Path] | None, options: BuildOptions | None,
                       render_options, options.strict, GitHistory(),
                       inputs_of, output_name, check_rest, stamp_styles(options))
     changed = planner.prefetch(sources)
-    pdf_worker = _pdf_worker_ahead(options, changed)
+    pdf_worker = ahead.pdf_worker_ahead(options, changed)
     try:
         if pdf_worker is not None:
-            _begin_ahead(pdf_worker, planner, changed[0], render_options, store, time_limit)
+            ahead.begin_ahead(pdf_worker, planner, changed[0], render_options, store, time_limit)
         plans = _plan_all(planner, sources, problems, report)
         planned = [p.manuscript for p in plans]
         if options.strict:
@@ -330,46 +326,6 @@ def _build(paths: Iterable[Path] | None, options: BuildOptions | None,
     report.seconds = time.perf_counter() - started
     progress.finish(report)
     return report
-
-
-def _pdf_worker_ahead(options: BuildOptions, changed: list[Path]) -> PdfWorker | None:
-    """A worker loading WeasyPrint from now on when one manuscript changed: the usual edit,
-    whose PDF is drawn beside this process (``single.py``) once it is prepared here."""
-    from .executors import available_cpus
-
-    if len(changed) != 1 or "pdf" not in options.formats or options.scheduler \
-            or (options.jobs or available_cpus()) < 2:
-        return None
-    from .single import PdfWorker
-
-    return PdfWorker(options.styles)
-
-
-def _begin_ahead(pdf_worker: PdfWorker, planner: Planner, path: Path, options: RenderOptions,
-                 store: cache_mod.Cache | None, time_limit: float | None = None) -> None:
-    """The one changed manuscript planned and prepared first, its PDFs sent to the worker
-    before the other manuscripts are planned: they are planned while the PDFs are drawn.
-
-    The job is the one the build would hand out (every output of the manuscript
-    rendered); when the build's turn comes with another, it is prepared again.
-    """
-    from .jobs import RenderJob
-    from .pandoc import start_early
-
-    start_early()  # pandoc starts while the manuscript is read and planned
-    planned = planner.plan_ahead(path)
-    if not isinstance(planned, Planned):
-        return
-    pdfs = [key for (_audience, fmt), key in planned.keys if fmt == "pdf"]
-    if store is not None and len(store.lookup(pdfs)) == len(pdfs):
-        return  # the PDFs are in the cache (an edit undone): nothing to draw
-    m = planner.reload(planned)
-    if m is not None:
-        pdf_worker.begin(RenderJob(m, planned.stamp, planner.styles,
-                                   tuple(pair for pair, _key in planned.keys), options,
-                                   measure_reading=not planned.measured,
-                                   cache_folder=store.folder if store else None,
-                                   time_limit=time_limit))
 
 
 def _plan_all(planner: Planner, sources: list[Path], problems: Problems,

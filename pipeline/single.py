@@ -3,7 +3,7 @@
 A build that renders a single manuscript (the usual edit) would, on a pool,
 start a process per output, each importing WeasyPrint and preparing the same
 manuscript again.  Here one worker is forked as soon as the runner opens (or
-before planning, see ``build.py``) and imports WeasyPrint and parses the
+before planning, see ``ahead.py``) and imports WeasyPrint and parses the
 stylesheets while this process prepares the manuscript (parsing, citations)
 once and makes each edition's print HTML and attachments; the worker then
 only lays out and writes the PDFs while this process writes the EPUB and web
