@@ -53,6 +53,7 @@ from .mkdocs import TAB_CLASS, mkdocs_problems
 from .model import Manuscript
 from .obsidian import block_id_problems, comment_problems, nested_quote_problems
 from .percent import percent_problems
+from .shortcodes import PAGE_BREAK, SHORTCODE_OPEN, read_shortcodes, shortened
 from .texmath_dialects import delimiter_problems
 from .textrefs import read_text_references
 from .tree import Node, rewrite, str_inlines, stringify, transform
@@ -74,8 +75,6 @@ QUARTO_CALLOUTS |= {f"confluence-information-macro-{name}": kind for name, kind 
     ("information", "note"), ("note", "note"), ("tip", "tip"), ("warning", "warning"))}
 WRAPPERS = ("alert", "confluence-information-macro")  # left out beside the class of their kind
 ALERT = re.compile(r"^\[!([A-Za-z]+)\][+-]?$")
-SHORTCODE_OPEN = ("{{<", "{{%", "{%")  # Quarto's and Hugo's; HackMD's and Jekyll's "{%youtube x %}"
-SHORTCODE_CLOSE = (">}}", "%}}", "%}")
 TOC = re.compile(r"^(?:\[(?:TOC|toc)\]|\[\[(?:TOC|toc|_TOC_)\]\])$")  # HackMD, VitePress, GitLab
 ADMONITION = re.compile(r"^(!!!|\?\?\?\+?)$")
 # bookdown: "\@ref(label)" (pandoc reads the escaped @ as text) and "(\#fig:label)".
@@ -226,7 +225,7 @@ class _Reader:
             return None  # no wiki link, reference, bookdown label or shortcode: as it is
         self.wiki_links(inlines)
         self.undefined_references(inlines)
-        kept = self.shortcodes(self.bookdown(inlines))
+        kept = read_shortcodes(self, self.bookdown(inlines))
         if kept is inlines:
             return None
         if len(kept) == 1 and kept[0] is PAGE_BREAK:
@@ -249,12 +248,12 @@ class _Reader:
                 continue  # "[[1]]": a bracketed number, not a page (Zettlr's ids have 14)
             written = " ".join(match.group(0).split())
             if is_picture(match.group(1)):  # one with a description is an image already
-                self.warn(written, f"'{_short(written)}' is a picture embedded as a wiki or "
+                self.warn(written, f"'{shortened(written)}' is a picture embedded as a wiki or "
                           "Obsidian writes it, with nothing said of what it shows: it is shown "
                           "as text; write ![what the image shows]"
                           f"({match.group(1).strip()})", "wiki-link")
                 continue
-            self.warn(written, f"'{_short(written)}' is a wiki link, which pandoc's Markdown "
+            self.warn(written, f"'{shortened(written)}' is a wiki link, which pandoc's Markdown "
                       "does not have: it is shown as text; write a Markdown link instead, "
                       "[its text](its address)", "wiki-link")
 
@@ -284,9 +283,9 @@ class _Reader:
             kind = "reference image" if image else "reference link"
             self.problems.warn(
                 self.manuscript.path, line,
-                f"'{_short(written)}' is a {kind}, but no line '[{_short(name)}]: address' "
+                f"'{shortened(written)}' is a {kind}, but no line '[{shortened(name)}]: address' "
                 f"defines its label: it is shown as text, brackets and all; add that line, "
-                f"or write {image}[{_short(' '.join(text.split()))}](its address)",
+                f"or write {image}[{shortened(' '.join(text.split()))}](its address)",
                 code="undefined-reference")
 
     def bookdown(self, inlines: list[Node]) -> list[Node]:
@@ -315,103 +314,11 @@ class _Reader:
         return out if len(out) != len(inlines) or any(a is not b for a, b in zip(out, inlines))\
             else inlines
 
-    def shortcodes(self, inlines: list[Node]) -> list[Node]:
-        """``inlines`` without Quarto/Hugo shortcodes; a page break marked :data:`PAGE_BREAK`."""
-        out: list[Node] = []
-        index = 0
-        changed = False
-        while index < len(inlines):
-            node = inlines[index]
-            if node["t"] != "Str" or not node["c"].startswith(SHORTCODE_OPEN):
-                out.append(node)
-                index += 1
-                continue
-            end = next((j for j in range(index, len(inlines)) if inlines[j]["t"] == "Str"
-                        and any(c in inlines[j]["c"] for c in SHORTCODE_CLOSE)), None)
-            opening = stringify(inlines[index:index + 3])
-            if end is None or (opening.startswith("{%") and not opening.startswith("{%%")
-                               and _tag_name(opening) not in EMBED_TAGS):
-                if end is not None:
-                    self.line(opening[:3])  # counted, so the tags after it are found
-                out.append(node)  # "{% for x %}" in prose is text, as written
-                index += 1
-                continue
-            last = inlines[end]["c"]
-            cut = min(last.index(c) + len(c) for c in SHORTCODE_CLOSE if c in last)
-            if last[cut:cut + 1] == "}":  # "%}}" found as "%}"
-                cut += 1
-            after = last[cut:]  # punctuation right after the shortcode: "{{< meta title >}}."
-            written = stringify(inlines[index:end]) + last[:cut]
-            changed = True
-            line = self.line(written[:3])  # every shortcode opens so, counted in order
-            self.line_of_last_shortcode = line
-            if not written.startswith("{{"):
-                self.problems.warn(self.manuscript.path, line,
-                                   f"template tag '{_short(written)}' (HackMD's, Jekyll's) is "
-                                   "not supported: it is left out of the handout",
-                                   code="shortcode")
-            elif written[3:-3].split()[:1] == ["pagebreak"]:
-                out.append(PAGE_BREAK)
-            elif written[3:-3].split()[:1] == ["include"]:
-                if not self.own_line(line):  # on its own line it failed, with an error
-                    self.problems.warn(self.manuscript.path, line,
-                                       f"'{_short(written)}' is read only on a line of its "
-                                       "own: here it is left out of the handout",
-                                       code="shortcode")
-            elif (value := _meta(self.manuscript, written[3:-3].split())) is not None:
-                if out and out[-1]["t"] != "Space" and value:
-                    out.append({"t": "Space"})
-                out.extend(str_inlines(value))
-            else:
-                self.problems.warn(self.manuscript.path, line,
-                                   f"shortcode '{_short(written)}' (Quarto's, Hugo's) is not "
-                                   "supported: it is left out of the handout", code="shortcode")
-            index = end + 1
-            if after:
-                if out and out[-1]["t"] == "Space":
-                    out.pop()
-                out.append({"t": "Str", "c": after})
-            elif out and out[-1]["t"] == "Space" and index < len(inlines) \
-                    and inlines[index]["t"] == "Space":
-                index += 1  # one space where the shortcode was
-        return out if changed else inlines
-
-
-PAGE_BREAK: Node = {"t": "Str", "c": ""}
-# "{%name ... %}" tags that embed what a handout cannot hold: HackMD's players and viewers,
-# Jekyll's includes and links to its own pages; any other "{% ... %}" is text
-EMBED_TAGS = frozenset(("youtube", "vimeo", "gist", "slideshare", "speakerdeck", "pdf", "figma",
-                        "include", "include_relative", "link", "post_url"))
-
-
-# what Quarto's {{< meta key >}} may show: the front matter's fields a handout prints
-META = ("title", "subtitle", "summary", "version", "status", "slug", "lang", "last_updated",
-        "next_review")
-
-
-def _meta(manuscript: Manuscript, words: list[str]) -> str | None:
-    """The text of ``{{< meta key >}}``: the front matter's value, else None."""
-    if len(words) != 2 or words[0] != "meta" or words[1] not in META:
-        return None
-    value = getattr(manuscript, words[1])
-    return "" if value is None else str(value)
-
-
-def _tag_name(text: str) -> str:
-    """The name a ``{%name`` or ``{% name`` tag opens with."""
-    words = text[2:].split()
-    return words[0].lower() if words else ""
-
-
 def _toc_mark(inlines: list[Node]) -> str | None:
     """The table of contents a paragraph is, as written (pandoc reads GitLab's as emphasis)."""
     written = "".join(n["c"] if n["t"] == "Str" else f"_{stringify(n['c'])}_"
                       if n["t"] == "Emph" else "\0" for n in inlines[:4])
     return written if len(inlines) < 4 and TOC.match(written) else None
-
-
-def _short(written: str) -> str:
-    return written if len(written) <= 60 else written[:56] + " ..." + written[-3:]
 
 
 def _visible(inlines: list[Node]) -> bool:
