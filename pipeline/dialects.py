@@ -52,6 +52,7 @@ from .mdx import mdx_problems
 from .mkdocs import TAB_CLASS, mkdocs_problems
 from .model import Manuscript
 from .obsidian import block_id_problems, comment_problems, nested_quote_problems
+from .outliner import outliner_problems
 from .percent import percent_problems
 from .shortcodes import PAGE_BREAK, SHORTCODE_OPEN, read_shortcodes, shortened
 from .texmath_dialects import delimiter_problems
@@ -358,6 +359,6 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     blocks = table_captions(manuscript, blocks, problems)
     for warn in (comment_problems, block_id_problems, nested_quote_problems, mdx_problems,
                  liquid_problems, mkdocs_problems, delimiter_problems, percent_problems,
-                 change_problems, diagram_problems, vitepress_problems):
+                 change_problems, diagram_problems, vitepress_problems, outliner_problems):
         warn(manuscript, problems)
     return {**ast, "blocks": blocks}

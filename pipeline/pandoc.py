@@ -43,6 +43,7 @@ from .mystmarkup import as_pandoc
 from .nesting import bracket_line, open_tag_line
 from .notion import as_callouts
 from .obsidian import without_comments
+from .outliner import without_outliner_marks
 from .percent import as_notebook
 from .texlabels import labelled_formulas
 from .texmath_dialects import plain_math
@@ -144,9 +145,9 @@ def markdown_to_ast(text: str) -> dict[str, Any]:
 def _rewritten(text: str) -> str:
     """``text`` as pandoc's Markdown: other dialects' constructs written as its own, line for line."""
     return marked_references(as_code_fences(as_boxes(as_tex_math(as_pandoc(mkdocs_boxes(
-        without_snippets(without_attribute_lists(hackmd_marks(without_mdx(as_callouts(as_images(without_comments(
+        without_snippets(without_attribute_lists(hackmd_marks(without_mdx(as_callouts(as_images(without_outliner_marks(without_comments(
             hugo_shortcodes(without_liquid(vitepress(accepted(as_quotes(labelled_formulas(
-        as_notebook(text))))))))))))))))))))
+        as_notebook(text)))))))))))))))))))))
 
 
 # Texts being parsed ahead, by text: each a thread that parses it once.

@@ -763,3 +763,29 @@ def test_a_task_gitlab_marks_inapplicable_is_an_open_task_struck_through():
                                                           "☐ Open"]
     assert items[1][0]["c"][-1]["t"] == "Strikeout"
     assert markdown_to_ast(body)["blocks"][1]["c"][1] == "- [~] code"
+
+
+def test_outliner_properties_and_block_references_are_left_out_at_their_lines(work):
+    from pipeline.pandoc import markdown_to_ast
+
+    body = ("reviewer:: Dr Hidden Roe\n\n- Give 3 mL once.\n"
+            "  id:: 6523a1b2-3c4d-4e5f-a6b7-c8d9e0f1a2b3\n"
+            "  - As ((6523a1b2-3c4d-4e5f-a6b7-c8d9e0f1a2b3)) and ((GRmzn0ESv)) say.\n\n"
+            "Kept: ((important)), std::vector, Note:: and `a:: b`.\n\n```\nkey:: code\n```\n")
+    said = ("is a property (Logseq's, Roam's), which pandoc's Markdown does not have: its line "
+            "is left out of the handout; put what a reader needs in the text, and the "
+            "handout's data in its front matter")
+    ref = ("is a block reference (Logseq's, Roam's): the text it shows is not in this file, so "
+           "it is left out of the handout; copy the text itself here")
+    assert _check(work, body) == [
+        f"m.md:8: warning: 'reviewer::' {said}",
+        f"m.md:11: warning: 'id::' {said}",
+        f"m.md:12: warning: '((6523a1b2-3c4d-4e5f-a6b7-c8d9e0f1a2b3))' {ref}",
+        f"m.md:12: warning: '((GRmzn0ESv))' {ref}",
+    ]
+    blocks = markdown_to_ast(body)["blocks"]
+    text = stringify(blocks)
+    assert "Roe" not in text and "6523" not in text and "GRmzn0ESv" not in text
+    assert "Give 3 mL once." in text and "As and say." in text
+    assert "Kept: ((important)), std::vector, Note:: and a:: b." in text
+    assert blocks[-1]["c"][1] == "key:: code"
