@@ -26,9 +26,11 @@ from ..pandoc import page_frame
 
 # In pandoc's JSON: code in a named language (highlighted, with CSS in the page's head);
 # a section marked as front or back matter (the page's body type); a word holding a line
-# break (laid out as one); raw HTML that could hold a reference list's div.
+# break (laid out as one); raw HTML that could hold a reference list's div; two spaces in
+# a row (laid out as one: a TeX command or a comment left out mid-sentence leaves them).
 _WRITTEN_APART = re.compile(
     r'"t": "(?:Code|CodeBlock)", "c": \[\["(?:[^"\\]|\\.)*", \["'
+    r'|\{"t": "(?:Space|SoftBreak)"\}, \{"t": "(?:Space|SoftBreak)"\}'
     r'|"epub:type"'
     r'|"t": "Str", "c": "(?:[^"\\]|\\.)*?\\n'
     r'|"t": "Raw(?:Block|Inline)", "c": \["html", "(?:[^"\\]|\\.)*?(?:refs|csl-bib-body)')
