@@ -22,6 +22,7 @@ from typing import Any
 
 from .errors import ERROR, WARNING, Problem, display_path, local_path
 from .imagemeta import DATA_URL, without_metadata
+from .svg_clean import clean_svg, svg_problems, svg_tree
 
 # 50 million pixels: a 8660 x 5773 photograph, more than any printed or screen page
 # needs, and about 200 MB once decoded; a handout's figure is a few megapixels.
@@ -32,10 +33,6 @@ LARGE_IMAGE_BYTES = 5 * 1024 * 1024
 # What EPUB 3.3 calls core media types among raster images, and what every browser shows.
 SCREEN_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 SVG_NS = "http://www.w3.org/2000/svg"
-XHTML_NS = "http://www.w3.org/1999/xhtml"
-# Animation that sets a link or a handler can smuggle a script in.
-ANIMATIONS = {"set", "animate"}
-SCRIPT_TARGET = re.compile(r"^\s*(on|href$|xlink:href$)", re.IGNORECASE)
 
 
 class ImageProblem(Exception):
@@ -175,118 +172,6 @@ def _size_problems(path: Path, written: str, manuscript_path: Path,
                     "about 2,000 pixels wide is well under 1 MB)", WARNING, "large-image")]
 
 
-def _svg_tree(data: bytes) -> Any:
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, remove_blank_text=False)
-    return etree.parse(io.BytesIO(data), parser).getroot()
-
-
-def _active_parts(root: Any) -> list[tuple[Any, str | None, str]]:
-    """(element, attribute or None, what) of each part of an SVG that acts rather than draws."""
-    from lxml import etree
-
-    found: list[tuple[Any, str | None, str]] = []
-    stack = [root]
-    while stack:
-        element = stack.pop()
-        if not isinstance(element.tag, str):
-            continue
-        qname = etree.QName(element)
-        name = qname.localname
-        if name in ("script", "foreignObject") or qname.namespace == XHTML_NS or (
-                name in ANIMATIONS and SCRIPT_TARGET.match(element.get("attributeName", ""))):
-            found.append((element, None, f"<{name}>"))
-            continue  # what is inside goes with it
-        for key in element.attrib:
-            local = etree.QName(key).localname
-            # A link or a source outside the drawing (javascript: too) is refused by check_svg.
-            if local.lower().startswith("on"):
-                found.append((element, key, f"{local}="))
-        stack.extend(reversed(element))
-    return found
-
-
-def _entities(root: Any) -> list[tuple[Any, str | None]]:
-    """Each entity reference of an SVG (``&name;``) and the plain text it stands for; None
-    for one that names a file (``SYSTEM "file:///etc/passwd"``), holds markup or is
-    not declared: those are left out."""
-    from lxml import etree
-
-    dtd = root.getroottree().docinfo.internalDTD
-    declared = {e.name: e for e in dtd.iterentities()} if dtd is not None else {}
-    found = []
-    for ref in root.iter(etree.Entity):
-        decl = declared.get(ref.name)
-        text = decl.content if decl is not None and decl.system_url is None else None
-        found.append((ref, None if text is None or "&" in text or "<" in text else text))
-    return found
-
-
-def _why(what: str) -> str:
-    if what.startswith("<foreignObject"):
-        return "HTML inside a drawing cannot be checked; draw it in SVG"
-    if what.startswith(("<set", "<animate")):
-        return "an animation that changes a link or an event handler can run a script"
-    return "scripts never go into a handout"
-
-
-def svg_problems(path: Path) -> list[Problem]:
-    """A warning at its line for each part of an SVG file left out of the EPUB and the web page."""
-    try:
-        root = _svg_tree(path.read_bytes())
-    except Exception:  # noqa: BLE001 - not XML: check_svg in body.py reports it
-        return []
-    shown = display_path(path)
-    return [Problem(shown, element.sourceline,
-                    f"{what} is left out of the image in the EPUB and the web page: "
-                    f"{_why(what)}", WARNING, "svg-script")
-            for element, _key, what in _active_parts(root)] + [
-        Problem(shown, ref.sourceline, f"the entity '{ref.text}' is left out of the image: it "
-                "names a file or holds markup, and a drawing may not load another file or "
-                "hide markup; write its text in the drawing", WARNING, "svg-entity")
-        for ref, text in _entities(root) if text is None]
-
-
-def clean_svg(data: bytes) -> bytes:
-    """An SVG file's bytes without what acts (see :func:`svg_problems`); others unchanged."""
-    from lxml import etree
-
-    try:
-        root = _svg_tree(data)
-    except Exception:  # noqa: BLE001 - not XML: refused by check, never shown as is
-        return data
-    parts = _active_parts(root)
-    doctype = root.getroottree().docinfo.doctype
-    if not parts and not doctype:
-        return data
-    for ref, text in _entities(root):  # plain text in their place; the declarations go
-        _remove_keeping_tail(ref, text or "")
-    for element, key, _what in parts:
-        if key is not None:
-            element.attrib.pop(key, None)
-        elif element.getparent() is not None:
-            _remove_keeping_tail(element)
-    # without its DOCTYPE: no reader may load what it names (EPUB forbids external ones)
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
-
-
-def _remove_keeping_tail(element: Any, text: str = "") -> None:
-    """``element`` out of its parent; ``text``, then the text after it, stay where it was."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = text + (element.tail or "")
-    previous = element.getprevious()
-    parent.remove(element)
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-
-
 def for_screen(data: bytes, svg: bool = False) -> tuple[bytes, str | None]:
     """(bytes, Pillow format) of an image as an EPUB and a browser can show it.
 
@@ -381,7 +266,7 @@ def self_contained_svg(data: bytes, folder: Path, top: Path | None = None,
     if depth > MAX_SVG_NESTING or not re.search(rb"(?:href|src)\s*=|url\s*\(", data):
         return data
     try:
-        root = _svg_tree(data)
+        root = svg_tree(data)
     except Exception:  # noqa: BLE001 - not XML: refused by check, never shown as is
         return data
     changed = False
