@@ -150,3 +150,14 @@ def test_strip_periods_on_a_citation_number_prints_the_number():
                                 clusters=[["a"], ["b", "a"]])
     assert cites == ["<sup>(1)</sup>", "<sup>(1) (2)</sup>"]
     assert entries[1].endswith("Rossi A. On Rossi. Pain 2020.")
+
+
+def test_a_citation_number_key_sorts_the_reference_list_by_the_order_cited():
+    # forum-qualitative-sozialforschung sorts one author's works of a year by their
+    # citation number before their titles; the key was read as a number variable the
+    # works do not have, so the titles decided: the first work cited was '2021c'
+    items = {key: _article(key, "Mbeki", 2021, title=title)
+             for key, title in (("x", "Sleep"), ("y", "Insomnia"), ("z", "A reply"))}
+    cites, entries = _formatted("forum-qualitative-sozialforschung", items)
+    assert cites == ["(MBEKI 2021a)", "(MBEKI 2021b)", "(MBEKI 2021c)"]
+    assert [entry.split(". ")[1] for entry in entries] == ["Sleep", "Insomnia", "A reply"]

@@ -121,7 +121,10 @@ def locale_collation_sort() -> None:
     (family name first, ``names-min``) reach the names of every macro its macro
     calls, as in citeproc-js: citeproc-py's ``<text macro>`` dropped them, so
     editors standing in for the author through their own macro sorted by given
-    name (see ``disambiguation_hooks``, which hands them on).
+    name (see ``disambiguation_hooks``, which hands them on).  A
+    ``citation-number`` key of the reference list sorts by the order the works
+    were first cited, as in citeproc-js (forum-qualitative-sozialforschung's
+    works of one author and year, told apart by it before their titles).
     """
     from citeproc import model
 
@@ -157,6 +160,8 @@ def locale_collation_sort() -> None:
         if variable in ("accessed", "available_date", "event_date", "issued", "original_date",
                         "submitted"):
             return [_whole_date_key(item.reference.get(variable)) for item in items]
+        if variable == "citation_number":  # a number by the order cited, as citeproc-py
+            return [item.number for item in items]  # meant (it is in NUMBERS: variables.py)
         SORTING.append(key_name_options(self))
         try:
             return original_keys(self, items, context)
