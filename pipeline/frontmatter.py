@@ -194,6 +194,19 @@ def control_character_problems(path: Path, text: str) -> list[Problem]:
     return problems
 
 
+# MultiMarkdown's metadata (Scrivener, nvALT, MultiMarkdown Composer): 'Key: value' lines from line 1
+MMD_KEY = re.compile(r"^[A-Za-z][\w-]*(?: [\w-]+){0,3}:(?:[ \t]|$)")
+
+
+def _metadata_lines(lines: list[str]) -> int:
+    """How many lines MultiMarkdown's metadata block at the top has (0: none)."""
+    if not MMD_KEY.match(lines[0]):
+        return 0
+    block = len(list(itertools.takewhile(str.strip, lines)))
+    keys = all(MMD_KEY.match(line) or line.startswith((" ", "\t")) for line in lines[1:block])
+    return block if keys else 0
+
+
 def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
     """(yaml text, body, line number of the body's first line)."""
     lines = text.split("\n")
@@ -216,6 +229,16 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
             f"a pandoc title block ('% title' lines) is not read: write lines 1{end} as YAML "
             "front matter, between lines '---': title, version, status and last_updated "
             "(authors as 'authors: [{name: ...}]')",
+            "front-matter",
+        )
+    block = _metadata_lines(lines)
+    if block:
+        end = f" to {block}" if block > 1 else ""
+        raise PipelineError.at(
+            path, 1,
+            f"a MultiMarkdown metadata block ('Title: ...' lines) is not read: write lines 1{end} "
+            "as YAML front matter, between lines '---', with its fields in lower case: title, "
+            "version, status and last_updated (authors as 'authors: [{name: ...}]')",
             "front-matter",
         )
     if not lines or lines[0].strip() != "---":

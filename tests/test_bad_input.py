@@ -1086,3 +1086,16 @@ def test_a_file_name_that_is_no_slug_says_which_slug_to_set(work, name, hint):
     assert reported(manuscript(work, name=name)) == [(
         f"{name}:1: slug must be lower-case letters, digits, '.', '_' or '-', found "
         f"'{name[:-3]}'; set 'slug: {hint}' in the front matter or rename the file")]
+
+
+def test_multimarkdown_metadata_says_to_write_it_as_yaml(work):
+    path = work / "m.md"
+    path.write_text("Title: Knee injections\nBase Header Level: 2\nAuthor: Ana Ruiz\n"
+                    "  and Ben Ode\n\n# Overview\n", encoding="utf-8")
+    assert reported(path) == [
+        ("m.md:1: a MultiMarkdown metadata block ('Title: ...' lines) is not read: write lines "
+         "1 to 4 as YAML front matter, between lines '---', with its fields in lower case: "
+         "title, version, status and last_updated (authors as 'authors: [{name: ...}]')"),
+    ]
+    path.write_text("Note: a paragraph of text\nthat goes on.\n", encoding="utf-8")
+    assert reported(path)[0].startswith("m.md:1: no YAML front matter")
