@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problems, is_file
+from .fences import FENCE
 from .images import alt_names_the_file, check_image, data_image_problem
 from .model import Manuscript
 from .nesting import (
@@ -166,7 +167,6 @@ def source_line(manuscript: Manuscript, needle: str, near: str = "") -> int | No
     return first
 
 
-CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 DIV_OPEN = re.compile(r"^:{3,}\s*(\{[^}]*\}|[\w-]+)\s*:*\s*$")
 DIV_CLOSE = re.compile(r"^:{3,}\s*$")
 
@@ -180,7 +180,7 @@ def check_fences(manuscript: Manuscript, problems: Problems) -> None:
     opened: list[int] = []
     code: str | None = None
     for offset, line in enumerate(manuscript.body.split("\n")):
-        fence = CODE_FENCE.match(line)
+        fence = FENCE.match(line)
         if code is not None:
             if fence and fence.group(1)[0] == code[0] and len(fence.group(1)) >= len(code):
                 code = None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .errors import Problems
+from .fences import FENCE
 from .model import Manuscript
 from .myst import as_boxes
 from .mystmarkup import ENGINES, as_pandoc, comment_problems, is_myst
@@ -27,7 +28,6 @@ DIRECTIVE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*\{([A-Za-z][\w:-]*)\}[ \t]*
 COLON_DIRECTIVE = re.compile(r"^ {0,3}:{3,}[ \t]*\{([A-Za-z][\w:-]*)\}")
 MYST_ROLE = re.compile(r"\{[a-z][\w:-]*\}`[^`\n]+`")
 MYST_CODE = ("code-cell", "code", "code-block", "sourcecode")
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 INLINE_R = re.compile(r"(?<!`)`r [^`\n]+`(?!`)")
 
 

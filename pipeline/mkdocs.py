@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import Problems
-from .fences import cut_keeping_lines, fenced
+from .fences import FENCE, cut_keeping_lines, fenced
 from .model import Manuscript
 from .obsidian import BARRIER, _masked
 
@@ -43,7 +43,6 @@ TIPS = frozenset(("tip", "hint", "success", "check", "done"))
 WARNINGS = frozenset(("warning", "caution", "attention", "failure", "fail", "missing", "danger",
                       "error", "bug"))
 TAB_CLASS = "mkdocs-tab"  # a content tab's div: its title in bold, then its text (dialects)
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
 SNIPPET = re.compile(r"^[ \t]*--8<--(?:[ \t]+(['\"]).*\1)?[ \t]*$")
 ICON = re.compile(r":(?:material|fontawesome|octicons|simple)-[a-z0-9-]+:(?:\{[^}\n]*\})?")

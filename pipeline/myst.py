@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import re
 
+from .fences import FENCE
+
 BOXES = {"note": "note", "important": "important", "hint": "note", "seealso": "note",
          "admonition": "note", "tip": "tip", "warning": "warning", "caution": "caution",
          "attention": "warning", "danger": "warning", "error": "warning",
          "dropdown": "note"}
 OPENER = re.compile(r"^( {0,3})(`{3,}|~{3,}|:{3,})[ \t]*\{([A-Za-z][\w:-]*)\}[ \t]*(.*?)[ \t]*$")
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 OPTION = re.compile(r"^[ \t]*:[\w-]+:")
 TARGET = re.compile(r"^ {0,3}\([\w.:-]+\)=[ \t]*$")
 # a notebook's cell break (``+++``, with or without the cell's metadata) and the label after
