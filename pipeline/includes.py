@@ -1,5 +1,7 @@
 """Quarto's ``{{< include _part.md >}}``: another file's text in place of the line.
 
+Marked's and MultiMarkdown's (Scrivener's) ``<<[_part.md]`` is the same include.
+
 A line holding only the shortcode (outside fenced code) is replaced by the
 named file's lines, read as the manuscript is (UTF-8), includes inside it read
 the same way.  The path is relative to the file that names it and must stay
@@ -25,7 +27,8 @@ from .fences import fenced
 from .model import Manuscript, Span
 from .project import project_folder
 
-INCLUDE = re.compile(r"^ {0,3}\{\{<\s*include\s+(?:\"([^\"]+)\"|'([^']+)'|(\S+))\s*>\}\}\s*$")
+INCLUDE = re.compile(r"^ {0,3}(?:\{\{<\s*include\s+(?:\"([^\"]+)\"|'([^']+)'|(\S+))\s*>\}\}"
+                     r"|<<\[([^\[\]\n]+)\])\s*$")  # Quarto's; Marked's and MultiMarkdown's
 MAX_DEPTH = 16  # includes inside includes: deeper is a loop in all but name
 
 
@@ -37,7 +40,7 @@ def _root(path: Path) -> Path:
 
 def expand(path: Path, body: str, body_line: int) -> tuple[str, tuple[Span, ...]]:
     """``body`` with its includes read, and where its lines came from (empty: none read)."""
-    if "{{<" not in body or "include" not in body:
+    if ("{{<" not in body or "include" not in body) and "<<[" not in body:
         return body, ()
     lines = body.split("\n")
     if not any(INCLUDE.match(line) for line in lines):
@@ -58,7 +61,7 @@ def _read(path: Path, lines: list[str], first: int, out: list[str], spans: list[
         if match is None:
             continue
         _span(spans, out, lines[start:index], path, first + start)
-        written = match.group(1) or match.group(2) or match.group(3)
+        written = match.group(1) or match.group(2) or match.group(3) or match.group(4)
         target = _target(path, first + index, line.strip(), written, chain, root)
         text = _text(target, path, first + index)
         _read(target, text.split("\n"), 1, out, spans, [*chain, target.resolve()], root)

@@ -1,4 +1,5 @@
-"""Quarto's ``{{< include _part.md >}}``: the part's text in the handout, its lines in messages.
+"""Quarto's ``{{< include _part.md >}}`` and Marked's ``<<[_part.md]``: the part's text in the
+handout, its lines in messages.
 
 One project builds its web page twice with a render cache (the second time after
 a part changed) and is checked with parts that are missing, loop or leave it.
@@ -35,7 +36,7 @@ METHODS = """## Methods
 
 Method text.
 
-{{< include _inner.md >}}
+<<[_inner.md]
 
 Method end [@methods].
 """
