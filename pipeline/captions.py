@@ -42,7 +42,7 @@ def foreign_captions(manuscript: Manuscript, blocks: list[Node], problems: Probl
     Returns whether a numbered caption stands right above a table without one (what
     :func:`numbered_captions` reads).
     """
-    from .raw import nth_line_outside_code
+    from .source_lines import nth_line_outside_code
 
     seen: dict[str, int] = {}
     numbered = False

@@ -115,7 +115,7 @@ class _Reader:
             self.manuscript.body)))
 
     def line(self, text: str) -> int | None:
-        from .raw import nth_line_outside_code
+        from .source_lines import nth_line_outside_code
 
         self.seen[text] = self.seen.get(text, 0) + 1
         return nth_line_outside_code(self.read, text, self.seen[text])

@@ -163,7 +163,7 @@ def drawn_emoji(manuscript: Manuscript, ast: Mapping[str, Any], styles: Path,
 
     One between letters or digits is text as written: ``1:100:1000`` is a dilution.
     """
-    from .raw import nth_line_outside_code
+    from .source_lines import nth_line_outside_code
 
     # pandoc makes an emoji of ":name:" only (raw HTML may write its span): a body without
     # either is not walked

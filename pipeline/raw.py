@@ -31,6 +31,7 @@ from .rawhtml import (
     to_xhtml,
     unwrap_or_drop,
 )
+from .source_lines import nth_line, nth_line_containing, nth_line_outside_code
 from .tree import CONTAINERS, Node, walk
 
 HTML_FORMATS = {"html", "html4", "html5"}
@@ -48,8 +49,8 @@ MACRO_DEFINITION = re.compile(r"\s*\\(?:(?:re)?newcommand|providecommand|def|let
                               r"DeclareMathOperator|(?:re)?newenvironment)(?![A-Za-z])")
 PLACEHOLDER = re.compile("\ue10a(\\d+)\ue10b")
 BARE_WORD = re.compile(r"\\([A-Za-z]+)\s*")
-FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-NOT_PROSE = re.compile(r"(`+).+?\1|\$[^$]+\$")  # code spans and math on a line
+
+
 # control words written alone in prose by TeX users (left out with a warning);
 # any other bare \word is ordinary text
 _TEX_WORDS = """
@@ -94,7 +95,7 @@ def clean_raw_markup(manuscript: Manuscript, ast: Mapping[str, Any],
         style = attributes.get("style", "")
         needle = style if style and "hidden" not in attributes else "hidden"
         seen[needle] = seen.get(needle, 0) + 1
-        line = (_nth_line_containing(manuscript, needle, seen[needle])
+        line = (nth_line_containing(manuscript, needle, seen[needle])
                 or source_line(manuscript, needle))
         cleaner.hidden_lines.setdefault(_signature(node), []).append(line)
     return {**ast, "blocks": cleaner.visit(blocks)}
@@ -175,7 +176,7 @@ class _Cleaner:
                 continue
             seen = self.foreign_seen[kind] = self.foreign_seen.get(kind, 0) + 1
             written = "{=" + node["c"][0] + "}"
-            line = (_nth_line_containing(self.manuscript, written, seen)
+            line = (nth_line_containing(self.manuscript, written, seen)
                     or source_line(self.manuscript, node["c"][1].strip().split("\n")[0][:40]))
             self.problems.warn(
                 self.manuscript.path, line,
@@ -303,7 +304,7 @@ class _Cleaner:
             if any(child.tag == SVG_TITLE and "".join(child.itertext()).strip()
                    for child in drawing):
                 continue
-            line = (_nth_line(self.manuscript, written, seen)
+            line = (nth_line(self.manuscript, written, seen)
                     or source_line(self.manuscript, written.split("\n")[0][:40]))
             self.problems.add(self.manuscript.path, line,
                               "raw <svg> has no text alternative: give it a <title> that says "
@@ -324,25 +325,6 @@ def _nested_past(root: Any, limit: int) -> bool:
             return True
         stack.extend((child, depth + 1) for child in element)
     return False
-
-
-def _nth_line(manuscript: Manuscript, written: str, nth: int) -> int | None:
-    """The line where the ``nth`` occurrence of ``written``, spaced as the source is, starts.
-
-    pandoc's pieces of a drawing come back with the white space between its
-    tags (and blank text in them) left out.
-    """
-    pattern = re.escape(written).replace(r"\ ", r"\s+").replace("><", r">\s*<")
-    starts = [m.start() for m in re.finditer(pattern, manuscript.body)]
-    if len(starts) < nth:
-        return None
-    return manuscript.body_line + manuscript.body.count("\n", 0, starts[nth - 1])
-
-
-def _nth_line_containing(manuscript: Manuscript, text: str, nth: int) -> int | None:
-    """The line of the ``nth`` line of the body that contains ``text``."""
-    lines = [k for k, line in enumerate(manuscript.body.split("\n")) if text in line]
-    return manuscript.body_line + lines[nth - 1] if len(lines) >= nth else None
 
 
 def _outer_drawings(element: Any) -> list[Any]:
@@ -400,22 +382,6 @@ def _as_written(raw: str) -> list[Node]:
     """A backslash word that is not TeX, as the text its author typed."""
     word = raw.rstrip()
     return [{"t": "Str", "c": word}] + ([{"t": "Space"}] if word != raw else [])
-
-
-def nth_line_outside_code(manuscript: Manuscript, text: str, nth: int) -> int | None:
-    """The line of the ``nth`` occurrence of ``text`` outside code and math, if any."""
-    fence: str | None = None
-    found = 0
-    for offset, line in enumerate(manuscript.body.split("\n")):
-        opener = FENCE.match(line)
-        if opener and (fence is None or opener.group(1).startswith(fence)):
-            fence = None if fence else opener.group(1)
-            continue
-        if fence is None:
-            found += NOT_PROSE.sub("", line).count(text)
-            if found >= nth:
-                return manuscript.body_line + offset
-    return None
 
 
 def _needle(fragments: list[str], what: str, nth: int = 0) -> list[str]:

@@ -61,7 +61,7 @@ def read_text_references(manuscript: Manuscript, ast: Mapping[str, Any],
         for match in LABEL.finditer(node["c"]):
             text = texts.get(match.group(1))
             if text is None:
-                from .raw import nth_line_outside_code
+                from .source_lines import nth_line_outside_code
 
                 seen[match.group(0)] = seen.get(match.group(0), 0) + 1
                 line = nth_line_outside_code(manuscript, match.group(0), seen[match.group(0)])
