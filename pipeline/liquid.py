@@ -12,7 +12,8 @@ each mark as written.  Before pandoc reads the text:
   comment (``{::comment}`` ... ``{:/comment}``), a variable (``{{ page.title }}``),
   a tag that decides what shows (``{% if %}``, ``{% for %}``, ``{% assign %}``,
   ...), an attribute list (``{: .lead}``, ``{:#id}``), kramdown's table of contents
-  (``* TOC`` then ``{:toc}``) and ``{::options ... /}`` are left out, each with a
+  (``* TOC`` then ``{:toc}``; MultiMarkdown's ``{{TOC}}``) and ``{::options ... /}`` are
+  left out, each with a
   warning at its line (:func:`liquid_problems`): a handout fills nothing in and
   runs no template.
 
@@ -40,6 +41,7 @@ FOUND = re.compile(
     r"(?P<comment>\{%-?[ \t]*comment[ \t]*-?%\}.*?\{%-?[ \t]*endcomment[ \t]*-?%\})"
     r"|(?P<kcomment>\{::comment\}.*?\{:/(?:comment)?\})"
     rf"|(?P<control>\{{%-?[ \t]*(?:{'|'.join(CONTROL)})\b[^%\n]*-?%\}})"
+    r"|(?P<mmdtoc>\{\{TOC(?::\d+(?:-\d+)?)?\}\})"
     r"|(?P<variable>\{\{-?[ \t]*[A-Za-z_][\w.\[\]'\"-]*[ \t]*(?:\|[^{}\n]*)?-?\}\})"
     r"|(?P<toc>^[ \t]*(?:[-*+]|1\.)[ \t]+TOC[ \t]*\n[ \t]*\{:[ \t]*(?:toc|\.no_toc)[ \t]*\}[ \t]*$)"
     r"|(?P<options>\{::options[^}\n]*/\})"
@@ -48,8 +50,10 @@ FOUND = re.compile(
 MARKS = ("{%", "{{", "{:")
 NAMES = {"comment": "a Liquid comment", "kcomment": "a kramdown comment",
          "control": "a Liquid tag", "variable": "a Liquid variable",
-         "toc": "kramdown's table of contents", "options": "kramdown's options",
+         "toc": "kramdown's table of contents", "mmdtoc": "a table of contents",
+         "options": "kramdown's options",
          "attributes": "a kramdown attribute list"}
+OWNERS = {"mmdtoc": "MultiMarkdown"}  # the others are Jekyll's (Liquid and kramdown)
 SAID = {
     "comment": "for a note to the editors write an HTML comment <!-- ... -->, which no file "
                "shows",
@@ -58,6 +62,7 @@ SAID = {
     "control": "a handout runs no template: the text around it is shown",
     "variable": "a handout fills in no template: write the words themselves",
     "toc": "the PDF's bookmarks and the EPUB's contents list the headings",
+    "mmdtoc": "the PDF's bookmarks and the EPUB's contents list the headings",
     "options": "a handout has its own settings",
     "attributes": "pandoc's Markdown writes them otherwise ({#id .class} after a heading, "
                   "::: {.class} around a block); a handout's look is its own",
@@ -102,5 +107,6 @@ def liquid_problems(manuscript: Manuscript, problems: Problems) -> None:
         shown = written if len(written) <= 40 else written[:36] + " ..." + written[-3:]
         line = manuscript.body_line + body.count("\n", 0, start)
         problems.warn(manuscript.path, line,
-                      f"'{shown}' is {NAMES[kind]} (Jekyll's), which pandoc's Markdown does "
-                      f"not have: it is left out of the handout; {SAID[kind]}", code="liquid")
+                      f"'{shown}' is {NAMES[kind]} ({OWNERS.get(kind, 'Jekyll')}'s), which "
+                      "pandoc's Markdown does not have: it is left out of the handout; "
+                      f"{SAID[kind]}", code="liquid")

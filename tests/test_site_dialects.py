@@ -299,3 +299,15 @@ def test_a_vitepress_badge_keeps_the_words_of_its_text_attribute(tmp_path, monke
     assert [str(p) for p in problems.items] == [
         f"m.md:{line}: warning: raw HTML <badge> is left out: it is not an element of HTML5 "
         "(its text is kept)" for line in (1, 3)]
+
+
+def test_a_multimarkdown_table_of_contents_is_named_as_one(tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.md").write_text(FRONT + "{{TOC}}\n\nText.\n\n{{TOC:2-3}}\n", encoding="utf-8")
+    said = ("is a table of contents (MultiMarkdown's), which pandoc's Markdown does not have: it "
+            "is left out of the handout; the PDF's bookmarks and the EPUB's contents list the "
+            "headings")
+    assert [str(p) for p in check([tmp_path / "t.md"], BuildOptions()).problems] == [
+        f"t.md:8: warning: '{{{{TOC}}}}' {said}", f"t.md:12: warning: '{{{{TOC:2-3}}}}' {said}"]
