@@ -99,6 +99,32 @@ def cached_root() -> None:
 
 
 @patch
+def children_found_once() -> None:
+    """A child an element is asked for by name (``citation.layout``, ``names.name``) is found once.
+
+    citeproc-py reads an element's children as its attributes, each an
+    ElementPath search, for every name list, label, term and citation.  No
+    child in the CSL namespace is added once a style or locale is read (the
+    default ``<name>`` citeproc-py adds to a bare ``<names>`` is outside it,
+    so no search finds it), so the answer, a child or none, is kept.
+    """
+    from citeproc import model
+
+    original = model.SomewhatObjectifiedElement.__getattr__
+
+    def __getattr__(self: Any, name: str) -> Any:
+        kept = self.__dict__.get("_memo") or memo(self)
+        key = ("child", name)
+        try:
+            return kept[key]
+        except KeyError:
+            found = kept[key] = original(self, name)
+            return found
+
+    model.SomewhatObjectifiedElement.__getattr__ = __getattr__
+
+
+@patch
 def cached_terms() -> None:
     """A locale term is looked up once per style, form and option.
 
