@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from .bibscan import Finding
+from .bibrecords import Finding
 from .jsonfiles import Located
 
 # What a file under another format's name starts with, and the name it wants.

@@ -18,7 +18,9 @@ entry, so one bad entry costs only itself.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
+
+from .bibrecords import Field, Finding, ScannedEntry
 
 # Real entries, abstracts included, stay under a few KiB.
 MAX_ENTRY = 64 * 1024
@@ -39,38 +41,6 @@ _IN_BRACES = re.compile(r"\\[{}]|[{}\n]")  # an escaped brace is text, as pandoc
 _IN_QUOTES = re.compile(r"\\.|[{}\"\n]", re.DOTALL)
 # A value that holds what reads as the next fields: 'title = {A {B},\n  year = {2020}'.
 _SWALLOWED = re.compile(r",[ \t]*\n[ \t]*[A-Za-z][\w-]*[ \t]*=[ \t]*[{\"\d]")
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field as written: lower-case name, value with @strings expanded, its line."""
-
-    name: str
-    value: str
-    line: int
-    raw: str = ""  # the value as written: braces, quotes, @string names, '#'
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A problem met while scanning; ``dropped`` when its entry is skipped."""
-
-    line: int
-    message: str
-    key: str | None = None
-    dropped: bool = True
-    code: str = "bibtex"
-
-
-@dataclass(frozen=True)
-class ScannedEntry:
-    """An entry as written: type and key as given (type lower-cased), fields in order."""
-
-    type: str
-    key: str
-    line: int
-    raw: str
-    fields: tuple[Field, ...]
 
 
 class _Broken(Exception):

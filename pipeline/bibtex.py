@@ -22,7 +22,8 @@ from pathlib import Path
 from .bibconvert import biblatex_type, to_csl
 from .bibdecode import WEB_PAGE, decode_bib, encoding_note, no_entries_note
 from .bibinherit import inherit, links_of, used_keys
-from .bibscan import Field, Finding, Scanner
+from .bibrecords import Field, Finding
+from .bibscan import Scanner
 from .bibtex_tex import plain_text
 from .bundle import package_styles
 from .errors import PipelineError, Problems, display_path

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .bibscan import Finding
+from .bibrecords import Finding
 from .bibtypes import CROSSREF_TYPES, CROSSREF_VARIABLES, CSL_ITEM_TYPES, CSL_VARIABLES
 from .bibtypes import CSL_DATES as DATES
 from .bibtypes import CSL_NAMES as NAMES

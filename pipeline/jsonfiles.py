@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from .bibscan import Finding
+from .bibrecords import Finding
 
 # (what marks it, what it is, what to export instead)
 _KINDS = (

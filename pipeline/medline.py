@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .bibscan import Finding
+from .bibrecords import Finding
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9 ]{0,3})- ?(.*)$")
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
