@@ -17,11 +17,11 @@ from .model import Manuscript
 
 def citation_line(manuscript: Manuscript, key: str, loose: bool = False) -> int | None:
     """The manuscript line where ``@key`` first appears (``loose``: perhaps with more after),
-    or TeX's ``\\cite{key}`` (see :mod:`.texwords`)."""
+    or TeX's ``\\cite{key}`` (see :mod:`.texwords`), or MultiMarkdown's ``[#key]``."""
     pattern = re.compile(r"(?<![\w@])-?@\{?" + re.escape(key)
                          + ("" if loose else r"(?![\w:.#$%&+?<>~/-]*\w)")
                          + r"|\\[A-Za-z]*cite[A-Za-z]*\*?(?:\[[^\]\n]*\])*\{(?:[^{}\n]*,)?[ \t]*"
-                         + re.escape(key) + r"[ \t]*[,}]")
+                         + re.escape(key) + r"[ \t]*[,}]|\[#" + re.escape(key) + r"\]")
     for offset, line in enumerate(manuscript.body.split("\n")):
         if pattern.search(line):
             return manuscript.body_line + offset

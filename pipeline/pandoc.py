@@ -38,6 +38,7 @@ from .liquid import without_liquid
 from .mdx import without_mdx
 from .mkdocs import as_boxes as mkdocs_boxes
 from .mkdocs import without_attribute_lists, without_snippets
+from .multimarkdown import as_citations
 from .myst import as_boxes
 from .mystmarkup import as_pandoc
 from .nesting import bracket_line, open_tag_line
@@ -147,7 +148,7 @@ def _rewritten(text: str) -> str:
     return marked_references(as_code_fences(as_boxes(as_tex_math(as_pandoc(mkdocs_boxes(
         without_snippets(without_attribute_lists(hackmd_marks(without_mdx(as_callouts(as_images(without_outliner_marks(without_comments(
             hugo_shortcodes(without_liquid(vitepress(accepted(as_quotes(labelled_formulas(
-        as_notebook(text)))))))))))))))))))))
+        as_citations(as_notebook(text))))))))))))))))))))))
 
 
 # Texts being parsed ahead, by text: each a thread that parses it once.

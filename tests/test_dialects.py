@@ -24,7 +24,7 @@ from helpers import (
 from lxml import html as lxml_html
 
 from pipeline.build import BuildOptions, check
-from pipeline.tree import stringify
+from pipeline.tree import rewrite, stringify
 
 FRONT = """---
 title: "Dialects"
@@ -789,3 +789,18 @@ def test_outliner_properties_and_block_references_are_left_out_at_their_lines(wo
     assert "Give 3 mL once." in text and "As and say." in text
     assert "Kept: ((important)), std::vector, Note:: and a:: b." in text
     assert blocks[-1]["c"][1] == "key:: code"
+
+
+def test_multimarkdown_citations_are_citations_and_a_defined_label_stays_a_link(work):
+    from pipeline.pandoc import markdown_to_ast
+
+    body = ("Used [#spine-2020], see [p. 3][#Doe:2006].\n\n`[#code]` and [the site][#site].\n\n"
+            "[#site]: https://example.org/\n")
+    found: list[dict] = []
+    rewrite(markdown_to_ast(body)["blocks"], lambda n: found.append(n) or n, ("Cite", "Link"))
+    assert [(c["c"][0][0]["citationId"], stringify(c["c"][0][0]["citationSuffix"]))
+            for c in found if c["t"] == "Cite"] == [("spine-2020", ""), ("Doe:2006", ", p.\xa03")]
+    assert [n["c"][2][0] for n in found if n["t"] == "Link"] == ["https://example.org/"]
+    (work / "r.bib").write_text("@book{Doe:2006, title={B}, author={Doe, J}, year={2006}}\n")
+    assert _check(work, body, "bibliography: [r.bib]\n") == [
+        "m.md:9: citation '@spine-2020' has no entry in the bibliography"]
