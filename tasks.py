@@ -112,6 +112,12 @@ def _in_checkout(command: str) -> str:
     return f"cd {shlex.quote(str(ROOT))} && {command}"
 
 
+def _out(folder: str) -> list[str]:
+    """``--out`` when given; else the command's own default, the project's ``dist/`` (from a
+    folder below the project as from its root)."""
+    return ["--out", shlex.quote(folder)] if folder else []
+
+
 def _time_limit(seconds: str) -> list[str]:
     """``--time-limit`` when given (the command line checks the value)."""
     return ["--time-limit", shlex.quote(str(seconds))] if str(seconds) else []
@@ -141,7 +147,8 @@ def _run(c: Context, command: str) -> None:
 
 
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
-            "out": "output folder (default: dist/)", "jobs": "worker processes (default: CPUs)",
+            "out": "output folder (default: the project's dist/)",
+            "jobs": "worker processes (default: CPUs)",
             "paper": "a4 or letter", "strict": "treat warnings as errors",
             "no_cache": "render everything again",
             "scheduler": "render on this Dask scheduler, e.g. tcp://127.0.0.1:8786",
@@ -149,11 +156,10 @@ def _run(c: Context, command: str) -> None:
             "format": "only these formats: pdf, epub or html (comma-separated)",
             "cache_max": "size limit of the render cache, e.g. 500M or 4G (default: "
                          "$HANDOUT_CACHE_MAX, else 2G)", **TIME_LIMIT_HELP, **QUIET_HELP})
-def build(c, paths="", out="dist", jobs=0, paper="a4", strict=False, no_cache=False, quiet=False,
+def build(c, paths="", out="", jobs=0, paper="a4", strict=False, no_cache=False, quiet=False,
           scheduler="", shard="", format="", time_limit="", cache_max=""):
     """Build every handout (PDF, EPUB and web page per audience), index.html and manifest.json."""
-    args = _paths(paths)
-    args += ["--out", shlex.quote(out), "--paper", shlex.quote(paper)]
+    args = _paths(paths) + _out(out) + ["--paper", shlex.quote(paper)]
     if format:
         args += ["--format", shlex.quote(format)]
     if jobs:
@@ -245,19 +251,23 @@ def check(c, paths="", strict=False, quiet=False):
 
 
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
-            "out": "output folder (default: dist/); the release goes to OUT/release/<id>/",
+            "out": "output folder (default: the project's dist/); the release goes to "
+                   "OUT/release/<id>/",
             "distribution": "which clinic receives which handouts (default: distribution.yaml "
                             "when there is one)",
             "skip_refused": "release the others when a manuscript is refused",
             "jobs": "worker processes (default: CPUs)",
             "no_cache": "render everything again", **TIME_LIMIT_HELP, **QUIET_HELP})
-def release(c, paths="", out="dist", distribution="distribution.yaml", skip_refused=False,
+def release(c, paths="", out="", distribution="distribution.yaml", skip_refused=False,
             jobs=0, no_cache=False, time_limit="", quiet=False):
     """Build the approved handouts to send to clinics: checksums and one zip per clinic."""
-    args = _paths(paths)
-    args += ["--out", shlex.quote(out)]
-    if distribution and (distribution != "distribution.yaml" or Path(distribution).is_file()):
-        args += ["--distribution", shlex.quote(distribution)]  # the default only when there
+    args = _paths(paths) + _out(out)
+    if distribution == "distribution.yaml":  # the project's, and only when it has one
+        from pipeline.project import in_project
+
+        distribution = str(in_project(distribution)) if in_project(distribution).is_file() else ""
+    if distribution:
+        args += ["--distribution", shlex.quote(distribution)]
     if skip_refused:
         args.append("--skip-refused")
     if jobs:
@@ -292,10 +302,11 @@ def preview(c, paths="", port=8000, host="127.0.0.1", open=False, time_limit="")
 @handout_task(help={"paths": "manuscript files or folders, comma-separated (default: manuscripts/)",
                     "json": "print JSON instead of a table",
                     "due_within": "fail when a review is overdue or due within this many days",
-                    "out": "the build folder whose release/ holds the releases (default: dist/)"})
-def status(c, paths="", json=False, due_within=-1, out="dist"):
+                    "out": "the build folder whose release/ holds the releases (default: "
+                           "the project's dist/)"})
+def status(c, paths="", json=False, due_within=-1, out=""):
     """Every handout's status, version, dates, reading grade and last release."""
-    args = _paths(paths) + ["--out", shlex.quote(out)]
+    args = _paths(paths) + _out(out)
     if json:
         args.append("--json")
     if due_within != -1:  # the command line says what is wrong with another negative number

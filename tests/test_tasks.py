@@ -140,17 +140,17 @@ def test_the_command_line_spells_each_option_as_the_tasks_do():
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    (["build", "-p", "a b.md,c.md"], "-m pipeline build 'a b.md' c.md --out dist --paper a4"),
+    (["build", "-p", "a b.md,c.md"], "-m pipeline build 'a b.md' c.md --paper a4"),
     (["build", "--paths", "x.md", "-j", "2", "-s"],
-     "-m pipeline build x.md --out dist --paper a4 --jobs 2 --strict"),
+     "-m pipeline build x.md --paper a4 --jobs 2 --strict"),
     (["check", "-p", "x.md"], "-m pipeline check x.md"),
     (["check", "-q", "-s"], "-m pipeline check --strict --quiet"),
-    (["build", "--quiet"], "-m pipeline build --out dist --paper a4 --quiet"),
+    (["build", "--quiet"], "-m pipeline build --paper a4 --quiet"),
     (["status", "-o", "build", "--json"], "-m pipeline status --out build --json"),
     (["build", "-f", "pdf,epub", "--cache-max", "500M"],
-     "-m pipeline build --out dist --paper a4 --format pdf,epub --cache-max 500M"),
+     "-m pipeline build --paper a4 --format pdf,epub --cache-max 500M"),
     (["release", "-p", "x.md", "--no-cache"],
-     "-m pipeline release x.md --out dist --no-cache"),  # no distribution.yaml here
+     "-m pipeline release x.md --no-cache"),  # no distribution.yaml here
     (["bench", "-n", "10"], "bench.py --n 10"),
     (["bench", "--n", "10"], "bench.py --n 10"),  # as the benchmark script spells it
     (["bench", "--n", "1000", "-f", "epub", "--skip", "alternative,dask", "--floor-edited-only"],
@@ -231,8 +231,19 @@ def test_release_takes_distribution_yaml_when_there_is_one(project):
     (project / "distribution.yaml").write_text("clinics: {}\n", encoding="utf-8")
     proc = invoke(project, "--dry", "release")
     assert proc.returncode == 0, proc.stderr
-    assert "-m pipeline release --out dist --distribution distribution.yaml" in re.sub(
+    assert "-m pipeline release --distribution distribution.yaml" in re.sub(
         r"\x1b\[[0-9;]*m", "", proc.stdout)
+
+
+def test_tasks_started_below_the_project_leave_its_output_and_distribution_to_it(project):
+    (project / "manuscripts").mkdir()
+    (project / "distribution.yaml").write_text("clinics: {}\n", encoding="utf-8")
+    below = project / "manuscripts"
+    commands = {task: re.sub(r"\x1b\[[0-9;]*m", "", subprocess.run(
+        [str(INVOKE), "--dry", task], cwd=below, capture_output=True, text=True,
+        check=True).stdout) for task in ("build", "release", "status")}
+    assert not any("--out" in line for line in commands.values()), commands
+    assert f"release --distribution {project / 'distribution.yaml'}" in commands["release"]
 
 
 def test_ctrl_c_ends_a_task_with_its_commands_status_when_stdin_is_closed(project):
