@@ -14,12 +14,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..citeproc_marks import CLOSE, OPEN, cite_marked, strip_cite_marks
+from ..citeproc_marks import cite_marked, strip_cite_marks
 from . import positions
 from .registry import patch
+from .year_suffixes import suffix_at_end, suffix_spans
 
 EN_DASH = "\u2013"
-FORMAT_OPENS = "".join(OPEN.values())
 NO_NAMES = "\x00"  # what a cite that prints no names is grouped by
 Group = tuple[str, bool, Any, Any]  # text, collapsed, its first and last cite
 MARKS = re.compile("[\ue000-\uf8ff]")  # the private-use marks around cites and formatting
@@ -267,54 +267,18 @@ def _mark(item: Any, text: str) -> str:
     return cite_marked(index, text)
 
 
-def _suffix_spans(letters: list[str], ranged: bool) -> list[tuple[int, int]]:
-    """['a', 'b', 'c', 'e'] as [(0, 2), (3, 3)] when ranged (three or more in a row)."""
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(letters):
-        j = i
-        if ranged:
-            while (j + 1 < len(letters) and len(letters[j]) == len(letters[j + 1]) == 1
-                   and ord(letters[j + 1]) == ord(letters[j]) + 1):
-                j += 1
-            if j - i < 2:
-                j = i
-        spans.append((i, j))
-        i = j + 1
-    return spans
-
-
-def _suffix_at_end(text: str, letter: str) -> tuple[str, str, str, str]:
-    """``text`` as (head, marks opening the suffix, their closing marks, closing marks after).
-
-    A year suffix the style formats (``<text variable="year-suffix"
-    font-style="italic"/>``) ends the text with its own marks; each collapsed
-    suffix takes the same formatting: '2020<i>a</i>, <i>b</i>'.  Without the
-    suffix at the end, the text is the head.
-    """
-    closing = len(text) - len(text.rstrip(CLOSE))
-    body = text[:len(text) - closing]
-    if not letter or not body.endswith(letter):
-        return text, "", "", ""
-    body = body[:len(body) - len(letter)]
-    opening = len(body) - len(body.rstrip(FORMAT_OPENS))
-    opening = min(opening, closing)
-    return (body[:len(body) - opening], body[len(body) - opening:], CLOSE * opening,
-            CLOSE * (closing - opening))
-
-
 def _joined_suffixes(text: str, letters: list[str], items: list[Any], ranged: bool,
                      delimiter: str) -> str:
     """The first cite's text with the others' year suffixes: 'Smith 2000a, b' or '2000a–c'.
 
     Each letter is marked as its own cite's when the caller asked for marks.
     """
-    head, opening, inner, outer = _suffix_at_end(text, letters[0])
+    head, opening, inner, outer = suffix_at_end(text, letters[0])
     closed = ""  # formatting opened before the suffix closes inside the first cite's marks
     if outer and RENDERING.get("mark_cites"):
         closed, outer = outer, ""
     pieces = []
-    for first, last in _suffix_spans(letters, ranged):
+    for first, last in suffix_spans(letters, ranged):
         piece = _mark(items[first], (head if first == 0 else "") + opening + letters[first]
                       + inner + (closed if first == 0 else ""))
         if last != first:
