@@ -173,6 +173,9 @@ class _Reader:
         return {"t": "Div", "c": [["", [box], []], rewrite(inner, self.visit, VISITED)]}
 
     def quarto_callout(self, node: Node) -> Any:
+        retitled = _docutils_title(node)
+        if retitled is not None:
+            return rewrite([retitled], self.visit, VISITED)
         ident, classes, attrs = node["c"][0]
         if TAB_CLASS in classes:  # an MkDocs content tab: its title in bold, then its text
             title = next((v for k, v in attrs if k == "title"), "")
@@ -314,6 +317,25 @@ class _Reader:
                            else {"t": "Str", "c": text[last:]})
         return out if len(out) != len(inlines) or any(a is not b for a, b in zip(out, inlines))\
             else inlines
+
+# the title docutils gives a box (pandoc's reStructuredText reader writes it as a ``::: title``
+# div first in the box, its HTML reader as ``::: admonition-title``), and the default ones
+TITLE_CLASSES = (["title"], ["admonition-title"])
+DEFAULT_TITLES = frozenset(("note", "tip", "warning", "important", "caution", "danger",
+                            "attention", "hint", "error", "see also", "admonition"))
+
+
+def _docutils_title(node: Node) -> Node | None:
+    """A box whose first block is docutils' title: without it when it names the box's kind
+    (the box's label does), else with it in bold as its title; None for any other div."""
+    blocks = node["c"][1]
+    if not blocks or blocks[0]["t"] != "Div" or blocks[0]["c"][0][1] not in TITLE_CLASSES:
+        return None
+    words = stringify(blocks[0]["c"][1]).strip()
+    title = [] if words.lower() in DEFAULT_TITLES else \
+        [{"t": "Para", "c": [{"t": "Strong", "c": str_inlines(words)}]}]
+    return {"t": "Div", "c": [node["c"][0], [*title, *blocks[1:]]]}
+
 
 def _toc_mark(inlines: list[Node]) -> str | None:
     """The table of contents a paragraph is, as written (pandoc reads GitLab's as emphasis)."""

@@ -311,3 +311,24 @@ def test_a_multimarkdown_table_of_contents_is_named_as_one(tmp_path, monkeypatch
             "headings")
     assert [str(p) for p in check([tmp_path / "t.md"], BuildOptions()).problems] == [
         f"t.md:8: warning: '{{{{TOC}}}}' {said}", f"t.md:12: warning: '{{{{TOC:2-3}}}}' {said}"]
+
+
+def test_the_title_docutils_gives_a_box_is_its_title_or_left_to_its_label(tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    # as `pandoc -t markdown` writes reStructuredText's (and Sphinx's HTML's) admonitions
+    body = (":::: warning\n::: title\nWarning\n:::\n\nNot twice.\n::::\n\n"
+            ":::: note\n::: admonition-title\nBefore you start\n:::\n\nWash your hands.\n::::\n")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.md").write_text(FRONT + body, encoding="utf-8")
+    assert [str(p) for p in check([tmp_path / "r.md"], BuildOptions()).problems] == []
+    ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
+    assert [(b["c"][0][1], [c["t"] for c in b["c"][1]], " ".join(stringify(b).split()))
+            for b in ast["blocks"]] == [
+        (["warning"], ["Para"], "Not twice."),
+        (["note"], ["Para", "Para"], "Before you start Wash your hands.")]
+    assert ast["blocks"][1]["c"][1][0]["c"][0]["t"] == "Strong"
