@@ -54,6 +54,7 @@ from .model import Manuscript
 from .obsidian import block_id_problems, comment_problems, nested_quote_problems
 from .outliner import outliner_problems
 from .percent import percent_problems
+from .rstroles import read_roles
 from .shortcodes import PAGE_BREAK, SHORTCODE_OPEN, read_shortcodes, shortened
 from .texmath_dialects import delimiter_problems
 from .textrefs import read_text_references
@@ -379,6 +380,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     if ATTRIBUTED_CODE.search(manuscript.body):  # no chunk and no title without them
         blocks = rewrite(blocks, lambda n: without_options(n) or titled_code(n), ("CodeBlock",))
     blocks = table_captions(manuscript, blocks, problems)
+    blocks = read_roles(manuscript, blocks, problems)
     for warn in (comment_problems, block_id_problems, nested_quote_problems, mdx_problems,
                  liquid_problems, mkdocs_problems, delimiter_problems, percent_problems,
                  change_problems, diagram_problems, vitepress_problems, outliner_problems):

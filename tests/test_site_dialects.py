@@ -332,3 +332,33 @@ def test_the_title_docutils_gives_a_box_is_its_title_or_left_to_its_label(tmp_pa
         (["warning"], ["Para"], "Not twice."),
         (["note"], ["Para", "Para"], "Before you start Wash your hands.")]
     assert ast["blocks"][1]["c"][1][0]["c"][0]["t"] == "Strong"
+
+
+def test_restructuredtext_roles_pandoc_kept_as_code_are_read(tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    # as `pandoc -t markdown` writes a .rst file's roles
+    body = ("## Doses {#dosing}\n\nSee `dosing`{.interpreted-text role=\"ref\"}, "
+            "`the doses <dosing>`{.interpreted-text role=\"ref\"} and\n"
+            "`PRP (platelet-rich plasma)`{.interpreted-text role=\"abbr\"}.\n\n"
+            "Run `setup.py`{.interpreted-text role=\"file\"}; read "
+            "`intro`{.interpreted-text role=\"doc\"} and `gone`{.interpreted-text role=\"ref\"}.\n")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.md").write_text(FRONT + body, encoding="utf-8")
+    said = "so its words are shown as text"
+    assert [str(p) for p in check([tmp_path / "r.md"], BuildOptions()).problems] == [
+        (f"r.md:13: warning: 'intro' is a reStructuredText :doc: role: the handout does not "
+         f"read that role, {said}"),
+        (f"r.md:13: warning: 'gone' is a reStructuredText :ref: role: it names nothing in the "
+         f"handout, {said}")]
+    ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
+    inlines = [n for b in ast["blocks"][1:] for n in b["c"]]
+    assert [(n["c"][2][0], stringify(n["c"][1])) for n in inlines if n["t"] == "Link"] == [
+        ("#dosing", "dosing"), ("#dosing", "the doses")]
+    assert [n["c"][1] for n in inlines if n["t"] == "Code"] == ["setup.py"]
+    assert "PRP (platelet-rich plasma)." in stringify(ast["blocks"][1])
+    assert "read intro and gone." in stringify(ast["blocks"][2])
