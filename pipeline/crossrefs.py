@@ -21,7 +21,7 @@ link reads as the heading, since a handout numbers no section).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .tree import Node, str_inlines, transform, walk
@@ -125,18 +125,22 @@ def mark_cross_references(ast: Mapping[str, Any]) -> dict[str, Any]:
             out += [{"t": "Space"}, {"t": "Cite", "c": [rest, node["c"][1]]}]
         return out
 
-    return {**ast, "blocks": transform(list(ast["blocks"]), link)}
+    return {**ast, "blocks": transform(list(ast["blocks"]), link, ("Cite",))}
 
 
-def number_cross_references(blocks: list[Node], words: Mapping[str, str]) -> list[Node]:
+def number_cross_references(blocks: list[Node], words: Mapping[str, str],
+                            nodes: Sequence[Node] | None = None) -> list[Node]:
     """One edition's blocks with its figures and tables numbered and its cross-references
-    written (see the module)."""
+    written (see the module); ``blocks`` itself when there is nothing to number or write.
+
+    ``nodes``: ``walk(blocks)`` when the caller has it (the blocks are not walked again).
+    """
     numbers: dict[str, str] = {}
     kinds: dict[str, str] = {}
     headings: dict[str, list[Node]] = {}
     counts = {"fig": 0, "tbl": 0, "eq": 0}
     referred = False  # a cross-reference to write (most bodies have none)
-    for node in walk(blocks):
+    for node in walk(blocks) if nodes is None else nodes:
         if node["t"] == "Header" and node["c"][1][0]:
             headings[node["c"][1][0]] = node["c"][2]
         elif node["t"] in ("Figure", "Table", "Span"):

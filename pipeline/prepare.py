@@ -219,8 +219,11 @@ def prepare(
         # block and no example
         edition = select_audience(ast, audience) if present & (DIVS_AND_SPANS | EXAMPLES) \
             else {**ast, "blocks": list(ast["blocks"])}
-        edition = {**edition, "blocks": number_cross_references(edition["blocks"], words)}
-        nodes = list(walk(edition["blocks"]))  # one walk: its citations and its headings
+        nodes = list(walk(edition["blocks"]))  # one walk: its cross-references, citations
+        numbered = number_cross_references(edition["blocks"], words, nodes)  # and headings
+        if numbered is not edition["blocks"]:  # numbers and links written: walked again
+            edition = {**edition, "blocks": numbered}
+            nodes = list(walk(numbered))
         cited_ast, references = format_citations(
             manuscript, edition, entries, items, style, citation_locale(manuscript, style),
             words, problems, listed, styles / "kinds.yaml",

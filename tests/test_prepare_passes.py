@@ -141,6 +141,23 @@ def test_numbering_cross_references_leaves_a_body_without_them_as_it_is():
     assert written[1]["c"][0]["c"][1] == [{"t": "Str", "c": "Dosing"}]
 
 
+def test_numbering_cross_references_reads_the_walk_of_the_edition_it_is_given(tmp_path,
+                                                                              monkeypatch):
+    walked = []
+    real = crossrefs.walk
+    monkeypatch.setattr(crossrefs, "walk", lambda value: walked.append(value) or real(value))
+    documents, _ = _prepared(tmp_path, RICH)
+    assert len(documents) == 2
+    assert len(walked) == 1  # the body's targets, once; each edition's walk is prepare's
+    heading = {"t": "Header", "c": [2, ["dosing", [], []], [{"t": "Str", "c": "Dosing"}]]}
+    referring = [heading, {"t": "Para", "c": [
+        {"t": "Link", "c": [["", [crossrefs.LINK_CLASS], []], [{"t": "Str", "c": "@dosing"}],
+                            ["#dosing", ""]]}]}]
+    given = crossrefs.number_cross_references(referring, {}, list(real(referring)))
+    assert given == crossrefs.number_cross_references(referring, {})
+    assert given[1]["c"][0]["c"][1] == [{"t": "Str", "c": "Dosing"}]
+
+
 @pytest.mark.parametrize("text", ["[[Dose table]] is a wiki link.",
                                   "See [the table][doses] here.",
                                   "As \\@ref(tab:doses) shows."])
