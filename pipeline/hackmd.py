@@ -4,6 +4,7 @@
   inserted text: underlined, as ``[text]{.underline}`` is.  ``++ctrl+alt+del++``,
   whose parts are all keys (pymdownx.keys), is a keyboard shortcut: each key in
   ``<kbd>`` (``Ctrl+Alt+Del``).
+- Bear's and Ulysses's ``::text::`` is highlighted, as ``==text==`` is.
 - HackMD's tags ``[name=Ana Ruiz]`` and ``[time=Tue, Mar 3]`` show their value (HackMD
   puts an icon before it), in italics; ``[color=#f00]``, which colours a quote's border,
   is left out.
@@ -19,6 +20,8 @@ from .fences import fenced
 
 INSERTED = re.compile(r"(?<![+\w\\])\+\+(?=[^\s+])([^\n]*?[^\s+\\])\+\+(?![+\w])"
                       r"|(?<![\^\w\\])\^\^(?=[^\s^])([^\n]*?[^\s^\\])\^\^(?![\^\w])")
+# Bear's and Ulysses's highlight, "::text::" (never inside a word: std::vector::size is text)
+HIGHLIGHT = re.compile(r"::(?<![\w:\\]::)(?=[^\s:])([^\n]*?[^\s:\\])::(?![\w:])")
 TAG = re.compile(r"\[(name|time|color)=([^\[\]\n]*)\](?![(\[:])")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 KEYS = frozenset((
@@ -69,13 +72,17 @@ def _line(line: str) -> str:
         spans = [m.span() for m in CODE_SPAN.finditer(line)] if "`" in line else []
     if "=" in line and "[" in line:
         line = TAG.sub(outside(_tag), line)
+        spans = [m.span() for m in CODE_SPAN.finditer(line)] if "`" in line else []
+    if "::" in line and not line.lstrip().startswith(":::"):
+        line = HIGHLIGHT.sub(outside(lambda m: f"[{m.group(1)}]{{.mark}}"), line)
     return line
 
 
 def as_pandoc(text: str) -> str:
     """``text`` with HackMD's and pymdownx's inline marks written as pandoc's, line for line."""
     if "++" not in text and "^^" not in text and "[name=" not in text \
-            and "[time=" not in text and "[color=" not in text:
+            and "[time=" not in text and "[color=" not in text \
+            and ("::" not in text or HIGHLIGHT.search(text) is None):
         return text
     lines = text.split("\n")
     for index, (line, code) in enumerate(zip(lines, fenced(lines), strict=True)):

@@ -804,3 +804,15 @@ def test_multimarkdown_citations_are_citations_and_a_defined_label_stays_a_link(
     (work / "r.bib").write_text("@book{Doe:2006, title={B}, author={Doe, J}, year={2006}}\n")
     assert _check(work, body, "bibliography: [r.bib]\n") == [
         "m.md:9: citation '@spine-2020' has no entry in the bibliography"]
+
+
+def test_bear_highlights_are_marked_text_and_double_colons_in_words_stay():
+    from pipeline.pandoc import markdown_to_ast
+
+    blocks = markdown_to_ast("Take ::two tablets:: now; std::vector::size and `::code::`.\n\n"
+                             "::: note\nText.\n:::\n")["blocks"]
+    marked = [stringify(n["c"][1]) for n in blocks[0]["c"]
+              if n["t"] == "Span" and n["c"][0][1] == ["mark"]]
+    assert marked == ["two tablets"]
+    assert "std::vector::size and ::code::." in stringify(blocks[:1])
+    assert blocks[1]["t"] == "Div"
