@@ -9,6 +9,10 @@
   ``((GRmzn0ESv))``) shows another block's text, which is not in this file: it is left out,
   with a warning at its line saying to copy the text.
 
+- A task marker opening a list item (``- TODO Call the ward``; ``DOING``, ``NOW``,
+  ``LATER`` and ``WAITING`` too) is an open task, ``DONE`` a done one, ``CANCELED`` an open
+  task struck through, as Logseq shows them.
+
 Fenced code and inline code keep these as written.
 """
 
@@ -17,7 +21,7 @@ from __future__ import annotations
 import re
 
 from .errors import Problems
-from .fences import cut_keeping_lines
+from .fences import cut_keeping_lines, fenced
 from .model import Manuscript
 from .obsidian import BARRIER, _masked
 
@@ -25,6 +29,24 @@ PROPERTY = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?([A-Za-z][\w-]*)::[ \t]+\S[^\n]*$
                       re.MULTILINE)
 REFERENCE = re.compile(r"\(\((?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
                        r"|[\w-]{9})\)\)")
+
+TASK = re.compile(r"^([ \t]*[-*+][ \t]+)(TODO|DOING|NOW|LATER|WAITING|DONE|CANCELED|CANCELLED)"
+                  r"[ \t]+(\S.*?)[ \t]*$", re.MULTILINE)
+
+
+def as_tasks(text: str) -> str:
+    """``text`` with each list item an outliner's marker opens written as a task."""
+    if TASK.search(text) is None:
+        return text
+    lines = text.split("\n")
+    for index, (line, code) in enumerate(zip(lines, fenced(lines), strict=True)):
+        task = None if code else TASK.match(line)
+        if task:
+            bullet, marker, words = task.groups()
+            lines[index] = (f"{bullet}[x] {words}" if marker == "DONE" else
+                            f"{bullet}[ ] ~~{words}~~" if marker.startswith("CANCEL") else
+                            f"{bullet}[ ] {words}")
+    return "\n".join(lines)
 
 
 def _word(uid: str) -> bool:
@@ -50,7 +72,7 @@ def without_outliner_marks(text: str) -> str:
     """``text`` with each property line and block reference left out, its line breaks kept."""
     properties, references = _marks(text)
     found = sorted(properties + references)
-    return cut_keeping_lines(text, found) if found else text
+    return as_tasks(cut_keeping_lines(text, found) if found else text)
 
 
 def outliner_problems(manuscript: Manuscript, problems: Problems) -> None:

@@ -816,3 +816,14 @@ def test_bear_highlights_are_marked_text_and_double_colons_in_words_stay():
     assert marked == ["two tablets"]
     assert "std::vector::size and ::code::." in stringify(blocks[:1])
     assert blocks[1]["t"] == "Div"
+
+
+def test_outliner_task_markers_are_tasks():
+    from pipeline.pandoc import markdown_to_ast
+
+    blocks = markdown_to_ast("- TODO Check the dose\n- DONE Write it\n- CANCELED Old plan\n"
+                             "- TODOs are words\n\n```\n- TODO code\n```\n")["blocks"]
+    items = [stringify(item).strip() for item in blocks[0]["c"]]
+    assert items == ["☐ Check the dose", "☒ Write it", "☐ Old plan", "TODOs are words"]
+    assert blocks[0]["c"][2][0]["c"][2]["t"] == "Strikeout"
+    assert blocks[1]["c"][1] == "- TODO code"
