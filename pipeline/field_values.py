@@ -87,14 +87,27 @@ def read_people(value: Any, field_name: str, path: Path, line: int | None,
     return tuple(people)
 
 
+def shared_folders(path: Path, bibliography_dir: Path) -> list[Path]:
+    """Where a shared bibliography of the manuscript ``path`` is looked up: ``bibliography_dir``
+    (the working folder's project's), then the ``bibliography/`` of the manuscript's own
+    project when that is another (a build of ``~/handouts/manuscripts`` run from elsewhere)."""
+    from .project import project_folder
+
+    own = project_folder(path.parent.absolute())
+    folders = [bibliography_dir]
+    if (own / "manuscripts").is_dir() and own / "bibliography" != bibliography_dir.absolute():
+        folders.append(own / "bibliography")
+    return folders
+
+
 def resolve_bibliography(path: Path, name: str, bibliography_dir: Path) -> Path:
     """A bibliography named in front matter: beside the manuscript, else in bibliography/."""
     candidate = Path(name).expanduser()
     if candidate.is_absolute():
         return candidate
     beside = path.parent / candidate
-    shared = bibliography_dir / candidate
-    for found in (beside, shared):
+    shared = [folder / candidate for folder in shared_folders(path, bibliography_dir)]
+    for found in (beside, *shared):
         try:
             if found.exists() or found.is_symlink():  # a broken link is reported as one
                 return found
@@ -108,8 +121,9 @@ def bibliography_missing(found: Path, beside: Path, bibliography_dir: Path) -> s
     why = not_a_file(found)
     if why:
         return why
-    return (f"not found (looked in {display_path(beside)}/ and "
-            f"{display_path(bibliography_dir)}/)")
+    shared = " and ".join(f"{display_path(f)}/"
+                          for f in shared_folders(beside / "manuscript", bibliography_dir))
+    return f"not found (looked in {display_path(beside)}/ and {shared})"
 
 
 def version_key(version: str) -> tuple[int, ...]:

@@ -46,6 +46,21 @@ def test_a_missing_bibliography_names_the_projects_folder_never_the_checkouts(pr
     assert str(ROOT) not in err
 
 
+def test_manuscripts_named_from_outside_any_project_read_their_own_projects_bibliography(
+        project, tmp_path, monkeypatch):
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    status, out, err = run("check", str(project / "manuscripts"))
+    assert (status, err) == (0, "")
+    assert out.splitlines()[-1].startswith("checked 1 manuscript(s)")
+    (project / "bibliography" / "refs.bib").unlink()
+    status, _out, err = run("check", str(project / "manuscripts"))
+    assert status == 1
+    assert err.splitlines()[0].endswith(f"bibliography file 'refs.bib' not found (looked in "
+                                        f"{project}/manuscripts/ and bibliography/ and "
+                                        f"{project}/bibliography/)")
+
+
 def test_the_projects_styles_are_read_from_below_it(project, monkeypatch):
     (project / "styles").mkdir()
     (project / "styles" / "kinds.yaml").write_text("keywords: 5\n", encoding="utf-8")
