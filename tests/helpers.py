@@ -256,7 +256,9 @@ class Preview:
             if until(state):
                 return state
             time.sleep(0.1)
-        raise AssertionError(f"preview never reached the state wanted: {self.state()}")
+        last = self.state()
+        _code, said = self.interrupt()  # a failed fixture leaves no server running
+        raise AssertionError(f"preview never reached the state wanted: {last}\n{said}")
 
     def idle(self, timeout: float = 120) -> dict:
         return self.wait(lambda s: s["handouts"] and not any(
