@@ -185,9 +185,16 @@ def preview(tmp_path_factory):
 
 
 def edit(path: Path, old: str, new: str) -> None:
+    """Save ``path`` with ``old`` replaced, whole at once as an editor saves by renaming (a
+    write in place may be read half done when the machine stalls the test between the file's
+    truncation and its text)."""
+    import os
+
     text = path.read_text()
     assert old in text
-    path.write_text(text.replace(old, new, 1))
+    saving = path.with_name(f".{path.name}.saving")
+    saving.write_text(text.replace(old, new, 1))
+    os.replace(saving, path)
 
 
 def shown(driver, selector: str) -> str | None:
