@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -207,6 +207,18 @@ def _metadata_lines(lines: list[str]) -> int:
     return block if keys else 0
 
 
+def _other_metadata(path: Path, block: int, kind: str, fields: str) -> NoReturn:
+    """Metadata of another kind in lines 1 to ``block``: an error saying to write it as YAML."""
+    end = f" to {block}" if block > 1 else ""
+    raise PipelineError.at(
+        path, 1,
+        f"{kind} is not read: write lines 1{end} as YAML front matter, between lines "
+        f"'---'{fields} title, version, status and last_updated (authors as "
+        "'authors: [{name: ...}]')",
+        "front-matter",
+    )
+
+
 def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
     """(yaml text, body, line number of the body's first line)."""
     lines = text.split("\n")
@@ -223,24 +235,11 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
         )
     if lines[0].startswith("%"):  # pandoc's title block: % title, % authors, % date
         block = len(list(itertools.takewhile(lambda line: line.startswith(("%", " ")), lines)))
-        end = f" to {block}" if block > 1 else ""
-        raise PipelineError.at(
-            path, 1,
-            f"a pandoc title block ('% title' lines) is not read: write lines 1{end} as YAML "
-            "front matter, between lines '---': title, version, status and last_updated "
-            "(authors as 'authors: [{name: ...}]')",
-            "front-matter",
-        )
+        _other_metadata(path, block, "a pandoc title block ('% title' lines)", ":")
     block = _metadata_lines(lines)
     if block:
-        end = f" to {block}" if block > 1 else ""
-        raise PipelineError.at(
-            path, 1,
-            f"a MultiMarkdown metadata block ('Title: ...' lines) is not read: write lines 1{end} "
-            "as YAML front matter, between lines '---', with its fields in lower case: title, "
-            "version, status and last_updated (authors as 'authors: [{name: ...}]')",
-            "front-matter",
-        )
+        _other_metadata(path, block, "a MultiMarkdown metadata block ('Title: ...' lines)",
+                        ", with its fields in lower case:")
     if not lines or lines[0].strip() != "---":
         raise PipelineError.at(
             path, 1,
