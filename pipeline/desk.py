@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,10 @@ from .stamp import GitHistory, make_stamp
 PREVIEW_FORMATS = ("html", "pdf", "epub")
 LATER = ("epub",)  # rendered once no page or PDF waits
 POLL_SECONDS = 0.05
+# A save that leaves the manuscript empty or shorter than the version shown, or that fails to
+# load, may be an editor's save still being written (truncated, then written slowly, as some
+# editors and network drives do): it is taken as the manuscript only once it held this long.
+SETTLE_SECONDS = 1.0
 
 
 @dataclass
@@ -56,6 +61,10 @@ class Handout:
     pending: int = 0  # jobs of that round not yet back
     fingerprint: tuple = ()  # of the inputs last loaded
     seen: tuple = ()  # of the inputs at the last look: a change is loaded once it holds
+    seen_at: float = 0.0  # monotonic time the inputs were first seen as they are now
+    loaded_size: int | None = None  # of the manuscript file last loaded without error
+    saving: bool = False  # a save seems under way: the last good render is shown meanwhile
+    retry: bool = False  # a load failed while the save was unsettled: load again once settled
 
     @property
     def stale(self) -> bool:
@@ -183,14 +192,21 @@ class Desk:
             m = handout.manuscript
             inputs = inputs_of(m, self.styles) if m else [source]
             now = (fingerprint([p for p in inputs if p != self.styles]), styles)
-            if now == handout.fingerprint:
+            if now != handout.seen:
+                handout.seen_at = time.monotonic()
+            if now == handout.fingerprint and not (handout.retry and self._settled(handout)):
                 continue
             if handout.fingerprint and now != handout.seen:
                 # a save may be half written (an editor truncates, then writes): loaded at
                 # the next look if the files are as they are now
                 handout.seen = now
                 continue
-            handout.fingerprint = handout.seen = now
+            handout.seen = now
+            if self._unsettled_save(handout):
+                self._mark_saving(handout, True)
+                continue
+            handout.fingerprint = now
+            handout.retry = False
             for future in self._futures.pop(key, []):
                 future.cancel()  # not started yet: a newer save replaces it
             history = history or GitHistory()
@@ -251,6 +267,34 @@ class Desk:
             if item[1] == item[0].submitted:  # not replaced by a newer save meanwhile
                 self._submit(item)
 
+    def _settled(self, handout: Handout) -> bool:
+        """Whether the manuscript file has not changed for :data:`SETTLE_SECONDS`.
+
+        By its modification time, or, for a clock that disagrees with this one (a network
+        drive), by how long the preview has seen it as it is.
+        """
+        try:
+            written = handout.source.stat().st_mtime
+        except OSError:
+            return True
+        return (time.time() - written >= SETTLE_SECONDS
+                or time.monotonic() - handout.seen_at >= SETTLE_SECONDS)
+
+    def _unsettled_save(self, handout: Handout) -> bool:
+        """An empty manuscript, or one shorter than the one shown, written a moment ago."""
+        try:
+            size = handout.source.stat().st_size
+        except OSError:
+            return False
+        shrunk = size == 0 or (handout.loaded_size is not None and size < handout.loaded_size)
+        return shrunk and not self._settled(handout)
+
+    def _mark_saving(self, handout: Handout, saving: bool) -> None:
+        if handout.saving != saving:
+            with self.changed:
+                handout.saving = saving
+                self._bump(handout, page=True)
+
     def _bump(self, handout: Handout | None, page: bool = False) -> None:
         """Called with ``self.changed`` held: wake the pages that wait."""
         self.generation += 1
@@ -265,7 +309,12 @@ class Desk:
         try:
             m, warnings = load_manuscript(handout.source, self.options.bibliography_folder())
         except PipelineError as exc:
+            if not self._settled(handout):
+                handout.retry = True  # shown only if it still fails once the file holds
+                self._mark_saving(handout, True)
+                return []
             with self.changed:
+                handout.saving = False
                 handout.problems = list(exc.problems)
                 handout.submitted += 1  # results of earlier rounds are out of date
                 handout.pending = 0
@@ -279,7 +328,12 @@ class Desk:
         limit = self.options.render_time_limit()
         jobs = [RenderJob(m, stamp, self.styles, ((a, fmt),), options, time_limit=limit)
                 for fmt in PREVIEW_FORMATS for a in m.audiences]
+        try:
+            handout.loaded_size = handout.source.stat().st_size
+        except OSError:
+            handout.loaded_size = None
         with self.changed:
+            handout.saving = False
             handout.manuscript = m if handout.manuscript is None else handout.manuscript
             handout.slug = handout.manuscript.slug
             handout.submitted += 1
@@ -360,7 +414,7 @@ class Desk:
         with self.changed:
             return {"generation": self.generation, "handouts": {
                 h.slug: {"generation": h.generation, "page": h.page_generation,
-                         "rendering": h.pending > 0,
+                         "rendering": h.pending > 0, "saving": h.saving,
                          "stale": h.stale, "problems": [str(p) for p in h.problems if p.is_error]}
                 for h in self.handouts.values()}}
 

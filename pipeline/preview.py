@@ -71,9 +71,16 @@ RELOAD = """<script>
 .preview-problems { border: 3px solid #b3261e; background: #fdecea; color: #5c0f0a;
   padding: 0.8rem 1rem; margin: 1rem 0; border-radius: 4px; }
 .preview-problems ul { margin: 0.4rem 0 0; padding-left: 1.2rem; }
+.preview-saving { border: 2px solid #8a6d00; background: #fff8db; color: #3d3000;
+  padding: 0.6rem 1rem; margin: 1rem 0; border-radius: 4px; }
 .preview-problems code { white-space: pre-wrap; overflow-wrap: anywhere; color: #5c0f0a; }
 </style>
 """
+
+
+SAVING = ('<div class="preview-saving" role="status">The manuscript is being saved (it is '
+          "empty, shorter than before or cannot be read yet): the last good render is shown "
+          "until the file holds.</div>\n")
 
 
 def problems_box(title: str, problems: list[str]) -> str:
@@ -163,14 +170,16 @@ class Handler(BaseHTTPRequestHandler):
             words = "Rendering..." if not problems else "This handout could not be built"
             body = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>'
                     f"{html.escape(slug)}</title>{script}</head><body><main><h1>"
-                    f"{html.escape(words)}</h1>"
+                    f"{html.escape(words)}</h1>{SAVING if handout.saving else ''}"
                     f"{problems_box('Problems', problems) if problems else ''}</main></body></html>")
             return self._send(HTTPStatus.OK, body.encode("utf-8", "backslashreplace"),
                               TYPES[".html"])
         text = target.read_text(encoding="utf-8")
         text = text.replace("</head>", script + "</head>", 1)
+        box = SAVING if handout.saving else ""
         if problems:
-            box = problems_box("Out of date: the last changes could not be built", problems)
+            box += problems_box("Out of date: the last changes could not be built", problems)
+        if box:
             text = re.sub(r"(<body[^>]*>\n?)", lambda m: m.group(1) + box, text, count=1)
         self._send(HTTPStatus.OK, text.encode("utf-8", "backslashreplace"), TYPES[".html"])
 

@@ -245,3 +245,56 @@ def test_a_lane_whose_worker_was_killed_gets_new_workers_and_the_next_save_rende
         assert not board.prints._broken
     finally:
         board.stop()
+
+
+def test_a_save_that_stalls_is_not_taken_for_the_manuscript_until_it_holds(
+        tmp_path: Path, monkeypatch):
+    """Truncated, then written slowly: empty, partial or unreadable for many looks; the last
+    good manuscript stays, the page says a save is under way, and a file that holds is read."""
+    import os
+    import time
+
+    from pipeline import desk
+
+    project = desk_project(tmp_path)
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(desk, "_warm_pool", lambda *args, **kwargs: None)  # no rendering
+    rounds: list[str] = []
+    monkeypatch.setattr(desk.Desk, "_submit",
+                        lambda self, item: rounds.append(item[2].body))
+    board = desk.Desk([project / "manuscripts"], project / "dist")
+    manuscript = project / "manuscripts" / "desk.md"
+    text = manuscript.read_text()
+    handout = None
+
+    def looks(n: int = 4) -> dict:
+        nonlocal handout
+        for _ in range(n):  # a stall of many polls
+            board.scan()
+        handout = next(iter(board.handouts.values()))
+        return board.state()["handouts"]["desk"]
+
+    def aged() -> None:  # written long enough ago
+        old = time.time() - 5
+        os.utime(manuscript, (old, old))
+
+    assert looks(1) == {**looks(0), "saving": False, "problems": []}
+    first = len(rounds)
+    for stalled in ("", text[: len(text) // 2], "---\ntitle: [" + "x" * len(text)):
+        manuscript.write_text(stalled)
+        state = looks()
+        assert (state["saving"], state["problems"], len(rounds)) == (True, [], first), stalled
+        assert handout.manuscript.body in text
+    manuscript.write_text(text + "\nOne more line.\n")  # the save has landed
+    state = looks()
+    assert (state["saving"], state["problems"]) == (False, [])
+    assert "One more line." in rounds[-1]
+    manuscript.write_text("---\ntitle: [" + "x" * len(text))  # a real mistake, kept
+    looks()
+    aged()
+    state = looks()
+    assert state["saving"] is False and state["problems"][0].startswith("manuscripts/desk.md:")
+    manuscript.write_text("")
+    aged()
+    state = looks()
+    assert state["saving"] is False and state["problems"], "an empty file that holds is read"
