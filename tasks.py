@@ -188,9 +188,11 @@ def build(c, paths="", out="", jobs=0, paper="a4", strict=False, no_cache=False,
                       "default both)",
             "baseline": "an earlier result (JSON) of a smaller N: compare the parent's memory",
             "floor_edited_only": "the floor of the edited manuscript only (for a large N)",
-            "jobs": "workers (default: CPUs)"})
+            "jobs": "workers (default: CPUs)",
+            "repeat": "cold builds and floors measured in turn; the cold build is compared "
+                      "with the floor by their medians (default 3)"})
 def bench(c, n=100, big=False, skip="", format="", baseline="", floor_edited_only=False,
-          jobs=0):
+          jobs=0, repeat=3):
     """Time cold, no-change and one-edit builds against pandoc+WeasyPrint, the floor and Dask.
 
     Results go to benchmarks/results/ as JSON and a Markdown table.
@@ -214,6 +216,7 @@ def bench(c, n=100, big=False, skip="", format="", baseline="", floor_edited_onl
         args.append(f"--baseline {shlex.quote(str(Path(baseline).resolve()))}")
     if floor_edited_only:
         args.append("--floor-edited-only")
+    args.append(f"--repeat {int(repeat)}")
     _run(c, f"{PY} {_bench('bench.py')} {' '.join(args)}")
 
 

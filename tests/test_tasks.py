@@ -157,6 +157,7 @@ def test_the_command_line_spells_each_option_as_the_tasks_do():
      "bench.py --n 1000 --skip alternative --skip dask --format epub --floor-edited-only"),
     (["bench", "--format", "pdf,epub", "--skip", "sequential"],
      "bench.py --n 100 --skip sequential --format pdf --format epub"),
+    (["bench", "-n", "3", "--repeat", "5"], "bench.py --n 3 --repeat 5"),
     (["build", "--scheduler", "tcp://h:1; echo x", "--shard", "1/2 "],
      "--scheduler 'tcp://h:1; echo x' --shard '1/2 '"),  # given to the command, not the shell
     (["test", "-k", "o'neil or $(date)"], "-m pytest -q -k 'o'\"'\"'neil or $(date)'"),
@@ -189,13 +190,13 @@ def test_the_checkouts_own_tasks_run_from_it_when_started_in_a_folder_below(proj
     assert command in proc.stdout
 
 
-@pytest.mark.parametrize("args", [["--n", "0"], ["--n", "-3"]])
+@pytest.mark.parametrize("args", [["--n", "0"], ["--n", "-3"], ["--repeat", "0"]])
 def test_a_benchmark_of_nothing_is_a_usage_error(args):
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), *args],
                           capture_output=True, text=True, check=False, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.splitlines()[-1] == (
-        "bench.py: error: --n, --jobs and --big-sections must be at least 1")
+        "bench.py: error: --n, --jobs, --big-sections and --repeat must be at least 1")
 
 
 def test_clean_cache_empties_only_the_render_cache(project):
