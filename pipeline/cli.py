@@ -299,7 +299,7 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if args.command == "check":
             from .checking import CHECK_STATUSES
 
-            progress = Progress(stream=None if args.quiet else stdout,
+            progress = Progress(stream=None if args.quiet else stderr,
                                 statuses=CHECK_STATUSES, doing="checking")
             report = check(args.paths or None, BuildOptions(strict=args.strict), progress)
             progress.clear()
@@ -307,9 +307,9 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             if args.quiet:
                 return 0 if report.ok else 1
             errors = sum(1 for p in report.problems if p.is_error)
-            _print_readings(report.readings, stdout)
+            _print_readings(report.readings, stderr)
             print(f"checked {report.manuscripts} manuscript(s) in {report.seconds:.2f}s: "
-                  f"{errors} error(s), {len(report.problems) - errors} warning(s)", file=stdout)
+                  f"{errors} error(s), {len(report.problems) - errors} warning(s)", file=stderr)
             return 0 if report.ok else 1
         if args.command == "preview":
             from .preview import serve

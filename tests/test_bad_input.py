@@ -965,12 +965,12 @@ BAD = ROOT / "tests" / "fixtures" / "bad"
 
 
 def test_command_line_reports_every_fixture_without_a_traceback():
-    result = subprocess.run([sys.executable, "-m", "pipeline", "check", "tests/fixtures/bad"],
+    result = subprocess.run([sys.executable, "-m", "pipeline", "check", "-q", "tests/fixtures/bad"],
                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == (BAD / "expected.txt").read_text().splitlines()
-    assert result.stdout.splitlines()[-1].startswith("checked 5 manuscript(s) in ")
+    assert result.stdout == ""
 
 
 def test_control_characters_in_a_csl_json_item_are_said_at_its_line_and_left_out(work):
@@ -1058,7 +1058,7 @@ def test_two_names_that_look_the_same_without_a_slug_say_how_each_is_written(wor
     nfc, nfd = (unicodedata.normalize(form, "cadera-é.md") for form in ("NFC", "NFD"))
     for name in (nfc, nfd):
         manuscript(work, name=name)
-    status, _out, err = run_cli("check", nfc, nfd)
+    status, _out, err = run_cli("check", "-q", nfc, nfd)
     wrong = ("slug must be lower-case letters, digits, '.', '_' or '-', found '{}'; set 'slug: "
              "cadera-e' in the front matter or rename the file")
     assert status == 1

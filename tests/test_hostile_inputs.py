@@ -57,7 +57,7 @@ def test_a_csl_path_that_is_not_a_file_says_what_it_is(work, make, message):
     knee = work / "manuscripts" / "knee.md"
     knee.write_text(GOOD.replace("bibliography:", "csl: house.csl\nbibliography:"),
                     encoding="utf-8")
-    status, _out, err = run("check")
+    status, _out, err = run("check", "-q")
     assert (status, err) == (1, f"manuscripts/knee.md:6: {message}\n")
 
 
@@ -86,7 +86,7 @@ Not these: [ok][def], [DEF][], `[in][code]`, \\[escaped\\]\\[too\\], [1][2], [x]
 def test_a_reference_link_nothing_defines_is_a_warning_at_its_line(work):
     knee = work / "manuscripts" / "knee.md"
     knee.write_text(GOOD + REFERENCES, encoding="utf-8")
-    status, _out, err = run("check")
+    status, _out, err = run("check", "-q")
     assert status == 0
     said = [line for line in err.splitlines() if "defines its label" in line]
     assert said == [
@@ -117,13 +117,13 @@ def test_a_key_ending_in_punctuation_is_shown_how_to_cite_it(work):
         encoding="utf-8")
     knee = work / "manuscripts" / "knee.md"
     knee.write_text(GOOD + "As shown [@a.b.].\n", encoding="utf-8")
-    status, _out, err = run("check")
+    status, _out, err = run("check", "-q")
     assert (status, err) == (1, (
         "manuscripts/knee.md:10: citation '@a.b' has no entry in the bibliography; the entry "
         "'a.b.' ends in punctuation, which pandoc reads as the sentence's: write it in braces, "
         "@{a.b.}\n"))
     knee.write_text(GOOD + "As shown [@{a.b.}].\n", encoding="utf-8")
-    assert run("check")[0] == 0
+    assert run("check", "-q")[0] == 0
 
 
 def test_a_script_link_is_plain_text_in_every_format(work):
@@ -191,7 +191,7 @@ def test_an_svg_whose_entities_stand_for_too_much_text_is_refused_at_their_line(
         encoding="utf-8")
     knee = work / "manuscripts" / "knee.md"
     knee.write_text(GOOD + "![A laugh](laugh.svg)\n", encoding="utf-8")
-    assert run("check")[::2] == (1, (
+    assert run("check", "-q")[::2] == (1, (
         "manuscripts/laugh.svg:3: SVG image refused: its entities (&name;) stand for more text "
         "than a drawing may hold; write the text in the drawing\n"))
 
@@ -206,7 +206,7 @@ def test_an_odd_audiences_list_says_what_is_wrong(work, value, message):
     knee = work / "manuscripts" / "knee.md"
     knee.write_text(GOOD.replace("bibliography:", f"audiences: {value}\nbibliography:"),
                     encoding="utf-8")
-    status, _out, err = run("check")
+    status, _out, err = run("check", "-q")
     assert (status, err) == (1, f"manuscripts/knee.md:6: {message}\n")
 
 
@@ -228,7 +228,7 @@ def test_a_photograph_an_svg_shows_is_held_to_the_pixel_limit(work):
         '<image href="bomb.png" width="9" height="9"/></svg>\n', encoding="utf-8")
     knee = work / "manuscripts" / "knee.md"
     knee.write_text(GOOD + "![A plate](plate.svg)\n", encoding="utf-8")
-    status, _out, err = run("check")
+    status, _out, err = run("check", "-q")
     assert (status, err) == (1, (
         "manuscripts/plate.svg:2: SVG image loads 'bomb.png', which has more pixels (3600 "
         "megapixels) than the 50 megapixels a handout may have: scale it down\n"))
@@ -239,7 +239,7 @@ def test_a_script_inside_a_drawing_is_reported_at_its_own_line(work):
     knee.write_text(GOOD + "\n<script>alert(1)</script>\n\nText.\n\n"
                     "<svg><title>A dot</title><script>alert(2)</script></svg>\n",
                     encoding="utf-8")
-    status, _out, err = run("check")
+    status, _out, err = run("check", "-q")
     assert status == 0
     assert [line for line in err.splitlines() if "<script>" in line] == [
         ("manuscripts/knee.md:11: warning: raw HTML <script> is left out: scripts and embedded "

@@ -242,7 +242,7 @@ def test_a_huge_image_gives_no_raw_warning_on_the_command_line(work):
     (work / "huge.png").write_bytes(_png_header(12000, 9000))
     (work / "m.md").write_text(FRONT + "![A figure](huge.png)\n", encoding="utf-8")
     for command in ("check", "build"):
-        result = subprocess.run([sys.executable, "-m", "pipeline", command, "m.md"], cwd=work,
+        result = subprocess.run([sys.executable, "-m", "pipeline", command, "-q", "m.md"], cwd=work,
                                 capture_output=True, text=True, timeout=120, check=False)
         assert result.returncode == 1
         assert result.stderr.splitlines()[-1] == (

@@ -182,8 +182,10 @@ def test_check_in_a_log_names_each_manuscript_and_says_a_long_one_goes_on(tmp_pa
     (tmp_path / "b.md").write_text(front.format("drafty"), encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(["check", "a.md", "b.md"], out, err) == 1
-    assert err.getvalue().startswith("b.md:4: 'status' must be")
-    lines = out.getvalue().splitlines()
+    assert out.getvalue() == ""
+    lines = err.getvalue().splitlines()
+    assert lines[-2].startswith("b.md:4: 'status' must be")
+    del lines[-2]
     beats = [line for line in lines if "still" in line]
     assert beats and all(re.fullmatch(r"\[1/2\] still checking \(\d+s so far\)", line)
                          for line in beats), lines
@@ -227,3 +229,32 @@ def test_quiet_prints_only_the_problems(tmp_path, monkeypatch):
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(["check", "m.md", "-q", "--strict"], out, err) == 1
     assert (out.getvalue(), err.getvalue()) == ("", warning.replace("warning: ", ""))
+
+
+def test_every_command_keeps_progress_and_problems_on_stderr_and_results_on_stdout(
+        tmp_path, monkeypatch):
+    from helpers import KNEE_MANUSCRIPT, knee_project
+
+    bib = "@article{doe-2020, author={Doe, Jane}, title={A trial}, journal={J}, year={2020}}\n"
+    knee_project(tmp_path, monkeypatch, KNEE_MANUSCRIPT, bib)
+    (tmp_path / "manuscripts" / "bad.md").write_text(
+        KNEE_MANUSCRIPT.replace("status: draft", "status: drafty"), encoding="utf-8")
+    problem = ("manuscripts/bad.md:4: 'status' must be one of draft, submitted, under-review, "
+               "approved, retired; found 'drafty' (did you mean 'draft'?)")
+
+    def said(*argv: str) -> tuple[int, str, list[str]]:
+        out, err = io.StringIO(), io.StringIO()
+        return cli.main(list(argv), out, err), out.getvalue(), err.getvalue().splitlines()
+
+    status, out, err = said("check")
+    assert (status, out) == (1, "")
+    assert err[:3] == ["[1/2] failed manuscripts/bad.md", "[2/2] checked manuscripts/knee.md",
+                       problem]
+    assert re.fullmatch(r"checked 2 manuscript\(s\) in [\d.]+s: 1 error\(s\), 0 warning\(s\)",
+                        err[-1])
+    status, out, err = said("build", "-f", "html", "-j", "1", "--no-cache")
+    assert (status, out) == (1, "")
+    assert problem in err and any(line.startswith("built ") for line in err), err
+    status, out, err = said("status")
+    assert status == 1 and out.startswith("slug ") and "knee" in out
+    assert err == [problem]

@@ -30,16 +30,16 @@ def test_a_check_from_a_folder_below_the_project_reads_its_bibliography(project,
                                                                          below):
     monkeypatch.chdir(project / below)
     status, out, err = run("check")
-    said = f"project: {project} (the nearest folder above holding manuscripts/)\n"
-    assert (status, err) == (0, said)
-    assert out.splitlines()[-1].startswith("checked 1 manuscript(s)")
+    said = f"project: {project} (the nearest folder above holding manuscripts/)"
+    assert (status, out, err.splitlines()[0]) == (0, "", said)
+    assert err.splitlines()[-1].startswith("checked 1 manuscript(s)")
 
 
 def test_a_missing_bibliography_names_the_projects_folder_never_the_checkouts(project,
                                                                                monkeypatch):
     (project / "bibliography" / "refs.bib").unlink()
     monkeypatch.chdir(project / "manuscripts")
-    status, _out, err = run("check", "knee.md")
+    status, _out, err = run("check", "-q", "knee.md")
     assert status == 1
     assert err.splitlines()[1] == (f"knee.md:6: bibliography file 'refs.bib' not found (looked "
                                    f"in ./ and {project}/bibliography/)")
@@ -51,10 +51,10 @@ def test_manuscripts_named_from_outside_any_project_read_their_own_projects_bibl
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
     status, out, err = run("check", str(project / "manuscripts"))
-    assert (status, err) == (0, "")
-    assert out.splitlines()[-1].startswith("checked 1 manuscript(s)")
+    assert (status, out) == (0, "")
+    assert err.splitlines()[-1].startswith("checked 1 manuscript(s)")
     (project / "bibliography" / "refs.bib").unlink()
-    status, _out, err = run("check", str(project / "manuscripts"))
+    status, _out, err = run("check", "-q", str(project / "manuscripts"))
     assert status == 1
     assert err.splitlines()[0].endswith(f"bibliography file 'refs.bib' not found (looked in "
                                         f"{project}/manuscripts/ and bibliography/ and "
@@ -65,7 +65,7 @@ def test_the_projects_styles_are_read_from_below_it(project, monkeypatch):
     (project / "styles").mkdir()
     (project / "styles" / "kinds.yaml").write_text("keywords: 5\n", encoding="utf-8")
     monkeypatch.chdir(project / "manuscripts" / "sub")
-    status, _out, err = run("check")
+    status, _out, err = run("check", "-q")
     assert status == 1
     assert err.splitlines()[1] == (f"{os.path.join('..', '..', 'styles', 'kinds.yaml')}:1: "
                                    "'keywords' must map names to kinds, such as 'keywords: "
@@ -86,5 +86,5 @@ def test_a_build_from_below_writes_the_projects_dist_with_its_disclaimer(project
 
 
 def test_in_the_project_itself_nothing_is_said_and_paths_stay_relative(project):
-    status, _out, err = run("check")
+    status, _out, err = run("check", "-q")
     assert (status, err) == (0, "")

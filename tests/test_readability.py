@@ -193,7 +193,7 @@ def test_check_prints_the_grades(tmp_path):
     assert main(["check", str(path)], out, err) == 0
     grade = check([path], BuildOptions()).readings["hard"].grade
     assert f"reading grade of hard.patient: grade {grade:g} (Flesch-Kincaid grade level; " \
-        "limit 30)" in out.getvalue()
+        "limit 30)" in err.getvalue() and out.getvalue() == ""
 
 
 def test_build_summary_and_manifest_carry_the_grade(tmp_path):

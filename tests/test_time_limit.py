@@ -108,7 +108,7 @@ def test_a_time_limit_that_is_not_seconds_is_a_usage_error(work, monkeypatch, ar
 
 def test_check_warns_of_footnotes_that_take_minutes_to_lay_out(work):
     notes = work / "manuscripts" / "notes.md"
-    status, _out, err = run("check")
+    status, _out, err = run("check", "-q")
     assert status == 0
     first = 7 + 2 * NOTES + 1  # front matter, the sentences, then the first note
     assert err == (f"manuscripts/notes.md:{first}: warning: {NOTES:,} footnotes take minutes "
@@ -117,7 +117,7 @@ def test_check_warns_of_footnotes_that_take_minutes_to_lay_out(work):
                    "--time-limit says otherwise): move some into the text, or split the "
                    "handout\n")
     notes.write_text(HEAD.format(title="Fewer notes") + notes_body(1499), encoding="utf-8")
-    status, _out, err = run("check")
+    status, _out, err = run("check", "-q")
     assert (status, err) == (0, "")
 
 
