@@ -140,7 +140,7 @@ def release(paths: list[Path] | None = None, options: ReleaseOptions | None = No
     refused: set[str] = set(failed)
     accepted: list[Manuscript] = []
     history = GitHistory()
-    released = released_texts(options.out / "release")
+    released = released_texts(options.out)
     for m in manuscripts:
         reading = assess(m)
         if reading is not None:

@@ -3,7 +3,8 @@
 Not approved; no reviewer other than its authors; past its ``next_review``
 date; a patient edition that reads above its grade limit; an input
 (manuscript, bibliographies, images, styles) git does not hold as it is; a
-version an earlier release in the same output folder published with other text.
+version an earlier release published with other text (under ``--out`` or any other
+folder of the project).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .build import inputs_of
 from .bundle import package_styles
 from .errors import Problem, Problems, display_path
 from .model import Manuscript, Readability
+from .project import project_folder
 from .publish import published_artifacts
 from .readability import over_limit_message
 from .stamp import OUTSIDE_GIT, GitHistory, today_source
@@ -102,29 +104,51 @@ def text_digest(m: Manuscript) -> str:
     return hashlib.sha256(json.dumps(text, ensure_ascii=False).encode()).hexdigest()
 
 
-def released_texts(releases: Path) -> dict[tuple[str, str], tuple[str, str]]:
-    """(slug, version) -> (text digest, release id) of the first release under ``releases``
-    that published them.  Releases written before manifests recorded the text (no
-    ``text_sha256``) are skipped."""
-    found: dict[tuple[str, str], tuple[str, str]] = {}
-    for release, entry in published_artifacts(releases):
-        slug, version, text = entry.get("manuscript"), entry.get("version"), \
-            entry.get("text_sha256")
-        if isinstance(slug, str) and isinstance(version, str) and isinstance(text, str):
-            found.setdefault((slug, version), (text, release))
+def release_folders(out: Path) -> list[Path]:
+    """Every folder of releases the project holds: ``out``'s ``release/`` first, then the
+    ``release/`` of each folder of the project (its ``dist/``, or another ``--out`` an earlier
+    release was written into)."""
+    folders = [out / "release", *sorted(project_folder().glob("*/release"))]
+    seen: set[Path] = set()
+    found = []
+    for folder in folders:
+        key = folder.resolve()
+        if key not in seen and folder.is_dir():
+            seen.add(key)
+            found.append(folder)
+    return found
+
+
+def released_texts(out: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """(slug, version) -> {text digest: where} of every text released under them, each with
+    the first release that published it, looked for in every folder of
+    :func:`release_folders`; ``where`` is the release id, with its folder when that is not
+    ``out``'s.  Releases written before manifests recorded the text (no ``text_sha256``)
+    are skipped."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for folder in release_folders(out):
+        here = folder.resolve() == (out / "release").resolve()
+        for release, entry in published_artifacts(folder):
+            slug, version, text = entry.get("manuscript"), entry.get("version"), \
+                entry.get("text_sha256")
+            where = release if here else f"{release} (in {display_path(folder)}/)"
+            if isinstance(slug, str) and isinstance(version, str) and isinstance(text, str):
+                found.setdefault((slug, version), {}).setdefault(text, where)
     return found
 
 
 def version_refusals(m: Manuscript,
-                     released: dict[tuple[str, str], tuple[str, str]]) -> list[Problem]:
+                     released: dict[tuple[str, str], dict[str, str]]) -> list[Problem]:
     """A version already released with other text: a clinic would hold two handouts that
     both say "Version X, approved" and read differently."""
-    earlier = released.get((m.slug, m.version))
-    if earlier is None or earlier[0] == text_digest(m):
+    digest = text_digest(m)
+    others = [where for text, where in released.get((m.slug, m.version), {}).items()
+              if text != digest]
+    if not others:
         return []
     found = Problems()
     found.add(m.path, m.line_of("version"),
-              f"not released: version {m.version} was released in {earlier[1]} with other "
+              f"not released: version {m.version} was released in {others[0]} with other "
               "text; give the changed text a new version (and its review)",
               code="version-reused")
     return found.items

@@ -489,3 +489,31 @@ def test_a_version_released_with_other_text_is_refused_until_it_is_given_a_new_o
           .replace("version: 1.0.0", "version: 1.1.0"))
     commit(tmp_path)
     assert release([path], options).written
+
+
+def test_a_version_released_into_another_folder_of_the_project_is_seen_by_every_release(
+        tmp_path, epoch, monkeypatch):
+    """Releases are recorded as folders of releases (``dist/release/`` by default): one
+    written into the project's dist/ refuses the same version with other text released
+    into another --out, inside the project or outside it."""
+    project = tmp_path / "project"
+    path = write(project / "manuscripts", "m.md", GOOD)
+    commit(project)
+    monkeypatch.chdir(project)
+    cache = tmp_path / "cache"
+    first = release(None, ReleaseOptions(out=Path("dist"), jobs=1, cache_dir=cache))
+    assert first.written, messages(first)
+    write(project / "manuscripts", "m.md", GOOD.replace("Text for everyone.", "Text for all."))
+    commit(project)
+    for out in (tmp_path / "outside", Path("ci-out")):
+        report = release(None, ReleaseOptions(out=out, jobs=1, cache_dir=cache))
+        assert not report.written and not out.exists()
+        assert messages(report) == [
+            (f"manuscripts/m.md:3: not released: version 1.0.0 was released in "
+             f"{first.release_id} (in dist/release/) with other text; give the changed text a "
+             "new version (and its review)")], out
+    write(project / "manuscripts", "m.md", GOOD.replace("Text for everyone.", "Text for all.")
+          .replace("version: 1.0.0", "version: 1.1.0"))
+    commit(project)
+    assert release(None, ReleaseOptions(out=Path("ci-out"), jobs=1, cache_dir=cache)).written
+    assert path.exists()
