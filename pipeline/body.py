@@ -26,6 +26,7 @@ from .nesting import (
     busiest_line,
     deepest_line,
     open_tag_line,
+    runaway_line,
 )
 from .pandoc import PandocFailure, PandocTimeout, markdown_to_ast
 from .rawhtml import DATA_IMAGE
@@ -35,6 +36,8 @@ from .tree import Node, attr_of, rewrite, stringify, walk
 # pandoc's JSON nests 2-3 levels per quote, list or div; the stages and
 # WeasyPrint walk the tree recursively.
 MAX_DEPTH = 120
+TOO_DEEP = ("the Markdown body nests quotes, lists or divs too deeply (about "
+            f"{MAX_DEPTH // 3} levels inside each other at most)")
 
 
 def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | None:
@@ -45,6 +48,12 @@ def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | N
                      f"more than {MAX_BRACKETS} '[' open inside each other: pandoc's Markdown "
                      "reader takes seconds to minutes on them; write a bracket that is text "
                      "as \\[", code="markdown")
+        return None
+    runaway = runaway_line(manuscript.body)
+    if runaway:  # refused before pandoc spends minutes on it
+        line = deepest_line(manuscript.body, MAX_DEPTH // 3) or runaway
+        problems.add(manuscript.path, manuscript.body_line + line - 1, TOO_DEEP,
+                     code="markdown")
         return None
     tags = open_tag_line(manuscript.body)
     if tags:
@@ -79,8 +88,7 @@ def parse_body(manuscript: Manuscript, problems: Problems) -> dict[str, Any] | N
     line = deepest_line(manuscript.body, MAX_DEPTH // 3) or \
         busiest_line(manuscript.body, MAX_DEPTH // 3)
     problems.add(manuscript.path, manuscript.body_line + line - 1 if line else None,
-                 "the Markdown body nests quotes, lists or divs too deeply (about "
-                 f"{MAX_DEPTH // 3} levels inside each other at most)", code="markdown")
+                 TOO_DEEP, code="markdown")
     return None
 
 

@@ -208,6 +208,10 @@ def test_a_yaml_tag_in_front_matter_is_named(work, value, tag):
     ("> " * 2000 + "deep\n", 11),
     ("".join("    " * i + "1. item\n" for i in range(100)), 51),
     ("".join(f"{':' * (3 + i)} note\n" for i in range(300)) + "x\n", 51),
+    # refused before pandoc reads them (it would take minutes)
+    (">" * 10000 + " deep\n", 11),
+    ("- " * 10000 + "deep\n", 11),
+    ("".join("  " * i + "- item\n" for i in range(650)), 51),
     ("<span>" * 3000 + "x" + "</span>" * 3000 + "\n", 11),
     ("Text[^0].\n\n[^0]: " + "> " * 30 + "- " * 30 + "x\n", 13),  # inside a footnote
     ("".join("    " * i + f"Term {i}\n" + "    " * i + ":   Def\n\n" for i in range(60)),
