@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from .bibtex import BibEntry
-from .bibtex_tex import note_url
+from .bibtex_tex import local_url, note_url
 from .bibtypes import web_of_science
 from .frontmatter import parse_front_matter, read_text, split_front_matter
 from .model import CitedDocument
@@ -166,9 +166,19 @@ def public_fields(entry: BibEntry, entries: Mapping[str, BibEntry]) -> list[tupl
                     have.add(target)
             parent = entries.get(_plain_key(dict(parent.values).get(link, "")))
     url = None if "url" in have else note_url(dict(entry.values).get("note", ""))
-    if url:  # note = {Available at: \url{...}}: the URL the reference prints
+    if url and not local_url(url):  # note = {Available at: \url{...}}: the URL printed
         own.append(("url", "{" + url + "}"))
-    return own
+    return [(name, _web_urls(value) if name == "url" else value) for name, value in own
+            if name != "url" or _web_urls(value)]
+
+
+def _web_urls(value: str) -> str:
+    """A ``url`` value without the files on the editor's computer EndNote or Papers add."""
+    words = value.strip().strip('{}"').split()
+    if not any(local_url(word) for word in words):
+        return value
+    return "{" + " ".join(word for word in words if not local_url(word)) + "}" \
+        if not all(local_url(word) for word in words) else ""
 
 
 def _plain_key(value: str) -> str:

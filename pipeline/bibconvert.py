@@ -58,6 +58,7 @@ from .bibtex_tex import (
     CASED_FIELDS,
     URL_LEAD,
     URL_MACRO,
+    local_url_message,
     plain_text,
     prepare_tex,
     protected_groups,
@@ -221,7 +222,10 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
         elif name in DATE_FIELDS:
             value = edtf_date(value)
         elif name in VERBATIM:
-            value = verbatim(name, value)
+            written, value = value, verbatim(name, value)
+            if name == "url" and not value:
+                prepared.warnings.append((line, local_url_message(entry.key, written)))
+                continue
         elif name in RAW_FIELDS:  # pandoc keeps their braces: ISSN = {{0363-5465}} (WoS)
             value = plain_text(value)
         elif name in LIST_FIELDS:
@@ -231,8 +235,12 @@ def _prepare(entry: BibEntry, language: str = "en-US") -> _Prepared:
             rest = plain_text(URL_MACRO.sub("", value)).strip(" .,;:")
             if found and not entry.field("url") and (  # howpublished = {\url{...}}
                     name == "howpublished" or not rest or URL_LEAD.fullmatch(rest)):
-                lines.append(f"  url = {{{verbatim('url', found.group(1))}}},")
-                source.append(line)
+                url = verbatim("url", found.group(1))
+                if url:
+                    lines.append(f"  url = {{{url}}},")
+                    source.append(line)
+                else:
+                    prepared.warnings.append((line, local_url_message(entry.key, found.group(1))))
                 value = rest
                 if not value or URL_LEAD.fullmatch(value):  # "Available at \url{...}"
                     continue

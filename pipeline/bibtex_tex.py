@@ -202,14 +202,37 @@ def verbatim(name: str, value: str) -> str:
     """A URL, DOI or eprint as written, without the TeX escapes exporters add.
 
     ``10.1000/abc\\_def`` is ``10.1000/abc_def``, ``{\\&}`` is ``&``; of the
-    several URLs Mendeley writes into one ``url``, space-separated, the first.
+    several URLs Mendeley (space-separated) or EndNote (a line each) writes into
+    one ``url``, the first that is not a file on the editor's computer
+    (:func:`local_url`), else nothing.
     """
     if "\\" in value or "{" in value:
         value = _TEX_ESCAPE.sub(r"\1", value.replace("\\textasciitilde", "~"))
         value = _BRACES.sub("", URL_MACRO.sub(r"\1", value))
     if name == "url":
-        value = value.strip().split()[0] if value.strip() else value
+        value = next((url for url in value.split() if not local_url(url)), "")
     return value
+
+
+# A place on the editor's own computer, not on the web: EndNote's internal-pdf://,
+# file://, Papers' papers3://, zotero://, DEVONthink's, a drive or home folder path.
+_LOCAL_URL = re.compile(r"(?:file|internal-pdf|papers\d?|zotero|x-devonthink-item|bdsk|"
+                        r"evernote|onenote|mendeley|citavi|endnote)\s*:|[a-z]:[\\/]|[/\\~]",
+                        re.IGNORECASE)
+
+
+def local_url(url: str) -> bool:
+    """Whether ``url`` names a file on the editor's computer (a handout must not show it)."""
+    return bool(_LOCAL_URL.match(url.strip()))
+
+
+def local_url_message(key: str, written: str, record: str = "entry") -> str:
+    """The warning for a ``url`` naming only local files: their kind, never the path."""
+    first = written.strip().strip("{}").split()[0] if written.strip("{} \n") else ""
+    scheme = re.match(r"([a-z][\w+.-]+):", first, re.IGNORECASE)  # not a drive's 'C:'
+    kind = f"{scheme.group(1).lower()}:" if scheme else "a path"
+    return (f"{record} '{key}': url names a file on the editor's computer ({kind}), not a web "
+            "address; it is left out so that no handout shows it")
 
 
 _DOTLESS = re.compile("([\u0131\u0237])(?=[\u0300-\u036f])")

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from .bibrecords import Finding
+from .bibtex_tex import local_url, local_url_message
 from .bibtypes import CROSSREF_TYPES, CROSSREF_VARIABLES, CSL_ITEM_TYPES, CSL_VARIABLES
 from .bibtypes import CSL_DATES as DATES
 from .bibtypes import CSL_NAMES as NAMES
@@ -201,6 +202,13 @@ def _check(item: Any, line: int, lines: dict[str, int],
                                         key, False, "csl-item"))
                 continue
             out[name] = date
+        elif name == "URL" and isinstance(value, str) and any(map(local_url, value.split())):
+            web = next((url for url in value.split() if not local_url(url)), "")
+            if web:
+                out[name] = web
+            else:
+                findings.append(Finding(at, local_url_message(key, value, "item"), key, False,
+                                        "csl-item"))
         elif isinstance(value, str | int | float) and not isinstance(value, bool):
             out[name] = value if isinstance(value, str) else str(value)
         elif name in ("keyword", "category", "categories") and isinstance(value, list):

@@ -79,12 +79,34 @@ year = {2018}
 	journal={Foot},
 	note={ID: 77; Cited By :90210}
 }
+@article{RN12,
+   author = {Tan, Wei},
+   title = {Night splints},
+   journal = {Foot},
+   year = {2015},
+   url = {internal-pdf://2301445617/Tan-2015.pdf
+file:///C:/Users/pngprivate/Documents/EndNote.Data/PDF/Tan.pdf},
+   type = {Journal Article}
+}
+@article{RN13,
+   author = {Tan, Wei},
+   title = {Heel cups},
+   journal = {Foot},
+   year = {2016},
+   url = {https://foot.journal.test/heel-cups
+internal-pdf://0123456789/Tan-2016.pdf}
+}
 """
+# Zotero's CSL-JSON of an item whose URL field holds a linked file
+ITEMS = [{"id": "Ito2014", "type": "article-journal", "title": "Night pain",
+          "container-title": "Foot", "author": [{"family": "Ito", "given": "Ken"}],
+          "issued": {"date-parts": [[2014]]},
+          "URL": "file:///Users/pngprivate/Zotero/storage/ABCD1234/Ito.pdf"}]
 PRIVATE = ["pei.ng.home", "ann.roe.private", "example.org", "example.net", "Univ Somewhere",
            "Dept Podiatry", "9 Elm Rd", "PRIVET LANE", "Quokka", "QT-31337", "Wombat",
            "4417", "Univ Elsewhere", "Numbat", "Bilby", "BC-2718", "8675309", "90210",
            "pngprivate", BDSK_ALIAS[:40], "Kakapo", "555-0142", "AppData", "Cited by",
-           "Cited By", "ID: 77"]
+           "Cited By", "ID: 77", "internal-pdf://", "Tan-2015", "Tan-2016", "Zotero/storage"]
 MANUSCRIPT = """---
 title: Heel pain
 version: 1.0.0
@@ -92,12 +114,12 @@ status: approved
 last_updated: 2025-01-01
 reviewers: [{name: Ann Editor, role: Podiatrist, date: 2025-01-01}]
 audiences: [clinician, patient]
-bibliography: [refs.bib]
+bibliography: [refs.bib, items.json]
 csl: chicago-author-date
 ---
 
 Heel pain [@{WOS:000111222300004}; @Roe2021; @Doe:2019aa; @Lee2018; @Kay2017;
-@{RefWorks:77}].
+@{RefWorks:77}; @RN12; @RN13; @Ito2014].
 """
 
 
@@ -123,6 +145,7 @@ def _contents(path: Path):
 def built(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("exports")
     (folder / "refs.bib").write_text(BIB, encoding="utf-8")
+    (folder / "items.json").write_text(json.dumps(ITEMS, indent=1), encoding="utf-8")
     (folder / "m.md").write_text(MANUSCRIPT, encoding="utf-8")
     return build_fixed([folder / "m.md"], folder / "out", jobs=1)
 
@@ -146,3 +169,19 @@ def test_every_exported_entry_is_listed_and_the_warning_names_no_value(built):
     assert [k for k in keys if f"{{{k}," not in attached] == []
     assert "PRIVET" not in attached and "Heel pain in runners" in attached
     assert manifest["errors"] == []
+
+
+def test_a_url_naming_files_on_the_editors_computer_is_left_out_with_a_warning(built):
+    # EndNote writes the record's URL field a line each, its own attached PDFs among them
+    # (internal-pdf://); Zotero's URL may be a linked file: none of them is on the web
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    warned = sorted((Path(w["source"]).name, w["line"], w["message"])
+                    for w in manifest["warnings"] if "url names" in w["message"])
+    why = "not a web address; it is left out so that no handout shows it"
+    assert warned == [
+        ("items.json", 20, f"item 'Ito2014': url names a file on the editor's computer (file:), {why}"),
+        ("refs.bib", 64, f"entry 'RN12': url names a file on the editor's computer (internal-pdf:), {why}")]
+    with pikepdf.open(built / "m.clinician.pdf") as pdf:
+        attached = pdf.attachments["m.bib"].get_file().read_bytes().decode("utf-8")
+    assert "url" not in attached.split("@article{RN12,")[1].split("}\n")[0]
+    assert "{https://foot.journal.test/heel-cups}" in attached
