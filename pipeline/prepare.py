@@ -40,6 +40,7 @@ from .kindsfile import kinds_problems
 from .links import check_links, named_links, unlink_computer_files
 from .math import check_math
 from .mathtags import equation_tags
+from .mentions import mentions_as_text
 from .missing_citations import report_missing_citations
 from .model import CitedDocument, Manuscript, Stamp
 from .notemarks import superscript_citations
@@ -181,6 +182,9 @@ def prepare(
         read = Problems()
         entries = load_bibliographies(manuscript.bibliography, read, cited)
     problems.extend(read.items)
+    spoken = mentions_as_text(manuscript, ast, cited, entries, problems)
+    if spoken is not None:  # GitLab's and GitHub's @name: no citation
+        ast, cited = spoken, citation_keys(spoken)
     style = None
     try:
         style = load_style(manuscript.csl, manuscript.path, manuscript.line_of("csl"), styles)

@@ -353,6 +353,22 @@ def test_pandoc_crossref_references_to_nothing_get_a_hint_not_a_bibliography_err
     ]
 
 
+def test_a_mention_of_a_person_is_shown_as_written_and_a_citation_still_needs_its_entry(work):
+    (work / "r.bib").write_text("@book{smith2020, title={B}, author={A, B}, year={2000}}\n")
+    (work / "m.md").write_text(FRONT.format(extra="bibliography: [r.bib]\n")
+                               + "Asked by @jdoe and @jdoe, as @smith2020 says.\n\n"
+                               "Not [@kowalski] nor @smith2021.\n", encoding="utf-8")
+    result = check([work / "m.md"], BuildOptions())
+    assert [str(p) for p in result.problems] == [
+        ("m.md:9: warning: '@jdoe' names no entry of the bibliography, so it is shown as "
+         "written (a mention, as GitLab and GitHub write a person's name); to cite a work, "
+         "give the bibliography an entry 'jdoe'"),
+        "m.md:11: citation '@kowalski' has no entry in the bibliography",
+        ("m.md:11: citation '@smith2021' has no entry in the bibliography "
+         "(did you mean 'smith2020'?)"),
+    ]
+
+
 def test_nocite_says_why_it_is_not_used(work):
     assert _check(work, "Text.\n", "nocite: '@*'\n") == [
         ("m.md:6: warning: 'nocite' is not used: a handout's reference list holds only the "
