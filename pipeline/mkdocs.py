@@ -210,7 +210,9 @@ def _without_icons(line: str) -> str:
                     line)
 
 
-ABBREVIATION = re.compile(r"^\*\[[^\]\n]+\]:")  # pandoc's abbreviations extension leaves it out
+# PHP Markdown Extra's and MkDocs's, which pandoc's abbreviations extension leaves out, and
+# MultiMarkdown 6's, which pandoc reads as a link's definition (and so leaves out too)
+ABBREVIATION = re.compile(r"^(?:\*| {0,3})\[(>?)[^\]\n]+\]:")
 
 
 def mkdocs_problems(manuscript: Manuscript, problems: Problems) -> None:
@@ -223,7 +225,8 @@ def mkdocs_problems(manuscript: Manuscript, problems: Problems) -> None:
                       "which pandoc's Markdown reads only after a heading, a link, an image, a "
                       "span or code: it is left out; write ::: {.class} around a block, or "
                       "{#id} after a heading's title", code="attributes")
-    if "--8<--" not in body and "*[" not in body and not ICON.search(body):
+    if "--8<--" not in body and "*[" not in body and "[>" not in body \
+            and not ICON.search(body):
         return
     lines = body.split("\n")
     snippets = _snippet_lines(lines)
@@ -248,14 +251,21 @@ def mkdocs_problems(manuscript: Manuscript, problems: Problems) -> None:
                               "of the handout draws: it is left out; write its meaning in "
                               "words", code="icon")
     abbreviations = [i for i, (line, code) in enumerate(zip(lines, fenced(lines), strict=True))
-                     if not code and ABBREVIATION.match(line)]
+                     if not code and _is_abbreviation(line)]
     if abbreviations:
         more = len(abbreviations) - 1
+        whose = "MultiMarkdown's" if lines[abbreviations[0]].lstrip().startswith("[>") \
+            else "PHP Markdown Extra's, MkDocs's"
         problems.warn(manuscript.path, manuscript.body_line + abbreviations[0],
-                      f"'{lines[abbreviations[0]].strip()[:60]}' is an abbreviation (PHP Markdown "
-                      "Extra's, MkDocs's): it is left out" + _and_after(more)
+                      f"'{lines[abbreviations[0]].strip()[:60]}' is an abbreviation ({whose}): "
+                      "it is left out" + _and_after(more)
                       + ", since a handout shows no tooltip; write the words out where the "
                       "abbreviation is first used", code="abbreviation")
+
+
+def _is_abbreviation(line: str) -> bool:
+    match = ABBREVIATION.match(line)
+    return match is not None and (line.startswith("*") or match.group(1) == ">")
 
 
 def _and_after(more: int) -> str:

@@ -769,6 +769,14 @@ def test_one_abbreviation_after_the_first_is_said_in_words(work):
          "shows no tooltip; write the words out where the abbreviation is first used")]
 
 
+def test_a_multimarkdown_abbreviation_is_said_to_be_left_out_and_a_link_definition_is_not(work):
+    assert _check(work, "The [PRP][x] guide.\n\n[>PRP]: platelet-rich plasma\n"
+                  "[>WHO]: World Health Organization\n[x]: https://example.org\n") == [
+        ("m.md:10: warning: '[>PRP]: platelet-rich plasma' is an abbreviation (MultiMarkdown's):"
+         " it is left out, as is the one after it, since a handout shows no tooltip; write the "
+         "words out where the abbreviation is first used")]
+
+
 def test_a_task_gitlab_marks_inapplicable_is_an_open_task_struck_through():
     from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import stringify
