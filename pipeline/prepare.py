@@ -45,6 +45,7 @@ from .missing_citations import report_missing_citations
 from .model import CitedDocument, Manuscript, Stamp
 from .notemarks import superscript_citations
 from .pandoc import markdown_to_ast
+from .quantities import QUANTITY, unbroken_quantities
 from .raw import clean_raw_markup
 from .texlabels import equation_references
 from .texwords import read_tex_words
@@ -218,6 +219,7 @@ def prepare(
 
     documents = []
     warned: set[str] = set()
+    quantities = QUANTITY.search(manuscript.body) is not None
     for audience in audiences or manuscript.audiences:
         # the passes since the last look at ``present`` add lists and divs, no audience
         # block and no example
@@ -239,6 +241,8 @@ def prepare(
             references_block(references, heading, section_level(nodes)), heading))
         cited_ast["blocks"] = internal_links(manuscript, cited_ast["blocks"], ast["blocks"],
                                              audience, problems, warned)
+        if quantities:  # "10 mg" never broken across lines
+            cited_ast["blocks"] = unbroken_quantities(cited_ast["blocks"])
         title, blocks = disclaimers[audience]
         documents.append(CitedDocument(
             manuscript=manuscript,

@@ -47,3 +47,20 @@ def test_no_line_is_one_hyphenated_word(lines):
     starts = [line for line in lines if line.startswith("Gener")]
     assert len(starts) == 2 * (len(WORDS) - 4)
     assert all(line.startswith("Generate a bash") for line in starts)
+
+
+def test_a_number_and_its_unit_stay_on_one_line_in_a_narrow_table_cell(tmp_path):
+    """A column narrower than "10 mg" breaks after "10" unless the pair is kept whole; the
+    space stays an ordinary one, so the PDF's text reads (and a search finds) "10 mg"."""
+    cells = ["12.5 mg/kg", "37.5 °C", *["paracetamol suspension given orally with food"] * 11]
+    table = ("| " + " | ".join(f"C{i}" for i in range(14)) + " |\n|" + "---|" * 14
+             + "\n| 10 mg | " + " | ".join(cells) + " |\n\nThe code `10 mg` is left alone.\n")
+    (tmp_path / "breaks.md").write_text(FRONT + table, encoding="utf-8")
+    out, _ = build_in(tmp_path, ["breaks.md"], formats=("pdf", "html"))
+    text = pypdf.PdfReader(out / "breaks.clinician.pdf").pages[0].extract_text()
+    lines = [line.strip() for line in text.splitlines()]
+    assert "10 mg" in " ".join(lines) and "12.5 mg/kg" in text and "37.5 °C" in text
+    assert not {"10", "12.5", "37.5"} & {line.split(" ")[-1] for line in lines}
+    page = (out / "breaks.clinician.html").read_text(encoding="utf-8")
+    assert '<span class="quantity">10 mg</span>' in page
+    assert "<code>10 mg</code>" in page
