@@ -46,6 +46,7 @@ from .chunks import chunk_problems, titled_code, without_options
 from .crossrefs import bookdown_ids, number_link, target_ids
 from .errors import Problems
 from .gitlab import diagram_problems
+from .gridtables import grid_table_problems
 from .hugo import hugo_shortcodes
 from .liquid import liquid_problems, without_liquid
 from .mdx import mdx_problems
@@ -383,6 +384,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     blocks = read_roles(manuscript, blocks, problems)
     for warn in (comment_problems, block_id_problems, nested_quote_problems, mdx_problems,
                  liquid_problems, mkdocs_problems, delimiter_problems, percent_problems,
-                 change_problems, diagram_problems, vitepress_problems, outliner_problems):
+                 change_problems, diagram_problems, vitepress_problems, outliner_problems,
+                 grid_table_problems):
         warn(manuscript, problems)
     return {**ast, "blocks": blocks}

@@ -777,6 +777,22 @@ def test_a_multimarkdown_abbreviation_is_said_to_be_left_out_and_a_link_definiti
          "words out where the abbreviation is first used")]
 
 
+def test_a_grid_table_whose_rows_do_not_line_up_is_a_warning_at_the_line_out_of_line(work):
+    lined_up = ("+------+------------+\n| Drug | Dose       |\n+======+============+\n"
+                "| Oral | a|b, 5 mg  |\n+------+------------+\n\n")
+    assert _check(work, lined_up + "+------+------+\n| Drug | Dose |\n+======+======+\n"
+                  "| Oral | 10 mg |\n+------+------+\n\n+------+------+\n| Drug  | Dose|\n"
+                  "+------+------+\n\n```\n+--+\n| x |\n```\n") == [
+        ("m.md:17: warning: this line of a grid table does not line up with the table's first "
+         "border (line 14): pandoc then reads part of the table as text or prints its '|' in "
+         "a cell; make every line as wide as the border, with each '|' under a '+' of the "
+         "border above it"),
+        ("m.md:21: warning: this line of a grid table does not line up with the table's first "
+         "border (line 20): pandoc then reads part of the table as text or prints its '|' in "
+         "a cell; make every line as wide as the border, with each '|' under a '+' of the "
+         "border above it")]
+
+
 def test_a_task_gitlab_marks_inapplicable_is_an_open_task_struck_through():
     from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import stringify
