@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import local_path
 from .model import Manuscript
+from .quartovars import variables_file
 
 CITE_TOKEN = re.compile(r"@\{?([\w][\w:.#$%&\-+?<>~/]*)")
 BIB_ENTRY = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)
@@ -38,10 +39,15 @@ NATIVE_FOLDERS = ("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu",
                   "/opt/homebrew/lib")
 
 
+QUARTO_VAR = re.compile(r"\{\{<\s*var\s")
+
+
 def referenced_files(manuscript: Manuscript) -> list[Path]:
     """Local files the body refers to (images, and what its SVG images show, and the
     files it includes), found without parsing it."""
     out = list(dict.fromkeys(s.path for s in manuscript.spans if s.path != manuscript.path))
+    if QUARTO_VAR.search(manuscript.body) and (found := variables_file(manuscript.path)):
+        out.append(found)  # Quarto's project variables, which the body shows
     for m in IMAGE_REF.finditer(manuscript.body):
         target = m.group(1) or m.group(2)
         if target and "://" not in target and not target.startswith(("data:", "/")):

@@ -1,7 +1,7 @@
 """Shortcodes and template tags of Quarto, Hugo, HackMD and Jekyll, as pandoc leaves them.
 
-Quarto's ``{{< pagebreak >}}`` is a page break and ``{{< meta title >}}`` the
-front matter's value; any other shortcode, and a ``{%name %}`` tag that embeds
+Quarto's ``{{< pagebreak >}}`` is a page break, ``{{< meta title >}}`` the
+front matter's value and ``{{< var key >}}`` the project's (:mod:`.quartovars`); any other shortcode, and a ``{%name %}`` tag that embeds
 what a handout cannot hold, is left out with a warning at its line.  A
 ``{% ... %}`` in prose that names no such tag is text, as written.
 """
@@ -12,6 +12,7 @@ from typing import Protocol
 
 from .errors import Problems
 from .model import Manuscript
+from .quartovars import var_value
 from .tree import Node, str_inlines, stringify
 
 SHORTCODE_OPEN = ("{{<", "{{%", "{%")  # Quarto's and Hugo's; HackMD's and Jekyll's "{%youtube x %}"
@@ -34,6 +35,20 @@ def meta_value(manuscript: Manuscript, words: list[str]) -> str | None:
         return None
     value = getattr(manuscript, words[1])
     return "" if value is None else str(value)
+
+
+def var_text(reader: ShortcodeReader, written: str, line: int | None) -> str | None:
+    """The text of Quarto's ``{{< var key >}}`` (see :mod:`.quartovars`); for one that names
+    no text, a warning and an empty string; None for any other shortcode."""
+    words = written[3:-3].split()
+    if len(words) != 2 or words[0] != "var":
+        return None
+    value, why = var_value(reader.manuscript.path, words[1])
+    if value is None:
+        reader.problems.warn(reader.manuscript.path, line,
+                             f"'{shortened(written)}' (Quarto's) names no value: {why}; it is "
+                             "left out of the handout", code="shortcode")
+    return value or ""
 
 
 def tag_name(text: str) -> str:
@@ -102,7 +117,8 @@ def read_shortcodes(reader: ShortcodeReader, inlines: list[Node]) -> list[Node]:
                                    f"'{shortened(written)}' is read only on a line of its "
                                    "own: here it is left out of the handout",
                                    code="shortcode")
-        elif (value := meta_value(reader.manuscript, written[3:-3].split())) is not None:
+        elif (value := meta_value(reader.manuscript, written[3:-3].split())) is not None \
+                or (value := var_text(reader, written, line)) is not None:
             if out and out[-1]["t"] != "Space" and value:
                 out.append({"t": "Space"})
             out.extend(str_inlines(value))

@@ -412,6 +412,40 @@ def test_a_shortcode_followed_by_punctuation_is_read_and_the_punctuation_kept():
     ]
 
 
+def test_a_quarto_variable_is_the_value_of_the_nearest_variables_file_up_to_the_root(work):
+    from pipeline.cache_keys import referenced_files
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    (work / "_quarto.yml").write_text("project:\n  type: default\n")
+    (work / "_variables.yml").write_text("phone: 555-0100\ndose:\n  adult: 10 mg\n"
+                                         "  list: [1, 2]\n")
+    (work / "wards" / "knee").mkdir(parents=True)
+    body = ("Take {{< var dose.adult >}} daily; call {{< var phone >}}.\n\n"
+            "{{< var dose.list >}} {{< var dose.child >}} None.\n")
+    m = draft(body, body_line=8, path=work / "wards" / "knee" / "m.md")
+    problems = Problems()
+    ast = read_dialects(m, markdown_to_ast(body), problems)
+    assert [stringify([b]).strip() for b in ast["blocks"]] == [
+        "Take 10 mg daily; call 555-0100.", "None."]
+    said = "(Quarto's) names no value: {}; it is left out of the handout"
+    assert [str(p).replace(str(work) + "/", "") for p in problems.items] == [
+        "wards/knee/m.md:10: warning: '{{< var dose.list >}}' "
+        + said.format("'dose.list' in _variables.yml is no text"),
+        "wards/knee/m.md:10: warning: '{{< var dose.child >}}' "
+        + said.format("_variables.yml has no 'dose.child'")]
+    assert work / "_variables.yml" in referenced_files(m)  # a change to it rebuilds
+    (work / "wards" / "manuscripts").mkdir()  # the project's root is below the file now
+    problems = Problems()
+    read_dialects(m, markdown_to_ast("{{< var phone >}}\n"), problems)
+    assert [p.message for p in problems.items] == [
+        "'{{< var phone >}}' " + said.format("there is no _variables.yml beside the manuscript "
+                                             "or in a folder above it (up to the project's "
+                                             "root)")]
+
+
 def test_a_wiki_link_is_a_warning_at_its_line_saying_what_to_write(work):
     said = ("is a wiki link, which pandoc's Markdown does not have: it is shown as text; "
             "write a Markdown link instead, [its text](its address)")
