@@ -17,16 +17,25 @@ from .model import Manuscript
 
 def citation_line(manuscript: Manuscript, key: str, loose: bool = False) -> int | None:
     """The manuscript line where ``@key`` first appears (``loose``: perhaps with more after),
-    or TeX's ``\\cite{key}`` (see :mod:`.texwords`), or MultiMarkdown's ``[#key]``."""
+    or TeX's ``\\cite{key}`` (see :mod:`.texwords`), MultiMarkdown's ``[#key]``, or a
+    Sphinx ``cite`` role (MyST's ``{cite}`key```, pandoc's ``{.interpreted-text}``)."""
     pattern = re.compile(r"(?<![\w@])-?@\{?" + re.escape(key)
                          + ("" if loose else r"(?![\w:.#$%&+?<>~/-]*\w)")
                          + r"|\\[A-Za-z]*cite[A-Za-z]*\*?(?:\[[^\]\n]*\])*\{(?:[^{}\n]*,)?[ \t]*"
-                         + re.escape(key) + r"[ \t]*[,}]|\[#" + re.escape(key) + r"\]")
+                         + re.escape(key) + r"[ \t]*[,}]|\[#" + re.escape(key) + r"\]"
+                         # a role of Sphinx (sphinxcontrib-bibtex), as MyST or pandoc writes it
+                         + r"|\{(?:foot)?cite(?::\w+)?\}" + _in_role(key)
+                         + "|" + _in_role(key) + r"\{\.interpreted-text role=\"(?:foot)?cite")
     for offset, line in enumerate(manuscript.body.split("\n")):
         if pattern.search(line):
             return manuscript.body_line + offset
     return None
 
+
+
+def _in_role(key: str) -> str:
+    """A role's text in backticks that holds ``key`` among its comma-separated keys."""
+    return r"`(?:[^`\n]*,)?[ \t]*" + re.escape(key) + r"[ \t]*(?:,[^`\n]*)?`"
 
 
 LISTED_MISSING = 20  # citations without an entry, each reported with its hint

@@ -18,6 +18,10 @@ or a target ``(label)=``: ``%`` begins a line of many other texts):
 - a ```` ```{list-table} Title ```` whose cells are each a line of text is a table, its
   title the caption and ``:name:`` its id (``:header-rows: 1``: its first row the header);
 - a ```` ```{bibliography} ```` directive places the reference list, as ``::: {#refs}``;
+- a ```` ```{epigraph} ```` (``{pull-quote}``, ``{highlights}``) is a block quote, a last
+  line ``-- A. Name`` its attribution, "— A. Name";
+- ``{doc}`setup``` (a link to another page of the book) is read as reStructuredText's
+  ``:doc:`` role (see :mod:`.rstroles`);
 - a target line (``(dosing)=``) right above a heading is the heading's id, and
   ``{ref}`dosing``` a link to it that reads as the heading (``{ref}`the doses <dosing>```
   reads "the doses"); ``{numref}`fig-knee``` is Quarto's ``@fig-knee`` ("Figure 1") for a
@@ -55,6 +59,9 @@ CITE = re.compile(r"\{cite(?::(p|ps|t|ts|year|yearpar))?\}`([\w.:/-]+(?:[ \t]*,[
 ENGINES = frozenset({"r", "python", "julia", "sql", "bash", "sh", "ojs", "js", "mermaid", "dot",
                      "stan", "rcpp", "cpp", "c", "sas", "perl", "ruby", "octave", "matlab"})
 CODE = frozenset({"code-block", "code", "sourcecode"})
+QUOTES = frozenset({"epigraph", "pull-quote", "highlights"})  # docutils' quotes
+ATTRIBUTION = re.compile(r"^([ \t]*)(?:---?|\u2014)[ \t]+(?=\S)")  # "-- A. Clinician"
+DOC = re.compile(r"\{doc\}`([^`\n]+)`")
 PICTURES = frozenset({"figure", "image"})
 
 
@@ -185,7 +192,7 @@ def as_pandoc(text: str) -> str:
             continue
         opener = OPENER.match(line)
         name = opener.group(3).lower() if opener else ""
-        if opener and (name in PICTURES or name in CODE
+        if opener and (name in PICTURES or name in CODE or name in QUOTES
                        or name in ("math", "bibliography", "list-table")):
             fence = opener.group(2)
             end = index + 1
@@ -201,7 +208,10 @@ def as_pandoc(text: str) -> str:
             while count < len(body) and OPTION.match(body[count]):
                 count += 1
             options = {m.group(1): m.group(2) for m in map(OPTION.match, body[:count]) if m}
-            if name == "bibliography":  # where the reference list goes
+            if name in QUOTES:  # its text a quote, an attribution its last line
+                new = ["", *(">" + (" " + ATTRIBUTION.sub("\\1\u2014 ", line) if line.strip()
+                                    else "") for line in body), ""]
+            elif name == "bibliography":  # where the reference list goes
                 new = ["::: {#refs}"] + [""] * len(body) + [":::"]
             elif name == "math":
                 new = [""] * count + ["$$"] + body[count:] + ["$$"]
@@ -232,8 +242,9 @@ def as_pandoc(text: str) -> str:
         elif TARGET.match(line):
             _name_heading(lines, index)
         elif "}`" in line:
-            lines[index] = EQ.sub(r"([-@\1])", NUMREF.sub(_numbered, REF.sub(
-                _reference, CITE.sub(_citation, line))))
+            lines[index] = DOC.sub(r'`\1`{.interpreted-text role="doc"}', EQ.sub(
+                r"([-@\1])", NUMREF.sub(_numbered, REF.sub(_reference, CITE.sub(_citation,
+                                                                                 line)))))
         index += 1
     return "\n".join(lines)
 

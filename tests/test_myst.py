@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import PNG_1PX, build_in, callout_boxes, epub_elements, epubcheck, pdf_pages
+from helpers import PNG_1PX, build_in, callout_boxes, draft, epub_elements, epubcheck, pdf_pages
 from lxml import html as lxml_html
 
 from pipeline.myst import as_boxes
@@ -243,3 +243,31 @@ def test_myst_markup_is_read_line_for_line_only_in_a_myst_page():
         "(top)=", "", "", "[$$", "x = 1", "$$]{#eq-a .equation}", "", "", "", "![A](a.png)\\ ",
         "```text",
         "{cite}`k`", "% kept", "```", "[-@k; -@j]", ""]
+
+
+def test_an_epigraph_is_a_quote_with_its_attribution_and_a_doc_role_is_warned(tmp_path,
+                                                                               monkeypatch):
+    from pipeline.build import BuildOptions, check
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.mystmarkup import as_pandoc
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    body = ("# Doses\n\n```{epigraph}\nNo dose without a reason.\n\n-- A. Clinician\n```\n\n"
+            "See {doc}`install/setup` and {doc}`Setting up <install/setup>`.\n")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.md").write_text(
+        "---\ntitle: T\nversion: 1.0.0\nstatus: draft\nlast_updated: 2025-01-10\n---\n\n"
+        + body, encoding="utf-8")
+    said = ("is a reStructuredText :doc: role: it links to another page of the project, which "
+            "a handout (a file that stands alone) cannot, so its words are shown as text")
+    assert [str(p) for p in check([tmp_path / "m.md"], BuildOptions()).problems] == [
+        f"m.md:16: warning: 'install/setup' {said}",
+        f"m.md:16: warning: 'Setting up <install/setup>' {said}"]
+    ast = read_dialects(draft(body, body_line=8), markdown_to_ast(as_pandoc(body)), Problems())
+    quote = ast["blocks"][1]
+    assert quote["t"] == "BlockQuote"
+    assert [stringify(b).strip() for b in quote["c"]] == ["No dose without a reason.",
+                                                          "\u2014 A. Clinician"]
+    assert stringify(ast["blocks"][2]).strip() == "See install/setup and Setting up."

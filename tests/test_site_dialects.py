@@ -351,8 +351,8 @@ def test_restructuredtext_roles_pandoc_kept_as_code_are_read(tmp_path, monkeypat
     (tmp_path / "r.md").write_text(FRONT + body, encoding="utf-8")
     said = "so its words are shown as text"
     assert [str(p) for p in check([tmp_path / "r.md"], BuildOptions()).problems] == [
-        (f"r.md:13: warning: 'intro' is a reStructuredText :doc: role: the handout does not "
-         f"read that role, {said}"),
+        ("r.md:13: warning: 'intro' is a reStructuredText :doc: role: it links to another page "
+         f"of the project, which a handout (a file that stands alone) cannot, {said}"),
         (f"r.md:13: warning: 'gone' is a reStructuredText :ref: role: it names nothing in the "
          f"handout, {said}")]
     ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
@@ -362,3 +362,28 @@ def test_restructuredtext_roles_pandoc_kept_as_code_are_read(tmp_path, monkeypat
     assert [n["c"][1] for n in inlines if n["t"] == "Code"] == ["setup.py"]
     assert "PRP (platelet-rich plasma)." in stringify(ast["blocks"][1])
     assert "read intro and gone." in stringify(ast["blocks"][2])
+
+
+def test_restructuredtext_citation_roles_kept_as_code_cite_their_keys(tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import walk
+
+    body = ("As `lee2019`{.interpreted-text role=\"cite:t\"} found "
+            "`lee2019,kim2020`{.interpreted-text role=\"cite\"}, in "
+            "`kim2020`{.interpreted-text role=\"cite:year\"}.\n")
+    ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
+    assert [[(c["citationId"], c["citationMode"]["t"]) for c in n["c"][0]]
+            for n in walk(ast["blocks"]) if n["t"] == "Cite"] == [
+        [("lee2019", "AuthorInText")], [("lee2019", "NormalCitation"),
+                                        ("kim2020", "NormalCitation")],
+        [("kim2020", "SuppressAuthor")]]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.bib").write_text("@book{lee2019, title={B}, author={Lee, A}, year={2019}}\n",
+                                    encoding="utf-8")
+    (tmp_path / "r.md").write_text(FRONT.replace("---\n\n", "bibliography: [r.bib]\n---\n\n")
+                                   + body, encoding="utf-8")
+    assert [str(p) for p in check([tmp_path / "r.md"], BuildOptions()).problems] == [
+        "r.md:9: citation '@kim2020' has no entry in the bibliography"]
