@@ -119,11 +119,17 @@ def display_path(path: str | Path) -> str:
     """A path as users see it: relative to the working folder when inside it.
 
     A name that is not valid UTF-8 shows its bytes as ``\\xe9``, printable and
-    storable anywhere.
+    storable anywhere; a character that prints as nothing or moves the text (a line
+    break, a tab, a terminal's escape, a right-to-left override) as its escape
+    (``\\n``, ``\\x1b``, ``\\u202e``), so that a name never splits or disguises the
+    ``path:line: message`` it starts.
     """
     shown = _display_path(str(path), os.getcwd())
     if not shown.isascii() and any("\udc80" <= c <= "\udcff" for c in shown):
         shown = os.fsencode(shown).decode("utf-8", "backslashreplace")
+    if not shown.isprintable():
+        shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                        for c in shown)
     return shown
 
 

@@ -282,6 +282,18 @@ def test_a_manuscript_whose_name_is_not_utf8_fails_alone_and_is_shown_escaped(wo
     assert [e["source"] for e in manifest["errors"]] == ["manuscripts/caf\\xe9.md"]
 
 
+def test_a_file_name_with_a_line_break_or_a_control_character_is_shown_escaped(work):
+    """A name never splits or disguises the ``path:line: message`` it starts."""
+    for n, name in enumerate(("new\nline.md", "tab\there.md", "\u202eevil.md", "esc\x1b[31m.md")):
+        (work / "manuscripts" / name).write_text(
+            GOOD.replace("status: draft", f"slug: s{n}\nstatus: drafty"), encoding="utf-8")
+    status, out, err = run("check", "-q")
+    assert (status, out) == (1, "")
+    assert sorted(line.split(":5: ")[0] for line in err.splitlines()) == [
+        "manuscripts/\\u202eevil.md", "manuscripts/esc\\x1b[31m.md", "manuscripts/new\\nline.md",
+        "manuscripts/tab\\there.md"]
+
+
 def test_output_that_the_terminal_cannot_show_is_escaped_not_a_traceback(work):
     import os
     import subprocess
