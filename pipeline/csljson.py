@@ -158,11 +158,26 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def json_kind(value: Any) -> str:
+    """What a JSON or YAML value is, in words (not as Python names its type)."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a yes/no value ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ({value[:40]!r})"
+    return "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) \
+        else f"a {type(value).__name__} value"
+
+
 def _check(item: Any, line: int, lines: dict[str, int],
            findings: list[Finding]) -> dict[str, Any] | None:
     if not isinstance(item, dict):
-        findings.append(Finding(line, f"an item must be an object of CSL fields, found "
-                                f"{type(item).__name__}"))
+        findings.append(Finding(line, "an item must be an object of CSL fields such as "
+                                '{"id": "doe2020", "type": "article-journal"}, found '
+                                f"{json_kind(item)}"))
         return None
     key = item.get("id")
     if isinstance(key, bool) or not isinstance(key, str | int) or not str(key).strip():
@@ -172,8 +187,10 @@ def _check(item: Any, line: int, lines: dict[str, int],
     out: dict[str, Any] = {"id": key}
     kind = item.get("type")
     if not isinstance(kind, str) or not kind.strip():
-        findings.append(Finding(line, f"item '{key}' has no 'type'; read as '{UNTYPED}'", key,
-                                False, "csl-item"))
+        said = " has no 'type'" if kind is None or isinstance(kind, str) else \
+            f": 'type' must be text such as 'article-journal', found {json_kind(kind)}"
+        findings.append(Finding(lines.get("type", line), f"item '{key}'{said}; read as "
+                                f"'{UNTYPED}'", key, False, "csl-item"))
         kind = UNTYPED
     out["type"] = _type(key, kind.strip(), lines.get("type", line), findings)
     for name, value in item.items():

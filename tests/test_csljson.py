@@ -80,3 +80,19 @@ def test_crossref_kinds_follow_the_csl_type(tmp_path):
     (tmp_path / "refs.json").write_text(json.dumps(CROSSREF[:2]), encoding="utf-8")
     entries = load_bibliographies((tmp_path / "refs.json",), Problems())
     assert [e.kind for e in entries.values()] == ["Research", "Book chapter"]
+
+
+def test_items_of_the_wrong_kind_are_named_in_words_not_as_python_types(tmp_path):
+    items = [1, "x", None, [], {"id": "b", "type": ["article"], "title": "Kept",
+                                "issued": {"date-parts": [[2020]]}}]
+    text = json.dumps(items, indent=1)
+    _first, references, problems = _cite(tmp_path, "See [@b].\n", text,
+                                         "american-medical-association", "refs.json")
+    shape = ('warning: an item must be an object of CSL fields such as {"id": "doe2020", '
+             '"type": "article-journal"}, found ')
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        shape + "a number (1)", shape + "text ('x')", shape + "nothing (null)",
+        shape + "a list",
+        ("warning: item 'b': 'type' must be text such as 'article-journal', found a list; read "
+         "as 'document'")]
+    assert "Kept" in references[0]
