@@ -11,6 +11,7 @@ import difflib
 import functools
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -97,7 +98,7 @@ class UsageError(Exception):
 
 def not_a_file(path: Path, kind: str = "a file") -> str | None:
     """Why ``path``, which is there, is not a readable file: a folder, a broken link, a loop
-    of links; None when it is missing or a file."""
+    of links, a named pipe or a device; None when it is missing or a file."""
     try:
         if path.is_symlink():
             target = os.readlink(path)
@@ -110,6 +111,12 @@ def not_a_file(path: Path, kind: str = "a file") -> str | None:
                         f"{display_path(path)})")
         if path.is_dir():
             return f"is a folder, not {kind} ({display_path(path)})"
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):  # reading a pipe waits for a writer, /dev/zero never ends
+            what = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                    else "a device")
+            link = f"a link to {os.readlink(path)}, " if path.is_symlink() else ""
+            return f"is {link}{what}, not {kind}: nothing is read from it ({display_path(path)})"
     except (OSError, ValueError):
         pass
     return None

@@ -7,6 +7,7 @@ a traceback.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -166,6 +167,10 @@ def test_a_distribution_file_that_is_not_there_is_a_usage_error(work):
      "is a link to moved.bib, which does not exist (bibliography/refs.bib)"),
     (lambda bib: bib.symlink_to("refs.bib"), ("is a link to refs.bib, which leads back to "
      "itself (a loop of links: bibliography/refs.bib)")),
+    (lambda bib: bib.symlink_to("/dev/zero"), ("is a link to /dev/zero, a device, not a file: "
+     "nothing is read from it (bibliography/refs.bib)")),
+    (lambda bib: os.mkfifo(bib), ("is a named pipe, not a file: nothing is read from it "
+     "(bibliography/refs.bib)")),
 ])
 def test_a_bibliography_that_cannot_be_read_says_why(work, make, message):
     bib = work / "bibliography" / "refs.bib"
