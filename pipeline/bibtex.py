@@ -30,6 +30,7 @@ from .errors import PipelineError, Problems, display_path
 from .frontmatter import (
     BINARY_KINDS,
     FORBIDDEN,
+    MAX_SOURCE_FILE,
     control_fate,
     control_name,
     read_source_bytes,
@@ -274,7 +275,8 @@ def read_bibtex_once(path: Path, problems: Problems | None,
     ``problems``).
     """
     try:
-        key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).digest())
+        key = None if path.stat().st_size > MAX_SOURCE_FILE else \
+            (str(path.resolve()), hashlib.sha256(path.read_bytes()).digest())
     except OSError:
         key = None
     if key is None or key not in _READ:

@@ -26,12 +26,16 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FRONT_MATTER = 256 * 1024
+# A shared bibliography of 20,000 entries with abstracts is 20 MiB and takes some 250 MB to
+# read; a file several times that size would take gigabytes.
+MAX_SOURCE_FILE = 64 * 2**20
 
 def read_source_bytes(path: Path) -> bytes:
     """A source file's bytes; a missing or unreadable file is a located error.
 
     A named pipe or a device (a link to /dev/zero) is refused before it is opened: reading
-    one would wait for a writer or never end.
+    one would wait for a writer or never end; so is a file larger than
+    :data:`MAX_SOURCE_FILE`, which would take gigabytes of memory to read.
     """
     try:
         mode = path.stat().st_mode
@@ -41,6 +45,12 @@ def read_source_bytes(path: Path) -> bytes:
             link = f"a link to {os.readlink(path)}, " if path.is_symlink() else ""
             raise PipelineError.at(path, None, f"is {link}{kind}, not a file: nothing is read "
                                    "from it", "unreadable")
+        size = path.stat().st_size
+        if size > MAX_SOURCE_FILE:
+            raise PipelineError.at(path, None, f"is {size / 2**20:,.0f} MiB, more than the "
+                                   f"{MAX_SOURCE_FILE // 2**20} MiB a source file may have: "
+                                   "nothing is read from it; export only the references the "
+                                   "handouts cite, or split the file", "too-large")
         return path.read_bytes()
     except FileNotFoundError:
         if path.is_symlink():

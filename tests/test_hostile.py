@@ -501,3 +501,19 @@ def test_many_gitlab_quote_fences_cost_no_more_than_the_text():
     started = time.process_time()
     assert as_quotes(">>>\n" * 40001).count(">") == 3  # the last, never closed, as written
     assert time.process_time() - started < 1
+
+
+@pytest.mark.parametrize("name", ["refs.bib", "refs.json"])
+def test_a_bibliography_too_large_to_read_in_memory_is_refused_unread(work, name):
+    bib = work / "bibliography" / name
+    bib.unlink(missing_ok=True)
+    with bib.open("wb") as f:
+        f.truncate(200 * 2**20)  # sparse: no disk used, nothing to read but zeros
+    knee = work / "manuscripts" / "knee.md"
+    knee.write_text(GOOD.replace("refs.bib", name), encoding="utf-8")
+    status, _out, err = run("check", "-q")
+    assert (status, err.splitlines()) == (1, [
+        (f"bibliography/{name}: is 200 MiB, more than the 64 MiB a source file may have: "
+         "nothing is read from it; export only the references the handouts cite, or split the "
+         "file"),
+        "manuscripts/knee.md:9: citation '@doe-2020' has no entry in the bibliography"])
