@@ -44,6 +44,7 @@ from .captions import table_captions
 from .changemarks import change_problems
 from .chunks import chunk_problems, titled_code, without_options
 from .crossrefs import bookdown_ids, number_link, target_ids
+from .discourse import discourse_problems
 from .errors import Problems
 from .gitlab import diagram_problems
 from .gridtables import grid_table_problems
@@ -385,6 +386,6 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     for warn in (comment_problems, block_id_problems, nested_quote_problems, mdx_problems,
                  liquid_problems, mkdocs_problems, delimiter_problems, percent_problems,
                  change_problems, diagram_problems, vitepress_problems, outliner_problems,
-                 grid_table_problems):
+                 grid_table_problems, discourse_problems):
         warn(manuscript, problems)
     return {**ast, "blocks": blocks}

@@ -29,6 +29,7 @@ from typing import Any
 
 from .changemarks import accepted
 from .chunks import as_code_fences
+from .discourse import as_pandoc as forum_post
 from .examples import marked_references
 from .gfm import as_tex_math
 from .gitlab import as_quotes
@@ -148,7 +149,7 @@ def _rewritten(text: str) -> str:
     return marked_references(as_code_fences(as_boxes(as_tex_math(as_pandoc(mkdocs_boxes(
         without_snippets(without_attribute_lists(hackmd_marks(without_mdx(as_callouts(as_images(without_outliner_marks(without_comments(
             hugo_shortcodes(without_liquid(vitepress(accepted(as_quotes(labelled_formulas(
-        as_citations(as_notebook(text))))))))))))))))))))))
+        as_citations(forum_post(as_notebook(text)))))))))))))))))))))))
 
 
 # Texts being parsed ahead, by text: each a thread that parses it once.

@@ -387,3 +387,32 @@ def test_restructuredtext_citation_roles_kept_as_code_cite_their_keys(tmp_path, 
                                    + body, encoding="utf-8")
     assert [str(p) for p in check([tmp_path / "r.md"], BuildOptions()).problems] == [
         "r.md:9: citation '@kim2020' has no entry in the bibliography"]
+
+
+def test_a_forum_posts_tags_are_read_and_a_quoted_authors_name_reaches_no_file(tmp_path,
+                                                                                monkeypatch):
+    from pipeline.build import BuildOptions, check
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    body = ("Asked on [date=2025-08-14 time=09:30:00 timezone=\"Europe/London\"].\n\n"
+            "[quote=\"pharm_lee, post:3, topic:41\"]\nIce for 20 minutes.\n\nNot on skin.\n"
+            "[/quote]\n\n[details=\"Before the injection\"]\n- Eat a light meal.\n[/details]\n\n"
+            "It is [spoiler]paracetamol[/spoiler].\n\n[poll type=regular]\n* Ice\n* Heat\n"
+            "[/poll]\n\n```\n[quote=\"kept, post:1\"]\n[/quote]\n```\n")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.md").write_text(FRONT + body, encoding="utf-8")
+    assert [str(p) for p in check([tmp_path / "f.md"], BuildOptions()).problems] == [
+        ("f.md:10: warning: a quote of a forum post (Discourse's [quote=...]) is a block quote; "
+         "the name of who wrote it is left out, since a forum's user name is no source a "
+         "handout cites: cite the post, or name the person in words"),
+        ("f.md:22: warning: a poll (Discourse's [poll]) shows its choices as a list: no one "
+         "can vote on paper")]
+    blocks = markdown_to_ast(body)["blocks"]
+    assert [b["t"] for b in blocks] == ["Para", "BlockQuote", "Div", "Para", "BulletList",
+                                        "CodeBlock"]
+    assert blocks[2]["c"][0] == ["", ["note"], [["title", "Before the injection"]]]
+    assert [" ".join(stringify(b).split()) for b in blocks[:5]] == [
+        "Asked on 2025-08-14 09:30.", "Ice for 20 minutes. Not on skin.", "Eat a light meal.",
+        "It is paracetamol.", "Ice Heat"]
+    assert "pharm_lee" not in str(blocks) and "kept, post:1" in blocks[5]["c"][1]
