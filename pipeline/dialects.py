@@ -61,6 +61,7 @@ from .shortcodes import PAGE_BREAK, SHORTCODE_OPEN, read_shortcodes, shortened
 from .texmath_dialects import delimiter_problems
 from .textrefs import read_text_references
 from .tree import Node, rewrite, str_inlines, stringify, transform
+from .typstrefs import read_typst_references
 from .vitepress import vitepress_problems
 from .wikipictures import is_picture
 
@@ -383,6 +384,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
         blocks = rewrite(blocks, lambda n: without_options(n) or titled_code(n), ("CodeBlock",))
     blocks = table_captions(manuscript, blocks, problems)
     blocks = read_roles(manuscript, blocks, problems)
+    blocks = read_typst_references(manuscript, blocks, problems)
     for warn in (comment_problems, block_id_problems, nested_quote_problems, mdx_problems,
                  liquid_problems, mkdocs_problems, delimiter_problems, percent_problems,
                  change_problems, diagram_problems, vitepress_problems, outliner_problems,

@@ -416,3 +416,24 @@ def test_a_forum_posts_tags_are_read_and_a_quoted_authors_name_reaches_no_file(t
         "Asked on 2025-08-14 09:30.", "Ice for 20 minutes. Not on skin.", "Eat a light meal.",
         "It is paracetamol.", "Ice Heat"]
     assert "pharm_lee" not in str(blocks) and "kept, post:1" in blocks[5]["c"][1]
+
+
+def test_typst_references_read_as_what_their_label_names(tmp_path):
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify, walk
+
+    # as `pandoc -f typst -t markdown` writes labels and references
+    body = ("# Aftercare\n\n[]{#intro}\n\nSee [\\[ice\\]](#ice){.ref}, [\\[doses\\]](#doses){.ref}"
+            " and [\\[gone\\]](#gone){.ref}.\n\n  ------ ------\n  Drug   Dose\n  ------ ------\n\n"
+            "  : Doses by age\n\n[]{#doses}\n\n## Ice\n\n[]{#ice} Never on bare skin.\n")
+    problems = Problems()
+    ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), problems)
+    links = [n for n in walk(ast["blocks"]) if n["t"] == "Link"]
+    assert [(n["c"][2][0], stringify(n["c"][1])) for n in links] == [
+        ("#ice", "Ice"), ("#doses", "Doses by age"), ("#gone", "gone")]
+    assert stringify(ast["blocks"][-1]).strip() == "Never on bare skin."
+    assert [str(p) for p in problems.items] == [
+        ("m.md:12: warning: '@gone' (a Typst reference) names nothing in the handout that has "
+         "words: it reads as its label; put <label> right after a heading or a figure")]
