@@ -54,6 +54,7 @@ from .mdx import mdx_problems
 from .mkdocs import TAB_CLASS, mkdocs_problems
 from .model import Manuscript
 from .obsidian import block_id_problems, comment_problems, nested_quote_problems
+from .orgheadings import without_org_marks
 from .outliner import outliner_problems
 from .percent import percent_problems
 from .rstroles import read_roles
@@ -385,6 +386,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     blocks = table_captions(manuscript, blocks, problems)
     blocks = read_roles(manuscript, blocks, problems)
     blocks = read_typst_references(manuscript, blocks, problems)
+    blocks = without_org_marks(manuscript, blocks, problems)
     for warn in (comment_problems, block_id_problems, nested_quote_problems, mdx_problems,
                  liquid_problems, mkdocs_problems, delimiter_problems, percent_problems,
                  change_problems, diagram_problems, vitepress_problems, outliner_problems,

@@ -437,3 +437,26 @@ def test_typst_references_read_as_what_their_label_names(tmp_path):
     assert [str(p) for p in problems.items] == [
         ("m.md:12: warning: '@gone' (a Typst reference) names nothing in the handout that has "
          "words: it reads as its label; put <label> right after a heading or a figure")]
+
+
+def test_an_org_headings_task_keyword_and_tags_are_left_out_of_it(tmp_path):
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    # as `pandoc -f org -t markdown` writes "** TODO Check the dose :pharm:ward:" and its kin
+    body = ("## [TODO]{.todo .TODO} Check the dose [[pharm]{.smallcaps}]{.tag tag-name=\"pharm\"}"
+            " [[ward]{.smallcaps}]{.tag tag-name=\"ward\"}\n\nText.\n\n"
+            "## [DONE]{.done .DONE} Order ice\n\n## Rest [[home]{.smallcaps}]{.tag tag-name=\"home\"}"
+            "\n\nA [word]{.tag} in text stays.\n")
+    problems = Problems()
+    ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), problems)
+    assert [stringify(b["c"][2]) for b in ast["blocks"] if b["t"] == "Header"] == [
+        "Check the dose", "Order ice", "Rest"]
+    assert "A word in text stays." in stringify(ast["blocks"])
+    said = "of an Org heading {} left out of it: the team's marks for its work, not words for readers"
+    assert [str(p) for p in problems.items] == [
+        "m.md:8: warning: The task keyword 'TODO' and 2 tags " + said.format("are"),
+        "m.md:12: warning: The task keyword 'DONE' " + said.format("is"),
+        "m.md:14: warning: 1 tag " + said.format("is")]
