@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import unicodedata
 from pathlib import Path
 
@@ -42,6 +43,31 @@ class FrontMatterError(PipelineError):
     def __init__(self, problems: list[Problem], manuscript: Manuscript):
         super().__init__(problems)
         self.manuscript = manuscript
+
+
+# Unicode's explicit direction controls: embeddings, overrides and isolates.  Each shows
+# the text after it in another order than it is written, so an editor's screen, a review of
+# the source and the handout may each read differently ("Trojan Source").  The marks
+# U+200E and U+200F, which right-to-left text uses, are not among them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _bidi_controls(path: Path, text: str, problems: Problems) -> None:
+    """A warning at the first direction control, with the lines of the others."""
+    found = [(text.count("\n", 0, m.start()) + 1, m) for m in BIDI_CONTROLS.finditer(text)]
+    if not found:
+        return
+    line, first = found[0]
+    column = first.start() - text.rfind("\n", 0, first.start())
+    name = unicodedata.name(first.group(), "").lower()
+    others = sorted({n for n, _m in found[1:]} - {line})
+    problems.warn(path, line, f"direction control U+{ord(first.group()):04X} ({name}) at column "
+                  f"{column}: the text after it shows in another order than it is written, so "
+                  "the source and the handout may read differently; remove it (a right-to-left "
+                  "passage is marked with [text]{dir=rtl})"
+                  + (f"; {len(found) - 1} more" if found[1:] else "")
+                  + (f", on line(s) {_lines(others)}" if others else ""),
+                  code="control-character")
 
 
 def _lines(numbers: list[int]) -> str:
@@ -104,6 +130,8 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
                       "notebook's output keeps them) are left out"
                       + (f"; also on line(s) {_lines(lines[1:])}" if lines[1:] else ""),
                       code="control-character")
+    if BIDI_CONTROLS.search(text):
+        _bidi_controls(path, text, problems)
     data, lines = parse_front_matter(path, front, problems)
     data, lines = _visible_names(path, data, lines, problems)
     try:

@@ -517,3 +517,14 @@ def test_a_bibliography_too_large_to_read_in_memory_is_refused_unread(work, name
          "nothing is read from it; export only the references the handouts cite, or split the "
          "file"),
         "manuscripts/knee.md:9: citation '@doe-2020' has no entry in the bibliography"])
+
+
+def test_a_direction_control_that_reorders_the_text_is_a_warning_at_its_line(work):
+    """An override shows "Take 5 mg" as the source does not say it ("Trojan Source")."""
+    (work / "manuscripts" / "knee.md").write_text(
+        GOOD + "\nTake \u202e01\u202c mg daily.\n\nRest \u2067well\u2069.\n", encoding="utf-8")
+    assert run("check", "-q") == (0, "", (
+        "manuscripts/knee.md:11: warning: direction control U+202E (right-to-left override) at "
+        "column 6: the text after it shows in another order than it is written, so the source "
+        "and the handout may read differently; remove it (a right-to-left passage is marked "
+        "with [text]{dir=rtl}); 3 more, on line(s) 13\n"))
