@@ -161,3 +161,15 @@ def test_a_citation_number_key_sorts_the_reference_list_by_the_order_cited():
     cites, entries = _formatted("forum-qualitative-sozialforschung", items)
     assert cites == ["(MBEKI 2021a)", "(MBEKI 2021b)", "(MBEKI 2021c)"]
     assert [entry.split(". ")[1] for entry in entries] == ["Sleep", "Insomnia", "A reply"]
+
+
+def test_a_term_capitalised_in_turkish_dots_its_capital_i():
+    # folia-morphologia writes <text term="in" text-case="capitalize-first"/>; Turkish's
+    # 'içinde' starts with a dotted i, whose capital is 'İ' (citeproc-js), not 'I'
+    chapter = {"id": "c", "type": "chapter", "title": "Pain in children",
+               "container-title": "Paediatrics", "author": [{"family": "Okonkwo", "given": "Ana"}],
+               "editor": [{"family": "Berg", "given": "Lia"}], "publisher": "Hill",
+               "page": "77-98", "issued": {"date-parts": [[2018]]}}
+    _cites, entries = _formatted("folia-morphologia", {"c": chapter}, "tr-TR")
+    assert "İçinde:" in entries[0] and "Içinde" not in entries[0]
+

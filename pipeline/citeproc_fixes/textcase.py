@@ -30,11 +30,11 @@ _GREEK = re.compile("[\u0370-\u03ff]")
 _DOTTED_I = ("tr", "az")
 
 
-def _capitalise(word: str) -> str:
+def _capitalise(word: str, dotted: bool = False) -> str:
     """The first character upper-cased (a lone Greek letter, a symbol in science, stays)."""
     if not word or len(word) == 1 and _GREEK.match(word):
         return word
-    return word[0].upper() + word[1:]
+    return ("\u0130" if dotted and word[0] == "i" else word[0].upper()) + word[1:]
 
 
 def _segments(text: str) -> list[tuple[str, bool]]:
@@ -61,9 +61,10 @@ def _words(piece: str) -> list[str]:
 def case_text(text: str, case: str, language: str = "en") -> str:
     """``text`` in a CSL ``text-case`` (title case for English), protected spans kept.
 
-    Turkish and Azerbaijani dot the capital i ('ic' as 'İC').
+    Turkish and Azerbaijani dot the capital i ('ic' as 'İC', 'içinde' as 'İçinde').
     """
-    if language in _DOTTED_I and case == "uppercase":
+    dotted = language in _DOTTED_I
+    if dotted and case == "uppercase":
         case = "uppercase-dotted"
     pieces = _segments(text)
     first, after_punctuation = True, False
@@ -86,7 +87,7 @@ def case_text(text: str, case: str, language: str = "en") -> str:
             if not word or _SPACE.fullmatch(word):
                 continue
             cased = _case_word(word, case, first, after_punctuation,
-                               index == 0 and j == len(words) - 1 and following == "-")
+                               index == 0 and j == len(words) - 1 and following == "-", dotted)
             if elided and j == 0 and case not in ("uppercase", "lowercase"):
                 cased = word[0] + cased[1:]  # after an apostrophe a word keeps its first letter
             words[j] = cased
@@ -100,7 +101,7 @@ def case_text(text: str, case: str, language: str = "en") -> str:
 
 
 def _case_word(word: str, case: str, first: bool, after_punctuation: bool,
-               before_hyphen: bool) -> str:
+               before_hyphen: bool, dotted: bool = False) -> str:
     lower = word.lower()
     if case == "lowercase":
         return lower
@@ -109,11 +110,11 @@ def _case_word(word: str, case: str, first: bool, after_punctuation: bool,
     if case == "uppercase-dotted":
         return word.replace("i", "\u0130").upper()
     if case == "sentence":
-        return _capitalise(word) if first else lower
+        return _capitalise(word, dotted) if first else lower
     if case == "capitalize-first":
-        return _capitalise(word) if first and word == lower else word
+        return _capitalise(word, dotted) if first and word == lower else word
     if case == "capitalize-all":
-        return _capitalise(word) if word == lower else word
+        return _capitalise(word, dotted) if word == lower else word
     if case == "title":
         wanted = (len(word) > 1 and lower not in STOP_WORDS or before_hyphen or first
                   or after_punctuation)
