@@ -173,3 +173,12 @@ def test_a_term_capitalised_in_turkish_dots_its_capital_i():
     _cites, entries = _formatted("folia-morphologia", {"c": chapter}, "tr-TR")
     assert "İçinde:" in entries[0] and "Içinde" not in entries[0]
 
+
+def test_a_locator_label_in_the_reference_list_is_the_page_label():
+    # hochschule-fur-wirtschaft-und-recht-berlin prints an article's pages after
+    # <label variable="locator" prefix=", " suffix=" "/>; a reference list has no
+    # locator, and citeproc-js labels what follows as pages (singular), as 16 styles expect
+    _cites, entries = _formatted("hochschule-fur-wirtschaft-und-recht-berlin", {
+        "a": _article("a", "Okonkwo", 2019, page="112-119", volume="33")})
+    assert entries == [("<b>Okonkwo, Ana (2019):</b> On Okonkwo <i>In: Pain</i>, Band 33, "
+                        "2019, p. 112–119.")]

@@ -226,7 +226,10 @@ def locator_with_its_own_label() -> None:
     style's ``<label variable="locator">`` would print a second label
     ('pp. vol. 1, ...').  A locator starting with one of the locale's short
     locator terms, followed by a number, is printed as written, as citeproc-js
-    does.  Fixture: locator_TrickyEntryForPlurals.
+    does.  In the reference list, where no work has a locator, the label is
+    the page label, singular, as citeproc-js prints it: 16 styles of a sample
+    print pages after it ('Band 33, 2019, S. 112-119'; citeproc-py printed
+    '2019112-119').  Fixture: locator_TrickyEntryForPlurals.
     """
     from citeproc import model
 
@@ -234,9 +237,13 @@ def locator_with_its_own_label() -> None:
 
     def process(self: Any, item: Any, variable: Any = None, plural: Any = None,
                 context: Any = None, **kwargs: Any) -> Any:
-        if (variable or self.get("variable")) == "locator" and item.has_locator \
-                and own_label(self, str(item.locator.identifier)):
-            return None
+        if (variable or self.get("variable")) == "locator":
+            if not item.has_locator:
+                layout = (context if context is not None else self).get_layout()
+                if isinstance(layout.getparent(), model.Bibliography):
+                    return original(self, item, "page", False, context, **kwargs)
+            elif own_label(self, str(item.locator.identifier)):
+                return None
         return original(self, item, variable, plural, context, **kwargs)
 
     model.Label.process = process
