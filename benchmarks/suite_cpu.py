@@ -4,7 +4,7 @@ The machine is shared, so wall time says little; CPU time does.  Each test
 (with its fixtures' set-up and tear-down) is charged the CPU of the pytest
 process, of the children it reaped meanwhile (pandoc, node, java, Chromium,
 worker pools) and of the children still running (a JVM or browser kept for
-the session).
+the session), each CPU second once.
 
     PYTHONPATH=benchmarks .venv/bin/python -m pytest -p suite_cpu tests/test_x.py
     PYTHONPATH=benchmarks .venv/bin/python -m pytest -p suite_cpu -n 2 --dist loadfile tests
@@ -47,9 +47,17 @@ def _sample() -> tuple[float, float, dict[int, float]]:
 
 
 def _spent(before: tuple, after: tuple) -> tuple[float, float]:
-    """(own, children's) CPU between two samples."""
+    """(own, children's) CPU between two samples.
+
+    A child that ended between them is reaped with its whole life's CPU (into
+    ``RUSAGE_CHILDREN``, or into a live parent's children's time), of which what
+    it had spent by the first sample was counted live already: only the rest is
+    new.  Counted twice, a JVM or worker pool kept for a module was charged
+    again to the test whose tear-down stopped it.
+    """
     live = sum(cpu - before[2].get(pid, 0.0) for pid, cpu in after[2].items())
-    return after[0] - before[0], after[1] - before[1] + live
+    counted = sum(cpu for pid, cpu in before[2].items() if pid not in after[2])
+    return after[0] - before[0], after[1] - before[1] + live - counted
 
 
 @pytest.hookimpl(hookwrapper=True)
