@@ -109,7 +109,10 @@ CROSSREF_TYPES = {
 }
 # Crossref's spellings of CSL variables.
 CROSSREF_VARIABLES = {"short-container-title": "container-title-short",
-                      "short-title": "title-short"}
+                      "short-title": "title-short",
+                      # Zotero's own names, which its CSL-JSON export writes as well
+                      "journalAbbreviation": "container-title-short",
+                      "shortTitle": "title-short"}
 # What Web of Science and Scopus give as a record's document type when it only names the
 # kind of entry (`Type = {Article}` on an @article): no genre for a style to print.
 DATABASE_TYPES = frozenset({"article", "proceedings paper", "conference paper", "book chapter",

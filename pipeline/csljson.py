@@ -198,7 +198,7 @@ def _check(item: Any, line: int, lines: dict[str, int],
             continue
         at = lines.get(name, line)  # the field's line
         if name in CROSSREF_VARIABLES and CROSSREF_VARIABLES[name] not in item:
-            name = CROSSREF_VARIABLES[name]  # Crossref's short-title, short-container-title
+            name = CROSSREF_VARIABLES[name]  # Crossref's short-title, Zotero's shortTitle
         if name in NAMES:
             names = _names(value)
             if names is None:

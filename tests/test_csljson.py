@@ -96,3 +96,17 @@ def test_items_of_the_wrong_kind_are_named_in_words_not_as_python_types(tmp_path
         ("warning: item 'b': 'type' must be text such as 'article-journal', found a list; read "
          "as 'document'")]
     assert "Kept" in references[0]
+
+
+def test_zoteros_names_of_the_short_forms_are_the_short_forms(tmp_path):
+    # Zotero's CSL-JSON names the journal's abbreviation 'journalAbbreviation' (citeproc-js
+    # and pandoc read it as container-title-short); AMA prints it: 'Lancet', not 'The Lancet'
+    items = [{"id": "hart2021", "type": "article-journal", "title": "Low back pain",
+              "container-title": "The Lancet", "journalAbbreviation": "Lancet",
+              "shortTitle": "Back pain", "volume": "397", "page": "1001-1010",
+              "author": [{"family": "Hartvigsen", "given": "Jan"}],
+              "issued": {"date-parts": [["2021", 3]]}}]
+    _, refs, problems = _cite(tmp_path, "See [@hart2021].\n", json.dumps(items),
+                              "american-medical-association", "refs.json")
+    assert refs == ["Hartvigsen J. Low back pain. <i>Lancet</i>. 2021;397:1001-1010."]
+    assert problems == []
