@@ -12,8 +12,9 @@ each mark as written.  Before pandoc reads the text:
   comment (``{::comment}`` ... ``{:/comment}``), a variable (``{{ page.title }}``),
   a tag that decides what shows (``{% if %}``, ``{% for %}``, ``{% assign %}``,
   ...), an attribute list (``{: .lead}``, ``{:#id}``), kramdown's table of contents
-  (``* TOC`` then ``{:toc}``; MultiMarkdown's ``{{TOC}}``) and ``{::options ... /}`` are
-  left out, each with a
+  (``* TOC`` then ``{:toc}``; MultiMarkdown's ``{{TOC}}``), ``{::options ... /}`` and
+  Zola's shortcodes (``{{ youtube(id="x") }}``, and the tags of ``{% note() %}`` ...
+  ``{% end %}``, whose text is shown) are left out, each with a
   warning at its line (:func:`liquid_problems`): a handout fills nothing in and
   runs no template.
 
@@ -42,6 +43,8 @@ FOUND = re.compile(
     r"|(?P<kcomment>\{::comment\}.*?\{:/(?:comment)?\})"
     rf"|(?P<control>\{{%-?[ \t]*(?:{'|'.join(CONTROL)})\b[^%\n]*-?%\}})"
     r"|(?P<mmdtoc>\{\{TOC(?::\d+(?:-\d+)?)?\}\})"
+    r"|(?P<zcall>\{\{-?[ \t]*[A-Za-z_]\w*\((?:[^(){}\n\"]|\"[^\"\n]*\")*\)[ \t]*-?\}\})"
+    r"|(?P<zbody>\{%-?[ \t]*(?:[A-Za-z_]\w*\((?:[^()%\n\"]|\"[^\"\n]*\")*\)|end)[ \t]*-?%\})"
     r"|(?P<variable>\{\{-?[ \t]*[A-Za-z_][\w.\[\]'\"-]*[ \t]*(?:\|[^{}\n]*)?-?\}\})"
     r"|(?P<toc>^[ \t]*(?:[-*+]|1\.)[ \t]+TOC[ \t]*\n[ \t]*\{:[ \t]*(?:toc|\.no_toc)[ \t]*\}[ \t]*$)"
     r"|(?P<options>\{::options[^}\n]*/\})"
@@ -52,8 +55,9 @@ NAMES = {"comment": "a Liquid comment", "kcomment": "a kramdown comment",
          "control": "a Liquid tag", "variable": "a Liquid variable",
          "toc": "kramdown's table of contents", "mmdtoc": "a table of contents",
          "options": "kramdown's options",
+         "zcall": "a shortcode", "zbody": "a shortcode's tag",
          "attributes": "a kramdown attribute list"}
-OWNERS = {"mmdtoc": "MultiMarkdown"}  # the others are Jekyll's (Liquid and kramdown)
+OWNERS = {"mmdtoc": "MultiMarkdown", "zcall": "Zola", "zbody": "Zola"}  # the others are Jekyll's (Liquid and kramdown)
 SAID = {
     "comment": "for a note to the editors write an HTML comment <!-- ... -->, which no file "
                "shows",
@@ -64,6 +68,9 @@ SAID = {
     "toc": "the PDF's bookmarks and the EPUB's contents list the headings",
     "mmdtoc": "the PDF's bookmarks and the EPUB's contents list the headings",
     "options": "a handout has its own settings",
+    "zcall": "a handout runs no template: write what it would show (a picture as "
+             "![what it shows](file.png))",
+    "zbody": "a handout runs no template: the text it holds is shown",
     "attributes": "pandoc's Markdown writes them otherwise ({#id .class} after a heading, "
                   "::: {.class} around a block); a handout's look is its own",
 }

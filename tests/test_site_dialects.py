@@ -460,3 +460,26 @@ def test_an_org_headings_task_keyword_and_tags_are_left_out_of_it(tmp_path):
         "m.md:8: warning: The task keyword 'TODO' and 2 tags " + said.format("are"),
         "m.md:12: warning: The task keyword 'DONE' " + said.format("is"),
         "m.md:14: warning: 1 tag " + said.format("is")]
+
+
+def test_zola_shortcodes_are_left_out_with_a_warning_and_a_body_shortcode_keeps_its_text(
+        tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+    from pipeline.liquid import without_liquid
+
+    body = ("{{ youtube(id=\"dQw4w9WgXcQ\") }}\n\n{% note(kind=\"warning\") %}\nNot on bare skin."
+            "\n{% end %}\n\nTake {{ dose(value=\"10 mg\") }} now; `{{ kept() }}` in code.\n")
+    assert without_liquid(body).split("\n") == [
+        "", "", "", "Not on bare skin.", "", "", "Take  now; `{{ kept() }}` in code.", ""]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "z.md").write_text(FRONT + body, encoding="utf-8")
+    template = ("is a shortcode{} (Zola's), which pandoc's Markdown does not have: it is left out "
+                "of the handout; a handout runs no template: {}")
+    call = template.format("", "write what it would show (a picture as "
+                               "![what it shows](file.png))")
+    tag = template.format("'s tag", "the text it holds is shown")
+    assert [str(p) for p in check([tmp_path / "z.md"], BuildOptions()).problems] == [
+        f"z.md:8: warning: '{{{{ youtube(id=\"dQw4w9WgXcQ\") }}}}' {call}",
+        f"z.md:10: warning: '{{% note(kind=\"warning\") %}}' {tag}",
+        f"z.md:12: warning: '{{% end %}}' {tag}",
+        f"z.md:14: warning: '{{{{ dose(value=\"10 mg\") }}}}' {call}"]
