@@ -53,6 +53,7 @@ from .liquid import liquid_problems, without_liquid
 from .mdx import mdx_problems
 from .mkdocs import TAB_CLASS, mkdocs_problems
 from .model import Manuscript
+from .notetags import without_note_tags
 from .obsidian import block_id_problems, comment_problems, nested_quote_problems
 from .orgheadings import without_org_marks
 from .outliner import outliner_problems
@@ -387,6 +388,7 @@ def read_dialects(manuscript: Manuscript, ast: Mapping[str, Any],
     blocks = read_roles(manuscript, blocks, problems)
     blocks = read_typst_references(manuscript, blocks, problems)
     blocks = without_org_marks(manuscript, blocks, problems)
+    blocks = without_note_tags(manuscript, blocks, problems)
     for warn in (comment_problems, block_id_problems, nested_quote_problems, mdx_problems,
                  liquid_problems, mkdocs_problems, delimiter_problems, percent_problems,
                  change_problems, diagram_problems, vitepress_problems, outliner_problems,

@@ -446,6 +446,24 @@ def test_a_quarto_variable_is_the_value_of_the_nearest_variables_file_up_to_the_
                                              "root)")]
 
 
+def test_a_notes_tags_are_left_out_where_they_file_it_and_kept_inside_a_sentence():
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    body = ("# Knee aftercare #knee #after-care\n\nAsk about #pain-relief; C# and #12 stay.\n\n"
+            "#knee #ice\n\n## #only\n")
+    problems = Problems()
+    ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), problems)
+    assert [stringify(b).strip() for b in ast["blocks"]] == [
+        "Knee aftercare", "Ask about #pain-relief; C# and #12 stay.", "#only"]
+    said = "left out: a note's tags file it and are no words for its readers"
+    assert [str(p) for p in problems.items] == [
+        f"m.md:8: warning: 2 tags of a note ('#knee' ...) at the end of a heading are {said}",
+        f"m.md:12: warning: 2 tags of a note ('#knee' ...) on a line of their own are {said}"]
+
+
 def test_a_wiki_link_is_a_warning_at_its_line_saying_what_to_write(work):
     said = ("is a wiki link, which pandoc's Markdown does not have: it is shown as text; "
             "write a Markdown link instead, [its text](its address)")
