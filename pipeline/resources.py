@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import Problems, is_file, local_path
 from .images import raster_problem
+from .svg_clean import MAX_DRAWN, overdrawn_use
 
 RESOURCE_ATTRS = {"src", "href", "data", "poster", "srcset", "background", "xlink:href",
                   "action", "formaction", "manifest", "longdesc", "codebase", "archive"}
@@ -166,6 +167,12 @@ def check_svg(target: str, folder: Path, problems: Problems) -> None:
                        "drawing may hold; write the text in the drawing")
         problems.add(path, line, message, code="resource")
         return
+    overdrawn = overdrawn_use(root)
+    if overdrawn is not None:
+        problems.add(path, overdrawn.sourceline, "SVG image refused: its <use> elements repeat "
+                     f"parts of it into more than {MAX_DRAWN:,} shapes to draw (copies of "
+                     "copies); draw fewer copies, or export the drawing again flattened",
+                     code="resource")
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue

@@ -132,3 +132,64 @@ def _remove_keeping_tail(element: Any, text: str = "") -> None:
             previous.tail = (previous.tail or "") + tail
         else:
             parent.text = (parent.text or "") + tail
+
+
+# A drawing repeats a part with <use>; a <use> of a group of <use>s of groups ... draws
+# ten times more at each level, and WeasyPrint draws every copy (nine levels of ten: a
+# billion shapes, minutes of CPU for one small file).  A detailed map or chart draws some
+# tens of thousands of elements.
+MAX_DRAWN = 200_000
+
+
+def overdrawn_use(root: Any, limit: int = MAX_DRAWN) -> Any | None:
+    """The first ``<use>`` through which the drawing draws more than ``limit`` elements,
+    counting each copy a ``<use>`` makes of what it names; None when it draws fewer."""
+    uses = list(root.iter("{*}use"))
+    if not uses:
+        return None
+    by_id = {e.get("id"): e for e in root.iter("{*}*") if e.get("id")}
+    drawn: dict[Any, int] = {}
+    under_way: set[Any] = set()
+    culprit: list[Any] = []
+
+    def count(element: Any) -> int:
+        """Elements drawn for ``element``: those under it, and what each of its uses copies."""
+        if element in drawn:
+            return drawn[element]
+        if element in under_way:  # a <use> of its own ancestor: drawn once, as WeasyPrint does
+            return 0
+        under_way.add(element)
+        total = sum(1 for _ in element.iter("{*}*"))
+        for use in element.iter("{*}use"):
+            if use is not element and _only_referenced(use, element):
+                continue  # in <defs> or a <symbol>: drawn where a <use> names it, counted there
+            href = use.get("href") or use.get("{http://www.w3.org/1999/xlink}href") or ""
+            target = by_id.get(href[1:]) if href.startswith("#") else None
+            if target is not None:
+                total = min(total + count(target), limit + 1)
+                if total > limit:
+                    culprit.append(use)
+                    break
+        under_way.discard(element)
+        drawn[element] = total
+        return total
+
+    try:
+        count(root)
+    except RecursionError:  # thousands of <use>s, each of the next: refused as well
+        return uses[0]
+    return culprit[0] if culprit else None
+
+
+def _only_referenced(element: Any, within: Any) -> bool:
+    """Whether ``element`` lies in a ``<defs>`` or ``<symbol>`` below ``within``: drawn only
+    where a ``<use>`` names it."""
+    from lxml import etree
+
+    for ancestor in element.iterancestors():
+        if ancestor is within:
+            return False
+        if isinstance(ancestor.tag, str) and etree.QName(ancestor).localname in ("defs",
+                                                                                  "symbol"):
+            return True
+    return False

@@ -195,6 +195,29 @@ def test_an_svg_whose_entities_stand_for_too_much_text_is_refused_at_their_line(
         "manuscripts/laugh.svg:3: SVG image refused: its entities (&name;) stand for more text "
         "than a drawing may hold; write the text in the drawing\n"))
 
+def test_an_svg_whose_uses_repeat_into_millions_of_shapes_is_refused_at_their_line(work):
+    """Groups of ten <use>s of the group before: WeasyPrint would draw every copy (minutes of
+    CPU for nine levels); a sprite sheet used many times is a drawing like any other."""
+    levels = "".join(f'<g id="l{i}">' + f'<use href="#l{i - 1}"/>' * 10 + "</g>\n"
+                     for i in range(1, 7))
+    (work / "manuscripts" / "copies.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">\n<title>Copies</title>\n'
+        f'<defs>\n<rect id="l0" width="1" height="1"/>\n{levels}</defs>\n<use href="#l6"/>\n'
+        "</svg>\n", encoding="utf-8")
+    sprites = "".join(f'<symbol id="s{i}"><use href="#dot"/></symbol>' for i in range(500))
+    (work / "manuscripts" / "sprites.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><title>Dots</title>'
+        f'<defs><circle id="dot" r="1"/>{sprites}</defs>'
+        + "".join(f'<use href="#s{i % 500}"/>' for i in range(5000)) + "</svg>\n",
+        encoding="utf-8")
+    knee = work / "manuscripts" / "knee.md"
+    knee.write_text(GOOD + "![Copies](copies.svg)\n\n![Dots](sprites.svg)\n", encoding="utf-8")
+    assert run("check", "-q")[::2] == (1, (
+        "manuscripts/copies.svg:9: SVG image refused: its <use> elements repeat parts of it "
+        "into more than 200,000 shapes to draw (copies of copies); draw fewer copies, or export "
+        "the drawing again flattened\n"))
+
+
 @pytest.mark.parametrize(("value", "message"), [
     ("[clinician, patient, clinician]", "audience 'clinician' is listed twice"),
     ("[[clinician]]", "an audience must be a name such as clinician, found a list (['clinician'])"),
