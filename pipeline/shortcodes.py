@@ -29,10 +29,16 @@ META = ("title", "subtitle", "summary", "version", "status", "slug", "lang", "la
         "next_review")
 
 
+# Quarto's names for the fields a handout names otherwise: its authors' names, in order
+AUTHORS = ("author", "authors")
+
+
 def meta_value(manuscript: Manuscript, words: list[str]) -> str | None:
     """The text of ``{{< meta key >}}``: the front matter's value, else None."""
-    if len(words) != 2 or words[0] != "meta" or words[1] not in META:
+    if len(words) != 2 or words[0] != "meta" or words[1] not in META + AUTHORS:
         return None
+    if words[1] in AUTHORS:
+        return ", ".join(person.name for person in manuscript.authors)
     value = getattr(manuscript, words[1])
     return "" if value is None else str(value)
 
@@ -122,6 +128,11 @@ def read_shortcodes(reader: ShortcodeReader, inlines: list[Node]) -> list[Node]:
             if out and out[-1]["t"] != "Space" and value:
                 out.append({"t": "Space"})
             out.extend(str_inlines(value))
+        elif written[3:-3].split()[:1] == ["meta"]:
+            reader.problems.warn(reader.manuscript.path, line,
+                                 f"'{shortened(written)}' (Quarto's) names no field a handout "
+                                 f"shows ({', '.join(META + AUTHORS[1:])}): it is left out of "
+                                 "the handout", code="shortcode")
         else:
             reader.problems.warn(reader.manuscript.path, line,
                                f"shortcode '{shortened(written)}' (Quarto's, Hugo's) is not "

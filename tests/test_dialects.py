@@ -377,12 +377,13 @@ def test_nocite_says_why_it_is_not_used(work):
 
 def test_a_page_break_inside_a_paragraph_and_shortcodes_in_order(work):
     assert _check(work, "One {{< pagebreak >}} two.\n\n{{< kbd Ctrl-C >}}\n\n"
-                  "`{{< video x >}}` in code is code.\n\n{{< meta author >}}\n\n"
+                  "`{{< video x >}}` in code is code.\n\n{{< meta affiliation >}}\n\n"
                   "{{< video y >}}\n") == [
         ("m.md:8: warning: '{{< pagebreak >}}' inside a paragraph is left out: put it on a "
         "line of its own to start a new page"),
-        ("m.md:14: warning: shortcode '{{< meta author >}}' (Quarto's, Hugo's) is not "
-        "supported: it is left out of the handout"),
+        ("m.md:14: warning: '{{< meta affiliation >}}' (Quarto's) names no field a handout "
+         "shows (title, subtitle, summary, version, status, slug, lang, last_updated, "
+         "next_review, authors): it is left out of the handout"),
         ("m.md:16: warning: shortcode '{{< video y >}}' (Quarto's, Hugo's) is not supported: "
         "it is left out of the handout"),
     ]
@@ -393,19 +394,22 @@ def test_a_quote_that_only_starts_like_an_alert_stays_a_quote(work):
 
 
 def test_a_shortcode_followed_by_punctuation_is_read_and_the_punctuation_kept():
+    import dataclasses
 
     from pipeline.dialects import read_dialects
     from pipeline.errors import Problems
+    from pipeline.model import Person
     from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import stringify
 
     body = ("The title is {{< meta title >}}.\n\nPress {{< kbd Ctrl-C >}}, then wait.\n\n"
-            "No {{< meta subtitle >}}, {{< video x >}}.\n")
-    m = draft(body, body_line=8)
+            "No {{< meta subtitle >}}, {{< video x >}}.\n\nBy {{< meta author >}}.\n")
+    m = dataclasses.replace(draft(body, body_line=8),
+                            authors=(Person("A. Lee"), Person("B. Kim", "pharmacist")))
     problems = Problems()
     ast = read_dialects(m, markdown_to_ast(body), problems)
     assert [stringify([b]).strip() for b in ast["blocks"]] == [
-        f"The title is {m.title}.", "Press Ctrl-C, then wait.", "No,."]
+        f"The title is {m.title}.", "Press Ctrl-C, then wait.", "No,.", "By A. Lee, B. Kim."]
     assert [str(p) for p in problems.items] == [
         ("m.md:12: warning: shortcode '{{< video x >}}' (Quarto's, Hugo's) is not supported: "
          "it is left out of the handout"),
