@@ -19,7 +19,8 @@ from .source_lines import nth_line_containing
 from .tree import Node, rewrite
 
 TAG = re.compile(r"#[^\W\d_][\w/-]*")
-IN_BODY = re.compile(r"(?:^|[ \t])#[^\W\d_]", re.MULTILINE)
+# what a body holds when a tag may stand as metadata: a line that ends in a tag
+IN_BODY = re.compile(r"#[^\W\d_][\w/-]*[ \t]*$", re.MULTILINE)
 SPACES = ("Space", "SoftBreak")
 
 
