@@ -18,6 +18,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ERROR = "error"
+# Characters a message may quote from a file but must not print as they are: control
+# characters (a line break and a tab excepted) and the direction controls.
+UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 WARNING = "warning"
 
 
@@ -42,7 +45,10 @@ class Problem:
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         label = "" if self.severity == ERROR else f"{self.severity}: "
-        return f"{where}: {label}{self.message}"
+        message = self.message
+        if UNSHOWN.search(message):  # a value quoted from a file: a NUL, a terminal's escape
+            message = UNSHOWN.sub(lambda m: m.group().encode("unicode_escape").decode(), message)
+        return f"{where}: {label}{message}"
 
     @property
     def is_error(self) -> bool:

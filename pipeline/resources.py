@@ -122,6 +122,8 @@ def resource_problem(target: str, folder: Path) -> str | None:
     if parts.scheme:
         return f"'{parts.scheme}:' resources are not allowed; use a path relative to the manuscript"
     path = unquote(parts.path)
+    if "\0" in path:  # no file name holds one; the system refuses to look it up
+        return "the path holds a NUL character (%00), which no file name may"
     if path.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:[\\/]", path):
         return "absolute paths are not allowed; use a path relative to the manuscript"
     try:

@@ -269,3 +269,19 @@ def test_a_script_inside_a_drawing_is_reported_at_its_own_line(work):
         "content never go into a handout"),
         ("manuscripts/knee.md:15: warning: raw HTML <script> is left out: scripts never go into "
         "a handout")]
+
+
+def test_a_nul_in_a_path_is_refused_at_its_line_and_never_printed_raw(work):
+    """``%00`` in an address once ended the check with a traceback (embedded null byte)."""
+    knee = work / "manuscripts" / "knee.md"
+    knee.write_text(GOOD.replace("bibliography:", 'csl: "a\\0.csl"\nbibliography:')
+                    + "\n![A knee](%00.png)\n\n<img src=\"x%00.png\" alt=\"A knee\">\n",
+                    encoding="utf-8")
+    status, out, err = run("check", "-q")
+    assert (status, out, err.splitlines()) == (1, "", [
+        ("manuscripts/knee.md:6: CSL file 'a\\x00.csl' not found (looked for "
+         "manuscripts/a\\x00.csl)"),
+        ("manuscripts/knee.md:12: image '%00.png' refused: the path holds a NUL character "
+         "(%00), which no file name may"),
+        ("manuscripts/knee.md:14: <img src> 'x%00.png' refused: the path holds a NUL character "
+         "(%00), which no file name may")])
