@@ -80,6 +80,11 @@ def _inspect_raster(source: str | bytes, _size: int) -> str:
             raise ImageProblem("is not an image file the handout can show (PNG, JPEG, GIF, "
                                "WebP, TIFF, BMP or SVG)") from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            if "MAX_TEXT_" in str(exc):  # Pillow's limits on a PNG's text chunks
+                raise ImageProblem(
+                    "carries more text in its metadata (PNG text chunks) than an image may "
+                    "(1 MB a chunk, 64 MB in all): save it again without its metadata, or "
+                    "export it as a new PNG") from None
             raise ImageProblem(f"is damaged ({_damage(exc)}): copy or export it "
                                "again") from None
     return kind

@@ -215,6 +215,17 @@ def test_a_file_with_an_image_signature_and_nothing_else_is_damaged(work):
         "again")]
 
 
+def test_a_png_whose_metadata_holds_megabytes_of_text_says_so(work):
+    data = _image("PNG", (4, 4))
+    text = b"Comment\x00\x00" + zlib.compress(b"a" * (2 * 1024 * 1024))  # 2 MB unpacked
+    chunk = (struct.pack(">I", len(text)) + b"zTXt" + text
+             + struct.pack(">I", zlib.crc32(b"zTXt" + text) & 0xFFFFFFFF))
+    assert _check(work, "notes.png", data[:33] + chunk + data[33:]) == [
+        ("m.md:10: image 'notes.png' carries more text in its metadata (PNG text chunks) than "
+         "an image may (1 MB a chunk, 64 MB in all): save it again without its metadata, or "
+         "export it as a new PNG")]
+
+
 @pytest.mark.parametrize(("name", "message"), [
     ("empty.png", "m.md:10: image 'empty.png' is empty (0 bytes): copy or export it again"),
     ("empty.svg", "empty.svg:1: SVG image is empty (0 bytes): copy or export it again"),
