@@ -27,6 +27,7 @@ from .bibtypes import CSL_DATES as DATES
 from .bibtypes import CSL_NAMES as NAMES
 from .cslbibtex import BIBTEX_TYPES, bibtex_values
 from .cslitems import NAME_PARTS, fix_item, initialled
+from .errors import yaml_problem
 from .frontmatter import FORBIDDEN, control_fate, control_name, read_text, without_controls
 from .jsonfiles import Located, database_json, json_items
 
@@ -137,7 +138,7 @@ def _yaml_items(text: str, findings: list[Finding]) -> list[Located]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        what = exc.problem or str(exc)
+        what = yaml_problem(exc.problem) if exc.problem else str(exc)
         if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
             what += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
         findings.append(Finding(line, f"not valid YAML: {what}; the items after it are not "

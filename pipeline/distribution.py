@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import PipelineError, Problems, did_you_mean
+from .errors import PipelineError, Problems, did_you_mean, yaml_problem
 from .fields import SLUG
 from .frontmatter import read_text
 from .i18n import language_of, supported_languages
@@ -95,7 +95,7 @@ def load_distribution(path: Path, manuscripts: Mapping[str, Manuscript],
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise PipelineError.at(path, mark.line + 1 if mark else None,
-                               f"not valid YAML: {exc.problem}", "distribution") from None
+                               f"not valid YAML: {yaml_problem(exc.problem)}", "distribution") from None
     if not isinstance(node, yaml.MappingNode) or "clinics" not in _mapping(node):
         raise PipelineError.at(path, _line(node) if node is not None else 1,
                                "a distribution file is a mapping with 'clinics:', each clinic "

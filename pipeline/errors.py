@@ -66,6 +66,16 @@ def one_line(text: str) -> str:
     return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
 
 
+def yaml_problem(problem: str | None) -> str:
+    """libyaml's ``problem`` of a YAML error in the project's words (what is wrong, what to do)."""
+    if problem == "exceeded maximum nesting depth":
+        # libyaml stops at 1,000 lists or mappings inside each other ('[[[[...', or indents)
+        return ("lists or mappings are nested more than 1,000 levels deep (brackets '[' or "
+                "'{' inside each other): quote a value that is text, as in "
+                "'title: \"[[draft]]\"', or nest fewer levels")
+    return problem or "invalid YAML"
+
+
 def excerpt(source: str, width: int = 40) -> str:
     """The start of quoted ``source`` for a message: its first line, cut to ``width``.
 

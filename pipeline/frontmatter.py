@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import yaml
 
 from .bibdecode import wide_encoding
-from .errors import PipelineError, Problem, Problems, display_path
+from .errors import PipelineError, Problem, Problems, display_path, yaml_problem
 
 try:  # the C loader is several times faster on large front matter
     from yaml import CSafeLoader as _Loader
@@ -405,7 +405,7 @@ def parse_front_matter(path: Path, front: str, problems: Problems | None = None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 2
-        what = exc.problem or "invalid YAML"
+        what = yaml_problem(exc.problem)
         if exc.context and exc.context_mark and exc.context_mark.line + 2 != line:
             what += f" ({exc.context} that starts at line {exc.context_mark.line + 2})"
         tag = re.match(r"could not determine a constructor for the tag '(?:tag:yaml\.org,2002:)?"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ERROR, PipelineError, Problem, Problems, did_you_mean
+from .errors import ERROR, PipelineError, Problem, Problems, did_you_mean, yaml_problem
 from .project import seen_from_here
 
 try:  # the C loader reads the map some twenty times faster
@@ -59,7 +59,7 @@ def read_kinds(text: str) -> tuple[Kinds, Problems]:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        add(mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}")
+        add(mark.line + 1 if mark else None, f"not valid YAML: {yaml_problem(exc.problem)}")
         return kinds, problems
     if root is None:
         return kinds, problems

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .addresses import host_problem
-from .errors import ERROR, PipelineError, Problem, Problems, did_you_mean
+from .errors import ERROR, PipelineError, Problem, Problems, did_you_mean, yaml_problem
 from .model import SiteSettings
 from .project import seen_from_here
 
@@ -83,7 +83,7 @@ def read_site_settings(text: str) -> tuple[SiteSettings, Problems]:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problems.add(SHOWN, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}",
+        problems.add(SHOWN, mark.line + 1 if mark else None, f"not valid YAML: {yaml_problem(exc.problem)}",
                      code="site-settings")
         return SiteSettings(), problems
     if root is None:

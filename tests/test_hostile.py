@@ -209,6 +209,22 @@ def test_a_yaml_tag_in_front_matter_is_named(work, value, tag):
         "value that starts with '!'\n"))
 
 
+@pytest.mark.parametrize(("file", "text", "message"), [
+    ("manuscripts/knee.md", GOOD.replace('"Knee pain"', "[" * 1100 + "]" * 1100),
+     "manuscripts/knee.md:2: front matter is not valid YAML: "),
+    ("styles/kinds.yaml", "keywords: " + "{a: " * 1100 + "}" * 1100 + "\n",
+     "styles/kinds.yaml:1: not valid YAML: "),
+])
+def test_yaml_nested_past_what_libyaml_reads_says_what_to_do(work, file, text, message):
+    (work / file).parent.mkdir(exist_ok=True)
+    (work / file).write_text(text, encoding="utf-8")
+    status, _out, err = run("check", "-q")
+    assert (status, err) == (1, message + (
+        "lists or mappings are nested more than 1,000 levels deep (brackets '[' or '{' inside "
+        "each other): quote a value that is text, as in 'title: \"[[draft]]\"', or nest fewer "
+        "levels\n"))
+
+
 @pytest.mark.parametrize(("nested", "line"), [
     ("> " * 2000 + "deep\n", 11),
     ("".join("    " * i + "1. item\n" for i in range(100)), 51),
