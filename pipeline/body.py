@@ -256,7 +256,9 @@ def check_body(manuscript: Manuscript, ast: Mapping[str, Any], problems: Problem
                     folder_named = False
                 problems.add(manuscript.path, line, f"image '{written}' "
                              + ("is a folder, not an image file" if folder_named
-                                else "not found" + _size_hint(written)), code="missing-image")
+                                else "not found" + (_size_hint(written)
+                                                    or _site_folder_hint(written))),
+                             code="missing-image")
             else:
                 check_svg(target, folder, problems)
                 if not urlsplit(target).scheme:
@@ -324,6 +326,19 @@ def as_written(manuscript: Manuscript, target: str) -> str:
 
 IMAGE_SIZE = re.compile(r"^(?P<file>.*?)\s+=(?P<width>\d+(?:\.\d+)?%?)?"
                         r"(?:x(?P<height>\d+(?:\.\d+)?%?))?$")
+
+
+SITE_FOLDER = re.compile(r"^\{(static|attach|filename)\}/?(.*)$")
+
+
+def _site_folder_hint(written: str) -> str:
+    """For Pelican's ``{static}/images/knee.png``: the folder it names is its site's."""
+    m = SITE_FOLDER.match(written)
+    if not m or not m.group(2):
+        return ""
+    return (f": '{{{m.group(1)}}}' is Pelican's mark for its content folder, which a handout "
+            f"does not have: write the picture's path from the manuscript's folder "
+            f"(![text]({m.group(2)}) for a picture at {m.group(2)} beside it)")
 
 
 def _size_hint(written: str) -> str:

@@ -483,3 +483,17 @@ def test_zola_shortcodes_are_left_out_with_a_warning_and_a_body_shortcode_keeps_
         f"z.md:10: warning: '{{% note(kind=\"warning\") %}}' {tag}",
         f"z.md:12: warning: '{{% end %}}' {tag}",
         f"z.md:14: warning: '{{{{ dose(value=\"10 mg\") }}}}' {call}"]
+
+
+def test_a_pelican_picture_in_its_content_folder_is_not_found_with_what_to_write(tmp_path,
+                                                                                  monkeypatch):
+    from pipeline.build import BuildOptions, check
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.md").write_text(FRONT + "![A knee]({static}/images/knee.png)\n",
+                                   encoding="utf-8")
+    assert [str(p) for p in check([tmp_path / "p.md"], BuildOptions()).problems] == [
+        ("p.md:8: image '{static}/images/knee.png' not found: '{static}' is Pelican's mark for "
+         "its content folder, which a handout does not have: write the picture's path from the "
+         "manuscript's folder (![text](images/knee.png) for a picture at images/knee.png "
+         "beside it)")]
