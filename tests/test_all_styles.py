@@ -98,10 +98,14 @@ def _outcome(name: str) -> str | None:
     """What went wrong in style ``name`` (with the traceback), or None."""
     import traceback
 
+    from pipeline.jobs import settle_collector
+
     try:
         _check(name)
     except Exception:  # noqa: BLE001 - every failure is reported against its style
         return traceback.format_exc()
+    finally:
+        settle_collector()  # after the first style, as a build's worker after its first job
     return None
 
 
