@@ -91,9 +91,11 @@ def uncommitted_refusals(m: Manuscript, styles: Path, history: GitHistory) -> li
                       "files only: copy the file into the project and commit it",
                       code="uncommitted")
             continue
+        # "commit it" cannot be done outside git: the repository comes first
+        todo = ("make the project a git repository (git init), commit it and release again"
+                if why == OUTSIDE_GIT else "commit it and release again")
         found.add(m.path, line, f"not released: {display_path(path)} {why}; a release is "
-                  "built from committed files only: commit it and release again",
-                  code="uncommitted")
+                  f"built from committed files only: {todo}", code="uncommitted")
     return found.items
 
 

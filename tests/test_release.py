@@ -373,7 +373,8 @@ def test_a_release_refuses_files_outside_git(tmp_path, epoch, monkeypatch):
     report = release([good], ReleaseOptions(out=tmp_path / "out", jobs=1, use_cache=False))
     assert messages(report) == [
         (f"{display_path(good)}: not released: {display_path(good)} is outside any git "
-        "repository; a release is built from committed files only: commit it and release again")]
+        "repository; a release is built from committed files only: make the project a git "
+        "repository (git init), commit it and release again")]
     assert not report.written
 
 
@@ -455,7 +456,8 @@ def test_the_styles_of_the_installed_package_need_no_git_but_a_styles_folder_doe
     assert [p.message for p in release_gates.uncommitted_refusals(
         manuscript, other.parent, GitHistory())] == [
         (f"not released: {display_path(other.parent)} is outside any git repository; a release "
-         "is built from committed files only: commit it and release again")]
+         "is built from committed files only: make the project a git repository (git init), "
+         "commit it and release again")]
 
 
 def test_a_version_released_with_other_text_is_refused_until_it_is_given_a_new_one(
