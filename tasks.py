@@ -19,7 +19,7 @@ PY = shlex.quote(sys.executable)  # a checkout or a venv may sit in a folder wit
 # check, release and the others; options not listed here have a long form only.
 SHORT_FLAGS = {"paths": "p", "out": "o", "jobs": "j", "strict": "s", "format": "f",
                "distribution": "d", "quiet": "q"}
-QUIET_HELP = {"quiet": "print only the problems (path:line: message) and a release's folder"}
+QUIET_HELP = {"quiet": "print only the problems (path:line: message)"}
 
 
 class HandoutTask(Task):
@@ -260,7 +260,8 @@ def check(c, paths="", strict=False, quiet=False):
                             "when there is one)",
             "skip_refused": "release the others when a manuscript is refused",
             "jobs": "worker processes (default: CPUs)",
-            "no_cache": "render everything again", **TIME_LIMIT_HELP, **QUIET_HELP})
+            "no_cache": "render everything again", **TIME_LIMIT_HELP,
+            "quiet": "print only the problems (path:line: message) and the release's folder"})
 def release(c, paths="", out="", distribution="distribution.yaml", skip_refused=False,
             jobs=0, no_cache=False, time_limit="", quiet=False):
     """Build the approved handouts to send to clinics: checksums and one zip per clinic."""

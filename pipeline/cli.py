@@ -45,10 +45,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--strict", "-s", action="store_true", help="treat warnings as errors")
         quiet(p)
 
-    def quiet(p: argparse.ArgumentParser) -> None:
+    def quiet(p: argparse.ArgumentParser, release: bool = False) -> None:
+        shown = "the problems (path:line: message)" + " and the release's folder" * release
         p.add_argument("--quiet", "-q", action="store_true",
-                       help="print only the problems (path:line: message) and a release's "
-                       "folder: no progress, summary or reading grades")
+                       help=f"print only {shown}: no progress, summary or reading grades")
 
     def time_limit(p: argparse.ArgumentParser) -> None:
         p.add_argument("--time-limit", metavar="SECONDS",
@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="worker processes (default: number of CPUs; 1 = in-process)")
     r.add_argument("--no-cache", action="store_true", help="render everything again")
     time_limit(r)
-    quiet(r)
+    quiet(r, release=True)
     v = sub.add_parser("preview", help="serve the handouts locally, rebuilt and reloaded as "
                        "you edit")
     v.add_argument("paths", nargs="*", type=_path, metavar="PATH",
