@@ -52,6 +52,16 @@ class FrontMatterError(PipelineError):
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
+
+# What a static site generator's or a notes app's page has in its front matter for the site:
+# its layout, address, filing and dates (a handout's are last_updated and next_review)
+SITE_FIELDS = frozenset((
+    "layout", "permalink", "categories", "category", "tags", "date", "modified", "updated",
+    "created", "draft", "weight", "aliases", "excerpt", "description", "desc", "id",
+    "template", "taxonomies", "extra", "sidebar_position", "sidebar_label", "nav_order",
+    "parent", "has_children", "menu", "published", "comments", "sitemap", "cssclasses",
+    "cssclass", "publish"))
+
 def _bidi_controls(path: Path, text: str, problems: Problems) -> None:
     """A warning at the first direction control, with the lines of the others."""
     found = [(text.count("\n", 0, m.start()) + 1, m) for m in BIDI_CONTROLS.finditer(text)]
@@ -141,10 +151,21 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         spans = ()
     where = lines.get
 
+    site = [key for key in data if key in SITE_FIELDS and key not in KNOWN]
+    if site:  # one warning for them all: a page of a site brings several
+        names = ", ".join(f"'{key}'" for key in site)
+        them = "them" if len(site) > 1 else "it"
+        problems.warn(path, where(site[0]),
+                      f"field{'s' if len(site) > 1 else ''} {names} of a site or notes app "
+                      "(Jekyll, Hugo, Pelican, Zola, Obsidian, Dendron) "
+                      f"{'are' if len(site) > 1 else 'is'} not used: no output of a handout "
+                      f"shows {them}; remove {them} (its dates are last_updated and "
+                      "next_review)",
+                      code="unknown-field")
     for key in data:
         if key in NOT_USED:
             problems.warn(path, where(key), NOT_USED[key], code="unknown-field")
-        elif key not in KNOWN:
+        elif key not in KNOWN and key not in SITE_FIELDS:
             hint = did_you_mean(key, KNOWN) or (": no output shows it; remove it (a note for "
                                                  "the editors goes in an HTML comment)")
             problems.warn(path, where(key), f"unknown field '{key}'{hint}", code="unknown-field")

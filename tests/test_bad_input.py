@@ -199,6 +199,17 @@ def test_an_unknown_field_says_what_becomes_of_it_and_what_to_do(work):
         "editors goes in an HTML comment)")]
 
 
+def test_a_sites_fields_are_one_warning_and_tags_is_no_misspelling_of_status(work):
+    said = ("of a site or notes app (Jekyll, Hugo, Pelican, Zola, Obsidian, Dendron) {} not "
+            "used: no output of a handout shows {}; remove {} (its dates are last_updated and "
+            "next_review)")
+    assert reported(manuscript(work, layout="post", tags="[knee]", permalink="/knee/")) == [
+        "m.md:6: warning: fields 'layout', 'tags', 'permalink' " + said.format("are", "them",
+                                                                              "them")]
+    assert reported(manuscript(work, tags="[knee]")) == [
+        "m.md:6: warning: field 'tags' " + said.format("is", "it", "it")]
+
+
 def test_an_invisible_character_in_a_field_name_is_named_and_the_field_read(work):
     path = manuscript(work, title=None, **{"ti\u200btle": '"Knee pain"', "\u2060status": "final"})
     assert reported(path) == [
