@@ -80,6 +80,11 @@ QUARTO_CALLOUTS |= BOOTSTRAP_ALERTS
 # Confluence's info, note, tip and warning macros, as its HTML and Markdown exports write them
 QUARTO_CALLOUTS |= {f"confluence-information-macro-{name}": kind for name, kind in (
     ("information", "note"), ("note", "note"), ("tip", "tip"), ("warning", "warning"))}
+# docutils' and DocBook's admonitions (and a DocBook sidebar), as pandoc writes them from a
+# .rst file, from DocBook (asciidoctor's) and from Org: the boxes GitHub's alerts of the
+# same names are
+QUARTO_CALLOUTS |= {"important": "note", "caution": "warning", "attention": "warning",
+                    "error": "warning", "sidebar": "note"}
 WRAPPERS = ("alert", "confluence-information-macro")  # left out beside the class of their kind
 ALERT = re.compile(r"^\[!([A-Za-z]+)\][+-]?$")
 TOC = re.compile(r"^(?:\[(?:TOC|toc)\]|\[\[(?:TOC|toc|_TOC_)\]\])$")  # HackMD, VitePress, GitLab

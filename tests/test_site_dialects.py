@@ -497,3 +497,21 @@ def test_a_pelican_picture_in_its_content_folder_is_not_found_with_what_to_write
          "its content folder, which a handout does not have: write the picture's path from the "
          "manuscript's folder (![text](images/knee.png) for a picture at images/knee.png "
          "beside it)")]
+
+
+def test_docbook_and_docutils_admonitions_converted_by_pandoc_are_boxes(tmp_path, monkeypatch):
+    from pipeline.build import BuildOptions, check
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+    from pipeline.tree import stringify
+
+    # as `pandoc -f docbook -t markdown` writes asciidoctor's CAUTION:, IMPORTANT: and a sidebar
+    body = (":::: caution\n::: title\n:::\n\nHot.\n::::\n\n:::: important\n::: title\n:::\n\n"
+            "Fast.\n::::\n\n:::: sidebar\n::: title\nAside\n:::\n\nA sidebar.\n::::\n")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d.md").write_text(FRONT + body, encoding="utf-8")
+    assert [str(p) for p in check([tmp_path / "d.md"], BuildOptions()).problems] == []
+    ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
+    assert [(b["c"][0][1], " ".join(stringify(b).split())) for b in ast["blocks"]] == [
+        (["warning"], "Hot."), (["note"], "Fast."), (["note"], "Aside A sidebar.")]
