@@ -49,8 +49,11 @@ def parse_shard(text: str) -> tuple[int, int]:
     if not m:
         raise ValueError(f"--shard wants I/N (for example 2/4), got '{text}'")
     index, count = int(m.group(1)), int(m.group(2))
-    if count < 1 or not 1 <= index <= count:
-        raise ValueError(f"--shard {text}: I must be between 1 and N")
+    if count < 1:
+        raise ValueError(f"--shard {text}: the number of shards must be 1 or more")
+    if not 1 <= index <= count:
+        raise ValueError(f"--shard {text}: there is no shard {index} of {count}: shards are "
+                         f"numbered 1 to {count}")
     return index, count
 
 

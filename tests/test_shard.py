@@ -62,10 +62,15 @@ def test_bad_shard_argument(text):
         parse_shard(text)
 
 
-def test_bad_shard_argument_on_the_command_line():
+@pytest.mark.parametrize(("text", "message"), [
+    ("5/4", "--shard 5/4: there is no shard 5 of 4: shards are numbered 1 to 4"),
+    ("0/4", "--shard 0/4: there is no shard 0 of 4: shards are numbered 1 to 4"),
+    ("1/0", "--shard 1/0: the number of shards must be 1 or more"),
+])
+def test_bad_shard_argument_on_the_command_line(text, message):
     err = io.StringIO()
-    assert cli.main(["build", "--shard", "5/4"], io.StringIO(), err) == 2
-    assert err.getvalue() == "error: --shard 5/4: I must be between 1 and N\n"
+    assert cli.main(["build", "--shard", text], io.StringIO(), err) == 2
+    assert err.getvalue() == f"error: {message}\n"
 
 
 @pytest.mark.parametrize("argv", [["joined", "s1"], ["--out", "joined", "s1"],
