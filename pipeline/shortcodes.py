@@ -138,7 +138,10 @@ def read_shortcodes(reader: ShortcodeReader, inlines: list[Node]) -> list[Node]:
                                f"shortcode '{shortened(written)}' (Quarto's, Hugo's) is not "
                                "supported: it is left out of the handout", code="shortcode")
         index = end + 1
-        if after:
+        if after.startswith(SHORTCODE_OPEN):  # another right after it: "{{< a >}}{{< b >}}"
+            inlines = [*inlines[:end], {"t": "Str", "c": after}, *inlines[end + 1:]]
+            index = end
+        elif after:
             if out and out[-1]["t"] == "Space":
                 out.pop()
             out.append({"t": "Str", "c": after})

@@ -428,7 +428,7 @@ def test_a_quarto_variable_is_the_value_of_the_nearest_variables_file_up_to_the_
                                          "  list: [1, 2]\n")
     (work / "wards" / "knee").mkdir(parents=True)
     body = ("Take {{< var dose.adult >}} daily; call {{< var phone >}}.\n\n"
-            "{{< var dose.list >}} {{< var dose.child >}} None.\n")
+            "{{< var dose.list >}}{{< var dose.child >}} None.\n")
     m = draft(body, body_line=8, path=work / "wards" / "knee" / "m.md")
     problems = Problems()
     ast = read_dialects(m, markdown_to_ast(body), problems)
