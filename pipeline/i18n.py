@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from .bundle import package_styles
-from .errors import PipelineError, did_you_mean
+from .errors import PipelineError, did_you_mean, yaml_problem
 
 STYLES = package_styles()
 
@@ -33,7 +33,17 @@ def supported_languages(styles: Path = STYLES) -> list[str]:
 def _catalogue(path: Path) -> dict[str, str]:
     import yaml  # here: loading the format registry needs no catalogue
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"),
+                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:  # a project's own styles/locales/ may hold a typo
+        mark = exc.problem_mark or exc.context_mark
+        raise PipelineError.at(path, mark.line + 1 if mark else None,
+                               f"not valid YAML: {yaml_problem(exc.problem)}",
+                               "catalogue") from None
+    if not isinstance(data, dict):
+        raise PipelineError.at(path, 1, "a message catalogue maps each key to its text, one a "
+                               "line, such as 'page_counter: Page'", "catalogue")
     return {str(k): str(v) for k, v in data.items()}
 
 

@@ -225,6 +225,19 @@ def test_yaml_nested_past_what_libyaml_reads_says_what_to_do(work, file, text, m
         "levels\n"))
 
 
+@pytest.mark.parametrize(("catalogue", "message"), [
+    ("page: [\n", "styles/locales/en.yaml:2: not valid YAML: did not find expected node content"),
+    ("- Page\n", ("styles/locales/en.yaml:1: a message catalogue maps each key to its text, one "
+                  "a line, such as 'page_counter: Page'")),
+])
+def test_a_projects_message_catalogue_that_is_no_mapping_is_named_at_its_line(work, catalogue,
+                                                                             message):
+    (work / "styles" / "locales").mkdir(parents=True)
+    (work / "styles" / "locales" / "en.yaml").write_text(catalogue, encoding="utf-8")
+    status, _out, err = run("check", "-q")
+    assert (status, err) == (1, message + "\n")
+
+
 @pytest.mark.parametrize(("nested", "line"), [
     ("> " * 2000 + "deep\n", 11),
     ("".join("    " * i + "1. item\n" for i in range(100)), 51),
