@@ -138,7 +138,7 @@ def _yaml_items(text: str, findings: list[Finding]) -> list[Located]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        what = yaml_problem(exc.problem) if exc.problem else str(exc)
+        what = yaml_problem(exc.problem, "export the bibliography again") if exc.problem else str(exc)
         if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
             what += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
         findings.append(Finding(line, f"not valid YAML: {what}; the items after it are not "

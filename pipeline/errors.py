@@ -66,13 +66,16 @@ def one_line(text: str) -> str:
     return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
 
 
-def yaml_problem(problem: str | None) -> str:
-    """libyaml's ``problem`` of a YAML error in the project's words (what is wrong, what to do)."""
+def yaml_problem(problem: str | None, todo: str = "") -> str:
+    """libyaml's ``problem`` of a YAML error in the project's words (what is wrong, what to do).
+
+    ``todo`` replaces the advice for a file written by a program (a bibliography's export).
+    """
     if problem == "exceeded maximum nesting depth":
         # libyaml stops at 1,000 lists or mappings inside each other ('[[[[...', or indents)
         return ("lists or mappings are nested more than 1,000 levels deep (brackets '[' or "
-                "'{' inside each other): quote a value that is text, as in "
-                "'title: \"[[draft]]\"', or nest fewer levels")
+                "'{' inside each other): " + (todo or "quote a value that is text, as in "
+                "'title: \"[[draft]]\"', or nest fewer levels"))
     return problem or "invalid YAML"
 
 

@@ -488,6 +488,19 @@ def test_a_read_only_output_folder_is_named_and_the_last_good_files_are_kept(wor
     assert {p: p.read_bytes() for p in (work / "dist").rglob("*") if p.is_file()} == before
 
 
+def test_a_csl_yaml_bibliography_nested_past_what_libyaml_reads_says_to_export_it_again(work):
+    (work / "bibliography" / "refs.yaml").write_text(
+        "references:\n- id: doe-2020\n  title: " + "[" * 1100 + "\n", encoding="utf-8")
+    (work / "manuscripts" / "knee.md").write_text(GOOD.replace("refs.bib", "refs.yaml"),
+                                                  encoding="utf-8")
+    status, _out, err = run("check", "-q")
+    assert (status, err.splitlines()) == (1, [
+        ("bibliography/refs.yaml:3: warning: not valid YAML: lists or mappings are nested more "
+         "than 1,000 levels deep (brackets '[' or '{' inside each other): export the "
+         "bibliography again; the items after it are not read"),
+        "manuscripts/knee.md:9: citation '@doe-2020' has no entry in the bibliography"])
+
+
 def test_a_csl_json_bibliography_nested_past_what_json_reads_is_a_warning(work):
     (work / "bibliography" / "refs.json").write_text("[" * 100000 + "]" * 100000,
                                                      encoding="utf-8")
