@@ -49,3 +49,36 @@ def test_a_child_asked_for_by_name_is_found_once_per_element(monkeypatch):
     assert {path for _element, path in asked} >= {"cs:name", "cs:label"}
     again = sorted({path for (_element, path), times in Counter(asked).items() if times > 1})
     assert again == []
+
+
+CHOOSING = """<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">
+  <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00Z</updated></info>
+  <citation><layout prefix="(" suffix=")" delimiter="; "><choose>
+    <if type="article-journal report" match="any"><text variable="title"/></if>
+    <else-if variable="publisher" is-numeric="edition" match="all"><text value="n"/></else-if>
+    <else-if variable="publisher" match="none"><text value="none"/></else-if>
+    <else><text variable="publisher" prefix="p: "/></else></choose></layout></citation></style>"""
+
+
+def test_a_conditions_tests_are_read_from_its_attributes_once(monkeypatch):
+    """Every ``<if>`` and ``<else-if>`` reads its attributes once, however often it is met."""
+    from citeproc import model
+    from lxml import etree
+
+    citeproc_fixes.apply()
+    read: Counter[int] = Counter()
+
+    def attrib(self):
+        read[id(self)] += 1
+        return etree.ElementBase.attrib.__get__(self)
+
+    monkeypatch.setattr(model.If, "attrib", property(attrib))
+    style = prepare_xml(CHOOSING.encode(), "conditions")
+    items = {"a": {"id": "a", "type": "report", "title": "Audit"},
+             "b": {"id": "b", "type": "book", "title": "B", "publisher": "Ace"},
+             "c": {"id": "c", "type": "book", "title": "C", "publisher": "Ace", "edition": "2"},
+             "d": {"id": "d", "type": "book", "title": "D"}}
+    clusters = [Cluster((CiteItem(key),)) for key in "abcd" * 3]
+    citations = format_clusters(style.xml, items, clusters, "en-US").citations
+    assert citations == ("(Audit)", "(p: Ace)", "(n)", "(none)") * 3
+    assert sorted(read.values()) == [1, 1, 1]

@@ -209,8 +209,8 @@ def quick_record_fields() -> None:
     """A reference's, citation's or cite's fields are read in one dictionary lookup.
 
     citeproc-py reads ``item.reference.title`` through two Python-level
-    lookups per attribute, and ``item.reference`` through four: some 150,000
-    calls for a 200-entry list.  (Names read as attributes have no hyphen, so
+    lookups per attribute, and ``item.reference`` (``item.bibliography``,
+    ``item.number``) through four: some 150,000 calls for a 200-entry list.  (Names read as attributes have no hyphen, so
     a reference's own lookup, which reads 'container-title' as
     'container_title', has nothing to do for them.)
     """
@@ -231,8 +231,23 @@ def quick_record_fields() -> None:
             raise VariableError from None
         return bibliography.source[key]
 
+    def bibliography(self: Any) -> Any:
+        try:
+            return lookup(lookup(self, "citation"), "bibliography")
+        except KeyError:
+            raise VariableError from None
+
+    def number(self: Any) -> int:
+        try:
+            key, bibliography = lookup(self, "key"), lookup(lookup(self, "citation"), "bibliography")
+        except KeyError:
+            raise VariableError from None
+        return bibliography.keys.index(key) + 1
+
     CustomDict.__getattr__ = getattr_
     CitationItem.reference = property(reference)
+    CitationItem.bibliography = property(bibliography)
+    CitationItem.number = property(number)
 
 
 @patch
@@ -306,3 +321,73 @@ def type_read_once() -> None:
         return [item.reference.type in types]
 
     model.If._type = _type
+
+
+@patch
+def formatter_from_one_root() -> None:
+    """An element's formatter is read from its root, found once, not twice.
+
+    Every decoration (italics, bold, small caps, ...) asks for the formatter:
+    citeproc-py finds the element's root to tell a locale from a style, then
+    finds it again to read its formatter.
+    """
+    from citeproc import model
+
+    locale = model.Locale
+
+    def get_formatter(self: Any) -> Any:
+        root = self.get_root()
+        return root.style.formatter if isinstance(root, locale) else root.formatter
+
+    model.CitationStylesElement.get_formatter = get_formatter
+
+
+_CONDITIONS = (("type", "_type"), ("variable", "_variable"), ("is-numeric", "_is_numeric"),
+               ("is-uncertain-date", "_is_uncertain_date"), ("locator", "_locator"))
+
+
+@patch
+def conditions_read_once() -> None:
+    """An ``<if>``'s tests, and how they combine, are read from its attributes once.
+
+    citeproc-py looks for each of six tests and for ``match`` on every
+    ``<if>`` and ``<else-if>`` it meets, in every entry and cite, each look
+    building lxml's proxy of the attributes anew.  The tests an element names
+    are worked out once (as citeproc-py's methods for them, whatever patches
+    they carry); an element with ``disambiguate`` goes through its own
+    rendering (see :func:`disambiguation.disambiguation_hooks`).
+    """
+    from citeproc import model
+
+    installed = model.If.render
+    failed = model.ConditionFailed
+
+    def render(self: Any, item: Any, context: Any = None, delimiter: str = "",
+               **kwargs: Any) -> Any:
+        known = self.__dict__.get("_conditions")
+        if known is None:
+            memo(self)  # the element is held, and what it keeps with it
+            attrib, cls = self.attrib, type(self)
+            tests = [getattr(cls, method) for name, method in _CONDITIONS if name in attrib]
+            known = self.__dict__["_conditions"] = (
+                "disambiguate" in attrib, tuple(tests),
+                cls._position if "position" in attrib else None, attrib.get("match"))
+        special, tests, position, match = known
+        if special:
+            return installed(self, item, context, delimiter, **kwargs)
+        results: list[Any] = []
+        for test in tests:
+            results += test(self, item)
+        if position is not None:
+            results += position(self, item, context)
+        if match == "any":
+            result = any(results)
+        elif match == "none":
+            result = not any(results)
+        else:
+            result = all(results)
+        if not result:
+            raise failed
+        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
+
+    model.If.render = render

@@ -150,9 +150,20 @@ def text_case_rules() -> None:
         original_locales(self, output_locale, validate)
 
     def process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
-        text, _language = original_process(self, item, context, **kwargs)
-        if "variable" not in self.attrib and "macro" not in self.attrib:
-            return text, None  # a term or a value: cased in any language
+        # citeproc-py's own process, without the language it works out and this one
+        # replaces (an exception for each item without one)
+        attrib = self.attrib
+        if "variable" in attrib:
+            text = self._variable(item, self if context is None else context)
+        elif "macro" in attrib:
+            text = self.get_macro(attrib["macro"]).render(item, self if context is None
+                                                          else context)
+        elif "term" in attrib:
+            return self._term(item), None  # a term or a value: cased in any language
+        elif "value" in attrib:
+            return String(self.preformat(attrib["value"])), None
+        else:
+            return original_process(self, item, context, **kwargs)
         language = item.reference.get("language")
         return text, (str(language)[:2] if language else
                       getattr(self.get_root(), "output_language", "en"))
