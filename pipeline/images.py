@@ -13,10 +13,13 @@ handlers, HTML inside it), as an ``<svg>`` written in the text does; :func:`svg_
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import re
+import threading
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +48,28 @@ def _inspect(path: str, _mtime: int, _size: int) -> str:
     return _inspect_raster(path, _size)
 
 
+_PILLOW_STRICT = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_pillow() -> Iterator[None]:
+    """Pillow as it reads by default, whatever an imported library set.
+
+    WeasyPrint, once imported, sets ``ImageFile.LOAD_TRUNCATED_IMAGES``: a truncated image
+    then loads with its missing rows blank and an oversized text chunk is read as empty,
+    so an image would pass or fail the check depending on what the process rendered before.
+    """
+    from PIL import ImageFile
+
+    with _PILLOW_STRICT:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def _inspect_raster(source: str | bytes, _size: int) -> str:
     """:func:`_inspect` of a file's path or of an image's bytes."""
     from PIL import Image, UnidentifiedImageError
@@ -54,7 +79,7 @@ def _inspect_raster(source: str | bytes, _size: int) -> str:
 
     if not _size:  # a copy or a download that never finished
         raise ImageProblem("is empty (0 bytes): copy or export it again")
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _strict_pillow():
         # Pillow's own warning for a large image is replaced by the limit below.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:

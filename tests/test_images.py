@@ -226,6 +226,23 @@ def test_a_png_whose_metadata_holds_megabytes_of_text_says_so(work):
          "export it as a new PNG")]
 
 
+def test_images_are_checked_alike_once_weasyprint_has_loosened_pillow(work, monkeypatch):
+    """WeasyPrint sets LOAD_TRUNCATED_IMAGES on import: the check must not depend on it."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = _image("PNG", (200, 100))
+    assert _check(work, "cut.png", data[: len(data) // 2]) == [
+        "m.md:10: image 'cut.png' is damaged (the file ends early): copy or export it again"]
+    text = b"Comment\x00\x00" + zlib.compress(b"a" * (2 * 1024 * 1024))
+    chunk = (struct.pack(">I", len(text)) + b"zTXt" + text
+             + struct.pack(">I", zlib.crc32(b"zTXt" + text) & 0xFFFFFFFF))
+    small = _image("PNG", (4, 4))
+    assert [p.split(" carries ")[0] for p in _check(work, "n.png", small[:33] + chunk
+                                                    + small[33:])] == ["m.md:10: image 'n.png'"]
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as the library set it
+
+
 @pytest.mark.parametrize(("name", "message"), [
     ("empty.png", "m.md:10: image 'empty.png' is empty (0 bytes): copy or export it again"),
     ("empty.svg", "empty.svg:1: SVG image is empty (0 bytes): copy or export it again"),
