@@ -91,7 +91,8 @@ def load_distribution(path: Path, manuscripts: Mapping[str, Manuscript],
     """
     problems = Problems()
     try:
-        node = yaml.compose(read_text(path), Loader=yaml.SafeLoader)
+        # libyaml's reader stops at 1,000 levels; Python's overflows its stack first
+        node = yaml.compose(read_text(path), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise PipelineError.at(path, mark.line + 1 if mark else None,

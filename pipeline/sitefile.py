@@ -80,7 +80,8 @@ def read_site_settings(text: str) -> tuple[SiteSettings, Problems]:
 
     problems = Problems()
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        # libyaml's reader stops at 1,000 levels; Python's overflows its stack first
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problems.add(SHOWN, mark.line + 1 if mark else None, f"not valid YAML: {yaml_problem(exc.problem)}",

@@ -153,6 +153,19 @@ def test_an_unknown_option_is_shown_with_its_commands_usage(work, argv, usage, m
     assert err.endswith("\n" + message + "\n")
 
 
+def test_a_distribution_file_nested_past_what_libyaml_reads_is_named_not_a_traceback(work):
+    (work / "clinics.yaml").write_text("clinics: " + "[" * 1100 + "\n", encoding="utf-8")
+    from pipeline.distribution import load_distribution
+    from pipeline.errors import PipelineError
+
+    with pytest.raises(PipelineError) as raised:
+        load_distribution(work / "clinics.yaml", {})
+    assert [str(p) for p in raised.value.problems] == [(
+        "clinics.yaml:1: not valid YAML: lists or mappings are nested more than 1,000 levels "
+        "deep (brackets '[' or '{' inside each other): quote a value that is text, as in "
+        "'title: \"[[draft]]\"', or nest fewer levels")]
+
+
 def test_a_distribution_file_that_is_not_there_is_a_usage_error(work):
     (work / "clinics").mkdir()
     assert run("release", "--distribution", "clinics.yaml") == (
@@ -214,6 +227,8 @@ def test_a_yaml_tag_in_front_matter_is_named(work, value, tag):
      "manuscripts/knee.md:2: front matter is not valid YAML: "),
     ("styles/kinds.yaml", "keywords: " + "{a: " * 1100 + "}" * 1100 + "\n",
      "styles/kinds.yaml:1: not valid YAML: "),
+    ("styles/site.yaml", "editorial_policy: " + "[" * 1100 + "\n",
+     "styles/site.yaml:1: not valid YAML: "),
 ])
 def test_yaml_nested_past_what_libyaml_reads_says_what_to_do(work, file, text, message):
     (work / file).parent.mkdir(exist_ok=True)
