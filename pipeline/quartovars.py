@@ -44,7 +44,9 @@ def _variables(path: Path, _mtime: int, _size: int) -> tuple[dict[str, Any] | No
     if _size > LARGEST:
         return None, f"{where} is larger than {LARGEST // 1024} KiB"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's reader stops at 1,000 levels; Python's overflows its stack first
+        data = yaml.load(path.read_text(encoding="utf-8"),
+                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError) as exc:
         return None, f"{where} cannot be read ({exc.__class__.__name__})"
     except yaml.YAMLError as exc:

@@ -375,6 +375,13 @@ def test_nocite_says_why_it_is_not_used(work):
         "works its text cites; cite a work to list it")]
 
 
+def test_quarto_variables_nested_past_what_libyaml_reads_are_a_warning_not_a_traceback(work):
+    (work / "_variables.yml").write_text("dose: " + "[" * 1100 + "\n", encoding="utf-8")
+    assert _check(work, "Take {{< var dose >}} daily.\n") == [(
+        "m.md:8: warning: '{{< var dose >}}' (Quarto's) names no value: _variables.yml:1 is not "
+        "valid YAML; it is left out of the handout")]
+
+
 def test_a_page_break_inside_a_paragraph_and_shortcodes_in_order(work):
     assert _check(work, "One {{< pagebreak >}} two.\n\n{{< kbd Ctrl-C >}}\n\n"
                   "`{{< video x >}}` in code is code.\n\n{{< meta affiliation >}}\n\n"
