@@ -269,6 +269,25 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
     )
 
 
+# Lists or mappings inside each other that a field may hold: building the value recurses
+# once a level, and Python's stack ends near 1,000 (libyaml's own limit).
+MAX_NESTING = 100
+
+
+def _too_deep(root: yaml.Node) -> yaml.Node | None:
+    """The first node nested more than :data:`MAX_NESTING` levels deep, if any."""
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return node
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+    return None
+
+
 def _reused_node(root: yaml.Node) -> yaml.Node | None:
     """The first node an alias points to again, if any.
 
@@ -376,6 +395,13 @@ def parse_front_matter(path: Path, front: str, problems: Problems | None = None
                 path, node.start_mark.line + 2,
                 "front matter must be a mapping of 'field: value' lines", "front-matter",
             )
+        deep = _too_deep(node)
+        if deep is not None:
+            raise PipelineError.at(
+                path, deep.start_mark.line + 2,
+                f"front matter nests lists or mappings more than {MAX_NESTING} levels deep: "
+                "quote a value that is text, as in 'title: \"[[draft]]\"', or nest fewer "
+                "levels", "front-matter")
         anchor = _reused_node(node)
         if anchor is not None:
             raise PipelineError.at(

@@ -153,6 +153,17 @@ def test_an_unknown_option_is_shown_with_its_commands_usage(work, argv, usage, m
     assert err.endswith("\n" + message + "\n")
 
 
+def test_front_matter_nested_too_deep_to_build_fails_its_manuscript_alone(work):
+    """990 levels pass libyaml's limit, and building the value ended the check (RecursionError)."""
+    (work / "manuscripts" / "deep.md").write_text(
+        GOOD.replace('"Knee pain"', "Deep\nkeywords: " + "[" * 990 + "]" * 990),
+        encoding="utf-8")
+    status, _out, err = run("check", "-q")
+    assert (status, err) == (1, (
+        "manuscripts/deep.md:3: front matter nests lists or mappings more than 100 levels deep: "
+        "quote a value that is text, as in 'title: \"[[draft]]\"', or nest fewer levels\n"))
+
+
 def test_a_distribution_file_nested_past_what_libyaml_reads_is_named_not_a_traceback(work):
     (work / "clinics.yaml").write_text("clinics: " + "[" * 1100 + "\n", encoding="utf-8")
     from pipeline.distribution import load_distribution
