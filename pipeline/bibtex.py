@@ -26,16 +26,9 @@ from .bibrecords import Field, Finding
 from .bibscan import Scanner
 from .bibtex_tex import plain_text
 from .bundle import package_styles
+from .controls import FORBIDDEN, control_fate, control_name, without_controls
 from .errors import PipelineError, Problems, display_path
-from .frontmatter import (
-    BINARY_KINDS,
-    FORBIDDEN,
-    MAX_SOURCE_FILE,
-    control_fate,
-    control_name,
-    read_source_bytes,
-    without_controls,
-)
+from .frontmatter import BINARY_KINDS, MAX_SOURCE_FILE, read_source_bytes
 from .kindsfile import load_kinds
 
 __all__ = ["BibEntry", "BibFile", "kind_of", "load_bibliographies", "read_bibtex",
@@ -199,7 +192,7 @@ def _without_controls(key: str, fields: tuple[Field, ...],
     """``fields`` with control characters and noncharacters taken out, each said at its line.
 
     No reader can see them and neither pandoc's XHTML nor the PDF fonts take them
-    (see :func:`.frontmatter.without_controls`).
+    (see :func:`.controls.without_controls`).
     """
     if not any(FORBIDDEN.search(f.value) or FORBIDDEN.search(f.raw) for f in fields):
         return fields

@@ -25,10 +25,11 @@ from .bibtex_tex import local_url, local_url_message
 from .bibtypes import CROSSREF_TYPES, CROSSREF_VARIABLES, CSL_ITEM_TYPES, CSL_VARIABLES
 from .bibtypes import CSL_DATES as DATES
 from .bibtypes import CSL_NAMES as NAMES
+from .controls import FORBIDDEN, control_fate, control_name, without_controls
 from .cslbibtex import BIBTEX_TYPES, bibtex_values
 from .cslitems import NAME_PARTS, fix_item, initialled
 from .errors import yaml_problem
-from .frontmatter import FORBIDDEN, control_fate, control_name, read_text, without_controls
+from .frontmatter import read_text
 from .jsonfiles import Located, database_json, json_items
 
 UNTYPED = "document"  # the CSL type of an item that gives none

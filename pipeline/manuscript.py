@@ -128,7 +128,8 @@ def load_manuscript(path: Path, bibliography_dir: Path) -> tuple[Manuscript, lis
         size = 0  # read_text says why
     if size > MAX_MANUSCRIPT:
         raise PipelineError.at(path, None, f"manuscript is {size // 1024} KiB, more than "
-                               f"the {MAX_MANUSCRIPT // 1024} KiB a handout may have",
+                               f"the {MAX_MANUSCRIPT // 1024} KiB a handout may have: split it into "
+                               "handouts, or move long tables and data to files it links to",
                                "too-large")
     codes: list[int] = []
     text = read_text(path, codes)

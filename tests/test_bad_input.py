@@ -567,12 +567,14 @@ def test_a_character_no_font_draws_is_named_even_when_invisible(work):
 def test_huge_manuscript_is_refused_before_reading(work):
     path = manuscript(work, body="word " * (120 * 1024))
     assert reported(path) == [
-        "m.md: manuscript is 600 KiB, more than the 512 KiB a handout may have"]
+        ("m.md: manuscript is 600 KiB, more than the 512 KiB a handout may have: split it "
+         "into handouts, or move long tables and data to files it links to")]
 
 
 def test_huge_front_matter(work):
     path = manuscript(work, summary="x" * (300 * 1024))
-    assert reported(path) == ["m.md:2: front matter larger than 256 KiB"]
+    assert reported(path) == [
+        "m.md:2: front matter larger than 256 KiB: move long text from its fields into the body"]
 
 
 # ------------------------------------------------------------ bibliography

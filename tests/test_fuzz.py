@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.build import BuildOptions, BuildReport, build, check
+from pipeline.controls import FORBIDDEN
 from pipeline.errors import display_path
-from pipeline.frontmatter import FORBIDDEN
 from pipeline.manuscript import MAX_MANUSCRIPT
 
 FRONT = """---
