@@ -51,7 +51,7 @@ $$D = \\frac{w}{10} \\tag{4}$$
 
 As (@first) shows, the dose follows.
 
-::: {.sidebar audience="patient"}
+::: {.marginalia audience="patient"}
 Only for patients.
 :::
 """
