@@ -90,6 +90,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     return build_in(folder, ["s.md"])
 
 
+def _checked_and_read(tmp_path: Path, monkeypatch, name: str, body: str):
+    """What ``check`` says of a manuscript with ``body``, and the body as the dialects read it."""
+    from pipeline.build import BuildOptions, check
+    from pipeline.dialects import read_dialects
+    from pipeline.errors import Problems
+    from pipeline.pandoc import markdown_to_ast
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text(FRONT + body, encoding="utf-8")
+    problems = [str(p) for p in check([tmp_path / name], BuildOptions()).problems]
+    return problems, read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
+
+
 def test_what_is_left_out_is_a_warning_at_its_line(built):
     _out, problems = built
     assert problems == [
@@ -314,19 +327,13 @@ def test_a_multimarkdown_table_of_contents_is_named_as_one(tmp_path, monkeypatch
 
 
 def test_the_title_docutils_gives_a_box_is_its_title_or_left_to_its_label(tmp_path, monkeypatch):
-    from pipeline.build import BuildOptions, check
-    from pipeline.dialects import read_dialects
-    from pipeline.errors import Problems
-    from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import stringify
 
     # as `pandoc -t markdown` writes reStructuredText's (and Sphinx's HTML's) admonitions
     body = (":::: warning\n::: title\nWarning\n:::\n\nNot twice.\n::::\n\n"
             ":::: note\n::: admonition-title\nBefore you start\n:::\n\nWash your hands.\n::::\n")
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "r.md").write_text(FRONT + body, encoding="utf-8")
-    assert [str(p) for p in check([tmp_path / "r.md"], BuildOptions()).problems] == []
-    ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
+    problems, ast = _checked_and_read(tmp_path, monkeypatch, "r.md", body)
+    assert problems == []
     assert [(b["c"][0][1], [c["t"] for c in b["c"][1]], " ".join(stringify(b).split()))
             for b in ast["blocks"]] == [
         (["warning"], ["Para"], "Not twice."),
@@ -335,10 +342,6 @@ def test_the_title_docutils_gives_a_box_is_its_title_or_left_to_its_label(tmp_pa
 
 
 def test_restructuredtext_roles_pandoc_kept_as_code_are_read(tmp_path, monkeypatch):
-    from pipeline.build import BuildOptions, check
-    from pipeline.dialects import read_dialects
-    from pipeline.errors import Problems
-    from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import stringify
 
     # as `pandoc -t markdown` writes a .rst file's roles
@@ -347,15 +350,13 @@ def test_restructuredtext_roles_pandoc_kept_as_code_are_read(tmp_path, monkeypat
             "`PRP (platelet-rich plasma)`{.interpreted-text role=\"abbr\"}.\n\n"
             "Run `setup.py`{.interpreted-text role=\"file\"}; read "
             "`intro`{.interpreted-text role=\"doc\"} and `gone`{.interpreted-text role=\"ref\"}.\n")
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "r.md").write_text(FRONT + body, encoding="utf-8")
+    problems, ast = _checked_and_read(tmp_path, monkeypatch, "r.md", body)
     said = "so its words are shown as text"
-    assert [str(p) for p in check([tmp_path / "r.md"], BuildOptions()).problems] == [
+    assert problems == [
         ("r.md:13: warning: 'intro' is a reStructuredText :doc: role: it links to another page "
          f"of the project, which a handout (a file that stands alone) cannot, {said}"),
         (f"r.md:13: warning: 'gone' is a reStructuredText :ref: role: it names nothing in the "
          f"handout, {said}")]
-    ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
     inlines = [n for b in ast["blocks"][1:] for n in b["c"]]
     assert [(n["c"][2][0], stringify(n["c"][1])) for n in inlines if n["t"] == "Link"] == [
         ("#dosing", "dosing"), ("#dosing", "the doses")]
@@ -500,18 +501,12 @@ def test_a_pelican_picture_in_its_content_folder_is_not_found_with_what_to_write
 
 
 def test_docbook_and_docutils_admonitions_converted_by_pandoc_are_boxes(tmp_path, monkeypatch):
-    from pipeline.build import BuildOptions, check
-    from pipeline.dialects import read_dialects
-    from pipeline.errors import Problems
-    from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import stringify
 
     # as `pandoc -f docbook -t markdown` writes asciidoctor's CAUTION:, IMPORTANT: and a sidebar
     body = (":::: caution\n::: title\n:::\n\nHot.\n::::\n\n:::: important\n::: title\n:::\n\n"
             "Fast.\n::::\n\n:::: sidebar\n::: title\nAside\n:::\n\nA sidebar.\n::::\n")
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "d.md").write_text(FRONT + body, encoding="utf-8")
-    assert [str(p) for p in check([tmp_path / "d.md"], BuildOptions()).problems] == []
-    ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
+    problems, ast = _checked_and_read(tmp_path, monkeypatch, "d.md", body)
+    assert problems == []
     assert [(b["c"][0][1], " ".join(stringify(b).split())) for b in ast["blocks"]] == [
         (["warning"], "Hot."), (["note"], "Fast."), (["note"], "Aside A sidebar.")]

@@ -224,11 +224,15 @@ def quick_record_fields() -> None:
         except KeyError:
             raise VariableError from None
 
-    def reference(self: Any) -> Any:
+    def keyed(self: Any) -> tuple[Any, Any]:
+        """The cite's key and its bibliography."""
         try:
-            key, bibliography = lookup(self, "key"), lookup(lookup(self, "citation"), "bibliography")
+            return lookup(self, "key"), lookup(lookup(self, "citation"), "bibliography")
         except KeyError:
             raise VariableError from None
+
+    def reference(self: Any) -> Any:
+        key, bibliography = keyed(self)
         return bibliography.source[key]
 
     def bibliography(self: Any) -> Any:
@@ -238,10 +242,7 @@ def quick_record_fields() -> None:
             raise VariableError from None
 
     def number(self: Any) -> int:
-        try:
-            key, bibliography = lookup(self, "key"), lookup(lookup(self, "citation"), "bibliography")
-        except KeyError:
-            raise VariableError from None
+        key, bibliography = keyed(self)
         return bibliography.keys.index(key) + 1
 
     CustomDict.__getattr__ = getattr_
