@@ -4,13 +4,15 @@ GitLab, GitHub and Discourse write ``@jdoe`` for a person; pandoc reads any
 ``@word`` as a narrative citation and, finding no entry, prints "(jdoe?)".
 Here such a word stays as written, with one warning at its first line, when
 nothing says it was meant as a citation: it is not in brackets, has no
-locator or prefix, and is no cross-reference, no identifier and no near miss
-of an entry's key (those keep the error that says what to write, see
-:mod:`.missing_citations`).  ``[@jdoe]`` is always a citation.
+locator or prefix, holds no year (``@okafor2019`` is a reference manager's key), and is
+no cross-reference, no identifier and no near miss of an entry's key (those keep the
+error that says what to write, see :mod:`.missing_citations`).  ``[@jdoe]`` is always
+a citation.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +28,8 @@ from .model import Manuscript
 from .tree import Node, rewrite
 
 NARRATIVE = "AuthorInText"
+# a year in a key (smith2019, Smith_2019_Lancet, 2019-who): the key of a work, not a person
+YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
 
 
 def mentions_as_text(manuscript: Manuscript, ast: Mapping[str, Any], cited: list[str],
@@ -35,7 +39,7 @@ def mentions_as_text(manuscript: Manuscript, ast: Mapping[str, Any], cited: list
     if not missing:
         return None
     mentions = {key for key in missing
-                if not (cross_reference_hint(key) or identifier_hint(key)
+                if not (YEAR.search(key) or cross_reference_hint(key) or identifier_hint(key)
                         or punctuation_hint(key, entries) or cut_key_hint(key, entries)
                         or did_you_mean(key, entries))}
     if not mentions:

@@ -357,7 +357,8 @@ def test_a_mention_of_a_person_is_shown_as_written_and_a_citation_still_needs_it
     (work / "r.bib").write_text("@book{smith2020, title={B}, author={A, B}, year={2000}}\n")
     (work / "m.md").write_text(FRONT.format(extra="bibliography: [r.bib]\n")
                                + "Asked by @jdoe and @jdoe, as @smith2020 says.\n\n"
-                               "Not [@kowalski] nor @smith2021.\n", encoding="utf-8")
+                               "Not [@kowalski] nor @smith2021.\n\nAs @okafor2019 found.\n",
+                               encoding="utf-8")
     result = check([work / "m.md"], BuildOptions())
     assert [str(p) for p in result.problems] == [
         ("m.md:9: warning: '@jdoe' names no entry of the bibliography, so it is shown as "
@@ -366,6 +367,7 @@ def test_a_mention_of_a_person_is_shown_as_written_and_a_citation_still_needs_it
         "m.md:11: citation '@kowalski' has no entry in the bibliography",
         ("m.md:11: citation '@smith2021' has no entry in the bibliography "
          "(did you mean 'smith2020'?)"),
+        "m.md:13: citation '@okafor2019' has no entry in the bibliography",
     ]
 
 
