@@ -320,13 +320,7 @@ def parse_front_matter(path: Path, front: str, problems: Problems | None = None
                 path, node.start_mark.line + 2,
                 "front matter must be a mapping of 'field: value' lines", "front-matter",
             )
-        deep = _too_deep(node)
-        if deep is not None:
-            raise PipelineError.at(
-                path, deep.start_mark.line + 2,
-                f"front matter nests lists or mappings more than {MAX_NESTING} levels deep: "
-                "quote a value that is text, as in 'title: \"[[draft]]\"', or nest fewer "
-                "levels", "front-matter")
+        # first: with no node reused the value is a tree, which _too_deep walks once
         anchor = _reused_node(node)
         if anchor is not None:
             raise PipelineError.at(
@@ -334,6 +328,13 @@ def parse_front_matter(path: Path, front: str, problems: Problems | None = None
                 "front matter repeats this value through a YAML anchor and alias (&name, "
                 "*name); write each value out", "front-matter",
             )
+        deep = _too_deep(node)
+        if deep is not None:
+            raise PipelineError.at(
+                path, deep.start_mark.line + 2,
+                f"front matter nests lists or mappings more than {MAX_NESTING} levels deep: "
+                "quote a value that is text, as in 'title: \"[[draft]]\"', or nest fewer "
+                "levels", "front-matter")
         data: dict[str, Any] = {}
         lines: dict[str, int] = {}
         collect = problems is not None

@@ -374,7 +374,13 @@ def test_yaml_aliases_are_refused(work):
     ]
 
 
-def test_billion_laughs_is_refused_at_once(work):
+def test_billion_laughs_is_refused_at_once(work, monkeypatch):
+    import pipeline.frontmatter
+
+    def walked(_node):  # a walk of the value would visit every copy: a billion nodes
+        raise AssertionError("the value's depth was walked before its aliases were refused")
+
+    monkeypatch.setattr(pipeline.frontmatter, "_too_deep", walked)
     fields = {"a0": '&a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'}
     for i in range(1, 9):
         fields[f"a{i}"] = f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]"
