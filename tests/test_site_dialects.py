@@ -90,16 +90,22 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     return build_in(folder, ["s.md"])
 
 
-def _checked_and_read(tmp_path: Path, monkeypatch, name: str, body: str):
-    """What ``check`` says of a manuscript with ``body``, and the body as the dialects read it."""
+def _checked(tmp_path: Path, monkeypatch, name: str, body: str) -> list[str]:
+    """What ``check`` says of a manuscript ``name`` with ``body``, run from its folder."""
     from pipeline.build import BuildOptions, check
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text(FRONT + body, encoding="utf-8")
+    return [str(p) for p in check([tmp_path / name], BuildOptions()).problems]
+
+
+def _checked_and_read(tmp_path: Path, monkeypatch, name: str, body: str):
+    """:func:`_checked`, and the body as the dialects read it."""
     from pipeline.dialects import read_dialects
     from pipeline.errors import Problems
     from pipeline.pandoc import markdown_to_ast
 
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / name).write_text(FRONT + body, encoding="utf-8")
-    problems = [str(p) for p in check([tmp_path / name], BuildOptions()).problems]
+    problems = _checked(tmp_path, monkeypatch, name, body)
     return problems, read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
 
 
@@ -186,15 +192,12 @@ Print only.
 
 def test_obsidian_block_ids_are_left_out_and_a_quote_opened_under_text_is_warned(tmp_path,
                                                                                  monkeypatch):
-    from pipeline.build import BuildOptions, check
     from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import stringify
 
     body = ("> [!warning] Outer\n> > [!note] Inner\n> > Nested.\n\n> Fine\n>\n> > nested\n\n"
             "Step one. ^step-1\n\nA sum of x ^2 and `code ^abc` stay.\n")
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "o.md").write_text(FRONT + body, encoding="utf-8")
-    assert [str(p) for p in check([tmp_path / "o.md"], BuildOptions()).problems] == [
+    assert _checked(tmp_path, monkeypatch, "o.md", body) == [
         ("o.md:16: warning: '^step-1' is an Obsidian block id, which pandoc's Markdown does not "
          "have: it is left out of the handout; to link to this text, give it an id pandoc reads "
          "([text]{#step-1})"),
@@ -215,7 +218,6 @@ def test_a_jsx_space_of_an_mdx_page_is_a_space():
 
 
 def test_a_bootstrap_alert_of_a_hospitals_page_is_a_box(tmp_path, monkeypatch):
-    from pipeline.build import BuildOptions, check
     from pipeline.dialects import read_dialects
     from pipeline.errors import Problems
     from pipeline.pandoc import markdown_to_ast
@@ -223,9 +225,7 @@ def test_a_bootstrap_alert_of_a_hospitals_page_is_a_box(tmp_path, monkeypatch):
     body = ('<div class="alert alert-danger" role="alert">\n<strong>Call 999</strong> if '
             'you cannot breathe.\n</div>\n\n<div class="alert alert-info">Visiting: 2-8 pm.'
             '</div>\n')
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "l.md").write_text(FRONT + body, encoding="utf-8")
-    assert [str(p) for p in check([tmp_path / "l.md"], BuildOptions()).problems] == []
+    assert _checked(tmp_path, monkeypatch, "l.md", body) == []
     ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
     assert [b["c"][0][1] for b in ast["blocks"] if b["t"] == "Div"] == [["warning"], ["note"]]
 
@@ -250,7 +250,6 @@ def test_a_link_left_without_words_shows_its_address(tmp_path):
 
 
 def test_a_confluence_macro_is_a_box_of_its_kind(tmp_path, monkeypatch):
-    from pipeline.build import BuildOptions, check
     from pipeline.dialects import read_dialects
     from pipeline.errors import Problems
     from pipeline.pandoc import markdown_to_ast
@@ -261,9 +260,7 @@ def test_a_confluence_macro_is_a_box_of_its_kind(tmp_path, monkeypatch):
             'macro-body"><p>Do not inject an infected joint.</p></div></div>\n\n'
             '<div class="confluence-information-macro confluence-information-macro-tip">'
             '<div class="confluence-information-macro-body">Rest.</div></div>\n')
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "c.md").write_text(FRONT + body, encoding="utf-8")
-    assert [str(p) for p in check([tmp_path / "c.md"], BuildOptions()).problems] == []
+    assert _checked(tmp_path, monkeypatch, "c.md", body) == []
     ast = read_dialects(draft(body, body_line=8), markdown_to_ast(body), Problems())
     # the box holds the macro's text, not a box of an unknown kind around it
     assert [(b["c"][0][1], "Div" in [c["t"] for c in b["c"][1]], " ".join(stringify(b).split()))
@@ -392,7 +389,6 @@ def test_restructuredtext_citation_roles_kept_as_code_cite_their_keys(tmp_path, 
 
 def test_a_forum_posts_tags_are_read_and_a_quoted_authors_name_reaches_no_file(tmp_path,
                                                                                 monkeypatch):
-    from pipeline.build import BuildOptions, check
     from pipeline.pandoc import markdown_to_ast
     from pipeline.tree import stringify
 
@@ -401,9 +397,7 @@ def test_a_forum_posts_tags_are_read_and_a_quoted_authors_name_reaches_no_file(t
             "[/quote]\n\n[details=\"Before the injection\"]\n- Eat a light meal.\n[/details]\n\n"
             "It is [spoiler]paracetamol[/spoiler].\n\n[poll type=regular]\n* Ice\n* Heat\n"
             "[/poll]\n\n```\n[quote=\"kept, post:1\"]\n[/quote]\n```\n")
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "f.md").write_text(FRONT + body, encoding="utf-8")
-    assert [str(p) for p in check([tmp_path / "f.md"], BuildOptions()).problems] == [
+    assert _checked(tmp_path, monkeypatch, "f.md", body) == [
         ("f.md:10: warning: a quote of a forum post (Discourse's [quote=...]) is a block quote; "
          "the name of who wrote it is left out, since a forum's user name is no source a "
          "handout cites: cite the post, or name the person in words"),
